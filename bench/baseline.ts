@@ -1,0 +1,35 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Store } from '../hub/store/connection';
+import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
+
+/**
+ * The throughput baseline: a bare node:http handler doing the same store reads as
+ * the hub's single-citizen all-papers query (one `_id` read per source, through
+ * the driver) and answering with JSON.stringify of the raw documents. No GraphQL,
+ * no mapping, no validation: the floor the hub's overhead is measured against.
+ */
+export async function startBaseline(store: Store): Promise<{ url: string; close(): Promise<void> }> {
+  const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { variables: { id: string } };
+        const id = body.variables.id;
+        const [person, ...papers] = await Promise.all(collections.map((c) => c.findOne({ _id: id as never })));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { citizen: person ? { person, papers } : null } }));
+      } catch {
+        res.writeHead(500).end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

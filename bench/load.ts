@@ -1,0 +1,46 @@
+/**
+ * Load generator, run as its own process so that it does not share the event
+ * loop of the server it measures. Reads a JSON job from argv[2], prints one JSON
+ * result line. Only ever targets 127.0.0.1.
+ */
+import autocannon from 'autocannon';
+
+interface Job {
+  url: string;
+  bodies: string[];
+  connections: number;
+  durationS: number;
+  headers?: Record<string, string>;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2]) as Job;
+  const u = new URL(job.url);
+  if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error('load tests target loopback only');
+  let i = 0;
+  const result = await autocannon({
+    url: job.url,
+    connections: job.connections,
+    duration: job.durationS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(job.headers ?? {}) },
+        setupRequest: (req) => ({ ...req, body: job.bodies[i++ % job.bodies.length] }),
+      },
+    ],
+  });
+  const out = {
+    rps: result.requests.average,
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(String(err) + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench [-- --citizens N --duration S --connections C]`
+ *
+ * Seeds its own data set (databases prefixed `bench_`, on the embedded store in a
+ * temporary directory unless MONGODB_URI is set), then measures and prints:
+ * - batching: source batch calls and store commands per request for 1, 10, 100
+ *   citizens, with each lookup strategy;
+ * - throughput: the single-citizen all-papers query through the hub vs a bare
+ *   node:http baseline doing the same store reads (same run, same store);
+ * and merges the figures into bench/results/latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { loadConfig } from '../hub/config';
+import { startLocalDb, type LocalDb } from '../hub/localdb';
+import { startHub } from '../hub/server';
+import { Store, type LookupStrategy } from '../hub/store/connection';
+import { seed } from '../connectors/seed';
+import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
+import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries';
+import { startBaseline } from './baseline';
+
+const RESULTS = join(__dirname, 'results', 'latest.json');
+const PREFIX = 'bench_';
+
+interface LoadResult {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  requests: number;
+  errors: number;
+}
+
+function runLoad(url: string, bodies: string[], durationS: number, connections: number): LoadResult {
+  const out = execFileSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), JSON.stringify({ url, bodies, durationS, connections })],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
+}
+
+function table(title: string, rows: Array<Record<string, unknown>>): void {
+  console.log(`\n${title}`);
+  console.table(rows);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      citizens: { type: 'string', default: '10000' },
+      seed: { type: 'string', default: '7' },
+      duration: { type: 'string', default: '15' },
+      connections: { type: 'string', default: '16' },
+    },
+  });
+  const citizens = Number(values.citizens);
+  const durationS = Number(values.duration);
+  const connections = Number(values.connections);
+
+  let localDb: LocalDb | undefined;
+  let dataDir: string | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    dataDir = mkdtempSync(join(tmpdir(), 'hub-bench-store-'));
+    localDb = await startLocalDb({ dataDir, port: 0 });
+    uri = localDb.uri;
+  }
+  const store = await Store.connect({ uri, dbPrefix: PREFIX, maxPoolSize: 64 });
+  const storeKind = store.isFerretDb ? 'FerretDB (embedded, SQLite)' : 'MongoDB';
+  try {
+    console.log(`store: ${storeKind}; seeding ${citizens} citizens...`);
+    const t0 = Date.now();
+    await seed(store, { citizens, seed: Number(values.seed) });
+    const seedS = (Date.now() - t0) / 1000;
+    console.log(`seeded in ${seedS.toFixed(1)} s`);
+
+    const ids = (await store.db('pop').collection('congDan').find({}, { projection: { _id: 1 } }).limit(2000).toArray()).map(
+      (d) => String(d._id),
+    );
+
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      HUB_AUTH: 'off',
+      MONGODB_URI: uri,
+      HUB_DB_PREFIX: PREFIX,
+      LOG_LEVEL: 'silent',
+    });
+    const hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
+
+    // --- batching, both lookup strategies ---------------------------------------------------
+    const defaultStrategy = store.lookupStrategy;
+    const byStrategy: Array<Record<string, unknown>> = [];
+    for (const strategy of ['in', 'parallel'] as LookupStrategy[]) {
+      store.lookupStrategy = strategy;
+      for (const n of [1, 10, 100]) {
+        const body = n === 1
+          ? { query: CITIZEN_ALL_PAPERS, variables: { id: ids[0] } }
+          : { query: CITIZENS_ALL_PAPERS, variables: { ids: ids.slice(0, n) } };
+        const samples: number[] = [];
+        let sourceCalls = 0;
+        let storeCommands = 0;
+        for (let i = 0; i < 5; i++) {
+          const t = performance.now();
+          const res = await fetch(`${hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          const json = (await res.json()) as { errors?: unknown[] };
+          if (json.errors) throw new Error(`bench query failed: ${JSON.stringify(json.errors)}`);
+          samples.push(performance.now() - t);
+          sourceCalls = Number(res.headers.get('x-hub-source-calls'));
+          storeCommands = Number(res.headers.get('x-hub-store-commands'));
+        }
+        samples.sort((a, b) => a - b);
+        byStrategy.push({ strategy, citizens: n, sourceCalls, storeCommands, median_ms: +samples[2].toFixed(1) });
+      }
+    }
+    store.lookupStrategy = defaultStrategy;
+    const batching = byStrategy
+      .filter((r) => r.strategy === defaultStrategy)
+      .map(({ citizens: c, sourceCalls, storeCommands }) => ({ citizens: c, sourceCalls, storeCommands }));
+    table(`Batching per request (default strategy on ${storeKind}: ${defaultStrategy})`, byStrategy);
+
+    // --- throughput: hub vs bare baseline ------------------------------------------------
+    const bodies = ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
+    runLoad(`${hub.url}/graphql`, bodies, 2, connections); // warm-up
+    const hubLoad = runLoad(`${hub.url}/graphql`, bodies, durationS, connections);
+    await hub.stop();
+    const baseline = await startBaseline(store);
+    runLoad(baseline.url, bodies, 2, connections);
+    const baseLoad = runLoad(baseline.url, bodies, durationS, connections);
+    await baseline.close();
+    const throughput = {
+      hub_rps: Math.round(hubLoad.rps),
+      baseline_rps: Math.round(baseLoad.rps),
+      ratio: +(hubLoad.rps / baseLoad.rps).toFixed(2),
+      hub_p50_ms: hubLoad.p50_ms,
+      hub_p99_ms: hubLoad.p99_ms,
+      baseline_p50_ms: baseLoad.p50_ms,
+      baseline_p99_ms: baseLoad.p99_ms,
+      hub_errors: hubLoad.errors,
+      connections,
+      duration_s: durationS,
+    };
+    table('Throughput, single-citizen all-papers query', [
+      { target: 'hub (GraphQL)', rps: throughput.hub_rps, p50_ms: hubLoad.p50_ms, p99_ms: hubLoad.p99_ms, errors: hubLoad.errors },
+      { target: 'baseline (node:http)', rps: throughput.baseline_rps, p50_ms: baseLoad.p50_ms, p99_ms: baseLoad.p99_ms, errors: baseLoad.errors },
+    ]);
+    console.log(`hub / baseline = ${throughput.ratio}`);
+
+    const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+    const results = {
+      ...previous,
+      generatedAt: new Date().toISOString(),
+      environment: { store: storeKind, node: process.version, cpus: require('node:os').cpus().length, citizens, seed_s: +seedS.toFixed(1) },
+      batching,
+      batching_by_strategy: byStrategy,
+      throughput,
+    };
+    writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+    console.log(`\nwrote ${RESULTS}`);
+  } finally {
+    for (const name of [...SOURCE_NAMES.map((s) => SOURCES[s].db), 'hub']) {
+      await store.db(name).dropDatabase().catch(() => undefined);
+    }
+    await store.close();
+    await localDb?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,120 @@
+import DataLoader from 'dataloader';
+import type { Collection, Document } from 'mongodb';
+import type { LookupStrategy } from '../hub/store/connection';
+import type { SourceName } from '../hub/store/seed-meta';
+import { SourceUnavailableError } from '../hub/errors';
+
+/** Per-source counters of one request: how often the source was asked, and how. */
+export interface SourceCounters {
+  /** Batch-function calls (one per DataLoader dispatch). */
+  batchCalls: number;
+  /** Store commands sent (a `$in` batch is 1; parallel `_id` lookups are one per key). */
+  storeCommands: number;
+  /** Keys asked for. */
+  keys: number;
+}
+
+/** The counters of one request, per source. Read by tests and the bench. */
+export class RequestMetrics {
+  readonly sources: Record<SourceName, SourceCounters> = {
+    population: { batchCalls: 0, storeCommands: 0, keys: 0 },
+    drivingLicence: { batchCalls: 0, storeCommands: 0, keys: 0 },
+    healthInsurance: { batchCalls: 0, storeCommands: 0, keys: 0 },
+    socialInsurance: { batchCalls: 0, storeCommands: 0, keys: 0 },
+    healthRecord: { batchCalls: 0, storeCommands: 0, keys: 0 },
+  };
+
+  get sourceCalls(): number {
+    return Object.values(this.sources).reduce((n, s) => n + s.batchCalls, 0);
+  }
+
+  get storeCommands(): number {
+    return Object.values(this.sources).reduce((n, s) => n + s.storeCommands, 0);
+  }
+}
+
+export interface SourceLoaderOptions<TDoc extends Document, TOut> {
+  source: SourceName;
+  collection: Collection<TDoc>;
+  /** `in`: one `{_id: {$in}}` find per batch; `parallel`: one `{_id}` find per key, concurrently. */
+  strategy: LookupStrategy;
+  /** Maps the agency's document to the hub's record. */
+  map: (doc: TDoc) => TOut;
+  metrics: RequestMetrics;
+  /** The whole batch fails with SOURCE_UNAVAILABLE after this long. */
+  timeoutMs: number;
+  /** Largest batch handed to the batch function. Default 100. */
+  maxBatchSize?: number;
+}
+
+/**
+ * Reads one source's per-person documents by personal ID (`_id`), batched.
+ *
+ * Contract (graphql/dataloader): the result has the keys' length and order. A key
+ * the source has no document for is `null` (the citizen simply has no such paper);
+ * a key whose lookup failed is an `Error` at its position, so one failure never
+ * fails the other keys of the batch. Create one loader per request (never share:
+ * the cache would show one principal's reads to another).
+ */
+export function createSourceLoader<TDoc extends Document, TOut>(
+  opts: SourceLoaderOptions<TDoc, TOut>,
+): DataLoader<string, TOut | null> {
+  const counters = opts.metrics.sources[opts.source];
+  const batch = async (keys: readonly string[]): Promise<Array<TOut | null | Error>> => {
+    counters.batchCalls += 1;
+    counters.keys += keys.length;
+    const work = opts.strategy === 'in' ? readIn(opts, keys, counters) : readParallel(opts, keys, counters);
+    return withTimeout(work, opts.timeoutMs, opts.source).catch((err: unknown) => {
+      const e = err instanceof SourceUnavailableError ? err : new SourceUnavailableError(opts.source, err);
+      return keys.map(() => e);
+    });
+  };
+  return new DataLoader<string, TOut | null>(batch, { maxBatchSize: opts.maxBatchSize ?? 100 });
+}
+
+async function readIn<TDoc extends Document, TOut>(
+  opts: SourceLoaderOptions<TDoc, TOut>,
+  keys: readonly string[],
+  counters: SourceCounters,
+): Promise<Array<TOut | null | Error>> {
+  counters.storeCommands += 1;
+  const docs = await opts.collection.find({ _id: { $in: [...keys] } } as never).toArray();
+  const byId = new Map<string, TDoc>();
+  for (const d of docs) byId.set(String(d._id), d as TDoc);
+  return keys.map((k) => mapOne(opts, byId.get(k)));
+}
+
+async function readParallel<TDoc extends Document, TOut>(
+  opts: SourceLoaderOptions<TDoc, TOut>,
+  keys: readonly string[],
+  counters: SourceCounters,
+): Promise<Array<TOut | null | Error>> {
+  counters.storeCommands += keys.length;
+  const settled = await Promise.allSettled(
+    keys.map((k) => opts.collection.findOne({ _id: k } as never) as Promise<TDoc | null>),
+  );
+  return settled.map((r) =>
+    r.status === 'fulfilled' ? mapOne(opts, r.value ?? undefined) : new SourceUnavailableError(opts.source, r.reason),
+  );
+}
+
+function mapOne<TDoc extends Document, TOut>(
+  opts: SourceLoaderOptions<TDoc, TOut>,
+  doc: TDoc | undefined,
+): TOut | null | Error {
+  if (!doc) return null;
+  try {
+    return opts.map(doc);
+  } catch (err) {
+    // A record the connector cannot read is that key's failure, not the batch's.
+    return new SourceUnavailableError(opts.source, err);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, source: SourceName): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SourceUnavailableError(source, new Error(`timed out after ${ms} ms`))), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

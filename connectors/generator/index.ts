@@ -1,0 +1,16 @@
+/**
+ * The deterministic mock-data generator: seeded PRNG, Vietnamese names, today's
+ * and pre-2025 administrative areas, health and employer reference data, people
+ * and households, and the generator core with defect injection.
+ */
+export * from './prng';
+export * from './dates';
+export * from './text';
+export * from './names';
+export * from './areas';
+export * from './health';
+export * from './employers';
+export * from './people';
+export * from './accounts';
+export * from './source';
+export * from './generate';

@@ -1,0 +1,63 @@
+import type { Db } from 'mongodb';
+import type DataLoader from 'dataloader';
+import { createSourceLoader, type RequestMetrics } from '../batch';
+import { fromDmy, fromDmyTimeVn, fromMonthEnd, fromMonthStart } from '../dates';
+import { provenance, type ProvenanceRecord } from '../provenance';
+import type { LookupStrategy } from '../../hub/store/connection';
+import { SOCIAL_INSURANCE_COLLECTION, type CheDoHuong, type QuaTrinhDong, type SoBhxhDoc } from './model';
+
+type Scheme = 'COMPULSORY' | 'VOLUNTARY' | 'UNEMPLOYMENT';
+type BenefitKind = 'SICKNESS' | 'MATERNITY' | 'OCCUPATIONAL_ACCIDENT' | 'PENSION' | 'UNEMPLOYMENT' | 'LUMP_SUM';
+
+/** The hub's reading of a BHXH book; the mapper type behind `SocialInsurance`. */
+export interface SocialInsuranceRecord {
+  socialInsuranceNumber: string;
+  contributionPeriods: Array<{ from: string; to: string | null; employer: string; salaryBase: number; scheme: Scheme }>;
+  totalMonths: number;
+  benefits: Array<{ kind: BenefitKind; date: string; amount: number }>;
+  holderNameAtSource: string;
+  provenance: ProvenanceRecord;
+}
+
+const SCHEME: Record<QuaTrinhDong['loaiHinh'], Scheme> = { BB: 'COMPULSORY', TN: 'VOLUNTARY', BHTN: 'UNEMPLOYMENT' };
+const BENEFIT: Record<CheDoHuong['loai'], BenefitKind> = {
+  OM_DAU: 'SICKNESS',
+  THAI_SAN: 'MATERNITY',
+  TNLD_BNN: 'OCCUPATIONAL_ACCIDENT',
+  HUU_TRI: 'PENSION',
+  TRO_CAP_THAT_NGHIEP: 'UNEMPLOYMENT',
+  MOT_LAN: 'LUMP_SUM',
+};
+
+export function mapSocialInsurance(d: SoBhxhDoc): SocialInsuranceRecord {
+  return {
+    socialInsuranceNumber: d.maSoBhxh,
+    contributionPeriods: d.quaTrinh.map((q) => ({
+      from: fromMonthStart(q.tuThang),
+      to: q.denThang ? fromMonthEnd(q.denThang) : null,
+      employer: q.donVi.normalize('NFC'),
+      salaryBase: q.mucLuong,
+      scheme: SCHEME[q.loaiHinh],
+    })),
+    totalMonths: d.tongSoThang,
+    benefits: d.cheDo.map((c) => ({ kind: BENEFIT[c.loai], date: fromDmy(c.ngay), amount: c.soTien })),
+    holderNameAtSource: d.hoTen,
+    provenance: provenance('socialInsurance', d.ngayCapNhat ? fromDmyTimeVn(d.ngayCapNhat) : null),
+  };
+}
+
+export function createSocialInsuranceLoader(
+  db: Db,
+  strategy: LookupStrategy,
+  metrics: RequestMetrics,
+  timeoutMs: number,
+): DataLoader<string, SocialInsuranceRecord | null> {
+  return createSourceLoader({
+    source: 'socialInsurance',
+    collection: db.collection<SoBhxhDoc>(SOCIAL_INSURANCE_COLLECTION),
+    strategy,
+    map: mapSocialInsurance,
+    metrics,
+    timeoutMs,
+  });
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * The hub's configuration, read once from the environment and validated; a bad
+ * value stops the start with a message naming the variable.
+ */
+const schema = z.object({
+  /** `production` masks unexpected errors and refuses HUB_AUTH=off. Default `development`. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** HTTP port. Default 4000. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Address the HTTP server binds. Default 127.0.0.1 (put a reverse proxy in front). */
+  HUB_HOST: z.string().default('127.0.0.1'),
+  /** MongoDB URI. Unset: the embedded FerretDB store is started. */
+  MONGODB_URI: z.string().url().optional(),
+  /** Prefix of every database name (tests and benches use their own). Default "". */
+  HUB_DB_PREFIX: z.string().regex(/^[A-Za-z0-9_]*$/).default(''),
+  /**
+   * `on` (default): personal data needs authentication. `off`: DEVELOPMENT ONLY,
+   * personal data is served to anyone; refused when NODE_ENV=production.
+   */
+  HUB_AUTH: z.enum(['on', 'off']).default('on'),
+  /** Where the embedded store keeps its files. Default `.data/localdb`. */
+  HUB_DATA_DIR: z.string().default('.data/localdb'),
+  /** Port of the embedded store. Default 27018. */
+  HUB_LOCALDB_PORT: z.coerce.number().int().min(1).max(65535).default(27018),
+  /** Citizens seeded by `npm start` when the store has no data. Default 10000. */
+  HUB_DEMO_CITIZENS: z.coerce.number().int().min(0).default(10_000),
+  /** Seed of the demo data. Default 6. */
+  HUB_DEMO_SEED: z.coerce.number().int().default(6),
+  /** `auto` (default): `$in` on MongoDB, parallel `_id` finds on FerretDB. */
+  HUB_STORE_LOOKUP: z.enum(['auto', 'in', 'parallel']).default('auto'),
+  /** Per-source timeout of one batch, ms. Default 2000. */
+  HUB_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
+  /** Driver connection pool size. Default 64. */
+  HUB_STORE_POOL: z.coerce.number().int().min(1).default(64),
+  /** pino level. Default `info`. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type HubConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.HUB_AUTH === 'off' && cfg.NODE_ENV === 'production') {
+    throw new Error('invalid configuration:\n  HUB_AUTH: "off" is refused when NODE_ENV=production');
+  }
+  return cfg;
+}

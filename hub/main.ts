@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the hub with demo data. Starts the embedded store when MONGODB_URI
+ * is unset, seeds HUB_DEMO_CITIZENS citizens when the store has no data yet, and
+ * serves GraphQL on PORT until SIGINT/SIGTERM.
+ */
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { startLocalDb, type LocalDb } from './localdb';
+import { Store } from './store/connection';
+import { readiness, startHub } from './server';
+import { seed } from '../connectors/seed';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+
+  if (config.HUB_AUTH === 'off') {
+    const banner = [
+      '',
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      '!!  HUB_AUTH=off: DEVELOPMENT MODE. Personal data is served WITHOUT any   !!',
+      '!!  authentication to anyone who can reach this port. Never run it with   !!',
+      '!!  real data. (Refused when NODE_ENV=production.)                         !!',
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      '',
+    ].join('\n');
+    process.stderr.write(banner + '\n');
+    logger.warn({ auth: 'off' }, 'authentication is OFF (development mode)');
+  }
+
+  let localDb: LocalDb | undefined;
+  let uri = config.MONGODB_URI;
+  if (!uri) {
+    localDb = await startLocalDb({ dataDir: config.HUB_DATA_DIR, port: config.HUB_LOCALDB_PORT });
+    uri = localDb.uri;
+    logger.info({ store: 'embedded-ferretdb', uri, dataDir: config.HUB_DATA_DIR }, 'embedded store started');
+  }
+
+  const store = await Store.connect({ uri, dbPrefix: config.HUB_DB_PREFIX, maxPoolSize: config.HUB_STORE_POOL });
+  if (config.HUB_STORE_LOOKUP !== 'auto') store.lookupStrategy = config.HUB_STORE_LOOKUP;
+  logger.info({ ferretdb: store.isFerretDb, lookup: store.lookupStrategy }, 'store connected');
+
+  const hub = await startHub({ config, store, logger }, { port: config.PORT, host: config.HUB_HOST });
+  logger.info({ url: `${hub.url}/graphql` }, 'hub listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await hub.stop().catch((err) => logger.error({ err }, 'stop failed'));
+    logger.info('http stopped');
+    await store.close().catch(() => undefined);
+    logger.info('store closed');
+    await localDb?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const ready = await readiness(store);
+  if (!ready.ready && ready.reason === 'sources not seeded' && config.HUB_DEMO_CITIZENS > 0) {
+    logger.info({ citizens: config.HUB_DEMO_CITIZENS, seed: config.HUB_DEMO_SEED }, 'seeding demo data');
+    const manifest = await seed(store, {
+      citizens: config.HUB_DEMO_CITIZENS,
+      seed: config.HUB_DEMO_SEED,
+      log: (msg) => logger.info(msg),
+    });
+    logger.info({ citizens: manifest.citizens, counts: manifest.counts }, 'demo data seeded');
+  }
+  const after = await readiness(store);
+  logger.info(after, after.ready ? 'hub ready' : 'hub not ready');
+}
+
+main().catch((err) => {
+  process.stderr.write(`hub failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GraphQLSchema } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { resolvers } from '../resolvers';
+import { applyDisclosurePolicy } from './policy';
+
+const SCHEMA_DIR = join(__dirname, '..', 'schema');
+
+/** The SDL of every module, `schema/*.graphql`, base first. */
+export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)));
+  return files.map((f) => readFileSync(join(dir, f), 'utf8'));
+}
+
+/** The executable schema with the disclosure policy applied. */
+export function buildSchema(): GraphQLSchema {
+  const schema = makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: resolvers as never,
+    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
+  });
+  return applyDisclosurePolicy(schema);
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { Logger } from 'pino';
+import type { HubConfig } from './config';
+import { createContext, type HubContext } from './context';
+import { createFormatError } from './format-error';
+import { requestMetricsPlugin } from './plugins/request-metrics';
+import { buildSchema } from './schema';
+import type { Store } from './store/connection';
+import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from './store/seed-meta';
+
+export interface HubDeps {
+  config: HubConfig;
+  store: Store;
+  logger: Logger;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  apollo: ApolloServer<HubContext>;
+  httpServer: http.Server;
+  /** Stops accepting, drains in-flight requests, stops Apollo. Does not close the store. */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Why the hub is not ready, or null when it is. */
+export async function readiness(store: Store): Promise<{ ready: boolean; reason?: string; citizens?: number }> {
+  try {
+    await withTimeout(store.ping(), 1_000);
+  } catch {
+    return { ready: false, reason: 'store unreachable' };
+  }
+  const manifest = await store.hubDb
+    .collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION)
+    .findOne({ _id: 'current' })
+    .catch(() => null);
+  if (!manifest) return { ready: false, reason: 'sources not seeded' };
+  return { ready: true, citizens: manifest.citizens };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, rej) => {
+      t = setTimeout(() => rej(new Error('timeout')), ms);
+    }),
+  ]).finally(() => clearTimeout(t));
+}
+
+/** Builds the Express app with GraphQL at /graphql, /healthz and /readyz, and listens. */
+export async function startHub(deps: HubDeps, listen: { port: number; host: string }): Promise<RunningHub> {
+  const { config, store, logger } = deps;
+  const production = config.NODE_ENV === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<HubContext>({
+    schema: buildSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    allowBatchedHttpRequests: false,
+    // main.ts owns shutdown (drain HTTP, close the store, stop the embedded store).
+    stopOnTerminationSignals: false,
+    csrfPrevention: true,
+    formatError: createFormatError({
+      mask: production,
+      onUnexpected: (err) => logger.error({ err }, 'unexpected error'),
+    }),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestMetricsPlugin()],
+  });
+  await apollo.start();
+
+  app.use((req, res, next) => {
+    const given = req.header('x-request-id');
+    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('x-request-id', id);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const r = await readiness(store);
+    res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ready', citizens: r.citizens } : { status: 'not ready', reason: r.reason });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '64kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => createContext({ store, config, logger }, String(res.locals.requestId)),
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  // Body-parser and other transport errors: a clear status, never a stack trace.
+  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) logger.error({ err }, 'transport error');
+    res.status(status).json({
+      errors: [{ message: status === 413 ? 'Request body too large' : status === 500 ? 'Internal server error' : 'Bad request', extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }],
+    });
+  });
+
+  await new Promise<void>((res) => httpServer.listen(listen.port, listen.host, res));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${listen.host}:${port}`;
+  return { url, port, apollo, httpServer, stop: () => apollo.stop() };
+}

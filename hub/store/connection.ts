@@ -1,0 +1,73 @@
+import mongoose from 'mongoose';
+import type { Db, MongoClient } from 'mongodb';
+
+/**
+ * The hub's connection to its store: one MongoDB client (through mongoose) that
+ * serves the hub's own database and the five mock source databases.
+ *
+ * Database names are `<prefix><name>` so that tests and benches can use their own
+ * databases on the same server (HUB_DB_PREFIX, default "").
+ */
+export interface StoreOptions {
+  /** MongoDB connection string. */
+  uri: string;
+  /** Prefix of every database name. Default "". */
+  dbPrefix?: string;
+  /** Driver connection pool size. Default 64. */
+  maxPoolSize?: number;
+}
+
+/** How a batch of `_id`s is read: one `$in` find, or one `_id` find per key in parallel. */
+export type LookupStrategy = 'in' | 'parallel';
+
+export class Store {
+  readonly mongoose: mongoose.Mongoose;
+  readonly prefix: string;
+  /** True when the server is FerretDB (buildInfo has `ferretdbVersion`). */
+  isFerretDb = false;
+  /** The lookup strategy connectors use; chosen from the server kind at connect. */
+  lookupStrategy: LookupStrategy = 'in';
+
+  private constructor(m: mongoose.Mongoose, prefix: string) {
+    this.mongoose = m;
+    this.prefix = prefix;
+  }
+
+  static async connect(opts: StoreOptions): Promise<Store> {
+    const m = new mongoose.Mongoose();
+    m.set('strictQuery', true);
+    await m.connect(opts.uri, {
+      maxPoolSize: opts.maxPoolSize ?? 64,
+      serverSelectionTimeoutMS: 5_000,
+      autoIndex: true,
+    });
+    const store = new Store(m, opts.dbPrefix ?? '');
+    const info = await store.client.db('admin').command({ buildInfo: 1 });
+    store.isFerretDb = 'ferretdbVersion' in info || 'ferretdb' in info;
+    store.lookupStrategy = store.isFerretDb ? 'parallel' : 'in';
+    return store;
+  }
+
+  get client(): MongoClient {
+    return this.mongoose.connection.getClient() as unknown as MongoClient;
+  }
+
+  /** A database by its unprefixed name (a source's, or "hub"). */
+  db(name: string): Db {
+    return this.client.db(this.prefix + name);
+  }
+
+  /** The hub's own database (accounts, consents, audit, seed metadata). */
+  get hubDb(): Db {
+    return this.db('hub');
+  }
+
+  /** Round trip to the server; throws when it is unreachable. */
+  async ping(): Promise<void> {
+    await this.client.db('admin').command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.mongoose.disconnect();
+  }
+}

@@ -1,0 +1,14 @@
+import type { Resolvers } from '../../generated/graphql';
+import { todayInVietnam } from '../../connectors/dates';
+
+export const healthInsuranceResolvers: Resolvers = {
+  Citizen: {
+    healthInsurance: (citizen, _, ctx) => ctx.loaders.healthInsurance.load(citizen.personalId),
+  },
+  HealthInsurance: {
+    valid: (card, _, ctx) => {
+      const today = todayInVietnam(ctx.now);
+      return card.validFrom <= today && today <= card.validTo;
+    },
+  },
+};

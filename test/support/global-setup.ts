@@ -1,0 +1,27 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalDb } from '../../hub/localdb';
+import { Store } from '../../hub/store/connection';
+import { seed } from '../../connectors/seed';
+import { TEST_CITIZENS, TEST_PREFIX, TEST_SEED } from './constants';
+
+/**
+ * Starts the real embedded store (unless MONGODB_URI points at a MongoDB) in a
+ * fresh temporary directory, and seeds the shared test data set under the
+ * `t_` prefix. Workers inherit MONGODB_URI.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (!process.env.MONGODB_URI) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-store-'));
+    const db = await startLocalDb({ dataDir, port: 0 });
+    process.env.MONGODB_URI = db.uri;
+    (globalThis as Record<string, unknown>).__HUB_LOCALDB__ = db;
+  }
+  const store = await Store.connect({ uri: process.env.MONGODB_URI!, dbPrefix: TEST_PREFIX });
+  try {
+    await seed(store, { citizens: TEST_CITIZENS, seed: TEST_SEED });
+  } finally {
+    await store.close();
+  }
+}

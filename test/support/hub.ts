@@ -1,0 +1,61 @@
+import pino from 'pino';
+import { loadConfig, type HubConfig } from '../../hub/config';
+import { startHub, type RunningHub } from '../../hub/server';
+import { Store } from '../../hub/store/connection';
+import { TEST_PREFIX } from './constants';
+
+/** Connects to the test store (the global setup's) under a prefix. */
+export function connectTestStore(prefix = TEST_PREFIX): Promise<Store> {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) throw new Error('MONGODB_URI is not set: run the tests through jest (its global setup starts the store)');
+  return Store.connect({ uri, dbPrefix: prefix, maxPoolSize: 16 });
+}
+
+export interface TestHub extends RunningHub {
+  store: Store;
+  config: HubConfig;
+  close(): Promise<void>;
+}
+
+/** A real hub on a free port of 127.0.0.1 over the test store. */
+export async function startTestHub(env: Record<string, string> = {}, prefix = TEST_PREFIX): Promise<TestHub> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HUB_DB_PREFIX: prefix,
+    MONGODB_URI: process.env.MONGODB_URI,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const store = await connectTestStore(prefix);
+  const hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
+  return {
+    ...hub,
+    store,
+    config,
+    close: async () => {
+      await hub.stop();
+      await store.close();
+    },
+  };
+}
+
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
+}
+
+/** POSTs a GraphQL operation over real HTTP. */
+export async function gql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GqlResponse<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse<T>['body'] };
+}
