@@ -1,8 +1,9 @@
 /**
  * Load generator, run as its own process so that it does not share the event
- * loop of the server it measures. Reads a JSON job from argv[2], prints one JSON
+ * loop of the server it measures. Reads a JSON job from the file named by argv[2], prints one JSON
  * result line. Only ever targets 127.0.0.1.
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 interface Job {
@@ -14,7 +15,7 @@ interface Job {
 }
 
 async function main(): Promise<void> {
-  const job = JSON.parse(process.argv[2]) as Job;
+  const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Job;
   const u = new URL(job.url);
   if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error('load tests target loopback only');
   let i = 0;

@@ -119,10 +119,14 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
     if (d < end) cheDo.push({ loai: 'MOT_LAN', ngay: dmy(d), soTien: M.round((lastSalary * 1.5 * M.max(1, months / 12)) / 1000) * 1000 });
   }
   cheDo.sort((a, b) => toDay(a.ngay) - toDay(b.ngay));
-  const lastChange = M.max(
-    ...quaTrinh.map((q) => (q.denThang === null ? TODAY - r.int(1, 25) : monthStart(parseMonth(q.denThang)))),
-    ...cheDo.map((c) => toDay(c.ngay)),
-  );
+  // A book with no period and no benefit yet (just opened) was last touched recently.
+  const lastChange =
+    quaTrinh.length + cheDo.length === 0
+      ? TODAY - r.int(1, 25)
+      : M.max(
+          ...quaTrinh.map((q) => (q.denThang === null ? TODAY - r.int(1, 25) : monthStart(parseMonth(q.denThang)))),
+          ...cheDo.map((c) => toDay(c.ngay)),
+        );
   return {
     _id: p.id,
     hoTen: upperNoDiacritics(p.fullName),
