@@ -9,7 +9,8 @@
  *   node:http baseline doing the same store reads (same run, same store);
  * and merges the figures into bench/results/latest.json.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,13 +36,15 @@ interface LoadResult {
   errors: number;
 }
 
-function runLoad(url: string, bodies: string[], durationS: number, connections: number): LoadResult {
+/** Runs the load generator in its own process; asynchronously, as the servers it measures live in this one. */
+async function runLoad(url: string, bodies: string[], durationS: number, connections: number): Promise<LoadResult> {
   const jobFile = join(mkdtempSync(join(tmpdir(), 'hub-bench-job-')), 'job.json');
   writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections }));
-  const out = execFileSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), jobFile], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
+  const { stdout: out } = await promisify(execFile)(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), jobFile],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   rmSync(jobFile, { force: true });
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
@@ -131,12 +134,12 @@ async function main(): Promise<void> {
 
     // --- throughput: hub vs bare baseline ------------------------------------------------
     const bodies = ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
-    runLoad(`${hub.url}/graphql`, bodies, 2, connections); // warm-up
-    const hubLoad = runLoad(`${hub.url}/graphql`, bodies, durationS, connections);
+    await runLoad(`${hub.url}/graphql`, bodies, 2, connections); // warm-up
+    const hubLoad = await runLoad(`${hub.url}/graphql`, bodies, durationS, connections);
     await hub.stop();
     const baseline = await startBaseline(store);
-    runLoad(baseline.url, bodies, 2, connections);
-    const baseLoad = runLoad(baseline.url, bodies, durationS, connections);
+    await runLoad(baseline.url, bodies, 2, connections);
+    const baseLoad = await runLoad(baseline.url, bodies, durationS, connections);
     await baseline.close();
     const throughput = {
       hub_rps: Math.round(hubLoad.rps),

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // the same pure-Go SQLite driver FerretDB uses
@@ -25,16 +26,47 @@ import (
 // which is exactly the expression FerretDB's query uses. FerretDB does not know of
 // this index (it is not in its metadata), and dropping the collection drops it
 // with the table. Capped collections are not used by the hub and are skipped.
+//
+// The keeper never holds a database open between passes: FerretDB deletes a
+// dropped database's file, and a handle kept open would keep its -wal/-shm files
+// alive for a new database of the same name to trip over ("disk I/O error").
+// Each pass opens only files that changed since they were last found complete,
+// and closes them at once.
 type idIndexKeeper struct {
 	dir    string
 	logger *slog.Logger
 
-	mu  sync.Mutex
-	dbs map[string]*sql.DB
+	mu sync.Mutex
+	// done maps a database file to the identity (inode, size, mtime) it had when
+	// every table in it was found indexed.
+	done map[string]fileIdentity
+}
+
+type fileIdentity struct {
+	ino   uint64
+	size  int64
+	mtime int64
+}
+
+func identityOf(path string) (fileIdentity, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileIdentity{}, false
+	}
+	id := fileIdentity{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		id.ino = st.Ino
+	}
+	// The main file's mtime lags behind in WAL mode; the WAL's changes with every write.
+	if wi, err := os.Stat(path + "-wal"); err == nil {
+		id.size ^= wi.Size() << 1
+		id.mtime ^= wi.ModTime().UnixNano()
+	}
+	return id, true
 }
 
 func newIDIndexKeeper(dir string, logger *slog.Logger) *idIndexKeeper {
-	return &idIndexKeeper{dir: dir, logger: logger, dbs: map[string]*sql.DB{}}
+	return &idIndexKeeper{dir: dir, logger: logger, done: map[string]fileIdentity{}}
 }
 
 func (k *idIndexKeeper) run(ctx context.Context, every time.Duration) {
@@ -58,37 +90,35 @@ func (k *idIndexKeeper) ensure(ctx context.Context) {
 		k.logger.Warn("id index keeper: glob", "err", err)
 		return
 	}
-	for _, f := range files {
-		if err := k.ensureFile(ctx, f); err != nil && ctx.Err() == nil {
-			k.logger.Debug("id index keeper", "file", filepath.Base(f), "err", err)
-		}
-	}
-}
-
-func (k *idIndexKeeper) open(file string) (*sql.DB, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if db, ok := k.dbs[file]; ok {
-		if _, err := os.Stat(file); err == nil {
-			return db, nil
+	for _, f := range files {
+		before, ok := identityOf(f)
+		if !ok {
+			continue
 		}
-		_ = db.Close() // the database was dropped
-		delete(k.dbs, file)
+		if prev, seen := k.done[f]; seen && prev == before {
+			continue
+		}
+		if err := k.ensureFile(ctx, f); err != nil {
+			if ctx.Err() == nil {
+				k.logger.Debug("id index keeper", "file", filepath.Base(f), "err", err)
+			}
+			continue
+		}
+		if after, ok := identityOf(f); ok {
+			k.done[f] = after
+		}
 	}
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(1)
-	k.dbs[file] = db
-	return db, nil
 }
 
 func (k *idIndexKeeper) ensureFile(ctx context.Context, file string) error {
-	db, err := k.open(file)
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
 	rows, err := db.QueryContext(ctx, `
 		SELECT t.name FROM sqlite_master t
 		WHERE t.type = 'table'
@@ -122,14 +152,6 @@ func (k *idIndexKeeper) ensureFile(ctx context.Context, file string) error {
 		k.logger.Debug("id index keeper: index created", "file", filepath.Base(file), "table", t)
 	}
 	return nil
-}
-
-func (k *idIndexKeeper) close() {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	for _, db := range k.dbs {
-		_ = db.Close()
-	}
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -98,7 +98,6 @@ func main() {
 	// `_ferretdb_sjson->"_id"`; SQLite matches index expressions textually, so every
 	// _id lookup scans the whole table. The keeper adds the index that matches.
 	keeper := newIDIndexKeeper(abs, logger)
-	defer keeper.close()
 	keeper.ensure(ctx)
 	go keeper.run(ctx, idIndexInterval)
 

@@ -270,9 +270,6 @@ interface Draft {
   /** Inherits the surname of this member (patriline) instead of drawing one. */
   surnameOf?: string;
   guardianKey?: string; // skip-generation households: the grandparent registered as guardian
-  /** Names of parents not living in the household. */
-  outsideFather?: boolean;
-  outsideMother?: boolean;
 }
 
 function childrenAges(r: Rng, motherAge: number, maxKids: number): number[] {
@@ -324,54 +321,50 @@ function composition(r: Rng): Draft[] {
     }
     const child = out.find((d) => d.key === childOfGrand)!;
     if (withGf) {
-      out.push({ sex: 'M', age: gfAge, relation: grandHead ? 'Chủ hộ' : patrilocal ? 'Cha' : 'Cha vợ', key: 'gf', spouseKey: withGm ? 'gm' : undefined, outsideFather: true, outsideMother: true });
+      out.push({ sex: 'M', age: gfAge, relation: grandHead ? 'Chủ hộ' : patrilocal ? 'Cha' : 'Cha vợ', key: 'gf', spouseKey: withGm ? 'gm' : undefined });
       child.fatherKey = 'gf';
       child.surnameOf = 'gf';
-    } else {
-      child.outsideFather = true;
     }
     if (withGm && gmAge >= 19) {
-      out.push({ sex: 'F', age: gmAge, relation: grandHead ? 'Vợ' : patrilocal ? 'Mẹ' : 'Mẹ vợ', key: 'gm', spouseKey: withGf ? 'gf' : undefined, outsideFather: true, outsideMother: true });
+      out.push({ sex: 'F', age: gmAge, relation: grandHead ? 'Vợ' : patrilocal ? 'Mẹ' : 'Mẹ vợ', key: 'gm', spouseKey: withGf ? 'gf' : undefined });
       child.motherKey = 'gm';
-    } else {
-      child.outsideMother = true;
     }
   } else if (x < 0.7) {
     const a = tri(r, 21, 36, 27);
-    out.push({ sex: 'M', age: a, relation: r.chance(0.85) ? 'Chủ hộ' : 'Chồng', key: 'h', spouseKey: 'w', outsideFather: true, outsideMother: true });
-    out.push({ sex: 'F', age: M.max(19, a - r.int(-1, 5)), relation: out[0].relation === 'Chủ hộ' ? 'Vợ' : 'Chủ hộ', key: 'w', spouseKey: 'h', outsideFather: true, outsideMother: true });
+    out.push({ sex: 'M', age: a, relation: r.chance(0.85) ? 'Chủ hộ' : 'Chồng', key: 'h', spouseKey: 'w' });
+    out.push({ sex: 'F', age: M.max(19, a - r.int(-1, 5)), relation: out[0].relation === 'Chủ hộ' ? 'Vợ' : 'Chủ hộ', key: 'w', spouseKey: 'h' });
   } else if (x < 0.78) {
     const a = tri(r, 50, 92, 62);
-    out.push({ sex: 'M', age: a, relation: 'Chủ hộ', key: 'h', spouseKey: 'w', outsideFather: true, outsideMother: true });
-    out.push({ sex: 'F', age: M.max(45, M.min(95, a - r.int(-1, 6))), relation: 'Vợ', key: 'w', spouseKey: 'h', outsideFather: true, outsideMother: true });
+    out.push({ sex: 'M', age: a, relation: 'Chủ hộ', key: 'h', spouseKey: 'w' });
+    out.push({ sex: 'F', age: M.max(45, M.min(95, a - r.int(-1, 6))), relation: 'Vợ', key: 'w', spouseKey: 'h' });
   } else if (x < 0.84) {
-    out.push({ sex: r.chance(0.55) ? 'M' : 'F', age: tri(r, 18, 45, 24), relation: 'Chủ hộ', key: 'h', outsideFather: true, outsideMother: true });
+    out.push({ sex: r.chance(0.55) ? 'M' : 'F', age: tri(r, 18, 45, 24), relation: 'Chủ hộ', key: 'h' });
   } else if (x < 0.9) {
-    out.push({ sex: r.chance(0.3) ? 'M' : 'F', age: tri(r, 58, 96, 72), relation: 'Chủ hộ', key: 'h', outsideFather: true, outsideMother: true });
+    out.push({ sex: r.chance(0.3) ? 'M' : 'F', age: tri(r, 58, 96, 72), relation: 'Chủ hộ', key: 'h' });
   } else if (x < 0.96) {
     const mother = r.chance(0.85);
     const pAge = tri(r, 24, 58, 36);
-    out.push({ sex: mother ? 'F' : 'M', age: pAge, relation: 'Chủ hộ', key: 'p', outsideFather: true, outsideMother: true });
+    out.push({ sex: mother ? 'F' : 'M', age: pAge, relation: 'Chủ hộ', key: 'p' });
     const ages = childrenAges(r, mother ? pAge : M.max(20, pAge - r.int(0, 5)), r.chance(0.6) ? 1 : 2);
     ages.forEach((a, i) => {
       if (a >= 23 && !r.chance(0.35)) return;
       out.push({
         sex: r.chance(0.512) ? 'M' : 'F', age: a, relation: 'Con', key: `c${i}`,
         fatherKey: mother ? undefined : 'p', motherKey: mother ? 'p' : undefined,
-        outsideFather: mother, outsideMother: !mother, surnameOf: mother ? undefined : 'p',
+        surnameOf: mother ? undefined : 'p',
       });
     });
   } else {
     // skip generation: grandparent(s) raising grandchildren while the parents work away
     const gmAge = tri(r, 52, 82, 62);
     const withGf = r.chance(0.55);
-    out.push({ sex: 'F', age: gmAge, relation: withGf ? 'Vợ' : 'Chủ hộ', key: 'gm', spouseKey: withGf ? 'gf' : undefined, outsideFather: true, outsideMother: true });
-    if (withGf) out.push({ sex: 'M', age: M.min(95, gmAge + r.int(0, 6)), relation: 'Chủ hộ', key: 'gf', spouseKey: 'gm', outsideFather: true, outsideMother: true });
+    out.push({ sex: 'F', age: gmAge, relation: withGf ? 'Vợ' : 'Chủ hộ', key: 'gm', spouseKey: withGf ? 'gf' : undefined });
+    if (withGf) out.push({ sex: 'M', age: M.min(95, gmAge + r.int(0, 6)), relation: 'Chủ hộ', key: 'gf', spouseKey: 'gm' });
     const guardian = withGf ? 'gf' : 'gm';
     const n = r.int(1, 3);
     let a = r.int(2, 13);
     for (let i = 0; i < n && a >= 0; i++) {
-      out.push({ sex: r.chance(0.512) ? 'M' : 'F', age: a, relation: 'Cháu', key: `c${i}`, outsideFather: true, outsideMother: true, guardianKey: guardian, surnameOf: withGf ? 'gf' : undefined });
+      out.push({ sex: r.chance(0.512) ? 'M' : 'F', age: a, relation: 'Cháu', key: `c${i}`, guardianKey: guardian, surnameOf: withGf ? 'gf' : undefined });
       a -= r.int(1, 4);
     }
   }
@@ -401,7 +394,7 @@ export function generateHousehold(
   const region = province.region;
   let drafts = composition(r);
   if (drafts.length > maxMembers) {
-    drafts = [{ sex: r.chance(0.5) ? 'M' : 'F', age: tri(r, 18, 85, 35), relation: 'Chủ hộ', key: 'h', outsideFather: true, outsideMother: true }];
+    drafts = [{ sex: r.chance(0.5) ? 'M' : 'F', age: tri(r, 18, 85, 35), relation: 'Chủ hộ', key: 'h' }];
   }
   const homeOld = commune.legacy[0].oldProvince;
   const bigCity = ['01', '79', '48', '24', '75'].includes(province.code);

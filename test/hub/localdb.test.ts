@@ -19,3 +19,24 @@ describe('embedded store', () => {
     expect(plan).toMatch(/USING INDEX \S+__hub_id/);
   });
 });
+
+describe('embedded store lifecycle', () => {
+  it('drops and re-creates a database of the same name cleanly, indexing it each time', async () => {
+    const s = await connectTestStore('lifecycle_');
+    try {
+      for (let round = 0; round < 3; round++) {
+        const col = s.db('d').collection<{ _id: string; round: number }>('c');
+        await col.insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: String(i).padStart(12, '0'), round })));
+        await new Promise((r) => setTimeout(r, 600)); // the keeper runs every 250 ms
+        expect(await col.findOne({ _id: '000000000123' })).toEqual({ _id: '000000000123', round });
+        if (s.isFerretDb) {
+          const explain = await s.db('d').command({ explain: { find: 'c', filter: { _id: '000000000123' } } });
+          expect(JSON.stringify(explain.queryPlanner)).toMatch(/USING INDEX \S+__hub_id/);
+        }
+        await s.db('d').dropDatabase();
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});
