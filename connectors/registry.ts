@@ -1,74 +1,65 @@
 import type DataLoader from 'dataloader';
-import type { Db } from 'mongodb';
-import type { RequestMetrics } from './batch';
-import type { LookupStrategy, Store } from '../hub/store/connection';
+import type { Document } from 'mongodb';
+import { createSourceLoader, type RequestMetrics } from './batch';
+import type { Store } from '../hub/store/connection';
 import type { SourceName } from '../hub/store/seed-meta';
 import { POPULATION_COLLECTION, POPULATION_DB } from './population/model';
-import { createPopulationLoader, type CitizenRecord } from './population/connector';
+import { mapCitizen } from './population/connector';
 import { DRIVING_LICENCE_COLLECTION, DRIVING_LICENCE_DB } from './driving-licence/model';
-import { createDrivingLicenceLoader, type DrivingLicenceRecord } from './driving-licence/connector';
+import { mapDrivingLicence } from './driving-licence/connector';
 import { HEALTH_INSURANCE_COLLECTION, HEALTH_INSURANCE_DB } from './health-insurance/model';
-import { createHealthInsuranceLoader, type HealthInsuranceRecord } from './health-insurance/connector';
+import { mapHealthInsurance } from './health-insurance/connector';
 import { SOCIAL_INSURANCE_COLLECTION, SOCIAL_INSURANCE_DB } from './social-insurance/model';
-import { createSocialInsuranceLoader, type SocialInsuranceRecord } from './social-insurance/connector';
+import { mapSocialInsurance } from './social-insurance/connector';
 import { HEALTH_RECORD_COLLECTION, HEALTH_RECORD_DB } from './health-record/model';
-import { createHealthRecordLoader, type HealthRecordRecord } from './health-record/connector';
+import { mapHealthRecord } from './health-record/connector';
 
-/** One loader per source, created per request. */
-export interface Loaders {
-  population: DataLoader<string, CitizenRecord | null>;
-  drivingLicence: DataLoader<string, DrivingLicenceRecord | null>;
-  healthInsurance: DataLoader<string, HealthInsuranceRecord | null>;
-  socialInsurance: DataLoader<string, SocialInsuranceRecord | null>;
-  healthRecord: DataLoader<string, HealthRecordRecord | null>;
-}
-
-type LoaderFactory<K extends SourceName> = (
-  db: Db,
-  strategy: LookupStrategy,
-  metrics: RequestMetrics,
-  timeoutMs: number,
-) => Loaders[K];
-
-interface SourceEntry<K extends SourceName> {
+interface SourceEntry<TDoc, TRecord> {
   /** Database name (before HUB_DB_PREFIX). */
   db: string;
-  /** The collection holding one document per person. */
+  /** The collection holding one document per person, keyed by personal ID. */
   collection: string;
-  createLoader: LoaderFactory<K>;
+  /** The connector's mapping from the agency's document to the hub's record. */
+  map: (doc: TDoc) => TRecord;
 }
+
+const entry = <TDoc, TRecord>(e: SourceEntry<TDoc, TRecord>) => e;
 
 /**
  * Every source the hub links. Adding a source: a folder under connectors/ (model,
  * connector, seed), an entry here, its SDL under schema/, its resolvers under
  * resolvers/ (see README, "How to add a source").
  */
-export const SOURCES: { [K in SourceName]: SourceEntry<K> } = {
-  population: { db: POPULATION_DB, collection: POPULATION_COLLECTION, createLoader: createPopulationLoader },
-  drivingLicence: {
-    db: DRIVING_LICENCE_DB,
-    collection: DRIVING_LICENCE_COLLECTION,
-    createLoader: createDrivingLicenceLoader,
-  },
-  healthInsurance: {
-    db: HEALTH_INSURANCE_DB,
-    collection: HEALTH_INSURANCE_COLLECTION,
-    createLoader: createHealthInsuranceLoader,
-  },
-  socialInsurance: {
-    db: SOCIAL_INSURANCE_DB,
-    collection: SOCIAL_INSURANCE_COLLECTION,
-    createLoader: createSocialInsuranceLoader,
-  },
-  healthRecord: { db: HEALTH_RECORD_DB, collection: HEALTH_RECORD_COLLECTION, createLoader: createHealthRecordLoader },
-};
+export const SOURCES = {
+  population: entry({ db: POPULATION_DB, collection: POPULATION_COLLECTION, map: mapCitizen }),
+  drivingLicence: entry({ db: DRIVING_LICENCE_DB, collection: DRIVING_LICENCE_COLLECTION, map: mapDrivingLicence }),
+  healthInsurance: entry({ db: HEALTH_INSURANCE_DB, collection: HEALTH_INSURANCE_COLLECTION, map: mapHealthInsurance }),
+  socialInsurance: entry({ db: SOCIAL_INSURANCE_DB, collection: SOCIAL_INSURANCE_COLLECTION, map: mapSocialInsurance }),
+  healthRecord: entry({ db: HEALTH_RECORD_DB, collection: HEALTH_RECORD_COLLECTION, map: mapHealthRecord }),
+} satisfies Record<SourceName, SourceEntry<never, unknown>>;
 
 export const SOURCE_NAMES = Object.keys(SOURCES) as SourceName[];
 
+/** The hub's record type a source's loader yields. */
+export type SourceRecord<K extends SourceName> = ReturnType<(typeof SOURCES)[K]['map']>;
+
+/** One loader per source, created per request. */
+export type Loaders = { [K in SourceName]: DataLoader<string, SourceRecord<K> | null> };
+
 /** Fresh loaders for one request (never share them between requests). */
 export function createLoaders(store: Store, metrics: RequestMetrics, timeoutMs: number): Loaders {
-  const make = <K extends SourceName>(k: K): Loaders[K] =>
-    SOURCES[k].createLoader(store.db(SOURCES[k].db), store.lookupStrategy, metrics, timeoutMs);
+  const make = <K extends SourceName>(source: K): Loaders[K] => {
+    const { db, collection, map } = SOURCES[source] as SourceEntry<Document, SourceRecord<K>>;
+    // (TypeScript cannot correlate Loaders[K] with the generic K here; the types above are exact.)
+    return createSourceLoader<Document, SourceRecord<K>>({
+      source,
+      collection: store.db(db).collection(collection),
+      strategy: store.lookupStrategy,
+      map,
+      metrics,
+      timeoutMs,
+    }) as Loaders[K];
+  };
   return {
     population: make('population'),
     drivingLicence: make('drivingLicence'),

@@ -1,10 +1,6 @@
-import type { Db } from 'mongodb';
-import type DataLoader from 'dataloader';
-import { createSourceLoader, type RequestMetrics } from '../batch';
 import { fromYmdCompact } from '../dates';
 import { provenance, type ProvenanceRecord } from '../provenance';
-import type { LookupStrategy } from '../../hub/store/connection';
-import { DRIVING_LICENCE_COLLECTION, type GplxDoc } from './model';
+import { type GplxDoc } from './model';
 
 /** The hub's reading of a driving licence; the mapper type behind `DrivingLicence`. */
 export interface DrivingLicenceRecord {
@@ -33,20 +29,4 @@ export function mapDrivingLicence(d: GplxDoc): DrivingLicenceRecord {
     holderName: d.holder.name.normalize('NFC'),
     provenance: provenance('drivingLicence', d.modified ?? null),
   };
-}
-
-export function createDrivingLicenceLoader(
-  db: Db,
-  strategy: LookupStrategy,
-  metrics: RequestMetrics,
-  timeoutMs: number,
-): DataLoader<string, DrivingLicenceRecord | null> {
-  return createSourceLoader({
-    source: 'drivingLicence',
-    collection: db.collection<GplxDoc>(DRIVING_LICENCE_COLLECTION),
-    strategy,
-    map: mapDrivingLicence,
-    metrics,
-    timeoutMs,
-  });
 }

@@ -1,10 +1,6 @@
-import type { Db } from 'mongodb';
-import type DataLoader from 'dataloader';
-import { createSourceLoader, type RequestMetrics } from '../batch';
 import { fromDmy, fromDmyTimeVn } from '../dates';
 import { provenance, type ProvenanceRecord } from '../provenance';
-import type { LookupStrategy } from '../../hub/store/connection';
-import { HEALTH_INSURANCE_COLLECTION, type TheBhytDoc } from './model';
+import { type TheBhytDoc } from './model';
 
 /** The hub's reading of a BHYT card; the mapper type behind `HealthInsurance`. */
 export interface HealthInsuranceRecord {
@@ -29,20 +25,4 @@ export function mapHealthInsurance(d: TheBhytDoc): HealthInsuranceRecord {
     fiveYearsContinuousFrom: d.NGAY_DU_5NAM ? fromDmy(d.NGAY_DU_5NAM) : null,
     provenance: provenance('healthInsurance', d.NGAY_CAP_NHAT ? fromDmyTimeVn(d.NGAY_CAP_NHAT) : null),
   };
-}
-
-export function createHealthInsuranceLoader(
-  db: Db,
-  strategy: LookupStrategy,
-  metrics: RequestMetrics,
-  timeoutMs: number,
-): DataLoader<string, HealthInsuranceRecord | null> {
-  return createSourceLoader({
-    source: 'healthInsurance',
-    collection: db.collection<TheBhytDoc>(HEALTH_INSURANCE_COLLECTION),
-    strategy,
-    map: mapHealthInsurance,
-    metrics,
-    timeoutMs,
-  });
 }

@@ -1,10 +1,6 @@
-import type { Db } from 'mongodb';
-import type DataLoader from 'dataloader';
-import { createSourceLoader, type RequestMetrics } from '../batch';
 import { fromIsoDate } from '../dates';
 import { provenance, type ProvenanceRecord } from '../provenance';
-import type { LookupStrategy } from '../../hub/store/connection';
-import { HEALTH_RECORD_COLLECTION, type HealthBookDoc } from './model';
+import { type HealthBookDoc } from './model';
 
 /** The hub's reading of an electronic health book; the mapper type behind `HealthRecord`. */
 export interface HealthRecordRecord {
@@ -43,20 +39,4 @@ export function mapHealthRecord(d: HealthBookDoc): HealthRecordRecord {
     vaccinations: d.immunizations.map((i) => ({ vaccine: nfc(i.vaccine), date: fromIsoDate(i.date), dose: i.dose })),
     provenance: provenance('healthRecord', updated),
   };
-}
-
-export function createHealthRecordLoader(
-  db: Db,
-  strategy: LookupStrategy,
-  metrics: RequestMetrics,
-  timeoutMs: number,
-): DataLoader<string, HealthRecordRecord | null> {
-  return createSourceLoader({
-    source: 'healthRecord',
-    collection: db.collection<HealthBookDoc>(HEALTH_RECORD_COLLECTION),
-    strategy,
-    map: mapHealthRecord,
-    metrics,
-    timeoutMs,
-  });
 }

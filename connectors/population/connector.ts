@@ -1,16 +1,6 @@
-import type { Db } from 'mongodb';
-import type DataLoader from 'dataloader';
-import { createSourceLoader, type RequestMetrics } from '../batch';
 import { fromIsoDate } from '../dates';
 import { provenance, type ProvenanceRecord } from '../provenance';
-import type { LookupStrategy } from '../../hub/store/connection';
-import {
-  POPULATION_COLLECTION,
-  type CongDanDoc,
-  type DiaChi,
-  type GiayToTuyThan,
-  type NguoiThan,
-} from './model';
+import { type CongDanDoc, type DiaChi, type GiayToTuyThan, type NguoiThan } from './model';
 
 /** The hub's reading of the population record; the mapper type behind `Citizen`. */
 export interface CitizenRecord {
@@ -173,20 +163,4 @@ export function mapCitizen(d: CongDanDoc): CitizenRecord {
     },
     provenance: prov,
   };
-}
-
-export function createPopulationLoader(
-  db: Db,
-  strategy: LookupStrategy,
-  metrics: RequestMetrics,
-  timeoutMs: number,
-): DataLoader<string, CitizenRecord | null> {
-  return createSourceLoader({
-    source: 'population',
-    collection: db.collection<CongDanDoc>(POPULATION_COLLECTION),
-    strategy,
-    map: mapCitizen,
-    metrics,
-    timeoutMs,
-  });
 }

@@ -1,10 +1,6 @@
-import type { Db } from 'mongodb';
-import type DataLoader from 'dataloader';
-import { createSourceLoader, type RequestMetrics } from '../batch';
 import { fromDmy, fromDmyTimeVn, fromMonthEnd, fromMonthStart } from '../dates';
 import { provenance, type ProvenanceRecord } from '../provenance';
-import type { LookupStrategy } from '../../hub/store/connection';
-import { SOCIAL_INSURANCE_COLLECTION, type CheDoHuong, type QuaTrinhDong, type SoBhxhDoc } from './model';
+import { type CheDoHuong, type QuaTrinhDong, type SoBhxhDoc } from './model';
 
 type Scheme = 'COMPULSORY' | 'VOLUNTARY' | 'UNEMPLOYMENT';
 type BenefitKind = 'SICKNESS' | 'MATERNITY' | 'OCCUPATIONAL_ACCIDENT' | 'PENSION' | 'UNEMPLOYMENT' | 'LUMP_SUM';
@@ -44,20 +40,4 @@ export function mapSocialInsurance(d: SoBhxhDoc): SocialInsuranceRecord {
     holderNameAtSource: d.hoTen,
     provenance: provenance('socialInsurance', d.ngayCapNhat ? fromDmyTimeVn(d.ngayCapNhat) : null),
   };
-}
-
-export function createSocialInsuranceLoader(
-  db: Db,
-  strategy: LookupStrategy,
-  metrics: RequestMetrics,
-  timeoutMs: number,
-): DataLoader<string, SocialInsuranceRecord | null> {
-  return createSourceLoader({
-    source: 'socialInsurance',
-    collection: db.collection<SoBhxhDoc>(SOCIAL_INSURANCE_COLLECTION),
-    strategy,
-    map: mapSocialInsurance,
-    metrics,
-    timeoutMs,
-  });
 }

@@ -1,20 +1,6 @@
 import { SOURCES, SOURCE_NAMES } from '../../connectors/registry';
-import { mapCitizen } from '../../connectors/population/connector';
-import { mapDrivingLicence } from '../../connectors/driving-licence/connector';
-import { mapHealthInsurance } from '../../connectors/health-insurance/connector';
-import { mapSocialInsurance } from '../../connectors/social-insurance/connector';
-import { mapHealthRecord } from '../../connectors/health-record/connector';
-import type { SourceName } from '../../hub/store/seed-meta';
 import type { Store } from '../../hub/store/connection';
 import { connectTestStore } from '../support/hub';
-
-const MAPPERS: Record<SourceName, (d: never) => unknown> = {
-  population: mapCitizen,
-  drivingLicence: mapDrivingLicence,
-  healthInsurance: mapHealthInsurance,
-  socialInsurance: mapSocialInsurance,
-  healthRecord: mapHealthRecord,
-};
 
 let store: Store;
 beforeAll(async () => {
@@ -29,7 +15,7 @@ describe('every generated record is readable by its connector', () => {
     const failures: string[] = [];
     for (const d of docs) {
       try {
-        MAPPERS[source](d as never);
+        (SOURCES[source].map as (doc: unknown) => unknown)(d);
       } catch (err) {
         failures.push(`${String(d._id)}: ${(err as Error).message}`);
       }
