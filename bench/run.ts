@@ -38,14 +38,15 @@ interface LoadResult {
 
 /** Runs the load generator in its own process; asynchronously, as the servers it measures live in this one. */
 async function runLoad(url: string, bodies: string[], durationS: number, connections: number): Promise<LoadResult> {
-  const jobFile = join(mkdtempSync(join(tmpdir(), 'hub-bench-job-')), 'job.json');
+  const jobDir = mkdtempSync(join(tmpdir(), 'hub-bench-job-'));
+  const jobFile = join(jobDir, 'job.json');
   writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections }));
   const { stdout: out } = await promisify(execFile)(
     process.execPath,
     [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), jobFile],
     { encoding: 'utf8', maxBuffer: 64 << 20 },
   );
-  rmSync(jobFile, { force: true });
+  rmSync(jobDir, { recursive: true, force: true });
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }
 

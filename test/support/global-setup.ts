@@ -17,6 +17,7 @@ export default async function globalSetup(): Promise<void> {
     const db = await startLocalDb({ dataDir, port: 0 });
     process.env.MONGODB_URI = db.uri;
     (globalThis as Record<string, unknown>).__HUB_LOCALDB__ = db;
+    (globalThis as Record<string, unknown>).__HUB_LOCALDB_DIR__ = dataDir;
   }
   const store = await Store.connect({ uri: process.env.MONGODB_URI!, dbPrefix: TEST_PREFIX });
   try {
