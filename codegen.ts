@@ -3,7 +3,10 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 /**
  * Types for the schema and its resolvers. Mappers point GraphQL object types at
  * what the connectors really return, so storage shapes never leak into the API.
- * Output is formatted by prettier; `npm run codegen:check` fails when stale.
+ * `npm run codegen:check` (`graphql-codegen --check`) fails when generated/ is stale.
+ * The output is left as the plugins print it (no prettier hook): `--check` compares
+ * the plugins' raw output with the file, so any formatting hook would make it
+ * report every file stale. generated/ is in .prettierignore.
  */
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -35,7 +38,6 @@ const config: CodegenConfig = {
       },
     },
   },
-  hooks: { afterOneFileWrite: ['prettier --write'] },
 };
 
 export default config;

@@ -12,21 +12,21 @@ export type InputMaybe<T> = Maybe<T>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
-  ID: { input: string; output: string };
-  String: { input: string; output: string };
-  Boolean: { input: boolean; output: boolean };
-  Int: { input: number; output: number };
-  Float: { input: number; output: number };
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
   /** A calendar date, ISO 8601 `YYYY-MM-DD`. */
-  Date: { input: string; output: string };
+  Date: { input: string; output: string; }
   /** An instant, ISO 8601 with a time zone, e.g. `2026-11-01T08:30:00.000Z`. */
-  DateTime: { input: Date; output: Date | string };
+  DateTime: { input: Date; output: Date | string; }
   /**
    * A 12-digit Vietnamese personal ID number (số định danh cá nhân), given as a string:
    * 3-digit province code of birth registration, 1 digit for sex and century, 2 digits
    * of birth year, 6 random digits. Anything else is rejected with BAD_USER_INPUT.
    */
-  PersonalId: { input: string; output: string };
+  PersonalId: { input: string; output: string; }
 };
 
 /** An address. */
@@ -56,7 +56,13 @@ export type AdministrativeArea = {
 };
 
 /** Kind of social-insurance benefit. */
-export type BenefitKind = 'LUMP_SUM' | 'MATERNITY' | 'OCCUPATIONAL_ACCIDENT' | 'PENSION' | 'SICKNESS' | 'UNEMPLOYMENT';
+export type BenefitKind =
+  | 'LUMP_SUM'
+  | 'MATERNITY'
+  | 'OCCUPATIONAL_ACCIDENT'
+  | 'PENSION'
+  | 'SICKNESS'
+  | 'UNEMPLOYMENT';
 
 /** A chronic condition. */
 export type ChronicCondition = {
@@ -162,7 +168,9 @@ export type Dependant = {
 };
 
 /** How a dependant relates to the citizen. */
-export type DependantRelationship = 'CHILD' | 'WARD';
+export type DependantRelationship =
+  | 'CHILD'
+  | 'WARD';
 
 /** A coded diagnosis (ICD-10). */
 export type Diagnosis = {
@@ -389,10 +397,12 @@ export type Query = {
   ping: Scalars['Boolean']['output'];
 };
 
+
 /** The hub's read entry points. */
 export type QueryCitizenArgs = {
   personalId: Scalars['PersonalId']['input'];
 };
+
 
 /** The hub's read entry points. */
 export type QueryCitizensArgs = {
@@ -424,7 +434,9 @@ export type Residence = {
 };
 
 /** Sex as recorded in the population database. */
-export type Sex = 'FEMALE' | 'MALE';
+export type Sex =
+  | 'FEMALE'
+  | 'MALE';
 
 /** Social-insurance participation history (quá trình tham gia BHXH). */
 export type SocialInsurance = {
@@ -466,39 +478,39 @@ export type Vaccination = {
 };
 
 /** Whether the population database records the citizen as alive. */
-export type VitalStatus = 'ALIVE' | 'DECEASED';
+export type VitalStatus =
+  | 'ALIVE'
+  | 'DECEASED';
+
+
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
+
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<
-  TResult,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => Promise<TResult> | TResult;
 
 export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
 
 export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
 export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
@@ -515,42 +527,31 @@ export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, 
   | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
   | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<
-  TResult,
-  TKey extends string,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> =
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
   | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
   | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
 export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
   parent: TParent,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
-  obj: T,
-  context: TContext,
-  info: GraphQLResolveInfo,
-) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<
-  TResult = Record<PropertyKey, never>,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> = (
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
   next: NextResolverFn<TResult>,
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
+
+
+
+
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -632,19 +633,11 @@ export type ResolversParentTypes = {
   Vaccination: Vaccination;
 };
 
-export type PersonalDataDirectiveArgs = {};
+export type PersonalDataDirectiveArgs = { };
 
-export type PersonalDataDirectiveResolver<
-  Result,
-  Parent,
-  ContextType = HubContext,
-  Args = PersonalDataDirectiveArgs,
-> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type PersonalDataDirectiveResolver<Result, Parent, ContextType = HubContext, Args = PersonalDataDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type AddressResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address'],
-> = {
+export type AddressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
   commune?: Resolver<ResolversTypes['AdministrativeArea'], ParentType, ContextType>;
   formatted?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   legacy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -653,27 +646,18 @@ export type AddressResolvers<
   province?: Resolver<ResolversTypes['AdministrativeArea'], ParentType, ContextType>;
 };
 
-export type AdministrativeAreaResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['AdministrativeArea'] = ResolversParentTypes['AdministrativeArea'],
-> = {
+export type AdministrativeAreaResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AdministrativeArea'] = ResolversParentTypes['AdministrativeArea']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type ChronicConditionResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['ChronicCondition'] = ResolversParentTypes['ChronicCondition'],
-> = {
+export type ChronicConditionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ChronicCondition'] = ResolversParentTypes['ChronicCondition']> = {
   icd10?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   since?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
 
-export type CitizenResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Citizen'] = ResolversParentTypes['Citizen'],
-> = {
+export type CitizenResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Citizen'] = ResolversParentTypes['Citizen']> = {
   dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   dateOfDeath?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   drivingLicence?: Resolver<Maybe<ResolversTypes['DrivingLicence']>, ParentType, ContextType>;
@@ -693,10 +677,7 @@ export type CitizenResolvers<
   vitalStatus?: Resolver<ResolversTypes['VitalStatus'], ParentType, ContextType>;
 };
 
-export type ContributionPeriodResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod'],
-> = {
+export type ContributionPeriodResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod']> = {
   employer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   salaryBase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -712,28 +693,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
-export type DependantResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Dependant'] = ResolversParentTypes['Dependant'],
-> = {
+export type DependantResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Dependant'] = ResolversParentTypes['Dependant']> = {
   dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
   relationship?: Resolver<ResolversTypes['DependantRelationship'], ParentType, ContextType>;
 };
 
-export type DiagnosisResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Diagnosis'] = ResolversParentTypes['Diagnosis'],
-> = {
+export type DiagnosisResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Diagnosis'] = ResolversParentTypes['Diagnosis']> = {
   icd10?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type DrivingLicenceResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['DrivingLicence'] = ResolversParentTypes['DrivingLicence'],
-> = {
+export type DrivingLicenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DrivingLicence'] = ResolversParentTypes['DrivingLicence']> = {
   classes?: Resolver<Array<ResolversTypes['DrivingLicenceClass']>, ParentType, ContextType>;
   holderName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   issuedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -744,20 +716,14 @@ export type DrivingLicenceResolvers<
   status?: Resolver<ResolversTypes['DrivingLicenceStatus'], ParentType, ContextType>;
 };
 
-export type DrivingLicenceClassResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['DrivingLicenceClass'] = ResolversParentTypes['DrivingLicenceClass'],
-> = {
+export type DrivingLicenceClassResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DrivingLicenceClass'] = ResolversParentTypes['DrivingLicenceClass']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
 
-export type FamilyResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Family'] = ResolversParentTypes['Family'],
-> = {
+export type FamilyResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Family'] = ResolversParentTypes['Family']> = {
   dependants?: Resolver<Array<ResolversTypes['Dependant']>, ParentType, ContextType>;
   father?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
   mother?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
@@ -765,18 +731,12 @@ export type FamilyResolvers<
   spouse?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
 };
 
-export type HealthFacilityResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['HealthFacility'] = ResolversParentTypes['HealthFacility'],
-> = {
+export type HealthFacilityResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthFacility'] = ResolversParentTypes['HealthFacility']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type HealthInsuranceResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['HealthInsurance'] = ResolversParentTypes['HealthInsurance'],
-> = {
+export type HealthInsuranceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthInsurance'] = ResolversParentTypes['HealthInsurance']> = {
   benefitLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   cardNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fiveYearsContinuousFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -788,10 +748,7 @@ export type HealthInsuranceResolvers<
   validTo?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
 
-export type HealthRecordResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['HealthRecord'] = ResolversParentTypes['HealthRecord'],
-> = {
+export type HealthRecordResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthRecord'] = ResolversParentTypes['HealthRecord']> = {
   allergies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   bloodType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   chronicConditions?: Resolver<Array<ResolversTypes['ChronicCondition']>, ParentType, ContextType>;
@@ -800,20 +757,14 @@ export type HealthRecordResolvers<
   visits?: Resolver<Array<ResolversTypes['HealthVisit']>, ParentType, ContextType>;
 };
 
-export type HealthVisitResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['HealthVisit'] = ResolversParentTypes['HealthVisit'],
-> = {
+export type HealthVisitResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthVisit'] = ResolversParentTypes['HealthVisit']> = {
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   diagnoses?: Resolver<Array<ResolversTypes['Diagnosis']>, ParentType, ContextType>;
   facility?: Resolver<ResolversTypes['HealthFacility'], ParentType, ContextType>;
   treatment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type HouseholdResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Household'] = ResolversParentTypes['Household'],
-> = {
+export type HouseholdResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Household'] = ResolversParentTypes['Household']> = {
   head?: Resolver<ResolversTypes['Relative'], ParentType, ContextType>;
   householdNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['HouseholdMember']>, ParentType, ContextType>;
@@ -821,19 +772,13 @@ export type HouseholdResolvers<
   relationshipToHead?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type HouseholdMemberResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['HouseholdMember'] = ResolversParentTypes['HouseholdMember'],
-> = {
+export type HouseholdMemberResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HouseholdMember'] = ResolversParentTypes['HouseholdMember']> = {
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
   relationshipToHead?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type IdentityCardResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['IdentityCard'] = ResolversParentTypes['IdentityCard'],
-> = {
+export type IdentityCardResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['IdentityCard'] = ResolversParentTypes['IdentityCard']> = {
   expired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['IdentityDocument']>, ParentType, ContextType>;
@@ -844,10 +789,7 @@ export type IdentityCardResolvers<
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
 };
 
-export type IdentityDocumentResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['IdentityDocument'] = ResolversParentTypes['IdentityDocument'],
-> = {
+export type IdentityDocumentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['IdentityDocument'] = ResolversParentTypes['IdentityDocument']> = {
   expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   issuedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -859,45 +801,23 @@ export interface PersonalIdScalarConfig extends GraphQLScalarTypeConfig<Resolver
   name: 'PersonalId';
 }
 
-export type ProvenanceResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance'],
-> = {
+export type ProvenanceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
   source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
   updatedAtSource?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
-export type QueryResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
-> = {
-  citizen?: Resolver<
-    Maybe<ResolversTypes['Citizen']>,
-    ParentType,
-    ContextType,
-    RequireFields<QueryCitizenArgs, 'personalId'>
-  >;
-  citizens?: Resolver<
-    Array<Maybe<ResolversTypes['Citizen']>>,
-    ParentType,
-    ContextType,
-    RequireFields<QueryCitizensArgs, 'personalIds'>
-  >;
+export type QueryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
+  citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
-export type RelativeResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative'],
-> = {
+export type RelativeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
 };
 
-export type ResidenceResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Residence'] = ResolversParentTypes['Residence'],
-> = {
+export type ResidenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Residence'] = ResolversParentTypes['Residence']> = {
   currentAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   permanentAddress?: Resolver<ResolversTypes['Address'], ParentType, ContextType>;
   placeOfOrigin?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
@@ -905,10 +825,7 @@ export type ResidenceResolvers<
   registeredOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
-export type SocialInsuranceResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['SocialInsurance'] = ResolversParentTypes['SocialInsurance'],
-> = {
+export type SocialInsuranceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SocialInsurance'] = ResolversParentTypes['SocialInsurance']> = {
   benefits?: Resolver<Array<ResolversTypes['SocialInsuranceBenefit']>, ParentType, ContextType>;
   contributionPeriods?: Resolver<Array<ResolversTypes['ContributionPeriod']>, ParentType, ContextType>;
   holderNameAtSource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -917,19 +834,13 @@ export type SocialInsuranceResolvers<
   totalMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
-export type SocialInsuranceBenefitResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['SocialInsuranceBenefit'] = ResolversParentTypes['SocialInsuranceBenefit'],
-> = {
+export type SocialInsuranceBenefitResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SocialInsuranceBenefit'] = ResolversParentTypes['SocialInsuranceBenefit']> = {
   amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['BenefitKind'], ParentType, ContextType>;
 };
 
-export type VaccinationResolvers<
-  ContextType = HubContext,
-  ParentType extends ResolversParentTypes['Vaccination'] = ResolversParentTypes['Vaccination'],
-> = {
+export type VaccinationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Vaccination'] = ResolversParentTypes['Vaccination']> = {
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   dose?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   vaccine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
