@@ -1,0 +1,66 @@
+import type { DocumentScope, AuthFailureReason } from '../auth/principal';
+
+/** Why a field was withheld (`extensions.reason` with FORBIDDEN). */
+export type DenialReason =
+  | 'NOT_SUBJECT'
+  | 'NOT_CONSENTED'
+  | 'CLIENT_NOT_REGISTERED'
+  | 'LEVEL_TOO_LOW'
+  | 'ACCOUNT_INACTIVE'
+  | 'OUT_OF_JURISDICTION';
+
+/** One disclosure decision, recorded by the policy for the audit. */
+export interface DisclosureEvent {
+  /** The citizen whose data it is. */
+  citizenId: string;
+  /** The document scope the field belongs to. */
+  scope: DocumentScope;
+  /** GraphQL response path of the field, e.g. "citizen.drivingLicence". */
+  path: string;
+  decision: 'DISCLOSED' | 'DENIED';
+  reason?: DenialReason;
+}
+
+/**
+ * What the policy and the server collect for one request; the audit plugin turns
+ * it into one audit record. A field whose resolver failed is not "disclosed":
+ * the plugin drops DISCLOSED events whose path has an error in the response.
+ */
+export interface AuditCollector {
+  events: DisclosureEvent[];
+  /** Set when a presented token was refused (the token itself is never kept). */
+  authFailure?: AuthFailureReason;
+}
+
+/** Who the audit record names as the actor (no token, no personal data beyond IDs). */
+export interface AuditActor {
+  kind: 'ANONYMOUS' | 'CITIZEN' | 'CLIENT' | 'OFFICER';
+  /** Personal ID (citizen), client id, or officer id. */
+  id?: string;
+  clientId?: string;
+  clientName?: string;
+  officerUnit?: string;
+  consentId?: string;
+  purpose?: string;
+  dossierRef?: string;
+}
+
+/** The audit record as stored (hub.audit), hash-chained. */
+export interface AuditRecordDoc {
+  _id: string; // `${chain}:${seq padded}`
+  chain: string; // one chain per writer process (hub instance)
+  seq: number; // 1, 2, 3... within the chain
+  at: Date;
+  requestId: string;
+  operation: string | null;
+  actor: AuditActor;
+  authFailure?: AuthFailureReason;
+  /** Per citizen: documents (scopes) and fields disclosed, and denials with reasons. */
+  citizens: Array<{
+    citizenId: string;
+    disclosed: Array<{ scope: DocumentScope; paths: string[] }>;
+    denied: Array<{ scope: DocumentScope; path: string; reason: DenialReason }>;
+  }>;
+  prevHash: string; // hex sha256 of the previous record in the chain ('' for seq 1)
+  hash: string; // hex sha256 over prevHash and the canonical JSON of this record without `hash`
+}
