@@ -77,12 +77,13 @@ export type ChronicCondition = {
 
 /**
  * A citizen as the national population database knows them, with every paper the
- * hub links to them. Documents the citizen does not have are null.
+ * hub links to them. Documents the citizen does not have are null. Every field is
+ * guarded by `@disclose`: a withheld one is null with a FORBIDDEN error.
  */
 export type Citizen = {
   __typename?: 'Citizen';
   /** Date of birth. */
-  dateOfBirth: Scalars['Date']['output'];
+  dateOfBirth: Maybe<Scalars['Date']['output']>;
   /** Date of death, when deceased. */
   dateOfDeath: Maybe<Scalars['Date']['output']>;
   /** Driving licence; null when the citizen has none. */
@@ -92,7 +93,7 @@ export type Citizen = {
   /** Parents, spouse and dependants (children under 14, wards). */
   family: Maybe<Family>;
   /** Full name, Unicode NFC, as in the population database. */
-  fullName: Scalars['String']['output'];
+  fullName: Maybe<Scalars['String']['output']>;
   /** Health-insurance card; null when the citizen has none. */
   healthInsurance: Maybe<HealthInsurance>;
   /** Electronic health book; null when the citizen has none. */
@@ -102,19 +103,19 @@ export type Citizen = {
   /** The current identity card and the history of identity documents (CCCD and old CMND). */
   identityCard: Maybe<IdentityCard>;
   /** Nationality, e.g. `Việt Nam`. */
-  nationality: Scalars['String']['output'];
+  nationality: Maybe<Scalars['String']['output']>;
   /** The citizen's 12-digit personal ID. */
-  personalId: Scalars['PersonalId']['output'];
+  personalId: Maybe<Scalars['PersonalId']['output']>;
   /** Where this citizen's identity data comes from. */
-  provenance: Provenance;
+  provenance: Maybe<Provenance>;
   /** Permanent and current residence. */
   residence: Maybe<Residence>;
   /** Sex. */
-  sex: Sex;
+  sex: Maybe<Sex>;
   /** Social-insurance history; null when the citizen never contributed. */
   socialInsurance: Maybe<SocialInsurance>;
   /** Alive or deceased, per the population database. */
-  vitalStatus: VitalStatus;
+  vitalStatus: Maybe<VitalStatus>;
 };
 
 /** A period of contributions. */
@@ -180,6 +181,25 @@ export type Diagnosis = {
   /** Label. */
   name: Scalars['String']['output'];
 };
+
+/** The documents a citizen's data is divided into, for consents, tokens and disclosure. */
+export type DocumentScope =
+  /** Driving licence (Level 2). */
+  | 'DRIVING_LICENCE'
+  /** Household, parents, spouse and dependants (Level 2). */
+  | 'FAMILY'
+  /** Health-insurance card (Level 2). */
+  | 'HEALTH_INSURANCE'
+  /** Electronic health book: sensitive; needs this scope explicitly in every case (Level 2). */
+  | 'HEALTH_RECORD'
+  /** Basic identity: personal ID, full name, date of birth, sex (Level 1 and up). */
+  | 'IDENTITY'
+  /** The chip ID card and the history of identity cards (Level 2). */
+  | 'IDENTITY_CARD'
+  /** Residence information (Level 2). */
+  | 'RESIDENCE'
+  /** Social-insurance history (Level 2). */
+  | 'SOCIAL_INSURANCE';
 
 /** The citizen's driving licence (giấy phép lái xe). */
 export type DrivingLicence = {
@@ -569,6 +589,7 @@ export type ResolversTypes = {
   Dependant: ResolverTypeWrapper<Dependant>;
   DependantRelationship: DependantRelationship;
   Diagnosis: ResolverTypeWrapper<Diagnosis>;
+  DocumentScope: DocumentScope;
   DrivingLicence: ResolverTypeWrapper<DrivingLicenceRecord>;
   DrivingLicenceClass: ResolverTypeWrapper<DrivingLicenceClass>;
   DrivingLicenceStatus: DrivingLicenceStatus;
@@ -633,9 +654,21 @@ export type ResolversParentTypes = {
   Vaccination: Vaccination;
 };
 
-export type PersonalDataDirectiveArgs = { };
+export type DiscloseDirectiveArgs = {
+  scope: DocumentScope;
+};
 
-export type PersonalDataDirectiveResolver<Result, Parent, ContextType = HubContext, Args = PersonalDataDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type DiscloseDirectiveResolver<Result, Parent, ContextType = HubContext, Args = DiscloseDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PublicDirectiveArgs = { };
+
+export type PublicDirectiveResolver<Result, Parent, ContextType = HubContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SubjectDirectiveArgs = {
+  arg: Scalars['String']['input'];
+};
+
+export type SubjectDirectiveResolver<Result, Parent, ContextType = HubContext, Args = SubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AddressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
   commune?: Resolver<ResolversTypes['AdministrativeArea'], ParentType, ContextType>;
@@ -658,23 +691,23 @@ export type ChronicConditionResolvers<ContextType = HubContext, ParentType exten
 };
 
 export type CitizenResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Citizen'] = ResolversParentTypes['Citizen']> = {
-  dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   dateOfDeath?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   drivingLicence?: Resolver<Maybe<ResolversTypes['DrivingLicence']>, ParentType, ContextType>;
   ethnicity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   family?: Resolver<Maybe<ResolversTypes['Family']>, ParentType, ContextType>;
-  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   healthInsurance?: Resolver<Maybe<ResolversTypes['HealthInsurance']>, ParentType, ContextType>;
   healthRecord?: Resolver<Maybe<ResolversTypes['HealthRecord']>, ParentType, ContextType>;
   household?: Resolver<Maybe<ResolversTypes['Household']>, ParentType, ContextType>;
   identityCard?: Resolver<Maybe<ResolversTypes['IdentityCard']>, ParentType, ContextType>;
-  nationality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
-  provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  nationality?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
+  provenance?: Resolver<Maybe<ResolversTypes['Provenance']>, ParentType, ContextType>;
   residence?: Resolver<Maybe<ResolversTypes['Residence']>, ParentType, ContextType>;
-  sex?: Resolver<ResolversTypes['Sex'], ParentType, ContextType>;
+  sex?: Resolver<Maybe<ResolversTypes['Sex']>, ParentType, ContextType>;
   socialInsurance?: Resolver<Maybe<ResolversTypes['SocialInsurance']>, ParentType, ContextType>;
-  vitalStatus?: Resolver<ResolversTypes['VitalStatus'], ParentType, ContextType>;
+  vitalStatus?: Resolver<Maybe<ResolversTypes['VitalStatus']>, ParentType, ContextType>;
 };
 
 export type ContributionPeriodResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod']> = {
@@ -878,5 +911,7 @@ export type Resolvers<ContextType = HubContext> = {
 };
 
 export type DirectiveResolvers<ContextType = HubContext> = {
-  personalData?: PersonalDataDirectiveResolver<any, any, ContextType>;
+  disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
+  public?: PublicDirectiveResolver<any, any, ContextType>;
+  subject?: SubjectDirectiveResolver<any, any, ContextType>;
 };

@@ -3,6 +3,10 @@ import { RequestMetrics } from '../connectors/batch';
 import { createLoaders, type Loaders } from '../connectors/registry';
 import type { HubConfig } from './config';
 import type { Store } from './store/connection';
+import { ANONYMOUS, type Principal } from './auth/principal';
+import type { AuditCollector } from './audit/types';
+import type { AccessLookups } from './policy';
+import { AccessCaches, createAccessLookups } from './access';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
 export interface HubContext {
@@ -11,8 +15,14 @@ export interface HubContext {
   loaders: Loaders;
   /** Counters of source batch calls and store commands in this request. */
   metrics: RequestMetrics;
-  /** Whether personal data may be served (until tokens land: HUB_AUTH=off only). */
+  /** `off`: development mode, the policy is bypassed (refused in production). */
   auth: { mode: 'on' | 'off' };
+  /** Who is calling (from the bearer token; ANONYMOUS without one). */
+  principal: Principal;
+  /** Accounts, consents and clients, for the disclosure policy. */
+  access: AccessLookups;
+  /** What was disclosed and denied in this request, for the audit. */
+  audit: AuditCollector;
   /** "Today" for validity checks (Vietnam's date). */
   now: Date;
   logger: Logger;
@@ -22,15 +32,20 @@ export interface ContextDeps {
   store: Store;
   config: Pick<HubConfig, 'HUB_AUTH' | 'HUB_SOURCE_TIMEOUT_MS'>;
   logger: Logger;
+  /** Process-wide short-lived caches behind `access`. */
+  caches: AccessCaches;
 }
 
-export function createContext(deps: ContextDeps, requestId: string): HubContext {
+export function createContext(deps: ContextDeps, requestId: string, principal: Principal = ANONYMOUS): HubContext {
   const metrics = new RequestMetrics();
   return {
     requestId,
     loaders: createLoaders(deps.store, metrics, deps.config.HUB_SOURCE_TIMEOUT_MS),
     metrics,
     auth: { mode: deps.config.HUB_AUTH },
+    principal,
+    access: createAccessLookups(deps.store, deps.caches),
+    audit: { events: [] },
     now: new Date(),
     logger: deps.logger.child({ requestId }),
   };

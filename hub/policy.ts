@@ -1,30 +1,220 @@
-import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  isObjectType,
+  type GraphQLFieldConfig,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import type { CitizenRecord } from '../connectors/population/connector';
+import type { DenialReason } from './audit/types';
+import type { DocumentScope, Principal } from './auth/principal';
 import type { HubContext } from './context';
-import { unauthenticated } from './errors';
+import { ErrorCode, unauthenticated } from './errors';
+import type { AccountLevel, AccountStatus } from './store/accounts';
 
 /**
- * The one place that decides whether personal data may leave. It wraps every
- * field marked `@personalData`; resolvers hold no permission checks.
+ * The disclosure policy: the one place that decides whether a field of a citizen's
+ * papers may leave. It is applied by one schema transformer to every field marked
+ * `@disclose(scope)` and every entry point marked `@subject`; resolvers hold no
+ * permission checks. Deny by default: `buildSchema` refuses a schema in which a
+ * field of a personal-data type has no policy (see `assertEveryFieldHasPolicy`).
  *
- * Until consent-scoped tokens land, the only way to read personal data is the
- * explicit development mode (HUB_AUTH=off, refused in production); otherwise
- * every such field fails with UNAUTHENTICATED and no source is asked.
+ * A field of a citizen's document is disclosed only when all hold:
+ * - the caller is authenticated (else UNAUTHENTICATED);
+ * - the caller is the citizen, or a client acting under that citizen's consent, or
+ *   an officer (else NOT_SUBJECT);
+ * - a client's consent is still active and covers the scope (else NOT_CONSENTED),
+ *   and the client is registered for that scope (else CLIENT_NOT_REGISTERED);
+ * - for the citizen and clients: the citizen's e-identity account is ACTIVE (else
+ *   ACCOUNT_INACTIVE) and its level reaches the scope's level (else LEVEL_TOO_LOW);
+ *   level and status are read from the hub's accounts at request time;
+ * - for officers: only identity attributes (IDENTITY, IDENTITY_CARD, RESIDENCE) of
+ *   citizens whose residence is in their jurisdiction (else OUT_OF_JURISDICTION);
+ *   never anything else, health records least of all (NOT_CONSENTED).
+ * HEALTH_RECORD needs that scope explicitly in every case.
  */
+
+/** Minimum account level per document (DOMAIN.md: Level 1 = basic identity only). */
+export const MIN_LEVEL: Record<DocumentScope, AccountLevel> = {
+  IDENTITY: 1,
+  RESIDENCE: 2,
+  IDENTITY_CARD: 2,
+  FAMILY: 2,
+  DRIVING_LICENCE: 2,
+  HEALTH_INSURANCE: 2,
+  SOCIAL_INSURANCE: 2,
+  HEALTH_RECORD: 2,
+};
+
+/** What officers may read, for reconciliation and reports. */
+export const OFFICER_SCOPES: ReadonlySet<DocumentScope> = new Set<DocumentScope>(['IDENTITY', 'IDENTITY_CARD', 'RESIDENCE']);
+
+/** The facts about a citizen's account the policy needs. */
+export interface AccountFacts {
+  level: AccountLevel;
+  status: AccountStatus;
+}
+
+/** Request-scoped lookups the policy uses; built in `createContext`. */
+export interface AccessLookups {
+  /** The citizen's e-identity account, or null when they have none. */
+  account(personalId: string): Promise<AccountFacts | null>;
+  /** True while the consent is ACTIVE, belongs to this citizen and client (cached briefly). */
+  consentActive(consentId: string, citizenId: string, clientId: string): Promise<boolean>;
+  /** The scopes the client is registered for; null for an unknown or suspended client. */
+  clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
+}
+
+export type Decision = { allow: true } | { allow: false; reason: DenialReason };
+
+const ALLOW: Decision = { allow: true };
+const deny = (reason: DenialReason): Decision => ({ allow: false, reason });
+
+/** May this principal address this citizen at all? (Checked before any source is asked.) */
+export function mayAddress(principal: Principal, citizenId: string): Decision {
+  switch (principal.kind) {
+    case 'CITIZEN':
+      return principal.personalId === citizenId ? ALLOW : deny('NOT_SUBJECT');
+    case 'CLIENT':
+      return principal.citizenId === citizenId ? ALLOW : deny('NOT_SUBJECT');
+    case 'OFFICER':
+      return ALLOW; // jurisdiction needs the citizen's residence: decided per field
+    case 'ANONYMOUS':
+      return deny('NOT_SUBJECT');
+  }
+}
+
+/** The decision for one document (scope) of one citizen. */
+export async function decide(
+  principal: Principal,
+  citizen: Pick<CitizenRecord, 'personalId' | 'area'>,
+  scope: DocumentScope,
+  lookups: AccessLookups,
+): Promise<Decision> {
+  const subject = mayAddress(principal, citizen.personalId);
+  if (!subject.allow) return subject;
+  switch (principal.kind) {
+    case 'OFFICER': {
+      if (!OFFICER_SCOPES.has(scope)) return deny('NOT_CONSENTED');
+      const j = principal.jurisdiction;
+      const a = citizen.area;
+      const inside = !!a && a.province === j.province && (!j.commune || a.commune === j.commune);
+      return inside ? ALLOW : deny('OUT_OF_JURISDICTION');
+    }
+    case 'CLIENT': {
+      if (!principal.scopes.includes(scope)) return deny('NOT_CONSENTED');
+      const [active, registered] = await Promise.all([
+        lookups.consentActive(principal.consentId, principal.citizenId, principal.clientId),
+        lookups.clientScopes(principal.clientId),
+      ]);
+      if (!active) return deny('NOT_CONSENTED');
+      if (!registered?.has(scope)) return deny('CLIENT_NOT_REGISTERED');
+      return accountAllows(await lookups.account(citizen.personalId), scope);
+    }
+    case 'CITIZEN':
+      return accountAllows(await lookups.account(citizen.personalId), scope);
+    case 'ANONYMOUS':
+      return deny('NOT_SUBJECT');
+  }
+}
+
+function accountAllows(account: AccountFacts | null, scope: DocumentScope): Decision {
+  if (!account || account.status !== 'ACTIVE') return deny('ACCOUNT_INACTIVE');
+  return account.level >= MIN_LEVEL[scope] ? ALLOW : deny('LEVEL_TOO_LOW');
+}
+
+/** The FORBIDDEN error of a withheld field. */
+export function forbidden(reason: DenialReason): GraphQLError {
+  return new GraphQLError(`Not disclosed: ${reason}`, { extensions: { code: ErrorCode.FORBIDDEN, reason } });
+}
+
+function pathString(info: GraphQLResolveInfo): string {
+  const parts: Array<string | number> = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) parts.unshift(p.key);
+  return parts.join('.');
+}
+
+function guardField(field: GraphQLFieldConfig<unknown, HubContext>, scope: DocumentScope): GraphQLFieldConfig<unknown, HubContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    async resolve(source, args, ctx, info) {
+      if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
+      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
+      const citizen = source as CitizenRecord;
+      const decision = await decide(ctx.principal, citizen, scope, ctx.access);
+      const path = pathString(info);
+      if (!decision.allow) {
+        ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DENIED', reason: decision.reason });
+        throw forbidden(decision.reason);
+      }
+      ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
+function guardEntryPoint(field: GraphQLFieldConfig<unknown, HubContext>, arg: string): GraphQLFieldConfig<unknown, HubContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
+      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
+      const value = (args as Record<string, unknown>)[arg];
+      const ids = Array.isArray(value) ? (value as string[]) : [value as string];
+      for (const id of ids) {
+        const d = mayAddress(ctx.principal, id);
+        if (!d.allow) {
+          ctx.audit.events.push({ citizenId: id, scope: 'IDENTITY', path: pathString(info), decision: 'DENIED', reason: d.reason });
+          throw forbidden(d.reason);
+        }
+      }
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
+/** Types whose every field carries personal data and must have a policy. */
+const PERSONAL_DATA_TYPES = ['Citizen'];
+
+/**
+ * Deny by default: every field of a personal-data type has `@disclose`, and every
+ * root field returning a personal-data type has `@subject`; a root field without a
+ * policy must say `@public`. Throws (the server does not start) otherwise.
+ */
+export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
+  const missing: string[] = [];
+  for (const typeName of PERSONAL_DATA_TYPES) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    for (const f of Object.values(type.getFields())) {
+      if (!getDirective(schema, f, 'disclose')?.[0]) missing.push(`${typeName}.${f.name}`);
+    }
+  }
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root) continue;
+    for (const f of Object.values(root.getFields())) {
+      if (!getDirective(schema, f, 'subject')?.[0] && !getDirective(schema, f, 'public')?.[0]) {
+        missing.push(`${root.name}.${f.name}`);
+      }
+    }
+  }
+  if (missing.length) throw new Error(`fields without a disclosure policy: ${missing.join(', ')}`);
+}
+
+/** Applies the policy to every `@disclose` and `@subject` field. */
 export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
+  assertEveryFieldHasPolicy(schema);
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field) => {
-      if (!getDirective(schema, field, 'personalData')?.[0]) return field;
-      const resolve = field.resolve ?? defaultFieldResolver;
-      return {
-        ...field,
-        resolve(source, args, ctx: HubContext, info) {
-          if (ctx.auth.mode !== 'off') {
-            throw unauthenticated('Personal data needs an authenticated caller');
-          }
-          return resolve(source, args, ctx, info);
-        },
-      };
+      const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
+      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, HubContext>, disclose.scope);
+      const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
+      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, HubContext>, subject.arg);
+      return field;
     },
   });
 }

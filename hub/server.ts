@@ -8,6 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { Logger } from 'pino';
 import type { HubConfig } from './config';
 import { createContext, type HubContext } from './context';
+import { AccessCaches } from './access';
 import { createFormatError } from './format-error';
 import { requestMetricsPlugin } from './plugins/request-metrics';
 import { buildSchema } from './schema';
@@ -60,6 +61,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export async function startHub(deps: HubDeps, listen: { port: number; host: string }): Promise<RunningHub> {
   const { config, store, logger } = deps;
   const production = config.NODE_ENV === 'production';
+  const caches = new AccessCaches();
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -101,7 +103,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     '/graphql',
     express.json({ limit: '64kb' }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext({ store, config, logger }, String(res.locals.requestId)),
+      context: async ({ res }) => createContext({ store, config, logger, caches }, String(res.locals.requestId)),
     }),
   );
 

@@ -1,4 +1,5 @@
 import { fromIsoDate } from '../dates';
+import { todayArea } from '../generator/areas';
 import { provenance, type ProvenanceRecord } from '../provenance';
 import { type CongDanDoc, type DiaChi, type GiayToTuyThan, type NguoiThan } from './model';
 
@@ -17,6 +18,12 @@ export interface CitizenRecord {
   household: HouseholdRecord;
   family: FamilyRecord;
   provenance: ProvenanceRecord;
+  /**
+   * Today's province and commune codes of the permanent residence (legacy addresses
+   * mapped through the 2025 merger table); null when the source's codes are unknown.
+   * Used for officers' jurisdiction and reports; not part of the API.
+   */
+  area: { province: string; commune: string } | null;
 }
 
 export type IdentityDocumentKind = 'CMND' | 'CCCD' | 'CCCD_CHIP' | 'IDENTITY_CARD';
@@ -162,5 +169,11 @@ export function mapCitizen(d: CongDanDoc): CitizenRecord {
       provenance: prov,
     },
     provenance: prov,
+    area: areaOf(d),
   };
+}
+
+function areaOf(d: CongDanDoc): { province: string; commune: string } | null {
+  const a = todayArea(d.noiThuongTru);
+  return a ? { province: a.province.code, commune: a.commune.code } : null;
 }
