@@ -34,6 +34,21 @@ const schema = z.object({
   HUB_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
   /** Driver connection pool size. Default 64. */
   HUB_STORE_POOL: z.coerce.number().int().min(1).default(64),
+  /** Query limits (graphql-armor): depth. Default 8. */
+  HUB_MAX_DEPTH: z.coerce.number().int().min(1).default(8),
+  /** Aliases per operation. Default 10. */
+  HUB_MAX_ALIASES: z.coerce.number().int().min(0).default(10),
+  /** Directives per operation. Default 20. */
+  HUB_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  /** Tokens per document. Default 2000. */
+  HUB_MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
+  /** Static cost (graphql-armor cost model). Default 5000. */
+  HUB_MAX_COST: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * `null` (default): a withheld field is null with a FORBIDDEN error. `reject`: any
+   * withheld field refuses the whole request, listing the paths.
+   */
+  HUB_DISCLOSURE_MODE: z.enum(['null', 'reject']).default('null'),
   /** pino level. Default `info`. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

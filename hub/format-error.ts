@@ -13,6 +13,15 @@ const KNOWN_CODES = new Set<string>([
   'BAD_REQUEST',
 ]);
 
+/** graphql-armor's limit messages, mapped to an `extensions.reason`. */
+const QUERY_LIMITS: Array<[RegExp, string]> = [
+  [/Query depth limit/, 'MAX_DEPTH'],
+  [/Aliases limit/, 'MAX_ALIASES'],
+  [/Directives limit/, 'MAX_DIRECTIVES'],
+  [/Token limit|Document contains more tha[nt] \d+ tokens/, 'MAX_TOKENS'],
+  [/Query Cost limit/, 'MAX_COST'],
+];
+
 /** True when a scalar's BAD_USER_INPUT error is somewhere in the chain of `originalError`s. */
 function causedByBadInput(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof GraphQLError && depth < 5; e = e.originalError, depth++) {
@@ -32,6 +41,10 @@ export function createFormatError(opts: { mask: boolean; onUnexpected: (err: unk
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
+    const limit = QUERY_LIMITS.find(([re]) => re.test(formatted.message));
+    if (limit && (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED')) {
+      return { ...formatted, extensions: { ...formatted.extensions, reason: limit[1] } };
+    }
     if (code === 'GRAPHQL_VALIDATION_FAILED' && causedByBadInput(error)) {
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
     }

@@ -11,6 +11,8 @@ import { createContext, type HubContext } from './context';
 import { AccessCaches } from './access';
 import { createFormatError } from './format-error';
 import { requestMetricsPlugin } from './plugins/request-metrics';
+import { rejectModePlugin } from './plugins/reject-mode';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { buildSchema } from './schema';
 import type { Store } from './store/connection';
 import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from './store/seed-meta';
@@ -66,8 +68,21 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.HUB_MAX_DEPTH },
+    maxAliases: { n: config.HUB_MAX_ALIASES },
+    maxDirectives: { n: config.HUB_MAX_DIRECTIVES },
+    // Tokens are limited by graphql-js itself (parseOptions below): armor's Apollo
+    // token plugin throws from a hook Apollo 5 answers with a 500.
+    maxTokens: { enabled: false },
+    costLimit: { maxCost: config.HUB_MAX_COST },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
   const apollo = new ApolloServer<HubContext>({
     schema: buildSchema(),
+    validationRules: armor.validationRules,
+    // graphql-js stops parsing past this many tokens (before any validation work).
+    parseOptions: { maxTokens: config.HUB_MAX_TOKENS },
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     allowBatchedHttpRequests: false,
@@ -78,7 +93,12 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       mask: production,
       onUnexpected: (err) => logger.error({ err }, 'unexpected error'),
     }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestMetricsPlugin()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...armor.plugins,
+      requestMetricsPlugin(),
+      ...(config.HUB_DISCLOSURE_MODE === 'reject' ? [rejectModePlugin()] : []),
+    ],
   });
   await apollo.start();
 
