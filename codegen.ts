@@ -34,6 +34,7 @@ const config: CodegenConfig = {
           HealthInsurance: '../connectors/health-insurance/connector#HealthInsuranceRecord',
           SocialInsurance: '../connectors/social-insurance/connector#SocialInsuranceRecord',
           HealthRecord: '../connectors/health-record/connector#HealthRecordRecord',
+          Consent: '../hub/store/consents#Consent as ConsentRecord',
         },
       },
     },

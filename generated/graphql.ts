@@ -6,9 +6,11 @@ import type { DrivingLicenceRecord } from '../connectors/driving-licence/connect
 import type { HealthInsuranceRecord } from '../connectors/health-insurance/connector';
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
+import type { Consent as ConsentRecord } from '../hub/store/consents';
 import type { HubContext } from '../hub/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -117,6 +119,86 @@ export type Citizen = {
   /** Alive or deceased, per the population database. */
   vitalStatus: Maybe<VitalStatus>;
 };
+
+/**
+ * A citizen's consent: specific to a client, documents and a purpose (a procedure and
+ * its dossier), informed, verifiable and withdrawable (Decree 13/2023, Law 91/2025).
+ */
+export type Consent = {
+  __typename?: 'Consent';
+  /** The client the consent was given to. */
+  client: ConsentClient;
+  /** When the citizen gave it. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Reference of the dossier (hồ sơ) the procedure is for. */
+  dossierRef: Scalars['String']['output'];
+  /** Consent id (the `cid` of tokens issued under it). */
+  id: Scalars['ID']['output'];
+  /** Last use. */
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Procedure code (mã thủ tục hành chính). */
+  purpose: Scalars['String']['output'];
+  /** The documents it covers. */
+  scopes: Array<DocumentScope>;
+  /** Status now. */
+  status: ConsentStatus;
+  /** How many requests were served under it. */
+  useCount: Scalars['Int']['output'];
+  /** In force from. */
+  validFrom: Scalars['DateTime']['output'];
+  /** In force until. */
+  validUntil: Scalars['DateTime']['output'];
+};
+
+/** The system a consent was given to. */
+export type ConsentClient = {
+  __typename?: 'ConsentClient';
+  /** Registered client id. */
+  id: Scalars['String']['output'];
+  /** Its name, as registered. */
+  name: Scalars['String']['output'];
+};
+
+/** What the citizen consents to. */
+export type ConsentGrantInput = {
+  /** The registered client (TTHC system, verifier...). */
+  clientId: Scalars['String']['input'];
+  /** Reference of the dossier. */
+  dossierRef: Scalars['String']['input'];
+  /** Procedure code the client is registered for. */
+  purpose: Scalars['String']['input'];
+  /** The documents to share. */
+  scopes: Array<DocumentScope>;
+  /** Until when (at most one year ahead). */
+  validUntil: Scalars['DateTime']['input'];
+};
+
+/** Result of consentGrant. */
+export type ConsentGrantPayload = {
+  __typename?: 'ConsentGrantPayload';
+  /** The consent, when granted. */
+  consent: Maybe<Consent>;
+  /** Why it was not granted. */
+  userErrors: Array<UserError>;
+};
+
+/** Result of consentRevoke. */
+export type ConsentRevokePayload = {
+  __typename?: 'ConsentRevokePayload';
+  /** The revoked consent. */
+  consent: Maybe<Consent>;
+  /** Why it was not revoked. */
+  userErrors: Array<UserError>;
+};
+
+/** Status of a consent. */
+export type ConsentStatus =
+  /** In force: tokens may be issued and used under it. */
+  | 'ACTIVE'
+  /** Past its validity. */
+  | 'EXPIRED'
+  /** Withdrawn by the citizen; tokens already issued stop working within seconds. */
+  | 'REVOKED';
 
 /** A period of contributions. */
 export type ContributionPeriod = {
@@ -394,6 +476,24 @@ export type IdentityDocumentKind =
   /** Identity card (thẻ căn cước), issued since 1 July 2024. */
   | 'IDENTITY_CARD';
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** The calling citizen gives a client a consent. */
+  consentGrant: ConsentGrantPayload;
+  /** The calling citizen withdraws a consent; earlier lawful processing stays recorded. */
+  consentRevoke: ConsentRevokePayload;
+};
+
+
+export type MutationConsentGrantArgs = {
+  input: ConsentGrantInput;
+};
+
+
+export type MutationConsentRevokeArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** Where a document comes from. */
 export type Provenance = {
   __typename?: 'Provenance';
@@ -413,6 +513,8 @@ export type Query = {
    * gives null at its position.
    */
   citizens: Array<Maybe<Citizen>>;
+  /** The calling citizen's consents, newest first. */
+  myConsents: Array<Consent>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
 };
@@ -484,6 +586,17 @@ export type SocialInsuranceBenefit = {
   date: Scalars['Date']['output'];
   /** Kind of benefit. */
   kind: BenefitKind;
+};
+
+/** A business failure of a mutation, with a stable code. */
+export type UserError = {
+  __typename?: 'UserError';
+  /** Stable code, e.g. SCOPE_NOT_REGISTERED. */
+  code: Scalars['String']['output'];
+  /** The input field concerned, if any. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Human-readable explanation. */
+  message: Scalars['String']['output'];
 };
 
 /** A vaccination. */
@@ -581,6 +694,12 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChronicCondition: ResolverTypeWrapper<ChronicCondition>;
   Citizen: ResolverTypeWrapper<CitizenRecord>;
+  Consent: ResolverTypeWrapper<ConsentRecord>;
+  ConsentClient: ResolverTypeWrapper<ConsentClient>;
+  ConsentGrantInput: ConsentGrantInput;
+  ConsentGrantPayload: ResolverTypeWrapper<Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  ConsentRevokePayload: ResolverTypeWrapper<Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  ConsentStatus: ConsentStatus;
   ContributionPeriod: ResolverTypeWrapper<ContributionPeriod>;
   ContributionScheme: ContributionScheme;
   DataSource: DataSource;
@@ -601,10 +720,12 @@ export type ResolversTypes = {
   HealthVisit: ResolverTypeWrapper<HealthVisit>;
   Household: ResolverTypeWrapper<Household>;
   HouseholdMember: ResolverTypeWrapper<HouseholdMember>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdentityCard: ResolverTypeWrapper<IdentityCardRecord>;
   IdentityDocument: ResolverTypeWrapper<IdentityDocument>;
   IdentityDocumentKind: IdentityDocumentKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -614,6 +735,7 @@ export type ResolversTypes = {
   SocialInsurance: ResolverTypeWrapper<SocialInsuranceRecord>;
   SocialInsuranceBenefit: ResolverTypeWrapper<SocialInsuranceBenefit>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UserError: ResolverTypeWrapper<UserError>;
   Vaccination: ResolverTypeWrapper<Vaccination>;
   VitalStatus: VitalStatus;
 };
@@ -625,6 +747,11 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   ChronicCondition: ChronicCondition;
   Citizen: CitizenRecord;
+  Consent: ConsentRecord;
+  ConsentClient: ConsentClient;
+  ConsentGrantInput: ConsentGrantInput;
+  ConsentGrantPayload: Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
+  ConsentRevokePayload: Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   ContributionPeriod: ContributionPeriod;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -640,9 +767,11 @@ export type ResolversParentTypes = {
   HealthVisit: HealthVisit;
   Household: Household;
   HouseholdMember: HouseholdMember;
+  ID: Scalars['ID']['output'];
   IdentityCard: IdentityCardRecord;
   IdentityDocument: IdentityDocument;
   Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
   PersonalId: Scalars['PersonalId']['output'];
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
@@ -651,6 +780,7 @@ export type ResolversParentTypes = {
   SocialInsurance: SocialInsuranceRecord;
   SocialInsuranceBenefit: SocialInsuranceBenefit;
   String: Scalars['String']['output'];
+  UserError: UserError;
   Vaccination: Vaccination;
 };
 
@@ -663,6 +793,10 @@ export type DiscloseDirectiveResolver<Result, Parent, ContextType = HubContext, 
 export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = HubContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SelfDirectiveArgs = { };
+
+export type SelfDirectiveResolver<Result, Parent, ContextType = HubContext, Args = SelfDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type SubjectDirectiveArgs = {
   arg: Scalars['String']['input'];
@@ -708,6 +842,35 @@ export type CitizenResolvers<ContextType = HubContext, ParentType extends Resolv
   sex?: Resolver<Maybe<ResolversTypes['Sex']>, ParentType, ContextType>;
   socialInsurance?: Resolver<Maybe<ResolversTypes['SocialInsurance']>, ParentType, ContextType>;
   vitalStatus?: Resolver<Maybe<ResolversTypes['VitalStatus']>, ParentType, ContextType>;
+};
+
+export type ConsentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
+  client?: Resolver<ResolversTypes['ConsentClient'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dossierRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
+  useCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  validFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  validUntil?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ConsentClientResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentClient'] = ResolversParentTypes['ConsentClient']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ConsentGrantPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentGrantPayload'] = ResolversParentTypes['ConsentGrantPayload']> = {
+  consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ConsentRevokePayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentRevokePayload'] = ResolversParentTypes['ConsentRevokePayload']> = {
+  consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type ContributionPeriodResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod']> = {
@@ -830,6 +993,11 @@ export type IdentityDocumentResolvers<ContextType = HubContext, ParentType exten
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
+  consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
+};
+
 export interface PersonalIdScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['PersonalId'], any> {
   name: 'PersonalId';
 }
@@ -842,6 +1010,7 @@ export type ProvenanceResolvers<ContextType = HubContext, ParentType extends Res
 export type QueryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
+  myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
@@ -873,6 +1042,12 @@ export type SocialInsuranceBenefitResolvers<ContextType = HubContext, ParentType
   kind?: Resolver<ResolversTypes['BenefitKind'], ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type VaccinationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Vaccination'] = ResolversParentTypes['Vaccination']> = {
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   dose?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -884,6 +1059,10 @@ export type Resolvers<ContextType = HubContext> = {
   AdministrativeArea?: AdministrativeAreaResolvers<ContextType>;
   ChronicCondition?: ChronicConditionResolvers<ContextType>;
   Citizen?: CitizenResolvers<ContextType>;
+  Consent?: ConsentResolvers<ContextType>;
+  ConsentClient?: ConsentClientResolvers<ContextType>;
+  ConsentGrantPayload?: ConsentGrantPayloadResolvers<ContextType>;
+  ConsentRevokePayload?: ConsentRevokePayloadResolvers<ContextType>;
   ContributionPeriod?: ContributionPeriodResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -900,6 +1079,7 @@ export type Resolvers<ContextType = HubContext> = {
   HouseholdMember?: HouseholdMemberResolvers<ContextType>;
   IdentityCard?: IdentityCardResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PersonalId?: GraphQLScalarType;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -907,11 +1087,13 @@ export type Resolvers<ContextType = HubContext> = {
   Residence?: ResidenceResolvers<ContextType>;
   SocialInsurance?: SocialInsuranceResolvers<ContextType>;
   SocialInsuranceBenefit?: SocialInsuranceBenefitResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
   Vaccination?: VaccinationResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = HubContext> = {
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
+  self?: SelfDirectiveResolver<any, any, ContextType>;
   subject?: SubjectDirectiveResolver<any, any, ContextType>;
 };

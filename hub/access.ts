@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Store } from './store/connection';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from './store/accounts';
-import type { DocumentScope } from './auth/principal';
+import { ClientCache } from './store/clients';
+import { ConsentStatusCache } from './store/consents';
 import type { AccessLookups, AccountFacts } from './policy';
 
 /**
@@ -39,28 +40,15 @@ export class TtlCache<V> {
   }
 }
 
-interface ConsentFacts {
-  citizenId: string;
-  clientId: string;
-  status: string;
-  validFrom: Date;
-  validUntil: Date;
-}
-
-interface ClientFacts {
-  scopes: ReadonlySet<DocumentScope>;
-  active: boolean;
-}
-
-/** Process-wide caches behind the per-request lookups. */
+/** Process-wide caches behind the per-request lookups (the same TTL for all). */
 export class AccessCaches {
   readonly accounts: TtlCache<AccountFacts | null>;
-  readonly consents: TtlCache<ConsentFacts | null>;
-  readonly clients: TtlCache<ClientFacts | null>;
-  constructor(ttlMs = 2_000) {
+  readonly consents: ConsentStatusCache;
+  readonly clients: ClientCache;
+  constructor(store: Store, ttlMs = 2_000) {
     this.accounts = new TtlCache(ttlMs);
-    this.consents = new TtlCache(ttlMs);
-    this.clients = new TtlCache(ttlMs);
+    this.consents = new ConsentStatusCache(store, { ttlMs });
+    this.clients = new ClientCache(store, { ttlMs });
   }
 }
 
@@ -84,33 +72,11 @@ export function createAccessLookups(store: Store, caches: AccessCaches, now: () 
   );
   return {
     account: (id) => accounts.load(id),
-    async consentActive(consentId, citizenId, clientId) {
-      let c = caches.consents.get(consentId);
-      if (c === undefined) {
-        const doc = await readById<ConsentFacts>(store, 'consents', consentId);
-        c = doc
-          ? { citizenId: doc.citizenId, clientId: doc.clientId, status: doc.status, validFrom: doc.validFrom, validUntil: doc.validUntil }
-          : null;
-        caches.consents.set(consentId, c);
-      }
-      const t = now().getTime();
-      return (
-        !!c &&
-        c.status === 'ACTIVE' &&
-        c.citizenId === citizenId &&
-        c.clientId === clientId &&
-        new Date(c.validFrom).getTime() <= t &&
-        t < new Date(c.validUntil).getTime()
-      );
-    },
+    consentActive: (consentId, citizenId, clientId) =>
+      caches.consents.isActiveFor(consentId, { clientId, citizenId }, now()),
     async clientScopes(clientId) {
-      let c = caches.clients.get(clientId);
-      if (c === undefined) {
-        const doc = await readById<{ scopes: DocumentScope[]; status: string }>(store, 'clients', clientId);
-        c = doc ? { scopes: new Set(doc.scopes), active: doc.status === 'ACTIVE' } : null;
-        caches.clients.set(clientId, c);
-      }
-      return c && c.active ? c.scopes : null;
+      const c = await caches.clients.get(clientId);
+      return c && c.status === 'ACTIVE' ? new Set(c.scopes) : null;
     },
   };
 }

@@ -34,6 +34,18 @@ const schema = z.object({
   HUB_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
   /** Driver connection pool size. Default 64. */
   HUB_STORE_POOL: z.coerce.number().int().min(1).default(64),
+  /**
+   * Trusted token issuers (JSON: issuers, audiences, kinds, JWKS/PEM files). Required
+   * in production. Unset elsewhere: the development identity provider and the hub's
+   * token service, with keys generated at first start into HUB_KEYS_DIR.
+   */
+  HUB_TRUST_FILE: z.string().optional(),
+  /** Development keys (git-ignored). Default `.keys`. */
+  HUB_KEYS_DIR: z.string().default('.keys'),
+  /** Issuer of the hub's own client tokens. Default `urn:vn-papers-hub`. */
+  HUB_ISSUER: z.string().min(1).default('urn:vn-papers-hub'),
+  /** Audience every access token must name. Default `vn-papers-hub`. */
+  HUB_AUDIENCE: z.string().min(1).default('vn-papers-hub'),
   /** Query limits (graphql-armor): depth. Default 8. */
   HUB_MAX_DEPTH: z.coerce.number().int().min(1).default(8),
   /** Aliases per operation. Default 10. */
@@ -64,6 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const cfg = parsed.data;
   if (cfg.HUB_AUTH === 'off' && cfg.NODE_ENV === 'production') {
     throw new Error('invalid configuration:\n  HUB_AUTH: "off" is refused when NODE_ENV=production');
+  }
+  if (cfg.NODE_ENV === 'production' && !cfg.HUB_TRUST_FILE) {
+    throw new Error('invalid configuration:\n  HUB_TRUST_FILE: required when NODE_ENV=production (no development keys in production)');
   }
   return cfg;
 }

@@ -26,6 +26,10 @@ export interface HubContext {
   /** "Today" for validity checks (Vietnam's date). */
   now: Date;
   logger: Logger;
+  /** The hub's store (for the hub's own data: consents, clients, audit). */
+  store: Store;
+  /** Process-wide short-lived caches (consents, clients, accounts). */
+  caches: AccessCaches;
 }
 
 export interface ContextDeps {
@@ -48,5 +52,7 @@ export function createContext(deps: ContextDeps, requestId: string, principal: P
     audit: { events: [] },
     now: new Date(),
     logger: deps.logger.child({ requestId }),
+    store: deps.store,
+    caches: deps.caches,
   };
 }

@@ -177,13 +177,25 @@ function guardEntryPoint(field: GraphQLFieldConfig<unknown, HubContext>, arg: st
   };
 }
 
+function guardSelf(field: GraphQLFieldConfig<unknown, HubContext>): GraphQLFieldConfig<unknown, HubContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('This needs the citizen to be signed in');
+      if (ctx.principal.kind !== 'CITIZEN') throw forbidden('NOT_SUBJECT');
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
 /** Types whose every field carries personal data and must have a policy. */
 const PERSONAL_DATA_TYPES = ['Citizen'];
 
 /**
  * Deny by default: every field of a personal-data type has `@disclose`, and every
- * root field returning a personal-data type has `@subject`; a root field without a
- * policy must say `@public`. Throws (the server does not start) otherwise.
+ * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the
+ * calling citizen only) or `@public`. Throws (the server does not start) otherwise.
  */
 export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   const missing: string[] = [];
@@ -197,7 +209,8 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const f of Object.values(root.getFields())) {
-      if (!getDirective(schema, f, 'subject')?.[0] && !getDirective(schema, f, 'public')?.[0]) {
+      const policies = ['subject', 'self', 'public'].filter((d) => getDirective(schema, f, d)?.[0]);
+      if (policies.length !== 1) {
         missing.push(`${root.name}.${f.name}`);
       }
     }
@@ -205,7 +218,7 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   if (missing.length) throw new Error(`fields without a disclosure policy: ${missing.join(', ')}`);
 }
 
-/** Applies the policy to every `@disclose` and `@subject` field. */
+/** Applies the policy to every `@disclose`, `@subject` and `@self` field. */
 export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
   assertEveryFieldHasPolicy(schema);
   return mapSchema(schema, {
@@ -214,6 +227,7 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       if (disclose) return guardField(field as GraphQLFieldConfig<unknown, HubContext>, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
       if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, HubContext>, subject.arg);
+      if (getDirective(schema, field, 'self')?.[0]) return guardSelf(field as GraphQLFieldConfig<unknown, HubContext>);
       return field;
     },
   });

@@ -9,6 +9,10 @@ import type { Logger } from 'pino';
 import type { HubConfig } from './config';
 import { createContext, type HubContext } from './context';
 import { AccessCaches } from './access';
+import { authenticate } from './auth/authenticate';
+import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile } from './auth/trust';
+import { loadOrCreateSigningKey } from './auth/keys';
+import { oauthRouter } from './oauth';
 import { createFormatError } from './format-error';
 import { requestMetricsPlugin } from './plugins/request-metrics';
 import { rejectModePlugin } from './plugins/reject-mode';
@@ -63,7 +67,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export async function startHub(deps: HubDeps, listen: { port: number; host: string }): Promise<RunningHub> {
   const { config, store, logger } = deps;
   const production = config.NODE_ENV === 'production';
-  const caches = new AccessCaches();
+  const caches = new AccessCaches(store);
+  const trust = config.HUB_TRUST_FILE
+    ? loadTrustFile(config.HUB_TRUST_FILE)
+    : devTrust({ keysDir: config.HUB_KEYS_DIR, hubIssuer: config.HUB_ISSUER, audience: config.HUB_AUDIENCE });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -119,11 +126,23 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ready', citizens: r.citizens } : { status: 'not ready', reason: r.reason });
   });
 
+  // OAuth 2.0 client credentials under a consent, and the token service's JWKS.
+  app.use(
+    oauthRouter({
+      store,
+      signingKey: loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME),
+      issuer: config.HUB_ISSUER,
+      audience: config.HUB_AUDIENCE,
+      onError: (err) => logger.error({ err }, 'token endpoint error'),
+    }),
+  );
+
   app.use(
     '/graphql',
     express.json({ limit: '64kb' }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext({ store, config, logger, caches }, String(res.locals.requestId)),
+      context: async ({ req, res }) =>
+        createContext({ store, config, logger, caches }, String(res.locals.requestId), authenticate(req.header('authorization'), trust)),
     }),
   );
 

@@ -6,6 +6,7 @@ import { drivingLicenceResolvers } from './driving-licence';
 import { healthInsuranceResolvers } from './health-insurance';
 import { socialInsuranceResolvers } from './social-insurance';
 import { healthRecordResolvers } from './health-record';
+import { accessResolvers } from './access';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
 export const resolvers: Resolvers = mergeResolvers([
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = mergeResolvers([
   healthInsuranceResolvers,
   socialInsuranceResolvers,
   healthRecordResolvers,
+  accessResolvers,
 ]) as Resolvers;

@@ -9,7 +9,11 @@ describe('configuration', () => {
   });
 
   it('refuses the development mode in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', HUB_AUTH: 'off' })).toThrow(/HUB_AUTH/);
+    expect(() => loadConfig({ NODE_ENV: 'production', HUB_AUTH: 'off', HUB_TRUST_FILE: 'trust.json' })).toThrow(/HUB_AUTH/);
+  });
+
+  it('refuses production without a trust file (no development keys in production)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/HUB_TRUST_FILE/);
   });
 
   it('names the variable that is wrong', () => {

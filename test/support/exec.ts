@@ -12,7 +12,7 @@ export async function createExecutor(store: Store, env: Record<string, string> =
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const server = new ApolloServer<HubContext>({ schema: buildSchema() });
   await server.start();
-  const caches = new AccessCaches(env.HUB_CACHE_TTL_MS ? Number(env.HUB_CACHE_TTL_MS) : 2_000);
+  const caches = new AccessCaches(store, env.HUB_CACHE_TTL_MS ? Number(env.HUB_CACHE_TTL_MS) : 2_000);
   const logger = pino({ level: 'silent' });
   return {
     caches,

@@ -3,6 +3,7 @@ import { loadConfig, type HubConfig } from '../../hub/config';
 import { startHub, type RunningHub } from '../../hub/server';
 import { Store } from '../../hub/store/connection';
 import { TEST_PREFIX } from './constants';
+import { testKeys } from './keys';
 
 /** Connects to the test store (the global setup's) under a prefix. */
 export function connectTestStore(prefix = TEST_PREFIX): Promise<Store> {
@@ -19,11 +20,14 @@ export interface TestHub extends RunningHub {
 
 /** A real hub on a free port of 127.0.0.1 over the test store. */
 export async function startTestHub(env: Record<string, string> = {}, prefix = TEST_PREFIX): Promise<TestHub> {
+  const keys = testKeys();
   const config = loadConfig({
     NODE_ENV: 'test',
     HUB_DB_PREFIX: prefix,
     MONGODB_URI: process.env.MONGODB_URI,
     LOG_LEVEL: 'silent',
+    HUB_KEYS_DIR: keys.keysDir,
+    ...(env.NODE_ENV === 'production' ? { HUB_TRUST_FILE: keys.trustFile } : {}),
     ...env,
   });
   const store = await connectTestStore(prefix);

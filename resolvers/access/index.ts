@@ -1,0 +1,30 @@
+import type { Resolvers } from '../../generated/graphql';
+import type { HubContext } from '../../hub/context';
+import { grantConsent, listConsents, revokeConsent, type ConsentResult } from '../../hub/store/consents';
+
+/** The calling citizen (the `@self` policy has already checked the principal). */
+function citizenOf(ctx: HubContext): string {
+  if (ctx.principal.kind !== 'CITIZEN') throw new Error('@self policy not applied');
+  return ctx.principal.personalId;
+}
+
+const payload = (r: ConsentResult) => ({ consent: r.consent ?? null, userErrors: r.userErrors ?? [] });
+
+export const accessResolvers: Resolvers = {
+  Query: {
+    myConsents: (_, __, ctx) => listConsents(ctx.store, citizenOf(ctx), ctx.now),
+  },
+  Mutation: {
+    consentGrant: async (_, { input }, ctx) =>
+      payload(await grantConsent(ctx.store, citizenOf(ctx), { ...input, validUntil: new Date(input.validUntil) }, ctx.now)),
+    consentRevoke: async (_, { id }, ctx) =>
+      payload(await revokeConsent(ctx.store, citizenOf(ctx), id, ctx.now, { cache: ctx.caches.consents })),
+  },
+  Consent: {
+    id: (c) => c._id,
+    client: async (c, _, ctx) => {
+      const client = await ctx.caches.clients.get(c.clientId);
+      return { id: c.clientId, name: client?.name ?? c.clientId };
+    },
+  },
+};
