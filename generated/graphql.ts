@@ -31,6 +31,36 @@ export type Scalars = {
   PersonalId: { input: string; output: string; }
 };
 
+/** One read of the citizen's data by someone else, from the audit log. */
+export type AccessLogEntry = {
+  __typename?: 'AccessLogEntry';
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** The client's registered name, for a client. */
+  clientName: Maybe<Scalars['String']['output']>;
+  /** Which documents were disclosed. */
+  documents: Array<DocumentScope>;
+  /** Dossier reference of the consent, for a client. */
+  dossierRef: Maybe<Scalars['String']['output']>;
+  /** The officer's unit, for an officer. */
+  officerUnit: Maybe<Scalars['String']['output']>;
+  /** Procedure code, for a client acting under a consent. */
+  purpose: Maybe<Scalars['String']['output']>;
+  /** Who read it: a client or an officer. */
+  readerKind: ReaderKind;
+};
+
+/** A page of the access log, newest first. */
+export type AccessLogPage = {
+  __typename?: 'AccessLogPage';
+  /** Pass as `after` to read the next page. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  /** Entries, newest first. */
+  entries: Array<AccessLogEntry>;
+  /** True when older entries follow. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 /** An address. */
 export type Address = {
   __typename?: 'Address';
@@ -513,6 +543,8 @@ export type Query = {
    * gives null at its position.
    */
   citizens: Array<Maybe<Citizen>>;
+  /** Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest first. */
+  myAccessLog: AccessLogPage;
   /** The calling citizen's consents, newest first. */
   myConsents: Array<Consent>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
@@ -530,6 +562,22 @@ export type QueryCitizenArgs = {
 export type QueryCitizensArgs = {
   personalIds: Array<Scalars['PersonalId']['input']>;
 };
+
+
+/** The hub's read entry points. */
+export type QueryMyAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Who read a citizen's data. */
+export type ReaderKind =
+  /** The citizen themself. */
+  | 'CITIZEN'
+  /** A registered client (TTHC system, verifier) under the citizen's consent. */
+  | 'CLIENT'
+  /** An officer (data cleaning, working group) within their jurisdiction. */
+  | 'OFFICER';
 
 /** A relative referenced from the citizen's record. */
 export type Relative = {
@@ -688,6 +736,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AccessLogEntry: ResolverTypeWrapper<AccessLogEntry>;
+  AccessLogPage: ResolverTypeWrapper<AccessLogPage>;
   Address: ResolverTypeWrapper<Address>;
   AdministrativeArea: ResolverTypeWrapper<AdministrativeArea>;
   BenefitKind: BenefitKind;
@@ -729,6 +779,7 @@ export type ResolversTypes = {
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReaderKind: ReaderKind;
   Relative: ResolverTypeWrapper<Relative>;
   Residence: ResolverTypeWrapper<Residence>;
   Sex: Sex;
@@ -742,6 +793,8 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AccessLogEntry: AccessLogEntry;
+  AccessLogPage: AccessLogPage;
   Address: Address;
   AdministrativeArea: AdministrativeArea;
   Boolean: Scalars['Boolean']['output'];
@@ -803,6 +856,22 @@ export type SubjectDirectiveArgs = {
 };
 
 export type SubjectDirectiveResolver<Result, Parent, ContextType = HubContext, Args = SubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogEntry'] = ResolversParentTypes['AccessLogEntry']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  clientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  documents?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
+  dossierRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  officerUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readerKind?: Resolver<ResolversTypes['ReaderKind'], ParentType, ContextType>;
+};
+
+export type AccessLogPageResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogPage'] = ResolversParentTypes['AccessLogPage']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entries?: Resolver<Array<ResolversTypes['AccessLogEntry']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
 
 export type AddressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
   commune?: Resolver<ResolversTypes['AdministrativeArea'], ParentType, ContextType>;
@@ -1010,6 +1079,7 @@ export type ProvenanceResolvers<ContextType = HubContext, ParentType extends Res
 export type QueryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
+  myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -1055,6 +1125,8 @@ export type VaccinationResolvers<ContextType = HubContext, ParentType extends Re
 };
 
 export type Resolvers<ContextType = HubContext> = {
+  AccessLogEntry?: AccessLogEntryResolvers<ContextType>;
+  AccessLogPage?: AccessLogPageResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   AdministrativeArea?: AdministrativeAreaResolvers<ContextType>;
   ChronicCondition?: ChronicConditionResolvers<ContextType>;

@@ -9,7 +9,10 @@ import type { Logger } from 'pino';
 import type { HubConfig } from './config';
 import { createContext, type HubContext } from './context';
 import { AccessCaches } from './access';
-import { authenticate } from './auth/authenticate';
+import { authenticate, AuthenticationFailed } from './auth/authenticate';
+import { AuditWriter } from './audit/writer';
+import { auditPlugin } from './plugins/audit';
+import { ConsentUseRecorder } from './store/consents';
 import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile } from './auth/trust';
 import { loadOrCreateSigningKey } from './auth/keys';
 import { oauthRouter } from './oauth';
@@ -32,6 +35,7 @@ export interface RunningHub {
   port: number;
   apollo: ApolloServer<HubContext>;
   httpServer: http.Server;
+  auditWriter: AuditWriter;
   /** Stops accepting, drains in-flight requests, stops Apollo. Does not close the store. */
   stop(): Promise<void>;
 }
@@ -85,6 +89,8 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     costLimit: { maxCost: config.HUB_MAX_COST },
     blockFieldSuggestion: { enabled: production },
   }).protect();
+  const auditWriter = await AuditWriter.open(store, { logger });
+  const consentUses = new ConsentUseRecorder(store, { onError: (err) => logger.warn({ err }, 'consent use not recorded') });
   const apollo = new ApolloServer<HubContext>({
     schema: buildSchema(),
     validationRules: armor.validationRules,
@@ -104,7 +110,9 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...armor.plugins,
       requestMetricsPlugin(),
+      // Reject mode rewrites the response first; the audit then records what really left.
       ...(config.HUB_DISCLOSURE_MODE === 'reject' ? [rejectModePlugin()] : []),
+      auditPlugin({ writer: auditWriter, logger, consentUses }),
     ],
   });
   await apollo.start();
@@ -141,8 +149,22 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     '/graphql',
     express.json({ limit: '64kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext({ store, config, logger, caches }, String(res.locals.requestId), authenticate(req.header('authorization'), trust)),
+      context: async ({ req, res }) => {
+        const requestId = String(res.locals.requestId);
+        let principal;
+        try {
+          principal = authenticate(req.header('authorization'), trust);
+        } catch (err) {
+          if (err instanceof AuthenticationFailed) {
+            // Audited without the token; a failed audit write changes nothing (no data leaves anyway).
+            await auditWriter
+              .append({ at: new Date(), requestId, operation: null, actor: { kind: 'ANONYMOUS' }, authFailure: err.reason, citizens: [] })
+              .catch((e) => logger.error({ err: e, requestId }, 'audit of an authentication failure failed'));
+          }
+          throw err;
+        }
+        return createContext({ store, config, logger, caches }, requestId, principal);
+      },
     }),
   );
 
@@ -162,5 +184,16 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   await new Promise<void>((res) => httpServer.listen(listen.port, listen.host, res));
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://${listen.host}:${port}`;
-  return { url, port, apollo, httpServer, stop: () => apollo.stop() };
+  return {
+    url,
+    port,
+    apollo,
+    httpServer,
+    auditWriter,
+    stop: async () => {
+      await apollo.stop();
+      await auditWriter.close();
+      await consentUses.close();
+    },
+  };
 }

@@ -7,6 +7,7 @@ import { healthInsuranceResolvers } from './health-insurance';
 import { socialInsuranceResolvers } from './social-insurance';
 import { healthRecordResolvers } from './health-record';
 import { accessResolvers } from './access';
+import { auditResolvers } from './audit';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
 export const resolvers: Resolvers = mergeResolvers([
@@ -17,4 +18,5 @@ export const resolvers: Resolvers = mergeResolvers([
   socialInsuranceResolvers,
   healthRecordResolvers,
   accessResolvers,
+  auditResolvers,
 ]) as Resolvers;

@@ -1,0 +1,105 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { HubContext } from '../context';
+import { ErrorCode } from '../errors';
+import type { AuditWriter, AuditEntry } from '../audit/writer';
+import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../audit/types';
+import type { Principal } from '../auth/principal';
+import type { ConsentUseRecorder } from '../store/consents';
+
+/**
+ * The audit: one durable, hash-chained record per request that touched personal data
+ * (or changed consents), written BEFORE the response leaves. It lists, per citizen,
+ * which documents and fields were disclosed and which were denied with reasons. A
+ * field whose resolver failed (its path has an error) is not recorded as disclosed.
+ * If the record cannot be written, no personal data leaves: the response is
+ * replaced by a 503 SERVICE_UNAVAILABLE error. Concurrent requests share one store
+ * write (group commit in AuditWriter).
+ */
+export function auditPlugin(deps: { writer: AuditWriter; logger: Logger; consentUses?: ConsentUseRecorder }): ApolloServerPlugin<HubContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue: ctx, response, operation, operationName }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const isMutation = operation?.operation === 'mutation';
+          if (!ctx.audit.events.length && !isMutation) return;
+          const hasData = result.data !== undefined && result.data !== null;
+          const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
+          const events = ctx.audit.events.filter((e) => e.decision === 'DENIED' || (hasData && !errorPaths.has(e.path)));
+          const entry: AuditEntry = {
+            at: new Date(),
+            requestId: ctx.requestId,
+            operation: operationName ?? operation?.operation ?? null,
+            actor: await actorOf(ctx),
+            citizens: byCitizen(events),
+          };
+          try {
+            await deps.writer.append(entry);
+          } catch (err) {
+            deps.logger.error({ err, requestId: ctx.requestId }, 'audit write failed: response withheld');
+            response.body.singleResult = {
+              errors: [
+                {
+                  message: 'The audit log is unavailable; nothing was disclosed. Retry later.',
+                  extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+                },
+              ],
+            };
+            response.http.status = 503;
+            response.http.headers.set('retry-after', '5');
+            return;
+          }
+          if (ctx.principal.kind === 'CLIENT' && events.some((e) => e.decision === 'DISCLOSED')) {
+            deps.consentUses?.record(ctx.principal.consentId, entry.at);
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The record's actor: ids and names only, never the token. */
+export async function actorOf(ctx: Pick<HubContext, 'principal' | 'caches'>): Promise<AuditActor> {
+  const p: Principal = ctx.principal;
+  switch (p.kind) {
+    case 'ANONYMOUS':
+      return { kind: 'ANONYMOUS' };
+    case 'CITIZEN':
+      return { kind: 'CITIZEN', id: p.personalId };
+    case 'OFFICER':
+      return { kind: 'OFFICER', id: p.officerId, officerUnit: p.unit };
+    case 'CLIENT': {
+      const [client, consent] = await Promise.all([
+        ctx.caches.clients.get(p.clientId).catch(() => null),
+        ctx.caches.consents.get(p.consentId).catch(() => null),
+      ]);
+      return {
+        kind: 'CLIENT',
+        id: p.clientId,
+        clientId: p.clientId,
+        clientName: client?.name,
+        consentId: p.consentId,
+        purpose: p.purpose,
+        dossierRef: consent?.dossierRef,
+      };
+    }
+  }
+}
+
+function byCitizen(events: DisclosureEvent[]): AuditRecordDoc['citizens'] {
+  const map = new Map<string, AuditRecordDoc['citizens'][number]>();
+  for (const e of events) {
+    let c = map.get(e.citizenId);
+    if (!c) map.set(e.citizenId, (c = { citizenId: e.citizenId, disclosed: [], denied: [] }));
+    if (e.decision === 'DENIED') {
+      c.denied.push({ scope: e.scope, path: e.path, reason: e.reason! });
+    } else {
+      const d = c.disclosed.find((x) => x.scope === e.scope);
+      if (d) d.paths.push(e.path);
+      else c.disclosed.push({ scope: e.scope, paths: [e.path] });
+    }
+  }
+  return [...map.values()];
+}

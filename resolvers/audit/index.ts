@@ -1,0 +1,31 @@
+import type { Resolvers } from '../../generated/graphql';
+import { InvalidCursorError, readAccessLog } from '../../hub/audit/access-log';
+import { badUserInput } from '../../hub/errors';
+
+export const auditResolvers: Resolvers = {
+  Query: {
+    myAccessLog: async (_, { first, after }, ctx) => {
+      if (ctx.principal.kind !== 'CITIZEN') throw new Error('@self policy not applied');
+      if (first !== null && first !== undefined && (first < 1 || first > 100)) throw badUserInput('first must be 1 to 100');
+      try {
+        const page = await readAccessLog(ctx.store, ctx.principal.personalId, { first, after });
+        return {
+          entries: page.entries.map((e) => ({
+            at: e.at,
+            readerKind: e.actorKind === 'ANONYMOUS' ? 'CITIZEN' : e.actorKind,
+            clientName: e.clientName ?? null,
+            officerUnit: e.officerUnit ?? null,
+            purpose: e.purpose ?? null,
+            dossierRef: e.dossierRef ?? null,
+            documents: e.documents,
+          })),
+          hasNextPage: page.hasNextPage,
+          endCursor: page.endCursor,
+        };
+      } catch (err) {
+        if (err instanceof InvalidCursorError) throw badUserInput('after is not a cursor from this log');
+        throw err;
+      }
+    },
+  },
+};
