@@ -8,7 +8,10 @@ import autocannon from 'autocannon';
 
 interface Job {
   url: string;
+  /** Request bodies, used round-robin. */
   bodies: string[];
+  /** Optional per-body Authorization header values (same length as bodies). */
+  authorizations?: string[];
   connections: number;
   durationS: number;
   headers?: Record<string, string>;
@@ -27,7 +30,11 @@ async function main(): Promise<void> {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(job.headers ?? {}) },
-        setupRequest: (req) => ({ ...req, body: job.bodies[i++ % job.bodies.length] }),
+        setupRequest: (req) => {
+          const k = i++ % job.bodies.length;
+          const auth = job.authorizations?.[k];
+          return { ...req, body: job.bodies[k], headers: auth ? { ...req.headers, authorization: auth } : req.headers };
+        },
       },
     ],
   });

@@ -24,6 +24,7 @@ import { seed } from '../connectors/seed';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
 import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { startBaseline } from './baseline';
+import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 
 const RESULTS = join(__dirname, 'results', 'latest.json');
 const PREFIX = 'bench_';
@@ -37,10 +38,16 @@ interface LoadResult {
 }
 
 /** Runs the load generator in its own process; asynchronously, as the servers it measures live in this one. */
-async function runLoad(url: string, bodies: string[], durationS: number, connections: number): Promise<LoadResult> {
+async function runLoad(
+  url: string,
+  bodies: string[],
+  durationS: number,
+  connections: number,
+  authorizations?: string[],
+): Promise<LoadResult> {
   const jobDir = mkdtempSync(join(tmpdir(), 'hub-bench-job-'));
   const jobFile = join(jobDir, 'job.json');
-  writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections }));
+  writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections, authorizations }));
   const { stdout: out } = await promisify(execFile)(
     process.execPath,
     [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), jobFile],
@@ -89,12 +96,10 @@ async function main(): Promise<void> {
       (d) => String(d._id),
     );
 
+    const baseEnv = { NODE_ENV: 'development', MONGODB_URI: uri, HUB_DB_PREFIX: PREFIX, LOG_LEVEL: 'silent' };
     const config = loadConfig({
-      NODE_ENV: 'development',
+      ...baseEnv,
       HUB_AUTH: 'off',
-      MONGODB_URI: uri,
-      HUB_DB_PREFIX: PREFIX,
-      LOG_LEVEL: 'silent',
       // `$in` on FerretDB scans whole collections; give the batching table room to show it.
       HUB_SOURCE_TIMEOUT_MS: '120000',
     });
@@ -160,6 +165,46 @@ async function main(): Promise<void> {
     ]);
     console.log(`hub / baseline = ${throughput.ratio}`);
 
+    // --- policy on/off: the same query by each citizen about themself, with tokens,
+    // disclosure policy and audit, vs the development mode without them ------------
+    const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
+    const policyOn = await startHub(
+      { config: loadConfig({ ...baseEnv, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }), store, logger: pino({ level: 'silent' }) },
+      { port: 0, host: '127.0.0.1' },
+    );
+    const idp = devIdpKey(keysDir);
+    const selfIds = (
+      await store.hubDb.collection('accounts').find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } }).limit(1000).toArray()
+    ).map((d) => String(d._id));
+    const selfBodies = selfIds.map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
+    const selfAuth = selfIds.map((id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 3600 })}`);
+    await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth);
+    const writesBefore = policyOn.auditWriter.writes;
+    const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);
+    const auditWrites = policyOn.auditWriter.writes - writesBefore;
+    await policyOn.stop();
+    const policyOff = await startHub({ config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
+    await runLoad(`${policyOff.url}/graphql`, selfBodies, 2, connections);
+    const offLoad = await runLoad(`${policyOff.url}/graphql`, selfBodies, durationS, connections);
+    await policyOff.stop();
+    rmSync(keysDir, { recursive: true, force: true });
+    const policy = {
+      on_rps: Math.round(onLoad.rps),
+      off_rps: Math.round(offLoad.rps),
+      ratio: +(onLoad.rps / offLoad.rps).toFixed(2),
+      on_p50_ms: onLoad.p50_ms,
+      on_p99_ms: onLoad.p99_ms,
+      off_p50_ms: offLoad.p50_ms,
+      off_p99_ms: offLoad.p99_ms,
+      on_errors: onLoad.errors,
+      audit_writes_per_request: +(auditWrites / Math.max(1, onLoad.requests)).toFixed(3),
+    };
+    table('Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen', [
+      { mode: 'on', rps: policy.on_rps, p50_ms: onLoad.p50_ms, p99_ms: onLoad.p99_ms, errors: onLoad.errors, audit_writes_per_request: policy.audit_writes_per_request },
+      { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
+    ]);
+    console.log(`on / off = ${policy.ratio}`);
+
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
     const results = {
       ...previous,
@@ -168,6 +213,7 @@ async function main(): Promise<void> {
       batching,
       batching_by_strategy: byStrategy,
       throughput,
+      policy,
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote ${RESULTS}`);

@@ -149,6 +149,13 @@ describe('production mode', () => {
     expect(r.body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('turns field suggestions off', async () => {
+    const r = await gql(prod.url, '{ pin }');
+    expect(r.body.errors?.[0].message).not.toMatch(/Did you mean/);
+    const dev = await gql(guarded.url, '{ pin }');
+    expect(dev.body.errors?.[0].message).toMatch(/Did you mean "ping"/);
+  });
+
   it('sends no stack traces in errors', async () => {
     const r = await gql(prod.url, '{ citizen(personalId: "1") { fullName } }');
     expect(JSON.stringify(r.body)).not.toMatch(/stacktrace/i);
