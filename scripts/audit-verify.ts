@@ -10,23 +10,8 @@
  *
  * Exit code: 0 when every chain verifies, 1 when one is broken, 2 on an error.
  */
-import { connect as tcpConnect } from 'node:net';
-import { startLocalDb, type LocalDb } from '../hub/localdb';
-import { Store } from '../hub/store/connection';
+import { openCliStore } from '../hub/cli-store';
 import { verifyAuditChain } from '../hub/audit/verify';
-
-function portOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
-  return new Promise((res) => {
-    const s = tcpConnect({ port, host });
-    const done = (ok: boolean) => {
-      s.destroy();
-      res(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
 
 function parseArgs(argv: string[]): { chain?: string } {
   const out: { chain?: string } = {};
@@ -44,19 +29,7 @@ function parseArgs(argv: string[]): { chain?: string } {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const prefix = process.env.HUB_DB_PREFIX ?? '';
-  const port = Number(process.env.HUB_LOCALDB_PORT ?? 27018);
-  let localDb: LocalDb | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    if (await portOpen(port)) {
-      uri = `mongodb://127.0.0.1:${port}/`;
-    } else {
-      localDb = await startLocalDb({ dataDir: process.env.HUB_DATA_DIR ?? '.data/localdb', port });
-      uri = localDb.uri;
-    }
-  }
-  const store = await Store.connect({ uri, dbPrefix: prefix, maxPoolSize: 4 });
+  const { store, close } = await openCliStore();
   try {
     const result = await verifyAuditChain(store, args);
     if (result.chains.length === 0) {
@@ -70,12 +43,13 @@ async function main(): Promise<number> {
     }
     if (result.chains.length > 1) {
       const broken = result.chains.filter((c) => c.firstBrokenSeq !== undefined).length;
-      process.stdout.write(`${result.chains.length} chains, ${total} records, ${broken ? `${broken} BROKEN` : 'all OK'}\n`);
+      process.stdout.write(
+        `${result.chains.length} chains, ${total} records, ${broken ? `${broken} BROKEN` : 'all OK'}\n`,
+      );
     }
     return result.ok ? 0 : 1;
   } finally {
-    await store.close();
-    await localDb?.stop();
+    await close();
   }
 }
 

@@ -8,8 +8,7 @@
  * answers on that port (a running hub), it is used; otherwise the store is started
  * for the duration of the command. Database prefix HUB_DB_PREFIX (default "").
  */
-import { connect } from 'node:net';
-import { startLocalDb, type LocalDb } from '../hub/localdb';
+import { openCliStore } from '../hub/cli-store';
 import { Store } from '../hub/store/connection';
 import { ACCOUNTS_COLLECTION, type AccountStatus } from '../hub/store/accounts';
 
@@ -37,7 +36,8 @@ export function parseArgs(argv: string[]): SampleQuery {
       q.status = value as AccountStatus;
     } else if (name === '--count') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('--count must be an integer between 1 and 100000');
+      if (!Number.isInteger(n) || n < 1 || n > 100_000)
+        throw new Error('--count must be an integer between 1 and 100000');
       q.count = n;
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
@@ -58,41 +58,16 @@ export async function sampleCitizens(store: Store, q: SampleQuery): Promise<stri
   return docs.map((d) => d._id);
 }
 
-function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((res) => {
-    const s = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      res(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
-
 async function main(): Promise<void> {
   const q = parseArgs(process.argv.slice(2));
-  let local: LocalDb | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    const port = Number(process.env.HUB_LOCALDB_PORT ?? 27018);
-    if (await portAnswers(port)) {
-      uri = `mongodb://127.0.0.1:${port}/`;
-    } else {
-      local = await startLocalDb({ dataDir: process.env.HUB_DATA_DIR ?? '.data/localdb', port });
-      uri = local.uri;
-    }
-  }
-  let store: Store | undefined;
+  const { store, close } = await openCliStore({ maxPoolSize: 2 });
   try {
-    store = await Store.connect({ uri, dbPrefix: process.env.HUB_DB_PREFIX ?? '', maxPoolSize: 2 });
     const ids = await sampleCitizens(store, q);
-    if (ids.length === 0) process.stderr.write('citizens:sample: no matching accounts (has the store been seeded? npm run seed)\n');
+    if (ids.length === 0)
+      process.stderr.write('citizens:sample: no matching accounts (has the store been seeded? npm run seed)\n');
     if (ids.length > 0) process.stdout.write(ids.join('\n') + '\n');
   } finally {
-    await store?.close();
-    await local?.stop();
+    await close();
   }
 }
 

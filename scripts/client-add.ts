@@ -10,9 +10,8 @@
  * Databases are prefixed with HUB_DB_PREFIX (default "").
  */
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { ZodError } from 'zod';
-import { startLocalDb, type LocalDb } from '../hub/localdb';
+import { openCliStore } from '../hub/cli-store';
 import { Store } from '../hub/store/connection';
 import { CLIENT_KINDS, ClientExistsError, registerClient, type ClientKind } from '../hub/store/clients';
 import type { DocumentScope } from '../hub/auth/principal';
@@ -86,36 +85,9 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** True when something accepts TCP connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      sock.destroy();
-      res(ok);
-    };
-    sock.setTimeout(1_000, () => done(false));
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const prefix = process.env.HUB_DB_PREFIX ?? '';
-  let uri = process.env.MONGODB_URI;
-  let local: LocalDb | undefined;
-  if (!uri) {
-    const port = Number(process.env.HUB_LOCALDB_PORT ?? 27018);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('HUB_LOCALDB_PORT must be a port number');
-    if (await listening(port)) {
-      uri = `mongodb://127.0.0.1:${port}/`;
-    } else {
-      local = await startLocalDb({ dataDir: process.env.HUB_DATA_DIR ?? '.data/localdb', port });
-      uri = local.uri;
-    }
-  }
-  const store = await Store.connect({ uri, dbPrefix: prefix, maxPoolSize: 2 });
+  const { store, close } = await openCliStore({ maxPoolSize: 2 });
   try {
     const { client, secret } = await registerClient(store, {
       id: args.id!,
@@ -136,8 +108,7 @@ async function main(): Promise<void> {
         `${client.publicKeyPem ? ' (private_key_jwt key on file)' : ''}.\n`,
     );
   } finally {
-    await store.close();
-    await local?.stop();
+    await close();
   }
 }
 

@@ -26,7 +26,10 @@ function parseArgs(argv: string[]): Args {
   const args: Args = { citizens: 10_000, seed: 1, rates: {}, prefix: process.env.HUB_DB_PREFIX ?? '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.includes('=') && a.startsWith('--') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.includes('=') && a.startsWith('--')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
@@ -48,7 +51,8 @@ function parseArgs(argv: string[]): Args {
       case '--rates':
         for (const part of value().split(',').filter(Boolean)) {
           const [k, v] = part.split('=');
-          if (!DEFECT_KINDS.includes(k as DefectKind)) throw new Error(`unknown defect kind ${k} (known: ${DEFECT_KINDS.join(', ')})`);
+          if (!DEFECT_KINDS.includes(k as DefectKind))
+            throw new Error(`unknown defect kind ${k} (known: ${DEFECT_KINDS.join(', ')})`);
           const rate = Number(v);
           if (!(rate >= 0 && rate <= 1)) throw new Error(`rate of ${k} must be in [0, 1]`);
           args.rates[k as DefectKind] = rate;
@@ -74,7 +78,8 @@ function parseArgs(argv: string[]): Args {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => (c < r.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const line = (r: string[]) =>
+    r.map((cell, c) => (c < r.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -93,10 +98,17 @@ async function main(): Promise<void> {
     const rates = { ...DEFAULT_DEFECT_RATES, ...args.rates };
     process.stdout.write(
       `seeding ${args.citizens} citizens, seed ${args.seed}, prefix "${args.prefix}"${store.isFerretDb ? ' (FerretDB)' : ''}\n` +
-        `defect rates: ${Object.entries(rates).map(([k, v]) => `${k}=${v}`).join(', ')}\n`,
+        `defect rates: ${Object.entries(rates)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}\n`,
     );
     const t0 = Date.now();
-    const manifest = await seed(store, { citizens: args.citizens, seed: args.seed, rates: args.rates, log: (m) => process.stdout.write(m + '\n') });
+    const manifest = await seed(store, {
+      citizens: args.citizens,
+      seed: args.seed,
+      rates: args.rates,
+      log: (m) => process.stdout.write(m + '\n'),
+    });
     const secs = (Date.now() - t0) / 1000;
     const total = Object.values(manifest.counts).reduce((s, n) => s + n, 0);
     const rows = [

@@ -54,8 +54,13 @@ function main(argv: string[]): void {
     const areaCode = flags.get('area');
     const role = flags.get('role');
     if (!areaCode || !role) throw new Error(USAGE);
-    if (!(OFFICER_ROLES as readonly string[]).includes(role)) throw new Error(`--role must be one of ${OFFICER_ROLES.join(', ')}`);
-    token = issueDevToken('officer', { area: parseArea(areaCode), role: role as OfficerRole, officerId: flags.get('id'), unit: flags.get('unit') }, opts);
+    if (!(OFFICER_ROLES as readonly string[]).includes(role))
+      throw new Error(`--role must be one of ${OFFICER_ROLES.join(', ')}`);
+    token = issueDevToken(
+      'officer',
+      { area: parseArea(areaCode), role: role as OfficerRole, officerId: flags.get('id'), unit: flags.get('unit') },
+      opts,
+    );
   }
   process.stdout.write(token + '\n');
 }
