@@ -190,6 +190,14 @@ describe('clients under consents, end to end', () => {
     const r = await gql<any>(hub.url, Q, { id: l2 }, bearer(t.body.access_token));
     expect(r.body.data!.citizen.drivingLicence.number).toMatch(/^\d{12}$/);
     expect(reasonAt(r, 'citizen.healthRecord')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
+    // The consent artefact counts its use (written in the background, about once a second).
+    let mine: { id: string; useCount: number; lastUsedAt: string | null } | undefined;
+    for (let i = 0; i < 40 && !mine?.useCount; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      const list = await gql<any>(hub.url, '{ myConsents { id useCount lastUsedAt } }', {}, bearer(keys.citizen(l2)));
+      mine = list.body.data!.myConsents.find((c: { id: string }) => c.id === g.consent.id);
+    }
+    expect(mine).toMatchObject({ useCount: 1, lastUsedAt: expect.any(String) });
   });
 
   it('a scope the client is not registered for is refused at consent time (SCOPE_NOT_REGISTERED)', async () => {
