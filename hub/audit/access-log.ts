@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, WriteConcernSettings } from 'mongodb';
 import type { DocumentScope } from '../auth/principal';
 import type { Store } from '../store/connection';
 import type { AuditActor, AuditRecordDoc } from './types';
@@ -11,13 +11,10 @@ import type { AuditActor, AuditRecordDoc } from './types';
  * one `_id` lookup.
  *
  * The index is written by the AuditWriter after the audit records themselves, in one
- * bulkWrite per group-commit batch (coalesced). FerretDB v1 accepts `$push` with
- * `$each` but silently ignores `$slice`/`$position` (and `$pull` with a condition), so
- * the bound is kept with `$inc: {n}` on every push plus one conditional
- * `{_id, n: {$gt: max}}` `$pop: -1` per pushed entry (the `_id` part is pushed down;
- * the `n` condition is checked on that one document). It works the same on MongoDB.
- * The index is derived data: if its write fails, the audit record still stands (the
- * writer logs it).
+ * bulkWrite per (coalesced) group-commit batch: see {@link writeCitizenIndex} for how
+ * the size bound is kept on FerretDB v1, which silently ignores `$slice`/`$position` in
+ * `$push` (and `$pull` with a condition). The index is derived data: if its write
+ * fails, the audit record still stands (the writer logs it).
  */
 
 export const AUDIT_BY_CITIZEN_COLLECTION = 'auditByCitizen';
@@ -80,9 +77,14 @@ export function accessLogEntriesFor(
   return out;
 }
 
+/** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
+export const INDEX_BULK_CHUNK = 90;
+
+type IndexCollection = Collection<CitizenIndexDoc>;
+
 /**
- * The bulkWrite operations (ordered) that add `byCitizen` entries (each list oldest
- * first) to the index and trim every touched document back to `max` entries.
+ * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to
+ * the index: one upsert per citizen, `$push` with `$each` and `$inc: {n}`.
  */
 export function citizenIndexOps(
   byCitizen: Map<string, AccessLogEntry[]>,
@@ -99,16 +101,50 @@ export function citizenIndexOps(
         upsert: true,
       },
     });
-    for (let i = 0; i < kept.length; i++) {
-      ops.push({
-        updateOne: {
-          filter: { _id: citizenId, n: { $gt: max } },
-          update: { $pop: { entries: -1 }, $inc: { n: -1 } },
-        },
-      });
-    }
   }
   return ops;
+}
+
+/**
+ * Writes a batch of access-log entries: the pushes in bulkWrites of at most
+ * {@link INDEX_BULK_CHUNK} statements, then the bound. FerretDB v1 ignores `$slice`
+ * in `$push` (and reports wrong indexes in bulk write errors), so the bound is kept
+ * by sampled checks: after pushing k entries for a citizen, with probability
+ * min(1, k / checkEvery) the writer reads `n` (an `_id` lookup) and, when it exceeds
+ * `max + slack`, trims the document back to the newest `max` entries with an
+ * optimistic read-modify-write (`{_id, n}` filter, a few retries). With max = 500
+ * (slack 50, checkEvery 25) a document practically never holds more than ~800
+ * entries, and a trim happens about once per 50 new entries of a citizen.
+ * Returns how many write commands were issued.
+ */
+export async function writeCitizenIndex(
+  coll: IndexCollection,
+  byCitizen: Map<string, AccessLogEntry[]>,
+  opts: { max?: number; writeConcern?: WriteConcernSettings; random?: () => number } = {},
+): Promise<number> {
+  const max = Math.max(1, opts.max ?? ACCESS_LOG_MAX);
+  const slack = Math.ceil(max / 10);
+  const checkEvery = Math.max(1, Math.floor(slack / 2));
+  const random = opts.random ?? Math.random;
+  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
+  let writes = 0;
+  const ops = citizenIndexOps(byCitizen, max);
+  for (let i = 0; i < ops.length; i += INDEX_BULK_CHUNK) {
+    writes++;
+    await coll.bulkWrite(ops.slice(i, i + INDEX_BULK_CHUNK), { ordered: true, ...wc });
+  }
+  const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
+  for (const citizenId of toCheck) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const doc = await coll.findOne({ _id: citizenId });
+      if (!doc || !Array.isArray(doc.entries) || (doc.n ?? 0) <= max + slack) break;
+      const entries = doc.entries.slice(-max);
+      writes++;
+      const r = await coll.updateOne({ _id: citizenId, n: doc.n }, { $set: { entries, n: entries.length } }, wc);
+      if (r.matchedCount > 0) break;
+    }
+  }
+  return writes;
 }
 
 /** An `after` cursor that was not produced by {@link readAccessLog}. */
@@ -179,7 +215,8 @@ export async function readAccessLog(
 ): Promise<AccessLogPage> {
   const first = Math.min(Math.max(Math.trunc(opts.first ?? 20), 1), ACCESS_LOG_PAGE_MAX);
   const after = opts.after ? decodeCursor(opts.after) : null;
-  if (typeof citizenId !== 'string' || citizenId.length === 0) return { entries: [], hasNextPage: false, endCursor: null };
+  if (typeof citizenId !== 'string' || citizenId.length === 0)
+    return { entries: [], hasNextPage: false, endCursor: null };
   const doc = await store.hubDb
     .collection<CitizenIndexDoc>(AUDIT_BY_CITIZEN_COLLECTION)
     .findOne({ _id: citizenId }, { projection: { entries: 1 } });

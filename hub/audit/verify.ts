@@ -73,7 +73,9 @@ export async function verifyAuditChain(store: Store, opts: { chain?: string } = 
   }
 
   const pointers = new Map<string, ChainTailDoc>();
-  const pointerCursor = db.collection<ChainTailDoc>(AUDIT_CHAINS_COLLECTION).find(opts.chain ? { _id: TAIL_PREFIX + opts.chain } : {});
+  const pointerCursor = db
+    .collection<ChainTailDoc>(AUDIT_CHAINS_COLLECTION)
+    .find(opts.chain ? { _id: TAIL_PREFIX + opts.chain } : {});
   for await (const p of pointerCursor) {
     if (typeof p._id !== 'string' || !p._id.startsWith(TAIL_PREFIX)) continue;
     const chain = p._id.slice(TAIL_PREFIX.length);
@@ -100,7 +102,11 @@ export async function verifyAuditChain(store: Store, opts: { chain?: string } = 
   return { ok: chains.every((c) => c.firstBrokenSeq === undefined), chains };
 }
 
-function walk(chain: string, list: Summary[], pointer: ChainTailDoc | undefined): { seq: number; problem: string } | null {
+function walk(
+  chain: string,
+  list: Summary[],
+  pointer: ChainTailDoc | undefined,
+): { seq: number; problem: string } | null {
   let expected = 1;
   let prevHash = '';
   for (const r of list) {
@@ -112,7 +118,10 @@ function walk(chain: string, list: Summary[], pointer: ChainTailDoc | undefined)
       return { seq: expected, problem: `record missing (${missing}; removed?)` };
     }
     if (!r.idMatches) {
-      return { seq: r.seq, problem: `record ${r.id} does not belong at ${auditRecordId(chain, r.seq)} (foreign chain/seq, moved or swapped)` };
+      return {
+        seq: r.seq,
+        problem: `record ${r.id} does not belong at ${auditRecordId(chain, r.seq)} (foreign chain/seq, moved or swapped)`,
+      };
     }
     if (r.computed === null || r.computed !== r.hash) {
       return { seq: r.seq, problem: 'hash mismatch (record edited)' };
@@ -126,7 +135,10 @@ function walk(chain: string, list: Summary[], pointer: ChainTailDoc | undefined)
   if (pointer && typeof pointer.seq === 'number') {
     const last = expected - 1;
     if (pointer.seq > last) {
-      return { seq: last + 1, problem: `records missing at the tail: the tail pointer says seq ${pointer.seq}, the last record is seq ${last}` };
+      return {
+        seq: last + 1,
+        problem: `records missing at the tail: the tail pointer says seq ${pointer.seq}, the last record is seq ${last}`,
+      };
     }
     const at = list[pointer.seq - 1];
     if (pointer.seq >= 1 && at && at.hash !== pointer.hash) {

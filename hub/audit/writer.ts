@@ -7,7 +7,7 @@ import {
   ACCESS_LOG_MAX,
   accessLogEntriesFor,
   AUDIT_BY_CITIZEN_COLLECTION,
-  citizenIndexOps,
+  writeCitizenIndex,
   type AccessLogEntry,
 } from './access-log';
 
@@ -34,8 +34,8 @@ import {
  *
  * The tail pointer and the citizens' access-log index (`hub.auditByCitizen`) are
  * derived data written in the background after the records (coalesced: at most one
- * such flush in flight, each a pointer update plus one bulkWrite); their failures are
- * logged, never surfaced to appends. `flush()` and `close()` wait for them.
+ * such flush in flight, each a pointer update plus one bulkWrite per 90 citizens, see
+ * writeCitizenIndex); their failures are logged, never surfaced to appends. `flush()` and `close()` wait for them.
  */
 
 export const AUDIT_COLLECTION = 'audit';
@@ -265,7 +265,10 @@ export class AuditWriter {
     } catch (e) {
       this.failedWrites++;
       this.needsResync = true;
-      this.log.error({ chain: this.chain, firstSeq: this.seq + 1, records: docs.length, ...errInfo(e) }, 'audit write failed');
+      this.log.error(
+        { chain: this.chain, firstSeq: this.seq + 1, records: docs.length, ...errInfo(e) },
+        'audit write failed',
+      );
       const err = new AuditWriteError('audit write failed', { cause: e });
       for (const p of ok) p.reject(err);
       return;
@@ -302,7 +305,8 @@ export class AuditWriter {
       else hi = mid;
     }
     const last = await this.collection.findOne({ _id: auditRecordId(this.chain, lo) }, { projection: { hash: 1 } });
-    if (!last || typeof last.hash !== 'string') throw new Error(`audit record ${auditRecordId(this.chain, lo)} vanished`);
+    if (!last || typeof last.hash !== 'string')
+      throw new Error(`audit record ${auditRecordId(this.chain, lo)} vanished`);
     this.seq = lo;
     this.prevHash = last.hash;
     this.sidePointer = { seq: lo, hash: last.hash };
@@ -341,12 +345,19 @@ export class AuditWriter {
     this.sideIndex = new Map();
     const tasks: Promise<unknown>[] = [];
     if (index.size) {
-      const ops = citizenIndexOps(index, this.accessLogMax);
-      this.sideWrites++;
       tasks.push(
-        this.byCitizen.bulkWrite(ops, { ordered: true, writeConcern: this.writeConcern }).catch((e: unknown) => {
-          this.log.warn({ chain: this.chain, citizens: index.size, ...errInfo(e) }, 'audit access-log index write failed');
-        }),
+        writeCitizenIndex(this.byCitizen, index, { max: this.accessLogMax, writeConcern: this.writeConcern }).then(
+          (n) => {
+            this.sideWrites += n;
+          },
+          (e: unknown) => {
+            this.sideWrites++;
+            this.log.warn(
+              { chain: this.chain, citizens: index.size, ...errInfo(e) },
+              'audit access-log index write failed',
+            );
+          },
+        ),
       );
     }
     if (pointer) {

@@ -1,11 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  auditRecordId,
-  canonicalJSON,
-  hashRecord,
-  parseAuditRecordId,
-  stripUndefined,
-} from '../../../hub/audit/chain';
+import { auditRecordId, canonicalJSON, hashRecord, parseAuditRecordId, stripUndefined } from '../../../hub/audit/chain';
 
 describe('canonicalJSON', () => {
   it('sorts keys at every depth and keeps array order', () => {
@@ -39,7 +33,9 @@ describe('hashRecord', () => {
   const rec = { _id: 'c:000000000001', chain: 'c', seq: 1, at: new Date(0), prevHash: '' };
 
   it('is sha256 over prevHash, a newline and the canonical JSON', () => {
-    const expected = createHash('sha256').update('\n' + canonicalJSON(rec)).digest('hex');
+    const expected = createHash('sha256')
+      .update('\n' + canonicalJSON(rec))
+      .digest('hex');
     expect(hashRecord('', rec)).toBe(expected);
     expect(hashRecord('', rec)).toMatch(/^[0-9a-f]{64}$/);
   });
