@@ -92,9 +92,14 @@ async function main(): Promise<void> {
     const seedS = (Date.now() - t0) / 1000;
     console.log(`seeded in ${seedS.toFixed(1)} s`);
 
-    const ids = (await store.db('pop').collection('congDan').find({}, { projection: { _id: 1 } }).limit(2000).toArray()).map(
-      (d) => String(d._id),
-    );
+    const ids = (
+      await store
+        .db('pop')
+        .collection('congDan')
+        .find({}, { projection: { _id: 1 } })
+        .limit(2000)
+        .toArray()
+    ).map((d) => String(d._id));
 
     const baseEnv = { NODE_ENV: 'development', MONGODB_URI: uri, HUB_DB_PREFIX: PREFIX, LOG_LEVEL: 'silent' };
     const config = loadConfig({
@@ -111,16 +116,21 @@ async function main(): Promise<void> {
     for (const strategy of ['in', 'parallel'] as LookupStrategy[]) {
       store.lookupStrategy = strategy;
       for (const n of [1, 10, 100]) {
-        const body = n === 1
-          ? { query: CITIZEN_ALL_PAPERS, variables: { id: ids[0] } }
-          : { query: CITIZENS_ALL_PAPERS, variables: { ids: ids.slice(0, n) } };
+        const body =
+          n === 1
+            ? { query: CITIZEN_ALL_PAPERS, variables: { id: ids[0] } }
+            : { query: CITIZENS_ALL_PAPERS, variables: { ids: ids.slice(0, n) } };
         const samples: number[] = [];
         let sourceCalls = 0;
         let storeCommands = 0;
         for (let i = 0; i < 5; i++) {
           if (samples.length && samples[0] > 1000) break; // slow (a scan): one sample says enough
           const t = performance.now();
-          const res = await fetch(`${hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          const res = await fetch(`${hub.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
           const json = (await res.json()) as { errors?: unknown[] };
           if (json.errors) throw new Error(`bench query failed: ${JSON.stringify(json.errors)}`);
           samples.push(performance.now() - t);
@@ -129,7 +139,14 @@ async function main(): Promise<void> {
         }
         samples.sort((a, b) => a - b);
         const median = samples[Math.floor(samples.length / 2)];
-        byStrategy.push({ strategy, citizens: n, sourceCalls, storeCommands, samples: samples.length, median_ms: +median.toFixed(1) });
+        byStrategy.push({
+          strategy,
+          citizens: n,
+          sourceCalls,
+          storeCommands,
+          samples: samples.length,
+          median_ms: +median.toFixed(1),
+        });
       }
     }
     store.lookupStrategy = defaultStrategy;
@@ -160,8 +177,20 @@ async function main(): Promise<void> {
       duration_s: durationS,
     };
     table('Throughput, single-citizen all-papers query', [
-      { target: 'hub (GraphQL)', rps: throughput.hub_rps, p50_ms: hubLoad.p50_ms, p99_ms: hubLoad.p99_ms, errors: hubLoad.errors },
-      { target: 'baseline (node:http)', rps: throughput.baseline_rps, p50_ms: baseLoad.p50_ms, p99_ms: baseLoad.p99_ms, errors: baseLoad.errors },
+      {
+        target: 'hub (GraphQL)',
+        rps: throughput.hub_rps,
+        p50_ms: hubLoad.p50_ms,
+        p99_ms: hubLoad.p99_ms,
+        errors: hubLoad.errors,
+      },
+      {
+        target: 'baseline (node:http)',
+        rps: throughput.baseline_rps,
+        p50_ms: baseLoad.p50_ms,
+        p99_ms: baseLoad.p99_ms,
+        errors: baseLoad.errors,
+      },
     ]);
     console.log(`hub / baseline = ${throughput.ratio}`);
 
@@ -169,21 +198,34 @@ async function main(): Promise<void> {
     // disclosure policy and audit, vs the development mode without them ------------
     const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
     const policyOn = await startHub(
-      { config: loadConfig({ ...baseEnv, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }), store, logger: pino({ level: 'silent' }) },
+      {
+        config: loadConfig({ ...baseEnv, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }),
+        store,
+        logger: pino({ level: 'silent' }),
+      },
       { port: 0, host: '127.0.0.1' },
     );
     const idp = devIdpKey(keysDir);
     const selfIds = (
-      await store.hubDb.collection('accounts').find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } }).limit(1000).toArray()
+      await store.hubDb
+        .collection('accounts')
+        .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
+        .limit(1000)
+        .toArray()
     ).map((d) => String(d._id));
     const selfBodies = selfIds.map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
-    const selfAuth = selfIds.map((id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 3600 })}`);
+    const selfAuth = selfIds.map(
+      (id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 3600 })}`,
+    );
     await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth);
     const writesBefore = policyOn.auditWriter.writes;
     const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);
     const auditWrites = policyOn.auditWriter.writes - writesBefore;
     await policyOn.stop();
-    const policyOff = await startHub({ config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
+    const policyOff = await startHub(
+      { config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: pino({ level: 'silent' }) },
+      { port: 0, host: '127.0.0.1' },
+    );
     await runLoad(`${policyOff.url}/graphql`, selfBodies, 2, connections);
     const offLoad = await runLoad(`${policyOff.url}/graphql`, selfBodies, durationS, connections);
     await policyOff.stop();
@@ -200,7 +242,14 @@ async function main(): Promise<void> {
       audit_writes_per_request: +(auditWrites / Math.max(1, onLoad.requests)).toFixed(3),
     };
     table('Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen', [
-      { mode: 'on', rps: policy.on_rps, p50_ms: onLoad.p50_ms, p99_ms: onLoad.p99_ms, errors: onLoad.errors, audit_writes_per_request: policy.audit_writes_per_request },
+      {
+        mode: 'on',
+        rps: policy.on_rps,
+        p50_ms: onLoad.p50_ms,
+        p99_ms: onLoad.p99_ms,
+        errors: onLoad.errors,
+        audit_writes_per_request: policy.audit_writes_per_request,
+      },
       { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
     ]);
     console.log(`on / off = ${policy.ratio}`);
@@ -209,7 +258,13 @@ async function main(): Promise<void> {
     const results = {
       ...previous,
       generatedAt: new Date().toISOString(),
-      environment: { store: storeKind, node: process.version, cpus: require('node:os').cpus().length, citizens, seed_s: +seedS.toFixed(1) },
+      environment: {
+        store: storeKind,
+        node: process.version,
+        cpus: require('node:os').cpus().length,
+        citizens,
+        seed_s: +seedS.toFixed(1),
+      },
       batching,
       batching_by_strategy: byStrategy,
       throughput,
@@ -219,7 +274,10 @@ async function main(): Promise<void> {
     console.log(`\nwrote ${RESULTS}`);
   } finally {
     for (const name of [...SOURCE_NAMES.map((s) => SOURCES[s].db), 'hub']) {
-      await store.db(name).dropDatabase().catch(() => undefined);
+      await store
+        .db(name)
+        .dropDatabase()
+        .catch(() => undefined);
     }
     await store.close();
     await localDb?.stop();

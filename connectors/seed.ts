@@ -10,9 +10,20 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { ACCOUNTS_COLLECTION } from '../hub/store/accounts';
 import type { Store } from '../hub/store/connection';
-import { SEED_DEFECTS_COLLECTION, SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../hub/store/seed-meta';
+import {
+  SEED_DEFECTS_COLLECTION,
+  SEED_MANIFEST_COLLECTION,
+  type DefectKind,
+  type SeedManifestDoc,
+} from '../hub/store/seed-meta';
 import { DRIVING_LICENCE_COLLECTION, DRIVING_LICENCE_DB } from './driving-licence/model';
-import { COLLECTION_KEYS, DEFAULT_DEFECT_RATES, generate, resolveRates, type CollectionKey } from './generator/generate';
+import {
+  COLLECTION_KEYS,
+  DEFAULT_DEFECT_RATES,
+  generate,
+  resolveRates,
+  type CollectionKey,
+} from './generator/generate';
 import { HEALTH_INSURANCE_COLLECTION, HEALTH_INSURANCE_DB } from './health-insurance/model';
 import { HEALTH_RECORD_COLLECTION, HEALTH_RECORD_DB } from './health-record/model';
 import { POPULATION_COLLECTION, POPULATION_DB } from './population/model';
@@ -28,7 +39,13 @@ export interface SeedOptions {
 }
 
 /** The source databases the seeder owns (dropped and rewritten), unprefixed. */
-export const SOURCE_DATABASES = [POPULATION_DB, DRIVING_LICENCE_DB, HEALTH_INSURANCE_DB, SOCIAL_INSURANCE_DB, HEALTH_RECORD_DB] as const;
+export const SOURCE_DATABASES = [
+  POPULATION_DB,
+  DRIVING_LICENCE_DB,
+  HEALTH_INSURANCE_DB,
+  SOCIAL_INSURANCE_DB,
+  HEALTH_RECORD_DB,
+] as const;
 
 /** Where each generated collection goes: [unprefixed db ("hub" = the hub's), collection]. */
 export const SEED_TARGETS: Record<CollectionKey | 'defects', readonly [string, string]> = {
@@ -139,7 +156,12 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
 
   let lastLog = 0;
   let docs = 0;
-  for (const chunk of generate({ citizens: opts.citizens, seed: opts.seed, rates, householdsPerChunk: HOUSEHOLDS_PER_CHUNK })) {
+  for (const chunk of generate({
+    citizens: opts.citizens,
+    seed: opts.seed,
+    rates,
+    householdsPerChunk: HOUSEHOLDS_PER_CHUNK,
+  })) {
     await Promise.all(keys.map((k) => writers[k].add(chunk[k])));
     docs += keys.reduce((s, k) => s + chunk[k].length, 0);
     const now = Date.now();

@@ -57,7 +57,11 @@ async function readById<T>(store: Store, collection: string, id: string): Promis
 }
 
 /** Per-request lookups (a DataLoader for accounts, so N citizens cost one batch). */
-export function createAccessLookups(store: Store, caches: AccessCaches, now: () => Date = () => new Date()): AccessLookups {
+export function createAccessLookups(
+  store: Store,
+  caches: AccessCaches,
+  now: () => Date = () => new Date(),
+): AccessLookups {
   const accounts = new DataLoader<string, AccountFacts | null>(async (ids) =>
     Promise.all(
       ids.map(async (id) => {

@@ -14,7 +14,10 @@ const schema = z.object({
   /** MongoDB URI. Unset: the embedded FerretDB store is started. */
   MONGODB_URI: z.string().url().optional(),
   /** Prefix of every database name (tests and benches use their own). Default "". */
-  HUB_DB_PREFIX: z.string().regex(/^[A-Za-z0-9_]*$/).default(''),
+  HUB_DB_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]*$/)
+    .default(''),
   /**
    * `on` (default): personal data needs authentication. `off`: DEVELOPMENT ONLY,
    * personal data is served to anyone; refused when NODE_ENV=production.
@@ -78,7 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new Error('invalid configuration:\n  HUB_AUTH: "off" is refused when NODE_ENV=production');
   }
   if (cfg.NODE_ENV === 'production' && !cfg.HUB_TRUST_FILE) {
-    throw new Error('invalid configuration:\n  HUB_TRUST_FILE: required when NODE_ENV=production (no development keys in production)');
+    throw new Error(
+      'invalid configuration:\n  HUB_TRUST_FILE: required when NODE_ENV=production (no development keys in production)',
+    );
   }
   return cfg;
 }

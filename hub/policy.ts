@@ -49,7 +49,11 @@ export const MIN_LEVEL: Record<DocumentScope, AccountLevel> = {
 };
 
 /** What officers may read, for reconciliation and reports. */
-export const OFFICER_SCOPES: ReadonlySet<DocumentScope> = new Set<DocumentScope>(['IDENTITY', 'IDENTITY_CARD', 'RESIDENCE']);
+export const OFFICER_SCOPES: ReadonlySet<DocumentScope> = new Set<DocumentScope>([
+  'IDENTITY',
+  'IDENTITY_CARD',
+  'RESIDENCE',
+]);
 
 /** The facts about a citizen's account the policy needs. */
 export interface AccountFacts {
@@ -136,7 +140,10 @@ function pathString(info: GraphQLResolveInfo): string {
   return parts.join('.');
 }
 
-function guardField(field: GraphQLFieldConfig<unknown, HubContext>, scope: DocumentScope): GraphQLFieldConfig<unknown, HubContext> {
+function guardField(
+  field: GraphQLFieldConfig<unknown, HubContext>,
+  scope: DocumentScope,
+): GraphQLFieldConfig<unknown, HubContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
@@ -147,7 +154,13 @@ function guardField(field: GraphQLFieldConfig<unknown, HubContext>, scope: Docum
       const decision = await decide(ctx.principal, citizen, scope, ctx.access);
       const path = pathString(info);
       if (!decision.allow) {
-        ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DENIED', reason: decision.reason });
+        ctx.audit.events.push({
+          citizenId: citizen.personalId,
+          scope,
+          path,
+          decision: 'DENIED',
+          reason: decision.reason,
+        });
         throw forbidden(decision.reason);
       }
       ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
@@ -156,7 +169,10 @@ function guardField(field: GraphQLFieldConfig<unknown, HubContext>, scope: Docum
   };
 }
 
-function guardEntryPoint(field: GraphQLFieldConfig<unknown, HubContext>, arg: string): GraphQLFieldConfig<unknown, HubContext> {
+function guardEntryPoint(
+  field: GraphQLFieldConfig<unknown, HubContext>,
+  arg: string,
+): GraphQLFieldConfig<unknown, HubContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
@@ -168,7 +184,13 @@ function guardEntryPoint(field: GraphQLFieldConfig<unknown, HubContext>, arg: st
       for (const id of ids) {
         const d = mayAddress(ctx.principal, id);
         if (!d.allow) {
-          ctx.audit.events.push({ citizenId: id, scope: 'IDENTITY', path: pathString(info), decision: 'DENIED', reason: d.reason });
+          ctx.audit.events.push({
+            citizenId: id,
+            scope: 'IDENTITY',
+            path: pathString(info),
+            decision: 'DENIED',
+            reason: d.reason,
+          });
           throw forbidden(d.reason);
         }
       }

@@ -90,7 +90,9 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     blockFieldSuggestion: { enabled: production },
   }).protect();
   const auditWriter = await AuditWriter.open(store, { logger });
-  const consentUses = new ConsentUseRecorder(store, { onError: (err) => logger.warn({ err }, 'consent use not recorded') });
+  const consentUses = new ConsentUseRecorder(store, {
+    onError: (err) => logger.warn({ err }, 'consent use not recorded'),
+  });
   const apollo = new ApolloServer<HubContext>({
     schema: buildSchema(),
     validationRules: armor.validationRules,
@@ -131,7 +133,9 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
 
   app.get('/readyz', async (_req, res) => {
     const r = await readiness(store);
-    res.status(r.ready ? 200 : 503).json(r.ready ? { status: 'ready', citizens: r.citizens } : { status: 'not ready', reason: r.reason });
+    res
+      .status(r.ready ? 200 : 503)
+      .json(r.ready ? { status: 'ready', citizens: r.citizens } : { status: 'not ready', reason: r.reason });
   });
 
   // OAuth 2.0 client credentials under a consent, and the token service's JWKS.
@@ -158,7 +162,14 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
           if (err instanceof AuthenticationFailed) {
             // Audited without the token; a failed audit write changes nothing (no data leaves anyway).
             await auditWriter
-              .append({ at: new Date(), requestId, operation: null, actor: { kind: 'ANONYMOUS' }, authFailure: err.reason, citizens: [] })
+              .append({
+                at: new Date(),
+                requestId,
+                operation: null,
+                actor: { kind: 'ANONYMOUS' },
+                authFailure: err.reason,
+                citizens: [],
+              })
               .catch((e) => logger.error({ err: e, requestId }, 'audit of an authentication failure failed'));
           }
           throw err;
@@ -173,13 +184,26 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   });
 
   // Body-parser and other transport errors: a clear status, never a stack trace.
-  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) logger.error({ err }, 'transport error');
-    res.status(status).json({
-      errors: [{ message: status === 413 ? 'Request body too large' : status === 500 ? 'Internal server error' : 'Bad request', extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }],
-    });
-  });
+  app.use(
+    (
+      err: { status?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+      if (status === 500) logger.error({ err }, 'transport error');
+      res.status(status).json({
+        errors: [
+          {
+            message:
+              status === 413 ? 'Request body too large' : status === 500 ? 'Internal server error' : 'Bad request',
+            extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' },
+          },
+        ],
+      });
+    },
+  );
 
   await new Promise<void>((res) => httpServer.listen(listen.port, listen.host, res));
   const port = (httpServer.address() as AddressInfo).port;

@@ -4,7 +4,14 @@ import type { GplxDoc } from '../connectors/driving-licence/model';
 import { TODAY, ageOn, parseIsoDay } from '../connectors/generator/dates';
 import { COLLECTION_KEYS, generateAll, type CollectionKey } from '../connectors/generator/generate';
 import { OLD_PROVINCES, PROVINCES, communeByCode, todayArea } from '../connectors/generator/areas';
-import { applyNameVariant, foldName, moveToneMarkToSecondVowel, upperNoDiacritics, upperVi, type NameVariant } from '../connectors/generator/text';
+import {
+  applyNameVariant,
+  foldName,
+  moveToneMarkToSecondVowel,
+  upperNoDiacritics,
+  upperVi,
+  type NameVariant,
+} from '../connectors/generator/text';
 import type { TheBhytDoc } from '../connectors/health-insurance/model';
 import type { HealthBookDoc } from '../connectors/health-record/model';
 import type { CongDanDoc } from '../connectors/population/model';
@@ -35,7 +42,9 @@ function hashAll(all: Record<CollectionKey | 'defects', Document[]>): Record<str
   const out: Record<string, string> = {};
   for (const k of [...COLLECTION_KEYS, 'defects'] as const) {
     const h = createHash('sha256');
-    const docs = [...all[k]].sort((a, b) => (String(a._id) < String(b._id) ? -1 : String(a._id) > String(b._id) ? 1 : 0));
+    const docs = [...all[k]].sort((a, b) =>
+      String(a._id) < String(b._id) ? -1 : String(a._id) > String(b._id) ? 1 : 0,
+    );
     for (const d of docs) h.update(JSON.stringify(d));
     out[k] = `${docs.length}:${h.digest('hex')}`;
   }
@@ -92,7 +101,8 @@ describe('generator, pure', () => {
       if (!idCodes.has(d._id.slice(0, 3))) return `${d._id}: unknown province code`;
       const year = Number(d.ngaySinh.slice(0, 4));
       const female = d.gioiTinh === 'Nữ';
-      if (Number(d._id[3]) !== (year >= 2000 ? 2 : 0) + (female ? 1 : 0)) return `${d._id}: sex/century digit vs ${d.gioiTinh} ${year}`;
+      if (Number(d._id[3]) !== (year >= 2000 ? 2 : 0) + (female ? 1 : 0))
+        return `${d._id}: sex/century digit vs ${d.gioiTinh} ${year}`;
       if (d._id.slice(4, 6) !== String(year % 100).padStart(2, '0')) return `${d._id}: year digits vs ${year}`;
       const age = ageOn(parseIsoDay(d.ngaySinh), TODAY);
       if (age < 0 || age > 96) return `${d._id}: age ${age}`;
@@ -106,30 +116,44 @@ describe('generator, pure', () => {
     const byId = new Map(a.population.map((d) => [d._id, d]));
     let links = 0;
     const bad = problems(a.population, (d) => {
-      const refs = [d.hoGiaDinh.chuHo.soDinhDanh, ...d.hoGiaDinh.thanhVien.map((m) => m.soDinhDanh), d.cha?.soDinhDanh, d.me?.soDinhDanh, d.voChong?.soDinhDanh, ...d.nguoiPhuThuoc.map((x) => x.soDinhDanh)];
+      const refs = [
+        d.hoGiaDinh.chuHo.soDinhDanh,
+        ...d.hoGiaDinh.thanhVien.map((m) => m.soDinhDanh),
+        d.cha?.soDinhDanh,
+        d.me?.soDinhDanh,
+        d.voChong?.soDinhDanh,
+        ...d.nguoiPhuThuoc.map((x) => x.soDinhDanh),
+      ];
       for (const id of refs) {
         if (!id) continue;
         if (!byId.has(id)) return `${d._id}: dangling reference ${id}`;
         links++;
       }
-      if (d.voChong?.soDinhDanh && byId.get(d.voChong.soDinhDanh)!.voChong?.soDinhDanh !== d._id) return `${d._id}: spouse link not symmetric`;
+      if (d.voChong?.soDinhDanh && byId.get(d.voChong.soDinhDanh)!.voChong?.soDinhDanh !== d._id)
+        return `${d._id}: spouse link not symmetric`;
       for (const dep of d.nguoiPhuThuoc) {
         const child = byId.get(dep.soDinhDanh!)!;
-        if (ageOn(parseIsoDay(child.ngaySinh), d.ngayMat ? parseIsoDay(d.ngayMat) : TODAY) >= 14) return `${d._id}: dependant ${child._id} is 14+`;
-        if (dep.quanHe === 'Con' && child.cha?.soDinhDanh !== d._id && child.me?.soDinhDanh !== d._id) return `${d._id}: child ${child._id} does not name this parent`;
+        if (ageOn(parseIsoDay(child.ngaySinh), d.ngayMat ? parseIsoDay(d.ngayMat) : TODAY) >= 14)
+          return `${d._id}: dependant ${child._id} is 14+`;
+        if (dep.quanHe === 'Con' && child.cha?.soDinhDanh !== d._id && child.me?.soDinhDanh !== d._id)
+          return `${d._id}: child ${child._id} does not name this parent`;
         if (child.hoGiaDinh.soHo !== d.hoGiaDinh.soHo) return `${d._id}: dependant in another household`;
       }
       if (d.cha?.soDinhDanh) {
         const f = byId.get(d.cha.soDinhDanh)!;
         if (f.gioiTinh !== 'Nam' || !(f.ngaySinh < d.ngaySinh)) return `${d._id}: implausible father ${f._id}`;
       }
-      if (d.theCanCuoc && JSON.stringify(d.lichSuGiayTo[d.lichSuGiayTo.length - 1]) !== JSON.stringify(d.theCanCuoc)) return `${d._id}: current card is not the last of the history`;
+      if (d.theCanCuoc && JSON.stringify(d.lichSuGiayTo[d.lichSuGiayTo.length - 1]) !== JSON.stringify(d.theCanCuoc))
+        return `${d._id}: current card is not the last of the history`;
       for (const g of d.lichSuGiayTo) {
-        if (g.loai === 'CMND' ? !/^\d{9}$/.test(g.so) : g.so !== d._id) return `${d._id}: card number ${g.so} (${g.loai})`;
+        if (g.loai === 'CMND' ? !/^\d{9}$/.test(g.so) : g.so !== d._id)
+          return `${d._id}: card number ${g.so} (${g.loai})`;
         if (g.ngayHetHan && g.loai !== 'CMND') {
           // Expiry per the law: the 25th, 40th or 60th birthday.
           const age = ageOn(parseIsoDay(d.ngaySinh), parseIsoDay(g.ngayHetHan));
-          const sameDay = g.ngayHetHan.slice(5) === d.ngaySinh.slice(5) || (d.ngaySinh.slice(5) === '02-29' && g.ngayHetHan.slice(5) === '02-28');
+          const sameDay =
+            g.ngayHetHan.slice(5) === d.ngaySinh.slice(5) ||
+            (d.ngaySinh.slice(5) === '02-29' && g.ngayHetHan.slice(5) === '02-28');
           if (![25, 40, 60].includes(age) || !sameDay) return `${d._id}: card expiry ${g.ngayHetHan}`;
         }
       }
@@ -164,15 +188,21 @@ describe('generator, pure', () => {
       if (p.trangThai !== 'CON_SONG') return `${acc._id}: deceased`;
       if (ageOn(parseIsoDay(p.ngaySinh), TODAY) < 14) return `${acc._id}: under 14`;
       const area = todayArea(p.noiThuongTru)!;
-      if (acc.area.province !== area.province.code || acc.area.commune !== area.commune.code) return `${acc._id}: area ${JSON.stringify(acc.area)}`;
-      if (communeByCode(acc.area.commune)!.provinceCode !== acc.area.province) return `${acc._id}: commune not in province`;
-      if (acc.history[0].from !== null || acc.history[acc.history.length - 1].to !== acc.status) return `${acc._id}: history ends elsewhere`;
+      if (acc.area.province !== area.province.code || acc.area.commune !== area.commune.code)
+        return `${acc._id}: area ${JSON.stringify(acc.area)}`;
+      if (communeByCode(acc.area.commune)!.provinceCode !== acc.area.province)
+        return `${acc._id}: commune not in province`;
+      if (acc.history[0].from !== null || acc.history[acc.history.length - 1].to !== acc.status)
+        return `${acc._id}: history ends elsewhere`;
       for (let i = 1; i < acc.history.length; i++) {
         if (acc.history[i].from !== acc.history[i - 1].to) return `${acc._id}: history chain broken`;
-        if (acc.history[i].at.getTime() < acc.history[i - 1].at.getTime()) return `${acc._id}: history not in time order`;
+        if (acc.history[i].at.getTime() < acc.history[i - 1].at.getTime())
+          return `${acc._id}: history not in time order`;
       }
-      if (acc.status === 'APPROVED' && TODAY * 86_400_000 - acc.notifiedAt!.getTime() >= 8 * 86_400_000) return `${acc._id}: approved long ago but not expired`;
-      if (acc.lockReason === 'ID_CARD_EXPIRED' && !(p.theCanCuoc!.ngayHetHan! < TODAY_ISO)) return `${acc._id}: locked for a valid card`;
+      if (acc.status === 'APPROVED' && TODAY * 86_400_000 - acc.notifiedAt!.getTime() >= 8 * 86_400_000)
+        return `${acc._id}: approved long ago but not expired`;
+      if (acc.lockReason === 'ID_CARD_EXPIRED' && !(p.theCanCuoc!.ngayHetHan! < TODAY_ISO))
+        return `${acc._id}: locked for a valid card`;
       return null;
     });
     expect(bad).toEqual([]);
@@ -238,7 +268,10 @@ describe('seeding the store', () => {
     manifest = await seed(store, { citizens: CITIZENS, seed: SEED, rates: RATES });
     for (const k of [...COLLECTION_KEYS, 'defects'] as const) {
       const [db, col] = SEED_TARGETS[k];
-      (s as unknown as Record<string, Document[]>)[k] = await (db === 'hub' ? store.hubDb : store.db(db)).collection(col).find({}).toArray();
+      (s as unknown as Record<string, Document[]>)[k] = await (db === 'hub' ? store.hubDb : store.db(db))
+        .collection(col)
+        .find({})
+        .toArray();
     }
   }, 120_000);
 
@@ -256,7 +289,8 @@ describe('seeding the store', () => {
     expect(hashAll(s as unknown as Record<CollectionKey | 'defects', Document[]>)).toEqual(aHash);
     expect(manifest._id).toBe('current');
     expect(manifest.rates).toEqual(RATES);
-    for (const k of [...COLLECTION_KEYS, 'defects'] as const) expect(manifest.counts[SEED_TARGETS[k][1]]).toBe(s[k].length);
+    for (const k of [...COLLECTION_KEYS, 'defects'] as const)
+      expect(manifest.counts[SEED_TARGETS[k][1]]).toBe(s[k].length);
     const stored = await store.hubDb.collection<SeedManifestDoc>('seedManifest').findOne({ _id: 'current' });
     expect(stored?.citizens).toBe(CITIZENS);
     expect(stored!.finishedAt.getTime()).toBeGreaterThanOrEqual(stored!.startedAt.getTime());
@@ -268,14 +302,17 @@ describe('seeding the store', () => {
     for (const d of s.population) for (const g of d.lichSuGiayTo) if (g.loai === 'CMND') cmnd.set(g.so, d._id);
 
     const expected = new Set<string>();
-    const add = (source: SourceName, key: string, kind: DefectKind, field?: string) => expected.add(`${source}:${key}:${kind}:${field ?? ''}`);
+    const add = (source: SourceName, key: string, kind: DefectKind, field?: string) =>
+      expected.add(`${source}:${key}:${kind}:${field ?? ''}`);
     const truthById = new Map(s.defects.map((d) => [d._id, d]));
 
     // Population: expired cards of living people; duplicates = same human under two IDs.
-    const identity = (d: CongDanDoc) => [d.hoTen, d.ngaySinh, d.gioiTinh, d.cha?.hoTen ?? '', d.me?.hoTen ?? ''].join('|');
+    const identity = (d: CongDanDoc) =>
+      [d.hoTen, d.ngaySinh, d.gioiTinh, d.cha?.hoTen ?? '', d.me?.hoTen ?? ''].join('|');
     const groups = new Map<string, CongDanDoc[]>();
     for (const d of s.population) {
-      if (d.trangThai === 'CON_SONG' && d.theCanCuoc?.ngayHetHan && d.theCanCuoc.ngayHetHan < TODAY_ISO) add('population', d._id, 'EXPIRED_ID_CARD');
+      if (d.trangThai === 'CON_SONG' && d.theCanCuoc?.ngayHetHan && d.theCanCuoc.ngayHetHan < TODAY_ISO)
+        add('population', d._id, 'EXPIRED_ID_CARD');
       const g = groups.get(identity(d)) ?? [];
       g.push(d);
       groups.set(identity(d), g);
@@ -283,7 +320,12 @@ describe('seeding the store', () => {
     for (const g of groups.values()) {
       if (g.length < 2) continue;
       expect(g).toHaveLength(2);
-      const dup = g.find((d) => d.lichSuGiayTo.length === 0 && d.hoGiaDinh.thanhVien.length === 1 && truthById.has(`population:${d._id}:DUPLICATE:`));
+      const dup = g.find(
+        (d) =>
+          d.lichSuGiayTo.length === 0 &&
+          d.hoGiaDinh.thanhVien.length === 1 &&
+          truthById.has(`population:${d._id}:DUPLICATE:`),
+      );
       expect(dup).toBeDefined();
       const original = g.find((d) => d !== dup)!;
       expect(truthById.get(`population:${dup!._id}:DUPLICATE:`)!.personalId).toBe(original._id);
@@ -296,14 +338,26 @@ describe('seeding the store', () => {
       sex: 'Nam' | 'Nữ';
     }
     const dmyIso = (x: string) => `${x.slice(6, 10)}-${x.slice(3, 5)}-${x.slice(0, 2)}`;
-    const sources: Array<{ source: SourceName; docs: Array<{ _id: string }>; view: (d: never) => View; conv: (n: string) => string; formatOnly: boolean; active?: (d: never, death: string) => boolean }> = [
+    const sources: Array<{
+      source: SourceName;
+      docs: Array<{ _id: string }>;
+      view: (d: never) => View;
+      conv: (n: string) => string;
+      formatOnly: boolean;
+      active?: (d: never, death: string) => boolean;
+    }> = [
       {
         source: 'drivingLicence',
         docs: s.drivingLicence,
-        view: (d: GplxDoc) => ({ name: d.holder.name, dob: `${d.holder.birth.slice(0, 4)}-${d.holder.birth.slice(4, 6)}-${d.holder.birth.slice(6, 8)}`, sex: d.holder.gender === 'M' ? 'Nam' : 'Nữ' }),
+        view: (d: GplxDoc) => ({
+          name: d.holder.name,
+          dob: `${d.holder.birth.slice(0, 4)}-${d.holder.birth.slice(4, 6)}-${d.holder.birth.slice(6, 8)}`,
+          sex: d.holder.gender === 'M' ? 'Nam' : 'Nữ',
+        }),
         conv: upperVi,
         formatOnly: true,
-        active: (d: GplxDoc) => d.status === 'ACTIVE' && d.classes.some((c) => c.expires === null || c.expires >= '20261101'),
+        active: (d: GplxDoc) =>
+          d.status === 'ACTIVE' && d.classes.some((c) => c.expires === null || c.expires >= '20261101'),
       },
       {
         source: 'healthInsurance',
@@ -323,7 +377,11 @@ describe('seeding the store', () => {
       {
         source: 'healthRecord',
         docs: s.healthRecord,
-        view: (d: HealthBookDoc) => ({ name: d.patient.name, dob: d.patient.birthDate, sex: d.patient.gender === 'male' ? 'Nam' : 'Nữ' }),
+        view: (d: HealthBookDoc) => ({
+          name: d.patient.name,
+          dob: d.patient.birthDate,
+          sex: d.patient.gender === 'male' ? 'Nam' : 'Nữ',
+        }),
         conv: (n) => n,
         formatOnly: true,
       },
@@ -364,7 +422,8 @@ describe('seeding the store', () => {
         }
         if (v.dob !== p.ngaySinh) add(src.source, doc._id, 'MISMATCH', 'dateOfBirth');
         if (v.sex !== p.gioiTinh) add(src.source, doc._id, 'MISMATCH', 'sex');
-        if (p.trangThai === 'DA_CHET' && src.active?.(doc as never, p.ngayMat!)) add(src.source, doc._id, 'DECEASED_ACTIVE');
+        if (p.trangThai === 'DA_CHET' && src.active?.(doc as never, p.ngayMat!))
+          add(src.source, doc._id, 'DECEASED_ACTIVE');
       }
     }
 
@@ -373,7 +432,15 @@ describe('seeding the store', () => {
     const extra = [...actual].filter((x) => !expected.has(x));
     expect(missing).toEqual([]);
     expect(extra).toEqual([]);
-    for (const k of ['FORMAT_ONLY', 'MISMATCH', 'OLD_ID_KEY', 'ORPHAN', 'DUPLICATE', 'DECEASED_ACTIVE', 'EXPIRED_ID_CARD'] as const) {
+    for (const k of [
+      'FORMAT_ONLY',
+      'MISMATCH',
+      'OLD_ID_KEY',
+      'ORPHAN',
+      'DUPLICATE',
+      'DECEASED_ACTIVE',
+      'EXPIRED_ID_CARD',
+    ] as const) {
       expect(s.defects.some((d) => d.kind === k)).toBe(true);
     }
     // ORPHAN keys belong to nobody in population; OLD_ID_KEY rows name the CMND's owner.
@@ -391,15 +458,23 @@ describe('seeding the store', () => {
 
   it('injects defects at the configured rates (within binomial tolerance)', () => {
     const pop = new Map(s.population.map((d) => [d._id, d]));
-    const realPeople = new Set(s.population.filter((d) => !s.defects.some((x) => x.kind === 'DUPLICATE' && x.source === 'population' && x.recordKey === d._id)).map((d) => d._id));
+    const realPeople = new Set(
+      s.population
+        .filter(
+          (d) => !s.defects.some((x) => x.kind === 'DUPLICATE' && x.source === 'population' && x.recordKey === d._id),
+        )
+        .map((d) => d._id),
+    );
     const cmndOwner = new Map<string, string>();
     for (const d of s.population) for (const g of d.lichSuGiayTo) if (g.loai === 'CMND') cmndOwner.set(g.so, d._id);
-    const count = (kind: DefectKind, source?: SourceName) => s.defects.filter((d) => d.kind === kind && (!source || d.source === source)).length;
+    const count = (kind: DefectKind, source?: SourceName) =>
+      s.defects.filter((d) => d.kind === kind && (!source || d.source === source)).length;
     const check = (label: string, hits: number, n: number, rate: number) => {
       const expected = n * rate;
       const sd = Math.sqrt(n * rate * (1 - rate));
       const tol = 4 * sd + 2;
-      if (Math.abs(hits - expected) > tol) throw new Error(`${label}: ${hits} of ${n}, expected ${expected.toFixed(1)} ± ${tol.toFixed(1)}`);
+      if (Math.abs(hits - expected) > tol)
+        throw new Error(`${label}: ${hits} of ${n}, expected ${expected.toFixed(1)} ± ${tol.toFixed(1)}`);
     };
 
     // Normal records: those of real people (keyed by personal ID or CMND).
@@ -416,12 +491,30 @@ describe('seeding the store', () => {
     }
     const all = Object.values(normal).flat();
     const formatSources = ['drivingLicence', 'healthInsurance', 'healthRecord'];
-    check('FORMAT_ONLY', count('FORMAT_ONLY'), formatSources.reduce((n, k) => n + normal[k].length, 0), RATES.FORMAT_ONLY);
+    check(
+      'FORMAT_ONLY',
+      count('FORMAT_ONLY'),
+      formatSources.reduce((n, k) => n + normal[k].length, 0),
+      RATES.FORMAT_ONLY,
+    );
     check('MISMATCH', count('MISMATCH'), all.length, RATES.MISMATCH);
     check('ORPHAN', count('ORPHAN'), all.length, RATES.ORPHAN);
-    check('DUPLICATE (sources)', s.defects.filter((d) => d.kind === 'DUPLICATE' && d.source !== 'population').length, all.length, RATES.DUPLICATE);
-    check('OLD_ID_KEY', count('OLD_ID_KEY'), all.filter((d) => pop.get(d.owner)!.lichSuGiayTo.some((g) => g.loai === 'CMND')).length, RATES.OLD_ID_KEY);
-    const deceasedRecords = ['drivingLicence', 'healthInsurance'].reduce((n, k) => n + normal[k].filter((d) => pop.get(d.owner)!.trangThai === 'DA_CHET').length, 0);
+    check(
+      'DUPLICATE (sources)',
+      s.defects.filter((d) => d.kind === 'DUPLICATE' && d.source !== 'population').length,
+      all.length,
+      RATES.DUPLICATE,
+    );
+    check(
+      'OLD_ID_KEY',
+      count('OLD_ID_KEY'),
+      all.filter((d) => pop.get(d.owner)!.lichSuGiayTo.some((g) => g.loai === 'CMND')).length,
+      RATES.OLD_ID_KEY,
+    );
+    const deceasedRecords = ['drivingLicence', 'healthInsurance'].reduce(
+      (n, k) => n + normal[k].filter((d) => pop.get(d.owner)!.trangThai === 'DA_CHET').length,
+      0,
+    );
     check('DECEASED_ACTIVE', count('DECEASED_ACTIVE'), deceasedRecords, RATES.DECEASED_ACTIVE);
     const living = s.population.filter((d) => realPeople.has(d._id) && d.trangThai === 'CON_SONG');
     check('DUPLICATE (population)', count('DUPLICATE', 'population'), living.length, RATES.DUPLICATE);

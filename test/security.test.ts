@@ -24,14 +24,24 @@ let client: { id: string; secret: string };
 
 const Q = `query($id: PersonalId!) { citizen(personalId: $id) { personalId fullName drivingLicence { number } healthRecord { bloodType } } }`;
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
-const reasonAt = (r: { body: { errors?: Array<{ path?: Array<string | number>; extensions?: Record<string, unknown> }> } }, path: string) =>
-  r.body.errors?.find((e) => (e.path ?? []).join('.') === path)?.extensions;
+const reasonAt = (
+  r: { body: { errors?: Array<{ path?: Array<string | number>; extensions?: Record<string, unknown> }> } },
+  path: string,
+) => r.body.errors?.find((e) => (e.path ?? []).join('.') === path)?.extensions;
 
 beforeAll(async () => {
   hub = await startTestHub({});
   reject = await startTestHub({ HUB_DISCLOSURE_MODE: 'reject' });
   const accounts = await hub.store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
-  const licences = new Set((await hub.store.db('gplx').collection('licences').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
+  const licences = new Set(
+    (
+      await hub.store
+        .db('gplx')
+        .collection('licences')
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    ).map((d) => String(d._id)),
+  );
   const active2 = accounts.filter((a) => a.status === 'ACTIVE' && a.level === 2);
   l2 = active2.find((a) => licences.has(a._id))!._id;
   other = active2.find((a) => a._id !== l2)!._id;
@@ -40,7 +50,12 @@ beforeAll(async () => {
   const person = (await hub.store.db('pop').collection<CongDanDoc>('congDan').findOne({ _id: l2 }))!;
   area = mapCitizen(person).area!;
   const id = `tthc-sec-${randomUUID().slice(0, 8)}`;
-  const r = await registerClient(hub.store, { id, name: 'Cổng DVC tỉnh (test)', scopes: ['IDENTITY', 'DRIVING_LICENCE'], purposes: ['1.001234'] });
+  const r = await registerClient(hub.store, {
+    id,
+    name: 'Cổng DVC tỉnh (test)',
+    scopes: ['IDENTITY', 'DRIVING_LICENCE'],
+    purposes: ['1.001234'],
+  });
   client = { id, secret: r.secret! };
 });
 
@@ -78,31 +93,85 @@ describe('tokens', () => {
     expect((r.body.data as any).citizen.personalId).toBe(l2);
   });
 
-  it('refuses alg none', () => expectAuthFailure(forged({ alg: 'none', typ: 'at+jwt', kid: keys.idp.kid }, citizenClaims(l2)), 'ALGORITHM_NOT_ALLOWED'));
+  it('refuses alg none', () =>
+    expectAuthFailure(
+      forged({ alg: 'none', typ: 'at+jwt', kid: keys.idp.kid }, citizenClaims(l2)),
+      'ALGORITHM_NOT_ALLOWED',
+    ));
 
   it('refuses HS256 signed with the public key', () => {
     const pem = keys.idp.publicKey.export({ format: 'pem', type: 'spki' }) as string;
-    const t = jwt.sign(citizenClaims(l2), pem, { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt', kid: keys.idp.kid } });
+    const t = jwt.sign(citizenClaims(l2), pem, {
+      algorithm: 'HS256',
+      header: { alg: 'HS256', typ: 'at+jwt', kid: keys.idp.kid },
+    });
     return expectAuthFailure(t, 'ALGORITHM_NOT_ALLOWED');
   });
 
   it('refuses an expired token', () =>
-    expectAuthFailure(signAccessToken({ kind: 'citizen', sub: l2 }, { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE, expiresInS: 60, now: new Date(Date.now() - 3_600_000) }), 'EXPIRED'));
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2 },
+        {
+          key: keys.idp,
+          issuer: 'urn:vn-papers-hub:dev-idp',
+          audience: TEST_AUDIENCE,
+          expiresInS: 60,
+          now: new Date(Date.now() - 3_600_000),
+        },
+      ),
+      'EXPIRED',
+    ));
 
   it('refuses a token not yet valid', () =>
-    expectAuthFailure(signAccessToken({ kind: 'citizen', sub: l2 }, { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE, notBefore: new Date(Date.now() + 3_600_000) }), 'NOT_YET_VALID'));
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2 },
+        {
+          key: keys.idp,
+          issuer: 'urn:vn-papers-hub:dev-idp',
+          audience: TEST_AUDIENCE,
+          notBefore: new Date(Date.now() + 3_600_000),
+        },
+      ),
+      'NOT_YET_VALID',
+    ));
 
   it('refuses a wrong audience', () =>
-    expectAuthFailure(signAccessToken({ kind: 'citizen', sub: l2 }, { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: 'another-api' }), 'WRONG_AUDIENCE'));
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2 },
+        { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: 'another-api' },
+      ),
+      'WRONG_AUDIENCE',
+    ));
 
   it('refuses an untrusted issuer', () =>
-    expectAuthFailure(signAccessToken({ kind: 'citizen', sub: l2 }, { key: keys.idp, issuer: 'https://evil.example', audience: TEST_AUDIENCE }), 'UNKNOWN_ISSUER'));
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2 },
+        { key: keys.idp, issuer: 'https://evil.example', audience: TEST_AUDIENCE },
+      ),
+      'UNKNOWN_ISSUER',
+    ));
 
   it('refuses typ JWT (not an access token)', () =>
-    expectAuthFailure(signAccessToken({ kind: 'citizen', sub: l2 }, { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE, header: { typ: 'JWT' } }), 'WRONG_TYPE'));
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2 },
+        { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE, header: { typ: 'JWT' } },
+      ),
+      'WRONG_TYPE',
+    ));
 
   it('refuses an unknown kid', () =>
-    expectAuthFailure(signAccessToken({ kind: 'citizen', sub: l2 }, { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE, header: { kid: 'not-a-key' } }), 'UNKNOWN_KEY'));
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2 },
+        { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE, header: { kid: 'not-a-key' } },
+      ),
+      'UNKNOWN_KEY',
+    ));
 
   it('refuses a tampered payload', () => {
     const [h, , s] = keys.citizen(other).split('.');
@@ -119,7 +188,13 @@ describe('tokens', () => {
   });
 
   it('never accepts a citizen token carrying officer claims', () =>
-    expectAuthFailure(signAccessToken({ kind: 'citizen', sub: l2, role: 'SUPERVISOR', area: { province: area.province } }, { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE }), 'BAD_CLAIMS'));
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2, role: 'SUPERVISOR', area: { province: area.province } },
+        { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE },
+      ),
+      'BAD_CLAIMS',
+    ));
 });
 
 describe('citizens, levels and accounts', () => {
@@ -155,7 +230,12 @@ describe('officers', () => {
   });
 
   it('cannot manage consents: FORBIDDEN NOT_SUBJECT', async () => {
-    const r = await gql(hub.url, '{ myConsents { id } }', {}, bearer(keys.officer('SUPERVISOR', { province: area.province })));
+    const r = await gql(
+      hub.url,
+      '{ myConsents { id } }',
+      {},
+      bearer(keys.officer('SUPERVISOR', { province: area.province })),
+    );
     expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
   });
 });
@@ -164,16 +244,30 @@ const GRANT = `mutation($input: ConsentGrantInput!) { consentGrant(input: $input
 const REVOKE = `mutation($id: ID!) { consentRevoke(id: $id) { consent { id status } userErrors { code } } }`;
 
 async function grant(citizenId: string, scopes: string[]) {
-  const r = await gql<any>(hub.url, GRANT, {
-    input: { clientId: client.id, scopes, purpose: '1.001234', dossierRef: `HS-${randomUUID().slice(0, 8)}`, validUntil: new Date(Date.now() + 86_400_000).toISOString() },
-  }, bearer(keys.citizen(citizenId)));
+  const r = await gql<any>(
+    hub.url,
+    GRANT,
+    {
+      input: {
+        clientId: client.id,
+        scopes,
+        purpose: '1.001234',
+        dossierRef: `HS-${randomUUID().slice(0, 8)}`,
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    },
+    bearer(keys.citizen(citizenId)),
+  );
   return r.body.data!.consentGrant;
 }
 
 async function token(consentId: string, extra: Record<string, string> = {}) {
   const res = await fetch(`${hub.url}/oauth/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+    },
     body: new URLSearchParams({ grant_type: 'client_credentials', consent_id: consentId, ...extra }).toString(),
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
@@ -222,7 +316,13 @@ describe('clients under consents, end to end', () => {
 
   it("a client token naming another citizen's consent: NOT_CONSENTED", async () => {
     const g = await grant(other, ['IDENTITY']);
-    const forgedCid = keys.client({ clientId: client.id, citizenId: l2, consentId: g.consent.id, scopes: ['IDENTITY'], purpose: '1.001234' });
+    const forgedCid = keys.client({
+      clientId: client.id,
+      citizenId: l2,
+      consentId: g.consent.id,
+      scopes: ['IDENTITY'],
+      purpose: '1.001234',
+    });
     const r = await gql(hub.url, Q, { id: l2 }, bearer(forgedCid));
     expect(reasonAt(r, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
   });
@@ -267,7 +367,12 @@ describe('reject mode', () => {
   });
 
   it('answers normally when nothing is withheld', async () => {
-    const r = await gql(reject.url, `query($id: PersonalId!) { citizen(personalId: $id) { fullName } }`, { id: l1 }, bearer(keys.citizen(l1)));
+    const r = await gql(
+      reject.url,
+      `query($id: PersonalId!) { citizen(personalId: $id) { fullName } }`,
+      { id: l1 },
+      bearer(keys.citizen(l1)),
+    );
     expect(r.status).toBe(200);
     expect(r.body.errors).toBeUndefined();
   });

@@ -5,7 +5,17 @@
  * 1 January 2025 A1, A, B, C1, C, D1, D2, D ... (Law on Road Traffic Order and
  * Safety 2024), older classes converted on renewal.
  */
-import { TODAY, addYears, ageOn, birthday, day, instant, officeSeconds, ymdCompact, type Day } from '../generator/dates';
+import {
+  TODAY,
+  addYears,
+  ageOn,
+  birthday,
+  day,
+  instant,
+  officeSeconds,
+  ymdCompact,
+  type Day,
+} from '../generator/dates';
 import { endOf, type Person } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
@@ -22,7 +32,30 @@ const NEW_LAW = day(2025, 1, 1);
 const POLICE_ISSUES = day(2025, 3, 1);
 const TODAY_COMPACT = ymdCompact(TODAY);
 
-const CLASS_ORDER = ['A1', 'A2', 'A', 'B1', 'B2', 'B', 'C1', 'C', 'D1', 'D2', 'D', 'E', 'BE', 'C1E', 'CE', 'D1E', 'D2E', 'DE', 'FB2', 'FC', 'FD', 'FE'];
+const CLASS_ORDER = [
+  'A1',
+  'A2',
+  'A',
+  'B1',
+  'B2',
+  'B',
+  'C1',
+  'C',
+  'D1',
+  'D2',
+  'D',
+  'E',
+  'BE',
+  'C1E',
+  'CE',
+  'D1E',
+  'D2E',
+  'DE',
+  'FB2',
+  'FC',
+  'FD',
+  'FE',
+];
 
 /** Expiry of a class issued on `issued` to someone born on `birth`. */
 function expiryFor(code: string, issued: Day, birth: Day, male: boolean): Day | null {
@@ -93,7 +126,8 @@ function build(p: Person, r: Rng, ctx: BuildContext): GplxDoc {
   const classes: GplxClass[] = [];
   const newEra = first >= NEW_LAW;
   const motorbike = r.chance(0.9);
-  if (motorbike) classes.push(licenceClass(newEra ? (r.chance(0.75) ? 'A1' : 'A') : r.chance(0.94) ? 'A1' : 'A2', first, p, r));
+  if (motorbike)
+    classes.push(licenceClass(newEra ? (r.chance(0.75) ? 'A1' : 'A') : r.chance(0.94) ? 'A1' : 'A2', first, p, r));
   const carP = p.sex === 'M' ? 0.42 : 0.22;
   if (!motorbike || r.chance(carP)) {
     const carDay = motorbike ? first + r.int(180, 15 * 365) : first;

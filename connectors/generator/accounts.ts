@@ -28,7 +28,10 @@ function phone(r: Rng): string {
 }
 
 function email(r: Rng, p: Person): string {
-  const slug = (s: string) => stripDiacritics(s).toLowerCase().replace(/[^a-z0-9]/g, '');
+  const slug = (s: string) =>
+    stripDiacritics(s)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
   const domain = r.pick(['gmail.com', 'gmail.com', 'gmail.com', 'yahoo.com', 'outlook.com']);
   return `${slug(p.name.given)}.${slug(p.name.surname)}${r.int(1, 99)}@${domain}`;
 }
@@ -50,7 +53,17 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
 
   const x = r.next();
   let status: AccountStatus =
-    x < 0.735 ? 'ACTIVE' : x < 0.775 ? 'APPROVED' : x < 0.945 ? 'ACTIVATION_EXPIRED' : x < 0.975 ? 'PENDING' : x < 0.99 ? 'LOCKED' : 'REJECTED';
+    x < 0.735
+      ? 'ACTIVE'
+      : x < 0.775
+        ? 'APPROVED'
+        : x < 0.945
+          ? 'ACTIVATION_EXPIRED'
+          : x < 0.975
+            ? 'PENDING'
+            : x < 0.99
+              ? 'LOCKED'
+              : 'REJECTED';
   let lockReason: AccountDoc['lockReason'];
   if (status === 'LOCKED') lockReason = r.chance(0.6) ? 'HOLDER' : 'OFFICER';
   if (p.expiredCard && (status === 'ACTIVE' || status === 'LOCKED')) {
@@ -71,14 +84,23 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     reg = M.max(earliest, notified - r.int(0, deadline + 2));
   } else {
     let latest = TODAY - 40;
-    if (lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan) latest = M.max(earliest, M.min(latest, card.ngayHetHan - 60));
+    if (lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan)
+      latest = M.max(earliest, M.min(latest, card.ngayHetHan - 60));
     const span = M.max(0, latest - earliest);
     reg = earliest + M.floor(M.pow(r.next(), 1.6) * span);
   }
   if (reg < earliest) reg = earliest;
   if (reg > TODAY) reg = TODAY;
   if (notified !== null && notified < reg) notified = reg;
-  if (level === 2 && chipSince !== null && r.chance(0.4) && chipSince >= VNEID_START && chipSince <= reg && status !== 'PENDING' && status !== 'APPROVED') {
+  if (
+    level === 2 &&
+    chipSince !== null &&
+    r.chance(0.4) &&
+    chipSince >= VNEID_START &&
+    chipSince <= reg &&
+    status !== 'PENDING' &&
+    status !== 'APPROVED'
+  ) {
     reg = chipSince; // registered for Level 2 together with the chip card
   }
 
@@ -86,7 +108,13 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
   const history: AccountHistoryEntry[] = [];
   const sec = officeSeconds(r);
   const at = (d: Day, s = sec) => instant(d, s);
-  history.push({ at: at(reg), from: null, to: 'PENDING', level: firstLevel, by: firstLevel === 1 ? 'citizen' : officer(r, p) });
+  history.push({
+    at: at(reg),
+    from: null,
+    to: 'PENDING',
+    level: firstLevel,
+    by: firstLevel === 1 ? 'citizen' : officer(r, p),
+  });
   const doc: AccountDoc = {
     _id: p.id,
     level,
@@ -112,12 +140,22 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
       to: 'REJECTED',
       level: firstLevel,
       by: officer(r, p),
-      reason: r.pick(['Thông tin không khớp với CSDLQG về dân cư', 'Ảnh chân dung không đạt yêu cầu', 'Số điện thoại không chính chủ']),
+      reason: r.pick([
+        'Thông tin không khớp với CSDLQG về dân cư',
+        'Ảnh chân dung không đạt yêu cầu',
+        'Số điện thoại không chính chủ',
+      ]),
     });
     doc.updatedAt = approveAt;
     return reorder(doc);
   }
-  history.push({ at: approveAt, from: 'PENDING', to: 'APPROVED', level: firstLevel, by: firstLevel === 1 && chip ? 'system' : officer(r, p) });
+  history.push({
+    at: approveAt,
+    from: 'PENDING',
+    to: 'APPROVED',
+    level: firstLevel,
+    by: firstLevel === 1 && chip ? 'system' : officer(r, p),
+  });
   doc.approvedAt = approveAt;
   doc.notifiedAt = new Dt(approveAt.getTime() + 60_000);
   if (status === 'APPROVED') {
@@ -126,7 +164,14 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
   }
   if (status === 'ACTIVATION_EXPIRED') {
     const expiredAt = new Dt(doc.notifiedAt.getTime() + 7 * 86_400_000);
-    history.push({ at: expiredAt, from: 'APPROVED', to: 'ACTIVATION_EXPIRED', level: firstLevel, by: 'system', reason: 'Không kích hoạt trong 7 ngày kể từ ngày thông báo' });
+    history.push({
+      at: expiredAt,
+      from: 'APPROVED',
+      to: 'ACTIVATION_EXPIRED',
+      level: firstLevel,
+      by: 'system',
+      reason: 'Không kích hoạt trong 7 ngày kể từ ngày thông báo',
+    });
     doc.updatedAt = expiredAt;
     return reorder(doc);
   }
@@ -141,7 +186,14 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     const hi = lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan ? card.ngayHetHan - 1 : TODAY - 5;
     if (lo < hi) {
       const up = r.int(lo, hi);
-      history.push({ at: at(up, officeSeconds(r)), from: 'ACTIVE', to: 'ACTIVE', level: 2, by: officer(r, p), reason: 'Nâng cấp tài khoản lên mức độ 2' });
+      history.push({
+        at: at(up, officeSeconds(r)),
+        from: 'ACTIVE',
+        to: 'ACTIVE',
+        level: 2,
+        by: officer(r, p),
+        reason: 'Nâng cấp tài khoản lên mức độ 2',
+      });
       lastDay = up;
     } else {
       level = 1;
@@ -161,7 +213,12 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
       to: 'LOCKED',
       level,
       by: lockReason === 'HOLDER' ? 'citizen' : lockReason === 'OFFICER' ? officer(r, p) : 'system',
-      reason: lockReason === 'HOLDER' ? 'Chủ tài khoản tự khóa' : lockReason === 'OFFICER' ? 'Khóa theo yêu cầu của cơ quan chức năng' : 'Thẻ căn cước hết hạn',
+      reason:
+        lockReason === 'HOLDER'
+          ? 'Chủ tài khoản tự khóa'
+          : lockReason === 'OFFICER'
+            ? 'Khóa theo yêu cầu của cơ quan chức năng'
+            : 'Thẻ căn cước hết hạn',
     });
     doc.lockedAt = lockedAt;
     doc.lockReason = lockReason;

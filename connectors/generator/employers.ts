@@ -34,8 +34,40 @@ const LARGE: Array<[string, string | null]> = [
   ['Công ty TNHH Nestlé Việt Nam', '75'],
 ];
 
-const SECTORS = ['Thương mại Dịch vụ', 'Xây dựng', 'Sản xuất', 'May mặc', 'Thực phẩm', 'Vận tải', 'Cơ khí', 'Điện tử', 'Công nghệ', 'Xuất nhập khẩu', 'Nông sản', 'Du lịch'];
-const BRAND = ['Phú Thành', 'An Phát', 'Hoàng Long', 'Minh Phát', 'Tân Tiến', 'Đại Việt', 'Sao Mai', 'Thành Công', 'Hưng Thịnh', 'Phương Nam', 'Bắc Việt', 'Trường Sơn', 'Việt Hưng', 'Hòa Bình', 'Kim Long', 'Đông Á', 'Sông Hồng', 'Cửu Long'];
+const SECTORS = [
+  'Thương mại Dịch vụ',
+  'Xây dựng',
+  'Sản xuất',
+  'May mặc',
+  'Thực phẩm',
+  'Vận tải',
+  'Cơ khí',
+  'Điện tử',
+  'Công nghệ',
+  'Xuất nhập khẩu',
+  'Nông sản',
+  'Du lịch',
+];
+const BRAND = [
+  'Phú Thành',
+  'An Phát',
+  'Hoàng Long',
+  'Minh Phát',
+  'Tân Tiến',
+  'Đại Việt',
+  'Sao Mai',
+  'Thành Công',
+  'Hưng Thịnh',
+  'Phương Nam',
+  'Bắc Việt',
+  'Trường Sơn',
+  'Việt Hưng',
+  'Hòa Bình',
+  'Kim Long',
+  'Đông Á',
+  'Sông Hồng',
+  'Cửu Long',
+];
 
 export function pickEmployer(r: Rng, p: Province): string {
   const x = r.next();
@@ -45,7 +77,17 @@ export function pickEmployer(r: Rng, p: Province): string {
   }
   if (x < 0.32) {
     const c = r.pick(p.communes).name.replace(/^(Phường|Xã|Đặc khu) /, '');
-    return r.pick([`Trường Tiểu học ${c}`, `Trường THCS ${c}`, `Trường THPT ${c}`, `Ủy ban nhân dân ${r.pick(p.communes).name.replace(/^Phường/, 'phường').replace(/^Xã/, 'xã').replace(/^Đặc khu/, 'đặc khu')}`, `Trạm Y tế ${c}`]);
+    return r.pick([
+      `Trường Tiểu học ${c}`,
+      `Trường THCS ${c}`,
+      `Trường THPT ${c}`,
+      `Ủy ban nhân dân ${r
+        .pick(p.communes)
+        .name.replace(/^Phường/, 'phường')
+        .replace(/^Xã/, 'xã')
+        .replace(/^Đặc khu/, 'đặc khu')}`,
+      `Trạm Y tế ${c}`,
+    ]);
   }
   const form = r.chance(0.6) ? 'Công ty TNHH' : 'Công ty Cổ phần';
   return `${form} ${r.pick(SECTORS)} ${r.pick(BRAND)}`;
@@ -54,8 +96,18 @@ export function pickEmployer(r: Rng, p: Province): string {
 /** Approximate region-I minimum wage (VND/month) in a year. */
 export function minimumWage(year: number): number {
   const table: Array<[number, number]> = [
-    [1995, 144_000], [2000, 180_000], [2005, 350_000], [2008, 620_000], [2010, 980_000], [2012, 2_000_000],
-    [2014, 2_700_000], [2016, 3_500_000], [2018, 3_980_000], [2020, 4_420_000], [2022, 4_680_000], [2024, 4_960_000],
+    [1995, 144_000],
+    [2000, 180_000],
+    [2005, 350_000],
+    [2008, 620_000],
+    [2010, 980_000],
+    [2012, 2_000_000],
+    [2014, 2_700_000],
+    [2016, 3_500_000],
+    [2018, 3_980_000],
+    [2020, 4_420_000],
+    [2022, 4_680_000],
+    [2024, 4_960_000],
     [2026, 5_310_000],
   ];
   if (year <= table[0][0]) return table[0][1];

@@ -55,9 +55,17 @@ export const DEFAULT_DEFECT_RATES: Record<DefectKind, number> = {
   EXPIRED_ID_CARD: 0.02,
 };
 
-export type CollectionKey = 'population' | 'drivingLicence' | 'healthInsurance' | 'socialInsurance' | 'healthRecord' | 'accounts';
+export type CollectionKey =
+  'population' | 'drivingLicence' | 'healthInsurance' | 'socialInsurance' | 'healthRecord' | 'accounts';
 
-export const COLLECTION_KEYS: readonly CollectionKey[] = ['population', 'drivingLicence', 'healthInsurance', 'socialInsurance', 'healthRecord', 'accounts'];
+export const COLLECTION_KEYS: readonly CollectionKey[] = [
+  'population',
+  'drivingLicence',
+  'healthInsurance',
+  'socialInsurance',
+  'healthRecord',
+  'accounts',
+];
 
 export interface GeneratedChunk {
   population: CongDanDoc[];
@@ -84,7 +92,12 @@ export interface GenerateOptions {
 type AnySourceSeed = SourceSeed<any>;
 
 /** The four non-population sources in generation order. */
-export const SOURCE_SEEDS: readonly AnySourceSeed[] = [drivingLicenceSeed, healthInsuranceSeed, socialInsuranceSeed, healthRecordSeed];
+export const SOURCE_SEEDS: readonly AnySourceSeed[] = [
+  drivingLicenceSeed,
+  healthInsuranceSeed,
+  socialInsuranceSeed,
+  healthRecordSeed,
+];
 
 export function resolveRates(rates?: Partial<Record<DefectKind, number>>): Record<DefectKind, number> {
   const out = { ...DEFAULT_DEFECT_RATES };
@@ -94,7 +107,10 @@ export function resolveRates(rates?: Partial<Record<DefectKind, number>>): Recor
     out[k as DefectKind] = v;
   }
   const exclusive = out.FORMAT_ONLY + out.MISMATCH + out.OLD_ID_KEY + out.DUPLICATE + out.DECEASED_ACTIVE;
-  if (exclusive > 1) throw new Error(`FORMAT_ONLY + MISMATCH + OLD_ID_KEY + DUPLICATE + DECEASED_ACTIVE must not exceed 1 (got ${exclusive})`);
+  if (exclusive > 1)
+    throw new Error(
+      `FORMAT_ONLY + MISMATCH + OLD_ID_KEY + DUPLICATE + DECEASED_ACTIVE must not exceed 1 (got ${exclusive})`,
+    );
   return out;
 }
 
@@ -104,7 +120,13 @@ export function defectId(source: SourceName, recordKey: string, kind: DefectKind
 
 const TODAY_ISO = isoDate(TODAY);
 
-const VARIANT_WEIGHT: Record<NameVariant, number> = { UPPER_CASE: 1, NO_DIACRITICS: 1, NFD: 1, OLD_TONE_MARK: 4, D_FOR_DD: 2 };
+const VARIANT_WEIGHT: Record<NameVariant, number> = {
+  UPPER_CASE: 1,
+  NO_DIACRITICS: 1,
+  NFD: 1,
+  OLD_TONE_MARK: 4,
+  D_FOR_DD: 2,
+};
 
 /** A wrong date of birth: day and month swapped, another year, or a few days off. */
 function mismatchDob(r: Rng, birth: Day): Day {
@@ -158,7 +180,9 @@ class DataGenerator {
   }
 
   household(maxMembers: number, out: GeneratedChunk): number {
-    const hh = generateHousehold(this.hhRng, this.reg, this.seq, maxMembers, { expiredCardRate: this.rates.EXPIRED_ID_CARD });
+    const hh = generateHousehold(this.hhRng, this.reg, this.seq, maxMembers, {
+      expiredCardRate: this.rates.EXPIRED_ID_CARD,
+    });
     for (const p of hh.members) this.person(p, out);
     return hh.members.length;
   }
@@ -177,7 +201,13 @@ class DataGenerator {
     out.population.push(pop);
     const card = pop.theCanCuoc;
     if (pop.trangThai === 'CON_SONG' && card?.ngayHetHan && card.ngayHetHan < TODAY_ISO) {
-      this.defect(out, { source: 'population', recordKey: pop._id, personalId: p.id, kind: 'EXPIRED_ID_CARD', sourceValue: card.ngayHetHan });
+      this.defect(out, {
+        source: 'population',
+        recordKey: pop._id,
+        personalId: p.id,
+        kind: 'EXPIRED_ID_CARD',
+        sourceValue: card.ngayHetHan,
+      });
     }
     if (p.death === null) {
       const rd = new Rng(this.seed, 'defect', 'population', p.idx);
@@ -228,12 +258,23 @@ class DataGenerator {
         break;
       case 'FORMAT_ONLY': {
         const conv = s.getName(doc);
-        const options = NAME_VARIANTS.map((v) => [v, applyNameVariant(conv, v, s.upperName)] as const).filter((x): x is readonly [typeof x[0], string] => x[1] !== null);
+        const options = NAME_VARIANTS.map((v) => [v, applyNameVariant(conv, v, s.upperName)] as const).filter(
+          (x): x is readonly [(typeof x)[0], string] => x[1] !== null,
+        );
         if (options.length > 0) {
           // The rarer forms get more weight so that every variant is well represented.
           const [variant, value] = rd.pickW(weighted(options.map((o) => [o, VARIANT_WEIGHT[o[0]]] as const)));
           s.setName(doc, value);
-          this.defect(out, { source: s.source, recordKey: doc._id, personalId: p.id, kind: 'FORMAT_ONLY', field: 'fullName', variant, sourceValue: value, trueValue: p.fullName });
+          this.defect(out, {
+            source: s.source,
+            recordKey: doc._id,
+            personalId: p.id,
+            kind: 'FORMAT_ONLY',
+            field: 'fullName',
+            variant,
+            sourceValue: value,
+            trueValue: p.fullName,
+          });
         }
         break;
       }
@@ -242,13 +283,37 @@ class DataGenerator {
         if (f < 0.5) {
           const other = s.conventionalName(fullName(mismatchName(rd, p.name, p.sex, ymd(p.birth).y)));
           s.setName(doc, other);
-          this.defect(out, { source: s.source, recordKey: doc._id, personalId: p.id, kind: 'MISMATCH', field: 'fullName', sourceValue: other, trueValue: p.fullName });
+          this.defect(out, {
+            source: s.source,
+            recordKey: doc._id,
+            personalId: p.id,
+            kind: 'MISMATCH',
+            field: 'fullName',
+            sourceValue: other,
+            trueValue: p.fullName,
+          });
         } else if (f < 0.85) {
           s.setDob(doc, mismatchDob(rd, p.birth));
-          this.defect(out, { source: s.source, recordKey: doc._id, personalId: p.id, kind: 'MISMATCH', field: 'dateOfBirth', sourceValue: s.getDob(doc), trueValue: isoDate(p.birth) });
+          this.defect(out, {
+            source: s.source,
+            recordKey: doc._id,
+            personalId: p.id,
+            kind: 'MISMATCH',
+            field: 'dateOfBirth',
+            sourceValue: s.getDob(doc),
+            trueValue: isoDate(p.birth),
+          });
         } else {
           s.setSex(doc, p.sex === 'M' ? 'F' : 'M');
-          this.defect(out, { source: s.source, recordKey: doc._id, personalId: p.id, kind: 'MISMATCH', field: 'sex', sourceValue: s.getSex(doc), trueValue: p.sex === 'M' ? 'Nam' : 'Nữ' });
+          this.defect(out, {
+            source: s.source,
+            recordKey: doc._id,
+            personalId: p.id,
+            kind: 'MISMATCH',
+            field: 'sex',
+            sourceValue: s.getSex(doc),
+            trueValue: p.sex === 'M' ? 'Nam' : 'Nữ',
+          });
         }
         break;
       }
@@ -273,7 +338,13 @@ class DataGenerator {
     if (s.isDeceasedActive && p.death !== null) {
       for (const d of duplicate ? [doc, duplicate] : [doc]) {
         if (s.isDeceasedActive(d, p)) {
-          this.defect(out, { source: s.source, recordKey: d._id, personalId: p.id, kind: 'DECEASED_ACTIVE', trueValue: isoDate(p.death) });
+          this.defect(out, {
+            source: s.source,
+            recordKey: d._id,
+            personalId: p.id,
+            kind: 'DECEASED_ACTIVE',
+            trueValue: isoDate(p.death),
+          });
         }
       }
     }
@@ -293,12 +364,23 @@ class DataGenerator {
 }
 
 function emptyChunk(): GeneratedChunk {
-  return { population: [], drivingLicence: [], healthInsurance: [], socialInsurance: [], healthRecord: [], accounts: [], defects: [], citizens: 0, households: 0 };
+  return {
+    population: [],
+    drivingLicence: [],
+    healthInsurance: [],
+    socialInsurance: [],
+    healthRecord: [],
+    accounts: [],
+    defects: [],
+    citizens: 0,
+    households: 0,
+  };
 }
 
 /** Generates the data set in chunks of households (bounded memory). */
 export function* generate(opts: GenerateOptions): Generator<GeneratedChunk, void, void> {
-  if (!isInt(opts.citizens) || opts.citizens < 0) throw new Error(`citizens must be a non-negative integer, got ${opts.citizens}`);
+  if (!isInt(opts.citizens) || opts.citizens < 0)
+    throw new Error(`citizens must be a non-negative integer, got ${opts.citizens}`);
   if (!isInt(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
   const rates = resolveRates(opts.rates);
   const per = opts.householdsPerChunk ?? 1000;
@@ -314,7 +396,9 @@ export function* generate(opts: GenerateOptions): Generator<GeneratedChunk, void
 }
 
 /** Whole data set in memory (tests, small sizes). */
-export function generateAll(opts: GenerateOptions): Omit<GeneratedChunk, 'citizens' | 'households'> & { citizens: number } {
+export function generateAll(
+  opts: GenerateOptions,
+): Omit<GeneratedChunk, 'citizens' | 'households'> & { citizens: number } {
   const all = emptyChunk();
   for (const c of generate(opts)) {
     for (const k of [...COLLECTION_KEYS, 'defects'] as const) (all[k] as unknown[]).push(...(c[k] as unknown[]));

@@ -79,7 +79,11 @@ export const ICD10: ReadonlyMap<string, string> = new Map([...ACUTE, ...CHRONIC]
 function tables(specs: IcdSpec[]): Record<AgeGroup, Record<'M' | 'F', WeightedTable<Icd10>>> {
   const w = (s: IcdSpec, g: number): number => (g === 0 ? s[2] : g === 1 ? s[3] : s[4]);
   const mk = (g: number, sex: 'M' | 'F') =>
-    weighted(specs.filter((s) => w(s, g) > 0 && (!s[5] || s[5] === sex)).map((s) => [{ code: s[0], display: s[1] }, w(s, g)] as const));
+    weighted(
+      specs
+        .filter((s) => w(s, g) > 0 && (!s[5] || s[5] === sex))
+        .map((s) => [{ code: s[0], display: s[1] }, w(s, g)] as const),
+    );
   return {
     child: { M: mk(0, 'M'), F: mk(0, 'F') },
     adult: { M: mk(1, 'M'), F: mk(1, 'F') },
@@ -165,7 +169,12 @@ export const EPI_SCHEDULE: Array<[string, number, number]> = [
   ['Viêm não Nhật Bản', 3, 730],
 ];
 
-export const COVID_VACCINES = ['COVID-19 (AstraZeneca)', 'COVID-19 (Pfizer-BioNTech)', 'COVID-19 (Vero Cell)', 'COVID-19 (Moderna)'];
+export const COVID_VACCINES = [
+  'COVID-19 (AstraZeneca)',
+  'COVID-19 (Pfizer-BioNTech)',
+  'COVID-19 (Vero Cell)',
+  'COVID-19 (Moderna)',
+];
 
 export interface Facility {
   code: string; // mock 5-digit code: province code + 3 digits
@@ -177,8 +186,24 @@ export interface Facility {
 }
 
 const CENTRAL: Record<string, string[]> = {
-  '01': ['Bệnh viện Bạch Mai', 'Bệnh viện Hữu nghị Việt Đức', 'Bệnh viện E', 'Bệnh viện Nhi Trung ương', 'Bệnh viện K', 'Bệnh viện Thanh Nhàn', 'Bệnh viện Xanh Pôn'],
-  '79': ['Bệnh viện Chợ Rẫy', 'Bệnh viện Nhân dân 115', 'Bệnh viện Nhân dân Gia Định', 'Bệnh viện Đại học Y Dược TP.HCM', 'Bệnh viện Nhi Đồng 1', 'Bệnh viện Từ Dũ', 'Bệnh viện Thống Nhất'],
+  '01': [
+    'Bệnh viện Bạch Mai',
+    'Bệnh viện Hữu nghị Việt Đức',
+    'Bệnh viện E',
+    'Bệnh viện Nhi Trung ương',
+    'Bệnh viện K',
+    'Bệnh viện Thanh Nhàn',
+    'Bệnh viện Xanh Pôn',
+  ],
+  '79': [
+    'Bệnh viện Chợ Rẫy',
+    'Bệnh viện Nhân dân 115',
+    'Bệnh viện Nhân dân Gia Định',
+    'Bệnh viện Đại học Y Dược TP.HCM',
+    'Bệnh viện Nhi Đồng 1',
+    'Bệnh viện Từ Dũ',
+    'Bệnh viện Thống Nhất',
+  ],
   '46': ['Bệnh viện Trung ương Huế'],
   '48': ['Bệnh viện Đà Nẵng', 'Bệnh viện C Đà Nẵng', 'Bệnh viện Đa khoa Trung ương Quảng Nam'],
   '92': ['Bệnh viện Đa khoa Trung ương Cần Thơ'],
@@ -193,18 +218,34 @@ function buildFacilities(p: Province): Facility[] {
   let n = 1;
   const code = () => `${p.code}${String(n++).padStart(3, '0')}`;
   for (const name of CENTRAL[p.code] ?? []) out.push({ code: code(), name, level: 'CENTRAL', provinceCode: p.code });
-  const provincial = p.kind === 'Thành phố' ? `Bệnh viện Đa khoa thành phố ${p.name}` : `Bệnh viện Đa khoa tỉnh ${p.name}`;
+  const provincial =
+    p.kind === 'Thành phố' ? `Bệnh viện Đa khoa thành phố ${p.name}` : `Bệnh viện Đa khoa tỉnh ${p.name}`;
   out.push({ code: code(), name: provincial, level: 'PROVINCE', provinceCode: p.code });
   if (p.code !== '01' && p.code !== '79') {
     out.push({ code: code(), name: `Bệnh viện Sản - Nhi ${p.name}`, level: 'PROVINCE', provinceCode: p.code });
   }
   const regional = p.communes.filter((c) => c.kind !== 'Đặc khu').filter((_, i) => i % 6 === 0);
   for (const c of regional) {
-    out.push({ code: code(), name: `Trung tâm Y tế khu vực ${c.name.replace(/^(Phường|Xã) /, '')}`, level: 'REGION', provinceCode: p.code, communeCode: c.code });
+    out.push({
+      code: code(),
+      name: `Trung tâm Y tế khu vực ${c.name.replace(/^(Phường|Xã) /, '')}`,
+      level: 'REGION',
+      provinceCode: p.code,
+      communeCode: c.code,
+    });
   }
   n = 101;
   for (const c of p.communes) {
-    out.push({ code: code(), name: `Trạm Y tế ${c.name.replace(/^Đặc khu/, 'đặc khu').replace(/^Phường/, 'phường').replace(/^Xã/, 'xã')}`, level: 'COMMUNE', provinceCode: p.code, communeCode: c.code });
+    out.push({
+      code: code(),
+      name: `Trạm Y tế ${c.name
+        .replace(/^Đặc khu/, 'đặc khu')
+        .replace(/^Phường/, 'phường')
+        .replace(/^Xã/, 'xã')}`,
+      level: 'COMMUNE',
+      provinceCode: p.code,
+      communeCode: c.code,
+    });
   }
   return out;
 }
@@ -219,7 +260,12 @@ export function facilitiesOf(provinceCode: string): Facility[] {
 }
 
 /** The commune health station serving a commune. */
-const STATIONS = new Map([...FACILITIES.values()].flat().filter((x) => x.level === 'COMMUNE').map((x) => [x.communeCode!, x]));
+const STATIONS = new Map(
+  [...FACILITIES.values()]
+    .flat()
+    .filter((x) => x.level === 'COMMUNE')
+    .map((x) => [x.communeCode!, x]),
+);
 const HOSPITALS = new Map([...FACILITIES.entries()].map(([k, v]) => [k, v.filter((x) => x.level !== 'COMMUNE')]));
 
 export function communeStation(communeCode: string): Facility {

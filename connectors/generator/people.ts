@@ -14,15 +14,7 @@ import {
   type OldProvince,
   type Province,
 } from './areas';
-import {
-  TODAY,
-  addYears,
-  ageOn,
-  birthday,
-  day,
-  yearOf,
-  type Day,
-} from './dates';
+import { TODAY, addYears, ageOn, birthday, day, yearOf, type Day } from './dates';
 import { fullName, makeName, pickSurname, type PersonName, type Region, type Sex } from './names';
 import { Rng, weighted, type WeightedTable } from './prng';
 
@@ -189,7 +181,8 @@ const ETHNIC_TABLES = new Map<string, WeightedTable<string>>(PROVINCES.map((p) =
 
 function religionFor(r: Rng, ethnicity: string, region: Region): string {
   if (ethnicity === 'Khmer') return r.chance(0.93) ? 'Phật giáo' : 'Không';
-  if (ethnicity === "H'Mông" || ethnicity === 'Ê Đê' || ethnicity === 'Gia Rai') return r.chance(0.25) ? 'Tin Lành' : 'Không';
+  if (ethnicity === "H'Mông" || ethnicity === 'Ê Đê' || ethnicity === 'Gia Rai')
+    return r.chance(0.25) ? 'Tin Lành' : 'Không';
   if (ethnicity === 'Chăm') return r.chance(0.6) ? 'Hồi giáo' : 'Bà La Môn';
   const x = r.next();
   if (x < 0.11) return 'Phật giáo';
@@ -228,9 +221,25 @@ for (const p of PROVINCES) {
 const PROVINCE_BY_CODE = new Map(PROVINCES.map((p) => [p.code, p]));
 
 function hamlet(r: Rng, region: Region, ethnicity: string): string {
-  const place = r.pick(['Đông', 'Tây', 'Nam', 'Bắc', 'Trung', 'Thượng', 'Hạ', 'Tân Lập', 'Phú Lộc', 'An Bình', 'Hòa Lạc', 'Thành Công', 'Đoàn Kết', 'Quyết Tiến']);
+  const place = r.pick([
+    'Đông',
+    'Tây',
+    'Nam',
+    'Bắc',
+    'Trung',
+    'Thượng',
+    'Hạ',
+    'Tân Lập',
+    'Phú Lộc',
+    'An Bình',
+    'Hòa Lạc',
+    'Thành Công',
+    'Đoàn Kết',
+    'Quyết Tiến',
+  ]);
   const mountain = ethnicity !== 'Kinh' && ethnicity !== 'Hoa' && ethnicity !== 'Khmer' && region !== 'S';
-  if (mountain && r.chance(0.6)) return `Bản ${r.pick(['Nà', 'Pá', 'Huổi', 'Phiêng', 'Nậm', 'Co'])} ${r.pick(['Cang', 'Sản', 'Mò', 'Lếch', 'Vai', 'Khoang', 'Tấu'])}`;
+  if (mountain && r.chance(0.6))
+    return `Bản ${r.pick(['Nà', 'Pá', 'Huổi', 'Phiêng', 'Nậm', 'Co'])} ${r.pick(['Cang', 'Sản', 'Mò', 'Lếch', 'Vai', 'Khoang', 'Tấu'])}`;
   if (region === 'S') return r.chance(0.5) ? `Ấp ${r.int(1, 9)}` : `Ấp ${place}`;
   return r.chance(0.35) ? `Xóm ${r.int(1, 12)}` : `Thôn ${place}`;
 }
@@ -255,7 +264,12 @@ function originPlace(r: Rng, old: OldProvince, region: Region, ethnicity: string
   const communes = COMMUNES_BY_OLD.get(old.idCode)!;
   const c = r.pick(communes);
   const province = PROVINCE_BY_CODE.get(c.provinceCode)!;
-  return { province, commune: c, legacy: r.pick(c.legacy), chiTiet: c.kind === 'Xã' ? hamlet(r, region, ethnicity) : '' };
+  return {
+    province,
+    commune: c,
+    legacy: r.pick(c.legacy),
+    chiTiet: c.kind === 'Xã' ? hamlet(r, region, ethnicity) : '',
+  };
 }
 
 /** Member draft before names and IDs. */
@@ -283,17 +297,51 @@ function childrenAges(r: Rng, motherAge: number, maxKids: number): number[] {
   return ages;
 }
 
-const KIDS_TABLE = weighted<number>([[1, 25], [2, 50], [3, 19], [4, 6]]);
+const KIDS_TABLE = weighted<number>([
+  [1, 25],
+  [2, 50],
+  [3, 19],
+  [4, 6],
+]);
 
-function nuclear(r: Rng, out: Draft[], hAge: number, headIsHusband: boolean, kidRelation: string, prefix: string, relHusband?: string, relWife?: string) {
+function nuclear(
+  r: Rng,
+  out: Draft[],
+  hAge: number,
+  headIsHusband: boolean,
+  kidRelation: string,
+  prefix: string,
+  relHusband?: string,
+  relWife?: string,
+) {
   const wAge = M.max(19, M.min(95, hAge - r.int(-1, 6)));
-  const h: Draft = { sex: 'M', age: hAge, relation: relHusband ?? (headIsHusband ? 'Chủ hộ' : 'Chồng'), key: `${prefix}h`, spouseKey: `${prefix}w` };
-  const w: Draft = { sex: 'F', age: wAge, relation: relWife ?? (headIsHusband ? 'Vợ' : 'Chủ hộ'), key: `${prefix}w`, spouseKey: `${prefix}h` };
+  const h: Draft = {
+    sex: 'M',
+    age: hAge,
+    relation: relHusband ?? (headIsHusband ? 'Chủ hộ' : 'Chồng'),
+    key: `${prefix}h`,
+    spouseKey: `${prefix}w`,
+  };
+  const w: Draft = {
+    sex: 'F',
+    age: wAge,
+    relation: relWife ?? (headIsHusband ? 'Vợ' : 'Chủ hộ'),
+    key: `${prefix}w`,
+    spouseKey: `${prefix}h`,
+  };
   out.push(h, w);
   const ages = childrenAges(r, wAge, r.pickW(KIDS_TABLE));
   ages.forEach((a, i) => {
     if (a >= 23 && !r.chance(0.35)) return; // grown-up children mostly live elsewhere
-    out.push({ sex: r.chance(0.512) ? 'M' : 'F', age: a, relation: kidRelation, key: `${prefix}c${i}`, fatherKey: h.key, motherKey: w.key, surnameOf: h.key });
+    out.push({
+      sex: r.chance(0.512) ? 'M' : 'F',
+      age: a,
+      relation: kidRelation,
+      key: `${prefix}c${i}`,
+      fatherKey: h.key,
+      motherKey: w.key,
+      surnameOf: h.key,
+    });
   });
 }
 
@@ -321,18 +369,36 @@ function composition(r: Rng): Draft[] {
     }
     const child = out.find((d) => d.key === childOfGrand)!;
     if (withGf) {
-      out.push({ sex: 'M', age: gfAge, relation: grandHead ? 'Chủ hộ' : patrilocal ? 'Cha' : 'Cha vợ', key: 'gf', spouseKey: withGm ? 'gm' : undefined });
+      out.push({
+        sex: 'M',
+        age: gfAge,
+        relation: grandHead ? 'Chủ hộ' : patrilocal ? 'Cha' : 'Cha vợ',
+        key: 'gf',
+        spouseKey: withGm ? 'gm' : undefined,
+      });
       child.fatherKey = 'gf';
       child.surnameOf = 'gf';
     }
     if (withGm && gmAge >= 19) {
-      out.push({ sex: 'F', age: gmAge, relation: grandHead ? 'Vợ' : patrilocal ? 'Mẹ' : 'Mẹ vợ', key: 'gm', spouseKey: withGf ? 'gf' : undefined });
+      out.push({
+        sex: 'F',
+        age: gmAge,
+        relation: grandHead ? 'Vợ' : patrilocal ? 'Mẹ' : 'Mẹ vợ',
+        key: 'gm',
+        spouseKey: withGf ? 'gf' : undefined,
+      });
       child.motherKey = 'gm';
     }
   } else if (x < 0.7) {
     const a = tri(r, 21, 36, 27);
     out.push({ sex: 'M', age: a, relation: r.chance(0.85) ? 'Chủ hộ' : 'Chồng', key: 'h', spouseKey: 'w' });
-    out.push({ sex: 'F', age: M.max(19, a - r.int(-1, 5)), relation: out[0].relation === 'Chủ hộ' ? 'Vợ' : 'Chủ hộ', key: 'w', spouseKey: 'h' });
+    out.push({
+      sex: 'F',
+      age: M.max(19, a - r.int(-1, 5)),
+      relation: out[0].relation === 'Chủ hộ' ? 'Vợ' : 'Chủ hộ',
+      key: 'w',
+      spouseKey: 'h',
+    });
   } else if (x < 0.78) {
     const a = tri(r, 50, 92, 62);
     out.push({ sex: 'M', age: a, relation: 'Chủ hộ', key: 'h', spouseKey: 'w' });
@@ -349,8 +415,12 @@ function composition(r: Rng): Draft[] {
     ages.forEach((a, i) => {
       if (a >= 23 && !r.chance(0.35)) return;
       out.push({
-        sex: r.chance(0.512) ? 'M' : 'F', age: a, relation: 'Con', key: `c${i}`,
-        fatherKey: mother ? undefined : 'p', motherKey: mother ? 'p' : undefined,
+        sex: r.chance(0.512) ? 'M' : 'F',
+        age: a,
+        relation: 'Con',
+        key: `c${i}`,
+        fatherKey: mother ? undefined : 'p',
+        motherKey: mother ? 'p' : undefined,
         surnameOf: mother ? undefined : 'p',
       });
     });
@@ -358,13 +428,27 @@ function composition(r: Rng): Draft[] {
     // skip generation: grandparent(s) raising grandchildren while the parents work away
     const gmAge = tri(r, 52, 82, 62);
     const withGf = r.chance(0.55);
-    out.push({ sex: 'F', age: gmAge, relation: withGf ? 'Vợ' : 'Chủ hộ', key: 'gm', spouseKey: withGf ? 'gf' : undefined });
-    if (withGf) out.push({ sex: 'M', age: M.min(95, gmAge + r.int(0, 6)), relation: 'Chủ hộ', key: 'gf', spouseKey: 'gm' });
+    out.push({
+      sex: 'F',
+      age: gmAge,
+      relation: withGf ? 'Vợ' : 'Chủ hộ',
+      key: 'gm',
+      spouseKey: withGf ? 'gf' : undefined,
+    });
+    if (withGf)
+      out.push({ sex: 'M', age: M.min(95, gmAge + r.int(0, 6)), relation: 'Chủ hộ', key: 'gf', spouseKey: 'gm' });
     const guardian = withGf ? 'gf' : 'gm';
     const n = r.int(1, 3);
     let a = r.int(2, 13);
     for (let i = 0; i < n && a >= 0; i++) {
-      out.push({ sex: r.chance(0.512) ? 'M' : 'F', age: a, relation: 'Cháu', key: `c${i}`, guardianKey: guardian, surnameOf: withGf ? 'gf' : undefined });
+      out.push({
+        sex: r.chance(0.512) ? 'M' : 'F',
+        age: a,
+        relation: 'Cháu',
+        key: `c${i}`,
+        guardianKey: guardian,
+        surnameOf: withGf ? 'gf' : undefined,
+      });
       a -= r.int(1, 4);
     }
   }
@@ -434,7 +518,8 @@ export function generateHousehold(
     const birth = birthForAge(r, d.age);
     const birthYear = yearOf(birth);
     const name = makeName(r, d.sex, birthYear, region, ethnicity, surnameOf(d));
-    const isChild = d.fatherKey !== undefined || d.motherKey !== undefined || d.relation === 'Con' || d.relation === 'Cháu';
+    const isChild =
+      d.fatherKey !== undefined || d.motherKey !== undefined || d.relation === 'Con' || d.relation === 'Cháu';
     let birthOld: OldProvince;
     if (d.key === 'gf' || d.key === 'gm') birthOld = grandparentOld;
     else if (isChild && d.age < 18) birthOld = r.chance(0.92) ? homeOld : r.pickW(OLD_PROVINCE_WEIGHTS);
@@ -503,7 +588,9 @@ export function generateHousehold(
     const age = ageToday(p);
     const hazard = age < 40 ? 0.0012 : age < 60 ? 0.01 : age < 70 ? 0.04 : age < 80 ? 0.11 : age < 90 ? 0.25 : 0.4;
     if (!r.chance(hazard)) continue;
-    const youngestChild = hh.members.filter((c) => c.father?.person === p || c.mother?.person === p).reduce((mx, c) => M.max(mx, c.birth), 0);
+    const youngestChild = hh.members
+      .filter((c) => c.father?.person === p || c.mother?.person === p)
+      .reduce((mx, c) => M.max(mx, c.birth), 0);
     const lo = M.max(day(2021, 1, 1), p.birth + 1, youngestChild + 30);
     const hi = TODAY - 1;
     if (lo > hi) continue;
@@ -524,7 +611,8 @@ export function generateHousehold(
     p.registeredDay = regDay;
     p.legacyAddress = hh.legacyAddress && regDay < REFORM_DAY;
     const father = p.father?.person;
-    if (p === patriline || father === patriline || (father && father.father?.person === patriline)) p.origin = patrilineOrigin;
+    if (p === patriline || father === patriline || (father && father.father?.person === patriline))
+      p.origin = patrilineOrigin;
     else if (father) p.origin = originPlace(r, father.birthOld, region, ethnicity);
     else p.origin = originPlace(r, p.birthOld, region, ethnicity);
     const age = ageToday(p);
@@ -558,16 +646,33 @@ function issueCards(r: Rng, reg: Registry, p: Person, opts: HouseholdGenOptions)
   const residenceOld = p.household.place.legacy.oldProvince;
   // The chip-card campaign: most holders of an old card switched in 2021–2022.
   const cx = r.next();
-  const campaign = cx < 0.8 ? r.int(day(2021, 3, 1), day(2022, 6, 30)) : cx < 0.95 ? r.int(day(2022, 7, 1), day(2024, 6, 30)) : r.int(day(2024, 7, 1), day(2025, 6, 30));
+  const campaign =
+    cx < 0.8
+      ? r.int(day(2021, 3, 1), day(2022, 6, 30))
+      : cx < 0.95
+        ? r.int(day(2022, 7, 1), day(2024, 6, 30))
+        : r.int(day(2024, 7, 1), day(2025, 6, 30));
   const cards: IdCard[] = [];
   for (let guard = 0; guard < 12; guard++) {
     const kind = cardKindAt(r, t);
     let card: IdCard;
     if (kind === 'CMND') {
       if (!p.cmnd) p.cmnd = reg.cmnd(r);
-      card = { loai: 'CMND', so: p.cmnd, ngayCap: t, ngayHetHan: addYears(t, 15), noiCap: `Công an ${residenceOld.fullName.replace(/^Tỉnh/, 'tỉnh').replace(/^Thành phố/, 'thành phố')}` };
+      card = {
+        loai: 'CMND',
+        so: p.cmnd,
+        ngayCap: t,
+        ngayHetHan: addYears(t, 15),
+        noiCap: `Công an ${residenceOld.fullName.replace(/^Tỉnh/, 'tỉnh').replace(/^Thành phố/, 'thành phố')}`,
+      };
     } else {
-      card = { loai: kind, so: p.id, ngayCap: t, ngayHetHan: cardExpiry(p.birth, t), noiCap: kind === 'CCCD' ? NOI_CAP_CCCD : kind === 'CCCD_GAN_CHIP' ? NOI_CAP_CHIP : NOI_CAP_TCC };
+      card = {
+        loai: kind,
+        so: p.id,
+        ngayCap: t,
+        ngayHetHan: cardExpiry(p.birth, t),
+        noiCap: kind === 'CCCD' ? NOI_CAP_CCCD : kind === 'CCCD_GAN_CHIP' ? NOI_CAP_CHIP : NOI_CAP_TCC,
+      };
     }
     cards.push(card);
     let next: number | null;

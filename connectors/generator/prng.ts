@@ -20,7 +20,7 @@ export function hash32(...parts: Array<number | string>): number {
       // Integers (and other numbers through their string form) are mixed in with a type tag.
       if (isInt(p) && M.abs(p) < 2 ** 53) {
         h = M.imul(h ^ 0x23, 0x01000193);
-        const lo = p % 4294967296 | 0;
+        const lo = (p % 4294967296) | 0;
         const hi = M.floor(p / 4294967296) | 0;
         h = M.imul(h ^ lo, 0x01000193);
         h = M.imul(h ^ (lo >>> 16), 0x01000193);

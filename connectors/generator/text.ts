@@ -44,29 +44,34 @@ const OLD_TONE_RE = new RegExp(`([${TONED_O_U}])([aeAEyY])(?=$|[^\\p{L}\\p{M}])`
  * OLD_TONE_MARK. Words with a final consonant ("Hoàng") or "qu" ("Quý") are unchanged.
  */
 export function moveToneMarkToSecondVowel(s: string): string {
-  return s.normalize('NFC').replace(OLD_TONE_RE, (whole, first: string, second: string, offset: number, all: string) => {
-    const base = first.normalize('NFD');
-    const vowel = base[0];
-    const mark = base.slice(1);
-    const pair = `${vowel}${second}`.toLowerCase();
-    if (pair !== 'oa' && pair !== 'oe' && pair !== 'uy') return whole; // "ùa" (mùa), "úy"... keep
-    if (pair === 'uy' && offset > 0 && /[qQ]/.test(all[offset - 1])) return whole;
-    // The syllable must not already carry a mark on the second vowel (it does not: second is bare).
-    return (vowel + (second + mark).normalize('NFC')).normalize('NFC');
-  });
+  return s
+    .normalize('NFC')
+    .replace(OLD_TONE_RE, (whole, first: string, second: string, offset: number, all: string) => {
+      const base = first.normalize('NFD');
+      const vowel = base[0];
+      const mark = base.slice(1);
+      const pair = `${vowel}${second}`.toLowerCase();
+      if (pair !== 'oa' && pair !== 'oe' && pair !== 'uy') return whole; // "ùa" (mùa), "úy"... keep
+      if (pair === 'uy' && offset > 0 && /[qQ]/.test(all[offset - 1])) return whole;
+      // The syllable must not already carry a mark on the second vowel (it does not: second is bare).
+      return (vowel + (second + mark).normalize('NFC')).normalize('NFC');
+    });
 }
 
 /** The population's canonical tone placement: inverse of {@link moveToneMarkToSecondVowel}. */
 export function moveToneMarkToFirstVowel(s: string): string {
   return s
     .normalize('NFC')
-    .replace(/([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?=$|[^\p{L}\p{M}])/gu, (whole, first: string, second: string, offset: number, all: string) => {
-      if ((first === 'u' || first === 'U') && offset > 0 && /[qQ]/.test(all[offset - 1])) return whole;
-      const d = second.normalize('NFD');
-      const pair = `${first}${d[0]}`.toLowerCase();
-      if (pair !== 'oa' && pair !== 'oe' && pair !== 'uy') return whole;
-      return ((first + d.slice(1)).normalize('NFC') + d[0]).normalize('NFC');
-    });
+    .replace(
+      /([oOuU])([àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?=$|[^\p{L}\p{M}])/gu,
+      (whole, first: string, second: string, offset: number, all: string) => {
+        if ((first === 'u' || first === 'U') && offset > 0 && /[qQ]/.test(all[offset - 1])) return whole;
+        const d = second.normalize('NFD');
+        const pair = `${first}${d[0]}`.toLowerCase();
+        if (pair !== 'oa' && pair !== 'oe' && pair !== 'uy') return whole;
+        return ((first + d.slice(1)).normalize('NFC') + d[0]).normalize('NFC');
+      },
+    );
 }
 
 /** "Đ" → "D", "đ" → "d", everything else kept. */
@@ -77,7 +82,13 @@ export function dForDd(s: string): string {
 /** The FORMAT_ONLY variants a name can be given (DOMAIN.md). */
 export type NameVariant = 'UPPER_CASE' | 'NO_DIACRITICS' | 'NFD' | 'OLD_TONE_MARK' | 'D_FOR_DD';
 
-export const NAME_VARIANTS: readonly NameVariant[] = ['UPPER_CASE', 'NO_DIACRITICS', 'NFD', 'OLD_TONE_MARK', 'D_FOR_DD'];
+export const NAME_VARIANTS: readonly NameVariant[] = [
+  'UPPER_CASE',
+  'NO_DIACRITICS',
+  'NFD',
+  'OLD_TONE_MARK',
+  'D_FOR_DD',
+];
 
 /**
  * Applies a variant to a name already in a source's own convention (`upper`: the

@@ -4,7 +4,21 @@
  * numbers are the 10-digit social-insurance code (cards since 2021) or the older
  * 15-character form: 2-letter group + benefit level + 2-digit province + code.
  */
-import { ageOn, birthday, day, dmy, dmyTime, addMonths, addYears, monthEnd, monthStart, officeSeconds, TODAY, yearOf, type Day } from '../generator/dates';
+import {
+  ageOn,
+  birthday,
+  day,
+  dmy,
+  dmyTime,
+  addMonths,
+  addYears,
+  monthEnd,
+  monthStart,
+  officeSeconds,
+  TODAY,
+  yearOf,
+  type Day,
+} from '../generator/dates';
 import { communeStation, hospitalsOf } from '../generator/health';
 import { endOf, type Person } from '../generator/people';
 import type { Rng } from '../generator/prng';
@@ -74,7 +88,9 @@ function build(p: Person, r: Rng, ctx: BuildContext): TheBhytDoc {
   const ngayDu5Nam = five <= to && ageOn(p.birth, end) >= 6 ? dmy(five) : null;
 
   const residence = p.temporary && r.chance(0.4) ? p.temporary : p.household.place;
-  const facility = r.chance(group === 'TE' ? 0.5 : 0.55) ? communeStation(residence.commune.code) : r.pick(hospitalsOf(residence.province.code));
+  const facility = r.chance(group === 'TE' ? 0.5 : 0.55)
+    ? communeStation(residence.commune.code)
+    : r.pick(hospitalsOf(residence.province.code));
   const oldCard = r.chance(0.25);
   const provinceForCard = oldCard ? p.household.place.legacy.oldProvince.code : p.household.place.province.code;
   const updated = M.min(TODAY - 1, M.max(p.birth, from - r.int(0, 25)));

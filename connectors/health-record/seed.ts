@@ -26,7 +26,13 @@ import {
 import { endOf, type Person } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
-import { HEALTH_RECORD_COLLECTION, HEALTH_RECORD_DB, type EhrEncounter, type EhrImmunization, type HealthBookDoc } from './model';
+import {
+  HEALTH_RECORD_COLLECTION,
+  HEALTH_RECORD_DB,
+  type EhrEncounter,
+  type EhrImmunization,
+  type HealthBookDoc,
+} from './model';
 
 // Module-level aliases of globals: under jest each global lookup goes through the
 // test context and is slow, and the generator makes millions of them.
@@ -80,7 +86,8 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
 
   const chronic: Array<Icd10 & { since: Day }> = [];
   if (age < 15) {
-    if (r.chance(0.03)) chronic.push({ ...CHILD_CHRONIC, since: M.min(end, p.birth + r.int(365, M.max(366, age * 365))) });
+    if (r.chance(0.03))
+      chronic.push({ ...CHILD_CHRONIC, since: M.min(end, p.birth + r.int(365, M.max(366, age * 365))) });
   } else {
     const lambda = age < 30 ? 0.03 : age < 40 ? 0.08 : age < 50 ? 0.2 : age < 60 ? 0.45 : age < 70 ? 0.9 : 1.3;
     let n = 0;
@@ -107,14 +114,24 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
         if (second.code !== dx.code) diagnoses.push(second);
       }
       const special = TREATMENTS_SPECIAL[dx.code];
-      visits.push({ date: d, facility: facilityFor(p, r, dx.code === 'O80' || dx.code === 'K35.8'), diagnoses, treatment: special ?? r.pick(TREATMENTS_ACUTE) });
+      visits.push({
+        date: d,
+        facility: facilityFor(p, r, dx.code === 'O80' || dx.code === 'K35.8'),
+        diagnoses,
+        treatment: special ?? r.pick(TREATMENTS_ACUTE),
+      });
     }
     for (const c of chronic) {
       const lo = M.max(c.since, from);
       if (lo >= end) continue;
       const k = r.int(1, 4);
       for (let i = 0; i < k; i++) {
-        visits.push({ date: r.int(lo, end), facility: facilityFor(p, r, r.chance(0.5)), diagnoses: [{ code: c.code, display: c.display }], treatment: r.pick(TREATMENTS_CHRONIC) });
+        visits.push({
+          date: r.int(lo, end),
+          facility: facilityFor(p, r, r.chance(0.5)),
+          diagnoses: [{ code: c.code, display: c.display }],
+          treatment: r.pick(TREATMENTS_CHRONIC),
+        });
       }
     }
     if (sex === 'F') {
@@ -123,9 +140,19 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
         const hospital = facilityFor(p, r, true);
         const checkup = child.birth - r.int(60, 200);
         if (checkup >= from) {
-          visits.push({ date: checkup, facility: facilityFor(p, r, false), diagnoses: [{ code: 'Z34.9', display: 'Theo dõi thai bình thường' }], treatment: TREATMENTS_SPECIAL['Z34.9'] });
+          visits.push({
+            date: checkup,
+            facility: facilityFor(p, r, false),
+            diagnoses: [{ code: 'Z34.9', display: 'Theo dõi thai bình thường' }],
+            treatment: TREATMENTS_SPECIAL['Z34.9'],
+          });
         }
-        visits.push({ date: child.birth, facility: hospital, diagnoses: [{ code: 'O80', display: 'Đẻ thường một thai' }], treatment: TREATMENTS_SPECIAL.O80 });
+        visits.push({
+          date: child.birth,
+          facility: hospital,
+          diagnoses: [{ code: 'O80', display: 'Đẻ thường một thai' }],
+          treatment: TREATMENTS_SPECIAL.O80,
+        });
       }
     }
   }
@@ -150,12 +177,20 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
     const primary = r.pick(COVID_VACCINES);
     let d = COVID_START + r.int(0, 150);
     for (let k = 1; k <= doses && d <= end; k++) {
-      imm.push({ vaccine: k <= 2 ? primary : r.pick(['COVID-19 (Pfizer-BioNTech)', 'COVID-19 (Moderna)']), date: d, dose: k });
+      imm.push({
+        vaccine: k <= 2 ? primary : r.pick(['COVID-19 (Pfizer-BioNTech)', 'COVID-19 (Moderna)']),
+        date: d,
+        dose: k,
+      });
       d += k === 1 ? r.int(28, 84) : r.int(120, 240);
     }
   }
   imm.sort((a, b) => a.date - b.date);
-  const immunizations: EhrImmunization[] = imm.map((i) => ({ vaccine: i.vaccine, date: isoDate(i.date), dose: i.dose }));
+  const immunizations: EhrImmunization[] = imm.map((i) => ({
+    vaccine: i.vaccine,
+    date: isoDate(i.date),
+    dose: i.dose,
+  }));
 
   const latest = M.max(visits.length ? visits[0].date : 0, imm.length ? imm[imm.length - 1].date : 0, p.registeredDay);
   return {

@@ -66,18 +66,27 @@ export function buildCongDan(p: Person, r: Rng): CongDanDoc {
       soHo: hh.no,
       chuHo: { soDinhDanh: hh.head.id, hoTen: hh.head.fullName },
       quanHeVoiChuHo: p.relation,
-      thanhVien: hh.members.filter((m) => m === p || visibleTo(p, m)).map((m) => ({ soDinhDanh: m.id, hoTen: m.fullName, quanHe: m.relation })),
+      thanhVien: hh.members
+        .filter((m) => m === p || visibleTo(p, m))
+        .map((m) => ({ soDinhDanh: m.id, hoTen: m.fullName, quanHe: m.relation })),
     },
     nguoiPhuThuoc: p.dependants
       .filter((d) => visibleTo(p, d.person) && ageOn(d.person.birth, end) < 14)
-      .map((d) => ({ soDinhDanh: d.person.id, hoTen: d.person.fullName, ngaySinh: isoDate(d.person.birth), quanHe: d.quanHe })),
+      .map((d) => ({
+        soDinhDanh: d.person.id,
+        hoTen: d.person.fullName,
+        ngaySinh: isoDate(d.person.birth),
+        quanHe: d.quanHe,
+      })),
     lichSuGiayTo: p.cards.map(giayTo),
     trangThai: p.death === null ? 'CON_SONG' : 'DA_CHET',
     capNhatLuc: new Dt(0),
   };
   if (p.temporary) doc.noiOHienTai = diaChi(p.temporary, false);
-  if (p.father) doc.cha = p.father.person ? { soDinhDanh: p.father.person.id, hoTen: p.father.name } : { hoTen: p.father.name };
-  if (p.mother) doc.me = p.mother.person ? { soDinhDanh: p.mother.person.id, hoTen: p.mother.name } : { hoTen: p.mother.name };
+  if (p.father)
+    doc.cha = p.father.person ? { soDinhDanh: p.father.person.id, hoTen: p.father.name } : { hoTen: p.father.name };
+  if (p.mother)
+    doc.me = p.mother.person ? { soDinhDanh: p.mother.person.id, hoTen: p.mother.name } : { hoTen: p.mother.name };
   if (p.spouse) doc.voChong = { soDinhDanh: p.spouse.id, hoTen: p.spouse.fullName };
   if (cur) doc.theCanCuoc = giayTo(cur);
   if (p.death !== null) doc.ngayMat = isoDate(p.death);
@@ -95,7 +104,13 @@ export function buildCongDan(p: Person, r: Rng): CongDanDoc {
  * sex and parents under another personal ID, from an older double registration;
  * its own one-person household, no identity card.
  */
-export function buildPopulationDuplicate(original: CongDanDoc, p: Person, dupId: string, householdNo: string, r: Rng): CongDanDoc {
+export function buildPopulationDuplicate(
+  original: CongDanDoc,
+  p: Person,
+  dupId: string,
+  householdNo: string,
+  r: Rng,
+): CongDanDoc {
   const registered = M.max(p.birth + 1, p.registeredDay - r.int(200, 4000));
   const doc: CongDanDoc = {
     _id: dupId,

@@ -6,12 +6,29 @@
  * and benefits (sickness, maternity at their children's births, pension, ...).
  */
 import { minimumWage, pickEmployer, salaryFor } from '../generator/employers';
-import { TODAY, addMonths, ageOn, birthday, day, dmy, monthStart, monthYear, yearOf, type Day } from '../generator/dates';
+import {
+  TODAY,
+  addMonths,
+  ageOn,
+  birthday,
+  day,
+  dmy,
+  monthStart,
+  monthYear,
+  yearOf,
+  type Day,
+} from '../generator/dates';
 import { endOf, type Person } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
 import { upperNoDiacritics } from '../generator/text';
-import { SOCIAL_INSURANCE_COLLECTION, SOCIAL_INSURANCE_DB, type CheDoHuong, type QuaTrinhDong, type SoBhxhDoc } from './model';
+import {
+  SOCIAL_INSURANCE_COLLECTION,
+  SOCIAL_INSURANCE_DB,
+  type CheDoHuong,
+  type QuaTrinhDong,
+  type SoBhxhDoc,
+} from './model';
 
 // Module-level aliases of globals: under jest each global lookup goes through the
 // test context and is slow, and the generator makes millions of them.
@@ -68,7 +85,9 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
     if (periodEnd < t) break;
     const year = yearOf(t);
     const donVi = voluntary ? 'Tự đóng' : pickEmployer(r, province);
-    const mucLuong = voluntary ? M.round((1_500_000 + r.int(0, 35) * 100_000) / 1000) * 1000 : salaryFor(year, multiple);
+    const mucLuong = voluntary
+      ? M.round((1_500_000 + r.int(0, 35) * 100_000) / 1000) * 1000
+      : salaryFor(year, multiple);
     const tuThang = monthYear(t);
     const denThang = ongoing ? null : monthYear(periodEnd);
     quaTrinh.push({ tuThang, denThang, donVi, mucLuong, loaiHinh: voluntary ? 'TN' : 'BB' });
@@ -89,12 +108,20 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
       cheDo.push({ loai: 'OM_DAU', ngay: dmy(d), soTien: M.round((mucLuong * 0.75 * days) / 24 / 1000) * 1000 });
     }
     if (!voluntary && r.chance(0.004)) {
-      cheDo.push({ loai: 'TNLD_BNN', ngay: dmy(r.int(t, M.min(periodEnd, TODAY - 1))), soTien: M.round((mucLuong * r.int(5, 30)) / 1000) * 1000 });
+      cheDo.push({
+        loai: 'TNLD_BNN',
+        ngay: dmy(r.int(t, M.min(periodEnd, TODAY - 1))),
+        soTien: M.round((mucLuong * r.int(5, 30)) / 1000) * 1000,
+      });
     }
     if (p.sex === 'F' && !voluntary) {
       for (const d of p.household.members) {
         if (d.mother?.person === p && d.birth >= t && d.birth <= periodEnd) {
-          cheDo.push({ loai: 'THAI_SAN', ngay: dmy(d.birth), soTien: M.round((mucLuong * 6 + salaryFor(yearOf(d.birth), 2)) / 1000) * 1000 });
+          cheDo.push({
+            loai: 'THAI_SAN',
+            ngay: dmy(d.birth),
+            soTien: M.round((mucLuong * 6 + salaryFor(yearOf(d.birth), 2)) / 1000) * 1000,
+          });
         }
       }
     }
@@ -105,7 +132,11 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
     // A gap between jobs, sometimes with unemployment benefit.
     const gap = r.int(0, 14);
     if (gap >= 3 && periodEnd >= BHTN_START && r.chance(0.4) && periodEnd + 20 < TODAY) {
-      cheDo.push({ loai: 'TRO_CAP_THAT_NGHIEP', ngay: dmy(periodEnd + r.int(10, 20)), soTien: M.round((mucLuong * 0.6 * 3) / 1000) * 1000 });
+      cheDo.push({
+        loai: 'TRO_CAP_THAT_NGHIEP',
+        ngay: dmy(periodEnd + r.int(10, 20)),
+        soTien: M.round((mucLuong * 0.6 * 3) / 1000) * 1000,
+      });
     }
     t = monthStart(addMonths(periodEnd, gap) + 1);
     multiple = M.min(9, multiple * (1 + r.next() * 0.35));
@@ -116,7 +147,12 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
     cheDo.push({ loai: 'HUU_TRI', ngay: dmy(retire), soTien: M.round((avg * rate) / 1000) * 1000 });
   } else if (kind === 'FORMER' && r.chance(0.25)) {
     const d = M.min(TODAY - 1, stop + r.int(365, 800));
-    if (d < end) cheDo.push({ loai: 'MOT_LAN', ngay: dmy(d), soTien: M.round((lastSalary * 1.5 * M.max(1, months / 12)) / 1000) * 1000 });
+    if (d < end)
+      cheDo.push({
+        loai: 'MOT_LAN',
+        ngay: dmy(d),
+        soTien: M.round((lastSalary * 1.5 * M.max(1, months / 12)) / 1000) * 1000,
+      });
   }
   cheDo.sort((a, b) => toDay(a.ngay) - toDay(b.ngay));
   // A book with no period and no benefit yet (just opened) was last touched recently.

@@ -9,7 +9,11 @@ import { AuthError, verifyAccessToken } from './verify';
 export class AuthenticationFailed extends GraphQLError {
   constructor(readonly reason: AuthFailureReason) {
     super('Invalid access token', {
-      extensions: { code: ErrorCode.UNAUTHENTICATED, reason, http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) } },
+      extensions: {
+        code: ErrorCode.UNAUTHENTICATED,
+        reason,
+        http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) },
+      },
     });
   }
 }

@@ -103,7 +103,11 @@ function defaultUnit(area: Jurisdiction): string {
 export function issueDevToken(kind: 'citizen', input: CitizenTokenInput, opts: DevTokenOptions): string;
 /** Officer token (`kind: officer`, role, area, unit) signed by the development IdP. */
 export function issueDevToken(kind: 'officer', input: OfficerTokenInput, opts: DevTokenOptions): string;
-export function issueDevToken(kind: 'citizen' | 'officer', input: CitizenTokenInput | OfficerTokenInput, opts: DevTokenOptions): string {
+export function issueDevToken(
+  kind: 'citizen' | 'officer',
+  input: CitizenTokenInput | OfficerTokenInput,
+  opts: DevTokenOptions,
+): string {
   const sign = (claims: Record<string, unknown>) =>
     signAccessToken(claims, {
       key: opts.key,
@@ -119,9 +123,11 @@ export function issueDevToken(kind: 'citizen' | 'officer', input: CitizenTokenIn
     return sign({ kind: 'citizen', sub: personalId });
   }
   const o = input as OfficerTokenInput;
-  if (!(OFFICER_ROLES as readonly string[]).includes(o.role)) throw new Error(`role must be one of ${OFFICER_ROLES.join(', ')}`);
+  if (!(OFFICER_ROLES as readonly string[]).includes(o.role))
+    throw new Error(`role must be one of ${OFFICER_ROLES.join(', ')}`);
   const area = parseArea(o.area.commune ?? o.area.province);
-  if (area.province !== o.area.province) throw new Error(`commune ${o.area.commune} is not in province ${o.area.province}`);
+  if (area.province !== o.area.province)
+    throw new Error(`commune ${o.area.commune} is not in province ${o.area.province}`);
   const officerId = o.officerId ?? `officer-${area.commune ?? area.province}`;
   if (/^\d{12}$/.test(officerId)) throw new Error('an officer id must not look like a personal ID');
   return sign({ kind: 'officer', sub: officerId, role: o.role, area, unit: o.unit ?? defaultUnit(area) });

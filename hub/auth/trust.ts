@@ -60,7 +60,8 @@ export function assertSupportedPublicKey(key: KeyObject, what: string): void {
   if (t === 'ec') {
     if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error(`${what}: EC keys must be on P-256`);
   } else if (t === 'rsa' || t === 'rsa-pss') {
-    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new Error(`${what}: RSA keys must be at least 2048 bits`);
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+      throw new Error(`${what}: RSA keys must be at least 2048 bits`);
   } else {
     throw new Error(`${what}: unsupported key type ${String(t)}`);
   }
@@ -165,7 +166,17 @@ export function devTrust(opts: { keysDir: string; hubIssuer: string; audience: s
   const { idp, tokenService } = devSigningKeys(opts.keysDir);
   if (opts.hubIssuer === DEV_IDP_ISSUER) throw new Error('the hub issuer must differ from the development IdP issuer');
   return [
-    { issuer: DEV_IDP_ISSUER, audience: opts.audience, kinds: ['CITIZEN', 'OFFICER'], keys: new Map([[idp.kid, idp.publicKey]]) },
-    { issuer: opts.hubIssuer, audience: opts.audience, kinds: ['CLIENT'], keys: new Map([[tokenService.kid, tokenService.publicKey]]) },
+    {
+      issuer: DEV_IDP_ISSUER,
+      audience: opts.audience,
+      kinds: ['CITIZEN', 'OFFICER'],
+      keys: new Map([[idp.kid, idp.publicKey]]),
+    },
+    {
+      issuer: opts.hubIssuer,
+      audience: opts.audience,
+      kinds: ['CLIENT'],
+      keys: new Map([[tokenService.kid, tokenService.publicKey]]),
+    },
   ];
 }

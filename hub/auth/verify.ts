@@ -94,13 +94,24 @@ function mapVerifyError(e: unknown): never {
   if (msg === 'invalid signature') return fail('BAD_SIGNATURE', 'bad signature');
   if (msg.startsWith('jwt audience invalid')) return fail('WRONG_AUDIENCE', 'wrong audience');
   if (msg.startsWith('jwt issuer invalid')) return fail('UNKNOWN_ISSUER', 'unknown issuer');
-  if (msg === 'invalid algorithm' || msg.includes('"alg" parameter') || msg.includes('must be a symmetric key') || msg.includes('must be an asymmetric key')) {
+  if (
+    msg === 'invalid algorithm' ||
+    msg.includes('"alg" parameter') ||
+    msg.includes('must be a symmetric key') ||
+    msg.includes('must be an asymmetric key')
+  ) {
     return fail('ALGORITHM_NOT_ALLOWED', 'algorithm not allowed');
   }
-  if (msg.startsWith('invalid exp') || msg.startsWith('invalid nbf') || msg.startsWith('iat required') || msg.startsWith('invalid payload')) {
+  if (
+    msg.startsWith('invalid exp') ||
+    msg.startsWith('invalid nbf') ||
+    msg.startsWith('iat required') ||
+    msg.startsWith('invalid payload')
+  ) {
     return fail('BAD_CLAIMS', 'bad time claims');
   }
-  if (msg === 'jwt malformed' || msg === 'invalid token' || msg === 'jwt signature is required') return fail('MALFORMED', 'malformed token');
+  if (msg === 'jwt malformed' || msg === 'invalid token' || msg === 'jwt signature is required')
+    return fail('MALFORMED', 'malformed token');
   return fail('BAD_SIGNATURE', 'token rejected');
 }
 
@@ -110,7 +121,8 @@ function refuseClaims(p: Record<string, unknown>, names: string[], kind: string)
   for (const n of names) if (has(p, n)) fail('BAD_CLAIMS', `a ${kind} token must not carry "${n}"`);
 }
 
-const nonEmptyString = (v: unknown, max = 256): v is string => typeof v === 'string' && v.trim() !== '' && v.length <= max;
+const nonEmptyString = (v: unknown, max = 256): v is string =>
+  typeof v === 'string' && v.trim() !== '' && v.length <= max;
 
 /** Claims that belong to client tokens only. */
 const CLIENT_ONLY = ['azp', 'cid', 'scope', 'scp', 'client_id', 'purpose', 'act', 'may_act'];
@@ -118,16 +130,19 @@ const CLIENT_ONLY = ['azp', 'cid', 'scope', 'scp', 'client_id', 'purpose', 'act'
 const OFFICER_ONLY = ['role', 'roles', 'area', 'unit'];
 
 function toJurisdiction(area: unknown): Jurisdiction {
-  if (!area || typeof area !== 'object' || Array.isArray(area)) return fail('BAD_CLAIMS', 'officer area must be an object');
+  if (!area || typeof area !== 'object' || Array.isArray(area))
+    return fail('BAD_CLAIMS', 'officer area must be an object');
   const a = area as Record<string, unknown>;
-  for (const k of Object.keys(a)) if (k !== 'province' && k !== 'commune') fail('BAD_CLAIMS', `unknown area member "${k}"`);
+  for (const k of Object.keys(a))
+    if (k !== 'province' && k !== 'commune') fail('BAD_CLAIMS', `unknown area member "${k}"`);
   if (typeof a.province !== 'string' || !/^\d{2}$/.test(a.province) || !provinceByCode(a.province)) {
     fail('BAD_CLAIMS', 'officer area province is not one of the 34 provinces');
   }
   const province = a.province as string;
   if (a.commune === undefined) return { province };
   const commune = typeof a.commune === 'string' && /^\d{5}$/.test(a.commune) ? communeByCode(a.commune) : undefined;
-  if (!commune || commune.provinceCode !== province) fail('BAD_CLAIMS', 'officer area commune is not a commune of that province');
+  if (!commune || commune.provinceCode !== province)
+    fail('BAD_CLAIMS', 'officer area commune is not a commune of that province');
   return { province, commune: a.commune as string };
 }
 
@@ -143,7 +158,8 @@ function toPrincipal(p: Record<string, unknown>, iss: TrustedIssuer): Principal 
 
   if (kind === 'CITIZEN') {
     refuseClaims(p, [...CLIENT_ONLY, ...OFFICER_ONLY], 'citizen');
-    if (typeof sub !== 'string' || !PERSONAL_ID.test(sub)) fail('BAD_CLAIMS', 'citizen sub must be a 12-digit personal ID');
+    if (typeof sub !== 'string' || !PERSONAL_ID.test(sub))
+      fail('BAD_CLAIMS', 'citizen sub must be a 12-digit personal ID');
     return { kind: 'CITIZEN', personalId: sub as string, issuer: iss.issuer, ...(tokenId ? { tokenId } : {}) };
   }
 
@@ -152,7 +168,8 @@ function toPrincipal(p: Record<string, unknown>, iss: TrustedIssuer): Principal 
     if (typeof sub !== 'string' || PERSONAL_ID.test(sub) || !OFFICER_ID.test(sub)) {
       fail('BAD_CLAIMS', 'officer sub must be an officer id (not a personal ID)');
     }
-    if (typeof p.role !== 'string' || !(OFFICER_ROLES as readonly string[]).includes(p.role)) fail('BAD_CLAIMS', 'unknown officer role');
+    if (typeof p.role !== 'string' || !(OFFICER_ROLES as readonly string[]).includes(p.role))
+      fail('BAD_CLAIMS', 'unknown officer role');
     const jurisdiction = toJurisdiction(p.area);
     if (!nonEmptyString(p.unit)) fail('BAD_CLAIMS', 'officer unit required');
     return {
@@ -169,7 +186,8 @@ function toPrincipal(p: Record<string, unknown>, iss: TrustedIssuer): Principal 
   // CLIENT
   refuseClaims(p, [...OFFICER_ONLY, 'scp', 'client_id', 'act', 'may_act'], 'client');
   if (!nonEmptyString(p.azp, 128)) fail('BAD_CLAIMS', 'client azp required');
-  if (typeof sub !== 'string' || !PERSONAL_ID.test(sub)) fail('BAD_CLAIMS', 'client sub must be the citizen personal ID');
+  if (typeof sub !== 'string' || !PERSONAL_ID.test(sub))
+    fail('BAD_CLAIMS', 'client sub must be the citizen personal ID');
   if (!nonEmptyString(p.cid, 128)) fail('BAD_CLAIMS', 'client cid (consent id) required');
   if (typeof p.scope !== 'string' || p.scope.trim() === '') fail('BAD_CLAIMS', 'client scope required');
   const scopes: DocumentScope[] = [];
@@ -207,7 +225,10 @@ export function verifyAccessToken(token: string, trust: TrustedIssuer[], opts: V
   const payload = decodePart(parts[1], 'payload');
   if (parts[2] === '') {
     // Unsigned: `alg: none` (or a stripped signature). Report the algorithm when it says none.
-    return fail(typeof header.alg === 'string' && header.alg.toLowerCase() === 'none' ? 'ALGORITHM_NOT_ALLOWED' : 'MALFORMED', 'unsigned token');
+    return fail(
+      typeof header.alg === 'string' && header.alg.toLowerCase() === 'none' ? 'ALGORITHM_NOT_ALLOWED' : 'MALFORMED',
+      'unsigned token',
+    );
   }
   if (!B64URL.test(parts[2])) return fail('MALFORMED', 'token signature is not base64url');
   for (const h of REFUSED_HEADERS) if (has(header, h)) fail('MALFORMED', `token header "${h}" is not accepted`);

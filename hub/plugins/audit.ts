@@ -16,7 +16,11 @@ import type { ConsentUseRecorder } from '../store/consents';
  * replaced by a 503 SERVICE_UNAVAILABLE error. Concurrent requests share one store
  * write (group commit in AuditWriter).
  */
-export function auditPlugin(deps: { writer: AuditWriter; logger: Logger; consentUses?: ConsentUseRecorder }): ApolloServerPlugin<HubContext> {
+export function auditPlugin(deps: {
+  writer: AuditWriter;
+  logger: Logger;
+  consentUses?: ConsentUseRecorder;
+}): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
@@ -27,7 +31,9 @@ export function auditPlugin(deps: { writer: AuditWriter; logger: Logger; consent
           if (!ctx.audit.events.length && !isMutation) return;
           const hasData = result.data !== undefined && result.data !== null;
           const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
-          const events = ctx.audit.events.filter((e) => e.decision === 'DENIED' || (hasData && !errorPaths.has(e.path)));
+          const events = ctx.audit.events.filter(
+            (e) => e.decision === 'DENIED' || (hasData && !errorPaths.has(e.path)),
+          );
           const entry: AuditEntry = {
             at: new Date(),
             requestId: ctx.requestId,

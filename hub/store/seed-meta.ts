@@ -8,13 +8,7 @@ export const SEED_DEFECTS_COLLECTION = 'seedDefects';
 
 /** The kinds of defect the generator injects (DOMAIN.md, "Data quality"). */
 export type DefectKind =
-  | 'FORMAT_ONLY'
-  | 'MISMATCH'
-  | 'OLD_ID_KEY'
-  | 'ORPHAN'
-  | 'DUPLICATE'
-  | 'DECEASED_ACTIVE'
-  | 'EXPIRED_ID_CARD';
+  'FORMAT_ONLY' | 'MISMATCH' | 'OLD_ID_KEY' | 'ORPHAN' | 'DUPLICATE' | 'DECEASED_ACTIVE' | 'EXPIRED_ID_CARD';
 
 export const DEFECT_KINDS: readonly DefectKind[] = [
   'FORMAT_ONLY',

@@ -16,7 +16,9 @@ export const accessResolvers: Resolvers = {
   },
   Mutation: {
     consentGrant: async (_, { input }, ctx) =>
-      payload(await grantConsent(ctx.store, citizenOf(ctx), { ...input, validUntil: new Date(input.validUntil) }, ctx.now)),
+      payload(
+        await grantConsent(ctx.store, citizenOf(ctx), { ...input, validUntil: new Date(input.validUntil) }, ctx.now),
+      ),
     consentRevoke: async (_, { id }, ctx) =>
       payload(await revokeConsent(ctx.store, citizenOf(ctx), id, ctx.now, { cache: ctx.caches.consents })),
   },

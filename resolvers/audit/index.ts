@@ -6,7 +6,8 @@ export const auditResolvers: Resolvers = {
   Query: {
     myAccessLog: async (_, { first, after }, ctx) => {
       if (ctx.principal.kind !== 'CITIZEN') throw new Error('@self policy not applied');
-      if (first !== null && first !== undefined && (first < 1 || first > 100)) throw badUserInput('first must be 1 to 100');
+      if (first !== null && first !== undefined && (first < 1 || first > 100))
+        throw badUserInput('first must be 1 to 100');
       try {
         const page = await readAccessLog(ctx.store, ctx.principal.personalId, { first, after });
         return {

@@ -8,7 +8,13 @@ const doc: SoBhxhDoc = {
   gioiTinh: 'NU',
   maSoBhxh: '0123456789',
   quaTrinh: [
-    { tuThang: '07/2017', denThang: '02/2020', donVi: 'Công ty TNHH May Việt Tiến', mucLuong: 6_500_000, loaiHinh: 'BB' },
+    {
+      tuThang: '07/2017',
+      denThang: '02/2020',
+      donVi: 'Công ty TNHH May Việt Tiến',
+      mucLuong: 6_500_000,
+      loaiHinh: 'BB',
+    },
     { tuThang: '03/2020', denThang: null, donVi: 'Tự đóng', mucLuong: 3_000_000, loaiHinh: 'TN' },
   ],
   tongSoThang: 112,
@@ -20,7 +26,13 @@ describe('social-insurance connector mapping', () => {
   it('turns months into first/last days, codes into enums', () => {
     const r = mapSocialInsurance(doc);
     expect(r.contributionPeriods).toEqual([
-      { from: '2017-07-01', to: '2020-02-29', employer: 'Công ty TNHH May Việt Tiến', salaryBase: 6_500_000, scheme: 'COMPULSORY' },
+      {
+        from: '2017-07-01',
+        to: '2020-02-29',
+        employer: 'Công ty TNHH May Việt Tiến',
+        salaryBase: 6_500_000,
+        scheme: 'COMPULSORY',
+      },
       { from: '2020-03-01', to: null, employer: 'Tự đóng', salaryBase: 3_000_000, scheme: 'VOLUNTARY' },
     ]);
     expect(r.benefits).toEqual([{ kind: 'MATERNITY', date: '2019-08-12', amount: 42_000_000 }]);

@@ -9,7 +9,9 @@ describe('configuration', () => {
   });
 
   it('refuses the development mode in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', HUB_AUTH: 'off', HUB_TRUST_FILE: 'trust.json' })).toThrow(/HUB_AUTH/);
+    expect(() => loadConfig({ NODE_ENV: 'production', HUB_AUTH: 'off', HUB_TRUST_FILE: 'trust.json' })).toThrow(
+      /HUB_AUTH/,
+    );
   });
 
   it('refuses production without a trust file (no development keys in production)', () => {

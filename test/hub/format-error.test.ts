@@ -7,7 +7,10 @@ describe('error formatting', () => {
 
   it('masks an unexpected error in production: no message, no stack, logged', () => {
     const err = new Error('connection string mongodb://secret@host leaked');
-    const out = masked({ message: err.message, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, err);
+    const out = masked(
+      { message: err.message, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
+      err,
+    );
     expect(out).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(seen).toContain(err);
   });

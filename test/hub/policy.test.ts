@@ -30,7 +30,15 @@ beforeAll(async () => {
   store = await connectTestStore();
   ex = await createExecutor(store);
   const accounts = await store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
-  const licences = new Set((await store.db('gplx').collection('licences').find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id)));
+  const licences = new Set(
+    (
+      await store
+        .db('gplx')
+        .collection('licences')
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    ).map((d) => String(d._id)),
+  );
   const active2 = accounts.filter((a) => a.status === 'ACTIVE' && a.level === 2);
   l2 = active2.find((a) => licences.has(a._id))!._id;
   other = active2.find((a) => a._id !== l2)!._id;
@@ -38,7 +46,9 @@ beforeAll(async () => {
   locked = accounts.find((a) => a.status === 'LOCKED')!._id;
   const withAccount = new Set(accounts.map((a) => a._id));
   const people = await store.db('pop').collection<CongDanDoc>('congDan').find({}).toArray();
-  noAccount = people.find((p) => !withAccount.has(p._id) && p.trangThai === 'CON_SONG' && p.ngaySinh > '2015-01-01')!._id;
+  noAccount = people.find(
+    (p) => !withAccount.has(p._id) && p.trangThai === 'CON_SONG' && p.ngaySinh > '2015-01-01',
+  )!._id;
   area = mapCitizen(people.find((p) => p._id === l2)!).area!;
 });
 
@@ -59,12 +69,24 @@ const officer = (province: string, commune?: string): Principal => ({
   issuer: 'test',
 });
 
-async function client(opts: { citizenId: string; tokenScopes: string[]; registered: string[]; consentStatus?: string }): Promise<Principal> {
+async function client(opts: {
+  citizenId: string;
+  tokenScopes: string[];
+  registered: string[];
+  consentStatus?: string;
+}): Promise<Principal> {
   const clientId = `tthc-${randomUUID()}`;
   const consentId = randomUUID();
   createdClients.push(clientId);
   createdConsents.push(consentId);
-  await store.hubDb.collection('clients').insertOne({ _id: clientId as never, name: 'Hệ thống TTHC (test)', kind: 'TTHC_SYSTEM', scopes: opts.registered, purposes: ['1.000001'], status: 'ACTIVE' });
+  await store.hubDb.collection('clients').insertOne({
+    _id: clientId as never,
+    name: 'Hệ thống TTHC (test)',
+    kind: 'TTHC_SYSTEM',
+    scopes: opts.registered,
+    purposes: ['1.000001'],
+    status: 'ACTIVE',
+  });
   await store.hubDb.collection('consents').insertOne({
     _id: consentId as never,
     citizenId: opts.citizenId,
@@ -75,7 +97,15 @@ async function client(opts: { citizenId: string; tokenScopes: string[]; register
     validFrom: new Date(Date.now() - 60_000),
     validUntil: new Date(Date.now() + 3_600_000),
   });
-  return { kind: 'CLIENT', clientId, citizenId: opts.citizenId, consentId, scopes: opts.tokenScopes as never, purpose: '1.000001', issuer: 'test' };
+  return {
+    kind: 'CLIENT',
+    clientId,
+    citizenId: opts.citizenId,
+    consentId,
+    scopes: opts.tokenScopes as never,
+    purpose: '1.000001',
+    issuer: 'test',
+  };
 }
 
 type Err = { path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> };
@@ -94,7 +124,7 @@ describe('disclosure to the citizen (self)', () => {
     );
   });
 
-  it("refuses citizen A reading citizen B with NOT_SUBJECT, asking no source", async () => {
+  it('refuses citizen A reading citizen B with NOT_SUBJECT, asking no source', async () => {
     const { result, ctx } = await ex.exec(citizen(l2), Q, { id: other });
     expect(result.data!.citizen).toBeNull();
     expect(reasonAt(result.errors, 'citizen')).toEqual({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
@@ -132,7 +162,11 @@ describe('disclosure to the citizen (self)', () => {
 
 describe('disclosure to a client under a consent', () => {
   it('discloses the consented, registered documents and nothing else; health records are never asked', async () => {
-    const p = await client({ citizenId: l2, tokenScopes: ['IDENTITY', 'DRIVING_LICENCE'], registered: ['IDENTITY', 'DRIVING_LICENCE'] });
+    const p = await client({
+      citizenId: l2,
+      tokenScopes: ['IDENTITY', 'DRIVING_LICENCE'],
+      registered: ['IDENTITY', 'DRIVING_LICENCE'],
+    });
     const { result, ctx } = await ex.exec(p, Q, { id: l2 });
     const c = result.data!.citizen as Record<string, any>;
     expect(c.drivingLicence?.number).toMatch(/^\d{12}$/);
@@ -146,12 +180,20 @@ describe('disclosure to a client under a consent', () => {
   it('refuses a scope the client is not registered for with CLIENT_NOT_REGISTERED', async () => {
     const p = await client({ citizenId: l2, tokenScopes: ['IDENTITY', 'HEALTH_INSURANCE'], registered: ['IDENTITY'] });
     const { result, ctx } = await ex.exec(p, Q, { id: l2 });
-    expect(reasonAt(result.errors, 'citizen.healthInsurance')).toEqual({ code: 'FORBIDDEN', reason: 'CLIENT_NOT_REGISTERED' });
+    expect(reasonAt(result.errors, 'citizen.healthInsurance')).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'CLIENT_NOT_REGISTERED',
+    });
     expect(ctx.metrics.sources.healthInsurance.batchCalls).toBe(0);
   });
 
   it('refuses a revoked consent with NOT_CONSENTED', async () => {
-    const p = await client({ citizenId: l2, tokenScopes: ['IDENTITY'], registered: ['IDENTITY'], consentStatus: 'REVOKED' });
+    const p = await client({
+      citizenId: l2,
+      tokenScopes: ['IDENTITY'],
+      registered: ['IDENTITY'],
+      consentStatus: 'REVOKED',
+    });
     const { result } = await ex.exec(p, Q, { id: l2 });
     expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
   });
@@ -164,7 +206,11 @@ describe('disclosure to a client under a consent', () => {
   });
 
   it('applies the account level to clients too (Level 1 → LEVEL_TOO_LOW for a licence)', async () => {
-    const p = await client({ citizenId: l1, tokenScopes: ['IDENTITY', 'DRIVING_LICENCE'], registered: ['IDENTITY', 'DRIVING_LICENCE'] });
+    const p = await client({
+      citizenId: l1,
+      tokenScopes: ['IDENTITY', 'DRIVING_LICENCE'],
+      registered: ['IDENTITY', 'DRIVING_LICENCE'],
+    });
     const { result } = await ex.exec(p, Q, { id: l1 });
     expect(reasonAt(result.errors, 'citizen.drivingLicence')).toEqual({ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW' });
   });
@@ -191,7 +237,10 @@ describe('disclosure to officers', () => {
     const inside = await ex.exec(officer(area.province, area.commune), Q, { id: l2 });
     expect(reasonAt(inside.result.errors, 'citizen.fullName')).toBeUndefined();
     const other = await ex.exec(officer(area.province, area.commune.slice(0, 3) + '99'), Q, { id: l2 });
-    expect(reasonAt(other.result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+    expect(reasonAt(other.result.errors, 'citizen.fullName')).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'OUT_OF_JURISDICTION',
+    });
   });
 });
 
@@ -200,7 +249,9 @@ describe('isolation and deny by default', () => {
     const runs = await Promise.all(
       Array.from({ length: 10 }, (_, i) => ex.exec(citizen(i % 2 ? l2 : other), Q, { id: i % 2 ? l2 : other })),
     );
-    runs.forEach(({ result }, i) => expect((result.data!.citizen as { personalId: string }).personalId).toBe(i % 2 ? l2 : other));
+    runs.forEach(({ result }, i) =>
+      expect((result.data!.citizen as { personalId: string }).personalId).toBe(i % 2 ? l2 : other),
+    );
   });
 
   it('refuses to build a schema with a Citizen field that has no policy', () => {

@@ -2,7 +2,13 @@ import { gql, startTestHub, type TestHub } from '../support/hub';
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub({ HUB_AUTH: 'off', HUB_MAX_DEPTH: '8', HUB_MAX_ALIASES: '10', HUB_MAX_TOKENS: '2000', HUB_MAX_COST: '5000' });
+  hub = await startTestHub({
+    HUB_AUTH: 'off',
+    HUB_MAX_DEPTH: '8',
+    HUB_MAX_ALIASES: '10',
+    HUB_MAX_TOKENS: '2000',
+    HUB_MAX_COST: '5000',
+  });
 });
 afterAll(() => hub.close());
 
@@ -42,7 +48,10 @@ describe('query limits (graphql-armor), rejected before execution', () => {
   it('rejects an over-costly query with reason MAX_COST', async () => {
     const cheap = await startTestHub({ HUB_AUTH: 'off', HUB_MAX_COST: '20' });
     try {
-      const r = await gql(cheap.url, `{ citizen(personalId: "${ID}") { fullName residence { permanentAddress { formatted commune { code name } } } } }`);
+      const r = await gql(
+        cheap.url,
+        `{ citizen(personalId: "${ID}") { fullName residence { permanentAddress { formatted commune { code name } } } } }`,
+      );
       expect(r.status).toBe(400);
       expect(r.body.errors?.[0].extensions).toMatchObject({ reason: 'MAX_COST' });
     } finally {

@@ -89,13 +89,17 @@ describe('bad input', () => {
   });
 
   it('rejects a malformed PersonalId variable with BAD_USER_INPUT', async () => {
-    const r = await gql(dev.url, 'query($id: PersonalId!) { citizen(personalId: $id) { fullName } }', { id: '0010950123x5' });
+    const r = await gql(dev.url, 'query($id: PersonalId!) { citizen(personalId: $id) { fullName } }', {
+      id: '0010950123x5',
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('rejects Mongo operators passed as a PersonalId', async () => {
-    const r = await gql(dev.url, 'query($id: PersonalId!) { citizen(personalId: $id) { fullName } }', { id: { $gt: '' } });
+    const r = await gql(dev.url, 'query($id: PersonalId!) { citizen(personalId: $id) { fullName } }', {
+      id: { $gt: '' },
+    });
     expect(r.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(r.body.data).toBeUndefined();
   });
@@ -109,7 +113,9 @@ describe('bad input', () => {
 
   it('gives null without an error for an unknown person, and keeps the order of citizens()', async () => {
     const unknown = '999099999999';
-    const one = await gql(dev.url, 'query($id: PersonalId!) { citizen(personalId: $id) { personalId } }', { id: unknown });
+    const one = await gql(dev.url, 'query($id: PersonalId!) { citizen(personalId: $id) { personalId } }', {
+      id: unknown,
+    });
     expect(one.body).toEqual({ data: { citizen: null } });
     const many = await gql(dev.url, 'query($ids: [PersonalId!]!) { citizens(personalIds: $ids) { personalId } }', {
       ids: [person._id, unknown, person._id],
@@ -118,7 +124,11 @@ describe('bad input', () => {
   });
 
   it('answers a malformed JSON body with 400 and no stack trace', async () => {
-    const res = await fetch(`${prod.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(`${prod.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(text).not.toMatch(/at .*\.(js|ts):\d+/);

@@ -46,7 +46,10 @@ export async function startTestHub(env: Record<string, string> = {}, prefix = TE
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
-  body: { data?: T | null; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
+  body: {
+    data?: T | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  };
 }
 
 /** POSTs a GraphQL operation over real HTTP. */

@@ -31,11 +31,20 @@ export function createTestKeys() {
     trustFile,
     idp,
     tokenService,
-    citizen: (personalId: string, expiresInS?: number) => issueDevToken('citizen', { personalId }, { key: idp, expiresInS }),
-    officer: (role: OfficerRole, area: Jurisdiction) => issueDevToken('officer', { role, area, officerId: 'CA-TEST-7', unit: 'Công an (test)' }, { key: idp }),
+    citizen: (personalId: string, expiresInS?: number) =>
+      issueDevToken('citizen', { personalId }, { key: idp, expiresInS }),
+    officer: (role: OfficerRole, area: Jurisdiction) =>
+      issueDevToken('officer', { role, area, officerId: 'CA-TEST-7', unit: 'Công an (test)' }, { key: idp }),
     client: (c: { clientId: string; citizenId: string; consentId: string; scopes: DocumentScope[]; purpose: string }) =>
       signAccessToken(
-        { kind: 'client', azp: c.clientId, sub: c.citizenId, cid: c.consentId, scope: c.scopes.join(' '), purpose: c.purpose },
+        {
+          kind: 'client',
+          azp: c.clientId,
+          sub: c.citizenId,
+          cid: c.consentId,
+          scope: c.scopes.join(' '),
+          purpose: c.purpose,
+        },
         { key: tokenService, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresInS: 600 },
       ),
   };

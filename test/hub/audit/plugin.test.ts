@@ -23,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 const audit = () => hub.store.hubDb.collection<AuditRecordDoc>('audit');
-const byRequest = async (requestId: string) => (await audit().find({ chain: hub.auditWriter.chain }).toArray()).filter((r) => r.requestId === requestId);
+const byRequest = async (requestId: string) =>
+  (await audit().find({ chain: hub.auditWriter.chain }).toArray()).filter((r) => r.requestId === requestId);
 
 describe('audit records', () => {
   it('records what was disclosed and what was denied, with reasons, per citizen', async () => {
@@ -87,26 +88,54 @@ describe('audit records', () => {
 });
 
 describe('myAccessLog', () => {
-  it("shows the citizen who read their data: client name, purpose, dossier, documents; newest first", async () => {
+  it('shows the citizen who read their data: client name, purpose, dossier, documents; newest first', async () => {
     const clientId = `tthc-log-${randomUUID().slice(0, 8)}`;
-    const { secret } = await registerClient(hub.store, { id: clientId, name: 'UBND phường (test)', scopes: ['IDENTITY', 'IDENTITY_CARD'], purposes: ['2.000123'] });
+    const { secret } = await registerClient(hub.store, {
+      id: clientId,
+      name: 'UBND phường (test)',
+      scopes: ['IDENTITY', 'IDENTITY_CARD'],
+      purposes: ['2.000123'],
+    });
     const grant = await gql<any>(
       hub.url,
       `mutation($i: ConsentGrantInput!) { consentGrant(input: $i) { consent { id } userErrors { code } } }`,
-      { i: { clientId, scopes: ['IDENTITY', 'IDENTITY_CARD'], purpose: '2.000123', dossierRef: 'HS-2026-0042', validUntil: new Date(Date.now() + 3_600_000).toISOString() } },
+      {
+        i: {
+          clientId,
+          scopes: ['IDENTITY', 'IDENTITY_CARD'],
+          purpose: '2.000123',
+          dossierRef: 'HS-2026-0042',
+          validUntil: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      },
       bearer(keys.citizen(l2)),
     );
     const consentId = grant.body.data!.consentGrant.consent.id;
     const tok = await fetch(`${hub.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret!, consent_id: consentId }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret!,
+        consent_id: consentId,
+      }).toString(),
     }).then((r) => r.json() as Promise<{ access_token: string }>);
-    await gql(hub.url, `query($id: PersonalId!) { citizen(personalId: $id) { fullName identityCard { number } } }`, { id: l2 }, bearer(tok.access_token));
+    await gql(
+      hub.url,
+      `query($id: PersonalId!) { citizen(personalId: $id) { fullName identityCard { number } } }`,
+      { id: l2 },
+      bearer(tok.access_token),
+    );
     // The per-citizen index is derived data, written just after the durable record.
     let log: Awaited<ReturnType<typeof gql<any>>>;
     for (let i = 0; ; i++) {
-      log = await gql<any>(hub.url, '{ myAccessLog(first: 5) { entries { readerKind clientName purpose dossierRef documents } hasNextPage } }', {}, bearer(keys.citizen(l2)));
+      log = await gql<any>(
+        hub.url,
+        '{ myAccessLog(first: 5) { entries { readerKind clientName purpose dossierRef documents } hasNextPage } }',
+        {},
+        bearer(keys.citizen(l2)),
+      );
       if (log.body.data?.myAccessLog.entries.length || i > 40) break;
       await new Promise((r) => setTimeout(r, 50));
     }

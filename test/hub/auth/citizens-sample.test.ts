@@ -12,7 +12,11 @@ afterAll(async () => {
 });
 
 test('parseArgs: level, status, count; refuses unknown values', () => {
-  expect(parseArgs(['--level', '2', '--status', 'ACTIVE', '--count', '5'])).toEqual({ level: 2, status: 'ACTIVE', count: 5 });
+  expect(parseArgs(['--level', '2', '--status', 'ACTIVE', '--count', '5'])).toEqual({
+    level: 2,
+    status: 'ACTIVE',
+    count: 5,
+  });
   expect(parseArgs(['--level=1'])).toEqual({ level: 1, count: 10 });
   expect(() => parseArgs(['--level', '3'])).toThrow(/level/);
   expect(() => parseArgs(['--status', 'NOPE'])).toThrow(/status/);
@@ -24,7 +28,10 @@ test('sampleCitizens returns seeded accounts matching level and status', async (
   expect(ids.length).toBeGreaterThan(0);
   expect(ids.length).toBeLessThanOrEqual(5);
   for (const id of ids) expect(id).toMatch(/^\d{12}$/);
-  const docs = await store.hubDb.collection<{ _id: string; level: number; status: string }>('accounts').find({ _id: { $in: ids } }).toArray();
+  const docs = await store.hubDb
+    .collection<{ _id: string; level: number; status: string }>('accounts')
+    .find({ _id: { $in: ids } })
+    .toArray();
   expect(docs).toHaveLength(ids.length);
   for (const d of docs) expect([d.level, d.status]).toEqual([2, 'ACTIVE']);
 });

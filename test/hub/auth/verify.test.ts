@@ -93,7 +93,15 @@ beforeAll(() => {
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...idp.jwk, kid: 'ec-from-jwks' }] }));
   writeFileSync(
     join(dir, 'trust.json'),
-    JSON.stringify([{ issuer: RSA_ISSUER, audience: AUD, kinds: ['CITIZEN'], jwksFile: 'jwks.json', pemFiles: { 'rsa-1': 'rsa.pub.pem' } }]),
+    JSON.stringify([
+      {
+        issuer: RSA_ISSUER,
+        audience: AUD,
+        kinds: ['CITIZEN'],
+        jwksFile: 'jwks.json',
+        pemFiles: { 'rsa-1': 'rsa.pub.pem' },
+      },
+    ]),
   );
   trust = [...trust, ...loadTrustFile(join(dir, 'trust.json'))];
 });
@@ -103,12 +111,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('valid tokens', () => {
   test('citizen token from the dev IdP → CITIZEN principal', () => {
     const token = issueDevToken('citizen', { personalId: CITIZEN_ID }, { key: idp, jti: 'j1' });
-    expect(verifyAccessToken(token, trust)).toEqual({ kind: 'CITIZEN', personalId: CITIZEN_ID, issuer: DEV_IDP_ISSUER, tokenId: 'j1' });
+    expect(verifyAccessToken(token, trust)).toEqual({
+      kind: 'CITIZEN',
+      personalId: CITIZEN_ID,
+      issuer: DEV_IDP_ISSUER,
+      tokenId: 'j1',
+    });
   });
 
   test('officer token with a commune → OFFICER principal', () => {
     const commune = PROVINCES[5].communes[3];
-    const token = issueDevToken('officer', { role: 'DATA_CLEANING', area: parseArea(commune.code), officerId: 'cb-7', unit: 'CA xã' }, { key: idp, jti: 'j2' });
+    const token = issueDevToken(
+      'officer',
+      { role: 'DATA_CLEANING', area: parseArea(commune.code), officerId: 'cb-7', unit: 'CA xã' },
+      { key: idp, jti: 'j2' },
+    );
     expect(verifyAccessToken(token, trust)).toEqual({
       kind: 'OFFICER',
       officerId: 'cb-7',
@@ -140,12 +157,20 @@ describe('valid tokens', () => {
   });
 
   test('RS256 token from a trust-file issuer (PEM key) is accepted', () => {
-    const token = rawToken({ alg: 'RS256', typ: 'at+jwt', kid: 'rsa-1' }, citizenClaims({ iss: RSA_ISSUER }), rsa.privateKey);
+    const token = rawToken(
+      { alg: 'RS256', typ: 'at+jwt', kid: 'rsa-1' },
+      citizenClaims({ iss: RSA_ISSUER }),
+      rsa.privateKey,
+    );
     expect(verifyAccessToken(token, trust)).toMatchObject({ kind: 'CITIZEN', issuer: RSA_ISSUER });
   });
 
   test('a key loaded from a JWKS file verifies', () => {
-    const token = rawToken({ alg: 'ES256', typ: 'at+jwt', kid: 'ec-from-jwks' }, citizenClaims({ iss: RSA_ISSUER }), idp.privateKey);
+    const token = rawToken(
+      { alg: 'ES256', typ: 'at+jwt', kid: 'ec-from-jwks' },
+      citizenClaims({ iss: RSA_ISSUER }),
+      idp.privateKey,
+    );
     expect(verifyAccessToken(token, trust)).toMatchObject({ kind: 'CITIZEN', issuer: RSA_ISSUER });
   });
 
@@ -169,7 +194,10 @@ describe('algorithm', () => {
 
   test('HS256 signed with the public key PEM as secret → ALGORITHM_NOT_ALLOWED', () => {
     const pem = idp.publicKey.export({ type: 'spki', format: 'pem' }) as string;
-    const token = jwt.sign(citizenClaims(), pem, { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt', kid: idp.kid } });
+    const token = jwt.sign(citizenClaims(), pem, {
+      algorithm: 'HS256',
+      header: { alg: 'HS256', typ: 'at+jwt', kid: idp.kid },
+    });
     expect(reasonOf(token)).toBe('ALGORITHM_NOT_ALLOWED');
   });
 
@@ -180,7 +208,10 @@ describe('algorithm', () => {
   });
 
   test('HS512 → ALGORITHM_NOT_ALLOWED', () => {
-    const token = jwt.sign(citizenClaims(), 'secret', { algorithm: 'HS512', header: { alg: 'HS512', typ: 'at+jwt', kid: idp.kid } });
+    const token = jwt.sign(citizenClaims(), 'secret', {
+      algorithm: 'HS512',
+      header: { alg: 'HS512', typ: 'at+jwt', kid: idp.kid },
+    });
     expect(reasonOf(token)).toBe('ALGORITHM_NOT_ALLOWED');
   });
 
@@ -192,14 +223,21 @@ describe('algorithm', () => {
 
   test('RS256 signed with an unknown RSA key, with the known RSA kid → BAD_SIGNATURE', () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const token = rawToken({ alg: 'RS256', typ: 'at+jwt', kid: 'rsa-1' }, citizenClaims({ iss: RSA_ISSUER }), other.privateKey);
+    const token = rawToken(
+      { alg: 'RS256', typ: 'at+jwt', kid: 'rsa-1' },
+      citizenClaims({ iss: RSA_ISSUER }),
+      other.privateKey,
+    );
     expect(reasonOf(token)).toBe('BAD_SIGNATURE');
   });
 });
 
 describe('time', () => {
   test('expired → EXPIRED', () => {
-    const token = idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { now: new Date(Date.now() - 7200_000), expiresInS: 3600 });
+    const token = idpSign(
+      { kind: 'citizen', sub: CITIZEN_ID },
+      { now: new Date(Date.now() - 7200_000), expiresInS: 3600 },
+    );
     expect(reasonOf(token)).toBe('EXPIRED');
   });
 
@@ -228,17 +266,23 @@ describe('time', () => {
 
 describe('issuer, audience, type, key', () => {
   test('wrong aud → WRONG_AUDIENCE', () => {
-    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { audience: 'some-other-api' }))).toBe('WRONG_AUDIENCE');
+    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { audience: 'some-other-api' }))).toBe(
+      'WRONG_AUDIENCE',
+    );
   });
 
   test('untrusted iss → UNKNOWN_ISSUER', () => {
-    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { issuer: 'https://evil.example' }))).toBe('UNKNOWN_ISSUER');
+    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { issuer: 'https://evil.example' }))).toBe(
+      'UNKNOWN_ISSUER',
+    );
   });
 
   test('no iss → UNKNOWN_ISSUER', () => {
     const { iss: _iss, ...claims } = citizenClaims();
     void _iss;
-    expect(reasonOf(rawToken({ alg: 'ES256', typ: 'at+jwt', kid: idp.kid }, claims, idp.privateKey))).toBe('UNKNOWN_ISSUER');
+    expect(reasonOf(rawToken({ alg: 'ES256', typ: 'at+jwt', kid: idp.kid }, claims, idp.privateKey))).toBe(
+      'UNKNOWN_ISSUER',
+    );
   });
 
   test('missing typ → WRONG_TYPE', () => {
@@ -250,7 +294,9 @@ describe('issuer, audience, type, key', () => {
   });
 
   test('unknown kid → UNKNOWN_KEY', () => {
-    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { header: { kid: 'no-such-key' } }))).toBe('UNKNOWN_KEY');
+    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { header: { kid: 'no-such-key' } }))).toBe(
+      'UNKNOWN_KEY',
+    );
   });
 
   test('no kid → UNKNOWN_KEY', () => {
@@ -276,7 +322,9 @@ describe('issuer, audience, type, key', () => {
   });
 
   test('jku header present → MALFORMED (keys never taken from the token)', () => {
-    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { header: { jku: 'https://evil.example/jwks.json' } }))).toBe('MALFORMED');
+    expect(
+      reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID }, { header: { jku: 'https://evil.example/jwks.json' } })),
+    ).toBe('MALFORMED');
   });
 
   test('embedded jwk header → MALFORMED', () => {
@@ -310,7 +358,9 @@ describe('structure', () => {
 
 describe('claims → principal (mutually exclusive kinds)', () => {
   test('citizen token with role/area claims → BAD_CLAIMS', () => {
-    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID, role: 'SUPERVISOR', area: { province: '01' } }))).toBe('BAD_CLAIMS');
+    expect(reasonOf(idpSign({ kind: 'citizen', sub: CITIZEN_ID, role: 'SUPERVISOR', area: { province: '01' } }))).toBe(
+      'BAD_CLAIMS',
+    );
   });
 
   test('citizen token with a scope claim → BAD_CLAIMS', () => {
@@ -379,7 +429,11 @@ describe('claims → principal (mutually exclusive kinds)', () => {
   });
 
   test('officer kind from an issuer trusted only for citizens → BAD_CLAIMS', () => {
-    const token = rawToken({ alg: 'RS256', typ: 'at+jwt', kid: 'rsa-1' }, { ...citizenClaims({ iss: RSA_ISSUER }), ...officerClaims() }, rsa.privateKey);
+    const token = rawToken(
+      { alg: 'RS256', typ: 'at+jwt', kid: 'rsa-1' },
+      { ...citizenClaims({ iss: RSA_ISSUER }), ...officerClaims() },
+      rsa.privateKey,
+    );
     expect(reasonOf(token)).toBe('BAD_CLAIMS');
   });
 });
@@ -387,7 +441,10 @@ describe('claims → principal (mutually exclusive kinds)', () => {
 describe('trust loading', () => {
   test('a trust file with a symmetric JWK is refused', () => {
     writeFileSync(join(dir, 'oct.json'), JSON.stringify({ keys: [{ kty: 'oct', kid: 'k', k: 'c2VjcmV0' }] }));
-    writeFileSync(join(dir, 'trust-oct.json'), JSON.stringify([{ issuer: 'x', audience: AUD, kinds: ['CITIZEN'], jwksFile: 'oct.json' }]));
+    writeFileSync(
+      join(dir, 'trust-oct.json'),
+      JSON.stringify([{ issuer: 'x', audience: AUD, kinds: ['CITIZEN'], jwksFile: 'oct.json' }]),
+    );
     expect(() => loadTrustFile(join(dir, 'trust-oct.json'))).toThrow(/kty/);
   });
 
