@@ -12,7 +12,6 @@
 import { readFileSync } from 'node:fs';
 import { ZodError } from 'zod';
 import { openCliStore } from '../hub/cli-store';
-import { Store } from '../hub/store/connection';
 import { CLIENT_KINDS, ClientExistsError, registerClient, type ClientKind } from '../hub/store/clients';
 import type { DocumentScope } from '../hub/auth/principal';
 

@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { signAccessToken } from '../hub/auth/dev-idp';
 import { registerClient } from '../hub/store/clients';
-import type { AccountDoc } from '../hub/store/accounts';
-import { mapCitizen } from '../connectors/population/connector';
-import type { CongDanDoc } from '../connectors/population/model';
+import { pickTestCitizens } from './support/citizens';
 import { gql, startTestHub, type TestHub } from './support/hub';
 import { testKeys, TEST_AUDIENCE } from './support/keys';
 
@@ -32,23 +30,7 @@ const reasonAt = (
 beforeAll(async () => {
   hub = await startTestHub({});
   reject = await startTestHub({ HUB_DISCLOSURE_MODE: 'reject' });
-  const accounts = await hub.store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
-  const licences = new Set(
-    (
-      await hub.store
-        .db('gplx')
-        .collection('licences')
-        .find({}, { projection: { _id: 1 } })
-        .toArray()
-    ).map((d) => String(d._id)),
-  );
-  const active2 = accounts.filter((a) => a.status === 'ACTIVE' && a.level === 2);
-  l2 = active2.find((a) => licences.has(a._id))!._id;
-  other = active2.find((a) => a._id !== l2)!._id;
-  l1 = accounts.find((a) => a.status === 'ACTIVE' && a.level === 1)!._id;
-  locked = accounts.find((a) => a.status === 'LOCKED')!._id;
-  const person = (await hub.store.db('pop').collection<CongDanDoc>('congDan').findOne({ _id: l2 }))!;
-  area = mapCitizen(person).area!;
+  ({ l2, other, l1, locked, area } = await pickTestCitizens(hub.store));
   const id = `tthc-sec-${randomUUID().slice(0, 8)}`;
   const r = await registerClient(hub.store, {
     id,

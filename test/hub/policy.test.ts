@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { buildASTSchema, parse } from 'graphql';
-import type { CongDanDoc } from '../../connectors/population/model';
-import { mapCitizen } from '../../connectors/population/connector';
 import type { Principal } from '../../hub/auth/principal';
 import { assertEveryFieldHasPolicy } from '../../hub/policy';
 import { loadTypeDefs } from '../../hub/schema';
-import type { AccountDoc } from '../../hub/store/accounts';
 import type { Store } from '../../hub/store/connection';
+import { pickTestCitizens } from '../support/citizens';
 import { connectTestStore } from '../support/hub';
 import { createExecutor } from '../support/exec';
 
@@ -29,27 +27,7 @@ const Q = `query($id: PersonalId!) { citizen(personalId: $id) {
 beforeAll(async () => {
   store = await connectTestStore();
   ex = await createExecutor(store);
-  const accounts = await store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
-  const licences = new Set(
-    (
-      await store
-        .db('gplx')
-        .collection('licences')
-        .find({}, { projection: { _id: 1 } })
-        .toArray()
-    ).map((d) => String(d._id)),
-  );
-  const active2 = accounts.filter((a) => a.status === 'ACTIVE' && a.level === 2);
-  l2 = active2.find((a) => licences.has(a._id))!._id;
-  other = active2.find((a) => a._id !== l2)!._id;
-  l1 = accounts.find((a) => a.status === 'ACTIVE' && a.level === 1)!._id;
-  locked = accounts.find((a) => a.status === 'LOCKED')!._id;
-  const withAccount = new Set(accounts.map((a) => a._id));
-  const people = await store.db('pop').collection<CongDanDoc>('congDan').find({}).toArray();
-  noAccount = people.find(
-    (p) => !withAccount.has(p._id) && p.trangThai === 'CON_SONG' && p.ngaySinh > '2015-01-01',
-  )!._id;
-  area = mapCitizen(people.find((p) => p._id === l2)!).area!;
+  ({ l2, other, l1, locked, noAccount, area } = await pickTestCitizens(store));
 });
 
 afterAll(async () => {
