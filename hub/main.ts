@@ -71,6 +71,11 @@ async function main(): Promise<void> {
   }
   const after = await readiness(store);
   logger.info(after, after.ready ? 'hub ready' : 'hub not ready');
+  if (after.ready && config.HUB_AUTH === 'on' && !config.HUB_TRUST_FILE) {
+    logger.info(
+      'development tokens: npm run -s citizens:sample -- --level 2 --status ACTIVE --count 1, then npm run -s token -- citizen <personalId>',
+    );
+  }
 }
 
 main().catch((err) => {
