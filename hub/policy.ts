@@ -2,6 +2,8 @@ import {
   defaultFieldResolver,
   GraphQLError,
   isObjectType,
+  Kind,
+  type SelectionNode,
   type GraphQLFieldConfig,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -169,32 +171,101 @@ function guardField(
   };
 }
 
+/** The `@disclose` scopes of the Citizen fields a selection asks for (fragments included). */
+function requestedScopes(info: GraphQLResolveInfo, scopeOf: ReadonlyMap<string, DocumentScope>): Set<DocumentScope> {
+  const scopes = new Set<DocumentScope>();
+  const walk = (selections: readonly SelectionNode[]) => {
+    for (const sel of selections) {
+      if (sel.kind === Kind.FIELD) {
+        const scope = scopeOf.get(sel.name.value);
+        if (scope) scopes.add(scope);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet.selections);
+      } else {
+        const fragment = info.fragments[sel.name.value];
+        if (fragment) walk(fragment.selectionSet.selections);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) walk(node.selectionSet.selections);
+  return scopes;
+}
+
+/**
+ * Guards an entry point that addresses citizens by personal ID.
+ * - ANONYMOUS: UNAUTHENTICATED (audited with the IDs asked for).
+ * - Every ID the principal may not address is audited, then NOT_SUBJECT.
+ * - CITIZEN / CLIENT: when every requested document would be withheld whatever the
+ *   record says (account not active, level too low, consent gone, scope not held),
+ *   the population source is not asked: the citizen resolves to a bare key and each
+ *   field then fails with its own reason.
+ * - OFFICER: a citizen outside the jurisdiction and an unknown ID answer alike
+ *   (null, OUT_OF_JURISDICTION), so officers cannot probe which IDs exist.
+ */
 function guardEntryPoint(
   field: GraphQLFieldConfig<unknown, HubContext>,
   arg: string,
+  scopeOf: ReadonlyMap<string, DocumentScope>,
 ): GraphQLFieldConfig<unknown, HubContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
-    resolve(source, args, ctx, info) {
+    async resolve(source, args, ctx, info) {
       if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
-      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
       const value = (args as Record<string, unknown>)[arg];
-      const ids = Array.isArray(value) ? (value as string[]) : [value as string];
-      for (const id of ids) {
-        const d = mayAddress(ctx.principal, id);
-        if (!d.allow) {
-          ctx.audit.events.push({
-            citizenId: id,
-            scope: 'IDENTITY',
-            path: pathString(info),
-            decision: 'DENIED',
-            reason: d.reason,
-          });
-          throw forbidden(d.reason);
+      const list = Array.isArray(value);
+      const ids = list ? (value as string[]) : [value as string];
+      const path = pathString(info);
+      const denyAll = (reason: DenialReason, which: readonly string[]) => {
+        for (const id of new Set(which)) {
+          ctx.audit.events.push({ citizenId: id, scope: 'IDENTITY', path, decision: 'DENIED', reason });
         }
+      };
+      if (ctx.principal.kind === 'ANONYMOUS') {
+        denyAll('NOT_SUBJECT', ids);
+        throw unauthenticated('Personal data needs an authenticated caller');
       }
-      return resolve(source, args, ctx, info);
+      const refused = ids.filter((id) => !mayAddress(ctx.principal, id).allow);
+      if (refused.length) {
+        denyAll('NOT_SUBJECT', refused);
+        throw forbidden('NOT_SUBJECT');
+      }
+      const principal = ctx.principal;
+      if (principal.kind === 'CITIZEN' || principal.kind === 'CLIENT') {
+        // Decisions for these principals do not depend on the record: take them first.
+        const scopes = [...requestedScopes(info, scopeOf)];
+        const decisions = await Promise.all(
+          scopes.map((scope) => decide(principal, { personalId: ids[0], area: null }, scope, ctx.access)),
+        );
+        if (scopes.length && decisions.every((d) => !d.allow)) {
+          const bare = ids.map((id) => ({ personalId: id, area: null }));
+          return list ? bare : bare[0];
+        }
+        return resolve(source, args, ctx, info);
+      }
+      // OFFICER: jurisdiction needs the residence, so the population record is read.
+      const result = (await resolve(source, args, ctx, info)) as CitizenRecord | null | Array<CitizenRecord | null>;
+      const j = principal.kind === 'OFFICER' ? principal.jurisdiction : null;
+      const inside = (c: CitizenRecord | null) =>
+        !!c && !!j && !!c.area && c.area.province === j.province && (!j.commune || c.area.commune === j.commune);
+      const screen = (c: CitizenRecord | null, id: string) => {
+        if (inside(c)) return c;
+        ctx.audit.events.push({
+          citizenId: id,
+          scope: 'IDENTITY',
+          path,
+          decision: 'DENIED',
+          reason: 'OUT_OF_JURISDICTION',
+        });
+        return forbidden('OUT_OF_JURISDICTION');
+      };
+      if (!list) {
+        const r = screen(result as CitizenRecord | null, ids[0]);
+        if (r instanceof GraphQLError) throw r;
+        return r;
+      }
+      // A GraphQLError at a list position becomes that item's null and error (graphql-js).
+      return (result as Array<CitizenRecord | null>).map((c, i) => screen(c, ids[i]));
     },
   };
 }
@@ -243,12 +314,20 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
 /** Applies the policy to every `@disclose`, `@subject` and `@self` field. */
 export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
   assertEveryFieldHasPolicy(schema);
+  const scopeOf = new Map<string, DocumentScope>();
+  const citizenType = schema.getType('Citizen');
+  if (isObjectType(citizenType)) {
+    for (const f of Object.values(citizenType.getFields())) {
+      const d = getDirective(schema, f, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
+      if (d) scopeOf.set(f.name, d.scope);
+    }
+  }
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field) => {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
       if (disclose) return guardField(field as GraphQLFieldConfig<unknown, HubContext>, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
-      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, HubContext>, subject.arg);
+      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, HubContext>, subject.arg, scopeOf);
       if (getDirective(schema, field, 'self')?.[0]) return guardSelf(field as GraphQLFieldConfig<unknown, HubContext>);
       return field;
     },

@@ -75,6 +75,13 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   const trust = config.HUB_TRUST_FILE
     ? loadTrustFile(config.HUB_TRUST_FILE)
     : devTrust({ keysDir: config.HUB_KEYS_DIR, hubIssuer: config.HUB_ISSUER, audience: config.HUB_AUDIENCE });
+  // CLIENT tokens come from the hub's own token service only.
+  const foreignClientIssuers = trust.filter((t) => t.kinds.includes('CLIENT') && t.issuer !== config.HUB_ISSUER);
+  if (foreignClientIssuers.length) {
+    throw new Error(
+      `trust file: only ${config.HUB_ISSUER} may issue CLIENT tokens (${foreignClientIssuers.map((t) => t.issuer).join(', ')})`,
+    );
+  }
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

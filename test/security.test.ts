@@ -169,6 +169,15 @@ describe('tokens', () => {
     expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'MALFORMED' });
   });
 
+  it('refuses a token that would stay valid for more than a day', () =>
+    expectAuthFailure(
+      signAccessToken(
+        { kind: 'citizen', sub: l2 },
+        { key: keys.idp, issuer: 'urn:vn-papers-hub:dev-idp', audience: TEST_AUDIENCE, expiresInS: 365 * 86_400 },
+      ),
+      'BAD_CLAIMS',
+    ));
+
   it('never accepts a citizen token carrying officer claims', () =>
     expectAuthFailure(
       signAccessToken(
@@ -177,6 +186,14 @@ describe('tokens', () => {
       ),
       'BAD_CLAIMS',
     ));
+});
+
+describe('trust configuration', () => {
+  it('refuses to start when the trust file lets another issuer mint CLIENT tokens', async () => {
+    await expect(startTestHub({ NODE_ENV: 'production', HUB_ISSUER: 'urn:someone-else' })).rejects.toThrow(
+      /CLIENT tokens/,
+    );
+  });
 });
 
 describe('citizens, levels and accounts', () => {
@@ -202,7 +219,7 @@ describe('officers', () => {
   it('outside the jurisdiction: OUT_OF_JURISDICTION', async () => {
     const elsewhere = area.province === '01' ? '79' : '01';
     const r = await gql(hub.url, Q, { id: l2 }, bearer(keys.officer('DATA_CLEANING', { province: elsewhere })));
-    expect(reasonAt(r, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+    expect(reasonAt(r, 'citizen')).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
   });
 
   it('reading a health record: NOT_CONSENTED, the health source not asked', async () => {
@@ -318,7 +335,7 @@ describe('clients under consents, end to end', () => {
     expect(rv.body.data!.consentRevoke.consent.status).toBe('REVOKED');
     const r = await gql(hub.url, Q, { id: l2 }, bearer(t.body.access_token));
     expect(reasonAt(r, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
-    expect(r.headers.get('x-hub-source-calls')).toBe('1'); // population only: the licence source is not asked
+    expect(r.headers.get('x-hub-source-calls')).toBe('0'); // nothing is disclosable: no source is asked
     expect((await token(g.consent.id)).body.error).toBe('invalid_grant');
   });
 

@@ -44,6 +44,11 @@ export interface VerifyOptions {
   clockToleranceS?: number;
   /** Largest token accepted, in bytes. Default 8192. */
   maxTokenBytes?: number;
+  /**
+   * Longest remaining lifetime accepted (exp − now), in seconds. Default 86400: a
+   * token valid for years is refused even if correctly signed.
+   */
+  maxLifetimeS?: number;
   /** The current time (tests). */
   now?: Date;
 }
@@ -268,6 +273,8 @@ export function verifyAccessToken(token: string, trust: TrustedIssuer[], opts: V
     return mapVerifyError(e);
   }
   if (typeof verified.exp !== 'number' || !Number.isFinite(verified.exp)) return fail('BAD_CLAIMS', 'exp required');
+  const nowS = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  if (verified.exp - nowS > (opts.maxLifetimeS ?? 86_400)) return fail('BAD_CLAIMS', 'token lifetime too long');
   // jsonwebtoken accepts any matching member of an `aud` array; that is fine, the
   // issuer's audience is among them.
   return toPrincipal(verified, issuer);

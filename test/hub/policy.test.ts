@@ -131,9 +131,33 @@ describe('disclosure to the citizen (self)', () => {
     expect(reasonAt(result.errors, 'citizen.personalId')).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
   });
 
-  it('refuses an anonymous caller with UNAUTHENTICATED', async () => {
+  it('refuses an anonymous caller with UNAUTHENTICATED, and audits the attempt', async () => {
     const { result, ctx } = await ex.exec({ kind: 'ANONYMOUS' }, Q, { id: l2 });
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(ctx.metrics.sourceCalls).toBe(0);
+    expect(ctx.audit.events).toEqual([expect.objectContaining({ citizenId: l2, decision: 'DENIED' })]);
+  });
+
+  it('asks no source at all when every requested document is withheld (locked account)', async () => {
+    const { result, ctx } = await ex.exec(citizen(locked), Q, { id: locked });
+    expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
+    expect(ctx.metrics.sourceCalls).toBe(0);
+  });
+
+  it('asks no source for a Level 1 account asking only for Level 2 documents', async () => {
+    const R =
+      'query($id: PersonalId!) { citizen(personalId: $id) { residence { registeredOn } ... on Citizen { identityCard { number } } } }';
+    const { result, ctx } = await ex.exec(citizen(l1), R, { id: l1 });
+    expect(reasonAt(result.errors, 'citizen.residence')).toEqual({ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW' });
+    expect(reasonAt(result.errors, 'citizen.identityCard')).toEqual({ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW' });
+    expect(ctx.metrics.sourceCalls).toBe(0);
+  });
+
+  it('audits every ID a citizen may not address in citizens(), not only the first', async () => {
+    const L = 'query($ids: [PersonalId!]!) { citizens(personalIds: $ids) { fullName } }';
+    const { result, ctx } = await ex.exec(citizen(l2), L, { ids: [l2, other, l1] });
+    expect(result.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
+    expect(ctx.audit.events.map((e) => e.citizenId).sort()).toEqual([l1, other].sort());
     expect(ctx.metrics.sourceCalls).toBe(0);
   });
 });
@@ -208,14 +232,30 @@ describe('disclosure to officers', () => {
   it('refuses a citizen outside the jurisdiction with OUT_OF_JURISDICTION', async () => {
     const elsewhere = area.province === '01' ? '79' : '01';
     const { result } = await ex.exec(officer(elsewhere), Q, { id: l2 });
-    expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+    expect(result.data!.citizen).toBeNull();
+    expect(reasonAt(result.errors, 'citizen')).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+  });
+
+  it('answers an unknown ID like one outside the jurisdiction (no probing which IDs exist)', async () => {
+    const elsewhere = area.province === '01' ? '79' : '01';
+    const L = 'query($ids: [PersonalId!]!) { citizens(personalIds: $ids) { fullName } }';
+    const { result, ctx } = await ex.exec(officer(elsewhere), L, { ids: [l2, '999099999999'] });
+    expect(result.data!.citizens).toEqual([null, null]);
+    expect(reasonAt(result.errors, 'citizens.0')).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+    expect(reasonAt(result.errors, 'citizens.1')).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+    expect(
+      ctx.audit.events
+        .filter((e) => e.reason === 'OUT_OF_JURISDICTION')
+        .map((e) => e.citizenId)
+        .sort(),
+    ).toEqual([l2, '999099999999'].sort());
   });
 
   it('narrows a commune-level jurisdiction to that commune', async () => {
     const inside = await ex.exec(officer(area.province, area.commune), Q, { id: l2 });
     expect(reasonAt(inside.result.errors, 'citizen.fullName')).toBeUndefined();
     const other = await ex.exec(officer(area.province, area.commune.slice(0, 3) + '99'), Q, { id: l2 });
-    expect(reasonAt(other.result.errors, 'citizen.fullName')).toEqual({
+    expect(reasonAt(other.result.errors, 'citizen')).toEqual({
       code: 'FORBIDDEN',
       reason: 'OUT_OF_JURISDICTION',
     });

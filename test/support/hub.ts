@@ -31,7 +31,13 @@ export async function startTestHub(env: Record<string, string> = {}, prefix = TE
     ...env,
   });
   const store = await connectTestStore(prefix);
-  const hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
+  const hub = await startHub(
+    { config, store, logger: pino({ level: 'silent' }) },
+    { port: 0, host: '127.0.0.1' },
+  ).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   return {
     ...hub,
     store,
