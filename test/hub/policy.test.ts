@@ -162,6 +162,24 @@ describe('disclosure to the citizen (self)', () => {
   });
 });
 
+describe('third parties named in family documents', () => {
+  it('records an IDENTITY disclosure for every other citizen a household or family document names', async () => {
+    const F = `query($id: PersonalId!) { citizen(personalId: $id) {
+      household { members { personalId fullName } } family { spouse { personalId } dependants { personalId } } } }`;
+    const { result, ctx } = await ex.exec(citizen(l2), F, { id: l2 });
+    expect(result.errors).toBeUndefined();
+    const c = result.data!.citizen as { household: { members: Array<{ personalId: string }> } };
+    const others = c.household.members.map((m) => m.personalId).filter((id) => id !== l2);
+    expect(others.length).toBeGreaterThan(0);
+    const thirdParty = ctx.audit.events.filter((e) => e.citizenId !== l2);
+    for (const id of others) {
+      expect(thirdParty).toContainEqual(
+        expect.objectContaining({ citizenId: id, scope: 'IDENTITY', decision: 'DISCLOSED' }),
+      );
+    }
+  });
+});
+
 describe('disclosure to a client under a consent', () => {
   it('discloses the consented, registered documents and nothing else; health records are never asked', async () => {
     const p = await client({
