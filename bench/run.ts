@@ -157,12 +157,15 @@ async function main(): Promise<void> {
 
     // --- throughput: hub vs bare baseline ------------------------------------------------
     const bodies = ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
-    await runLoad(`${hub.url}/graphql`, bodies, 2, connections); // warm-up
-    const hubLoad = await runLoad(`${hub.url}/graphql`, bodies, durationS, connections);
+    /** A 2 s warm-up, then the measured run. */
+    const measure = async (url: string, b: string[], auth?: string[]) => {
+      await runLoad(url, b, 2, connections, auth);
+      return runLoad(url, b, durationS, connections, auth);
+    };
+    const hubLoad = await measure(`${hub.url}/graphql`, bodies);
     await hub.stop();
     const baseline = await startBaseline(store);
-    await runLoad(baseline.url, bodies, 2, connections);
-    const baseLoad = await runLoad(baseline.url, bodies, durationS, connections);
+    const baseLoad = await measure(baseline.url, bodies);
     await baseline.close();
     const throughput = {
       hub_rps: Math.round(hubLoad.rps),
@@ -217,17 +220,16 @@ async function main(): Promise<void> {
     const selfAuth = selfIds.map(
       (id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 3600 })}`,
     );
-    await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth);
+    await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth); // warm-up
     const writesBefore = policyOn.auditWriter.writes;
     const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);
-    const auditWrites = policyOn.auditWriter.writes - writesBefore;
+    const auditWrites = policyOn.auditWriter.writes - writesBefore; // measured run only
     await policyOn.stop();
     const policyOff = await startHub(
       { config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: pino({ level: 'silent' }) },
       { port: 0, host: '127.0.0.1' },
     );
-    await runLoad(`${policyOff.url}/graphql`, selfBodies, 2, connections);
-    const offLoad = await runLoad(`${policyOff.url}/graphql`, selfBodies, durationS, connections);
+    const offLoad = await measure(`${policyOff.url}/graphql`, selfBodies);
     await policyOff.stop();
     rmSync(keysDir, { recursive: true, force: true });
     const policy = {

@@ -11,7 +11,7 @@ import {
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../connectors/population/connector';
 import type { DenialReason } from './audit/types';
-import type { DocumentScope, Principal } from './auth/principal';
+import type { DocumentScope, Jurisdiction, Principal } from './auth/principal';
 import type { HubContext } from './context';
 import { ErrorCode, unauthenticated } from './errors';
 import type { AccountLevel, AccountStatus } from './store/accounts';
@@ -92,6 +92,11 @@ export function mayAddress(principal: Principal, citizenId: string): Decision {
   }
 }
 
+/** True when a citizen's area (today's codes) lies in an officer's province, or commune when narrowed. */
+export function inJurisdiction(j: Jurisdiction, area: CitizenRecord['area']): boolean {
+  return !!area && area.province === j.province && (!j.commune || area.commune === j.commune);
+}
+
 /** The decision for one document (scope) of one citizen. */
 export async function decide(
   principal: Principal,
@@ -104,10 +109,7 @@ export async function decide(
   switch (principal.kind) {
     case 'OFFICER': {
       if (!OFFICER_SCOPES.has(scope)) return deny('NOT_CONSENTED');
-      const j = principal.jurisdiction;
-      const a = citizen.area;
-      const inside = !!a && a.province === j.province && (!j.commune || a.commune === j.commune);
-      return inside ? ALLOW : deny('OUT_OF_JURISDICTION');
+      return inJurisdiction(principal.jurisdiction, citizen.area) ? ALLOW : deny('OUT_OF_JURISDICTION');
     }
     case 'CLIENT': {
       if (!principal.scopes.includes(scope)) return deny('NOT_CONSENTED');
@@ -269,11 +271,9 @@ function guardEntryPoint(
       }
       // OFFICER: jurisdiction needs the residence, so the population record is read.
       const result = (await resolve(source, args, ctx, info)) as CitizenRecord | null | Array<CitizenRecord | null>;
-      const j = principal.kind === 'OFFICER' ? principal.jurisdiction : null;
-      const inside = (c: CitizenRecord | null) =>
-        !!c && !!j && !!c.area && c.area.province === j.province && (!j.commune || c.area.commune === j.commune);
+      const j = principal.jurisdiction;
       const screen = (c: CitizenRecord | null, id: string) => {
-        if (inside(c)) return c;
+        if (c && inJurisdiction(j, c.area)) return c;
         ctx.audit.events.push({
           citizenId: id,
           scope: 'IDENTITY',

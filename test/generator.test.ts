@@ -19,7 +19,13 @@ import { SEED_TARGETS, seed } from '../connectors/seed';
 import type { SoBhxhDoc } from '../connectors/social-insurance/model';
 import type { AccountDoc } from '../hub/store/accounts';
 import { Store } from '../hub/store/connection';
-import type { DefectKind, SeedDefectDoc, SeedManifestDoc, SourceName } from '../hub/store/seed-meta';
+import {
+  DEFECT_KINDS,
+  type DefectKind,
+  type SeedDefectDoc,
+  type SeedManifestDoc,
+  type SourceName,
+} from '../hub/store/seed-meta';
 
 const CITIZENS = 2000;
 const SEED = 20261101;
@@ -432,15 +438,7 @@ describe('seeding the store', () => {
     const extra = [...actual].filter((x) => !expected.has(x));
     expect(missing).toEqual([]);
     expect(extra).toEqual([]);
-    for (const k of [
-      'FORMAT_ONLY',
-      'MISMATCH',
-      'OLD_ID_KEY',
-      'ORPHAN',
-      'DUPLICATE',
-      'DECEASED_ACTIVE',
-      'EXPIRED_ID_CARD',
-    ] as const) {
+    for (const k of DEFECT_KINDS) {
       expect(s.defects.some((d) => d.kind === k)).toBe(true);
     }
     // ORPHAN keys belong to nobody in population; OLD_ID_KEY rows name the CMND's owner.
