@@ -10,6 +10,11 @@
 import type { Collection, Db, Document } from 'mongodb';
 import { ACCOUNTS_COLLECTION } from '../hub/store/accounts';
 import type { Store } from '../hub/store/connection';
+import { vietnamDate } from '../hub/accounts/calendar';
+import { ReportBuilder } from '../hub/reports/rebuild';
+import { ACCOUNT_EVENTS_COLLECTION } from '../hub/accounts/service';
+import type { AccountDoc } from '../hub/store/accounts';
+import type { CongDanDoc } from './population/model';
 import {
   SEED_DEFECTS_COLLECTION,
   SEED_MANIFEST_COLLECTION,
@@ -144,6 +149,7 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
   await dropCollection(store.hubDb, SEED_MANIFEST_COLLECTION);
   await Promise.all(SOURCE_DATABASES.map((name) => clearDatabase(store.db(name))));
   await dropCollection(store.hubDb, ACCOUNTS_COLLECTION);
+  await dropCollection(store.hubDb, ACCOUNT_EVENTS_COLLECTION);
   await dropCollection(store.hubDb, SEED_DEFECTS_COLLECTION);
 
   const keys = [...COLLECTION_KEYS, 'defects'] as const;
@@ -154,6 +160,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
     }),
   ) as Record<(typeof keys)[number], BatchWriter>;
 
+  // The working groups' report counters, built from the same documents as they are generated.
+  const reports = new ReportBuilder(vietnamDate(new Date()));
   let lastLog = 0;
   let docs = 0;
   for (const chunk of generate({
@@ -163,6 +171,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
     householdsPerChunk: HOUSEHOLDS_PER_CHUNK,
   })) {
     await Promise.all(keys.map((k) => writers[k].add(chunk[k])));
+    for (const a of chunk.accounts) reports.addAccount(a as AccountDoc);
+    for (const p of chunk.population) reports.addPerson(p as CongDanDoc);
     docs += keys.reduce((s, k) => s + chunk[k].length, 0);
     const now = Date.now();
     if (now - lastLog > 2000 || chunk.citizens === opts.citizens) {
@@ -172,6 +182,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
     }
   }
   await Promise.all(keys.map((k) => writers[k].finish()));
+  const r = await reports.write(store);
+  log(`seed: report counters ${r.counterDocs} documents, lists ${r.listDocs} documents`);
 
   // Keyed by collection name (unique across the seeded databases; '.' is not allowed in keys).
   const counts: Record<string, number> = {};

@@ -7,6 +7,8 @@ import type { HealthInsuranceRecord } from '../connectors/health-insurance/conne
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
 import type { Consent as ConsentRecord } from '../hub/store/consents';
+import type { StoredAccount } from '../hub/accounts/service';
+import type { AreaInfo, AreaReport } from '../hub/reports/read';
 import type { HubContext } from '../hub/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -61,6 +63,215 @@ export type AccessLogPage = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** An e-identity account (tài khoản định danh điện tử), as the hub keeps it. */
+export type Account = {
+  __typename?: 'Account';
+  activatedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Last instant the citizen may activate (end of the 7th day after the notice). */
+  activationDeadline: Maybe<Scalars['DateTime']['output']>;
+  /** End of the last working day for the pending approval. */
+  approvalDueAt: Maybe<Scalars['DateTime']['output']>;
+  /** True when an approval is pending past its deadline. */
+  approvalOverdue: Scalars['Boolean']['output'];
+  approvedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Area of permanent residence at registration. */
+  area: Area;
+  email: Maybe<Scalars['String']['output']>;
+  hasChipCard: Scalars['Boolean']['output'];
+  history: Array<AccountHistoryEntry>;
+  level: Scalars['Int']['output'];
+  lockReason: Maybe<AccountLockReason>;
+  lockedAt: Maybe<Scalars['DateTime']['output']>;
+  notifiedAt: Maybe<Scalars['DateTime']['output']>;
+  /** 2 while a Level 2 upgrade awaits approval. */
+  pendingLevel: Maybe<Scalars['Int']['output']>;
+  personalId: Scalars['PersonalId']['output'];
+  phone: Scalars['String']['output'];
+  registeredAt: Scalars['DateTime']['output'];
+  status: AccountStatus;
+};
+
+/** Why an account operation was refused (`userErrors`; the request itself succeeded). */
+export type AccountErrorCode =
+  | 'ACTIVATION_WINDOW_CLOSED'
+  | 'ACTIVATION_WINDOW_OPEN'
+  | 'ALREADY_LOCKED'
+  | 'ALREADY_NOTIFIED'
+  | 'ALREADY_REGISTERED'
+  | 'AREA_UNKNOWN'
+  | 'CODE_EXPIRED'
+  | 'CONCURRENT_CHANGE'
+  | 'FINGERPRINTS_REQUIRED'
+  | 'ID_CARD_NOT_EXPIRED'
+  | 'ID_CARD_STILL_EXPIRED'
+  | 'ILLEGAL_TRANSITION'
+  | 'INVALID_CODE'
+  | 'INVALID_PHONE'
+  | 'LEVEL_ALREADY_2'
+  | 'NOT_ELIGIBLE_DECEASED'
+  | 'NOT_ELIGIBLE_TOO_YOUNG'
+  | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  | 'NOT_NOTIFIED'
+  | 'NOT_PERMITTED'
+  | 'NO_ACCOUNT'
+  | 'NO_CODE_PENDING'
+  | 'NO_PENDING_UPGRADE'
+  | 'OUT_OF_JURISDICTION'
+  | 'OWNERSHIP_NOT_VERIFIED'
+  | 'PHONE_NOT_VERIFIED'
+  | 'PHONE_UNCHANGED'
+  | 'REASON_REQUIRED'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'UPGRADE_ALREADY_PENDING';
+
+/** A lifecycle event. */
+export type AccountEvent =
+  | 'ACTIVATE'
+  | 'APPROVE'
+  | 'EXPIRE_ACTIVATION'
+  | 'LOCK'
+  | 'NOTIFY'
+  | 'PHONE_CHANGE'
+  | 'REGISTER_L1'
+  | 'REGISTER_L2'
+  | 'REJECT'
+  | 'REOPEN'
+  | 'UNLOCK'
+  | 'UPGRADE_TO_L2';
+
+/** Lifecycle events counted over a period. */
+export type AccountFlows = {
+  __typename?: 'AccountFlows';
+  activated: ByLevel;
+  activationExpired: Scalars['Int']['output'];
+  /** activated / collected (null when nothing was collected). */
+  activationRate: Maybe<Scalars['Float']['output']>;
+  approved: Scalars['Int']['output'];
+  /** Records collected (registrations), by level. */
+  collected: ByLevel;
+  locked: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  reopened: Scalars['Int']['output'];
+  unlocked: Scalars['Int']['output'];
+  upgraded: Scalars['Int']['output'];
+  upgradesRequested: Scalars['Int']['output'];
+};
+
+/** One committed transition: who, when, why. */
+export type AccountHistoryEntry = {
+  __typename?: 'AccountHistoryEntry';
+  at: Scalars['DateTime']['output'];
+  /** 'citizen', 'officer:<id>' or 'system'. */
+  by: Scalars['String']['output'];
+  event: Maybe<AccountEvent>;
+  from: Maybe<AccountStatus>;
+  /** Account level after the transition. */
+  level: Scalars['Int']['output'];
+  reason: Maybe<Scalars['String']['output']>;
+  to: AccountStatus;
+};
+
+export type AccountLockReason =
+  | 'HOLDER'
+  | 'ID_CARD_EXPIRED'
+  | 'OFFICER';
+
+export type AccountPayload = {
+  __typename?: 'AccountPayload';
+  /** The account after the operation (unchanged when refused; null when there is none). */
+  account: Maybe<Account>;
+  userErrors: Array<AccountUserError>;
+};
+
+export type AccountPhoneChangeInput = {
+  /** Officers only. */
+  personalId?: InputMaybe<Scalars['PersonalId']['input']>;
+  phone: Scalars['String']['input'];
+  /** The holder online: the code sent to the new number. */
+  verificationCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Level 1 in the app (the citizen, no personalId) or Level 2 in person (an officer). */
+export type AccountRegisterInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Level 2: fingerprints captured at the office. */
+  fingerprintsCaptured?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1 (citizen, app) or 2 (officer, in person). */
+  level: Scalars['Int']['input'];
+  /** Officers only: whom they register. */
+  personalId?: InputMaybe<Scalars['PersonalId']['input']>;
+  phone: Scalars['String']['input'];
+  /** Reference of the portrait taken by the app or the office camera. */
+  portraitRef?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A working group's report for an area and a date range (dates in Vietnam time). */
+export type AccountReport = {
+  __typename?: 'AccountReport';
+  /** Approvals pending past their deadline now. */
+  approvalsOverdue: Scalars['Int']['output'];
+  area: Area;
+  /** Accounts per state at the end of `to`. */
+  atEnd: AccountStates;
+  /** A province's communes/wards, each with its own report. */
+  communes: Array<AccountReport>;
+  /** Events from the beginning to the end of `to`. */
+  cumulative: AccountFlows;
+  /** One row per day (ranges up to 366 days; empty beyond). */
+  daily: Array<ReportDay>;
+  from: Scalars['Date']['output'];
+  /** Events within the range. */
+  period: AccountFlows;
+  population: Maybe<PopulationFacts>;
+  targets: Maybe<ReportTargets>;
+  to: Scalars['Date']['output'];
+  /** Citizens 14+ without an activated account: not registered + approved but not activated. */
+  withoutActivatedAccount: Maybe<Scalars['Int']['output']>;
+};
+
+/** Accounts per state at an instant. */
+export type AccountStates = {
+  __typename?: 'AccountStates';
+  /** Accounts (any state but REJECTED) by level. */
+  accounts: ByLevel;
+  activationExpired: Scalars['Int']['output'];
+  active: ByLevel;
+  approvedNotActivated: Scalars['Int']['output'];
+  locked: Scalars['Int']['output'];
+  pendingApproval: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+};
+
+/** State of an e-identity account (see README, Account lifecycle). */
+export type AccountStatus =
+  /** Not activated within 7 days of the notice: an officer must reopen it. */
+  | 'ACTIVATION_EXPIRED'
+  | 'ACTIVE'
+  /** Approved and notified; to be activated with the one-time code within 7 days of the notice. */
+  | 'APPROVED'
+  | 'LOCKED'
+  /** Registered; awaiting approval (deadline in working days). */
+  | 'PENDING'
+  | 'REJECTED';
+
+export type AccountSweepResult = {
+  __typename?: 'AccountSweepResult';
+  /** Approved accounts whose 7-day activation window closed. */
+  activationExpired: Scalars['Int']['output'];
+  /** Population facts and NOT_REGISTERED lists refreshed (areas). */
+  areasRefreshed: Scalars['Int']['output'];
+  /** Accounts locked because the chip ID card has expired. */
+  lockedExpiredCards: Scalars['Int']['output'];
+  /** Approval notices (re)sent. */
+  noticesSent: Scalars['Int']['output'];
+};
+
+export type AccountUserError = {
+  __typename?: 'AccountUserError';
+  code: AccountErrorCode;
+  message: Scalars['String']['output'];
+};
+
 /** An address. */
 export type Address = {
   __typename?: 'Address';
@@ -87,6 +298,18 @@ export type AdministrativeArea = {
   name: Scalars['String']['output'];
 };
 
+/** An administrative area of today's units (a province, or a commune/ward). */
+export type Area = {
+  __typename?: 'Area';
+  code: Scalars['String']['output'];
+  kind: AreaKind;
+  name: Scalars['String']['output'];
+};
+
+export type AreaKind =
+  | 'COMMUNE'
+  | 'PROVINCE';
+
 /** Kind of social-insurance benefit. */
 export type BenefitKind =
   | 'LUMP_SUM'
@@ -95,6 +318,13 @@ export type BenefitKind =
   | 'PENSION'
   | 'SICKNESS'
   | 'UNEMPLOYMENT';
+
+export type ByLevel = {
+  __typename?: 'ByLevel';
+  level1: Scalars['Int']['output'];
+  level2: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
 
 /** A chronic condition. */
 export type ChronicCondition = {
@@ -506,12 +736,100 @@ export type IdentityDocumentKind =
   /** Identity card (thẻ căn cước), issued since 1 July 2024. */
   | 'IDENTITY_CARD';
 
+/** How a lock was requested. */
+export type LockChannel =
+  | 'APP'
+  | 'HOTLINE'
+  | 'IN_PERSON';
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The citizen activates with the one-time code, within 7 days of the notice. */
+  accountActivate: AccountPayload;
+  /** The citizen asks for a new activation code (the 7-day window does not restart). */
+  accountActivationCodeResend: AccountPayload;
+  /** Approve a pending registration or upgrade (officer of the area); the citizen is notified with a code. */
+  accountApprove: AccountPayload;
+  /** Lock: the holder (no personalId) or an officer of the area (hotline or in person). */
+  accountLock: AccountPayload;
+  /** Change the phone number: an officer in person, or the holder with the code. */
+  accountPhoneChange: AccountPayload;
+  /** The holder asks to move the account to a new number: a code is sent to that number. */
+  accountPhoneChangeStart: AccountPayload;
+  /** Register: Level 1 by the citizen in the app, Level 2 by an officer in person. */
+  accountRegister: AccountPayload;
+  /** Reject a pending registration or upgrade, with the reason. */
+  accountReject: AccountPayload;
+  /** Reopen an account whose activation window closed (officer of the area); a new notice follows. */
+  accountReopen: AccountPayload;
+  /** Run the daily sweeps now (locks for expired ID cards, closed activation windows, notices, population refresh). */
+  accountSweepRun: AccountSweepResult;
+  /** Unlock (officer of the area), after the holder proved ownership. */
+  accountUnlock: AccountPayload;
+  /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
+  accountUpgrade: AccountPayload;
   /** The calling citizen gives a client a consent. */
   consentGrant: ConsentGrantPayload;
   /** The calling citizen withdraws a consent; earlier lawful processing stays recorded. */
   consentRevoke: ConsentRevokePayload;
+  /** Set the daily targets of an area within the supervisor's jurisdiction (null clears one). */
+  reportTargetSet: ReportTargetPayload;
+};
+
+
+export type MutationAccountActivateArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+export type MutationAccountApproveArgs = {
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+export type MutationAccountLockArgs = {
+  personalId?: InputMaybe<Scalars['PersonalId']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  via?: InputMaybe<LockChannel>;
+};
+
+
+export type MutationAccountPhoneChangeArgs = {
+  input: AccountPhoneChangeInput;
+};
+
+
+export type MutationAccountPhoneChangeStartArgs = {
+  phone: Scalars['String']['input'];
+};
+
+
+export type MutationAccountRegisterArgs = {
+  input: AccountRegisterInput;
+};
+
+
+export type MutationAccountRejectArgs = {
+  personalId: Scalars['PersonalId']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationAccountReopenArgs = {
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+export type MutationAccountUnlockArgs = {
+  ownershipVerified: Scalars['Boolean']['input'];
+  personalId: Scalars['PersonalId']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAccountUpgradeArgs = {
+  fingerprintsCaptured: Scalars['Boolean']['input'];
+  personalId: Scalars['PersonalId']['input'];
 };
 
 
@@ -522,6 +840,39 @@ export type MutationConsentGrantArgs = {
 
 export type MutationConsentRevokeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationReportTargetSetArgs = {
+  activatedPerDay?: InputMaybe<Scalars['Int']['input']>;
+  area: Scalars['String']['input'];
+  collectedPerDay?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Officer roles. ACCOUNT_APPROVER: account operations of the area; WORKING_GROUP: reports
+ * and door-to-door lists of the area; SUPERVISOR: both, plus targets and sweeps.
+ */
+export type OfficerRole =
+  | 'ACCOUNT_APPROVER'
+  | 'DATA_CLEANING'
+  | 'SUPERVISOR'
+  | 'WORKING_GROUP';
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PopulationFacts = {
+  __typename?: 'PopulationFacts';
+  /** Day of the population refresh these come from. */
+  asOf: Scalars['Date']['output'];
+  /** Living citizens aged 14+ with permanent residence in the area. */
+  eligible14: Scalars['Int']['output'];
+  /** Of them, those with no account. */
+  notRegistered: Scalars['Int']['output'];
 };
 
 /** Where a document comes from. */
@@ -536,6 +887,12 @@ export type Provenance = {
 /** The hub's read entry points. */
 export type Query = {
   __typename?: 'Query';
+  /** An account, for officers of its area (null, FORBIDDEN OUT_OF_JURISDICTION, elsewhere or when unknown). */
+  account: Maybe<Account>;
+  /** Registration and activation report for an area within the officer's jurisdiction. */
+  accountReport: AccountReport;
+  /** A work list for an area within the officer's jurisdiction, ordered by commune and personal ID. */
+  accountWorkList: WorkListConnection;
   /** One citizen by personal ID; null when the population database has no such person. */
   citizen: Maybe<Citizen>;
   /**
@@ -545,10 +902,36 @@ export type Query = {
   citizens: Array<Maybe<Citizen>>;
   /** Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest first. */
   myAccessLog: AccessLogPage;
+  /** The calling citizen's account (null when they have none). */
+  myAccount: Maybe<Account>;
   /** The calling citizen's consents, newest first. */
   myConsents: Array<Consent>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryAccountArgs = {
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryAccountReportArgs = {
+  area: Scalars['String']['input'];
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryAccountWorkListArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  area: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  list: WorkList;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -577,7 +960,9 @@ export type ReaderKind =
   /** A registered client (TTHC system, verifier) under the citizen's consent. */
   | 'CLIENT'
   /** An officer (data cleaning, working group) within their jurisdiction. */
-  | 'OFFICER';
+  | 'OFFICER'
+  /** The hub's scheduled jobs (sweeps). */
+  | 'SYSTEM';
 
 /** A relative referenced from the citizen's record. */
 export type Relative = {
@@ -586,6 +971,30 @@ export type Relative = {
   fullName: Scalars['String']['output'];
   /** The relative's personal ID, when the population database knows it. */
   personalId: Maybe<Scalars['PersonalId']['output']>;
+};
+
+export type ReportDay = {
+  __typename?: 'ReportDay';
+  activated: Scalars['Int']['output'];
+  activatedProgress: Maybe<Scalars['Float']['output']>;
+  activatedTarget: Maybe<Scalars['Int']['output']>;
+  collected: Scalars['Int']['output'];
+  /** Cumulative collected / cumulative target since the range's start. */
+  collectedProgress: Maybe<Scalars['Float']['output']>;
+  collectedTarget: Maybe<Scalars['Int']['output']>;
+  date: Scalars['Date']['output'];
+};
+
+export type ReportTargetPayload = {
+  __typename?: 'ReportTargetPayload';
+  targets: Maybe<ReportTargets>;
+  userErrors: Array<AccountUserError>;
+};
+
+export type ReportTargets = {
+  __typename?: 'ReportTargets';
+  activatedPerDay: Maybe<Scalars['Int']['output']>;
+  collectedPerDay: Maybe<Scalars['Int']['output']>;
 };
 
 /** Residence information (thông tin cư trú). */
@@ -663,6 +1072,37 @@ export type VitalStatus =
   | 'ALIVE'
   | 'DECEASED';
 
+/** Door-to-door and approval work lists. */
+export type WorkList =
+  /** Approved, not activated (including those whose 7-day window closed). */
+  | 'APPROVED_NOT_ACTIVATED'
+  /** Citizens aged 14+ of the area with no account. */
+  | 'NOT_REGISTERED'
+  /** Registrations and upgrades awaiting approval (with deadlines). */
+  | 'PENDING_APPROVAL';
+
+export type WorkListConnection = {
+  __typename?: 'WorkListConnection';
+  nodes: Array<WorkListItem>;
+  pageInfo: PageInfo;
+  /** Members of the list in the area (all pages). */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A person on a work list: name and address from the population source, phone from the account. */
+export type WorkListItem = {
+  __typename?: 'WorkListItem';
+  accountStatus: Maybe<AccountStatus>;
+  address: Maybe<Scalars['String']['output']>;
+  commune: Area;
+  fullName: Maybe<Scalars['String']['output']>;
+  overdue: Scalars['Boolean']['output'];
+  personalId: Scalars['PersonalId']['output'];
+  phone: Maybe<Scalars['String']['output']>;
+  /** The approval deadline (PENDING_APPROVAL) or the notice (APPROVED_NOT_ACTIVATED). */
+  since: Maybe<Scalars['DateTime']['output']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -738,10 +1178,27 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AccessLogEntry: ResolverTypeWrapper<AccessLogEntry>;
   AccessLogPage: ResolverTypeWrapper<AccessLogPage>;
+  Account: ResolverTypeWrapper<StoredAccount>;
+  AccountErrorCode: AccountErrorCode;
+  AccountEvent: AccountEvent;
+  AccountFlows: ResolverTypeWrapper<AccountFlows>;
+  AccountHistoryEntry: ResolverTypeWrapper<AccountHistoryEntry>;
+  AccountLockReason: AccountLockReason;
+  AccountPayload: ResolverTypeWrapper<Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
+  AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterInput: AccountRegisterInput;
+  AccountReport: ResolverTypeWrapper<AreaReport>;
+  AccountStates: ResolverTypeWrapper<AccountStates>;
+  AccountStatus: AccountStatus;
+  AccountSweepResult: ResolverTypeWrapper<AccountSweepResult>;
+  AccountUserError: ResolverTypeWrapper<AccountUserError>;
   Address: ResolverTypeWrapper<Address>;
   AdministrativeArea: ResolverTypeWrapper<AdministrativeArea>;
+  Area: ResolverTypeWrapper<AreaInfo>;
+  AreaKind: AreaKind;
   BenefitKind: BenefitKind;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ByLevel: ResolverTypeWrapper<ByLevel>;
   ChronicCondition: ResolverTypeWrapper<ChronicCondition>;
   Citizen: ResolverTypeWrapper<CitizenRecord>;
   Consent: ResolverTypeWrapper<ConsentRecord>;
@@ -775,12 +1232,19 @@ export type ResolversTypes = {
   IdentityDocument: ResolverTypeWrapper<IdentityDocument>;
   IdentityDocumentKind: IdentityDocumentKind;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LockChannel: LockChannel;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OfficerRole: OfficerRole;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
+  PopulationFacts: ResolverTypeWrapper<PopulationFacts>;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReaderKind: ReaderKind;
   Relative: ResolverTypeWrapper<Relative>;
+  ReportDay: ResolverTypeWrapper<ReportDay>;
+  ReportTargetPayload: ResolverTypeWrapper<ReportTargetPayload>;
+  ReportTargets: ResolverTypeWrapper<ReportTargets>;
   Residence: ResolverTypeWrapper<Residence>;
   Sex: Sex;
   SocialInsurance: ResolverTypeWrapper<SocialInsuranceRecord>;
@@ -789,15 +1253,30 @@ export type ResolversTypes = {
   UserError: ResolverTypeWrapper<UserError>;
   Vaccination: ResolverTypeWrapper<Vaccination>;
   VitalStatus: VitalStatus;
+  WorkList: WorkList;
+  WorkListConnection: ResolverTypeWrapper<Omit<WorkListConnection, 'nodes'> & { nodes: Array<ResolversTypes['WorkListItem']> }>;
+  WorkListItem: ResolverTypeWrapper<Omit<WorkListItem, 'commune'> & { commune: ResolversTypes['Area'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AccessLogEntry: AccessLogEntry;
   AccessLogPage: AccessLogPage;
+  Account: StoredAccount;
+  AccountFlows: AccountFlows;
+  AccountHistoryEntry: AccountHistoryEntry;
+  AccountPayload: Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
+  AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterInput: AccountRegisterInput;
+  AccountReport: AreaReport;
+  AccountStates: AccountStates;
+  AccountSweepResult: AccountSweepResult;
+  AccountUserError: AccountUserError;
   Address: Address;
   AdministrativeArea: AdministrativeArea;
+  Area: AreaInfo;
   Boolean: Scalars['Boolean']['output'];
+  ByLevel: ByLevel;
   ChronicCondition: ChronicCondition;
   Citizen: CitizenRecord;
   Consent: ConsentRecord;
@@ -825,16 +1304,23 @@ export type ResolversParentTypes = {
   IdentityDocument: IdentityDocument;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   PersonalId: Scalars['PersonalId']['output'];
+  PopulationFacts: PopulationFacts;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   Relative: Relative;
+  ReportDay: ReportDay;
+  ReportTargetPayload: ReportTargetPayload;
+  ReportTargets: ReportTargets;
   Residence: Residence;
   SocialInsurance: SocialInsuranceRecord;
   SocialInsuranceBenefit: SocialInsuranceBenefit;
   String: Scalars['String']['output'];
   UserError: UserError;
   Vaccination: Vaccination;
+  WorkListConnection: Omit<WorkListConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['WorkListItem']> };
+  WorkListItem: Omit<WorkListItem, 'commune'> & { commune: ResolversParentTypes['Area'] };
 };
 
 export type DiscloseDirectiveArgs = {
@@ -842,6 +1328,13 @@ export type DiscloseDirectiveArgs = {
 };
 
 export type DiscloseDirectiveResolver<Result, Parent, ContextType = HubContext, Args = DiscloseDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type OfficerDirectiveArgs = {
+  orSelf?: Maybe<Scalars['Boolean']['input']>;
+  roles: Array<OfficerRole>;
+};
+
+export type OfficerDirectiveResolver<Result, Parent, ContextType = HubContext, Args = OfficerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type PublicDirectiveArgs = { };
 
@@ -873,6 +1366,93 @@ export type AccessLogPageResolvers<ContextType = HubContext, ParentType extends 
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type AccountResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
+  activatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  activationDeadline?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  approvalDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  approvalOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasChipCard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['AccountHistoryEntry']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockReason?: Resolver<Maybe<ResolversTypes['AccountLockReason']>, ParentType, ContextType>;
+  lockedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  notifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  pendingLevel?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
+  phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
+};
+
+export type AccountFlowsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountFlows'] = ResolversParentTypes['AccountFlows']> = {
+  activated?: Resolver<ResolversTypes['ByLevel'], ParentType, ContextType>;
+  activationExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  activationRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  approved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  collected?: Resolver<ResolversTypes['ByLevel'], ParentType, ContextType>;
+  locked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reopened?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unlocked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  upgraded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  upgradesRequested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AccountHistoryEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountHistoryEntry'] = ResolversParentTypes['AccountHistoryEntry']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<Maybe<ResolversTypes['AccountEvent']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['AccountStatus']>, ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
+};
+
+export type AccountPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountPayload'] = ResolversParentTypes['AccountPayload']> = {
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+};
+
+export type AccountReportResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountReport'] = ResolversParentTypes['AccountReport']> = {
+  approvalsOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  atEnd?: Resolver<ResolversTypes['AccountStates'], ParentType, ContextType>;
+  communes?: Resolver<Array<ResolversTypes['AccountReport']>, ParentType, ContextType>;
+  cumulative?: Resolver<ResolversTypes['AccountFlows'], ParentType, ContextType>;
+  daily?: Resolver<Array<ResolversTypes['ReportDay']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['AccountFlows'], ParentType, ContextType>;
+  population?: Resolver<Maybe<ResolversTypes['PopulationFacts']>, ParentType, ContextType>;
+  targets?: Resolver<Maybe<ResolversTypes['ReportTargets']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  withoutActivatedAccount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type AccountStatesResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountStates'] = ResolversParentTypes['AccountStates']> = {
+  accounts?: Resolver<ResolversTypes['ByLevel'], ParentType, ContextType>;
+  activationExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['ByLevel'], ParentType, ContextType>;
+  approvedNotActivated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  locked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pendingApproval?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AccountSweepResultResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountSweepResult'] = ResolversParentTypes['AccountSweepResult']> = {
+  activationExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  areasRefreshed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockedExpiredCards?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  noticesSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AccountUserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountUserError'] = ResolversParentTypes['AccountUserError']> = {
+  code?: Resolver<ResolversTypes['AccountErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type AddressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
   commune?: Resolver<ResolversTypes['AdministrativeArea'], ParentType, ContextType>;
   formatted?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -885,6 +1465,18 @@ export type AddressResolvers<ContextType = HubContext, ParentType extends Resolv
 export type AdministrativeAreaResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AdministrativeArea'] = ResolversParentTypes['AdministrativeArea']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AreaResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Area'] = ResolversParentTypes['Area']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AreaKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ByLevelResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ByLevel'] = ResolversParentTypes['ByLevel']> = {
+  level1?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  level2?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ChronicConditionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ChronicCondition'] = ResolversParentTypes['ChronicCondition']> = {
@@ -1063,13 +1655,37 @@ export type IdentityDocumentResolvers<ContextType = HubContext, ParentType exten
 };
 
 export type MutationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  accountActivate?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountActivateArgs, 'code'>>;
+  accountActivationCodeResend?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType>;
+  accountApprove?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountApproveArgs, 'personalId'>>;
+  accountLock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountLockArgs>>;
+  accountPhoneChange?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeArgs, 'input'>>;
+  accountPhoneChangeStart?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeStartArgs, 'phone'>>;
+  accountRegister?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterArgs, 'input'>>;
+  accountReject?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRejectArgs, 'personalId' | 'reason'>>;
+  accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
+  accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
+  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockArgs, 'ownershipVerified' | 'personalId'>>;
+  accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
+  reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
+};
+
+export type PageInfoResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export interface PersonalIdScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['PersonalId'], any> {
   name: 'PersonalId';
 }
+
+export type PopulationFactsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PopulationFacts'] = ResolversParentTypes['PopulationFacts']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  eligible14?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notRegistered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
 
 export type ProvenanceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Provenance'] = ResolversParentTypes['Provenance']> = {
   source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
@@ -1077,9 +1693,13 @@ export type ProvenanceResolvers<ContextType = HubContext, ParentType extends Res
 };
 
 export type QueryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'personalId'>>;
+  accountReport?: Resolver<ResolversTypes['AccountReport'], ParentType, ContextType, RequireFields<QueryAccountReportArgs, 'area' | 'from' | 'to'>>;
+  accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
+  myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -1087,6 +1707,26 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
 export type RelativeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
+};
+
+export type ReportDayResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReportDay'] = ResolversParentTypes['ReportDay']> = {
+  activated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  activatedProgress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  activatedTarget?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  collected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  collectedProgress?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  collectedTarget?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
+export type ReportTargetPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReportTargetPayload'] = ResolversParentTypes['ReportTargetPayload']> = {
+  targets?: Resolver<Maybe<ResolversTypes['ReportTargets']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountUserError']>, ParentType, ContextType>;
+};
+
+export type ReportTargetsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReportTargets'] = ResolversParentTypes['ReportTargets']> = {
+  activatedPerDay?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  collectedPerDay?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ResidenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Residence'] = ResolversParentTypes['Residence']> = {
@@ -1124,11 +1764,38 @@ export type VaccinationResolvers<ContextType = HubContext, ParentType extends Re
   vaccine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type WorkListConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['WorkListConnection'] = ResolversParentTypes['WorkListConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['WorkListItem']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type WorkListItemResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['WorkListItem'] = ResolversParentTypes['WorkListItem']> = {
+  accountStatus?: Resolver<Maybe<ResolversTypes['AccountStatus']>, ParentType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  commune?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = HubContext> = {
   AccessLogEntry?: AccessLogEntryResolvers<ContextType>;
   AccessLogPage?: AccessLogPageResolvers<ContextType>;
+  Account?: AccountResolvers<ContextType>;
+  AccountFlows?: AccountFlowsResolvers<ContextType>;
+  AccountHistoryEntry?: AccountHistoryEntryResolvers<ContextType>;
+  AccountPayload?: AccountPayloadResolvers<ContextType>;
+  AccountReport?: AccountReportResolvers<ContextType>;
+  AccountStates?: AccountStatesResolvers<ContextType>;
+  AccountSweepResult?: AccountSweepResultResolvers<ContextType>;
+  AccountUserError?: AccountUserErrorResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   AdministrativeArea?: AdministrativeAreaResolvers<ContextType>;
+  Area?: AreaResolvers<ContextType>;
+  ByLevel?: ByLevelResolvers<ContextType>;
   ChronicCondition?: ChronicConditionResolvers<ContextType>;
   Citizen?: CitizenResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
@@ -1152,19 +1819,27 @@ export type Resolvers<ContextType = HubContext> = {
   IdentityCard?: IdentityCardResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PersonalId?: GraphQLScalarType;
+  PopulationFacts?: PopulationFactsResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Relative?: RelativeResolvers<ContextType>;
+  ReportDay?: ReportDayResolvers<ContextType>;
+  ReportTargetPayload?: ReportTargetPayloadResolvers<ContextType>;
+  ReportTargets?: ReportTargetsResolvers<ContextType>;
   Residence?: ResidenceResolvers<ContextType>;
   SocialInsurance?: SocialInsuranceResolvers<ContextType>;
   SocialInsuranceBenefit?: SocialInsuranceBenefitResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Vaccination?: VaccinationResolvers<ContextType>;
+  WorkListConnection?: WorkListConnectionResolvers<ContextType>;
+  WorkListItem?: WorkListItemResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = HubContext> = {
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
+  officer?: OfficerDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   self?: SelfDirectiveResolver<any, any, ContextType>;
   subject?: SubjectDirectiveResolver<any, any, ContextType>;

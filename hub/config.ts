@@ -64,6 +64,17 @@ const schema = z.object({
    * withheld field refuses the whole request, listing the paths.
    */
   HUB_DISCLOSURE_MODE: z.enum(['null', 'reject']).default('null'),
+  /** JSON holiday calendar (see hub/accounts/holidays-vn.json); default: the built-in one. */
+  HUB_HOLIDAYS_FILE: z.string().min(1).optional(),
+  /** Notification gateway (POST JSON); unset: the development notifier logs. Required in production. */
+  HUB_NOTIFIER_URL: z.string().url().optional(),
+  /** Daily account sweep time, "HH:MM" Vietnam time, or "off". Default 00:15. */
+  HUB_SWEEP_AT: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM or off')
+    .default('00:15'),
+  /** Rows per audit record and per chunk in the CSV exports. Default 200. */
+  HUB_CSV_CHUNK: z.coerce.number().int().min(1).max(5_000).default(200),
   /** pino level. Default `info`. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -83,6 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (cfg.NODE_ENV === 'production' && !cfg.HUB_TRUST_FILE) {
     throw new Error(
       'invalid configuration:\n  HUB_TRUST_FILE: required when NODE_ENV=production (no development keys in production)',
+    );
+  }
+  if (cfg.NODE_ENV === 'production' && !cfg.HUB_NOTIFIER_URL) {
+    throw new Error(
+      'invalid configuration:\n  HUB_NOTIFIER_URL: required when NODE_ENV=production (the development notifier only logs)',
     );
   }
   return cfg;

@@ -7,6 +7,8 @@ import { ANONYMOUS, type Principal } from './auth/principal';
 import type { AuditCollector } from './audit/types';
 import type { AccessLookups } from './policy';
 import { AccessCaches, createAccessLookups } from './access';
+import type { AccountService } from './accounts/service';
+import type { Sweeps } from './accounts/sweeps';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
 export interface HubContext {
@@ -30,6 +32,10 @@ export interface HubContext {
   store: Store;
   /** Process-wide short-lived caches (consents, clients, accounts). */
   caches: AccessCaches;
+  /** E-identity account operations (process-wide). */
+  accounts: AccountService;
+  /** The daily sweeps, for `accountSweepRun`. */
+  sweeps: Sweeps;
 }
 
 export interface ContextDeps {
@@ -38,6 +44,10 @@ export interface ContextDeps {
   logger: Logger;
   /** Process-wide short-lived caches behind `access`. */
   caches: AccessCaches;
+  accounts: AccountService;
+  sweeps: Sweeps;
+  /** The clock; default the system's. */
+  now?: () => Date;
 }
 
 export function createContext(deps: ContextDeps, requestId: string, principal: Principal = ANONYMOUS): HubContext {
@@ -50,9 +60,11 @@ export function createContext(deps: ContextDeps, requestId: string, principal: P
     principal,
     access: createAccessLookups(deps.store, deps.caches),
     audit: { events: [] },
-    now: new Date(),
+    now: deps.now ? deps.now() : new Date(),
     logger: deps.logger.child({ requestId }),
     store: deps.store,
     caches: deps.caches,
+    accounts: deps.accounts,
+    sweeps: deps.sweeps,
   };
 }

@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   if (config.HUB_STORE_LOOKUP !== 'auto') store.lookupStrategy = config.HUB_STORE_LOOKUP;
   logger.info({ ferretdb: store.isFerretDb, lookup: store.lookupStrategy }, 'store connected');
 
-  const hub = await startHub({ config, store, logger }, { port: config.PORT, host: config.HUB_HOST });
+  const hub = await startHub(
+    { config, store, logger, scheduleSweeps: true },
+    { port: config.PORT, host: config.HUB_HOST },
+  );
   logger.info({ url: `${hub.url}/graphql` }, 'hub listening');
 
   let stopping = false;

@@ -310,6 +310,30 @@ function guardSelf(field: GraphQLFieldConfig<unknown, HubContext>): GraphQLField
 const PERSONAL_DATA_TYPES = ['Citizen'];
 
 /**
+ * `@officer(roles, orSelf)`: officers with one of the roles (and, with `orSelf`, the citizen
+ * themself). Areas and accounts the field names are checked against the jurisdiction by its
+ * resolver (hub/accounts/guard.ts).
+ */
+function guardOfficer(
+  field: GraphQLFieldConfig<unknown, HubContext>,
+  roles: readonly string[],
+  orSelf: boolean,
+): GraphQLFieldConfig<unknown, HubContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      const p = ctx.principal;
+      if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs an officer or the citizen to be signed in');
+      if (p.kind === 'CITIZEN' && orSelf) return resolve(source, args, ctx, info);
+      if (p.kind !== 'OFFICER') throw forbidden('NOT_SUBJECT');
+      if (!roles.includes(p.role)) throw forbidden('ROLE');
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
+/**
  * Deny by default: every field of a personal-data type has `@disclose`, and every
  * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the
  * calling citizen only) or `@public`. Throws (the server does not start) otherwise.
@@ -326,7 +350,7 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const f of Object.values(root.getFields())) {
-      const policies = ['subject', 'self', 'public'].filter((d) => getDirective(schema, f, d)?.[0]);
+      const policies = ['subject', 'self', 'public', 'officer'].filter((d) => getDirective(schema, f, d)?.[0]);
       if (policies.length !== 1) {
         missing.push(`${root.name}.${f.name}`);
       }
@@ -353,6 +377,9 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
       if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, HubContext>, subject.arg, scopeOf);
       if (getDirective(schema, field, 'self')?.[0]) return guardSelf(field as GraphQLFieldConfig<unknown, HubContext>);
+      const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
+      if (officer)
+        return guardOfficer(field as GraphQLFieldConfig<unknown, HubContext>, officer.roles, !!officer.orSelf);
       return field;
     },
   });

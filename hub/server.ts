@@ -23,11 +23,20 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { buildSchema } from './schema';
 import type { Store } from './store/connection';
 import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from './store/seed-meta';
+import { createAccountsModule, type AccountsModule } from './accounts';
+import type { Notifier } from './accounts/notifier';
+import { csvRouter } from './reports/csv';
 
 export interface HubDeps {
   config: HubConfig;
   store: Store;
   logger: Logger;
+  /** Default: HUB_NOTIFIER_URL's gateway, else the development (logging) notifier. */
+  notifier?: Notifier;
+  /** The clock (tests of deadlines); default the system's. */
+  now?: () => Date;
+  /** Schedule the daily sweeps (HUB_SWEEP_AT). Default false (main.ts turns it on). */
+  scheduleSweeps?: boolean;
 }
 
 export interface RunningHub {
@@ -36,6 +45,7 @@ export interface RunningHub {
   apollo: ApolloServer<HubContext>;
   httpServer: http.Server;
   auditWriter: AuditWriter;
+  accounts: AccountsModule;
   /** Stops accepting, drains in-flight requests, stops Apollo. Does not close the store. */
   stop(): Promise<void>;
 }
@@ -97,6 +107,11 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     blockFieldSuggestion: { enabled: production },
   }).protect();
   const auditWriter = await AuditWriter.open(store, { logger });
+  const accounts = createAccountsModule({ store, caches, logger, config, notifier: deps.notifier, now: deps.now });
+  const stopSweeps =
+    deps.scheduleSweeps && config.HUB_SWEEP_AT !== 'off'
+      ? accounts.sweeps.schedule(config.HUB_SWEEP_AT, auditWriter)
+      : () => {};
   const consentUses = new ConsentUseRecorder(store, {
     onError: (err) => logger.warn({ err }, 'consent use not recorded'),
   });
@@ -157,6 +172,18 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   );
 
   app.use(
+    csvRouter({
+      store,
+      trust,
+      audit: auditWriter,
+      accounts: accounts.service,
+      logger,
+      chunk: config.HUB_CSV_CHUNK,
+      sourceTimeoutMs: config.HUB_SOURCE_TIMEOUT_MS,
+    }),
+  );
+
+  app.use(
     '/graphql',
     express.json({ limit: '64kb' }),
     expressMiddleware(apollo, {
@@ -181,7 +208,11 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
           }
           throw err;
         }
-        return createContext({ store, config, logger, caches }, requestId, principal);
+        return createContext(
+          { store, config, logger, caches, accounts: accounts.service, sweeps: accounts.sweeps, now: deps.now },
+          requestId,
+          principal,
+        );
       },
     }),
   );
@@ -221,8 +252,11 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     apollo,
     httpServer,
     auditWriter,
+    accounts,
     stop: async () => {
+      stopSweeps();
       await apollo.stop();
+      await accounts.reports.idle();
       await auditWriter.close();
       await consentUses.close();
     },

@@ -8,6 +8,7 @@ import { socialInsuranceResolvers } from './social-insurance';
 import { healthRecordResolvers } from './health-record';
 import { accessResolvers } from './access';
 import { auditResolvers } from './audit';
+import { accountsResolvers } from './accounts';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
 export const resolvers: Resolvers = mergeResolvers([
@@ -19,4 +20,5 @@ export const resolvers: Resolvers = mergeResolvers([
   healthRecordResolvers,
   accessResolvers,
   auditResolvers,
+  accountsResolvers,
 ]) as Resolvers;

@@ -3,9 +3,18 @@
  * approval within the legal deadlines (Level 1 with a chip card: 1 working day;
  * Level 2: 3; without a chip card: 7), activation within 7 days of the notice,
  * and locks (by the holder, an officer, or the system when the chip card expired).
+ *
+ * Each history entry names the lifecycle event that made it (hub/accounts/lifecycle.ts)
+ * and the account's level after it, so that a history replays from NONE through the
+ * lifecycle's TRANSITIONS table to the account's status and level.
  */
+import {
+  DEFAULT_CALENDAR,
+  approvalDeadlineDays,
+  addWorkingDays as addCalendarWorkingDays,
+} from '../../hub/accounts/calendar';
 import type { AccountDoc, AccountHistoryEntry, AccountLevel, AccountStatus } from '../../hub/store/accounts';
-import { TODAY, addWorkingDays, ageOn, birthday, day, instant, officeSeconds, type Day } from './dates';
+import { TODAY, addWorkingDays, ageOn, birthday, day, instant, isoDate, officeSeconds, type Day } from './dates';
 import { currentCard, hasChipCard, type Person } from './people';
 import type { Rng } from './prng';
 import { stripDiacritics } from './text';
@@ -114,6 +123,7 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     to: 'PENDING',
     level: firstLevel,
     by: firstLevel === 1 ? 'citizen' : officer(r, p),
+    event: firstLevel === 1 ? 'REGISTER_L1' : 'REGISTER_L2',
   });
   const doc: AccountDoc = {
     _id: p.id,
@@ -128,8 +138,14 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
   };
   if (r.chance(0.35)) doc.email = email(r, p);
   if (status === 'PENDING') {
-    doc.updatedAt = history[history.length - 1].at;
-    return reorder(doc);
+    // The end (Vietnam time) of the last day allowed for the decision.
+    const dueDay = addCalendarWorkingDays(
+      isoDate(reg),
+      approvalDeadlineDays({ level: firstLevel, hasChipCard: chip }),
+      DEFAULT_CALENDAR,
+    );
+    doc.approvalDueAt = new Dt(Dt.parse(`${dueDay}T23:59:59.999+07:00`));
+    return finish(doc);
   }
   const approveDay = notified ?? M.min(TODAY, addWorkingDays(reg, r.int(0, approvalDeadline(firstLevel, chip))));
   const approveAt = at(approveDay, M.min(86_399, sec + r.int(600, 7200)));
@@ -140,14 +156,14 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
       to: 'REJECTED',
       level: firstLevel,
       by: officer(r, p),
+      event: 'REJECT',
       reason: r.pick([
         'Thông tin không khớp với CSDLQG về dân cư',
         'Ảnh chân dung không đạt yêu cầu',
         'Số điện thoại không chính chủ',
       ]),
     });
-    doc.updatedAt = approveAt;
-    return reorder(doc);
+    return finish(doc);
   }
   history.push({
     at: approveAt,
@@ -155,46 +171,87 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     to: 'APPROVED',
     level: firstLevel,
     by: firstLevel === 1 && chip ? 'system' : officer(r, p),
+    event: 'APPROVE',
   });
   doc.approvedAt = approveAt;
+  // The notice goes out a minute after the approval (same day: approvals end by 19:30).
   doc.notifiedAt = new Dt(approveAt.getTime() + 60_000);
-  if (status === 'APPROVED') {
-    doc.updatedAt = doc.notifiedAt;
-    return reorder(doc);
-  }
+  history.push({
+    at: doc.notifiedAt,
+    from: 'APPROVED',
+    to: 'APPROVED',
+    level: firstLevel,
+    by: 'system',
+    event: 'NOTIFY',
+    reason: 'Thông báo qua ứng dụng VNeID',
+  });
+  if (status === 'APPROVED') return finish(doc);
   if (status === 'ACTIVATION_EXPIRED') {
-    const expiredAt = new Dt(doc.notifiedAt.getTime() + 7 * 86_400_000);
+    if (approveDay + 8 > TODAY) {
+      // Registered too recently (just turned 14, or a new chip card for Level 2): the window
+      // is still open today, so the account is simply awaiting activation.
+      doc.status = 'APPROVED';
+      return finish(doc);
+    }
+    // The sweep just after the window closed (lifecycle's activationDeadline: the end of the
+    // 7th calendar day after the day of the notice), at 00:05 Vietnam time of the 8th day.
+    const expiredAt = at(approveDay + 8, 300);
     history.push({
       at: expiredAt,
       from: 'APPROVED',
       to: 'ACTIVATION_EXPIRED',
       level: firstLevel,
       by: 'system',
+      event: 'EXPIRE_ACTIVATION',
       reason: 'Không kích hoạt trong 7 ngày kể từ ngày thông báo',
     });
-    doc.updatedAt = expiredAt;
-    return reorder(doc);
+    return finish(doc);
   }
   // ACTIVE or LOCKED: activated within 7 days of the notice.
   const activatedDay = M.min(TODAY, approveDay + r.int(0, 6));
   const activatedAt = at(activatedDay, M.min(86_399, sec + r.int(7_300, 30_000)));
-  history.push({ at: activatedAt, from: 'APPROVED', to: 'ACTIVE', level: firstLevel, by: 'citizen' });
+  history.push({
+    at: activatedAt,
+    from: 'APPROVED',
+    to: 'ACTIVE',
+    level: firstLevel,
+    by: 'citizen',
+    event: 'ACTIVATE',
+  });
   doc.activatedAt = activatedAt;
   let lastDay = activatedDay;
   if (upgrade) {
     const lo = M.max(activatedDay + 30, chipSince ?? 0);
     const hi = lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan ? card.ngayHetHan - 1 : TODAY - 5;
     if (lo < hi) {
+      // The request in person (the account stays Level 1), then its approval 1–3 working days
+      // later: never after today, and before a lock (a day before it at the latest).
       const up = r.int(lo, hi);
+      const upSec = officeSeconds(r);
+      const upOfficer = officer(r, p);
       history.push({
-        at: at(up, officeSeconds(r)),
+        at: at(up, upSec),
+        from: 'ACTIVE',
+        to: 'ACTIVE',
+        level: 1,
+        by: upOfficer,
+        event: 'UPGRADE_TO_L2',
+        reason: 'Đề nghị nâng cấp lên mức độ 2, đã thu nhận vân tay',
+      });
+      const cap = status === 'LOCKED' ? hi : TODAY; // hi < the lock day (see below)
+      const okDay = M.min(cap, addWorkingDays(up, r.int(1, 3)));
+      let okSec = officeSeconds(r);
+      if (okDay === up) okSec = M.min(86_399, upSec + r.int(600, 7200));
+      history.push({
+        at: at(okDay, okSec),
         from: 'ACTIVE',
         to: 'ACTIVE',
         level: 2,
-        by: officer(r, p),
+        by: r.chance(0.7) ? upOfficer : officer(r, p),
+        event: 'APPROVE',
         reason: 'Nâng cấp tài khoản lên mức độ 2',
       });
-      lastDay = up;
+      lastDay = okDay;
     } else {
       level = 1;
       doc.level = 1;
@@ -213,6 +270,7 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
       to: 'LOCKED',
       level,
       by: lockReason === 'HOLDER' ? 'citizen' : lockReason === 'OFFICER' ? officer(r, p) : 'system',
+      event: 'LOCK',
       reason:
         lockReason === 'HOLDER'
           ? 'Chủ tài khoản tự khóa'
@@ -223,7 +281,13 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     doc.lockedAt = lockedAt;
     doc.lockReason = lockReason;
   }
-  doc.updatedAt = history[history.length - 1].at;
+  return finish(doc);
+}
+
+/** Stamps the version and the last change from the history, in the fixed key order. */
+function finish(doc: AccountDoc): AccountDoc {
+  doc.updatedAt = doc.history[doc.history.length - 1].at;
+  doc.seq = doc.history.length;
   return reorder(doc);
 }
 
@@ -240,11 +304,14 @@ function reorder(d: AccountDoc): AccountDoc {
     history: d.history,
     updatedAt: d.updatedAt,
   };
+  if (d.seq !== undefined) out.seq = d.seq;
   if (d.email !== undefined) out.email = d.email;
   if (d.approvedAt) out.approvedAt = d.approvedAt;
   if (d.notifiedAt) out.notifiedAt = d.notifiedAt;
   if (d.activatedAt) out.activatedAt = d.activatedAt;
   if (d.lockedAt) out.lockedAt = d.lockedAt;
   if (d.lockReason) out.lockReason = d.lockReason;
+  if (d.approvalDueAt) out.approvalDueAt = d.approvalDueAt;
+  if (d.pendingLevel !== undefined) out.pendingLevel = d.pendingLevel;
   return out;
 }

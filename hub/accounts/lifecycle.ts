@@ -10,7 +10,7 @@
  * refused with ILLEGAL_TRANSITION (or a more specific code). A move in the table may still be
  * refused by its guard (who may do it, fingerprints, the activation window, ownership, …).
  */
-import type { AccountDoc, AccountHistoryEntry, AccountLevel, AccountStatus } from '../store/accounts';
+import type { AccountDoc, AccountEventType, AccountHistoryEntry, AccountLevel, AccountStatus } from '../store/accounts';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -65,6 +65,10 @@ export type AccountEvent =
   | (EventBase & { type: 'PHONE_CHANGE'; phone: string; verificationCodeConfirmed?: boolean });
 
 export type EventType = AccountEvent['type'];
+// The store's list of event names and the machine's events are the same set.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameEvents: Same<EventType, AccountEventType> = true;
+void _sameEvents;
 export type EventOf<T extends EventType> = Extract<AccountEvent, { type: T }>;
 
 export const EVENT_TYPES: readonly EventType[] = [
@@ -96,10 +100,6 @@ export const ACCOUNT_STATES: readonly AccountState[] = [
 
 /** The account as the lifecycle keeps it: the store's `AccountDoc` plus optional fields. */
 export interface LifecycleAccount extends AccountDoc {
-  /** Deadline for approving the pending request (registration or upgrade); computed elsewhere. */
-  approvalDueAt?: Date;
-  /** A Level 2 upgrade requested in person and awaiting approval (the account keeps Level 1 meanwhile). */
-  pendingLevel?: 2;
   upgradeRequestedAt?: Date;
   portraitRef?: string;
   fingerprintsCapturedAt?: Date;

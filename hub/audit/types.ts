@@ -7,7 +7,9 @@ export type DenialReason =
   | 'CLIENT_NOT_REGISTERED'
   | 'LEVEL_TOO_LOW'
   | 'ACCOUNT_INACTIVE'
-  | 'OUT_OF_JURISDICTION';
+  | 'OUT_OF_JURISDICTION'
+  /** An officer whose role does not include the operation. */
+  | 'ROLE';
 
 /** One disclosure decision, recorded by the policy for the audit. */
 export interface DisclosureEvent {
@@ -30,11 +32,24 @@ export interface AuditCollector {
   events: DisclosureEvent[];
   /** Set when a presented token was refused (the token itself is never kept). */
   authFailure?: AuthFailureReason;
+  /** Account lifecycle transitions committed by this request. */
+  accountChanges?: AccountChangeRecord[];
+}
+
+/** One account transition, as the audit keeps it. */
+export interface AccountChangeRecord {
+  citizenId: string;
+  event: string;
+  from: string | null;
+  to: string;
+  level: number;
+  by: string;
+  reason?: string;
 }
 
 /** Who the audit record names as the actor (no token, no personal data beyond IDs). */
 export interface AuditActor {
-  kind: 'ANONYMOUS' | 'CITIZEN' | 'CLIENT' | 'OFFICER';
+  kind: 'ANONYMOUS' | 'CITIZEN' | 'CLIENT' | 'OFFICER' | 'SYSTEM';
   /** Personal ID (citizen), client id, or officer id. */
   id?: string;
   clientId?: string;
@@ -61,6 +76,8 @@ export interface AuditRecordDoc {
     disclosed: Array<{ scope: DocumentScope; paths: string[] }>;
     denied: Array<{ scope: DocumentScope; path: string; reason: DenialReason }>;
   }>;
+  /** Account lifecycle transitions (who, what, from → to), when the request made any. */
+  accountChanges?: AccountChangeRecord[];
   prevHash: string; // hex sha256 of the previous record in the chain ('' for seq 1)
   hash: string; // hex sha256 over prevHash and the canonical JSON of this record without `hash`
 }

@@ -40,6 +40,7 @@ export function auditPlugin(deps: {
             operation: operationName ?? operation?.operation ?? null,
             actor: await actorOf(ctx),
             citizens: byCitizen(events),
+            ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
           };
           try {
             await deps.writer.append(entry);

@@ -13,7 +13,24 @@ export type AccountLevel = 1 | 2;
  */
 export type AccountStatus = 'PENDING' | 'APPROVED' | 'ACTIVE' | 'LOCKED' | 'REJECTED' | 'ACTIVATION_EXPIRED';
 
+/** The lifecycle's events (hub/accounts/lifecycle.ts), as kept in the history. */
+export type AccountEventType =
+  | 'REGISTER_L1'
+  | 'REGISTER_L2'
+  | 'UPGRADE_TO_L2'
+  | 'APPROVE'
+  | 'REJECT'
+  | 'NOTIFY'
+  | 'ACTIVATE'
+  | 'EXPIRE_ACTIVATION'
+  | 'REOPEN'
+  | 'LOCK'
+  | 'UNLOCK'
+  | 'PHONE_CHANGE';
+
 export interface AccountHistoryEntry {
+  /** The event that made this move (always set by the hub; the generator sets it too). */
+  event?: AccountEventType;
   at: Date;
   from: AccountStatus | null;
   to: AccountStatus;
@@ -39,4 +56,10 @@ export interface AccountDoc {
   lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED';
   history: AccountHistoryEntry[];
   updatedAt: Date;
+  /** Number of committed transitions (= history length); the hub's optimistic-concurrency version. */
+  seq?: number;
+  /** Deadline (end of that Vietnam day, as an instant) for approving the pending request. */
+  approvalDueAt?: Date;
+  /** A Level 2 upgrade requested in person and awaiting approval (the account keeps Level 1 meanwhile). */
+  pendingLevel?: 2;
 }

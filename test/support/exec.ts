@@ -5,19 +5,31 @@ import type { Principal } from '../../hub/auth/principal';
 import { loadConfig } from '../../hub/config';
 import { createContext, type HubContext } from '../../hub/context';
 import { buildSchema } from '../../hub/schema';
+import { createAccountsModule } from '../../hub/accounts';
+import type { Notifier } from '../../hub/accounts/notifier';
 import type { Store } from '../../hub/store/connection';
 
 /** An in-process Apollo server over the real store, executing with an explicit principal. */
-export async function createExecutor(store: Store, env: Record<string, string> = {}) {
+export async function createExecutor(
+  store: Store,
+  env: Record<string, string> = {},
+  opts: { notifier?: Notifier; now?: () => Date } = {},
+) {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const server = new ApolloServer<HubContext>({ schema: buildSchema() });
   await server.start();
   const caches = new AccessCaches(store, env.HUB_CACHE_TTL_MS ? Number(env.HUB_CACHE_TTL_MS) : 2_000);
   const logger = pino({ level: 'silent' });
+  const accounts = createAccountsModule({ store, caches, logger, config, notifier: opts.notifier, now: opts.now });
   return {
     caches,
+    accounts,
     async exec(principal: Principal, query: string, variables?: Record<string, unknown>) {
-      const ctx = createContext({ store, config, logger, caches }, 'test', principal);
+      const ctx = createContext(
+        { store, config, logger, caches, accounts: accounts.service, sweeps: accounts.sweeps, now: opts.now },
+        'test',
+        principal,
+      );
       const res = await server.executeOperation({ query, variables }, { contextValue: ctx });
       if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
       return { result: res.body.singleResult, ctx };

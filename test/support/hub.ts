@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadConfig, type HubConfig } from '../../hub/config';
-import { startHub, type RunningHub } from '../../hub/server';
+import { startHub, type HubDeps, type RunningHub } from '../../hub/server';
 import { Store } from '../../hub/store/connection';
 import { TEST_PREFIX } from './constants';
 import { testKeys } from './keys';
@@ -19,7 +19,11 @@ export interface TestHub extends RunningHub {
 }
 
 /** A real hub on a free port of 127.0.0.1 over the test store. */
-export async function startTestHub(env: Record<string, string> = {}, prefix = TEST_PREFIX): Promise<TestHub> {
+export async function startTestHub(
+  env: Record<string, string> = {},
+  prefix = TEST_PREFIX,
+  extra: Pick<HubDeps, 'notifier' | 'now'> = {},
+): Promise<TestHub> {
   const keys = testKeys();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -27,12 +31,14 @@ export async function startTestHub(env: Record<string, string> = {}, prefix = TE
     MONGODB_URI: process.env.MONGODB_URI,
     LOG_LEVEL: 'silent',
     HUB_KEYS_DIR: keys.keysDir,
-    ...(env.NODE_ENV === 'production' ? { HUB_TRUST_FILE: keys.trustFile } : {}),
+    ...(env.NODE_ENV === 'production'
+      ? { HUB_TRUST_FILE: keys.trustFile, HUB_NOTIFIER_URL: 'http://127.0.0.1:9/notify' }
+      : {}),
     ...env,
   });
   const store = await connectTestStore(prefix);
   const hub = await startHub(
-    { config, store, logger: pino({ level: 'silent' }) },
+    { config, store, logger: pino({ level: 'silent' }), ...extra },
     { port: 0, host: '127.0.0.1' },
   ).catch(async (err: unknown) => {
     await store.close();

@@ -1,0 +1,638 @@
+/**
+ * The account operations: reads what the lifecycle needs (the account, the population
+ * record, the calendar), applies one event with the pure state machine, and commits the
+ * result. A commit is:
+ *
+ * 1. an insert of the transition into `accountEvents` with `_id = <personalId>#<seq>`: the
+ *    unique `_id` makes it a compare-and-set (two writers of the same next step cannot both
+ *    win, on MongoDB or FerretDB, across hub instances); the event keeps the account as
+ *    committed, so a commit cut short after this step is rolled forward by the next one;
+ * 2. the account document replaced (by `_id`);
+ * 3. the disclosure cache entry dropped (a level or status change takes effect at once);
+ * 4. the report counters and lists updated (`ReportWriter`).
+ *
+ * Within one process the steps for one account are also serialised by a keyed mutex.
+ */
+import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import type { CitizenRecord } from '../../connectors/population/connector';
+import type { AccessCaches } from '../access';
+import type { Store } from '../store/connection';
+import { ACCOUNTS_COLLECTION, type AccountDoc } from '../store/accounts';
+import { opsForTransition, type TransitionFact } from '../reports/ops';
+import type { ReportWriter } from '../reports/writer';
+import { addWorkingDays, approvalDeadlineDays, vietnamDate, type HolidayCalendar } from './calendar';
+import {
+  activationDeadline,
+  apply,
+  normalizePhone,
+  type AccountEvent,
+  type Actor,
+  type LifecycleAccount,
+  type LifecycleContext,
+  type LifecycleErrorCode,
+  type LifecycleHistoryEntry,
+} from './lifecycle';
+import type { Notifier, NotifyChannel } from './notifier';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
+
+export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
+
+/** Wrong codes allowed before the code is void. */
+export const MAX_CODE_ATTEMPTS = 5;
+/** The phone verification code is valid this long. */
+export const PHONE_CODE_TTL_MS = 10 * 60_000;
+
+export type ServiceErrorCode =
+  LifecycleErrorCode | 'INVALID_CODE' | 'CODE_EXPIRED' | 'TOO_MANY_ATTEMPTS' | 'NO_CODE_PENDING' | 'CONCURRENT_CHANGE';
+
+export interface ServiceUserError {
+  code: ServiceErrorCode;
+  message: string;
+}
+
+export interface OneTimeCode {
+  hash: string; // hex scrypt(code, salt)
+  salt: string; // hex
+  attempts: number;
+  sentAt: Date;
+  expiresAt: Date;
+}
+
+/** The stored account: the lifecycle's fields plus the pending one-time codes. */
+export interface StoredAccount extends LifecycleAccount {
+  activationCode?: OneTimeCode;
+  phoneChange?: OneTimeCode & { phone: string };
+}
+
+/** One committed transition (also what the audit records). */
+export interface AccountChange {
+  citizenId: string;
+  event: AccountEvent['type'];
+  from: AccountDoc['status'] | null;
+  to: AccountDoc['status'];
+  level: AccountDoc['level'];
+  by: string;
+  reason?: string;
+}
+
+export interface TransitionResult {
+  account: StoredAccount | null;
+  userError: ServiceUserError | null;
+  changes: AccountChange[];
+}
+
+export interface AccountEventDoc {
+  _id: string; // <personalId>#<seq>
+  personalId: string;
+  seq: number;
+  at: Date;
+  entry: LifecycleHistoryEntry;
+  /** The account as committed by this transition (roll-forward after a cut-short commit). */
+  account: StoredAccount;
+}
+
+export interface AccountServiceDeps {
+  store: Store;
+  calendar: HolidayCalendar;
+  notifier: Notifier;
+  reports: ReportWriter;
+  caches: AccessCaches;
+  /** The population record by personal ID (null when the source has none). */
+  population: (personalId: string) => Promise<CitizenRecord | null>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** A per-key promise chain: one holder at a time per key, in arrival order. */
+class KeyedMutex {
+  private readonly tails = new Map<string, Promise<void>>();
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const tail = prev.then(() => mine);
+    this.tails.set(key, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+
+/** The end (23:59:59.999 Vietnam time) of a "YYYY-MM-DD" day, as an instant. */
+export function endOfVietnamDay(day: string): Date {
+  return new Date(Date.parse(`${day}T23:59:59.999Z`) - VN_OFFSET_MS);
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+async function hashCode(code: string, salt: Buffer): Promise<string> {
+  return (await scrypt(code, salt, 32)).toString('hex');
+}
+
+async function newCode(now: Date, ttlMs: number): Promise<{ code: string; stored: OneTimeCode }> {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const salt = randomBytes(16);
+  return {
+    code,
+    stored: {
+      hash: await hashCode(code, salt),
+      salt: salt.toString('hex'),
+      attempts: 0,
+      sentAt: now,
+      expiresAt: new Date(now.getTime() + ttlMs),
+    },
+  };
+}
+
+async function codeMatches(stored: OneTimeCode, code: string): Promise<boolean> {
+  const h = Buffer.from(await hashCode(code, Buffer.from(stored.salt, 'hex')), 'hex');
+  const want = Buffer.from(stored.hash, 'hex');
+  return h.length === want.length && timingSafeEqual(h, want);
+}
+
+/** Whether the chip ID card is valid on `today` ("YYYY-MM-DD"): it is through its expiry day. */
+export function idCardValidOn(person: CitizenRecord | null, today: string): boolean {
+  const card = person?.identityCard;
+  if (!card) return false;
+  return card.expiresOn === null || card.expiresOn >= today;
+}
+
+export function hasChip(person: CitizenRecord | null): boolean {
+  return person?.identityCard?.kind === 'CCCD_CHIP' || person?.identityCard?.kind === 'IDENTITY_CARD';
+}
+
+const err = (code: ServiceErrorCode, message: string): TransitionResult => ({
+  account: null,
+  userError: { code, message },
+  changes: [],
+});
+
+export class AccountService {
+  private readonly mutex = new KeyedMutex();
+  private readonly now: () => Date;
+  readonly accounts;
+  readonly events;
+
+  constructor(private readonly deps: AccountServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.accounts = deps.store.hubDb.collection<StoredAccount>(ACCOUNTS_COLLECTION);
+    this.events = deps.store.hubDb.collection<AccountEventDoc>(ACCOUNT_EVENTS_COLLECTION);
+  }
+
+  get calendar(): HolidayCalendar {
+    return this.deps.calendar;
+  }
+
+  async get(personalId: string): Promise<StoredAccount | null> {
+    return this.accounts.findOne({ _id: personalId });
+  }
+
+  /** The approval deadline (end of the last working day) for a request received at `at`. */
+  approvalDueAt(at: Date, level: 1 | 2, hasChipCard: boolean): Date {
+    return endOfVietnamDay(addWorkingDays(at, approvalDeadlineDays({ level, hasChipCard }), this.deps.calendar));
+  }
+
+  /**
+   * Applies one event to a person's account under the mutex, building the lifecycle's
+   * context from the population record, and commits it. `extra` may change the committed
+   * account (one-time codes) before the commit.
+   */
+  async transition(
+    personalId: string,
+    makeEvent: (account: StoredAccount | null, at: Date) => AccountEvent | ServiceUserError,
+    extra?: (next: StoredAccount) => StoredAccount | Promise<StoredAccount>,
+  ): Promise<TransitionResult> {
+    return this.mutex.run(personalId, () => this.transitionLocked(personalId, makeEvent, extra));
+  }
+
+  private async transitionLocked(
+    personalId: string,
+    makeEvent: (account: StoredAccount | null, at: Date) => AccountEvent | ServiceUserError,
+    extra?: (next: StoredAccount) => StoredAccount | Promise<StoredAccount>,
+  ): Promise<TransitionResult> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.get(personalId);
+      const at = this.now();
+      const event = makeEvent(current, at);
+      if (!('type' in event)) return { account: current, userError: event, changes: [] };
+      const ctx = await this.contextFor(personalId, current, event);
+      const result = apply(current, event, ctx);
+      if (!result.ok) return { account: current, userError: result.userError, changes: [] };
+      let next = result.account as StoredAccount;
+      next.seq = (current?.seq ?? current?.history.length ?? 0) + 1;
+      if (next.status !== 'APPROVED') delete next.activationCode;
+      if (extra) next = await extra(next);
+      const committed = await this.commit(current, next, result.entry);
+      if (committed === 'conflict') continue;
+      return {
+        account: next,
+        userError: null,
+        changes: [
+          {
+            citizenId: personalId,
+            event: event.type,
+            from: result.entry.from,
+            to: result.entry.to,
+            level: result.entry.level,
+            by: result.entry.by,
+            reason: result.entry.reason,
+          },
+        ],
+      };
+    }
+    return err('CONCURRENT_CHANGE', 'The account was changed at the same time; retry');
+  }
+
+  private async contextFor(
+    personalId: string,
+    current: StoredAccount | null,
+    event: AccountEvent,
+  ): Promise<LifecycleContext> {
+    const today = vietnamDate(event.at);
+    switch (event.type) {
+      case 'REGISTER_L1':
+      case 'REGISTER_L2': {
+        const person = await this.deps.population(personalId);
+        const chip = hasChip(person);
+        return {
+          today,
+          person: person
+            ? {
+                exists: true,
+                dateOfBirth: person.dateOfBirth,
+                vitalStatus: person.vitalStatus,
+                area: person.area,
+                hasChipCard: chip,
+              }
+            : null,
+          approvalDueAt: this.approvalDueAt(event.at, event.type === 'REGISTER_L1' ? 1 : 2, chip),
+        };
+      }
+      case 'UPGRADE_TO_L2': {
+        const person = await this.deps.population(personalId);
+        const chip = hasChip(person);
+        return {
+          today,
+          person: { exists: !!person, hasChipCard: chip },
+          approvalDueAt: this.approvalDueAt(event.at, 2, chip),
+        };
+      }
+      case 'LOCK':
+      case 'UNLOCK': {
+        if (event.type === 'LOCK' && event.by.kind !== 'system') return { today };
+        if (event.type === 'UNLOCK' && current?.lockReason !== 'ID_CARD_EXPIRED') {
+          const person = await this.deps.population(personalId);
+          return { today, idCardValid: person ? idCardValidOn(person, today) : undefined };
+        }
+        const person = await this.deps.population(personalId);
+        return { today, idCardValid: idCardValidOn(person, today) };
+      }
+      default:
+        return { today };
+    }
+  }
+
+  /** Steps 1–4 of the commit; 'conflict' when another writer took this step first. */
+  private async commit(
+    current: StoredAccount | null,
+    next: StoredAccount,
+    entry: LifecycleHistoryEntry,
+  ): Promise<'ok' | 'conflict'> {
+    const id = next._id;
+    try {
+      await this.events.insertOne({
+        _id: `${id}#${next.seq}`,
+        personalId: id,
+        seq: next.seq!,
+        at: entry.at,
+        entry,
+        account: next,
+      });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      // Someone committed this step. If the account document is behind it, roll it forward.
+      const won = await this.events.findOne({ _id: `${id}#${next.seq}` });
+      const doc = await this.get(id);
+      if (won && (doc?.seq ?? doc?.history.length ?? 0) < won.seq) {
+        await this.accounts.replaceOne({ _id: id }, won.account, { upsert: true });
+        this.deps.caches.accounts.delete(id);
+      }
+      return 'conflict';
+    }
+    await this.accounts.replaceOne({ _id: id }, next, { upsert: true });
+    this.deps.caches.accounts.delete(id);
+    const fact: TransitionFact = {
+      personalId: id,
+      area: next.area,
+      at: entry.at,
+      event: entry.event,
+      from: current ? current.status : null,
+      to: next.status,
+      levelBefore: current ? current.level : null,
+      levelAfter: next.level,
+      pendingUpgradeAfter: next.pendingLevel === 2,
+      approvalDueAt: next.approvalDueAt ?? null,
+      notifiedAt: next.notifiedAt ?? null,
+    };
+    try {
+      await this.deps.reports.apply(opsForTransition(fact));
+    } catch (e) {
+      // The transition stands; the counters are rebuilt by `npm run reports:rebuild`.
+      this.deps.logger.error({ err: e, personalId: id }, 'report counters not updated: run reports:rebuild');
+    }
+    return 'ok';
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Operations (each returns the account after it, or a user error)
+  // -------------------------------------------------------------------------------------------
+
+  /** The citizen registers Level 1 in the app; an automatic check approves it when the chip card was read. */
+  async registerLevel1(
+    personalId: string,
+    input: { phone: string; portraitRef: string; email?: string | null },
+  ): Promise<TransitionResult> {
+    const r = await this.transition(personalId, (_a, at) => ({
+      type: 'REGISTER_L1',
+      at,
+      by: { kind: 'citizen' },
+      personalId,
+      phone: input.phone,
+      portraitRef: input.portraitRef,
+      ...(input.email ? { email: input.email } : {}),
+    }));
+    if (r.userError || !r.account) return r;
+    if (!r.account.hasChipCard) return r; // an officer of the area decides (7 working days)
+    const approved = await this.decide(
+      personalId,
+      { kind: 'system' },
+      'APPROVE',
+      'automatic check against the population database',
+    );
+    return merge(r, approved);
+  }
+
+  /** An officer registers Level 2 in person (fingerprints captured). */
+  async registerLevel2(
+    by: Extract<Actor, { kind: 'officer' }>,
+    personalId: string,
+    input: { phone: string; fingerprintsCaptured: boolean; portraitRef?: string | null; email?: string | null },
+  ): Promise<TransitionResult> {
+    return this.transition(personalId, (_a, at) => ({
+      type: 'REGISTER_L2',
+      at,
+      by,
+      personalId,
+      phone: input.phone,
+      fingerprintsCaptured: input.fingerprintsCaptured,
+      ...(input.portraitRef ? { portraitRef: input.portraitRef } : {}),
+      ...(input.email ? { email: input.email } : {}),
+    }));
+  }
+
+  async upgrade(by: Extract<Actor, { kind: 'officer' }>, personalId: string, fingerprintsCaptured: boolean) {
+    return this.transition(personalId, (_a, at) => ({ type: 'UPGRADE_TO_L2', at, by, fingerprintsCaptured }));
+  }
+
+  /** Approve or reject (an officer of the area, or the system); an approval is notified at once. */
+  async decide(
+    personalId: string,
+    by: Actor,
+    decision: 'APPROVE' | 'REJECT',
+    reason?: string,
+  ): Promise<TransitionResult> {
+    const r = await this.transition(personalId, (_a, at) =>
+      decision === 'APPROVE'
+        ? { type: 'APPROVE', at, by, ...(reason ? { reason } : {}) }
+        : { type: 'REJECT', at, by, reason: reason ?? '' },
+    );
+    if (r.userError || !r.account || decision !== 'APPROVE' || r.account.status !== 'APPROVED') return r;
+    return merge(r, await this.notifyApproval(personalId));
+  }
+
+  /** Sends the approval notice with a new activation code; starts the 7-day window. */
+  async notifyApproval(personalId: string): Promise<TransitionResult> {
+    let sent: { code: string; stored: OneTimeCode; channel: NotifyChannel } | null = null;
+    const r = await this.transition(
+      personalId,
+      (account, at) => {
+        if (!account) return { code: 'NO_ACCOUNT', message: 'No account' };
+        return { type: 'NOTIFY', at, by: { kind: 'system' }, channel: account.email ? 'EMAIL' : 'SMS' };
+      },
+      async (next) => {
+        const at = next.notifiedAt!;
+        const { code, stored } = await newCode(at, activationDeadline(at).getTime() - at.getTime());
+        const channel: NotifyChannel = next.email ? 'EMAIL' : 'SMS';
+        // Sent before the commit: if the gateway refuses, nothing is committed and the sweep retries.
+        await this.deps.notifier.send({
+          personalId,
+          channel,
+          to: channel === 'EMAIL' ? next.email! : next.phone,
+          template: 'ACCOUNT_APPROVED',
+          params: { code, activateBy: vietnamDate(activationDeadline(at)) },
+        });
+        sent = { code, stored, channel };
+        return { ...next, activationCode: stored, notifyChannel: channel };
+      },
+    ).catch((e: unknown) => {
+      this.deps.logger.warn({ err: e, personalId }, 'approval notice not sent; the sweep retries');
+      return null;
+    });
+    void sent;
+    return r ?? { account: await this.get(personalId), userError: null, changes: [] };
+  }
+
+  /** A new activation code within the same window (the window does not restart). */
+  async resendActivationCode(personalId: string): Promise<TransitionResult> {
+    return this.mutex.run(personalId, async () => {
+      const account = await this.get(personalId);
+      if (!account) return err('NO_ACCOUNT', 'This person has no account');
+      if (account.status !== 'APPROVED' || !account.notifiedAt) {
+        return { ...err('ILLEGAL_TRANSITION', `No activation is pending (account is ${account.status})`), account };
+      }
+      const now = this.now();
+      const deadline = activationDeadline(account.notifiedAt);
+      if (now > deadline) {
+        return {
+          ...err('ACTIVATION_WINDOW_CLOSED', 'The 7-day window has closed; an officer must reopen the account'),
+          account,
+        };
+      }
+      const { code, stored } = await newCode(now, deadline.getTime() - now.getTime());
+      const channel: NotifyChannel = account.email ? 'EMAIL' : 'SMS';
+      await this.deps.notifier.send({
+        personalId,
+        channel,
+        to: channel === 'EMAIL' ? account.email! : account.phone,
+        template: 'ACCOUNT_APPROVED',
+        params: { code, activateBy: vietnamDate(deadline) },
+      });
+      await this.accounts.updateOne({ _id: personalId }, { $set: { activationCode: stored } });
+      return { account: { ...account, activationCode: stored }, userError: null, changes: [] };
+    });
+  }
+
+  /** The citizen activates with the one-time code, within 7 days of the notice. */
+  async activate(personalId: string, code: string): Promise<TransitionResult> {
+    const check = await this.checkCode(personalId, (a) => a.activationCode, 'activationCode', code);
+    if (check) return check;
+    return this.transition(
+      personalId,
+      (_a, at) => ({ type: 'ACTIVATE', at, by: { kind: 'citizen' } }),
+      (next) => {
+        delete next.activationCode;
+        return next;
+      },
+    );
+  }
+
+  /**
+   * Verifies a one-time code (counting a wrong attempt); null when it matches. The activation
+   * window is the lifecycle's to judge, so an expired activation code falls through to it.
+   */
+  private async checkCode(
+    personalId: string,
+    pick: (a: StoredAccount) => OneTimeCode | undefined,
+    field: 'activationCode' | 'phoneChange',
+    code: string,
+  ): Promise<TransitionResult | null> {
+    return this.mutex.run(personalId, async () => {
+      const account = await this.get(personalId);
+      if (!account) return err('NO_ACCOUNT', 'This person has no account');
+      const stored = pick(account);
+      if (!stored) {
+        if (field === 'activationCode' && account.status !== 'APPROVED') return null; // the lifecycle explains
+        return { ...err('NO_CODE_PENDING', 'No code was sent for this'), account };
+      }
+      if (stored.attempts >= MAX_CODE_ATTEMPTS) {
+        return { ...err('TOO_MANY_ATTEMPTS', 'Too many wrong codes: ask for a new code'), account };
+      }
+      if (field === 'phoneChange' && this.now() > stored.expiresAt) {
+        return { ...err('CODE_EXPIRED', 'The code has expired: ask for a new one'), account };
+      }
+      if (!/^\d{6}$/.test(code) || !(await codeMatches(stored, code))) {
+        await this.accounts.updateOne({ _id: personalId }, { $set: { [`${field}.attempts`]: stored.attempts + 1 } });
+        const left = MAX_CODE_ATTEMPTS - stored.attempts - 1;
+        return { ...err('INVALID_CODE', `Wrong code (${left} attempt${left === 1 ? '' : 's'} left)`), account };
+      }
+      return null;
+    });
+  }
+
+  async reopen(by: Actor, personalId: string): Promise<TransitionResult> {
+    const r = await this.transition(personalId, (_a, at) => ({ type: 'REOPEN', at, by }));
+    if (r.userError || !r.account) return r;
+    return merge(r, await this.notifyApproval(personalId));
+  }
+
+  async lock(
+    by: Actor,
+    personalId: string,
+    opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null } = {},
+  ): Promise<TransitionResult> {
+    return this.transition(personalId, (_a, at) => ({
+      type: 'LOCK',
+      at,
+      by,
+      ...(opts.via ? { via: opts.via } : {}),
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    }));
+  }
+
+  async unlock(by: Actor, personalId: string, ownershipVerified: boolean, reason?: string | null) {
+    return this.transition(personalId, (_a, at) => ({
+      type: 'UNLOCK',
+      at,
+      by,
+      ownershipVerified,
+      ...(reason ? { reason } : {}),
+    }));
+  }
+
+  /** The holder asks to move the account to a new number: a code goes to the new number. */
+  async startPhoneChange(personalId: string, rawPhone: string): Promise<TransitionResult> {
+    return this.mutex.run(personalId, async () => {
+      const account = await this.get(personalId);
+      if (!account) return err('NO_ACCOUNT', 'This person has no account');
+      if (account.status !== 'ACTIVE') {
+        return {
+          ...err('NOT_PERMITTED', `Online phone change needs an ACTIVE account (this one is ${account.status})`),
+          account,
+        };
+      }
+      const phone = normalizePhone(rawPhone);
+      if (!phone) return { ...err('INVALID_PHONE', `Not a Vietnamese mobile number: ${rawPhone}`), account };
+      if (phone === account.phone) return { ...err('PHONE_UNCHANGED', 'The new number is the current one'), account };
+      const now = this.now();
+      const { code, stored } = await newCode(now, PHONE_CODE_TTL_MS);
+      await this.deps.notifier.send({
+        personalId,
+        channel: 'SMS',
+        to: phone,
+        template: 'PHONE_VERIFICATION',
+        params: { code },
+      });
+      const phoneChange = { ...stored, phone };
+      await this.accounts.updateOne({ _id: personalId }, { $set: { phoneChange } });
+      return { account: { ...account, phoneChange }, userError: null, changes: [] };
+    });
+  }
+
+  /** Officer in person (no code), or the holder with the code sent to the new number. */
+  async changePhone(by: Actor, personalId: string, rawPhone: string, code?: string | null): Promise<TransitionResult> {
+    if (by.kind === 'citizen') {
+      const account = await this.get(personalId);
+      const pending = account?.phoneChange;
+      if (account && account.status === 'ACTIVE') {
+        if (!pending || normalizePhone(rawPhone) !== pending.phone) {
+          return {
+            ...err('NO_CODE_PENDING', 'Ask for a code to the new number first (accountPhoneChangeStart)'),
+            account,
+          };
+        }
+        if (!code)
+          return { ...err('PHONE_NOT_VERIFIED', 'Confirm the verification code sent to the new number'), account };
+        const check = await this.checkCode(personalId, (a) => a.phoneChange, 'phoneChange', code);
+        if (check) return check;
+      }
+    }
+    return this.transition(
+      personalId,
+      (_a, at) => ({
+        type: 'PHONE_CHANGE',
+        at,
+        by,
+        phone: rawPhone,
+        ...(by.kind === 'citizen' ? { verificationCodeConfirmed: true } : {}),
+      }),
+      (next) => {
+        delete next.phoneChange;
+        return next;
+      },
+    );
+  }
+}
+
+function merge(a: TransitionResult, b: TransitionResult): TransitionResult {
+  return {
+    account: b.account ?? a.account,
+    userError: b.userError,
+    changes: [...a.changes, ...b.changes],
+  };
+}
+
+/** A stable fingerprint of a code for logs (never the code). */
+export function codeRef(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 8);
+}

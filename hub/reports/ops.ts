@@ -1,0 +1,214 @@
+/**
+ * What one lifecycle transition changes in the report counters and lists: a pure function
+ * from the transition to store operations. The live path (ReportWriter) and the rebuild
+ * (replaying every account's history) use the same function, so they cannot disagree.
+ */
+import { vietnamDate } from '../accounts/calendar';
+import type { AccountEventType, AccountLevel, AccountStatus } from '../store/accounts';
+import { daysId, listId, stockId, stockKey, type Flow, type ListName } from './model';
+
+export interface TransitionFact {
+  personalId: string;
+  area: { province: string; commune: string };
+  at: Date;
+  event: AccountEventType;
+  /** null: the person had no account (or this is the first history entry). */
+  from: AccountStatus | null;
+  to: AccountStatus;
+  levelBefore: AccountLevel | null;
+  levelAfter: AccountLevel;
+  /** A Level 2 upgrade awaiting approval after the move. */
+  pendingUpgradeAfter?: boolean;
+  /** The approval deadline after the move (PENDING_APPROVAL list value). */
+  approvalDueAt?: Date | null;
+  /** The notice instant after the move (APPROVED_NOT_ACTIVATED list value). */
+  notifiedAt?: Date | null;
+}
+
+export type OpTarget = 'counters' | 'lists';
+
+/** One document's change; `inc`/`set`/`unset` paths are dotted. */
+export interface DocOp {
+  target: OpTarget;
+  id: string;
+  inc?: Record<string, number>;
+  set?: Record<string, unknown>;
+  unset?: string[];
+  setOnInsert?: Record<string, unknown>;
+}
+
+/** The flow an event counts as (null: not counted). */
+export function flowOf(fact: Pick<TransitionFact, 'event' | 'from' | 'to' | 'levelAfter'>): Flow | null {
+  switch (fact.event) {
+    case 'REGISTER_L1':
+      return 'registered_l1';
+    case 'REGISTER_L2':
+      return 'registered_l2';
+    case 'UPGRADE_TO_L2':
+      return 'upgrade_requested';
+    case 'APPROVE':
+      return fact.from === 'PENDING' ? 'approved' : 'upgraded';
+    case 'REJECT':
+      return fact.from === 'PENDING' ? 'rejected' : 'upgrade_rejected';
+    case 'NOTIFY':
+      return 'notified';
+    case 'ACTIVATE':
+      return fact.levelAfter === 2 ? 'activated_l2' : 'activated_l1';
+    case 'EXPIRE_ACTIVATION':
+      return 'activation_expired';
+    case 'REOPEN':
+      return 'reopened';
+    case 'LOCK':
+      return fact.from === 'LOCKED' ? null : 'locked';
+    case 'UNLOCK':
+      return 'unlocked';
+    case 'PHONE_CHANGE':
+      return 'phone_changed';
+  }
+}
+
+/** "YYYY-MM-DD" (Vietnam) → [year, "MMDD"]. */
+export function dayKey(at: Date): [number, string] {
+  const d = vietnamDate(at);
+  return [Number(d.slice(0, 4)), d.slice(5, 7) + d.slice(8, 10)];
+}
+
+function listMember(fact: TransitionFact, list: ListName): string | number | null {
+  switch (list) {
+    case 'PENDING_APPROVAL':
+      return fact.to === 'PENDING' || fact.pendingUpgradeAfter ? (fact.approvalDueAt?.toISOString() ?? '') : null;
+    case 'APPROVED_NOT_ACTIVATED':
+      return fact.to === 'APPROVED' || fact.to === 'ACTIVATION_EXPIRED' ? (fact.notifiedAt?.toISOString() ?? '') : null;
+    case 'NOT_REGISTERED':
+      return fact.to === 'REJECTED' ? 1 : null;
+  }
+}
+
+/**
+ * The store operations for one transition: counters of the commune and of its province
+ * (state counts, the day's flow and state change, the all-time total), and the commune's
+ * lists (membership after the move). Set-based list operations are idempotent.
+ */
+export function opsForTransition(fact: TransitionFact): DocOp[] {
+  const ops: DocOp[] = [];
+  const flow = flowOf(fact);
+  const [year, mmdd] = dayKey(fact.at);
+  const stockInc: Record<string, number> = {};
+  const before = fact.from && fact.levelBefore ? stockKey(fact.from, fact.levelBefore) : null;
+  const after = stockKey(fact.to, fact.levelAfter);
+  if (before !== after) {
+    if (before) stockInc[before] = -1;
+    stockInc[after] = 1;
+  }
+  for (const area of [fact.area.commune, fact.area.province]) {
+    const s: Record<string, number> = {};
+    const d: Record<string, number> = {};
+    for (const [k, v] of Object.entries(stockInc)) {
+      s[`stock.${k}`] = v;
+      d[`days.${mmdd}.s.${k}`] = v;
+    }
+    if (flow) {
+      s[`total.${flow}`] = 1;
+      d[`days.${mmdd}.f.${flow}`] = 1;
+    }
+    if (Object.keys(s).length) {
+      ops.push({
+        target: 'counters',
+        id: stockId(area),
+        inc: s,
+        setOnInsert: { area, province: fact.area.province },
+      });
+      ops.push({ target: 'counters', id: daysId(area, year), inc: d, setOnInsert: { area, year } });
+    }
+  }
+  for (const list of ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED'] as const) {
+    const value = listMember(fact, list);
+    ops.push(listOp(list, fact, value));
+  }
+  // NOT_REGISTERED: leaves on registration, returns on a rejection of the first request.
+  if (fact.event === 'REGISTER_L1' || fact.event === 'REGISTER_L2' || fact.to === 'REJECTED') {
+    ops.push(listOp('NOT_REGISTERED', fact, listMember(fact, 'NOT_REGISTERED')));
+  }
+  return ops;
+}
+
+function listOp(list: ListName, fact: TransitionFact, value: string | number | null): DocOp {
+  const id = listId(list, fact.area.commune);
+  const path = `m.${fact.personalId}`;
+  const setOnInsert = { list, commune: fact.area.commune, province: fact.area.province };
+  return value === null
+    ? { target: 'lists', id, unset: [path], setOnInsert }
+    : { target: 'lists', id, set: { [path]: value }, setOnInsert };
+}
+
+/** Merges `next` into `acc` (same target and id): increments add, a later set/unset wins. */
+export function mergeOp(acc: DocOp, next: DocOp): DocOp {
+  if (next.inc) {
+    acc.inc ??= {};
+    for (const [k, v] of Object.entries(next.inc)) acc.inc[k] = (acc.inc[k] ?? 0) + v;
+  }
+  if (next.set) {
+    acc.set ??= {};
+    for (const [k, v] of Object.entries(next.set)) {
+      acc.set[k] = v;
+      if (acc.unset) acc.unset = acc.unset.filter((u) => u !== k);
+    }
+  }
+  if (next.unset) {
+    for (const k of next.unset) {
+      if (acc.set) delete acc.set[k];
+      acc.unset ??= [];
+      if (!acc.unset.includes(k)) acc.unset.push(k);
+    }
+  }
+  if (next.setOnInsert) acc.setOnInsert = { ...acc.setOnInsert, ...next.setOnInsert };
+  return acc;
+}
+
+/** The MongoDB update document for an op (zero increments dropped); null when nothing changes. */
+export function toUpdate(op: DocOp): Record<string, Record<string, unknown>> | null {
+  const update: Record<string, Record<string, unknown>> = {};
+  const inc = Object.fromEntries(Object.entries(op.inc ?? {}).filter(([, v]) => v !== 0));
+  if (Object.keys(inc).length) update.$inc = inc;
+  if (op.set && Object.keys(op.set).length) update.$set = op.set;
+  if (op.unset?.length) update.$unset = Object.fromEntries(op.unset.map((k) => [k, '']));
+  if (!Object.keys(update).length) return null;
+  if (op.setOnInsert) {
+    // A path may not be both set and set-on-insert.
+    const soi = Object.fromEntries(Object.entries(op.setOnInsert).filter(([k]) => !(op.set && k in op.set)));
+    if (Object.keys(soi).length) update.$setOnInsert = soi;
+  }
+  return update;
+}
+
+/** Applies an op to a plain document in memory (the rebuild builds documents this way). */
+export function applyInMemory(doc: Record<string, unknown>, op: DocOp, inserting: boolean): void {
+  const walk = (path: string, create: boolean): [Record<string, unknown>, string] | null => {
+    const parts = path.split('.');
+    let cur = doc;
+    for (const p of parts.slice(0, -1)) {
+      let next = cur[p];
+      if (next === undefined || next === null || typeof next !== 'object') {
+        if (!create) return null;
+        next = {};
+        cur[p] = next;
+      }
+      cur = next as Record<string, unknown>;
+    }
+    return [cur, parts[parts.length - 1]];
+  };
+  if (inserting) for (const [k, v] of Object.entries(op.setOnInsert ?? {})) doc[k] = v;
+  for (const [k, v] of Object.entries(op.inc ?? {})) {
+    if (v === 0) continue;
+    const [o, key] = walk(k, true)!;
+    o[key] = ((o[key] as number | undefined) ?? 0) + v;
+  }
+  for (const [k, v] of Object.entries(op.set ?? {})) {
+    const [o, key] = walk(k, true)!;
+    o[key] = v;
+  }
+  for (const k of op.unset ?? []) {
+    const w = walk(k, false);
+    if (w) delete w[0][w[1]];
+  }
+}

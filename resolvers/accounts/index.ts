@@ -1,0 +1,317 @@
+import type { AccountUserError, Resolvers } from '../../generated/graphql';
+import type { HubContext } from '../../hub/context';
+import { badUserInput } from '../../hub/errors';
+import { forbidden, inJurisdiction } from '../../hub/policy';
+import { activationDeadline, type Actor } from '../../hub/accounts/lifecycle';
+import { vietnamDate } from '../../hub/accounts/calendar';
+import type { StoredAccount, TransitionResult } from '../../hub/accounts/service';
+import {
+  areaInfo,
+  areaReport,
+  communesOf,
+  listCommunes,
+  listMembers,
+  listPage,
+  ReportInputError,
+  type AreaInfo,
+  type AreaReport,
+  type ListEntry,
+} from '../../hub/reports/read';
+import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../hub/reports/model';
+
+type Officer = Extract<HubContext['principal'], { kind: 'OFFICER' }>;
+
+function actor(ctx: HubContext): Actor {
+  const p = ctx.principal;
+  if (p.kind === 'OFFICER') return { kind: 'officer', id: p.officerId, area: p.jurisdiction };
+  if (p.kind === 'CITIZEN') return { kind: 'citizen' };
+  throw new Error('@officer/@self policy not applied');
+}
+
+function officerOf(ctx: HubContext): Officer {
+  if (ctx.principal.kind !== 'OFFICER') throw new Error('@officer policy not applied');
+  return ctx.principal;
+}
+
+function citizenOf(ctx: HubContext): string {
+  if (ctx.principal.kind !== 'CITIZEN') throw new Error('@self policy not applied');
+  return ctx.principal.personalId;
+}
+
+/** An area code within the officer's jurisdiction, else BAD_USER_INPUT / FORBIDDEN. */
+function areaFor(ctx: HubContext, code: string): AreaInfo {
+  const area = areaInfo(code);
+  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
+  const j = officerOf(ctx).jurisdiction;
+  const within =
+    area.kind === 'PROVINCE'
+      ? !j.commune && j.province === area.code
+      : inJurisdiction(j, { province: area.province, commune: area.code });
+  if (!within) throw forbidden('OUT_OF_JURISDICTION');
+  return area;
+}
+
+/** The payload; an account is shown only to its holder and to officers of its area. */
+function payload(
+  ctx: HubContext,
+  r: TransitionResult,
+): { account: StoredAccount | null; userErrors: AccountUserError[] } {
+  if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
+  return {
+    account: r.account && maySee(ctx, r.account) ? r.account : null,
+    userErrors: r.userError ? [r.userError] : [],
+  };
+}
+
+function maySee(ctx: HubContext, a: StoredAccount): boolean {
+  const p = ctx.principal;
+  if (p.kind === 'CITIZEN') return p.personalId === a._id;
+  if (p.kind === 'OFFICER') return inJurisdiction(p.jurisdiction, a.area);
+  return false;
+}
+
+const outOfJurisdiction = (): TransitionResult => ({
+  account: null,
+  userError: { code: 'OUT_OF_JURISDICTION', message: 'No account of this person in your area' },
+  changes: [],
+});
+
+/**
+ * For an officer's operation on an existing account: the same answer for an unknown person
+ * and one outside the jurisdiction (officers cannot probe which IDs exist).
+ */
+async function officerTarget(ctx: HubContext, personalId: string): Promise<TransitionResult | null> {
+  const p = officerOf(ctx);
+  const a = await ctx.accounts.get(personalId);
+  return a && inJurisdiction(p.jurisdiction, a.area) ? null : outOfJurisdiction();
+}
+
+/** Holder (no personalId) or officer (personalId required). */
+function subjectOf(ctx: HubContext, personalId: string | null | undefined): string {
+  if (ctx.principal.kind === 'CITIZEN') {
+    if (personalId && personalId !== ctx.principal.personalId) throw forbidden('NOT_SUBJECT');
+    return ctx.principal.personalId;
+  }
+  if (!personalId) throw badUserInput('personalId is required for an officer');
+  return personalId;
+}
+
+function checkFirst(first: number | null | undefined): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw badUserInput('first must be between 1 and 500');
+  return n;
+}
+
+function reportRange(ctx: HubContext, from: string, to: string) {
+  return { from, to, today: vietnamDate(ctx.now) };
+}
+
+async function countOverdue(ctx: HubContext, area: AreaInfo): Promise<number> {
+  const now = ctx.now.toISOString();
+  const lists = await Promise.all(listCommunes(area).map((c) => listMembers(ctx.store, 'PENDING_APPROVAL', c)));
+  let n = 0;
+  for (const l of lists) for (const [, v] of l) if (typeof v === 'string' && v && v < now) n++;
+  return n;
+}
+
+async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ReportInputError) throw badUserInput(e.message);
+    throw e;
+  }
+}
+
+export const accountsResolvers: Resolvers = {
+  Query: {
+    myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)) as never,
+    account: async (_, { personalId }, ctx) => {
+      const a = await ctx.accounts.get(personalId);
+      if (!a || !maySee(ctx, a)) throw forbidden('OUT_OF_JURISDICTION');
+      ctx.audit.events.push({ citizenId: personalId, scope: 'IDENTITY', path: 'account', decision: 'DISCLOSED' });
+      return a as never;
+    },
+    accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx) => {
+      const area = areaFor(ctx, code);
+      const n = checkFirst(first);
+      const now = ctx.now.toISOString();
+      const filter =
+        overdueOnly && list === 'PENDING_APPROVAL' ? (e: ListEntry) => !!e.since && e.since < now : undefined;
+      const page = await withReportErrors(() => listPage(ctx.store, list, area, { first: n, after, filter }));
+      const nodes = await Promise.all(
+        page.entries.map(async (e) => {
+          const [person, account] = await Promise.all([
+            ctx.loaders.population.load(e.personalId).catch(() => null),
+            list === 'NOT_REGISTERED' ? null : ctx.accounts.get(e.personalId),
+          ]);
+          for (const scope of ['IDENTITY', 'RESIDENCE'] as const) {
+            ctx.audit.events.push({ citizenId: e.personalId, scope, path: 'accountWorkList', decision: 'DISCLOSED' });
+          }
+          return {
+            personalId: e.personalId,
+            fullName: person?.fullName ?? null,
+            address: person?.residence.permanentAddress.formatted ?? null,
+            phone: account?.phone ?? null,
+            commune: areaInfo(e.commune) ?? { code: e.commune, name: e.commune, kind: 'COMMUNE', province: '' },
+            accountStatus: account?.status ?? null,
+            since: e.since ? new Date(e.since) : null,
+            overdue: list === 'PENDING_APPROVAL' && !!e.since && e.since < now,
+          };
+        }),
+      );
+      return {
+        nodes: nodes as never,
+        pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+        totalCount: page.totalCount,
+      };
+    },
+    accountReport: async (_, { area: code, from, to }, ctx) => {
+      const area = areaFor(ctx, code);
+      return withReportErrors(() => areaReport(ctx.store, area.code, reportRange(ctx, from, to))) as never;
+    },
+  },
+  Mutation: {
+    accountRegister: async (_, { input }, ctx) => {
+      if (ctx.principal.kind === 'CITIZEN') {
+        if (input.level !== 1) throw badUserInput('A citizen registers Level 1 in the app; Level 2 is in person');
+        if (input.personalId && input.personalId !== ctx.principal.personalId) throw forbidden('NOT_SUBJECT');
+        if (!input.portraitRef) throw badUserInput('portraitRef is required for Level 1');
+        return payload(
+          ctx,
+          await ctx.accounts.registerLevel1(ctx.principal.personalId, {
+            phone: input.phone,
+            portraitRef: input.portraitRef,
+            email: input.email,
+          }),
+        );
+      }
+      const by = actor(ctx) as Extract<Actor, { kind: 'officer' }>;
+      if (input.level !== 2) throw badUserInput('Officers register Level 2 in person');
+      if (!input.personalId) throw badUserInput('personalId is required');
+      return payload(
+        ctx,
+        await ctx.accounts.registerLevel2(by, input.personalId, {
+          phone: input.phone,
+          fingerprintsCaptured: input.fingerprintsCaptured ?? false,
+          portraitRef: input.portraitRef,
+          email: input.email,
+        }),
+      );
+    },
+    accountUpgrade: async (_, { personalId, fingerprintsCaptured }, ctx) =>
+      payload(
+        ctx,
+        await ctx.accounts.upgrade(actor(ctx) as Extract<Actor, { kind: 'officer' }>, personalId, fingerprintsCaptured),
+      ),
+    accountApprove: async (_, { personalId }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.decide(personalId, actor(ctx), 'APPROVE')),
+      ),
+    accountReject: async (_, { personalId, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.decide(personalId, actor(ctx), 'REJECT', reason)),
+      ),
+    accountActivate: async (_, { code }, ctx) => payload(ctx, await ctx.accounts.activate(citizenOf(ctx), code)),
+    accountActivationCodeResend: async (_, __, ctx) =>
+      payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx))),
+    accountReopen: async (_, { personalId }, ctx) =>
+      payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId))),
+    accountLock: async (_, { personalId, via, reason }, ctx) => {
+      const id = subjectOf(ctx, personalId);
+      if (ctx.principal.kind === 'OFFICER') {
+        const denied = await officerTarget(ctx, id);
+        if (denied) return payload(ctx, denied);
+      }
+      const channel = via ?? (ctx.principal.kind === 'CITIZEN' ? 'APP' : 'HOTLINE');
+      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason }));
+    },
+    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.unlock(actor(ctx), personalId, ownershipVerified, reason)),
+      ),
+    accountPhoneChangeStart: async (_, { phone }, ctx) =>
+      payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
+    accountPhoneChange: async (_, { input }, ctx) => {
+      const id = subjectOf(ctx, input.personalId);
+      if (ctx.principal.kind === 'OFFICER') {
+        const denied = await officerTarget(ctx, id);
+        if (denied) return payload(ctx, denied);
+      }
+      return payload(ctx, await ctx.accounts.changePhone(actor(ctx), id, input.phone, input.verificationCode));
+    },
+    reportTargetSet: async (_, { area: code, collectedPerDay, activatedPerDay }, ctx) => {
+      const area = areaFor(ctx, code);
+      for (const v of [collectedPerDay, activatedPerDay]) {
+        if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 0 || v > 10_000_000)) {
+          throw badUserInput('A target is a whole number between 0 and 10,000,000 per day');
+        }
+      }
+      const doc: AreaTargetDoc = {
+        _id: area.code,
+        area: area.code,
+        collectedPerDay: collectedPerDay ?? null,
+        activatedPerDay: activatedPerDay ?? null,
+        setBy: officerOf(ctx).officerId,
+        setAt: ctx.now,
+      };
+      await ctx.store.hubDb.collection<AreaTargetDoc>(REPORT_TARGETS_COLLECTION).replaceOne({ _id: area.code }, doc, {
+        upsert: true,
+      });
+      return {
+        targets: { collectedPerDay: doc.collectedPerDay, activatedPerDay: doc.activatedPerDay },
+        userErrors: [],
+      };
+    },
+    accountSweepRun: async (_, __, ctx) => {
+      const r = await ctx.sweeps.runAll(officerOf(ctx).jurisdiction);
+      if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
+      return r.counts;
+    },
+  },
+  Account: {
+    personalId: (a) => a._id,
+    area: (a) =>
+      areaInfo(a.area.commune) ?? {
+        code: a.area.commune,
+        name: a.area.commune,
+        kind: 'COMMUNE',
+        province: a.area.province,
+      },
+    pendingLevel: (a) => a.pendingLevel ?? null,
+    email: (a) => a.email ?? null,
+    approvalDueAt: (a) => (a.status === 'PENDING' || a.pendingLevel === 2 ? (a.approvalDueAt ?? null) : null),
+    approvalOverdue: (a, _, ctx) =>
+      (a.status === 'PENDING' || a.pendingLevel === 2) && !!a.approvalDueAt && a.approvalDueAt < ctx.now,
+    approvedAt: (a) => a.approvedAt ?? null,
+    notifiedAt: (a) => a.notifiedAt ?? null,
+    activationDeadline: (a) => (a.status === 'APPROVED' && a.notifiedAt ? activationDeadline(a.notifiedAt) : null),
+    activatedAt: (a) => a.activatedAt ?? null,
+    lockedAt: (a) => a.lockedAt ?? null,
+    lockReason: (a) => a.lockReason ?? null,
+    history: (a) =>
+      a.history.map((h) => ({
+        at: h.at,
+        event: h.event ?? null,
+        from: h.from,
+        to: h.to,
+        level: h.level,
+        by: h.by,
+        reason: h.reason ?? null,
+      })),
+  },
+  Area: {
+    kind: (a) => a.kind,
+  },
+  AccountReport: {
+    approvalsOverdue: (r, _, ctx) => countOverdue(ctx, r.area),
+    communes: async (r: AreaReport, _, ctx) =>
+      r.area.kind === 'COMMUNE'
+        ? []
+        : Promise.all(communesOf(r.area.code).map((c) => areaReport(ctx.store, c, reportRange(ctx, r.from, r.to)))),
+  },
+};

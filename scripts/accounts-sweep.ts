@@ -1,0 +1,45 @@
+/**
+ * Runs the daily account sweeps now (what the hub does at HUB_SWEEP_AT): locks accounts whose
+ * chip ID card expired, closes passed activation windows, sends owed notices, refreshes the
+ * population facts of the reports. Transitions are audited as the SYSTEM.
+ *
+ *   npm run accounts:sweep
+ */
+import pino from 'pino';
+import { AccessCaches } from '../hub/access';
+import { createAccountsModule } from '../hub/accounts';
+import { AuditWriter } from '../hub/audit/writer';
+import { openCliStore } from '../hub/cli-store';
+import { loadConfig } from '../hub/config';
+import { vietnamDate } from '../hub/accounts/calendar';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  const { store, close } = await openCliStore();
+  try {
+    const m = createAccountsModule({ store, caches: new AccessCaches(store), logger, config });
+    const r = await m.sweeps.runAll();
+    await m.reports.idle();
+    if (r.changes.length) {
+      const audit = await AuditWriter.open(store, { logger });
+      await audit.append({
+        at: new Date(),
+        requestId: `sweep-${vietnamDate(new Date())}`,
+        operation: 'accountSweep',
+        actor: { kind: 'SYSTEM', id: 'sweep' },
+        citizens: [],
+        accountChanges: r.changes,
+      });
+      await audit.close();
+    }
+    process.stdout.write(JSON.stringify(r.counts) + '\n');
+  } finally {
+    await close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`accounts:sweep failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});

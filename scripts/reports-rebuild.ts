@@ -1,0 +1,29 @@
+/**
+ * Rebuilds the working groups' report counters and lists from the accounts' histories and
+ * the population source (after a restore, or when a counter write failed):
+ *
+ *   npm run reports:rebuild
+ *
+ * Store: as the other tools (MONGODB_URI, else the running hub's embedded store, else the
+ * embedded store on HUB_DATA_DIR). Run it while no account transitions are being made.
+ */
+import { openCliStore } from '../hub/cli-store';
+import { rebuildReports } from '../hub/reports/rebuild';
+
+async function main(): Promise<void> {
+  const { store, close } = await openCliStore();
+  try {
+    const r = await rebuildReports(store, { log: (m) => process.stderr.write(m + '\n') });
+    process.stdout.write(
+      `rebuilt from ${r.accounts} accounts and ${r.population} population records: ` +
+        `${r.counterDocs} counter documents, ${r.listDocs} list documents in ${(r.ms / 1000).toFixed(1)} s\n`,
+    );
+  } finally {
+    await close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`reports:rebuild failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});
