@@ -79,6 +79,14 @@ export function csvRouter(deps: {
 
     let started = false;
     let rows = 0;
+    const start = () => {
+      started = true;
+      res.status(200);
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="${list.toLowerCase()}-${area.code}.csv"`);
+      res.setHeader('cache-control', 'no-store');
+      res.write('\uFEFF' + CSV_COLUMNS.join(',') + '\r\n');
+    };
     try {
       for await (const entries of listChunks(deps.store, list, area, deps.chunk)) {
         const loaders = createLoaders(deps.store, new RequestMetrics(), deps.sourceTimeoutMs);
@@ -102,14 +110,7 @@ export function csvRouter(deps: {
             denied: [],
           })),
         });
-        if (!started) {
-          started = true;
-          res.status(200);
-          res.setHeader('content-type', 'text/csv; charset=utf-8');
-          res.setHeader('content-disposition', `attachment; filename="${list.toLowerCase()}-${area.code}.csv"`);
-          res.setHeader('cache-control', 'no-store');
-          res.write('\uFEFF' + CSV_COLUMNS.join(',') + '\r\n');
-        }
+        if (!started) start();
         let out = '';
         entries.forEach((e, i) => {
           const p = people[i];
@@ -132,12 +133,7 @@ export function csvRouter(deps: {
         if (!res.write(out)) await new Promise((r) => res.once('drain', r));
         if (res.destroyed) return;
       }
-      if (!started) {
-        res.status(200);
-        res.setHeader('content-type', 'text/csv; charset=utf-8');
-        res.setHeader('content-disposition', `attachment; filename="${list.toLowerCase()}-${area.code}.csv"`);
-        res.write('\uFEFF' + CSV_COLUMNS.join(',') + '\r\n');
-      }
+      if (!started) start();
       res.end();
       deps.logger.info({ requestId, list, area: area.code, rows }, 'work list exported');
     } catch (err) {

@@ -207,7 +207,7 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
   const y1 = Number(range.today.slice(0, 4));
   const years: number[] = [];
   for (let y = y0; y <= y1; y++) years.push(y);
-  const [stocks, dayDocs, targets, pendingUpgradeCount] = await Promise.all([
+  const [stocks, dayDocs, targets] = await Promise.all([
     byIds<AreaStockDoc>(store, REPORT_COUNTERS_COLLECTION, [stockId(code)]),
     byIds<AreaDaysDoc>(
       store,
@@ -215,7 +215,6 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
       years.map((y) => daysId(code, y)),
     ),
     byIds<AreaTargetDoc>(store, REPORT_TARGETS_COLLECTION, [code]),
-    Promise.resolve(0),
   ]);
   const stock = stocks.get(stockId(code));
   const days = new Map<string, DayCounts>();
@@ -242,7 +241,6 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
   add(atEndStock, stockAfter, -1);
   const pendingUpgrades =
     (cumulative.upgrade_requested ?? 0) - (cumulative.upgraded ?? 0) - (cumulative.upgrade_rejected ?? 0);
-  void pendingUpgradeCount;
   const atEnd = stateSummary(atEndStock, Math.max(0, pendingUpgrades));
   const target = targets.get(code);
   const population = stock?.population ?? null;

@@ -11,6 +11,7 @@
 import type { Document } from 'mongodb';
 import { mapCitizen } from '../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../connectors/population/model';
+import { PROVINCES } from '../../connectors/generator/areas';
 import { vietnamDate } from '../accounts/calendar';
 import { checkEligibility } from '../accounts/lifecycle';
 import { ACCOUNTS_COLLECTION, type AccountDoc, type AccountEventType } from '../store/accounts';
@@ -265,7 +266,14 @@ export async function refreshPopulation(
   for await (const a of cursor) if (a.status !== 'REJECTED') registered.add(a._id);
   const pop = await scanPopulation(store, registered, today);
   const ops: DocOp[] = [];
-  for (const [area, facts] of pop.byArea) {
+  // Every known area is written, so an area whose last citizen 14+ left is zeroed, not left stale.
+  const areas = new Set<string>(pop.byArea.keys());
+  for (const p of PROVINCES) {
+    areas.add(p.code);
+    for (const c of p.communes) areas.add(c.code);
+  }
+  for (const area of areas) {
+    const facts = pop.byArea.get(area) ?? { eligible14: 0, notRegistered: 0, asOf: today };
     ops.push({
       target: 'counters',
       id: stockId(area),
@@ -273,8 +281,7 @@ export async function refreshPopulation(
       setOnInsert: { area, province: area.slice(0, 2) },
     });
   }
-  const communes = new Set([...pop.byArea.keys()].filter((a) => a.length === 5));
-  for (const commune of communes) {
+  for (const commune of [...areas].filter((a) => a.length === 5)) {
     const m: Record<string, number> = {};
     for (const id of pop.notRegistered.get(commune) ?? []) m[id] = 1;
     ops.push({
@@ -285,5 +292,5 @@ export async function refreshPopulation(
     });
   }
   await writer.apply(ops);
-  return { population: pop.scanned, areas: pop.byArea.size, ms: Date.now() - t0 };
+  return { population: pop.scanned, areas: areas.size, ms: Date.now() - t0 };
 }
