@@ -76,6 +76,12 @@ export type Account = {
   approvedAt: Maybe<Scalars['DateTime']['output']>;
   /** Area of permanent residence at registration. */
   area: Area;
+  /**
+   * Children under 14 and wards, shown under this account (they get no account of their own);
+   * from the population source, under the FAMILY document's rules (an ACTIVE Level 2 account
+   * for the holder; never for officers): otherwise null with FORBIDDEN and the reason.
+   */
+  dependants: Maybe<Array<Dependant>>;
   email: Maybe<Scalars['String']['output']>;
   hasChipCard: Scalars['Boolean']['output'];
   history: Array<AccountHistoryEntry>;
@@ -1373,6 +1379,7 @@ export type AccountResolvers<ContextType = HubContext, ParentType extends Resolv
   approvalOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  dependants?: Resolver<Maybe<Array<ResolversTypes['Dependant']>>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasChipCard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AccountHistoryEntry']>, ParentType, ContextType>;

@@ -1,7 +1,7 @@
 import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
-import { forbidden, inJurisdiction } from '../../hub/policy';
+import { decide, forbidden, inJurisdiction } from '../../hub/policy';
 import { activationDeadline, type Actor } from '../../hub/accounts/lifecycle';
 import { vietnamDate } from '../../hub/accounts/calendar';
 import type { StoredAccount, TransitionResult } from '../../hub/accounts/service';
@@ -303,6 +303,30 @@ export const accountsResolvers: Resolvers = {
         by: h.by,
         reason: h.reason ?? null,
       })),
+    dependants: async (a, _, ctx) => {
+      const d = await decide(ctx.principal, { personalId: a._id, area: a.area }, 'FAMILY', ctx.access);
+      ctx.audit.events.push({
+        citizenId: a._id,
+        scope: 'FAMILY',
+        path: 'account.dependants',
+        decision: d.allow ? 'DISCLOSED' : 'DENIED',
+        ...(d.allow ? {} : { reason: d.reason }),
+      });
+      if (!d.allow) throw forbidden(d.reason);
+      const person = await ctx.loaders.population.load(a._id);
+      const deps = person?.family.dependants ?? [];
+      for (const c of deps) {
+        if (c.personalId) {
+          ctx.audit.events.push({
+            citizenId: c.personalId,
+            scope: 'IDENTITY',
+            path: 'account.dependants',
+            decision: 'DISCLOSED',
+          });
+        }
+      }
+      return deps;
+    },
   },
   Area: {
     kind: (a) => a.kind,
