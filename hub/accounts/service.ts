@@ -293,7 +293,8 @@ export class AccountService {
         if (event.type === 'LOCK' && event.by.kind !== 'system') return { today };
         if (event.type === 'UNLOCK' && current?.lockReason !== 'ID_CARD_EXPIRED') {
           const person = await this.deps.population(personalId);
-          return { today, idCardValid: person ? idCardValidOn(person, today) : undefined };
+          // Only a card that has expired blocks this unlock: no card on record is not an expired card.
+          return { today, idCardValid: person?.identityCard ? idCardValidOn(person, today) : undefined };
         }
         const person = await this.deps.population(personalId);
         return { today, idCardValid: idCardValidOn(person, today) };

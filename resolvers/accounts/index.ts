@@ -55,10 +55,14 @@ function areaFor(ctx: HubContext, code: string): AreaInfo {
 function payload(
   ctx: HubContext,
   r: TransitionResult,
+  opts: { inPerson?: boolean } = {},
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
+  // In person (Level 2 registration, upgrade) any office serves the citizen standing there:
+  // the officer sees the account they have just changed, wherever its area.
+  const shown = r.account && (maySee(ctx, r.account) || (opts.inPerson && r.changes.length > 0));
   return {
-    account: r.account && maySee(ctx, r.account) ? r.account : null,
+    account: shown ? r.account : null,
     userErrors: r.userError ? [r.userError] : [],
   };
 }
@@ -197,12 +201,14 @@ export const accountsResolvers: Resolvers = {
           portraitRef: input.portraitRef,
           email: input.email,
         }),
+        { inPerson: true },
       );
     },
     accountUpgrade: async (_, { personalId, fingerprintsCaptured }, ctx) =>
       payload(
         ctx,
         await ctx.accounts.upgrade(actor(ctx) as Extract<Actor, { kind: 'officer' }>, personalId, fingerprintsCaptured),
+        { inPerson: true },
       ),
     accountApprove: async (_, { personalId }, ctx) =>
       payload(
