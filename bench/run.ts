@@ -7,6 +7,9 @@
  *   citizens, with each lookup strategy;
  * - throughput: the single-citizen all-papers query through the hub vs a bare
  *   node:http baseline doing the same store reads (same run, same store);
+ * - reports: the working groups' account reports and work lists on their own seeding of
+ *   `--report-citizens` (default 165000, about 100,000 accounts; bench/reports.ts), unless
+ *   `--skip-reports`;
  * and merges the figures into bench/results/latest.json.
  */
 import { execFile } from 'node:child_process';
@@ -25,6 +28,7 @@ import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
 import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { startBaseline } from './baseline';
 import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
+import { benchReports, reportsJson, reportsTable } from './reports';
 
 const RESULTS = join(__dirname, 'results', 'latest.json');
 const PREFIX = 'bench_';
@@ -69,6 +73,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '7' },
       duration: { type: 'string', default: '15' },
       connections: { type: 'string', default: '16' },
+      'report-citizens': { type: 'string' },
+      'skip-reports': { type: 'boolean', default: false },
     },
   });
   const citizens = Number(values.citizens);
@@ -256,6 +262,19 @@ async function main(): Promise<void> {
     ]);
     console.log(`on / off = ${policy.ratio}`);
 
+    // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
+    let reports: Record<string, number> | undefined;
+    if (!values['skip-reports']) {
+      const r = await benchReports({
+        uri,
+        citizens: Number(values['report-citizens'] ?? 165000),
+        seed: 3,
+        samples: 50,
+      });
+      reports = reportsJson(r);
+      table(`reports (${r.accounts} accounts from ${r.citizens} citizens; seeded in ${r.seed_s} s)`, reportsTable(r));
+    }
+
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
     const results = {
       ...previous,
@@ -271,6 +290,7 @@ async function main(): Promise<void> {
       batching_by_strategy: byStrategy,
       throughput,
       policy,
+      ...(reports ? { reports } : {}),
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote ${RESULTS}`);

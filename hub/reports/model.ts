@@ -6,9 +6,10 @@
  * - `S|<area>`: one per province and per commune/ward. `stock.<STATUS>_<LEVEL>`: accounts
  *   in that state now; `total.<flow>`: all-time event counts; `population`: the citizens
  *   aged 14+ and those with no account, from the last population refresh.
- * - `D|<area>|<yyyy>`: one per area and year. `days.<MMDD>.f.<flow>`: events that day;
- *   `days.<MMDD>.s.<STATUS>_<LEVEL>`: the net change of each state that day (so the state at
- *   the end of any past day is `stock` minus the changes after it).
+ * - `D|<area>|<yyyy-mm>`: one per area and month. `days.<DD>.f.<flow>`: events that day;
+ *   `days.<DD>.s.<STATUS>_<LEVEL>`: the net change of each state that day (so the state at
+ *   the end of any past day is `stock` minus the changes after it). Monthly, so that the
+ *   document a transition rewrites stays small (the embedded store rewrites whole documents).
  *
  * Collection `reportLists`: `L|<list>|<commune>` with `m.<personalId>` → a small value; the
  * door-to-door and approval lists of one commune/ward (a document per list and commune).
@@ -89,10 +90,10 @@ export interface DayCounts {
 }
 
 export interface AreaDaysDoc {
-  _id: string; // D|<area>|<yyyy>
+  _id: string; // D|<area>|<yyyy-mm>
   area: string;
-  year: number;
-  days?: Record<string, DayCounts>; // MMDD
+  month: string; // yyyy-mm
+  days?: Record<string, DayCounts>; // DD
 }
 
 export interface AreaListDoc {
@@ -115,7 +116,7 @@ export interface AreaTargetDoc {
 }
 
 export const stockId = (area: string): string => `S|${area}`;
-export const daysId = (area: string, year: number): string => `D|${area}|${year}`;
+export const daysId = (area: string, month: string): string => `D|${area}|${month}`;
 export const listId = (list: ListName, commune: string): string => `L|${list}|${commune}`;
 
 export const isProvinceCode = (s: string): boolean => /^\d{2}$/.test(s);

@@ -67,10 +67,10 @@ export function flowOf(fact: Pick<TransitionFact, 'event' | 'from' | 'to' | 'lev
   }
 }
 
-/** "YYYY-MM-DD" (Vietnam) → [year, "MMDD"]. */
-export function dayKey(at: Date): [number, string] {
+/** The Vietnam day of an instant as [month "YYYY-MM", day "DD"]. */
+export function dayKey(at: Date): [string, string] {
   const d = vietnamDate(at);
-  return [Number(d.slice(0, 4)), d.slice(5, 7) + d.slice(8, 10)];
+  return [d.slice(0, 7), d.slice(8, 10)];
 }
 
 function listMember(fact: TransitionFact, list: ListName): string | number | null {
@@ -92,7 +92,7 @@ function listMember(fact: TransitionFact, list: ListName): string | number | nul
 export function opsForTransition(fact: TransitionFact): DocOp[] {
   const ops: DocOp[] = [];
   const flow = flowOf(fact);
-  const [year, mmdd] = dayKey(fact.at);
+  const [month, dd] = dayKey(fact.at);
   const stockInc: Record<string, number> = {};
   const before = fact.from && fact.levelBefore ? stockKey(fact.from, fact.levelBefore) : null;
   const after = stockKey(fact.to, fact.levelAfter);
@@ -105,11 +105,11 @@ export function opsForTransition(fact: TransitionFact): DocOp[] {
     const d: Record<string, number> = {};
     for (const [k, v] of Object.entries(stockInc)) {
       s[`stock.${k}`] = v;
-      d[`days.${mmdd}.s.${k}`] = v;
+      d[`days.${dd}.s.${k}`] = v;
     }
     if (flow) {
       s[`total.${flow}`] = 1;
-      d[`days.${mmdd}.f.${flow}`] = 1;
+      d[`days.${dd}.f.${flow}`] = 1;
     }
     if (Object.keys(s).length) {
       ops.push({
@@ -118,7 +118,7 @@ export function opsForTransition(fact: TransitionFact): DocOp[] {
         inc: s,
         setOnInsert: { area, province: fact.area.province },
       });
-      ops.push({ target: 'counters', id: daysId(area, year), inc: d, setOnInsert: { area, year } });
+      ops.push({ target: 'counters', id: daysId(area, month), inc: d, setOnInsert: { area, month } });
     }
   }
   for (const list of ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED'] as const) {

@@ -1,6 +1,6 @@
 /**
  * Reading the reports: every number comes from a handful of counter documents read by `_id`
- * (the area's `S|` document and its `D|` documents for the years from the range's start to
+ * (the area's `S|` document and its `D|` documents for the months from the range's start to
  * today), whatever the number of accounts. A province's commune rows add the same per commune.
  */
 import { communeByCode, provinceByCode, PROVINCES } from '../../connectors/generator/areas';
@@ -183,6 +183,24 @@ async function byIds<T>(store: Store, collection: string, ids: string[]): Promis
 
 export class ReportInputError extends Error {}
 
+/** "YYYY-MM" of every month from the one of `from` to the one of `to` ("YYYY-MM-DD"). */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  const end = to.slice(0, 7);
+  for (;;) {
+    const ym = `${y}-${String(m).padStart(2, '0')}`;
+    if (ym > end) break;
+    out.push(ym);
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
 export interface ReportRange {
   from: string;
   to: string;
@@ -203,25 +221,20 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
   const area = areaInfo(code);
   if (!area) throw new ReportInputError(`Unknown area code ${code}`);
   checkRange(range);
-  const y0 = Number(range.from.slice(0, 4));
-  const y1 = Number(range.today.slice(0, 4));
-  const years: number[] = [];
-  for (let y = y0; y <= y1; y++) years.push(y);
+  const months = monthsBetween(range.from, range.today);
   const [stocks, dayDocs, targets] = await Promise.all([
     byIds<AreaStockDoc>(store, REPORT_COUNTERS_COLLECTION, [stockId(code)]),
     byIds<AreaDaysDoc>(
       store,
       REPORT_COUNTERS_COLLECTION,
-      years.map((y) => daysId(code, y)),
+      months.map((m) => daysId(code, m)),
     ),
     byIds<AreaTargetDoc>(store, REPORT_TARGETS_COLLECTION, [code]),
   ]);
   const stock = stocks.get(stockId(code));
   const days = new Map<string, DayCounts>();
   for (const doc of dayDocs.values()) {
-    for (const [mmdd, c] of Object.entries(doc.days ?? {})) {
-      days.set(`${doc.year}-${mmdd.slice(0, 2)}-${mmdd.slice(2)}`, c);
-    }
+    for (const [dd, c] of Object.entries(doc.days ?? {})) days.set(`${doc.month}-${dd}`, c);
   }
   const period: Counts<Flow> = {};
   const after: Counts<Flow> = {};
@@ -304,8 +317,8 @@ export interface ListPage {
   /** Opaque cursor of the last entry (null when the page is empty). */
   endCursor: string | null;
   hasNextPage: boolean;
-  /** Members of the list in the area (all pages). */
-  totalCount: number;
+  /** Members of the list in the area (all pages); reads every commune's list, so only on demand. */
+  totalCount(): Promise<number>;
 }
 
 export function encodeCursor(commune: string, personalId: string): string {
@@ -342,8 +355,9 @@ const toEntry = (commune: string, [id, v]: [string, string | number]): ListEntry
 });
 
 /**
- * One page of a list for an area, after `after` (a cursor from a previous page). Reads one
- * list document per commune it walks; `filter` (e.g. overdue only) applies before paging.
+ * One page of a list for an area, after `after` (a cursor from a previous page). Walks the
+ * communes in code order from the cursor's, reading one list document each, and stops once the
+ * page (and one more entry, for `hasNextPage`) is filled; `filter` applies before paging.
  */
 export async function listPage(
   store: Store,
@@ -354,26 +368,39 @@ export async function listPage(
   const communes = listCommunes(area);
   const cur = opts.after ? decodeCursor(opts.after) : null;
   if (opts.after && (!cur || !communes.includes(cur.commune))) throw new ReportInputError('Invalid cursor');
-  const members = await Promise.all(communes.map((c) => listMembers(store, list, c)));
-  let totalCount = 0;
+  const read = new Map<string, Promise<Array<[string, string | number]>>>();
+  const members = (c: string) => {
+    let p = read.get(c);
+    if (!p) read.set(c, (p = listMembers(store, list, c)));
+    return p;
+  };
   const entries: ListEntry[] = [];
   let more = false;
-  communes.forEach((commune, i) => {
-    for (const m of members[i]) {
+  for (const commune of communes.slice(cur ? communes.indexOf(cur.commune) : 0)) {
+    for (const m of await members(commune)) {
       const e = toEntry(commune, m);
       if (opts.filter && !opts.filter(e)) continue;
-      totalCount++;
-      if (cur && (commune < cur.commune || (commune === cur.commune && e.personalId <= cur.personalId))) continue;
+      if (cur && commune === cur.commune && e.personalId <= cur.personalId) continue;
       if (entries.length < opts.first) entries.push(e);
-      else more = true;
+      else {
+        more = true;
+        break;
+      }
     }
-  });
+    if (more) break;
+  }
   const last = entries[entries.length - 1];
   return {
     entries,
     endCursor: last ? encodeCursor(last.commune, last.personalId) : null,
     hasNextPage: more,
-    totalCount,
+    async totalCount() {
+      let n = 0;
+      for (const l of await Promise.all(communes.map(members))) {
+        for (const m of l) if (!opts.filter || opts.filter(toEntry('', m))) n++;
+      }
+      return n;
+    },
   };
 }
 

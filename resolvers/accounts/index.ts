@@ -167,7 +167,8 @@ export const accountsResolvers: Resolvers = {
       return {
         nodes: nodes as never,
         pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
-        totalCount: page.totalCount,
+        // Resolved only when asked (it reads every commune's list).
+        totalCount: (() => page.totalCount()) as unknown as number,
       };
     },
     accountReport: async (_, { area: code, from, to }, ctx) => {

@@ -384,7 +384,7 @@ describe('(c) concurrency', () => {
     const read = async () =>
       Object.fromEntries(
         await Promise.all(
-          [`S|${commune}`, `S|${P}`, `D|${commune}|${today.slice(0, 4)}`].map(async (id) => [
+          [`S|${commune}`, `S|${P}`, `D|${commune}|${today.slice(0, 7)}`].map(async (id) => [
             id,
             await col.findOne({ _id: id as never }),
           ]),
@@ -409,8 +409,8 @@ describe('(c) concurrency', () => {
       expect(d(id, 'total.approved')).toBe(40);
       expect(d(id, 'total.notified')).toBe(40);
     }
-    const mmdd = today.slice(5, 7) + today.slice(8, 10);
-    const day = `D|${commune}|${today.slice(0, 4)}`;
+    const mmdd = today.slice(8, 10);
+    const day = `D|${commune}|${today.slice(0, 7)}`;
     expect(d(day, `days.${mmdd}.f.registered_l1`)).toBe(40);
     expect(d(day, `days.${mmdd}.s.APPROVED_1`)).toBe(40);
     // Each is on the commune's APPROVED_NOT_ACTIVATED list with its notice instant.

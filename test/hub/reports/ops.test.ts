@@ -66,18 +66,18 @@ describe('flowOf', () => {
 describe('opsForTransition: counters', () => {
   it('a registration adds one to the new state and counts the flow, in the commune and the province', () => {
     const ops = opsForTransition(fact({}));
-    expect(counterIds(ops)).toEqual(['D|79009|2026', 'D|79|2026', 'S|79009', 'S|79'].sort());
+    expect(counterIds(ops)).toEqual(['D|79009|2026-03', 'D|79|2026-03', 'S|79009', 'S|79'].sort());
     for (const area of ['79009', '79']) {
       expect(counterOp(ops, `S|${area}`)).toMatchObject({
         inc: { 'stock.PENDING_1': 1, 'total.registered_l1': 1 },
         setOnInsert: { area, province: '79' },
       });
       expect(counterOp(ops, `S|${area}`)!.inc).toEqual({ 'stock.PENDING_1': 1, 'total.registered_l1': 1 });
-      expect(counterOp(ops, `D|${area}|2026`)).toMatchObject({
-        inc: { 'days.0310.s.PENDING_1': 1, 'days.0310.f.registered_l1': 1 },
-        setOnInsert: { area, year: 2026 },
+      expect(counterOp(ops, `D|${area}|2026-03`)).toMatchObject({
+        inc: { 'days.10.s.PENDING_1': 1, 'days.10.f.registered_l1': 1 },
+        setOnInsert: { area, month: '2026-03' },
       });
-      expect(Object.keys(counterOp(ops, `D|${area}|2026`)!.inc!)).toHaveLength(2);
+      expect(Object.keys(counterOp(ops, `D|${area}|2026-03`)!.inc!)).toHaveLength(2);
     }
   });
 
@@ -88,10 +88,10 @@ describe('opsForTransition: counters', () => {
       'stock.APPROVED_1': 1,
       'total.approved': 1,
     });
-    expect(counterOp(ops, 'D|79|2026')!.inc).toEqual({
-      'days.0310.s.PENDING_1': -1,
-      'days.0310.s.APPROVED_1': 1,
-      'days.0310.f.approved': 1,
+    expect(counterOp(ops, 'D|79|2026-03')!.inc).toEqual({
+      'days.10.s.PENDING_1': -1,
+      'days.10.s.APPROVED_1': 1,
+      'days.10.f.approved': 1,
     });
   });
 
@@ -109,7 +109,7 @@ describe('opsForTransition: counters', () => {
   it('NOTIFY counts the flow but moves no stock', () => {
     const ops = opsForTransition(fact({ event: 'NOTIFY', from: 'APPROVED', to: 'APPROVED', levelBefore: 1 }));
     expect(counterOp(ops, 'S|79009')!.inc).toEqual({ 'total.notified': 1 });
-    expect(counterOp(ops, 'D|79009|2026')!.inc).toEqual({ 'days.0310.f.notified': 1 });
+    expect(counterOp(ops, 'D|79009|2026-03')!.inc).toEqual({ 'days.10.f.notified': 1 });
   });
 
   it('a LOCK of a LOCKED account (reason superseded) touches no counter', () => {
@@ -130,16 +130,16 @@ describe('opsForTransition: counters', () => {
 
   it('the day is the Vietnam date: 2026-11-22T18:30Z counts on 11-23', () => {
     const at = new Date('2026-11-22T18:30:00Z');
-    expect(dayKey(at)).toEqual([2026, '1123']);
-    expect(dayKey(new Date('2026-11-22T16:59:59.999Z'))).toEqual([2026, '1122']);
-    expect(dayKey(new Date('2026-12-31T17:00:00Z'))).toEqual([2027, '0101']);
+    expect(dayKey(at)).toEqual(['2026-11', '23']);
+    expect(dayKey(new Date('2026-11-22T16:59:59.999Z'))).toEqual(['2026-11', '22']);
+    expect(dayKey(new Date('2026-12-31T17:00:00Z'))).toEqual(['2027-01', '01']);
     const ops = opsForTransition(fact({ at }));
-    expect(Object.keys(counterOp(ops, 'D|79009|2026')!.inc!)).toEqual(
-      expect.arrayContaining(['days.1123.f.registered_l1', 'days.1123.s.PENDING_1']),
+    expect(Object.keys(counterOp(ops, 'D|79009|2026-11')!.inc!)).toEqual(
+      expect.arrayContaining(['days.23.f.registered_l1', 'days.23.s.PENDING_1']),
     );
     // New Year's Eve in UTC is already next year in Vietnam: another year's document.
     const ny = opsForTransition(fact({ at: new Date('2026-12-31T17:30:00Z') }));
-    expect(counterIds(ny)).toContain('D|79009|2027');
+    expect(counterIds(ny)).toContain('D|79009|2027-01');
   });
 });
 
@@ -270,7 +270,7 @@ describe('conflicting (what one coalesced update cannot express)', () => {
   it('a whole map and one of its members conflict, either way round', () => {
     expect(conflicting(op({ set: { m: {} } }), op({ set: { 'm.x': 1 } }))).toBe(true);
     expect(conflicting(op({ unset: ['m.x'] }), op({ set: { m: {} } }))).toBe(true);
-    expect(conflicting(op({ inc: { 'days.0101.f.a': 1 } }), op({ set: { days: {} } }))).toBe(true);
+    expect(conflicting(op({ inc: { 'days.01.f.a': 1 } }), op({ set: { days: {} } }))).toBe(true);
   });
   it('an increment and a set of the same path conflict; two increments or two sets do not', () => {
     expect(conflicting(op({ inc: { a: 1 } }), op({ set: { a: 1 } }))).toBe(true);
