@@ -108,12 +108,15 @@ export type AccountErrorCode =
   | 'CODE_EXPIRED'
   | 'CONCURRENT_CHANGE'
   | 'FINGERPRINTS_REQUIRED'
+  | 'HOLDER_DECEASED'
   | 'ID_CARD_NOT_EXPIRED'
   | 'ID_CARD_STILL_EXPIRED'
   | 'ILLEGAL_TRANSITION'
   | 'INVALID_CODE'
+  | 'INVALID_EMAIL'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
+  | 'NOTICE_NOT_SENT'
   | 'NOT_ELIGIBLE_DECEASED'
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
@@ -128,6 +131,7 @@ export type AccountErrorCode =
   | 'PHONE_UNCHANGED'
   | 'REASON_REQUIRED'
   | 'TOO_MANY_ATTEMPTS'
+  | 'TOO_MANY_CODES'
   | 'UPGRADE_ALREADY_PENDING';
 
 /** A lifecycle event. */
@@ -179,6 +183,8 @@ export type AccountHistoryEntry = {
 
 export type AccountLockReason =
   | 'HOLDER'
+  /** The population source records the holder as deceased (never unlocked). */
+  | 'HOLDER_DECEASED'
   | 'ID_CARD_EXPIRED'
   | 'OFFICER';
 
@@ -266,6 +272,8 @@ export type AccountSweepResult = {
   activationExpired: Scalars['Int']['output'];
   /** Population facts and NOT_REGISTERED lists refreshed (areas). */
   areasRefreshed: Scalars['Int']['output'];
+  /** Accounts locked because the population source records the holder as deceased. */
+  lockedDeceased: Scalars['Int']['output'];
   /** Accounts locked because the chip ID card has expired. */
   lockedExpiredCards: Scalars['Int']['output'];
   /** Approval notices (re)sent. */
@@ -1451,6 +1459,7 @@ export type AccountStatesResolvers<ContextType = HubContext, ParentType extends 
 export type AccountSweepResultResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountSweepResult'] = ResolversParentTypes['AccountSweepResult']> = {
   activationExpired?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   areasRefreshed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockedDeceased?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lockedExpiredCards?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   noticesSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };

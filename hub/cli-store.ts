@@ -23,9 +23,12 @@ function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
  * HUB_DATA_DIR (default `.data/localdb`) for the duration of the command.
  * Databases are prefixed with HUB_DB_PREFIX. `close()` stops what was started.
  */
-export async function openCliStore(
-  opts: { maxPoolSize?: number } = {},
-): Promise<{ store: Store; close(): Promise<void> }> {
+export async function openCliStore(opts: { maxPoolSize?: number } = {}): Promise<{
+  store: Store;
+  /** True when the store is a running hub's embedded store (the hub may be writing to it now). */
+  sharedWithRunningHub: boolean;
+  close(): Promise<void>;
+}> {
   let local: LocalDb | undefined;
   let uri = process.env.MONGODB_URI;
   if (!uri) {
@@ -45,6 +48,7 @@ export async function openCliStore(
     });
     return {
       store,
+      sharedWithRunningHub: !process.env.MONGODB_URI && !local,
       close: async () => {
         await store.close();
         await local?.stop();

@@ -16,8 +16,15 @@ import { vietnamDate } from '../hub/accounts/calendar';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
-  const { store, close } = await openCliStore();
+  const { store, close, sharedWithRunningHub } = await openCliStore();
   try {
+    // The embedded store applies updates as unlocked read-modify-write: a second writer beside
+    // a running hub would lose counter and list updates.
+    if (sharedWithRunningHub && !process.argv.includes('--force')) {
+      throw new Error(
+        `a hub is running on this embedded store; use accountSweepRun (a supervisor), which runs inside the hub (or --force)`,
+      );
+    }
     const m = createAccountsModule({ store, caches: new AccessCaches(store), logger, config });
     const r = await m.sweeps.runAll();
     await m.reports.idle();

@@ -11,8 +11,15 @@ import { openCliStore } from '../hub/cli-store';
 import { rebuildReports } from '../hub/reports/rebuild';
 
 async function main(): Promise<void> {
-  const { store, close } = await openCliStore();
+  const { store, close, sharedWithRunningHub } = await openCliStore();
   try {
+    // The embedded store applies updates as unlocked read-modify-write: a second writer beside
+    // a running hub would lose counter and list updates.
+    if (sharedWithRunningHub && !process.argv.includes('--force')) {
+      throw new Error(
+        `a hub is running on this embedded store; use a maintenance window: stop the hub first (or --force)`,
+      );
+    }
     const r = await rebuildReports(store, { log: (m) => process.stderr.write(m + '\n') });
     process.stdout.write(
       `rebuilt from ${r.accounts} accounts and ${r.population} population records: ` +

@@ -136,6 +136,10 @@ export interface LifecycleContext {
   person?: RegistrationPerson | null;
   /** Whether the holder's chip ID card is valid today; required for a system LOCK and for UNLOCK of an ID_CARD_EXPIRED lock. */
   idCardValid?: boolean;
+  /** The population source records the holder as deceased (a system LOCK; never unlocked). */
+  holderDeceased?: boolean;
+  /** The activation codes are used up (too many wrong attempts): an officer may reopen at once. */
+  activationCodesExhausted?: boolean;
 }
 
 export type EligibilityCode = 'TOO_YOUNG' | 'DECEASED' | 'UNKNOWN_PERSON';
@@ -161,6 +165,7 @@ export type LifecycleErrorCode =
   | 'ACTIVATION_WINDOW_OPEN'
   | 'ALREADY_LOCKED'
   | 'ID_CARD_NOT_EXPIRED'
+  | 'HOLDER_DECEASED'
   | 'OWNERSHIP_NOT_VERIFIED'
   | 'ID_CARD_STILL_EXPIRED'
   | 'INVALID_PHONE'
@@ -200,6 +205,12 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'APPROVED', event: 'EXPIRE_ACTIVATION', to: 'ACTIVATION_EXPIRED', note: 'system, after 7 days' },
   { from: 'APPROVED', event: 'PHONE_CHANGE', to: 'APPROVED', note: 'officer in person' },
   { from: 'ACTIVATION_EXPIRED', event: 'REOPEN', to: 'APPROVED', note: 'officer of the area; a new notice follows' },
+  {
+    from: 'APPROVED',
+    event: 'REOPEN',
+    to: 'APPROVED',
+    note: 'officer of the area, once the window has closed (before the sweep) or the codes are used up',
+  },
   { from: 'ACTIVE', event: 'UPGRADE_TO_L2', to: 'ACTIVE', note: 'officer in person; Level 1; fingerprints' },
   { from: 'ACTIVE', event: 'APPROVE', to: 'ACTIVE', note: 'pending upgrade approved: Level 2' },
   { from: 'ACTIVE', event: 'REJECT', to: 'ACTIVE', note: 'pending upgrade rejected: stays Level 1' },
@@ -414,7 +425,7 @@ function defaultReason(event: AccountEvent, account: LifecycleAccount): string {
     case 'REOPEN':
       return 'reopened by an officer';
     case 'LOCK':
-      return `locked (${lockReasonOf(event.by)}, via ${event.via ?? LOCK_VIA_DEFAULT[event.by.kind]})`;
+      return `locked (${event.by.kind === 'system' ? 'system' : lockReasonOf(event.by)}, via ${event.via ?? LOCK_VIA_DEFAULT[event.by.kind]})`;
     case 'UNLOCK':
       return 'unlocked after the holder proved ownership';
     case 'PHONE_CHANGE':
@@ -574,23 +585,32 @@ function guardAndUpdate(current: LifecycleAccount | null, event: AccountEvent, c
       const account = current!;
       const denied = checkAreaOfficer(event, account, false);
       if (denied) return denied;
+      if (
+        account.status === 'APPROVED' &&
+        account.notifiedAt &&
+        at <= activationDeadline(account.notifiedAt) &&
+        !ctx.activationCodesExhausted
+      ) {
+        return fail('ACTIVATION_WINDOW_OPEN', 'The activation window is still open: the citizen can activate');
+      }
       return { ok: true, account: { ...omit(account, 'notifiedAt', 'notifyChannel'), reopenedAt: at } };
     }
 
     case 'LOCK': {
       const account = current!;
-      const reason = lockReasonOf(event.by);
-      if (event.by.kind === 'system' && ctx.idCardValid !== false) {
+      const reason: LockReason =
+        event.by.kind === 'system' && ctx.holderDeceased ? 'HOLDER_DECEASED' : lockReasonOf(event.by);
+      if (event.by.kind === 'system' && ctx.idCardValid !== false && !ctx.holderDeceased) {
         return fail(
           'ID_CARD_NOT_EXPIRED',
-          'The system locks only when the chip ID card has expired (idCardValid: false)',
+          'The system locks only when the chip ID card has expired or the holder has died',
         );
       }
       if (account.status === 'LOCKED') {
-        // Only the expiry of the ID card supersedes an existing lock (so unlocking then needs a valid card).
+        // Only the system's locks supersede an existing lock (so unlocking then needs a valid card / is refused).
         if (event.by.kind !== 'system') return fail('ALREADY_LOCKED', 'The account is already locked');
-        if (account.lockReason === 'ID_CARD_EXPIRED') {
-          return fail('ALREADY_LOCKED', 'The account is already locked for an expired ID card');
+        if (account.lockReason === 'HOLDER_DECEASED' || account.lockReason === reason) {
+          return fail('ALREADY_LOCKED', `The account is already locked (${account.lockReason})`);
         }
         return { ok: true, account: { ...account, lockReason: reason } };
       }
@@ -600,6 +620,9 @@ function guardAndUpdate(current: LifecycleAccount | null, event: AccountEvent, c
     case 'UNLOCK': {
       const account = current!;
       if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+      if (account.lockReason === 'HOLDER_DECEASED') {
+        return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
+      }
       if (event.ownershipVerified !== true) {
         return fail(
           'OWNERSHIP_NOT_VERIFIED',

@@ -13,7 +13,7 @@
  *
  * Within one process the steps for one account are also serialised by a keyed mutex.
  */
-import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { CitizenRecord } from '../../connectors/population/connector';
@@ -44,9 +44,21 @@ export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
 export const MAX_CODE_ATTEMPTS = 5;
 /** The phone verification code is valid this long. */
 export const PHONE_CODE_TTL_MS = 10 * 60_000;
+/** New codes on request: at most this many per activation window / per hour for a phone change… */
+export const MAX_CODE_SENDS = 3;
+/** …and at least this long apart. */
+export const MIN_CODE_INTERVAL_MS = 60_000;
 
 export type ServiceErrorCode =
-  LifecycleErrorCode | 'INVALID_CODE' | 'CODE_EXPIRED' | 'TOO_MANY_ATTEMPTS' | 'NO_CODE_PENDING' | 'CONCURRENT_CHANGE';
+  | LifecycleErrorCode
+  | 'INVALID_CODE'
+  | 'CODE_EXPIRED'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'NO_CODE_PENDING'
+  | 'CONCURRENT_CHANGE'
+  | 'INVALID_EMAIL'
+  | 'NOTICE_NOT_SENT'
+  | 'TOO_MANY_CODES';
 
 export interface ServiceUserError {
   code: ServiceErrorCode;
@@ -56,9 +68,14 @@ export interface ServiceUserError {
 export interface OneTimeCode {
   hash: string; // hex scrypt(code, salt)
   salt: string; // hex
+  /** Wrong codes so far; carried over to a resent code (a resend does not buy more guesses). */
   attempts: number;
   sentAt: Date;
   expiresAt: Date;
+  /** Codes sent on request after the first (resends). */
+  resends?: number;
+  /** When the first code of this series was sent. */
+  firstSentAt?: Date;
 }
 
 /** The stored account: the lifecycle's fields plus the pending one-time codes. */
@@ -168,9 +185,13 @@ export function idCardValidOn(person: CitizenRecord | null, today: string): bool
   return card.expiresOn === null || card.expiresOn >= today;
 }
 
-export function hasChip(person: CitizenRecord | null): boolean {
-  return person?.identityCard?.kind === 'CCCD_CHIP' || person?.identityCard?.kind === 'IDENTITY_CARD';
+/** A valid chip ID card on `today` (an expired one does not count: it cannot be read by the app). */
+export function hasChip(person: CitizenRecord | null, today: string): boolean {
+  const kind = person?.identityCard?.kind;
+  return (kind === 'CCCD_CHIP' || kind === 'IDENTITY_CARD') && idCardValidOn(person, today);
 }
+
+const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,255}\.[A-Za-z]{2,}$/;
 
 const err = (code: ServiceErrorCode, message: string): TransitionResult => ({
   account: null,
@@ -222,7 +243,7 @@ export class AccountService {
     extra?: (next: StoredAccount) => StoredAccount | Promise<StoredAccount>,
   ): Promise<TransitionResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await this.get(personalId);
+      const current = await this.rollForward(personalId, await this.get(personalId));
       const at = this.now();
       const event = makeEvent(current, at);
       if (!('type' in event)) return { account: current, userError: event, changes: [] };
@@ -264,7 +285,7 @@ export class AccountService {
       case 'REGISTER_L1':
       case 'REGISTER_L2': {
         const person = await this.deps.population(personalId);
-        const chip = hasChip(person);
+        const chip = hasChip(person, today);
         return {
           today,
           person: person
@@ -281,7 +302,7 @@ export class AccountService {
       }
       case 'UPGRADE_TO_L2': {
         const person = await this.deps.population(personalId);
-        const chip = hasChip(person);
+        const chip = hasChip(person, today);
         return {
           today,
           person: { exists: !!person, hasChipCard: chip },
@@ -297,11 +318,38 @@ export class AccountService {
           return { today, idCardValid: person?.identityCard ? idCardValidOn(person, today) : undefined };
         }
         const person = await this.deps.population(personalId);
-        return { today, idCardValid: idCardValidOn(person, today) };
+        return {
+          today,
+          idCardValid: idCardValidOn(person, today),
+          holderDeceased: person?.vitalStatus === 'DECEASED',
+        };
       }
+      case 'REOPEN':
+        return { today, activationCodesExhausted: (current?.activationCode?.attempts ?? 0) >= MAX_CODE_ATTEMPTS };
       default:
         return { today };
     }
+  }
+
+  /**
+   * Read-repair: if a later step than the account document shows was committed (a commit cut
+   * short, or a writer that stalled and wrote an older state back), the document is rolled
+   * forward to the latest committed step.
+   */
+  private async rollForward(id: string, doc: StoredAccount | null): Promise<StoredAccount | null> {
+    let seq = doc ? (doc.seq ?? doc.history.length) : 0;
+    let latest: AccountEventDoc | null = null;
+    for (;;) {
+      const next = await this.events.findOne({ _id: `${id}#${seq + 1}` });
+      if (!next) break;
+      latest = next;
+      seq = next.seq;
+    }
+    if (!latest) return doc;
+    await this.accounts.replaceOne({ _id: id }, latest.account, { upsert: true });
+    this.deps.caches.accounts.delete(id);
+    this.deps.logger.warn({ personalId: id, seq }, 'account rolled forward to its last committed step');
+    return latest.account;
   }
 
   /** Steps 1–4 of the commit; 'conflict' when another writer took this step first. */
@@ -322,20 +370,17 @@ export class AccountService {
       });
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
-      // Someone committed this step. If the account document is behind it, roll it forward.
-      const won = await this.events.findOne({ _id: `${id}#${next.seq}` });
-      const doc = await this.get(id);
-      if (won && (doc?.seq ?? doc?.history.length ?? 0) < won.seq) {
-        await this.accounts.replaceOne({ _id: id }, won.account, { upsert: true });
-        this.deps.caches.accounts.delete(id);
-      }
+      // Someone committed this step; the retry rolls the document forward first.
       return 'conflict';
     }
     await this.accounts.replaceOne({ _id: id }, next, { upsert: true });
     this.deps.caches.accounts.delete(id);
+    // A writer that stalled between its two steps may have overwritten a later state: repair.
+    if (await this.events.findOne({ _id: `${id}#${next.seq! + 1}` })) await this.rollForward(id, next);
     const fact: TransitionFact = {
       personalId: id,
       area: next.area,
+      areaBefore: current?.area ?? null,
       at: entry.at,
       event: entry.event,
       from: current ? current.status : null,
@@ -364,6 +409,8 @@ export class AccountService {
     personalId: string,
     input: { phone: string; portraitRef: string; email?: string | null },
   ): Promise<TransitionResult> {
+    if (input.email && !EMAIL_RE.test(input.email))
+      return err('INVALID_EMAIL', `Not an e-mail address: ${input.email}`);
     const r = await this.transition(personalId, (_a, at) => ({
       type: 'REGISTER_L1',
       at,
@@ -390,6 +437,8 @@ export class AccountService {
     personalId: string,
     input: { phone: string; fingerprintsCaptured: boolean; portraitRef?: string | null; email?: string | null },
   ): Promise<TransitionResult> {
+    if (input.email && !EMAIL_RE.test(input.email))
+      return err('INVALID_EMAIL', `Not an e-mail address: ${input.email}`);
     return this.transition(personalId, (_a, at) => ({
       type: 'REGISTER_L2',
       at,
@@ -418,33 +467,51 @@ export class AccountService {
         ? { type: 'APPROVE', at, by, ...(reason ? { reason } : {}) }
         : { type: 'REJECT', at, by, reason: reason ?? '' },
     );
-    if (r.userError || !r.account || decision !== 'APPROVE' || r.account.status !== 'APPROVED') return r;
+    if (r.userError || !r.account) return r;
+    if (decision === 'REJECT') {
+      await this.notice(r.account, 'ACCOUNT_REJECTED', { reason: reason ?? '' });
+      return r;
+    }
+    if (r.account.status !== 'APPROVED') return r;
     return merge(r, await this.notifyApproval(personalId));
   }
 
-  /** Sends the approval notice with a new activation code; starts the 7-day window. */
+  /** A notice that starts nothing (rejection, lock): best effort, a failure is logged. */
+  private async notice(
+    account: StoredAccount,
+    template: 'ACCOUNT_REJECTED' | 'ACCOUNT_LOCKED',
+    params: Record<string, string>,
+  ): Promise<void> {
+    try {
+      await this.deps.notifier.send({ personalId: account._id, channel: 'SMS', to: account.phone, template, params });
+    } catch (e) {
+      this.deps.logger.warn({ err: e, personalId: account._id, template }, 'notice not sent');
+    }
+  }
+
+  /** Sends the approval notice with a new activation code (SMS to the account's phone); starts the 7-day window. */
   async notifyApproval(personalId: string): Promise<TransitionResult> {
     let sent: { code: string; stored: OneTimeCode; channel: NotifyChannel } | null = null;
     const r = await this.transition(
       personalId,
       (account, at) => {
         if (!account) return { code: 'NO_ACCOUNT', message: 'No account' };
-        return { type: 'NOTIFY', at, by: { kind: 'system' }, channel: account.email ? 'EMAIL' : 'SMS' };
+        return { type: 'NOTIFY', at, by: { kind: 'system' }, channel: 'SMS' };
       },
       async (next) => {
         const at = next.notifiedAt!;
         const { code, stored } = await newCode(at, activationDeadline(at).getTime() - at.getTime());
-        const channel: NotifyChannel = next.email ? 'EMAIL' : 'SMS';
+        const channel: NotifyChannel = 'SMS';
         // Sent before the commit: if the gateway refuses, nothing is committed and the sweep retries.
         await this.deps.notifier.send({
           personalId,
           channel,
-          to: channel === 'EMAIL' ? next.email! : next.phone,
+          to: next.phone,
           template: 'ACCOUNT_APPROVED',
           params: { code, activateBy: vietnamDate(activationDeadline(at)) },
         });
         sent = { code, stored, channel };
-        return { ...next, activationCode: stored, notifyChannel: channel };
+        return { ...next, activationCode: { ...stored, firstSentAt: at, resends: 0 }, notifyChannel: channel };
       },
     ).catch((e: unknown) => {
       this.deps.logger.warn({ err: e, personalId }, 'approval notice not sent; the sweep retries');
@@ -470,17 +537,42 @@ export class AccountService {
           account,
         };
       }
+      const prev = account.activationCode;
+      if (prev && prev.attempts >= MAX_CODE_ATTEMPTS) {
+        return {
+          ...err('TOO_MANY_ATTEMPTS', 'Too many wrong codes: call the hotline, or an officer reopens the account'),
+          account,
+        };
+      }
+      const resends = prev?.resends ?? 0;
+      if (prev && (resends >= MAX_CODE_SENDS || now.getTime() - prev.sentAt.getTime() < MIN_CODE_INTERVAL_MS)) {
+        return {
+          ...err('TOO_MANY_CODES', `At most ${MAX_CODE_SENDS} new codes per window, a minute apart; call the hotline`),
+          account,
+        };
+      }
       const { code, stored } = await newCode(now, deadline.getTime() - now.getTime());
-      const channel: NotifyChannel = account.email ? 'EMAIL' : 'SMS';
-      await this.deps.notifier.send({
-        personalId,
-        channel,
-        to: channel === 'EMAIL' ? account.email! : account.phone,
-        template: 'ACCOUNT_APPROVED',
-        params: { code, activateBy: vietnamDate(deadline) },
-      });
-      await this.accounts.updateOne({ _id: personalId }, { $set: { activationCode: stored } });
-      return { account: { ...account, activationCode: stored }, userError: null, changes: [] };
+      try {
+        await this.deps.notifier.send({
+          personalId,
+          channel: 'SMS',
+          to: account.phone,
+          template: 'ACCOUNT_APPROVED',
+          params: { code, activateBy: vietnamDate(deadline) },
+        });
+      } catch (e) {
+        this.deps.logger.warn({ err: e, personalId }, 'activation code not sent');
+        return { ...err('NOTICE_NOT_SENT', 'The code could not be sent; try again later'), account };
+      }
+      // Wrong attempts carry over: a new code does not buy more guesses.
+      const activationCode: OneTimeCode = {
+        ...stored,
+        attempts: prev?.attempts ?? 0,
+        resends: resends + 1,
+        firstSentAt: prev?.firstSentAt ?? now,
+      };
+      await this.accounts.updateOne({ _id: personalId }, { $set: { activationCode } });
+      return { account: { ...account, activationCode }, userError: null, changes: [] };
     });
   }
 
@@ -523,7 +615,7 @@ export class AccountService {
         return { ...err('CODE_EXPIRED', 'The code has expired: ask for a new one'), account };
       }
       if (!/^\d{6}$/.test(code) || !(await codeMatches(stored, code))) {
-        await this.accounts.updateOne({ _id: personalId }, { $set: { [`${field}.attempts`]: stored.attempts + 1 } });
+        await this.accounts.updateOne({ _id: personalId }, { $inc: { [`${field}.attempts`]: 1 } });
         const left = MAX_CODE_ATTEMPTS - stored.attempts - 1;
         return { ...err('INVALID_CODE', `Wrong code (${left} attempt${left === 1 ? '' : 's'} left)`), account };
       }
@@ -542,13 +634,17 @@ export class AccountService {
     personalId: string,
     opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null } = {},
   ): Promise<TransitionResult> {
-    return this.transition(personalId, (_a, at) => ({
+    const r = await this.transition(personalId, (_a, at) => ({
       type: 'LOCK',
       at,
       by,
       ...(opts.via ? { via: opts.via } : {}),
       ...(opts.reason ? { reason: opts.reason } : {}),
     }));
+    if (!r.userError && r.account && r.account.lockReason !== 'HOLDER_DECEASED') {
+      await this.notice(r.account, 'ACCOUNT_LOCKED', { reason: r.account.lockReason ?? '' });
+    }
+    return r;
   }
 
   async unlock(by: Actor, personalId: string, ownershipVerified: boolean, reason?: string | null) {
@@ -576,15 +672,35 @@ export class AccountService {
       if (!phone) return { ...err('INVALID_PHONE', `Not a Vietnamese mobile number: ${rawPhone}`), account };
       if (phone === account.phone) return { ...err('PHONE_UNCHANGED', 'The new number is the current one'), account };
       const now = this.now();
+      const prev = account.phoneChange;
+      const recent = !!prev?.firstSentAt && now.getTime() - prev.firstSentAt.getTime() < 3_600_000;
+      const sends = recent ? (prev!.resends ?? 0) + 1 : 0;
+      if (prev && (sends >= MAX_CODE_SENDS || now.getTime() - prev.sentAt.getTime() < MIN_CODE_INTERVAL_MS)) {
+        return {
+          ...err('TOO_MANY_CODES', `At most ${MAX_CODE_SENDS} codes an hour, a minute apart; change it in person`),
+          account,
+        };
+      }
       const { code, stored } = await newCode(now, PHONE_CODE_TTL_MS);
-      await this.deps.notifier.send({
-        personalId,
-        channel: 'SMS',
-        to: phone,
-        template: 'PHONE_VERIFICATION',
-        params: { code },
-      });
-      const phoneChange = { ...stored, phone };
+      try {
+        await this.deps.notifier.send({
+          personalId,
+          channel: 'SMS',
+          to: phone,
+          template: 'PHONE_VERIFICATION',
+          params: { code },
+        });
+      } catch (e) {
+        this.deps.logger.warn({ err: e, personalId }, 'phone verification code not sent');
+        return { ...err('NOTICE_NOT_SENT', 'The code could not be sent; try again later'), account };
+      }
+      const phoneChange = {
+        ...stored,
+        phone,
+        attempts: recent ? prev!.attempts : 0,
+        resends: sends,
+        firstSentAt: recent ? prev!.firstSentAt : now,
+      };
       await this.accounts.updateOne({ _id: personalId }, { $set: { phoneChange } });
       return { account: { ...account, phoneChange }, userError: null, changes: [] };
     });
@@ -631,9 +747,4 @@ function merge(a: TransitionResult, b: TransitionResult): TransitionResult {
     userError: b.userError,
     changes: [...a.changes, ...b.changes],
   };
-}
-
-/** A stable fingerprint of a code for logs (never the code). */
-export function codeRef(code: string): string {
-  return createHash('sha256').update(code).digest('hex').slice(0, 8);
 }

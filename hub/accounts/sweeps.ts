@@ -2,7 +2,8 @@
  * The daily sweeps (scheduled at HUB_SWEEP_AT Vietnam time, and runnable on demand by a
  * supervisor with `accountSweepRun`, or `npm run accounts:sweep`):
  * - lock every ACTIVE account (or one locked for another reason) whose chip ID card has
- *   expired (a card is valid through its expiry day: expiring today is locked tomorrow);
+ *   expired (a card is valid through its expiry day: expiring today is locked tomorrow), and
+ *   every one whose holder the population source records as deceased (never unlocked);
  * - close the activation window of APPROVED accounts notified more than 7 days ago
  *   (EXPIRE_ACTIVATION), and send the notices that could not be sent at approval;
  * - refresh the population facts of the reports (people turn 14, die, move).
@@ -24,6 +25,7 @@ import type { AccountChange, AccountService } from './service';
 
 export interface SweepCounts {
   lockedExpiredCards: number;
+  lockedDeceased: number;
   activationExpired: number;
   noticesSent: number;
   areasRefreshed: number;
@@ -53,6 +55,7 @@ export class Sweeps {
     const today = vietnamDate(this.now());
     const changes: AccountChange[] = [];
     let locked = 0;
+    let lockedDeceased = 0;
     const cursor = this.deps.store
       .db(POPULATION_DB)
       .collection<CongDanDoc>(POPULATION_COLLECTION)
@@ -66,18 +69,24 @@ export class Sweeps {
         continue;
       }
       const expires = c.identityCard?.expiresOn;
-      if (!expires || expires >= today || c.vitalStatus !== 'ALIVE') continue;
-      if (scope && !inJurisdiction(scope, c.area)) continue;
+      const deceased = c.vitalStatus === 'DECEASED';
+      const expired = !!expires && expires < today;
+      if (!deceased && !expired) continue;
+      const lockReason = deceased ? 'HOLDER_DECEASED' : 'ID_CARD_EXPIRED';
       const id = c.personalId;
       pending.push(
         (async () => {
           const a = await this.deps.service.get(id);
-          if (!a || !(a.status === 'ACTIVE' || (a.status === 'LOCKED' && a.lockReason !== 'ID_CARD_EXPIRED'))) return;
+          if (!a || !(a.status === 'ACTIVE' || a.status === 'LOCKED')) return;
+          if (a.lockReason === lockReason || a.lockReason === 'HOLDER_DECEASED') return;
+          // The account's own area decides whose sweep this is (a person may have moved since).
+          if (scope && !inJurisdiction(scope, a.area)) return;
           const r = await this.deps.service.lock({ kind: 'system' }, id, {
-            reason: `chip ID card expired on ${expires}`,
+            reason: deceased ? 'the holder is recorded as deceased' : `chip ID card expired on ${expires}`,
           });
           if (!r.userError) {
-            locked++;
+            if (deceased) lockedDeceased++;
+            else locked++;
             changes.push(...r.changes);
           }
         })(),
@@ -85,7 +94,10 @@ export class Sweeps {
       if (pending.length >= 32) await Promise.all(pending.splice(0));
     }
     await Promise.all(pending);
-    return { counts: { lockedExpiredCards: locked, activationExpired: 0, noticesSent: 0, areasRefreshed: 0 }, changes };
+    return {
+      counts: { lockedExpiredCards: locked, lockedDeceased, activationExpired: 0, noticesSent: 0, areasRefreshed: 0 },
+      changes,
+    };
   }
 
   /** Closes the 7-day windows that have passed and sends the notices still owed. */
@@ -122,7 +134,13 @@ export class Sweeps {
       }
     }
     return {
-      counts: { lockedExpiredCards: 0, activationExpired: expired, noticesSent: notices, areasRefreshed: 0 },
+      counts: {
+        lockedExpiredCards: 0,
+        lockedDeceased: 0,
+        activationExpired: expired,
+        noticesSent: notices,
+        areasRefreshed: 0,
+      },
       changes,
     };
   }
@@ -137,6 +155,7 @@ export class Sweeps {
     return {
       counts: {
         lockedExpiredCards: a.counts.lockedExpiredCards,
+        lockedDeceased: a.counts.lockedDeceased,
         activationExpired: b.counts.activationExpired,
         noticesSent: b.counts.noticesSent,
         areasRefreshed: areas,

@@ -130,8 +130,19 @@ export function csvRouter(deps: {
               .join(',') + '\r\n';
         });
         rows += entries.length;
-        if (!res.write(out)) await new Promise((r) => res.once('drain', r));
-        if (res.destroyed) return;
+        if (!res.write(out)) {
+          // Wait for the client to take it, or for the client to go away.
+          await new Promise<void>((r) => {
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              r();
+            };
+            res.once('drain', done);
+            res.once('close', done);
+          });
+        }
+        if (res.destroyed || res.writableEnded) return;
       }
       if (!started) start();
       res.end();

@@ -10,6 +10,8 @@ import { daysId, listId, stockId, stockKey, type Flow, type ListName } from './m
 export interface TransitionFact {
   personalId: string;
   area: { province: string; commune: string };
+  /** The account's area before the move, when it changed (a re-registration elsewhere). */
+  areaBefore?: { province: string; commune: string } | null;
   at: Date;
   event: AccountEventType;
   /** null: the person had no account (or this is the first history entry). */
@@ -93,41 +95,63 @@ export function opsForTransition(fact: TransitionFact): DocOp[] {
   const ops: DocOp[] = [];
   const flow = flowOf(fact);
   const [month, dd] = dayKey(fact.at);
-  const stockInc: Record<string, number> = {};
   const before = fact.from && fact.levelBefore ? stockKey(fact.from, fact.levelBefore) : null;
   const after = stockKey(fact.to, fact.levelAfter);
-  if (before !== after) {
-    if (before) stockInc[before] = -1;
-    stockInc[after] = 1;
+  // A re-registration after a rejection may be in another area: the old state leaves the old area.
+  const oldArea = fact.areaBefore ?? fact.area;
+  const moved = oldArea.commune !== fact.area.commune;
+  const s = new Map<string, Record<string, number>>();
+  const d = new Map<string, Record<string, number>>();
+  const add = (m: Map<string, Record<string, number>>, area: string, key: string, v: number) => {
+    const o = m.get(area) ?? {};
+    o[key] = (o[key] ?? 0) + v;
+    m.set(area, o);
+  };
+  if (before !== after || moved) {
+    for (const area of [oldArea.commune, oldArea.province]) {
+      if (before) {
+        add(s, area, `stock.${before}`, -1);
+        add(d, area, `days.${dd}.s.${before}`, -1);
+      }
+    }
+    for (const area of [fact.area.commune, fact.area.province]) {
+      add(s, area, `stock.${after}`, 1);
+      add(d, area, `days.${dd}.s.${after}`, 1);
+    }
   }
+  // Citizens 14+ with no account (kept live between the nightly population refreshes).
+  const registers = fact.event === 'REGISTER_L1' || fact.event === 'REGISTER_L2';
+  const delta = registers ? -1 : fact.to === 'REJECTED' && fact.from === 'PENDING' ? 1 : 0;
   for (const area of [fact.area.commune, fact.area.province]) {
-    const s: Record<string, number> = {};
-    const d: Record<string, number> = {};
-    for (const [k, v] of Object.entries(stockInc)) {
-      s[`stock.${k}`] = v;
-      d[`days.${dd}.s.${k}`] = v;
-    }
     if (flow) {
-      s[`total.${flow}`] = 1;
-      d[`days.${dd}.f.${flow}`] = 1;
+      add(s, area, `total.${flow}`, 1);
+      add(d, area, `days.${dd}.f.${flow}`, 1);
     }
-    if (Object.keys(s).length) {
-      ops.push({
-        target: 'counters',
-        id: stockId(area),
-        inc: s,
-        setOnInsert: { area, province: fact.area.province },
-      });
-      ops.push({ target: 'counters', id: daysId(area, month), inc: d, setOnInsert: { area, month } });
-    }
+    if (delta) add(s, area, 'population.notRegistered', delta);
+  }
+  for (const [area, inc] of s) {
+    const cleaned = Object.fromEntries(Object.entries(inc).filter(([, v]) => v !== 0));
+    if (!Object.keys(cleaned).length) continue;
+    ops.push({
+      target: 'counters',
+      id: stockId(area),
+      inc: cleaned,
+      setOnInsert: { area, province: area.slice(0, 2) },
+    });
+  }
+  for (const [area, inc] of d) {
+    const cleaned = Object.fromEntries(Object.entries(inc).filter(([, v]) => v !== 0));
+    if (!Object.keys(cleaned).length) continue;
+    ops.push({ target: 'counters', id: daysId(area, month), inc: cleaned, setOnInsert: { area, month } });
   }
   for (const list of ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED'] as const) {
-    const value = listMember(fact, list);
-    ops.push(listOp(list, fact, value));
+    ops.push(listOp(list, fact, listMember(fact, list)));
+    if (moved) ops.push(listOp(list, { ...fact, area: oldArea }, null));
   }
   // NOT_REGISTERED: leaves on registration, returns on a rejection of the first request.
-  if (fact.event === 'REGISTER_L1' || fact.event === 'REGISTER_L2' || fact.to === 'REJECTED') {
+  if (registers || fact.to === 'REJECTED') {
     ops.push(listOp('NOT_REGISTERED', fact, listMember(fact, 'NOT_REGISTERED')));
+    if (moved) ops.push(listOp('NOT_REGISTERED', { ...fact, area: oldArea }, null));
   }
   return ops;
 }

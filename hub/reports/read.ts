@@ -210,8 +210,15 @@ export interface ReportRange {
 
 export const MAX_DAILY_ROWS = 366;
 
-/** Checks a range: ISO days, from ≤ to ≤ today. */
+/** Checks a range: ISO days, 2022-01-01 ≤ from ≤ to ≤ today. */
+export const EARLIEST_REPORT_DAY = '2022-01-01';
+
 export function checkRange(r: ReportRange): void {
+  if (r.from < EARLIEST_REPORT_DAY) {
+    throw new ReportInputError(
+      `from (${r.from}) is before ${EARLIEST_REPORT_DAY}: e-identity accounts started in 2022`,
+    );
+  }
   if (r.from > r.to) throw new ReportInputError(`from (${r.from}) is after to (${r.to})`);
   if (r.to > r.today) throw new ReportInputError(`to (${r.to}) is after today (${r.today})`);
 }
@@ -256,7 +263,12 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
     (cumulative.upgrade_requested ?? 0) - (cumulative.upgraded ?? 0) - (cumulative.upgrade_rejected ?? 0);
   const atEnd = stateSummary(atEndStock, Math.max(0, pendingUpgrades));
   const target = targets.get(code);
-  const population = stock?.population ?? null;
+  const p = stock?.population;
+  // Facts exist once a population refresh has run for the area (live updates alone are not enough).
+  const population =
+    p && typeof p.eligible14 === 'number' && p.asOf
+      ? { ...p, notRegistered: Math.max(0, Math.min(p.eligible14, p.notRegistered ?? 0)) }
+      : null;
   const daily: DayRow[] = [];
   const d0 = dayNumber(range.from);
   const d1 = dayNumber(range.to);

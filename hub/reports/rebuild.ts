@@ -165,7 +165,17 @@ export class ReportBuilder {
     this.accounts++;
     if (account.status !== 'REJECTED') this.registered.add(account._id);
     for (const fact of factsOf(account)) {
-      for (const op of opsForTransition(fact)) if (!op.id.startsWith('L|NOT_REGISTERED|')) this.acc.add(op);
+      for (const op of opsForTransition(fact)) {
+        // The population join below decides NOT_REGISTERED and the population facts exactly.
+        if (op.id.startsWith('L|NOT_REGISTERED|')) continue;
+        if (op.inc && 'population.notRegistered' in op.inc) {
+          const { ['population.notRegistered']: _drop, ...rest } = op.inc;
+          void _drop;
+          if (!Object.keys(rest).length) continue;
+          op.inc = rest;
+        }
+        this.acc.add(op);
+      }
     }
   }
 
@@ -260,6 +270,8 @@ export async function refreshPopulation(
   const t0 = Date.now();
   const today = opts.today ?? vietnamDate(new Date());
   const registered = new Set<string>();
+  // Registrations committed while this runs are dropped from the lists it writes.
+  const tracker = writer.trackRegistrations();
   const cursor = store.hubDb
     .collection<AccountDoc>(ACCOUNTS_COLLECTION)
     .find({}, { batchSize: BATCH, projection: { _id: 1, status: 1 } });
@@ -283,7 +295,7 @@ export async function refreshPopulation(
   }
   for (const commune of [...areas].filter((a) => a.length === 5)) {
     const m: Record<string, number> = {};
-    for (const id of pop.notRegistered.get(commune) ?? []) m[id] = 1;
+    for (const id of pop.notRegistered.get(commune) ?? []) if (!tracker.ids.has(id)) m[id] = 1;
     ops.push({
       target: 'lists',
       id: listId('NOT_REGISTERED', commune),
@@ -291,6 +303,10 @@ export async function refreshPopulation(
       setOnInsert: { list: 'NOT_REGISTERED', commune, province: commune.slice(0, 2) },
     });
   }
-  await writer.apply(ops);
+  try {
+    await writer.apply(ops);
+  } finally {
+    tracker.stop();
+  }
   return { population: pop.scanned, areas: areas.size, ms: Date.now() - t0 };
 }

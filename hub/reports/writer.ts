@@ -65,7 +65,22 @@ export class ReportWriter {
     while (this.slots.size) await new Promise((r) => setTimeout(r, 2));
   }
 
+  private readonly trackers = new Set<Set<string>>();
+
+  /**
+   * Collects the personal IDs removed from any NOT_REGISTERED list from now until `stop()`
+   * (the population refresh drops them from the lists it computed from an older snapshot).
+   */
+  trackRegistrations(): { ids: Set<string>; stop(): void } {
+    const ids = new Set<string>();
+    this.trackers.add(ids);
+    return { ids, stop: () => this.trackers.delete(ids) };
+  }
+
   private enqueue(op: DocOp): Promise<void> {
+    if (this.trackers.size && op.target === 'lists' && op.unset && op.id.startsWith('L|NOT_REGISTERED|')) {
+      for (const path of op.unset) for (const t of this.trackers) t.add(path.slice(2));
+    }
     const key = `${op.target}\u0000${op.id}`;
     let slot = this.slots.get(key);
     if (!slot) {

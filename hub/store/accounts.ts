@@ -53,7 +53,7 @@ export interface AccountDoc {
   notifiedAt?: Date;
   activatedAt?: Date;
   lockedAt?: Date;
-  lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED';
+  lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED' | 'HOLDER_DECEASED';
   history: AccountHistoryEntry[];
   updatedAt: Date;
   /** Number of committed transitions (= history length); the hub's optimistic-concurrency version. */

@@ -55,12 +55,13 @@ function areaFor(ctx: HubContext, code: string): AreaInfo {
 function payload(
   ctx: HubContext,
   r: TransitionResult,
-  opts: { inPerson?: boolean } = {},
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
-  // In person (Level 2 registration, upgrade) any office serves the citizen standing there:
-  // the officer sees the account they have just changed, wherever its area.
-  const shown = r.account && (maySee(ctx, r.account) || (opts.inPerson && r.changes.length > 0));
+  const shown = r.account && maySee(ctx, r.account);
+  // An officer shown an account (phone, e-mail, history) is a disclosure of it: audited.
+  if (shown && ctx.principal.kind === 'OFFICER') {
+    ctx.audit.events.push({ citizenId: r.account!._id, scope: 'IDENTITY', path: 'account', decision: 'DISCLOSED' });
+  }
   return {
     account: shown ? r.account : null,
     userErrors: r.userError ? [r.userError] : [],
@@ -88,6 +89,19 @@ async function officerTarget(ctx: HubContext, personalId: string): Promise<Trans
   const p = officerOf(ctx);
   const a = await ctx.accounts.get(personalId);
   return a && inJurisdiction(p.jurisdiction, a.area) ? null : outOfJurisdiction();
+}
+
+/**
+ * For an officer's in-person operation on a person (Level 2 registration, upgrade): the person
+ * must live in the officer's jurisdiction; an unknown ID answers the same, so officers cannot
+ * probe elsewhere. Within it, the lookup is audited (officers may read identity there anyway).
+ */
+async function officerPerson(ctx: HubContext, personalId: string): Promise<TransitionResult | null> {
+  const p = officerOf(ctx);
+  const person = await ctx.loaders.population.load(personalId).catch(() => null);
+  if (!person || !inJurisdiction(p.jurisdiction, person.area)) return outOfJurisdiction();
+  ctx.audit.events.push({ citizenId: personalId, scope: 'IDENTITY', path: 'accountRegister', decision: 'DISCLOSED' });
+  return null;
 }
 
 /** Holder (no personalId) or officer (personalId required). */
@@ -194,6 +208,8 @@ export const accountsResolvers: Resolvers = {
       const by = actor(ctx) as Extract<Actor, { kind: 'officer' }>;
       if (input.level !== 2) throw badUserInput('Officers register Level 2 in person');
       if (!input.personalId) throw badUserInput('personalId is required');
+      const denied = await officerPerson(ctx, input.personalId);
+      if (denied) return payload(ctx, denied);
       return payload(
         ctx,
         await ctx.accounts.registerLevel2(by, input.personalId, {
@@ -202,14 +218,17 @@ export const accountsResolvers: Resolvers = {
           portraitRef: input.portraitRef,
           email: input.email,
         }),
-        { inPerson: true },
       );
     },
     accountUpgrade: async (_, { personalId, fingerprintsCaptured }, ctx) =>
       payload(
         ctx,
-        await ctx.accounts.upgrade(actor(ctx) as Extract<Actor, { kind: 'officer' }>, personalId, fingerprintsCaptured),
-        { inPerson: true },
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.upgrade(
+            actor(ctx) as Extract<Actor, { kind: 'officer' }>,
+            personalId,
+            fingerprintsCaptured,
+          )),
       ),
     accountApprove: async (_, { personalId }, ctx) =>
       payload(

@@ -23,6 +23,7 @@ import {
   newPhone,
   officer,
   ok,
+  registerApproved,
   setupFixture,
   withChip,
   type Fixture,
@@ -199,7 +200,8 @@ describe('illegal transitions', () => {
     );
     const locked = fx.takeAccount('LOCKED by the holder', (a) => a.status === 'LOCKED' && a.lockReason === 'HOLDER');
     const l2 = fx.takeAccount('ACTIVE L2', (a) => a.status === 'ACTIVE' && a.level === 2);
-    const approved = fx.takeAccount('APPROVED', (a) => a.status === 'APPROVED');
+    // Notified now: its activation window is open and its codes are not used up.
+    const { person: approved } = await registerApproved(fx, 'APPROVED, window open');
     const pending = fx.takeAccount('PENDING', (a) => a.status === 'PENDING');
     const sup = (a: StoredAccount) => officer({ province: a.area.province }, 'SUPERVISOR');
 
@@ -214,7 +216,13 @@ describe('illegal transitions', () => {
       ['lock LOCKED (holder)', citizen(locked._id), 'lock', {}, 'ALREADY_LOCKED'],
       ['lock LOCKED (officer)', sup(locked), 'lock', { id: locked._id }, 'ALREADY_LOCKED'],
       ['phone start LOCKED', citizen(locked._id), 'phoneStart', { phone: newPhone() }, 'NOT_PERMITTED'],
-      ['reopen APPROVED', sup(approved), 'reopen', { id: approved._id }, 'ILLEGAL_TRANSITION'],
+      [
+        'reopen APPROVED, window open',
+        officer({ province: approved.area!.province }, 'SUPERVISOR'),
+        'reopen',
+        { id: approved.personalId },
+        'ACTIVATION_WINDOW_OPEN',
+      ],
       ['reject without reason', sup(pending), 'reject', { id: pending._id, reason: '   ' }, 'REASON_REQUIRED'],
       [
         'register twice',
@@ -340,6 +348,42 @@ describe('roles and principals', () => {
       expect(r.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
       expect(r.account).toBeNull();
     }
+  });
+});
+
+describe('audit of the accounts shown to officers', () => {
+  const shown = (id: string) => ({ citizenId: id, scope: 'IDENTITY', path: 'account', decision: 'DISCLOSED' });
+  const accountEvents = (r: { ctx: { audit: { events: Array<{ path: string }> } } }) =>
+    r.ctx.audit.events.filter((e) => e.path === 'account');
+
+  it('records an IDENTITY disclosure whenever an officer is shown an account, in a payload or by the account query', async () => {
+    const { person } = await activeAccount(fx, 'audited disclosure');
+    const id = person.personalId;
+    const o = officer({ province: person.area!.province }, 'ACCOUNT_APPROVER');
+    const far = officer({ province: otherProvince(person.area!.province) }, 'SUPERVISOR');
+
+    // The holder's own mutation is no disclosure to an officer.
+    const own = await call(fx.ex, citizen(id), 'lock');
+    expect(own.account).not.toBeNull();
+    expect(accountEvents(own)).toEqual([]);
+
+    // An officer of the area: shown, audited, also with a user error beside the account.
+    const refused = await call(fx.ex, o, 'lock', { id });
+    expect(refused.code).toBe('ALREADY_LOCKED');
+    expect(refused.account).not.toBeNull();
+    expect(accountEvents(refused)).toEqual([shown(id)]);
+    const unlocked = await call(fx.ex, o, 'unlock', { id, ok: true });
+    expect(unlocked.account!.status).toBe('ACTIVE');
+    expect(accountEvents(unlocked)).toEqual([shown(id)]);
+    const read = await call(fx.ex, o, 'account', { id });
+    expect(read.account!.personalId).toBe(id);
+    expect(accountEvents(read)).toEqual([shown(id)]);
+
+    // Outside the jurisdiction: nothing shown, nothing recorded.
+    const outside = await call(fx.ex, far, 'lock', { id });
+    expect(outside.code).toBe('OUT_OF_JURISDICTION');
+    expect(outside.account).toBeNull();
+    expect(outside.ctx.audit.events.filter((e) => e.citizenId === id)).toEqual([]);
   });
 });
 

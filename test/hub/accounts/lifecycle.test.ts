@@ -114,6 +114,8 @@ const LEGAL: Record<string, () => { account: LifecycleAccount | null; event: Acc
   'APPROVED|EXPIRE_ACTIVATION': () => ({ account: approved(), event: ev('EXPIRE_ACTIVATION', at(8)) }),
   'APPROVED|PHONE_CHANGE': () => ({ account: approved(), event: ev('PHONE_CHANGE', at(1)) }),
   'ACTIVATION_EXPIRED|REOPEN': () => ({ account: expired(), event: ev('REOPEN', at(10)) }),
+  // The window closed (day 8) before the sweep marked it ACTIVATION_EXPIRED.
+  'APPROVED|REOPEN': () => ({ account: approved(), event: ev('REOPEN', at(8)) }),
   'ACTIVE|UPGRADE_TO_L2': () => ({ account: active(), event: ev('UPGRADE_TO_L2', at(3)) }),
   'ACTIVE|APPROVE': () => ({ account: withUpgrade(active()), event: ev('APPROVE', at(4)) }),
   'ACTIVE|REJECT': () => ({ account: withUpgrade(active()), event: ev('REJECT', at(4)) }),
@@ -201,6 +203,7 @@ describe('the transition table', () => {
     expect(text).toContain('[*] --> PENDING : REGISTER_L1, REGISTER_L2');
     expect(text).toContain('APPROVED --> ACTIVE : ACTIVATE');
     expect(text).toContain('ACTIVATION_EXPIRED --> APPROVED : REOPEN');
+    expect(text).toContain('APPROVED --> APPROVED : NOTIFY, PHONE_CHANGE, REOPEN');
     expect(text).toContain('LOCKED --> ACTIVE : UNLOCK');
   });
 });
@@ -361,6 +364,46 @@ describe('notice and activation', () => {
   });
 });
 
+describe('reopening an APPROVED account', () => {
+  // approved(): notified Monday 3 March 2025, 12:00; the window closes at the end of Monday 10 March.
+  const deadline = new Date('2025-03-10T16:59:59.999Z');
+
+  it('is refused while the window is open and the codes are not used up: ACTIVATION_WINDOW_OPEN', () => {
+    for (const when of [at(1), at(7), deadline]) {
+      expect(code(approved(), ev('REOPEN', when))).toBe('ACTIVATION_WINDOW_OPEN');
+      expect(code(approved(), ev('REOPEN', when), { ...CTX, activationCodesExhausted: false })).toBe(
+        'ACTIVATION_WINDOW_OPEN',
+      );
+    }
+  });
+
+  it('is allowed once the window has closed (before the sweep), by an officer of the area only', () => {
+    const a = approved();
+    const closed = new Date(deadline.getTime() + 1);
+    expect(code(a, ev('REOPEN', closed, { by: OTHER_OFFICER }))).toBe('OUT_OF_JURISDICTION');
+    expect(code(a, ev('REOPEN', closed, { by: CITIZEN }))).toBe('NOT_PERMITTED');
+    expect(code(a, ev('REOPEN', closed, { by: SYSTEM }))).toBe('NOT_PERMITTED');
+    const r = ok(a, ev('REOPEN', closed));
+    expect(r).toMatchObject({ status: 'APPROVED', reopenedAt: closed });
+    expect(r).not.toHaveProperty('notifiedAt');
+    expect(r).not.toHaveProperty('notifyChannel');
+    expect(r.history.at(-1)).toMatchObject({ event: 'REOPEN', from: 'APPROVED', to: 'APPROVED', by: 'officer:o-1' });
+    // A new notice (and window) follows.
+    expect(code(r, ev('ACTIVATE', at(8, 1)))).toBe('NOT_NOTIFIED');
+    const notified = ok(r, ev('NOTIFY', at(8, 1)));
+    expect(ok(notified, ev('ACTIVATE', at(15))).status).toBe('ACTIVE');
+  });
+
+  it('is allowed within the window once the activation codes are used up', () => {
+    const r = ok(approved(), ev('REOPEN', at(2)), { ...CTX, activationCodesExhausted: true });
+    expect(r).toMatchObject({ status: 'APPROVED', reopenedAt: at(2) });
+    expect(r).not.toHaveProperty('notifiedAt');
+    expect(
+      code(approved(), ev('REOPEN', at(2), { by: OTHER_OFFICER }), { ...CTX, activationCodesExhausted: true }),
+    ).toBe('OUT_OF_JURISDICTION');
+  });
+});
+
 describe('lock and unlock', () => {
   it('the holder, an officer, or the system (ID card expired) locks', () => {
     expect(ok(active(), ev('LOCK', at(2)))).toMatchObject({ status: 'LOCKED', lockReason: 'HOLDER', lockedAt: at(2) });
@@ -400,6 +443,38 @@ describe('lock and unlock', () => {
     expect(ok(sys, ev('UNLOCK', at(3)), { ...CTX, idCardValid: true }).status).toBe('ACTIVE');
     // A holder's lock is not unlocked while the card is known to be expired either.
     expect(code(locked(), ev('UNLOCK', at(3)), { ...CTX, idCardValid: false })).toBe('ID_CARD_STILL_EXPIRED');
+  });
+});
+
+describe('the holder recorded as deceased', () => {
+  const DECEASED: LifecycleContext = { ...CTX, idCardValid: true, holderDeceased: true };
+
+  it('the system locks an ACTIVE account with HOLDER_DECEASED, even with a valid card', () => {
+    const a = ok(active(), ev('LOCK', at(2), { by: SYSTEM }), DECEASED);
+    expect(a).toMatchObject({ status: 'LOCKED', lockReason: 'HOLDER_DECEASED', lockedAt: at(2) });
+    expect(a.history.at(-1)).toMatchObject({ event: 'LOCK', from: 'ACTIVE', to: 'LOCKED', by: 'system' });
+    // Only the system: a holder's or an officer's lock keeps its own reason.
+    expect(ok(active(), ev('LOCK', at(2)), DECEASED).lockReason).toBe('HOLDER');
+    expect(ok(active(), ev('LOCK', at(2), { by: OFFICER }), DECEASED).lockReason).toBe('OFFICER');
+  });
+
+  it('supersedes the other locks, and nothing supersedes it', () => {
+    const holder = ok(locked(), ev('LOCK', at(3), { by: SYSTEM }), DECEASED);
+    expect(holder).toMatchObject({ status: 'LOCKED', lockReason: 'HOLDER_DECEASED', lockedAt: at(2) });
+    const card = ok(active(), ev('LOCK', at(2), { by: SYSTEM }), { ...CTX, idCardValid: false });
+    expect(ok(card, ev('LOCK', at(3), { by: SYSTEM }), { ...DECEASED, idCardValid: false }).lockReason).toBe(
+      'HOLDER_DECEASED',
+    );
+    expect(code(holder, ev('LOCK', at(4), { by: SYSTEM }), DECEASED)).toBe('ALREADY_LOCKED');
+    expect(code(holder, ev('LOCK', at(4), { by: SYSTEM }), { ...CTX, idCardValid: false })).toBe('ALREADY_LOCKED');
+    expect(code(holder, ev('LOCK', at(4)))).toBe('ALREADY_LOCKED');
+  });
+
+  it('is never unlocked: HOLDER_DECEASED', () => {
+    const a = ok(active(), ev('LOCK', at(2), { by: SYSTEM }), DECEASED);
+    expect(code(a, ev('UNLOCK', at(3)), { ...CTX, idCardValid: true })).toBe('HOLDER_DECEASED');
+    expect(code(a, ev('UNLOCK', at(3)), {})).toBe('HOLDER_DECEASED');
+    expect(code(a, ev('UNLOCK', at(3), { by: OTHER_OFFICER }), { ...CTX, idCardValid: true })).toBe('HOLDER_DECEASED');
   });
 });
 

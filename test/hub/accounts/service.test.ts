@@ -5,6 +5,17 @@
  * 7-day window, phone changes, history and concurrent commits.
  */
 import { scryptSync } from 'node:crypto';
+import {
+  ACCOUNT_EVENTS_COLLECTION,
+  MAX_CODE_ATTEMPTS,
+  MAX_CODE_SENDS,
+  MIN_CODE_INTERVAL_MS,
+  type AccountEventDoc,
+  type StoredAccount,
+} from '../../../hub/accounts/service';
+import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
+import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION } from '../../../hub/reports/model';
+import { ACCOUNTS_COLLECTION } from '../../../hub/store/accounts';
 import { createExecutor } from '../../support/exec';
 import {
   DAY,
@@ -39,17 +50,35 @@ afterAll(async () => {
 
 beforeEach(() => {
   fx.clock.set(T0);
+  fx.notifier.failNext = 0;
 });
 
+const store = () => fx.store.hubDb;
 const wrongCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+const MINUTE = 60_000;
+const after = (ms: number): Date => new Date(T0.getTime() + ms);
+
+/** A personal ID that is not in the data set. */
+function unknownId(): string {
+  let id = '001199000001';
+  while (fx.byId.has(id)) id = String(Number(id) + 1).padStart(12, '0');
+  return id;
+}
+
+/** A province other than `province` that has people in the data set. */
+const otherProvince = (province: string): string =>
+  fx.people.find((x) => x.area && x.area.province !== province)!.area!.province;
+
+/** The notices sent to a person (optionally with one template). */
+const noticesOf = (id: string, template?: string) =>
+  fx.notifier.sent.filter((n) => n.personalId === id && (!template || n.template === template));
 
 describe('eligibility', () => {
   it('refuses children under 14, the deceased, unknown IDs and second registrations, writing nothing', async () => {
     const today = '2026-11-20';
     const child = fx.people.find((p) => p.vitalStatus === 'ALIVE' && ageOn(p.dateOfBirth, today) < 14 && !!p.area)!;
     const dead = fx.people.find((p) => p.vitalStatus === 'DECEASED' && !!p.area)!;
-    let unknown = '001199000001';
-    while (fx.byId.has(unknown)) unknown = String(Number(unknown) + 1).padStart(12, '0');
+    const unknown = unknownId();
     const holder = fx.takeAccount('a registered holder', (a) => a.status === 'ACTIVE');
     expect(child && dead).toBeTruthy();
 
@@ -65,7 +94,8 @@ describe('eligibility', () => {
       ['deceased, app', l1(dead.personalId), 'NOT_ELIGIBLE_DECEASED'],
       ['deceased, in person', l2(dead.personalId), 'NOT_ELIGIBLE_DECEASED'],
       ['unknown, app', l1(unknown), 'NOT_ELIGIBLE_UNKNOWN_PERSON'],
-      ['unknown, in person', l2(unknown), 'NOT_ELIGIBLE_UNKNOWN_PERSON'],
+      // Officers cannot probe: an unknown ID is answered as a person outside their jurisdiction.
+      ['unknown, in person', l2(unknown), 'OUT_OF_JURISDICTION'],
       ['registered, app', l1(holder._id), 'ALREADY_REGISTERED'],
       ['registered, in person', l2(holder._id), 'ALREADY_REGISTERED'],
     ];
@@ -88,6 +118,61 @@ describe('eligibility', () => {
     expect(after).toEqual(holder);
     expect(await fx.events(holder._id)).toEqual([]);
     expect(fx.notifier.sent.length).toBe(sent);
+  });
+});
+
+describe('in person: only people of the officer’s jurisdiction', () => {
+  const l2 = (id: string) => ({
+    input: { level: 2, personalId: id, phone: newPhone(), fingerprintsCaptured: true },
+  });
+  const disclosed = (id: string) => ({ citizenId: id, scope: 'IDENTITY', path: 'account', decision: 'DISCLOSED' });
+
+  it('registers Level 2 only a person living in the jurisdiction; elsewhere is answered as an unknown ID', async () => {
+    const p = fx.take('in person, elsewhere', withChip);
+    const id = p.personalId;
+    const far = officer({ province: otherProvince(p.area!.province) }, 'ACCOUNT_APPROVER');
+    const otherCommune = fx.people.find(
+      (x) => x.area && x.area.province === p.area!.province && x.area.commune !== p.area!.commune,
+    )!.area!;
+    const unknown = await call(fx.ex, far, 'register', l2(unknownId()));
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.code).toBe('OUT_OF_JURISDICTION');
+    for (const o of [far, officer(otherCommune, 'ACCOUNT_APPROVER')]) {
+      const r = await call(fx.ex, o, 'register', l2(id));
+      expect(r.errors).toBeUndefined();
+      expect(r.userErrors).toEqual(unknown.userErrors);
+      expect(r.account).toBeNull();
+      expect(r.ctx.audit.accountChanges ?? []).toEqual([]);
+      expect(r.ctx.audit.events.filter((e) => e.citizenId === id)).toEqual([]);
+    }
+    expect(await fx.account(id)).toBeNull();
+    expect(await fx.events(id)).toEqual([]);
+
+    // An officer of the person's commune (or province) registers, is shown the account, and that is audited.
+    const here = await call(fx.ex, officer(p.area!, 'ACCOUNT_APPROVER', 'CA-here'), 'register', l2(id));
+    expect(here.userErrors).toEqual([]);
+    expect(here.account).toMatchObject({ personalId: id, status: 'PENDING', level: 2 });
+    expect(here.ctx.audit.events).toContainEqual(disclosed(id));
+  });
+
+  it('upgrades only an account of the jurisdiction; elsewhere is answered as an unknown ID', async () => {
+    const { person } = await activeAccount(fx, 'upgrade, elsewhere');
+    const id = person.personalId;
+    const far = officer({ province: otherProvince(person.area!.province) }, 'ACCOUNT_APPROVER');
+    const before = await fx.account(id);
+    const unknown = await call(fx.ex, far, 'upgrade', { id: unknownId(), fp: true });
+    const elsewhere = await call(fx.ex, far, 'upgrade', { id, fp: true });
+    expect(unknown.code).toBe('OUT_OF_JURISDICTION');
+    expect(elsewhere.errors).toBeUndefined();
+    expect(elsewhere.userErrors).toEqual(unknown.userErrors);
+    expect(elsewhere.account).toBeNull();
+    expect(elsewhere.ctx.audit.events.filter((e) => e.citizenId === id)).toEqual([]);
+    expect(await fx.account(id)).toEqual(before);
+
+    const here = await call(fx.ex, officer({ province: person.area!.province }), 'upgrade', { id, fp: true });
+    expect(here.userErrors).toEqual([]);
+    expect(here.account).toMatchObject({ level: 1, pendingLevel: 2 });
+    expect(here.ctx.audit.events).toContainEqual(disclosed(id));
   });
 });
 
@@ -136,7 +221,16 @@ describe('registration', () => {
 
     // Stored as a salted scrypt hash only.
     const doc = (await fx.account(p.personalId))!;
-    expect(Object.keys(doc.activationCode!).sort()).toEqual(['attempts', 'expiresAt', 'hash', 'salt', 'sentAt']);
+    expect(Object.keys(doc.activationCode!).sort()).toEqual([
+      'attempts',
+      'expiresAt',
+      'firstSentAt',
+      'hash',
+      'resends',
+      'salt',
+      'sentAt',
+    ]);
+    expect(doc.activationCode).toMatchObject({ resends: 0, firstSentAt: T0, sentAt: T0 });
     expect(JSON.stringify(doc)).not.toContain(`"${code}"`);
     expect(doc.activationCode!.hash).toBe(
       scryptSync(code, Buffer.from(doc.activationCode!.salt, 'hex'), 32).toString('hex'),
@@ -147,10 +241,12 @@ describe('registration', () => {
 
   it('keeps a Level 1 registration without a chip card PENDING for 7 working days, then an officer of the area approves', async () => {
     const p = fx.take('no chip L1', withoutChip);
+    const phone = newPhone();
     const r = await call(fx.ex, citizen(p.personalId), 'register', {
-      input: { level: 1, phone: newPhone(), portraitRef: 'portrait/x', email: 'someone@example.vn' },
+      input: { level: 1, phone, portraitRef: 'portrait/x', email: 'someone@example.vn' },
     });
     expect(r.userErrors).toEqual([]);
+    expect(r.account!.email).toBe('someone@example.vn');
     // Friday 20 Nov → 23, 24, 25, 26, 27, 30 Nov, 1 Dec.
     expect(r.account).toMatchObject({
       status: 'PENDING',
@@ -183,10 +279,76 @@ describe('registration', () => {
       ['APPROVE', 'officer:CA-approver-1'],
       ['NOTIFY', 'system'],
     ]);
-    // With an e-mail address the notice goes by e-mail.
+    // Even with an e-mail address, the notice (the activation code) goes by SMS to the account's phone.
     const notice = fx.notifier.sent.filter((n) => n.personalId === p.personalId);
     expect(notice).toHaveLength(1);
-    expect(notice[0]).toMatchObject({ channel: 'EMAIL', to: 'someone@example.vn', template: 'ACCOUNT_APPROVED' });
+    expect(notice[0]).toMatchObject({ channel: 'SMS', to: e164(phone), template: 'ACCOUNT_APPROVED' });
+    expect(JSON.stringify(notice)).not.toContain('someone@example.vn');
+    expect(approved.history.at(-1)!.reason).toBe('notified by SMS');
+  });
+
+  it('does not approve automatically a Level 1 whose chip card has expired: PENDING for 7 working days', async () => {
+    const expired = fx.take('chip card expired yesterday', withChip);
+    const lastDay = fx.take('chip card expiring today', withChip);
+    await fx.setCardExpiry(expired.personalId, '2026-11-19');
+    await fx.setCardExpiry(lastDay.personalId, '2026-11-20');
+
+    const r = await call(fx.ex, citizen(expired.personalId), 'register', {
+      input: { level: 1, phone: newPhone(), portraitRef: 'p' },
+    });
+    expect(r.userErrors).toEqual([]);
+    expect(r.account).toMatchObject({
+      status: 'PENDING',
+      hasChipCard: false,
+      // 7 working days, as without a chip card: Friday 20 Nov → Tuesday 1 Dec.
+      approvalDueAt: endOfVnDay('2026-12-01'),
+      approvedAt: null,
+      notifiedAt: null,
+    });
+    expect(r.account!.history.map((h) => h.event)).toEqual(['REGISTER_L1']);
+    expect(noticesOf(expired.personalId)).toEqual([]);
+
+    // A card is valid through its expiry day.
+    const valid = await ok(fx.ex, citizen(lastDay.personalId), 'register', {
+      input: { level: 1, phone: newPhone(), portraitRef: 'p' },
+    });
+    expect(valid).toMatchObject({ status: 'APPROVED', hasChipCard: true });
+  });
+
+  it('refuses an invalid e-mail address: INVALID_EMAIL, nothing written or sent', async () => {
+    const p = fx.take('invalid e-mail', withChip);
+    const id = p.personalId;
+    const here = officer(p.area!, 'ACCOUNT_APPROVER');
+    const sent = fx.notifier.sent.length;
+    for (const email of ['not-an-address', 'a@b', 'two words@example.vn', 'x@example.c', '@example.vn']) {
+      for (const [principal, input] of [
+        [citizen(id), { level: 1, phone: newPhone(), portraitRef: 'p', email }],
+        [here, { level: 2, personalId: id, phone: newPhone(), fingerprintsCaptured: true, email }],
+      ] as const) {
+        const r = await call(fx.ex, principal, 'register', { input });
+        expect({ email, errors: r.errors, codes: r.userErrors.map((e) => e.code) }).toEqual({
+          email,
+          errors: undefined,
+          codes: ['INVALID_EMAIL'],
+        });
+        expect(r.account).toBeNull();
+        expect(r.ctx.audit.accountChanges ?? []).toEqual([]);
+      }
+    }
+    expect(await fx.account(id)).toBeNull();
+    expect(await fx.events(id)).toEqual([]);
+    expect(fx.notifier.sent.length).toBe(sent);
+
+    // A valid one is kept; the approval notice still goes by SMS.
+    const phone = newPhone();
+    const a = await ok(fx.ex, here, 'register', {
+      input: { level: 2, personalId: id, phone, fingerprintsCaptured: true, email: 'ten.ho@example.vn' },
+    });
+    expect(a.email).toBe('ten.ho@example.vn');
+    await ok(fx.ex, here, 'approve', { id });
+    expect(noticesOf(id)).toEqual([
+      expect.objectContaining({ template: 'ACCOUNT_APPROVED', channel: 'SMS', to: e164(phone) }),
+    ]);
   });
 
   it('registers Level 2 in person only with fingerprints, due in 3 working days with a chip card', async () => {
@@ -242,7 +404,16 @@ describe('rejection', () => {
       by: 'officer:CA-rej',
       reason: 'portrait does not match the card',
     });
-    expect(fx.notifier.sent.filter((n) => n.personalId === id)).toEqual([]);
+    // The rejection is notified by SMS with its reason.
+    expect(fx.notifier.sent.filter((n) => n.personalId === id)).toEqual([
+      {
+        personalId: id,
+        channel: 'SMS',
+        to: rejected.phone,
+        template: 'ACCOUNT_REJECTED',
+        params: { reason: 'portrait does not match the card' },
+      },
+    ]);
 
     fx.clock.set(new Date(T0.getTime() + DAY));
     const again = await ok(fx.ex, citizen(id), 'register', {
@@ -350,26 +521,121 @@ describe('activation', () => {
     expect((await fx.account(person.personalId))!.status).toBe('APPROVED');
   });
 
-  it('counts wrong codes: INVALID_CODE, then TOO_MANY_ATTEMPTS after 5 even with the right code; a new code works', async () => {
+  it('counts wrong codes across resent codes: 5 in all → TOO_MANY_ATTEMPTS, resend refused; an officer reopens', async () => {
     const { person, code } = await registerApproved(fx, 'wrong codes');
-    const me = citizen(person.personalId);
+    const id = person.personalId;
+    const me = citizen(id);
+    const attempts = async () => (await fx.account(id))!.activationCode!.attempts;
     const wrong = wrongCode(code);
-    for (let i = 1; i <= 5; i++) {
-      const r = await call(fx.ex, me, 'activate', { code: i === 3 ? 'abc' : wrong });
+    for (let i = 1; i <= 2; i++) {
+      const r = await call(fx.ex, me, 'activate', { code: i === 2 ? 'abc' : wrong });
       expect(r.code).toBe('INVALID_CODE');
       expect(r.userErrors[0].message).toContain(`${5 - i} attempt`);
-      expect((await fx.account(person.personalId))!.activationCode!.attempts).toBe(i);
+      expect(await attempts()).toBe(i);
     }
-    const blocked = await call(fx.ex, me, 'activate', { code });
-    expect(blocked.code).toBe('TOO_MANY_ATTEMPTS');
-    expect(blocked.account!.status).toBe('APPROVED');
 
+    // A new code does not buy more guesses.
+    fx.clock.set(after(2 * MINUTE));
     const resent = await call(fx.ex, me, 'resend');
     expect(resent.userErrors).toEqual([]);
-    const fresh = fx.notifier.lastCode(person.personalId)!;
+    const fresh = fx.notifier.lastCode(id)!;
     expect(fresh).toMatch(/^\d{6}$/);
-    expect((await fx.account(person.personalId))!.activationCode!.attempts).toBe(0);
-    expect((await ok(fx.ex, me, 'activate', { code: fresh })).status).toBe('ACTIVE');
+    expect(await attempts()).toBe(2);
+    for (let i = 3; i <= MAX_CODE_ATTEMPTS; i++) {
+      const r = await call(fx.ex, me, 'activate', { code: wrongCode(fresh) });
+      expect(r.code).toBe('INVALID_CODE');
+      expect(r.userErrors[0].message).toContain(`${5 - i} attempt`);
+      expect(await attempts()).toBe(i);
+    }
+    for (const c of [fresh, code]) {
+      const blocked = await call(fx.ex, me, 'activate', { code: c });
+      expect(blocked.code).toBe('TOO_MANY_ATTEMPTS');
+      expect(blocked.account!.status).toBe('APPROVED');
+    }
+    expect(await attempts()).toBe(5);
+
+    // Nor may the citizen ask for yet another code.
+    fx.clock.set(after(10 * MINUTE));
+    const sent = noticesOf(id).length;
+    const used = (await fx.account(id))!.activationCode;
+    const noMore = await call(fx.ex, me, 'resend');
+    expect(noMore.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(noticesOf(id)).toHaveLength(sent);
+    expect((await fx.account(id))!.activationCode).toEqual(used);
+
+    // The codes are used up: an officer of the area may reopen at once, within the window.
+    fx.clock.set(after(HOUR));
+    const far = await call(fx.ex, officer({ province: otherProvince(person.area!.province) }), 'reopen', { id });
+    expect(far.code).toBe('OUT_OF_JURISDICTION');
+    const reopened = await ok(fx.ex, officer(person.area!, 'ACCOUNT_APPROVER', 'CA-codes'), 'reopen', { id });
+    expect(reopened).toMatchObject({
+      status: 'APPROVED',
+      notifiedAt: fx.clock.t.toISOString(),
+      activationDeadline: endOfVnDay('2026-11-27'),
+    });
+    expect(reopened.history.slice(-2).map((h) => [h.event, h.from, h.to, h.by])).toEqual([
+      ['REOPEN', 'APPROVED', 'APPROVED', 'officer:CA-codes'],
+      ['NOTIFY', 'APPROVED', 'APPROVED', 'system'],
+    ]);
+    expect((await fx.account(id))!.activationCode).toMatchObject({ attempts: 0, resends: 0 });
+    const third = fx.notifier.lastCode(id)!;
+    expect(noticesOf(id, 'ACCOUNT_APPROVED')).toHaveLength(3);
+    expect((await ok(fx.ex, me, 'activate', { code: third })).status).toBe('ACTIVE');
+  });
+
+  it('refuses to reopen an APPROVED account while its window is open and codes remain: ACTIVATION_WINDOW_OPEN', async () => {
+    const { person, code } = await registerApproved(fx, 'reopen too early');
+    const id = person.personalId;
+    await call(fx.ex, citizen(id), 'activate', { code: wrongCode(code) });
+    const before = await fx.account(id);
+    fx.clock.set(vn('2026-11-27', '23:59'));
+    const r = await call(fx.ex, officer(person.area!, 'ACCOUNT_APPROVER'), 'reopen', { id });
+    expect(r.errors).toBeUndefined();
+    expect(r.code).toBe('ACTIVATION_WINDOW_OPEN');
+    expect(r.ctx.audit.accountChanges ?? []).toEqual([]);
+    expect(await fx.account(id)).toEqual(before);
+    expect(noticesOf(id)).toHaveLength(1);
+  });
+
+  it(`sends at most ${MAX_CODE_SENDS} new codes per window, a minute apart (TOO_MANY_CODES); a failed send is NOTICE_NOT_SENT`, async () => {
+    const { person, code } = await registerApproved(fx, 'resend limits');
+    const id = person.personalId;
+    const me = citizen(id);
+    const sends = () => noticesOf(id, 'ACCOUNT_APPROVED').length;
+
+    fx.clock.set(after(MIN_CODE_INTERVAL_MS - 1));
+    const tooSoon = await call(fx.ex, me, 'resend');
+    expect(tooSoon.code).toBe('TOO_MANY_CODES');
+    expect(sends()).toBe(1);
+
+    // The gateway refuses: a user error (not an internal error), and nothing changes.
+    fx.clock.set(after(MIN_CODE_INTERVAL_MS));
+    const stored = (await fx.account(id))!.activationCode;
+    fx.notifier.failNext = 1;
+    const failed = await call(fx.ex, me, 'resend');
+    expect(failed.errors).toBeUndefined();
+    expect(failed.code).toBe('NOTICE_NOT_SENT');
+    expect(failed.account).toMatchObject({ status: 'APPROVED' });
+    expect((await fx.account(id))!.activationCode).toEqual(stored);
+    expect(sends()).toBe(1);
+
+    for (let i = 1; i <= MAX_CODE_SENDS; i++) {
+      fx.clock.set(after((2 * i + 1) * MINUTE));
+      expect((await call(fx.ex, me, 'resend')).userErrors).toEqual([]);
+      expect((await fx.account(id))!.activationCode).toMatchObject({ resends: i, firstSentAt: T0, attempts: 0 });
+      expect(sends()).toBe(1 + i);
+      // …and not again within the minute.
+      fx.clock.set(after((2 * i + 1) * MINUTE + 30_000));
+      expect((await call(fx.ex, me, 'resend')).code).toBe('TOO_MANY_CODES');
+    }
+    fx.clock.set(after(2 * DAY));
+    expect((await call(fx.ex, me, 'resend')).code).toBe('TOO_MANY_CODES');
+    expect(sends()).toBe(1 + MAX_CODE_SENDS);
+
+    // Only the last code works.
+    const last = fx.notifier.lastCode(id)!;
+    if (last !== code) expect((await call(fx.ex, me, 'activate', { code })).code).toBe('INVALID_CODE');
+    expect((await ok(fx.ex, me, 'activate', { code: last })).status).toBe('ACTIVE');
   });
 
   it('resends a new code that works without restarting the 7-day window', async () => {
@@ -406,6 +672,53 @@ describe('activation', () => {
       'ACTIVATION_WINDOW_CLOSED',
     );
     expect((await call(fx.ex, citizen(b.person.personalId), 'resend')).code).toBe('ACTIVATION_WINDOW_CLOSED');
+  });
+});
+
+describe('notices of rejections and locks', () => {
+  it('notifies a rejection and a lock by SMS to the account’s phone; a refused one sends nothing', async () => {
+    const { person, account } = await activeAccount(fx, 'lock notices');
+    const id = person.personalId;
+    const me = citizen(id);
+    const before = noticesOf(id).length;
+    await ok(fx.ex, me, 'lock');
+    expect(noticesOf(id).slice(before)).toEqual([
+      { personalId: id, channel: 'SMS', to: account.phone, template: 'ACCOUNT_LOCKED', params: { reason: 'HOLDER' } },
+    ]);
+    expect((await call(fx.ex, me, 'lock')).code).toBe('ALREADY_LOCKED');
+    expect(noticesOf(id)).toHaveLength(before + 1);
+
+    const o = officer(person.area!, 'ACCOUNT_APPROVER');
+    await ok(fx.ex, o, 'unlock', { id, ok: true });
+    expect(noticesOf(id)).toHaveLength(before + 1);
+    await ok(fx.ex, o, 'lock', { id, via: 'HOTLINE' });
+    expect(noticesOf(id).at(-1)).toEqual({
+      personalId: id,
+      channel: 'SMS',
+      to: account.phone,
+      template: 'ACCOUNT_LOCKED',
+      params: { reason: 'OFFICER' },
+    });
+  });
+
+  it('a notice the gateway refuses does not undo the rejection or the lock (best effort)', async () => {
+    const p = fx.take('rejection notice fails', withoutChip);
+    const id = p.personalId;
+    await ok(fx.ex, citizen(id), 'register', { input: { level: 1, phone: newPhone(), portraitRef: 'p' } });
+    fx.notifier.failNext = 1;
+    const rejected = await call(fx.ex, officer(p.area!), 'reject', { id, reason: 'unreadable portrait' });
+    expect(rejected.errors).toBeUndefined();
+    expect(rejected.userErrors).toEqual([]);
+    expect(rejected.account!.status).toBe('REJECTED');
+    expect((await fx.account(id))!.status).toBe('REJECTED');
+    expect(noticesOf(id)).toEqual([]);
+
+    const { person } = await activeAccount(fx, 'lock notice fails');
+    fx.notifier.failNext = 1;
+    const locked = await call(fx.ex, citizen(person.personalId), 'lock');
+    expect(locked.userErrors).toEqual([]);
+    expect((await fx.account(person.personalId))!.status).toBe('LOCKED');
+    expect(noticesOf(person.personalId, 'ACCOUNT_LOCKED')).toEqual([]);
   });
 });
 
@@ -479,6 +792,72 @@ describe('phone change', () => {
     expect((await fx.account(person.personalId))!.phone).toBe(account.phone);
   });
 
+  it(`sends at most ${MAX_CODE_SENDS} codes an hour, a minute apart (TOO_MANY_CODES); a failed send is NOTICE_NOT_SENT`, async () => {
+    const { person, account } = await activeAccount(fx, 'phone code limits');
+    const id = person.personalId;
+    const me = citizen(id);
+    const codes = () => noticesOf(id, 'PHONE_VERIFICATION').length;
+    const next = newPhone();
+    const start = async (t: number) => {
+      fx.clock.set(after(t));
+      return call(fx.ex, me, 'phoneStart', { phone: next });
+    };
+
+    expect((await start(0)).userErrors).toEqual([]);
+    expect((await start(MIN_CODE_INTERVAL_MS - 1)).code).toBe('TOO_MANY_CODES');
+    expect(codes()).toBe(1);
+    const pending = (await fx.account(id))!.phoneChange;
+
+    fx.notifier.failNext = 1;
+    const failed = await start(MIN_CODE_INTERVAL_MS);
+    expect(failed.errors).toBeUndefined();
+    expect(failed.code).toBe('NOTICE_NOT_SENT');
+    expect((await fx.account(id))!.phoneChange).toEqual(pending);
+    expect(codes()).toBe(1);
+
+    expect((await start(2 * MINUTE)).userErrors).toEqual([]);
+    expect((await start(4 * MINUTE)).userErrors).toEqual([]);
+    expect(codes()).toBe(MAX_CODE_SENDS);
+    expect((await start(30 * MINUTE)).code).toBe('TOO_MANY_CODES');
+    expect((await start(HOUR - 1)).code).toBe('TOO_MANY_CODES');
+    expect(codes()).toBe(MAX_CODE_SENDS);
+    expect((await fx.account(id))!.phone).toBe(account.phone);
+
+    // An hour after the first code, a new series starts; its code changes the number.
+    expect((await start(HOUR)).userErrors).toEqual([]);
+    expect(codes()).toBe(MAX_CODE_SENDS + 1);
+    const code = fx.notifier.lastCode(id, 'PHONE_VERIFICATION')!;
+    const changed = await ok(fx.ex, me, 'phoneChange', { input: { phone: next, verificationCode: code } });
+    expect(changed.phone).toBe(e164(next));
+  });
+
+  it('counts a wrong code with an increment, so that a count made meanwhile by another hub instance is kept', async () => {
+    const { person } = await activeAccount(fx, 'phone attempts $inc');
+    const id = person.personalId;
+    const me = citizen(id);
+    const next = newPhone();
+    await ok(fx.ex, me, 'phoneStart', { phone: next });
+    const code = fx.notifier.lastCode(id, 'PHONE_VERIFICATION')!;
+    const raw = fx.store.hubDb.collection<StoredAccount>(ACCOUNTS_COLLECTION);
+    const col = fx.ex.accounts.service.accounts;
+    const original = col.updateOne.bind(col);
+    // Another instance counts a wrong code between this one's read and its write.
+    const spy = jest.spyOn(col, 'updateOne').mockImplementationOnce((async (...args: Parameters<typeof original>) => {
+      await raw.updateOne({ _id: id }, { $inc: { 'phoneChange.attempts': 1 } });
+      return original(...args);
+    }) as never);
+    try {
+      const r = await call(fx.ex, me, 'phoneChange', { input: { phone: next, verificationCode: wrongCode(code) } });
+      expect(r.code).toBe('INVALID_CODE');
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await fx.account(id))!.phoneChange!.attempts).toBe(2);
+    const again = await call(fx.ex, me, 'phoneChange', { input: { phone: next, verificationCode: wrongCode(code) } });
+    expect(again.userErrors[0].message).toContain('2 attempts left');
+    expect((await fx.account(id))!.phoneChange!.attempts).toBe(3);
+  });
+
   it('lets an officer of the area change it in person without a code', async () => {
     const { person, account } = await activeAccount(fx, 'phone in person');
     const o = officer(person.area!, 'ACCOUNT_APPROVER', 'CA-desk-9');
@@ -548,6 +927,45 @@ describe('history and commits', () => {
     expect((await list('APPROVED_NOT_ACTIVATED')).map((n) => n.personalId)).not.toContain(p.personalId);
   });
 
+  it('moves a person who registers again elsewhere after a rejection out of the old area’s counters and lists', async () => {
+    const p = fx.take('registers again elsewhere', withoutChip);
+    const id = p.personalId;
+    const oldArea = p.area!;
+    const newHome = fx.people.find((x) => x.area && x.area.province !== oldArea.province)!;
+    const newArea = newHome.area!;
+    const counters = store().collection<{ _id: string; stock?: Record<string, number> }>(REPORT_COUNTERS_COLLECTION);
+    const lists = store().collection<{ _id: string; m?: Record<string, unknown> }>(REPORT_LISTS_COLLECTION);
+    const stock = async (commune: string) => (await counters.findOne({ _id: `S|${commune}` }))?.stock ?? {};
+    const member = async (list: string, commune: string) =>
+      (await lists.findOne({ _id: `L|${list}|${commune}` }))?.m?.[id];
+
+    await ok(fx.ex, citizen(id), 'register', { input: { level: 1, phone: newPhone(), portraitRef: 'p' } });
+    await ok(fx.ex, officer(oldArea), 'reject', { id, reason: 'portrait does not match' });
+    await fx.ex.accounts.reports.idle();
+    expect(await member('NOT_REGISTERED', oldArea.commune)).toBe(1);
+    const [oldBefore, newBefore] = [await stock(oldArea.commune), await stock(newArea.commune)];
+
+    // The person moves (the population record's permanent residence), then registers again.
+    const pop = fx.store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
+    const home = (await pop.findOne({ _id: newHome.personalId }))!.noiThuongTru;
+    await pop.updateOne({ _id: id }, { $set: { noiThuongTru: home } });
+    fx.clock.set(new Date(T0.getTime() + HOUR));
+    const again = await ok(fx.ex, citizen(id), 'register', {
+      input: { level: 1, phone: newPhone(), portraitRef: 'p' },
+    });
+    expect(again).toMatchObject({ status: 'PENDING', area: { code: newArea.commune } });
+    await fx.ex.accounts.reports.idle();
+
+    const [oldAfter, newAfter] = [await stock(oldArea.commune), await stock(newArea.commune)];
+    expect((oldAfter.REJECTED_1 ?? 0) - (oldBefore.REJECTED_1 ?? 0)).toBe(-1);
+    expect((oldAfter.PENDING_1 ?? 0) - (oldBefore.PENDING_1 ?? 0)).toBe(0);
+    expect((newAfter.PENDING_1 ?? 0) - (newBefore.PENDING_1 ?? 0)).toBe(1);
+    expect((newAfter.REJECTED_1 ?? 0) - (newBefore.REJECTED_1 ?? 0)).toBe(0);
+    expect(await member('NOT_REGISTERED', oldArea.commune)).toBeUndefined();
+    expect(await member('PENDING_APPROVAL', oldArea.commune)).toBeUndefined();
+    expect(await member('PENDING_APPROVAL', newArea.commune)).toBe(again.approvalDueAt);
+  });
+
   it('records every transition in the history and as an accountEvents document <id>#<seq>', async () => {
     const { person } = await activeAccount(fx, 'history');
     const id = person.personalId;
@@ -576,6 +994,51 @@ describe('history and commits', () => {
       doc.history.map((h, i) => [i + 1, h.event, h.to, h.to, i + 1]),
     );
     expect(events.at(-1)!.account).toEqual(doc);
+  });
+
+  it('rolls an account forward to its last committed step before a transition (read-repair)', async () => {
+    const { person } = await activeAccount(fx, 'read-repair');
+    const id = person.personalId;
+    const doc = (await fx.account(id))!;
+    expect(doc).toMatchObject({ status: 'ACTIVE', seq: 4 });
+    // Step 5 (a lock by the holder) was committed, but the account document was not written.
+    const lockedAt = new Date(T0.getTime() + HOUR);
+    const entry = {
+      at: lockedAt,
+      event: 'LOCK',
+      from: 'ACTIVE',
+      to: 'LOCKED',
+      level: doc.level,
+      by: 'citizen',
+      reason: 'lost phone',
+    } as const;
+    const snapshot: StoredAccount = {
+      ...doc,
+      status: 'LOCKED',
+      lockReason: 'HOLDER',
+      lockedAt,
+      updatedAt: lockedAt,
+      history: [...doc.history, entry],
+      seq: 5,
+    };
+    await fx.store.hubDb
+      .collection<AccountEventDoc>(ACCOUNT_EVENTS_COLLECTION)
+      .insertOne({ _id: `${id}#5`, personalId: id, seq: 5, at: lockedAt, entry, account: snapshot });
+    expect((await fx.account(id))!.status).toBe('ACTIVE');
+
+    // The next transition starts from LOCKED (an unlock of an ACTIVE account would be illegal).
+    fx.clock.set(new Date(T0.getTime() + 2 * HOUR));
+    const unlocked = await ok(fx.ex, officer(person.area!, 'ACCOUNT_APPROVER', 'CA-rr'), 'unlock', { id, ok: true });
+    expect(unlocked.history.slice(-2).map((h) => [h.event, h.from, h.to, h.by])).toEqual([
+      ['LOCK', 'ACTIVE', 'LOCKED', 'citizen'],
+      ['UNLOCK', 'LOCKED', 'ACTIVE', 'officer:CA-rr'],
+    ]);
+    const after6 = (await fx.account(id))!;
+    expect(after6).toMatchObject({ status: 'ACTIVE', seq: 6 });
+    expect(after6.seq).toBe(after6.history.length);
+    const events = await fx.events(id);
+    expect(events.map((e) => e._id)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `${id}#${n}`));
+    expect(events.at(-1)!.account).toEqual(after6);
   });
 
   async function concurrently<T>(n: number, fn: (i: number) => Promise<T>): Promise<T[]> {

@@ -4,7 +4,8 @@
  * notices that failed at approval, locking the accounts whose chip ID card has expired, and
  * `accountSweepRun` for a supervisor's area.
  */
-import type { CitizenRecord } from '../../../connectors/population/connector';
+import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
+import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import type { StoredAccount } from '../../../hub/accounts/service';
 import {
   DAY,
@@ -35,11 +36,22 @@ afterAll(async () => {
 
 beforeEach(() => {
   fx.clock.set(T0);
+  fx.notifier.failNext = 0;
 });
 
 const sweeps = () => fx.ex.accounts.sweeps;
 const far = (p: CitizenRecord) =>
   officer({ province: fx.people.find((x) => x.area && x.area.province !== p.area!.province)!.area!.province });
+
+const population = () => fx.store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
+
+/** Records the holder as deceased in the population source. */
+async function recordDeath(id: string): Promise<void> {
+  await population().updateOne({ _id: id }, { $set: { trangThai: 'DA_CHET', ngayMat: '2026-11-18' } });
+}
+
+const lockNotices = (id: string) =>
+  fx.notifier.sent.filter((n) => n.personalId === id && n.template === 'ACCOUNT_LOCKED');
 
 /** A seeded account of a living holder whose chip card is valid for years (so that only our edits expire it). */
 function takeHolder(what: string, pred: (a: StoredAccount, p: CitizenRecord) => boolean): StoredAccount {
@@ -121,6 +133,49 @@ describe('activation windows', () => {
     expect((await ok(fx.ex, me, 'activate', { code })).status).toBe('ACTIVE');
   });
 
+  it('lets an officer reopen an APPROVED account once its window has closed, before the sweep marks it', async () => {
+    const a = await registerApproved(fx, 'reopen before the sweep');
+    const id = a.person.personalId;
+    const o = officer(a.person.area!, 'ACCOUNT_APPROVER', 'CA-reopen-early');
+
+    // Day 7: the window is open, the citizen can still activate.
+    fx.clock.set(vn('2026-11-27', '23:59'));
+    const early = await call(fx.ex, o, 'reopen', { id });
+    expect(early.errors).toBeUndefined();
+    expect(early.code).toBe('ACTIVATION_WINDOW_OPEN');
+    expect((await fx.account(id))!.history).toHaveLength(3);
+
+    // Day 8, before the sweep ran: still APPROVED, but closed; the officer reopens with a new window.
+    fx.clock.set(vn('2026-11-28', '00:05'));
+    expect((await fx.account(id))!.status).toBe('APPROVED');
+    expect((await call(fx.ex, far(a.person), 'reopen', { id })).code).toBe('OUT_OF_JURISDICTION');
+    const reopened = await ok(fx.ex, o, 'reopen', { id });
+    expect(reopened).toMatchObject({
+      status: 'APPROVED',
+      notifiedAt: fx.clock.t.toISOString(),
+      activationDeadline: endOfVnDay('2026-12-05'),
+    });
+    expect(reopened.history.slice(-3).map((h) => [h.event, h.from, h.to, h.by])).toEqual([
+      ['NOTIFY', 'APPROVED', 'APPROVED', 'system'],
+      ['REOPEN', 'APPROVED', 'APPROVED', 'officer:CA-reopen-early'],
+      ['NOTIFY', 'APPROVED', 'APPROVED', 'system'],
+    ]);
+    const notice = fx.notifier.sent.filter((n) => n.personalId === id).at(-1)!;
+    expect(notice).toMatchObject({
+      template: 'ACCOUNT_APPROVED',
+      channel: 'SMS',
+      params: { activateBy: '2026-12-05' },
+    });
+
+    // The sweep then leaves it alone; the new code works, the old one does not.
+    const swept = await sweeps().closeActivationWindows({ province: a.person.area!.province });
+    expect(swept.changes.map((c) => c.citizenId)).not.toContain(id);
+    if (notice.params.code !== a.code) {
+      expect((await call(fx.ex, citizen(id), 'activate', { code: a.code })).code).toBe('INVALID_CODE');
+    }
+    expect((await ok(fx.ex, citizen(id), 'activate', { code: notice.params.code })).status).toBe('ACTIVE');
+  });
+
   it('sends the notice the gateway refused at approval on the next sweep; the window starts then', async () => {
     const p = fx.take('notice failed', withChip);
     const id = p.personalId;
@@ -173,6 +228,17 @@ describe('expired chip ID cards', () => {
     ]);
     const y = (await fx.account(yesterday._id))!;
     expect(y).toMatchObject({ status: 'LOCKED', lockReason: 'ID_CARD_EXPIRED' });
+    // The holder is told, by SMS to the account's phone.
+    expect(lockNotices(yesterday._id)).toEqual([
+      {
+        personalId: yesterday._id,
+        channel: 'SMS',
+        to: yesterday.phone,
+        template: 'ACCOUNT_LOCKED',
+        params: { reason: 'ID_CARD_EXPIRED' },
+      },
+    ]);
+    expect(lockNotices(today._id)).toEqual([]);
     expect(y.history.at(-1)).toMatchObject({
       event: 'LOCK',
       by: 'system',
@@ -184,7 +250,7 @@ describe('expired chip ID cards', () => {
     // Only ACTIVE and LOCKED accounts are locked.
     expect(mine(pending._id)).toEqual([]);
     expect((await fx.account(pending._id))!.status).toBe('PENDING');
-    expect(r.counts.lockedExpiredCards).toBe(r.changes.length);
+    expect(r.counts.lockedExpiredCards + r.counts.lockedDeceased).toBe(r.changes.length);
 
     // Idempotent.
     const again = await sweeps().lockExpiredCards();
@@ -218,6 +284,97 @@ describe('expired chip ID cards', () => {
   });
 });
 
+describe('holders recorded as deceased', () => {
+  it('locks ACTIVE accounts and those locked for another reason with HOLDER_DECEASED, silently; never unlocked', async () => {
+    const active = takeHolder('deceased, ACTIVE', (a) => a.status === 'ACTIVE');
+    const holderLocked = takeHolder(
+      'deceased, locked by the holder',
+      (a) => a.status === 'LOCKED' && a.lockReason !== 'ID_CARD_EXPIRED',
+    );
+    const cardLocked = takeHolder('deceased, card expired', (a) => a.status === 'ACTIVE');
+    const pending = takeHolder('deceased, PENDING', (a) => a.status === 'PENDING');
+    const alive = takeHolder('alive', (a) => a.status === 'ACTIVE');
+
+    fx.clock.set(vn('2026-11-20', '00:15'));
+    await fx.setCardExpiry(cardLocked._id, '2026-11-10');
+    await sweeps().lockExpiredCards();
+    expect((await fx.account(cardLocked._id))!.lockReason).toBe('ID_CARD_EXPIRED');
+
+    for (const a of [active, holderLocked, cardLocked, pending]) await recordDeath(a._id);
+    const sent = fx.notifier.sent.length;
+    fx.clock.set(vn('2026-11-21', '00:15'));
+    const r = await sweeps().lockExpiredCards();
+    const mine = (id: string) => r.changes.filter((c) => c.citizenId === id);
+    expect(mine(active._id)).toEqual([
+      expect.objectContaining({ event: 'LOCK', from: 'ACTIVE', to: 'LOCKED', by: 'system' }),
+    ]);
+    for (const a of [holderLocked, cardLocked]) {
+      expect(mine(a._id)).toEqual([expect.objectContaining({ event: 'LOCK', from: 'LOCKED', to: 'LOCKED' })]);
+    }
+    for (const a of [active, holderLocked, cardLocked]) {
+      const doc = (await fx.account(a._id))!;
+      expect(doc).toMatchObject({ status: 'LOCKED', lockReason: 'HOLDER_DECEASED' });
+      expect(doc.history.at(-1)).toMatchObject({
+        event: 'LOCK',
+        by: 'system',
+        reason: 'the holder is recorded as deceased',
+      });
+    }
+    // Only ACTIVE and LOCKED accounts; the living are untouched.
+    expect(mine(pending._id)).toEqual([]);
+    expect((await fx.account(pending._id))!.status).toBe('PENDING');
+    expect(mine(alive._id)).toEqual([]);
+    // No notice to a deceased holder's phone.
+    expect(
+      fx.notifier.sent
+        .slice(sent)
+        .filter((n) => [active, holderLocked, cardLocked].some((a) => a._id === n.personalId)),
+    ).toEqual([]);
+
+    // Idempotent, and an expired card does not supersede it.
+    await fx.setCardExpiry(active._id, '2026-11-10');
+    const again = await sweeps().lockExpiredCards();
+    for (const a of [active, holderLocked, cardLocked])
+      expect(again.changes.map((c) => c.citizenId)).not.toContain(a._id);
+    expect((await fx.account(active._id))!.lockReason).toBe('HOLDER_DECEASED');
+
+    // Never unlocked, whatever the proof or the card.
+    await fx.setCardExpiry(cardLocked._id, '2041-01-01');
+    for (const a of [active, holderLocked, cardLocked]) {
+      const before = await fx.account(a._id);
+      const u = await call(fx.ex, officer({ province: a.area.province }, 'SUPERVISOR'), 'unlock', {
+        id: a._id,
+        ok: true,
+      });
+      expect(u.errors).toBeUndefined();
+      expect(u.code).toBe('HOLDER_DECEASED');
+      expect(u.account).toMatchObject({ status: 'LOCKED', lockReason: 'HOLDER_DECEASED' });
+      expect(await fx.account(a._id)).toEqual(before);
+    }
+  });
+
+  it('sweeps an account within the jurisdiction of the ACCOUNT’s area, even after the holder moved', async () => {
+    const holder = takeHolder('moved away', (a) => a.status === 'ACTIVE');
+    const newHome = fx.people.find((p) => p.area && p.area.province !== holder.area.province)!;
+    const home = (await population().findOne({ _id: newHome.personalId }))!.noiThuongTru;
+    await population().updateOne({ _id: holder._id }, { $set: { noiThuongTru: home } });
+    await fx.setCardExpiry(holder._id, '2026-11-15');
+    const moved = await fx.population(holder._id);
+    expect(mapCitizen(moved!).area).toEqual(newHome.area);
+
+    fx.clock.set(vn('2026-11-20', '00:15'));
+    const there = await sweeps().lockExpiredCards({ province: newHome.area!.province });
+    expect(there.changes.map((c) => c.citizenId)).not.toContain(holder._id);
+    expect((await fx.account(holder._id))!.status).toBe('ACTIVE');
+
+    const here = await sweeps().lockExpiredCards({ province: holder.area.province });
+    expect(here.changes.filter((c) => c.citizenId === holder._id)).toEqual([
+      expect.objectContaining({ event: 'LOCK', from: 'ACTIVE', to: 'LOCKED', by: 'system' }),
+    ]);
+    expect((await fx.account(holder._id))!).toMatchObject({ status: 'LOCKED', lockReason: 'ID_CARD_EXPIRED' });
+  });
+});
+
 describe('accountSweepRun', () => {
   it('runs the sweeps for the supervisor’s area only, and reports and audits the transitions', async () => {
     const a = await registerApproved(fx, 'sweep run');
@@ -229,7 +386,7 @@ describe('accountSweepRun', () => {
     await fx.setCardExpiry(holder._id, '2026-11-25');
     fx.clock.set(vn('2026-11-28', '06:00'));
 
-    const SWEEP = `mutation { accountSweepRun { lockedExpiredCards activationExpired noticesSent areasRefreshed } }`;
+    const SWEEP = `mutation { accountSweepRun { lockedExpiredCards lockedDeceased activationExpired noticesSent areasRefreshed } }`;
     const other = fx.people.find((p) => p.area && p.area.province !== province)!.area!.province;
     const elsewhere = await fx.ex.exec(officer({ province: other }, 'SUPERVISOR'), SWEEP);
     expect(elsewhere.result.errors).toBeUndefined();
@@ -252,7 +409,7 @@ describe('accountSweepRun', () => {
         expect.objectContaining({ citizenId: holder._id, event: 'LOCK', to: 'LOCKED', by: 'system' }),
       ]),
     );
-    expect(changes.filter((c) => c.event === 'LOCK')).toHaveLength(counts.lockedExpiredCards);
+    expect(changes.filter((c) => c.event === 'LOCK')).toHaveLength(counts.lockedExpiredCards + counts.lockedDeceased);
     expect(changes.filter((c) => c.event === 'EXPIRE_ACTIVATION')).toHaveLength(counts.activationExpired);
     expect((await fx.account(a.person.personalId))!.status).toBe('ACTIVATION_EXPIRED');
     expect((await fx.account(holder._id))!).toMatchObject({ status: 'LOCKED', lockReason: 'ID_CARD_EXPIRED' });

@@ -184,9 +184,15 @@ describe('(d) date ranges, targets and access', () => {
     expect(then.cumulative.collected.total).toBeLessThan(now.cumulative.collected.total);
   });
 
-  it('refuses from > to, to after today and unknown areas (BAD_USER_INPUT)', async () => {
+  it('refuses from > to, to after today, from before 2022 and unknown areas (BAD_USER_INPUT)', async () => {
     const sup = officer('SUPERVISOR', P);
+    // Accounts started in 2022: the first day is accepted, the day before is not.
+    const first = await ex.exec(sup, REPORT, { a: bigCommune, f: '2022-01-01', t: '2022-01-31' });
+    expect(first.result.errors).toBeUndefined();
+    expect((first.result.data as any).accountReport.daily).toHaveLength(31);
     for (const vars of [
+      { a: P, f: '2021-12-31', t: today },
+      { a: bigCommune, f: '1900-01-01', t: '2022-01-01' },
       { a: P, f: today, t: shiftDay(today, -1) },
       { a: P, f: today, t: shiftDay(today, 1) },
       { a: '99', f: today, t: today },
@@ -199,6 +205,48 @@ describe('(d) date ranges, targets and access', () => {
     }
     const wl = await ex.exec(sup, WORK_LIST, { l: 'NOT_REGISTERED', a: '99', n: 5 });
     expect(errorOf(wl)).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('gives population facts only once a population refresh wrote them (eligible14 and asOf)', async () => {
+    const col = store.hubDb.collection<{ _id: string; population?: Record<string, unknown> }>(
+      REPORT_COUNTERS_COLLECTION,
+    );
+    const id = `S|${bigCommune}`;
+    const saved = (await col.findOne({ _id: id }))!;
+    expect(saved.population).toMatchObject({ eligible14: expect.any(Number), asOf: expect.any(String) });
+    const range = { from: today, to: today, today };
+    const withPopulation = async (population: Record<string, unknown>) => {
+      await col.updateOne({ _id: id }, { $set: { population } });
+      return areaReport(store, bigCommune, range);
+    };
+    try {
+      // Live updates alone (a registration's -1, or counts without the refresh's day): no facts.
+      for (const population of [
+        { notRegistered: -1 },
+        { eligible14: 9, notRegistered: 4 },
+        { notRegistered: 4, asOf: today },
+      ]) {
+        const r = await withPopulation(population);
+        expect({ population, facts: r.population, without: r.withoutActivatedAccount }).toEqual({
+          population,
+          facts: null,
+          without: null,
+        });
+      }
+      const r = await withPopulation({ eligible14: 9, notRegistered: 4, asOf: today });
+      expect(r.population).toEqual({ eligible14: 9, notRegistered: 4, asOf: today });
+      expect(r.withoutActivatedAccount).toBe(4 + r.atEnd.approvedNotActivated);
+      // A live count drifting outside 0…eligible14 until the next refresh is clamped.
+      expect((await withPopulation({ eligible14: 9, notRegistered: -2, asOf: today })).population!.notRegistered).toBe(
+        0,
+      );
+      expect((await withPopulation({ eligible14: 9, notRegistered: 12, asOf: today })).population!.notRegistered).toBe(
+        9,
+      );
+    } finally {
+      await col.replaceOne({ _id: id }, saved);
+    }
+    expect((await areaReport(store, bigCommune, range)).population).toEqual(saved.population);
   });
 
   it('daily rows carry the targets a supervisor set, with cumulative progress', async () => {
@@ -408,6 +456,8 @@ describe('(c) concurrency', () => {
       expect(d(id, 'total.registered_l1')).toBe(40);
       expect(d(id, 'total.approved')).toBe(40);
       expect(d(id, 'total.notified')).toBe(40);
+      // Kept live between the population refreshes: 40 fewer citizens without an account.
+      expect(d(id, 'population.notRegistered')).toBe(-40);
     }
     const mmdd = today.slice(8, 10);
     const day = `D|${commune}|${today.slice(0, 7)}`;

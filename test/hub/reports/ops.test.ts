@@ -72,7 +72,12 @@ describe('opsForTransition: counters', () => {
         inc: { 'stock.PENDING_1': 1, 'total.registered_l1': 1 },
         setOnInsert: { area, province: '79' },
       });
-      expect(counterOp(ops, `S|${area}`)!.inc).toEqual({ 'stock.PENDING_1': 1, 'total.registered_l1': 1 });
+      // The person leaves the citizens 14+ without an account (kept live between refreshes).
+      expect(counterOp(ops, `S|${area}`)!.inc).toEqual({
+        'stock.PENDING_1': 1,
+        'total.registered_l1': 1,
+        'population.notRegistered': -1,
+      });
       expect(counterOp(ops, `D|${area}|2026-03`)).toMatchObject({
         inc: { 'days.10.s.PENDING_1': 1, 'days.10.f.registered_l1': 1 },
         setOnInsert: { area, month: '2026-03' },
@@ -117,6 +122,59 @@ describe('opsForTransition: counters', () => {
     expect(counterIds(ops)).toEqual([]);
   });
 
+  it('population.notRegistered: -1 on a registration, +1 on the rejection of a first request, else untouched', () => {
+    const notRegistered = (f: Partial<TransitionFact>) =>
+      ['S|79009', 'S|79'].map((id) => counterOp(opsForTransition(fact(f)), id)?.inc?.['population.notRegistered']);
+    expect(notRegistered({ event: 'REGISTER_L2', levelAfter: 2 })).toEqual([-1, -1]);
+    expect(notRegistered({ event: 'REJECT', from: 'PENDING', to: 'REJECTED', levelBefore: 1 })).toEqual([1, 1]);
+    // A re-registration after a rejection leaves it again.
+    expect(
+      notRegistered({ event: 'REGISTER_L1', from: 'REJECTED', to: 'PENDING', levelBefore: 2, levelAfter: 1 }),
+    ).toEqual([-1, -1]);
+    for (const f of [
+      { event: 'REJECT', from: 'ACTIVE', to: 'ACTIVE', levelBefore: 1 }, // an upgrade refused: still registered
+      { event: 'APPROVE', from: 'PENDING', to: 'APPROVED', levelBefore: 1 },
+      { event: 'ACTIVATE', from: 'APPROVED', to: 'ACTIVE', levelBefore: 1 },
+      { event: 'LOCK', from: 'ACTIVE', to: 'LOCKED', levelBefore: 1 },
+    ] as Partial<TransitionFact>[]) {
+      expect(notRegistered(f)).toEqual([undefined, undefined]);
+    }
+    // Never on the day documents.
+    const ops = opsForTransition(fact({ event: 'REJECT', from: 'PENDING', to: 'REJECTED', levelBefore: 1 }));
+    for (const id of ['D|79009|2026-03', 'D|79|2026-03']) {
+      expect(Object.keys(counterOp(ops, id)!.inc!).filter((k) => k.includes('population'))).toEqual([]);
+    }
+  });
+
+  it('emits no zero increment, and no counter op when everything cancels out', () => {
+    // A move within the province (old and new commune of 79) that keeps its state: the province nets to zero.
+    const moved = { areaBefore: { province: '79', commune: '79004' } };
+    const phone = opsForTransition(
+      fact({ ...moved, event: 'PHONE_CHANGE', from: 'ACTIVE', to: 'ACTIVE', levelBefore: 1 }),
+    );
+    expect(counterOp(phone, 'S|79')!.inc).toEqual({ 'total.phone_changed': 1 });
+    expect(counterOp(phone, 'D|79|2026-03')!.inc).toEqual({ 'days.10.f.phone_changed': 1 });
+    expect(counterOp(phone, 'S|79004')!.inc).toEqual({ 'stock.ACTIVE_1': -1 });
+    expect(counterOp(phone, 'S|79009')!.inc).toEqual({ 'stock.ACTIVE_1': 1, 'total.phone_changed': 1 });
+    const relock = opsForTransition(fact({ ...moved, event: 'LOCK', from: 'LOCKED', to: 'LOCKED', levelBefore: 1 }));
+    expect(counterIds(relock)).toEqual(['D|79004|2026-03', 'D|79009|2026-03', 'S|79004', 'S|79009']);
+    for (const f of [
+      fact({}),
+      fact({ event: 'NOTIFY', from: 'APPROVED', to: 'APPROVED', levelBefore: 1 }),
+      fact({ event: 'LOCK', from: 'LOCKED', to: 'LOCKED', levelBefore: 1 }),
+      fact({ ...moved, event: 'PHONE_CHANGE', from: 'ACTIVE', to: 'ACTIVE', levelBefore: 1 }),
+      fact({ ...moved, event: 'LOCK', from: 'LOCKED', to: 'LOCKED', levelBefore: 1 }),
+    ]) {
+      for (const op of opsForTransition(f).filter((o) => o.target === 'counters')) {
+        expect({ id: op.id, zero: Object.entries(op.inc!).filter(([, v]) => v === 0) }).toEqual({
+          id: op.id,
+          zero: [],
+        });
+        expect(Object.keys(op.inc!).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('ACTIVATE counts activated by the level after', () => {
     const l2 = opsForTransition(
       fact({ event: 'ACTIVATE', from: 'APPROVED', to: 'ACTIVE', levelBefore: 2, levelAfter: 2 }),
@@ -140,6 +198,113 @@ describe('opsForTransition: counters', () => {
     // New Year's Eve in UTC is already next year in Vietnam: another year's document.
     const ny = opsForTransition(fact({ at: new Date('2026-12-31T17:30:00Z') }));
     expect(counterIds(ny)).toContain('D|79009|2027-01');
+  });
+});
+
+describe('opsForTransition: a re-registration in another area (areaBefore)', () => {
+  const OLD = { province: '01', commune: '01004' };
+  const due = new Date('2026-03-19T16:59:59.999Z');
+  const again = (over: Partial<TransitionFact> = {}) =>
+    fact({
+      event: 'REGISTER_L1',
+      from: 'REJECTED',
+      to: 'PENDING',
+      levelBefore: 2,
+      levelAfter: 1,
+      areaBefore: OLD,
+      approvalDueAt: due,
+      ...over,
+    });
+
+  it('moves the stock out of the old commune and province; the flow and notRegistered count in the new area', () => {
+    const ops = opsForTransition(again());
+    expect(counterIds(ops)).toEqual(
+      [
+        'S|01004',
+        'S|01',
+        'D|01004|2026-03',
+        'D|01|2026-03',
+        'S|79009',
+        'S|79',
+        'D|79009|2026-03',
+        'D|79|2026-03',
+      ].sort(),
+    );
+    for (const area of ['01004', '01']) {
+      expect(counterOp(ops, `S|${area}`)).toEqual({
+        target: 'counters',
+        id: `S|${area}`,
+        inc: { 'stock.REJECTED_2': -1 },
+        setOnInsert: { area, province: '01' },
+      });
+      expect(counterOp(ops, `D|${area}|2026-03`)!.inc).toEqual({ 'days.10.s.REJECTED_2': -1 });
+    }
+    for (const area of ['79009', '79']) {
+      expect(counterOp(ops, `S|${area}`)).toEqual({
+        target: 'counters',
+        id: `S|${area}`,
+        inc: { 'stock.PENDING_1': 1, 'total.registered_l1': 1, 'population.notRegistered': -1 },
+        setOnInsert: { area, province: '79' },
+      });
+      expect(counterOp(ops, `D|${area}|2026-03`)!.inc).toEqual({
+        'days.10.s.PENDING_1': 1,
+        'days.10.f.registered_l1': 1,
+      });
+    }
+  });
+
+  it('removes the person from every list of the old commune, and lists them in the new one', () => {
+    const ops = opsForTransition(again());
+    const at = (list: string, commune: string) => {
+      const op = listOp(ops, `L|${list}|${commune}`);
+      if (!op) return 'untouched';
+      if (op.unset?.includes('m.079200001234')) return 'removed';
+      return op.set?.['m.079200001234'];
+    };
+    for (const list of ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED', 'NOT_REGISTERED']) {
+      expect([list, at(list, '01004')]).toEqual([list, 'removed']);
+      expect(listOp(ops, `L|${list}|01004`)!.setOnInsert).toEqual({ list, commune: '01004', province: '01' });
+    }
+    expect(at('PENDING_APPROVAL', '79009')).toBe(due.toISOString());
+    expect(at('APPROVED_NOT_ACTIVATED', '79009')).toBe('removed');
+    expect(at('NOT_REGISTERED', '79009')).toBe('removed');
+  });
+
+  it('replayed, the old area ends with nothing of the person and the new one with one PENDING_1', () => {
+    const docs: Record<string, Record<string, unknown>> = {};
+    const rejectedThere = fact({
+      area: OLD,
+      event: 'REJECT',
+      from: 'PENDING',
+      to: 'REJECTED',
+      levelBefore: 2,
+      levelAfter: 2,
+    });
+    for (const f of [fact({ area: OLD, event: 'REGISTER_L2', levelAfter: 2 }), rejectedThere, again()]) {
+      for (const o of opsForTransition(f)) applyInMemory((docs[o.id] ??= {}), o, false);
+    }
+    expect(docs['S|01004'].stock).toEqual({ PENDING_2: 0, REJECTED_2: 0 });
+    expect(docs['S|01'].stock).toEqual({ PENDING_2: 0, REJECTED_2: 0 });
+    expect(docs['S|79009'].stock).toEqual({ PENDING_1: 1 });
+    expect(docs['S|79'].stock).toEqual({ PENDING_1: 1 });
+    for (const list of ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED', 'NOT_REGISTERED']) {
+      expect(Object.keys((docs[`L|${list}|01004`].m as object | undefined) ?? {})).toEqual([]);
+    }
+    expect(docs['L|PENDING_APPROVAL|79009'].m).toEqual({ '079200001234': due.toISOString() });
+  });
+
+  it('with areaBefore equal to the area (or null), nothing is moved out', () => {
+    const same = opsForTransition(again({ areaBefore: AREA }));
+    expect(same).toEqual(opsForTransition(again({ areaBefore: null })));
+    expect(same).toEqual(opsForTransition(again({ areaBefore: undefined })));
+    expect(counterIds(same)).toEqual(['D|79009|2026-03', 'D|79|2026-03', 'S|79009', 'S|79'].sort());
+    expect(counterOp(same, 'S|79009')!.inc).toEqual({
+      'stock.REJECTED_2': -1,
+      'stock.PENDING_1': 1,
+      'total.registered_l1': 1,
+      'population.notRegistered': -1,
+    });
+    expect(same.filter((o) => o.target === 'lists').every((o) => o.id.endsWith('|79009'))).toBe(true);
   });
 });
 
