@@ -43,6 +43,7 @@ const config: CodegenConfig = {
           Account: '../hub/accounts/service#StoredAccount',
           Area: '../hub/reports/read#AreaInfo',
           AccountReport: '../hub/reports/read#AreaReport',
+          ReconciliationRun: '../hub/reconciliation/runs#RunDoc',
         },
       },
     },

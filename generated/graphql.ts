@@ -9,6 +9,7 @@ import type { HealthRecordRecord } from '../connectors/health-record/connector';
 import type { Consent as ConsentRecord } from '../hub/store/consents';
 import type { StoredAccount } from '../hub/accounts/service';
 import type { AreaInfo, AreaReport } from '../hub/reports/read';
+import type { RunDoc } from '../hub/reconciliation/runs';
 import type { HubContext } from '../hub/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -511,6 +512,29 @@ export type DataSource =
   /** Social-insurance (BHXH) database (Vietnam Social Security). */
   | 'SOCIAL_INSURANCE';
 
+export type DefectCount = {
+  __typename?: 'DefectCount';
+  count: Scalars['Int']['output'];
+  kind: DefectKind;
+};
+
+/** A kind of data defect between the sources (DOMAIN.md, "Data quality"). */
+export type DefectKind =
+  /** A deceased person with a still-valid card or licence. */
+  | 'DECEASED_ACTIVE'
+  /** A second record for one person. */
+  | 'DUPLICATE'
+  /** An expired chip ID card. */
+  | 'EXPIRED_ID_CARD'
+  /** A name that differs only in form (case, diacritics, NFC/NFD, tone-mark placement, Đ/D). */
+  | 'FORMAT_ONLY'
+  /** A real difference in full name, date of birth or sex. */
+  | 'MISMATCH'
+  /** A record keyed by the person's old 9-digit CMND instead of the personal ID. */
+  | 'OLD_ID_KEY'
+  /** A record with no matching person. */
+  | 'ORPHAN';
+
 /** A dependant registered under the citizen: a child under 14 or a ward. */
 export type Dependant = {
   __typename?: 'Dependant';
@@ -786,6 +810,10 @@ export type Mutation = {
   consentGrant: ConsentGrantPayload;
   /** The calling citizen withdraws a consent; earlier lawful processing stays recorded. */
   consentRevoke: ConsentRevokePayload;
+  /** Cancel a run; findings already written stay (runs are idempotent). */
+  reconciliationRunCancel: Maybe<ReconciliationRun>;
+  /** Start (or join the running) reconciliation run for an area within the officer's jurisdiction. */
+  reconciliationRunStart: ReconciliationRun;
   /** Set the daily targets of an area within the supervisor's jurisdiction (null clears one). */
   reportTargetSet: ReportTargetPayload;
 };
@@ -857,6 +885,16 @@ export type MutationConsentRevokeArgs = {
 };
 
 
+export type MutationReconciliationRunCancelArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationReconciliationRunStartArgs = {
+  area: Scalars['String']['input'];
+};
+
+
 export type MutationReportTargetSetArgs = {
   activatedPerDay?: InputMaybe<Scalars['Int']['input']>;
   area: Scalars['String']['input'];
@@ -922,6 +960,8 @@ export type Query = {
   myConsents: Array<Consent>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
+  /** A reconciliation run of an area within the officer's jurisdiction. */
+  reconciliationRun: Maybe<ReconciliationRun>;
 };
 
 
@@ -967,6 +1007,12 @@ export type QueryMyAccessLogArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+/** The hub's read entry points. */
+export type QueryReconciliationRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** Who read a citizen's data. */
 export type ReaderKind =
   /** The citizen themself. */
@@ -977,6 +1023,44 @@ export type ReaderKind =
   | 'OFFICER'
   /** The hub's scheduled jobs (sweeps). */
   | 'SYSTEM';
+
+export type ReconciliationProgress = {
+  __typename?: 'ReconciliationProgress';
+  /** Seconds left at that rate (null until known). */
+  etaS: Maybe<Scalars['Float']['output']>;
+  /** Documents read so far (all phases). */
+  processed: Scalars['Int']['output'];
+  /** Documents read per second. */
+  ratePerS: Scalars['Float']['output'];
+  /** Documents to read (estimated at the start). */
+  total: Scalars['Int']['output'];
+};
+
+/** A reconciliation run over an area: reads every source, writes findings (idempotent). */
+export type ReconciliationRun = {
+  __typename?: 'ReconciliationRun';
+  area: Area;
+  /** Findings of the area, per kind (complete once DONE). */
+  counts: Array<DefectCount>;
+  createdAt: Scalars['DateTime']['output'];
+  error: Maybe<Scalars['String']['output']>;
+  findings: Scalars['Int']['output'];
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** INDEX (population), SOURCES, FINISH, DONE. */
+  phase: Scalars['String']['output'];
+  progress: ReconciliationProgress;
+  /** How many times the run was resumed after a hub restart. */
+  resumes: Scalars['Int']['output'];
+  startedBy: Scalars['String']['output'];
+  status: ReconciliationRunStatus;
+};
+
+export type ReconciliationRunStatus =
+  | 'CANCELLED'
+  | 'DONE'
+  | 'FAILED'
+  | 'RUNNING';
 
 /** A relative referenced from the citizen's record. */
 export type Relative = {
@@ -1226,6 +1310,8 @@ export type ResolversTypes = {
   DataSource: DataSource;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DefectCount: ResolverTypeWrapper<DefectCount>;
+  DefectKind: DefectKind;
   Dependant: ResolverTypeWrapper<Dependant>;
   DependantRelationship: DependantRelationship;
   Diagnosis: ResolverTypeWrapper<Diagnosis>;
@@ -1255,6 +1341,9 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReaderKind: ReaderKind;
+  ReconciliationProgress: ResolverTypeWrapper<ReconciliationProgress>;
+  ReconciliationRun: ResolverTypeWrapper<RunDoc>;
+  ReconciliationRunStatus: ReconciliationRunStatus;
   Relative: ResolverTypeWrapper<Relative>;
   ReportDay: ResolverTypeWrapper<ReportDay>;
   ReportTargetPayload: ResolverTypeWrapper<ReportTargetPayload>;
@@ -1301,6 +1390,7 @@ export type ResolversParentTypes = {
   ContributionPeriod: ContributionPeriod;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DefectCount: DefectCount;
   Dependant: Dependant;
   Diagnosis: Diagnosis;
   DrivingLicence: DrivingLicenceRecord;
@@ -1323,6 +1413,8 @@ export type ResolversParentTypes = {
   PopulationFacts: PopulationFacts;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
+  ReconciliationProgress: ReconciliationProgress;
+  ReconciliationRun: RunDoc;
   Relative: Relative;
   ReportDay: ReportDay;
   ReportTargetPayload: ReportTargetPayload;
@@ -1566,6 +1658,11 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DefectCountResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DefectCount'] = ResolversParentTypes['DefectCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DefectKind'], ParentType, ContextType>;
+};
+
 export type DependantResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Dependant'] = ResolversParentTypes['Dependant']> = {
   dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1685,6 +1782,8 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
+  reconciliationRunCancel?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<MutationReconciliationRunCancelArgs, 'id'>>;
+  reconciliationRunStart?: Resolver<ResolversTypes['ReconciliationRun'], ParentType, ContextType, RequireFields<MutationReconciliationRunStartArgs, 'area'>>;
   reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
 };
 
@@ -1718,6 +1817,29 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reconciliationRun?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunArgs, 'id'>>;
+};
+
+export type ReconciliationProgressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationProgress'] = ResolversParentTypes['ReconciliationProgress']> = {
+  etaS?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ratePerS?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ReconciliationRunResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRun'] = ResolversParentTypes['ReconciliationRun']> = {
+  area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  counts?: Resolver<Array<ResolversTypes['DefectCount']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  findings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['ReconciliationProgress'], ParentType, ContextType>;
+  resumes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReconciliationRunStatus'], ParentType, ContextType>;
 };
 
 export type RelativeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
@@ -1821,6 +1943,7 @@ export type Resolvers<ContextType = HubContext> = {
   ContributionPeriod?: ContributionPeriodResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DefectCount?: DefectCountResolvers<ContextType>;
   Dependant?: DependantResolvers<ContextType>;
   Diagnosis?: DiagnosisResolvers<ContextType>;
   DrivingLicence?: DrivingLicenceResolvers<ContextType>;
@@ -1840,6 +1963,8 @@ export type Resolvers<ContextType = HubContext> = {
   PopulationFacts?: PopulationFactsResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReconciliationProgress?: ReconciliationProgressResolvers<ContextType>;
+  ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
   Relative?: RelativeResolvers<ContextType>;
   ReportDay?: ReportDayResolvers<ContextType>;
   ReportTargetPayload?: ReportTargetPayloadResolvers<ContextType>;

@@ -9,6 +9,7 @@ import type { AccessLookups } from './policy';
 import { AccessCaches, createAccessLookups } from './access';
 import type { AccountService } from './accounts/service';
 import type { Sweeps } from './accounts/sweeps';
+import type { ReconciliationRunner } from './reconciliation/runs';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
 export interface HubContext {
@@ -36,6 +37,8 @@ export interface HubContext {
   accounts: AccountService;
   /** The daily sweeps, for `accountSweepRun`. */
   sweeps: Sweeps;
+  /** Reconciliation runs (background, process-wide). */
+  reconciliation: ReconciliationRunner;
 }
 
 export interface ContextDeps {
@@ -46,6 +49,7 @@ export interface ContextDeps {
   caches: AccessCaches;
   accounts: AccountService;
   sweeps: Sweeps;
+  reconciliation: ReconciliationRunner;
   /** The clock; default the system's. */
   now?: () => Date;
 }
@@ -66,5 +70,6 @@ export function createContext(deps: ContextDeps, requestId: string, principal: P
     caches: deps.caches,
     accounts: deps.accounts,
     sweeps: deps.sweeps,
+    reconciliation: deps.reconciliation,
   };
 }

@@ -26,6 +26,7 @@ import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from './store/seed-met
 import { createAccountsModule, type AccountsModule } from './accounts';
 import type { Notifier } from './accounts/notifier';
 import { csvRouter } from './reports/csv';
+import { ReconciliationRunner } from './reconciliation/runs';
 
 export interface HubDeps {
   config: HubConfig;
@@ -46,6 +47,7 @@ export interface RunningHub {
   httpServer: http.Server;
   auditWriter: AuditWriter;
   accounts: AccountsModule;
+  reconciliation: ReconciliationRunner;
   /** Stops accepting, drains in-flight requests, stops Apollo. Does not close the store. */
   stop(): Promise<void>;
 }
@@ -108,6 +110,9 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   }).protect();
   const auditWriter = await AuditWriter.open(store, { logger });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: deps.notifier, now: deps.now });
+  // Reconciliation runs go on in the background and resume after a restart.
+  const reconciliation = new ReconciliationRunner({ store, logger, now: deps.now });
+  await reconciliation.resumeAll();
   const stopSweeps =
     deps.scheduleSweeps && config.HUB_SWEEP_AT !== 'off'
       ? accounts.sweeps.schedule(config.HUB_SWEEP_AT, auditWriter)
@@ -209,7 +214,16 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
           throw err;
         }
         return createContext(
-          { store, config, logger, caches, accounts: accounts.service, sweeps: accounts.sweeps, now: deps.now },
+          {
+            store,
+            config,
+            logger,
+            caches,
+            accounts: accounts.service,
+            sweeps: accounts.sweeps,
+            reconciliation,
+            now: deps.now,
+          },
           requestId,
           principal,
         );
@@ -253,8 +267,10 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     httpServer,
     auditWriter,
     accounts,
+    reconciliation,
     stop: async () => {
       stopSweeps();
+      await reconciliation.close();
       await apollo.stop();
       await accounts.reports.idle();
       await auditWriter.close();

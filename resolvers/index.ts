@@ -9,6 +9,7 @@ import { healthRecordResolvers } from './health-record';
 import { accessResolvers } from './access';
 import { auditResolvers } from './audit';
 import { accountsResolvers } from './accounts';
+import { reconciliationResolvers } from './reconciliation';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
 export const resolvers: Resolvers = mergeResolvers([
@@ -21,4 +22,5 @@ export const resolvers: Resolvers = mergeResolvers([
   accessResolvers,
   auditResolvers,
   accountsResolvers,
+  reconciliationResolvers,
 ]) as Resolvers;

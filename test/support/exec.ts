@@ -6,6 +6,7 @@ import { loadConfig } from '../../hub/config';
 import { createContext, type HubContext } from '../../hub/context';
 import { buildSchema } from '../../hub/schema';
 import { createAccountsModule } from '../../hub/accounts';
+import { ReconciliationRunner } from '../../hub/reconciliation/runs';
 import type { Notifier } from '../../hub/accounts/notifier';
 import type { Store } from '../../hub/store/connection';
 
@@ -21,12 +22,22 @@ export async function createExecutor(
   const caches = new AccessCaches(store, env.HUB_CACHE_TTL_MS ? Number(env.HUB_CACHE_TTL_MS) : 2_000);
   const logger = pino({ level: 'silent' });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: opts.notifier, now: opts.now });
+  const reconciliation = new ReconciliationRunner({ store, logger, now: opts.now });
   return {
     caches,
     accounts,
     async exec(principal: Principal, query: string, variables?: Record<string, unknown>) {
       const ctx = createContext(
-        { store, config, logger, caches, accounts: accounts.service, sweeps: accounts.sweeps, now: opts.now },
+        {
+          store,
+          config,
+          logger,
+          caches,
+          accounts: accounts.service,
+          sweeps: accounts.sweeps,
+          reconciliation,
+          now: opts.now,
+        },
         'test',
         principal,
       );
@@ -34,6 +45,10 @@ export async function createExecutor(
       if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
       return { result: res.body.singleResult, ctx };
     },
-    stop: () => server.stop(),
+    reconciliation,
+    stop: async () => {
+      await reconciliation.close();
+      await server.stop();
+    },
   };
 }

@@ -1,0 +1,678 @@
+/**
+ * Reconciliation runs: background scans of the five sources for one area, with progress,
+ * checkpoints, resume after a hub restart, cancellation, and idempotent findings.
+ *
+ * A run (`hub.reconRuns`, one document per run, written by one writer at a time: the process
+ * running it) goes through:
+ *
+ * 1. **INDEX**: the whole population is streamed (plain `find({})` cursor, batches of 1,000)
+ *    into a {@link PopulationIndex}, whatever the run's area: a record of a person who lives
+ *    elsewhere must resolve to that person, not look like an orphan. The index lives in memory
+ *    only; a resumed run rebuilds it. Population-side findings (`EXPIRED_ID_CARD`, `DUPLICATE`)
+ *    come from this phase.
+ * 2. **SOURCES**: the four other sources' collections, each with a cursor, through
+ *    {@link detectRecord} with one {@link DuplicateTracker} for the run.
+ * 3. **FINISH**: {@link DuplicateTracker.finish} (mis-keyed records reported as ORPHAN), last
+ *    writes, status DONE.
+ *
+ * Only findings whose area is within the run's area are kept (see {@link areaOfFinding}):
+ * the area of the person concerned (today's permanent residence); a record with no person at
+ * all (ORPHAN, `personalId` null) carries no address, so its province is the one encoded in
+ * its key when it is a 12-digit personal ID (the birth-registration province, mapped to today's
+ * province), with no commune: such orphans appear in province runs only, never in commune runs;
+ * an orphan keyed by a 9-digit number or anything else has no known area and appears in no run.
+ *
+ * Findings go to `hub.reconFindings` with `_id = findingKey(f)` (the ground truth's key),
+ * upserted (so re-running never duplicates): the finding's fields, `area`, `firstSeenRunId` /
+ * `firstSeenAt` (on insert), `lastSeenRunId` / `lastSeenAt`. Writes run in the background while
+ * scanning: unordered bulk writes of at most {@link WRITE_BATCH} single-document upserts (the
+ * embedded store hangs on ≥ 100 statements modifying existing documents), at most
+ * {@link WRITES_IN_FLIGHT} in flight. A finding no longer seen stays with its old
+ * `lastSeenRunId` (cases decide what that means). Two runs of overlapping areas (a province and
+ * one of its communes) running at once may write the same finding concurrently; on the embedded
+ * store one of the two `lastSeen*` updates can then be lost (nothing else differs).
+ *
+ * **Checkpoint and resume.** The run document holds `checkpoint`: the phase, the index of the
+ * source being scanned, documents done in it, findings written and counts so far, and the
+ * duplicate tracker's snapshot, all as of the *start of the current source* (saved once every
+ * write of the previous sources has completed). {@link ReconciliationRunner.resumeAll} (at hub
+ * start) picks up RUNNING runs: it rebuilds the index (without rewriting population findings
+ * when they were already written), skips the sources already done (not even read), restores the
+ * tracker and re-scans the current source from its beginning. Re-processing that source is
+ * idempotent (same upserts, same tracker state), so the result equals an uninterrupted run
+ * (population findings are rewritten too: idempotent, and few). The
+ * snapshot is used only when the rebuilt index has the same size and first/last personal IDs
+ * (slots are positions in the natural order); otherwise the source phase restarts from the first
+ * source with a fresh tracker (still idempotent).
+ *
+ * **Progress** (`progress`): `total` = documents in the five collections, once at start or
+ * resume (the seed manifest's counts when present, else `estimatedDocumentCount`, which the
+ * embedded store answers by scanning), `processed` = documents read in this session plus those of skipped sources,
+ * `ratePerS` = documents read per second in this session, `etaS`; written at most once a second.
+ *
+ * **One RUNNING run per area** (province + commune, or province alone): `start` for an area that
+ * has one returns that run (idempotent start) instead of starting another.
+ *
+ * **Cancellation**: `cancel` of a run this runner is executing sets a flag checked after every
+ * document; the loop stops, waits for its in-flight writes and writes CANCELLED itself (so the
+ * run document keeps a single writer). A RUNNING run no loop executes (e.g. not yet resumed) is
+ * marked CANCELLED directly. Findings already written stay.
+ *
+ * `close()` stops the loops between two documents, waits for their writes, and leaves their runs
+ * RUNNING with their last checkpoint, to be resumed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import type { Logger } from 'pino';
+import { SOURCES } from '../../connectors/registry';
+import { oldProvinceByIdCode } from '../../connectors/generator/areas';
+import type { CongDanDoc } from '../../connectors/population/model';
+import { vietnamDate } from '../accounts/calendar';
+import type { Store } from '../store/connection';
+import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../store/seed-meta';
+import {
+  DuplicateTracker,
+  PopulationIndex,
+  detectRecord,
+  findingArea,
+  type DuplicateTrackerSnapshot,
+  type SourceDocs,
+} from './detect';
+import { OTHER_SOURCES, findingKey, type DefectKind, type Finding, type OtherSource } from './types';
+
+export const RECON_RUNS_COLLECTION = 'reconRuns';
+export const RECON_FINDINGS_COLLECTION = 'reconFindings';
+
+/** Single-document upserts per bulk write (< 100: see the module comment). */
+export const WRITE_BATCH = 50;
+/** Bulk writes in flight per run. */
+export const WRITES_IN_FLIGHT = 4;
+const CURSOR_BATCH = 1000;
+const PROGRESS_EVERY_MS = 1000;
+
+export interface RunArea {
+  province: string;
+  commune?: string | null;
+}
+
+/** The area stored on a finding (null: unknown). */
+export interface FindingAreaDoc {
+  province: string | null;
+  commune: string | null;
+}
+
+export type RunStatus = 'RUNNING' | 'DONE' | 'CANCELLED' | 'FAILED';
+export type RunPhase = 'INDEX' | 'SOURCES' | 'FINISH' | 'DONE';
+
+export interface RunProgress {
+  processed: number;
+  total: number;
+  /** Documents read per second in the current session. */
+  ratePerS: number;
+  /** Seconds left at that rate (null: unknown yet). */
+  etaS: number | null;
+}
+
+export interface RunCheckpoint {
+  phase: RunPhase;
+  /** Index in OTHER_SOURCES of the source being scanned (SOURCES phase). */
+  sourceIndex: number;
+  source: OtherSource | null;
+  /** Documents done in that source when the checkpoint was saved (always 0: saved at its start). */
+  done: number;
+  /** Findings written (upserts) so far, and per kind. */
+  written: number;
+  counts: Record<DefectKind, number>;
+  /** The duplicate tracker's state at the start of `source`, and the index it refers to. */
+  duplicates: StoredSnapshot | null;
+  populationSize: number;
+  firstPersonalId: string | null;
+  lastPersonalId: string | null;
+}
+
+/** A {@link DuplicateTrackerSnapshot} as stored (the embedded store rejects nested arrays). */
+export interface StoredSnapshot {
+  ranks: string;
+  keys: string[];
+  values: string[];
+}
+
+function storeSnapshot(s: DuplicateTrackerSnapshot): StoredSnapshot {
+  return { ranks: s.ranks, keys: s.keys.map((e) => e[0]), values: s.keys.map((e) => e[1]) };
+}
+
+function loadSnapshot(s: StoredSnapshot): DuplicateTrackerSnapshot {
+  return { ranks: s.ranks, keys: s.keys.map((k, i) => [k, s.values[i]]) };
+}
+
+export interface RunDoc {
+  _id: string;
+  area: { province: string; commune: string | null };
+  startedBy: string;
+  status: RunStatus;
+  phase: RunPhase;
+  progress: RunProgress;
+  /** Findings of the run's area, per kind (complete once DONE). */
+  counts: Record<DefectKind, number>;
+  findings: number;
+  checkpoint: RunCheckpoint | null;
+  /** YYYY-MM-DD the run judges validity on. */
+  today: string;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  /** How many times the run was resumed after a restart. */
+  resumes: number;
+}
+
+export interface FindingDoc extends Omit<Finding, 'recordKey'> {
+  _id: string;
+  recordKey: string;
+  area: FindingAreaDoc;
+  firstSeenRunId: string;
+  firstSeenAt: Date;
+  lastSeenRunId: string;
+  lastSeenAt: Date;
+}
+
+export interface ReconciliationRunnerOptions {
+  store: Store;
+  logger: Logger;
+  now?: () => Date;
+  /** The day validity is judged on (YYYY-MM-DD); default: today in Vietnam per `now`. */
+  today?: () => string;
+}
+
+const KINDS: readonly DefectKind[] = [
+  'FORMAT_ONLY',
+  'MISMATCH',
+  'OLD_ID_KEY',
+  'ORPHAN',
+  'DUPLICATE',
+  'DECEASED_ACTIVE',
+  'EXPIRED_ID_CARD',
+];
+
+function zeroCounts(): Record<DefectKind, number> {
+  return Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<DefectKind, number>;
+}
+
+function areaKey(a: { province: string; commune?: string | null }): string {
+  return `${a.province}/${a.commune ?? ''}`;
+}
+
+/**
+ * The area of a finding: the person's (see {@link findingArea}); for a record with no person,
+ * the province of a 12-digit key's birth-registration code (no commune); else unknown.
+ */
+export function areaOfFinding(f: Finding, index: PopulationIndex): FindingAreaDoc {
+  const a = findingArea(f, index);
+  if (a) return { province: a.province, commune: a.commune };
+  if (f.kind === 'ORPHAN' && f.personalId === null) {
+    return { province: orphanProvince(f.recordKey), commune: null };
+  }
+  return { province: null, commune: null };
+}
+
+/** Today's province of the birth-registration code of a 12-digit personal ID, or null. */
+export function orphanProvince(recordKey: string): string | null {
+  if (!/^\d{12}$/.test(recordKey)) return null;
+  return oldProvinceByIdCode(recordKey.slice(0, 3))?.newCode ?? null;
+}
+
+/** Whether a finding's area is within a run's area. */
+export function withinArea(fa: FindingAreaDoc, run: { province: string; commune: string | null }): boolean {
+  if (fa.province !== run.province) return false;
+  return run.commune === null || fa.commune === run.commune;
+}
+
+class Stopped extends Error {}
+
+/** Upserts findings in the background: bounded batches, bounded in flight. */
+class FindingWriter {
+  private buf: AnyBulkWriteOperation<FindingDoc>[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
+  written = 0;
+
+  constructor(
+    private readonly col: Collection<FindingDoc>,
+    private readonly runId: string,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Queues one finding; resolves at once unless too many writes are in flight. */
+  add(f: Finding, area: FindingAreaDoc): Promise<void> | null {
+    const at = this.now();
+    const set: Document = {
+      source: f.source,
+      recordKey: f.recordKey,
+      personalId: f.personalId,
+      kind: f.kind,
+      area,
+      lastSeenRunId: this.runId,
+      lastSeenAt: at,
+    };
+    if (f.field !== undefined) set.field = f.field;
+    if (f.variant !== undefined) set.variant = f.variant;
+    if (f.sourceValue !== undefined) set.sourceValue = f.sourceValue;
+    if (f.trueValue !== undefined) set.trueValue = f.trueValue;
+    this.buf.push({
+      updateOne: {
+        filter: { _id: findingKey(f) },
+        update: { $set: set, $setOnInsert: { firstSeenRunId: this.runId, firstSeenAt: at } },
+        upsert: true,
+      },
+    });
+    return this.buf.length >= WRITE_BATCH ? this.send() : null;
+  }
+
+  private async send(): Promise<void> {
+    if (this.failure) throw this.failure;
+    while (this.inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
+    if (this.buf.length === 0) return;
+    const ops = this.buf;
+    this.buf = [];
+    const p: Promise<void> = this.col.bulkWrite(ops, { ordered: false }).then(
+      () => {
+        this.written += ops.length;
+        this.inFlight.delete(p);
+      },
+      (err: unknown) => {
+        this.failure ??= err;
+        this.inFlight.delete(p);
+      },
+    );
+    this.inFlight.add(p);
+  }
+
+  /** Sends what is buffered and waits for every write. */
+  async flush(): Promise<void> {
+    await this.send();
+    await Promise.all([...this.inFlight]);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits for the writes in flight (after a failure). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+interface ActiveRun {
+  id: string;
+  areaKey: string;
+  cancel: boolean;
+  stop: boolean;
+  done: Promise<void>;
+}
+
+export class ReconciliationRunner {
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly today: () => string;
+  private readonly active = new Map<string, ActiveRun>();
+  /** Serialises start() per area within this process. */
+  private readonly starting = new Map<string, Promise<RunDoc>>();
+  private closed = false;
+
+  constructor(opts: ReconciliationRunnerOptions) {
+    this.store = opts.store;
+    this.logger = opts.logger;
+    this.now = opts.now ?? (() => new Date());
+    this.today = opts.today ?? (() => vietnamDate(this.now()));
+  }
+
+  private get runs(): Collection<RunDoc> {
+    return this.store.hubDb.collection<RunDoc>(RECON_RUNS_COLLECTION);
+  }
+
+  private get findings(): Collection<FindingDoc> {
+    return this.store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION);
+  }
+
+  /**
+   * Starts a run for an area in the background and returns its document as created; when the
+   * area already has a RUNNING run, returns that one instead.
+   */
+  start(area: RunArea, startedBy: string): Promise<RunDoc> {
+    if (this.closed) return Promise.reject(new Error('reconciliation runner is closed'));
+    const a = { province: area.province, commune: area.commune ?? null };
+    const key = areaKey(a);
+    const pending = this.starting.get(key);
+    if (pending) return pending;
+    const p = this.doStart(a, startedBy).finally(() => this.starting.delete(key));
+    this.starting.set(key, p);
+    return p;
+  }
+
+  private async doStart(area: { province: string; commune: string | null }, startedBy: string): Promise<RunDoc> {
+    const key = areaKey(area);
+    // The runs collection is small: a scan (filters other than _id are not pushed down anyway).
+    const running = (await this.runs.find({ status: 'RUNNING' }).toArray()).find((r) => areaKey(r.area) === key);
+    if (running) return running;
+    const at = this.now();
+    const doc: RunDoc = {
+      _id: randomUUID(),
+      area,
+      startedBy,
+      status: 'RUNNING',
+      phase: 'INDEX',
+      progress: { processed: 0, total: 0, ratePerS: 0, etaS: null },
+      counts: zeroCounts(),
+      findings: 0,
+      checkpoint: null,
+      today: this.today(),
+      error: null,
+      createdAt: at,
+      updatedAt: at,
+      finishedAt: null,
+      resumes: 0,
+    };
+    await this.runs.insertOne(doc);
+    this.launch(doc);
+    this.logger.info({ runId: doc._id, area, startedBy }, 'reconciliation run started');
+    return doc;
+  }
+
+  /** Resumes the RUNNING runs no loop of this runner executes (call at hub start); their ids. */
+  async resumeAll(): Promise<string[]> {
+    if (this.closed) return [];
+    const running = await this.runs.find({ status: 'RUNNING' }).toArray();
+    const ids: string[] = [];
+    for (const r of running) {
+      if (this.closed || this.active.has(r._id)) continue;
+      this.launch(r, true);
+      ids.push(r._id);
+      this.logger.info({ runId: r._id, checkpoint: r.checkpoint?.phase ?? null }, 'reconciliation run resumed');
+    }
+    return ids;
+  }
+
+  async get(runId: string): Promise<RunDoc | null> {
+    return this.runs.findOne({ _id: runId });
+  }
+
+  /**
+   * Cancels a RUNNING run; resolves once it is CANCELLED (when this runner executes it, after its
+   * loop stopped). Returns the run's document (unchanged when it was not RUNNING), or null.
+   */
+  async cancel(runId: string): Promise<RunDoc | null> {
+    const a = this.active.get(runId);
+    if (a) {
+      a.cancel = true;
+      await a.done;
+      return this.get(runId);
+    }
+    const r = await this.get(runId);
+    if (!r || r.status !== 'RUNNING') return r;
+    const at = this.now();
+    await this.runs.updateOne(
+      { _id: runId },
+      { $set: { status: 'CANCELLED', updatedAt: at, finishedAt: at, 'progress.etaS': null } },
+    );
+    return this.get(runId);
+  }
+
+  /** Waits for a run this runner executes to end (or stop); resolves at once otherwise. */
+  async wait(runId: string): Promise<void> {
+    await this.active.get(runId)?.done;
+  }
+
+  /** Stops every loop between two documents, waits for their writes; runs stay RUNNING. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.starting.values()]);
+    const all = [...this.active.values()];
+    for (const a of all) a.stop = true;
+    await Promise.allSettled(all.map((a) => a.done));
+  }
+
+  /**
+   * Documents per collection, for `progress.total`: the seed manifest's counts when it has them
+   * all (one `_id` read), else `estimatedDocumentCount` (on the embedded store a full scan of each
+   * collection: ~2.8 s for 5,000 documents, as long as half the run).
+   */
+  private async collectionSizes(cols: ReadonlyArray<{ db: string; collection: string }>): Promise<number[]> {
+    const manifest = await this.store.hubDb
+      .collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION)
+      .findOne({ _id: 'current' })
+      .catch(() => null);
+    const counts = manifest?.counts;
+    if (counts && cols.every((c) => typeof counts[c.collection] === 'number')) {
+      return cols.map((c) => counts[c.collection]);
+    }
+    return Promise.all(cols.map((c) => this.store.db(c.db).collection(c.collection).estimatedDocumentCount()));
+  }
+
+  private launch(doc: RunDoc, resume = false): void {
+    const a: ActiveRun = {
+      id: doc._id,
+      areaKey: areaKey(doc.area),
+      cancel: false,
+      stop: false,
+      done: Promise.resolve(),
+    };
+    this.active.set(doc._id, a);
+    a.done = this.execute(doc, a, resume)
+      .catch((err: unknown) =>
+        this.logger.error({ err, runId: doc._id }, 'reconciliation run: could not record its end'),
+      )
+      .finally(() => this.active.delete(doc._id));
+  }
+
+  private async execute(doc: RunDoc, a: ActiveRun, resume: boolean): Promise<void> {
+    const runId = doc._id;
+    const area = doc.area;
+    const cp = resume ? doc.checkpoint : null;
+    const t0 = Date.now();
+    let lastWrite = 0;
+    let progressWrite: Promise<unknown> = Promise.resolve();
+    const writer = new FindingWriter(this.findings, runId, this.now);
+    // Population findings are always (re)written and counted; a fitting checkpoint then replaces the counts.
+    let counts = zeroCounts();
+    let written = 0;
+    let phase: RunPhase = 'INDEX';
+    let processed = 0; // documents read in this session, plus skipped sources
+    let read = 0; // documents read in this session
+    let total = 0;
+
+    const progress = (): RunProgress => {
+      const secs = (Date.now() - t0) / 1000;
+      const ratePerS = secs > 0 ? Math.round(read / secs) : 0;
+      return {
+        processed,
+        total: Math.max(total, processed),
+        ratePerS,
+        etaS: ratePerS > 0 ? Math.ceil(Math.max(0, total - processed) / ratePerS) : null,
+      };
+    };
+    const saveProgress = (force = false): Promise<unknown> => {
+      const t = Date.now();
+      if (!force && t - lastWrite < PROGRESS_EVERY_MS) return progressWrite;
+      lastWrite = t;
+      // One write at a time to the run document (the embedded store loses concurrent updates of one document).
+      progressWrite = progressWrite.then(() =>
+        this.runs
+          .updateOne({ _id: runId }, { $set: { phase, progress: progress(), updatedAt: this.now() } })
+          .catch((err: unknown) => this.logger.warn({ err, runId }, 'reconciliation run: progress not saved')),
+      );
+      return progressWrite;
+    };
+    const check = (): void => {
+      if (a.cancel || a.stop) throw new Stopped();
+    };
+    const keep = (f: Finding, index: PopulationIndex): Promise<void> | null => {
+      const fa = areaOfFinding(f, index);
+      if (!withinArea(fa, area)) return null;
+      counts[f.kind]++;
+      written++;
+      return writer.add(f, fa);
+    };
+    const checkpoint = async (c: Omit<RunCheckpoint, 'written' | 'counts'>): Promise<void> => {
+      await writer.flush();
+      await progressWrite;
+      const full: RunCheckpoint = { ...c, written, counts: { ...counts } };
+      const write = this.runs.updateOne(
+        { _id: runId },
+        {
+          $set: {
+            phase,
+            checkpoint: full,
+            counts: full.counts,
+            findings: written,
+            progress: progress(),
+            updatedAt: this.now(),
+          },
+        },
+      );
+      progressWrite = write.catch(() => undefined);
+      await write;
+    };
+
+    try {
+      const popCol = this.store.db(SOURCES.population.db).collection<CongDanDoc>(SOURCES.population.collection);
+      const cols = OTHER_SOURCES.map((s) => this.store.db(SOURCES[s].db).collection<Document>(SOURCES[s].collection));
+      const sizes = await this.collectionSizes([SOURCES.population, ...OTHER_SOURCES.map((s) => SOURCES[s])]);
+      total = sizes.reduce((s, n) => s + n, 0);
+      this.logger.debug({ runId, ms: Date.now() - t0, total }, 'reconciliation run: counted');
+      if (resume) {
+        await this.runs.updateOne({ _id: runId }, { $inc: { resumes: 1 }, $set: { updatedAt: this.now() } });
+      }
+      await saveProgress(true);
+
+      // 1. The whole population, in memory.
+      const index = new PopulationIndex({ today: doc.today });
+      for await (const p of popCol.find({}, { batchSize: CURSOR_BATCH })) {
+        check();
+        for (const f of index.add(p)) {
+          const w = keep(f, index);
+          if (w) await w;
+        }
+        processed++;
+        read++;
+        if ((read & 255) === 0) void saveProgress();
+      }
+      check();
+
+      // 2. The other sources, from the checkpoint when it still fits the index.
+      this.logger.debug({ runId, ms: Date.now() - t0, people: index.size }, 'reconciliation run: index built');
+      phase = 'SOURCES';
+      const fits =
+        cp !== null &&
+        cp.phase !== 'INDEX' &&
+        cp.populationSize === index.size &&
+        cp.firstPersonalId === (index.size > 0 ? index.idOf(0) : null) &&
+        cp.lastPersonalId === (index.size > 0 ? index.idOf(index.size - 1) : null);
+      let from = 0;
+      let duplicates = new DuplicateTracker();
+      if (fits && cp.duplicates) {
+        from = cp.sourceIndex;
+        duplicates = DuplicateTracker.restore(loadSnapshot(cp.duplicates));
+        counts = { ...cp.counts };
+        written = cp.written;
+        for (let i = 0; i < from; i++) processed += sizes[i + 1];
+      } else if (cp && cp.phase !== 'INDEX') {
+        this.logger.warn({ runId }, 'reconciliation run: population changed since the checkpoint; sources re-scanned');
+      }
+      const ctx = { today: doc.today, duplicates };
+      const idx = {
+        populationSize: index.size,
+        firstPersonalId: index.size > 0 ? index.idOf(0) : null,
+        lastPersonalId: index.size > 0 ? index.idOf(index.size - 1) : null,
+      };
+      for (let i = from; i < OTHER_SOURCES.length; i++) {
+        const source = OTHER_SOURCES[i];
+        this.logger.debug({ runId, ms: Date.now() - t0, source }, 'reconciliation run: source');
+        await checkpoint({
+          phase,
+          sourceIndex: i,
+          source,
+          done: 0,
+          duplicates: storeSnapshot(duplicates.snapshot()),
+          ...idx,
+        });
+        for await (const d of cols[i].find({}, { batchSize: CURSOR_BATCH })) {
+          check();
+          const fs = detectRecord(source, d as unknown as SourceDocs[typeof source], index, ctx);
+          for (const f of fs) {
+            const w = keep(f, index);
+            if (w) await w;
+          }
+          processed++;
+          read++;
+          if ((read & 255) === 0) void saveProgress();
+        }
+        check();
+      }
+
+      // 3. Mis-keyed records, last writes.
+      this.logger.debug({ runId, ms: Date.now() - t0 }, 'reconciliation run: sources scanned');
+      phase = 'FINISH';
+      for (const f of duplicates.finish(index)) {
+        const w = keep(f, index);
+        if (w) await w;
+      }
+      await writer.flush();
+      await progressWrite;
+      phase = 'DONE';
+      const at = this.now();
+      const secs = (Date.now() - t0) / 1000;
+      await this.runs.updateOne(
+        { _id: runId },
+        {
+          $set: {
+            status: 'DONE',
+            phase,
+            counts,
+            findings: written,
+            checkpoint: null,
+            progress: {
+              processed,
+              total: Math.max(total, processed),
+              ratePerS: secs > 0 ? Math.round(read / secs) : 0,
+              etaS: 0,
+            },
+            updatedAt: at,
+            finishedAt: at,
+          },
+        },
+      );
+      this.logger.info(
+        { runId, area, findings: written, documents: processed, seconds: Math.round(secs * 10) / 10 },
+        'reconciliation run done',
+      );
+    } catch (err) {
+      // Write what was queued (the counts include it), then record the end.
+      await writer.flush().catch(() => writer.settle());
+      await progressWrite;
+      if (err instanceof Stopped && !a.cancel) {
+        // close(): leave the run RUNNING with its last checkpoint.
+        await this.runs.updateOne({ _id: runId }, { $set: { progress: progress(), updatedAt: this.now() } });
+        this.logger.info({ runId }, 'reconciliation run stopped (resumable)');
+        return;
+      }
+      const at = this.now();
+      const cancelled = err instanceof Stopped;
+      await this.runs.updateOne(
+        { _id: runId },
+        {
+          $set: {
+            status: cancelled ? 'CANCELLED' : 'FAILED',
+            error: cancelled ? null : String((err as Error)?.message ?? err),
+            counts,
+            findings: written,
+            progress: { ...progress(), etaS: null },
+            updatedAt: at,
+            finishedAt: at,
+          },
+        },
+      );
+      if (cancelled) this.logger.info({ runId }, 'reconciliation run cancelled');
+      else this.logger.error({ err, runId }, 'reconciliation run failed');
+    }
+  }
+}
