@@ -10,6 +10,10 @@
  * - reports: the working groups' account reports and work lists on their own seeding of
  *   `--report-citizens` (default 165000, about 100,000 accounts; bench/reports.ts), unless
  *   `--skip-reports`;
+ * - reconciliation: province runs over their own seeding of `--recon-citizens` (default 100000;
+ *   bench/reconciliation.ts), their speed against a raw cursor scan of the same collections and
+ *   their accuracy against the ground truth (`--recon-concurrency` runs at a time, default 0: all
+ *   at once), unless `--skip-recon`;
  * and merges the figures into bench/results/latest.json.
  */
 import { execFile } from 'node:child_process';
@@ -29,6 +33,7 @@ import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries
 import { startBaseline } from './baseline';
 import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { benchReports, reportsJson, reportsTable } from './reports';
+import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
 
 const RESULTS = join(__dirname, 'results', 'latest.json');
 const PREFIX = 'bench_';
@@ -75,6 +80,9 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '16' },
       'report-citizens': { type: 'string' },
       'skip-reports': { type: 'boolean', default: false },
+      'recon-citizens': { type: 'string' },
+      'recon-concurrency': { type: 'string' },
+      'skip-recon': { type: 'boolean', default: false },
     },
   });
   const citizens = Number(values.citizens);
@@ -275,6 +283,20 @@ async function main(): Promise<void> {
       table(`reports (${r.accounts} accounts from ${r.citizens} citizens; seeded in ${r.seed_s} s)`, reportsTable(r));
     }
 
+    // --- reconciliation: runs vs a raw scan, accuracy (own databases, benchrecon_) ------------
+    let reconciliation: Record<string, unknown> | undefined;
+    if (!values['skip-recon']) {
+      const r = await benchReconciliation({
+        uri,
+        citizens: Number(values['recon-citizens'] ?? 100000),
+        seed: 5,
+        concurrency: Number(values['recon-concurrency'] ?? 0), // 0: all provinces at once
+      });
+      reconciliation = reconciliationJson(r);
+      console.log(`\n${reconciliationSummary(r)}`);
+      table(`reconciliation accuracy (${r.citizens} citizens; seeded in ${r.seed_s} s)`, reconciliationTable(r));
+    }
+
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
     const results = {
       ...previous,
@@ -291,6 +313,7 @@ async function main(): Promise<void> {
       throughput,
       policy,
       ...(reports ? { reports } : {}),
+      ...(reconciliation ? { reconciliation } : {}),
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote ${RESULTS}`);

@@ -221,8 +221,15 @@ export function orphanProvince(recordKey: string): string | null {
   return oldProvinceByIdCode(recordKey.slice(0, 3))?.newCode ?? null;
 }
 
+/**
+ * The area of a national run (every finding, including those whose area is unknown). Not open
+ * to officers (their jurisdiction is a province at most): the bench and operators use it.
+ */
+export const NATIONAL = 'VN';
+
 /** Whether a finding's area is within a run's area. */
 export function withinArea(fa: FindingAreaDoc, run: { province: string; commune: string | null }): boolean {
+  if (run.province === NATIONAL) return true;
   if (fa.province !== run.province) return false;
   return run.commune === null || fa.commune === run.commune;
 }
