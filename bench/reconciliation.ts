@@ -33,8 +33,7 @@
  * it at the end. It prints the figures; `--write` also merges them into
  * bench/results/latest.json as `reconciliation`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mergeResults, seedOrReuse, seedSeconds, withStandaloneStore } from './common';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -42,7 +41,6 @@ import type { Document } from 'mongodb';
 import { REFERENCE_TODAY } from '../connectors/generator/dates';
 import type { CongDanDoc } from '../connectors/population/model';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
-import { seed } from '../connectors/seed';
 import { PopulationIndex } from '../hub/reconciliation/detect';
 import {
   RECON_FINDINGS_COLLECTION,
@@ -53,19 +51,10 @@ import {
   NATIONAL,
 } from '../hub/reconciliation/runs';
 import type { Finding } from '../hub/reconciliation/types';
-import { startLocalDb, type LocalDb } from '../hub/localdb';
 import { Store } from '../hub/store/connection';
-import {
-  DEFECT_KINDS,
-  SEED_DEFECTS_COLLECTION,
-  SEED_MANIFEST_COLLECTION,
-  type DefectKind,
-  type SeedDefectDoc,
-  type SeedManifestDoc,
-} from '../hub/store/seed-meta';
+import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../hub/store/seed-meta';
 
 export const RECON_PREFIX = 'benchrecon_';
-const RESULTS = join(__dirname, 'results', 'latest.json');
 const SCAN_BATCH = 1000;
 
 export interface ReconBenchOptions {
@@ -128,16 +117,8 @@ export async function benchReconciliation(opts: ReconBenchOptions): Promise<Reco
   const log = opts.log ?? ((m: string) => console.log(m));
   const store = await Store.connect({ uri: opts.uri, dbPrefix: RECON_PREFIX, maxPoolSize: 64 });
   try {
-    // --- data: reuse the same seeding, else seed -------------------------------------------
-    const manifests = store.hubDb.collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION);
-    let manifest = await manifests.findOne({ _id: 'current' });
-    if (!opts.reseed && manifest && manifest.citizens === opts.citizens && manifest.seed === opts.seed) {
-      log(`recon: reusing the ${RECON_PREFIX} seeding of ${opts.citizens} citizens (seed ${opts.seed})`);
-    } else {
-      log(`recon: seeding ${opts.citizens} citizens (seed ${opts.seed}) into ${RECON_PREFIX}*...`);
-      manifest = await seed(store, { citizens: opts.citizens, seed: opts.seed, log: (m) => log(`recon: ${m}`) });
-    }
-    const seedS = +((manifest.finishedAt.getTime() - manifest.startedAt.getTime()) / 1000).toFixed(1);
+    const manifest = await seedOrReuse(store, opts, 'recon', log);
+    const seedS = seedSeconds(manifest);
 
     // --- 1. (not timed) the population index: provinces with citizens, areas of the truth ---
     const tIndex = performance.now();
@@ -346,13 +327,7 @@ async function main(): Promise<void> {
       write: { type: 'boolean', default: false },
     },
   });
-  let localDb: LocalDb | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    localDb = await startLocalDb({ dataDir: values['data-dir'], port: 0 });
-    uri = localDb.uri;
-  }
-  try {
+  await withStandaloneStore(values['data-dir'], async (uri) => {
     const r = await benchReconciliation({
       uri,
       citizens: Number(values.citizens),
@@ -364,16 +339,8 @@ async function main(): Promise<void> {
     console.log(`\n${reconciliationSummary(r)}`);
     console.table(reconciliationTable(r));
     console.log(JSON.stringify(r));
-    if (values.write) {
-      const previous = existsSync(RESULTS)
-        ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
-        : {};
-      writeFileSync(RESULTS, JSON.stringify({ ...previous, reconciliation: reconciliationJson(r) }, null, 2) + '\n');
-      console.log(`wrote ${RESULTS}`);
-    }
-  } finally {
-    await localDb?.stop();
-  }
+    if (values.write) mergeResults('reconciliation', reconciliationJson(r));
+  });
 }
 
 if (require.main === module) {

@@ -18,7 +18,8 @@
  * and stops it at the end. It prints the figures; `--write` also merges them into
  * bench/results/latest.json as `reports`.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mergeResults, seedOrReuse, seedSeconds, withStandaloneStore } from './common';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,21 +28,17 @@ import pino from 'pino';
 import { PROVINCES } from '../connectors/generator/areas';
 import { mapCitizen } from '../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../connectors/population/model';
-import { seed } from '../connectors/seed';
 import { vietnamDate } from '../hub/accounts/calendar';
 import { idCardValidOn } from '../hub/accounts/service';
 import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { loadConfig } from '../hub/config';
-import { startLocalDb, type LocalDb } from '../hub/localdb';
 import { REPORT_COUNTERS_COLLECTION, stockId, type AreaStockDoc } from '../hub/reports/model';
 import { communesOf } from '../hub/reports/read';
 import { startHub } from '../hub/server';
 import { ACCOUNTS_COLLECTION } from '../hub/store/accounts';
 import { Store } from '../hub/store/connection';
-import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../hub/store/seed-meta';
 
 export const REPORTS_PREFIX = 'benchrep_';
-const RESULTS = join(__dirname, 'results', 'latest.json');
 
 export interface ReportsBenchOptions {
   /** mongodb:// URI of the store (the bench's embedded one, or MONGODB_URI). */
@@ -155,16 +152,8 @@ export async function benchReports(opts: ReportsBenchOptions): Promise<ReportsBe
   const store = await Store.connect({ uri: opts.uri, dbPrefix: REPORTS_PREFIX, maxPoolSize: 64 });
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-reports-keys-'));
   try {
-    // --- data: reuse the same seeding, else seed -------------------------------------------
-    const manifests = store.hubDb.collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION);
-    let manifest = await manifests.findOne({ _id: 'current' });
-    if (!opts.reseed && manifest && manifest.citizens === opts.citizens && manifest.seed === opts.seed) {
-      log(`reports: reusing the ${REPORTS_PREFIX} seeding of ${opts.citizens} citizens (seed ${opts.seed})`);
-    } else {
-      log(`reports: seeding ${opts.citizens} citizens (seed ${opts.seed}) into ${REPORTS_PREFIX}*...`);
-      manifest = await seed(store, { citizens: opts.citizens, seed: opts.seed, log: (m) => log(`reports: ${m}`) });
-    }
-    const seedS = +((manifest.finishedAt.getTime() - manifest.startedAt.getTime()) / 1000).toFixed(1);
+    const manifest = await seedOrReuse(store, opts, 'reports', log);
+    const seedS = seedSeconds(manifest);
 
     const province = await largest(
       store,
@@ -360,13 +349,7 @@ async function main(): Promise<void> {
       write: { type: 'boolean', default: false },
     },
   });
-  let localDb: LocalDb | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    localDb = await startLocalDb({ dataDir: values['data-dir'], port: 0 });
-    uri = localDb.uri;
-  }
-  try {
+  await withStandaloneStore(values['data-dir'], async (uri) => {
     const t0 = Date.now();
     const r = await benchReports({
       uri,
@@ -381,16 +364,8 @@ async function main(): Promise<void> {
     );
     console.table(reportsTable(r));
     console.log(JSON.stringify(r));
-    if (values.write) {
-      const previous = existsSync(RESULTS)
-        ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
-        : {};
-      writeFileSync(RESULTS, JSON.stringify({ ...previous, reports: reportsJson(r) }, null, 2) + '\n');
-      console.log(`wrote ${RESULTS}`);
-    }
-  } finally {
-    await localDb?.stop();
-  }
+    if (values.write) mergeResults('reports', reportsJson(r));
+  });
 }
 
 if (require.main === module) {

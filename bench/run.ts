@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { RESULTS } from './common';
 import { loadConfig } from '../hub/config';
 import { startLocalDb, type LocalDb } from '../hub/localdb';
 import { startHub } from '../hub/server';
@@ -35,7 +36,6 @@ import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { benchReports, reportsJson, reportsTable } from './reports';
 import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
 
-const RESULTS = join(__dirname, 'results', 'latest.json');
 const PREFIX = 'bench_';
 
 interface LoadResult {

@@ -97,6 +97,15 @@ export function inJurisdiction(j: Jurisdiction, area: CitizenRecord['area']): bo
   return !!area && area.province === j.province && (!j.commune || area.commune === j.commune);
 }
 
+/**
+ * True when a whole area an officer names (a province: `commune` null, or one commune/ward) lies
+ * in the jurisdiction: a province only for a province officer, a commune within theirs.
+ */
+export function areaInJurisdiction(j: Jurisdiction, area: { province: string; commune: string | null }): boolean {
+  if (area.commune === null) return !j.commune && j.province === area.province;
+  return inJurisdiction(j, { province: area.province, commune: area.commune });
+}
+
 /** The decision for one document (scope) of one citizen. */
 export async function decide(
   principal: Principal,

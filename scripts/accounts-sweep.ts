@@ -8,10 +8,10 @@
 import pino from 'pino';
 import { AccessCaches } from '../hub/access';
 import { createAccountsModule } from '../hub/accounts';
+import { auditSweep } from '../hub/accounts/sweeps';
 import { AuditWriter } from '../hub/audit/writer';
 import { openCliStore } from '../hub/cli-store';
 import { loadConfig } from '../hub/config';
-import { vietnamDate } from '../hub/accounts/calendar';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -30,14 +30,7 @@ async function main(): Promise<void> {
     await m.reports.idle();
     if (r.changes.length) {
       const audit = await AuditWriter.open(store, { logger });
-      await audit.append({
-        at: new Date(),
-        requestId: `sweep-${vietnamDate(new Date())}`,
-        operation: 'accountSweep',
-        actor: { kind: 'SYSTEM', id: 'sweep' },
-        citizens: [],
-        accountChanges: r.changes,
-      });
+      await auditSweep(audit, r.changes);
       await audit.close();
     }
     process.stdout.write(JSON.stringify(r.counts) + '\n');

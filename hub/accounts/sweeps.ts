@@ -44,6 +44,19 @@ export interface SweepDeps {
   now?: () => Date;
 }
 
+/** One audit record, actor SYSTEM, for the transitions of a sweep (none when it made none). */
+export async function auditSweep(audit: AuditWriter, changes: AccountChange[]): Promise<void> {
+  if (!changes.length) return;
+  await audit.append({
+    at: new Date(),
+    requestId: `sweep-${vietnamDate(new Date())}`,
+    operation: 'accountSweep',
+    actor: { kind: 'SYSTEM', id: 'sweep' },
+    citizens: [],
+    accountChanges: changes,
+  });
+}
+
 export class Sweeps {
   private readonly now: () => Date;
   constructor(private readonly deps: SweepDeps) {
@@ -183,16 +196,7 @@ export class Sweeps {
       try {
         const r = await this.runAll();
         this.deps.logger.info({ sweep: r.counts }, 'daily account sweep done');
-        if (audit && r.changes.length) {
-          await audit.append({
-            at: new Date(),
-            requestId: `sweep-${vietnamDate(new Date())}`,
-            operation: 'accountSweep',
-            actor: { kind: 'SYSTEM', id: 'sweep' },
-            citizens: [],
-            accountChanges: r.changes,
-          });
-        }
+        if (audit) await auditSweep(audit, r.changes);
       } catch (err) {
         this.deps.logger.error({ err }, 'daily account sweep failed; it runs again tomorrow or on demand');
       }

@@ -69,7 +69,7 @@ import { oldProvinceByIdCode } from '../../connectors/generator/areas';
 import type { CongDanDoc } from '../../connectors/population/model';
 import { vietnamDate } from '../accounts/calendar';
 import type { Store } from '../store/connection';
-import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../store/seed-meta';
+import { DEFECT_KINDS, SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../store/seed-meta';
 import {
   DuplicateTracker,
   PopulationIndex,
@@ -184,18 +184,8 @@ export interface ReconciliationRunnerOptions {
   today?: () => string;
 }
 
-const KINDS: readonly DefectKind[] = [
-  'FORMAT_ONLY',
-  'MISMATCH',
-  'OLD_ID_KEY',
-  'ORPHAN',
-  'DUPLICATE',
-  'DECEASED_ACTIVE',
-  'EXPIRED_ID_CARD',
-];
-
 function zeroCounts(): Record<DefectKind, number> {
-  return Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<DefectKind, number>;
+  return Object.fromEntries(DEFECT_KINDS.map((k) => [k, 0])) as Record<DefectKind, number>;
 }
 
 function areaKey(a: { province: string; commune?: string | null }): string {

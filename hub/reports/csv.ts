@@ -13,10 +13,10 @@ import type { AccountService } from '../accounts/service';
 import type { AuditWriter } from '../audit/writer';
 import { authenticate, AuthenticationFailed } from '../auth/authenticate';
 import type { TrustedIssuer } from '../auth/trust';
-import { inJurisdiction } from '../policy';
+import { areaInJurisdiction } from '../policy';
 import type { Store } from '../store/connection';
 import { LIST_NAMES, type ListName } from './model';
-import { areaInfo, listChunks } from './read';
+import { areaInfo, areaOfInfo, listChunks } from './read';
 
 const ROLES = new Set(['WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR']);
 
@@ -70,12 +70,8 @@ export function csvRouter(deps: {
       return fail(res, 400, 'BAD_USER_INPUT', `list must be one of ${LIST_NAMES.join(', ')}`);
     const area = areaInfo(String(req.query.area ?? ''));
     if (!area) return fail(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code');
-    const j = principal.jurisdiction;
-    const within =
-      area.kind === 'PROVINCE'
-        ? !j.commune && j.province === area.code
-        : inJurisdiction(j, { province: area.province, commune: area.code });
-    if (!within) return fail(res, 403, 'FORBIDDEN', 'The area is outside your jurisdiction');
+    if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area)))
+      return fail(res, 403, 'FORBIDDEN', 'The area is outside your jurisdiction');
 
     let started = false;
     let rows = 0;

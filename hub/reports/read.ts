@@ -48,6 +48,11 @@ export function areaInfo(code: string): AreaInfo | null {
   return null;
 }
 
+/** An area as `{province, commune}` (`commune` null for a province). */
+export function areaOfInfo(a: AreaInfo): { province: string; commune: string | null } {
+  return { province: a.province, commune: a.kind === 'COMMUNE' ? a.code : null };
+}
+
 /** The communes/wards of a province, in code order. */
 export function communesOf(province: string): string[] {
   const p = PROVINCES.find((x) => x.code === province);

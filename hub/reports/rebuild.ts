@@ -87,49 +87,55 @@ class OpAccumulator {
   }
 }
 
-export interface PopulationScan {
-  /** commune → facts; provinces are sums of their communes. */
-  byArea: Map<string, PopulationFacts>;
-  /** commune → personal IDs of citizens 14+ with no account. */
-  notRegistered: Map<string, string[]>;
-  scanned: number;
-}
-
 /**
- * Scans the population source: living citizens aged 14+ on `today`, per commune of permanent
- * residence, and those whose personal ID is not in `registered` (holders of an account that
- * is not REJECTED).
+ * The living citizens aged 14+ on `today` per commune of permanent residence, fed raw
+ * population documents one by one (a person recorded twice counts once).
  */
-export async function scanPopulation(store: Store, registered: Set<string>, today: string): Promise<PopulationScan> {
-  const byArea = new Map<string, PopulationFacts>();
-  const notRegistered = new Map<string, string[]>();
-  const seen = new Set<string>();
-  let scanned = 0;
-  const cursor = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION).find({}, { batchSize: BATCH });
-  for await (const doc of cursor) {
-    scanned++;
+export class EligiblePeople {
+  private readonly byCommune = new Map<string, string[]>();
+  private readonly seen = new Set<string>();
+  scanned = 0;
+
+  constructor(private readonly today: string) {}
+
+  add(doc: CongDanDoc): void {
+    this.scanned++;
     let c;
     try {
       c = mapCitizen(doc);
     } catch {
-      continue; // unreadable record: the reconciliation's business, not a citizen to count
+      return; // unreadable record: the reconciliation's business, not a citizen to count
     }
-    if (!c.area || seen.has(c.personalId)) continue;
-    seen.add(c.personalId);
-    if (checkEligibility({ exists: true, dateOfBirth: c.dateOfBirth, vitalStatus: c.vitalStatus }, today)) continue;
-    for (const area of [c.area.commune, c.area.province]) {
-      let f = byArea.get(area);
-      if (!f) byArea.set(area, (f = { eligible14: 0, notRegistered: 0, asOf: today }));
-      f.eligible14++;
-      if (!registered.has(c.personalId)) f.notRegistered++;
-    }
-    if (!registered.has(c.personalId)) {
-      const list = notRegistered.get(c.area.commune) ?? [];
-      list.push(c.personalId);
-      notRegistered.set(c.area.commune, list);
-    }
+    if (!c.area || this.seen.has(c.personalId)) return;
+    this.seen.add(c.personalId);
+    if (checkEligibility({ exists: true, dateOfBirth: c.dateOfBirth, vitalStatus: c.vitalStatus }, this.today)) return;
+    const list = this.byCommune.get(c.area.commune) ?? [];
+    list.push(c.personalId);
+    this.byCommune.set(c.area.commune, list);
   }
-  return { byArea, notRegistered, scanned };
+
+  /**
+   * Per area (communes and their provinces) the population facts, and per commune the people
+   * with no account: not in `registered` (holders of an account that is not REJECTED).
+   */
+  facts(registered: Set<string>): {
+    byArea: Map<string, PopulationFacts>;
+    notRegistered: Map<string, string[]>;
+  } {
+    const byArea = new Map<string, PopulationFacts>();
+    const notRegistered = new Map<string, string[]>();
+    for (const [commune, ids] of this.byCommune) {
+      const without = ids.filter((id) => !registered.has(id));
+      if (without.length) notRegistered.set(commune, without);
+      for (const area of [commune, commune.slice(0, 2)]) {
+        const f = byArea.get(area) ?? { eligible14: 0, notRegistered: 0, asOf: this.today };
+        f.eligible14 += ids.length;
+        f.notRegistered += without.length;
+        byArea.set(area, f);
+      }
+    }
+    return { byArea, notRegistered };
+  }
 }
 
 async function insertAll(store: Store, collection: string, docs: Document[]): Promise<void> {
@@ -154,12 +160,16 @@ export interface RebuildResult {
 export class ReportBuilder {
   private readonly acc = new OpAccumulator();
   private readonly registered = new Set<string>();
-  private readonly eligible = new Map<string, string[]>();
-  private readonly seen = new Set<string>();
+  private readonly eligible: EligiblePeople;
   accounts = 0;
-  population = 0;
 
-  constructor(private readonly today: string) {}
+  constructor(today: string) {
+    this.eligible = new EligiblePeople(today);
+  }
+
+  get population(): number {
+    return this.eligible.scanned;
+  }
 
   addAccount(account: AccountDoc): void {
     this.accounts++;
@@ -180,46 +190,21 @@ export class ReportBuilder {
   }
 
   addPerson(doc: CongDanDoc): void {
-    this.population++;
-    let c;
-    try {
-      c = mapCitizen(doc);
-    } catch {
-      return; // unreadable record: the reconciliation's business, not a citizen to count
-    }
-    if (!c.area || this.seen.has(c.personalId)) return;
-    this.seen.add(c.personalId);
-    if (checkEligibility({ exists: true, dateOfBirth: c.dateOfBirth, vitalStatus: c.vitalStatus }, this.today)) return;
-    const list = this.eligible.get(c.area.commune) ?? [];
-    list.push(c.personalId);
-    this.eligible.set(c.area.commune, list);
+    this.eligible.add(doc);
   }
 
   /** Replaces `reportCounters` and `reportLists` with what was fed. */
   async write(store: Store): Promise<{ counterDocs: number; listDocs: number }> {
-    const byArea = new Map<string, PopulationFacts>();
-    for (const [commune, ids] of this.eligible) {
+    const { byArea, notRegistered } = this.eligible.facts(this.registered);
+    for (const [commune, ids] of notRegistered) {
       const m: Record<string, number> = {};
-      let not = 0;
-      for (const id of ids) {
-        if (this.registered.has(id)) continue;
-        m[id] = 1;
-        not++;
-      }
-      for (const area of [commune, commune.slice(0, 2)]) {
-        const f = byArea.get(area) ?? { eligible14: 0, notRegistered: 0, asOf: this.today };
-        f.eligible14 += ids.length;
-        f.notRegistered += not;
-        byArea.set(area, f);
-      }
-      if (not) {
-        this.acc.add({
-          target: 'lists',
-          id: listId('NOT_REGISTERED', commune),
-          set: { m },
-          setOnInsert: { list: 'NOT_REGISTERED', commune, province: commune.slice(0, 2) },
-        });
-      }
+      for (const id of ids) m[id] = 1;
+      this.acc.add({
+        target: 'lists',
+        id: listId('NOT_REGISTERED', commune),
+        set: { m },
+        setOnInsert: { list: 'NOT_REGISTERED', commune, province: commune.slice(0, 2) },
+      });
     }
     for (const [area, facts] of byArea) {
       this.acc.add({ target: 'counters', id: stockId(area), set: { population: facts }, setOnInsert: { area } });
@@ -276,7 +261,14 @@ export async function refreshPopulation(
     .collection<AccountDoc>(ACCOUNTS_COLLECTION)
     .find({}, { batchSize: BATCH, projection: { _id: 1, status: 1 } });
   for await (const a of cursor) if (a.status !== 'REJECTED') registered.add(a._id);
-  const pop = await scanPopulation(store, registered, today);
+  const eligible = new EligiblePeople(today);
+  for await (const doc of store
+    .db(POPULATION_DB)
+    .collection<CongDanDoc>(POPULATION_COLLECTION)
+    .find({}, { batchSize: BATCH })) {
+    eligible.add(doc);
+  }
+  const pop = { ...eligible.facts(registered), scanned: eligible.scanned };
   const ops: DocOp[] = [];
   // Every known area is written, so an area whose last citizen 14+ left is zeroed, not left stale.
   const areas = new Set<string>(pop.byArea.keys());

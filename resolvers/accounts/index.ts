@@ -1,12 +1,13 @@
 import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
-import { decide, forbidden, inJurisdiction } from '../../hub/policy';
+import { areaInJurisdiction, decide, forbidden, inJurisdiction } from '../../hub/policy';
 import { activationDeadline, type Actor } from '../../hub/accounts/lifecycle';
 import { vietnamDate } from '../../hub/accounts/calendar';
 import type { StoredAccount, TransitionResult } from '../../hub/accounts/service';
 import {
   areaInfo,
+  areaOfInfo,
   areaReport,
   communesOf,
   listCommunes,
@@ -42,12 +43,7 @@ function citizenOf(ctx: HubContext): string {
 function areaFor(ctx: HubContext, code: string): AreaInfo {
   const area = areaInfo(code);
   if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
-  const j = officerOf(ctx).jurisdiction;
-  const within =
-    area.kind === 'PROVINCE'
-      ? !j.commune && j.province === area.code
-      : inJurisdiction(j, { province: area.province, commune: area.code });
-  if (!within) throw forbidden('OUT_OF_JURISDICTION');
+  if (!areaInJurisdiction(officerOf(ctx).jurisdiction, areaOfInfo(area))) throw forbidden('OUT_OF_JURISDICTION');
   return area;
 }
 

@@ -1,9 +1,9 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
-import { forbidden, inJurisdiction } from '../../hub/policy';
+import { areaInJurisdiction, forbidden } from '../../hub/policy';
 import type { RunDoc } from '../../hub/reconciliation/runs';
-import { areaInfo } from '../../hub/reports/read';
+import { areaInfo, areaOfInfo } from '../../hub/reports/read';
 
 function officerOf(ctx: HubContext) {
   if (ctx.principal.kind !== 'OFFICER') throw new Error('@officer policy not applied');
@@ -12,9 +12,7 @@ function officerOf(ctx: HubContext) {
 
 /** Whether a run's area lies within the officer's jurisdiction. */
 function mayUse(ctx: HubContext, area: { province: string; commune: string | null }): boolean {
-  const j = officerOf(ctx).jurisdiction;
-  if (!area.commune) return !j.commune && j.province === area.province;
-  return inJurisdiction(j, { province: area.province, commune: area.commune });
+  return areaInJurisdiction(officerOf(ctx).jurisdiction, area);
 }
 
 /** A run the officer may see; unknown and elsewhere answer alike. */
@@ -32,7 +30,7 @@ export const reconciliationResolvers: Resolvers = {
     reconciliationRunStart: async (_, { area: code }, ctx) => {
       const area = areaInfo(code);
       if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
-      const runArea = { province: area.province, commune: area.kind === 'COMMUNE' ? area.code : null };
+      const runArea = areaOfInfo(area);
       if (!mayUse(ctx, runArea)) throw forbidden('OUT_OF_JURISDICTION');
       return ctx.reconciliation.start(runArea, `officer:${officerOf(ctx).officerId}`);
     },

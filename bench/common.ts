@@ -1,0 +1,57 @@
+/** What the bench sections share: their seeded data set, the results file, the standalone store. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seed } from '../connectors/seed';
+import { startLocalDb, type LocalDb } from '../hub/localdb';
+import type { Store } from '../hub/store/connection';
+import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../hub/store/seed-meta';
+
+export const RESULTS = join(__dirname, 'results', 'latest.json');
+
+/**
+ * The section's seeded data set: reused when the store's manifest has the same citizens and
+ * seed (unless `reseed`), else seeded now. Returns the manifest.
+ */
+export async function seedOrReuse(
+  store: Store,
+  opts: { citizens: number; seed: number; reseed?: boolean },
+  tag: string,
+  log: (m: string) => void,
+): Promise<SeedManifestDoc> {
+  const manifest = await store.hubDb.collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION).findOne({ _id: 'current' });
+  if (!opts.reseed && manifest && manifest.citizens === opts.citizens && manifest.seed === opts.seed) {
+    log(`${tag}: reusing the ${store.prefix} seeding of ${opts.citizens} citizens (seed ${opts.seed})`);
+    return manifest;
+  }
+  log(`${tag}: seeding ${opts.citizens} citizens (seed ${opts.seed}) into ${store.prefix}*...`);
+  return seed(store, { citizens: opts.citizens, seed: opts.seed, log: (m) => log(`${tag}: ${m}`) });
+}
+
+/** Seconds the manifest's seeding took. */
+export const seedSeconds = (m: SeedManifestDoc): number =>
+  +((m.finishedAt.getTime() - m.startedAt.getTime()) / 1000).toFixed(1);
+
+/** Merges one section's figures into bench/results/latest.json (the other keys kept). */
+export function mergeResults(key: string, value: unknown): void {
+  const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(RESULTS, JSON.stringify({ ...previous, [key]: value }, null, 2) + '\n');
+  console.log(`wrote ${RESULTS}`);
+}
+
+/**
+ * For a section run alone: MONGODB_URI when set, else the embedded store on `dataDir` (kept, so
+ * the seeding is reused next time), stopped when `fn` ends.
+ */
+export async function withStandaloneStore<T>(dataDir: string, fn: (uri: string) => Promise<T>): Promise<T> {
+  let localDb: LocalDb | undefined;
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    localDb = await startLocalDb({ dataDir, port: 0 });
+    uri = localDb.uri;
+  }
+  try {
+    return await fn(uri);
+  } finally {
+    await localDb?.stop();
+  }
+}
