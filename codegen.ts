@@ -44,6 +44,8 @@ const config: CodegenConfig = {
           Area: '../hub/reports/read#AreaInfo',
           AccountReport: '../hub/reports/read#AreaReport',
           ReconciliationRun: '../hub/reconciliation/runs#RunDoc',
+          ReconciliationCase: '../hub/reconciliation/cases#CaseView',
+          ReconciliationSummary: '../hub/reconciliation/stats#SummaryModel',
         },
       },
     },

@@ -10,6 +10,8 @@ import type { Consent as ConsentRecord } from '../hub/store/consents';
 import type { StoredAccount } from '../hub/accounts/service';
 import type { AreaInfo, AreaReport } from '../hub/reports/read';
 import type { RunDoc } from '../hub/reconciliation/runs';
+import type { CaseView } from '../hub/reconciliation/cases';
+import type { SummaryModel } from '../hub/reconciliation/stats';
 import type { HubContext } from '../hub/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -339,6 +341,12 @@ export type ByLevel = {
   level1: Scalars['Int']['output'];
   level2: Scalars['Int']['output'];
   total: Scalars['Int']['output'];
+};
+
+export type CaseStatusCount = {
+  __typename?: 'CaseStatusCount';
+  count: Scalars['Int']['output'];
+  status: ReconciliationCaseStatus;
 };
 
 /** A chronic condition. */
@@ -774,6 +782,12 @@ export type IdentityDocumentKind =
   /** Identity card (thẻ căn cước), issued since 1 July 2024. */
   | 'IDENTITY_CARD';
 
+/** The identity attribute a FORMAT_ONLY or MISMATCH finding is about. */
+export type IdentityField =
+  | 'DATE_OF_BIRTH'
+  | 'FULL_NAME'
+  | 'SEX';
+
 /** How a lock was requested. */
 export type LockChannel =
   | 'APP'
@@ -810,6 +824,21 @@ export type Mutation = {
   consentGrant: ConsentGrantPayload;
   /** The calling citizen withdraws a consent; earlier lawful processing stays recorded. */
   consentRevoke: ConsentRevokePayload;
+  /**
+   * Assign a case (null: unassign). Supervisors assign to any officer; data-cleaning officers
+   * take a case for themselves or release their own.
+   */
+  reconciliationCaseAssign: ReconciliationCasePayload;
+  /** OPEN → CONFIRMED: the records really disagree. */
+  reconciliationCaseConfirm: ReconciliationCasePayload;
+  /** OPEN or CONFIRMED → DISMISSED, with the reason. */
+  reconciliationCaseDismiss: ReconciliationCasePayload;
+  /** Add a note (the status stays). */
+  reconciliationCaseNote: ReconciliationCasePayload;
+  /** RESOLVED or DISMISSED → OPEN. */
+  reconciliationCaseReopen: ReconciliationCasePayload;
+  /** CONFIRMED → RESOLVED: fixed at the source. */
+  reconciliationCaseResolve: ReconciliationCasePayload;
   /** Cancel a run; findings already written stay (runs are idempotent). */
   reconciliationRunCancel: Maybe<ReconciliationRun>;
   /** Start (or join the running) reconciliation run for an area within the officer's jurisdiction. */
@@ -885,6 +914,43 @@ export type MutationConsentRevokeArgs = {
 };
 
 
+export type MutationReconciliationCaseAssignArgs = {
+  assignee?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationReconciliationCaseConfirmArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationReconciliationCaseDismissArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationReconciliationCaseNoteArgs = {
+  id: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+};
+
+
+export type MutationReconciliationCaseReopenArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationReconciliationCaseResolveArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationReconciliationRunCancelArgs = {
   id: Scalars['ID']['input'];
 };
@@ -900,6 +966,15 @@ export type MutationReportTargetSetArgs = {
   area: Scalars['String']['input'];
   collectedPerDay?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** How a name differs only in form. */
+export type NameVariant =
+  | 'D_FOR_DD'
+  | 'NFD'
+  | 'NO_DIACRITICS'
+  | 'OLD_TONE_MARK'
+  | 'SPACING'
+  | 'UPPER_CASE';
 
 /**
  * Officer roles. ACCOUNT_APPROVER: account operations of the area; WORKING_GROUP: reports
@@ -960,8 +1035,14 @@ export type Query = {
   myConsents: Array<Consent>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
+  /** One case (null with OUT_OF_JURISDICTION for an unknown case or one elsewhere). */
+  reconciliationCase: Maybe<ReconciliationCase>;
+  /** The cases of an area within the officer's jurisdiction, filtered, paged (at most 100 a page). */
+  reconciliationCases: ReconciliationCaseConnection;
   /** A reconciliation run of an area within the officer's jurisdiction. */
   reconciliationRun: Maybe<ReconciliationRun>;
+  /** Share of clean records per source, and case counts, for an area within the officer's jurisdiction. */
+  reconciliationSummary: ReconciliationSummary;
 };
 
 
@@ -1009,8 +1090,32 @@ export type QueryMyAccessLogArgs = {
 
 
 /** The hub's read entry points. */
+export type QueryReconciliationCaseArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryReconciliationCasesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  area: Scalars['String']['input'];
+  assignee?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<DefectKind>;
+  source?: InputMaybe<DataSource>;
+  status?: InputMaybe<Array<ReconciliationCaseStatus>>;
+};
+
+
+/** The hub's read entry points. */
 export type QueryReconciliationRunArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryReconciliationSummaryArgs = {
+  area: Scalars['String']['input'];
 };
 
 /** Who read a citizen's data. */
@@ -1023,6 +1128,123 @@ export type ReaderKind =
   | 'OFFICER'
   /** The hub's scheduled jobs (sweeps). */
   | 'SYSTEM';
+
+/**
+ * A defect found by reconciliation, and its handling. Shows identity attributes only (never the
+ * contents of a health record); every read is audited.
+ */
+export type ReconciliationCase = {
+  __typename?: 'ReconciliationCase';
+  /** The area of the person concerned (an ORPHAN: the province of its key's birth registration, no commune). */
+  area: Maybe<Area>;
+  /** Officer id of whoever handles it. */
+  assignee: Maybe<Scalars['String']['output']>;
+  /** FORMAT_ONLY / MISMATCH: the attribute that differs. */
+  field: Maybe<IdentityField>;
+  firstSeenAt: Scalars['DateTime']['output'];
+  history: Array<ReconciliationCaseHistoryEntry>;
+  /** Stable: `<source>:<record key>:<kind>:<field>`. */
+  id: Scalars['ID']['output'];
+  kind: DefectKind;
+  /** When a run last found it (it was no longer found by runs after that). */
+  lastSeenAt: Scalars['DateTime']['output'];
+  lastSeenRunId: Scalars['ID']['output'];
+  notes: Array<ReconciliationCaseNote>;
+  /** The person the record belongs to (null: no person found, ORPHAN). */
+  personalId: Maybe<Scalars['PersonalId']['output']>;
+  /** The population's value (OLD_ID_KEY: the personal ID; DECEASED_ACTIVE: the date of death). */
+  populationValue: Maybe<Scalars['String']['output']>;
+  /** The record's key in that source (a personal ID, an old 9-digit CMND, or what the source used). */
+  recordKey: Scalars['String']['output'];
+  /** The source whose record is concerned. */
+  source: DataSource;
+  /**
+   * The value as the source stores it (OLD_ID_KEY: the old CMND; DECEASED_ACTIVE: valid until;
+   * EXPIRED_ID_CARD: the card's expiry).
+   */
+  sourceValue: Maybe<Scalars['String']['output']>;
+  status: ReconciliationCaseStatus;
+  updatedAt: Scalars['DateTime']['output'];
+  /** FORMAT_ONLY: how the name differs. */
+  variant: Maybe<NameVariant>;
+};
+
+export type ReconciliationCaseConnection = {
+  __typename?: 'ReconciliationCaseConnection';
+  nodes: Array<ReconciliationCase>;
+  pageInfo: PageInfo;
+  /** Cases of the area matching the filters (all pages). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ReconciliationCaseError = {
+  __typename?: 'ReconciliationCaseError';
+  code: ReconciliationCaseErrorCode;
+  message: Scalars['String']['output'];
+};
+
+export type ReconciliationCaseErrorCode =
+  /** Someone changed the case at the same time; retry. */
+  | 'CONCURRENT_CHANGE'
+  /** The case's status does not allow this action. */
+  | 'ILLEGAL_TRANSITION'
+  /** An assignee is an officer id (1–64 letters, digits, . _ : @ -); data-cleaning officers assign to themselves only. */
+  | 'INVALID_ASSIGNEE'
+  /** Dismissing needs a reason; a note needs text. */
+  | 'NOTE_REQUIRED'
+  | 'NOTE_TOO_LONG'
+  | 'TOO_MANY_NOTES';
+
+/** What happened to a case. */
+export type ReconciliationCaseEvent =
+  | 'ASSIGN'
+  /** A later run over the area no longer found the defect. */
+  | 'CLEARED'
+  | 'CONFIRM'
+  | 'DISMISS'
+  | 'NOTE'
+  /** A later run found again a defect resolved before it started. */
+  | 'RECURRED'
+  | 'REOPEN'
+  | 'RESOLVE';
+
+export type ReconciliationCaseHistoryEntry = {
+  __typename?: 'ReconciliationCaseHistoryEntry';
+  /** ASSIGN: the new assignee (null: unassigned). */
+  assignee: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  /** `officer:<id>`, or `run:<id>` for changes a run made. */
+  by: Scalars['String']['output'];
+  event: ReconciliationCaseEvent;
+  from: ReconciliationCaseStatus;
+  note: Maybe<Scalars['String']['output']>;
+  to: ReconciliationCaseStatus;
+};
+
+export type ReconciliationCaseNote = {
+  __typename?: 'ReconciliationCaseNote';
+  at: Scalars['DateTime']['output'];
+  /** `officer:<id>`. */
+  by: Scalars['String']['output'];
+  text: Scalars['String']['output'];
+};
+
+export type ReconciliationCasePayload = {
+  __typename?: 'ReconciliationCasePayload';
+  case: Maybe<ReconciliationCase>;
+  userErrors: Array<ReconciliationCaseError>;
+};
+
+/** Where a reconciliation case is in its handling (README, Reconciliation). */
+export type ReconciliationCaseStatus =
+  /** An officer checked it: the records really disagree. */
+  | 'CONFIRMED'
+  /** Not a defect to act on (with the reason in the history). */
+  | 'DISMISSED'
+  /** Found by a run; nobody has looked at it yet. */
+  | 'OPEN'
+  /** Fixed (or no longer found by a later run). */
+  | 'RESOLVED';
 
 export type ReconciliationProgress = {
   __typename?: 'ReconciliationProgress';
@@ -1040,6 +1262,9 @@ export type ReconciliationProgress = {
 export type ReconciliationRun = {
   __typename?: 'ReconciliationRun';
   area: Area;
+  /** Cases this run no longer found (CLEARED) and resolved cases it found again (RECURRED), once DONE. */
+  casesCleared: Scalars['Int']['output'];
+  casesRecurred: Scalars['Int']['output'];
   /** Findings of the area, per kind (complete once DONE). */
   counts: Array<DefectCount>;
   createdAt: Scalars['DateTime']['output'];
@@ -1061,6 +1286,21 @@ export type ReconciliationRunStatus =
   | 'DONE'
   | 'FAILED'
   | 'RUNNING';
+
+/** An area's reconciliation figures. */
+export type ReconciliationSummary = {
+  __typename?: 'ReconciliationSummary';
+  area: Area;
+  /** When the oldest part of the figures was computed (null: never reconciled). */
+  asOf: Maybe<Scalars['DateTime']['output']>;
+  /** All cases of the area by status (live). */
+  cases: Array<CaseStatusCount>;
+  /** Every commune of the area has been reconciled at least once. */
+  complete: Scalars['Boolean']['output'];
+  /** The runs the figures come from, newest first. */
+  runIds: Array<Scalars['ID']['output']>;
+  sources: Array<SourceCleanliness>;
+};
 
 /** A relative referenced from the citizen's record. */
 export type Relative = {
@@ -1141,6 +1381,20 @@ export type SocialInsuranceBenefit = {
   date: Scalars['Date']['output'];
   /** Kind of benefit. */
   kind: BenefitKind;
+};
+
+/** How clean one source is in an area, as of the latest run. */
+export type SourceCleanliness = {
+  __typename?: 'SourceCleanliness';
+  /** Share of records with no finding (null: no records). */
+  cleanShare: Maybe<Scalars['Float']['output']>;
+  /** Cases of the source not yet resolved or dismissed (live), by kind. */
+  openCases: Array<DefectCount>;
+  /** Records of the area's people in the source. */
+  records: Scalars['Int']['output'];
+  /** Of them, records with at least one finding. */
+  recordsWithFindings: Scalars['Int']['output'];
+  source: DataSource;
 };
 
 /** A business failure of a mutation, with a stable code. */
@@ -1297,6 +1551,7 @@ export type ResolversTypes = {
   BenefitKind: BenefitKind;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ByLevel: ResolverTypeWrapper<ByLevel>;
+  CaseStatusCount: ResolverTypeWrapper<CaseStatusCount>;
   ChronicCondition: ResolverTypeWrapper<ChronicCondition>;
   Citizen: ResolverTypeWrapper<CitizenRecord>;
   Consent: ResolverTypeWrapper<ConsentRecord>;
@@ -1331,9 +1586,11 @@ export type ResolversTypes = {
   IdentityCard: ResolverTypeWrapper<IdentityCardRecord>;
   IdentityDocument: ResolverTypeWrapper<IdentityDocument>;
   IdentityDocumentKind: IdentityDocumentKind;
+  IdentityField: IdentityField;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LockChannel: LockChannel;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NameVariant: NameVariant;
   OfficerRole: OfficerRole;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
@@ -1341,9 +1598,19 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReaderKind: ReaderKind;
+  ReconciliationCase: ResolverTypeWrapper<CaseView>;
+  ReconciliationCaseConnection: ResolverTypeWrapper<Omit<ReconciliationCaseConnection, 'nodes'> & { nodes: Array<ResolversTypes['ReconciliationCase']> }>;
+  ReconciliationCaseError: ResolverTypeWrapper<ReconciliationCaseError>;
+  ReconciliationCaseErrorCode: ReconciliationCaseErrorCode;
+  ReconciliationCaseEvent: ReconciliationCaseEvent;
+  ReconciliationCaseHistoryEntry: ResolverTypeWrapper<ReconciliationCaseHistoryEntry>;
+  ReconciliationCaseNote: ResolverTypeWrapper<ReconciliationCaseNote>;
+  ReconciliationCasePayload: ResolverTypeWrapper<Omit<ReconciliationCasePayload, 'case'> & { case?: Maybe<ResolversTypes['ReconciliationCase']> }>;
+  ReconciliationCaseStatus: ReconciliationCaseStatus;
   ReconciliationProgress: ResolverTypeWrapper<ReconciliationProgress>;
   ReconciliationRun: ResolverTypeWrapper<RunDoc>;
   ReconciliationRunStatus: ReconciliationRunStatus;
+  ReconciliationSummary: ResolverTypeWrapper<SummaryModel>;
   Relative: ResolverTypeWrapper<Relative>;
   ReportDay: ResolverTypeWrapper<ReportDay>;
   ReportTargetPayload: ResolverTypeWrapper<ReportTargetPayload>;
@@ -1352,6 +1619,7 @@ export type ResolversTypes = {
   Sex: Sex;
   SocialInsurance: ResolverTypeWrapper<SocialInsuranceRecord>;
   SocialInsuranceBenefit: ResolverTypeWrapper<SocialInsuranceBenefit>;
+  SourceCleanliness: ResolverTypeWrapper<SourceCleanliness>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
   Vaccination: ResolverTypeWrapper<Vaccination>;
@@ -1380,6 +1648,7 @@ export type ResolversParentTypes = {
   Area: AreaInfo;
   Boolean: Scalars['Boolean']['output'];
   ByLevel: ByLevel;
+  CaseStatusCount: CaseStatusCount;
   ChronicCondition: ChronicCondition;
   Citizen: CitizenRecord;
   Consent: ConsentRecord;
@@ -1413,8 +1682,15 @@ export type ResolversParentTypes = {
   PopulationFacts: PopulationFacts;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
+  ReconciliationCase: CaseView;
+  ReconciliationCaseConnection: Omit<ReconciliationCaseConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ReconciliationCase']> };
+  ReconciliationCaseError: ReconciliationCaseError;
+  ReconciliationCaseHistoryEntry: ReconciliationCaseHistoryEntry;
+  ReconciliationCaseNote: ReconciliationCaseNote;
+  ReconciliationCasePayload: Omit<ReconciliationCasePayload, 'case'> & { case?: Maybe<ResolversParentTypes['ReconciliationCase']> };
   ReconciliationProgress: ReconciliationProgress;
   ReconciliationRun: RunDoc;
+  ReconciliationSummary: SummaryModel;
   Relative: Relative;
   ReportDay: ReportDay;
   ReportTargetPayload: ReportTargetPayload;
@@ -1422,6 +1698,7 @@ export type ResolversParentTypes = {
   Residence: Residence;
   SocialInsurance: SocialInsuranceRecord;
   SocialInsuranceBenefit: SocialInsuranceBenefit;
+  SourceCleanliness: SourceCleanliness;
   String: Scalars['String']['output'];
   UserError: UserError;
   Vaccination: Vaccination;
@@ -1585,6 +1862,11 @@ export type ByLevelResolvers<ContextType = HubContext, ParentType extends Resolv
   level1?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   level2?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CaseStatusCountResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['CaseStatusCount'] = ResolversParentTypes['CaseStatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReconciliationCaseStatus'], ParentType, ContextType>;
 };
 
 export type ChronicConditionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ChronicCondition'] = ResolversParentTypes['ChronicCondition']> = {
@@ -1782,6 +2064,12 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
+  reconciliationCaseAssign?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseAssignArgs, 'id'>>;
+  reconciliationCaseConfirm?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseConfirmArgs, 'id'>>;
+  reconciliationCaseDismiss?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseDismissArgs, 'id' | 'reason'>>;
+  reconciliationCaseNote?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseNoteArgs, 'id' | 'text'>>;
+  reconciliationCaseReopen?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseReopenArgs, 'id'>>;
+  reconciliationCaseResolve?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseResolveArgs, 'id'>>;
   reconciliationRunCancel?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<MutationReconciliationRunCancelArgs, 'id'>>;
   reconciliationRunStart?: Resolver<ResolversTypes['ReconciliationRun'], ParentType, ContextType, RequireFields<MutationReconciliationRunStartArgs, 'area'>>;
   reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
@@ -1817,7 +2105,63 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
+  reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first'>>;
   reconciliationRun?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunArgs, 'id'>>;
+  reconciliationSummary?: Resolver<ResolversTypes['ReconciliationSummary'], ParentType, ContextType, RequireFields<QueryReconciliationSummaryArgs, 'area'>>;
+};
+
+export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCase'] = ResolversParentTypes['ReconciliationCase']> = {
+  area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
+  assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['IdentityField']>, ParentType, ContextType>;
+  firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['ReconciliationCaseHistoryEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DefectKind'], ParentType, ContextType>;
+  lastSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastSeenRunId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['ReconciliationCaseNote']>, ParentType, ContextType>;
+  personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
+  populationValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
+  sourceValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReconciliationCaseStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  variant?: Resolver<Maybe<ResolversTypes['NameVariant']>, ParentType, ContextType>;
+};
+
+export type ReconciliationCaseConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseConnection'] = ResolversParentTypes['ReconciliationCaseConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['ReconciliationCase']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ReconciliationCaseErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseError'] = ResolversParentTypes['ReconciliationCaseError']> = {
+  code?: Resolver<ResolversTypes['ReconciliationCaseErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReconciliationCaseHistoryEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseHistoryEntry'] = ResolversParentTypes['ReconciliationCaseHistoryEntry']> = {
+  assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['ReconciliationCaseEvent'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['ReconciliationCaseStatus'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['ReconciliationCaseStatus'], ParentType, ContextType>;
+};
+
+export type ReconciliationCaseNoteResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseNote'] = ResolversParentTypes['ReconciliationCaseNote']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ReconciliationCasePayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCasePayload'] = ResolversParentTypes['ReconciliationCasePayload']> = {
+  case?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['ReconciliationCaseError']>, ParentType, ContextType>;
 };
 
 export type ReconciliationProgressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationProgress'] = ResolversParentTypes['ReconciliationProgress']> = {
@@ -1829,6 +2173,8 @@ export type ReconciliationProgressResolvers<ContextType = HubContext, ParentType
 
 export type ReconciliationRunResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRun'] = ResolversParentTypes['ReconciliationRun']> = {
   area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  casesCleared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  casesRecurred?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   counts?: Resolver<Array<ResolversTypes['DefectCount']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1840,6 +2186,15 @@ export type ReconciliationRunResolvers<ContextType = HubContext, ParentType exte
   resumes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   startedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReconciliationRunStatus'], ParentType, ContextType>;
+};
+
+export type ReconciliationSummaryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationSummary'] = ResolversParentTypes['ReconciliationSummary']> = {
+  area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  asOf?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  cases?: Resolver<Array<ResolversTypes['CaseStatusCount']>, ParentType, ContextType>;
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  runIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceCleanliness']>, ParentType, ContextType>;
 };
 
 export type RelativeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
@@ -1890,6 +2245,14 @@ export type SocialInsuranceBenefitResolvers<ContextType = HubContext, ParentType
   kind?: Resolver<ResolversTypes['BenefitKind'], ParentType, ContextType>;
 };
 
+export type SourceCleanlinessResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SourceCleanliness'] = ResolversParentTypes['SourceCleanliness']> = {
+  cleanShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  openCases?: Resolver<Array<ResolversTypes['DefectCount']>, ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recordsWithFindings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
+};
+
 export type UserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1934,6 +2297,7 @@ export type Resolvers<ContextType = HubContext> = {
   AdministrativeArea?: AdministrativeAreaResolvers<ContextType>;
   Area?: AreaResolvers<ContextType>;
   ByLevel?: ByLevelResolvers<ContextType>;
+  CaseStatusCount?: CaseStatusCountResolvers<ContextType>;
   ChronicCondition?: ChronicConditionResolvers<ContextType>;
   Citizen?: CitizenResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
@@ -1963,8 +2327,15 @@ export type Resolvers<ContextType = HubContext> = {
   PopulationFacts?: PopulationFactsResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReconciliationCase?: ReconciliationCaseResolvers<ContextType>;
+  ReconciliationCaseConnection?: ReconciliationCaseConnectionResolvers<ContextType>;
+  ReconciliationCaseError?: ReconciliationCaseErrorResolvers<ContextType>;
+  ReconciliationCaseHistoryEntry?: ReconciliationCaseHistoryEntryResolvers<ContextType>;
+  ReconciliationCaseNote?: ReconciliationCaseNoteResolvers<ContextType>;
+  ReconciliationCasePayload?: ReconciliationCasePayloadResolvers<ContextType>;
   ReconciliationProgress?: ReconciliationProgressResolvers<ContextType>;
   ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
+  ReconciliationSummary?: ReconciliationSummaryResolvers<ContextType>;
   Relative?: RelativeResolvers<ContextType>;
   ReportDay?: ReportDayResolvers<ContextType>;
   ReportTargetPayload?: ReportTargetPayloadResolvers<ContextType>;
@@ -1972,6 +2343,7 @@ export type Resolvers<ContextType = HubContext> = {
   Residence?: ResidenceResolvers<ContextType>;
   SocialInsurance?: SocialInsuranceResolvers<ContextType>;
   SocialInsuranceBenefit?: SocialInsuranceBenefitResolvers<ContextType>;
+  SourceCleanliness?: SourceCleanlinessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Vaccination?: VaccinationResolvers<ContextType>;
   WorkListConnection?: WorkListConnectionResolvers<ContextType>;

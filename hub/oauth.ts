@@ -6,6 +6,7 @@ import { jwks, type SigningKey } from './auth/keys';
 import type { Store } from './store/connection';
 import { findClient, parseClientPublicKey, verifyClientSecret, type ClientDoc } from './store/clients';
 import { consentStatus, findConsent, type ConsentDoc } from './store/consents';
+import { isDuplicateKey } from './store/concurrency';
 
 /**
  * The hub's token service: OAuth 2.0 client credentials (RFC 6749 §4.4) plus a
@@ -205,7 +206,7 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
         expiresAt: new Date((payload.exp + CLOCK_SKEW_S) * 1000),
       });
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) throw invalidClient('client assertion already used');
+      if (isDuplicateKey(e)) throw invalidClient('client assertion already used');
       throw e;
     }
     if (at.getTime() - lastPurge > 60_000) {

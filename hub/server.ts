@@ -27,6 +27,8 @@ import { createAccountsModule, type AccountsModule } from './accounts';
 import type { Notifier } from './accounts/notifier';
 import { csvRouter } from './reports/csv';
 import { ReconciliationRunner } from './reconciliation/runs';
+import { CaseService } from './reconciliation/cases';
+import { casesCsvRouter } from './reconciliation/csv';
 
 export interface HubDeps {
   config: HubConfig;
@@ -111,7 +113,13 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   const auditWriter = await AuditWriter.open(store, { logger });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: deps.notifier, now: deps.now });
   // Reconciliation runs go on in the background and resume after a restart.
-  const reconciliation = new ReconciliationRunner({ store, logger, now: deps.now });
+  const reconciliation = new ReconciliationRunner({
+    store,
+    logger,
+    now: deps.now,
+    cases: new CaseService({ store, logger, now: deps.now }),
+    audit: auditWriter,
+  });
   await reconciliation.resumeAll();
   const stopSweeps =
     deps.scheduleSweeps && config.HUB_SWEEP_AT !== 'off'
@@ -185,6 +193,16 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       logger,
       chunk: config.HUB_CSV_CHUNK,
       sourceTimeoutMs: config.HUB_SOURCE_TIMEOUT_MS,
+    }),
+  );
+
+  app.use(
+    casesCsvRouter({
+      cases: reconciliation.cases,
+      trust,
+      audit: auditWriter,
+      logger,
+      chunk: config.HUB_CSV_CHUNK,
     }),
   );
 
@@ -273,6 +291,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       await reconciliation.close();
       await apollo.stop();
       await accounts.reports.idle();
+      await reconciliation.cases.writer.idle();
       await auditWriter.close();
       await consentUses.close();
     },

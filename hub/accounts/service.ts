@@ -13,6 +13,7 @@
  *
  * Within one process the steps for one account are also serialised by a keyed mutex.
  */
+import { KeyedMutex, isDuplicateKey, replaceOrInsert } from '../store/concurrency';
 import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
@@ -123,34 +124,11 @@ export interface AccountServiceDeps {
   now?: () => Date;
 }
 
-/** A per-key promise chain: one holder at a time per key, in arrival order. */
-class KeyedMutex {
-  private readonly tails = new Map<string, Promise<void>>();
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((r) => (release = r));
-    const tail = prev.then(() => mine);
-    this.tails.set(key, tail);
-    await prev;
-    try {
-      return await fn();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
 const VN_OFFSET_MS = 7 * 3_600_000;
 
 /** The end (23:59:59.999 Vietnam time) of a "YYYY-MM-DD" day, as an instant. */
 export function endOfVietnamDay(day: string): Date {
   return new Date(Date.parse(`${day}T23:59:59.999Z`) - VN_OFFSET_MS);
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
 async function hashCode(code: string, salt: Buffer): Promise<string> {
@@ -346,7 +324,7 @@ export class AccountService {
       seq = next.seq;
     }
     if (!latest) return doc;
-    await this.accounts.replaceOne({ _id: id }, latest.account, { upsert: true });
+    await replaceOrInsert(this.accounts, latest.account);
     this.deps.caches.accounts.delete(id);
     this.deps.logger.warn({ personalId: id, seq }, 'account rolled forward to its last committed step');
     return latest.account;
@@ -373,7 +351,7 @@ export class AccountService {
       // Someone committed this step; the retry rolls the document forward first.
       return 'conflict';
     }
-    await this.accounts.replaceOne({ _id: id }, next, { upsert: true });
+    await replaceOrInsert(this.accounts, next);
     this.deps.caches.accounts.delete(id);
     // A writer that stalled between its two steps may have overwritten a later state: repair.
     if (await this.events.findOne({ _id: `${id}#${next.seq! + 1}` })) await this.rollForward(id, next);

@@ -34,6 +34,8 @@ export interface AuditCollector {
   authFailure?: AuthFailureReason;
   /** Account lifecycle transitions committed by this request. */
   accountChanges?: AccountChangeRecord[];
+  /** Reconciliation case changes committed by this request. */
+  caseChanges?: CaseChangeRecord[];
 }
 
 /** One account transition, as the audit keeps it. */
@@ -45,6 +47,18 @@ export interface AccountChangeRecord {
   level: number;
   by: string;
   reason?: string;
+}
+
+/** One reconciliation case change, as the audit keeps it. */
+export interface CaseChangeRecord {
+  caseId: string;
+  citizenId: string | null;
+  event: string;
+  from: string;
+  to: string;
+  by: string;
+  assignee?: string | null;
+  note?: string;
 }
 
 /** Who the audit record names as the actor (no token, no personal data beyond IDs). */
@@ -78,6 +92,8 @@ export interface AuditRecordDoc {
   }>;
   /** Account lifecycle transitions (who, what, from → to), when the request made any. */
   accountChanges?: AccountChangeRecord[];
+  /** Reconciliation case changes (case, citizen, what, from → to, by, note), when any. */
+  caseChanges?: CaseChangeRecord[];
   prevHash: string; // hex sha256 of the previous record in the chain ('' for seq 1)
   hash: string; // hex sha256 over prevHash and the canonical JSON of this record without `hash`
 }

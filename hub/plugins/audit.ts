@@ -41,6 +41,7 @@ export function auditPlugin(deps: {
             actor: await actorOf(ctx),
             citizens: byCitizen(events),
             ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
+            ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
           };
           try {
             await deps.writer.append(entry);

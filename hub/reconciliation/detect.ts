@@ -250,7 +250,11 @@ export class PopulationIndex {
 
   /** Today's province and commune of a person's permanent residence (null: unknown person or codes). */
   areaOf(personalId: string): Area | null {
-    const slot = this.slotOf(personalId);
+    return this.areaOfSlot(this.slotOf(personalId));
+  }
+
+  /** The same by slot (-1: null). */
+  areaOfSlot(slot: number): Area | null {
     if (slot < 0) return null;
     const province = this.provinces[slot];
     const commune = this.communes[slot];
@@ -521,6 +525,9 @@ export interface DetectContext {
   today: string;
   /** One per run, shared by all records of all sources. */
   duplicates: DuplicateTracker;
+  /** Set by each {@link detectRecord} call: the slot of the record's person (-1: none) and how it is tied. */
+  lastSlot?: number;
+  lastTie?: Tie | 0;
 }
 
 /**
@@ -548,10 +555,16 @@ export function detectRecord<S extends OtherSource>(
       out = [{ source, recordKey: key, personalId, kind: 'OLD_ID_KEY', sourceValue: key, trueValue: personalId }];
     } else {
       slot = nearMiss(key, doc, a, index);
-      if (slot < 0) return [{ source, recordKey: key, personalId: null, kind: 'ORPHAN' }];
+      if (slot < 0) {
+        ctx.lastSlot = -1;
+        ctx.lastTie = 0;
+        return [{ source, recordKey: key, personalId: null, kind: 'ORPHAN' }];
+      }
       tie = TIE_NEAR_MISS;
     }
   }
+  ctx.lastSlot = slot;
+  ctx.lastTie = tie;
   const personalId = index.idOf(slot);
 
   // Identity fields.

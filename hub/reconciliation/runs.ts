@@ -70,15 +70,31 @@ import type { CongDanDoc } from '../../connectors/population/model';
 import { vietnamDate } from '../accounts/calendar';
 import type { Store } from '../store/connection';
 import { DEFECT_KINDS, SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../store/seed-meta';
+import type { AuditWriter } from '../audit/writer';
+import { mergeOp, type DocOp } from '../store/serial-writer';
+import { CaseService, seenOp } from './cases';
 import {
   DuplicateTracker,
   PopulationIndex,
+  TIE_NEAR_MISS,
   detectRecord,
   findingArea,
+  type DetectContext,
   type DuplicateTrackerSnapshot,
   type SourceDocs,
 } from './detect';
-import { OTHER_SOURCES, findingKey, type DefectKind, type Finding, type OtherSource } from './types';
+import { AreaTally } from './stats';
+import {
+  OTHER_SOURCES,
+  findingKey,
+  withinArea,
+  type DefectKind,
+  type Finding,
+  type FindingAreaDoc,
+  type OtherSource,
+} from './types';
+
+export { NATIONAL, withinArea, type FindingAreaDoc } from './types';
 
 export const RECON_RUNS_COLLECTION = 'reconRuns';
 export const RECON_FINDINGS_COLLECTION = 'reconFindings';
@@ -93,12 +109,6 @@ const PROGRESS_EVERY_MS = 1000;
 export interface RunArea {
   province: string;
   commune?: string | null;
-}
-
-/** The area stored on a finding (null: unknown). */
-export interface FindingAreaDoc {
-  province: string | null;
-  commune: string | null;
 }
 
 export type RunStatus = 'RUNNING' | 'DONE' | 'CANCELLED' | 'FAILED';
@@ -128,6 +138,8 @@ export interface RunCheckpoint {
   populationSize: number;
   firstPersonalId: string | null;
   lastPersonalId: string | null;
+  /** The per-area record tally so far ({@link AreaTally.serialize}). */
+  tally?: string;
 }
 
 /** A {@link DuplicateTrackerSnapshot} as stored (the embedded store rejects nested arrays). */
@@ -164,6 +176,9 @@ export interface RunDoc {
   finishedAt: Date | null;
   /** How many times the run was resumed after a restart. */
   resumes: number;
+  /** Cases the run found no longer present (CLEARED) and resolved cases it found again (RECURRED). */
+  casesCleared?: number;
+  casesRecurred?: number;
 }
 
 export interface FindingDoc extends Omit<Finding, 'recordKey'> {
@@ -182,6 +197,13 @@ export interface ReconciliationRunnerOptions {
   now?: () => Date;
   /** The day validity is judged on (YYYY-MM-DD); default: today in Vietnam per `now`. */
   today?: () => string;
+  /**
+   * The process's case service (its writer must be the only one writing the case index and the
+   * stats in this process). Default: a new one (tools and tests that run no hub).
+   */
+  cases?: CaseService;
+  /** Where the case changes a run makes (CLEARED, RECURRED) are audited, as the SYSTEM. */
+  audit?: Pick<AuditWriter, 'append'>;
 }
 
 function zeroCounts(): Record<DefectKind, number> {
@@ -209,19 +231,6 @@ export function areaOfFinding(f: Finding, index: PopulationIndex): FindingAreaDo
 export function orphanProvince(recordKey: string): string | null {
   if (!/^\d{12}$/.test(recordKey)) return null;
   return oldProvinceByIdCode(recordKey.slice(0, 3))?.newCode ?? null;
-}
-
-/**
- * The area of a national run (every finding, including those whose area is unknown). Not open
- * to officers (their jurisdiction is a province at most): the bench and operators use it.
- */
-export const NATIONAL = 'VN';
-
-/** Whether a finding's area is within a run's area. */
-export function withinArea(fa: FindingAreaDoc, run: { province: string; commune: string | null }): boolean {
-  if (run.province === NATIONAL) return true;
-  if (fa.province !== run.province) return false;
-  return run.commune === null || fa.commune === run.commune;
 }
 
 class Stopped extends Error {}
@@ -311,6 +320,9 @@ export class ReconciliationRunner {
   private readonly logger: Logger;
   private readonly now: () => Date;
   private readonly today: () => string;
+  /** Cases of the findings; its writer keeps the case index and the area stats. */
+  readonly cases: CaseService;
+  private readonly audit: Pick<AuditWriter, 'append'> | null;
   private readonly active = new Map<string, ActiveRun>();
   /** Serialises start() per area within this process. */
   private readonly starting = new Map<string, Promise<RunDoc>>();
@@ -321,6 +333,8 @@ export class ReconciliationRunner {
     this.logger = opts.logger;
     this.now = opts.now ?? (() => new Date());
     this.today = opts.today ?? (() => vietnamDate(this.now()));
+    this.cases = opts.cases ?? new CaseService({ store: opts.store, logger: opts.logger, now: this.now });
+    this.audit = opts.audit ?? null;
   }
 
   private get runs(): Collection<RunDoc> {
@@ -476,6 +490,11 @@ export class ReconciliationRunner {
     let processed = 0; // documents read in this session, plus skipped sources
     let read = 0; // documents read in this session
     let total = 0;
+    // Records per area and source, and those with findings (each record once per phase).
+    let tally = new AreaTally();
+    let flagged = new Set<string>();
+    // The case-index entries of the findings written since the last checkpoint, one op per document.
+    const seen = new Map<string, DocOp<'index'>>();
 
     const progress = (): RunProgress => {
       const secs = (Date.now() - t0) / 1000;
@@ -502,17 +521,44 @@ export class ReconciliationRunner {
     const check = (): void => {
       if (a.cancel || a.stop) throw new Stopped();
     };
-    const keep = (f: Finding, index: PopulationIndex): Promise<void> | null => {
+    /** The area of a record of `source` (its person's, else an orphan's key province). */
+    const recordArea = (slot: number, key: string, index: PopulationIndex): FindingAreaDoc => {
+      const pa = index.areaOfSlot(slot);
+      if (pa) return { province: pa.province, commune: pa.commune };
+      return { province: slot < 0 ? orphanProvince(key) : null, commune: null };
+    };
+    const flag = (ra: FindingAreaDoc, source: Finding['source'], key: string): void => {
+      if (flagged.has(key)) return;
+      flagged.add(key);
+      tally.flag(ra, source);
+    };
+    const keep = (f: Finding, index: PopulationIndex, tallied = true): Promise<void> | null => {
       const fa = areaOfFinding(f, index);
       if (!withinArea(fa, area)) return null;
       counts[f.kind]++;
       written++;
+      if (tallied) {
+        // A population record is tallied under its own area (a DUPLICATE's finding area is the kept record's).
+        const ra = f.source === 'population' ? recordArea(index.slotOf(f.recordKey), f.recordKey, index) : fa;
+        flag(ra, f.source, f.recordKey);
+      }
+      const op = seenOp({ _id: findingKey(f), source: f.source, kind: f.kind, area: fa }, doc.createdAt);
+      const merged = seen.get(op.id);
+      if (merged) mergeOp(merged, op);
+      else seen.set(op.id, op);
       return writer.add(f, fa);
     };
-    const checkpoint = async (c: Omit<RunCheckpoint, 'written' | 'counts'>): Promise<void> => {
+    /** Writes the queued findings, then their case-index entries. */
+    const flushAll = async (): Promise<void> => {
       await writer.flush();
+      const ops = [...seen.values()];
+      seen.clear();
+      await this.cases.writer.apply(ops);
+    };
+    const checkpoint = async (c: Omit<RunCheckpoint, 'written' | 'counts' | 'tally'>): Promise<void> => {
+      await flushAll();
       await progressWrite;
-      const full: RunCheckpoint = { ...c, written, counts: { ...counts } };
+      const full: RunCheckpoint = { ...c, written, counts: { ...counts }, tally: tally.serialize() };
       const write = this.runs.updateOne(
         { _id: runId },
         {
@@ -549,11 +595,14 @@ export class ReconciliationRunner {
           const w = keep(f, index);
           if (w) await w;
         }
+        const ra = recordArea(index.slotOf(p._id), p._id, index);
+        if (withinArea(ra, area)) tally.record(ra, 'population');
         processed++;
         read++;
         if ((read & 255) === 0) void saveProgress();
       }
       check();
+      flagged = new Set();
 
       // 2. The other sources, from the checkpoint when it still fits the index.
       this.logger.debug({ runId, ms: Date.now() - t0, people: index.size }, 'reconciliation run: index built');
@@ -571,11 +620,12 @@ export class ReconciliationRunner {
         duplicates = DuplicateTracker.restore(loadSnapshot(cp.duplicates));
         counts = { ...cp.counts };
         written = cp.written;
+        if (cp.tally) tally = AreaTally.parse(cp.tally);
         for (let i = 0; i < from; i++) processed += sizes[i + 1];
       } else if (cp && cp.phase !== 'INDEX') {
         this.logger.warn({ runId }, 'reconciliation run: population changed since the checkpoint; sources re-scanned');
       }
-      const ctx = { today: doc.today, duplicates };
+      const ctx: DetectContext = { today: doc.today, duplicates };
       const idx = {
         populationSize: index.size,
         firstPersonalId: index.size > 0 ? index.idOf(0) : null,
@@ -592,9 +642,17 @@ export class ReconciliationRunner {
           duplicates: storeSnapshot(duplicates.snapshot()),
           ...idx,
         });
+        flagged = new Set();
         for await (const d of cols[i].find({}, { batchSize: CURSOR_BATCH })) {
           check();
           const fs = detectRecord(source, d as unknown as SourceDocs[typeof source], index, ctx);
+          const key = String(d._id);
+          const ra = recordArea(ctx.lastSlot ?? -1, key, index);
+          if (withinArea(ra, area)) {
+            tally.record(ra, source);
+            // A record tied by a near-miss key always ends up DUPLICATE or ORPHAN (at FINISH).
+            if (ctx.lastTie === TIE_NEAR_MISS) flag(ra, source, key);
+          }
           for (const f of fs) {
             const w = keep(f, index);
             if (w) await w;
@@ -606,17 +664,33 @@ export class ReconciliationRunner {
         check();
       }
 
-      // 3. Mis-keyed records, last writes.
+      // 3. Mis-keyed records (tallied when read), last writes, the area's figures, the cases.
       this.logger.debug({ runId, ms: Date.now() - t0 }, 'reconciliation run: sources scanned');
       phase = 'FINISH';
       for (const f of duplicates.finish(index)) {
-        const w = keep(f, index);
+        const w = keep(f, index, false);
         if (w) await w;
       }
-      await writer.flush();
+      await flushAll();
       await progressWrite;
-      phase = 'DONE';
       const at = this.now();
+      await this.cases.writer.apply(tally.ops(area, runId, at));
+      const changes = await this.cases.afterRun(
+        { id: runId, startedAt: doc.createdAt, area },
+        () => a.cancel || a.stop,
+      );
+      check();
+      if (changes.length && this.audit) {
+        await this.audit.append({
+          at: this.now(),
+          requestId: `reconciliation-run:${runId}`,
+          operation: 'reconciliationRun',
+          actor: { kind: 'SYSTEM', id: `run:${runId}` },
+          citizens: [],
+          caseChanges: changes,
+        });
+      }
+      phase = 'DONE';
       const secs = (Date.now() - t0) / 1000;
       await this.runs.updateOne(
         { _id: runId },
@@ -633,6 +707,8 @@ export class ReconciliationRunner {
               ratePerS: secs > 0 ? Math.round(read / secs) : 0,
               etaS: 0,
             },
+            casesCleared: changes.filter((c) => c.event === 'CLEARED').length,
+            casesRecurred: changes.filter((c) => c.event === 'RECURRED').length,
             updatedAt: at,
             finishedAt: at,
           },
@@ -644,7 +720,7 @@ export class ReconciliationRunner {
       );
     } catch (err) {
       // Write what was queued (the counts include it), then record the end.
-      await writer.flush().catch(() => writer.settle());
+      await flushAll().catch(() => writer.settle());
       await progressWrite;
       if (err instanceof Stopped && !a.cancel) {
         // close(): leave the run RUNNING with its last checkpoint.

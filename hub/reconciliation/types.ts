@@ -51,3 +51,22 @@ export interface Area {
   province: string;
   commune: string;
 }
+
+/** The area stored on a finding (null: unknown). */
+export interface FindingAreaDoc {
+  province: string | null;
+  commune: string | null;
+}
+
+/**
+ * The area of a national run (every finding, including those whose area is unknown). Not open
+ * to officers (their jurisdiction is a province at most): the bench and operators use it.
+ */
+export const NATIONAL = 'VN';
+
+/** Whether a finding's area is within a run's area. */
+export function withinArea(fa: FindingAreaDoc, run: { province: string; commune: string | null }): boolean {
+  if (run.province === NATIONAL) return true;
+  if (fa.province !== run.province) return false;
+  return run.commune === null || fa.commune === run.commune;
+}

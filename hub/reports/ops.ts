@@ -5,6 +5,7 @@
  */
 import { vietnamDate } from '../accounts/calendar';
 import type { AccountEventType, AccountLevel, AccountStatus } from '../store/accounts';
+import { mergeOp, toUpdate, type DocOp as StoreDocOp } from '../store/serial-writer';
 import { daysId, listId, stockId, stockKey, type Flow, type ListName } from './model';
 
 export interface TransitionFact {
@@ -29,15 +30,9 @@ export interface TransitionFact {
 
 export type OpTarget = 'counters' | 'lists';
 
-/** One document's change; `inc`/`set`/`unset` paths are dotted. */
-export interface DocOp {
-  target: OpTarget;
-  id: string;
-  inc?: Record<string, number>;
-  set?: Record<string, unknown>;
-  unset?: string[];
-  setOnInsert?: Record<string, unknown>;
-}
+/** One counter or list document's change (see hub/store/serial-writer.ts). */
+export type DocOp = StoreDocOp<OpTarget>;
+export { mergeOp, toUpdate };
 
 /** The flow an event counts as (null: not counted). */
 export function flowOf(fact: Pick<TransitionFact, 'event' | 'from' | 'to' | 'levelAfter'>): Flow | null {
@@ -163,46 +158,6 @@ function listOp(list: ListName, fact: TransitionFact, value: string | number | n
   return value === null
     ? { target: 'lists', id, unset: [path], setOnInsert }
     : { target: 'lists', id, set: { [path]: value }, setOnInsert };
-}
-
-/** Merges `next` into `acc` (same target and id): increments add, a later set/unset wins. */
-export function mergeOp(acc: DocOp, next: DocOp): DocOp {
-  if (next.inc) {
-    acc.inc ??= {};
-    for (const [k, v] of Object.entries(next.inc)) acc.inc[k] = (acc.inc[k] ?? 0) + v;
-  }
-  if (next.set) {
-    acc.set ??= {};
-    for (const [k, v] of Object.entries(next.set)) {
-      acc.set[k] = v;
-      if (acc.unset) acc.unset = acc.unset.filter((u) => u !== k);
-    }
-  }
-  if (next.unset) {
-    for (const k of next.unset) {
-      if (acc.set) delete acc.set[k];
-      acc.unset ??= [];
-      if (!acc.unset.includes(k)) acc.unset.push(k);
-    }
-  }
-  if (next.setOnInsert) acc.setOnInsert = { ...acc.setOnInsert, ...next.setOnInsert };
-  return acc;
-}
-
-/** The MongoDB update document for an op (zero increments dropped); null when nothing changes. */
-export function toUpdate(op: DocOp): Record<string, Record<string, unknown>> | null {
-  const update: Record<string, Record<string, unknown>> = {};
-  const inc = Object.fromEntries(Object.entries(op.inc ?? {}).filter(([, v]) => v !== 0));
-  if (Object.keys(inc).length) update.$inc = inc;
-  if (op.set && Object.keys(op.set).length) update.$set = op.set;
-  if (op.unset?.length) update.$unset = Object.fromEntries(op.unset.map((k) => [k, '']));
-  if (!Object.keys(update).length) return null;
-  if (op.setOnInsert) {
-    // A path may not be both set and set-on-insert.
-    const soi = Object.fromEntries(Object.entries(op.setOnInsert).filter(([k]) => !(op.set && k in op.set)));
-    if (Object.keys(soi).length) update.$setOnInsert = soi;
-  }
-  return update;
 }
 
 /** Applies an op to a plain document in memory (the rebuild builds documents this way). */

@@ -2,6 +2,7 @@ import { createPublicKey, randomBytes, scrypt, timingSafeEqual, type KeyObject, 
 import { z } from 'zod';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../auth/principal';
 import type { Store } from './connection';
+import { isDuplicateKey } from './concurrency';
 
 /**
  * The client registry (`hub.clients`): systems that may obtain consent-scoped tokens
@@ -175,7 +176,7 @@ export async function registerClient(
   try {
     await clientsCollection(store).insertOne(client);
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new ClientExistsError(v.id);
+    if (isDuplicateKey(err)) throw new ClientExistsError(v.id);
     throw err;
   }
   return { client, secret };

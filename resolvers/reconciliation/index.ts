@@ -1,18 +1,30 @@
-import type { Resolvers } from '../../generated/graphql';
+import { DATA_SOURCE } from '../../connectors/provenance';
+import type { Resolvers, ResolversTypes } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
 import { areaInJurisdiction, forbidden } from '../../hub/policy';
+import {
+  CaseInputError,
+  caseScope,
+  type CaseAction,
+  type CaseFilter,
+  type CaseResult,
+  type CaseView,
+} from '../../hub/reconciliation/cases';
 import type { RunDoc } from '../../hub/reconciliation/runs';
-import { areaInfo, areaOfInfo } from '../../hub/reports/read';
+import { areaStats } from '../../hub/reconciliation/stats';
+import { areaInfo, areaOfInfo, type AreaInfo } from '../../hub/reports/read';
+import type { SourceName } from '../../hub/store/seed-meta';
 
 function officerOf(ctx: HubContext) {
   if (ctx.principal.kind !== 'OFFICER') throw new Error('@officer policy not applied');
   return ctx.principal;
 }
 
-/** Whether a run's area lies within the officer's jurisdiction. */
-function mayUse(ctx: HubContext, area: { province: string; commune: string | null }): boolean {
-  return areaInJurisdiction(officerOf(ctx).jurisdiction, area);
+/** Whether an area (a run's, a case's) lies within the officer's jurisdiction. */
+function mayUse(ctx: HubContext, area: { province: string | null; commune: string | null }): boolean {
+  const { province, commune } = area;
+  return province !== null && areaInJurisdiction(officerOf(ctx).jurisdiction, { province, commune });
 }
 
 /** A run the officer may see; unknown and elsewhere answer alike. */
@@ -22,22 +34,132 @@ async function visibleRun(ctx: HubContext, id: string): Promise<RunDoc> {
   return run;
 }
 
+/** An area code the officer names: known (BAD_USER_INPUT) and within the jurisdiction (FORBIDDEN). */
+function areaFor(ctx: HubContext, code: string): AreaInfo {
+  const area = areaInfo(code);
+  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
+  if (!mayUse(ctx, areaOfInfo(area))) throw forbidden('OUT_OF_JURISDICTION');
+  return area;
+}
+
+const SOURCE_OF: Record<string, SourceName> = Object.fromEntries(
+  Object.entries(DATA_SOURCE).map(([name, value]) => [value, name as SourceName]),
+);
+const FIELD_ENUM = { fullName: 'FULL_NAME', dateOfBirth: 'DATE_OF_BIRTH', sex: 'SEX' } as const;
+
+/** A case shown to the officer: in the request's audit record, under the scope of what it shows. */
+function disclose(ctx: HubContext, c: CaseView, path: string): CaseView {
+  if (c.finding.personalId) {
+    ctx.audit.events.push({
+      citizenId: c.finding.personalId,
+      scope: caseScope(c.finding.kind),
+      path,
+      decision: 'DISCLOSED',
+    });
+  }
+  return c;
+}
+
+/** A case the officer may act on or read; unknown and elsewhere answer alike. */
+async function visibleCase(ctx: HubContext, id: string): Promise<CaseView> {
+  const c = await ctx.reconciliation.cases.get(id);
+  if (!c || !mayUse(ctx, c.finding.area)) throw forbidden('OUT_OF_JURISDICTION');
+  return c;
+}
+
+async function act(
+  ctx: HubContext,
+  id: string,
+  action: CaseAction,
+  path: string,
+): Promise<ResolversTypes['ReconciliationCasePayload']> {
+  const current = await visibleCase(ctx, id);
+  const me = officerOf(ctx);
+  if (action.type === 'ASSIGN' && me.role === 'DATA_CLEANING') {
+    const mine = action.assignee === me.officerId || (action.assignee === null && current.assignee === me.officerId);
+    if (!mine) {
+      return payload(ctx, path, {
+        case: current,
+        userError: {
+          code: 'INVALID_ASSIGNEE',
+          message: 'Data-cleaning officers take cases for themselves or release their own; supervisors assign',
+        },
+        change: null,
+      });
+    }
+  }
+  const r = await ctx.reconciliation.cases.act(id, action, `officer:${me.officerId}`);
+  if (r.change) (ctx.audit.caseChanges ??= []).push(r.change);
+  return payload(ctx, path, r.case ? r : { ...r, case: current });
+}
+
+function payload(ctx: HubContext, path: string, r: CaseResult): ResolversTypes['ReconciliationCasePayload'] {
+  return {
+    case: r.case ? disclose(ctx, r.case, path) : null,
+    userErrors: r.userError ? [r.userError] : [],
+  };
+}
+
+function checkFirst(first: number | null | undefined): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw badUserInput('first must be between 1 and 100');
+  return n;
+}
+
 export const reconciliationResolvers: Resolvers = {
   Query: {
     reconciliationRun: async (_, { id }, ctx) => visibleRun(ctx, id),
+    reconciliationCases: async (_, args, ctx) => {
+      const area = areaFor(ctx, args.area);
+      const filter: CaseFilter = {
+        source: args.source ? SOURCE_OF[args.source] : null,
+        kind: args.kind ?? null,
+        statuses: args.status ?? null,
+        assignee: args.assignee ?? null,
+      };
+      const first = checkFirst(args.first);
+      let page;
+      try {
+        page = await ctx.reconciliation.cases.page(area, filter, { first, after: args.after });
+      } catch (err) {
+        if (err instanceof CaseInputError) throw badUserInput(err.message);
+        throw err;
+      }
+      return {
+        nodes: page.nodes.map((c) => disclose(ctx, c, 'reconciliationCases')) as never,
+        pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+        totalCount: (() => page.totalCount()) as never,
+      };
+    },
+    reconciliationCase: async (_, { id }, ctx) => disclose(ctx, await visibleCase(ctx, id), 'reconciliationCase'),
+    reconciliationSummary: async (_, { area: code }, ctx) => {
+      const area = areaFor(ctx, code);
+      const a = areaOfInfo(area);
+      const [stats, counts] = await Promise.all([areaStats(ctx.store, a), ctx.reconciliation.cases.counts(a)]);
+      return { area, stats, counts };
+    },
   },
   Mutation: {
     reconciliationRunStart: async (_, { area: code }, ctx) => {
-      const area = areaInfo(code);
-      if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
-      const runArea = areaOfInfo(area);
-      if (!mayUse(ctx, runArea)) throw forbidden('OUT_OF_JURISDICTION');
-      return ctx.reconciliation.start(runArea, `officer:${officerOf(ctx).officerId}`);
+      const area = areaFor(ctx, code);
+      return ctx.reconciliation.start(areaOfInfo(area), `officer:${officerOf(ctx).officerId}`);
     },
     reconciliationRunCancel: async (_, { id }, ctx) => {
       await visibleRun(ctx, id);
       return ctx.reconciliation.cancel(id);
     },
+    reconciliationCaseConfirm: (_, { id, note }, ctx) =>
+      act(ctx, id, { type: 'CONFIRM', note }, 'reconciliationCaseConfirm'),
+    reconciliationCaseResolve: (_, { id, note }, ctx) =>
+      act(ctx, id, { type: 'RESOLVE', note }, 'reconciliationCaseResolve'),
+    reconciliationCaseDismiss: (_, { id, reason }, ctx) =>
+      act(ctx, id, { type: 'DISMISS', note: reason }, 'reconciliationCaseDismiss'),
+    reconciliationCaseReopen: (_, { id, note }, ctx) =>
+      act(ctx, id, { type: 'REOPEN', note }, 'reconciliationCaseReopen'),
+    reconciliationCaseAssign: (_, { id, assignee, note }, ctx) =>
+      act(ctx, id, { type: 'ASSIGN', assignee: assignee ?? null, note }, 'reconciliationCaseAssign'),
+    reconciliationCaseNote: (_, { id, text }, ctx) =>
+      act(ctx, id, { type: 'NOTE', note: text }, 'reconciliationCaseNote'),
   },
   ReconciliationRun: {
     id: (r) => r._id,
@@ -46,5 +168,45 @@ export const reconciliationResolvers: Resolvers = {
     finishedAt: (r) => r.finishedAt ?? null,
     error: (r) => r.error ?? null,
     progress: (r) => ({ ...r.progress, etaS: r.progress.etaS ?? null }),
+    casesCleared: (r) => r.casesCleared ?? 0,
+    casesRecurred: (r) => r.casesRecurred ?? 0,
+  },
+  ReconciliationCase: {
+    id: (c) => c.id,
+    kind: (c) => c.finding.kind,
+    source: (c) => DATA_SOURCE[c.finding.source],
+    recordKey: (c) => c.finding.recordKey,
+    personalId: (c) => c.finding.personalId,
+    area: (c) => (c.finding.area.province ? areaInfo(c.finding.area.commune ?? c.finding.area.province) : null),
+    field: (c) => (c.finding.field ? FIELD_ENUM[c.finding.field] : null),
+    variant: (c) => (c.finding.variant as never) ?? null,
+    sourceValue: (c) => c.finding.sourceValue ?? null,
+    populationValue: (c) => c.finding.trueValue ?? null,
+    status: (c) => c.status,
+    assignee: (c) => c.assignee,
+    notes: (c) => c.notes,
+    history: (c) => c.history.map((h) => ({ ...h, assignee: h.assignee ?? null, note: h.note ?? null })),
+    firstSeenAt: (c) => c.finding.firstSeenAt,
+    lastSeenAt: (c) => c.finding.lastSeenAt,
+    lastSeenRunId: (c) => c.finding.lastSeenRunId,
+    updatedAt: (c) => c.updatedAt,
+  },
+  ReconciliationSummary: {
+    area: (s) => s.area,
+    asOf: (s) => s.stats.asOf,
+    complete: (s) => s.stats.complete,
+    runIds: (s) => s.stats.runs,
+    sources: (s) =>
+      s.stats.sources.map((x) => ({
+        source: DATA_SOURCE[x.source],
+        records: x.records,
+        recordsWithFindings: x.withFindings,
+        cleanShare: x.cleanShare,
+        openCases: [...(s.counts.open.get(x.source) ?? new Map<string, number>())].map(([kind, count]) => ({
+          kind: kind as never,
+          count,
+        })),
+      })),
+    cases: (s) => Object.entries(s.counts.byStatus).map(([status, count]) => ({ status: status as never, count })),
   },
 };

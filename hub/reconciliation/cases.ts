@@ -1,0 +1,588 @@
+/**
+ * Reconciliation cases: what data-cleaning staff do with findings.
+ *
+ * Every finding a run writes (`reconFindings`, one document per defect, see runs.ts) is a case,
+ * `OPEN` until someone acts on it:
+ *
+ * ```
+ * OPEN ──CONFIRM──▶ CONFIRMED ──RESOLVE──▶ RESOLVED
+ *   │                  │                      │
+ *   └──DISMISS──┐  ┌──DISMISS                 │ REOPEN (officer) / RECURRED (a later run found it again)
+ *               ▼  ▼                          ▼
+ *             DISMISSED ──REOPEN──▶ OPEN ◀────┘
+ * OPEN | CONFIRMED ──CLEARED──▶ RESOLVED   (a later run over the area no longer finds it)
+ * ```
+ * plus `ASSIGN` (assignee) and `NOTE` (a note), which keep the status. Officers confirm, resolve,
+ * dismiss (with a reason) and reopen; the runs record `CLEARED` and `RECURRED` as `run:<id>`.
+ *
+ * Storage (hub database):
+ * - `reconCases`, `_id` = the finding key: the case's own state (status, assignee, notes,
+ *   history, `seq`), written only by {@link CaseService.act}; absent until the first action.
+ * - `reconCaseEvents`, `_id` = `<finding key>#<seq>`: one per action, holding the case as the
+ *   action left it. Inserting it is the compare-and-set (a unique `_id`, on MongoDB and on
+ *   FerretDB, across hub instances); the case document follows, and a commit cut short is
+ *   rolled forward by the next action on the case. Within a process, actions on one case are
+ *   serialised.
+ * - `reconCaseIndex`, `_id` = `<province>|<commune>` (`-` where unknown): per area, one small
+ *   entry per case under `m.<encoded key>`: `k` = `<source>|<kind>`, `r` = the start (ms) of the
+ *   latest run that saw the finding (`$max`, so overlapping runs never move it back), `s` = the
+ *   status when not OPEN, `a` = the assignee. Queries read the index documents of the area (a
+ *   few `_id` reads: the embedded store pushes down no other filter) and then the page's cases by
+ *   `_id`. All index writes go through one {@link SerialWriter} (one write in flight per
+ *   document, coalesced); the case document is the authority, the index entry its copy.
+ */
+import type { Collection, Document } from 'mongodb';
+import type { Logger } from 'pino';
+import { PROVINCES } from '../../connectors/generator/areas';
+import type { CaseChangeRecord } from '../audit/types';
+import type { DocumentScope } from '../auth/principal';
+import { communesOf, type AreaInfo } from '../reports/read';
+import type { Store } from '../store/connection';
+import { KeyedMutex, isDuplicateKey, replaceOrInsert } from '../store/concurrency';
+import { SerialWriter, type DocOp } from '../store/serial-writer';
+import type { FindingDoc } from './runs';
+import { RECON_STATS_COLLECTION } from './stats';
+import { NATIONAL, type DefectKind, type FindingAreaDoc, type SourceName } from './types';
+
+export const RECON_CASES_COLLECTION = 'reconCases';
+export const RECON_CASE_EVENTS_COLLECTION = 'reconCaseEvents';
+export const RECON_CASE_INDEX_COLLECTION = 'reconCaseIndex';
+/** Same as runs.ts (not imported: runs.ts imports this module). */
+const FINDINGS_COLLECTION = 'reconFindings';
+
+export type CaseStatus = 'OPEN' | 'CONFIRMED' | 'RESOLVED' | 'DISMISSED';
+export const CASE_STATUSES: readonly CaseStatus[] = ['OPEN', 'CONFIRMED', 'RESOLVED', 'DISMISSED'];
+/** Statuses that still need work (what the CSV export gives by default). */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['OPEN', 'CONFIRMED'];
+
+export type CaseEventType =
+  | 'CONFIRM'
+  | 'RESOLVE'
+  | 'DISMISS'
+  | 'REOPEN'
+  | 'ASSIGN'
+  | 'NOTE'
+  /** A later run over the area no longer finds the defect. */
+  | 'CLEARED'
+  /** A later run found again a defect resolved before it started. */
+  | 'RECURRED';
+
+/** Status moves: the statuses an event applies from, and where it leads (null: status kept). */
+export const CASE_MOVES: Record<CaseEventType, { from: readonly CaseStatus[]; to: CaseStatus | null }> = {
+  CONFIRM: { from: ['OPEN'], to: 'CONFIRMED' },
+  RESOLVE: { from: ['CONFIRMED'], to: 'RESOLVED' },
+  DISMISS: { from: ['OPEN', 'CONFIRMED'], to: 'DISMISSED' },
+  REOPEN: { from: ['RESOLVED', 'DISMISSED'], to: 'OPEN' },
+  ASSIGN: { from: CASE_STATUSES, to: null },
+  NOTE: { from: CASE_STATUSES, to: null },
+  CLEARED: { from: ['OPEN', 'CONFIRMED'], to: 'RESOLVED' },
+  RECURRED: { from: ['RESOLVED'], to: 'OPEN' },
+};
+
+/** Longest note, in characters. */
+export const MAX_NOTE_LENGTH = 2000;
+/** Notes kept per case. */
+export const MAX_NOTES = 200;
+
+export interface CaseNote {
+  at: Date;
+  by: string;
+  text: string;
+}
+
+export interface CaseHistoryEntry {
+  seq: number;
+  at: Date;
+  /** `officer:<id>` or `run:<id>`. */
+  by: string;
+  event: CaseEventType;
+  from: CaseStatus;
+  to: CaseStatus;
+  assignee?: string | null;
+  note?: string;
+}
+
+export interface CaseDoc {
+  _id: string;
+  source: SourceName;
+  kind: DefectKind;
+  /** The area of the index entry. */
+  area: FindingAreaDoc;
+  status: CaseStatus;
+  assignee: string | null;
+  notes: CaseNote[];
+  history: CaseHistoryEntry[];
+  seq: number;
+  updatedAt: Date;
+}
+
+export interface CaseEventDoc {
+  _id: string; // <case id>#<seq>
+  caseId: string;
+  seq: number;
+  at: Date;
+  /** The case as this action left it (roll-forward). */
+  state: CaseDoc;
+}
+
+/** A case as the API shows it: the finding and the case's state. */
+export interface CaseView {
+  id: string;
+  finding: FindingDoc;
+  status: CaseStatus;
+  assignee: string | null;
+  notes: CaseNote[];
+  history: CaseHistoryEntry[];
+  updatedAt: Date;
+}
+
+export type CaseAction =
+  | { type: 'CONFIRM' | 'RESOLVE' | 'REOPEN'; note?: string | null }
+  | { type: 'DISMISS' | 'NOTE'; note: string }
+  | { type: 'ASSIGN'; assignee: string | null; note?: string | null }
+  /** Runs only: `runStartedAt` is the run's start (RECURRED applies to cases resolved before it). */
+  | { type: 'CLEARED' | 'RECURRED'; runStartedAt: Date };
+
+export type CaseErrorCode =
+  | 'ILLEGAL_TRANSITION'
+  | 'NOTE_REQUIRED'
+  | 'NOTE_TOO_LONG'
+  | 'TOO_MANY_NOTES'
+  | 'INVALID_ASSIGNEE'
+  | 'CONCURRENT_CHANGE';
+
+export interface CaseUserError {
+  code: CaseErrorCode;
+  message: string;
+}
+
+export interface CaseResult {
+  case: CaseView | null;
+  userError: CaseUserError | null;
+  change: CaseChangeRecord | null;
+}
+
+export interface CaseFilter {
+  source?: SourceName | null;
+  kind?: DefectKind | null;
+  /** Any of these (default: every status). */
+  statuses?: readonly CaseStatus[] | null;
+  assignee?: string | null;
+}
+
+/** The audit scope of what a case shows (identity attributes only, never health contents). */
+export function caseScope(kind: DefectKind): DocumentScope {
+  return kind === 'OLD_ID_KEY' || kind === 'EXPIRED_ID_CARD' ? 'IDENTITY_CARD' : 'IDENTITY';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index
+
+/** One case's entry in its area's index document. */
+export interface IndexEntry {
+  /** `<source>|<kind>`. */
+  k: string;
+  /** Start (ms since the epoch) of the latest run that saw the finding. */
+  r: number;
+  /** Status, when not OPEN. */
+  s?: CaseStatus;
+  /** Assignee, when any. */
+  a?: string;
+}
+
+export interface CaseIndexDoc {
+  _id: string;
+  province: string | null;
+  commune: string | null;
+  m?: Record<string, IndexEntry>;
+}
+
+/** A field name for a finding key: `%`, `.` and `$` percent-encoded (field names may hold neither). */
+export function encodeKey(key: string): string {
+  return key.replace(/[%.$]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}
+
+export function decodeKey(field: string): string {
+  return field.replace(/%([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** The index document of a finding's area. */
+export function indexId(area: FindingAreaDoc): string {
+  return `${area.province ?? '-'}|${area.province ? (area.commune ?? '-') : '-'}`;
+}
+
+/**
+ * The index documents an area covers, in the order pages walk them: a commune's own; a
+ * province's records without a commune, then its communes in code order; national: those of
+ * every province, then the records of no known area.
+ */
+export function indexIdsOf(area: { province: string; commune: string | null }): string[] {
+  if (area.province === NATIONAL)
+    return [
+      ...PROVINCES.map((p) => p.code)
+        .sort()
+        .flatMap((p) => indexIdsOf({ province: p, commune: null })),
+      '-|-',
+    ];
+  if (area.commune) return [`${area.province}|${area.commune}`];
+  return [`${area.province}|-`, ...communesOf(area.province).map((c) => `${area.province}|${c}`)];
+}
+
+/** The index op a run writes for a finding it saw. */
+export function seenOp(f: Pick<FindingDoc, '_id' | 'source' | 'kind' | 'area'>, runStartedAt: Date): DocOp<'index'> {
+  const path = `m.${encodeKey(f._id)}`;
+  return {
+    target: 'index',
+    id: indexId(f.area),
+    set: { [`${path}.k`]: `${f.source}|${f.kind}` },
+    max: { [`${path}.r`]: runStartedAt.getTime() },
+    setOnInsert: { province: f.area.province, commune: f.area.province ? f.area.commune : null },
+  };
+}
+
+function entryMatches(e: IndexEntry, f: CaseFilter): boolean {
+  if (f.source || f.kind) {
+    const bar = e.k.indexOf('|');
+    if (f.source && e.k.slice(0, bar) !== f.source) return false;
+    if (f.kind && e.k.slice(bar + 1) !== f.kind) return false;
+  }
+  if (f.statuses?.length && !f.statuses.includes(e.s ?? 'OPEN')) return false;
+  if (f.assignee !== undefined && f.assignee !== null && e.a !== f.assignee) return false;
+  return true;
+}
+
+export type { CaseChangeRecord };
+
+export class CaseInputError extends Error {}
+
+function encodeCursor(docId: string, key: string): string {
+  return Buffer.from(`${docId}\u0000${key}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { docId: string; key: string } | null {
+  const s = Buffer.from(cursor, 'base64url').toString('utf8');
+  const i = s.indexOf('\u0000');
+  return i > 0 ? { docId: s.slice(0, i), key: s.slice(i + 1) } : null;
+}
+
+export interface CasePage {
+  nodes: CaseView[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+  /** Cases of the area that match (all pages); reads every index document, so only on demand. */
+  totalCount(): Promise<number>;
+}
+
+/** Case counts of an area, from its index (live). */
+export interface CaseCounts {
+  byStatus: Record<CaseStatus, number>;
+  /** source → kind → cases not yet RESOLVED or DISMISSED. */
+  open: Map<SourceName, Map<DefectKind, number>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service
+
+export interface CaseServiceOptions {
+  store: Store;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export class CaseService {
+  /** Every write to the case index and the area stats in this process goes through this writer (runs included). */
+  readonly writer: SerialWriter<'index' | 'stats'>;
+  private readonly mutex = new KeyedMutex();
+  private readonly now: () => Date;
+  private readonly logger: Logger;
+  private readonly cases: Collection<CaseDoc>;
+  private readonly events: Collection<CaseEventDoc>;
+  private readonly findings: Collection<FindingDoc>;
+  private readonly indexCol: Collection<CaseIndexDoc>;
+
+  constructor(opts: CaseServiceOptions) {
+    const db = opts.store.hubDb;
+    this.now = opts.now ?? (() => new Date());
+    this.logger = opts.logger;
+    this.cases = db.collection<CaseDoc>(RECON_CASES_COLLECTION);
+    this.events = db.collection<CaseEventDoc>(RECON_CASE_EVENTS_COLLECTION);
+    this.findings = db.collection<FindingDoc>(FINDINGS_COLLECTION);
+    this.indexCol = db.collection<CaseIndexDoc>(RECON_CASE_INDEX_COLLECTION);
+    this.writer = new SerialWriter({
+      index: this.indexCol as unknown as Collection<Document>,
+      stats: db.collection(RECON_STATS_COLLECTION),
+    });
+  }
+
+  private view(finding: FindingDoc, c: CaseDoc | null): CaseView {
+    return {
+      id: finding._id,
+      finding,
+      status: c?.status ?? 'OPEN',
+      assignee: c?.assignee ?? null,
+      notes: c?.notes ?? [],
+      history: c?.history ?? [],
+      updatedAt: c?.updatedAt ?? finding.firstSeenAt,
+    };
+  }
+
+  /** A case by id (the finding key), or null when there is no such finding. */
+  async get(id: string): Promise<CaseView | null> {
+    const [finding, c] = await Promise.all([this.findings.findOne({ _id: id }), this.cases.findOne({ _id: id })]);
+    return finding ? this.view(finding, c) : null;
+  }
+
+  /** Cases by id, in order (null where unknown); parallel `_id` reads. */
+  async getMany(ids: readonly string[]): Promise<Array<CaseView | null>> {
+    return Promise.all(ids.map((id) => this.get(id)));
+  }
+
+  private async entriesOf(docId: string): Promise<Array<[string, IndexEntry]>> {
+    const doc = await this.indexCol.findOne({ _id: docId });
+    return Object.entries(doc?.m ?? {})
+      .map(([k, e]) => [decodeKey(k), e] as [string, IndexEntry])
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  /**
+   * One page of an area's cases matching `filter`, after `after` (a cursor from a previous
+   * page), ordered by index document (see {@link indexIdsOf}) and case id.
+   */
+  async page(area: AreaInfo, filter: CaseFilter, opts: { first: number; after?: string | null }): Promise<CasePage> {
+    const docIds = indexIdsOf({ province: area.province, commune: area.kind === 'COMMUNE' ? area.code : null });
+    const cur = opts.after ? decodeCursor(opts.after) : null;
+    if (opts.after && (!cur || !docIds.includes(cur.docId))) throw new CaseInputError('Invalid cursor');
+    const read = new Map<string, Promise<Array<[string, IndexEntry]>>>();
+    const entries = (id: string) => {
+      let p = read.get(id);
+      if (!p) read.set(id, (p = this.entriesOf(id)));
+      return p;
+    };
+    const picked: Array<{ docId: string; key: string }> = [];
+    let more = false;
+    for (const docId of docIds.slice(cur ? docIds.indexOf(cur.docId) : 0)) {
+      for (const [key, e] of await entries(docId)) {
+        if (cur && docId === cur.docId && key <= cur.key) continue;
+        if (!entryMatches(e, filter)) continue;
+        if (picked.length < opts.first) picked.push({ docId, key });
+        else {
+          more = true;
+          break;
+        }
+      }
+      if (more) break;
+    }
+    const nodes = (await this.getMany(picked.map((p) => p.key))).filter((v): v is CaseView => v !== null);
+    const last = picked[picked.length - 1];
+    return {
+      nodes,
+      endCursor: last ? encodeCursor(last.docId, last.key) : null,
+      hasNextPage: more,
+      totalCount: async () => {
+        let n = 0;
+        for (const l of await Promise.all(docIds.map(entries))) for (const [, e] of l) if (entryMatches(e, filter)) n++;
+        return n;
+      },
+    };
+  }
+
+  /** An area's matching cases in chunks (index document by index document), for the CSV export. */
+  async *chunks(area: AreaInfo, filter: CaseFilter, size: number): AsyncGenerator<CaseView[]> {
+    const docIds = indexIdsOf({ province: area.province, commune: area.kind === 'COMMUNE' ? area.code : null });
+    for (const docId of docIds) {
+      const keys = (await this.entriesOf(docId)).filter(([, e]) => entryMatches(e, filter)).map(([k]) => k);
+      for (let i = 0; i < keys.length; i += size) {
+        const views = await this.getMany(keys.slice(i, i + size));
+        yield views.filter((v): v is CaseView => v !== null);
+      }
+    }
+  }
+
+  /** Live case counts of an area (its index documents). */
+  async counts(area: { province: string; commune: string | null }): Promise<CaseCounts> {
+    const byStatus = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0])) as Record<CaseStatus, number>;
+    const open = new Map<SourceName, Map<DefectKind, number>>();
+    const docs = await Promise.all(indexIdsOf(area).map((id) => this.indexCol.findOne({ _id: id })));
+    for (const d of docs) {
+      for (const e of Object.values(d?.m ?? {})) {
+        const status = e.s ?? 'OPEN';
+        byStatus[status]++;
+        if (!OPEN_STATUSES.includes(status)) continue;
+        const bar = e.k.indexOf('|');
+        const source = e.k.slice(0, bar) as SourceName;
+        const kind = e.k.slice(bar + 1) as DefectKind;
+        let m = open.get(source);
+        if (!m) open.set(source, (m = new Map()));
+        m.set(kind, (m.get(kind) ?? 0) + 1);
+      }
+    }
+    return { byStatus, open };
+  }
+
+  /**
+   * Applies one action to a case, as `by` (`officer:<id>` or `run:<id>`). A refusal is a
+   * `userError` (the case unchanged); an assignment or note that changes nothing commits nothing.
+   */
+  async act(id: string, action: CaseAction, by: string): Promise<CaseResult> {
+    return this.mutex.run(id, () => this.actLocked(id, action, by));
+  }
+
+  private async actLocked(id: string, action: CaseAction, by: string): Promise<CaseResult> {
+    const refuse = (view: CaseView | null, code: CaseErrorCode, message: string): CaseResult => ({
+      case: view,
+      userError: { code, message },
+      change: null,
+    });
+    const note = 'note' in action ? (action.note?.trim() ?? '') : '';
+    if (note.length > MAX_NOTE_LENGTH)
+      return refuse(null, 'NOTE_TOO_LONG', `A note has at most ${MAX_NOTE_LENGTH} characters`);
+    if ((action.type === 'DISMISS' || action.type === 'NOTE') && !note) {
+      return refuse(
+        null,
+        'NOTE_REQUIRED',
+        action.type === 'DISMISS' ? 'Say why the case is dismissed' : 'The note is empty',
+      );
+    }
+    if (action.type === 'ASSIGN' && action.assignee !== null && !/^[A-Za-z0-9._:@-]{1,64}$/.test(action.assignee)) {
+      return refuse(null, 'INVALID_ASSIGNEE', 'An assignee is an officer id (1–64 letters, digits, . _ : @ -)');
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const finding = await this.findings.findOne({ _id: id });
+      if (!finding) return { case: null, userError: null, change: null };
+      const current = await this.rollForward(id, await this.cases.findOne({ _id: id }));
+      const view = this.view(finding, current);
+      const move = CASE_MOVES[action.type];
+      if (!move.from.includes(view.status)) {
+        return refuse(view, 'ILLEGAL_TRANSITION', `A ${view.status} case cannot take ${action.type}`);
+      }
+      if (action.type === 'RECURRED' && view.updatedAt >= action.runStartedAt) {
+        return refuse(view, 'ILLEGAL_TRANSITION', 'Resolved after the run started');
+      }
+      if (action.type === 'ASSIGN' && action.assignee === view.assignee && !note) {
+        return { case: view, userError: null, change: null };
+      }
+      if (note && view.notes.length >= MAX_NOTES) {
+        return refuse(view, 'TOO_MANY_NOTES', `A case keeps at most ${MAX_NOTES} notes`);
+      }
+      const at = this.now();
+      const seq = (current?.seq ?? 0) + 1;
+      const to = move.to ?? view.status;
+      const assignee = action.type === 'ASSIGN' ? action.assignee : view.assignee;
+      const entry: CaseHistoryEntry = {
+        seq,
+        at,
+        by,
+        event: action.type,
+        from: view.status,
+        to,
+        ...(action.type === 'ASSIGN' ? { assignee } : {}),
+        ...(note ? { note } : {}),
+      };
+      const next: CaseDoc = {
+        _id: id,
+        source: finding.source,
+        kind: finding.kind,
+        area: finding.area,
+        status: to,
+        assignee,
+        notes: note ? [...view.notes, { at, by, text: note }] : view.notes,
+        history: [...view.history, entry],
+        seq,
+        updatedAt: at,
+      };
+      try {
+        await this.events.insertOne({ _id: `${id}#${seq}`, caseId: id, seq, at, state: next });
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        continue; // another writer took this step: roll forward and try again
+      }
+      await replaceOrInsert(this.cases, next);
+      await this.writeIndex(next);
+      return {
+        case: this.view(finding, next),
+        userError: null,
+        change: {
+          caseId: id,
+          citizenId: finding.personalId,
+          event: action.type,
+          from: view.status,
+          to,
+          by,
+          ...(action.type === 'ASSIGN' ? { assignee } : {}),
+          ...(note ? { note } : {}),
+        },
+      };
+    }
+    return refuse(null, 'CONCURRENT_CHANGE', 'The case was changed at the same time; retry');
+  }
+
+  /** The case's status and assignee in its index entry (the case document is the authority). */
+  private async writeIndex(c: CaseDoc): Promise<void> {
+    const path = `m.${encodeKey(c._id)}`;
+    const set: Record<string, unknown> = { [`${path}.k`]: `${c.source}|${c.kind}` };
+    const unset: string[] = [];
+    if (c.status === 'OPEN') unset.push(`${path}.s`);
+    else set[`${path}.s`] = c.status;
+    if (c.assignee) set[`${path}.a`] = c.assignee;
+    else unset.push(`${path}.a`);
+    try {
+      await this.writer.apply([
+        {
+          target: 'index',
+          id: indexId(c.area),
+          set,
+          unset,
+          setOnInsert: { province: c.area.province, commune: c.area.province ? c.area.commune : null },
+        },
+      ]);
+    } catch (err) {
+      // The change stands (its event and case document are written); the next action repairs the entry.
+      this.logger.error({ err, caseId: c._id }, 'reconciliation case index not updated');
+    }
+  }
+
+  /** Read-repair: the case as its latest committed action left it. */
+  private async rollForward(id: string, doc: CaseDoc | null): Promise<CaseDoc | null> {
+    let seq = doc?.seq ?? 0;
+    let latest: CaseEventDoc | null = null;
+    for (;;) {
+      const next = await this.events.findOne({ _id: `${id}#${seq + 1}` });
+      if (!next) break;
+      latest = next;
+      seq = next.seq;
+    }
+    if (!latest) return doc;
+    await replaceOrInsert(this.cases, latest.state);
+    await this.writeIndex(latest.state);
+    this.logger.warn({ caseId: id, seq }, 'reconciliation case rolled forward to its last committed action');
+    return latest.state;
+  }
+
+  /**
+   * After a run over `area` (started at `startedAt`) has written its findings and their index
+   * entries: cases it no longer found are CLEARED; cases resolved before it started that it found
+   * again RECURRED. Returns the changes (for the audit).
+   */
+  async afterRun(
+    run: { id: string; startedAt: Date; area: { province: string; commune: string | null } },
+    shouldStop: () => boolean = () => false,
+  ): Promise<CaseChangeRecord[]> {
+    const t = run.startedAt.getTime();
+    const changes: CaseChangeRecord[] = [];
+    for (const docId of indexIdsOf(run.area)) {
+      if (shouldStop()) break;
+      const todo: Array<[string, CaseAction]> = [];
+      for (const [key, e] of await this.entriesOf(docId)) {
+        const status = e.s ?? 'OPEN';
+        if (e.r < t && OPEN_STATUSES.includes(status))
+          todo.push([key, { type: 'CLEARED', runStartedAt: run.startedAt }]);
+        else if (e.r >= t && status === 'RESOLVED') todo.push([key, { type: 'RECURRED', runStartedAt: run.startedAt }]);
+      }
+      for (const [key, action] of todo) {
+        const r = await this.act(key, action, `run:${run.id}`);
+        if (r.change) changes.push(r.change);
+      }
+    }
+    return changes;
+  }
+}

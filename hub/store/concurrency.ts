@@ -1,0 +1,40 @@
+/** Concurrency helpers for the store: an in-process keyed mutex, and the compare-and-set outcomes. */
+import type { Collection, Filter, WithoutId } from 'mongodb';
+
+/** A per-key promise chain: one holder at a time per key, in arrival order (within one process). */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<void>>();
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const tail = prev.then(() => mine);
+    this.tails.set(key, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+/** Whether a store error is a duplicate `_id` / unique-key violation (the compare-and-set lost). */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+/**
+ * `replaceOne(..., {upsert: true})` that survives a concurrent upsert of the same new `_id`
+ * (MongoDB and FerretDB then refuse one of the inserts with a duplicate key: the document now
+ * exists, so it is replaced).
+ */
+export async function replaceOrInsert<T extends { _id: string }>(col: Collection<T>, doc: T): Promise<void> {
+  try {
+    await col.replaceOne({ _id: doc._id } as Filter<T>, doc as WithoutId<T>, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await col.replaceOne({ _id: doc._id } as Filter<T>, doc as WithoutId<T>);
+  }
+}
