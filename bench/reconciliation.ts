@@ -52,6 +52,13 @@ import {
 } from '../hub/reconciliation/runs';
 import type { Finding } from '../hub/reconciliation/types';
 import { Store } from '../hub/store/connection';
+import {
+  RECON_CASES_COLLECTION,
+  RECON_CASE_EVENTS_COLLECTION,
+  RECON_CASE_INDEX_COLLECTION,
+} from '../hub/reconciliation/cases';
+import { RECON_STATS_COLLECTION } from '../hub/reconciliation/stats';
+import { RECON_RUN_STATE_COLLECTION } from '../hub/reconciliation/run-state';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../hub/store/seed-meta';
 
 export const RECON_PREFIX = 'benchrecon_';
@@ -153,17 +160,23 @@ export async function benchReconciliation(opts: ReconBenchOptions): Promise<Reco
     log(`recon: raw scan ${documents} documents in ${rawScanS.toFixed(1)} s`);
 
     // --- 3. the runs ----------------------------------------------------------------------------
-    await store.hubDb
-      .collection(RECON_FINDINGS_COLLECTION)
-      .drop()
-      .catch(() => undefined);
-    await store.hubDb
-      .collection(RECON_RUNS_COLLECTION)
-      .drop()
-      .catch(() => undefined);
+    for (const c of [
+      RECON_FINDINGS_COLLECTION,
+      RECON_RUNS_COLLECTION,
+      RECON_CASES_COLLECTION,
+      RECON_CASE_EVENTS_COLLECTION,
+      RECON_CASE_INDEX_COLLECTION,
+      RECON_STATS_COLLECTION,
+      RECON_RUN_STATE_COLLECTION,
+    ]) {
+      await store.hubDb
+        .collection(c)
+        .drop()
+        .catch(() => undefined);
+    }
     const runner = new ReconciliationRunner({
       store,
-      logger: pino({ level: 'warn' }),
+      logger: pino({ level: process.env.RECON_LOG ?? 'warn' }),
       today: () => REFERENCE_TODAY,
     });
     const national = opts.national !== false;

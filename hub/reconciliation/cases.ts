@@ -38,7 +38,7 @@ import type { CaseChangeRecord } from '../audit/types';
 import type { DocumentScope } from '../auth/principal';
 import { communesOf, type AreaInfo } from '../reports/read';
 import type { Store } from '../store/connection';
-import { KeyedMutex, isDuplicateKey, replaceOrInsert } from '../store/concurrency';
+import { KeyedMutex, isDuplicateKey, mapLimit, replaceOrInsert } from '../store/concurrency';
 import { SerialWriter, type DocOp } from '../store/serial-writer';
 import type { FindingDoc } from './runs';
 import { RECON_STATS_COLLECTION } from './stats';
@@ -78,6 +78,9 @@ export const CASE_MOVES: Record<CaseEventType, { from: readonly CaseStatus[]; to
   CLEARED: { from: ['OPEN', 'CONFIRMED'], to: 'RESOLVED' },
   RECURRED: { from: ['RESOLVED'], to: 'OPEN' },
 };
+
+/** Index documents read at once after a run. */
+const AFTER_RUN_READS = 8;
 
 /** Longest note, in characters. */
 export const MAX_NOTE_LENGTH = 2000;
@@ -568,20 +571,24 @@ export class CaseService {
     shouldStop: () => boolean = () => false,
   ): Promise<CaseChangeRecord[]> {
     const t = run.startedAt.getTime();
-    const changes: CaseChangeRecord[] = [];
-    for (const docId of indexIdsOf(run.area)) {
-      if (shouldStop()) break;
-      const todo: Array<[string, CaseAction]> = [];
+    const todo: Array<[string, CaseAction]> = [];
+    // A national run covers some 3,400 index documents: read them a few at a time.
+    await mapLimit(indexIdsOf(run.area), AFTER_RUN_READS, async (docId) => {
+      if (shouldStop()) return;
       for (const [key, e] of await this.entriesOf(docId)) {
         const status = e.s ?? 'OPEN';
-        if (e.r < t && OPEN_STATUSES.includes(status))
+        if (e.r < t && OPEN_STATUSES.includes(status)) {
           todo.push([key, { type: 'CLEARED', runStartedAt: run.startedAt }]);
-        else if (e.r >= t && status === 'RESOLVED') todo.push([key, { type: 'RECURRED', runStartedAt: run.startedAt }]);
+        } else if (e.r >= t && status === 'RESOLVED') {
+          todo.push([key, { type: 'RECURRED', runStartedAt: run.startedAt }]);
+        }
       }
-      for (const [key, action] of todo) {
-        const r = await this.act(key, action, `run:${run.id}`);
-        if (r.change) changes.push(r.change);
-      }
+    });
+    const changes: CaseChangeRecord[] = [];
+    for (const [key, action] of todo) {
+      if (shouldStop()) break;
+      const r = await this.act(key, action, `run:${run.id}`);
+      if (r.change) changes.push(r.change);
     }
     return changes;
   }

@@ -44,7 +44,7 @@ import type { HealthBookDoc } from '../../connectors/health-record/model';
 import type { CongDanDoc } from '../../connectors/population/model';
 import type { SoBhxhDoc } from '../../connectors/social-insurance/model';
 import { compareNames, mainVariant, nameKey, type NameVariant } from './names';
-import { OTHER_SOURCES, type Area, type Finding, type OtherSource } from './types';
+import { OTHER_SOURCES, type Area, type Finding, type OtherSource, type SourceName } from './types';
 
 export { findingKey, type Area, type Finding, type OtherSource } from './types';
 
@@ -302,8 +302,14 @@ export const TIE_OLD_ID = 2;
 export const TIE_PERSONAL_ID = 3;
 export type Tie = typeof TIE_NEAR_MISS | typeof TIE_OLD_ID | typeof TIE_PERSONAL_ID;
 
+/** One source's part of a {@link DuplicateTracker}. */
 export interface DuplicateTrackerSnapshot {
-  ranks: string; // base64
+  source: OtherSource;
+  /** Persons covered. */
+  size: number;
+  /** 2 bits per person, 4 persons a byte, base64. */
+  plane: string;
+  /** [slot, record key] of kept records not keyed by the personal ID. */
   keys: Array<[string, string]>;
 }
 
@@ -371,16 +377,35 @@ export class DuplicateTracker {
     return out;
   }
 
-  /** Serialisable state, for a run's checkpoint (slots are stable while the index is built the same way). */
-  snapshot(): DuplicateTrackerSnapshot {
-    return { ranks: Buffer.from(this.ranks).toString('base64'), keys: [...this.keys] };
+  /**
+   * One source's state, for a run's checkpoint once that source is fully read (slots are stable
+   * while the index is built the same way): its 2-bit plane, packed, and its kept records not
+   * keyed by the personal ID. Sources are independent, so each is saved and restored alone.
+   */
+  snapshotSource(source: OtherSource): DuplicateTrackerSnapshot {
+    const shift = DuplicateTracker.shift(source);
+    const plane = new Uint8Array(Math.ceil(this.ranks.length / 4));
+    for (let i = 0; i < this.ranks.length; i++) plane[i >> 2] |= ((this.ranks[i] >> shift) & 3) << ((i & 3) * 2);
+    const prefix = `${source}:`;
+    const keys: Array<[string, string]> = [];
+    for (const [k, v] of this.keys) if (k.startsWith(prefix)) keys.push([k.slice(prefix.length), v]);
+    return { source, size: this.ranks.length, plane: Buffer.from(plane).toString('base64'), keys };
   }
 
-  static restore(s: DuplicateTrackerSnapshot): DuplicateTracker {
-    const t = new DuplicateTracker();
-    t.ranks = new Uint8Array(Buffer.from(s.ranks, 'base64'));
-    for (const [k, v] of s.keys) t.keys.set(k, v);
-    return t;
+  /** Puts back a source's state saved by {@link snapshotSource} (that source's bits are replaced). */
+  restoreSource(s: DuplicateTrackerSnapshot): void {
+    const shift = DuplicateTracker.shift(s.source);
+    if (s.size > this.ranks.length) {
+      const grown = new Uint8Array(s.size);
+      grown.set(this.ranks);
+      this.ranks = grown;
+    }
+    const plane = Buffer.from(s.plane, 'base64');
+    for (let i = 0; i < s.size; i++) {
+      const bits = (plane[i >> 2] >> ((i & 3) * 2)) & 3;
+      this.ranks[i] = (this.ranks[i] & ~(3 << shift)) | (bits << shift);
+    }
+    for (const [slot, v] of s.keys) this.keys.set(`${s.source}:${slot}`, v);
   }
 }
 
@@ -484,6 +509,41 @@ const ADAPTERS: { [S in OtherSource]: Adapter<SourceDocs[S]> } = {
   healthInsurance,
   socialInsurance,
   healthRecord,
+};
+
+/**
+ * The fields detection reads of each source's documents: what a run asks the store for (the
+ * store sends nothing else; of a health record, only the patient's identity, never its contents).
+ */
+export const SCAN_PROJECTION: { [S in SourceName]: Record<string, 1> } = {
+  population: {
+    hoTen: 1,
+    ngaySinh: 1,
+    gioiTinh: 1,
+    trangThai: 1,
+    ngayMat: 1,
+    'lichSuGiayTo.loai': 1,
+    'lichSuGiayTo.so': 1,
+    // Only how many members the household has (a member's relationship is the smallest field).
+    'hoGiaDinh.thanhVien.quanHe': 1,
+    'noiThuongTru.xa.ma': 1,
+    'noiThuongTru.huyen.ma': 1,
+    'noiThuongTru.tinh.ma': 1,
+    'noiThuongTru.ngayDangKy': 1,
+    'theCanCuoc.ngayHetHan': 1,
+    'cha.hoTen': 1,
+    'me.hoTen': 1,
+  },
+  drivingLicence: {
+    'holder.name': 1,
+    'holder.birth': 1,
+    'holder.gender': 1,
+    status: 1,
+    'classes.expires': 1,
+  },
+  healthInsurance: { HO_TEN: 1, NGAY_SINH: 1, GIOI_TINH: 1, GT_THE_DEN: 1 },
+  socialInsurance: { hoTen: 1, ngaySinh: 1, gioiTinh: 1 },
+  healthRecord: { 'patient.name': 1, 'patient.birthDate': 1, 'patient.gender': 1 },
 };
 
 /** The stored date `raw` is the ISO date `iso` (compared digit by digit, no allocation). */

@@ -5,57 +5,60 @@
  * A run (`hub.reconRuns`, one document per run, written by one writer at a time: the process
  * running it) goes through:
  *
- * 1. **INDEX**: the whole population is streamed (plain `find({})` cursor, batches of 1,000)
- *    into a {@link PopulationIndex}, whatever the run's area: a record of a person who lives
- *    elsewhere must resolve to that person, not look like an orphan. The index lives in memory
- *    only; a resumed run rebuilds it. Population-side findings (`EXPIRED_ID_CARD`, `DUPLICATE`)
- *    come from this phase.
- * 2. **SOURCES**: the four other sources' collections, each with a cursor, through
- *    {@link detectRecord} with one {@link DuplicateTracker} for the run.
+ * 1. **INDEX**: the whole population is streamed (plain `find({})` cursor, batches of 1,000,
+ *    only the fields detection reads: {@link SCAN_PROJECTION}) into a {@link PopulationIndex},
+ *    whatever the run's area: a record of a person who lives elsewhere must resolve to that
+ *    person, not look like an orphan. The index lives in memory only; a resumed run rebuilds it.
+ *    Population-side findings (`EXPIRED_ID_CARD`, `DUPLICATE`) come from this phase.
+ * 2. **SOURCES**: the four other sources' collections, all four cursors at once (the store then
+ *    works on both cores), each record through {@link detectRecord}, with one
+ *    {@link DuplicateTracker} (its state per source is independent). Of a health record only the
+ *    patient's name, date of birth and sex are read, never its contents.
  * 3. **FINISH**: {@link DuplicateTracker.finish} (mis-keyed records reported as ORPHAN), last
- *    writes, status DONE.
+ *    writes, the area's figures (stats.ts), the cases the run no longer found or found again
+ *    (cases.ts, audited as the SYSTEM), status DONE.
  *
  * Only findings whose area is within the run's area are kept (see {@link areaOfFinding}):
  * the area of the person concerned (today's permanent residence); a record with no person at
  * all (ORPHAN, `personalId` null) carries no address, so its province is the one encoded in
  * its key when it is a 12-digit personal ID (the birth-registration province, mapped to today's
  * province), with no commune: such orphans appear in province runs only, never in commune runs;
- * an orphan keyed by a 9-digit number or anything else has no known area and appears in no run.
+ * an orphan keyed by a 9-digit number or anything else has no known area and appears in no run
+ * but a national one.
  *
  * Findings go to `hub.reconFindings` with `_id = findingKey(f)` (the ground truth's key),
  * upserted (so re-running never duplicates): the finding's fields, `area`, `firstSeenRunId` /
  * `firstSeenAt` (on insert), `lastSeenRunId` / `lastSeenAt`. Writes run in the background while
  * scanning: unordered bulk writes of at most {@link WRITE_BATCH} single-document upserts (the
  * embedded store hangs on ≥ 100 statements modifying existing documents), at most
- * {@link WRITES_IN_FLIGHT} in flight. A finding no longer seen stays with its old
- * `lastSeenRunId` (cases decide what that means). Two runs of overlapping areas (a province and
- * one of its communes) running at once may write the same finding concurrently; on the embedded
- * store one of the two `lastSeen*` updates can then be lost (nothing else differs).
+ * {@link WRITES_IN_FLIGHT} in flight; each written finding's case-index entry records the run's
+ * start with `$max`, so overlapping runs never move it back. Two runs of overlapping areas
+ * running at once may write the same finding concurrently; on the embedded store one of the two
+ * `lastSeen*` updates can then be lost (the case index, which decides what a later run clears,
+ * is not affected).
  *
- * **Checkpoint and resume.** The run document holds `checkpoint`: the phase, the index of the
- * source being scanned, documents done in it, findings written and counts so far, and the
- * duplicate tracker's snapshot, all as of the *start of the current source* (saved once every
- * write of the previous sources has completed). {@link ReconciliationRunner.resumeAll} (at hub
- * start) picks up RUNNING runs: it rebuilds the index (without rewriting population findings
- * when they were already written), skips the sources already done (not even read), restores the
- * tracker and re-scans the current source from its beginning. Re-processing that source is
- * idempotent (same upserts, same tracker state), so the result equals an uninterrupted run
- * (population findings are rewritten too: idempotent, and few). The
- * snapshot is used only when the rebuilt index has the same size and first/last personal IDs
- * (slots are positions in the natural order); otherwise the source phase restarts from the first
- * source with a fresh tracker (still idempotent).
+ * **Checkpoint and resume.** When a source has been read to its end and all its findings are
+ * written, its duplicate-tracker state and area tally are saved (`reconRunState`, run-state.ts)
+ * and `checkpoint.done.<source>` records its counts. {@link ReconciliationRunner.resumeAll} (at
+ * hub start) picks up RUNNING runs: it rebuilds the index (population findings are rewritten:
+ * idempotent, and few), restores the sources already done (not even read) and reads the others
+ * again from their beginning; re-reading is idempotent (same upserts, same tracker state), so the
+ * result equals an uninterrupted run. The saved state is used only when the rebuilt index has the
+ * same size and first/last personal IDs (slots are positions in the natural order); otherwise
+ * every source is read again.
  *
  * **Progress** (`progress`): `total` = documents in the five collections, once at start or
  * resume (the seed manifest's counts when present, else `estimatedDocumentCount`, which the
- * embedded store answers by scanning), `processed` = documents read in this session plus those of skipped sources,
- * `ratePerS` = documents read per second in this session, `etaS`; written at most once a second.
+ * embedded store answers by scanning), `processed` = documents read in this session plus those
+ * of restored sources, `ratePerS` = documents read per second in this session, `etaS`; written at
+ * most once a second, with the counts so far.
  *
  * **One RUNNING run per area** (province + commune, or province alone): `start` for an area that
  * has one returns that run (idempotent start) instead of starting another.
  *
  * **Cancellation**: `cancel` of a run this runner is executing sets a flag checked after every
- * document; the loop stops, waits for its in-flight writes and writes CANCELLED itself (so the
- * run document keeps a single writer). A RUNNING run no loop executes (e.g. not yet resumed) is
+ * document; the loops stop, wait for their in-flight writes and write CANCELLED (so the run
+ * document keeps a single writer). A RUNNING run no loop executes (e.g. not yet resumed) is
  * marked CANCELLED directly. Findings already written stay.
  *
  * `close()` stops the loops between two documents, waits for their writes, and leaves their runs
@@ -79,10 +82,12 @@ import {
   TIE_NEAR_MISS,
   detectRecord,
   findingArea,
+  SCAN_PROJECTION,
   type DetectContext,
   type DuplicateTrackerSnapshot,
   type SourceDocs,
 } from './detect';
+import { dropState, loadState, saveState } from './run-state';
 import { AreaTally } from './stats';
 import {
   OTHER_SOURCES,
@@ -123,38 +128,21 @@ export interface RunProgress {
   etaS: number | null;
 }
 
-export interface RunCheckpoint {
-  phase: RunPhase;
-  /** Index in OTHER_SOURCES of the source being scanned (SOURCES phase). */
-  sourceIndex: number;
-  source: OtherSource | null;
-  /** Documents done in that source when the checkpoint was saved (always 0: saved at its start). */
-  done: number;
-  /** Findings written (upserts) so far, and per kind. */
-  written: number;
+/** What a source fully read and written found (the rest of its state is in `reconRunState`). */
+export interface SourceCheckpoint {
   counts: Record<DefectKind, number>;
-  /** The duplicate tracker's state at the start of `source`, and the index it refers to. */
-  duplicates: StoredSnapshot | null;
+  written: number;
+  /** Documents read. */
+  read: number;
+}
+
+export interface RunCheckpoint {
+  /** The sources fully read, and their findings all written. */
+  done: Partial<Record<OtherSource, SourceCheckpoint>>;
+  /** The index the saved tracker state refers to (slots are positions in the natural order). */
   populationSize: number;
   firstPersonalId: string | null;
   lastPersonalId: string | null;
-  /** The per-area record tally so far ({@link AreaTally.serialize}). */
-  tally?: string;
-}
-
-/** A {@link DuplicateTrackerSnapshot} as stored (the embedded store rejects nested arrays). */
-export interface StoredSnapshot {
-  ranks: string;
-  keys: string[];
-  values: string[];
-}
-
-function storeSnapshot(s: DuplicateTrackerSnapshot): StoredSnapshot {
-  return { ranks: s.ranks, keys: s.keys.map((e) => e[0]), values: s.keys.map((e) => e[1]) };
-}
-
-function loadSnapshot(s: StoredSnapshot): DuplicateTrackerSnapshot {
-  return { ranks: s.ranks, keys: s.keys.map((k, i) => [k, s.values[i]]) };
 }
 
 export interface RunDoc {
@@ -234,6 +222,16 @@ export function orphanProvince(recordKey: string): string | null {
 }
 
 class Stopped extends Error {}
+
+/** What one part of a run (the population, a source, the end) found and tallied. */
+interface PartState {
+  counts: Record<DefectKind, number>;
+  written: number;
+  tally: AreaTally;
+  /** Records counted as having a finding (each once). */
+  flagged: Set<string>;
+  read: number;
+}
 
 /** Upserts findings in the background: bounded batches, bounded in flight. */
 class FindingWriter {
@@ -398,7 +396,10 @@ export class ReconciliationRunner {
       if (this.closed || this.active.has(r._id)) continue;
       this.launch(r, true);
       ids.push(r._id);
-      this.logger.info({ runId: r._id, checkpoint: r.checkpoint?.phase ?? null }, 'reconciliation run resumed');
+      this.logger.info(
+        { runId: r._id, sourcesDone: Object.keys(r.checkpoint?.done ?? {}) },
+        'reconciliation run resumed',
+      );
     }
     return ids;
   }
@@ -425,6 +426,7 @@ export class ReconciliationRunner {
       { _id: runId },
       { $set: { status: 'CANCELLED', updatedAt: at, finishedAt: at, 'progress.etaS': null } },
     );
+    await dropState(this.store, runId).catch(() => undefined);
     return this.get(runId);
   }
 
@@ -478,22 +480,32 @@ export class ReconciliationRunner {
   private async execute(doc: RunDoc, a: ActiveRun, resume: boolean): Promise<void> {
     const runId = doc._id;
     const area = doc.area;
-    const cp = resume ? doc.checkpoint : null;
+    const cp = resume && doc.checkpoint && 'done' in doc.checkpoint ? doc.checkpoint : null;
     const t0 = Date.now();
     let lastWrite = 0;
-    let progressWrite: Promise<unknown> = Promise.resolve();
+    let runDocWrite: Promise<unknown> = Promise.resolve();
     const writer = new FindingWriter(this.findings, runId, this.now);
-    // Population findings are always (re)written and counted; a fitting checkpoint then replaces the counts.
-    let counts = zeroCounts();
-    let written = 0;
     let phase: RunPhase = 'INDEX';
-    let processed = 0; // documents read in this session, plus skipped sources
+    let processed = 0; // documents read in this session, plus those of sources restored from the checkpoint
     let read = 0; // documents read in this session
     let total = 0;
-    // Records per area and source, and those with findings (each record once per phase).
-    let tally = new AreaTally();
-    let flagged = new Set<string>();
-    // The case-index entries of the findings written since the last checkpoint, one op per document.
+    // What each part of the run found: the population, each source, the mis-keyed records at the end.
+    const parts: PartState[] = [];
+    const part = (): PartState => {
+      const p: PartState = { counts: zeroCounts(), written: 0, tally: new AreaTally(), flagged: new Set(), read: 0 };
+      parts.push(p);
+      return p;
+    };
+    const sum = (): { counts: Record<DefectKind, number>; written: number } => {
+      const counts = zeroCounts();
+      let written = 0;
+      for (const p of parts) {
+        written += p.written;
+        for (const k of DEFECT_KINDS) counts[k] += p.counts[k];
+      }
+      return { counts, written };
+    };
+    // The case-index entries of the findings written since the last flush, one op per document.
     const seen = new Map<string, DocOp<'index'>>();
 
     const progress = (): RunProgress => {
@@ -506,41 +518,47 @@ export class ReconciliationRunner {
         etaS: ratePerS > 0 ? Math.ceil(Math.max(0, total - processed) / ratePerS) : null,
       };
     };
+    /** One write at a time to the run document (the embedded store loses concurrent updates of one document). */
+    const updateRun = (update: Document, swallow: boolean): Promise<unknown> => {
+      const w = runDocWrite.then(() => this.runs.updateOne({ _id: runId }, update));
+      runDocWrite = w.catch((err: unknown) => {
+        if (swallow) this.logger.warn({ err, runId }, 'reconciliation run: progress not saved');
+      });
+      return swallow ? runDocWrite : w;
+    };
     const saveProgress = (force = false): Promise<unknown> => {
       const t = Date.now();
-      if (!force && t - lastWrite < PROGRESS_EVERY_MS) return progressWrite;
+      if (!force && t - lastWrite < PROGRESS_EVERY_MS) return runDocWrite;
       lastWrite = t;
-      // One write at a time to the run document (the embedded store loses concurrent updates of one document).
-      progressWrite = progressWrite.then(() =>
-        this.runs
-          .updateOne({ _id: runId }, { $set: { phase, progress: progress(), updatedAt: this.now() } })
-          .catch((err: unknown) => this.logger.warn({ err, runId }, 'reconciliation run: progress not saved')),
+      const { counts, written } = sum();
+      return updateRun(
+        { $set: { phase, progress: progress(), counts, findings: written, updatedAt: this.now() } },
+        true,
       );
-      return progressWrite;
     };
     const check = (): void => {
       if (a.cancel || a.stop) throw new Stopped();
     };
-    /** The area of a record of `source` (its person's, else an orphan's key province). */
+    /** The area of a record (its person's, else an orphan's key province). */
     const recordArea = (slot: number, key: string, index: PopulationIndex): FindingAreaDoc => {
       const pa = index.areaOfSlot(slot);
       if (pa) return { province: pa.province, commune: pa.commune };
       return { province: slot < 0 ? orphanProvince(key) : null, commune: null };
     };
-    const flag = (ra: FindingAreaDoc, source: Finding['source'], key: string): void => {
-      if (flagged.has(key)) return;
-      flagged.add(key);
-      tally.flag(ra, source);
+    const flag = (p: PartState, ra: FindingAreaDoc, source: Finding['source'], key: string): void => {
+      if (p.flagged.has(key)) return;
+      p.flagged.add(key);
+      p.tally.flag(ra, source);
     };
-    const keep = (f: Finding, index: PopulationIndex, tallied = true): Promise<void> | null => {
+    const keep = (p: PartState, f: Finding, index: PopulationIndex, tallied = true): Promise<void> | null => {
       const fa = areaOfFinding(f, index);
       if (!withinArea(fa, area)) return null;
-      counts[f.kind]++;
-      written++;
+      p.counts[f.kind]++;
+      p.written++;
       if (tallied) {
         // A population record is tallied under its own area (a DUPLICATE's finding area is the kept record's).
         const ra = f.source === 'population' ? recordArea(index.slotOf(f.recordKey), f.recordKey, index) : fa;
-        flag(ra, f.source, f.recordKey);
+        flag(p, ra, f.source, f.recordKey);
       }
       const op = seenOp({ _id: findingKey(f), source: f.source, kind: f.kind, area: fa }, doc.createdAt);
       const merged = seen.get(op.id);
@@ -555,30 +573,9 @@ export class ReconciliationRunner {
       seen.clear();
       await this.cases.writer.apply(ops);
     };
-    const checkpoint = async (c: Omit<RunCheckpoint, 'written' | 'counts' | 'tally'>): Promise<void> => {
-      await flushAll();
-      await progressWrite;
-      const full: RunCheckpoint = { ...c, written, counts: { ...counts }, tally: tally.serialize() };
-      const write = this.runs.updateOne(
-        { _id: runId },
-        {
-          $set: {
-            phase,
-            checkpoint: full,
-            counts: full.counts,
-            findings: written,
-            progress: progress(),
-            updatedAt: this.now(),
-          },
-        },
-      );
-      progressWrite = write.catch(() => undefined);
-      await write;
-    };
 
     try {
       const popCol = this.store.db(SOURCES.population.db).collection<CongDanDoc>(SOURCES.population.collection);
-      const cols = OTHER_SOURCES.map((s) => this.store.db(SOURCES[s].db).collection<Document>(SOURCES[s].collection));
       const sizes = await this.collectionSizes([SOURCES.population, ...OTHER_SOURCES.map((s) => SOURCES[s])]);
       total = sizes.reduce((s, n) => s + n, 0);
       this.logger.debug({ runId, ms: Date.now() - t0, total }, 'reconciliation run: counted');
@@ -587,94 +584,108 @@ export class ReconciliationRunner {
       }
       await saveProgress(true);
 
-      // 1. The whole population, in memory.
+      // 1. The whole population, in memory (its findings are (re)written on every resume: few, idempotent).
       const index = new PopulationIndex({ today: doc.today });
-      for await (const p of popCol.find({}, { batchSize: CURSOR_BATCH })) {
+      const pop = part();
+      for await (const p of popCol.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION.population })) {
         check();
-        for (const f of index.add(p)) {
-          const w = keep(f, index);
+        const person = p as CongDanDoc;
+        for (const f of index.add(person)) {
+          const w = keep(pop, f, index);
           if (w) await w;
         }
-        const ra = recordArea(index.slotOf(p._id), p._id, index);
-        if (withinArea(ra, area)) tally.record(ra, 'population');
+        const ra = recordArea(index.slotOf(person._id), person._id, index);
+        if (withinArea(ra, area)) pop.tally.record(ra, 'population');
         processed++;
         read++;
         if ((read & 255) === 0) void saveProgress();
       }
       check();
-      flagged = new Set();
-
-      // 2. The other sources, from the checkpoint when it still fits the index.
       this.logger.debug({ runId, ms: Date.now() - t0, people: index.size }, 'reconciliation run: index built');
+
+      // 2. The other sources, all at once; those the checkpoint has as done are restored, not read.
       phase = 'SOURCES';
-      const fits =
-        cp !== null &&
-        cp.phase !== 'INDEX' &&
-        cp.populationSize === index.size &&
-        cp.firstPersonalId === (index.size > 0 ? index.idOf(0) : null) &&
-        cp.lastPersonalId === (index.size > 0 ? index.idOf(index.size - 1) : null);
-      let from = 0;
-      let duplicates = new DuplicateTracker();
-      if (fits && cp.duplicates) {
-        from = cp.sourceIndex;
-        duplicates = DuplicateTracker.restore(loadSnapshot(cp.duplicates));
-        counts = { ...cp.counts };
-        written = cp.written;
-        if (cp.tally) tally = AreaTally.parse(cp.tally);
-        for (let i = 0; i < from; i++) processed += sizes[i + 1];
-      } else if (cp && cp.phase !== 'INDEX') {
-        this.logger.warn({ runId }, 'reconciliation run: population changed since the checkpoint; sources re-scanned');
-      }
-      const ctx: DetectContext = { today: doc.today, duplicates };
       const idx = {
         populationSize: index.size,
         firstPersonalId: index.size > 0 ? index.idOf(0) : null,
         lastPersonalId: index.size > 0 ? index.idOf(index.size - 1) : null,
       };
-      for (let i = from; i < OTHER_SOURCES.length; i++) {
-        const source = OTHER_SOURCES[i];
-        this.logger.debug({ runId, ms: Date.now() - t0, source }, 'reconciliation run: source');
-        await checkpoint({
-          phase,
-          sourceIndex: i,
-          source,
-          done: 0,
-          duplicates: storeSnapshot(duplicates.snapshot()),
-          ...idx,
-        });
-        flagged = new Set();
-        for await (const d of cols[i].find({}, { batchSize: CURSOR_BATCH })) {
+      const duplicates = new DuplicateTracker();
+      const done: Partial<Record<OtherSource, SourceCheckpoint>> = {};
+      const fits =
+        cp !== null &&
+        cp.populationSize === idx.populationSize &&
+        cp.firstPersonalId === idx.firstPersonalId &&
+        cp.lastPersonalId === idx.lastPersonalId;
+      if (cp && !fits) {
+        this.logger.warn({ runId }, 'reconciliation run: population changed since the checkpoint; sources re-scanned');
+      }
+      for (const [i, source] of OTHER_SOURCES.entries()) {
+        const saved = fits ? cp.done[source] : undefined;
+        if (!saved) continue;
+        const [tracker, tally] = await Promise.all([
+          loadState<DuplicateTrackerSnapshot>(this.store, runId, `duplicates:${source}`),
+          loadState<string>(this.store, runId, `tally:${source}`),
+        ]);
+        if (!tracker || tally === null) continue; // state not saved: read the source again
+        duplicates.restoreSource(tracker);
+        const p = part();
+        p.counts = { ...saved.counts };
+        p.written = saved.written;
+        p.tally = AreaTally.parse(tally);
+        done[source] = saved;
+        processed += sizes[i + 1];
+      }
+      await updateRun({ $set: { phase, checkpoint: { done, ...idx }, updatedAt: this.now() } }, false);
+      const scan = async (source: OtherSource): Promise<void> => {
+        const p = part();
+        // Each scan has its own context: detectRecord reports the record's person through it.
+        const ctx: DetectContext = { today: doc.today, duplicates };
+        const col = this.store.db(SOURCES[source].db).collection<Document>(SOURCES[source].collection);
+        for await (const d of col.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION[source] })) {
           check();
           const fs = detectRecord(source, d as unknown as SourceDocs[typeof source], index, ctx);
           const key = String(d._id);
           const ra = recordArea(ctx.lastSlot ?? -1, key, index);
           if (withinArea(ra, area)) {
-            tally.record(ra, source);
+            p.tally.record(ra, source);
             // A record tied by a near-miss key always ends up DUPLICATE or ORPHAN (at FINISH).
-            if (ctx.lastTie === TIE_NEAR_MISS) flag(ra, source, key);
+            if (ctx.lastTie === TIE_NEAR_MISS) flag(p, ra, source, key);
           }
           for (const f of fs) {
-            const w = keep(f, index);
+            const w = keep(p, f, index);
             if (w) await w;
           }
+          p.read++;
           processed++;
           read++;
           if ((read & 255) === 0) void saveProgress();
         }
         check();
-      }
+        // Done: its findings durably written, then its state, then the checkpoint names it.
+        await flushAll();
+        await saveState(this.store, runId, `duplicates:${source}`, duplicates.snapshotSource(source));
+        await saveState(this.store, runId, `tally:${source}`, p.tally.serialize());
+        done[source] = { counts: p.counts, written: p.written, read: p.read };
+        await updateRun({ $set: { [`checkpoint.done.${source}`]: done[source], updatedAt: this.now() } }, false);
+        this.logger.debug({ runId, ms: Date.now() - t0, source }, 'reconciliation run: source done');
+      };
+      const scans = await Promise.allSettled(OTHER_SOURCES.filter((s) => !done[s]).map(scan));
+      const failures = scans.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+      // A real failure wins over the Stopped of the scans that were cut short meanwhile.
+      if (failures.length) throw failures.find((e) => !(e instanceof Stopped)) ?? failures[0];
 
       // 3. Mis-keyed records (tallied when read), last writes, the area's figures, the cases.
-      this.logger.debug({ runId, ms: Date.now() - t0 }, 'reconciliation run: sources scanned');
       phase = 'FINISH';
+      const end = part();
       for (const f of duplicates.finish(index)) {
-        const w = keep(f, index, false);
+        const w = keep(end, f, index, false);
         if (w) await w;
       }
       await flushAll();
-      await progressWrite;
+      await runDocWrite;
       const at = this.now();
-      await this.cases.writer.apply(tally.ops(area, runId, at));
+      await this.cases.writer.apply(AreaTally.merge(parts.map((p) => p.tally)).ops(area, runId, at));
       const changes = await this.cases.afterRun(
         { id: runId, startedAt: doc.createdAt, area },
         () => a.cancel || a.stop,
@@ -692,8 +703,8 @@ export class ReconciliationRunner {
       }
       phase = 'DONE';
       const secs = (Date.now() - t0) / 1000;
-      await this.runs.updateOne(
-        { _id: runId },
+      const { counts, written } = sum();
+      await updateRun(
         {
           $set: {
             status: 'DONE',
@@ -713,6 +724,10 @@ export class ReconciliationRunner {
             finishedAt: at,
           },
         },
+        false,
+      );
+      await dropState(this.store, runId).catch((err: unknown) =>
+        this.logger.warn({ err, runId }, 'reconciliation run: saved state not removed'),
       );
       this.logger.info(
         { runId, area, findings: written, documents: processed, seconds: Math.round(secs * 10) / 10 },
@@ -721,7 +736,7 @@ export class ReconciliationRunner {
     } catch (err) {
       // Write what was queued (the counts include it), then record the end.
       await flushAll().catch(() => writer.settle());
-      await progressWrite;
+      await runDocWrite;
       if (err instanceof Stopped && !a.cancel) {
         // close(): leave the run RUNNING with its last checkpoint.
         await this.runs.updateOne({ _id: runId }, { $set: { progress: progress(), updatedAt: this.now() } });
@@ -730,6 +745,7 @@ export class ReconciliationRunner {
       }
       const at = this.now();
       const cancelled = err instanceof Stopped;
+      const { counts, written } = sum();
       await this.runs.updateOne(
         { _id: runId },
         {
@@ -744,6 +760,7 @@ export class ReconciliationRunner {
           },
         },
       );
+      await dropState(this.store, runId).catch(() => undefined);
       if (cancelled) this.logger.info({ runId }, 'reconciliation run cancelled');
       else this.logger.error({ err, runId }, 'reconciliation run failed');
     }

@@ -69,6 +69,19 @@ export class AreaTally {
     return r ? [r[SLOT[source]], r[N + SLOT[source]]] : [0, 0];
   }
 
+  /** The sum of several tallies (a run's parts). */
+  static merge(tallies: readonly AreaTally[]): AreaTally {
+    const t = new AreaTally();
+    for (const x of tallies) {
+      for (const [k, r] of x.m) {
+        const acc = t.m.get(k);
+        if (!acc) t.m.set(k, Float64Array.from(r));
+        else for (let i = 0; i < r.length; i++) acc[i] += r[i];
+      }
+    }
+    return t;
+  }
+
   /** Compact form for a run's checkpoint (the embedded store rejects nested arrays: a string). */
   serialize(): string {
     return JSON.stringify([...this.m].map(([k, r]) => [k, ...r]));

@@ -38,3 +38,14 @@ export async function replaceOrInsert<T extends { _id: string }>(col: Collection
     await col.replaceOne({ _id: doc._id } as Filter<T>, doc as WithoutId<T>);
   }
 }
+
+/** `fn` over `items` with at most `limit` calls in flight; results in the items' order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -555,11 +555,14 @@ describe('DUPLICATE', () => {
   it('the tracker survives a checkpoint', () => {
     const s = setup(congDan({ _id: HOA }));
     expect(kinds('healthRecord', ehr(TYPO), s)).toEqual([]);
-    const restored = {
-      ...s,
-      ctx: { ...s.ctx, duplicates: DuplicateTracker.restore(JSON.parse(JSON.stringify(s.ctx.duplicates.snapshot()))) },
-    };
+    const fresh = new DuplicateTracker();
+    // Another source's state in the fresh tracker is left alone.
+    expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull();
+    fresh.restoreSource(JSON.parse(JSON.stringify(s.ctx.duplicates.snapshotSource('healthRecord'))));
+    const restored = { ...s, ctx: { ...s.ctx, duplicates: fresh } };
     expect(kinds('healthRecord', ehr(HOA), restored)).toEqual(['DUPLICATE']);
+    expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull(); // the same record again
+    expect(fresh.finish(s.index)).toEqual([]);
   });
 
   describe('in the population', () => {
