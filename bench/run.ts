@@ -115,7 +115,14 @@ async function main(): Promise<void> {
         .toArray()
     ).map((d) => String(d._id));
 
-    const baseEnv = { NODE_ENV: 'development', MONGODB_URI: uri, HUB_DB_PREFIX: PREFIX, LOG_LEVEL: 'silent' };
+    // The load generator is one caller (one IP, or a few tokens): no rate limits in the bench.
+    const baseEnv = {
+      NODE_ENV: 'development',
+      MONGODB_URI: uri,
+      HUB_DB_PREFIX: PREFIX,
+      LOG_LEVEL: 'silent',
+      HUB_RATE_LIMITS: 'off',
+    };
     const config = loadConfig({
       ...baseEnv,
       HUB_AUTH: 'off',

@@ -3,6 +3,7 @@ import type { Collection, Document } from 'mongodb';
 import type { LookupStrategy } from '../hub/store/connection';
 import type { SourceName } from '../hub/store/seed-meta';
 import { SourceUnavailableError } from '../hub/errors';
+import type { SourceGuard } from './resilience';
 
 /** Per-source counters of one request: how often the source was asked, and how. */
 export interface SourceCounters {
@@ -41,8 +42,10 @@ export interface SourceLoaderOptions<TDoc extends Document, TOut> {
   /** Maps the agency's document to the hub's record. */
   map: (doc: TDoc) => TOut;
   metrics: RequestMetrics;
-  /** The whole batch fails with SOURCE_UNAVAILABLE after this long. */
-  timeoutMs: number;
+  /** The source's timeout, retries and circuit breaker (process-wide; resilience.ts). */
+  guard: SourceGuard;
+  /** The request's deadline (epoch ms): no attempt runs past it. Default: none. */
+  deadline?: number;
   /** Largest batch handed to the batch function. Default 100. */
   maxBatchSize?: number;
 }
@@ -52,9 +55,11 @@ export interface SourceLoaderOptions<TDoc extends Document, TOut> {
  *
  * Contract (graphql/dataloader): the result has the keys' length and order. A key
  * the source has no document for is `null` (the citizen simply has no such paper);
- * a key whose lookup failed is an `Error` at its position, so one failure never
- * fails the other keys of the batch. Create one loader per request (never share:
- * the cache would show one principal's reads to another).
+ * a record the connector cannot read is an `Error` at its position (the other keys are
+ * served); when the source cannot answer (timeout, error after the retries, open circuit
+ * breaker, the request's deadline), every key of the batch is that {@link SourceUnavailableError}
+ * and only this source's fields fail. Create one loader per request (never share: the cache
+ * would show one principal's reads to another).
  */
 export function createSourceLoader<TDoc extends Document, TOut>(
   opts: SourceLoaderOptions<TDoc, TOut>,
@@ -63,39 +68,45 @@ export function createSourceLoader<TDoc extends Document, TOut>(
   const batch = async (keys: readonly string[]): Promise<Array<TOut | null | Error>> => {
     counters.batchCalls += 1;
     counters.keys += keys.length;
-    const work = opts.strategy === 'in' ? readIn(opts, keys, counters) : readParallel(opts, keys, counters);
-    return withTimeout(work, opts.timeoutMs, opts.source).catch((err: unknown) => {
+    try {
+      const byId = await opts.guard.run(
+        () => (opts.strategy === 'in' ? readIn(opts, keys, counters) : readParallel(opts, keys, counters)),
+        opts.deadline,
+      );
+      return keys.map((k) => mapOne(opts, byId.get(k)));
+    } catch (err) {
       const e = err instanceof SourceUnavailableError ? err : new SourceUnavailableError(opts.source, err);
       return keys.map(() => e);
-    });
+    }
   };
   return new DataLoader<string, TOut | null>(batch, { maxBatchSize: opts.maxBatchSize ?? 100 });
 }
 
+/** One attempt: the documents of the keys, by `_id` (throws if the store fails). */
 async function readIn<TDoc extends Document, TOut>(
   opts: SourceLoaderOptions<TDoc, TOut>,
   keys: readonly string[],
   counters: SourceCounters,
-): Promise<Array<TOut | null | Error>> {
+): Promise<Map<string, TDoc>> {
   counters.storeCommands += 1;
   const docs = await opts.collection.find({ _id: { $in: [...keys] } } as never).toArray();
   const byId = new Map<string, TDoc>();
   for (const d of docs) byId.set(String(d._id), d as TDoc);
-  return keys.map((k) => mapOne(opts, byId.get(k)));
+  return byId;
 }
 
 async function readParallel<TDoc extends Document, TOut>(
   opts: SourceLoaderOptions<TDoc, TOut>,
   keys: readonly string[],
   counters: SourceCounters,
-): Promise<Array<TOut | null | Error>> {
+): Promise<Map<string, TDoc>> {
   counters.storeCommands += keys.length;
-  const settled = await Promise.allSettled(
-    keys.map((k) => opts.collection.findOne({ _id: k } as never) as Promise<TDoc | null>),
-  );
-  return settled.map((r) =>
-    r.status === 'fulfilled' ? mapOne(opts, r.value ?? undefined) : new SourceUnavailableError(opts.source, r.reason),
-  );
+  const docs = await Promise.all(keys.map((k) => opts.collection.findOne({ _id: k } as never) as Promise<TDoc | null>));
+  const byId = new Map<string, TDoc>();
+  docs.forEach((d, i) => {
+    if (d) byId.set(keys[i], d);
+  });
+  return byId;
 }
 
 function mapOne<TDoc extends Document, TOut>(
@@ -107,14 +118,6 @@ function mapOne<TDoc extends Document, TOut>(
     return opts.map(doc);
   } catch (err) {
     // A record the connector cannot read is that key's failure, not the batch's.
-    return new SourceUnavailableError(opts.source, err);
+    return new SourceUnavailableError(opts.source, err, 'UNREADABLE_RECORD');
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, source: SourceName): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SourceUnavailableError(source, new Error(`timed out after ${ms} ms`))), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

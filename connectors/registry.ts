@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { Document } from 'mongodb';
 import { createSourceLoader, type RequestMetrics } from './batch';
+import type { SourceGuards } from './resilience';
 import type { Store } from '../hub/store/connection';
 import type { SourceName } from '../hub/store/seed-meta';
 import { POPULATION_COLLECTION, POPULATION_DB } from './population/model';
@@ -46,8 +47,12 @@ export type SourceRecord<K extends SourceName> = ReturnType<(typeof SOURCES)[K][
 /** One loader per source, created per request. */
 export type Loaders = { [K in SourceName]: DataLoader<string, SourceRecord<K> | null> };
 
-/** Fresh loaders for one request (never share them between requests). */
-export function createLoaders(store: Store, metrics: RequestMetrics, timeoutMs: number): Loaders {
+/** Fresh loaders for one request (never share them between requests), under the process's source guards. */
+export function createLoaders(
+  store: Store,
+  metrics: RequestMetrics,
+  opts: { guards: SourceGuards; deadline?: number },
+): Loaders {
   const make = <K extends SourceName>(source: K): Loaders[K] => {
     const { db, collection, map } = SOURCES[source] as SourceEntry<Document, SourceRecord<K>>;
     // (TypeScript cannot correlate Loaders[K] with the generic K here; the types above are exact.)
@@ -57,7 +62,8 @@ export function createLoaders(store: Store, metrics: RequestMetrics, timeoutMs: 
       strategy: store.lookupStrategy,
       map,
       metrics,
-      timeoutMs,
+      guard: opts.guards.get(source),
+      deadline: opts.deadline,
     }) as Loaders[K];
   };
   return {

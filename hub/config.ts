@@ -1,4 +1,43 @@
 import { z } from 'zod';
+import { FaultsSchema, SOURCE_NAME_VALUES } from '../connectors/faults';
+import type { SourcePolicy } from '../connectors/resilience';
+
+/** A JSON-valued variable, validated by `inner`. */
+function jsonOf<T extends z.ZodTypeAny>(inner: T) {
+  return z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(inner);
+}
+
+const SourcePolicySchema = z
+  .object({
+    timeoutMs: z.number().int().min(1).optional(),
+    retries: z.number().int().min(0).max(5).optional(),
+    breakerFailures: z.number().int().min(1).optional(),
+    breakerHalfOpenMs: z.number().int().min(10).optional(),
+  })
+  .strict();
+const SourcePoliciesSchema = z.partialRecord(z.enum(SOURCE_NAME_VALUES), SourcePolicySchema);
+
+const BucketSchema = z.object({ rps: z.number().positive(), burst: z.number().int().min(1) }).strict();
+const RateLimitsSchema = z.partialRecord(z.enum(['CITIZEN', 'CLIENT', 'OFFICER', 'ANONYMOUS']), BucketSchema);
+export type RateLimits = Record<'CITIZEN' | 'CLIENT' | 'OFFICER' | 'ANONYMOUS', z.infer<typeof BucketSchema>>;
+
+/** Token buckets per caller: sustained requests per second and burst. */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  CITIZEN: { rps: 5, burst: 20 },
+  CLIENT: { rps: 50, burst: 100 },
+  OFFICER: { rps: 20, burst: 60 },
+  ANONYMOUS: { rps: 5, burst: 20 },
+};
 
 /**
  * The hub's configuration, read once from the environment and validated; a bad
@@ -33,8 +72,43 @@ const schema = z.object({
   HUB_DEMO_SEED: z.coerce.number().int().default(6),
   /** `auto` (default): `$in` on MongoDB, parallel `_id` finds on FerretDB. */
   HUB_STORE_LOOKUP: z.enum(['auto', 'in', 'parallel']).default('auto'),
-  /** Per-source timeout of one batch, ms. Default 2000. */
+  /** Per-source timeout of one attempt to read a batch, ms. Default 2000. */
   HUB_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(1).default(2_000),
+  /** Retries of a failed source read (jittered exponential backoff; timeouts are not retried). Default 1. */
+  HUB_SOURCE_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  /** Consecutive failed attempts that open a source's circuit breaker. Default 5. */
+  HUB_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** How long an open breaker waits before letting one probe through, ms. Default 10000. */
+  HUB_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).default(10_000),
+  /**
+   * Per-source overrides of the four settings above (JSON), e.g.
+   * `{"healthRecord": {"timeoutMs": 3000, "retries": 0}}`. Default none.
+   */
+  HUB_SOURCE_POLICIES: jsonOf(SourcePoliciesSchema).default({}),
+  /**
+   * Fault injection for tests and benches (JSON, see connectors/faults.ts), e.g.
+   * `{"drivingLicence": {"latencyMs": 20}, "healthRecord": {"hang": true}}`. Refused in production.
+   */
+  HUB_FAULTS: jsonOf(FaultsSchema).default({}),
+  /** Every request's deadline, ms: no source is asked past it. Default 10000. */
+  HUB_REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * Token buckets per caller (per citizen, client, officer; per IP address without a token):
+   * JSON by principal kind `{"CLIENT": {"rps": 50, "burst": 100}, …}` over the defaults, or
+   * `off`. Over the limit: 429 RATE_LIMITED with Retry-After.
+   */
+  HUB_RATE_LIMITS: z
+    .union([z.literal('off'), jsonOf(RateLimitsSchema)])
+    .default({})
+    .transform((v) => (v === 'off' ? null : { ...DEFAULT_RATE_LIMITS, ...v })),
+  /** Requests served at once (GraphQL, CSV exports, token endpoint); more get 429. Default 200. */
+  HUB_MAX_CONCURRENT: z.coerce.number().int().min(1).default(200),
+  /** On SIGTERM, how long in-flight requests may take to finish, ms. Default 10000. */
+  HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** How often the store is checked (driver heartbeat), ms: how fast an outage is seen. Default 1000. */
+  HUB_STORE_HEARTBEAT_MS: z.coerce.number().int().min(500).default(1_000),
+  /** Bearer token `/metrics` requires; unset: `/metrics` is open (it holds no personal data). */
+  HUB_METRICS_TOKEN: z.string().min(16).optional(),
   /** Driver connection pool size. Default 64. */
   HUB_STORE_POOL: z.coerce.number().int().min(1).default(64),
   /**
@@ -91,6 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (cfg.HUB_AUTH === 'off' && cfg.NODE_ENV === 'production') {
     throw new Error('invalid configuration:\n  HUB_AUTH: "off" is refused when NODE_ENV=production');
   }
+  if (cfg.NODE_ENV === 'production' && Object.keys(cfg.HUB_FAULTS).length) {
+    throw new Error('invalid configuration:\n  HUB_FAULTS: fault injection is refused when NODE_ENV=production');
+  }
   if (cfg.NODE_ENV === 'production' && !cfg.HUB_TRUST_FILE) {
     throw new Error(
       'invalid configuration:\n  HUB_TRUST_FILE: required when NODE_ENV=production (no development keys in production)',
@@ -102,4 +179,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     );
   }
   return cfg;
+}
+
+/** Each source's timeout, retries and breaker settings: the defaults with the per-source overrides. */
+export function sourcePolicies(cfg: HubConfig): Record<(typeof SOURCE_NAME_VALUES)[number], SourcePolicy> {
+  return Object.fromEntries(
+    SOURCE_NAME_VALUES.map((s) => [
+      s,
+      {
+        timeoutMs: cfg.HUB_SOURCE_TIMEOUT_MS,
+        retries: cfg.HUB_SOURCE_RETRIES,
+        breakerFailures: cfg.HUB_BREAKER_FAILURES,
+        breakerHalfOpenMs: cfg.HUB_BREAKER_HALF_OPEN_MS,
+        ...cfg.HUB_SOURCE_POLICIES[s],
+      },
+    ]),
+  ) as Record<(typeof SOURCE_NAME_VALUES)[number], SourcePolicy>;
 }

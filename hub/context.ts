@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { RequestMetrics } from '../connectors/batch';
 import { createLoaders, type Loaders } from '../connectors/registry';
+import type { SourceGuards } from '../connectors/resilience';
 import type { HubConfig } from './config';
 import type { Store } from './store/connection';
 import { ANONYMOUS, type Principal } from './auth/principal';
@@ -18,6 +19,9 @@ export interface HubContext {
   loaders: Loaders;
   /** Counters of source batch calls and store commands in this request. */
   metrics: RequestMetrics;
+  /** When the request started and by when it must be answered (epoch ms): no source is asked past it. */
+  startedAt: number;
+  deadline: number;
   /** `off`: development mode, the policy is bypassed (refused in production). */
   auth: { mode: 'on' | 'off' };
   /** Who is calling (from the bearer token; ANONYMOUS without one). */
@@ -43,7 +47,9 @@ export interface HubContext {
 
 export interface ContextDeps {
   store: Store;
-  config: Pick<HubConfig, 'HUB_AUTH' | 'HUB_SOURCE_TIMEOUT_MS'>;
+  config: Pick<HubConfig, 'HUB_AUTH' | 'HUB_REQUEST_DEADLINE_MS'>;
+  /** The sources' timeouts, retries and breakers (process-wide). */
+  guards: SourceGuards;
   logger: Logger;
   /** Process-wide short-lived caches behind `access`. */
   caches: AccessCaches;
@@ -54,12 +60,20 @@ export interface ContextDeps {
   now?: () => Date;
 }
 
-export function createContext(deps: ContextDeps, requestId: string, principal: Principal = ANONYMOUS): HubContext {
+export function createContext(
+  deps: ContextDeps,
+  requestId: string,
+  principal: Principal = ANONYMOUS,
+  startedAt = Date.now(),
+): HubContext {
   const metrics = new RequestMetrics();
+  const deadline = startedAt + deps.config.HUB_REQUEST_DEADLINE_MS;
   return {
     requestId,
-    loaders: createLoaders(deps.store, metrics, deps.config.HUB_SOURCE_TIMEOUT_MS),
+    loaders: createLoaders(deps.store, metrics, { guards: deps.guards, deadline }),
     metrics,
+    startedAt,
+    deadline,
     auth: { mode: deps.config.HUB_AUTH },
     principal,
     access: createAccessLookups(deps.store, deps.caches),

@@ -10,6 +10,7 @@ import type { AuditWriter, AuditEntry } from './audit/writer';
 import { authenticate, AuthenticationFailed } from './auth/authenticate';
 import type { OfficerRole, Principal } from './auth/principal';
 import type { TrustedIssuer } from './auth/trust';
+import type { AuthLocals } from './protect';
 
 export type OfficerPrincipal = Extract<Principal, { kind: 'OFFICER' }>;
 
@@ -25,7 +26,10 @@ export function failJson(res: Response, status: number, code: string, message: s
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-/** The request's officer with one of `roles`, or null once a 401/403 has been sent. */
+/**
+ * The request's officer with one of `roles` (authenticated by the protection middleware, or
+ * here when the route is used without it), or null once a 401/403 has been sent.
+ */
 export function officerOf(
   req: Request,
   res: Response,
@@ -33,9 +37,11 @@ export function officerOf(
   roles: ReadonlySet<OfficerRole>,
   refusal: string,
 ): OfficerPrincipal | null {
+  const locals = res.locals as AuthLocals;
   let principal: Principal;
   try {
-    principal = authenticate(req.header('authorization'), trust);
+    if (locals.authFailure) throw locals.authFailure;
+    principal = locals.principal ?? authenticate(req.header('authorization'), trust);
   } catch (err) {
     if (err instanceof AuthenticationFailed) {
       failJson(res, 401, 'UNAUTHENTICATED', err.message);

@@ -26,16 +26,24 @@ export function unauthenticated(message: string): GraphQLError {
 }
 
 /**
- * A source failed (error, timeout, unreadable record). It names the source and
- * nothing else: the cause stays in the server log, never in the response.
+ * Why a source could not answer: it took too long, failed, is held off by its open circuit
+ * breaker, the request's deadline passed, or one record could not be read.
+ */
+export type SourceFailureReason = 'TIMEOUT' | 'ERROR' | 'CIRCUIT_OPEN' | 'DEADLINE' | 'UNREADABLE_RECORD';
+
+/**
+ * A source failed (error, timeout, open breaker, unreadable record). It names the source and
+ * the reason and nothing else: the cause stays in the server log, never in the response.
  */
 export class SourceUnavailableError extends GraphQLError {
   /** The source that failed (GraphQLError's own `source` is the query text). */
   readonly sourceName: string;
-  constructor(source: string, cause?: unknown) {
+  readonly reason: SourceFailureReason;
+  constructor(source: string, cause?: unknown, reason: SourceFailureReason = 'ERROR') {
     super(`The ${source} source is unavailable`, {
-      extensions: { code: ErrorCode.SOURCE_UNAVAILABLE, source },
+      extensions: { code: ErrorCode.SOURCE_UNAVAILABLE, source, reason },
     });
+    this.reason = reason;
     this.sourceName = source;
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
   }

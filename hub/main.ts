@@ -36,7 +36,14 @@ async function main(): Promise<void> {
     logger.info({ store: 'embedded-ferretdb', uri, dataDir: config.HUB_DATA_DIR }, 'embedded store started');
   }
 
-  const store = await Store.connect({ uri, dbPrefix: config.HUB_DB_PREFIX, maxPoolSize: config.HUB_STORE_POOL });
+  const store = await Store.connect({
+    uri,
+    dbPrefix: config.HUB_DB_PREFIX,
+    maxPoolSize: config.HUB_STORE_POOL,
+    // See an outage (and the recovery) within about a heartbeat; fail operations fast meanwhile.
+    heartbeatFrequencyMS: config.HUB_STORE_HEARTBEAT_MS,
+    serverSelectionTimeoutMS: 2_000,
+  });
   if (config.HUB_STORE_LOOKUP !== 'auto') store.lookupStrategy = config.HUB_STORE_LOOKUP;
   logger.info({ ferretdb: store.isFerretDb, lookup: store.lookupStrategy }, 'store connected');
 

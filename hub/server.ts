@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import type { HubConfig } from './config';
 import { createContext, type HubContext } from './context';
 import { AccessCaches } from './access';
-import { authenticate, AuthenticationFailed } from './auth/authenticate';
 import { AuditWriter } from './audit/writer';
 import { auditPlugin } from './plugins/audit';
 import { ConsentUseRecorder } from './store/consents';
@@ -27,6 +26,17 @@ import { createAccountsModule, type AccountsModule } from './accounts';
 import type { Notifier } from './accounts/notifier';
 import { csvRouter } from './reports/csv';
 import { ReconciliationRunner } from './reconciliation/runs';
+import { timingSafeEqual } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import { SOURCE_NAMES } from '../connectors/registry';
+import { FaultInjector } from '../connectors/faults';
+import { SourceGuards } from '../connectors/resilience';
+import { sourcePolicies } from './config';
+import { HubMetrics } from './metrics';
+import { metricsPlugin } from './plugins/metrics';
+import { Protection, type AuthLocals } from './protect';
+import { StoreHealth } from './store/health';
+import { ANONYMOUS, type Principal } from './auth/principal';
 import { CaseService } from './reconciliation/cases';
 import { casesCsvRouter } from './reconciliation/csv';
 
@@ -40,6 +50,8 @@ export interface HubDeps {
   now?: () => Date;
   /** Schedule the daily sweeps (HUB_SWEEP_AT). Default false (main.ts turns it on). */
   scheduleSweeps?: boolean;
+  /** Process metrics (CPU, memory, event loop) in /metrics. Default true. */
+  processMetrics?: boolean;
 }
 
 export interface RunningHub {
@@ -50,14 +62,28 @@ export interface RunningHub {
   auditWriter: AuditWriter;
   accounts: AccountsModule;
   reconciliation: ReconciliationRunner;
-  /** Stops accepting, drains in-flight requests, stops Apollo. Does not close the store. */
+  metrics: HubMetrics;
+  /** The sources' guards (breakers) and, through `guards.faults`, fault injection. */
+  guards: SourceGuards;
+  health: StoreHealth;
+  protection: Protection;
+  /**
+   * Graceful stop: refuses new requests (503, `/readyz` false), lets in-flight ones finish (up
+   * to HUB_SHUTDOWN_TIMEOUT_MS), then stops the background work and flushes the audit. Does
+   * not close the store.
+   */
   stop(): Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Why the hub is not ready, or null when it is. */
-export async function readiness(store: Store): Promise<{ ready: boolean; reason?: string; citizens?: number }> {
+export async function readiness(
+  store: Store,
+  state: { health?: StoreHealth; draining?: boolean } = {},
+): Promise<{ ready: boolean; reason?: string; citizens?: number }> {
+  if (state.draining) return { ready: false, reason: 'shutting down' };
+  if (state.health && !state.health.up) return { ready: false, reason: 'store unreachable' };
   try {
     await withTimeout(store.ping(), 1_000);
   } catch {
@@ -99,6 +125,18 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const metrics = new HubMetrics(SOURCE_NAMES, { processMetrics: deps.processMetrics });
+  const guards = new SourceGuards(sourcePolicies(config), new FaultInjector(config.HUB_FAULTS), metrics);
+  if (Object.keys(config.HUB_FAULTS).length) logger.warn({ faults: config.HUB_FAULTS }, 'FAULT INJECTION is on');
+  const health = new StoreHealth(store, logger);
+  health.onChange((up) => metrics.storeUp.set(up ? 1 : 0));
+  const protection = new Protection({
+    limits: config.HUB_RATE_LIMITS,
+    maxConcurrent: config.HUB_MAX_CONCURRENT,
+    trust,
+    health,
+    metrics,
+  });
 
   const armor = new ApolloArmor({
     maxDepth: { n: config.HUB_MAX_DEPTH },
@@ -144,12 +182,14 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       onUnexpected: (err) => logger.error({ err }, 'unexpected error'),
     }),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.HUB_SHUTDOWN_TIMEOUT_MS }),
       ...armor.plugins,
       requestMetricsPlugin(),
       // Reject mode rewrites the response first; the audit then records what really left.
       ...(config.HUB_DISCLOSURE_MODE === 'reject' ? [rejectModePlugin()] : []),
-      auditPlugin({ writer: auditWriter, logger, consentUses }),
+      auditPlugin({ writer: auditWriter, logger, consentUses, metrics }),
+      // Last: it sees the final status (the audit may have turned the response into a 503).
+      metricsPlugin(metrics),
     ],
   });
   await apollo.start();
@@ -158,20 +198,68 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     const given = req.header('x-request-id');
     const id = given && REQUEST_ID.test(given) ? given : randomUUID();
     res.locals.requestId = id;
+    res.locals.startedAt = Date.now();
     res.setHeader('x-request-id', id);
     next();
   });
+
+  // One structured line per request: id, method, path (no query string), status, time, and
+  // the caller (kind and id: a personal ID at most); never headers, bodies or variables.
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
+      serializers: {
+        req: (r: { id?: unknown; method?: string; url?: string }) => ({
+          id: r.id,
+          method: r.method,
+          path: r.url?.split('?')[0],
+        }),
+        res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
+      },
+      customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
+        ...val,
+        caller: callerOf((res as express.Response).locals as AuthLocals),
+      }),
+      customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
+        ...val,
+        caller: callerOf((res as express.Response).locals as AuthLocals),
+      }),
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   app.get('/readyz', async (_req, res) => {
-    const r = await readiness(store);
+    const r = await readiness(store, { health, draining: protection.draining });
     res
       .status(r.ready ? 200 : 503)
       .json(r.ready ? { status: 'ready', citizens: r.citizens } : { status: 'not ready', reason: r.reason });
   });
+
+  // Prometheus metrics (no personal data); with HUB_METRICS_TOKEN, only with that bearer token.
+  const metricsAuth = config.HUB_METRICS_TOKEN ? Buffer.from(`Bearer ${config.HUB_METRICS_TOKEN}`) : null;
+  app.get('/metrics', async (req, res) => {
+    if (metricsAuth) {
+      const given = Buffer.from(req.header('authorization') ?? '');
+      if (given.length !== metricsAuth.length || !timingSafeEqual(given, metricsAuth)) {
+        res
+          .status(401)
+          .json({ errors: [{ message: 'metrics token required', extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+    }
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+
+  // Refusals before any work: shutting down, store down, too many at once, rate limits.
+  app.use('/oauth/token', protection.gate, protection.concurrency, protection.rateLimit);
+  app.use(['/reports', '/reconciliation', '/graphql'], ...protection.all());
 
   // OAuth 2.0 client credentials under a consent, and the token service's JWKS.
   app.use(
@@ -192,7 +280,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       accounts: accounts.service,
       logger,
       chunk: config.HUB_CSV_CHUNK,
-      sourceTimeoutMs: config.HUB_SOURCE_TIMEOUT_MS,
+      guards,
     }),
   );
 
@@ -210,31 +298,28 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     '/graphql',
     express.json({ limit: '64kb' }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
+      context: async ({ res }) => {
         const requestId = String(res.locals.requestId);
-        let principal;
-        try {
-          principal = authenticate(req.header('authorization'), trust);
-        } catch (err) {
-          if (err instanceof AuthenticationFailed) {
-            // Audited without the token; a failed audit write changes nothing (no data leaves anyway).
-            await auditWriter
-              .append({
-                at: new Date(),
-                requestId,
-                operation: null,
-                actor: { kind: 'ANONYMOUS' },
-                authFailure: err.reason,
-                citizens: [],
-              })
-              .catch((e) => logger.error({ err: e, requestId }, 'audit of an authentication failure failed'));
-          }
-          throw err;
+        const locals = res.locals as AuthLocals;
+        if (locals.authFailure) {
+          // Audited without the token; a failed audit write changes nothing (no data leaves anyway).
+          await auditWriter
+            .append({
+              at: new Date(),
+              requestId,
+              operation: null,
+              actor: { kind: 'ANONYMOUS' },
+              authFailure: locals.authFailure.reason,
+              citizens: [],
+            })
+            .catch((e) => logger.error({ err: e, requestId }, 'audit of an authentication failure failed'));
+          throw locals.authFailure;
         }
         return createContext(
           {
             store,
             config,
+            guards,
             logger,
             caches,
             accounts: accounts.service,
@@ -243,7 +328,8 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
             now: deps.now,
           },
           requestId,
-          principal,
+          locals.principal ?? ANONYMOUS,
+          Number(res.locals.startedAt) || Date.now(),
         );
       },
     }),
@@ -286,14 +372,39 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     auditWriter,
     accounts,
     reconciliation,
+    metrics,
+    guards,
+    health,
+    protection,
     stop: async () => {
+      protection.shutdown();
       stopSweeps();
-      await reconciliation.close();
+      // Stops accepting connections, lets in-flight requests finish, then closes the rest.
       await apollo.stop();
+      await reconciliation.close();
       await accounts.reports.idle();
       await reconciliation.cases.writer.idle();
       await auditWriter.close();
       await consentUses.close();
+      guards.faults.clear();
     },
   };
+}
+
+/** The caller as the request log names it: kind and id (a personal ID at most), never a token. */
+function callerOf(locals: AuthLocals): Record<string, string> | undefined {
+  const p: Principal | undefined = locals.principal;
+  if (locals.authFailure) return { kind: 'REFUSED', reason: locals.authFailure.reason };
+  switch (p?.kind) {
+    case 'CITIZEN':
+      return { kind: 'CITIZEN', id: p.personalId };
+    case 'CLIENT':
+      return { kind: 'CLIENT', id: p.clientId, consent: p.consentId };
+    case 'OFFICER':
+      return { kind: 'OFFICER', id: p.officerId };
+    case 'ANONYMOUS':
+      return { kind: 'ANONYMOUS' };
+    default:
+      return undefined;
+  }
 }

@@ -6,6 +6,7 @@ import type { AuditWriter, AuditEntry } from '../audit/writer';
 import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../audit/types';
 import type { Principal } from '../auth/principal';
 import type { ConsentUseRecorder } from '../store/consents';
+import type { HubMetrics } from '../metrics';
 
 /**
  * The audit: one durable, hash-chained record per request that touched personal data
@@ -20,6 +21,7 @@ export function auditPlugin(deps: {
   writer: AuditWriter;
   logger: Logger;
   consentUses?: ConsentUseRecorder;
+  metrics?: HubMetrics;
 }): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
@@ -43,9 +45,12 @@ export function auditPlugin(deps: {
             ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
             ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
           };
+          const t0 = Date.now();
           try {
             await deps.writer.append(entry);
+            deps.metrics?.auditWrite.observe({ outcome: 'ok' }, (Date.now() - t0) / 1000);
           } catch (err) {
+            deps.metrics?.auditWrite.observe({ outcome: 'failed' }, (Date.now() - t0) / 1000);
             deps.logger.error({ err, requestId: ctx.requestId }, 'audit write failed: response withheld');
             response.body.singleResult = {
               errors: [

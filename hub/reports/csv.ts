@@ -8,6 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { RequestMetrics } from '../../connectors/batch';
 import { createLoaders } from '../../connectors/registry';
+import type { SourceGuards } from '../../connectors/resilience';
 import type { AccountService } from '../accounts/service';
 import type { AuditWriter } from '../audit/writer';
 import type { OfficerRole } from '../auth/principal';
@@ -40,7 +41,7 @@ export function csvRouter(deps: {
   accounts: AccountService;
   logger: Logger;
   chunk: number;
-  sourceTimeoutMs: number;
+  guards: SourceGuards;
 }): Router {
   const router = Router();
   router.get('/reports/work-list.csv', async (req: Request, res: Response) => {
@@ -70,7 +71,7 @@ export function csvRouter(deps: {
       logger: deps.logger,
       log: { requestId, list, area: area.code },
       render: async (entries) => {
-        const loaders = createLoaders(deps.store, new RequestMetrics(), deps.sourceTimeoutMs);
+        const loaders = createLoaders(deps.store, new RequestMetrics(), { guards: deps.guards });
         const people = await Promise.all(entries.map((e) => loaders.population.load(e.personalId).catch(() => null)));
         const accounts =
           list === 'NOT_REGISTERED'

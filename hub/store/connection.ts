@@ -15,6 +15,10 @@ export interface StoreOptions {
   dbPrefix?: string;
   /** Driver connection pool size. Default 64. */
   maxPoolSize?: number;
+  /** How long an operation waits for a reachable server, ms. Default 5000. */
+  serverSelectionTimeoutMS?: number;
+  /** How often the driver checks the server, ms (how fast an outage and a recovery are seen). Default 10000. */
+  heartbeatFrequencyMS?: number;
 }
 
 /** How a batch of `_id`s is read: one `$in` find, or one `_id` find per key in parallel. */
@@ -38,7 +42,8 @@ export class Store {
     m.set('strictQuery', true);
     await m.connect(opts.uri, {
       maxPoolSize: opts.maxPoolSize ?? 64,
-      serverSelectionTimeoutMS: 5_000,
+      serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
+      heartbeatFrequencyMS: opts.heartbeatFrequencyMS ?? 10_000,
       autoIndex: true,
     });
     const store = new Store(m, opts.dbPrefix ?? '');

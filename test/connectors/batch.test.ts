@@ -2,6 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { createSourceLoader, RequestMetrics } from '../../connectors/batch';
 import { SourceUnavailableError } from '../../hub/errors';
+import { SourceGuard } from '../../connectors/resilience';
+import { FaultInjector } from '../../connectors/faults';
 import type { LookupStrategy, Store } from '../../hub/store/connection';
 import { connectTestStore } from '../support/hub';
 
@@ -26,13 +28,22 @@ afterAll(async () => {
   await store.close();
 });
 
+/** A guard with a timeout and nothing else (no retries; a breaker that never opens here). */
+function plainGuard(timeoutMs = 5_000, faults = new FaultInjector()): SourceGuard {
+  return new SourceGuard(
+    'drivingLicence',
+    { timeoutMs, retries: 0, breakerFailures: 1_000_000, breakerHalfOpenMs: 1_000 },
+    faults,
+  );
+}
+
 function loader(strategy: LookupStrategy, metrics = new RequestMetrics(), timeoutMs = 5_000, collection = 'docs') {
   return createSourceLoader<Doc, { id: string; name: string }>({
     source: 'drivingLicence',
     collection: store.db('src').collection<Doc>(collection),
     strategy,
     metrics,
-    timeoutMs,
+    guard: plainGuard(timeoutMs),
     map: (d) => {
       if (d.broken) throw new Error('unreadable record');
       return { id: d._id, name: d.name };
@@ -88,7 +99,7 @@ describe('source loader failures', () => {
         collection: client.db('x').collection<Doc>('docs'),
         strategy: 'in',
         metrics: new RequestMetrics(),
-        timeoutMs: 200,
+        guard: plainGuard(200),
         map: (d) => d,
       });
       const started = Date.now();

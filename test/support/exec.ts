@@ -2,7 +2,8 @@ import { ApolloServer } from '@apollo/server';
 import pino from 'pino';
 import { AccessCaches } from '../../hub/access';
 import type { Principal } from '../../hub/auth/principal';
-import { loadConfig } from '../../hub/config';
+import { loadConfig, sourcePolicies } from '../../hub/config';
+import { SourceGuards } from '../../connectors/resilience';
 import { createContext, type HubContext } from '../../hub/context';
 import { buildSchema } from '../../hub/schema';
 import { createAccountsModule } from '../../hub/accounts';
@@ -23,6 +24,7 @@ export async function createExecutor(
   const logger = pino({ level: 'silent' });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: opts.notifier, now: opts.now });
   const reconciliation = new ReconciliationRunner({ store, logger, now: opts.now });
+  const guards = new SourceGuards(sourcePolicies(config));
   return {
     caches,
     accounts,
@@ -31,6 +33,7 @@ export async function createExecutor(
         {
           store,
           config,
+          guards,
           logger,
           caches,
           accounts: accounts.service,
@@ -46,6 +49,7 @@ export async function createExecutor(
       return { result: res.body.singleResult, ctx };
     },
     reconciliation,
+    guards,
     stop: async () => {
       await reconciliation.close();
       await server.stop();

@@ -22,7 +22,7 @@ export interface TestHub extends RunningHub {
 export async function startTestHub(
   env: Record<string, string> = {},
   prefix = TEST_PREFIX,
-  extra: Pick<HubDeps, 'notifier' | 'now'> = {},
+  extra: Pick<HubDeps, 'notifier' | 'now' | 'processMetrics'> = {},
 ): Promise<TestHub> {
   const keys = testKeys();
   const config = loadConfig({
@@ -31,6 +31,8 @@ export async function startTestHub(
     MONGODB_URI: process.env.MONGODB_URI,
     LOG_LEVEL: 'silent',
     HUB_KEYS_DIR: keys.keysDir,
+    // Tests send bursts as one caller; the rate-limit tests set their own limits.
+    HUB_RATE_LIMITS: 'off',
     ...(env.NODE_ENV === 'production'
       ? { HUB_TRUST_FILE: keys.trustFile, HUB_NOTIFIER_URL: 'http://127.0.0.1:9/notify' }
       : {}),
@@ -38,7 +40,7 @@ export async function startTestHub(
   });
   const store = await connectTestStore(prefix);
   const hub = await startHub(
-    { config, store, logger: pino({ level: 'silent' }), ...extra },
+    { config, store, logger: pino({ level: 'silent' }), processMetrics: false, ...extra },
     { port: 0, host: '127.0.0.1' },
   ).catch(async (err: unknown) => {
     await store.close();

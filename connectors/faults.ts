@@ -1,0 +1,80 @@
+/**
+ * Fault injection, per source, for tests and the bench: added latency, an error rate, a hang.
+ * Off unless configured (`HUB_FAULTS`, refused in production) or set by a test through
+ * {@link FaultInjector.set}. It acts at the start of each attempt to read a source, where a real
+ * agency's system would be slow or fail.
+ *
+ * `HUB_FAULTS` is JSON: `{"<source>": {"latencyMs": 20, "errorRate": 0.1, "hang": false}, …}`.
+ * A hanging attempt waits until the faults change (or {@link MAX_HANG_MS}), then fails: the
+ * guards' timeout gives up on it long before, and nothing piles up once the fault is lifted.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { SourceName } from '../hub/store/seed-meta';
+
+export const FaultSpecSchema = z
+  .object({
+    /** Added before every attempt, ms. */
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    /** Share of attempts that fail (0–1). */
+    errorRate: z.number().min(0).max(1).optional(),
+    /** Every attempt hangs. */
+    hang: z.boolean().optional(),
+  })
+  .strict();
+export type FaultSpec = z.infer<typeof FaultSpecSchema>;
+
+export const SOURCE_NAME_VALUES = [
+  'population',
+  'drivingLicence',
+  'healthInsurance',
+  'socialInsurance',
+  'healthRecord',
+] as const satisfies readonly SourceName[];
+
+export const FaultsSchema = z.partialRecord(z.enum(SOURCE_NAME_VALUES), FaultSpecSchema);
+export type Faults = z.infer<typeof FaultsSchema>;
+
+/** A hung attempt gives up after this long even if nobody lifts the fault. */
+export const MAX_HANG_MS = 120_000;
+
+export class InjectedFault extends Error {}
+
+export class FaultInjector {
+  private specs: Faults;
+  /** Released (and replaced) whenever the faults change, so hung attempts end. */
+  private change = new AbortController();
+
+  constructor(initial: Faults = {}) {
+    this.specs = { ...initial };
+  }
+
+  /** Sets (or with null, lifts) the fault of a source. */
+  set(source: SourceName, spec: FaultSpec | null): void {
+    if (spec) this.specs[source] = FaultSpecSchema.parse(spec);
+    else delete this.specs[source];
+    this.change.abort();
+    this.change = new AbortController();
+  }
+
+  /** Lifts every fault. */
+  clear(): void {
+    for (const s of Object.keys(this.specs) as SourceName[]) this.set(s, null);
+  }
+
+  get active(): Faults {
+    return { ...this.specs };
+  }
+
+  /** At the start of an attempt: waits, fails or hangs as configured for the source. */
+  async apply(source: SourceName): Promise<void> {
+    const spec = this.specs[source];
+    if (!spec) return;
+    if (spec.latencyMs) await sleep(spec.latencyMs);
+    if (spec.hang) {
+      await sleep(MAX_HANG_MS, undefined, { signal: this.change.signal, ref: false }).catch(() => undefined);
+      throw new InjectedFault(`injected hang of ${source}`);
+    }
+    if (spec.errorRate && Math.random() < spec.errorRate) throw new InjectedFault(`injected error of ${source}`);
+  }
+}
