@@ -21,7 +21,6 @@ import {
   ConsecutiveBreaker,
   ExponentialBackoff,
   circuitBreaker,
-  handleAll,
   handleWhen,
   retry,
   wrap,
@@ -80,16 +79,23 @@ export class SourceGuard {
     private readonly faults: FaultInjector,
     private readonly observer?: SourceObserver,
   ) {
-    this.breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: config.breakerHalfOpenMs,
-      breaker: new ConsecutiveBreaker(config.breakerFailures),
-    });
+    // A passed request deadline is not the source's failure: it does not count towards opening.
+    this.breaker = circuitBreaker(
+      handleWhen((e) => !(e instanceof DeadlinePassed)),
+      {
+        halfOpenAfter: config.breakerHalfOpenMs,
+        breaker: new ConsecutiveBreaker(config.breakerFailures),
+      },
+    );
     this.breaker.onStateChange((s) => observer?.breaker(source, STATE[s]));
     const retries = retry(
       handleWhen(
         (e) => !(e instanceof AttemptTimeout || e instanceof BrokenCircuitError || e instanceof DeadlinePassed),
       ),
-      { maxAttempts: config.retries, backoff: new ExponentialBackoff({ initialDelay: 20, maxDelay: 200 }) },
+      {
+        maxAttempts: config.retries,
+        backoff: new ExponentialBackoff({ initialDelay: 20, maxDelay: 200 }),
+      },
     );
     this.policy = wrap(retries, this.breaker);
   }
@@ -109,7 +115,11 @@ export class SourceGuard {
         const left = deadline - Date.now();
         if (left <= 0) throw new DeadlinePassed('request deadline passed');
         const attempt = this.faults.apply(this.source).then(read);
-        return withTimeout(attempt, Math.min(this.config.timeoutMs, left));
+        if (left >= this.config.timeoutMs) return withTimeout(attempt, this.config.timeoutMs);
+        // The request's deadline comes first: running out of it is not the source's fault.
+        return withTimeout(attempt, left).catch((e: unknown) => {
+          throw e instanceof AttemptTimeout ? new DeadlinePassed('request deadline passed') : e;
+        });
       });
       this.observer?.call(this.source, 'OK', Date.now() - started);
       return out;

@@ -57,9 +57,17 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info(
+      { signal, inFlight: hub.protection.active },
+      'shutting down: refusing new requests, finishing the others',
+    );
+    // Should draining hang (a stuck connection), leave anyway, after the grace period and a margin.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.HUB_SHUTDOWN_TIMEOUT_MS + 15_000).unref();
     await hub.stop().catch((err) => logger.error({ err }, 'stop failed'));
-    logger.info('http stopped');
+    logger.info('requests drained, background work stopped, audit flushed');
     await store.close().catch(() => undefined);
     logger.info('store closed');
     await localDb?.stop();

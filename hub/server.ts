@@ -159,6 +159,14 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     audit: auditWriter,
   });
   await reconciliation.resumeAll();
+  // Runs the store interrupted go on once it is back.
+  health.onChange((up) => {
+    if (up) {
+      void reconciliation
+        .resumeAll()
+        .catch((err: unknown) => logger.warn({ err }, 'reconciliation runs not resumed after the store returned'));
+    }
+  });
   const stopSweeps =
     deps.scheduleSweeps && config.HUB_SWEEP_AT !== 'off'
       ? accounts.sweeps.schedule(config.HUB_SWEEP_AT, auditWriter)

@@ -88,6 +88,7 @@ import {
   type SourceDocs,
 } from './detect';
 import { dropState, loadState, saveState } from './run-state';
+import { isTransientStoreError } from '../store/health';
 import { AreaTally } from './stats';
 import {
   OTHER_SOURCES,
@@ -310,8 +311,13 @@ interface ActiveRun {
   areaKey: string;
   cancel: boolean;
   stop: boolean;
+  /** Ended by losing the store: left RUNNING, to be resumed. */
+  interrupted: boolean;
   done: Promise<void>;
 }
+
+/** How long after a run was interrupted by the store the runner tries to resume it (again). */
+const RESUME_RETRY_MS = 5_000;
 
 export class ReconciliationRunner {
   private readonly store: Store;
@@ -438,6 +444,7 @@ export class ReconciliationRunner {
   /** Stops every loop between two documents, waits for their writes; runs stay RUNNING. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
     await Promise.allSettled([...this.starting.values()]);
     const all = [...this.active.values()];
     for (const a of all) a.stop = true;
@@ -467,14 +474,32 @@ export class ReconciliationRunner {
       areaKey: areaKey(doc.area),
       cancel: false,
       stop: false,
+      interrupted: false,
       done: Promise.resolve(),
     };
     this.active.set(doc._id, a);
     a.done = this.execute(doc, a, resume)
-      .catch((err: unknown) =>
-        this.logger.error({ err, runId: doc._id }, 'reconciliation run: could not record its end'),
-      )
-      .finally(() => this.active.delete(doc._id));
+      .catch((err: unknown) => {
+        // The run document still says RUNNING: resumed later, like an interruption.
+        a.interrupted = true;
+        this.logger.error({ err, runId: doc._id }, 'reconciliation run: could not record its end');
+      })
+      .finally(() => {
+        this.active.delete(doc._id);
+        if (a.interrupted) this.resumeSoon();
+      });
+  }
+
+  private resumeTimer: NodeJS.Timeout | null = null;
+
+  /** Tries resumeAll in a while, and again while the store is still away. */
+  private resumeSoon(): void {
+    if (this.closed || this.resumeTimer) return;
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = null;
+      this.resumeAll().catch(() => this.resumeSoon());
+    }, RESUME_RETRY_MS);
+    this.resumeTimer.unref();
   }
 
   private async execute(doc: RunDoc, a: ActiveRun, resume: boolean): Promise<void> {
@@ -741,6 +766,16 @@ export class ReconciliationRunner {
         // close(): leave the run RUNNING with its last checkpoint.
         await this.runs.updateOne({ _id: runId }, { $set: { progress: progress(), updatedAt: this.now() } });
         this.logger.info({ runId }, 'reconciliation run stopped (resumable)');
+        return;
+      }
+      if (isTransientStoreError(err) && !a.cancel) {
+        // The store went away: the run stays RUNNING with its last checkpoint and is resumed
+        // when the store is back (the hub calls resumeAll then), not failed.
+        this.logger.warn(
+          { runId, err },
+          'reconciliation run interrupted by the store; it resumes when the store returns',
+        );
+        a.interrupted = true;
         return;
       }
       const at = this.now();

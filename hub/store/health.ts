@@ -5,7 +5,13 @@
  * heartbeat reaches the store again. Each change is logged once.
  */
 import type { Logger } from 'pino';
-import type { ServerDescriptionChangedEvent } from 'mongodb';
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type ServerDescriptionChangedEvent,
+} from 'mongodb';
 import type { Store } from './connection';
 
 export class StoreHealth {
@@ -49,4 +55,14 @@ export class StoreHealth {
     else this.logger.error('store unreachable: requests are refused until it returns');
     for (const l of this.listeners) l(up);
   }
+}
+
+/** An error from losing the store (network, no server to select), after which retrying later may work. */
+export function isTransientStoreError(err: unknown): boolean {
+  return (
+    err instanceof MongoNetworkError ||
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoTopologyClosedError ||
+    (err instanceof MongoError && err.hasErrorLabel('RetryableWriteError'))
+  );
 }

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../hub/config';
+import { DEFAULT_RATE_LIMITS, loadConfig, sourcePolicies } from '../../hub/config';
 
 describe('configuration', () => {
   it('has safe defaults: auth on, loopback, port 4000', () => {
@@ -21,5 +21,45 @@ describe('configuration', () => {
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ HUB_DB_PREFIX: 'x; drop' })).toThrow(/HUB_DB_PREFIX/);
+  });
+});
+
+describe('resilience and protection settings', () => {
+  it('per-source policies override the defaults, source by source', () => {
+    const c = loadConfig({
+      HUB_SOURCE_TIMEOUT_MS: '800',
+      HUB_SOURCE_POLICIES: JSON.stringify({ healthRecord: { timeoutMs: 3000, retries: 0 } }),
+    });
+    const p = sourcePolicies(c);
+    expect(p.healthRecord).toEqual({ timeoutMs: 3000, retries: 0, breakerFailures: 5, breakerHalfOpenMs: 10_000 });
+    expect(p.population).toEqual({ timeoutMs: 800, retries: 1, breakerFailures: 5, breakerHalfOpenMs: 10_000 });
+  });
+
+  it('refuses bad JSON, unknown sources and unknown keys, naming the variable', () => {
+    expect(() => loadConfig({ HUB_SOURCE_POLICIES: '{oops' })).toThrow(/HUB_SOURCE_POLICIES/);
+    expect(() => loadConfig({ HUB_SOURCE_POLICIES: '{"civilStatus":{"timeoutMs":1}}' })).toThrow(/HUB_SOURCE_POLICIES/);
+    expect(() => loadConfig({ HUB_FAULTS: '{"population":{"slow":true}}' })).toThrow(/HUB_FAULTS/);
+    expect(() => loadConfig({ HUB_RATE_LIMITS: '{"CLIENT":{"rps":0,"burst":1}}' })).toThrow(/HUB_RATE_LIMITS/);
+  });
+
+  it('fault injection is off by default and refused in production', () => {
+    expect(loadConfig({}).HUB_FAULTS).toEqual({});
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        HUB_TRUST_FILE: 'trust.json',
+        HUB_NOTIFIER_URL: 'http://127.0.0.1:9/n',
+        HUB_FAULTS: '{"population":{"hang":true}}',
+      }),
+    ).toThrow(/HUB_FAULTS/);
+  });
+
+  it('rate limits: defaults per caller kind, overridable, or off', () => {
+    expect(loadConfig({}).HUB_RATE_LIMITS).toEqual(DEFAULT_RATE_LIMITS);
+    expect(loadConfig({ HUB_RATE_LIMITS: '{"CLIENT":{"rps":200,"burst":400}}' }).HUB_RATE_LIMITS).toEqual({
+      ...DEFAULT_RATE_LIMITS,
+      CLIENT: { rps: 200, burst: 400 },
+    });
+    expect(loadConfig({ HUB_RATE_LIMITS: 'off' }).HUB_RATE_LIMITS).toBeNull();
   });
 });

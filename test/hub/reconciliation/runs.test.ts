@@ -244,6 +244,26 @@ describe('reconciliation runs', () => {
     expect(await store.hubDb.collection(RECON_RUN_STATE_COLLECTION).countDocuments()).toBe(0);
   });
 
+  it('a run that loses the store stays RUNNING (not FAILED) and is resumed once the store is there', async () => {
+    const lost = await connectTestStore('rcr_');
+    const r1 = new ReconciliationRunner({ store: lost, logger, today: () => REFERENCE_TODAY });
+    runners.push(r1);
+    const run = await r1.start({ province }, 'officer-1');
+    await until(run._id, r1, (d) => d.progress.processed > 0 || d.status !== 'RUNNING');
+    await lost.close(); // this runner's store is gone mid-run
+    await r1.wait(run._id);
+    const left = (await store.hubDb.collection<RunDoc>(RECON_RUNS_COLLECTION).findOne({ _id: run._id }))!;
+    expect(left.status).toBe('RUNNING');
+    expect(left.error).toBeNull();
+    await r1.close();
+    const r2 = runner();
+    expect(await r2.resumeAll()).toContain(run._id);
+    await r2.wait(run._id);
+    const done = (await r2.get(run._id))!;
+    expect(done.status).toBe('DONE');
+    expect(new Set((await findingsOf(run._id)).keys())).toEqual(new Set(truth.keys()));
+  });
+
   it('a RUNNING run no runner executes can be cancelled (and is then not resumed)', async () => {
     const r1 = runner();
     const run = await r1.start({ province }, 'officer-1');

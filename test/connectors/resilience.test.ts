@@ -1,0 +1,164 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultInjector, InjectedFault } from '../../connectors/faults';
+import { SourceGuard, type BreakerState, type SourceObserver } from '../../connectors/resilience';
+import { SourceUnavailableError } from '../../hub/errors';
+
+/** The per-source guard on its own: retries, timeouts, the breaker's three states, the deadline, faults. */
+
+function recorder() {
+  const calls: Array<{ outcome: string; ms: number }> = [];
+  const states: BreakerState[] = [];
+  const observer: SourceObserver = {
+    call: (_s, outcome, ms) => calls.push({ outcome, ms }),
+    breaker: (_s, state) => states.push(state),
+  };
+  return { calls, states, observer };
+}
+
+function guard(
+  opts: Partial<{ timeoutMs: number; retries: number; breakerFailures: number; breakerHalfOpenMs: number }> = {},
+  faults = new FaultInjector(),
+  observer?: SourceObserver,
+) {
+  return new SourceGuard(
+    'healthInsurance',
+    { timeoutMs: 200, retries: 2, breakerFailures: 100, breakerHalfOpenMs: 1_000, ...opts },
+    faults,
+    observer,
+  );
+}
+
+async function failure(p: Promise<unknown>): Promise<SourceUnavailableError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SourceUnavailableError);
+  return err as SourceUnavailableError;
+}
+
+describe('SourceGuard', () => {
+  it('retries a failing read, with growing jittered pauses, and succeeds when the source does', async () => {
+    const g = guard({ retries: 2 });
+    const at: number[] = [];
+    const out = await g.run(async () => {
+      at.push(Date.now());
+      if (at.length < 3) throw new Error('store hiccup');
+      return 'ok';
+    });
+    expect(out).toBe('ok');
+    expect(at).toHaveLength(3);
+    // Backoff: some pause between attempts (cockatiel's decorrelated jitter from 20 ms).
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(1);
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives up after its retries with reason ERROR, naming the source, hiding the cause', async () => {
+    const rec = recorder();
+    const g = guard({ retries: 1 }, new FaultInjector(), rec.observer);
+    let attempts = 0;
+    const e = await failure(
+      g.run(async () => {
+        attempts++;
+        throw new Error('secret detail');
+      }),
+    );
+    expect(attempts).toBe(2);
+    expect(e.extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'healthInsurance', reason: 'ERROR' });
+    expect(e.message).not.toMatch(/secret/);
+    expect(rec.calls.map((c) => c.outcome)).toEqual(['ERROR']);
+  });
+
+  it('times an attempt out, and does not retry a timeout', async () => {
+    const g = guard({ timeoutMs: 100, retries: 3 });
+    let attempts = 0;
+    const t0 = Date.now();
+    const e = await failure(
+      g.run(async () => {
+        attempts++;
+        await sleep(5_000, undefined, { ref: false });
+      }),
+    );
+    const ms = Date.now() - t0;
+    expect(e.reason).toBe('TIMEOUT');
+    expect(attempts).toBe(1);
+    expect(ms).toBeGreaterThanOrEqual(95);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('opens after consecutive failures, fails fast while open, probes when half open, closes on success', async () => {
+    const rec = recorder();
+    const faults = new FaultInjector();
+    const g = guard({ retries: 0, breakerFailures: 3, breakerHalfOpenMs: 300 }, faults, rec.observer);
+    let reads = 0;
+    const read = async () => {
+      reads++;
+      return 'doc';
+    };
+    faults.set('healthInsurance', { errorRate: 1 });
+    for (let i = 0; i < 3; i++) expect((await failure(g.run(read))).reason).toBe('ERROR');
+    expect(g.state).toBe('OPEN');
+    expect(rec.states).toEqual(['OPEN']);
+    // Open: refused at once, the source is not even tried.
+    faults.set('healthInsurance', null);
+    const t0 = Date.now();
+    expect((await failure(g.run(read))).reason).toBe('CIRCUIT_OPEN');
+    expect(Date.now() - t0).toBeLessThan(50);
+    expect(reads).toBe(0);
+    await sleep(350);
+    // Half open: one probe goes through; its success closes the breaker.
+    expect(await g.run(read)).toBe('doc');
+    expect(reads).toBe(1);
+    expect(g.state).toBe('CLOSED');
+    expect(rec.states).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
+  });
+
+  it('a failed probe opens the breaker again', async () => {
+    const faults = new FaultInjector({ healthInsurance: { errorRate: 1 } });
+    const g = guard({ retries: 0, breakerFailures: 1, breakerHalfOpenMs: 200 }, faults);
+    await failure(g.run(async () => 'x'));
+    expect(g.state).toBe('OPEN');
+    await sleep(250);
+    expect((await failure(g.run(async () => 'x'))).reason).toBe('ERROR'); // the probe
+    expect(g.state).toBe('OPEN');
+    expect((await failure(g.run(async () => 'x'))).reason).toBe('CIRCUIT_OPEN');
+  });
+
+  it('never runs past the request deadline, and a deadline does not count against the source', async () => {
+    const g = guard({ timeoutMs: 1_000, retries: 0, breakerFailures: 1 });
+    const t0 = Date.now();
+    const e = await failure(g.run(() => sleep(3_000, 'late', { ref: false }), Date.now() + 120));
+    expect(e.reason).toBe('DEADLINE');
+    expect(Date.now() - t0).toBeLessThan(600);
+    expect(g.state).toBe('CLOSED');
+    expect((await failure(g.run(async () => 'x', Date.now() - 1))).reason).toBe('DEADLINE');
+  });
+});
+
+describe('FaultInjector', () => {
+  it('adds latency, fails at the error rate, hangs until the fault is lifted', async () => {
+    const f = new FaultInjector({ drivingLicence: { latencyMs: 60 } });
+    let t0 = Date.now();
+    await f.apply('drivingLicence');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
+    await f.apply('population'); // no fault: at once
+    f.set('drivingLicence', { errorRate: 1 });
+    await expect(f.apply('drivingLicence')).rejects.toBeInstanceOf(InjectedFault);
+    f.set('drivingLicence', { errorRate: 0 });
+    await expect(f.apply('drivingLicence')).resolves.toBeUndefined();
+    f.set('drivingLicence', { hang: true });
+    t0 = Date.now();
+    const hung = f.apply('drivingLicence').catch((e: unknown) => e);
+    await sleep(100);
+    f.clear();
+    expect(await hung).toBeInstanceOf(InjectedFault);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(f.active).toEqual({});
+  });
+
+  it('refuses a bad specification', () => {
+    const f = new FaultInjector();
+    expect(() => f.set('healthRecord', { errorRate: 2 })).toThrow();
+    expect(() => f.set('healthRecord', { latencyMs: -1 })).toThrow();
+  });
+});

@@ -1,0 +1,281 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { AuditRecordDoc } from '../../hub/audit/types';
+import { AUDIT_COLLECTION } from '../../hub/audit/writer';
+import { loadConfig } from '../../hub/config';
+import { startHub } from '../../hub/server';
+import { pickTestCitizens, type TestCitizens } from '../support/citizens';
+import { connectTestStore, gql, startTestHub, type TestHub } from '../support/hub';
+import { testKeys } from '../support/keys';
+import { CITIZEN_ALL_PAPERS } from '../support/queries';
+
+/**
+ * A failing source over real HTTP with real tokens: one source hanging or erroring nulls only its
+ * own fields (SOURCE_UNAVAILABLE, the source and reason named) and is not recorded as disclosed;
+ * the breaker opens and recovers; the sources are asked in parallel; rate and concurrency limits;
+ * /metrics; the request log. Shared data set (`t_`), read only.
+ */
+
+const keys = testKeys();
+let hub: TestHub;
+let people: TestCitizens;
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+async function audited(requestId: string): Promise<AuditRecordDoc> {
+  await hub.auditWriter.flush();
+  const r = await hub.store.hubDb.collection<AuditRecordDoc>(AUDIT_COLLECTION).findOne({ requestId });
+  return r!;
+}
+
+const disclosedPaths = (r: AuditRecordDoc) => r.citizens.flatMap((c) => c.disclosed.flatMap((d) => d.paths));
+
+beforeAll(async () => {
+  hub = await startTestHub({
+    HUB_SOURCE_TIMEOUT_MS: '300',
+    HUB_SOURCE_RETRIES: '1',
+    HUB_BREAKER_FAILURES: '4',
+    HUB_BREAKER_HALF_OPEN_MS: '600',
+  });
+  people = await pickTestCitizens(hub.store);
+});
+
+afterEach(() => hub.guards.faults.clear());
+
+afterAll(async () => {
+  await hub?.close();
+});
+
+async function allPapers(who = people.l2) {
+  const t0 = Date.now();
+  const r = await gql(hub.url, CITIZEN_ALL_PAPERS, { id: who }, bearer(keys.citizen(who)));
+  return { ...r, ms: Date.now() - t0 };
+}
+
+describe('one source failing', () => {
+  it('a hanging source nulls only its own field, within its timeout, and is not recorded as disclosed', async () => {
+    hub.guards.faults.set('healthRecord', { hang: true });
+    const r = await allPapers();
+    expect(r.status).toBe(200);
+    const c = r.body.data!.citizen;
+    expect(c.fullName).toEqual(expect.any(String));
+    expect(c.drivingLicence).not.toBeNull();
+    expect(c.healthRecord).toBeNull();
+    const errors = r.body.errors ?? [];
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      path: ['citizen', 'healthRecord'],
+      extensions: { code: 'SOURCE_UNAVAILABLE', source: 'healthRecord', reason: 'TIMEOUT' },
+    });
+    // One attempt (a timeout is not retried), then the answer: no waiting for the hung source.
+    expect(r.ms).toBeLessThan(2_000);
+    const record = await audited(r.headers.get('x-request-id')!);
+    expect(disclosedPaths(record)).toContain('citizen.drivingLicence');
+    expect(disclosedPaths(record)).not.toContain('citizen.healthRecord');
+  });
+
+  it('an erroring source is retried, then nulls only its own field with reason ERROR', async () => {
+    hub.guards.faults.set('drivingLicence', { errorRate: 1 });
+    const r = await allPapers();
+    expect(r.body.data!.citizen.drivingLicence).toBeNull();
+    expect(r.body.data!.citizen.fullName).toEqual(expect.any(String));
+    expect(r.body.errors).toEqual([
+      expect.objectContaining({
+        path: ['citizen', 'drivingLicence'],
+        extensions: expect.objectContaining({ code: 'SOURCE_UNAVAILABLE', source: 'drivingLicence', reason: 'ERROR' }),
+      }),
+    ]);
+    const record = await audited(r.headers.get('x-request-id')!);
+    expect(disclosedPaths(record)).not.toContain('citizen.drivingLicence');
+    expect(disclosedPaths(record)).toContain('citizen.fullName');
+  });
+
+  it('the population failing leaves nothing to disclose: the citizen is null with the error', async () => {
+    hub.guards.faults.set('population', { errorRate: 1 });
+    const r = await allPapers();
+    expect(r.body.data!.citizen).toBeNull();
+    expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'population' });
+  });
+});
+
+describe('circuit breaker over HTTP', () => {
+  it('opens after repeated failures (fast failures, breaker gauge 1), recovers by a probe once the source is back', async () => {
+    hub.guards.faults.set('socialInsurance', { errorRate: 1 });
+    // Two attempts per request (one retry): two requests open a breaker of four failures.
+    await allPapers();
+    await allPapers();
+    expect(hub.guards.get('socialInsurance').state).toBe('OPEN');
+    hub.guards.faults.clear();
+    const open = await allPapers();
+    expect(open.body.errors?.[0].extensions).toMatchObject({ source: 'socialInsurance', reason: 'CIRCUIT_OPEN' });
+    expect(open.body.data!.citizen.fullName).toEqual(expect.any(String));
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/hub_source_breaker_state\{source="socialInsurance"\} 1/);
+    expect(metrics).toMatch(/hub_source_failures_total\{source="socialInsurance",reason="CIRCUIT_OPEN"\} [1-9]/);
+    await new Promise((r) => setTimeout(r, 700));
+    const back = await allPapers();
+    expect(back.body.errors).toBeUndefined();
+    expect(hub.guards.get('socialInsurance').state).toBe('CLOSED');
+    expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(
+      /hub_source_breaker_state\{source="socialInsurance"\} 0/,
+    );
+  });
+});
+
+describe('fan-out', () => {
+  it('asks the five sources at once: five 150 ms sources answer in about 150 ms, not 300 or 750', async () => {
+    for (const s of ['population', 'drivingLicence', 'healthInsurance', 'socialInsurance', 'healthRecord'] as const) {
+      hub.guards.faults.set(s, { latencyMs: 150 });
+    }
+    const slow = await allPapers();
+    expect(slow.body.errors).toBeUndefined();
+    expect(slow.headers.get('x-hub-source-calls')).toBe('5');
+    // Serial population-then-others would take at least 300 ms.
+    expect(slow.ms).toBeLessThan(290);
+  });
+});
+
+describe('rate and concurrency limits', () => {
+  let limited: TestHub;
+  beforeAll(async () => {
+    limited = await startTestHub({
+      HUB_RATE_LIMITS: JSON.stringify({ CITIZEN: { rps: 1, burst: 3 } }),
+      HUB_MAX_CONCURRENT: '2',
+    });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('a citizen over their bucket gets 429 RATE_LIMITED with Retry-After; others are not affected', async () => {
+    const mine = bearer(keys.citizen(people.l2));
+    const q = `{ ping }`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await gql(limited.url, q, undefined, mine)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const over = await gql(limited.url, q, undefined, mine);
+    expect(over.status).toBe(429);
+    expect(over.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'RATE_LIMITED' });
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await gql(limited.url, q, undefined, bearer(keys.citizen(people.other)))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await gql(limited.url, q, undefined, mine)).status).toBe(200);
+    const metrics = await (await fetch(`${limited.url}/metrics`)).text();
+    expect(metrics).toMatch(/hub_rejected_requests_total\{reason="RATE_LIMITED"\} [2-9]/);
+  });
+
+  it('more than HUB_MAX_CONCURRENT requests at once: the rest get 429 CONCURRENCY', async () => {
+    limited.guards.faults.set('population', { latencyMs: 400 });
+    const who = [people.other, people.l1, people.locked, people.noAccount, people.l2];
+    const results = await Promise.all(
+      who.map((id) =>
+        gql(
+          limited.url,
+          `query($id: PersonalId!) { citizen(personalId: $id) { personalId } }`,
+          { id },
+          {
+            authorization: `Bearer ${keys.officer('DATA_CLEANING', { province: people.area.province })}`,
+            'x-request-id': `conc-${id}`,
+          },
+        ),
+      ),
+    );
+    limited.guards.faults.clear();
+    const refused = results.filter((r) => r.status === 429);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(2);
+    expect(refused).toHaveLength(3);
+    for (const r of refused) {
+      expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'CONCURRENCY' });
+      expect(r.headers.get('retry-after')).toBe('1');
+    }
+  });
+
+  it('the token endpoint is limited per address too', async () => {
+    const strict = await startTestHub({ HUB_RATE_LIMITS: JSON.stringify({ ANONYMOUS: { rps: 1, burst: 2 } }) });
+    try {
+      const post = () =>
+        fetch(`${strict.url}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&client_id=nobody&client_secret=x&consent_id=y',
+        });
+      const statuses = [(await post()).status, (await post()).status, (await post()).status];
+      expect(statuses.slice(0, 2).every((s) => s !== 429)).toBe(true);
+      expect(statuses[2]).toBe(429);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('observability', () => {
+  it('/metrics has request latency by operation, audit write latency and the store gauge', async () => {
+    await allPapers();
+    const text = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(text).toMatch(/hub_request_duration_seconds_count\{operation="query\.citizen",status="200"\} [1-9]/);
+    expect(text).toMatch(/hub_source_call_duration_seconds_count\{source="population",outcome="OK"\} [1-9]/);
+    expect(text).toMatch(/hub_audit_write_duration_seconds_count\{outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/hub_store_up 1/);
+    // Nothing personal in it.
+    expect(text).not.toContain(people.l2);
+  });
+
+  it('/metrics can require a token', async () => {
+    const guarded = await startTestHub({ HUB_METRICS_TOKEN: 'metrics-token-0123456789' });
+    try {
+      expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
+      const ok = await fetch(`${guarded.url}/metrics`, { headers: bearer('metrics-token-0123456789') });
+      expect(ok.status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('logs one JSON line per request with the request id and caller, and no personal data but the ID', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        cb();
+      },
+    });
+    const store = await connectTestStore();
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      MONGODB_URI: process.env.MONGODB_URI,
+      HUB_DB_PREFIX: 't_',
+      HUB_KEYS_DIR: keys.keysDir,
+      HUB_RATE_LIMITS: 'off',
+    });
+    const logged = await startHub(
+      { config, store, logger: pino({ level: 'info' }, sink), processMetrics: false },
+      { port: 0, host: '127.0.0.1' },
+    );
+    try {
+      const token = keys.citizen(people.l2);
+      const r = await gql(
+        logged.url,
+        CITIZEN_ALL_PAPERS,
+        { id: people.l2 },
+        { ...bearer(token), 'x-request-id': 'log-1' },
+      );
+      expect(r.status).toBe(200);
+      const name = r.body.data!.citizen.fullName as string;
+      await new Promise((res) => setTimeout(res, 50));
+      const line = lines.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.req?.id === 'log-1');
+      expect(line).toMatchObject({
+        msg: 'request completed',
+        req: { id: 'log-1', method: 'POST', path: '/graphql' },
+        res: { statusCode: 200 },
+        caller: { kind: 'CITIZEN', id: people.l2 },
+        responseTime: expect.any(Number),
+      });
+      const all = lines.join('\n');
+      expect(all).not.toContain(token);
+      expect(all).not.toContain(name);
+      expect(all.toLowerCase()).not.toContain('authorization');
+    } finally {
+      await logged.stop();
+      await store.close();
+    }
+  });
+});
