@@ -1,5 +1,8 @@
 /** What the bench sections share: their seeded data set, the results file, the standalone store. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { seed } from '../connectors/seed';
 import { startLocalDb, type LocalDb } from '../hub/localdb';
@@ -54,4 +57,38 @@ export async function withStandaloneStore<T>(dataDir: string, fn: (uri: string) 
   } finally {
     await localDb?.stop();
   }
+}
+
+export interface LoadResult {
+  rps: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  requests: number;
+  errors: number;
+}
+
+/**
+ * Runs the load generator (bench/load.ts, autocannon) in its own process, asynchronously, as the
+ * servers it measures live in this one. `rate`: requests/s in all (unset: as fast as it can).
+ */
+export async function runLoad(
+  url: string,
+  bodies: string[],
+  durationS: number,
+  connections: number,
+  authorizations?: string[],
+  rate?: number,
+): Promise<LoadResult> {
+  const jobDir = mkdtempSync(join(tmpdir(), 'hub-bench-job-'));
+  const jobFile = join(jobDir, 'job.json');
+  writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections, authorizations, rate }));
+  const { stdout: out } = await promisify(execFile)(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), jobFile],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  rmSync(jobDir, { recursive: true, force: true });
+  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
 }

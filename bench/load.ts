@@ -15,6 +15,8 @@ interface Job {
   connections: number;
   durationS: number;
   headers?: Record<string, string>;
+  /** Requests per second across all connections (a constant rate); unset: as fast as possible. */
+  rate?: number;
 }
 
 async function main(): Promise<void> {
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     url: job.url,
     connections: job.connections,
     duration: job.durationS,
+    ...(job.rate ? { overallRate: job.rate } : {}),
     requests: [
       {
         method: 'POST',
@@ -41,7 +44,9 @@ async function main(): Promise<void> {
   const out = {
     rps: result.requests.average,
     p50_ms: result.latency.p50,
+    p90_ms: result.latency.p90,
     p99_ms: result.latency.p99,
+    max_ms: result.latency.max,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
   };

@@ -10,20 +10,21 @@
  * - reports: the working groups' account reports and work lists on their own seeding of
  *   `--report-citizens` (default 165000, about 100,000 accounts; bench/reports.ts), unless
  *   `--skip-reports`;
+ * - resilience (bench/resilience.ts): `fanout` (five sources at 20 ms each), `degraded` (one source
+ *   hanging) and `soak` (300 s at half the measured maximum; 20 s with `--short`), unless
+ *   `--skip-resilience`;
  * - reconciliation: province runs over their own seeding of `--recon-citizens` (default 100000;
  *   bench/reconciliation.ts), their speed against a raw cursor scan of the same collections and
  *   their accuracy against the ground truth (`--recon-concurrency` runs at a time, default 0: all
  *   at once), unless `--skip-recon`;
  * and merges the figures into bench/results/latest.json.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { RESULTS } from './common';
+import { RESULTS, runLoad } from './common';
 import { loadConfig } from '../hub/config';
 import { startLocalDb, type LocalDb } from '../hub/localdb';
 import { startHub } from '../hub/server';
@@ -34,37 +35,10 @@ import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries
 import { startBaseline } from './baseline';
 import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { benchReports, reportsJson, reportsTable } from './reports';
+import { benchResilience, resilienceTable, type ResilienceResult } from './resilience';
 import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
 
 const PREFIX = 'bench_';
-
-interface LoadResult {
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-  requests: number;
-  errors: number;
-}
-
-/** Runs the load generator in its own process; asynchronously, as the servers it measures live in this one. */
-async function runLoad(
-  url: string,
-  bodies: string[],
-  durationS: number,
-  connections: number,
-  authorizations?: string[],
-): Promise<LoadResult> {
-  const jobDir = mkdtempSync(join(tmpdir(), 'hub-bench-job-'));
-  const jobFile = join(jobDir, 'job.json');
-  writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections, authorizations }));
-  const { stdout: out } = await promisify(execFile)(
-    process.execPath,
-    [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), jobFile],
-    { encoding: 'utf8', maxBuffer: 64 << 20 },
-  );
-  rmSync(jobDir, { recursive: true, force: true });
-  return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
-}
 
 function table(title: string, rows: Array<Record<string, unknown>>): void {
   console.log(`\n${title}`);
@@ -83,6 +57,9 @@ async function main(): Promise<void> {
       'recon-citizens': { type: 'string' },
       'recon-concurrency': { type: 'string' },
       'skip-recon': { type: 'boolean', default: false },
+      'skip-resilience': { type: 'boolean', default: false },
+      /** Short resilience section (20 s soak instead of 300 s): for CI and quick checks. */
+      short: { type: 'boolean', default: false },
     },
   });
   const citizens = Number(values.citizens);
@@ -277,6 +254,13 @@ async function main(): Promise<void> {
     ]);
     console.log(`on / off = ${policy.ratio}`);
 
+    // --- resilience: fan-out, one source down, soak (same data set) ---------------------------
+    let resilience: ResilienceResult | undefined;
+    if (!values['skip-resilience']) {
+      resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short });
+      table('resilience and load', resilienceTable(resilience));
+    }
+
     // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
     let reports: Record<string, number> | undefined;
     if (!values['skip-reports']) {
@@ -319,6 +303,7 @@ async function main(): Promise<void> {
       batching_by_strategy: byStrategy,
       throughput,
       policy,
+      ...(resilience ?? {}),
       ...(reports ? { reports } : {}),
       ...(reconciliation ? { reconciliation } : {}),
     };

@@ -1,13 +1,14 @@
 /**
  * Fault injection, per source, for tests and the bench: added latency, an error rate, a hang.
  * Off unless configured (`HUB_FAULTS`, refused in production) or set by a test through
- * {@link FaultInjector.set}. It acts at the start of each attempt to read a source, where a real
- * agency's system would be slow or fail.
+ * {@link FaultInjector.set}. It wraps each attempt to read a source, where a real agency's system
+ * would be slow or fail.
  *
  * `HUB_FAULTS` is JSON: `{"<source>": {"latencyMs": 20, "errorRate": 0.1, "hang": false}, …}`.
  * A hanging attempt waits until the faults change (or {@link MAX_HANG_MS}), then fails: the
  * guards' timeout gives up on it long before, and nothing piles up once the fault is lifted.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { SourceName } from '../hub/store/seed-meta';
@@ -43,7 +44,14 @@ export class InjectedFault extends Error {}
 export class FaultInjector {
   private specs: Faults;
   /** Released (and replaced) whenever the faults change, so hung attempts end. */
-  private change = new AbortController();
+  private change = FaultInjector.controller();
+
+  /** Every hung attempt listens to it: no listener limit. */
+  private static controller(): AbortController {
+    const c = new AbortController();
+    setMaxListeners(0, c.signal);
+    return c;
+  }
 
   constructor(initial: Faults = {}) {
     this.specs = { ...initial };
@@ -54,7 +62,7 @@ export class FaultInjector {
     if (spec) this.specs[source] = FaultSpecSchema.parse(spec);
     else delete this.specs[source];
     this.change.abort();
-    this.change = new AbortController();
+    this.change = FaultInjector.controller();
   }
 
   /** Lifts every fault. */
@@ -66,15 +74,24 @@ export class FaultInjector {
     return { ...this.specs };
   }
 
-  /** At the start of an attempt: waits, fails or hangs as configured for the source. */
-  async apply(source: SourceName): Promise<void> {
+  /**
+   * One attempt to read the source, as configured for it: a hang never answers (until the
+   * faults change), a failure fails, and with `latencyMs` the answer comes no sooner than that
+   * after the call (the read itself runs meanwhile: the source "takes" `latencyMs`).
+   */
+  async apply<T>(source: SourceName, read: () => Promise<T>): Promise<T> {
     const spec = this.specs[source];
-    if (!spec) return;
-    if (spec.latencyMs) await sleep(spec.latencyMs);
+    if (!spec) return read();
     if (spec.hang) {
       await sleep(MAX_HANG_MS, undefined, { signal: this.change.signal, ref: false }).catch(() => undefined);
       throw new InjectedFault(`injected hang of ${source}`);
     }
-    if (spec.errorRate && Math.random() < spec.errorRate) throw new InjectedFault(`injected error of ${source}`);
+    const [out] = await Promise.all([
+      spec.errorRate && Math.random() < spec.errorRate
+        ? Promise.reject(new InjectedFault(`injected error of ${source}`))
+        : read(),
+      spec.latencyMs ? sleep(spec.latencyMs) : undefined,
+    ]);
+    return out;
   }
 }

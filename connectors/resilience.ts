@@ -114,7 +114,7 @@ export class SourceGuard {
       const out = await this.policy.execute(async () => {
         const left = deadline - Date.now();
         if (left <= 0) throw new DeadlinePassed('request deadline passed');
-        const attempt = this.faults.apply(this.source).then(read);
+        const attempt = this.faults.apply(this.source, read);
         if (left >= this.config.timeoutMs) return withTimeout(attempt, this.config.timeoutMs);
         // The request's deadline comes first: running out of it is not the source's fault.
         return withTimeout(attempt, left).catch((e: unknown) => {

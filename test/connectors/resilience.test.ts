@@ -136,19 +136,22 @@ describe('SourceGuard', () => {
 });
 
 describe('FaultInjector', () => {
-  it('adds latency, fails at the error rate, hangs until the fault is lifted', async () => {
+  it('answers after the latency (the read running meanwhile), fails at the error rate, hangs until lifted', async () => {
     const f = new FaultInjector({ drivingLicence: { latencyMs: 60 } });
     let t0 = Date.now();
-    await f.apply('drivingLicence');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
-    await f.apply('population'); // no fault: at once
+    // A read of 40 ms under a latency of 60 ms: the answer comes after 60, not 100.
+    expect(await f.apply('drivingLicence', () => sleep(40, 'doc'))).toBe('doc');
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(55);
+    expect(took).toBeLessThan(95);
+    expect(await f.apply('population', async () => 'at once')).toBe('at once'); // no fault
     f.set('drivingLicence', { errorRate: 1 });
-    await expect(f.apply('drivingLicence')).rejects.toBeInstanceOf(InjectedFault);
+    await expect(f.apply('drivingLicence', async () => 'x')).rejects.toBeInstanceOf(InjectedFault);
     f.set('drivingLicence', { errorRate: 0 });
-    await expect(f.apply('drivingLicence')).resolves.toBeUndefined();
+    await expect(f.apply('drivingLicence', async () => 'x')).resolves.toBe('x');
     f.set('drivingLicence', { hang: true });
     t0 = Date.now();
-    const hung = f.apply('drivingLicence').catch((e: unknown) => e);
+    const hung = f.apply('drivingLicence', async () => 'never').catch((e: unknown) => e);
     await sleep(100);
     f.clear();
     expect(await hung).toBeInstanceOf(InjectedFault);

@@ -134,6 +134,29 @@ describe('fan-out', () => {
   });
 });
 
+describe('request deadline', () => {
+  it('no source is waited for past the deadline: their fields fail with reason DEADLINE', async () => {
+    const short = await startTestHub({ HUB_REQUEST_DEADLINE_MS: '300', HUB_SOURCE_TIMEOUT_MS: '5000' });
+    try {
+      short.guards.faults.set('drivingLicence', { latencyMs: 2_000 });
+      const t0 = Date.now();
+      const r = await gql(short.url, CITIZEN_ALL_PAPERS, { id: people.l2 }, bearer(keys.citizen(people.l2)));
+      expect(Date.now() - t0).toBeLessThan(1_500);
+      expect(r.body.data!.citizen.fullName).toEqual(expect.any(String));
+      expect(r.body.errors).toEqual([
+        expect.objectContaining({
+          path: ['citizen', 'drivingLicence'],
+          extensions: expect.objectContaining({ source: 'drivingLicence', reason: 'DEADLINE' }),
+        }),
+      ]);
+      // A deadline is not the source's fault: its breaker stays closed.
+      expect(short.guards.get('drivingLicence').state).toBe('CLOSED');
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe('rate and concurrency limits', () => {
   let limited: TestHub;
   beforeAll(async () => {

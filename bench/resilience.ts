@@ -1,0 +1,267 @@
+/**
+ * Resilience and load (issue 6): `npm run bench:resilience [-- --short]`, and the `fanout`,
+ * `degraded` and `soak` sections of `npm run bench`.
+ *
+ * - **fanout**: every source takes 20 ms to answer (fault injection: the answer comes 20 ms after
+ *   the call, the mock's own read running meanwhile); one connection from the load generator's
+ *   process sends the single-citizen all-papers query again and again; the hub's p50. Serial
+ *   reads (population, then the others) could not go under 40 ms; parallel ones stay near 20 ms
+ *   plus the hub's own time. In the development mode (no token, no audit: the sources' effect
+ *   alone) and with the policy on.
+ * - **degraded**: the health-record source hangs; load from 8 connections; every request waits
+ *   for that source's timeout (`timeout_ms`) at most, its other fields served. The breaker is held
+ *   closed (`p99_ms`: the worst case, every request waits for the timeout); `p99_ms_with_breaker`
+ *   is the same with the default breaker, which opens and fails that source at once.
+ * - **soak**: the full path (citizen tokens, disclosure policy, durable audit) at 50% of the
+ *   maximum rate measured just before, for `duration_s` (300 s; 20 s with `--short`): p50, p99,
+ *   errors, and the hub process's RSS once the soak rate has settled (a tenth in) and at the end.
+ *
+ * Seeds its own data (prefix `benchres_`, reused when present), or uses the caller's (run.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
+import { loadConfig } from '../hub/config';
+import { startHub, type RunningHub } from '../hub/server';
+import { Store } from '../hub/store/connection';
+import type { SourceName } from '../hub/store/seed-meta';
+import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
+import { mergeResults, runLoad, seedOrReuse, withStandaloneStore } from './common';
+
+const SOURCES: readonly SourceName[] = [
+  'population',
+  'drivingLicence',
+  'healthInsurance',
+  'socialInsurance',
+  'healthRecord',
+];
+export const FANOUT_LATENCY_MS = 20;
+export const DEGRADED_TIMEOUT_MS = 200;
+
+export interface ResilienceResult {
+  fanout: {
+    source_latency_ms: number;
+    hub_p50_ms: number;
+    hub_p90_ms: number;
+    hub_p50_ms_policy_on: number;
+    samples: number;
+  };
+  degraded: {
+    down_source: SourceName;
+    timeout_ms: number;
+    p50_ms: number;
+    p99_ms: number;
+    p99_ms_with_breaker: number;
+    rps: number;
+    non_2xx: number;
+  };
+  soak: {
+    duration_s: number;
+    max_rps: number;
+    rate_rps: number;
+    p50_ms: number;
+    p99_ms: number;
+    errors: number;
+    requests: number;
+    rss_start_mb: number;
+    rss_end_mb: number;
+    /** Every 5 s of the soak. */
+    rss_series_mb: number[];
+  };
+}
+
+const mb = (bytes: number) => +(bytes / 1048576).toFixed(1);
+
+export async function benchResilience(opts: {
+  uri: string;
+  /** The store prefix of a seeded data set. */
+  prefix: string;
+  short?: boolean;
+  log?: (m: string) => void;
+}): Promise<ResilienceResult> {
+  const log = opts.log ?? ((m: string) => console.log(m));
+  const store = await Store.connect({ uri: opts.uri, dbPrefix: opts.prefix, maxPoolSize: 64 });
+  const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
+  const hubs: RunningHub[] = [];
+  const base = {
+    NODE_ENV: 'development',
+    MONGODB_URI: opts.uri,
+    HUB_DB_PREFIX: opts.prefix,
+    LOG_LEVEL: 'silent',
+    HUB_KEYS_DIR: keysDir,
+    HUB_RATE_LIMITS: 'off',
+    HUB_SWEEP_AT: 'off',
+  };
+  const start = async (env: Record<string, string>) => {
+    const h = await startHub(
+      { config: loadConfig({ ...base, ...env }), store, logger: pino({ level: 'silent' }) },
+      { port: 0, host: '127.0.0.1' },
+    );
+    hubs.push(h);
+    return h;
+  };
+  try {
+    const selfIds = (
+      await store.hubDb
+        .collection('accounts')
+        .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
+        .limit(1000)
+        .toArray()
+    ).map((d) => String(d._id));
+    const idp = devIdpKey(keysDir);
+    const tokens = selfIds.map(
+      (id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 7200 })}`,
+    );
+    const bodies = selfIds.map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
+    const slow = JSON.stringify(Object.fromEntries(SOURCES.map((s) => [s, { latencyMs: FANOUT_LATENCY_MS }])));
+
+    // --- fanout: one connection from the load generator's process, so the hub is alone here ---
+    const fanoutS = opts.short ? 5 : 15;
+    const dev = await start({ HUB_AUTH: 'off', HUB_FAULTS: slow });
+    await runLoad(`${dev.url}/graphql`, bodies, 2, 1);
+    const devLoad = await runLoad(`${dev.url}/graphql`, bodies, fanoutS, 1);
+    await dev.stop();
+    const on = await start({ HUB_AUTH: 'on', HUB_FAULTS: slow });
+    await runLoad(`${on.url}/graphql`, bodies, 2, 1, tokens);
+    const onLoad = await runLoad(`${on.url}/graphql`, bodies, fanoutS, 1, tokens);
+    await on.stop();
+    if (devLoad.errors || onLoad.errors) throw new Error(`fanout: ${devLoad.errors + onLoad.errors} failed requests`);
+    const fanout = {
+      source_latency_ms: FANOUT_LATENCY_MS,
+      hub_p50_ms: devLoad.p50_ms,
+      hub_p90_ms: devLoad.p90_ms,
+      hub_p50_ms_policy_on: onLoad.p50_ms,
+      samples: devLoad.requests,
+    };
+    log(
+      `fanout: five sources at ${FANOUT_LATENCY_MS} ms each: hub p50 ${fanout.hub_p50_ms} ms (policy on ${fanout.hub_p50_ms_policy_on} ms)`,
+    );
+
+    // --- degraded ---------------------------------------------------------------------------
+    const degradedS = opts.short ? 5 : 15;
+    const hang = JSON.stringify({ healthRecord: { hang: true } });
+    const held = await start({
+      HUB_AUTH: 'off',
+      HUB_FAULTS: hang,
+      HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
+      HUB_BREAKER_FAILURES: '1000000000',
+    });
+    const heldLoad = await runLoad(`${held.url}/graphql`, bodies, degradedS, 8);
+    await held.stop();
+    const broken = await start({
+      HUB_AUTH: 'off',
+      HUB_FAULTS: hang,
+      HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
+    });
+    const brokenLoad = await runLoad(`${broken.url}/graphql`, bodies, degradedS, 8);
+    await broken.stop();
+    const degraded = {
+      down_source: 'healthRecord' as SourceName,
+      timeout_ms: DEGRADED_TIMEOUT_MS,
+      p50_ms: heldLoad.p50_ms,
+      p99_ms: heldLoad.p99_ms,
+      p99_ms_with_breaker: brokenLoad.p99_ms,
+      rps: Math.round(heldLoad.rps),
+      non_2xx: heldLoad.errors,
+    };
+    log(
+      `degraded: healthRecord hanging, timeout ${DEGRADED_TIMEOUT_MS} ms: p50 ${degraded.p50_ms} ms, p99 ${degraded.p99_ms} ms ` +
+        `(with the breaker: p99 ${degraded.p99_ms_with_breaker} ms)`,
+    );
+
+    // --- soak -------------------------------------------------------------------------------
+    const soakS = opts.short ? 20 : 300;
+    const full = await start({ HUB_AUTH: 'on' });
+    const url = `${full.url}/graphql`;
+    await runLoad(url, bodies, 3, 16, tokens); // warm-up
+    const max = await runLoad(url, bodies, opts.short ? 5 : 15, 16, tokens);
+    const rate = Math.max(1, Math.round(max.rps * 0.5));
+    log(`soak: maximum ${Math.round(max.rps)} req/s; soaking at ${rate} req/s for ${soakS} s...`);
+    // The hub's memory every 5 s of the soak; the start is taken once the soak rate has run for
+    // a tenth of it (the heap settles to the new rate first).
+    const series: number[] = [];
+    const sampler = setInterval(() => series.push(process.memoryUsage().rss), 5_000);
+    let rssStart = 0;
+    const settle = setTimeout(() => (rssStart = process.memoryUsage().rss), Math.max(5_000, soakS * 100));
+    const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate);
+    clearInterval(sampler);
+    clearTimeout(settle);
+    const rssEnd = process.memoryUsage().rss;
+    await full.stop();
+    const soak = {
+      duration_s: soakS,
+      max_rps: Math.round(max.rps),
+      rate_rps: rate,
+      p50_ms: soakLoad.p50_ms,
+      p99_ms: soakLoad.p99_ms,
+      errors: soakLoad.errors,
+      requests: soakLoad.requests,
+      rss_start_mb: mb(rssStart),
+      rss_end_mb: mb(rssEnd),
+      rss_series_mb: series.map(mb),
+    };
+    log(
+      `soak: ${soak.requests} requests at ${rate} req/s: p50 ${soak.p50_ms} ms, p99 ${soak.p99_ms} ms, ` +
+        `${soak.errors} errors; RSS ${soak.rss_start_mb} → ${soak.rss_end_mb} MB`,
+    );
+    return { fanout, degraded, soak };
+  } finally {
+    for (const h of hubs) await h.stop().catch(() => undefined);
+    await store.close();
+    rmSync(keysDir, { recursive: true, force: true });
+  }
+}
+
+/** The printed table. */
+export function resilienceTable(r: ResilienceResult): Array<Record<string, unknown>> {
+  return [
+    {
+      section: 'fanout',
+      figure: `p50 ${r.fanout.hub_p50_ms} ms (policy on ${r.fanout.hub_p50_ms_policy_on} ms)`,
+      goal: '≤ 25 ms with five sources at 20 ms',
+    },
+    {
+      section: 'degraded',
+      figure: `p99 ${r.degraded.p99_ms} ms (with breaker ${r.degraded.p99_ms_with_breaker} ms)`,
+      goal: `≤ ${r.degraded.timeout_ms + 50} ms (timeout + 50)`,
+    },
+    {
+      section: 'soak',
+      figure: `${r.soak.rate_rps} req/s × ${r.soak.duration_s} s: p50 ${r.soak.p50_ms} / p99 ${r.soak.p99_ms} ms, ${r.soak.errors} errors, RSS ${r.soak.rss_start_mb} → ${r.soak.rss_end_mb} MB`,
+      goal: 'p99/p50 ≤ 3, 0 errors, RSS +<10%',
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      short: { type: 'boolean', default: false },
+      citizens: { type: 'string', default: '10000' },
+      'data-dir': { type: 'string', default: '.data/bench-resilience' },
+      write: { type: 'boolean', default: false },
+    },
+  });
+  await withStandaloneStore(values['data-dir'], async (uri) => {
+    const seedStore = await Store.connect({ uri, dbPrefix: 'benchres_' });
+    try {
+      await seedOrReuse(seedStore, { citizens: Number(values.citizens), seed: 7 }, 'resilience', console.log);
+    } finally {
+      await seedStore.close();
+    }
+    const r = await benchResilience({ uri, prefix: 'benchres_', short: values.short });
+    console.table(resilienceTable(r));
+    console.log(JSON.stringify(r));
+    if (values.write) for (const [k, v] of Object.entries(r)) mergeResults(k, v);
+  });
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
