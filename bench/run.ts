@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       HUB_AUTH: 'off',
       // `$in` on FerretDB scans whole collections; give the batching table room to show it.
       HUB_SOURCE_TIMEOUT_MS: '120000',
+      HUB_REQUEST_DEADLINE_MS: '180000',
     });
     const hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
 

@@ -86,12 +86,10 @@ export class FaultInjector {
       await sleep(MAX_HANG_MS, undefined, { signal: this.change.signal, ref: false }).catch(() => undefined);
       throw new InjectedFault(`injected hang of ${source}`);
     }
-    const [out] = await Promise.all([
-      spec.errorRate && Math.random() < spec.errorRate
-        ? Promise.reject(new InjectedFault(`injected error of ${source}`))
-        : read(),
-      spec.latencyMs ? sleep(spec.latencyMs) : undefined,
-    ]);
-    return out;
+    const fail = !!spec.errorRate && Math.random() < spec.errorRate;
+    const [out] = await Promise.all([fail ? undefined : read(), spec.latencyMs ? sleep(spec.latencyMs) : undefined]);
+    // A failing source fails after its latency, like a real one.
+    if (fail) throw new InjectedFault(`injected error of ${source}`);
+    return out as T;
   }
 }

@@ -79,9 +79,11 @@ export class SourceGuard {
     private readonly faults: FaultInjector,
     private readonly observer?: SourceObserver,
   ) {
-    // A passed request deadline is not the source's failure: it does not count towards opening.
+    // A passed request deadline is not the source's failure: it does not count towards opening,
+    // except for the half-open probe, which must prove the source answers (else a probe cut short
+    // by its request's deadline would close the breaker of a source that still hangs).
     this.breaker = circuitBreaker(
-      handleWhen((e) => !(e instanceof DeadlinePassed)),
+      handleWhen((e) => !(e instanceof DeadlinePassed) || this.breaker.state === CircuitState.HalfOpen),
       {
         halfOpenAfter: config.breakerHalfOpenMs,
         breaker: new ConsecutiveBreaker(config.breakerFailures),

@@ -165,6 +165,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (cfg.HUB_AUTH === 'off' && cfg.NODE_ENV === 'production') {
     throw new Error('invalid configuration:\n  HUB_AUTH: "off" is refused when NODE_ENV=production');
   }
+  for (const [source, p] of Object.entries(sourcePolicies(cfg))) {
+    if (p.timeoutMs >= cfg.HUB_REQUEST_DEADLINE_MS) {
+      throw new Error(
+        `invalid configuration:\n  HUB_SOURCE_TIMEOUT_MS / HUB_SOURCE_POLICIES: ${source}'s timeout (${p.timeoutMs} ms) must be ` +
+          `shorter than HUB_REQUEST_DEADLINE_MS (${cfg.HUB_REQUEST_DEADLINE_MS} ms), or its breaker could never open`,
+      );
+    }
+  }
   if (cfg.NODE_ENV === 'production' && Object.keys(cfg.HUB_FAULTS).length) {
     throw new Error('invalid configuration:\n  HUB_FAULTS: fault injection is refused when NODE_ENV=production');
   }

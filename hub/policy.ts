@@ -147,7 +147,8 @@ export function forbidden(reason: DenialReason): GraphQLError {
   return new GraphQLError(`Not disclosed: ${reason}`, { extensions: { code: ErrorCode.FORBIDDEN, reason } });
 }
 
-function pathString(info: GraphQLResolveInfo): string {
+/** A field's path in the response (aliases and list positions included), as the audit records it. */
+export function pathString(info: GraphQLResolveInfo): string {
   const parts: Array<string | number> = [];
   for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) parts.unshift(p.key);
   return parts.join('.');

@@ -65,7 +65,12 @@ export function callerKey(req: Request, principal: Principal | undefined): { kin
 }
 
 export class Protection {
-  private readonly buckets = new LRUCache<string, TokenBucket>({ max: 200_000, ttl: 10 * 60_000 });
+  private readonly buckets = new LRUCache<string, TokenBucket>({
+    max: 200_000,
+    ttl: 10 * 60_000,
+    // Forgotten after 10 minutes idle, not every 10 minutes (a busy caller's bucket never resets).
+    updateAgeOnGet: true,
+  });
   private inFlight = 0;
   private shuttingDown = false;
 

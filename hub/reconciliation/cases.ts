@@ -81,11 +81,15 @@ export const CASE_MOVES: Record<CaseEventType, { from: readonly CaseStatus[]; to
 
 /** Index documents read at once after a run. */
 const AFTER_RUN_READS = 8;
+/** Case changes per audit record of a run. */
+export const AFTER_RUN_AUDIT_CHUNK = 500;
 
 /** Longest note, in characters. */
 export const MAX_NOTE_LENGTH = 2000;
 /** Notes kept per case. */
 export const MAX_NOTES = 200;
+/** History entries kept per case (the oldest go first; every change stays in reconCaseEvents and the audit). */
+export const MAX_HISTORY = 500;
 
 export interface CaseNote {
   at: Date;
@@ -142,7 +146,11 @@ export interface CaseView {
 export type CaseAction =
   | { type: 'CONFIRM' | 'RESOLVE' | 'REOPEN'; note?: string | null }
   | { type: 'DISMISS' | 'NOTE'; note: string }
-  | { type: 'ASSIGN'; assignee: string | null; note?: string | null }
+  /**
+   * `onlySelf`: the officer may only take an unassigned case (or one already theirs) for
+   * themselves, or release their own.
+   */
+  | { type: 'ASSIGN'; assignee: string | null; note?: string | null; onlySelf?: string }
   /** Runs only: `runStartedAt` is the run's start (RECURRED applies to cases resolved before it). */
   | { type: 'CLEARED' | 'RECURRED'; runStartedAt: Date };
 
@@ -375,7 +383,11 @@ export class CaseService {
       }
       if (more) break;
     }
-    const nodes = (await this.getMany(picked.map((p) => p.key))).filter((v): v is CaseView => v !== null);
+    const views = await this.getMany(picked.map((p) => p.key));
+    const nodes = this.current(
+      views,
+      picked.map((p) => p.docId),
+    );
     const last = picked[picked.length - 1];
     return {
       nodes,
@@ -395,10 +407,35 @@ export class CaseService {
     for (const docId of docIds) {
       const keys = (await this.entriesOf(docId)).filter(([, e]) => entryMatches(e, filter)).map(([k]) => k);
       for (let i = 0; i < keys.length; i += size) {
-        const views = await this.getMany(keys.slice(i, i + size));
-        yield views.filter((v): v is CaseView => v !== null);
+        const part = keys.slice(i, i + size);
+        yield this.current(
+          await this.getMany(part),
+          part.map(() => docId),
+        );
       }
     }
+  }
+
+  /**
+   * The cases whose finding is still where their index entry says (`docIds[i]` for `views[i]`).
+   * A finding whose person moved has its entry under the new area; the old one is stale: left out
+   * here (never shown to the old area's officers) and removed.
+   */
+  private current(views: Array<CaseView | null>, docIds: readonly string[]): CaseView[] {
+    const out: CaseView[] = [];
+    views.forEach((v, i) => {
+      if (!v) return;
+      if (indexId(v.finding.area) === docIds[i]) out.push(v);
+      else void this.dropEntry(docIds[i], v.id);
+    });
+    return out;
+  }
+
+  /** Removes a stale index entry (its case lives under another area now). */
+  private dropEntry(docId: string, caseId: string): Promise<void> {
+    return this.writer
+      .apply([{ target: 'index', id: docId, unset: [`m.${encodeKey(caseId)}`] }])
+      .catch((err: unknown) => this.logger.warn({ err, caseId }, 'stale reconciliation index entry not removed'));
   }
 
   /** Live case counts of an area (its index documents). */
@@ -461,6 +498,20 @@ export class CaseService {
       if (action.type === 'RECURRED' && view.updatedAt >= action.runStartedAt) {
         return refuse(view, 'ILLEGAL_TRANSITION', 'Resolved after the run started');
       }
+      if (action.type === 'ASSIGN' && action.onlySelf !== undefined) {
+        const self = action.onlySelf;
+        const allowed =
+          action.assignee === self
+            ? view.assignee === null || view.assignee === self
+            : action.assignee === null && view.assignee === self;
+        if (!allowed) {
+          return refuse(
+            view,
+            'INVALID_ASSIGNEE',
+            'Data-cleaning officers take unassigned cases for themselves or release their own; supervisors assign',
+          );
+        }
+      }
       if (action.type === 'ASSIGN' && action.assignee === view.assignee && !note) {
         return { case: view, userError: null, change: null };
       }
@@ -489,7 +540,7 @@ export class CaseService {
         status: to,
         assignee,
         notes: note ? [...view.notes, { at, by, text: note }] : view.notes,
-        history: [...view.history, entry],
+        history: [...view.history, entry].slice(-MAX_HISTORY),
         seq,
         updatedAt: at,
       };
@@ -501,6 +552,9 @@ export class CaseService {
       }
       await replaceOrInsert(this.cases, next);
       await this.writeIndex(next);
+      // A writer of another instance that stalled between its two steps may have written an older
+      // state over this one: repair (the events are the authority).
+      if (await this.events.findOne({ _id: `${id}#${seq + 1}` })) await this.rollForward(id, next);
       return {
         case: this.view(finding, next),
         userError: null,
@@ -564,32 +618,52 @@ export class CaseService {
   /**
    * After a run over `area` (started at `startedAt`) has written its findings and their index
    * entries: cases it no longer found are CLEARED; cases resolved before it started that it found
-   * again RECURRED. Returns the changes (for the audit).
+   * again RECURRED; entries whose finding now lives under another area (the person moved) are
+   * removed. The changes are handed to `audit` index document by index document, as they are
+   * made (at most {@link AFTER_RUN_AUDIT_CHUNK} per call); returns them all.
    */
   async afterRun(
     run: { id: string; startedAt: Date; area: { province: string; commune: string | null } },
-    shouldStop: () => boolean = () => false,
+    opts: { shouldStop?: () => boolean; audit?: (changes: CaseChangeRecord[]) => Promise<void> } = {},
   ): Promise<CaseChangeRecord[]> {
+    const shouldStop = opts.shouldStop ?? (() => false);
     const t = run.startedAt.getTime();
-    const todo: Array<[string, CaseAction]> = [];
+    const todo = new Map<string, Array<[string, CaseAction]>>();
     // A national run covers some 3,400 index documents: read them a few at a time.
     await mapLimit(indexIdsOf(run.area), AFTER_RUN_READS, async (docId) => {
       if (shouldStop()) return;
+      const list: Array<[string, CaseAction]> = [];
       for (const [key, e] of await this.entriesOf(docId)) {
         const status = e.s ?? 'OPEN';
         if (e.r < t && OPEN_STATUSES.includes(status)) {
-          todo.push([key, { type: 'CLEARED', runStartedAt: run.startedAt }]);
+          list.push([key, { type: 'CLEARED', runStartedAt: run.startedAt }]);
         } else if (e.r >= t && status === 'RESOLVED') {
-          todo.push([key, { type: 'RECURRED', runStartedAt: run.startedAt }]);
+          list.push([key, { type: 'RECURRED', runStartedAt: run.startedAt }]);
         }
       }
+      if (list.length) todo.set(docId, list);
     });
-    const changes: CaseChangeRecord[] = [];
-    for (const [key, action] of todo) {
+    const all: CaseChangeRecord[] = [];
+    for (const [docId, list] of todo) {
       if (shouldStop()) break;
-      const r = await this.act(key, action, `run:${run.id}`);
-      if (r.change) changes.push(r.change);
+      const changes: CaseChangeRecord[] = [];
+      for (const [key, action] of list) {
+        if (action.type === 'CLEARED') {
+          // Not seen here because the person moved: the case lives on under the new area.
+          const finding = await this.findings.findOne({ _id: key });
+          if (finding && indexId(finding.area) !== docId) {
+            await this.dropEntry(docId, key);
+            continue;
+          }
+        }
+        const r = await this.act(key, action, `run:${run.id}`);
+        if (r.change) changes.push(r.change);
+      }
+      for (let i = 0; i < changes.length; i += AFTER_RUN_AUDIT_CHUNK) {
+        await opts.audit?.(changes.slice(i, i + AFTER_RUN_AUDIT_CHUNK));
+      }
+      all.push(...changes);
     }
-    return changes;
+    return all;
   }
 }

@@ -37,6 +37,7 @@
  *   record is the one with identity documents, then the one sharing a household, then the more
  *   recent registration; the finding is on the other record, with the kept record's personal ID.
  */
+import { createHash } from 'node:crypto';
 import type { GplxDoc } from '../../connectors/driving-licence/model';
 import { todayArea } from '../../connectors/generator/areas';
 import type { TheBhytDoc } from '../../connectors/health-insurance/model';
@@ -120,6 +121,8 @@ export class PopulationIndex {
   private readonly oldIds = new Map<string, number>();
   /** hash53(name, date of birth, sex, parents) → slot of the record kept for that identity. */
   private readonly identities = new Map<number, number>();
+  /** SHA-1 of the personal IDs in slot order (see {@link fingerprint}). */
+  private readonly idHash = createHash('sha1');
 
   /** `today`: YYYY-MM-DD, the day cards are judged on (`REFERENCE_TODAY` for generated data). */
   constructor(opts: { today: string }) {
@@ -129,6 +132,14 @@ export class PopulationIndex {
   /** Number of population records indexed. */
   get size(): number {
     return this.ids.length;
+  }
+
+  /**
+   * A digest of the personal IDs in slot order: two indexes with the same fingerprint give every
+   * person the same slot (what a run's saved duplicate state relies on).
+   */
+  fingerprint(): string {
+    return this.idHash.copy().digest('base64url');
   }
 
   /**
@@ -143,6 +154,7 @@ export class PopulationIndex {
       slot = this.ids.length;
       this.slots.set(id, slot);
       this.ids.push(id);
+      this.idHash.update(id + '\n');
     }
     const name = doc.hoTen.normalize('NFC');
     this.names[slot] = name;

@@ -43,9 +43,9 @@
  * hub start) picks up RUNNING runs: it rebuilds the index (population findings are rewritten:
  * idempotent, and few), restores the sources already done (not even read) and reads the others
  * again from their beginning; re-reading is idempotent (same upserts, same tracker state), so the
- * result equals an uninterrupted run. The saved state is used only when the rebuilt index has the
- * same size and first/last personal IDs (slots are positions in the natural order); otherwise
- * every source is read again.
+ * result equals an uninterrupted run. The saved state is used only when the rebuilt index holds
+ * the same personal IDs in the same order ({@link PopulationIndex.fingerprint}; slots are
+ * positions in the natural order); otherwise every source is read again.
  *
  * **Progress** (`progress`): `total` = documents in the five collections, once at start or
  * resume (the seed manifest's counts when present, else `estimatedDocumentCount`, which the
@@ -144,6 +144,8 @@ export interface RunCheckpoint {
   populationSize: number;
   firstPersonalId: string | null;
   lastPersonalId: string | null;
+  /** {@link PopulationIndex.fingerprint}: the same IDs in the same order. */
+  populationHash?: string;
 }
 
 export interface RunDoc {
@@ -561,8 +563,10 @@ export class ReconciliationRunner {
         true,
       );
     };
+    // Set when one of the parallel scans failed: the others stop at their next document.
+    let failed = false;
     const check = (): void => {
-      if (a.cancel || a.stop) throw new Stopped();
+      if (a.cancel || a.stop || failed) throw new Stopped();
     };
     /** The area of a record (its person's, else an orphan's key province). */
     const recordArea = (slot: number, key: string, index: PopulationIndex): FindingAreaDoc => {
@@ -591,12 +595,25 @@ export class ReconciliationRunner {
       else seen.set(op.id, op);
       return writer.add(f, fa);
     };
-    /** Writes the queued findings, then their case-index entries. */
+    // Index writes in flight, from any of the parallel scans.
+    const indexWrites = new Set<Promise<void>>();
+    /**
+     * Writes the queued findings, then their case-index entries, and waits for every index write
+     * in flight (another scan may have taken this one's entries into its own write).
+     */
     const flushAll = async (): Promise<void> => {
       await writer.flush();
       const ops = [...seen.values()];
       seen.clear();
-      await this.cases.writer.apply(ops);
+      if (ops.length) {
+        const w = this.cases.writer.apply(ops);
+        indexWrites.add(w);
+        void w.then(
+          () => indexWrites.delete(w),
+          () => indexWrites.delete(w),
+        );
+      }
+      await Promise.all([...indexWrites]);
     };
 
     try {
@@ -634,6 +651,7 @@ export class ReconciliationRunner {
         populationSize: index.size,
         firstPersonalId: index.size > 0 ? index.idOf(0) : null,
         lastPersonalId: index.size > 0 ? index.idOf(index.size - 1) : null,
+        populationHash: index.fingerprint(),
       };
       const duplicates = new DuplicateTracker();
       const done: Partial<Record<OtherSource, SourceCheckpoint>> = {};
@@ -641,7 +659,8 @@ export class ReconciliationRunner {
         cp !== null &&
         cp.populationSize === idx.populationSize &&
         cp.firstPersonalId === idx.firstPersonalId &&
-        cp.lastPersonalId === idx.lastPersonalId;
+        cp.lastPersonalId === idx.lastPersonalId &&
+        cp.populationHash === idx.populationHash;
       if (cp && !fits) {
         this.logger.warn({ runId }, 'reconciliation run: population changed since the checkpoint; sources re-scanned');
       }
@@ -695,7 +714,14 @@ export class ReconciliationRunner {
         await updateRun({ $set: { [`checkpoint.done.${source}`]: done[source], updatedAt: this.now() } }, false);
         this.logger.debug({ runId, ms: Date.now() - t0, source }, 'reconciliation run: source done');
       };
-      const scans = await Promise.allSettled(OTHER_SOURCES.filter((s) => !done[s]).map(scan));
+      const scans = await Promise.allSettled(
+        OTHER_SOURCES.filter((s) => !done[s]).map((s) =>
+          scan(s).catch((err: unknown) => {
+            if (!(err instanceof Stopped)) failed = true;
+            throw err;
+          }),
+        ),
+      );
       const failures = scans.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
       // A real failure wins over the Stopped of the scans that were cut short meanwhile.
       if (failures.length) throw failures.find((e) => !(e instanceof Stopped)) ?? failures[0];
@@ -711,21 +737,26 @@ export class ReconciliationRunner {
       await runDocWrite;
       const at = this.now();
       await this.cases.writer.apply(AreaTally.merge(parts.map((p) => p.tally)).ops(area, runId, at));
+      // Every case change of the run is audited (as the SYSTEM) as it is made, before anything can stop it.
       const changes = await this.cases.afterRun(
         { id: runId, startedAt: doc.createdAt, area },
-        () => a.cancel || a.stop,
+        {
+          shouldStop: () => a.cancel || a.stop,
+          audit: this.audit
+            ? async (caseChanges) => {
+                await this.audit!.append({
+                  at: this.now(),
+                  requestId: `reconciliation-run:${runId}`,
+                  operation: 'reconciliationRun',
+                  actor: { kind: 'SYSTEM', id: `run:${runId}` },
+                  citizens: [],
+                  caseChanges,
+                });
+              }
+            : undefined,
+        },
       );
       check();
-      if (changes.length && this.audit) {
-        await this.audit.append({
-          at: this.now(),
-          requestId: `reconciliation-run:${runId}`,
-          operation: 'reconciliationRun',
-          actor: { kind: 'SYSTEM', id: `run:${runId}` },
-          citizens: [],
-          caseChanges: changes,
-        });
-      }
       phase = 'DONE';
       const secs = (Date.now() - t0) / 1000;
       const { counts, written } = sum();
@@ -786,7 +817,10 @@ export class ReconciliationRunner {
         {
           $set: {
             status: cancelled ? 'CANCELLED' : 'FAILED',
-            error: cancelled ? null : String((err as Error)?.message ?? err),
+            // The detail (which may quote a record key, a personal ID) stays in the log.
+            error: cancelled
+              ? null
+              : `${(err as Error)?.name ?? 'Error'}: the run failed; see the hub log (run ${runId})`,
             counts,
             findings: written,
             progress: { ...progress(), etaS: null },

@@ -1,8 +1,9 @@
 /**
- * Whether the store is reachable, as the driver sees it (its heartbeats, and any operation that
- * loses the server): requests are refused at once while it is down (503, nothing disclosed, no
- * audit record owed), `/readyz` says so, and both recover by themselves when the driver's next
- * heartbeat reaches the store again. Each change is logged once.
+ * Whether the store is reachable, as the driver sees it (a server it can write to, from its
+ * heartbeats and from any operation that loses the server): requests are refused at once while
+ * it is down (503, nothing disclosed, no audit record owed), `/readyz` says so, and both recover
+ * by themselves when the driver's next heartbeat reaches the store again. Each change is logged
+ * once.
  */
 import type { Logger } from 'pino';
 import {
@@ -10,9 +11,18 @@ import {
   MongoNetworkError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
-  type ServerDescriptionChangedEvent,
+  type TopologyDescription,
+  type TopologyDescriptionChangedEvent,
 } from 'mongodb';
 import type { Store } from './connection';
+
+const WRITABLE = new Set(['Standalone', 'RSPrimary', 'Mongos', 'LoadBalancer']);
+
+/** Whether the driver knows a server it can write to (what every request needs: the audit). */
+function writable(d: TopologyDescription): boolean {
+  for (const s of d.servers.values()) if (WRITABLE.has(s.type)) return true;
+  return false;
+}
 
 export class StoreHealth {
   private upNow = true;
@@ -23,14 +33,11 @@ export class StoreHealth {
     store: Store,
     private readonly logger: Logger,
   ) {
-    const client = store.client;
-    client.on('serverHeartbeatSucceeded', () => this.set(true));
-    client.on('serverHeartbeatFailed', () => this.set(false));
-    client.on('serverDescriptionChanged', (e: ServerDescriptionChangedEvent) => {
-      // An operation that lost the server marks it Unknown before the next heartbeat does.
-      if (e.newDescription.type === 'Unknown') this.set(false);
-      else if (e.previousDescription.type === 'Unknown') this.set(true);
-    });
+    // The topology decides, not one server's heartbeat: on a replica set a secondary that is
+    // down must not make the hub refuse requests while the primary answers.
+    store.client.on('topologyDescriptionChanged', (e: TopologyDescriptionChangedEvent) =>
+      this.set(writable(e.newDescription)),
+    );
   }
 
   /** The store answered its last check. */

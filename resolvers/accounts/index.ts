@@ -1,7 +1,8 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
-import { areaInJurisdiction, decide, forbidden, inJurisdiction } from '../../hub/policy';
+import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../hub/policy';
 import { activationDeadline, type Actor } from '../../hub/accounts/lifecycle';
 import { vietnamDate } from '../../hub/accounts/calendar';
 import type { StoredAccount, TransitionResult } from '../../hub/accounts/service';
@@ -51,12 +52,18 @@ function areaFor(ctx: HubContext, code: string): AreaInfo {
 function payload(
   ctx: HubContext,
   r: TransitionResult,
+  info: GraphQLResolveInfo,
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
   const shown = r.account && maySee(ctx, r.account);
   // An officer shown an account (phone, e-mail, history) is a disclosure of it: audited.
   if (shown && ctx.principal.kind === 'OFFICER') {
-    ctx.audit.events.push({ citizenId: r.account!._id, scope: 'IDENTITY', path: 'account', decision: 'DISCLOSED' });
+    ctx.audit.events.push({
+      citizenId: r.account!._id,
+      scope: 'IDENTITY',
+      path: `${pathString(info)}.account`,
+      decision: 'DISCLOSED',
+    });
   }
   return {
     account: shown ? r.account : null,
@@ -92,11 +99,15 @@ async function officerTarget(ctx: HubContext, personalId: string): Promise<Trans
  * must live in the officer's jurisdiction; an unknown ID answers the same, so officers cannot
  * probe elsewhere. Within it, the lookup is audited (officers may read identity there anyway).
  */
-async function officerPerson(ctx: HubContext, personalId: string): Promise<TransitionResult | null> {
+async function officerPerson(
+  ctx: HubContext,
+  personalId: string,
+  info: GraphQLResolveInfo,
+): Promise<TransitionResult | null> {
   const p = officerOf(ctx);
   const person = await ctx.loaders.population.load(personalId).catch(() => null);
   if (!person || !inJurisdiction(p.jurisdiction, person.area)) return outOfJurisdiction();
-  ctx.audit.events.push({ citizenId: personalId, scope: 'IDENTITY', path: 'accountRegister', decision: 'DISCLOSED' });
+  ctx.audit.events.push({ citizenId: personalId, scope: 'IDENTITY', path: pathString(info), decision: 'DISCLOSED' });
   return null;
 }
 
@@ -140,13 +151,18 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 export const accountsResolvers: Resolvers = {
   Query: {
     myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)) as never,
-    account: async (_, { personalId }, ctx) => {
+    account: async (_, { personalId }, ctx, info) => {
       const a = await ctx.accounts.get(personalId);
       if (!a || !maySee(ctx, a)) throw forbidden('OUT_OF_JURISDICTION');
-      ctx.audit.events.push({ citizenId: personalId, scope: 'IDENTITY', path: 'account', decision: 'DISCLOSED' });
+      ctx.audit.events.push({
+        citizenId: personalId,
+        scope: 'IDENTITY',
+        path: pathString(info),
+        decision: 'DISCLOSED',
+      });
       return a as never;
     },
-    accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx) => {
+    accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx, info) => {
       const area = areaFor(ctx, code);
       const n = checkFirst(first);
       const now = ctx.now.toISOString();
@@ -160,7 +176,7 @@ export const accountsResolvers: Resolvers = {
             list === 'NOT_REGISTERED' ? null : ctx.accounts.get(e.personalId),
           ]);
           for (const scope of ['IDENTITY', 'RESIDENCE'] as const) {
-            ctx.audit.events.push({ citizenId: e.personalId, scope, path: 'accountWorkList', decision: 'DISCLOSED' });
+            ctx.audit.events.push({ citizenId: e.personalId, scope, path: pathString(info), decision: 'DISCLOSED' });
           }
           return {
             personalId: e.personalId,
@@ -187,7 +203,7 @@ export const accountsResolvers: Resolvers = {
     },
   },
   Mutation: {
-    accountRegister: async (_, { input }, ctx) => {
+    accountRegister: async (_, { input }, ctx, info) => {
       if (ctx.principal.kind === 'CITIZEN') {
         if (input.level !== 1) throw badUserInput('A citizen registers Level 1 in the app; Level 2 is in person');
         if (input.personalId && input.personalId !== ctx.principal.personalId) throw forbidden('NOT_SUBJECT');
@@ -199,13 +215,14 @@ export const accountsResolvers: Resolvers = {
             portraitRef: input.portraitRef,
             email: input.email,
           }),
+          info,
         );
       }
       const by = actor(ctx) as Extract<Actor, { kind: 'officer' }>;
       if (input.level !== 2) throw badUserInput('Officers register Level 2 in person');
       if (!input.personalId) throw badUserInput('personalId is required');
-      const denied = await officerPerson(ctx, input.personalId);
-      if (denied) return payload(ctx, denied);
+      const denied = await officerPerson(ctx, input.personalId, info);
+      if (denied) return payload(ctx, denied, info);
       return payload(
         ctx,
         await ctx.accounts.registerLevel2(by, input.personalId, {
@@ -214,9 +231,10 @@ export const accountsResolvers: Resolvers = {
           portraitRef: input.portraitRef,
           email: input.email,
         }),
+        info,
       );
     },
-    accountUpgrade: async (_, { personalId, fingerprintsCaptured }, ctx) =>
+    accountUpgrade: async (_, { personalId, fingerprintsCaptured }, ctx, info) =>
       payload(
         ctx,
         (await officerTarget(ctx, personalId)) ??
@@ -225,46 +243,51 @@ export const accountsResolvers: Resolvers = {
             personalId,
             fingerprintsCaptured,
           )),
+        info,
       ),
-    accountApprove: async (_, { personalId }, ctx) =>
+    accountApprove: async (_, { personalId }, ctx, info) =>
       payload(
         ctx,
         (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.decide(personalId, actor(ctx), 'APPROVE')),
+        info,
       ),
-    accountReject: async (_, { personalId, reason }, ctx) =>
+    accountReject: async (_, { personalId, reason }, ctx, info) =>
       payload(
         ctx,
         (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.decide(personalId, actor(ctx), 'REJECT', reason)),
+        info,
       ),
-    accountActivate: async (_, { code }, ctx) => payload(ctx, await ctx.accounts.activate(citizenOf(ctx), code)),
-    accountActivationCodeResend: async (_, __, ctx) =>
-      payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx))),
-    accountReopen: async (_, { personalId }, ctx) =>
-      payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId))),
-    accountLock: async (_, { personalId, via, reason }, ctx) => {
+    accountActivate: async (_, { code }, ctx, info) =>
+      payload(ctx, await ctx.accounts.activate(citizenOf(ctx), code), info),
+    accountActivationCodeResend: async (_, __, ctx, info) =>
+      payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx)), info),
+    accountReopen: async (_, { personalId }, ctx, info) =>
+      payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId)), info),
+    accountLock: async (_, { personalId, via, reason }, ctx, info) => {
       const id = subjectOf(ctx, personalId);
       if (ctx.principal.kind === 'OFFICER') {
         const denied = await officerTarget(ctx, id);
-        if (denied) return payload(ctx, denied);
+        if (denied) return payload(ctx, denied, info);
       }
       const channel = via ?? (ctx.principal.kind === 'CITIZEN' ? 'APP' : 'HOTLINE');
-      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason }));
+      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason }), info);
     },
-    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx) =>
+    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx, info) =>
       payload(
         ctx,
         (await officerTarget(ctx, personalId)) ??
           (await ctx.accounts.unlock(actor(ctx), personalId, ownershipVerified, reason)),
+        info,
       ),
-    accountPhoneChangeStart: async (_, { phone }, ctx) =>
-      payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
-    accountPhoneChange: async (_, { input }, ctx) => {
+    accountPhoneChangeStart: async (_, { phone }, ctx, info) =>
+      payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone), info),
+    accountPhoneChange: async (_, { input }, ctx, info) => {
       const id = subjectOf(ctx, input.personalId);
       if (ctx.principal.kind === 'OFFICER') {
         const denied = await officerTarget(ctx, id);
-        if (denied) return payload(ctx, denied);
+        if (denied) return payload(ctx, denied, info);
       }
-      return payload(ctx, await ctx.accounts.changePhone(actor(ctx), id, input.phone, input.verificationCode));
+      return payload(ctx, await ctx.accounts.changePhone(actor(ctx), id, input.phone, input.verificationCode), info);
     },
     reportTargetSet: async (_, { area: code, collectedPerDay, activatedPerDay }, ctx) => {
       const area = areaFor(ctx, code);
@@ -325,12 +348,12 @@ export const accountsResolvers: Resolvers = {
         by: h.by,
         reason: h.reason ?? null,
       })),
-    dependants: async (a, _, ctx) => {
+    dependants: async (a, _, ctx, info) => {
       const d = await decide(ctx.principal, { personalId: a._id, area: a.area }, 'FAMILY', ctx.access);
       ctx.audit.events.push({
         citizenId: a._id,
         scope: 'FAMILY',
-        path: 'account.dependants',
+        path: pathString(info),
         decision: d.allow ? 'DISCLOSED' : 'DENIED',
         ...(d.allow ? {} : { reason: d.reason }),
       });
@@ -342,7 +365,7 @@ export const accountsResolvers: Resolvers = {
           ctx.audit.events.push({
             citizenId: c.personalId,
             scope: 'IDENTITY',
-            path: 'account.dependants',
+            path: pathString(info),
             decision: 'DISCLOSED',
           });
         }

@@ -1,8 +1,9 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Resolvers, ResolversTypes } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
-import { areaInJurisdiction, forbidden } from '../../hub/policy';
+import { areaInJurisdiction, forbidden, pathString } from '../../hub/policy';
 import {
   CaseInputError,
   caseScope,
@@ -47,8 +48,13 @@ const SOURCE_OF: Record<string, SourceName> = Object.fromEntries(
 );
 const FIELD_ENUM = { fullName: 'FULL_NAME', dateOfBirth: 'DATE_OF_BIRTH', sex: 'SEX' } as const;
 
-/** A case shown to the officer: in the request's audit record, under the scope of what it shows. */
-function disclose(ctx: HubContext, c: CaseView, path: string): CaseView {
+/**
+ * A case shown to the officer: in the request's audit record, under the scope of what it shows,
+ * at the field's real place in the response (aliases included: the audit drops a disclosure
+ * whose path failed, so a fixed name would let a failing sibling hide it).
+ */
+function disclose(ctx: HubContext, c: CaseView, info: GraphQLResolveInfo, under = ''): CaseView {
+  const path = pathString(info) + under;
   if (c.finding.personalId) {
     ctx.audit.events.push({
       citizenId: c.finding.personalId,
@@ -71,31 +77,25 @@ async function act(
   ctx: HubContext,
   id: string,
   action: CaseAction,
-  path: string,
+  info: GraphQLResolveInfo,
 ): Promise<ResolversTypes['ReconciliationCasePayload']> {
   const current = await visibleCase(ctx, id);
   const me = officerOf(ctx);
-  if (action.type === 'ASSIGN' && me.role === 'DATA_CLEANING') {
-    const mine = action.assignee === me.officerId || (action.assignee === null && current.assignee === me.officerId);
-    if (!mine) {
-      return payload(ctx, path, {
-        case: current,
-        userError: {
-          code: 'INVALID_ASSIGNEE',
-          message: 'Data-cleaning officers take cases for themselves or release their own; supervisors assign',
-        },
-        change: null,
-      });
-    }
-  }
+  // Data-cleaning officers take cases for themselves or release their own (checked under the
+  // case's lock, against its current assignee); supervisors assign anyone.
+  if (action.type === 'ASSIGN' && me.role === 'DATA_CLEANING') action = { ...action, onlySelf: me.officerId };
   const r = await ctx.reconciliation.cases.act(id, action, `officer:${me.officerId}`);
   if (r.change) (ctx.audit.caseChanges ??= []).push(r.change);
-  return payload(ctx, path, r.case ? r : { ...r, case: current });
+  return payload(ctx, info, r.case ? r : { ...r, case: current });
 }
 
-function payload(ctx: HubContext, path: string, r: CaseResult): ResolversTypes['ReconciliationCasePayload'] {
+function payload(
+  ctx: HubContext,
+  info: GraphQLResolveInfo,
+  r: CaseResult,
+): ResolversTypes['ReconciliationCasePayload'] {
   return {
-    case: r.case ? disclose(ctx, r.case, path) : null,
+    case: r.case ? disclose(ctx, r.case, info, '.case') : null,
     userErrors: r.userError ? [r.userError] : [],
   };
 }
@@ -109,7 +109,7 @@ function checkFirst(first: number | null | undefined): number {
 export const reconciliationResolvers: Resolvers = {
   Query: {
     reconciliationRun: async (_, { id }, ctx) => visibleRun(ctx, id),
-    reconciliationCases: async (_, args, ctx) => {
+    reconciliationCases: async (_, args, ctx, info) => {
       const area = areaFor(ctx, args.area);
       const filter: CaseFilter = {
         source: args.source ? SOURCE_OF[args.source] : null,
@@ -126,12 +126,12 @@ export const reconciliationResolvers: Resolvers = {
         throw err;
       }
       return {
-        nodes: page.nodes.map((c) => disclose(ctx, c, 'reconciliationCases')) as never,
+        nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)).map((c) => disclose(ctx, c, info)) as never,
         pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
         totalCount: (() => page.totalCount()) as never,
       };
     },
-    reconciliationCase: async (_, { id }, ctx) => disclose(ctx, await visibleCase(ctx, id), 'reconciliationCase'),
+    reconciliationCase: async (_, { id }, ctx, info) => disclose(ctx, await visibleCase(ctx, id), info),
     reconciliationSummary: async (_, { area: code }, ctx) => {
       const area = areaFor(ctx, code);
       const a = areaOfInfo(area);
@@ -148,18 +148,13 @@ export const reconciliationResolvers: Resolvers = {
       await visibleRun(ctx, id);
       return ctx.reconciliation.cancel(id);
     },
-    reconciliationCaseConfirm: (_, { id, note }, ctx) =>
-      act(ctx, id, { type: 'CONFIRM', note }, 'reconciliationCaseConfirm'),
-    reconciliationCaseResolve: (_, { id, note }, ctx) =>
-      act(ctx, id, { type: 'RESOLVE', note }, 'reconciliationCaseResolve'),
-    reconciliationCaseDismiss: (_, { id, reason }, ctx) =>
-      act(ctx, id, { type: 'DISMISS', note: reason }, 'reconciliationCaseDismiss'),
-    reconciliationCaseReopen: (_, { id, note }, ctx) =>
-      act(ctx, id, { type: 'REOPEN', note }, 'reconciliationCaseReopen'),
-    reconciliationCaseAssign: (_, { id, assignee, note }, ctx) =>
-      act(ctx, id, { type: 'ASSIGN', assignee: assignee ?? null, note }, 'reconciliationCaseAssign'),
-    reconciliationCaseNote: (_, { id, text }, ctx) =>
-      act(ctx, id, { type: 'NOTE', note: text }, 'reconciliationCaseNote'),
+    reconciliationCaseConfirm: (_, { id, note }, ctx, info) => act(ctx, id, { type: 'CONFIRM', note }, info),
+    reconciliationCaseResolve: (_, { id, note }, ctx, info) => act(ctx, id, { type: 'RESOLVE', note }, info),
+    reconciliationCaseDismiss: (_, { id, reason }, ctx, info) => act(ctx, id, { type: 'DISMISS', note: reason }, info),
+    reconciliationCaseReopen: (_, { id, note }, ctx, info) => act(ctx, id, { type: 'REOPEN', note }, info),
+    reconciliationCaseAssign: (_, { id, assignee, note }, ctx, info) =>
+      act(ctx, id, { type: 'ASSIGN', assignee: assignee ?? null, note }, info),
+    reconciliationCaseNote: (_, { id, text }, ctx, info) => act(ctx, id, { type: 'NOTE', note: text }, info),
   },
   ReconciliationRun: {
     id: (r) => r._id,

@@ -124,6 +124,18 @@ describe('SourceGuard', () => {
     expect((await failure(g.run(async () => 'x'))).reason).toBe('CIRCUIT_OPEN');
   });
 
+  it('a half-open probe cut short by its request deadline keeps the breaker open', async () => {
+    const faults = new FaultInjector({ healthInsurance: { errorRate: 1 } });
+    const g = guard({ timeoutMs: 1_000, retries: 0, breakerFailures: 1, breakerHalfOpenMs: 150 }, faults);
+    await failure(g.run(async () => 'x'));
+    expect(g.state).toBe('OPEN');
+    faults.set('healthInsurance', { hang: true });
+    await sleep(200);
+    // The probe hangs and the request's deadline ends it: that proves nothing, the breaker stays open.
+    expect((await failure(g.run(async () => 'x', Date.now() + 80))).reason).toBe('DEADLINE');
+    expect(g.state).toBe('OPEN');
+  });
+
   it('never runs past the request deadline, and a deadline does not count against the source', async () => {
     const g = guard({ timeoutMs: 1_000, retries: 0, breakerFailures: 1 });
     const t0 = Date.now();

@@ -42,6 +42,16 @@ describe('resilience and protection settings', () => {
     expect(() => loadConfig({ HUB_RATE_LIMITS: '{"CLIENT":{"rps":0,"burst":1}}' })).toThrow(/HUB_RATE_LIMITS/);
   });
 
+  it('refuses a source timeout that is not shorter than the request deadline', () => {
+    expect(() => loadConfig({ HUB_SOURCE_TIMEOUT_MS: '10000' })).toThrow(/HUB_REQUEST_DEADLINE_MS/);
+    expect(() =>
+      loadConfig({ HUB_REQUEST_DEADLINE_MS: '3000', HUB_SOURCE_POLICIES: '{"healthRecord":{"timeoutMs":3000}}' }),
+    ).toThrow(/healthRecord/);
+    expect(loadConfig({ HUB_REQUEST_DEADLINE_MS: '3000', HUB_SOURCE_TIMEOUT_MS: '2999' }).HUB_SOURCE_TIMEOUT_MS).toBe(
+      2999,
+    );
+  });
+
   it('fault injection is off by default and refused in production', () => {
     expect(loadConfig({}).HUB_FAULTS).toEqual({});
     expect(() =>

@@ -39,7 +39,7 @@ describe('Account.dependants', () => {
     const deps = (result.data as any).myAccount.dependants as Array<{ personalId: string; dateOfBirth: string }>;
     expect(deps.length).toBeGreaterThan(0);
     for (const d of deps) expect(d.dateOfBirth > '2012-01-01').toBe(true);
-    const audited = new Set(ctx.audit.events.filter((e) => e.path === 'account.dependants').map((e) => e.citizenId));
+    const audited = new Set(ctx.audit.events.filter((e) => e.path === 'myAccount.dependants').map((e) => e.citizenId));
     for (const d of deps) if (d.personalId) expect(audited.has(d.personalId)).toBe(true);
   });
 

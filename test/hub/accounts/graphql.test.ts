@@ -352,9 +352,12 @@ describe('roles and principals', () => {
 });
 
 describe('audit of the accounts shown to officers', () => {
-  const shown = (id: string) => ({ citizenId: id, scope: 'IDENTITY', path: 'account', decision: 'DISCLOSED' });
+  const shown = (id: string) => ({ citizenId: id, scope: 'IDENTITY', decision: 'DISCLOSED' });
+  // The account's place in the response: `account` (the query) or `<mutation>.account` (a payload).
   const accountEvents = (r: { ctx: { audit: { events: Array<{ path: string }> } } }) =>
-    r.ctx.audit.events.filter((e) => e.path === 'account');
+    r.ctx.audit.events
+      .filter((e) => e.path === 'account' || e.path.endsWith('.account'))
+      .map(({ path: _path, ...e }) => e);
 
   it('records an IDENTITY disclosure whenever an officer is shown an account, in a payload or by the account query', async () => {
     const { person } = await activeAccount(fx, 'audited disclosure');

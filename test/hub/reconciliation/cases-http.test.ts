@@ -5,6 +5,7 @@ import type { AuditRecordDoc } from '../../../hub/audit/types';
 import { AUDIT_COLLECTION } from '../../../hub/audit/writer';
 import { CASE_CSV_COLUMNS } from '../../../hub/reconciliation/csv';
 import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../hub/reconciliation/runs';
+import { SOURCES } from '../../../connectors/registry';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { parseCsv } from '../reports/support';
@@ -220,6 +221,22 @@ describe('cases over HTTP', () => {
     expect(refusedAudit[0].caseChanges).toBeUndefined();
   });
 
+  it('an alias cannot hide a case from the audit (a failing sibling field of the same name)', async () => {
+    const f = findings.find((x) => x.kind === 'MISMATCH' && x.personalId && x.personalId !== findings[0].personalId)!;
+    const r = await gql(
+      hub.url,
+      `query($id: ID!) { x: reconciliationCase(id: $id) { personalId sourceValue populationValue }
+        reconciliationCase(id: "no:such:case:") { id } }`,
+      { id: f._id },
+      cleaner(),
+    );
+    expect(r.body.data!.x.personalId).toBe(f.personalId);
+    expect(r.body.errors?.[0].path).toEqual(['reconciliationCase']);
+    const [record] = await auditOf(r.headers.get('x-request-id')!);
+    expect(record.citizens.map((c) => c.citizenId)).toEqual([f.personalId]);
+    expect(record.citizens[0].disclosed[0].paths).toEqual(['x']);
+  });
+
   it('data-cleaning officers take and release cases for themselves; supervisors assign anyone', async () => {
     const id = findings.find((x) => x.kind === 'OLD_ID_KEY')!._id;
     const me = bearer(token('DATA_CLEANING', { province }, 'dc-1'));
@@ -235,6 +252,9 @@ describe('cases over HTTP', () => {
     });
     const release = await gql(hub.url, ASSIGN, { id, a: null }, me);
     expect(release.body.data!.reconciliationCaseAssign.userErrors).toEqual([{ code: 'INVALID_ASSIGNEE' }]);
+    // A colleague's case cannot be taken over by a data-cleaning officer (only by a supervisor).
+    const takeOver = await gql(hub.url, ASSIGN, { id, a: 'dc-1' }, me);
+    expect(takeOver.body.data!.reconciliationCaseAssign.userErrors).toEqual([{ code: 'INVALID_ASSIGNEE' }]);
     const byOwner = await gql(hub.url, ASSIGN, { id, a: null }, bearer(token('DATA_CLEANING', { province }, 'dc-2')));
     expect(byOwner.body.data!.reconciliationCaseAssign).toEqual({ case: { assignee: null }, userErrors: [] });
   });
@@ -270,6 +290,31 @@ describe('cases over HTTP', () => {
     const open = s.sources.flatMap((x: any) => x.openCases).reduce((a: number, c: any) => a + c.count, 0);
     expect(open).toBe(byStatus.OPEN + byStatus.CONFIRMED);
   });
+});
+
+describe('a later run over HTTP', () => {
+  it('audits the cases it clears, as the SYSTEM', async () => {
+    const orphan = findings.find((f) => f.kind === 'ORPHAN')!;
+    const s = SOURCES[orphan.source];
+    await hub.store
+      .db(s.db)
+      .collection(s.collection)
+      .deleteOne({ _id: orphan.recordKey as never });
+    const run = await hub.reconciliation.start({ province }, 'test');
+    await hub.reconciliation.wait(run._id);
+    expect((await hub.reconciliation.get(run._id))!.casesCleared).toBe(1);
+    const [record] = await auditOf(`reconciliation-run:${run._id}`);
+    expect(record.actor).toEqual({ kind: 'SYSTEM', id: `run:${run._id}` });
+    expect(record.caseChanges).toEqual([
+      expect.objectContaining({
+        caseId: orphan._id,
+        event: 'CLEARED',
+        from: 'OPEN',
+        to: 'RESOLVED',
+        by: `run:${run._id}`,
+      }),
+    ]);
+  }, 60_000);
 });
 
 describe('CSV export of open cases', () => {

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { REFERENCE_TODAY } from '../../../connectors/generator/dates';
+import { PROVINCES } from '../../../connectors/generator/areas';
 import { SOURCES, SOURCE_NAMES } from '../../../connectors/registry';
 import { seed } from '../../../connectors/seed';
 import {
@@ -295,6 +296,42 @@ describe('a later run and the cases', () => {
     const again = await run(runner, { province });
     expect(again.casesCleared).toBe(0);
     expect(again.casesRecurred).toBe(0);
+  });
+});
+
+describe('a person who moves', () => {
+  it("takes their cases to the new area: never listed in the old one, not cleared by the old area's run", async () => {
+    const f = findings.find((x) => x.kind === 'MISMATCH' && x.personalId && x.area.commune)!;
+    const other = PROVINCES.find((p) => p.code !== province && p.communes.length > 0)!;
+    const newCommune = other.communes[0].code;
+    const pop = store.db(SOURCES.population.db).collection<CongDanDoc>(SOURCES.population.collection);
+    const person = (await pop.findOne({ _id: f.personalId! }))!;
+    const before = person.noiThuongTru;
+    const { huyen: _legacy, ...today } = before;
+    await pop.updateOne(
+      { _id: f.personalId! },
+      { $set: { noiThuongTru: { ...today, xa: { ma: newCommune, ten: 'x' }, tinh: { ma: other.code, ten: 'y' } } } },
+    );
+    try {
+      // A run of the new province finds the case there.
+      await run(runner, { province: other.code });
+      const moved = (await cases.get(f._id))!;
+      expect(moved.finding.area).toEqual({ province: other.code, commune: newCommune });
+      expect((await allPages({}, 50, areaInfo(newCommune)!)).map((c) => c.id)).toContain(f._id);
+      // The old province does not list it any more (its stale entry is dropped when met).
+      expect((await allPages({}, 50)).map((c) => c.id)).not.toContain(f._id);
+      // Its next run does not clear it: it lives on, OPEN, under the new area.
+      await run(runner, { province });
+      expect((await cases.get(f._id))!.status).toBe('OPEN');
+      const oldIndex = await store.hubDb
+        .collection(RECON_CASE_INDEX_COLLECTION)
+        .findOne({ _id: `${province}|${f.area.commune}` as never });
+      expect(Object.keys(oldIndex?.m ?? {})).not.toContain(encodeKey(f._id));
+    } finally {
+      await pop.updateOne({ _id: f.personalId! }, { $set: { noiThuongTru: before } });
+      // Back home: the province's figures and cases as before, for the tests after this one.
+      await run(runner, { province });
+    }
   });
 });
 
