@@ -1,7 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /**
@@ -12,7 +23,9 @@ import { createInterface } from 'node:readline';
 
 const LOCALDB_DIR = resolve(__dirname, '..', 'localdb');
 const BINARY = join(LOCALDB_DIR, 'bin', 'localdb');
-const SOURCES = ['main.go', 'idindex.go', 'go.mod', 'go.sum'];
+const PATCHED_DIR = join(LOCALDB_DIR, 'bin', 'patched');
+const SOURCES = ['main.go', 'idindex.go', 'go.mod', 'go.sum', 'patch/resource.go.in', 'patch/sjson_fast.go.in'];
+const FERRETDB = 'github.com/FerretDB/FerretDB';
 
 function goBinary(): string {
   for (const candidate of ['go', '/usr/local/go/bin/go']) {
@@ -28,16 +41,58 @@ function isStale(): boolean {
   return SOURCES.some((f) => statSync(join(LOCALDB_DIR, f)).mtimeMs > built);
 }
 
+function go(args: string[], capture = false): string {
+  const r = spawnSync(goBinary(), args, {
+    cwd: LOCALDB_DIR,
+    stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+    encoding: 'utf8',
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
+  if (r.status !== 0) throw new Error(`localdb: go ${args[0]} failed (exit ${r.status})`);
+  return capture ? r.stdout.trim() : '';
+}
+
+/** Makes a copied tree writable (the module cache's files and folders are read-only). */
+function makeWritable(path: string): void {
+  chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
+  if (statSync(path).isDirectory()) for (const e of readdirSync(path)) makeWritable(join(path, e));
+}
+
+/**
+ * FerretDB's module with localdb/patch applied (see its README): a copy of the module cache's
+ * tree under localdb/bin (git-ignored), the module cache itself untouched, and a go.mod for the
+ * build that points FerretDB at the copy. Returns that go.mod.
+ */
+function patchedModule(): string {
+  go(['mod', 'download', FERRETDB]);
+  const dir = go(['list', '-m', '-f', '{{.Dir}}', FERRETDB], true);
+  const copy = join(PATCHED_DIR, 'ferretdb');
+  rmSync(PATCHED_DIR, { recursive: true, force: true });
+  mkdirSync(PATCHED_DIR, { recursive: true });
+  cpSync(dir, copy, { recursive: true });
+  makeWritable(copy);
+  const sjson = join(copy, 'internal', 'handler', 'sjson', 'sjson.go');
+  const resource = join(copy, 'internal', 'util', 'resource', 'resource.go');
+  const original = readFileSync(sjson, 'utf8');
+  const signature = 'func Unmarshal(data []byte) (*types.Document, error) {';
+  if (original.split(signature).length !== 2 || !existsSync(resource)) {
+    throw new Error(`localdb: ${FERRETDB} in ${dir} is not the version localdb/patch expects (v1.24.2)`);
+  }
+  writeFileSync(sjson, original.replace(signature, 'func unmarshalSlow(data []byte) (*types.Document, error) {'));
+  copyFileSync(join(LOCALDB_DIR, 'patch', 'sjson_fast.go.in'), join(dirname(sjson), 'fast_unmarshal_hub.go'));
+  copyFileSync(join(LOCALDB_DIR, 'patch', 'resource.go.in'), resource);
+  const mod = join(PATCHED_DIR, 'go.build.mod');
+  writeFileSync(mod, readFileSync(join(LOCALDB_DIR, 'go.mod'), 'utf8') + `\nreplace ${FERRETDB} => ${copy}\n`);
+  copyFileSync(join(LOCALDB_DIR, 'go.sum'), join(PATCHED_DIR, 'go.build.sum'));
+  return mod;
+}
+
 /** Builds localdb/bin/localdb when missing or stale; returns its path. */
 export function ensureLocalDbBuilt(log: (msg: string) => void = (m) => process.stderr.write(m + '\n')): string {
   if (!isStale()) return BINARY;
   log('localdb: building the embedded FerretDB store with Go (first run takes a minute or two)...');
-  const r = spawnSync(goBinary(), ['build', '-trimpath', '-o', BINARY, '.'], {
-    cwd: LOCALDB_DIR,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CGO_ENABLED: '0' },
-  });
-  if (r.status !== 0) throw new Error(`localdb: go build failed (exit ${r.status})`);
+  const mod = patchedModule();
+  go(['build', '-trimpath', `-modfile=${mod}`, '-o', BINARY, '.']);
   return BINARY;
 }
 
@@ -68,6 +123,10 @@ export interface LocalDbOptions {
   port?: number;
   /** Startup timeout. Default 60 s. */
   timeoutMs?: number;
+  /** Extra environment of the store process (e.g. LOCALDB_SJSON_VERIFY=1). */
+  env?: Record<string, string>;
+  /** Receives the store's standard error (its own log), line by line. */
+  onStderr?: (line: string) => void;
 }
 
 /**
@@ -79,11 +138,15 @@ export async function startLocalDb(opts: LocalDbOptions = {}): Promise<LocalDb> 
   const dataDir = resolve(opts.dataDir ?? '.data/localdb');
   mkdirSync(dataDir, { recursive: true });
   const port = opts.port === 0 ? await freePort() : (opts.port ?? 27018);
-  const child = spawn(bin, ['-port', String(port), '-data', dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['-port', String(port), '-data', dataDir], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
+  if (opts.onStderr) createInterface({ input: child.stderr! }).on('line', opts.onStderr);
   const uri = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -157,6 +157,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     now: deps.now,
     cases: new CaseService({ store, logger, now: deps.now }),
     audit: auditWriter,
+    maxDocsPerS: config.HUB_RECON_MAX_DOCS_PER_S || undefined,
   });
   await reconciliation.resumeAll();
   // Runs the store interrupted go on once it is back.

@@ -39,7 +39,7 @@ func main() {
 
 	level := slog.LevelWarn
 	_ = level.UnmarshalText([]byte(*logLevel))
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(&lazyHandler{base: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
 
 	abs, err := filepath.Abs(*dataDir)
 	if err != nil {
@@ -104,6 +104,33 @@ func main() {
 	fmt.Printf("READY mongodb://%s/\n", addr)
 
 	<-done
+}
+
+// lazyHandler defers formatting the attributes given to Logger.With until a record is really
+// logged. FerretDB adds each SQL statement's arguments (whole documents) to a logger with With
+// and then logs at debug level, which is off; slog's TextHandler would format them at once
+// anyway (≈11% of the store's CPU under the hub's load).
+type lazyHandler struct {
+	base  slog.Handler
+	attrs []slog.Attr
+}
+
+func (h *lazyHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.base.Enabled(ctx, l) }
+
+func (h *lazyHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	all := make([]slog.Attr, 0, len(h.attrs)+len(attrs))
+	return &lazyHandler{base: h.base, attrs: append(append(all, h.attrs...), attrs...)}
+}
+
+func (h *lazyHandler) WithGroup(name string) slog.Handler {
+	return &lazyHandler{base: h.base.WithAttrs(h.attrs).WithGroup(name)}
+}
+
+func (h *lazyHandler) Handle(ctx context.Context, r slog.Record) error {
+	if len(h.attrs) == 0 {
+		return h.base.Handle(ctx, r)
+	}
+	return h.base.WithAttrs(h.attrs).Handle(ctx, r)
 }
 
 func fail(format string, args ...any) {

@@ -5,16 +5,19 @@ import type { AuditActor, AuditRecordDoc } from './types';
 
 /**
  * The citizen's "who read my data" page, from a per-citizen index derived from the
- * audit records: one document per citizen in `hub.auditByCitizen`,
- * `{_id: citizenId, n, entries: [...]}` (entries oldest first, at most
- * {@link ACCESS_LOG_MAX}). FerretDB only pushes `_id` equality down, so the page is
- * one `_id` lookup.
+ * audit records, in `hub.auditByCitizen`: the entries in one document per citizen and hour
+ * (`_id` = `<citizenId>|<yyyymmddhh>` UTC, `{e: [...]}`), and a head document per citizen
+ * (`_id` = `<citizenId>`, `{h: {<yyyymmddhh>: count}}`) saying which hours hold entries.
+ * FerretDB only pushes `_id` equality down, so a page is a few `_id` lookups; and since the
+ * embedded store rewrites a whole document on every update (holding SQLite's write lock), each
+ * write touches only small documents (the hour's entries, the head), however long the
+ * citizen's log. Heads written before the hourly layout hold their entries in `entries`: still
+ * read, dropped first when trimming.
  *
- * The index is written by the AuditWriter after the audit records themselves, in one
- * bulkWrite per (coalesced) group-commit batch: see {@link writeCitizenIndex} for how
- * the size bound is kept on FerretDB v1, which silently ignores `$slice`/`$position` in
- * `$push` (and `$pull` with a condition). The index is derived data: if its write
- * fails, the audit record still stands (the writer logs it).
+ * The index is written by the AuditWriter after the audit records themselves, in bulkWrites
+ * per (coalesced) group-commit batch: see {@link writeCitizenIndex} for how the size bound is
+ * kept. The index is derived data: if its write fails, the audit record still stands (the
+ * writer logs it).
  */
 
 export const AUDIT_BY_CITIZEN_COLLECTION = 'auditByCitizen';
@@ -38,11 +41,31 @@ export interface AccessLogEntry {
   documents: DocumentScope[];
 }
 
-interface CitizenIndexDoc {
+/** A citizen's head: how many entries each hour's document holds (and entries of the old layout). */
+interface CitizenHeadDoc {
   _id: string;
-  n: number;
-  entries: AccessLogEntry[];
+  h?: Record<string, number>;
+  /** The layout before hourly documents: entries kept in the head. */
+  entries?: AccessLogEntry[];
+  n?: number;
 }
+
+/** One hour of a citizen's entries. */
+interface CitizenHourDoc {
+  _id: string;
+  e: AccessLogEntry[];
+}
+
+/** A document of the citizens' access-log index (a head or an hour). */
+export type AccessLogIndexDoc = CitizenHeadDoc | CitizenHourDoc;
+type IndexDoc = AccessLogIndexDoc;
+
+/** `yyyymmddhh` (UTC) of an instant. */
+export function hourOf(at: Date): string {
+  return new Date(at).toISOString().slice(0, 13).replace(/[-T]/g, '');
+}
+
+const hourDocId = (citizenId: string, hour: string) => `${citizenId}|${hour}`;
 
 /**
  * Access-log entries for one audit record: one per citizen who had something
@@ -80,42 +103,52 @@ export function accessLogEntriesFor(
 /** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
 export const INDEX_BULK_CHUNK = 90;
 
-type IndexCollection = Collection<CitizenIndexDoc>;
+type IndexCollection = Collection<IndexDoc>;
 
 /**
- * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to
- * the index: one upsert per citizen, `$push` with `$each` and `$inc: {n}`.
+ * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to the index:
+ * per citizen and hour one upsert pushing the entries (`$push` with `$each`), and per citizen
+ * one upsert of the head counting them (`$inc`).
  */
 export function citizenIndexOps(
   byCitizen: Map<string, AccessLogEntry[]>,
   max = ACCESS_LOG_MAX,
-): AnyBulkWriteOperation<CitizenIndexDoc>[] {
-  const ops: AnyBulkWriteOperation<CitizenIndexDoc>[] = [];
+): AnyBulkWriteOperation<IndexDoc>[] {
+  const ops: AnyBulkWriteOperation<IndexDoc>[] = [];
   for (const [citizenId, entries] of byCitizen) {
     if (entries.length === 0) continue;
-    const kept = entries.slice(-max);
-    ops.push({
-      updateOne: {
-        filter: { _id: citizenId },
-        update: { $push: { entries: { $each: kept } }, $inc: { n: kept.length } },
-        upsert: true,
-      },
-    });
+    const byHour = new Map<string, AccessLogEntry[]>();
+    for (const e of entries.slice(-max)) {
+      const h = hourOf(e.at);
+      const list = byHour.get(h);
+      if (list) list.push(e);
+      else byHour.set(h, [e]);
+    }
+    const inc: Record<string, number> = {};
+    for (const [hour, list] of byHour) {
+      ops.push({
+        updateOne: {
+          filter: { _id: hourDocId(citizenId, hour) },
+          update: { $push: { e: { $each: list } } } as never,
+          upsert: true,
+        },
+      });
+      inc[`h.${hour}`] = list.length;
+    }
+    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc } as never, upsert: true } });
   }
   return ops;
 }
 
 /**
  * Writes a batch of access-log entries: the pushes in bulkWrites of at most
- * {@link INDEX_BULK_CHUNK} statements, then the bound. FerretDB v1 ignores `$slice`
- * in `$push` (and reports wrong indexes in bulk write errors), so the bound is kept
- * by sampled checks: after pushing k entries for a citizen, with probability
- * min(1, k / checkEvery) the writer reads `n` (an `_id` lookup) and, when it exceeds
- * `max + slack`, trims the document back to the newest `max` entries with an
- * optimistic read-modify-write (`{_id, n}` filter, a few retries). With max = 500
- * (slack 50, checkEvery 25) a document practically never holds more than ~800
- * entries, and a trim happens about once per 50 new entries of a citizen.
- * Returns how many write commands were issued.
+ * {@link INDEX_BULK_CHUNK} statements, then the bound. After pushing k entries for a citizen,
+ * with probability min(1, k / checkEvery) the writer reads the citizen's head and, when it
+ * counts more than `max + slack` entries, deletes the oldest hours (and the old layout's
+ * entries first) while at least `max` entries remain, then trims the oldest hour left to the
+ * newest entries it needs. With max = 500 (slack 50, checkEvery 25)
+ * a citizen practically never has more than ~800 entries kept. Returns how many write commands
+ * were issued.
  */
 export async function writeCitizenIndex(
   coll: IndexCollection,
@@ -135,13 +168,46 @@ export async function writeCitizenIndex(
   }
   const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
   for (const citizenId of toCheck) {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const doc = await coll.findOne({ _id: citizenId });
-      if (!doc || !Array.isArray(doc.entries) || (doc.n ?? 0) <= max + slack) break;
-      const entries = doc.entries.slice(-max);
+    const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+    if (!head) continue;
+    const hours = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
+    let total = legacy + hours.reduce((n, [, c]) => n + c, 0);
+    if (total <= max + slack) continue;
+    const unset: Record<string, ''> = {};
+    if (legacy) {
+      unset.entries = '';
+      unset.n = '';
+      total -= legacy;
+    }
+    const set: Record<string, number> = {};
+    for (const [hour, count] of hours) {
+      if (total <= max + slack) break;
+      if (total - count >= max) {
+        writes++;
+        await coll.deleteOne({ _id: hourDocId(citizenId, hour) }, wc);
+        unset[`h.${hour}`] = '';
+        total -= count;
+        continue;
+      }
+      // The oldest hour left holds more than needs to go: keep its newest entries.
+      const doc = (await coll.findOne({ _id: hourDocId(citizenId, hour) })) as CitizenHourDoc | null;
+      const kept = (doc?.e ?? []).slice(total - max);
       writes++;
-      const r = await coll.updateOne({ _id: citizenId, n: doc.n }, { $set: { entries, n: entries.length } }, wc);
-      if (r.matchedCount > 0) break;
+      await coll.updateOne({ _id: hourDocId(citizenId, hour) }, { $set: { e: kept } } as never, wc);
+      set[`h.${hour}`] = kept.length;
+      break;
+    }
+    if (Object.keys(unset).length || Object.keys(set).length) {
+      writes++;
+      await coll.updateOne(
+        { _id: citizenId },
+        {
+          ...(Object.keys(unset).length ? { $unset: unset } : {}),
+          ...(Object.keys(set).length ? { $set: set } : {}),
+        } as never,
+        wc,
+      );
     }
   }
   return writes;
@@ -217,10 +283,31 @@ export async function readAccessLog(
   const after = opts.after ? decodeCursor(opts.after) : null;
   if (typeof citizenId !== 'string' || citizenId.length === 0)
     return { entries: [], hasNextPage: false, endCursor: null };
-  const doc = await store.hubDb
-    .collection<CitizenIndexDoc>(AUDIT_BY_CITIZEN_COLLECTION)
-    .findOne({ _id: citizenId }, { projection: { entries: 1 } });
-  const all = (doc?.entries ?? []).map((e) => ({ e, k: keyOf(e) }));
+  const coll = store.hubDb.collection<IndexDoc>(AUDIT_BY_CITIZEN_COLLECTION);
+  const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+  // Hours newest first; those wholly before the cursor's hour are not even read.
+  const afterHour = after ? hourOf(new Date(after[0])) : null;
+  const hours = Object.keys(head?.h ?? {})
+    .filter((h) => afterHour === null || h <= afterHour)
+    .sort((a, b) => (a < b ? 1 : -1));
+  const all = (head?.entries ?? []).map((e) => ({ e, k: keyOf(e) }));
+  const newer = (k: Key) => !after || compareKeys(k, after) > 0;
+  let enough = all.filter((x) => newer(x.k)).length;
+  for (let i = 0; i < hours.length && enough <= first; i += 4) {
+    // A few hours at a time, in parallel: usually the first read fills the page.
+    const docs = await Promise.all(
+      hours
+        .slice(i, i + 4)
+        .map((h) => coll.findOne({ _id: hourDocId(citizenId, h) }) as Promise<CitizenHourDoc | null>),
+    );
+    for (const d of docs) {
+      for (const e of d?.e ?? []) {
+        const x = { e, k: keyOf(e) };
+        all.push(x);
+        if (newer(x.k)) enough++;
+      }
+    }
+  }
   all.sort((a, b) => compareKeys(a.k, b.k));
   const start = after ? all.findIndex((x) => compareKeys(x.k, after) > 0) : 0;
   const rest = start < 0 ? [] : all.slice(start);

@@ -9,6 +9,7 @@ import {
   AUDIT_BY_CITIZEN_COLLECTION,
   writeCitizenIndex,
   type AccessLogEntry,
+  type AccessLogIndexDoc,
 } from './access-log';
 
 /**
@@ -116,7 +117,7 @@ export class AuditWriter {
   /** Collection of the records (exposed for tests and tools). */
   readonly collection: Collection<AuditRecordDoc>;
   private readonly chains: Collection<ChainTailDoc>;
-  private readonly byCitizen: Collection<{ _id: string; n: number; entries: AccessLogEntry[] }>;
+  private readonly byCitizen: Collection<AccessLogIndexDoc>;
   private readonly writeConcern: WriteConcernSettings;
   private readonly maxBatch: number;
   private readonly citizenIndex: boolean;

@@ -195,6 +195,11 @@ export interface ReconciliationRunnerOptions {
   cases?: CaseService;
   /** Where the case changes a run makes (CLEARED, RECURRED) are audited, as the SYSTEM. */
   audit?: Pick<AuditWriter, 'append'>;
+  /**
+   * At most this many documents read per second by a run (all its cursors together), so that a
+   * run does not take the sources' whole capacity from the hub's requests. Default: no limit.
+   */
+  maxDocsPerS?: number;
 }
 
 function zeroCounts(): Record<DefectKind, number> {
@@ -329,6 +334,7 @@ export class ReconciliationRunner {
   /** Cases of the findings; its writer keeps the case index and the area stats. */
   readonly cases: CaseService;
   private readonly audit: Pick<AuditWriter, 'append'> | null;
+  private readonly maxDocsPerS: number;
   private readonly active = new Map<string, ActiveRun>();
   /** Serialises start() per area within this process. */
   private readonly starting = new Map<string, Promise<RunDoc>>();
@@ -341,6 +347,7 @@ export class ReconciliationRunner {
     this.today = opts.today ?? (() => vietnamDate(this.now()));
     this.cases = opts.cases ?? new CaseService({ store: opts.store, logger: opts.logger, now: this.now });
     this.audit = opts.audit ?? null;
+    this.maxDocsPerS = opts.maxDocsPerS ?? Infinity;
   }
 
   private get runs(): Collection<RunDoc> {
@@ -563,6 +570,12 @@ export class ReconciliationRunner {
         true,
       );
     };
+    /** Keeps the run at or under maxDocsPerS (checked every 64 documents). */
+    const pace = async (): Promise<void> => {
+      if (this.maxDocsPerS === Infinity || (read & 63) !== 0) return;
+      const ahead = (read / this.maxDocsPerS) * 1000 - (Date.now() - t0);
+      if (ahead > 20) await new Promise((r) => setTimeout(r, ahead));
+    };
     // Set when one of the parallel scans failed: the others stop at their next document.
     let failed = false;
     const check = (): void => {
@@ -641,6 +654,7 @@ export class ReconciliationRunner {
         processed++;
         read++;
         if ((read & 255) === 0) void saveProgress();
+        await pace();
       }
       check();
       this.logger.debug({ runId, ms: Date.now() - t0, people: index.size }, 'reconciliation run: index built');
@@ -704,6 +718,7 @@ export class ReconciliationRunner {
           processed++;
           read++;
           if ((read & 255) === 0) void saveProgress();
+          await pace();
         }
         check();
         // Done: its findings durably written, then its state, then the checkpoint names it.

@@ -399,11 +399,48 @@ describe('access log', () => {
       ),
     );
     await w.close();
-    const doc = await store.hubDb.collection(AUDIT_BY_CITIZEN_COLLECTION).findOne({ _id: '001095999999' } as object);
-    expect([5, 6]).toContain(doc?.n);
-    expect(doc?.entries).toHaveLength(doc?.n);
+    // One head (hours → counts) and one document per hour of entries, none beyond the bound.
+    const head = await store.hubDb.collection(AUDIT_BY_CITIZEN_COLLECTION).findOne({ _id: '001095999999' } as object);
+    const counts = Object.values((head?.h ?? {}) as Record<string, number>);
+    const kept = counts.reduce((a, b) => a + b, 0);
+    expect([5, 6]).toContain(kept);
     const page = await readAccessLog(store, '001095999999', { first: 100 });
+    expect(page.entries).toHaveLength(kept);
     expect(page.entries.map((e) => e.requestId).slice(0, 5)).toEqual(['req-10', 'req-9', 'req-8', 'req-7', 'req-6']);
+  });
+
+  it('pages across hours (one small document per hour) and reads the heads of the old layout', async () => {
+    const id = '001095666666';
+    const w = await AuditWriter.open(store, { chain: 'alog-hours', logger: quiet });
+    const actor = { kind: 'CLIENT' as const, clientId: 'x', clientName: 'X' };
+    // Ten reads, one every 30 minutes: five hours.
+    for (let i = 0; i < 10; i++) {
+      await w.append({
+        ...read(i, actor, [{ scope: 'IDENTITY', paths: ['a'] }], id),
+        at: new Date(Date.UTC(2025, 6, 1, 8, 30 * i)),
+      });
+    }
+    await w.close();
+    const coll = store.hubDb.collection(AUDIT_BY_CITIZEN_COLLECTION);
+    const head = await coll.findOne({ _id: id } as object);
+    expect(head?.h).toEqual({ '2025070108': 2, '2025070109': 2, '2025070110': 2, '2025070111': 2, '2025070112': 2 });
+    expect(await coll.findOne({ _id: `${id}|2025070110` } as object)).toMatchObject({ e: [{}, {}] });
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const p = await readAccessLog(store, id, { first: 3, after });
+      seen.push(...p.entries.map((e) => e.requestId));
+      if (!p.hasNextPage) break;
+      after = p.endCursor;
+    }
+    expect(seen).toEqual(['req-9', 'req-8', 'req-7', 'req-6', 'req-5', 'req-4', 'req-3', 'req-2', 'req-1', 'req-0']);
+    // A head of the layout before hours: its entries are still listed, with the newer hours.
+    const legacy = (await readAccessLog(store, id, { first: 1 })).entries[0];
+    await coll.updateOne({ _id: id } as object, {
+      $set: { entries: [{ ...legacy, requestId: 'old-1', at: new Date(Date.UTC(2024, 0, 1)) }], n: 1 },
+    });
+    const all = await readAccessLog(store, id, { first: 100 });
+    expect(all.entries.map((e) => e.requestId)).toEqual([...seen, 'old-1']);
   });
 
   it('indexes a batch touching many citizens (more than one bulkWrite command), twice', async () => {
