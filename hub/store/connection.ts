@@ -44,7 +44,6 @@ export class Store {
       maxPoolSize: opts.maxPoolSize ?? 64,
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
       heartbeatFrequencyMS: opts.heartbeatFrequencyMS ?? 10_000,
-      ...(process.env.HUB_MONITOR_COMMANDS === '1' ? { monitorCommands: true } : {}),
       autoIndex: true,
     });
     const store = new Store(m, opts.dbPrefix ?? '');
