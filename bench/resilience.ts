@@ -14,7 +14,7 @@
  *   is the same with the default breaker, which opens and fails that source at once.
  * - **soak**: the full path (citizen tokens, disclosure policy, durable audit) at 50% of the
  *   maximum rate measured just before, for `duration_s` (300 s; 20 s with `--short`): p50, p99,
- *   errors, and the hub process's RSS once the soak rate has settled (a tenth in) and at the end.
+ *   errors, and the hub process's RSS (medians of the first and last fifth of its samples).
  *
  * Seeds its own data (prefix `benchres_`, reused when present), or uses the caller's (run.ts).
  */
@@ -180,17 +180,19 @@ export async function benchResilience(opts: {
     const max = await runLoad(url, bodies, opts.short ? 5 : 15, 16, tokens);
     const rate = Math.max(1, Math.round(max.rps * 0.5));
     log(`soak: maximum ${Math.round(max.rps)} req/s; soaking at ${rate} req/s for ${soakS} s...`);
-    // The hub's memory every 5 s of the soak; the start is taken once the soak rate has run for
-    // a tenth of it (the heap settles to the new rate first).
+    // The hub's memory every 5 s of the soak. RSS follows the garbage collector's sawtooth
+    // (±100 MB here), so growth compares the median of the first fifth of the samples (after
+    // a tenth of the soak, the heap settled to the rate) with the median of the last fifth.
     const series: number[] = [];
     const sampler = setInterval(() => series.push(process.memoryUsage().rss), 5_000);
-    let rssStart = 0;
-    const settle = setTimeout(() => (rssStart = process.memoryUsage().rss), Math.max(5_000, soakS * 100));
     const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate);
     clearInterval(sampler);
-    clearTimeout(settle);
-    const rssEnd = process.memoryUsage().rss;
     await full.stop();
+    const settled = series.slice(Math.floor(series.length / 10));
+    const fifth = Math.max(1, Math.floor(settled.length / 5));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const rssStart = median(settled.slice(0, fifth));
+    const rssEnd = median(settled.slice(-fifth));
     const soak = {
       duration_s: soakS,
       max_rps: Math.round(max.rps),
@@ -205,7 +207,7 @@ export async function benchResilience(opts: {
     };
     log(
       `soak: ${soak.requests} requests at ${rate} req/s: p50 ${soak.p50_ms} ms, p99 ${soak.p99_ms} ms, ` +
-        `${soak.errors} errors; RSS ${soak.rss_start_mb} → ${soak.rss_end_mb} MB`,
+        `${soak.errors} errors; RSS (medians) ${soak.rss_start_mb} → ${soak.rss_end_mb} MB`,
     );
     return { fanout, degraded, soak };
   } finally {
@@ -230,7 +232,9 @@ export function resilienceTable(r: ResilienceResult): Array<Record<string, unkno
     },
     {
       section: 'soak',
-      figure: `${r.soak.rate_rps} req/s × ${r.soak.duration_s} s: p50 ${r.soak.p50_ms} / p99 ${r.soak.p99_ms} ms, ${r.soak.errors} errors, RSS ${r.soak.rss_start_mb} → ${r.soak.rss_end_mb} MB`,
+      figure:
+        `${r.soak.rate_rps} req/s × ${r.soak.duration_s} s: p50 ${r.soak.p50_ms} / p99 ${r.soak.p99_ms} ms, ` +
+        `${r.soak.errors} errors, RSS ${r.soak.rss_start_mb} → ${r.soak.rss_end_mb} MB`,
       goal: 'p99/p50 ≤ 3, 0 errors, RSS +<10%',
     },
   ];

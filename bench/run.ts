@@ -311,7 +311,7 @@ async function main(): Promise<void> {
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote ${RESULTS}`);
   } finally {
-    for (const name of [...SOURCE_NAMES.map((s) => SOURCES[s].db), 'hub']) {
+    for (const name of [...SOURCE_NAMES.map((s) => SOURCES[s].db), 'hub', 'hubindex']) {
       await store
         .db(name)
         .dropDatabase()

@@ -5,7 +5,7 @@ import type { AuditActor, AuditRecordDoc } from './types';
 
 /**
  * The citizen's "who read my data" page, from a per-citizen index derived from the
- * audit records, in `hub.auditByCitizen`: the entries in one document per citizen and hour
+ * audit records, in `hubindex.auditByCitizen` (a database of its own: see Store.indexDb): the entries in one document per citizen and hour
  * (`_id` = `<citizenId>|<yyyymmddhh>` UTC, `{e: [...]}`), and a head document per citizen
  * (`_id` = `<citizenId>`, `{h: {<yyyymmddhh>: count}}`) saying which hours hold entries.
  * FerretDB only pushes `_id` equality down, so a page is a few `_id` lookups; and since the
@@ -21,6 +21,11 @@ import type { AuditActor, AuditRecordDoc } from './types';
  */
 
 export const AUDIT_BY_CITIZEN_COLLECTION = 'auditByCitizen';
+
+/** The index's collection (in the store's index database, beside the hub's: see Store.indexDb). */
+export function accessLogCollection(store: Store): Collection<AccessLogIndexDoc> {
+  return store.indexDb.collection<AccessLogIndexDoc>(AUDIT_BY_CITIZEN_COLLECTION);
+}
 /** Entries kept per citizen. */
 export const ACCESS_LOG_MAX = 500;
 
@@ -283,7 +288,7 @@ export async function readAccessLog(
   const after = opts.after ? decodeCursor(opts.after) : null;
   if (typeof citizenId !== 'string' || citizenId.length === 0)
     return { entries: [], hasNextPage: false, endCursor: null };
-  const coll = store.hubDb.collection<IndexDoc>(AUDIT_BY_CITIZEN_COLLECTION);
+  const coll = accessLogCollection(store);
   const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
   // Hours newest first; those wholly before the cursor's hour are not even read.
   const afterHour = after ? hourOf(new Date(after[0])) : null;

@@ -6,7 +6,7 @@ import { auditRecordId, CHAIN_ID_PATTERN, hashRecord, stripUndefined } from './c
 import {
   ACCESS_LOG_MAX,
   accessLogEntriesFor,
-  AUDIT_BY_CITIZEN_COLLECTION,
+  accessLogCollection,
   writeCitizenIndex,
   type AccessLogEntry,
   type AccessLogIndexDoc,
@@ -33,7 +33,7 @@ import {
  * chain id from forking it: the loser's insert fails on the duplicate key and it
  * re-syncs.
  *
- * The tail pointer and the citizens' access-log index (`hub.auditByCitizen`) are
+ * The tail pointer and the citizens' access-log index (`hubindex.auditByCitizen`) are
  * derived data written in the background after the records (coalesced: at most one
  * such flush in flight, each a pointer update plus one bulkWrite per 90 citizens, see
  * writeCitizenIndex); their failures are logged, never surfaced to appends. `flush()` and `close()` wait for them.
@@ -146,7 +146,7 @@ export class AuditWriter {
     const db = store.hubDb;
     this.collection = db.collection<AuditRecordDoc>(AUDIT_COLLECTION);
     this.chains = db.collection<ChainTailDoc>(AUDIT_CHAINS_COLLECTION);
-    this.byCitizen = db.collection(AUDIT_BY_CITIZEN_COLLECTION);
+    this.byCitizen = accessLogCollection(store);
     this.writeConcern = opts.writeConcern ?? { w: 'majority', j: true };
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
     this.citizenIndex = opts.citizenIndex ?? true;

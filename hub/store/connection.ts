@@ -67,6 +67,15 @@ export class Store {
     return this.db('hub');
   }
 
+  /**
+   * Derived indexes the hub writes in the background (the citizens' access log), in a database
+   * of their own: on the embedded store each database is one SQLite file with one writer at a
+   * time, so these writes never make the durable audit writes wait, nor the reverse.
+   */
+  get indexDb(): Db {
+    return this.db('hubindex');
+  }
+
   /** Round trip to the server; throws when it is unreachable. */
   async ping(): Promise<void> {
     await this.client.db('admin').command({ ping: 1 });

@@ -91,7 +91,7 @@ describe('the patched decoder (localdb/patch)', () => {
       });
       // A seeded data set: the five sources and the hub's own collections, read in full.
       await seed(s, { citizens: 300, seed: 4 });
-      for (const name of ['pop', 'gplx', 'bhyt', 'bhxh', 'ehr', 'hub']) {
+      for (const name of ['pop', 'gplx', 'bhyt', 'bhxh', 'ehr', 'hub', 'hubindex']) {
         for (const c of await s.db(name).listCollections().toArray()) {
           await s.db(name).collection(c.name).find({}).toArray();
         }

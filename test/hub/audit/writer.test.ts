@@ -9,7 +9,7 @@ import {
   type AuditLogger,
 } from '../../../hub/audit/writer';
 import { verifyAuditChain } from '../../../hub/audit/verify';
-import { InvalidCursorError, readAccessLog, AUDIT_BY_CITIZEN_COLLECTION } from '../../../hub/audit/access-log';
+import { InvalidCursorError, accessLogCollection, readAccessLog } from '../../../hub/audit/access-log';
 import type { AuditRecordDoc } from '../../../hub/audit/types';
 
 const PREFIX = 'audit_';
@@ -400,7 +400,9 @@ describe('access log', () => {
     );
     await w.close();
     // One head (hours → counts) and one document per hour of entries, none beyond the bound.
-    const head = await store.hubDb.collection(AUDIT_BY_CITIZEN_COLLECTION).findOne({ _id: '001095999999' } as object);
+    const head = (await accessLogCollection(store).findOne({ _id: '001095999999' })) as {
+      h?: Record<string, number>;
+    } | null;
     const counts = Object.values((head?.h ?? {}) as Record<string, number>);
     const kept = counts.reduce((a, b) => a + b, 0);
     expect([5, 6]).toContain(kept);
@@ -421,8 +423,8 @@ describe('access log', () => {
       });
     }
     await w.close();
-    const coll = store.hubDb.collection(AUDIT_BY_CITIZEN_COLLECTION);
-    const head = await coll.findOne({ _id: id } as object);
+    const coll = accessLogCollection(store);
+    const head = (await coll.findOne({ _id: id })) as { h?: Record<string, number> } | null;
     expect(head?.h).toEqual({ '2025070108': 2, '2025070109': 2, '2025070110': 2, '2025070111': 2, '2025070112': 2 });
     expect(await coll.findOne({ _id: `${id}|2025070110` } as object)).toMatchObject({ e: [{}, {}] });
     const seen: string[] = [];
