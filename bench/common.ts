@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { seed } from '../connectors/seed';
+import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { startLocalDb, type LocalDb } from '../hub/localdb';
 import type { Store } from '../hub/store/connection';
 import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../hub/store/seed-meta';
@@ -91,4 +92,29 @@ export async function runLoad(
   );
   rmSync(jobDir, { recursive: true, force: true });
   return JSON.parse(out.trim().split('\n').pop()!) as LoadResult;
+}
+
+/**
+ * Up to 1,000 citizens with an ACTIVE Level 2 account, each with a development token (from the
+ * keys in `keysDir`) and the all-papers query about themself: the bench's "citizen reads their
+ * own papers" load.
+ */
+export async function selfReaders(
+  store: Store,
+  keysDir: string,
+  query: string,
+): Promise<{ ids: string[]; bodies: string[]; tokens: string[] }> {
+  const ids = (
+    await store.hubDb
+      .collection('accounts')
+      .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
+      .limit(1000)
+      .toArray()
+  ).map((d) => String(d._id));
+  const idp = devIdpKey(keysDir);
+  return {
+    ids,
+    bodies: ids.map((id) => JSON.stringify({ query, variables: { id } })),
+    tokens: ids.map((id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 7200 })}`),
+  };
 }

@@ -23,13 +23,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { loadConfig } from '../hub/config';
 import { startHub, type RunningHub } from '../hub/server';
 import { Store } from '../hub/store/connection';
 import type { SourceName } from '../hub/store/seed-meta';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { mergeResults, runLoad, seedOrReuse, withStandaloneStore } from './common';
+import { mergeResults, runLoad, seedOrReuse, selfReaders, withStandaloneStore } from './common';
 
 const SOURCES: readonly SourceName[] = [
   'population',
@@ -104,18 +103,7 @@ export async function benchResilience(opts: {
     return h;
   };
   try {
-    const selfIds = (
-      await store.hubDb
-        .collection('accounts')
-        .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
-        .limit(1000)
-        .toArray()
-    ).map((d) => String(d._id));
-    const idp = devIdpKey(keysDir);
-    const tokens = selfIds.map(
-      (id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 7200 })}`,
-    );
-    const bodies = selfIds.map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
+    const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
     const slow = JSON.stringify(Object.fromEntries(SOURCES.map((s) => [s, { latencyMs: FANOUT_LATENCY_MS }])));
 
     // --- fanout: one connection from the load generator's process, so the hub is alone here ---

@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { RESULTS, runLoad } from './common';
+import { RESULTS, runLoad, selfReaders } from './common';
 import { loadConfig } from '../hub/config';
 import { startLocalDb, type LocalDb } from '../hub/localdb';
 import { startHub } from '../hub/server';
@@ -33,7 +33,6 @@ import { seed } from '../connectors/seed';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
 import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { startBaseline } from './baseline';
-import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { benchReports, reportsJson, reportsTable } from './reports';
 import { benchResilience, resilienceTable, type ResilienceResult } from './resilience';
 import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
@@ -207,18 +206,7 @@ async function main(): Promise<void> {
       },
       { port: 0, host: '127.0.0.1' },
     );
-    const idp = devIdpKey(keysDir);
-    const selfIds = (
-      await store.hubDb
-        .collection('accounts')
-        .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
-        .limit(1000)
-        .toArray()
-    ).map((d) => String(d._id));
-    const selfBodies = selfIds.map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
-    const selfAuth = selfIds.map(
-      (id) => `Bearer ${issueDevToken('citizen', { personalId: id }, { key: idp, expiresInS: 3600 })}`,
-    );
+    const { bodies: selfBodies, tokens: selfAuth } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
     await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth); // warm-up
     const writesBefore = policyOn.auditWriter.writes;
     const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);

@@ -6,7 +6,7 @@ import type { HubConfig } from './config';
 import type { Store } from './store/connection';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import type { AuditCollector } from './audit/types';
-import type { AccessLookups } from './policy';
+import type { AccessLookups, Decision } from './policy';
 import { AccessCaches, createAccessLookups } from './access';
 import type { AccountService } from './accounts/service';
 import type { Sweeps } from './accounts/sweeps';
@@ -30,6 +30,11 @@ export interface HubContext {
   access: AccessLookups;
   /** What was disclosed and denied in this request, for the audit. */
   audit: AuditCollector;
+  /**
+   * Disclosure decisions already taken in this request, by `<citizenId>|<scope>` (the entry
+   * point takes those of citizens and clients, which do not depend on the record).
+   */
+  decisions: Map<string, Decision>;
   /** "Today" for validity checks (Vietnam's date). */
   now: Date;
   logger: Logger;
@@ -78,6 +83,7 @@ export function createContext(
     principal,
     access: createAccessLookups(deps.store, deps.caches),
     audit: { events: [] },
+    decisions: new Map(),
     now: deps.now ? deps.now() : new Date(),
     logger: deps.logger.child({ requestId }),
     store: deps.store,

@@ -178,34 +178,43 @@ function guardField(
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
-    async resolve(source, args, ctx, info) {
+    // Not async: with the decision already taken (the entry point takes those of citizens and
+    // clients) the field resolves without a promise of its own.
+    resolve(source, args, ctx, info) {
       if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
       if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
       const citizen = source as CitizenRecord;
-      const decision = await decide(ctx.principal, citizen, scope, ctx.access);
-      const path = pathString(info);
-      if (!decision.allow) {
-        ctx.audit.events.push({
-          citizenId: citizen.personalId,
-          scope,
-          path,
-          decision: 'DENIED',
-          reason: decision.reason,
-        });
-        throw forbidden(decision.reason);
-      }
-      ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
-      if (scope === 'FAMILY') {
-        // The household and family documents name other citizens: their identity
-        // leaves too, so each of them gets an audit entry (and an access-log line).
-        for (const relative of relativesOf(citizen, info.fieldName)) {
-          ctx.audit.events.push({ citizenId: relative, scope: 'IDENTITY', path, decision: 'DISCLOSED' });
+      const apply = (decision: Decision) => {
+        const path = pathString(info);
+        if (!decision.allow) {
+          ctx.audit.events.push({
+            citizenId: citizen.personalId,
+            scope,
+            path,
+            decision: 'DENIED',
+            reason: decision.reason,
+          });
+          throw forbidden(decision.reason);
         }
-      }
-      return resolve(source, args, ctx, info);
+        ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
+        if (scope === 'FAMILY') {
+          // The household and family documents name other citizens: their identity
+          // leaves too, so each of them gets an audit entry (and an access-log line).
+          for (const relative of relativesOf(citizen, info.fieldName)) {
+            ctx.audit.events.push({ citizenId: relative, scope: 'IDENTITY', path, decision: 'DISCLOSED' });
+          }
+        }
+        return resolve(source, args, ctx, info);
+      };
+      const taken = ctx.decisions.get(decisionKey(citizen.personalId, scope));
+      if (taken) return apply(taken);
+      return decide(ctx.principal, citizen, scope, ctx.access).then(apply);
     },
   };
 }
+
+/** Decisions taken for a citizen and scope in this request (`HubContext.decisions`). */
+const decisionKey = (citizenId: string, scope: DocumentScope) => `${citizenId}|${scope}`;
 
 /** The `@disclose` scopes of the Citizen fields a selection asks for (fragments included). */
 function requestedScopes(info: GraphQLResolveInfo, scopeOf: ReadonlyMap<string, DocumentScope>): Set<DocumentScope> {
@@ -299,6 +308,9 @@ function guardEntryPoint(
         const decisions = await Promise.all(
           scopes.map((scope) => decide(principal, { personalId: ids[0], area: null }, scope, ctx.access)),
         );
+        // The fields then find them taken (they do not depend on the record for these principals).
+        for (const id of new Set(ids))
+          scopes.forEach((scope, i) => ctx.decisions.set(decisionKey(id, scope), decisions[i]));
         if (scopes.length && decisions.every((d) => !d.allow)) {
           const bare = ids.map((id) => ({ personalId: id, area: null }));
           return list ? bare : bare[0];

@@ -214,30 +214,33 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
 
   // One structured line per request: id, method, path (no query string), status, time, and
   // the caller (kind and id: a personal ID at most); never headers, bodies or variables.
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
-      serializers: {
-        req: (r: { id?: unknown; method?: string; url?: string }) => ({
-          id: r.id,
-          method: r.method,
-          path: r.url?.split('?')[0],
+  // (Not installed at all when request lines would not be written: it costs per request.)
+  if (logger.isLevelEnabled('info')) {
+    app.use(
+      pinoHttp({
+        logger,
+        genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
+        autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
+        serializers: {
+          req: (r: { id?: unknown; method?: string; url?: string }) => ({
+            id: r.id,
+            method: r.method,
+            path: r.url?.split('?')[0],
+          }),
+          res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
+        },
+        customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
+          ...val,
+          caller: callerOf((res as express.Response).locals as AuthLocals),
         }),
-        res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
-      },
-      customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
-        ...val,
-        caller: callerOf((res as express.Response).locals as AuthLocals),
+        customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
+          ...val,
+          caller: callerOf((res as express.Response).locals as AuthLocals),
+        }),
+        customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       }),
-      customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
-        ...val,
-        caller: callerOf((res as express.Response).locals as AuthLocals),
-      }),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    }),
-  );
+    );
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -13,7 +13,7 @@
  *
  * Within one process the steps for one account are also serialised by a keyed mutex.
  */
-import { KeyedMutex, isDuplicateKey, replaceOrInsert } from '../store/concurrency';
+import { KeyedMutex, isDuplicateKey, lastEventAfter, replaceOrInsert } from '../store/concurrency';
 import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
@@ -315,18 +315,11 @@ export class AccountService {
    * forward to the latest committed step.
    */
   private async rollForward(id: string, doc: StoredAccount | null): Promise<StoredAccount | null> {
-    let seq = doc ? (doc.seq ?? doc.history.length) : 0;
-    let latest: AccountEventDoc | null = null;
-    for (;;) {
-      const next = await this.events.findOne({ _id: `${id}#${seq + 1}` });
-      if (!next) break;
-      latest = next;
-      seq = next.seq;
-    }
+    const latest = await lastEventAfter(this.events, id, doc ? (doc.seq ?? doc.history.length) : 0);
     if (!latest) return doc;
     await replaceOrInsert(this.accounts, latest.account);
     this.deps.caches.accounts.delete(id);
-    this.deps.logger.warn({ personalId: id, seq }, 'account rolled forward to its last committed step');
+    this.deps.logger.warn({ personalId: id, seq: latest.seq }, 'account rolled forward to its last committed step');
     return latest.account;
   }
 

@@ -38,7 +38,7 @@ import type { CaseChangeRecord } from '../audit/types';
 import type { DocumentScope } from '../auth/principal';
 import { communesOf, type AreaInfo } from '../reports/read';
 import type { Store } from '../store/connection';
-import { KeyedMutex, isDuplicateKey, mapLimit, replaceOrInsert } from '../store/concurrency';
+import { KeyedMutex, isDuplicateKey, lastEventAfter, mapLimit, replaceOrInsert } from '../store/concurrency';
 import { SerialWriter, type DocOp } from '../store/serial-writer';
 import type { FindingDoc } from './runs';
 import { RECON_STATS_COLLECTION } from './stats';
@@ -600,18 +600,14 @@ export class CaseService {
 
   /** Read-repair: the case as its latest committed action left it. */
   private async rollForward(id: string, doc: CaseDoc | null): Promise<CaseDoc | null> {
-    let seq = doc?.seq ?? 0;
-    let latest: CaseEventDoc | null = null;
-    for (;;) {
-      const next = await this.events.findOne({ _id: `${id}#${seq + 1}` });
-      if (!next) break;
-      latest = next;
-      seq = next.seq;
-    }
+    const latest = await lastEventAfter(this.events, id, doc?.seq ?? 0);
     if (!latest) return doc;
     await replaceOrInsert(this.cases, latest.state);
     await this.writeIndex(latest.state);
-    this.logger.warn({ caseId: id, seq }, 'reconciliation case rolled forward to its last committed action');
+    this.logger.warn(
+      { caseId: id, seq: latest.seq },
+      'reconciliation case rolled forward to its last committed action',
+    );
     return latest.state;
   }
 

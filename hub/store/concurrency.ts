@@ -49,3 +49,21 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/**
+ * The latest event committed after `seq` in an event log keyed `<id>#<seq>` (contiguous seqs),
+ * or null: what a read-repair rolls a document forward to.
+ */
+export async function lastEventAfter<E extends { _id: string; seq: number }>(
+  events: Collection<E>,
+  id: string,
+  seq: number,
+): Promise<E | null> {
+  let latest: E | null = null;
+  for (let s = seq; ;) {
+    const next = (await events.findOne({ _id: `${id}#${s + 1}` } as Filter<E>)) as E | null;
+    if (!next) return latest;
+    latest = next;
+    s = next.seq;
+  }
+}

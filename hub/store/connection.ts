@@ -57,9 +57,13 @@ export class Store {
     return this.mongoose.connection.getClient() as unknown as MongoClient;
   }
 
-  /** A database by its unprefixed name (a source's, or "hub"). */
+  private readonly dbs = new Map<string, Db>();
+
+  /** A database by its unprefixed name (a source's, or "hub"); one Db object per name (asked on every request). */
   db(name: string): Db {
-    return this.client.db(this.prefix + name);
+    let d = this.dbs.get(name);
+    if (!d) this.dbs.set(name, (d = this.client.db(this.prefix + name)));
+    return d;
   }
 
   /** The hub's own database (accounts, consents, audit, seed metadata). */
