@@ -68,11 +68,16 @@ export interface LoadResult {
   max_ms: number;
   requests: number;
   errors: number;
+  /** 2xx answers with GraphQL `errors` (constant-rate runs only). */
+  graphql_errors?: number;
+  /** The errors by kind (constant-rate runs only). */
+  error_kinds?: Record<string, number>;
 }
 
 /**
- * Runs the load generator (bench/load.ts, autocannon) in its own process, asynchronously, as the
- * servers it measures live in this one. `rate`: requests/s in all (unset: as fast as it can).
+ * Runs the load generator (bench/load.ts) in its own process, asynchronously, as the servers it
+ * measures live in this one. `rate`: requests/s in all, evenly spaced, latency counted from when
+ * each request was due (unset: autocannon, as fast as it can).
  */
 export async function runLoad(
   url: string,

@@ -2,8 +2,21 @@
  * Load generator, run as its own process so that it does not share the event
  * loop of the server it measures. Reads a JSON job from the file named by argv[2], prints one JSON
  * result line. Only ever targets 127.0.0.1.
+ *
+ * Two modes:
+ * - as fast as possible (no `rate`): autocannon, each connection sending its next request when
+ *   the previous answer arrives (closed loop) — the maximum throughput;
+ * - at a constant rate (`rate`): an open-loop generator of its own, one request every
+ *   1/rate s, evenly spaced, on at most `connections` keep-alive sockets. Latency is measured from
+ *   the moment a request was *due*, so time spent waiting for a free socket counts (no
+ *   coordinated omission). autocannon's `overallRate` is not used for this: it lets each
+ *   connection send its share of a second's requests back to back at the start of every second
+ *   (a counter reset by a 1 s interval), so a "constant" 150 req/s arrives as bursts of 16 and the
+ *   latencies it reports are those of the bursts.
  */
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
 interface Job {
@@ -19,16 +32,139 @@ interface Job {
   rate?: number;
 }
 
+interface Out {
+  rps: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  requests: number;
+  /** Transport errors, timeouts and non-2xx answers. */
+  errors: number;
+  /** 2xx answers whose GraphQL body carries `errors` (constant-rate mode only). */
+  graphql_errors?: number;
+  /** The errors by HTTP status, GraphQL `extensions.code` or transport error (constant-rate mode only). */
+  error_kinds?: Record<string, number>;
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** The constant-rate (open-loop) mode; see the file's comment. */
+function paced(job: Job, u: URL): Promise<Out> {
+  const rate = job.rate!;
+  const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+  const intervalMs = 1000 / rate;
+  const total = Math.max(1, Math.round(rate * job.durationS));
+  const latencies: number[] = [];
+  let errors = 0;
+  let graphqlErrors = 0;
+  const errorKinds: Record<string, number> = {};
+  const count = (kind: string): void => {
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
+  let sent = 0;
+  let settled = 0;
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      if (++settled < total) return;
+      agent.destroy();
+      const elapsedS = (performance.now() - t0) / 1000;
+      latencies.sort((a, b) => a - b);
+      const at = (q: number): number =>
+        latencies.length
+          ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10
+          : 0;
+      resolve({
+        rps: Math.round((latencies.length / elapsedS) * 10) / 10,
+        p50_ms: at(0.5),
+        p90_ms: at(0.9),
+        p99_ms: at(0.99),
+        max_ms: latencies.length ? Math.round(latencies[latencies.length - 1] * 10) / 10 : 0,
+        requests: settled,
+        errors,
+        graphql_errors: graphqlErrors,
+        error_kinds: errorKinds,
+      });
+    };
+    const fire = (k: number, dueAt: number): void => {
+      const auth = job.authorizations?.[k % job.bodies.length];
+      const body = job.bodies[k % job.bodies.length];
+      let done = false;
+      const fail = (err?: Error): void => {
+        if (done) return;
+        done = true;
+        errors++;
+        count(`transport: ${(err as NodeJS.ErrnoException | undefined)?.code ?? err?.message ?? 'aborted'}`);
+        finish();
+      };
+      const req = request(
+        {
+          agent,
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname + u.search,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(job.headers ?? {}),
+            ...(auth ? { authorization: auth } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', fail);
+          res.on('end', () => {
+            if (done) return;
+            done = true;
+            const status = res.statusCode ?? 0;
+            const text = Buffer.concat(chunks).toString('utf8');
+            const code = /"code":"([A-Z_]+)"/.exec(text)?.[1];
+            if (status < 200 || status > 299) {
+              errors++;
+              count(`${status}${code ? ` ${code}` : ''}`);
+            } else {
+              latencies.push(performance.now() - dueAt);
+              if (text.includes('"errors":')) {
+                graphqlErrors++;
+                count(`200 ${code ?? 'GraphQL error'}`);
+              }
+            }
+            finish();
+          });
+        },
+      );
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
+      req.on('error', fail);
+      req.end(body);
+    };
+    const tick = (): void => {
+      const now = performance.now();
+      while (sent < total && t0 + sent * intervalMs <= now) {
+        fire(sent, t0 + sent * intervalMs);
+        sent++;
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * intervalMs - performance.now()));
+    };
+    tick();
+  });
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Job;
   const u = new URL(job.url);
   if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error('load tests target loopback only');
+  if (job.rate) {
+    process.stdout.write(JSON.stringify(await paced(job, u)) + '\n');
+    return;
+  }
   let i = 0;
   const result = await autocannon({
     url: job.url,
     connections: job.connections,
     duration: job.durationS,
-    ...(job.rate ? { overallRate: job.rate } : {}),
     requests: [
       {
         method: 'POST',
@@ -41,7 +177,7 @@ async function main(): Promise<void> {
       },
     ],
   });
-  const out = {
+  const out: Out = {
     rps: result.requests.average,
     p50_ms: result.latency.p50,
     p90_ms: result.latency.p90,
