@@ -103,6 +103,13 @@ const schema = z.object({
     .transform((v) => (v === 'off' ? null : { ...DEFAULT_RATE_LIMITS, ...v })),
   /** Requests served at once (GraphQL, CSV exports, token endpoint); more get 429. Default 200. */
   HUB_MAX_CONCURRENT: z.coerce.number().int().min(1).default(200),
+  /**
+   * How long an idle kept-alive connection stays open, ms. Default 65000: longer than the idle
+   * timeout of the reverse proxy or client pool in front (nginx and most pools: 60 s), so that
+   * the hub never closes a connection the other side is just reusing (that client sees
+   * ECONNRESET). Node's own default, 5 s, is shorter than all of them.
+   */
+  HUB_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(65_000),
   /** On SIGTERM, how long in-flight requests may take to finish, ms. Default 10000. */
   HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** How often the store is checked (driver heartbeat), ms: how fast an outage is seen. Default 1000. */

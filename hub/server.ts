@@ -125,6 +125,10 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS;
+  // A request's headers must come within this; above the keep-alive timeout, as Node requires
+  // for a kept-alive connection's next request.
+  httpServer.headersTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS + 5_000;
   const metrics = new HubMetrics(SOURCE_NAMES, { processMetrics: deps.processMetrics });
   const guards = new SourceGuards(sourcePolicies(config), new FaultInjector(config.HUB_FAULTS), metrics);
   if (Object.keys(config.HUB_FAULTS).length) logger.warn({ faults: config.HUB_FAULTS }, 'FAULT INJECTION is on');

@@ -1,3 +1,5 @@
+import { Agent, request } from 'node:http';
+import type { Socket } from 'node:net';
 import type { CongDanDoc } from '../../connectors/population/model';
 import { TEST_CITIZENS } from '../support/constants';
 import { gql, startTestHub, type TestHub } from '../support/hub';
@@ -169,5 +171,67 @@ describe('production mode', () => {
   it('sends no stack traces in errors', async () => {
     const r = await gql(prod.url, '{ citizen(personalId: "1") { fullName } }');
     expect(JSON.stringify(r.body)).not.toMatch(/stacktrace/i);
+  });
+});
+
+describe('kept-alive connections', () => {
+  /** Two `{ ping }`s on one kept-alive socket, `idleMs` apart: was the socket reused, and did it close? */
+  async function pingTwice(hub: TestHub, idleMs: number) {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ping = () =>
+      new Promise<{ status: number; keepAlive?: string; reused: boolean; socket: Socket }>((resolve, reject) => {
+        const req = request(
+          `${hub.url}/graphql`,
+          { agent, method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                keepAlive: res.headers['keep-alive'] as string | undefined,
+                reused: req.reusedSocket,
+                socket: req.socket!,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: '{ ping }' }));
+      });
+    try {
+      const first = await ping();
+      let closedAt: number | null = null;
+      const t0 = Date.now();
+      first.socket.once('close', () => (closedAt = Date.now() - t0));
+      await new Promise((r) => setTimeout(r, idleMs));
+      const second = closedAt === null ? await ping() : null;
+      return { first, second, closedAfterMs: closedAt as number | null };
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  it('keeps an idle connection for 65 s by default (longer than the proxies and pools in front)', async () => {
+    expect(dev.config.HUB_KEEPALIVE_TIMEOUT_MS).toBe(65_000);
+    expect((await pingTwice(dev, 0)).first.keepAlive).toBe('timeout=65');
+    expect(dev.httpServer.keepAliveTimeout).toBe(65_000);
+    expect(dev.httpServer.headersTimeout).toBeGreaterThan(dev.httpServer.keepAliveTimeout);
+  });
+
+  it('reuses a connection idle for less than HUB_KEEPALIVE_TIMEOUT_MS and closes it after', async () => {
+    // Node 20's server closes an idle socket within a second after its keep-alive timeout.
+    const hub = await startTestHub({ HUB_AUTH: 'off', HUB_KEEPALIVE_TIMEOUT_MS: '3000' });
+    try {
+      const within = await pingTwice(hub, 1_000);
+      expect(within.first.keepAlive).toBe('timeout=3');
+      expect(within.first.status).toBe(200);
+      expect(within.second).toMatchObject({ status: 200, reused: true });
+      const past = await pingTwice(hub, 5_000);
+      expect(past.second).toBeNull();
+      expect(past.closedAfterMs).not.toBeNull();
+      expect(past.closedAfterMs!).toBeGreaterThanOrEqual(2_500);
+    } finally {
+      await hub.close();
+    }
   });
 });
