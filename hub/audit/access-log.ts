@@ -5,14 +5,20 @@ import type { AuditActor, AuditRecordDoc } from './types';
 
 /**
  * The citizen's "who read my data" page, from a per-citizen index derived from the
- * audit records, in `hubindex.auditByCitizen` (a database of its own: see Store.indexDb): the entries in one document per citizen and hour
- * (`_id` = `<citizenId>|<yyyymmddhh>` UTC, `{e: [...]}`), and a head document per citizen
- * (`_id` = `<citizenId>`, `{h: {<yyyymmddhh>: count}}`) saying which hours hold entries.
- * FerretDB only pushes `_id` equality down, so a page is a few `_id` lookups; and since the
- * embedded store rewrites a whole document on every update (holding SQLite's write lock), each
- * write touches only small documents (the hour's entries, the head), however long the
- * citizen's log. Heads written before the hourly layout hold their entries in `entries`: still
- * read, dropped first when trimming.
+ * audit records, in `hubindex.auditByCitizen` (a database of its own: see Store.indexDb): the
+ * entries in one document per citizen and ten minutes (a *bucket*: `_id` =
+ * `<citizenId>|<yyyymmddhhm>` UTC, m = the tens of the minute, `{e: [...]}`), and a head document
+ * per citizen (`_id` = `<citizenId>`, `{h: {<bucket>: count}}`) saying which buckets hold
+ * entries. FerretDB only pushes `_id` equality down, so a page is a few `_id` lookups; and since
+ * the embedded store rewrites a whole document on every update (holding SQLite's write lock),
+ * each write touches only small documents (the bucket's entries, the head), however long the
+ * citizen's log. Buckets were an hour long before (`<yyyymmddhh>`: still read and trimmed; a key
+ * that is a prefix of another sorts before it, which is also their order in time), and heads of
+ * the first layout hold their entries in `entries`: still read, dropped first when trimming.
+ *
+ * Ten minutes, not an hour: a citizen whose papers are read often (or whose household's are:
+ * every member's access log gets a line) had an hour document of up to ~100 KB rewritten on
+ * each new line; a ten-minute one holds a sixth of that.
  *
  * The index is written by the AuditWriter after the audit records themselves, in bulkWrites
  * per (coalesced) group-commit batch: see {@link writeCitizenIndex} for how the size bound is
@@ -46,31 +52,31 @@ export interface AccessLogEntry {
   documents: DocumentScope[];
 }
 
-/** A citizen's head: how many entries each hour's document holds (and entries of the old layout). */
+/** A citizen's head: how many entries each bucket's document holds (and entries of the first layout). */
 interface CitizenHeadDoc {
   _id: string;
   h?: Record<string, number>;
-  /** The layout before hourly documents: entries kept in the head. */
+  /** The first layout, before buckets: entries kept in the head. */
   entries?: AccessLogEntry[];
   n?: number;
 }
 
-/** One hour of a citizen's entries. */
-interface CitizenHourDoc {
+/** One bucket (ten minutes) of a citizen's entries. */
+interface CitizenBucketDoc {
   _id: string;
   e: AccessLogEntry[];
 }
 
-/** A document of the citizens' access-log index (a head or an hour). */
-export type AccessLogIndexDoc = CitizenHeadDoc | CitizenHourDoc;
+/** A document of the citizens' access-log index (a head or a bucket). */
+export type AccessLogIndexDoc = CitizenHeadDoc | CitizenBucketDoc;
 type IndexDoc = AccessLogIndexDoc;
 
-/** `yyyymmddhh` (UTC) of an instant. */
-export function hourOf(at: Date): string {
-  return new Date(at).toISOString().slice(0, 13).replace(/[-T]/g, '');
+/** The bucket of an instant: `yyyymmddhhm` (UTC; m = the tens of the minute). */
+export function bucketOf(at: Date): string {
+  return new Date(at).toISOString().slice(0, 15).replace(/[-T:]/g, '');
 }
 
-const hourDocId = (citizenId: string, hour: string) => `${citizenId}|${hour}`;
+const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucket}`;
 
 /**
  * Access-log entries for one audit record: one per citizen who had something
@@ -112,7 +118,7 @@ type IndexCollection = Collection<IndexDoc>;
 
 /**
  * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to the index:
- * per citizen and hour one upsert pushing the entries (`$push` with `$each`), and per citizen
+ * per citizen and bucket one upsert pushing the entries (`$push` with `$each`), and per citizen
  * one upsert of the head counting them (`$inc`).
  */
 export function citizenIndexOps(
@@ -122,23 +128,23 @@ export function citizenIndexOps(
   const ops: AnyBulkWriteOperation<IndexDoc>[] = [];
   for (const [citizenId, entries] of byCitizen) {
     if (entries.length === 0) continue;
-    const byHour = new Map<string, AccessLogEntry[]>();
+    const byBucket = new Map<string, AccessLogEntry[]>();
     for (const e of entries.slice(-max)) {
-      const h = hourOf(e.at);
-      const list = byHour.get(h);
+      const h = bucketOf(e.at);
+      const list = byBucket.get(h);
       if (list) list.push(e);
-      else byHour.set(h, [e]);
+      else byBucket.set(h, [e]);
     }
     const inc: Record<string, number> = {};
-    for (const [hour, list] of byHour) {
+    for (const [bucket, list] of byBucket) {
       ops.push({
         updateOne: {
-          filter: { _id: hourDocId(citizenId, hour) },
+          filter: { _id: bucketDocId(citizenId, bucket) },
           update: { $push: { e: { $each: list } } } as never,
           upsert: true,
         },
       });
-      inc[`h.${hour}`] = list.length;
+      inc[`h.${bucket}`] = list.length;
     }
     ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc } as never, upsert: true } });
   }
@@ -149,8 +155,8 @@ export function citizenIndexOps(
  * Writes a batch of access-log entries: the pushes in bulkWrites of at most
  * {@link INDEX_BULK_CHUNK} statements, then the bound. After pushing k entries for a citizen,
  * with probability min(1, k / checkEvery) the writer reads the citizen's head and, when it
- * counts more than `max + slack` entries, deletes the oldest hours (and the old layout's
- * entries first) while at least `max` entries remain, then trims the oldest hour left to the
+ * counts more than `max + slack` entries, deletes the oldest buckets (and the first layout's
+ * entries first) while at least `max` entries remain, then trims the oldest bucket left to the
  * newest entries it needs. With max = 500 (slack 50, checkEvery 25)
  * a citizen practically never has more than ~800 entries kept. Returns how many write commands
  * were issued.
@@ -175,9 +181,9 @@ export async function writeCitizenIndex(
   for (const citizenId of toCheck) {
     const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
     if (!head) continue;
-    const hours = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const buckets = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
-    let total = legacy + hours.reduce((n, [, c]) => n + c, 0);
+    let total = legacy + buckets.reduce((n, [, c]) => n + c, 0);
     if (total <= max + slack) continue;
     const unset: Record<string, ''> = {};
     if (legacy) {
@@ -186,21 +192,21 @@ export async function writeCitizenIndex(
       total -= legacy;
     }
     const set: Record<string, number> = {};
-    for (const [hour, count] of hours) {
+    for (const [bucket, count] of buckets) {
       if (total <= max + slack) break;
       if (total - count >= max) {
         writes++;
-        await coll.deleteOne({ _id: hourDocId(citizenId, hour) }, wc);
-        unset[`h.${hour}`] = '';
+        await coll.deleteOne({ _id: bucketDocId(citizenId, bucket) }, wc);
+        unset[`h.${bucket}`] = '';
         total -= count;
         continue;
       }
-      // The oldest hour left holds more than needs to go: keep its newest entries.
-      const doc = (await coll.findOne({ _id: hourDocId(citizenId, hour) })) as CitizenHourDoc | null;
+      // The oldest bucket left holds more than needs to go: keep its newest entries.
+      const doc = (await coll.findOne({ _id: bucketDocId(citizenId, bucket) })) as CitizenBucketDoc | null;
       const kept = (doc?.e ?? []).slice(total - max);
       writes++;
-      await coll.updateOne({ _id: hourDocId(citizenId, hour) }, { $set: { e: kept } } as never, wc);
-      set[`h.${hour}`] = kept.length;
+      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } } as never, wc);
+      set[`h.${bucket}`] = kept.length;
       break;
     }
     if (Object.keys(unset).length || Object.keys(set).length) {
@@ -290,20 +296,20 @@ export async function readAccessLog(
     return { entries: [], hasNextPage: false, endCursor: null };
   const coll = accessLogCollection(store);
   const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
-  // Hours newest first; those wholly before the cursor's hour are not even read.
-  const afterHour = after ? hourOf(new Date(after[0])) : null;
-  const hours = Object.keys(head?.h ?? {})
-    .filter((h) => afterHour === null || h <= afterHour)
+  // Buckets newest first; those wholly before the cursor's bucket are not even read.
+  const afterBucket = after ? bucketOf(new Date(after[0])) : null;
+  const buckets = Object.keys(head?.h ?? {})
+    .filter((h) => afterBucket === null || h <= afterBucket)
     .sort((a, b) => (a < b ? 1 : -1));
   const all = (head?.entries ?? []).map((e) => ({ e, k: keyOf(e) }));
   const newer = (k: Key) => !after || compareKeys(k, after) > 0;
   let enough = all.filter((x) => newer(x.k)).length;
-  for (let i = 0; i < hours.length && enough <= first; i += 4) {
-    // A few hours at a time, in parallel: usually the first read fills the page.
+  for (let i = 0; i < buckets.length && enough <= first; i += 4) {
+    // A few buckets at a time, in parallel: usually the first read fills the page.
     const docs = await Promise.all(
-      hours
+      buckets
         .slice(i, i + 4)
-        .map((h) => coll.findOne({ _id: hourDocId(citizenId, h) }) as Promise<CitizenHourDoc | null>),
+        .map((h) => coll.findOne({ _id: bucketDocId(citizenId, h) }) as Promise<CitizenBucketDoc | null>),
     );
     for (const d of docs) {
       for (const e of d?.e ?? []) {

@@ -399,7 +399,7 @@ describe('access log', () => {
       ),
     );
     await w.close();
-    // One head (hours → counts) and one document per hour of entries, none beyond the bound.
+    // One head (buckets → counts) and one document per bucket of entries, none beyond the bound.
     const head = (await accessLogCollection(store).findOne({ _id: '001095999999' })) as {
       h?: Record<string, number>;
     } | null;
@@ -411,22 +411,28 @@ describe('access log', () => {
     expect(page.entries.map((e) => e.requestId).slice(0, 5)).toEqual(['req-10', 'req-9', 'req-8', 'req-7', 'req-6']);
   });
 
-  it('pages across hours (one small document per hour) and reads the heads of the old layout', async () => {
+  it('pages across ten-minute buckets (one small document each) and reads the older layouts', async () => {
     const id = '001095666666';
     const w = await AuditWriter.open(store, { chain: 'alog-hours', logger: quiet });
     const actor = { kind: 'CLIENT' as const, clientId: 'x', clientName: 'X' };
-    // Ten reads, one every 30 minutes: five hours.
+    // Ten reads, one every 5 minutes: five buckets of ten minutes.
     for (let i = 0; i < 10; i++) {
       await w.append({
         ...read(i, actor, [{ scope: 'IDENTITY', paths: ['a'] }], id),
-        at: new Date(Date.UTC(2025, 6, 1, 8, 30 * i)),
+        at: new Date(Date.UTC(2025, 6, 1, 8, 5 * i)),
       });
     }
     await w.close();
     const coll = accessLogCollection(store);
     const head = (await coll.findOne({ _id: id })) as { h?: Record<string, number> } | null;
-    expect(head?.h).toEqual({ '2025070108': 2, '2025070109': 2, '2025070110': 2, '2025070111': 2, '2025070112': 2 });
-    expect(await coll.findOne({ _id: `${id}|2025070110` } as object)).toMatchObject({ e: [{}, {}] });
+    expect(head?.h).toEqual({
+      '20250701080': 2,
+      '20250701081': 2,
+      '20250701082': 2,
+      '20250701083': 2,
+      '20250701084': 2,
+    });
+    expect(await coll.findOne({ _id: `${id}|20250701082` } as object)).toMatchObject({ e: [{}, {}] });
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
@@ -436,13 +442,34 @@ describe('access log', () => {
       after = p.endCursor;
     }
     expect(seen).toEqual(['req-9', 'req-8', 'req-7', 'req-6', 'req-5', 'req-4', 'req-3', 'req-2', 'req-1', 'req-0']);
-    // A head of the layout before hours: its entries are still listed, with the newer hours.
     const legacy = (await readAccessLog(store, id, { first: 1 })).entries[0];
+    // An hour document of the layout before buckets (07:00–07:59, and 08:00–08:04 of the same
+    // day written just before an upgrade), and a head of the first layout: all still listed, in order.
+    await coll.insertOne({
+      _id: `${id}|2025070107`,
+      e: [
+        { ...legacy, requestId: 'hour-1', at: new Date(Date.UTC(2025, 6, 1, 7, 10)) },
+        { ...legacy, requestId: 'hour-2', at: new Date(Date.UTC(2025, 6, 1, 7, 50)) },
+      ],
+    } as never);
     await coll.updateOne({ _id: id } as object, {
-      $set: { entries: [{ ...legacy, requestId: 'old-1', at: new Date(Date.UTC(2024, 0, 1)) }], n: 1 },
+      $set: {
+        'h.2025070107': 2,
+        entries: [{ ...legacy, requestId: 'old-1', at: new Date(Date.UTC(2024, 0, 1)) }],
+        n: 1,
+      },
     });
     const all = await readAccessLog(store, id, { first: 100 });
-    expect(all.entries.map((e) => e.requestId)).toEqual([...seen, 'old-1']);
+    expect(all.entries.map((e) => e.requestId)).toEqual([...seen, 'hour-2', 'hour-1', 'old-1']);
+    const paged: string[] = [];
+    after = null;
+    for (;;) {
+      const p = await readAccessLog(store, id, { first: 4, after });
+      paged.push(...p.entries.map((e) => e.requestId));
+      if (!p.hasNextPage) break;
+      after = p.endCursor;
+    }
+    expect(paged).toEqual(all.entries.map((e) => e.requestId));
   });
 
   it('indexes a batch touching many citizens (more than one bulkWrite command), twice', async () => {
