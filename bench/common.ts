@@ -8,6 +8,7 @@ import { seed } from '../connectors/seed';
 import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { startLocalDb, type LocalDb } from '../hub/localdb';
 import type { Store } from '../hub/store/connection';
+import type { LoadOut } from './load';
 import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../hub/store/seed-meta';
 
 export const RESULTS = join(__dirname, 'results', 'latest.json');
@@ -60,19 +61,8 @@ export async function withStandaloneStore<T>(dataDir: string, fn: (uri: string) 
   }
 }
 
-export interface LoadResult {
-  rps: number;
-  p50_ms: number;
-  p90_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  requests: number;
-  errors: number;
-  /** 2xx answers with GraphQL `errors` (constant-rate runs only). */
-  graphql_errors?: number;
-  /** The errors by kind (constant-rate runs only). */
-  error_kinds?: Record<string, number>;
-}
+/** What one run of the load generator prints. */
+export type LoadResult = LoadOut;
 
 /**
  * Runs the load generator (bench/load.ts) in its own process, asynchronously, as the servers it

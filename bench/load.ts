@@ -32,7 +32,8 @@ interface Job {
   rate?: number;
 }
 
-interface Out {
+/** One run's result (the JSON line printed). */
+export interface LoadOut {
   rps: number;
   p50_ms: number;
   p90_ms: number;
@@ -50,7 +51,7 @@ interface Out {
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** The constant-rate (open-loop) mode; see the file's comment. */
-function paced(job: Job, u: URL): Promise<Out> {
+function paced(job: Job, u: URL): Promise<LoadOut> {
   const rate = job.rate!;
   const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
   const intervalMs = 1000 / rate;
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
       },
     ],
   });
-  const out: Out = {
+  const out: LoadOut = {
     rps: result.requests.average,
     p50_ms: result.latency.p50,
     p90_ms: result.latency.p90,
