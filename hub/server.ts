@@ -126,8 +126,9 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS;
-  // A request's headers must come within this; above the keep-alive timeout, as Node requires
-  // for a kept-alive connection's next request.
+  // A request's headers must come within this (then 408). Kept above the keep-alive timeout, the
+  // usual advice for servers behind a proxy (older Node versions timed a kept-alive connection's
+  // next headers from the end of the previous response).
   httpServer.headersTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS + 5_000;
   const metrics = new HubMetrics(SOURCE_NAMES, { processMetrics: deps.processMetrics });
   const guards = new SourceGuards(sourcePolicies(config), new FaultInjector(config.HUB_FAULTS), metrics);
