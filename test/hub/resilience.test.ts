@@ -98,39 +98,58 @@ describe('one source failing', () => {
 });
 
 describe('circuit breaker over HTTP', () => {
+  // A hub of its own: an earlier test's request can leave a source read running after its
+  // response (the prefetch of a citizen whose population read failed), and that read's late
+  // success would reset the consecutive-failure count this test is counting.
+  let own: TestHub;
+  const papers = () => gql(own.url, CITIZEN_ALL_PAPERS, { id: people.l2 }, bearer(keys.citizen(people.l2)));
+  beforeAll(async () => {
+    own = await startTestHub({
+      HUB_SOURCE_TIMEOUT_MS: '300',
+      HUB_SOURCE_RETRIES: '1',
+      HUB_BREAKER_FAILURES: '4',
+      HUB_BREAKER_HALF_OPEN_MS: '600',
+    });
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
   it('opens after repeated failures (fast failures, breaker gauge 1), recovers by a probe once the source is back', async () => {
-    hub.guards.faults.set('socialInsurance', { errorRate: 1 });
+    own.guards.faults.set('socialInsurance', { errorRate: 1 });
     // Two attempts per request (one retry): two requests open a breaker of four failures.
-    await allPapers();
-    await allPapers();
-    expect(hub.guards.get('socialInsurance').state).toBe('OPEN');
-    hub.guards.faults.clear();
-    const open = await allPapers();
+    for (let i = 0; i < 2; i++) {
+      const failed = await papers();
+      expect(failed.body.errors?.[0].extensions).toMatchObject({ source: 'socialInsurance', reason: 'ERROR' });
+    }
+    expect(own.guards.get('socialInsurance').state).toBe('OPEN');
+    own.guards.faults.clear();
+    const open = await papers();
     expect(open.body.errors?.[0].extensions).toMatchObject({ source: 'socialInsurance', reason: 'CIRCUIT_OPEN' });
     expect(open.body.data!.citizen.fullName).toEqual(expect.any(String));
-    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const metrics = await (await fetch(`${own.url}/metrics`)).text();
     expect(metrics).toMatch(/hub_source_breaker_state\{source="socialInsurance"\} 1/);
     expect(metrics).toMatch(/hub_source_failures_total\{source="socialInsurance",reason="CIRCUIT_OPEN"\} [1-9]/);
     await new Promise((r) => setTimeout(r, 700));
-    const back = await allPapers();
+    const back = await papers();
     expect(back.body.errors).toBeUndefined();
-    expect(hub.guards.get('socialInsurance').state).toBe('CLOSED');
-    expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(
+    expect(own.guards.get('socialInsurance').state).toBe('CLOSED');
+    expect(await (await fetch(`${own.url}/metrics`)).text()).toMatch(
       /hub_source_breaker_state\{source="socialInsurance"\} 0/,
     );
   });
 });
 
 describe('fan-out', () => {
-  it('asks the five sources at once: five 150 ms sources answer in about 150 ms, not 300 or 750', async () => {
+  it('asks the five sources at once: five 250 ms sources answer in about 250 ms, not 500 or 1250', async () => {
     for (const s of ['population', 'drivingLicence', 'healthInsurance', 'socialInsurance', 'healthRecord'] as const) {
-      hub.guards.faults.set(s, { latencyMs: 150 });
+      hub.guards.faults.set(s, { latencyMs: 250 });
     }
     const slow = await allPapers();
     expect(slow.body.errors).toBeUndefined();
     expect(slow.headers.get('x-hub-source-calls')).toBe('5');
-    // Serial population-then-others would take at least 300 ms.
-    expect(slow.ms).toBeLessThan(290);
+    // Serial population-then-others would take at least 500 ms (the source timeout is 300).
+    expect(slow.ms).toBeLessThan(480);
   });
 });
 
