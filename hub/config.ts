@@ -114,6 +114,12 @@ const schema = z.object({
   HUB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** How often the store is checked (driver heartbeat), ms: how fast an outage is seen. Default 1000. */
   HUB_STORE_HEARTBEAT_MS: z.coerce.number().int().min(500).default(1_000),
+  /**
+   * How long opening a store connection, or a heartbeat's answer (plus the heartbeat interval),
+   * may take, ms: bounds how long a store that accepts connections but does not answer keeps
+   * the hub from seeing it. Default 5000.
+   */
+  HUB_STORE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(500).default(5_000),
   /** Documents a reconciliation run reads per second at most (0: no limit), to spare the sources. Default 0. */
   HUB_RECON_MAX_DOCS_PER_S: z.coerce.number().int().min(0).default(0),
   /** Bearer token `/metrics` requires; unset: `/metrics` is open (it holds no personal data). */

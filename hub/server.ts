@@ -77,32 +77,40 @@ export interface RunningHub {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Why the hub is not ready, or null when it is. */
+/**
+ * Whether the hub can serve, and if not why: shutting down; `store unreachable` (the driver
+ * knows no server it can write to, or the store refused the check); `store not answering` (the
+ * check took over a second: a store that accepts connections but is stuck, or a hub whose
+ * connections are all busy); `sources not seeded`.
+ */
 export async function readiness(
   store: Store,
   state: { health?: StoreHealth; draining?: boolean } = {},
 ): Promise<{ ready: boolean; reason?: string; citizens?: number }> {
   if (state.draining) return { ready: false, reason: 'shutting down' };
   if (state.health && !state.health.up) return { ready: false, reason: 'store unreachable' };
+  let manifest: SeedManifestDoc | null;
   try {
-    await withTimeout(store.ping(), 1_000);
-  } catch {
-    return { ready: false, reason: 'store unreachable' };
+    // One read both proves the store answers and says whether the sources are there.
+    manifest = await withTimeout(
+      store.hubDb.collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION).findOne({ _id: 'current' }),
+      1_000,
+    );
+  } catch (err) {
+    return { ready: false, reason: err instanceof ReadinessTimeout ? 'store not answering' : 'store unreachable' };
   }
-  const manifest = await store.hubDb
-    .collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION)
-    .findOne({ _id: 'current' })
-    .catch(() => null);
   if (!manifest) return { ready: false, reason: 'sources not seeded' };
   return { ready: true, citizens: manifest.citizens };
 }
+
+class ReadinessTimeout extends Error {}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let t: NodeJS.Timeout | undefined;
   return Promise.race([
     p,
     new Promise<never>((_, rej) => {
-      t = setTimeout(() => rej(new Error('timeout')), ms);
+      t = setTimeout(() => rej(new ReadinessTimeout(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(t));
 }

@@ -19,6 +19,13 @@ export interface StoreOptions {
   serverSelectionTimeoutMS?: number;
   /** How often the driver checks the server, ms (how fast an outage and a recovery are seen). Default 10000. */
   heartbeatFrequencyMS?: number;
+  /**
+   * How long opening a connection (and a heartbeat's answer, plus the heartbeat interval) may
+   * take, ms. Default 5000 (the driver's own is 30000): a heartbeat caught by a store that
+   * accepts connections but does not answer yet (one starting up) gives up and tries again
+   * within this, instead of keeping the hub refusing requests for half a minute.
+   */
+  connectTimeoutMS?: number;
 }
 
 /** How a batch of `_id`s is read: one `$in` find, or one `_id` find per key in parallel. */
@@ -44,6 +51,7 @@ export class Store {
       maxPoolSize: opts.maxPoolSize ?? 64,
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
       heartbeatFrequencyMS: opts.heartbeatFrequencyMS ?? 10_000,
+      connectTimeoutMS: opts.connectTimeoutMS ?? 5_000,
       autoIndex: true,
     });
     const store = new Store(m, opts.dbPrefix ?? '');
@@ -78,11 +86,6 @@ export class Store {
    */
   get indexDb(): Db {
     return this.db('hubindex');
-  }
-
-  /** Round trip to the server; throws when it is unreachable. */
-  async ping(): Promise<void> {
-    await this.client.db('admin').command({ ping: 1 });
   }
 
   async close(): Promise<void> {

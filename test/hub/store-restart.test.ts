@@ -51,6 +51,7 @@ beforeAll(async () => {
     maxPoolSize: 16,
     heartbeatFrequencyMS: 500,
     serverSelectionTimeoutMS: 1_500,
+    connectTimeoutMS: 2_000,
   });
   await seed(store, { citizens: 300, seed: 9 });
   const accounts = await store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
@@ -78,16 +79,23 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The last /readyz answer (said when a wait times out). */
+let lastReadyz = '';
+
 async function waitFor(pred: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
   while (!(await pred())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting');
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting; last /readyz: ${lastReadyz}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return Date.now() - t0;
 }
 
-const ready = async () => (await fetch(`${hub.url}/readyz`)).status === 200;
+const ready = async () => {
+  const r = await fetch(`${hub.url}/readyz`);
+  lastReadyz = `${r.status} ${await r.text()}`;
+  return r.status === 200;
+};
 
 it('keeps exactly one audit record per disclosing response across a store restart under load', async () => {
   expect(citizens.length).toBeGreaterThan(10);
