@@ -120,6 +120,13 @@ const schema = z.object({
    * the hub from seeing it. Default 5000.
    */
   HUB_STORE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(500).default(5_000),
+  /**
+   * How long an operation waits for the store's answer, ms: a store that stops answering (hung,
+   * not gone) fails the requests waiting on it after this (503) instead of holding them. Must
+   * exceed the longest single store operation (a seed batch, a page of a reconciliation scan).
+   * Default 30000.
+   */
+  HUB_STORE_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Documents a reconciliation run reads per second at most (0: no limit), to spare the sources. Default 0. */
   HUB_RECON_MAX_DOCS_PER_S: z.coerce.number().int().min(0).default(0),
   /** Bearer token `/metrics` requires; unset: `/metrics` is open (it holds no personal data). */

@@ -1,7 +1,9 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode } from './errors';
+import { isTransientStoreError } from './store/health';
 
 const KNOWN_CODES = new Set<string>([
   ...Object.values(ErrorCode),
@@ -34,10 +36,20 @@ function causedByBadInput(error: unknown): boolean {
  * Shapes every error leaving the hub.
  * - A bad scalar value found while validating the query keeps BAD_USER_INPUT
  *   (Apollo would call it GRAPHQL_VALIDATION_FAILED).
+ * - Losing the store in the middle of a request (the hub's own reads or writes: a network
+ *   error, a socket timeout of a store that stopped answering, no server to select) is
+ *   SERVICE_UNAVAILABLE with `reason: STORE_UNAVAILABLE`, in production and elsewhere, and
+ *   without the driver's message (it names the store's address); the response is then a 503
+ *   with `Retry-After` ({@link storeUnavailableStatusPlugin}).
  * - With `mask` (production), anything that is not one of our known codes becomes
  *   a bare INTERNAL_SERVER_ERROR: no message, no stack, no cause.
  */
-export function createFormatError(opts: { mask: boolean; onUnexpected: (err: unknown) => void }) {
+export function createFormatError(opts: {
+  mask: boolean;
+  onUnexpected: (err: unknown) => void;
+  /** A request lost the store (logged as such, not as a bug). */
+  onStoreLost?: (err: unknown) => void;
+}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
@@ -47,6 +59,15 @@ export function createFormatError(opts: { mask: boolean; onUnexpected: (err: unk
     }
     if (code === 'GRAPHQL_VALIDATION_FAILED' && causedByBadInput(error)) {
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
+    }
+    if ((!code || code === ErrorCode.INTERNAL_SERVER_ERROR) && isTransientStoreError(original)) {
+      opts.onStoreLost?.(original);
+      return {
+        message: 'The hub lost its store during the request; retry later',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, reason: STORE_UNAVAILABLE },
+      };
     }
     if (!code || !KNOWN_CODES.has(code) || code === ErrorCode.INTERNAL_SERVER_ERROR) {
       opts.onUnexpected(original);
@@ -60,5 +81,27 @@ export function createFormatError(opts: { mask: boolean; onUnexpected: (err: unk
       }
     }
     return formatted;
+  };
+}
+
+const STORE_UNAVAILABLE = 'STORE_UNAVAILABLE';
+
+/**
+ * A response with an error of a store lost mid-request is a 503 with `Retry-After` (what the
+ * fail-fast gate answers once the outage is known), so that clients and proxies retry it.
+ */
+export function storeUnavailableStatusPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const lost = response.body.singleResult.errors?.some((e) => e.extensions?.reason === STORE_UNAVAILABLE);
+          if (!lost) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', '5');
+        },
+      };
+    },
   };
 }

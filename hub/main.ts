@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     heartbeatFrequencyMS: config.HUB_STORE_HEARTBEAT_MS,
     serverSelectionTimeoutMS: 2_000,
     connectTimeoutMS: config.HUB_STORE_CONNECT_TIMEOUT_MS,
+    socketTimeoutMS: config.HUB_STORE_SOCKET_TIMEOUT_MS,
   });
   if (config.HUB_STORE_LOOKUP !== 'auto') store.lookupStrategy = config.HUB_STORE_LOOKUP;
   logger.info({ ferretdb: store.isFerretDb, lookup: store.lookupStrategy }, 'store connected');

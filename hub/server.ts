@@ -15,7 +15,7 @@ import { ConsentUseRecorder } from './store/consents';
 import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile } from './auth/trust';
 import { loadOrCreateSigningKey } from './auth/keys';
 import { oauthRouter } from './oauth';
-import { createFormatError } from './format-error';
+import { createFormatError, storeUnavailableStatusPlugin } from './format-error';
 import { requestMetricsPlugin } from './plugins/request-metrics';
 import { rejectModePlugin } from './plugins/reject-mode';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -202,6 +202,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     formatError: createFormatError({
       mask: production,
       onUnexpected: (err) => logger.error({ err }, 'unexpected error'),
+      onStoreLost: (err) => logger.warn({ err }, 'store lost during a request: 503'),
     }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.HUB_SHUTDOWN_TIMEOUT_MS }),
@@ -210,6 +211,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       // Reject mode rewrites the response first; the audit then records what really left.
       ...(config.HUB_DISCLOSURE_MODE === 'reject' ? [rejectModePlugin()] : []),
       auditPlugin({ writer: auditWriter, logger, consentUses, metrics }),
+      storeUnavailableStatusPlugin(),
       // Last: it sees the final status (the audit may have turned the response into a 503).
       metricsPlugin(metrics),
     ],

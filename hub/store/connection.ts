@@ -26,6 +26,13 @@ export interface StoreOptions {
    * within this, instead of keeping the hub refusing requests for half a minute.
    */
   connectTimeoutMS?: number;
+  /**
+   * How long an operation may wait for the store's answer, ms (0: for ever). Default 30000: a
+   * store that stops answering (hung, not gone) fails the operations waiting on it after this,
+   * instead of holding their requests until it answers again. Longer than any single operation
+   * the hub sends (a batch of a seed, a page of a reconciliation scan).
+   */
+  socketTimeoutMS?: number;
 }
 
 /** How a batch of `_id`s is read: one `$in` find, or one `_id` find per key in parallel. */
@@ -52,6 +59,7 @@ export class Store {
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
       heartbeatFrequencyMS: opts.heartbeatFrequencyMS ?? 10_000,
       connectTimeoutMS: opts.connectTimeoutMS ?? 5_000,
+      socketTimeoutMS: opts.socketTimeoutMS ?? 30_000,
       autoIndex: true,
     });
     const store = new Store(m, opts.dbPrefix ?? '');

@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import mongoose from 'mongoose';
+import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerSelectionError, MongoServerError } from 'mongodb';
 import { createFormatError } from '../../hub/format-error';
 
 describe('error formatting', () => {
@@ -21,5 +23,43 @@ describe('error formatting', () => {
     });
     const out = masked({ message: e.message, path: ['citizen', 'healthRecord'], extensions: e.extensions }, e);
     expect(out.extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'healthRecord' });
+  });
+
+  it('a store lost mid-request is SERVICE_UNAVAILABLE / STORE_UNAVAILABLE, without the driver message, masked or not', () => {
+    const lost: unknown[] = [];
+    const dev = createFormatError({ mask: false, onUnexpected: (e) => seen.push(e), onStoreLost: (e) => lost.push(e) });
+    const errors = [
+      new MongoNetworkTimeoutError('connection 3 to 127.0.0.1:27018 timed out'),
+      new MongoNetworkError('connection 4 to 127.0.0.1:27018 closed'),
+    ];
+    for (const format of [masked, dev]) {
+      for (const err of errors) {
+        const out = format(
+          {
+            message: err.message,
+            path: ['citizen'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] },
+          },
+          err,
+        );
+        expect(out).toEqual({
+          message: 'The hub lost its store during the request; retry later',
+          path: ['citizen'],
+          extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'STORE_UNAVAILABLE' },
+        });
+      }
+    }
+    expect(lost).toHaveLength(2);
+    // A store error that is not about reaching it (a refused write) stays an internal error.
+    const refused = new MongoServerError({ message: 'E11000 duplicate key', code: 11000 });
+    expect(
+      masked({ message: refused.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, refused).extensions,
+    ).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('mongoose and the hub use one copy of the driver (its errors are recognised by instanceof)', () => {
+    // package.json pins mongodb to the range mongoose asks for, so npm installs one copy.
+    expect(mongoose.mongo.MongoServerSelectionError).toBe(MongoServerSelectionError);
+    expect(new MongoNetworkTimeoutError('x')).toBeInstanceOf(mongoose.mongo.MongoNetworkError);
   });
 });

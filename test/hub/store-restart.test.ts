@@ -26,6 +26,8 @@ import { CITIZEN_ALL_PAPERS } from '../support/queries';
 
 const keys = testKeys();
 const PREFIX = 'sr_';
+/** The store client's socket timeout here (the hub's default is 30 s). */
+const SOCKET_TIMEOUT_MS = 3_000;
 let dataDir: string;
 let port: number;
 let db: LocalDb;
@@ -51,7 +53,8 @@ beforeAll(async () => {
     maxPoolSize: 16,
     heartbeatFrequencyMS: 500,
     serverSelectionTimeoutMS: 1_500,
-    connectTimeoutMS: 2_000,
+    connectTimeoutMS: 1_000,
+    socketTimeoutMS: SOCKET_TIMEOUT_MS,
   });
   await seed(store, { citizens: 300, seed: 9 });
   const accounts = await store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
@@ -217,3 +220,93 @@ it('keeps exactly one audit record per disclosing response across a store restar
   const truth = await store.hubDb.collection('seedDefects').countDocuments();
   expect(finished.findings).toBe(truth);
 }, 120_000);
+
+/** One request for a citizen's papers: its status, whether it disclosed anything, how long it took, its error codes. */
+async function ask(id: string, requestId: string): Promise<Outcome & { codes: string[] }> {
+  const t0 = Date.now();
+  const res = await fetch(`${hub.url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${keys.citizen(id)}`,
+      'x-request-id': requestId,
+    },
+    body: JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }),
+  });
+  const body = (await res.json()) as {
+    data?: { citizen?: Record<string, unknown> | null } | null;
+    errors?: Array<{ extensions?: { code?: string } }>;
+  };
+  const c = body.data?.citizen;
+  return {
+    requestId,
+    status: res.status,
+    disclosed: res.status === 200 && !!c && Object.values(c).some((v) => v !== null),
+    ms: Date.now() - t0,
+    at: Date.now(),
+    codes: [...new Set((body.errors ?? []).map((e) => e.extensions?.code ?? '?'))],
+  };
+}
+
+it('a store that stops answering (hung, not gone): /readyz says so, requests end within the socket timeout with a store error and nothing disclosed, then fail fast; the hub recovers when it answers again', async () => {
+  await waitFor(ready, 20_000);
+  const id = citizens[1];
+  const outcomes: Array<Outcome & { codes: string[] }> = [await ask(id, 'hang-before')];
+  expect(outcomes[0].disclosed).toBe(true);
+  process.kill(db.pid, 'SIGSTOP');
+  try {
+    // Sent while the store is not answering and before anyone has noticed: one for a citizen
+    // seen before (the hub's access data cached: only the sources wait), one for a citizen not
+    // (the hub's own reads wait too).
+    const inFlight = ask(id, 'hang-in-flight');
+    const fresh = ask(citizens[2], 'hang-in-flight-fresh');
+    await waitFor(async () => !(await ready()), 5_000);
+    expect(lastReadyz).toMatch(/store not answering|store unreachable/);
+    for (const pending of [inFlight, fresh]) {
+      const r = await pending;
+      outcomes.push(r);
+      expect(r.disclosed).toBe(false);
+      expect(r.ms).toBeLessThan(SOCKET_TIMEOUT_MS + 3_000);
+      // A clear error: the source, or the store, unavailable; never an internal error.
+      expect(r.codes.length).toBeGreaterThan(0);
+      for (const code of r.codes) expect(['SOURCE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']).toContain(code);
+    }
+    // Once the heartbeats have given up on it: refused at once.
+    await waitFor(async () => (await ready()) || lastReadyz.includes('store unreachable'), 10_000);
+    const late = await ask(id, 'hang-late');
+    outcomes.push(late);
+    expect(late.status).toBe(503);
+    expect(late.ms).toBeLessThan(1_000);
+  } finally {
+    process.kill(db.pid, 'SIGCONT');
+  }
+  await waitFor(ready, 20_000);
+  // The sources live in this store too: their breakers may have opened, and probe again after 1 s.
+  let n = 0;
+  await waitFor(async () => {
+    const o = await ask(id, `hang-after-${n++}`);
+    outcomes.push(o);
+    return o.disclosed;
+  }, 10_000);
+
+  await hub.auditWriter.flush();
+  const records = await store.hubDb
+    .collection<AuditRecordDoc>(AUDIT_COLLECTION)
+    .find({ requestId: { $in: outcomes.map((o) => o.requestId) } }, { projection: { requestId: 1 } })
+    .toArray();
+  const perRequest = new Map<string, number>();
+  for (const rec of records) perRequest.set(rec.requestId, (perRequest.get(rec.requestId) ?? 0) + 1);
+  console.log(
+    'hung store: ' +
+      outcomes
+        .map(
+          (o) =>
+            `${o.requestId} ${o.status} ${o.ms} ms [${o.codes.join(',')}] ` +
+            `${o.disclosed ? 'disclosed' : '-'} records ${perRequest.get(o.requestId) ?? 0}`,
+        )
+        .join('; '),
+  );
+  for (const o of outcomes.filter((x) => x.disclosed)) expect(perRequest.get(o.requestId)).toBe(1);
+  expect([...perRequest.values()].filter((c) => c > 1)).toEqual([]);
+  expect((await verifyAuditChain(store)).ok).toBe(true);
+}, 90_000);
