@@ -22,6 +22,11 @@ export interface HubContext {
   /** When the request started and by when it must be answered (epoch ms): no source is asked past it. */
   startedAt: number;
   deadline: number;
+  /**
+   * The operation's metrics label (`query.citizen`), once it is known. An object, shared by the
+   * shallow copy of the context Apollo gives to plugins and resolvers and by this one.
+   */
+  operation: { label?: string };
   /** `off`: development mode, the policy is bypassed (refused in production). */
   auth: { mode: 'on' | 'off' };
   /** Who is calling (from the bearer token; ANONYMOUS without one). */
@@ -83,6 +88,7 @@ export function createContext(
     principal,
     access: createAccessLookups(deps.store, deps.caches),
     audit: { events: [] },
+    operation: {},
     decisions: new Map(),
     now: deps.now ? deps.now() : new Date(),
     logger: deps.logger.child({ requestId }),

@@ -33,7 +33,7 @@ import { FaultInjector } from '../connectors/faults';
 import { SourceGuards } from '../connectors/resilience';
 import { sourcePolicies } from './config';
 import { HubMetrics } from './metrics';
-import { metricsPlugin } from './plugins/metrics';
+import { metricsPlugin, observeRequest } from './plugins/metrics';
 import { Protection, type AuthLocals } from './protect';
 import { StoreHealth } from './store/health';
 import { ANONYMOUS, type Principal } from './auth/principal';
@@ -212,8 +212,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       ...(config.HUB_DISCLOSURE_MODE === 'reject' ? [rejectModePlugin()] : []),
       auditPlugin({ writer: auditWriter, logger, consentUses, metrics }),
       storeUnavailableStatusPlugin(),
-      // Last: it sees the final status (the audit may have turned the response into a 503).
-      metricsPlugin(metrics),
+      metricsPlugin(),
     ],
   });
   await apollo.start();
@@ -342,7 +341,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
             .catch((e) => logger.error({ err: e, requestId }, 'audit of an authentication failure failed'));
           throw locals.authFailure;
         }
-        return createContext(
+        const ctx = createContext(
           {
             store,
             config,
@@ -358,6 +357,9 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
           locals.principal ?? ANONYMOUS,
           Number(res.locals.startedAt) || Date.now(),
         );
+        // With the final status, once the response has gone (the audit may turn it into a 503).
+        observeRequest(metrics, res, ctx);
+        return ctx;
       },
     }),
   );

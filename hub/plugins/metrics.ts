@@ -10,20 +10,36 @@ export function operationLabel(op: OperationDefinitionNode | undefined): string 
   return `${op.operation}.${first && first.kind === Kind.FIELD ? first.name.value : 'fragment'}`;
 }
 
-/** Records each GraphQL request's latency, from its arrival, by operation and final HTTP status. */
-export function metricsPlugin(metrics: HubMetrics): ApolloServerPlugin<HubContext> {
+/**
+ * Names each GraphQL request's operation for the latency metric. The latency itself is recorded
+ * when the response has gone ({@link observeRequest}): other plugins' `willSendResponse` run at
+ * the same time as this one's and may still change the status (the audit's 503).
+ */
+export function metricsPlugin(): ApolloServerPlugin<HubContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response, operation }) {
-          const status = String(response.http.status ?? 200);
-          const started = contextValue?.startedAt ?? Date.now();
-          metrics.requestDuration.observe(
-            { operation: operationLabel(operation), status },
-            (Date.now() - started) / 1000,
-          );
+        async willSendResponse({ contextValue, operation }) {
+          if (contextValue) contextValue.operation.label = operationLabel(operation);
         },
       };
     },
   };
+}
+
+/**
+ * Records a GraphQL request's latency, from its arrival to its last byte, by operation and
+ * final HTTP status, when the response finishes (`invalid` when no operation was resolved).
+ */
+export function observeRequest(
+  metrics: HubMetrics,
+  res: { once(event: 'finish', fn: () => void): unknown; statusCode: number },
+  ctx: Pick<HubContext, 'startedAt' | 'operation'>,
+): void {
+  res.once('finish', () => {
+    metrics.requestDuration.observe(
+      { operation: ctx.operation.label ?? 'invalid', status: String(res.statusCode) },
+      (Date.now() - ctx.startedAt) / 1000,
+    );
+  });
 }

@@ -309,4 +309,9 @@ it('a store that stops answering (hung, not gone): /readyz says so, requests end
   for (const o of outcomes.filter((x) => x.disclosed)) expect(perRequest.get(o.requestId)).toBe(1);
   expect([...perRequest.values()].filter((c) => c > 1)).toEqual([]);
   expect((await verifyAuditChain(store)).ok).toBe(true);
+  // The latency metric has the status the client got (a 503 set after the resolvers ran).
+  if (outcomes.some((o) => o.requestId.startsWith('hang-in-flight') && o.status === 503)) {
+    const text = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(text).toMatch(/hub_request_duration_seconds_count\{operation="query\.citizen",status="503"\} [1-9]/);
+  }
 }, 90_000);

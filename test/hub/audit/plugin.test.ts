@@ -84,6 +84,9 @@ describe('audit records', () => {
     const ok = await gql(hub.url, Q, { id: l2 }, bearer(keys.citizen(l2)));
     expect(ok.status).toBe(200);
     expect((await verifyAuditChain(hub.store, { chain: hub.auditWriter.chain })).ok).toBe(true);
+    // The latency metric has the status the client got, set after the resolvers ran.
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    expect(metrics).toMatch(/hub_request_duration_seconds_count\{operation="query\.citizen",status="503"\} [1-9]/);
   });
 });
 
