@@ -415,6 +415,7 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
       await reconciliation.cases.writer.idle();
       await auditWriter.close();
       await consentUses.close();
+      health.close();
       guards.faults.clear();
     },
   };

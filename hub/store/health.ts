@@ -4,6 +4,12 @@
  * it is down (503, nothing disclosed, no audit record owed), `/readyz` says so, and both recover
  * by themselves when the driver's next heartbeat reaches the store again. Each change is logged
  * once.
+ *
+ * A watchdog covers the driver itself: a heartbeat that neither succeeds nor fails long after
+ * it could have timed out (seen with the driver's monitor after a store restart under load: its
+ * check waited on a connection whose socket was gone, for ever, and the hub refused requests
+ * to a store that was back) makes it close and reconnect the client. Db and collection objects
+ * stay valid across that: they reach the server through the client.
  */
 import type { Logger } from 'pino';
 import {
@@ -11,6 +17,9 @@ import {
   MongoNetworkError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
+  type ServerHeartbeatFailedEvent,
+  type ServerHeartbeatStartedEvent,
+  type ServerHeartbeatSucceededEvent,
   type TopologyDescription,
   type TopologyDescriptionChangedEvent,
 } from 'mongodb';
@@ -28,16 +37,68 @@ export class StoreHealth {
   private upNow = true;
   private changedAt = new Date();
   private readonly listeners: Array<(up: boolean) => void> = [];
+  /** Heartbeats started and not yet ended, by server address: when each started. */
+  private readonly pending = new Map<string, number>();
+  private readonly watchdog: NodeJS.Timeout;
+  private reconnecting = false;
+  /** Times the watchdog reconnected the driver. */
+  reconnects = 0;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly logger: Logger,
+    /** A heartbeat pending longer than this is stuck. Default: 2 × (connect timeout + heartbeat) + 2 s. */
+    readonly stuckAfterMs = StoreHealth.stuckAfter(store),
   ) {
     // The topology decides, not one server's heartbeat: on a replica set a secondary that is
     // down must not make the hub refuse requests while the primary answers.
     store.client.on('topologyDescriptionChanged', (e: TopologyDescriptionChangedEvent) =>
       this.set(writable(e.newDescription)),
     );
+    store.client.on('serverHeartbeatStarted', (e: ServerHeartbeatStartedEvent) =>
+      this.pending.set(e.connectionId, Date.now()),
+    );
+    const ended = (e: ServerHeartbeatSucceededEvent | ServerHeartbeatFailedEvent) =>
+      this.pending.delete(e.connectionId);
+    store.client.on('serverHeartbeatSucceeded', ended);
+    store.client.on('serverHeartbeatFailed', ended);
+    // A client closed on purpose has no heartbeat to wait for.
+    store.client.on('topologyClosed', () => this.pending.clear());
+    this.watchdog = setInterval(() => void this.checkStuck(), Math.min(1_000, this.stuckAfterMs / 2));
+    this.watchdog.unref();
+  }
+
+  private static stuckAfter(store: Store): number {
+    const o = store.client.options;
+    return 2 * ((o.connectTimeoutMS || 30_000) + (o.heartbeatFrequencyMS || 10_000)) + 2_000;
+  }
+
+  /** Stops the watchdog (the hub is stopping). */
+  close(): void {
+    clearInterval(this.watchdog);
+  }
+
+  private async checkStuck(): Promise<void> {
+    if (this.reconnecting) return;
+    const now = Date.now();
+    const stuck = [...this.pending].find(([, at]) => now - at > this.stuckAfterMs);
+    if (!stuck) return;
+    this.reconnecting = true;
+    this.pending.clear();
+    this.reconnects++;
+    this.logger.error(
+      { server: stuck[0], pendingMs: now - stuck[1] },
+      'store driver stuck: a heartbeat has been pending past every timeout; reconnecting the client',
+    );
+    try {
+      await this.store.client.close();
+      await this.store.client.connect();
+    } catch (err) {
+      // The store may be down as well: the next operation or heartbeat connects again.
+      this.logger.warn({ err }, 'store client reconnect failed; the driver retries by itself');
+    } finally {
+      this.reconnecting = false;
+    }
   }
 
   /** The store answered its last check. */
