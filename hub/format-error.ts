@@ -87,8 +87,10 @@ export function createFormatError(opts: {
 const STORE_UNAVAILABLE = 'STORE_UNAVAILABLE';
 
 /**
- * A response with an error of a store lost mid-request is a 503 with `Retry-After` (what the
- * fail-fast gate answers once the outage is known), so that clients and proxies retry it.
+ * A response that served nothing because the store was lost mid-request (every root field null,
+ * or no data) is a 503 with `Retry-After`, what the fail-fast gate answers once the outage is
+ * known, so that clients and proxies retry it. One that served some fields stays a 200 with the
+ * error on the failed paths (what it did serve was audited).
  */
 export function storeUnavailableStatusPlugin(): ApolloServerPlugin {
   return {
@@ -96,8 +98,10 @@ export function storeUnavailableStatusPlugin(): ApolloServerPlugin {
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
-          const lost = response.body.singleResult.errors?.some((e) => e.extensions?.reason === STORE_UNAVAILABLE);
-          if (!lost) return;
+          const { errors, data } = response.body.singleResult;
+          const lost = errors?.some((e) => e.extensions?.reason === STORE_UNAVAILABLE);
+          const servedNothing = !data || Object.values(data).every((v) => v === null);
+          if (!lost || !servedNothing) return;
           response.http.status = 503;
           response.http.headers.set('retry-after', '5');
         },

@@ -29,16 +29,20 @@ export function metricsPlugin(): ApolloServerPlugin<HubContext> {
 
 /**
  * Records a GraphQL request's latency, from its arrival to its last byte, by operation and
- * final HTTP status, when the response finishes (`invalid` when no operation was resolved).
+ * final HTTP status, when the response is done (`invalid` when no operation was resolved;
+ * status `aborted` when the client went away first, so slow requests are not left out).
  */
 export function observeRequest(
   metrics: HubMetrics,
-  res: { once(event: 'finish', fn: () => void): unknown; statusCode: number },
+  res: { once(event: 'close', fn: () => void): unknown; statusCode: number; writableFinished: boolean },
   ctx: Pick<HubContext, 'startedAt' | 'operation'>,
 ): void {
-  res.once('finish', () => {
+  res.once('close', () => {
     metrics.requestDuration.observe(
-      { operation: ctx.operation.label ?? 'invalid', status: String(res.statusCode) },
+      {
+        operation: ctx.operation.label ?? 'invalid',
+        status: res.writableFinished ? String(res.statusCode) : 'aborted',
+      },
       (Date.now() - ctx.startedAt) / 1000,
     );
   });

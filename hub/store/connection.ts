@@ -27,10 +27,10 @@ export interface StoreOptions {
    */
   connectTimeoutMS?: number;
   /**
-   * How long an operation may wait for the store's answer, ms (0: for ever). Default 30000: a
-   * store that stops answering (hung, not gone) fails the operations waiting on it after this,
-   * instead of holding their requests until it answers again. Longer than any single operation
-   * the hub sends (a batch of a seed, a page of a reconciliation scan).
+   * How long an operation may wait for the store's answer, ms. Default: for ever (the driver's
+   * default, for the CLIs and benches, whose single operations may be long). The serving hub
+   * sets `HUB_STORE_SOCKET_TIMEOUT_MS`: a store that stops answering (hung, not gone) then fails
+   * the operations waiting on it instead of holding their requests until it answers again.
    */
   socketTimeoutMS?: number;
 }
@@ -59,7 +59,7 @@ export class Store {
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5_000,
       heartbeatFrequencyMS: opts.heartbeatFrequencyMS ?? 10_000,
       connectTimeoutMS: opts.connectTimeoutMS ?? 5_000,
-      socketTimeoutMS: opts.socketTimeoutMS ?? 30_000,
+      ...(opts.socketTimeoutMS ? { socketTimeoutMS: opts.socketTimeoutMS } : {}),
       autoIndex: true,
     });
     const store = new Store(m, opts.dbPrefix ?? '');
@@ -96,7 +96,11 @@ export class Store {
     return this.db('hubindex');
   }
 
+  /** Set once {@link close} is called: the client is not to be reconnected. */
+  closed = false;
+
   async close(): Promise<void> {
+    this.closed = true;
     await this.mongoose.disconnect();
   }
 }

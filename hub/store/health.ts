@@ -17,6 +17,8 @@ import {
   MongoNetworkError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
+  MongoNotConnectedError,
+  type ServerClosedEvent,
   type ServerHeartbeatFailedEvent,
   type ServerHeartbeatStartedEvent,
   type ServerHeartbeatSucceededEvent,
@@ -62,25 +64,41 @@ export class StoreHealth {
       this.pending.delete(e.connectionId);
     store.client.on('serverHeartbeatSucceeded', ended);
     store.client.on('serverHeartbeatFailed', ended);
-    // A client closed on purpose has no heartbeat to wait for.
+    // A client closed on purpose has no heartbeat to wait for, nor a server taken out of the
+    // topology (a replica-set member removed while its check was pending: its end is not relayed).
     store.client.on('topologyClosed', () => this.pending.clear());
-    this.watchdog = setInterval(() => void this.checkStuck(), Math.min(1_000, this.stuckAfterMs / 2));
+    store.client.on('serverClosed', (e: ServerClosedEvent) => this.pending.delete(e.address));
+    this.tickMs = Math.min(1_000, this.stuckAfterMs / 2);
+    this.watchdog = setInterval(() => void this.checkStuck(), this.tickMs);
     this.watchdog.unref();
   }
+
+  private readonly tickMs: number;
+  private lastTick = Date.now();
+  private closed = false;
 
   private static stuckAfter(store: Store): number {
     const o = store.client.options;
     return 2 * ((o.connectTimeoutMS || 30_000) + (o.heartbeatFrequencyMS || 10_000)) + 2_000;
   }
 
-  /** Stops the watchdog (the hub is stopping). */
+  /** Stops the watchdog, and a reconnect under way (the hub is stopping). */
   close(): void {
+    this.closed = true;
     clearInterval(this.watchdog);
   }
 
   private async checkStuck(): Promise<void> {
-    if (this.reconnecting) return;
     const now = Date.now();
+    const gap = now - this.lastTick;
+    this.lastTick = now;
+    if (this.reconnecting || this.closed || this.store.closed) return;
+    // The process itself stood still (a long pause, a stopped process): what is pending waited
+    // on us, not on the driver. Count from now.
+    if (gap > 3 * this.tickMs) {
+      for (const k of this.pending.keys()) this.pending.set(k, now);
+      return;
+    }
     const stuck = [...this.pending].find(([, at]) => now - at > this.stuckAfterMs);
     if (!stuck) return;
     this.reconnecting = true;
@@ -91,11 +109,19 @@ export class StoreHealth {
       'store driver stuck: a heartbeat has been pending past every timeout; reconnecting the client',
     );
     try {
-      await this.store.client.close();
-      await this.store.client.connect();
-    } catch (err) {
-      // The store may be down as well: the next operation or heartbeat connects again.
-      this.logger.warn({ err }, 'store client reconnect failed; the driver retries by itself');
+      await this.store.client.close().catch(() => undefined);
+      // A client whose connect failed stays closed (operations get MongoNotConnectedError /
+      // topology closed): try again, backing off, until it connects or the hub stops.
+      for (let attempt = 0; !this.closed && !this.store.closed; attempt++) {
+        try {
+          await this.store.client.connect();
+          this.logger.warn({ attempts: attempt + 1 }, 'store client reconnected');
+          return;
+        } catch (err) {
+          if (attempt === 0) this.logger.warn({ err }, 'store client reconnect failed; trying again');
+          await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)).unref());
+        }
+      }
     } finally {
       this.reconnecting = false;
     }
@@ -131,6 +157,7 @@ export function isTransientStoreError(err: unknown): boolean {
     err instanceof MongoNetworkError ||
     err instanceof MongoServerSelectionError ||
     err instanceof MongoTopologyClosedError ||
+    err instanceof MongoNotConnectedError ||
     (err instanceof MongoError && err.hasErrorLabel('RetryableWriteError'))
   );
 }

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
+import { freePort, startLocalDb } from '../../../hub/localdb';
 import { StoreHealth } from '../../../hub/store/health';
-import type { Store } from '../../../hub/store/connection';
+import { Store } from '../../../hub/store/connection';
 import { connectTestStore } from '../../support/hub';
 
 /**
@@ -57,8 +61,41 @@ describe('StoreHealth watchdog', () => {
     await sleep(700);
     expect(health.reconnects).toBe(0);
     store.client.emit('serverHeartbeatStarted', { connectionId: 'closing:1' } as never);
-    await store.client.close();
+    await store.close();
     await sleep(700);
     expect(health.reconnects).toBe(0);
   });
+
+  it('keeps reconnecting while the store is down too, and is back once the store is', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hub-watchdog-'));
+    const port = await freePort();
+    let db = await startLocalDb({ dataDir, port });
+    const own = await Store.connect({
+      uri: db.uri,
+      dbPrefix: 'hw_',
+      heartbeatFrequencyMS: 500,
+      connectTimeoutMS: 500,
+      serverSelectionTimeoutMS: 500,
+    });
+    const h = new StoreHealth(own, logger, 300);
+    try {
+      const col = own.hubDb.collection<{ _id: string }>('watchdog');
+      await col.replaceOne({ _id: 'b' }, {}, { upsert: true });
+      await db.stop();
+      own.client.emit('serverHeartbeatStarted', { connectionId: 'stuck:2' } as never);
+      await until(() => h.reconnects === 1, 5_000);
+      // The reconnect fails (the store is down) and is tried again.
+      await until(() => lines.some((l) => /reconnect failed/.test(l)), 5_000);
+      await expect(col.findOne({ _id: 'b' })).rejects.toThrow();
+      db = await startLocalDb({ dataDir, port });
+      await until(() => lines.some((l) => /store client reconnected/.test(l)), 20_000);
+      expect(await col.findOne({ _id: 'b' })).toEqual({ _id: 'b' });
+      expect(h.reconnects).toBe(1);
+    } finally {
+      h.close();
+      await own.close();
+      await db.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
