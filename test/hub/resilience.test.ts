@@ -29,13 +29,16 @@ async function audited(requestId: string): Promise<AuditRecordDoc> {
 
 const disclosedPaths = (r: AuditRecordDoc) => r.citizens.flatMap((c) => c.disclosed.flatMap((d) => d.paths));
 
+/** Short timeouts and a breaker that opens after two requests (two attempts each). */
+const GUARDS = {
+  HUB_SOURCE_TIMEOUT_MS: '300',
+  HUB_SOURCE_RETRIES: '1',
+  HUB_BREAKER_FAILURES: '4',
+  HUB_BREAKER_HALF_OPEN_MS: '600',
+};
+
 beforeAll(async () => {
-  hub = await startTestHub({
-    HUB_SOURCE_TIMEOUT_MS: '300',
-    HUB_SOURCE_RETRIES: '1',
-    HUB_BREAKER_FAILURES: '4',
-    HUB_BREAKER_HALF_OPEN_MS: '600',
-  });
+  hub = await startTestHub(GUARDS);
   people = await pickTestCitizens(hub.store);
 });
 
@@ -104,12 +107,7 @@ describe('circuit breaker over HTTP', () => {
   let own: TestHub;
   const papers = () => gql(own.url, CITIZEN_ALL_PAPERS, { id: people.l2 }, bearer(keys.citizen(people.l2)));
   beforeAll(async () => {
-    own = await startTestHub({
-      HUB_SOURCE_TIMEOUT_MS: '300',
-      HUB_SOURCE_RETRIES: '1',
-      HUB_BREAKER_FAILURES: '4',
-      HUB_BREAKER_HALF_OPEN_MS: '600',
-    });
+    own = await startTestHub(GUARDS);
   });
   afterAll(async () => {
     await own?.close();

@@ -111,24 +111,7 @@ it('keeps exactly one audit record per disclosing response across a store restar
       const requestId = `sr-${w}-${n}`;
       const t0 = Date.now();
       try {
-        const res = await fetch(`${hub.url}/graphql`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${keys.citizen(id)}`,
-            'x-request-id': requestId,
-          },
-          body: JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }),
-        });
-        const body = (await res.json()) as { data?: { citizen?: Record<string, unknown> | null } | null };
-        const c = body.data?.citizen;
-        outcomes.push({
-          requestId,
-          status: res.status,
-          disclosed: res.status === 200 && !!c && Object.values(c).some((v) => v !== null),
-          ms: Date.now() - t0,
-          at: Date.now(),
-        });
+        outcomes.push(await ask(id, requestId));
       } catch {
         outcomes.push({ requestId, status: 0, disclosed: false, ms: Date.now() - t0, at: Date.now() });
       }
