@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode } from './errors';
+import type { RejectionReason } from './metrics';
 import { isTransientStoreError } from './store/health';
 
 const KNOWN_CODES = new Set<string>([
@@ -84,7 +85,8 @@ export function createFormatError(opts: {
   };
 }
 
-const STORE_UNAVAILABLE = 'STORE_UNAVAILABLE';
+/** The same reason the fail-fast gate gives when the outage is already known (protect.ts). */
+const STORE_UNAVAILABLE: RejectionReason = 'STORE_UNAVAILABLE';
 
 /**
  * A response that served nothing because the store was lost mid-request (every root field null,

@@ -11,6 +11,7 @@
  * to a store that was back) makes it close and reconnect the client. Db and collection objects
  * stay valid across that: they reach the server through the client.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import {
   MongoError,
@@ -42,7 +43,10 @@ export class StoreHealth {
   /** Heartbeats started and not yet ended, by server address: when each started. */
   private readonly pending = new Map<string, number>();
   private readonly watchdog: NodeJS.Timeout;
+  private readonly tickMs: number;
+  private lastTick = Date.now();
   private reconnecting = false;
+  private closed = false;
   /** Times the watchdog reconnected the driver. */
   reconnects = 0;
 
@@ -72,10 +76,6 @@ export class StoreHealth {
     this.watchdog = setInterval(() => void this.checkStuck(), this.tickMs);
     this.watchdog.unref();
   }
-
-  private readonly tickMs: number;
-  private lastTick = Date.now();
-  private closed = false;
 
   private static stuckAfter(store: Store): number {
     const o = store.client.options;
@@ -119,7 +119,7 @@ export class StoreHealth {
           return;
         } catch (err) {
           if (attempt === 0) this.logger.warn({ err }, 'store client reconnect failed; trying again');
-          await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 10_000)).unref());
+          await sleep(Math.min(500 * 2 ** attempt, 10_000), undefined, { ref: false });
         }
       }
     } finally {
