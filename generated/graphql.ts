@@ -1712,6 +1712,19 @@ export type DiscloseDirectiveArgs = {
 
 export type DiscloseDirectiveResolver<Result, Parent, ContextType = HubContext, Args = DiscloseDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ListSizeDirectiveArgs = {
+  arg: Scalars['String']['input'];
+  max: Scalars['Int']['input'];
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = HubContext, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type MaxItemsDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type MaxItemsDirectiveResolver<Result, Parent, ContextType = HubContext, Args = MaxItemsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type OfficerDirectiveArgs = {
   orSelf?: Maybe<Scalars['Boolean']['input']>;
   roles: Array<OfficerRole>;
@@ -2352,6 +2365,8 @@ export type Resolvers<ContextType = HubContext> = {
 
 export type DirectiveResolvers<ContextType = HubContext> = {
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
+  maxItems?: MaxItemsDirectiveResolver<any, any, ContextType>;
   officer?: OfficerDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   self?: SelfDirectiveResolver<any, any, ContextType>;

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Store } from './store/connection';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from './store/accounts';
 import { ClientCache } from './store/clients';
-import { ConsentStatusCache } from './store/consents';
+import { ConsentStatusCache, consentUsable } from './store/consents';
 import type { AccessLookups, AccountFacts } from './policy';
 
 /**
@@ -76,8 +76,13 @@ export function createAccessLookups(
   );
   return {
     account: (id) => accounts.load(id),
-    consentActive: (consentId, citizenId, clientId) =>
-      caches.consents.isActiveFor(consentId, { clientId, citizenId }, now()),
+    async consentState(consentId, citizenId, clientId) {
+      const c = await caches.consents.get(consentId);
+      // Another client's or citizen's consent is reported like an unknown one.
+      if (!c || c.clientId !== clientId || c.citizenId !== citizenId) return 'INACTIVE';
+      if (c.status === 'REVOKED') return 'REVOKED';
+      return consentUsable(c, now()) ? 'ACTIVE' : 'INACTIVE';
+    },
     async clientScopes(clientId) {
       const c = await caches.clients.get(clientId);
       return c && c.status === 'ACTIVE' ? new Set(c.scopes) : null;

@@ -153,8 +153,20 @@ const schema = z.object({
   HUB_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
   /** Tokens per document. Default 2000. */
   HUB_MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
-  /** Static cost (graphql-armor cost model). Default 5000. */
-  HUB_MAX_COST: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * Cost per operation, counted after variables (hub/limits.ts: 1 per field plus its selection,
+   * list fields times their size). Default 15000: `citizens` with 100 IDs and every paper costs
+   * about 13,700.
+   */
+  HUB_MAX_COST: z.coerce.number().int().min(1).default(15_000),
+  /**
+   * `1`: error responses carry `extensions.stacktrace` (absolute paths of the hub's files), for
+   * debugging only. Default `0`. Refused when NODE_ENV=production.
+   */
+  HUB_ERROR_STACKTRACES: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((v) => v === '1'),
   /**
    * `null` (default): a withheld field is null with a FORBIDDEN error. `reject`: any
    * withheld field refuses the whole request, listing the paths.
@@ -194,6 +206,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
           `shorter than HUB_REQUEST_DEADLINE_MS (${cfg.HUB_REQUEST_DEADLINE_MS} ms), or its breaker could never open`,
       );
     }
+  }
+  if (cfg.NODE_ENV === 'production' && cfg.HUB_ERROR_STACKTRACES) {
+    throw new Error(
+      'invalid configuration:\n  HUB_ERROR_STACKTRACES: stack traces are refused when NODE_ENV=production',
+    );
   }
   if (cfg.NODE_ENV === 'production' && Object.keys(cfg.HUB_FAULTS).length) {
     throw new Error('invalid configuration:\n  HUB_FAULTS: fault injection is refused when NODE_ENV=production');

@@ -67,11 +67,16 @@ export interface AccountFacts {
 export interface AccessLookups {
   /** The citizen's e-identity account, or null when they have none. */
   account(personalId: string): Promise<AccountFacts | null>;
-  /** True while the consent is ACTIVE, belongs to this citizen and client (cached briefly). */
-  consentActive(consentId: string, citizenId: string, clientId: string): Promise<boolean>;
+  /**
+   * The consent's state for this citizen and client (cached briefly): ACTIVE, REVOKED (by the
+   * citizen), or INACTIVE (expired, not yet valid, unknown, or not theirs).
+   */
+  consentState(consentId: string, citizenId: string, clientId: string): Promise<ConsentState>;
   /** The scopes the client is registered for; null for an unknown or suspended client. */
   clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
 }
+
+export type ConsentState = 'ACTIVE' | 'REVOKED' | 'INACTIVE';
 
 export type Decision = { allow: true } | { allow: false; reason: DenialReason };
 
@@ -122,11 +127,13 @@ export async function decide(
     }
     case 'CLIENT': {
       if (!principal.scopes.includes(scope)) return deny('NOT_CONSENTED');
-      const [active, registered] = await Promise.all([
-        lookups.consentActive(principal.consentId, principal.citizenId, principal.clientId),
+      const [consent, registered] = await Promise.all([
+        lookups.consentState(principal.consentId, principal.citizenId, principal.clientId),
         lookups.clientScopes(principal.clientId),
       ]);
-      if (!active) return deny('NOT_CONSENTED');
+      // Told only to the client holding the consent: another's is INACTIVE (consentState).
+      if (consent === 'REVOKED') return deny('CONSENT_REVOKED');
+      if (consent !== 'ACTIVE') return deny('NOT_CONSENTED');
       if (!registered?.has(scope)) return deny('CLIENT_NOT_REGISTERED');
       return accountAllows(await lookups.account(citizen.personalId), scope);
     }
@@ -142,9 +149,47 @@ function accountAllows(account: AccountFacts | null, scope: DocumentScope): Deci
   return account.level >= MIN_LEVEL[scope] ? ALLOW : deny('LEVEL_TOO_LOW');
 }
 
-/** The FORBIDDEN error of a withheld field. */
-export function forbidden(reason: DenialReason): GraphQLError {
-  return new GraphQLError(`Not disclosed: ${reason}`, { extensions: { code: ErrorCode.FORBIDDEN, reason } });
+/**
+ * What a refused caller lacks (`extensions.required` of a FORBIDDEN error): the document scope,
+ * the account level it needs, the officer roles, that the caller be the citizen (or a client
+ * under their consent), or that the citizen or area be in the officer's jurisdiction.
+ */
+export interface Required {
+  scope?: DocumentScope;
+  level?: AccountLevel;
+  /** The account must be ACTIVE. */
+  accountStatus?: 'ACTIVE';
+  roles?: readonly string[];
+  /** Who may ask at all (NOT_SUBJECT). */
+  principal?: ReadonlyArray<'CITIZEN' | 'CLIENT' | 'OFFICER'>;
+  jurisdiction?: true;
+}
+
+/** What each reason lacks when no more is known. */
+function requiredFor(reason: DenialReason, scope?: DocumentScope): Required {
+  const s = scope ? { scope } : {};
+  switch (reason) {
+    case 'LEVEL_TOO_LOW':
+      return { ...s, ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
+    case 'ACCOUNT_INACTIVE':
+      return { ...s, accountStatus: 'ACTIVE', ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
+    case 'OUT_OF_JURISDICTION':
+      return { ...s, jurisdiction: true };
+    case 'NOT_SUBJECT':
+      return { ...s, principal: ['CITIZEN', 'CLIENT'] };
+    default:
+      return s;
+  }
+}
+
+/**
+ * The FORBIDDEN error of a withheld field or a refused operation: `extensions.reason` and
+ * `extensions.required` (what is missing, {@link Required}).
+ */
+export function forbidden(reason: DenialReason, required: Required = {}, scope?: DocumentScope): GraphQLError {
+  return new GraphQLError(`Not disclosed: ${reason}`, {
+    extensions: { code: ErrorCode.FORBIDDEN, reason, required: { ...requiredFor(reason, scope), ...required } },
+  });
 }
 
 /** A field's path in the response (aliases and list positions included), as the audit records it. */
@@ -194,7 +239,7 @@ function guardField(
             decision: 'DENIED',
             reason: decision.reason,
           });
-          throw forbidden(decision.reason);
+          throw forbidden(decision.reason, {}, scope);
         }
         ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
         if (scope === 'FAMILY') {
@@ -261,7 +306,8 @@ function prefetch(ctx: HubContext, ids: readonly string[], scopes: Iterable<Docu
 
 /**
  * Guards an entry point that addresses citizens by personal ID.
- * - ANONYMOUS: UNAUTHENTICATED (audited with the IDs asked for).
+ * - ANONYMOUS: UNAUTHENTICATED before anything is read or recorded (the IDs an unknown caller
+ *   sends are not stored: it could otherwise fill the audit; `citizens` is bounded before).
  * - Every ID the principal may not address is audited, then NOT_SUBJECT.
  * - CITIZEN / CLIENT: when every requested document would be withheld whatever the
  *   record says (account not active, level too low, consent gone, scope not held),
@@ -292,10 +338,7 @@ function guardEntryPoint(
           ctx.audit.events.push({ citizenId: id, scope: 'IDENTITY', path, decision: 'DENIED', reason });
         }
       };
-      if (ctx.principal.kind === 'ANONYMOUS') {
-        denyAll('NOT_SUBJECT', ids);
-        throw unauthenticated('Personal data needs an authenticated caller');
-      }
+      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
       const refused = ids.filter((id) => !mayAddress(ctx.principal, id).allow);
       if (refused.length) {
         denyAll('NOT_SUBJECT', refused);
@@ -334,7 +377,7 @@ function guardEntryPoint(
           decision: 'DENIED',
           reason: 'OUT_OF_JURISDICTION',
         });
-        return forbidden('OUT_OF_JURISDICTION');
+        return forbidden('OUT_OF_JURISDICTION', {}, 'IDENTITY');
       };
       if (!list) {
         const r = screen(result as CitizenRecord | null, ids[0]);
@@ -353,7 +396,7 @@ function guardSelf(field: GraphQLFieldConfig<unknown, HubContext>): GraphQLField
     ...field,
     resolve(source, args, ctx, info) {
       if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('This needs the citizen to be signed in');
-      if (ctx.principal.kind !== 'CITIZEN') throw forbidden('NOT_SUBJECT');
+      if (ctx.principal.kind !== 'CITIZEN') throw forbidden('NOT_SUBJECT', { principal: ['CITIZEN'] });
       return resolve(source, args, ctx, info);
     },
   };
@@ -379,8 +422,9 @@ function guardOfficer(
       const p = ctx.principal;
       if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs an officer or the citizen to be signed in');
       if (p.kind === 'CITIZEN' && orSelf) return resolve(source, args, ctx, info);
-      if (p.kind !== 'OFFICER') throw forbidden('NOT_SUBJECT');
-      if (!roles.includes(p.role)) throw forbidden('ROLE');
+      if (p.kind !== 'OFFICER')
+        throw forbidden('NOT_SUBJECT', { principal: orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'], roles });
+      if (!roles.includes(p.role)) throw forbidden('ROLE', { roles });
       return resolve(source, args, ctx, info);
     },
   };

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { resolvers } from '../resolvers';
 import { applyDisclosurePolicy } from './policy';
+import { applyListLimits, assertEveryListIsBounded } from './limits';
 
 const SCHEMA_DIR = join(__dirname, '..', 'schema');
 
@@ -15,12 +16,16 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
   return files.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
-/** The executable schema with the disclosure policy applied. */
+/**
+ * The executable schema with the disclosure policy applied, and around it the list limits (a
+ * list over its maximum is refused before the policy records anything).
+ */
 export function buildSchema(): GraphQLSchema {
   const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers: resolvers as never,
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
-  return applyDisclosurePolicy(schema);
+  assertEveryListIsBounded(schema);
+  return applyListLimits(applyDisclosurePolicy(schema));
 }

@@ -20,6 +20,7 @@ import { requestMetricsPlugin } from './plugins/request-metrics';
 import { rejectModePlugin } from './plugins/reject-mode';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { buildSchema } from './schema';
+import { requestBoundsPlugin } from './limits';
 import type { Store } from './store/connection';
 import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from './store/seed-meta';
 import { createAccountsModule, type AccountsModule } from './accounts';
@@ -158,7 +159,9 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     // Tokens are limited by graphql-js itself (parseOptions below): armor's Apollo
     // token plugin throws from a hook Apollo 5 answers with a 500.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: config.HUB_MAX_COST },
+    // Cost is counted after variable coercion by requestBoundsPlugin (hub/limits.ts): armor's
+    // counts literal page sizes only.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   }).protect();
   const auditWriter = await AuditWriter.open(store, { logger });
@@ -194,7 +197,8 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     // graphql-js stops parsing past this many tokens (before any validation work).
     parseOptions: { maxTokens: config.HUB_MAX_TOKENS },
     introspection: !production,
-    includeStacktraceInErrorResponses: !production,
+    // Opt-in (HUB_ERROR_STACKTRACES=1, refused in production): stack traces name the hub's paths.
+    includeStacktraceInErrorResponses: config.HUB_ERROR_STACKTRACES,
     allowBatchedHttpRequests: false,
     // main.ts owns shutdown (drain HTTP, close the store, stop the embedded store).
     stopOnTerminationSignals: false,
@@ -207,6 +211,8 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.HUB_SHUTDOWN_TIMEOUT_MS }),
       ...armor.plugins,
+      // Sizes and cost, with the variables, before anything runs or is stored.
+      requestBoundsPlugin({ maxCost: config.HUB_MAX_COST }),
       requestMetricsPlugin(),
       // Reject mode rewrites the response first; the audit then records what really left.
       ...(config.HUB_DISCLOSURE_MODE === 'reject' ? [rejectModePlugin()] : []),

@@ -324,6 +324,11 @@ describe('clients under consents, end to end', () => {
     });
     const r = await gql(hub.url, Q, { id: l2 }, bearer(forgedCid));
     expect(reasonAt(r, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
+    // Revoked, it is still NOT_CONSENTED for anyone but its holder (no CONSENT_REVOKED).
+    const rv = await gql<any>(hub.url, REVOKE, { id: g.consent.id }, bearer(keys.citizen(other)));
+    expect(rv.body.data!.consentRevoke.consent.status).toBe('REVOKED');
+    const after = await gql(hub.url, Q, { id: l2 }, bearer(forgedCid));
+    expect(reasonAt(after, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
   });
 
   it('revocation stops an already-issued token', async () => {
@@ -334,7 +339,14 @@ describe('clients under consents, end to end', () => {
     const rv = await gql<any>(hub.url, REVOKE, { id: g.consent.id }, bearer(keys.citizen(l2)));
     expect(rv.body.data!.consentRevoke.consent.status).toBe('REVOKED');
     const r = await gql(hub.url, Q, { id: l2 }, bearer(t.body.access_token));
-    expect(reasonAt(r, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
+    // Told apart from a consent never given, to the client that held it...
+    expect(reasonAt(r, 'citizen.fullName')).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'CONSENT_REVOKED',
+      required: { scope: 'IDENTITY' },
+    });
+    // ...while a scope it never had stays NOT_CONSENTED.
+    expect(reasonAt(r, 'citizen.healthRecord')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
     expect(r.headers.get('x-hub-source-calls')).toBe('0'); // nothing is disclosable: no source is asked
     expect((await token(g.consent.id)).body.error).toBe('invalid_grant');
   });
@@ -351,6 +363,58 @@ describe('clients under consents, end to end', () => {
     expect(r.body.data!.myConsents.map((c: { id: string }) => c.id)).toContain(g.consent.id);
     const anon = await gql(hub.url, '{ myConsents { id } }');
     expect(anon.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('FORBIDDEN names what is missing (extensions.required)', () => {
+  it('a level too low: the scope and the level', async () => {
+    const r = await gql(hub.url, Q, { id: l1 }, bearer(keys.citizen(l1)));
+    expect(reasonAt(r, 'citizen.drivingLicence')).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'LEVEL_TOO_LOW',
+      required: { scope: 'DRIVING_LICENCE', level: 2 },
+    });
+  });
+
+  it('an inactive account: the scope, the level and an ACTIVE account', async () => {
+    const r = await gql(hub.url, Q, { id: locked }, bearer(keys.citizen(locked)));
+    expect(reasonAt(r, 'citizen.fullName')).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'ACCOUNT_INACTIVE',
+      required: { scope: 'IDENTITY', level: 1, accountStatus: 'ACTIVE' },
+    });
+  });
+
+  it('an officer asking for a health record: the scope', async () => {
+    const r = await gql(hub.url, Q, { id: l2 }, bearer(keys.officer('SUPERVISOR', { province: area.province })));
+    expect(reasonAt(r, 'citizen.healthRecord')).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'NOT_CONSENTED',
+      required: { scope: 'HEALTH_RECORD' },
+    });
+  });
+
+  it('an officer without the role: the roles', async () => {
+    const r = await gql(
+      hub.url,
+      'query($a: String!) { accountWorkList(list: PENDING_APPROVAL, area: $a) { totalCount } }',
+      { a: area.province },
+      bearer(keys.officer('DATA_CLEANING', { province: area.province })),
+    );
+    expect(r.body.errors?.[0].extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'ROLE',
+      required: { roles: expect.arrayContaining(['WORKING_GROUP', 'SUPERVISOR']) },
+    });
+  });
+
+  it("a citizen's own page asked by an officer: the principal", async () => {
+    const r = await gql(hub.url, '{ myConsents { id } }', {}, bearer(keys.officer('SUPERVISOR', area)));
+    expect(r.body.errors?.[0].extensions).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'NOT_SUBJECT',
+      required: { principal: ['CITIZEN'] },
+    });
   });
 });
 

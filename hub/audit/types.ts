@@ -4,6 +4,8 @@ import type { DocumentScope, AuthFailureReason } from '../auth/principal';
 export type DenialReason =
   | 'NOT_SUBJECT'
   | 'NOT_CONSENTED'
+  /** The client's consent was revoked by the citizen (told only to that client). */
+  | 'CONSENT_REVOKED'
   | 'CLIENT_NOT_REGISTERED'
   | 'LEVEL_TOO_LOW'
   | 'ACCOUNT_INACTIVE'

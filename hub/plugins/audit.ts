@@ -39,7 +39,8 @@ export function auditPlugin(deps: {
           const entry: AuditEntry = {
             at: new Date(),
             requestId: ctx.requestId,
-            operation: operationName ?? operation?.operation ?? null,
+            // The caller names the operation: kept to a bounded length (README, "What is audited").
+            operation: (operationName ?? operation?.operation ?? null)?.slice(0, MAX_OPERATION_NAME) ?? null,
             actor: await actorOf(ctx),
             citizens: byCitizen(events),
             ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
@@ -72,6 +73,9 @@ export function auditPlugin(deps: {
     },
   };
 }
+
+/** Characters of the operation's name an audit record keeps. */
+export const MAX_OPERATION_NAME = 100;
 
 /** The record's actor: ids and names only, never the token. */
 export async function actorOf(ctx: Pick<HubContext, 'principal' | 'caches'>): Promise<AuditActor> {

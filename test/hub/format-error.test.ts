@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import mongoose from 'mongoose';
 import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerSelectionError, MongoServerError } from 'mongodb';
+import { loadConfig } from '../../hub/config';
 import { createFormatError } from '../../hub/format-error';
+import { gql, startTestHub } from '../support/hub';
 
 describe('error formatting', () => {
   const seen: unknown[] = [];
@@ -61,5 +63,40 @@ describe('error formatting', () => {
     // package.json pins mongodb to the range mongoose asks for, so npm installs one copy.
     expect(mongoose.mongo.MongoServerSelectionError).toBe(MongoServerSelectionError);
     expect(new MongoNetworkTimeoutError('x')).toBeInstanceOf(mongoose.mongo.MongoNetworkError);
+  });
+});
+
+describe('stack traces in error responses (over HTTP)', () => {
+  const BAD = '{ citizen(personalId: "not-an-id") { fullName } }';
+
+  it('are off by default outside production: no stacktrace, no absolute path', async () => {
+    const hub = await startTestHub({ HUB_AUTH: 'off', NODE_ENV: 'development' });
+    try {
+      const r = await gql(hub.url, BAD);
+      expect(r.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(r.body.errors?.[0].extensions?.stacktrace).toBeUndefined();
+      expect(JSON.stringify(r.body)).not.toContain(process.cwd());
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('are opt-in with HUB_ERROR_STACKTRACES=1, and refused in production', async () => {
+    const hub = await startTestHub({ HUB_AUTH: 'off', HUB_ERROR_STACKTRACES: '1' });
+    try {
+      const r = await gql(hub.url, BAD);
+      expect(Array.isArray(r.body.errors?.[0].extensions?.stacktrace)).toBe(true);
+    } finally {
+      await hub.close();
+    }
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        HUB_TRUST_FILE: 'x',
+        HUB_NOTIFIER_URL: 'http://127.0.0.1:9/n',
+        HUB_ERROR_STACKTRACES: '1',
+      }),
+    ).toThrow(/HUB_ERROR_STACKTRACES/);
+    expect(() => loadConfig({ HUB_ERROR_STACKTRACES: 'yes' })).toThrow(/HUB_ERROR_STACKTRACES/);
   });
 });

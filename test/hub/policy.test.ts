@@ -87,8 +87,13 @@ async function client(opts: {
 }
 
 type Err = { path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> };
-const reasonAt = (errors: readonly Err[] | undefined, path: string) =>
-  errors?.find((e) => e.path?.join('.') === path)?.extensions;
+/** code and reason at a path (what is `required` is asserted in test/security.test.ts). */
+const reasonAt = (errors: readonly Err[] | undefined, path: string) => {
+  const ext = errors?.find((e) => e.path?.join('.') === path)?.extensions;
+  if (!ext) return ext;
+  const { required: _required, ...rest } = ext as Record<string, unknown>;
+  return rest;
+};
 
 describe('disclosure to the citizen (self)', () => {
   it('discloses every paper of a Level 2 active account', async () => {
@@ -131,11 +136,12 @@ describe('disclosure to the citizen (self)', () => {
     expect(reasonAt(result.errors, 'citizen.personalId')).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
   });
 
-  it('refuses an anonymous caller with UNAUTHENTICATED, and audits the attempt', async () => {
+  it('refuses an anonymous caller with UNAUTHENTICATED before reading or recording anything', async () => {
     const { result, ctx } = await ex.exec({ kind: 'ANONYMOUS' }, Q, { id: l2 });
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(ctx.metrics.sourceCalls).toBe(0);
-    expect(ctx.audit.events).toEqual([expect.objectContaining({ citizenId: l2, decision: 'DENIED' })]);
+    // An unknown caller's IDs are not stored (they could fill the audit).
+    expect(ctx.audit.events).toEqual([]);
   });
 
   it('asks no source at all when every requested document is withheld (locked account)', async () => {
@@ -156,7 +162,7 @@ describe('disclosure to the citizen (self)', () => {
   it('audits every ID a citizen may not address in citizens(), not only the first', async () => {
     const L = 'query($ids: [PersonalId!]!) { citizens(personalIds: $ids) { fullName } }';
     const { result, ctx } = await ex.exec(citizen(l2), L, { ids: [l2, other, l1] });
-    expect(result.errors?.[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
     expect(ctx.audit.events.map((e) => e.citizenId).sort()).toEqual([l1, other].sort());
     expect(ctx.metrics.sourceCalls).toBe(0);
   });
@@ -207,7 +213,7 @@ describe('disclosure to a client under a consent', () => {
     expect(ctx.metrics.sources.healthInsurance.batchCalls).toBe(0);
   });
 
-  it('refuses a revoked consent with NOT_CONSENTED', async () => {
+  it('refuses a revoked consent with CONSENT_REVOKED (its holder is told)', async () => {
     const p = await client({
       citizenId: l2,
       tokenScopes: ['IDENTITY'],
@@ -215,7 +221,7 @@ describe('disclosure to a client under a consent', () => {
       consentStatus: 'REVOKED',
     });
     const { result } = await ex.exec(p, Q, { id: l2 });
-    expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
+    expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_REVOKED' });
   });
 
   it("refuses another citizen's data under a consent with NOT_SUBJECT", async () => {

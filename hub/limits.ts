@@ -1,0 +1,281 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  GraphQLInt,
+  isInputObjectType,
+  isListType,
+  isObjectType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLFieldConfig,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { ErrorCode } from './errors';
+
+/**
+ * Request bounds, counted on the values the resolvers will get (after variable coercion), so a
+ * literal and a variable weigh the same:
+ *
+ * - `@listSize(arg, max)` on a field whose answer is a list sized by one argument: a page size
+ *   (`first`) or a list of keys (`personalIds`); `@maxItems(max)` on any other list argument or
+ *   input field (filters). More than `max` is BAD_USER_INPUT (`extensions.argument`, `max`).
+ * - Cost (graphql-query-complexity): every field costs 1 plus its selection, and a `@listSize`
+ *   field costs 1 plus its selection times its size (the argument's value or length, else its
+ *   default, else `max`). Over `HUB_MAX_COST`: GRAPHQL_VALIDATION_FAILED with reason MAX_COST.
+ *
+ * Both are checked by {@link requestBoundsPlugin} once the operation is known and before anything
+ * runs (no source read, no audit record, no stored effect), and the sizes again in each resolver
+ * ({@link applyListLimits}). {@link assertEveryListIsBounded} refuses to start a schema with a
+ * paged or list argument that has no declared maximum.
+ */
+
+/** Argument names that are page sizes. */
+const PAGE_SIZE_ARGS = new Set(['first', 'last', 'limit', 'take', 'pageSize']);
+
+export interface ListSize {
+  /** The argument that sizes the answer. */
+  arg: string;
+  /** Its largest allowed value (Int) or length (list). */
+  max: number;
+}
+
+export function listSizeOf(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): ListSize | undefined {
+  return getDirective(schema, field, 'listSize')?.[0] as ListSize | undefined;
+}
+
+function maxItemsOf(schema: GraphQLSchema, node: Parameters<typeof getDirective>[1]): number | undefined {
+  return (getDirective(schema, node, 'maxItems')?.[0] as { max: number } | undefined)?.max;
+}
+
+const isList = (t: GraphQLInputType) => isListType(getNullableType(t));
+
+/**
+ * Throws (the server does not start) when an argument that is a page size or a list, or a list
+ * input field, has no declared maximum: every list a caller sends is bounded.
+ */
+export function assertEveryListIsBounded(schema: GraphQLSchema): void {
+  const missing: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isObjectType(type)) {
+      for (const f of Object.values(type.getFields())) {
+        const ls = listSizeOf(schema, f);
+        if (ls && !f.args.some((a) => a.name === ls.arg))
+          missing.push(`${type.name}.${f.name} (@listSize names no argument)`);
+        for (const a of f.args) {
+          const pageSize = PAGE_SIZE_ARGS.has(a.name) && getNullableType(a.type) === GraphQLInt;
+          if (!pageSize && !isList(a.type)) continue;
+          if (ls?.arg === a.name || (!pageSize && maxItemsOf(schema, a) !== undefined)) continue;
+          missing.push(`${type.name}.${f.name}(${a.name})`);
+        }
+      }
+    } else if (isInputObjectType(type)) {
+      for (const f of Object.values(type.getFields())) {
+        if (isList(f.type) && maxItemsOf(schema, f) === undefined) missing.push(`${type.name}.${f.name}`);
+      }
+    }
+  }
+  if (missing.length) throw new Error(`lists without a maximum (@listSize / @maxItems): ${missing.join(', ')}`);
+}
+
+/** One argument over its maximum. */
+export interface BoundViolation {
+  argument: string;
+  max: number;
+}
+
+/** The bounds of a schema, read once. */
+export class ListBounds {
+  private readonly sizes = new Map<string, ListSize>();
+  private readonly maxItems = new Map<string, number>();
+
+  constructor(schema: GraphQLSchema) {
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__')) continue;
+      if (isObjectType(type)) {
+        for (const f of Object.values(type.getFields())) {
+          const ls = listSizeOf(schema, f);
+          if (ls) this.sizes.set(`${type.name}.${f.name}`, ls);
+          for (const a of f.args) {
+            const m = maxItemsOf(schema, a);
+            if (m !== undefined) this.maxItems.set(`${type.name}.${f.name}(${a.name})`, m);
+          }
+        }
+      } else if (isInputObjectType(type)) {
+        for (const f of Object.values(type.getFields())) {
+          const m = maxItemsOf(schema, f);
+          if (m !== undefined) this.maxItems.set(`${type.name}.${f.name}`, m);
+        }
+      }
+    }
+  }
+
+  listSize(typeName: string, fieldName: string): ListSize | undefined {
+    return this.sizes.get(`${typeName}.${fieldName}`);
+  }
+
+  /** The size the answer will have: the argument's value or length, else `max` (absent or null). */
+  size(typeName: string, fieldName: string, args: Record<string, unknown>): number {
+    const ls = this.sizes.get(`${typeName}.${fieldName}`);
+    if (!ls) return 1;
+    const v = args[ls.arg];
+    const n = Array.isArray(v) ? v.length : typeof v === 'number' ? v : ls.max;
+    return Math.max(0, Math.min(n, Number.MAX_SAFE_INTEGER));
+  }
+
+  /** Arguments over their maximum, for a field's coerced arguments (input objects walked). */
+  violations(
+    typeName: string,
+    field: { name: string; args: readonly GraphQLArgument[] },
+    args: Record<string, unknown>,
+  ) {
+    const out: BoundViolation[] = [];
+    const ls = this.sizes.get(`${typeName}.${field.name}`);
+    for (const a of field.args) {
+      const max = ls?.arg === a.name ? ls.max : this.maxItems.get(`${typeName}.${field.name}(${a.name})`);
+      this.check(a.type, args[a.name], max, a.name, out);
+    }
+    return out;
+  }
+
+  private check(type: GraphQLInputType, value: unknown, max: number | undefined, path: string, out: BoundViolation[]) {
+    if (value === null || value === undefined) return;
+    const t = getNullableType(type);
+    if (isListType(t)) {
+      const items = Array.isArray(value) ? value : [value];
+      if (max !== undefined && items.length > max) out.push({ argument: path, max });
+      // Items are checked only when they can hold lists (input objects); the first few suffice.
+      if (isInputObjectType(getNullableType(t.ofType)) || isListType(getNullableType(t.ofType))) {
+        for (const v of items.slice(0, max ?? items.length))
+          this.check(t.ofType as GraphQLInputType, v, undefined, path, out);
+      }
+      return;
+    }
+    if (isInputObjectType(t)) {
+      for (const f of Object.values(t.getFields())) {
+        const fv = (value as Record<string, unknown>)[f.name];
+        this.check(f.type, fv, this.maxItems.get(`${t.name}.${f.name}`), `${path}.${f.name}`, out);
+      }
+      return;
+    }
+    if (max !== undefined && typeof value === 'number' && value > max) out.push({ argument: path, max });
+  }
+}
+
+/** The BAD_USER_INPUT of an argument over its maximum. */
+export function overLimit(field: string, v: BoundViolation): GraphQLError {
+  return new GraphQLError(`${field}: ${v.argument} takes at most ${v.max}`, {
+    extensions: {
+      code: ErrorCode.BAD_USER_INPUT,
+      reason: 'OVER_LIMIT',
+      argument: v.argument,
+      max: v.max,
+      http: { status: 400 },
+    },
+  });
+}
+
+/**
+ * Enforces the sizes in every resolver too (outermost, before the disclosure policy records
+ * anything), for any way the schema is executed.
+ */
+export function applyListLimits(schema: GraphQLSchema): GraphQLSchema {
+  const bounds = new ListBounds(schema);
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const bounded =
+        !!bounds.listSize(typeName, fieldName) ||
+        Object.values(field.args ?? {}).some((a) => isList(a.type) || isInputObjectType(getNamedType(a.type)));
+      if (!bounded) return field;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const f = field as GraphQLFieldConfig<unknown, unknown>;
+      const argDefs = Object.entries(f.args ?? {}).map(([name, a]) => ({ name, type: a.type }));
+      return {
+        ...f,
+        resolve(source, args, ctx, info) {
+          const v = bounds.violations(
+            typeName,
+            { name: fieldName, args: argDefs as unknown as GraphQLArgument[] },
+            args as Record<string, unknown>,
+          );
+          if (v.length) throw overLimit(`${typeName}.${fieldName}`, v[0]);
+          return resolve(source, args, ctx, info);
+        },
+      };
+    },
+  });
+}
+
+/** The cost of an operation (see the module comment), after variable coercion. */
+export function operationCost(
+  schema: GraphQLSchema,
+  bounds: ListBounds,
+  document: Parameters<typeof getComplexity>[0]['query'],
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+  onViolation: (field: string, v: BoundViolation) => void = () => {},
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName,
+    estimators: [
+      ({ type, field, args, childComplexity }: ComplexityEstimatorArgs) => {
+        for (const v of bounds.violations(type.name, field, args)) onViolation(`${type.name}.${field.name}`, v);
+        return 1 + bounds.size(type.name, field.name, args) * childComplexity;
+      },
+    ],
+  });
+}
+
+/**
+ * Checks the sizes and the cost once the operation is known (with its variables coerced),
+ * before execution: a refused request runs no resolver, reads nothing and stores nothing.
+ */
+export function requestBoundsPlugin(opts: { maxCost: number }): ApolloServerPlugin {
+  let cached: { schema: GraphQLSchema; bounds: ListBounds } | undefined;
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request, operation }) {
+          if (cached?.schema !== schema) cached = { schema, bounds: new ListBounds(schema) };
+          const op = operation as OperationDefinitionNode;
+          const coerced = getVariableValues(schema, op.variableDefinitions ?? [], request.variables ?? {});
+          // Bad variables: execution refuses them (BAD_USER_INPUT) before any resolver runs.
+          if (coerced.errors) return;
+          const found: Array<[string, BoundViolation]> = [];
+          let cost: number;
+          try {
+            cost = operationCost(
+              schema,
+              cached.bounds,
+              document,
+              request.variables ?? {},
+              op.name?.value ?? request.operationName ?? undefined,
+              (field, v) => found.push([field, v]),
+            );
+          } catch {
+            // Too many nodes to count (fragments spread over and over): over any budget.
+            cost = Infinity;
+          }
+          if (found.length) throw overLimit(found[0][0], found[0][1]);
+          if (cost > opts.maxCost) {
+            throw new GraphQLError(
+              `Query Cost limit of ${opts.maxCost} exceeded, found ${Number.isFinite(cost) ? cost : 'more'}.`,
+              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_COST', http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+}
