@@ -173,7 +173,10 @@ describe('one-time codes are single use, even under concurrency and across hub i
     const results = await Promise.all(
       Array.from({ length: PARALLEL }, (_, i) => send(i % 2 ? other : hub, id, 'activate', { code: wrong(code) })),
     );
-    expect(tally(results)).toEqual({ INVALID_CODE: MAX_CODE_ATTEMPTS, TOO_MANY_ATTEMPTS: PARALLEL - MAX_CODE_ATTEMPTS });
+    expect(tally(results)).toEqual({
+      INVALID_CODE: MAX_CODE_ATTEMPTS,
+      TOO_MANY_ATTEMPTS: PARALLEL - MAX_CODE_ATTEMPTS,
+    });
     expect((await fx.account(id))!.activationCode!.attempts).toBe(MAX_CODE_ATTEMPTS);
     expect(codeOf(await send(hub, id, 'activate', { code }))).toBe('TOO_MANY_ATTEMPTS');
     expect((await fx.account(id))!.status).toBe('APPROVED');
@@ -189,7 +192,10 @@ describe('one-time codes are single use, even under concurrency and across hub i
         send(i % 2 ? other : hub, id, 'phoneChange', { input: { phone: next, verificationCode: wrong(code) } }),
       ),
     );
-    expect(tally(results)).toEqual({ INVALID_CODE: MAX_CODE_ATTEMPTS, TOO_MANY_ATTEMPTS: PARALLEL - MAX_CODE_ATTEMPTS });
+    expect(tally(results)).toEqual({
+      INVALID_CODE: MAX_CODE_ATTEMPTS,
+      TOO_MANY_ATTEMPTS: PARALLEL - MAX_CODE_ATTEMPTS,
+    });
     expect(codeOf(await send(hub, id, 'phoneChange', { input: { phone: next, verificationCode: code } }))).toBe(
       'TOO_MANY_ATTEMPTS',
     );
