@@ -16,9 +16,11 @@
 import { KeyedMutex, isDuplicateKey, lastEventAfter, replaceOrInsert } from '../store/concurrency';
 import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { Filter } from 'mongodb';
 import type { Logger } from 'pino';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AccessCaches } from '../access';
+import { inJurisdiction } from '../policy';
 import type { Store } from '../store/connection';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from '../store/accounts';
 import { opsForTransition, type TransitionFact } from '../reports/ops';
@@ -40,6 +42,8 @@ import type { Notifier, NotifyChannel } from './notifier';
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 
 export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
+/** One document per wrong one-time code (its guess slot, see `verifyCode`). */
+export const ACCOUNT_CODE_GUESSES_COLLECTION = 'accountCodeGuesses';
 
 /** Wrong codes allowed before the code is void. */
 export const MAX_CODE_ATTEMPTS = 5;
@@ -169,6 +173,20 @@ export function hasChip(person: CitizenRecord | null, today: string): boolean {
   return (kind === 'CCCD_CHIP' || kind === 'IDENTITY_CARD') && idCardValidOn(person, today);
 }
 
+type MakeEvent = (
+  account: StoredAccount | null,
+  at: Date,
+) => AccountEvent | ServiceUserError | Promise<AccountEvent | ServiceUserError>;
+
+/** The filter of a conditional write that applies only to the account as it was read (status and seq). */
+function asRead(account: StoredAccount): Filter<StoredAccount> {
+  return {
+    _id: account._id,
+    status: account.status,
+    seq: account.seq === undefined ? { $exists: false } : account.seq,
+  } as Filter<StoredAccount>;
+}
+
 const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,255}\.[A-Za-z]{2,}$/;
 
 const err = (code: ServiceErrorCode, message: string): TransitionResult => ({
@@ -177,16 +195,22 @@ const err = (code: ServiceErrorCode, message: string): TransitionResult => ({
   changes: [],
 });
 
+const concurrent = (): TransitionResult => err('CONCURRENT_CHANGE', 'The account was changed at the same time; retry');
+
 export class AccountService {
   private readonly mutex = new KeyedMutex();
   private readonly now: () => Date;
   readonly accounts;
   readonly events;
+  private readonly guesses;
 
   constructor(private readonly deps: AccountServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.accounts = deps.store.hubDb.collection<StoredAccount>(ACCOUNTS_COLLECTION);
     this.events = deps.store.hubDb.collection<AccountEventDoc>(ACCOUNT_EVENTS_COLLECTION);
+    this.guesses = deps.store.hubDb.collection<{ _id: string; personalId: string; at: Date }>(
+      ACCOUNT_CODE_GUESSES_COLLECTION,
+    );
   }
 
   get calendar(): HolidayCalendar {
@@ -209,28 +233,45 @@ export class AccountService {
    */
   async transition(
     personalId: string,
-    makeEvent: (account: StoredAccount | null, at: Date) => AccountEvent | ServiceUserError,
+    makeEvent: MakeEvent,
     extra?: (next: StoredAccount) => StoredAccount | Promise<StoredAccount>,
   ): Promise<TransitionResult> {
     return this.mutex.run(personalId, () => this.transitionLocked(personalId, makeEvent, extra));
   }
 
+  /**
+   * Every decision of a transition (the event, a one-time code checked by `makeEvent`, the
+   * officer's jurisdiction, the lifecycle's guards) is made on `current`, the state the commit's
+   * compare-and-set (`<personalId>#<seq + 1>`) is keyed on: if another writer (another hub
+   * instance) committed meanwhile, the commit loses and everything is decided again.
+   */
   private async transitionLocked(
     personalId: string,
-    makeEvent: (account: StoredAccount | null, at: Date) => AccountEvent | ServiceUserError,
+    makeEvent: MakeEvent,
     extra?: (next: StoredAccount) => StoredAccount | Promise<StoredAccount>,
   ): Promise<TransitionResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await this.rollForward(personalId, await this.get(personalId));
       const at = this.now();
-      const event = makeEvent(current, at);
+      const event = await makeEvent(current, at);
       if (!('type' in event)) return { account: current, userError: event, changes: [] };
+      if (
+        event.by.kind === 'officer' &&
+        current &&
+        event.type !== 'REGISTER_L1' &&
+        event.type !== 'REGISTER_L2' &&
+        !inJurisdiction(event.by.area, current.area)
+      ) {
+        return err('OUT_OF_JURISDICTION', 'No account of this person in your area');
+      }
       const ctx = await this.contextFor(personalId, current, event);
       const result = apply(current, event, ctx);
       if (!result.ok) return { account: current, userError: result.userError, changes: [] };
       let next = result.account as StoredAccount;
       next.seq = (current?.seq ?? current?.history.length ?? 0) + 1;
+      // Pending codes belong to the state they were sent for.
       if (next.status !== 'APPROVED') delete next.activationCode;
+      if (next.status !== 'ACTIVE') delete next.phoneChange;
       if (extra) next = await extra(next);
       const committed = await this.commit(current, next, result.entry);
       if (committed === 'conflict') continue;
@@ -250,7 +291,7 @@ export class AccountService {
         ],
       };
     }
-    return err('CONCURRENT_CHANGE', 'The account was changed at the same time; retry');
+    return concurrent();
   }
 
   private async contextFor(
@@ -542,56 +583,72 @@ export class AccountService {
         resends: resends + 1,
         firstSentAt: prev?.firstSentAt ?? now,
       };
-      await this.accounts.updateOne({ _id: personalId }, { $set: { activationCode } });
+      // Only onto the account as checked above (another instance may have activated it meanwhile).
+      const written = await this.accounts.updateOne(asRead(account), { $set: { activationCode } });
+      if (written.matchedCount !== 1) return { ...concurrent(), account: await this.get(personalId) };
       return { account: { ...account, activationCode }, userError: null, changes: [] };
     });
   }
 
-  /** The citizen activates with the one-time code, within 7 days of the notice. */
+  /**
+   * The citizen activates with the one-time code, within 7 days of the notice. The code is
+   * checked inside the transition, on the account the activation commits against, and removed
+   * by that commit: single use, even when several requests (or hub instances) race.
+   */
   async activate(personalId: string, code: string): Promise<TransitionResult> {
-    const check = await this.checkCode(personalId, (a) => a.activationCode, 'activationCode', code);
-    if (check) return check;
-    return this.transition(
-      personalId,
-      (_a, at) => ({ type: 'ACTIVATE', at, by: { kind: 'citizen' } }),
-      (next) => {
-        delete next.activationCode;
-        return next;
-      },
-    );
+    return this.transition(personalId, async (account, at) => {
+      if (!account) return { code: 'NO_ACCOUNT', message: 'This person has no account' };
+      // No code and not APPROVED: the lifecycle refuses ACTIVATE on this very state and says why.
+      if (account.activationCode || account.status === 'APPROVED') {
+        const bad = await this.verifyCode(account, 'activationCode', code);
+        if (bad) return bad;
+      }
+      return { type: 'ACTIVATE', at, by: { kind: 'citizen' } };
+    });
   }
 
   /**
-   * Verifies a one-time code (counting a wrong attempt); null when it matches. The activation
-   * window is the lifecycle's to judge, so an expired activation code falls through to it.
+   * Verifies a one-time code against the account as the transition read it; null when it
+   * matches. Every wrong code takes the next free guess slot of that code: an insert into
+   * `accountCodeGuesses` with `_id` = `<personalId>|<field>|<hash>|<n>` (a unique `_id` is the one
+   * compare-and-set the embedded store makes atomic), so concurrent guesses, on any hub instance,
+   * never get past {@link MAX_CODE_ATTEMPTS}; the account's `attempts` follows (a lower bound
+   * when instances race). A right code is accepted only while the last slot is free. The
+   * activation window is the lifecycle's to judge.
    */
-  private async checkCode(
-    personalId: string,
-    pick: (a: StoredAccount) => OneTimeCode | undefined,
+  private async verifyCode(
+    account: StoredAccount,
     field: 'activationCode' | 'phoneChange',
     code: string,
-  ): Promise<TransitionResult | null> {
-    return this.mutex.run(personalId, async () => {
-      const account = await this.get(personalId);
-      if (!account) return err('NO_ACCOUNT', 'This person has no account');
-      const stored = pick(account);
-      if (!stored) {
-        if (field === 'activationCode' && account.status !== 'APPROVED') return null; // the lifecycle explains
-        return { ...err('NO_CODE_PENDING', 'No code was sent for this'), account };
+  ): Promise<ServiceUserError | null> {
+    const stored = account[field];
+    if (!stored) return { code: 'NO_CODE_PENDING', message: 'No code was sent for this' };
+    const tooMany: ServiceUserError = {
+      code: 'TOO_MANY_ATTEMPTS',
+      message: 'Too many wrong codes: ask for a new code',
+    };
+    if (stored.attempts >= MAX_CODE_ATTEMPTS) return tooMany;
+    if (field === 'phoneChange' && this.now() > stored.expiresAt) {
+      return { code: 'CODE_EXPIRED', message: 'The code has expired: ask for a new one' };
+    }
+    const slot = (n: number) => `${account._id}|${field}|${stored.hash.slice(0, 24)}|${n}`;
+    if (/^\d{6}$/.test(code) && (await codeMatches(stored, code))) {
+      return (await this.guesses.findOne({ _id: slot(MAX_CODE_ATTEMPTS) })) ? tooMany : null;
+    }
+    for (let n = stored.attempts + 1; n <= MAX_CODE_ATTEMPTS; n++) {
+      try {
+        await this.guesses.insertOne({ _id: slot(n), personalId: account._id, at: this.now() });
+      } catch (e) {
+        if (isDuplicateKey(e)) continue; // a guess made meanwhile (another instance) took it
+        throw e;
       }
-      if (stored.attempts >= MAX_CODE_ATTEMPTS) {
-        return { ...err('TOO_MANY_ATTEMPTS', 'Too many wrong codes: ask for a new code'), account };
-      }
-      if (field === 'phoneChange' && this.now() > stored.expiresAt) {
-        return { ...err('CODE_EXPIRED', 'The code has expired: ask for a new one'), account };
-      }
-      if (!/^\d{6}$/.test(code) || !(await codeMatches(stored, code))) {
-        await this.accounts.updateOne({ _id: personalId }, { $inc: { [`${field}.attempts`]: 1 } });
-        const left = MAX_CODE_ATTEMPTS - stored.attempts - 1;
-        return { ...err('INVALID_CODE', `Wrong code (${left} attempt${left === 1 ? '' : 's'} left)`), account };
-      }
-      return null;
-    });
+      await this.accounts.updateOne({ _id: account._id, [`${field}.hash`]: stored.hash } as Filter<StoredAccount>, {
+        $inc: { [`${field}.attempts`]: 1 },
+      });
+      const left = MAX_CODE_ATTEMPTS - n;
+      return { code: 'INVALID_CODE', message: `Wrong code (${left} attempt${left === 1 ? '' : 's'} left)` };
+    }
+    return tooMany;
   }
 
   async reopen(by: Actor, personalId: string): Promise<TransitionResult> {
@@ -672,38 +729,38 @@ export class AccountService {
         resends: sends,
         firstSentAt: recent ? prev!.firstSentAt : now,
       };
-      await this.accounts.updateOne({ _id: personalId }, { $set: { phoneChange } });
+      // Only onto the account as checked above (another instance may have locked it meanwhile).
+      const written = await this.accounts.updateOne(asRead(account), { $set: { phoneChange } });
+      if (written.matchedCount !== 1) return { ...concurrent(), account: await this.get(personalId) };
       return { account: { ...account, phoneChange }, userError: null, changes: [] };
     });
   }
 
-  /** Officer in person (no code), or the holder with the code sent to the new number. */
+  /**
+   * Officer in person (no code), or the holder with the code sent to the new number. Every
+   * check (ACTIVE, the pending number, the code) is made inside the transition on the account
+   * the change commits against; only a code checked there marks the change as verified.
+   */
   async changePhone(by: Actor, personalId: string, rawPhone: string, code?: string | null): Promise<TransitionResult> {
-    if (by.kind === 'citizen') {
-      const account = await this.get(personalId);
-      const pending = account?.phoneChange;
-      if (account && account.status === 'ACTIVE') {
+    return this.transition(
+      personalId,
+      async (account, at): Promise<AccountEvent | ServiceUserError> => {
+        const event: AccountEvent = { type: 'PHONE_CHANGE', at, by, phone: rawPhone };
+        // No account, or not ACTIVE: the lifecycle refuses a holder's change on this very state.
+        if (by.kind !== 'citizen' || !account || account.status !== 'ACTIVE') return event;
+        const pending = account.phoneChange;
         if (!pending || normalizePhone(rawPhone) !== pending.phone) {
           return {
-            ...err('NO_CODE_PENDING', 'Ask for a code to the new number first (accountPhoneChangeStart)'),
-            account,
+            code: 'NO_CODE_PENDING',
+            message: 'Ask for a code to the new number first (accountPhoneChangeStart)',
           };
         }
         if (!code)
-          return { ...err('PHONE_NOT_VERIFIED', 'Confirm the verification code sent to the new number'), account };
-        const check = await this.checkCode(personalId, (a) => a.phoneChange, 'phoneChange', code);
-        if (check) return check;
-      }
-    }
-    return this.transition(
-      personalId,
-      (_a, at) => ({
-        type: 'PHONE_CHANGE',
-        at,
-        by,
-        phone: rawPhone,
-        ...(by.kind === 'citizen' ? { verificationCodeConfirmed: true } : {}),
-      }),
+          return { code: 'PHONE_NOT_VERIFIED', message: 'Confirm the verification code sent to the new number' };
+        const bad = await this.verifyCode(account, 'phoneChange', code);
+        if (bad) return bad;
+        return { ...event, verificationCodeConfirmed: true };
+      },
       (next) => {
         delete next.phoneChange;
         return next;

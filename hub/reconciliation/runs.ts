@@ -54,12 +54,16 @@
  * most once a second, with the counts so far.
  *
  * **One RUNNING run per area** (province + commune, or province alone): `start` for an area that
- * has one returns that run (idempotent start) instead of starting another.
+ * has one returns that run (idempotent start) instead of starting another, on any hub instance:
+ * a start takes the area's next slot in `reconRunSlots` (`<area>#<n>`, a unique `_id`).
  *
  * **Cancellation**: `cancel` of a run this runner is executing sets a flag checked after every
  * document; the loops stop, wait for their in-flight writes and write CANCELLED (so the run
- * document keeps a single writer). A RUNNING run no loop executes (e.g. not yet resumed) is
- * marked CANCELLED directly. Findings already written stay.
+ * document keeps a single writer). A RUNNING run no loop of this runner executes is marked
+ * CANCELLED directly. How a run ends is decided once, by inserting `reconRunEnds` `<run id>`
+ * (DONE by its loop before the DONE write, CANCELLED by a cancellation, FAILED): a cancellation
+ * never overrides a run that ended, a loop on another instance sees a cancellation within a
+ * second and stops, and it never writes DONE over it. Findings already written stay.
  *
  * `close()` stops the loops between two documents, waits for their writes, and leaves their runs
  * RUNNING with their last checkpoint, to be resumed.
@@ -89,6 +93,7 @@ import {
 } from './detect';
 import { dropState, loadState, saveState } from './run-state';
 import { isTransientStoreError } from '../store/health';
+import { isDuplicateKey } from '../store/concurrency';
 import { AreaTally } from './stats';
 import {
   OTHER_SOURCES,
@@ -104,6 +109,24 @@ export { NATIONAL, withinArea, type FindingAreaDoc } from './types';
 
 export const RECON_RUNS_COLLECTION = 'reconRuns';
 export const RECON_FINDINGS_COLLECTION = 'reconFindings';
+/**
+ * How a run ended (`_id` = run id): inserted once, by whoever ends the run first (its loop with
+ * DONE or FAILED, a cancellation on any instance with CANCELLED); the run document follows.
+ */
+export const RECON_RUN_ENDS_COLLECTION = 'reconRunEnds';
+/** The runs of an area in order (`_id` = `<area>#<n>`, `runId`): taking slot n+1 starts a run. */
+export const RECON_RUN_SLOTS_COLLECTION = 'reconRunSlots';
+
+type EndStatus = Exclude<RunStatus, 'RUNNING'>;
+interface RunEndDoc {
+  _id: string;
+  status: EndStatus;
+  at: Date;
+}
+interface RunSlotDoc {
+  _id: string;
+  runId: string;
+}
 
 /** Single-document upserts per bulk write (< 100: see the module comment). */
 export const WRITE_BATCH = 50;
@@ -354,6 +377,30 @@ export class ReconciliationRunner {
     return this.store.hubDb.collection<RunDoc>(RECON_RUNS_COLLECTION);
   }
 
+  private get ends(): Collection<RunEndDoc> {
+    return this.store.hubDb.collection<RunEndDoc>(RECON_RUN_ENDS_COLLECTION);
+  }
+
+  private get slots(): Collection<RunSlotDoc> {
+    return this.store.hubDb.collection<RunSlotDoc>(RECON_RUN_SLOTS_COLLECTION);
+  }
+
+  /**
+   * Decides how a run ends: the first end inserted wins (a unique `_id`, atomic on MongoDB and
+   * on the embedded store, across hub instances). Returns the end that stands and whether it is
+   * this caller's.
+   */
+  private async decideEnd(runId: string, status: EndStatus): Promise<{ status: EndStatus; mine: boolean }> {
+    try {
+      await this.ends.insertOne({ _id: runId, status, at: this.now() });
+      return { status, mine: true };
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const end = await this.ends.findOne({ _id: runId });
+      return { status: end?.status ?? status, mine: false };
+    }
+  }
+
   private get findings(): Collection<FindingDoc> {
     return this.store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION);
   }
@@ -373,33 +420,60 @@ export class ReconciliationRunner {
     return p;
   }
 
+  /**
+   * The area's runs are a chain of slots (`<area>#1`, `#2`, …): a start reads the last one and,
+   * unless its run is still RUNNING, takes the next by inserting it (a unique `_id`). Two starts
+   * (on any hub instances) cannot both take it: the loser withdraws its run and returns the
+   * winner's. The run document is written before its slot, so a slot always names a run.
+   */
   private async doStart(area: { province: string; commune: string | null }, startedBy: string): Promise<RunDoc> {
     const key = areaKey(area);
-    // The runs collection is small: a scan (filters other than _id are not pushed down anyway).
-    const running = (await this.runs.find({ status: 'RUNNING' }).toArray()).find((r) => areaKey(r.area) === key);
-    if (running) return running;
-    const at = this.now();
-    const doc: RunDoc = {
-      _id: randomUUID(),
-      area,
-      startedBy,
-      status: 'RUNNING',
-      phase: 'INDEX',
-      progress: { processed: 0, total: 0, ratePerS: 0, etaS: null },
-      counts: zeroCounts(),
-      findings: 0,
-      checkpoint: null,
-      today: this.today(),
-      error: null,
-      createdAt: at,
-      updatedAt: at,
-      finishedAt: null,
-      resumes: 0,
-    };
-    await this.runs.insertOne(doc);
-    this.launch(doc);
-    this.logger.info({ runId: doc._id, area, startedBy }, 'reconciliation run started');
-    return doc;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let n = 0;
+      let last: RunSlotDoc | null = null;
+      for (let next = await this.slots.findOne({ _id: `${key}#1` }); next;) {
+        n++;
+        last = next;
+        next = await this.slots.findOne({ _id: `${key}#${n + 1}` });
+      }
+      const held = last ? await this.get(last.runId) : null;
+      if (held?.status === 'RUNNING') return held;
+      if (!last) {
+        // Runs started before the slots existed: the runs collection is small, a scan.
+        const running = (await this.runs.find({ status: 'RUNNING' }).toArray()).find((r) => areaKey(r.area) === key);
+        if (running && (await this.get(running._id))?.status === 'RUNNING') return running;
+      }
+      const at = this.now();
+      const doc: RunDoc = {
+        _id: randomUUID(),
+        area,
+        startedBy,
+        status: 'RUNNING',
+        phase: 'INDEX',
+        progress: { processed: 0, total: 0, ratePerS: 0, etaS: null },
+        counts: zeroCounts(),
+        findings: 0,
+        checkpoint: null,
+        today: this.today(),
+        error: null,
+        createdAt: at,
+        updatedAt: at,
+        finishedAt: null,
+        resumes: 0,
+      };
+      await this.runs.insertOne(doc);
+      try {
+        await this.slots.insertOne({ _id: `${key}#${n + 1}`, runId: doc._id });
+      } catch (e) {
+        await this.runs.deleteOne({ _id: doc._id });
+        if (!isDuplicateKey(e)) throw e;
+        continue; // another start took the slot: its run is read on the next pass
+      }
+      this.launch(doc);
+      this.logger.info({ runId: doc._id, area, startedBy }, 'reconciliation run started');
+      return doc;
+    }
+    throw new Error('reconciliation run: the area was started concurrently too often; retry');
   }
 
   /** Resumes the RUNNING runs no loop of this runner executes (call at hub start); their ids. */
@@ -409,6 +483,12 @@ export class ReconciliationRunner {
     const ids: string[] = [];
     for (const r of running) {
       if (this.closed || this.active.has(r._id)) continue;
+      const end = await this.ends.findOne({ _id: r._id });
+      if (end) {
+        // Ended (cancelled on another instance) before its document said so: complete the end.
+        await this.writeEnd(r._id, end.status, end.at);
+        continue;
+      }
       this.launch(r, true);
       ids.push(r._id);
       this.logger.info(
@@ -419,13 +499,19 @@ export class ReconciliationRunner {
     return ids;
   }
 
+  /** The run; a RUNNING document whose end was already decided shows that end. */
   async get(runId: string): Promise<RunDoc | null> {
-    return this.runs.findOne({ _id: runId });
+    const doc = await this.runs.findOne({ _id: runId });
+    if (doc?.status !== 'RUNNING') return doc;
+    const end = await this.ends.findOne({ _id: runId });
+    return end ? { ...doc, status: end.status, finishedAt: end.at, progress: { ...doc.progress, etaS: null } } : doc;
   }
 
   /**
    * Cancels a RUNNING run; resolves once it is CANCELLED (when this runner executes it, after its
-   * loop stopped). Returns the run's document (unchanged when it was not RUNNING), or null.
+   * loop stopped). Returns the run's document (unchanged when it was not RUNNING), or null. The
+   * cancellation is decided by {@link decideEnd}: it never overrides a run that ended meanwhile,
+   * and a loop executing the run on another instance sees it within a second and stops.
    */
   async cancel(runId: string): Promise<RunDoc | null> {
     const a = this.active.get(runId);
@@ -436,13 +522,18 @@ export class ReconciliationRunner {
     }
     const r = await this.get(runId);
     if (!r || r.status !== 'RUNNING') return r;
-    const at = this.now();
+    const end = await this.decideEnd(runId, 'CANCELLED');
+    if (end.mine) await this.writeEnd(runId, 'CANCELLED', this.now());
+    return this.get(runId);
+  }
+
+  /** Writes a decided end onto a run document no loop of this runner executes. */
+  private async writeEnd(runId: string, status: EndStatus, at: Date): Promise<void> {
     await this.runs.updateOne(
       { _id: runId },
-      { $set: { status: 'CANCELLED', updatedAt: at, finishedAt: at, 'progress.etaS': null } },
+      { $set: { status, updatedAt: at, finishedAt: at, 'progress.etaS': null } },
     );
     await dropState(this.store, runId).catch(() => undefined);
-    return this.get(runId);
   }
 
   /** Waits for a run this runner executes to end (or stop); resolves at once otherwise. */
@@ -578,6 +669,13 @@ export class ReconciliationRunner {
       const t = Date.now();
       if (!force && t - lastWrite < PROGRESS_EVERY_MS) return runDocWrite;
       lastWrite = t;
+      // A cancellation decided on another instance: stop at the next document.
+      void this.ends.findOne({ _id: runId }).then(
+        (end) => {
+          if (end) a.cancel = true;
+        },
+        () => undefined,
+      );
       const { counts, written } = sum();
       return updateRun(
         { $set: { phase, progress: progress(), counts, findings: written, updatedAt: this.now() } },
@@ -786,6 +884,10 @@ export class ReconciliationRunner {
         },
       );
       check();
+      if (!(await this.decideEnd(runId, 'DONE')).mine) {
+        a.cancel = true; // cancelled on another instance meanwhile
+        throw new Stopped();
+      }
       phase = 'DONE';
       const secs = (Date.now() - t0) / 1000;
       const { counts, written } = sum();
@@ -839,17 +941,19 @@ export class ReconciliationRunner {
         return;
       }
       const at = this.now();
-      const cancelled = err instanceof Stopped;
+      // The end another instance decided first (a cancellation) stands.
+      const end = await this.decideEnd(runId, err instanceof Stopped ? 'CANCELLED' : 'FAILED');
       const { counts, written } = sum();
       await this.runs.updateOne(
         { _id: runId },
         {
           $set: {
-            status: cancelled ? 'CANCELLED' : 'FAILED',
+            status: end.status,
             // The detail (which may quote a record key, a personal ID) stays in the log.
-            error: cancelled
-              ? null
-              : `${(err as Error)?.name ?? 'Error'}: the run failed; see the hub log (run ${runId})`,
+            error:
+              end.status === 'FAILED'
+                ? `${(err as Error)?.name ?? 'Error'}: the run failed; see the hub log (run ${runId})`
+                : null,
             counts,
             findings: written,
             progress: { ...progress(), etaS: null },
@@ -859,8 +963,8 @@ export class ReconciliationRunner {
         },
       );
       await dropState(this.store, runId).catch(() => undefined);
-      if (cancelled) this.logger.info({ runId }, 'reconciliation run cancelled');
-      else this.logger.error({ err, runId }, 'reconciliation run failed');
+      if (end.status === 'FAILED') this.logger.error({ err, runId }, 'reconciliation run failed');
+      else this.logger.info({ runId, status: end.status }, 'reconciliation run ended');
     }
   }
 }

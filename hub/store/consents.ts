@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../auth/principal';
 import { findClient } from './clients';
 import type { Store } from './connection';
+import { isDuplicateKey } from './concurrency';
 
 /**
  * Consent artefacts (`hub.consents`, `_id` = consent id): a citizen lets one client
@@ -10,10 +11,14 @@ import type { Store } from './connection';
  * consents so that `myConsents` is two `_id` lookups, never a scan.
  *
  * Revocation only flips the artefact's status: nothing that was recorded under the
- * consent before (audit records, use count) is changed or removed.
+ * consent before (audit records, use count) is changed or removed. It is decided by
+ * inserting a marker into `hub.consentRevocations` (`_id` = consent id), so a consent is
+ * revoked once even when revocations race on several hub instances.
  */
 export const CONSENTS_COLLECTION = 'consents';
 export const CONSENTS_BY_CITIZEN_COLLECTION = 'consentsByCitizen';
+/** One marker per revoked consent (`_id` = consent id): its insert decides the revocation. */
+export const CONSENT_REVOCATIONS_COLLECTION = 'consentRevocations';
 
 /** The longest a consent may run. */
 export const MAX_CONSENT_VALIDITY_MS = 365 * 24 * 3600 * 1000;
@@ -77,6 +82,10 @@ interface CitizenIndexDoc {
 
 export function consentsCollection(store: Store) {
   return store.hubDb.collection<ConsentDoc>(CONSENTS_COLLECTION);
+}
+
+function revocations(store: Store) {
+  return store.hubDb.collection<{ _id: string; citizenId: string; at: Date }>(CONSENT_REVOCATIONS_COLLECTION);
 }
 
 function citizenIndex(store: Store) {
@@ -205,10 +214,30 @@ export async function revokeConsent(
 ): Promise<ConsentResult> {
   const doc = await findConsent(store, consentId);
   if (!doc || doc.citizenId !== citizenId) return { userErrors: [err('NOT_FOUND', 'No such consent', 'id')] };
-  if (doc.status === 'REVOKED') return { userErrors: [err('ALREADY_REVOKED', 'The consent is already revoked', 'id')] };
-  await consentsCollection(store).updateOne({ _id: doc._id }, { $set: { status: 'REVOKED', revokedAt: now } });
+  const already = { userErrors: [err('ALREADY_REVOKED', 'The consent is already revoked', 'id')] };
+  if (doc.status === 'REVOKED') return already;
+  // The revocation is decided by inserting its marker (a unique `_id`: the one compare-and-set
+  // the embedded store makes atomic), so concurrent revocations, on any hub instance, succeed once.
+  try {
+    await revocations(store).insertOne({ _id: doc._id, citizenId, at: now });
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
+    // Revoked meanwhile; a revocation cut short before the status write is completed here.
+    const marker = await revocations(store).findOne({ _id: doc._id });
+    await markRevoked(store, doc._id, marker?.at ?? now);
+    opts.cache?.invalidate(doc._id);
+    return already;
+  }
+  await markRevoked(store, doc._id, now);
   opts.cache?.invalidate(doc._id);
   return { consent: view({ ...doc, status: 'REVOKED', revokedAt: now }, now) };
+}
+
+async function markRevoked(store: Store, id: string, at: Date): Promise<void> {
+  await consentsCollection(store).updateOne(
+    { _id: id, status: 'ACTIVE' },
+    { $set: { status: 'REVOKED', revokedAt: at } },
+  );
 }
 
 /** The citizen's consents, newest first, with derived statuses. */
