@@ -12,6 +12,8 @@ import { TEST_CITIZENS, TEST_PREFIX, TEST_SEED } from './constants';
  * `t_` prefix. Workers inherit MONGODB_URI.
  */
 export default async function globalSetup(): Promise<void> {
+  // One folder for this run's generated keys (workers inherit the variable; teardown removes it).
+  process.env.HUB_TEST_RUN_DIR = mkdtempSync(join(tmpdir(), 'hub-test-run-'));
   if (!process.env.MONGODB_URI) {
     const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-store-'));
     const db = await startLocalDb({ dataDir, port: 0 });

@@ -1,6 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { LocalDb } from '../../hub/localdb';
 
 /** Stops the embedded store the global setup started and removes its files. */
@@ -9,8 +7,8 @@ export default async function globalTeardown(): Promise<void> {
   await (g.__HUB_LOCALDB__ as LocalDb | undefined)?.stop();
   const dir = g.__HUB_LOCALDB_DIR__ as string | undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
-  // Keys the test files generated for themselves (test/support/keys.ts).
-  for (const d of readdirSync(tmpdir())) {
-    if (d.startsWith('hub-test-keys-')) rmSync(join(tmpdir(), d), { recursive: true, force: true });
-  }
+  // Keys the test files of this run generated for themselves (test/support/keys.ts); only this
+  // run's folder, so that a concurrent run's keys on the same machine stay where they are.
+  const runDir = process.env.HUB_TEST_RUN_DIR;
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
 }

@@ -14,7 +14,7 @@ export const TEST_AUDIENCE = 'vn-papers-hub';
  * the hub token service's, plus a trust file naming both (for production-mode hubs).
  */
 export function createTestKeys() {
-  const keysDir = mkdtempSync(join(tmpdir(), 'hub-test-keys-'));
+  const keysDir = mkdtempSync(join(process.env.HUB_TEST_RUN_DIR ?? tmpdir(), 'hub-test-keys-'));
   const { idp, tokenService } = devSigningKeys(keysDir);
   writeFileSync(join(keysDir, 'idp.jwks.json'), JSON.stringify(jwks([idp])));
   writeFileSync(join(keysDir, 'hub.jwks.json'), JSON.stringify(jwks([tokenService])));
