@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { resolvers } from '../resolvers';
+import { applyAuditCoverage } from './audit/coverage';
 import { applyDisclosurePolicy } from './policy';
 
 const SCHEMA_DIR = join(__dirname, '..', 'schema');
@@ -15,12 +16,16 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
   return files.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
-/** The executable schema with the disclosure policy applied. */
-export function buildSchema(): GraphQLSchema {
+/**
+ * The executable schema with the disclosure policy and the audit coverage applied; throws (the
+ * server does not start) when a field has no policy or a root field no audit treatment.
+ * `extraTypeDefs` are for tests of those checks.
+ */
+export function buildSchema(extraTypeDefs: string[] = []): GraphQLSchema {
   const schema = makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
+    typeDefs: [...loadTypeDefs(), ...extraTypeDefs],
     resolvers: resolvers as never,
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
-  return applyDisclosurePolicy(schema);
+  return applyAuditCoverage(applyDisclosurePolicy(schema));
 }
