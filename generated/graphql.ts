@@ -43,6 +43,8 @@ export type AccessLogEntry = {
   at: Scalars['DateTime']['output'];
   /** The client's registered name, for a client. */
   clientName: Maybe<Scalars['String']['output']>;
+  /** Every kind of data read: the documents, and the account, consents or access log. */
+  data: Array<PersonalData>;
   /** Which documents were disclosed. */
   documents: Array<DocumentScope>;
   /** Dossier reference of the consent, for a client. */
@@ -992,6 +994,34 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/**
+ * The kinds of personal data the audit names: the documents (as `DocumentScope`) and the
+ * citizen's own records at the hub.
+ */
+export type PersonalData =
+  /** The citizen's access log. */
+  | 'ACCESS_LOG'
+  /** The e-identity account: phone, e-mail, status, level, its history. */
+  | 'ACCOUNT'
+  /** The citizen's consents. */
+  | 'CONSENTS'
+  /** Driving licence. */
+  | 'DRIVING_LICENCE'
+  /** Household and family. */
+  | 'FAMILY'
+  /** Health-insurance card. */
+  | 'HEALTH_INSURANCE'
+  /** Electronic health book. */
+  | 'HEALTH_RECORD'
+  /** Basic identity attributes. */
+  | 'IDENTITY'
+  /** The identity card and its history. */
+  | 'IDENTITY_CARD'
+  /** Residence. */
+  | 'RESIDENCE'
+  /** Social-insurance history. */
+  | 'SOCIAL_INSURANCE';
+
 export type PopulationFacts = {
   __typename?: 'PopulationFacts';
   /** Day of the population refresh these come from. */
@@ -1593,6 +1623,7 @@ export type ResolversTypes = {
   NameVariant: NameVariant;
   OfficerRole: OfficerRole;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PersonalData: PersonalData;
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
   PopulationFacts: ResolverTypeWrapper<PopulationFacts>;
   Provenance: ResolverTypeWrapper<Provenance>;
@@ -1706,6 +1737,13 @@ export type ResolversParentTypes = {
   WorkListItem: Omit<WorkListItem, 'commune'> & { commune: ResolversParentTypes['Area'] };
 };
 
+export type AuditDirectiveArgs = {
+  as?: Maybe<Array<PersonalData>>;
+  none?: Maybe<Scalars['String']['input']>;
+};
+
+export type AuditDirectiveResolver<Result, Parent, ContextType = HubContext, Args = AuditDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type DiscloseDirectiveArgs = {
   scope: DocumentScope;
 };
@@ -1732,6 +1770,21 @@ export type OfficerDirectiveArgs = {
 
 export type OfficerDirectiveResolver<Result, Parent, ContextType = HubContext, Args = OfficerDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type PersonalDirectiveArgs = {
+  data?: Maybe<PersonalData>;
+  dataOf?: Maybe<Scalars['String']['input']>;
+  subject: Scalars['String']['input'];
+};
+
+export type PersonalDirectiveResolver<Result, Parent, ContextType = HubContext, Args = PersonalDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PersonalDataDirectiveArgs = {
+  data?: Maybe<PersonalData>;
+  dataOf?: Maybe<Scalars['String']['input']>;
+};
+
+export type PersonalDataDirectiveResolver<Result, Parent, ContextType = HubContext, Args = PersonalDataDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = HubContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
@@ -1749,6 +1802,7 @@ export type SubjectDirectiveResolver<Result, Parent, ContextType = HubContext, A
 export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogEntry'] = ResolversParentTypes['AccessLogEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   clientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  data?: Resolver<Array<ResolversTypes['PersonalData']>, ParentType, ContextType>;
   documents?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
   dossierRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   officerUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2364,10 +2418,13 @@ export type Resolvers<ContextType = HubContext> = {
 };
 
 export type DirectiveResolvers<ContextType = HubContext> = {
+  audit?: AuditDirectiveResolver<any, any, ContextType>;
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   maxItems?: MaxItemsDirectiveResolver<any, any, ContextType>;
   officer?: OfficerDirectiveResolver<any, any, ContextType>;
+  personal?: PersonalDirectiveResolver<any, any, ContextType>;
+  personalData?: PersonalDataDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   self?: SelfDirectiveResolver<any, any, ContextType>;
   subject?: SubjectDirectiveResolver<any, any, ContextType>;

@@ -199,23 +199,6 @@ export function pathString(info: GraphQLResolveInfo): string {
   return parts.join('.');
 }
 
-/** Personal IDs of the other citizens a household or family document names. */
-function relativesOf(citizen: CitizenRecord, field: string): Set<string> {
-  const ids = new Set<string>();
-  if (field === 'household' && citizen.household) {
-    ids.add(citizen.household.head.personalId ?? '');
-    for (const m of citizen.household.members) ids.add(m.personalId);
-  }
-  if (field === 'family' && citizen.family) {
-    const f = citizen.family;
-    for (const r of [f.father, f.mother, f.spouse]) if (r?.personalId) ids.add(r.personalId);
-    for (const d of f.dependants) if (d.personalId) ids.add(d.personalId);
-  }
-  ids.delete('');
-  ids.delete(citizen.personalId);
-  return ids;
-}
-
 function guardField(
   field: GraphQLFieldConfig<unknown, HubContext>,
   scope: DocumentScope,
@@ -241,14 +224,9 @@ function guardField(
           });
           throw forbidden(decision.reason, {}, scope);
         }
+        // The household and family documents name other citizens: their `@personal` types
+        // (HouseholdMember, Relative, Dependant) audit each of them (hub/audit/coverage.ts).
         ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
-        if (scope === 'FAMILY') {
-          // The household and family documents name other citizens: their identity
-          // leaves too, so each of them gets an audit entry (and an access-log line).
-          for (const relative of relativesOf(citizen, info.fieldName)) {
-            ctx.audit.events.push({ citizenId: relative, scope: 'IDENTITY', path, decision: 'DISCLOSED' });
-          }
-        }
         return resolve(source, args, ctx, info);
       };
       const taken = ctx.decisions.get(decisionKey(citizen.personalId, scope));

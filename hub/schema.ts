@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { resolvers } from '../resolvers';
+import { applyAuditCoverage } from './audit/coverage';
 import { applyDisclosurePolicy } from './policy';
 import { applyListLimits, assertEveryListIsBounded } from './limits';
 
@@ -17,15 +18,17 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
 }
 
 /**
- * The executable schema with the disclosure policy applied, and around it the list limits (a
- * list over its maximum is refused before the policy records anything).
+ * The executable schema with the disclosure policy and the audit coverage applied, and around
+ * them the list limits (a list over its maximum is refused before the policy records anything);
+ * throws (the server does not start) when a field has no policy, a root field no audit treatment,
+ * or a list no maximum. `extraTypeDefs` are for tests of those checks.
  */
-export function buildSchema(): GraphQLSchema {
+export function buildSchema(extraTypeDefs: string[] = []): GraphQLSchema {
   const schema = makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
+    typeDefs: [...loadTypeDefs(), ...extraTypeDefs],
     resolvers: resolvers as never,
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
   assertEveryListIsBounded(schema);
-  return applyListLimits(applyDisclosurePolicy(schema));
+  return applyListLimits(applyAuditCoverage(applyDisclosurePolicy(schema)));
 }

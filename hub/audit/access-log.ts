@@ -1,7 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, WriteConcernSettings } from 'mongodb';
-import type { DocumentScope } from '../auth/principal';
 import type { Store } from '../store/connection';
-import type { AuditActor, AuditRecordDoc } from './types';
+import type { AuditActor, AuditRecordDoc, DataKind } from './types';
 
 /**
  * The citizen's "who read my data" page, from a per-citizen index derived from the
@@ -48,8 +47,8 @@ export interface AccessLogEntry {
   officerUnit?: string;
   purpose?: string;
   dossierRef?: string;
-  /** Documents (scopes) of this citizen disclosed in that request. */
-  documents: DocumentScope[];
+  /** Documents (scopes) and other kinds of this citizen's data disclosed in that request. */
+  documents: DataKind[];
 }
 
 /** A citizen's head: how many entries each bucket's document holds (and entries of the first layout). */

@@ -13,12 +13,18 @@ export type DenialReason =
   /** An officer whose role does not include the operation. */
   | 'ROLE';
 
+/**
+ * The kinds of personal data the audit names (GraphQL `PersonalData`): the documents, and the
+ * citizen's records at the hub (e-identity account, consents, access log).
+ */
+export type DataKind = DocumentScope | 'ACCOUNT' | 'CONSENTS' | 'ACCESS_LOG';
+
 /** One disclosure decision, recorded by the policy for the audit. */
 export interface DisclosureEvent {
   /** The citizen whose data it is. */
   citizenId: string;
-  /** The document scope the field belongs to. */
-  scope: DocumentScope;
+  /** The document scope (or other kind of personal data) the field belongs to. */
+  scope: DataKind;
   /** GraphQL response path of the field, e.g. "citizen.drivingLicence". */
   path: string;
   decision: 'DISCLOSED' | 'DENIED';
@@ -89,8 +95,8 @@ export interface AuditRecordDoc {
   /** Per citizen: documents (scopes) and fields disclosed, and denials with reasons. */
   citizens: Array<{
     citizenId: string;
-    disclosed: Array<{ scope: DocumentScope; paths: string[] }>;
-    denied: Array<{ scope: DocumentScope; path: string; reason: DenialReason }>;
+    disclosed: Array<{ scope: DataKind; paths: string[] }>;
+    denied: Array<{ scope: DataKind; path: string; reason: DenialReason }>;
   }>;
   /** Account lifecycle transitions (who, what, from → to), when the request made any. */
   accountChanges?: AccountChangeRecord[];

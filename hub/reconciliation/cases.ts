@@ -181,9 +181,31 @@ export interface CaseFilter {
   assignee?: string | null;
 }
 
-/** The audit scope of what a case shows (identity attributes only, never health contents). */
+/** The audit scope of what a case shows of the population's side (identity attributes, the ID card). */
 export function caseScope(kind: DefectKind): DocumentScope {
   return kind === 'OLD_ID_KEY' || kind === 'EXPIRED_ID_CARD' ? 'IDENTITY_CARD' : 'IDENTITY';
+}
+
+/** The document each source keeps (the population's: as the case's kind says). */
+const SOURCE_DOCUMENT: Record<Exclude<SourceName, 'population'>, DocumentScope> = {
+  drivingLicence: 'DRIVING_LICENCE',
+  healthInsurance: 'HEALTH_INSURANCE',
+  socialInsurance: 'SOCIAL_INSURANCE',
+  healthRecord: 'HEALTH_RECORD',
+};
+
+/**
+ * The audit scope of what a case shows of the source record's side (its key and the value as
+ * the source stores it): the kind of document that source keeps. A data-cleaning officer sees
+ * both values to fix a mismatch; the audit names the document the source value came from.
+ */
+export function caseSourceScope(f: Pick<FindingDoc, 'source' | 'kind'>): DocumentScope {
+  return f.source === 'population' ? caseScope(f.kind) : SOURCE_DOCUMENT[f.source];
+}
+
+/** Every scope a case shows, for audit records written by hand (the CSV export). */
+export function caseScopes(f: Pick<FindingDoc, 'source' | 'kind'>): DocumentScope[] {
+  return [...new Set([caseScope(f.kind), caseSourceScope(f)])];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { failJson, officerOf, streamCsv } from '../csv-export';
 import { areaInJurisdiction } from '../policy';
 import { areaInfo, areaOfInfo } from '../reports/read';
 import { DEFECT_KINDS, type SourceName } from '../store/seed-meta';
-import { CASE_STATUSES, OPEN_STATUSES, caseScope, type CaseService, type CaseStatus } from './cases';
+import { CASE_STATUSES, OPEN_STATUSES, caseScopes, type CaseService, type CaseStatus } from './cases';
 import type { AuditRecordDoc } from '../audit/types';
 
 const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);
@@ -98,10 +98,12 @@ export function casesCsvRouter(deps: {
         for (const v of views) {
           const id = v.finding.personalId;
           if (!id) continue;
-          const scope = caseScope(v.finding.kind);
+          // Both sides of the case: the population's and the source record's (its document kind).
           const c = byCitizen.get(id) ?? { citizenId: id, disclosed: [], denied: [] };
-          if (!c.disclosed.some((d) => d.scope === scope))
-            c.disclosed.push({ scope, paths: ['reconciliationCasesCsv'] });
+          for (const scope of caseScopes(v.finding)) {
+            if (!c.disclosed.some((d) => d.scope === scope))
+              c.disclosed.push({ scope, paths: ['reconciliationCasesCsv'] });
+          }
           byCitizen.set(id, c);
         }
         return {

@@ -83,11 +83,13 @@ export function csvRouter(deps: {
             requestId,
             operation: `workListCsv:${list}`,
             actor: { kind: 'OFFICER', id: principal.officerId, officerUnit: principal.unit },
-            citizens: entries.map((e) => ({
+            // Name, address, and (for account lists) the account's phone and status.
+            citizens: entries.map((e, i) => ({
               citizenId: e.personalId,
               disclosed: [
                 { scope: 'IDENTITY', paths: ['workListCsv'] },
                 { scope: 'RESIDENCE', paths: ['workListCsv'] },
+                ...(accounts[i] ? [{ scope: 'ACCOUNT' as const, paths: ['workListCsv'] }] : []),
               ],
               denied: [],
             })),

@@ -55,16 +55,9 @@ function payload(
   info: GraphQLResolveInfo,
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
+  // The account shown (to its holder or an officer of its area) is audited field by field
+  // (`@personal` Account, hub/audit/coverage.ts).
   const shown = r.account && maySee(ctx, r.account);
-  // An officer shown an account (phone, e-mail, history) is a disclosure of it: audited.
-  if (shown && ctx.principal.kind === 'OFFICER') {
-    ctx.audit.events.push({
-      citizenId: r.account!._id,
-      scope: 'IDENTITY',
-      path: `${pathString(info)}.account`,
-      decision: 'DISCLOSED',
-    });
-  }
   return {
     account: shown ? r.account : null,
     userErrors: r.userError ? [r.userError] : [],
@@ -151,18 +144,12 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 export const accountsResolvers: Resolvers = {
   Query: {
     myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)) as never,
-    account: async (_, { personalId }, ctx, info) => {
+    account: async (_, { personalId }, ctx) => {
       const a = await ctx.accounts.get(personalId);
       if (!a || !maySee(ctx, a)) throw forbidden('OUT_OF_JURISDICTION');
-      ctx.audit.events.push({
-        citizenId: personalId,
-        scope: 'IDENTITY',
-        path: pathString(info),
-        decision: 'DISCLOSED',
-      });
       return a as never;
     },
-    accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx, info) => {
+    accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx) => {
       const area = areaFor(ctx, code);
       const n = checkFirst(first);
       const now = ctx.now.toISOString();
@@ -175,9 +162,6 @@ export const accountsResolvers: Resolvers = {
             ctx.loaders.population.load(e.personalId).catch(() => null),
             list === 'NOT_REGISTERED' ? null : ctx.accounts.get(e.personalId),
           ]);
-          for (const scope of ['IDENTITY', 'RESIDENCE'] as const) {
-            ctx.audit.events.push({ citizenId: e.personalId, scope, path: pathString(info), decision: 'DISCLOSED' });
-          }
           return {
             personalId: e.personalId,
             fullName: person?.fullName ?? null,
@@ -348,29 +332,22 @@ export const accountsResolvers: Resolvers = {
         by: h.by,
         reason: h.reason ?? null,
       })),
+    // Disclosed: audited as FAMILY of the holder (`@personalData`), each dependant as IDENTITY
+    // of their own (`@personal` Dependant).
     dependants: async (a, _, ctx, info) => {
       const d = await decide(ctx.principal, { personalId: a._id, area: a.area }, 'FAMILY', ctx.access);
-      ctx.audit.events.push({
-        citizenId: a._id,
-        scope: 'FAMILY',
-        path: pathString(info),
-        decision: d.allow ? 'DISCLOSED' : 'DENIED',
-        ...(d.allow ? {} : { reason: d.reason }),
-      });
-      if (!d.allow) throw forbidden(d.reason);
-      const person = await ctx.loaders.population.load(a._id);
-      const deps = person?.family.dependants ?? [];
-      for (const c of deps) {
-        if (c.personalId) {
-          ctx.audit.events.push({
-            citizenId: c.personalId,
-            scope: 'IDENTITY',
-            path: pathString(info),
-            decision: 'DISCLOSED',
-          });
-        }
+      if (!d.allow) {
+        ctx.audit.events.push({
+          citizenId: a._id,
+          scope: 'FAMILY',
+          path: pathString(info),
+          decision: 'DENIED',
+          reason: d.reason,
+        });
+        throw forbidden(d.reason);
       }
-      return deps;
+      const person = await ctx.loaders.population.load(a._id);
+      return person?.family.dependants ?? [];
     },
   },
   Area: {

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../../generated/graphql';
 import { InvalidCursorError, readAccessLog } from '../../hub/audit/access-log';
+import { DOCUMENT_SCOPES, type DocumentScope } from '../../hub/auth/principal';
 import { badUserInput } from '../../hub/errors';
 
 export const auditResolvers: Resolvers = {
@@ -8,8 +9,9 @@ export const auditResolvers: Resolvers = {
       if (ctx.principal.kind !== 'CITIZEN') throw new Error('@self policy not applied');
       if (first !== null && first !== undefined && (first < 1 || first > 100))
         throw badUserInput('first must be 1 to 100');
+      const citizenId = ctx.principal.personalId;
       try {
-        const page = await readAccessLog(ctx.store, ctx.principal.personalId, { first, after });
+        const page = await readAccessLog(ctx.store, citizenId, { first, after });
         return {
           entries: page.entries.map((e) => ({
             at: e.at,
@@ -18,8 +20,11 @@ export const auditResolvers: Resolvers = {
             officerUnit: e.officerUnit ?? null,
             purpose: e.purpose ?? null,
             dossierRef: e.dossierRef ?? null,
-            documents: e.documents,
-          })),
+            documents: e.documents.filter((d): d is DocumentScope => DOCUMENT_SCOPES.includes(d as DocumentScope)),
+            data: e.documents,
+            // The subject of the `@personal` AccessLogEntry (the citizen's own log: audited as ACCESS_LOG).
+            citizenId,
+          })) as never,
           hasNextPage: page.hasNextPage,
           endCursor: page.endCursor,
         };

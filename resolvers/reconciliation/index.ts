@@ -1,12 +1,10 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Resolvers, ResolversTypes } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
-import { areaInJurisdiction, forbidden, pathString } from '../../hub/policy';
+import { areaInJurisdiction, forbidden } from '../../hub/policy';
 import {
   CaseInputError,
-  caseScope,
   type CaseAction,
   type CaseFilter,
   type CaseResult,
@@ -48,24 +46,6 @@ const SOURCE_OF: Record<string, SourceName> = Object.fromEntries(
 );
 const FIELD_ENUM = { fullName: 'FULL_NAME', dateOfBirth: 'DATE_OF_BIRTH', sex: 'SEX' } as const;
 
-/**
- * A case shown to the officer: in the request's audit record, under the scope of what it shows,
- * at the field's real place in the response (aliases included: the audit drops a disclosure
- * whose path failed, so a fixed name would let a failing sibling hide it).
- */
-function disclose(ctx: HubContext, c: CaseView, info: GraphQLResolveInfo, under = ''): CaseView {
-  const path = pathString(info) + under;
-  if (c.finding.personalId) {
-    ctx.audit.events.push({
-      citizenId: c.finding.personalId,
-      scope: caseScope(c.finding.kind),
-      path,
-      decision: 'DISCLOSED',
-    });
-  }
-  return c;
-}
-
 /** A case the officer may act on or read; unknown and elsewhere answer alike. */
 async function visibleCase(ctx: HubContext, id: string): Promise<CaseView> {
   const c = await ctx.reconciliation.cases.get(id);
@@ -77,7 +57,6 @@ async function act(
   ctx: HubContext,
   id: string,
   action: CaseAction,
-  info: GraphQLResolveInfo,
 ): Promise<ResolversTypes['ReconciliationCasePayload']> {
   const current = await visibleCase(ctx, id);
   const me = officerOf(ctx);
@@ -86,16 +65,13 @@ async function act(
   if (action.type === 'ASSIGN' && me.role === 'DATA_CLEANING') action = { ...action, onlySelf: me.officerId };
   const r = await ctx.reconciliation.cases.act(id, action, `officer:${me.officerId}`);
   if (r.change) (ctx.audit.caseChanges ??= []).push(r.change);
-  return payload(ctx, info, r.case ? r : { ...r, case: current });
+  return payload(r.case ? r : { ...r, case: current });
 }
 
-function payload(
-  ctx: HubContext,
-  info: GraphQLResolveInfo,
-  r: CaseResult,
-): ResolversTypes['ReconciliationCasePayload'] {
+function payload(r: CaseResult): ResolversTypes['ReconciliationCasePayload'] {
   return {
-    case: r.case ? disclose(ctx, r.case, info, '.case') : null,
+    // Each case shown is audited by its `@personal` type (hub/audit/coverage.ts).
+    case: r.case,
     userErrors: r.userError ? [r.userError] : [],
   };
 }
@@ -109,7 +85,7 @@ function checkFirst(first: number | null | undefined): number {
 export const reconciliationResolvers: Resolvers = {
   Query: {
     reconciliationRun: async (_, { id }, ctx) => visibleRun(ctx, id),
-    reconciliationCases: async (_, args, ctx, info) => {
+    reconciliationCases: async (_, args, ctx) => {
       const area = areaFor(ctx, args.area);
       const filter: CaseFilter = {
         source: args.source ? SOURCE_OF[args.source] : null,
@@ -126,12 +102,12 @@ export const reconciliationResolvers: Resolvers = {
         throw err;
       }
       return {
-        nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)).map((c) => disclose(ctx, c, info)) as never,
+        nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)) as never,
         pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
         totalCount: (() => page.totalCount()) as never,
       };
     },
-    reconciliationCase: async (_, { id }, ctx, info) => disclose(ctx, await visibleCase(ctx, id), info),
+    reconciliationCase: async (_, { id }, ctx) => visibleCase(ctx, id),
     reconciliationSummary: async (_, { area: code }, ctx) => {
       const area = areaFor(ctx, code);
       const a = areaOfInfo(area);
@@ -148,13 +124,13 @@ export const reconciliationResolvers: Resolvers = {
       await visibleRun(ctx, id);
       return ctx.reconciliation.cancel(id);
     },
-    reconciliationCaseConfirm: (_, { id, note }, ctx, info) => act(ctx, id, { type: 'CONFIRM', note }, info),
-    reconciliationCaseResolve: (_, { id, note }, ctx, info) => act(ctx, id, { type: 'RESOLVE', note }, info),
-    reconciliationCaseDismiss: (_, { id, reason }, ctx, info) => act(ctx, id, { type: 'DISMISS', note: reason }, info),
-    reconciliationCaseReopen: (_, { id, note }, ctx, info) => act(ctx, id, { type: 'REOPEN', note }, info),
-    reconciliationCaseAssign: (_, { id, assignee, note }, ctx, info) =>
-      act(ctx, id, { type: 'ASSIGN', assignee: assignee ?? null, note }, info),
-    reconciliationCaseNote: (_, { id, text }, ctx, info) => act(ctx, id, { type: 'NOTE', note: text }, info),
+    reconciliationCaseConfirm: (_, { id, note }, ctx) => act(ctx, id, { type: 'CONFIRM', note }),
+    reconciliationCaseResolve: (_, { id, note }, ctx) => act(ctx, id, { type: 'RESOLVE', note }),
+    reconciliationCaseDismiss: (_, { id, reason }, ctx) => act(ctx, id, { type: 'DISMISS', note: reason }),
+    reconciliationCaseReopen: (_, { id, note }, ctx) => act(ctx, id, { type: 'REOPEN', note }),
+    reconciliationCaseAssign: (_, { id, assignee, note }, ctx) =>
+      act(ctx, id, { type: 'ASSIGN', assignee: assignee ?? null, note }),
+    reconciliationCaseNote: (_, { id, text }, ctx) => act(ctx, id, { type: 'NOTE', note: text }),
   },
   ReconciliationRun: {
     id: (r) => r._id,

@@ -39,7 +39,12 @@ describe('Account.dependants', () => {
     const deps = (result.data as any).myAccount.dependants as Array<{ personalId: string; dateOfBirth: string }>;
     expect(deps.length).toBeGreaterThan(0);
     for (const d of deps) expect(d.dateOfBirth > '2012-01-01').toBe(true);
-    const audited = new Set(ctx.audit.events.filter((e) => e.path === 'myAccount.dependants').map((e) => e.citizenId));
+    // Each dependant named: IDENTITY of their own, at their place in the list.
+    const audited = new Set(
+      ctx.audit.events
+        .filter((e) => e.path.startsWith('myAccount.dependants.') && e.scope === 'IDENTITY')
+        .map((e) => e.citizenId),
+    );
     for (const d of deps) if (d.personalId) expect(audited.has(d.personalId)).toBe(true);
   });
 

@@ -113,7 +113,16 @@ describe('cases over HTTP', () => {
     const listed = new Set(conn.nodes.map((n: any) => n.personalId).filter(Boolean));
     expect(new Set(record.citizens.map((c) => c.citizenId))).toEqual(listed);
     for (const c of record.citizens) {
-      for (const d of c.disclosed) expect(['IDENTITY', 'IDENTITY_CARD']).toContain(d.scope);
+      // The population's side (identity, ID card) and the source record's (its document kind).
+      for (const d of c.disclosed)
+        expect([
+          'IDENTITY',
+          'IDENTITY_CARD',
+          'DRIVING_LICENCE',
+          'HEALTH_INSURANCE',
+          'SOCIAL_INSURANCE',
+          'HEALTH_RECORD',
+        ]).toContain(d.scope);
     }
   });
 
