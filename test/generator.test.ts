@@ -38,6 +38,7 @@ const RATES: Record<DefectKind, number> = {
   DUPLICATE: 0.03,
   DECEASED_ACTIVE: 0.5,
   EXPIRED_ID_CARD: 0.06,
+  MALFORMED: 0.01,
 };
 const TODAY_ISO = '2026-11-01';
 
