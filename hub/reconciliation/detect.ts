@@ -31,9 +31,17 @@
  *   record kept is the one keyed by the personal ID, then by an old CMND, then by a near-miss
  *   key; the other is the duplicate, whichever order they arrive in.
  *
+ * - **unreadable fields** (`MALFORMED`, any source, the population included): nothing of a record
+ *   is assumed present or well typed; a field read that is missing, null, wrongly typed, empty,
+ *   oversized, with control characters, an unknown code or no date is a finding of its own (the
+ *   source's field path, the problem) and is never compared. A date or sex readable in another
+ *   coding than the source's is normalised and, when equal, `FORMAT_ONLY` (`CODING`) with the
+ *   field. Rules and examples: docs/reconciliation-rules.md.
+ *
  * Population (in {@link PopulationIndex.add}):
  * - `EXPIRED_ID_CARD`: a living person whose current card expired before `today`;
- * - `DUPLICATE`: two records with the same name, date of birth, sex and parents' names. The kept
+ * - `DUPLICATE`: two records with the same name, date of birth, sex and parents' names (the same
+ *   name as `names.ts` compares them: form differences aside). The kept
  *   record is the one with identity documents, then the one sharing a household, then the more
  *   recent registration; the finding is on the other record, with the kept record's personal ID.
  */
