@@ -9,7 +9,7 @@ import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
 import { startLocalDb, type LocalDb } from '../hub/localdb';
 import type { Store } from '../hub/store/connection';
 import type { LoadOut } from './load';
-import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../hub/store/seed-meta';
+import { SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../hub/store/seed-meta';
 
 export const RESULTS = join(__dirname, 'results', 'latest.json');
 
@@ -19,17 +19,18 @@ export const RESULTS = join(__dirname, 'results', 'latest.json');
  */
 export async function seedOrReuse(
   store: Store,
-  opts: { citizens: number; seed: number; reseed?: boolean },
+  opts: { citizens: number; seed: number; reseed?: boolean; rates?: Partial<Record<DefectKind, number>> },
   tag: string,
   log: (m: string) => void,
 ): Promise<SeedManifestDoc> {
   const manifest = await store.hubDb.collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION).findOne({ _id: 'current' });
-  if (!opts.reseed && manifest && manifest.citizens === opts.citizens && manifest.seed === opts.seed) {
+  const sameRates = Object.entries(opts.rates ?? {}).every(([k, v]) => manifest?.rates?.[k as DefectKind] === v);
+  if (!opts.reseed && manifest && manifest.citizens === opts.citizens && manifest.seed === opts.seed && sameRates) {
     log(`${tag}: reusing the ${store.prefix} seeding of ${opts.citizens} citizens (seed ${opts.seed})`);
     return manifest;
   }
   log(`${tag}: seeding ${opts.citizens} citizens (seed ${opts.seed}) into ${store.prefix}*...`);
-  return seed(store, { citizens: opts.citizens, seed: opts.seed, log: (m) => log(`${tag}: ${m}`) });
+  return seed(store, { citizens: opts.citizens, seed: opts.seed, rates: opts.rates, log: (m) => log(`${tag}: ${m}`) });
 }
 
 /** Seconds the manifest's seeding took. */

@@ -118,13 +118,17 @@ export interface ReconBenchResult {
   by_kind: Record<DefectKind, KindScore>;
 }
 
+/** MALFORMED records per record of each source (the other kinds: the generator's default rates). */
+const MALFORMED_RATE = 0.002;
+
 const ratio = (a: number, b: number): number | null => (b > 0 ? +(a / b).toFixed(4) : null);
 
 export async function benchReconciliation(opts: ReconBenchOptions): Promise<ReconBenchResult> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const store = await Store.connect({ uri: opts.uri, dbPrefix: RECON_PREFIX, maxPoolSize: 64 });
   try {
-    const manifest = await seedOrReuse(store, opts, 'recon', log);
+    // Malformed records too (0 by default in the generator), so that MALFORMED is scored.
+    const manifest = await seedOrReuse(store, { ...opts, rates: { MALFORMED: MALFORMED_RATE } }, 'recon', log);
     const seedS = seedSeconds(manifest);
 
     // --- 1. (not timed) the population index: provinces with citizens, areas of the truth ---

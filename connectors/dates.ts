@@ -71,3 +71,46 @@ export function fromDmyTimeVn(s: string): Date {
 export function todayInVietnam(now: Date = new Date()): string {
   return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** The forms {@link readDate} recognises. */
+export type DateForm = 'ISO' | 'COMPACT' | 'DMY' | 'DATETIME';
+
+const ANY_ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ANY_COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+const ANY_DMY = /^(\d{2})([/.-])(\d{2})\2(\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Reads a calendar date written in any form one of the agencies uses: "YYYY-MM-DD", "YYYYMMDD",
+ * "dd/MM/yyyy" (also with "-" or "." between, and with a time "HH:mm[:ss]" after it), an ISO
+ * date-time with or without an offset. A date-time with an offset is taken as the day in
+ * Vietnam (UTC+7) at that instant ("1990-05-11T17:00:00Z" is 12 May 1990); without one, its
+ * date as written. Day and month are never swapped to make a date valid (no "MM/dd/yyyy").
+ * Null when the value is not a real calendar date in one of these forms.
+ */
+export function readDate(s: string): { iso: string; form: DateForm } | null {
+  let m = ANY_ISO.exec(s);
+  if (m) return calendar(+m[1], +m[2], +m[3], 'ISO');
+  m = ANY_COMPACT.exec(s);
+  if (m) return calendar(+m[1], +m[2], +m[3], 'COMPACT');
+  m = ANY_DMY.exec(s);
+  if (m) return calendar(+m[4], +m[3], +m[1], m[5] === undefined && m[2] === '/' ? 'DMY' : 'DATETIME');
+  m = ISO_DATETIME.exec(s);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = [+m[1], +m[2], +m[3], +m[4], +m[5]];
+  if (!isCalendarDate(y, mo, d) || h > 23 || mi > 59) return null;
+  const zone = m[7];
+  if (zone === undefined) return calendar(y, mo, d, 'DATETIME');
+  let offsetMin = 0;
+  if (zone !== 'Z') {
+    const digits = zone.replace(':', '');
+    offsetMin = (zone[0] === '-' ? -1 : 1) * (+digits.slice(1, 3) * 60 + +digits.slice(3, 5));
+  }
+  const utc = Date.UTC(y, mo - 1, d, h, mi) - offsetMin * 60_000;
+  return { iso: todayInVietnam(new Date(utc)), form: 'DATETIME' };
+}
+
+function calendar(y: number, m: number, d: number, form: DateForm): { iso: string; form: DateForm } | null {
+  if (!isCalendarDate(y, m, d)) return null;
+  return { iso: `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`, form };
+}

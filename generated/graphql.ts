@@ -538,6 +538,11 @@ export type DefectKind =
   | 'EXPIRED_ID_CARD'
   /** A name that differs only in form (case, diacritics, NFC/NFD, tone-mark placement, Đ/D). */
   | 'FORMAT_ONLY'
+  /**
+   * A record that cannot be read as its agency's shape: a field missing, null, of the wrong type,
+   * empty, oversized, with control characters, or an unknown code (`sourceField` names it).
+   */
+  | 'MALFORMED'
   /** A real difference in full name, date of birth or sex. */
   | 'MISMATCH'
   /** A record keyed by the person's old 9-digit CMND instead of the personal ID. */
@@ -784,7 +789,7 @@ export type IdentityDocumentKind =
   /** Identity card (thẻ căn cước), issued since 1 July 2024. */
   | 'IDENTITY_CARD';
 
-/** The identity attribute a FORMAT_ONLY or MISMATCH finding is about. */
+/** The identity attribute a FORMAT_ONLY or MISMATCH finding is about (docs/reconciliation-rules.md). */
 export type IdentityField =
   | 'DATE_OF_BIRTH'
   | 'FULL_NAME'
@@ -969,9 +974,17 @@ export type MutationReportTargetSetArgs = {
   collectedPerDay?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** How a name differs only in form. */
+/** How a value differs only in form (docs/reconciliation-rules.md). */
 export type NameVariant =
+  /** A date of birth or sex coded otherwise than the source's convention ("NỮ" for 2, an ISO date for dd/MM/yyyy). */
+  | 'CODING'
   | 'D_FOR_DD'
+  /** Zero-width space or joiner, byte-order mark, soft hyphen, word joiner in the name. */
+  | 'INVISIBLE'
+  /** A look-alike letter of a legacy encoding (Ð U+00D0 for Đ). */
+  | 'LOOK_ALIKE'
+  /** Lower-case letters in a source whose convention is upper case. */
+  | 'LOWER_CASE'
   | 'NFD'
   | 'NO_DIACRITICS'
   | 'OLD_TONE_MARK'
@@ -1188,9 +1201,12 @@ export type ReconciliationCase = {
   recordKey: Scalars['String']['output'];
   /** The source whose record is concerned. */
   source: DataSource;
+  /** MALFORMED: the source's own field that cannot be read, as a dotted path (`holder.birth`). */
+  sourceField: Maybe<Scalars['String']['output']>;
   /**
    * The value as the source stores it (OLD_ID_KEY: the old CMND; DECEASED_ACTIVE: valid until;
-   * EXPIRED_ID_CARD: the card's expiry).
+   * EXPIRED_ID_CARD: the card's expiry; MALFORMED: the problem, MISSING, NULL, WRONG_TYPE, EMPTY,
+   * OVERSIZED, CONTROL_CHARACTERS, UNKNOWN_CODE or BAD_FORMAT, never the value).
    */
   sourceValue: Maybe<Scalars['String']['output']>;
   status: ReconciliationCaseStatus;
@@ -2193,6 +2209,7 @@ export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType ext
   populationValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
+  sourceField?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sourceValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReconciliationCaseStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

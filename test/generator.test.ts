@@ -38,6 +38,8 @@ const RATES: Record<DefectKind, number> = {
   DUPLICATE: 0.03,
   DECEASED_ACTIVE: 0.5,
   EXPIRED_ID_CARD: 0.06,
+  // Unreadable records would break the shape checks below; detect.test.ts scores them.
+  MALFORMED: 0,
 };
 const TODAY_ISO = '2026-11-01';
 
@@ -438,7 +440,7 @@ describe('seeding the store', () => {
     const extra = [...actual].filter((x) => !expected.has(x));
     expect(missing).toEqual([]);
     expect(extra).toEqual([]);
-    for (const k of DEFECT_KINDS) {
+    for (const k of DEFECT_KINDS.filter((k) => RATES[k] > 0)) {
       expect(s.defects.some((d) => d.kind === k)).toBe(true);
     }
     // ORPHAN keys belong to nobody in population; OLD_ID_KEY rows name the CMND's owner.

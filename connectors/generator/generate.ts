@@ -43,6 +43,12 @@ const Num = Number;
  * - ORPHAN: orphan records per normal record of the source;
  * - DUPLICATE in population: per living person;
  * - EXPIRED_ID_CARD: per living person with a card that has expired by today (who did not renew).
+ * - MALFORMED: per record of a person in any source, the population included; a field the
+ *   reconciliation reads is made unreadable (null, missing, a number, empty, oversized, a control
+ *   character, an unknown code, a date that is none). Only records with no other defect (and, in
+ *   the population, people with no defect anywhere), so that no other finding depends on it. 0 by
+ *   default: the hub's API readers do not expect such records; the bench and the detection tests
+ *   raise it.
  * For one record the kinds FORMAT_ONLY, MISMATCH, OLD_ID_KEY, DUPLICATE, DECEASED_ACTIVE exclude each other.
  */
 export const DEFAULT_DEFECT_RATES: Record<DefectKind, number> = {
@@ -53,7 +59,59 @@ export const DEFAULT_DEFECT_RATES: Record<DefectKind, number> = {
   DUPLICATE: 0.01,
   DECEASED_ACTIVE: 0.1,
   EXPIRED_ID_CARD: 0.02,
+  MALFORMED: 0,
 };
+
+/** Where each source keeps the identity fields a MALFORMED defect makes unreadable. */
+const IDENTITY_FIELDS: Record<SourceName, { holder: string | null; name: string; dob: string; sex: string }> = {
+  population: { holder: null, name: 'hoTen', dob: 'ngaySinh', sex: 'gioiTinh' },
+  drivingLicence: { holder: 'holder', name: 'name', dob: 'birth', sex: 'gender' },
+  healthInsurance: { holder: null, name: 'HO_TEN', dob: 'NGAY_SINH', sex: 'GIOI_TINH' },
+  socialInsurance: { holder: null, name: 'hoTen', dob: 'ngaySinh', sex: 'gioiTinh' },
+  healthRecord: { holder: 'patient', name: 'name', dob: 'birthDate', sex: 'gender' },
+};
+
+/** A bad value and the problem reconciliation must name (`undefined`: the field is removed). */
+type BadValue = readonly [problem: string, value: (v: unknown) => unknown];
+
+const BAD_TEXT: readonly BadValue[] = [
+  ['NULL', () => null],
+  ['MISSING', () => undefined],
+  ['WRONG_TYPE', () => 12345],
+  ['EMPTY', () => '  '],
+  ['OVERSIZED', (v) => Str(v).padEnd(101, 'A')],
+  ['CONTROL_CHARACTERS', (v) => Str(v).slice(0, 3) + '\u0000' + Str(v).slice(3)],
+];
+const BAD_DATE: readonly BadValue[] = [...BAD_TEXT.slice(0, 4), ['BAD_FORMAT', () => '31/02/1990']];
+const BAD_SEX: readonly BadValue[] = [
+  ['NULL', () => null],
+  ['WRONG_TYPE', () => true],
+  ['UNKNOWN_CODE', () => 'X'],
+];
+
+/**
+ * Makes one identity field of `doc` unreadable (or, `holder`: the identity sub-document, or the
+ * population's commune) and returns the ground truth's field and problem.
+ */
+function malform(r: Rng, source: SourceName, doc: Record<string, unknown>): { field: string; problem: string } {
+  const f = IDENTITY_FIELDS[source];
+  const x = r.next();
+  if (f.holder && x < 0.1) {
+    delete doc[f.holder];
+    return { field: f.holder, problem: 'MISSING' };
+  }
+  if (source === 'population' && x < 0.15) {
+    delete (doc.noiThuongTru as Record<string, unknown>).xa;
+    return { field: 'noiThuongTru.xa', problem: 'MISSING' };
+  }
+  const holder = (f.holder ? doc[f.holder] : doc) as Record<string, unknown>;
+  const [key, table] = x < 0.55 ? [f.name, BAD_TEXT] : x < 0.8 ? [f.dob, BAD_DATE] : [f.sex, BAD_SEX];
+  const [problem, make] = r.pick(table);
+  const value = make(holder[key]);
+  if (value === undefined) delete holder[key];
+  else holder[key] = value;
+  return { field: f.holder ? `${f.holder}.${key}` : key, problem };
+}
 
 export type CollectionKey =
   'population' | 'drivingLicence' | 'healthInsurance' | 'socialInsurance' | 'healthRecord' | 'accounts';
@@ -230,6 +288,20 @@ class DataGenerator {
       if (ro.next() < this.rates.ORPHAN) this.orphan(s, ro, out);
     }
 
+    // A population record made unreadable: only of people with no defect anywhere (none depends on it).
+    const rm = new Rng(this.seed, 'malformed', 'population', p.idx);
+    if (rm.next() < this.rates.MALFORMED && !out.defects.some((d) => d.personalId === p.id)) {
+      const { field, problem } = malform(rm, 'population', pop as unknown as Record<string, unknown>);
+      this.defect(out, {
+        source: 'population',
+        recordKey: pop._id,
+        personalId: p.id,
+        kind: 'MALFORMED',
+        field,
+        sourceValue: problem,
+      });
+    }
+
     const acc = buildAccount(p, new Rng(this.seed, 'account', p.idx));
     if (acc) out.accounts.push(acc);
   }
@@ -334,6 +406,8 @@ class DataGenerator {
     }
     list.push(doc);
     if (duplicate) list.push(duplicate);
+    const rm = new Rng(this.seed, 'malformed', s.source, p.idx);
+    const malformed = chosen === null && rm.next() < this.rates.MALFORMED;
     // Ground truth of DECEASED_ACTIVE is read off the records themselves, so it is exact.
     if (s.isDeceasedActive && p.death !== null) {
       for (const d of duplicate ? [doc, duplicate] : [doc]) {
@@ -347,6 +421,18 @@ class DataGenerator {
           });
         }
       }
+    }
+    // Made unreadable after the ground truth above was read off the record (validity is untouched).
+    if (malformed) {
+      const { field, problem } = malform(rm, s.source, doc as Record<string, unknown>);
+      this.defect(out, {
+        source: s.source,
+        recordKey: doc._id,
+        personalId: p.id,
+        kind: 'MALFORMED',
+        field,
+        sourceValue: problem,
+      });
     }
   }
 

@@ -3,6 +3,7 @@
  * diacritic stripping, folding for comparison, and the "form-only" variants that
  * agencies' copies of a name show (DOMAIN.md, "Data quality").
  */
+import { nameKey } from '../../hub/reconciliation/names';
 
 /** Removes tone and vowel marks and maps Đ/đ to D/d; result is NFC. */
 export function stripDiacritics(s: string): string {
@@ -25,11 +26,13 @@ export function upperVi(s: string): string {
 }
 
 /**
- * The comparison key of a name: two names with the same fold differ only in form
- * (case, diacritics, Unicode normalisation, tone-mark placement, Đ/D).
+ * The comparison key of a name: two names with the same fold may differ only in form
+ * (case, diacritics, Unicode normalisation, tone-mark placement, Đ/D). The hub's one
+ * definition ({@link nameKey} in hub/reconciliation/names.ts), so that what the generator
+ * calls another name is what reconciliation does.
  */
 export function foldName(s: string): string {
-  return upperNoDiacritics(s);
+  return nameKey(s);
 }
 
 const TONED_O_U = 'òóỏõọÒÓỎÕỌùúủũụÙÚỦŨỤ';

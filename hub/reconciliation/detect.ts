@@ -31,21 +31,39 @@
  *   record kept is the one keyed by the personal ID, then by an old CMND, then by a near-miss
  *   key; the other is the duplicate, whichever order they arrive in.
  *
+ * - **unreadable fields** (`MALFORMED`, any source, the population included): nothing of a record
+ *   is assumed present or well typed; a field read that is missing, null, wrongly typed, empty,
+ *   oversized, with control characters, an unknown code or no date is a finding of its own (the
+ *   source's field path, the problem) and is never compared. A date or sex readable in another
+ *   coding than the source's is normalised and, when equal, `FORMAT_ONLY` (`CODING`) with the
+ *   field. Rules and examples: docs/reconciliation-rules.md.
+ *
  * Population (in {@link PopulationIndex.add}):
  * - `EXPIRED_ID_CARD`: a living person whose current card expired before `today`;
- * - `DUPLICATE`: two records with the same name, date of birth, sex and parents' names. The kept
+ * - `DUPLICATE`: two records with the same name, date of birth, sex and parents' names (the same
+ *   name as `names.ts` compares them: form differences aside). The kept
  *   record is the one with identity documents, then the one sharing a household, then the more
  *   recent registration; the finding is on the other record, with the kept record's personal ID.
  */
 import { createHash } from 'node:crypto';
 import type { GplxDoc } from '../../connectors/driving-licence/model';
-import { todayArea } from '../../connectors/generator/areas';
+import { readDate, type DateForm } from '../../connectors/dates';
+import { oldProvinceByCode, provinceByCode, todayArea } from '../../connectors/generator/areas';
+import { CODE_MAX, NAME_MAX, codeProblem, objectProblem, readSex, textProblem } from '../../connectors/identity';
 import type { TheBhytDoc } from '../../connectors/health-insurance/model';
 import type { HealthBookDoc } from '../../connectors/health-record/model';
 import type { CongDanDoc } from '../../connectors/population/model';
 import type { SoBhxhDoc } from '../../connectors/social-insurance/model';
 import { compareNames, mainVariant, nameKey, type NameVariant } from './names';
-import { OTHER_SOURCES, type Area, type Finding, type OtherSource, type SourceName } from './types';
+import {
+  OTHER_SOURCES,
+  type Area,
+  type Finding,
+  type IdentityField,
+  type OtherSource,
+  type Problem,
+  type SourceName,
+} from './types';
 
 export { findingKey, type Area, type Finding, type OtherSource } from './types';
 
@@ -70,13 +88,97 @@ const MALE = 1;
 const DECEASED = 2;
 const HAS_ID_DOCUMENTS = 4;
 const SHARED_HOUSEHOLD = 8;
+/** The sex cannot be read (never compared). */
+const SEX_UNKNOWN = 16;
+/** The vital status cannot be read (neither deceased nor judged for an expired card). */
+const STATUS_UNKNOWN = 32;
+
+const PERSONAL_ID = /^\d{12}$/;
+const CMND = /^\d{9}$/;
+const DOCUMENT_KINDS = ['CMND', 'CCCD', 'CCCD_GAN_CHIP', 'THE_CAN_CUOC'];
+
+// ---------------------------------------------------------------------------------------------
+// Reading values (nothing is assumed present or well typed)
+
+/** Why a value that should be there is not usable: MISSING, NULL or WRONG_TYPE. */
+function valueProblem(v: unknown): Problem {
+  return v === undefined ? 'MISSING' : v === null ? 'NULL' : 'WRONG_TYPE';
+}
+
+interface ReadValue<T> {
+  value: T | null;
+  problem: Problem | null;
+  /** Readable, but not written in the source's convention. */
+  coded: boolean;
+}
+
+/** A date in the source's convention `form`, or in another recognisable form (`coded`), or a problem. */
+function readDateField(v: unknown, form: DateForm): ReadValue<string> {
+  const p = textProblem(v, CODE_MAX);
+  if (p) return { value: null, problem: p, coded: false };
+  const d = readDate(v as string);
+  if (!d) return { value: null, problem: 'BAD_FORMAT', coded: false };
+  return { value: d.iso, problem: null, coded: d.form !== form };
+}
+
+/** A sex coded `male`/`female` by the source's convention, or otherwise recognisably (`coded`), or a problem. */
+function readSexField(v: unknown, male: unknown, female: unknown): ReadValue<'M' | 'F'> {
+  if (v === male) return { value: 'M', problem: null, coded: false };
+  if (v === female) return { value: 'F', problem: null, coded: false };
+  const sex = readSex(v);
+  if (sex) return { value: sex, problem: null, coded: true };
+  return { value: null, problem: codeProblem(v, [male, female]), coded: false };
+}
+
+/** The same name (names.ts: equal, possibly written in another form); null is no name. */
+function sameName(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && (a === b || compareNames(a, b).equal);
+}
+
+/** Collects one record's MALFORMED findings (and FORMAT_ONLY codings of its own values). */
+class Malformed {
+  findings: Finding[] | null = null;
+  constructor(
+    readonly source: SourceName,
+    readonly recordKey: string,
+    readonly personalId: string | null,
+  ) {}
+
+  /** `field` (a dotted path in the source's document) cannot be read (each field once). */
+  bad(field: string, problem: Problem): void {
+    const out = (this.findings ??= []);
+    if (out.some((f) => f.kind === 'MALFORMED' && f.field === field)) return;
+    out.push({
+      source: this.source,
+      recordKey: this.recordKey,
+      personalId: this.personalId,
+      kind: 'MALFORMED',
+      field,
+      sourceValue: problem,
+    });
+  }
+
+  /** An identity value readable but coded otherwise than the source's convention. */
+  coded(field: IdentityField, sourceValue: string, trueValue: string): void {
+    (this.findings ??= []).push({
+      source: this.source,
+      recordKey: this.recordKey,
+      personalId: this.personalId,
+      kind: 'FORMAT_ONLY',
+      field,
+      variant: 'CODING',
+      sourceValue,
+      trueValue,
+    });
+  }
+}
 
 /** Identity facts of one person, as kept by the index. */
 export interface PersonFacts {
   personalId: string;
-  fullName: string; // NFC
-  dateOfBirth: string; // YYYY-MM-DD
-  sex: 'Nam' | 'Nữ';
+  fullName: string | null; // NFC; null: unreadable (a MALFORMED finding)
+  dateOfBirth: string | null; // YYYY-MM-DD; null: unreadable
+  sex: 'Nam' | 'Nữ' | null;
   vitalStatus: 'ALIVE' | 'DECEASED';
   dateOfDeath: string | null;
   area: Area | null;
@@ -108,9 +210,11 @@ export class PopulationIndex {
   readonly today: string;
   private readonly slots = new Map<string, number>();
   private readonly ids: string[] = [];
-  private readonly names: string[] = [];
+  private readonly names: Array<string | null> = [];
   private readonly keys: string[] = [];
-  private readonly dobs: string[] = [];
+  private readonly dobs: Array<string | null> = [];
+  /** Father's and mother's names ('' when none; null: unreadable). */
+  private readonly parents: Array<[string, string] | null> = [];
   private readonly flags: number[] = [];
   private readonly provinces: Array<string | null> = [];
   private readonly communes: Array<string | null> = [];
@@ -148,7 +252,12 @@ export class PopulationIndex {
    * finding may then concern the record indexed earlier).
    */
   add(doc: CongDanDoc): readonly Finding[] {
-    const id = doc._id;
+    // Nothing of the document is assumed: every field is checked before it is used.
+    const raw = doc as unknown as Record<string, unknown>;
+    const id = String(doc._id);
+    const validId = typeof doc._id === 'string' && PERSONAL_ID.test(doc._id);
+    const m = new Malformed('population', id, validId ? id : null);
+    if (!validId) m.bad('_id', typeof doc._id === 'string' ? 'BAD_FORMAT' : valueProblem(doc._id));
     let slot = this.slots.get(id);
     if (slot === undefined) {
       slot = this.ids.length;
@@ -156,52 +265,174 @@ export class PopulationIndex {
       this.ids.push(id);
       this.idHash.update(id + '\n');
     }
-    const name = doc.hoTen.normalize('NFC');
-    this.names[slot] = name;
-    this.keys[slot] = nameKey(name);
-    this.dobs[slot] = doc.ngaySinh;
-    let f = doc.gioiTinh === 'Nam' ? MALE : 0;
-    if (doc.trangThai === 'DA_CHET') {
-      f |= DECEASED;
-      this.deaths.set(slot, doc.ngayMat ?? '');
-    } else {
-      this.deaths.delete(slot);
-    }
-    const history = doc.lichSuGiayTo ?? [];
-    if (history.length > 0) f |= HAS_ID_DOCUMENTS;
-    if ((doc.hoGiaDinh?.thanhVien?.length ?? 0) > 1) f |= SHARED_HOUSEHOLD;
-    this.flags[slot] = f;
-    const area = doc.noiThuongTru ? todayArea(doc.noiThuongTru) : null;
-    this.provinces[slot] = area ? area.province.code : null;
-    this.communes[slot] = area ? area.commune.code : null;
-    const expiry = doc.theCanCuoc?.ngayHetHan ?? null;
-    this.cardExpiry[slot] = expiry;
-    this.registered[slot] = doc.noiThuongTru?.ngayDangKy ?? '';
-    for (const g of history) if (g.loai === 'CMND') this.oldIds.set(g.so, slot);
 
-    let out: Finding[] | null = null;
-    if (!(f & DECEASED) && expiry && expiry < this.today) {
-      out = [{ source: 'population', recordKey: id, personalId: id, kind: 'EXPIRED_ID_CARD', sourceValue: expiry }];
+    // Identity: unreadable values are kept as unknown (null), and never compared.
+    const nameProblem = textProblem(raw.hoTen, NAME_MAX);
+    const name = nameProblem ? null : (raw.hoTen as string).normalize('NFC');
+    if (nameProblem) m.bad('hoTen', nameProblem);
+    this.names[slot] = name;
+    this.keys[slot] = name === null ? '' : nameKey(name);
+    const dob = readDateField(raw.ngaySinh, 'ISO');
+    if (dob.problem) m.bad('ngaySinh', dob.problem);
+    else if (dob.coded) m.coded('dateOfBirth', String(raw.ngaySinh), dob.value!);
+    this.dobs[slot] = dob.value;
+    const sex = readSexField(raw.gioiTinh, 'Nam', 'Nữ');
+    if (sex.problem) m.bad('gioiTinh', sex.problem);
+    else if (sex.coded) m.coded('sex', String(raw.gioiTinh), sex.value === 'M' ? 'Nam' : 'Nữ');
+    let f = sex.value === null ? SEX_UNKNOWN : sex.value === 'M' ? MALE : 0;
+    const statusProblem = codeProblem(raw.trangThai, ['CON_SONG', 'DA_CHET']);
+    if (statusProblem) {
+      m.bad('trangThai', statusProblem);
+      f |= STATUS_UNKNOWN;
     }
-    const dup = this.duplicateOf(doc, name, slot);
+    this.deaths.delete(slot);
+    if (raw.trangThai === 'DA_CHET') {
+      f |= DECEASED;
+      let death = '';
+      if (raw.ngayMat !== undefined && raw.ngayMat !== null) {
+        const d = readDateField(raw.ngayMat, 'ISO');
+        if (d.problem) m.bad('ngayMat', d.problem);
+        else death = d.value!;
+      }
+      this.deaths.set(slot, death);
+    }
+
+    // Identity documents: the old CMND numbers, and whether there are any.
+    const history = raw.lichSuGiayTo;
+    if (!Array.isArray(history)) m.bad('lichSuGiayTo', valueProblem(history));
+    else {
+      if (history.length > 0) f |= HAS_ID_DOCUMENTS;
+      for (const g of history as unknown[]) {
+        if (objectProblem(g)) {
+          m.bad('lichSuGiayTo', objectProblem(g)!);
+          continue;
+        }
+        const { loai, so } = g as Record<string, unknown>;
+        const kind = codeProblem(loai, DOCUMENT_KINDS);
+        if (kind) m.bad('lichSuGiayTo.loai', kind);
+        const number = textProblem(so, CODE_MAX) ?? (loai === 'CMND' && !CMND.test(so as string) ? 'BAD_FORMAT' : null);
+        if (number) m.bad('lichSuGiayTo.so', number);
+        else if (loai === 'CMND') this.oldIds.set(so as string, slot);
+      }
+    }
+    const household = raw.hoGiaDinh as Record<string, unknown> | undefined;
+    if (objectProblem(household)) m.bad('hoGiaDinh', objectProblem(household)!);
+    else if (!Array.isArray(household!.thanhVien)) m.bad('hoGiaDinh.thanhVien', valueProblem(household!.thanhVien));
+    else if ((household!.thanhVien as unknown[]).length > 1) f |= SHARED_HOUSEHOLD;
+    this.flags[slot] = f;
+
+    // Today's area, as much of it as is readable.
+    const area = this.readResidence(raw.noiThuongTru, m);
+    this.provinces[slot] = area.province;
+    this.communes[slot] = area.commune;
+    this.registered[slot] = area.registered;
+
+    let expiry: string | null = null;
+    const card = raw.theCanCuoc as Record<string, unknown> | undefined | null;
+    if (card !== undefined && card !== null) {
+      if (objectProblem(card)) m.bad('theCanCuoc', objectProblem(card)!);
+      else if (card.ngayHetHan !== undefined && card.ngayHetHan !== null) {
+        const e = readDateField(card.ngayHetHan, 'ISO');
+        if (e.problem) m.bad('theCanCuoc.ngayHetHan', e.problem);
+        else expiry = e.value;
+      }
+    }
+    this.cardExpiry[slot] = expiry;
+    const parents: Array<string | null> = [];
+    for (const who of ['cha', 'me'] as const) {
+      const r = raw[who] as Record<string, unknown> | undefined | null;
+      if (r === undefined || r === null) parents.push('');
+      else if (objectProblem(r)) {
+        m.bad(who, objectProblem(r)!);
+        parents.push(null);
+      } else {
+        const p = textProblem(r.hoTen, NAME_MAX);
+        if (p) m.bad(`${who}.hoTen`, p);
+        parents.push(p ? null : (r.hoTen as string).normalize('NFC'));
+      }
+    }
+    this.parents[slot] = parents[0] === null || parents[1] === null ? null : [parents[0], parents[1]];
+
+    let out: Finding[] | null = m.findings;
+    if (!(f & (DECEASED | STATUS_UNKNOWN)) && expiry && expiry < this.today) {
+      (out ??= []).push({
+        source: 'population',
+        recordKey: id,
+        personalId: id,
+        kind: 'EXPIRED_ID_CARD',
+        sourceValue: expiry,
+      });
+    }
+    const dup = this.duplicateOf(slot);
     if (dup) (out ??= []).push(dup);
     return out ?? NONE;
   }
 
-  private duplicateOf(doc: CongDanDoc, name: string, slot: number): Finding | null {
+  /** Today's province and commune of a permanent residence, and its registration date; reports what cannot be read. */
+  private readResidence(
+    v: unknown,
+    m: Malformed,
+  ): { province: string | null; commune: string | null; registered: string } {
+    const none = { province: null, commune: null, registered: '' };
+    const p = objectProblem(v);
+    if (p) {
+      m.bad('noiThuongTru', p);
+      return none;
+    }
+    const a = v as Record<string, unknown>;
+    let registered = '';
+    const reg = readDateField(a.ngayDangKy, 'ISO');
+    if (reg.problem) m.bad('noiThuongTru.ngayDangKy', reg.problem);
+    else registered = reg.value!;
+    const code = (field: 'xa' | 'tinh' | 'huyen'): string | null => {
+      const unit = a[field] as Record<string, unknown> | undefined;
+      const up = objectProblem(unit);
+      if (up) {
+        m.bad(`noiThuongTru.${field}`, up);
+        return null;
+      }
+      const cp = textProblem(unit!.ma, CODE_MAX);
+      if (cp) m.bad(`noiThuongTru.${field}.ma`, cp);
+      return cp ? null : (unit!.ma as string);
+    };
+    const legacy = a.huyen !== undefined && a.huyen !== null;
+    if (legacy) code('huyen');
+    const xa = code('xa');
+    const tinh = code('tinh');
+    // The province alone when the commune cannot be read (a legacy record's is a pre-2025 code).
+    const provinceOnly = tinh === null ? null : legacy ? (oldProvinceByCode(tinh)?.newCode ?? null) : tinh;
+    if (xa !== null && tinh !== null) {
+      const area = todayArea({ xa: { ma: xa }, huyen: legacy ? a.huyen : undefined, tinh: { ma: tinh } });
+      if (area) return { province: area.province.code, commune: area.commune.code, registered };
+      m.bad('noiThuongTru.xa.ma', 'UNKNOWN_CODE');
+    }
+    return { province: provinceByCode(provinceOnly ?? '') ? provinceOnly : null, commune: null, registered };
+  }
+
+  private duplicateOf(slot: number): Finding | null {
+    const name = this.names[slot];
+    const dob = this.dobs[slot];
+    const parents = this.parents[slot];
+    const f = this.flags[slot];
+    if (name === null || dob === null || parents === null || f & SEX_UNKNOWN) return null;
+    // The folded forms: names that differ only in form fall in the same bucket.
     const h = hash53(
-      `${name}\u0000${doc.ngaySinh}\u0000${doc.gioiTinh}\u0000${doc.cha?.hoTen ?? ''}\u0000${doc.me?.hoTen ?? ''}`,
+      `${this.keys[slot]}\u0000${dob}\u0000${f & MALE}\u0000${nameKey(parents[0])}\u0000${nameKey(parents[1])}`,
     );
     const other = this.identities.get(h);
     if (other === undefined || other === slot) {
       this.identities.set(h, slot);
       return null;
     }
-    // Guard against a hash collision: the kept record must really have the same identity.
+    // The same name (names.ts: equal, possibly in another form), birth date, sex and parents.
+    const op = this.parents[other];
     if (
-      this.names[other] !== name ||
-      this.dobs[other] !== doc.ngaySinh ||
-      (this.flags[other] ^ this.flags[slot]) & MALE
+      this.dobs[other] !== dob ||
+      (this.flags[other] ^ f) & (MALE | SEX_UNKNOWN) ||
+      op === null ||
+      !sameName(this.names[other], name) ||
+      !sameName(op[0], parents[0]) ||
+      !sameName(op[1], parents[1])
     ) {
       return null;
     }
@@ -235,7 +466,8 @@ export class PopulationIndex {
     return this.ids[slot];
   }
 
-  nameOf(slot: number): string {
+  /** The person's name, NFC (null: unreadable in the population). */
+  nameOf(slot: number): string | null {
     return this.names[slot];
   }
 
@@ -244,12 +476,24 @@ export class PopulationIndex {
     return this.keys[slot];
   }
 
-  dateOfBirthOf(slot: number): string {
+  /** YYYY-MM-DD (null: unreadable in the population). */
+  dateOfBirthOf(slot: number): string | null {
     return this.dobs[slot];
   }
 
   isMale(slot: number): boolean {
     return (this.flags[slot] & MALE) !== 0;
+  }
+
+  /** Male, female, or null when the population's value cannot be read. */
+  maleOf(slot: number): boolean | null {
+    const f = this.flags[slot];
+    return f & SEX_UNKNOWN ? null : (f & MALE) !== 0;
+  }
+
+  /** The province of a person's residence even when the commune is unknown (null: none readable). */
+  provinceOfSlot(slot: number): string | null {
+    return slot < 0 ? null : this.provinces[slot];
   }
 
   isDeceased(slot: number): boolean {
@@ -286,7 +530,7 @@ export class PopulationIndex {
       personalId,
       fullName: this.names[slot],
       dateOfBirth: this.dobs[slot],
-      sex: this.isMale(slot) ? 'Nam' : 'Nữ',
+      sex: this.flags[slot] & SEX_UNKNOWN ? null : this.isMale(slot) ? 'Nam' : 'Nữ',
       vitalStatus: this.isDeceased(slot) ? 'DECEASED' : 'ALIVE',
       dateOfDeath: this.dateOfDeathOf(slot),
       area: this.areaOf(personalId),
@@ -427,22 +671,27 @@ export class DuplicateTracker {
 /** Positions of an ISO date's eight digits (YYYY-MM-DD). */
 const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 
-/** How to read one source's identity fields. */
-interface Adapter<D> {
-  name(d: D): string;
-  /** Date of birth as stored, its length, and where the ISO digits (Y Y Y Y M M D D) are in it. */
-  dob(d: D): string;
+/** How to read one source's identity fields (every read checks what it finds). */
+interface Adapter {
+  /** The sub-document holding the identity fields (`holder`, `patient`), or null: the top level. */
+  holder: string | null;
+  nameField: string;
+  dobField: string;
+  sexField: string;
+  /** The source's date convention: its form, length, exact pattern, and where the ISO digits (Y Y Y Y M M D D) are. */
+  dobForm: DateForm;
   dobLength: number;
+  dobPattern: RegExp;
   dobDigits: readonly number[];
-  /** Sex as stored (string), and whether it says male (null: unreadable). */
-  sex(d: D): string;
-  male(d: D): boolean | null;
+  /** The source's codes for male and female. */
+  male: unknown;
+  female: unknown;
   /** Name forms that are the source's storage convention, not a defect. */
   convention: readonly NameVariant[];
   /** The population's name in the source's convention (fast path: equal means no name finding). */
   conventional(name: string, key: string): string;
-  /** When the record is still valid on `today`: until when (ISO, or "NO_EXPIRY"); else null. */
-  validUntil?(d: D, today: string): string | null;
+  /** When the record is still valid on `today`: until when (ISO, or "NO_EXPIRY"); else null. Reports unreadable fields. */
+  validUntil?(d: Record<string, unknown>, today: string, m: Malformed): string | null;
 }
 
 function compactOf(iso: string): string {
@@ -453,70 +702,116 @@ function isoOfCompact(s: string): string {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 }
 
-function isoOfDmy(s: string): string {
-  return `${s.slice(6, 10)}-${s.slice(3, 5)}-${s.slice(0, 2)}`;
-}
+const COMPACT = /^\d{8}$/;
+const DMY = /^\d{2}\/\d{2}\/\d{4}$/;
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const LICENCE_STATUSES = ['ACTIVE', 'SUSPENDED', 'REVOKED'];
 
-const drivingLicence: Adapter<GplxDoc> = {
-  name: (d) => d.holder?.name,
-  dob: (d) => d.holder?.birth,
+const drivingLicence: Adapter = {
+  holder: 'holder',
+  nameField: 'name',
+  dobField: 'birth',
+  sexField: 'gender',
+  dobForm: 'COMPACT',
   dobLength: 8,
+  dobPattern: COMPACT,
   dobDigits: [0, 1, 2, 3, 4, 5, 6, 7],
-  sex: (d) => String(d.holder?.gender),
-  male: (d) => (d.holder?.gender === 'M' ? true : d.holder?.gender === 'F' ? false : null),
+  male: 'M',
+  female: 'F',
   convention: ['UPPER_CASE'],
   conventional: (name) => name.toUpperCase(),
-  validUntil(d, today) {
-    if (d.status !== 'ACTIVE') return null;
+  validUntil(d, today, m) {
+    const sp = codeProblem(d.status, LICENCE_STATUSES);
+    if (sp) m.bad('status', sp);
+    if (!Array.isArray(d.classes)) {
+      m.bad('classes', valueProblem(d.classes));
+      return null;
+    }
     const t = compactOf(today);
     let until: string | null = null;
-    for (const c of d.classes ?? []) {
-      if (c.expires === null) return 'NO_EXPIRY';
-      if (c.expires >= t && (until === null || c.expires > until)) until = c.expires;
+    let forever = false;
+    for (const c of d.classes as unknown[]) {
+      const cp = objectProblem(c);
+      if (cp) {
+        m.bad('classes', cp);
+        continue;
+      }
+      const raw = (c as Record<string, unknown>).expires;
+      if (raw === null) {
+        forever = true;
+        continue;
+      }
+      let expires: string;
+      if (typeof raw === 'string' && COMPACT.test(raw) && readDate(raw)) expires = raw;
+      else {
+        const e = readDateField(raw, 'COMPACT');
+        if (e.problem) {
+          m.bad('classes.expires', e.problem);
+          continue;
+        }
+        expires = compactOf(e.value!);
+      }
+      if (expires >= t && (until === null || expires > until)) until = expires;
     }
-    return until === null ? null : isoOfCompact(until);
+    if (sp || d.status !== 'ACTIVE') return null;
+    return forever ? 'NO_EXPIRY' : until === null ? null : isoOfCompact(until);
   },
 };
 
-const healthInsurance: Adapter<TheBhytDoc> = {
-  name: (d) => d.HO_TEN,
-  dob: (d) => d.NGAY_SINH,
+const healthInsurance: Adapter = {
+  holder: null,
+  nameField: 'HO_TEN',
+  dobField: 'NGAY_SINH',
+  sexField: 'GIOI_TINH',
+  dobForm: 'DMY',
   dobLength: 10,
+  dobPattern: DMY,
   dobDigits: [6, 7, 8, 9, 3, 4, 0, 1],
-  sex: (d) => String(d.GIOI_TINH),
-  male: (d) => (d.GIOI_TINH === 1 ? true : d.GIOI_TINH === 2 ? false : null),
+  male: 1,
+  female: 2,
   convention: [],
   conventional: (name) => name,
-  validUntil(d, today) {
-    if (typeof d.GT_THE_DEN !== 'string') return null;
-    const to = isoOfDmy(d.GT_THE_DEN);
-    return to >= today ? to : null;
+  validUntil(d, today, m) {
+    const to = readDateField(d.GT_THE_DEN, 'DMY');
+    if (to.problem) {
+      m.bad('GT_THE_DEN', to.problem);
+      return null;
+    }
+    return to.value! >= today ? to.value : null;
   },
 };
 
-const socialInsurance: Adapter<SoBhxhDoc> = {
-  name: (d) => d.hoTen,
-  dob: (d) => d.ngaySinh,
+const socialInsurance: Adapter = {
+  holder: null,
+  nameField: 'hoTen',
+  dobField: 'ngaySinh',
+  sexField: 'gioiTinh',
+  dobForm: 'DMY',
   dobLength: 10,
+  dobPattern: DMY,
   dobDigits: [6, 7, 8, 9, 3, 4, 0, 1],
-  sex: (d) => String(d.gioiTinh),
-  male: (d) => (d.gioiTinh === 'NAM' ? true : d.gioiTinh === 'NU' ? false : null),
+  male: 'NAM',
+  female: 'NU',
   convention: ['UPPER_CASE', 'NO_DIACRITICS', 'D_FOR_DD'],
   conventional: (_name, key) => key,
 };
 
-const healthRecord: Adapter<HealthBookDoc> = {
-  name: (d) => d.patient?.name,
-  dob: (d) => d.patient?.birthDate,
+const healthRecord: Adapter = {
+  holder: 'patient',
+  nameField: 'name',
+  dobField: 'birthDate',
+  sexField: 'gender',
+  dobForm: 'ISO',
   dobLength: 10,
+  dobPattern: ISO,
   dobDigits: ISO_DIGITS,
-  sex: (d) => String(d.patient?.gender),
-  male: (d) => (d.patient?.gender === 'male' ? true : d.patient?.gender === 'female' ? false : null),
+  male: 'male',
+  female: 'female',
   convention: [],
   conventional: (name) => name,
 };
 
-const ADAPTERS: { [S in OtherSource]: Adapter<SourceDocs[S]> } = {
+const ADAPTERS: { [S in OtherSource]: Adapter } = {
   drivingLicence,
   healthInsurance,
   socialInsurance,
@@ -558,21 +853,53 @@ export const SCAN_PROJECTION: { [S in SourceName]: Record<string, 1> } = {
   healthRecord: { 'patient.name': 1, 'patient.birthDate': 1, 'patient.gender': 1 },
 };
 
-/** The stored date `raw` is the ISO date `iso` (compared digit by digit, no allocation). */
-function sameDate(iso: string, raw: string, length: number, digits: readonly number[]): boolean {
-  if (typeof raw !== 'string' || raw.length !== length) return false;
-  for (let i = 0; i < 8; i++) if (iso.charCodeAt(ISO_DIGITS[i]) !== raw.charCodeAt(digits[i])) return false;
-  return true;
+/** The stored date `raw` is the ISO date `iso` in the source's convention (digit by digit, no allocation). */
+function sameDate(iso: string, raw: unknown, a: Adapter): boolean {
+  if (typeof raw !== 'string' || raw.length !== a.dobLength) return false;
+  for (let i = 0; i < 8; i++) if (iso.charCodeAt(ISO_DIGITS[i]) !== raw.charCodeAt(a.dobDigits[i])) return false;
+  return a.dobPattern.test(raw);
+}
+
+/** A record's identity values, as read (null: unreadable, reported MALFORMED). */
+interface Identity {
+  name: string | null;
+  dob: ReadValue<string>;
+  sex: ReadValue<'M' | 'F'>;
+  rawDob: unknown;
+  rawSex: unknown;
+}
+
+const UNREAD: ReadValue<never> = { value: null, problem: null, coded: false };
+/** Stands for the identity on the fast path (already known equal: nothing compared). */
+const FAST_IDENTITY: Identity = { name: null, dob: UNREAD, sex: UNREAD, rawDob: undefined, rawSex: undefined };
+
+/** Reads (and checks) a record's identity fields; unreadable ones are reported through `m`. */
+function readIdentity(doc: Record<string, unknown>, a: Adapter, m: Malformed): Identity {
+  let h: Record<string, unknown> | null = doc;
+  if (a.holder) {
+    const hp = objectProblem(doc[a.holder]);
+    if (hp) {
+      m.bad(a.holder, hp);
+      h = null;
+    } else h = doc[a.holder] as Record<string, unknown>;
+  }
+  if (!h) return { name: null, dob: UNREAD, sex: UNREAD, rawDob: undefined, rawSex: undefined };
+  const prefix = a.holder ? `${a.holder}.` : '';
+  const np = textProblem(h[a.nameField], NAME_MAX);
+  if (np) m.bad(prefix + a.nameField, np);
+  const dob = readDateField(h[a.dobField], a.dobForm);
+  if (dob.problem) m.bad(prefix + a.dobField, dob.problem);
+  const sex = readSexField(h[a.sexField], a.male, a.female);
+  if (sex.problem) m.bad(prefix + a.sexField, sex.problem);
+  return { name: np ? null : (h[a.nameField] as string), dob, sex, rawDob: h[a.dobField], rawSex: h[a.sexField] };
 }
 
 /** The person of a record keyed by a mistyped 12-digit ID: one digit off, same folded name, birth and sex. */
-function nearMiss<D>(key: string, doc: D, a: Adapter<D>, index: PopulationIndex): number {
-  if (key.length !== 12) return -1;
-  const name = a.name(doc);
-  if (typeof name !== 'string') return -1;
-  const folded = nameKey(name);
-  const dob = a.dob(doc);
-  const male = a.male(doc);
+function nearMiss(key: string, id: Identity, index: PopulationIndex): number {
+  if (key.length !== 12 || id.name === null || id.dob.value === null || id.sex.value === null) return -1;
+  const folded = nameKey(id.name);
+  const dob = id.dob.value;
+  const male = id.sex.value === 'M';
   let found = -1;
   for (let pos = 0; pos < 12; pos++) {
     const c = key.charCodeAt(pos);
@@ -583,8 +910,8 @@ function nearMiss<D>(key: string, doc: D, a: Adapter<D>, index: PopulationIndex)
       if (digit === c) continue;
       const slot = index.slotOf(head + fromCharCode(digit) + tail);
       if (slot < 0 || slot === found) continue;
-      if (index.nameKeyOf(slot) !== folded || index.isMale(slot) !== male) continue;
-      if (!sameDate(index.dateOfBirthOf(slot), dob, a.dobLength, a.dobDigits)) continue;
+      if (index.nameKeyOf(slot) !== folded || index.maleOf(slot) !== male) continue;
+      if (index.dateOfBirthOf(slot) !== dob) continue;
       if (found >= 0) return -1; // ambiguous
       found = slot;
     }
@@ -612,13 +939,47 @@ export function detectRecord<S extends OtherSource>(
   index: PopulationIndex,
   ctx: DetectContext,
 ): readonly Finding[] {
-  const a = ADAPTERS[source] as Adapter<SourceDocs[S]>;
-  const key = doc._id;
-  let out: Finding[] | null = null;
+  const a = ADAPTERS[source];
+  const raw = doc as unknown as Record<string, unknown>;
+  const key = String(raw._id);
+  const keyProblem = typeof raw._id === 'string' ? textProblem(raw._id, CODE_MAX) : valueProblem(raw._id);
+  if (keyProblem) {
+    // No key to find the person by: only the problem is reported.
+    ctx.lastSlot = -1;
+    ctx.lastTie = 0;
+    return [{ source, recordKey: key, personalId: null, kind: 'MALFORMED', field: '_id', sourceValue: keyProblem }];
+  }
+
+  // Fast path (the usual case): keyed by the personal ID, the values are the population's in the
+  // source's convention; nothing more to read but the validity.
+  let slot = index.slotOf(key);
+  let fast = false;
+  const h = (a.holder ? raw[a.holder] : raw) as Record<string, unknown> | null | undefined;
+  if (slot >= 0 && h && typeof h === 'object') {
+    const popName = index.nameOf(slot);
+    const popDob = index.dateOfBirthOf(slot);
+    const male = index.maleOf(slot);
+    fast =
+      popName !== null &&
+      popDob !== null &&
+      male !== null &&
+      h[a.nameField] === a.conventional(popName, index.nameKeyOf(slot)) &&
+      sameDate(popDob, h[a.dobField], a) &&
+      h[a.sexField] === (male ? a.male : a.female);
+  }
+  if (fast && !a.validUntil) {
+    ctx.lastSlot = slot;
+    ctx.lastTie = TIE_PERSONAL_ID;
+    const dup = ctx.duplicates.observe(source, slot, key, TIE_PERSONAL_ID, index);
+    return dup ? [dup] : NONE;
+  }
+
+  const m = new Malformed(source, key, null);
+  const id: Identity = fast ? FAST_IDENTITY : readIdentity(raw, a, m);
 
   // Who is it?
+  let out: Finding[] | null = null;
   let tie: Tie = TIE_PERSONAL_ID;
-  let slot = index.slotOf(key);
   if (slot < 0) {
     slot = index.slotOfOldId(key);
     if (slot >= 0) {
@@ -626,11 +987,12 @@ export function detectRecord<S extends OtherSource>(
       const personalId = index.idOf(slot);
       out = [{ source, recordKey: key, personalId, kind: 'OLD_ID_KEY', sourceValue: key, trueValue: personalId }];
     } else {
-      slot = nearMiss(key, doc, a, index);
+      slot = nearMiss(key, id, index);
       if (slot < 0) {
         ctx.lastSlot = -1;
         ctx.lastTie = 0;
-        return [{ source, recordKey: key, personalId: null, kind: 'ORPHAN' }];
+        const orphan: Finding[] = [{ source, recordKey: key, personalId: null, kind: 'ORPHAN' }];
+        return m.findings ? orphan.concat(m.findings) : orphan;
       }
       tie = TIE_NEAR_MISS;
     }
@@ -638,68 +1000,80 @@ export function detectRecord<S extends OtherSource>(
   ctx.lastSlot = slot;
   ctx.lastTie = tie;
   const personalId = index.idOf(slot);
+  if (m.findings) {
+    for (const f of m.findings) f.personalId = personalId;
+    (out ??= []).push(...m.findings);
+  }
 
-  // Identity fields.
+  // Identity fields: each compared only when both sides can be read.
   const popName = index.nameOf(slot);
-  const name = a.name(doc);
-  if (name !== a.conventional(popName, index.nameKeyOf(slot))) {
-    const cmp = typeof name === 'string' ? compareNames(popName, name) : null;
-    if (!cmp || !cmp.equal) {
+  const name = id.name;
+  if (!fast && popName !== null && name !== null && name !== a.conventional(popName, index.nameKeyOf(slot))) {
+    const cmp = compareNames(popName, name);
+    let variant: NameVariant | null = null;
+    if (cmp.equal) {
+      variant = mainVariant(cmp.variants, a.convention);
+      // Lower case where the convention is upper case is a form difference too.
+      if (variant === null && a.convention.includes('UPPER_CASE') && name !== name.toUpperCase())
+        variant = 'LOWER_CASE';
+    }
+    if (!cmp.equal) {
       (out ??= []).push({
         source,
         recordKey: key,
         personalId,
         kind: 'MISMATCH',
         field: 'fullName',
-        sourceValue: String(name),
+        sourceValue: name,
         trueValue: popName,
       });
-    } else {
-      const variant = mainVariant(cmp.variants, a.convention);
-      if (variant) {
-        (out ??= []).push({
-          source,
-          recordKey: key,
-          personalId,
-          kind: 'FORMAT_ONLY',
-          field: 'fullName',
-          variant,
-          sourceValue: name,
-          trueValue: popName,
-        });
-      }
+    } else if (variant) {
+      (out ??= []).push({
+        source,
+        recordKey: key,
+        personalId,
+        kind: 'FORMAT_ONLY',
+        field: 'fullName',
+        variant,
+        sourceValue: name,
+        trueValue: popName,
+      });
     }
   }
   const popDob = index.dateOfBirthOf(slot);
-  const dob = a.dob(doc);
-  if (!sameDate(popDob, dob, a.dobLength, a.dobDigits)) {
+  if (popDob !== null && id.dob.value !== null && (id.dob.coded || id.dob.value !== popDob)) {
     (out ??= []).push({
       source,
       recordKey: key,
       personalId,
-      kind: 'MISMATCH',
+      kind: id.dob.value === popDob ? 'FORMAT_ONLY' : 'MISMATCH',
       field: 'dateOfBirth',
-      sourceValue: String(dob),
+      ...(id.dob.value === popDob ? { variant: 'CODING' as const } : {}),
+      sourceValue: String(id.rawDob),
       trueValue: popDob,
     });
   }
-  const male = index.isMale(slot);
-  if (a.male(doc) !== male) {
+  const male = index.maleOf(slot);
+  if (male !== null && id.sex.value !== null && (id.sex.coded || (id.sex.value === 'M') !== male)) {
+    const same = (id.sex.value === 'M') === male;
     (out ??= []).push({
       source,
       recordKey: key,
       personalId,
-      kind: 'MISMATCH',
+      kind: same ? 'FORMAT_ONLY' : 'MISMATCH',
       field: 'sex',
-      sourceValue: a.sex(doc),
+      ...(same ? { variant: 'CODING' as const } : {}),
+      sourceValue: String(id.rawSex),
       trueValue: male ? 'Nam' : 'Nữ',
     });
   }
 
-  // Deceased, still valid.
-  if (a.validUntil && index.isDeceased(slot)) {
-    const until = a.validUntil(doc, ctx.today);
-    if (until !== null) {
+  // Deceased, still valid (the validity fields are read, and checked, for every record).
+  if (a.validUntil) {
+    const vm = new Malformed(source, key, personalId);
+    const until = a.validUntil(raw, ctx.today, vm);
+    if (vm.findings) (out ??= []).push(...vm.findings);
+    if (until !== null && index.isDeceased(slot)) {
       (out ??= []).push({
         source,
         recordKey: key,

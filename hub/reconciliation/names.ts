@@ -12,6 +12,9 @@
  * | `OLD_TONE_MARK` | "Hòa" ↔ "Hoà", "Thủy" ↔ "Thuỷ", "Khỏe" ↔ "Khoẻ" | same tone on another vowel of the same syllable    |
  * | `D_FOR_DD`      | "Đặng Thị Hòa" ↔ "Dặng Thị Hòa"            | "Đ"/"đ" written as "D"/"d"                              |
  * | `SPACING`       | "Lê  Văn Tám " ↔ "Lê Văn Tám"              | whitespace differs (runs, leading/trailing, NBSP)       |
+ * | `INVISIBLE`     | "Ng\u200Buyễn" ↔ "Nguyễn"                  | zero-width space/(non-)joiner, BOM, soft hyphen, word joiner |
+ * | `LOOK_ALIKE`    | "\u00D0ặng" (Ð, eth) ↔ "Đặng"              | a legacy encoding's look-alike of Đ/đ (Ð ð Ɖ ɖ)          |
+ * | `LOWER_CASE`    | "Nguyễn Văn An" in a source storing "NGUYỄN VĂN AN" | not the source's upper-case convention (set by detection) |
  *
  * Rules, in order:
  * 1. Identical strings are equal, with no variant.
@@ -34,6 +37,8 @@
  *    `NO_DIACRITICS` and `D_FOR_DD`). It is *not* a mark in rule 3, so "ĐANG VAN AN" counts as a
  *    stripped form.
  * 5. Case, Unicode normalisation and whitespace never change the name.
+ * 6. Invisible characters are removed and look-alike letters read as the letter they stand for
+ *    before anything else ({@link cleanName}); their presence is a form difference.
  *
  * `variants` lists every form that differs, in the order of {@link VARIANT_PRECEDENCE}
  * (most information lost first); `variant` is the first of them, the one that explains the
@@ -41,17 +46,59 @@
  * `D_FOR_DD` also listed, since the stripped form is also upper case and without "Đ").
  */
 
-export type NameVariant = 'UPPER_CASE' | 'NO_DIACRITICS' | 'NFD' | 'OLD_TONE_MARK' | 'D_FOR_DD' | 'SPACING';
+export type NameVariant =
+  | 'UPPER_CASE'
+  | 'NO_DIACRITICS'
+  | 'NFD'
+  | 'OLD_TONE_MARK'
+  | 'D_FOR_DD'
+  | 'SPACING'
+  | 'INVISIBLE'
+  | 'LOOK_ALIKE'
+  | 'LOWER_CASE'
+  /** A date of birth or sex coded otherwise than the source's convention (not a name variant). */
+  | 'CODING';
 
 /** Variants from the most to the least information lost; `NameComparison.variant` is the first present. */
 export const VARIANT_PRECEDENCE: readonly NameVariant[] = [
   'NO_DIACRITICS',
   'UPPER_CASE',
+  'LOWER_CASE',
   'D_FOR_DD',
+  'LOOK_ALIKE',
   'OLD_TONE_MARK',
+  'INVISIBLE',
   'NFD',
   'SPACING',
 ];
+
+/** Characters that show nothing: soft hyphen, zero-width space/non-joiner/joiner, word joiner, BOM. */
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+const HAS_INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/;
+/** Look-alikes of Đ/đ that legacy encodings (VNI/TCVN3 read as Windows-1252, …) produce. */
+const LOOK_ALIKES = /[\u00D0\u00F0\u0189\u0256]/g;
+const HAS_LOOK_ALIKE = /[\u00D0\u00F0\u0189\u0256]/;
+const LOOK_ALIKE_OF: Record<string, string> = { '\u00D0': 'Đ', '\u00F0': 'đ', '\u0189': 'Đ', '\u0256': 'đ' };
+const NEEDS_CLEANING = /[\u00AD\u200B-\u200D\u2060\uFEFF\u00D0\u00F0\u0189\u0256]/;
+
+/** True when the name holds an invisible character (see {@link cleanName}). */
+export function hasInvisible(s: string): boolean {
+  return HAS_INVISIBLE.test(s);
+}
+
+/** True when the name holds a look-alike of Đ/đ (see {@link cleanName}). */
+export function hasLookAlike(s: string): boolean {
+  return HAS_LOOK_ALIKE.test(s);
+}
+
+/**
+ * A name with its invisible characters removed and its look-alike letters replaced by the letter
+ * they stand for ("Ng\u200Buyễn \u00D0ức" → "Nguyễn Đức"). The string itself when clean.
+ */
+export function cleanName(s: string): string {
+  if (!NEEDS_CLEANING.test(s)) return s;
+  return s.replace(INVISIBLE, '').replace(LOOK_ALIKES, (c) => LOOK_ALIKE_OF[c]);
+}
 
 export interface NameComparison {
   /** The same name: identical, or differing only in form. */
@@ -77,12 +124,18 @@ const SPACES = /\s+/g;
  * two names to be the same; it is also the social-insurance (BHXH) storage convention.
  */
 export function nameKey(s: string): string {
-  return s.normalize('NFD').replace(COMBINING, '').replace(/[đĐ]/g, 'D').toUpperCase().replace(SPACES, ' ').trim();
+  return cleanName(s)
+    .normalize('NFD')
+    .replace(COMBINING, '')
+    .replace(/[đĐ]/g, 'D')
+    .toUpperCase()
+    .replace(SPACES, ' ')
+    .trim();
 }
 
 /** True when the name carries a tone or vowel mark (Đ does not count, see the module rules). */
 export function hasMarks(s: string): boolean {
-  return HAS_COMBINING.test(s.normalize('NFD'));
+  return HAS_COMBINING.test(cleanName(s).normalize('NFD'));
 }
 
 // Tone marks (NFD combining characters): huyền, sắc, ngã, hỏi, nặng.
@@ -152,8 +205,12 @@ function layout(s: string): string {
  *     // { equal: true, formOnly: true, variants: ['UPPER_CASE', 'OLD_TONE_MARK'], variant: 'UPPER_CASE' }
  *     compareNames('Nguyễn Văn An', 'Nguyễn Văn Ân') // { equal: false, ... }
  */
-export function compareNames(a: string, b: string): NameComparison {
-  if (a === b) return IDENTICAL;
+export function compareNames(rawA: string, rawB: string): NameComparison {
+  if (rawA === rawB) return IDENTICAL;
+  const a = cleanName(rawA);
+  const b = cleanName(rawB);
+  const invisible = hasInvisible(rawA) || hasInvisible(rawB);
+  const lookAlike = hasLookAlike(rawA) || hasLookAlike(rawB);
   if (nameKey(a) !== nameKey(b)) return DIFFERENT;
   const pa = parse(a);
   const pb = parse(b);
@@ -192,7 +249,9 @@ export function compareNames(a: string, b: string): NameComparison {
   if (noDiacritics) variants.push('NO_DIACRITICS');
   if (upperCase) variants.push('UPPER_CASE');
   if (dForDd) variants.push('D_FOR_DD');
+  if (lookAlike) variants.push('LOOK_ALIKE');
   if (toneMoved) variants.push('OLD_TONE_MARK');
+  if (invisible) variants.push('INVISIBLE');
   if (nfcA !== a || nfcB !== b) {
     // Flag the normalisation form when it is what differs (not when both sides are decomposed alike).
     if (nfcA === a || nfcB === b || variants.length === 0) variants.push('NFD');

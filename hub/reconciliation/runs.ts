@@ -243,6 +243,8 @@ export function areaOfFinding(f: Finding, index: PopulationIndex): FindingAreaDo
   if (f.kind === 'ORPHAN' && f.personalId === null) {
     return { province: orphanProvince(f.recordKey), commune: null };
   }
+  // A population record whose commune cannot be read: its province, when that can be.
+  if (f.source === 'population') return { province: index.provinceOfSlot(index.slotOf(f.recordKey)), commune: null };
   return { province: null, commune: null };
 }
 
@@ -697,7 +699,7 @@ export class ReconciliationRunner {
     const recordArea = (slot: number, key: string, index: PopulationIndex): FindingAreaDoc => {
       const pa = index.areaOfSlot(slot);
       if (pa) return { province: pa.province, commune: pa.commune };
-      return { province: slot < 0 ? orphanProvince(key) : null, commune: null };
+      return { province: slot < 0 ? orphanProvince(key) : index.provinceOfSlot(slot), commune: null };
     };
     const flag = (p: PartState, ra: FindingAreaDoc, source: Finding['source'], key: string): void => {
       if (p.flagged.has(key)) return;

@@ -20,6 +20,13 @@ export const OTHER_SOURCES: readonly OtherSource[] = [
 
 export type IdentityField = 'fullName' | 'dateOfBirth' | 'sex';
 
+/** A source's own field, as a dotted path in its documents (MALFORMED findings). */
+export type SourceField = string;
+
+/** Why a value cannot be read as its agency's shape (a MALFORMED finding's `sourceValue`). */
+export type Problem =
+  'MISSING' | 'NULL' | 'WRONG_TYPE' | 'EMPTY' | 'OVERSIZED' | 'CONTROL_CHARACTERS' | 'UNKNOWN_CODE' | 'BAD_FORMAT';
+
 export interface Finding {
   source: SourceName;
   /** The `_id` of the record in the source's collection. */
@@ -27,15 +34,18 @@ export interface Finding {
   /** The person the record belongs to (the kept record's ID for a population DUPLICATE); null for ORPHAN. */
   personalId: string | null;
   kind: DefectKind;
-  /** FORMAT_ONLY / MISMATCH: the identity field that differs. */
-  field?: IdentityField;
+  /**
+   * FORMAT_ONLY / MISMATCH: the identity field that differs. MALFORMED: the source's own field
+   * that cannot be read, as a dotted path in its document (`hoTen`, `holder.birth`).
+   */
+  field?: IdentityField | SourceField;
   /** FORMAT_ONLY: the main form that differs. */
   variant?: NameVariant;
   /**
    * The value as the source stores it, and the population's value, as strings (like the ground
    * truth): names as stored, dates in the source's own format / ISO, sex as stored / "Nam"|"Nữ".
    * OLD_ID_KEY: the old CMND / the personal ID; DECEASED_ACTIVE: valid until / date of death;
-   * EXPIRED_ID_CARD: the card's expiry.
+   * EXPIRED_ID_CARD: the card's expiry; MALFORMED: the {@link Problem}, never the value.
    */
   sourceValue?: string;
   trueValue?: string;

@@ -8,7 +8,14 @@ export const SEED_DEFECTS_COLLECTION = 'seedDefects';
 
 /** The kinds of defect the generator injects (DOMAIN.md, "Data quality"). */
 export type DefectKind =
-  'FORMAT_ONLY' | 'MISMATCH' | 'OLD_ID_KEY' | 'ORPHAN' | 'DUPLICATE' | 'DECEASED_ACTIVE' | 'EXPIRED_ID_CARD';
+  | 'FORMAT_ONLY'
+  | 'MISMATCH'
+  | 'OLD_ID_KEY'
+  | 'ORPHAN'
+  | 'DUPLICATE'
+  | 'DECEASED_ACTIVE'
+  | 'EXPIRED_ID_CARD'
+  | 'MALFORMED';
 
 export const DEFECT_KINDS: readonly DefectKind[] = [
   'FORMAT_ONLY',
@@ -18,6 +25,7 @@ export const DEFECT_KINDS: readonly DefectKind[] = [
   'DUPLICATE',
   'DECEASED_ACTIVE',
   'EXPIRED_ID_CARD',
+  'MALFORMED',
 ];
 
 /** Source names as used in ground truth and provenance. */
@@ -31,11 +39,18 @@ export interface SeedDefectDoc {
   /** The personal ID of the real person the record belongs to (null for ORPHAN). */
   personalId: string | null;
   kind: DefectKind;
-  /** For FORMAT_ONLY / MISMATCH: fullName | dateOfBirth | sex. */
-  field?: 'fullName' | 'dateOfBirth' | 'sex';
+  /**
+   * For FORMAT_ONLY / MISMATCH: fullName | dateOfBirth | sex. For MALFORMED: the source's own
+   * field, as a dotted path in its document (`hoTen`, `holder.birth`, `noiThuongTru.xa.ma`).
+   */
+  field?: string;
   /** For FORMAT_ONLY: which variant (UPPER_CASE, NO_DIACRITICS, NFD, OLD_TONE_MARK, D_FOR_DD). */
   variant?: string;
-  /** The value as the source stores it, and the true value (population's), as strings. */
+  /**
+   * The value as the source stores it, and the true value (population's), as strings.
+   * MALFORMED: the problem (`MISSING`, `NULL`, `WRONG_TYPE`, `EMPTY`, `OVERSIZED`,
+   * `CONTROL_CHARACTERS`, `UNKNOWN_CODE`, `BAD_FORMAT`), never the value itself.
+   */
   sourceValue?: string;
   trueValue?: string;
 }

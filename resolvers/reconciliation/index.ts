@@ -149,7 +149,11 @@ export const reconciliationResolvers: Resolvers = {
     recordKey: (c) => c.finding.recordKey,
     personalId: (c) => c.finding.personalId,
     area: (c) => (c.finding.area.province ? areaInfo(c.finding.area.commune ?? c.finding.area.province) : null),
-    field: (c) => (c.finding.field ? FIELD_ENUM[c.finding.field] : null),
+    field: (c) =>
+      c.finding.kind !== 'MALFORMED' && c.finding.field
+        ? (FIELD_ENUM[c.finding.field as keyof typeof FIELD_ENUM] ?? null)
+        : null,
+    sourceField: (c) => (c.finding.kind === 'MALFORMED' ? (c.finding.field ?? null) : null),
     variant: (c) => (c.finding.variant as never) ?? null,
     sourceValue: (c) => c.finding.sourceValue ?? null,
     populationValue: (c) => c.finding.trueValue ?? null,

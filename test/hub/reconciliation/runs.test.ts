@@ -34,6 +34,7 @@ const RATES = {
   DUPLICATE: 0.05,
   DECEASED_ACTIVE: 0.5,
   EXPIRED_ID_CARD: 0.15,
+  MALFORMED: 0.03,
 };
 const logger = pino({ level: process.env.RCR_LOG ?? 'silent' });
 let store: Store;
