@@ -125,8 +125,8 @@ describe('in person: only people of the officer’s jurisdiction', () => {
   const l2 = (id: string) => ({
     input: { level: 2, personalId: id, phone: newPhone(), fingerprintsCaptured: true },
   });
-  const disclosed = (id: string) =>
-    expect.objectContaining({ citizenId: id, scope: 'IDENTITY', decision: 'DISCLOSED' });
+  const disclosed = (id: string, scope = 'IDENTITY') =>
+    expect.objectContaining({ citizenId: id, scope, decision: 'DISCLOSED' });
 
   it('registers Level 2 only a person living in the jurisdiction; elsewhere is answered as an unknown ID', async () => {
     const p = fx.take('in person, elsewhere', withChip);
@@ -173,7 +173,7 @@ describe('in person: only people of the officer’s jurisdiction', () => {
     const here = await call(fx.ex, officer({ province: person.area!.province }), 'upgrade', { id, fp: true });
     expect(here.userErrors).toEqual([]);
     expect(here.account).toMatchObject({ level: 1, pendingLevel: 2 });
-    expect(here.ctx.audit.events).toContainEqual(disclosed(id));
+    expect(here.ctx.audit.events).toContainEqual(disclosed(id, 'ACCOUNT'));
   });
 });
 
@@ -430,7 +430,7 @@ describe('rejection', () => {
 
 describe('approval deadlines on the real calendar', () => {
   const OVERDUE_LIST = `query($area: String!, $overdue: Boolean) {
-    accountWorkList(list: PENDING_APPROVAL, area: $area, overdueOnly: $overdue, first: 500) {
+    accountWorkList(list: PENDING_APPROVAL, area: $area, overdueOnly: $overdue, first: 100) {
       totalCount nodes { personalId overdue since accountStatus }
     }
   }`;
@@ -895,7 +895,7 @@ describe('history and commits', () => {
       period { collected { level1 total } approved activated { level1 total } }
       atEnd { approvedNotActivated active { level1 } }
     } }`;
-    const LIST = `query($a: String!, $l: WorkList!) { accountWorkList(list: $l, area: $a, first: 500) { nodes { personalId since } } }`;
+    const LIST = `query($a: String!, $l: WorkList!) { accountWorkList(list: $l, area: $a, first: 100) { nodes { personalId since } } }`;
     const report = async () => {
       const { result } = await fx.ex.exec(wg, REPORT, { a: commune, d: '2026-11-20' });
       expect(result.errors).toBeUndefined();
