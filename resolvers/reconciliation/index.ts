@@ -182,8 +182,8 @@ export const reconciliationResolvers: Resolvers = {
     notes: (c) => c.notes,
     history: (c) => c.history.map((h) => ({ ...h, assignee: h.assignee ?? null, note: h.note ?? null })),
     firstSeenAt: (c) => c.finding.firstSeenAt,
-    lastSeenAt: (c) => c.finding.lastSeenAt,
-    lastSeenRunId: (c) => c.finding.lastSeenRunId,
+    lastSeenAt: (c) => c.lastSeen?.at ?? c.finding.lastSeenAt,
+    lastSeenRunId: (c) => c.lastSeen?.runId ?? c.finding.lastSeenRunId,
     updatedAt: (c) => c.updatedAt,
   },
   ReconciliationSummary: {

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Document } from 'mongodb';
+import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Store } from '../../../hub/store/connection';
 import { connectTestStore } from '../../support/hub';
 
@@ -16,20 +16,29 @@ import { connectTestStore } from '../../support/hub';
 let store: Store;
 const COLLECTION = 'storeUpdatesProbe';
 
+interface Doc {
+  _id: string;
+  round: number;
+  v?: string;
+  after?: boolean;
+}
+
+const docs = () => store.hubDb.collection<Doc>(COLLECTION);
+
 /** Reads on the hub database in a loop until `until` settles; returns how many answered. */
 async function probe(until: Promise<unknown>): Promise<number> {
   let settled = false;
   void until.finally(() => (settled = true)).catch(() => undefined);
   let answered = 0;
   while (!settled) {
-    await store.hubDb.collection(COLLECTION).findOne({ _id: 'doc-0' as unknown as never });
+    await docs().findOne({ _id: 'doc-0' });
     answered++;
     await new Promise((r) => setTimeout(r, 5));
   }
   return answered;
 }
 
-function updates(from: number, n: number, round: number): AnyBulkWriteOperation<Document>[] {
+function updates(from: number, n: number, round: number): AnyBulkWriteOperation<Doc>[] {
   return Array.from({ length: n }, (_, i) => ({
     updateOne: {
       filter: { _id: `doc-${from + i}` },
@@ -41,11 +50,11 @@ function updates(from: number, n: number, round: number): AnyBulkWriteOperation<
 
 beforeAll(async () => {
   store = await connectTestStore('su_');
-  const col = store.hubDb.collection(COLLECTION);
+  const col = docs();
   await col.drop().catch(() => undefined);
   // The documents exist before the updates (the re-run case); inserted in small commands.
   for (let i = 0; i < 400; i += 50) {
-    await col.insertMany(Array.from({ length: 50 }, (_, j) => ({ _id: `doc-${i + j}` as unknown as never, round: 0 })));
+    await col.insertMany(Array.from({ length: 50 }, (_, j) => ({ _id: `doc-${i + j}`, round: 0 })));
   }
 });
 
@@ -55,7 +64,7 @@ afterAll(async () => {
 
 describe('embedded store: updates of existing documents', () => {
   it('one update command of 150 statements modifying existing documents returns; the database answers meanwhile', async () => {
-    const col = store.hubDb.collection(COLLECTION);
+    const col = docs();
     const write = col.bulkWrite(updates(0, 150, 1), { ordered: true });
     // Every probe read answered (a read stuck behind the pool would hang the test).
     await probe(write);
@@ -65,7 +74,7 @@ describe('embedded store: updates of existing documents', () => {
   });
 
   it('eight concurrent upsert commands of 50 statements (400 existing documents) return', async () => {
-    const col = store.hubDb.collection(COLLECTION);
+    const col = docs();
     const writes = Promise.all(
       Array.from({ length: 8 }, (_, k) => col.bulkWrite(updates(k * 50, 50, 2), { ordered: false })),
     );
@@ -73,7 +82,7 @@ describe('embedded store: updates of existing documents', () => {
     const res = await writes;
     expect(res.reduce((s, r) => s + r.modifiedCount, 0)).toBe(400);
     // The database still answers afterwards, reads and writes.
-    await col.updateOne({ _id: 'doc-1' as unknown as never }, { $set: { after: true } });
-    expect(await col.findOne({ _id: 'doc-1' as unknown as never })).toMatchObject({ round: 2, after: true });
+    await col.updateOne({ _id: 'doc-1' }, { $set: { after: true } });
+    expect(await col.findOne({ _id: 'doc-1' })).toMatchObject({ round: 2, after: true });
   });
 });
