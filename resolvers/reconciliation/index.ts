@@ -12,7 +12,7 @@ import {
   type CaseResult,
   type CaseView,
 } from '../../hub/reconciliation/cases';
-import type { RunDoc } from '../../hub/reconciliation/runs';
+import { NATIONAL, type RunDoc } from '../../hub/reconciliation/runs';
 import { areaStats } from '../../hub/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../hub/reports/read';
 import type { SourceName } from '../../hub/store/seed-meta';
@@ -22,10 +22,23 @@ function officerOf(ctx: HubContext) {
   return ctx.principal;
 }
 
-/** Whether an area (a run's, a case's) lies within the officer's jurisdiction. */
+/** The whole country, as a reconciliation area (national runs; a national supervisor's). */
+const NATIONAL_AREA: AreaInfo = { code: NATIONAL, name: 'Việt Nam', kind: 'NATIONAL', province: NATIONAL };
+
+/** An area code of reconciliation: a province, a commune, or VN (the whole country); null: unknown. */
+function reconArea(code: string): AreaInfo | null {
+  return code === NATIONAL ? NATIONAL_AREA : areaInfo(code);
+}
+
+/**
+ * Whether an area (a run's, a case's) lies within the officer's jurisdiction: a national
+ * supervisor's (VN) holds every area, also none (records with no known area).
+ */
 function mayUse(ctx: HubContext, area: { province: string | null; commune: string | null }): boolean {
+  const j = officerOf(ctx).jurisdiction;
+  if (j.province === NATIONAL) return true;
   const { province, commune } = area;
-  return province !== null && areaInJurisdiction(officerOf(ctx).jurisdiction, { province, commune });
+  return province !== null && province !== NATIONAL && areaInJurisdiction(j, { province, commune });
 }
 
 /** A run the officer may see; unknown and elsewhere answer alike. */
@@ -37,8 +50,8 @@ async function visibleRun(ctx: HubContext, id: string): Promise<RunDoc> {
 
 /** An area code the officer names: known (BAD_USER_INPUT) and within the jurisdiction (FORBIDDEN). */
 function areaFor(ctx: HubContext, code: string): AreaInfo {
-  const area = areaInfo(code);
-  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
+  const area = reconArea(code);
+  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code, or VN)`);
   if (!mayUse(ctx, areaOfInfo(area))) throw forbidden('OUT_OF_JURISDICTION');
   return area;
 }
@@ -106,31 +119,45 @@ function checkFirst(first: number | null | undefined): number {
   return n;
 }
 
+/** A page of an area's cases, each shown one in the request's audit record. */
+async function casesPage(
+  ctx: HubContext,
+  info: GraphQLResolveInfo,
+  area: AreaInfo,
+  filter: CaseFilter,
+  args: { first?: number | null; after?: string | null },
+): Promise<ResolversTypes['ReconciliationCaseConnection']> {
+  const first = checkFirst(args.first);
+  let page;
+  try {
+    page = await ctx.reconciliation.cases.page(area, filter, { first, after: args.after });
+  } catch (err) {
+    if (err instanceof CaseInputError) throw badUserInput(err.message);
+    throw err;
+  }
+  return {
+    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)).map((c) => disclose(ctx, c, info)) as never,
+    pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+    totalCount: (() => page.totalCount()) as never,
+  };
+}
+
 export const reconciliationResolvers: Resolvers = {
   Query: {
     reconciliationRun: async (_, { id }, ctx) => visibleRun(ctx, id),
-    reconciliationCases: async (_, args, ctx, info) => {
-      const area = areaFor(ctx, args.area);
-      const filter: CaseFilter = {
-        source: args.source ? SOURCE_OF[args.source] : null,
-        kind: args.kind ?? null,
-        statuses: args.status ?? null,
-        assignee: args.assignee ?? null,
-      };
-      const first = checkFirst(args.first);
-      let page;
-      try {
-        page = await ctx.reconciliation.cases.page(area, filter, { first, after: args.after });
-      } catch (err) {
-        if (err instanceof CaseInputError) throw badUserInput(err.message);
-        throw err;
-      }
-      return {
-        nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)).map((c) => disclose(ctx, c, info)) as never,
-        pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
-        totalCount: (() => page.totalCount()) as never,
-      };
-    },
+    reconciliationCases: async (_, args, ctx, info) =>
+      casesPage(
+        ctx,
+        info,
+        areaFor(ctx, args.area),
+        {
+          source: args.source ? SOURCE_OF[args.source] : null,
+          kind: args.kind ?? null,
+          statuses: args.status ?? null,
+          assignee: args.assignee ?? null,
+        },
+        args,
+      ),
     reconciliationCase: async (_, { id }, ctx, info) => disclose(ctx, await visibleCase(ctx, id), info),
     reconciliationSummary: async (_, { area: code }, ctx) => {
       const area = areaFor(ctx, code);
@@ -158,7 +185,24 @@ export const reconciliationResolvers: Resolvers = {
   },
   ReconciliationRun: {
     id: (r) => r._id,
-    area: (r) => areaInfo(r.area.commune ?? r.area.province)!,
+    area: (r) => reconArea(r.area.commune ?? r.area.province)!,
+    referenceDate: (r) => r.today,
+    writes: (r) => r.writes ?? null,
+    cases: async (r, args, ctx, info) => {
+      if (!mayUse(ctx, r.area)) throw forbidden('OUT_OF_JURISDICTION');
+      return casesPage(
+        ctx,
+        info,
+        reconArea(r.area.commune ?? r.area.province)!,
+        {
+          source: args.source ? SOURCE_OF[args.source] : null,
+          kind: args.kind ?? null,
+          statuses: args.status ?? null,
+          lastSeenBy: r.createdAt.getTime(),
+        },
+        args,
+      );
+    },
     counts: (r) => Object.entries(r.counts).map(([kind, count]) => ({ kind: kind as never, count })),
     finishedAt: (r) => r.finishedAt ?? null,
     error: (r) => r.error ?? null,
