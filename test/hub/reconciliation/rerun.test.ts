@@ -47,8 +47,8 @@ let all: Set<string>;
 let provinces: [string, string];
 const runners: ReconciliationRunner[] = [];
 
-function runner(maxDocsPerS?: number): ReconciliationRunner {
-  const r = new ReconciliationRunner({ store, logger, today: () => REFERENCE_TODAY, maxDocsPerS });
+function runner(maxDocsPerS?: number, today = REFERENCE_TODAY): ReconciliationRunner {
+  const r = new ReconciliationRunner({ store, logger, today: () => today, maxDocsPerS });
   runners.push(r);
   return r;
 }
@@ -173,7 +173,7 @@ describe('re-runs over existing findings', () => {
     expectReRun(d2, await seenBy(d2, r), all);
   });
 
-  it('a re-run stopped mid-way (runner closed) and resumed by another runner writes no finding', async () => {
+  it('a re-run stopped mid-way (runner closed) and resumed by another runner writes no finding, on its reference date', async () => {
     const [a] = provinces;
     const r1 = runner(1_500); // slow enough to be caught mid-way
     const run = await r1.start({ province: a }, 'officer-1');
@@ -191,11 +191,14 @@ describe('re-runs over existing findings', () => {
     const mid = (await r1.get(run._id))!;
     expect(mid.status).toBe('RUNNING');
     expect(mid.writes?.findings).toBe(0);
-    const r2 = runner();
+    // Resumed by a runner whose today is decades later: the run keeps judging validity on the
+    // reference date stored when it started (else every card would have expired).
+    const r2 = runner(undefined, '2099-12-31');
     expect(await r2.resumeAll()).toEqual([run._id]);
     const [done] = await runProbed(r2, [run._id]);
     expect(done.resumes).toBe(1);
     expect(done.status).toBe('DONE');
+    expect(done.today).toBe(REFERENCE_TODAY);
     expect(await seenBy(done, r2)).toEqual(truth.get(a)!);
     expect(done.findings).toBe(truth.get(a)!.size);
     // Nothing written per finding (a resumed run compares again what it reads again).
