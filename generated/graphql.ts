@@ -1155,7 +1155,7 @@ export type ReconciliationCase = {
   /** Stable: `<source>:<record key>:<kind>:<field>`. */
   id: Scalars['ID']['output'];
   kind: DefectKind;
-  /** When a run last found it (it was no longer found by runs after that). */
+  /** The start of the latest run that found it (it was no longer found by runs after that). */
   lastSeenAt: Scalars['DateTime']['output'];
   lastSeenRunId: Scalars['ID']['output'];
   notes: Array<ReconciliationCaseNote>;

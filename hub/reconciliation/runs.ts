@@ -28,10 +28,18 @@
  *
  * Findings go to `hub.reconFindings` with `_id = findingKey(f)` (the ground truth's key),
  * upserted (so re-running never duplicates): the finding's fields, `area`, `firstSeenRunId` /
- * `firstSeenAt` (on insert), `lastSeenRunId` / `lastSeenAt`. Writes run in the background while
- * scanning: unordered bulk writes of at most {@link WRITE_BATCH} single-document upserts (the
- * embedded store hangs on ≥ 100 statements modifying existing documents), at most
- * {@link WRITES_IN_FLIGHT} in flight; each written finding's case-index entry records the run's
+ * `firstSeenAt` (on insert), `lastSeenRunId` / `lastSeenAt` (the run that last wrote it). **Only
+ * what changed is written**: at start the run reads the content hashes of its area's findings
+ * from the case index ({@link findingHash}, `h` of each entry); a finding found again with the
+ * same hash is not written, only its case-index entry's `r` moves to this run's start (one update
+ * per index document), so a re-run over unchanged data writes no finding (`writes` on the run
+ * document counts what it wrote). Which run last found a finding is the index's (`r`, and the
+ * run id under `runs.t<r>`), not the finding's. Writes run in the background while
+ * scanning: unordered bulk writes of at most {@link WRITE_BATCH} single-document upserts, at most
+ * {@link WRITES_IN_FLIGHT} in flight (unpatched, the embedded store stopped the hub database once
+ * statements modifying existing documents, in one command or in concurrent ones, reached 100:
+ * each held a pooled connection until its command returned; see localdb/patch/README.md); each
+ * seen finding's case-index entry records the run's
  * start with `$max`, so overlapping runs never move it back. Two runs of overlapping areas
  * running at once may write the same finding concurrently; on the embedded store one of the two
  * `lastSeen*` updates can then be lost (the case index, which decides what a later run clears,
