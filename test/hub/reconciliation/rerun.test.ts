@@ -12,7 +12,7 @@ import {
   areaOfFinding,
   type RunDoc,
 } from '../../../hub/reconciliation/runs';
-import { RECON_CASE_INDEX_COLLECTION } from '../../../hub/reconciliation/cases';
+import { RECON_CASE_INDEX_COLLECTION, encodeKey, type CaseIndexDoc } from '../../../hub/reconciliation/cases';
 import type { Store } from '../../../hub/store/connection';
 import { SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../hub/store/seed-meta';
 import { connectTestStore } from '../../support/hub';
@@ -204,5 +204,35 @@ describe('re-runs over existing findings', () => {
     // Nothing written per finding (a resumed run compares again what it reads again).
     expect(done.writes!.findings).toBe(0);
     expect(done.writes!.unchanged).toBeGreaterThanOrEqual(truth.get(a)!.size);
+  });
+
+  it('writes exactly the findings that differ from what is stored; a cancelled re-run leaves the store answering', async () => {
+    const [a] = provinces;
+    const r = runner();
+    // One stored finding no longer matches (its hash as if written from other content).
+    const [key] = [...truth.get(a)!].sort();
+    const index = store.hubDb.collection<CaseIndexDoc>(RECON_CASE_INDEX_COLLECTION);
+    const docs = await index.find({}).toArray();
+    const holder = docs.find((d) => d.m?.[encodeKey(key)])!;
+    await index.updateOne({ _id: holder._id }, { $set: { [`m.${encodeKey(key)}.h`]: 'stale' } });
+    const run = await r.start({ province: a }, 'officer-1');
+    const [done] = await runProbed(r, [run._id]);
+    expect(done.status).toBe('DONE');
+    expect(await seenBy(done, r)).toEqual(truth.get(a)!);
+    expect(done.writes).toMatchObject({ findings: 1, unchanged: truth.get(a)!.size - 1 });
+    expect((await index.findOne({ _id: holder._id }))!.m![encodeKey(key)].h).not.toBe('stale');
+    // A re-run cancelled mid-way: the hub database answers reads and writes afterwards.
+    const slow = runner(1_500);
+    const c = await slow.start({ province: a }, 'officer-1');
+    for (;;) {
+      const d = (await slow.get(c._id))!;
+      if (d.progress.processed > 0 || d.status !== 'RUNNING') break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    expect((await slow.cancel(c._id))!.status).toBe('CANCELLED');
+    await probeStore.hubDb.collection(RECON_RUNS_COLLECTION).findOne({ _id: c._id as never });
+    const again = await r.start({ province: a }, 'officer-1');
+    const [after] = await runProbed(r, [again._id]);
+    expectReRun(after, await seenBy(after, r), truth.get(a)!);
   });
 });
