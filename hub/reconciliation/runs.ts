@@ -41,9 +41,9 @@
  * each held a pooled connection until its command returned; see localdb/patch/README.md); each
  * seen finding's case-index entry records the run's
  * start with `$max`, so overlapping runs never move it back. Two runs of overlapping areas
- * running at once may write the same finding concurrently; on the embedded store one of the two
- * `lastSeen*` updates can then be lost (the case index, which decides what a later run clears,
- * is not affected).
+ * running at once may both write a new or changed finding (the same content; the finding's own
+ * `lastSeen*` names either; the case index, which the API and the clearing use, keeps the later
+ * start through `$max`).
  *
  * **Checkpoint and resume.** When a source has been read to its end and all its findings are
  * written, its duplicate-tracker state and area tally are saved (`reconRunState`, run-state.ts)
