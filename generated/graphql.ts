@@ -327,6 +327,8 @@ export type Area = {
 
 export type AreaKind =
   | 'COMMUNE'
+  /** The whole country (code VN): national reconciliation only. */
+  | 'NATIONAL'
   | 'PROVINCE';
 
 /** Kind of social-insurance benefit. */
@@ -848,7 +850,11 @@ export type Mutation = {
   reconciliationCaseResolve: ReconciliationCasePayload;
   /** Cancel a run; findings already written stay (runs are idempotent). */
   reconciliationRunCancel: Maybe<ReconciliationRun>;
-  /** Start (or join the running) reconciliation run for an area within the officer's jurisdiction. */
+  /**
+   * Start (or join the running) reconciliation run for an area within the officer's jurisdiction;
+   * `VN`: a national run (a SUPERVISOR whose area is the whole country), the only run that also
+   * finds records with no known area (orphans not keyed by a 12-digit ID).
+   */
   reconciliationRunStart: ReconciliationRun;
   /** Set the daily targets of an area within the supervisor's jurisdiction (null clears one). */
   reportTargetSet: ReportTargetPayload;
@@ -1080,7 +1086,10 @@ export type Query = {
   ping: Scalars['Boolean']['output'];
   /** One case (null with OUT_OF_JURISDICTION for an unknown case or one elsewhere). */
   reconciliationCase: Maybe<ReconciliationCase>;
-  /** The cases of an area within the officer's jurisdiction, filtered, paged (at most 100 a page). */
+  /**
+   * The cases of an area within the officer's jurisdiction (VN: the whole country, for a national
+   * supervisor), filtered, paged (at most 100 a page).
+   */
   reconciliationCases: ReconciliationCaseConnection;
   /** A reconciliation run of an area within the officer's jurisdiction. */
   reconciliationRun: Maybe<ReconciliationRun>;
@@ -1189,7 +1198,7 @@ export type ReconciliationCase = {
   /** Stable: `<source>:<record key>:<kind>:<field>`. */
   id: Scalars['ID']['output'];
   kind: DefectKind;
-  /** When a run last found it (it was no longer found by runs after that). */
+  /** The start of the latest run that found it (it was no longer found by runs after that). */
   lastSeenAt: Scalars['DateTime']['output'];
   lastSeenRunId: Scalars['ID']['output'];
   notes: Array<ReconciliationCaseNote>;
@@ -1304,10 +1313,19 @@ export type ReconciliationProgress = {
   total: Scalars['Int']['output'];
 };
 
-/** A reconciliation run over an area: reads every source, writes findings (idempotent). */
+/**
+ * A reconciliation run over an area (a province, a commune, or VN: the whole country): reads
+ * every source, writes findings (idempotent, only what changed).
+ */
 export type ReconciliationRun = {
   __typename?: 'ReconciliationRun';
   area: Area;
+  /**
+   * The cases this run found, filtered and paged like `reconciliationCases` (same jurisdiction
+   * rules and audit): those whose latest sighting is this run, i.e. everything the area's latest
+   * run found; of an older run, what no later run over them has found since.
+   */
+  cases: ReconciliationCaseConnection;
   /** Cases this run no longer found (CLEARED) and resolved cases it found again (RECURRED), once DONE. */
   casesCleared: Scalars['Int']['output'];
   casesRecurred: Scalars['Int']['output'];
@@ -1321,10 +1339,30 @@ export type ReconciliationRun = {
   /** INDEX (population), SOURCES, FINISH, DONE. */
   phase: Scalars['String']['output'];
   progress: ReconciliationProgress;
+  /**
+   * The date validity is judged on (expired ID card, deceased but active): fixed when the run
+   * starts and used throughout, also after a resume.
+   */
+  referenceDate: Scalars['Date']['output'];
   /** How many times the run was resumed after a hub restart. */
   resumes: Scalars['Int']['output'];
   startedBy: Scalars['String']['output'];
   status: ReconciliationRunStatus;
+  /** What the run wrote (null: a run from before this was counted). */
+  writes: Maybe<ReconciliationRunWrites>;
+};
+
+
+/**
+ * A reconciliation run over an area (a province, a commune, or VN: the whole country): reads
+ * every source, writes findings (idempotent, only what changed).
+ */
+export type ReconciliationRunCasesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<DefectKind>;
+  source?: InputMaybe<DataSource>;
+  status?: InputMaybe<Array<ReconciliationCaseStatus>>;
 };
 
 export type ReconciliationRunStatus =
@@ -1332,6 +1370,22 @@ export type ReconciliationRunStatus =
   | 'DONE'
   | 'FAILED'
   | 'RUNNING';
+
+/**
+ * What a run wrote (all its sessions): a run writes a finding only when it is new or differs from
+ * what is stored, so a re-run over unchanged data writes none.
+ */
+export type ReconciliationRunWrites = {
+  __typename?: 'ReconciliationRunWrites';
+  /** Finding documents written (new or changed). */
+  findings: Scalars['Int']['output'];
+  /** Updates of the per-area case-index documents. */
+  index: Scalars['Int']['output'];
+  /** Updates of the per-area figures. */
+  stats: Scalars['Int']['output'];
+  /** Findings found again exactly as stored (not written). */
+  unchanged: Scalars['Int']['output'];
+};
 
 /** An area's reconciliation figures. */
 export type ReconciliationSummary = {
@@ -1657,6 +1711,7 @@ export type ResolversTypes = {
   ReconciliationProgress: ResolverTypeWrapper<ReconciliationProgress>;
   ReconciliationRun: ResolverTypeWrapper<RunDoc>;
   ReconciliationRunStatus: ReconciliationRunStatus;
+  ReconciliationRunWrites: ResolverTypeWrapper<ReconciliationRunWrites>;
   ReconciliationSummary: ResolverTypeWrapper<SummaryModel>;
   Relative: ResolverTypeWrapper<Relative>;
   ReportDay: ResolverTypeWrapper<ReportDay>;
@@ -1737,6 +1792,7 @@ export type ResolversParentTypes = {
   ReconciliationCasePayload: Omit<ReconciliationCasePayload, 'case'> & { case?: Maybe<ResolversParentTypes['ReconciliationCase']> };
   ReconciliationProgress: ReconciliationProgress;
   ReconciliationRun: RunDoc;
+  ReconciliationRunWrites: ReconciliationRunWrites;
   ReconciliationSummary: SummaryModel;
   Relative: Relative;
   ReportDay: ReportDay;
@@ -2257,6 +2313,7 @@ export type ReconciliationProgressResolvers<ContextType = HubContext, ParentType
 
 export type ReconciliationRunResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRun'] = ResolversParentTypes['ReconciliationRun']> = {
   area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  cases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<ReconciliationRunCasesArgs, 'first'>>;
   casesCleared?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   casesRecurred?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   counts?: Resolver<Array<ResolversTypes['DefectCount']>, ParentType, ContextType>;
@@ -2267,9 +2324,18 @@ export type ReconciliationRunResolvers<ContextType = HubContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   phase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['ReconciliationProgress'], ParentType, ContextType>;
+  referenceDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   resumes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   startedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReconciliationRunStatus'], ParentType, ContextType>;
+  writes?: Resolver<Maybe<ResolversTypes['ReconciliationRunWrites']>, ParentType, ContextType>;
+};
+
+export type ReconciliationRunWritesResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRunWrites'] = ResolversParentTypes['ReconciliationRunWrites']> = {
+  findings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type ReconciliationSummaryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationSummary'] = ResolversParentTypes['ReconciliationSummary']> = {
@@ -2419,6 +2485,7 @@ export type Resolvers<ContextType = HubContext> = {
   ReconciliationCasePayload?: ReconciliationCasePayloadResolvers<ContextType>;
   ReconciliationProgress?: ReconciliationProgressResolvers<ContextType>;
   ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
+  ReconciliationRunWrites?: ReconciliationRunWritesResolvers<ContextType>;
   ReconciliationSummary?: ReconciliationSummaryResolvers<ContextType>;
   Relative?: RelativeResolvers<ContextType>;
   ReportDay?: ReportDayResolvers<ContextType>;

@@ -24,7 +24,15 @@ import { createInterface } from 'node:readline';
 const LOCALDB_DIR = resolve(__dirname, '..', 'localdb');
 const BINARY = join(LOCALDB_DIR, 'bin', 'localdb');
 const PATCHED_DIR = join(LOCALDB_DIR, 'bin', 'patched');
-const SOURCES = ['main.go', 'idindex.go', 'go.mod', 'go.sum', 'patch/resource.go.in', 'patch/sjson_fast.go.in'];
+const SOURCES = [
+  'main.go',
+  'idindex.go',
+  'go.mod',
+  'go.sum',
+  'patch/resource.go.in',
+  'patch/sjson_fast.go.in',
+  'patch/replacements.json',
+];
 const FERRETDB = 'github.com/FerretDB/FerretDB';
 
 function goBinary(): string {
@@ -81,10 +89,32 @@ function patchedModule(): string {
   writeFileSync(sjson, original.replace(signature, 'func unmarshalSlow(data []byte) (*types.Document, error) {'));
   copyFileSync(join(LOCALDB_DIR, 'patch', 'sjson_fast.go.in'), join(dirname(sjson), 'fast_unmarshal_hub.go'));
   copyFileSync(join(LOCALDB_DIR, 'patch', 'resource.go.in'), resource);
+  applyReplacements(copy, dir);
   const mod = join(PATCHED_DIR, 'go.build.mod');
   writeFileSync(mod, readFileSync(join(LOCALDB_DIR, 'go.mod'), 'utf8') + `\nreplace ${FERRETDB} => ${copy}\n`);
   copyFileSync(join(LOCALDB_DIR, 'go.sum'), join(PATCHED_DIR, 'go.build.sum'));
   return mod;
+}
+
+/**
+ * The text replacements of localdb/patch/replacements.json, in the module copy: each `find` must
+ * occur exactly once in its file (else the module is not the version the patch set expects).
+ */
+function applyReplacements(copy: string, from: string): void {
+  const spec = JSON.parse(readFileSync(join(LOCALDB_DIR, 'patch', 'replacements.json'), 'utf8')) as {
+    replacements: { file: string; why: string; find: string; replace: string }[];
+  };
+  for (const r of spec.replacements) {
+    const file = join(copy, r.file);
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (text.split(r.find).length !== 2) {
+      throw new Error(`localdb: ${r.file} of ${FERRETDB} in ${from} is not what patch ${r.why} expects (v1.24.2)`);
+    }
+    writeFileSync(
+      file,
+      text.replace(r.find, () => r.replace),
+    );
+  }
 }
 
 /** Builds localdb/bin/localdb when missing or stale; returns its path. */

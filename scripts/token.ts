@@ -13,7 +13,7 @@ import { authEnv } from '../hub/auth/trust';
 
 const USAGE = `usage:
   npm run -s token -- citizen <personalId> [--ttl <s>]
-  npm run -s token -- officer --area <2-digit province | 5-digit commune> --role <${OFFICER_ROLES.join('|')}> [--id <officerId>] [--unit <name>] [--ttl <s>]`;
+  npm run -s token -- officer --area <2-digit province | 5-digit commune | VN (SUPERVISOR only)> --role <${OFFICER_ROLES.join('|')}> [--id <officerId>] [--unit <name>] [--ttl <s>]`;
 
 function parseFlags(args: string[]): { positional: string[]; flags: Map<string, string> } {
   const positional: string[] = [];

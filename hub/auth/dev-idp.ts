@@ -8,7 +8,7 @@ import jwt from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
 import { communeByCode, provinceByCode } from '../../connectors/generator/areas';
 import { loadOrCreateSigningKey, type SigningKey } from './keys';
-import { OFFICER_ROLES, type Jurisdiction, type OfficerRole } from './principal';
+import { NATIONAL_AREA_CODE, OFFICER_ROLES, type Jurisdiction, type OfficerRole } from './principal';
 import { DEFAULT_AUDIENCE, DEV_IDP_ISSUER, DEV_IDP_KEY_NAME } from './trust';
 
 export interface SignOptions {
@@ -80,6 +80,8 @@ export interface OfficerTokenInput {
 
 /** "01" → {province: "01"}; "01012" → {province: "01", commune: "01012"}. Throws on unknown codes. */
 export function parseArea(code: string): Jurisdiction {
+  // The whole country: a national supervisor (the verifier accepts it for SUPERVISOR only).
+  if (code === NATIONAL_AREA_CODE) return { province: NATIONAL_AREA_CODE };
   if (/^\d{2}$/.test(code)) {
     if (!provinceByCode(code)) throw new Error(`unknown province code ${code}`);
     return { province: code };
@@ -89,13 +91,14 @@ export function parseArea(code: string): Jurisdiction {
     if (!c) throw new Error(`unknown commune code ${code}`);
     return { province: c.provinceCode, commune: code };
   }
-  throw new Error(`area must be a 2-digit province code or a 5-digit commune code, got ${JSON.stringify(code)}`);
+  throw new Error(`area must be a 2-digit province code, a 5-digit commune code or VN, got ${JSON.stringify(code)}`);
 }
 
 function defaultUnit(area: Jurisdiction): string {
   const p = provinceByCode(area.province);
   const c = area.commune ? communeByCode(area.commune) : undefined;
   if (c) return `Công an ${c.name}, ${p?.fullName ?? area.province}`;
+  if (area.province === NATIONAL_AREA_CODE) return 'Bộ Công an';
   return `Công an ${p?.fullName ?? area.province}`;
 }
 
@@ -126,6 +129,8 @@ export function issueDevToken(
   if (!(OFFICER_ROLES as readonly string[]).includes(o.role))
     throw new Error(`role must be one of ${OFFICER_ROLES.join(', ')}`);
   const area = parseArea(o.area.commune ?? o.area.province);
+  if (area.province === NATIONAL_AREA_CODE && o.role !== 'SUPERVISOR')
+    throw new Error('only a SUPERVISOR may have the whole country (VN) as area');
   if (area.province !== o.area.province)
     throw new Error(`commune ${o.area.commune} is not in province ${o.area.province}`);
   const officerId = o.officerId ?? `officer-${area.commune ?? area.province}`;

@@ -21,7 +21,14 @@ export type DocumentScope = (typeof DOCUMENT_SCOPES)[number];
 export const OFFICER_ROLES = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
-/** An officer's jurisdiction: a province, or one commune/ward of it (today's codes). */
+/**
+ * The jurisdiction of a national supervisor (`{province: 'VN'}`): accepted for SUPERVISOR only,
+ * it opens national reconciliation and nothing else (no province or commune is in it, so every
+ * citizen-data check answers OUT_OF_JURISDICTION).
+ */
+export const NATIONAL_AREA_CODE = 'VN';
+
+/** An officer's jurisdiction: a province, or one commune/ward of it (today's codes); or VN, see above. */
 export interface Jurisdiction {
   province: string;
   commune?: string;

@@ -21,6 +21,7 @@ import type { KeyObject } from 'node:crypto';
 import { communeByCode, provinceByCode } from '../../connectors/generator/areas';
 import {
   DOCUMENT_SCOPES,
+  NATIONAL_AREA_CODE,
   OFFICER_ROLES,
   type AuthFailureReason,
   type DocumentScope,
@@ -134,12 +135,18 @@ const CLIENT_ONLY = ['azp', 'cid', 'scope', 'scp', 'client_id', 'purpose', 'act'
 /** Claims that belong to officer tokens only. */
 const OFFICER_ONLY = ['role', 'roles', 'area', 'unit'];
 
-function toJurisdiction(area: unknown): Jurisdiction {
+function toJurisdiction(area: unknown, role: string): Jurisdiction {
   if (!area || typeof area !== 'object' || Array.isArray(area))
     return fail('BAD_CLAIMS', 'officer area must be an object');
   const a = area as Record<string, unknown>;
   for (const k of Object.keys(a))
     if (k !== 'province' && k !== 'commune') fail('BAD_CLAIMS', `unknown area member "${k}"`);
+  if (a.province === NATIONAL_AREA_CODE) {
+    // The whole country: a national supervisor only (national reconciliation), never a commune.
+    if (role !== 'SUPERVISOR' || a.commune !== undefined)
+      fail('BAD_CLAIMS', 'officer area VN (the whole country) is for a SUPERVISOR, without commune');
+    return { province: NATIONAL_AREA_CODE };
+  }
   if (typeof a.province !== 'string' || !/^\d{2}$/.test(a.province) || !provinceByCode(a.province)) {
     fail('BAD_CLAIMS', 'officer area province is not one of the 34 provinces');
   }
@@ -175,7 +182,7 @@ function toPrincipal(p: Record<string, unknown>, iss: TrustedIssuer): Principal 
     }
     if (typeof p.role !== 'string' || !(OFFICER_ROLES as readonly string[]).includes(p.role))
       fail('BAD_CLAIMS', 'unknown officer role');
-    const jurisdiction = toJurisdiction(p.area);
+    const jurisdiction = toJurisdiction(p.area, p.role as string);
     if (!nonEmptyString(p.unit)) fail('BAD_CLAIMS', 'officer unit required');
     return {
       kind: 'OFFICER',

@@ -25,8 +25,10 @@
  *   serialised.
  * - `reconCaseIndex`, `_id` = `<province>|<commune>` (`-` where unknown): per area, one small
  *   entry per case under `m.<encoded key>`: `k` = `<source>|<kind>`, `r` = the start (ms) of the
- *   latest run that saw the finding (`$max`, so overlapping runs never move it back), `s` = the
- *   status when not OPEN, `a` = the assignee. Queries read the index documents of the area (a
+ *   latest run that saw the finding (`$max`, so overlapping runs never move it back), `h` = the
+ *   finding's content hash as last written (a run writes a finding only when it differs: see
+ *   runs.ts), `s` = the status when not OPEN, `a` = the assignee; and `runs.t<start ms>` = the
+ *   id of the run that started then (a case's `lastSeenRunId`). Queries read the index documents of the area (a
  *   few `_id` reads: the embedded store pushes down no other filter) and then the page's cases by
  *   `_id`. All index writes go through one {@link SerialWriter} (one write in flight per
  *   document, coalesced); the case document is the authority, the index entry its copy.
@@ -141,6 +143,8 @@ export interface CaseView {
   notes: CaseNote[];
   history: CaseHistoryEntry[];
   updatedAt: Date;
+  /** When a run last found it (from the case index; absent: the finding's own `lastSeen*`). */
+  lastSeen?: LastSeen;
 }
 
 export type CaseAction =
@@ -179,6 +183,8 @@ export interface CaseFilter {
   /** Any of these (default: every status). */
   statuses?: readonly CaseStatus[] | null;
   assignee?: string | null;
+  /** Only the cases whose latest sighting is the run that started then (ms): that run's findings. */
+  lastSeenBy?: number | null;
 }
 
 /** The audit scope of what a case shows of the population's side (identity attributes, the ID card). */
@@ -217,6 +223,8 @@ export interface IndexEntry {
   k: string;
   /** Start (ms since the epoch) of the latest run that saw the finding. */
   r: number;
+  /** The finding's content hash as last written (runs.ts `findingHash`). */
+  h?: string;
   /** Status, when not OPEN. */
   s?: CaseStatus;
   /** Assignee, when any. */
@@ -228,6 +236,14 @@ export interface CaseIndexDoc {
   province: string | null;
   commune: string | null;
   m?: Record<string, IndexEntry>;
+  /** `t<start ms>` → the id of the run that started then. */
+  runs?: Record<string, string>;
+}
+
+/** When a run last found a case: the start of that run, and its id (null: not recorded). */
+export interface LastSeen {
+  at: Date;
+  runId: string | null;
 }
 
 /** A field name for a finding key: `%`, `.` and `$` percent-encoded (field names may hold neither). */
@@ -261,14 +277,27 @@ export function indexIdsOf(area: { province: string; commune: string | null }): 
   return [`${area.province}|-`, ...communesOf(area.province).map((c) => `${area.province}|${c}`)];
 }
 
-/** The index op a run writes for a finding it saw. */
-export function seenOp(f: Pick<FindingDoc, '_id' | 'source' | 'kind' | 'area'>, runStartedAt: Date): DocOp<'index'> {
+/**
+ * The index op a run writes for a finding it saw: the run's start (`$max`) and id; with `hash`
+ * (the finding was written), the entry's kind and content hash too.
+ */
+export function seenOp(
+  f: Pick<FindingDoc, '_id' | 'source' | 'kind' | 'area'>,
+  run: { id: string; startedAt: Date },
+  hash: string | null,
+): DocOp<'index'> {
   const path = `m.${encodeKey(f._id)}`;
+  const t = run.startedAt.getTime();
+  const set: Record<string, unknown> = { [`runs.t${t}`]: run.id };
+  if (hash !== null) {
+    set[`${path}.k`] = `${f.source}|${f.kind}`;
+    set[`${path}.h`] = hash;
+  }
   return {
     target: 'index',
     id: indexId(f.area),
-    set: { [`${path}.k`]: `${f.source}|${f.kind}` },
-    max: { [`${path}.r`]: runStartedAt.getTime() },
+    set,
+    max: { [`${path}.r`]: t },
     setOnInsert: { province: f.area.province, commune: f.area.province ? f.area.commune : null },
   };
 }
@@ -280,6 +309,7 @@ function entryMatches(e: IndexEntry, f: CaseFilter): boolean {
     if (f.kind && e.k.slice(bar + 1) !== f.kind) return false;
   }
   if (f.statuses?.length && !f.statuses.includes(e.s ?? 'OPEN')) return false;
+  if (f.lastSeenBy !== undefined && f.lastSeenBy !== null && e.r !== f.lastSeenBy) return false;
   if (f.assignee !== undefined && f.assignee !== null && e.a !== f.assignee) return false;
   return true;
 }
@@ -359,22 +389,64 @@ export class CaseService {
     };
   }
 
-  /** A case by id (the finding key), or null when there is no such finding. */
+  /** A case by id (the finding key), or null when there is no such finding; with when a run last found it. */
   async get(id: string): Promise<CaseView | null> {
+    const v = await this.read(id);
+    if (v) v.lastSeen = (await this.lastSeenOf(v.finding)) ?? undefined;
+    return v;
+  }
+
+  private async read(id: string): Promise<CaseView | null> {
     const [finding, c] = await Promise.all([this.findings.findOne({ _id: id }), this.cases.findOne({ _id: id })]);
     return finding ? this.view(finding, c) : null;
   }
 
-  /** Cases by id, in order (null where unknown); parallel `_id` reads. */
+  /** Cases by id, in order (null where unknown); parallel `_id` reads (`lastSeen` not filled in). */
   async getMany(ids: readonly string[]): Promise<Array<CaseView | null>> {
-    return Promise.all(ids.map((id) => this.get(id)));
+    return Promise.all(ids.map((id) => this.read(id)));
   }
 
-  private async entriesOf(docId: string): Promise<Array<[string, IndexEntry]>> {
+  /** When a run last found a finding, from its index entry (null: no entry). */
+  private async lastSeenOf(f: FindingDoc): Promise<LastSeen | null> {
+    const path = `m.${encodeKey(f._id)}`;
+    const doc = await this.indexCol.findOne({ _id: indexId(f.area) }, { projection: { [path]: 1, runs: 1 } });
+    const e = doc?.m?.[encodeKey(f._id)];
+    return e ? { at: new Date(e.r), runId: doc?.runs?.[`t${e.r}`] ?? null } : null;
+  }
+
+  /** The entries of an index document, in key order; `rid`: the id of the run `r` names. */
+  private async entriesOf(docId: string): Promise<Array<[string, IndexEntry & { rid: string | null }]>> {
     const doc = await this.indexCol.findOne({ _id: docId });
+    const runs = doc?.runs ?? {};
     return Object.entries(doc?.m ?? {})
-      .map(([k, e]) => [decodeKey(k), e] as [string, IndexEntry])
+      .map(
+        ([k, e]) =>
+          [decodeKey(k), { ...e, rid: runs[`t${e.r}`] ?? null }] as [string, IndexEntry & { rid: string | null }],
+      )
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  /** The keys of the cases whose latest sighting is the run that started at `startedAt` within `area`. */
+  async keysLastSeenBy(area: { province: string; commune: string | null }, startedAt: Date): Promise<string[]> {
+    const t = startedAt.getTime();
+    const out: string[] = [];
+    await mapLimit(indexIdsOf(area), AFTER_RUN_READS, async (docId) => {
+      for (const [k, e] of await this.entriesOf(docId)) if (e.r === t) out.push(k);
+    });
+    return out.sort();
+  }
+
+  /**
+   * The content hashes of the findings an area's index holds (key → hash), for a run to write
+   * only the findings that changed. Read a few index documents at a time.
+   */
+  async knownHashes(area: { province: string; commune: string | null }): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await mapLimit(indexIdsOf(area), AFTER_RUN_READS, async (docId) => {
+      const doc = await this.indexCol.findOne({ _id: docId });
+      for (const [k, e] of Object.entries(doc?.m ?? {})) if (e.h) out.set(decodeKey(k), e.h);
+    });
+    return out;
   }
 
   /**
@@ -385,19 +457,19 @@ export class CaseService {
     const docIds = indexIdsOf({ province: area.province, commune: area.kind === 'COMMUNE' ? area.code : null });
     const cur = opts.after ? decodeCursor(opts.after) : null;
     if (opts.after && (!cur || !docIds.includes(cur.docId))) throw new CaseInputError('Invalid cursor');
-    const read = new Map<string, Promise<Array<[string, IndexEntry]>>>();
+    const read = new Map<string, ReturnType<CaseService['entriesOf']>>();
     const entries = (id: string) => {
       let p = read.get(id);
       if (!p) read.set(id, (p = this.entriesOf(id)));
       return p;
     };
-    const picked: Array<{ docId: string; key: string }> = [];
+    const picked: Array<{ docId: string; key: string; e: IndexEntry & { rid: string | null } }> = [];
     let more = false;
     for (const docId of docIds.slice(cur ? docIds.indexOf(cur.docId) : 0)) {
       for (const [key, e] of await entries(docId)) {
         if (cur && docId === cur.docId && key <= cur.key) continue;
         if (!entryMatches(e, filter)) continue;
-        if (picked.length < opts.first) picked.push({ docId, key });
+        if (picked.length < opts.first) picked.push({ docId, key, e });
         else {
           more = true;
           break;
@@ -406,6 +478,9 @@ export class CaseService {
       if (more) break;
     }
     const views = await this.getMany(picked.map((p) => p.key));
+    views.forEach((v, i) => {
+      if (v) v.lastSeen = { at: new Date(picked[i].e.r), runId: picked[i].e.rid };
+    });
     const nodes = this.current(
       views,
       picked.map((p) => p.docId),
@@ -427,11 +502,15 @@ export class CaseService {
   async *chunks(area: AreaInfo, filter: CaseFilter, size: number): AsyncGenerator<CaseView[]> {
     const docIds = indexIdsOf({ province: area.province, commune: area.kind === 'COMMUNE' ? area.code : null });
     for (const docId of docIds) {
-      const keys = (await this.entriesOf(docId)).filter(([, e]) => entryMatches(e, filter)).map(([k]) => k);
-      for (let i = 0; i < keys.length; i += size) {
-        const part = keys.slice(i, i + size);
+      const matching = (await this.entriesOf(docId)).filter(([, e]) => entryMatches(e, filter));
+      for (let i = 0; i < matching.length; i += size) {
+        const part = matching.slice(i, i + size);
+        const views = await this.getMany(part.map(([k]) => k));
+        views.forEach((v, j) => {
+          if (v) v.lastSeen = { at: new Date(part[j][1].r), runId: part[j][1].rid };
+        });
         yield this.current(
-          await this.getMany(part),
+          views,
           part.map(() => docId),
         );
       }

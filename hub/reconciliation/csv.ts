@@ -131,7 +131,7 @@ export function casesCsvRouter(deps: {
               f.trueValue,
               v.assignee,
               f.firstSeenAt.toISOString(),
-              f.lastSeenAt.toISOString(),
+              (v.lastSeen?.at ?? f.lastSeenAt).toISOString(),
             ];
           }),
         };

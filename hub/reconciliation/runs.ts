@@ -28,14 +28,22 @@
  *
  * Findings go to `hub.reconFindings` with `_id = findingKey(f)` (the ground truth's key),
  * upserted (so re-running never duplicates): the finding's fields, `area`, `firstSeenRunId` /
- * `firstSeenAt` (on insert), `lastSeenRunId` / `lastSeenAt`. Writes run in the background while
- * scanning: unordered bulk writes of at most {@link WRITE_BATCH} single-document upserts (the
- * embedded store hangs on ≥ 100 statements modifying existing documents), at most
- * {@link WRITES_IN_FLIGHT} in flight; each written finding's case-index entry records the run's
+ * `firstSeenAt` (on insert), `lastSeenRunId` / `lastSeenAt` (the run that last wrote it). **Only
+ * what changed is written**: at start the run reads the content hashes of its area's findings
+ * from the case index ({@link findingHash}, `h` of each entry); a finding found again with the
+ * same hash is not written, only its case-index entry's `r` moves to this run's start (one update
+ * per index document), so a re-run over unchanged data writes no finding (`writes` on the run
+ * document counts what it wrote). Which run last found a finding is the index's (`r`, and the
+ * run id under `runs.t<r>`), not the finding's. Writes run in the background while
+ * scanning: unordered bulk writes of at most {@link WRITE_BATCH} single-document upserts, at most
+ * {@link WRITES_IN_FLIGHT} in flight (unpatched, the embedded store stopped the hub database once
+ * statements modifying existing documents, in one command or in concurrent ones, reached 100:
+ * each held a pooled connection until its command returned; see localdb/patch/README.md); each
+ * seen finding's case-index entry records the run's
  * start with `$max`, so overlapping runs never move it back. Two runs of overlapping areas
- * running at once may write the same finding concurrently; on the embedded store one of the two
- * `lastSeen*` updates can then be lost (the case index, which decides what a later run clears,
- * is not affected).
+ * running at once may both write a new or changed finding (the same content; the finding's own
+ * `lastSeen*` names either; the case index, which the API and the clearing use, keeps the later
+ * start through `$max`).
  *
  * **Checkpoint and resume.** When a source has been read to its end and all its findings are
  * written, its duplicate-tracker state and area tally are saved (`reconRunState`, run-state.ts)
@@ -68,7 +76,7 @@
  * `close()` stops the loops between two documents, waits for their writes, and leaves their runs
  * RUNNING with their last checkpoint, to be resumed.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import { SOURCES } from '../../connectors/registry';
@@ -182,7 +190,10 @@ export interface RunDoc {
   counts: Record<DefectKind, number>;
   findings: number;
   checkpoint: RunCheckpoint | null;
-  /** YYYY-MM-DD the run judges validity on. */
+  /**
+   * The reference date (YYYY-MM-DD) validity is judged on (expired cards, deceased-but-active):
+   * fixed when the run starts, used throughout, also after a resume (`ReconciliationRun.referenceDate`).
+   */
   today: string;
   error: string | null;
   createdAt: Date;
@@ -193,6 +204,44 @@ export interface RunDoc {
   /** Cases the run found no longer present (CLEARED) and resolved cases it found again (RECURRED). */
   casesCleared?: number;
   casesRecurred?: number;
+  /** The documents the run wrote (all its sessions); absent on runs from before this counter. */
+  writes?: RunWrites;
+}
+
+/** What a run wrote: a re-run over unchanged data writes no finding, only the per-area documents. */
+export interface RunWrites {
+  /** Finding documents written (new or changed). */
+  findings: number;
+  /** Findings found again exactly as stored: not written. */
+  unchanged: number;
+  /** Case-index document updates (one per area document and flush, whatever its number of findings). */
+  index: number;
+  /** Area figure (`reconStats`) updates. */
+  stats: number;
+}
+
+function zeroWrites(): RunWrites {
+  return { findings: 0, unchanged: 0, index: 0, stats: 0 };
+}
+
+/**
+ * The content hash of a finding as stored (every field but the run bookkeeping): a run writes a
+ * finding only when this differs from the hash in its case-index entry.
+ */
+export function findingHash(f: Finding, area: FindingAreaDoc): string {
+  const parts = [
+    f.source,
+    f.recordKey,
+    f.personalId,
+    f.kind,
+    f.field ?? null,
+    f.variant ?? null,
+    f.sourceValue ?? null,
+    f.trueValue ?? null,
+    area.province,
+    area.commune,
+  ];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
 
 export interface FindingDoc extends Omit<Finding, 'recordKey'> {
@@ -648,6 +697,12 @@ export class ReconciliationRunner {
     };
     // The case-index entries of the findings written since the last flush, one op per document.
     const seen = new Map<string, DocOp<'index'>>();
+    // What this run wrote: earlier sessions' (resume) plus this one's.
+    const writes: RunWrites = { ...zeroWrites(), ...(resume ? doc.writes : undefined) };
+    const writesNow = (): RunWrites => ({ ...writes, findings: writes.findings + writer.written });
+    // The findings stored for the area, as content hashes (key → hash; read at start).
+    let known = new Map<string, string>();
+    const runRef = { id: runId, startedAt: doc.createdAt };
 
     const progress = (): RunProgress => {
       const secs = (Date.now() - t0) / 1000;
@@ -680,7 +735,9 @@ export class ReconciliationRunner {
       );
       const { counts, written } = sum();
       return updateRun(
-        { $set: { phase, progress: progress(), counts, findings: written, updatedAt: this.now() } },
+        {
+          $set: { phase, progress: progress(), counts, findings: written, writes: writesNow(), updatedAt: this.now() },
+        },
         true,
       );
     };
@@ -716,10 +773,19 @@ export class ReconciliationRunner {
         const ra = f.source === 'population' ? recordArea(index.slotOf(f.recordKey), f.recordKey, index) : fa;
         flag(p, ra, f.source, f.recordKey);
       }
-      const op = seenOp({ _id: findingKey(f), source: f.source, kind: f.kind, area: fa }, doc.createdAt);
+      // Written only when it differs from what is stored (a re-run over the same data writes none).
+      const key = findingKey(f);
+      const hash = findingHash(f, fa);
+      const unchanged = known.get(key) === hash;
+      const op = seenOp({ _id: key, source: f.source, kind: f.kind, area: fa }, runRef, unchanged ? null : hash);
       const merged = seen.get(op.id);
       if (merged) mergeOp(merged, op);
       else seen.set(op.id, op);
+      if (unchanged) {
+        writes.unchanged++;
+        return null;
+      }
+      known.set(key, hash);
       return writer.add(f, fa);
     };
     // Index writes in flight, from any of the parallel scans.
@@ -733,6 +799,7 @@ export class ReconciliationRunner {
       const ops = [...seen.values()];
       seen.clear();
       if (ops.length) {
+        writes.index += ops.length;
         const w = this.cases.writer.apply(ops);
         indexWrites.add(w);
         void w.then(
@@ -747,6 +814,7 @@ export class ReconciliationRunner {
       const popCol = this.store.db(SOURCES.population.db).collection<CongDanDoc>(SOURCES.population.collection);
       const sizes = await this.collectionSizes([SOURCES.population, ...OTHER_SOURCES.map((s) => SOURCES[s])]);
       total = sizes.reduce((s, n) => s + n, 0);
+      known = await this.cases.knownHashes(area);
       this.logger.debug({ runId, ms: Date.now() - t0, total }, 'reconciliation run: counted');
       if (resume) {
         await this.runs.updateOne({ _id: runId }, { $inc: { resumes: 1 }, $set: { updatedAt: this.now() } });
@@ -865,7 +933,9 @@ export class ReconciliationRunner {
       await flushAll();
       await runDocWrite;
       const at = this.now();
-      await this.cases.writer.apply(AreaTally.merge(parts.map((p) => p.tally)).ops(area, runId, at));
+      const statOps = AreaTally.merge(parts.map((p) => p.tally)).ops(area, runId, at);
+      writes.stats += statOps.length;
+      await this.cases.writer.apply(statOps);
       // Every case change of the run is audited (as the SYSTEM) as it is made, before anything can stop it.
       const changes = await this.cases.afterRun(
         { id: runId, startedAt: doc.createdAt, area },
@@ -907,6 +977,7 @@ export class ReconciliationRunner {
               ratePerS: secs > 0 ? Math.round(read / secs) : 0,
               etaS: 0,
             },
+            writes: writesNow(),
             casesCleared: changes.filter((c) => c.event === 'CLEARED').length,
             casesRecurred: changes.filter((c) => c.event === 'RECURRED').length,
             updatedAt: at,
@@ -928,7 +999,10 @@ export class ReconciliationRunner {
       await runDocWrite;
       if (err instanceof Stopped && !a.cancel) {
         // close(): leave the run RUNNING with its last checkpoint.
-        await this.runs.updateOne({ _id: runId }, { $set: { progress: progress(), updatedAt: this.now() } });
+        await this.runs.updateOne(
+          { _id: runId },
+          { $set: { progress: progress(), writes: writesNow(), updatedAt: this.now() } },
+        );
         this.logger.info({ runId }, 'reconciliation run stopped (resumable)');
         return;
       }
@@ -958,6 +1032,7 @@ export class ReconciliationRunner {
                 : null,
             counts,
             findings: written,
+            writes: writesNow(),
             progress: { ...progress(), etaS: null },
             updatedAt: at,
             finishedAt: at,

@@ -69,8 +69,9 @@ export interface FindingAreaDoc {
 }
 
 /**
- * The area of a national run (every finding, including those whose area is unknown). Not open
- * to officers (their jurisdiction is a province at most): the bench and operators use it.
+ * The area of a national run (every finding, including those whose area is unknown): open to a
+ * national supervisor (an officer whose token's area is `{province: 'VN'}`, SUPERVISOR only),
+ * the bench and operators.
  */
 export const NATIONAL = 'VN';
 

@@ -31,7 +31,8 @@ import {
 export interface AreaInfo {
   code: string;
   name: string;
-  kind: 'PROVINCE' | 'COMMUNE';
+  /** NATIONAL: the whole country (code VN), for national reconciliation only (see resolvers/reconciliation). */
+  kind: 'PROVINCE' | 'COMMUNE' | 'NATIONAL';
   province: string;
 }
 

@@ -10,7 +10,7 @@ import {
   type CaseResult,
   type CaseView,
 } from '../../hub/reconciliation/cases';
-import type { RunDoc } from '../../hub/reconciliation/runs';
+import { NATIONAL, type RunDoc } from '../../hub/reconciliation/runs';
 import { areaStats } from '../../hub/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../hub/reports/read';
 import type { SourceName } from '../../hub/store/seed-meta';
@@ -20,10 +20,23 @@ function officerOf(ctx: HubContext) {
   return ctx.principal;
 }
 
-/** Whether an area (a run's, a case's) lies within the officer's jurisdiction. */
+/** The whole country, as a reconciliation area (national runs; a national supervisor's). */
+const NATIONAL_AREA: AreaInfo = { code: NATIONAL, name: 'Việt Nam', kind: 'NATIONAL', province: NATIONAL };
+
+/** An area code of reconciliation: a province, a commune, or VN (the whole country); null: unknown. */
+function reconArea(code: string): AreaInfo | null {
+  return code === NATIONAL ? NATIONAL_AREA : areaInfo(code);
+}
+
+/**
+ * Whether an area (a run's, a case's) lies within the officer's jurisdiction: a national
+ * supervisor's (VN) holds every area, also none (records with no known area).
+ */
 function mayUse(ctx: HubContext, area: { province: string | null; commune: string | null }): boolean {
+  const j = officerOf(ctx).jurisdiction;
+  if (j.province === NATIONAL) return true;
   const { province, commune } = area;
-  return province !== null && areaInJurisdiction(officerOf(ctx).jurisdiction, { province, commune });
+  return province !== null && province !== NATIONAL && areaInJurisdiction(j, { province, commune });
 }
 
 /** A run the officer may see; unknown and elsewhere answer alike. */
@@ -35,8 +48,8 @@ async function visibleRun(ctx: HubContext, id: string): Promise<RunDoc> {
 
 /** An area code the officer names: known (BAD_USER_INPUT) and within the jurisdiction (FORBIDDEN). */
 function areaFor(ctx: HubContext, code: string): AreaInfo {
-  const area = areaInfo(code);
-  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
+  const area = reconArea(code);
+  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code, or VN)`);
   if (!mayUse(ctx, areaOfInfo(area))) throw forbidden('OUT_OF_JURISDICTION');
   return area;
 }
@@ -82,31 +95,43 @@ function checkFirst(first: number | null | undefined): number {
   return n;
 }
 
+/** A page of an area's cases (each case shown is audited by its `@personal` type). */
+async function casesPage(
+  ctx: HubContext,
+  area: AreaInfo,
+  filter: CaseFilter,
+  args: { first?: number | null; after?: string | null },
+): Promise<ResolversTypes['ReconciliationCaseConnection']> {
+  const first = checkFirst(args.first);
+  let page;
+  try {
+    page = await ctx.reconciliation.cases.page(area, filter, { first, after: args.after });
+  } catch (err) {
+    if (err instanceof CaseInputError) throw badUserInput(err.message);
+    throw err;
+  }
+  return {
+    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)) as never,
+    pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+    totalCount: (() => page.totalCount()) as never,
+  };
+}
+
 export const reconciliationResolvers: Resolvers = {
   Query: {
     reconciliationRun: async (_, { id }, ctx) => visibleRun(ctx, id),
-    reconciliationCases: async (_, args, ctx) => {
-      const area = areaFor(ctx, args.area);
-      const filter: CaseFilter = {
-        source: args.source ? SOURCE_OF[args.source] : null,
-        kind: args.kind ?? null,
-        statuses: args.status ?? null,
-        assignee: args.assignee ?? null,
-      };
-      const first = checkFirst(args.first);
-      let page;
-      try {
-        page = await ctx.reconciliation.cases.page(area, filter, { first, after: args.after });
-      } catch (err) {
-        if (err instanceof CaseInputError) throw badUserInput(err.message);
-        throw err;
-      }
-      return {
-        nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)) as never,
-        pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
-        totalCount: (() => page.totalCount()) as never,
-      };
-    },
+    reconciliationCases: async (_, args, ctx) =>
+      casesPage(
+        ctx,
+        areaFor(ctx, args.area),
+        {
+          source: args.source ? SOURCE_OF[args.source] : null,
+          kind: args.kind ?? null,
+          statuses: args.status ?? null,
+          assignee: args.assignee ?? null,
+        },
+        args,
+      ),
     reconciliationCase: async (_, { id }, ctx) => visibleCase(ctx, id),
     reconciliationSummary: async (_, { area: code }, ctx) => {
       const area = areaFor(ctx, code);
@@ -134,7 +159,23 @@ export const reconciliationResolvers: Resolvers = {
   },
   ReconciliationRun: {
     id: (r) => r._id,
-    area: (r) => areaInfo(r.area.commune ?? r.area.province)!,
+    area: (r) => reconArea(r.area.commune ?? r.area.province)!,
+    referenceDate: (r) => r.today,
+    writes: (r) => r.writes ?? null,
+    cases: async (r, args, ctx) => {
+      if (!mayUse(ctx, r.area)) throw forbidden('OUT_OF_JURISDICTION');
+      return casesPage(
+        ctx,
+        reconArea(r.area.commune ?? r.area.province)!,
+        {
+          source: args.source ? SOURCE_OF[args.source] : null,
+          kind: args.kind ?? null,
+          statuses: args.status ?? null,
+          lastSeenBy: r.createdAt.getTime(),
+        },
+        args,
+      );
+    },
     counts: (r) => Object.entries(r.counts).map(([kind, count]) => ({ kind: kind as never, count })),
     finishedAt: (r) => r.finishedAt ?? null,
     error: (r) => r.error ?? null,
@@ -162,8 +203,8 @@ export const reconciliationResolvers: Resolvers = {
     notes: (c) => c.notes,
     history: (c) => c.history.map((h) => ({ ...h, assignee: h.assignee ?? null, note: h.note ?? null })),
     firstSeenAt: (c) => c.finding.firstSeenAt,
-    lastSeenAt: (c) => c.finding.lastSeenAt,
-    lastSeenRunId: (c) => c.finding.lastSeenRunId,
+    lastSeenAt: (c) => c.lastSeen?.at ?? c.finding.lastSeenAt,
+    lastSeenRunId: (c) => c.lastSeen?.runId ?? c.finding.lastSeenRunId,
     updatedAt: (c) => c.updatedAt,
   },
   ReconciliationSummary: {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PROVINCES } from '../../../connectors/generator/areas';
 import { issueDevToken, parseArea, signAccessToken } from '../../../hub/auth/dev-idp';
 import { loadOrCreateSigningKey, type SigningKey } from '../../../hub/auth/keys';
-import type { AuthFailureReason } from '../../../hub/auth/principal';
+import type { AuthFailureReason, Principal } from '../../../hub/auth/principal';
 import { DEFAULT_AUDIENCE, DEV_IDP_ISSUER, devTrust, loadTrustFile, type TrustedIssuer } from '../../../hub/auth/trust';
 import { AuthError, verifyAccessToken } from '../../../hub/auth/verify';
 
@@ -394,6 +394,23 @@ describe('claims → principal (mutually exclusive kinds)', () => {
   test('officer commune not in that province → BAD_CLAIMS', () => {
     const commune = PROVINCES[3].communes[0].code;
     expect(reasonOf(idpSign(officerClaims({ area: { province: PROVINCES[0].code, commune } })))).toBe('BAD_CLAIMS');
+  });
+
+  test('officer area VN (the whole country): a SUPERVISOR only, without commune', () => {
+    const national = verifyAccessToken(
+      idpSign(officerClaims({ role: 'SUPERVISOR', area: { province: 'VN' } })),
+      trust,
+    ) as Extract<Principal, { kind: 'OFFICER' }>;
+    expect(national.jurisdiction).toEqual({ province: 'VN' });
+    expect(reasonOf(idpSign(officerClaims({ role: 'DATA_CLEANING', area: { province: 'VN' } })))).toBe('BAD_CLAIMS');
+    expect(reasonOf(idpSign(officerClaims({ area: { province: 'VN' } })))).toBe('BAD_CLAIMS');
+    const commune = PROVINCES[0].communes[0].code;
+    expect(reasonOf(idpSign(officerClaims({ role: 'SUPERVISOR', area: { province: 'VN', commune } })))).toBe(
+      'BAD_CLAIMS',
+    );
+    expect(() => issueDevToken('officer', { role: 'DATA_CLEANING', area: parseArea('VN') }, { key: idp })).toThrow(
+      /SUPERVISOR/,
+    );
   });
 
   test('officer without unit → BAD_CLAIMS', () => {

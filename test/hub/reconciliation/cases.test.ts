@@ -264,7 +264,6 @@ describe('handling a case', () => {
 
 describe('a later run and the cases', () => {
   it('clears cases no longer found, brings back resolved ones still there, keeps dismissals', async () => {
-    const col = store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION);
     // An orphan record removed from its source (fixed at the source): its case must clear.
     const untouched = await cases.getMany(findings.map((f) => f._id));
     const orphan = findings.find((f, i) => f.kind === 'ORPHAN' && untouched[i]!.history.length === 0)!;
@@ -287,7 +286,8 @@ describe('a later run and the cases', () => {
     const cleared = (await cases.get(orphan._id))!;
     expect(cleared.status).toBe('RESOLVED');
     expect(cleared.history[cleared.history.length - 1]).toMatchObject({ event: 'CLEARED', by: `run:${done._id}` });
-    expect((await col.findOne({ _id: orphan._id }))!.lastSeenRunId).not.toBe(done._id);
+    expect(cleared.lastSeen?.runId).not.toBe(done._id);
+    expect(await cases.keysLastSeenBy({ province, commune: null }, done.createdAt)).not.toContain(orphan._id);
     const back = (await cases.get(recurring))!;
     expect(back.status).toBe('OPEN');
     expect(back.history[back.history.length - 1]).toMatchObject({ event: 'RECURRED', by: `run:${done._id}` });
@@ -348,7 +348,11 @@ describe('per-area figures', () => {
       .collection<FindingDoc>(RECON_FINDINGS_COLLECTION)
       .find({})
       .toArray()
-      .then((all) => all.filter((f) => f.area.province === province && f.lastSeenRunId === stats.runs[0]));
+      .then(async (all) => {
+        const run = (await runner.get(stats.runs[0]))!;
+        const seen = new Set(await runner.cases.keysLastSeenBy(run.area, run.createdAt));
+        return all.filter((f) => f.area.province === province && seen.has(f._id));
+      });
     for (const s of stats.sources) {
       const flagged = new Set(latest.filter((f) => f.source === s.source).map((f) => f.recordKey));
       expect({ source: s.source, with: s.withFindings }).toEqual({ source: s.source, with: flagged.size });

@@ -1,3 +1,4 @@
+import { SOURCES } from '../../../connectors/registry';
 import { seed } from '../../../connectors/seed';
 import type { Principal } from '../../../hub/auth/principal';
 import type { Store } from '../../../hub/store/connection';
@@ -79,4 +80,82 @@ describe('reconciliation runs over GraphQL', () => {
     expect(cancel.result.errors).toBeUndefined();
     expect(['CANCELLED', 'DONE']).toContain((cancel.result.data as any).reconciliationRunCancel.status);
   }, 60_000);
+
+  it("a run's own cases, paged, filtered and audited like reconciliationCases; its reference date and writes", async () => {
+    const start = await ex.exec(officer('79'), START, { a: '79' });
+    const id = (start.result.data as any).reconciliationRunStart.id;
+    await ex.reconciliation.wait(id);
+    const Q = `query($id: ID!, $after: String, $kind: DefectKind) { reconciliationRun(id: $id) { findings referenceDate
+      writes { findings unchanged index stats }
+      cases(first: 7, after: $after, kind: $kind) { totalCount pageInfo { endCursor hasNextPage } nodes { id kind personalId lastSeenRunId } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let findings = 0;
+    for (;;) {
+      const r = await ex.exec(officer('79'), Q, { id, after });
+      expect(r.result.errors).toBeUndefined();
+      const run = (r.result.data as any).reconciliationRun;
+      findings = run.findings;
+      // The date validity was judged on, fixed at the start (today in Vietnam for this runner).
+      expect(run.referenceDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(run.writes).toMatchObject({ findings: expect.any(Number), unchanged: expect.any(Number) });
+      expect(run.writes.findings + run.writes.unchanged).toBe(run.findings);
+      expect(run.cases.totalCount).toBe(run.findings);
+      for (const c of run.cases.nodes) {
+        expect(c.lastSeenRunId).toBe(id);
+        seen.push(c.id);
+      }
+      // Every case shown is in the request's audit (identity attributes of its citizen).
+      const audited = new Set(r.ctx.audit.events.map((e) => e.citizenId));
+      for (const c of run.cases.nodes) if (c.personalId) expect(audited.has(c.personalId)).toBe(true);
+      if (!run.cases.pageInfo.hasNextPage) break;
+      after = run.cases.pageInfo.endCursor;
+    }
+    expect(new Set(seen).size).toBe(findings);
+    expect(findings).toBeGreaterThan(7);
+    // Filtered by kind.
+    const m = await ex.exec(officer('79'), Q, { id, kind: 'MISMATCH' });
+    for (const c of (m.result.data as any).reconciliationRun.cases.nodes) expect(c.kind).toBe('MISMATCH');
+    // Another province's officer sees neither the run nor its cases.
+    const other = await ex.exec(officer('01'), Q, { id });
+    expect(other.result.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+  }, 60_000);
+
+  it('a national supervisor runs the whole country (orphans with no area included); no one else may', async () => {
+    const national = officer('VN', 'SUPERVISOR');
+    // A record keyed by a 9-digit number that is nobody's CMND: an orphan with no known area.
+    const gplx = store.db(SOURCES.drivingLicence.db).collection(SOURCES.drivingLicence.collection);
+    const some = (await gplx.findOne({}))!;
+    await gplx.insertOne({ ...some, _id: '999999990' as never });
+    const start = await ex.exec(national, START, { a: 'VN' });
+    expect(start.result.errors).toBeUndefined();
+    const id = (start.result.data as any).reconciliationRunStart.id;
+    expect((start.result.data as any).reconciliationRunStart.area).toEqual({ code: 'VN' });
+    await ex.reconciliation.wait(id);
+    const Q = `query($id: ID!, $after: String) { reconciliationRun(id: $id) { status findings area { code kind }
+      cases(first: 100, after: $after, kind: ORPHAN) { totalCount pageInfo { endCursor hasNextPage } nodes { id area { code } } } } }`;
+    let after: string | null = null;
+    let noArea = 0;
+    for (;;) {
+      const r = await ex.exec(national, Q, { id, after });
+      expect(r.result.errors).toBeUndefined();
+      const run = (r.result.data as any).reconciliationRun;
+      expect(run).toMatchObject({ status: 'DONE', area: { code: 'VN', kind: 'NATIONAL' } });
+      noArea += run.cases.nodes.filter((c: any) => c.area === null && c.id.includes(':999999990:')).length;
+      if (!run.cases.pageInfo.hasNextPage) break;
+      after = run.cases.pageInfo.endCursor;
+    }
+    expect(noArea).toBe(1);
+    const summary = await ex.exec(
+      national,
+      `{ reconciliationSummary(area: "VN") { area { kind } cases { status count } } }`,
+    );
+    expect(summary.result.errors).toBeUndefined();
+    // A province supervisor may neither start nor see a national run.
+    const province = officer('79', 'SUPERVISOR');
+    const refused = await ex.exec(province, START, { a: 'VN' });
+    expect(refused.result.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+    const peek = await ex.exec(province, RUN, { id });
+    expect(peek.result.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+  }, 120_000);
 });

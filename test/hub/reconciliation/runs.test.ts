@@ -14,6 +14,7 @@ import {
   type RunDoc,
 } from '../../../hub/reconciliation/runs';
 import type { Store } from '../../../hub/store/connection';
+import { CaseService } from '../../../hub/reconciliation/cases';
 import { areaStats } from '../../../hub/reconciliation/stats';
 import { RECON_RUN_STATE_COLLECTION } from '../../../hub/reconciliation/run-state';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../hub/store/seed-meta';
@@ -61,9 +62,12 @@ function runner(throttled = true): ReconciliationRunner {
   return r;
 }
 
+/** The findings whose latest sighting is the run (the case index: a re-run rewrites no unchanged finding). */
 async function findingsOf(runId: string): Promise<Map<string, FindingDoc>> {
+  const run = (await store.hubDb.collection<RunDoc>(RECON_RUNS_COLLECTION).findOne({ _id: runId }))!;
+  const keys = new Set(await new CaseService({ store, logger }).keysLastSeenBy(run.area, run.createdAt));
   const all = await store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION).find({}).toArray();
-  return new Map(all.filter((f) => f.lastSeenRunId === runId).map((f) => [f._id, f]));
+  return new Map(all.filter((f) => keys.has(f._id)).map((f) => [f._id, f]));
 }
 
 async function until(runId: string, r: ReconciliationRunner, pred: (d: RunDoc) => boolean): Promise<RunDoc> {
