@@ -43,6 +43,8 @@ let consentId: string;
 /** A case whose source is not the population (its source value is another document's). */
 let sourceCase: FindingDoc;
 let caseId: string;
+let runId: string;
+let startedRunId: string;
 
 async function auditOf(requestId: string): Promise<AuditRecordDoc[]> {
   return hub.store.hubDb.collection<AuditRecordDoc>(AUDIT_COLLECTION).find({ requestId }).toArray();
@@ -109,6 +111,7 @@ beforeAll(async () => {
 
   const run = await hub.reconciliation.start({ province }, 'operator');
   await hub.reconciliation.wait(run._id);
+  runId = run._id;
   const findings = await hub.store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION).find({}).toArray();
   sourceCase = findings.find(
     (f) => f.area.province === province && f.personalId && f.source !== 'population' && f.sourceValue,
@@ -156,6 +159,12 @@ interface Row {
   expect: () => Record<string, string[]>;
 }
 
+const SOURCE_ENUM = {
+  drivingLicence: 'DRIVING_LICENCE',
+  healthInsurance: 'HEALTH_INSURANCE',
+  socialInsurance: 'SOCIAL_INSURANCE',
+  healthRecord: 'HEALTH_RECORD',
+} as const;
 const CASE_FIELDS = 'id personalId recordKey sourceValue populationValue status';
 const caseKinds = () => ({
   [sourceCase.personalId!]: [
@@ -317,6 +326,27 @@ const ROWS: Record<string, Row> = {
   reconciliationCaseReopen: caseMutation('reconciliationCaseReopen', ', note: "again"'),
   reconciliationCaseDismiss: caseMutation('reconciliationCaseDismiss', ', reason: "not a defect"'),
   reconciliationCaseAssign: caseMutation('reconciliationCaseAssign', ', assignee: "o-DATA_CLEANING"'),
+  // A run's cases (the run above is the area's latest: it last saw every case of the area).
+  reconciliationRun: {
+    query: `query($id: ID!, $source: DataSource) { reconciliationRun(id: $id) { id
+      cases(source: $source, first: 100) { nodes { ${CASE_FIELDS} } } } }`,
+    variables: () => ({ id: runId, source: SOURCE_ENUM[sourceCase.source as 'drivingLicence'] }),
+    token: () => officer('DATA_CLEANING'),
+    expect: caseKinds,
+  },
+  // A run just started has seen nothing yet: whatever cases it shows are audited like the others.
+  reconciliationRunStart: {
+    query: `mutation($area: String!) { reconciliationRunStart(area: $area) { id cases(first: 100) { nodes { ${CASE_FIELDS} } } } }`,
+    variables: () => ({ area: province }),
+    token: () => officer('DATA_CLEANING'),
+    expect: () => ({}),
+  },
+  reconciliationRunCancel: {
+    query: `mutation($id: ID!) { reconciliationRunCancel(id: $id) { id cases(first: 100) { nodes { ${CASE_FIELDS} } } } }`,
+    variables: () => ({ id: startedRunId }),
+    token: () => officer('DATA_CLEANING'),
+    expect: () => ({}),
+  },
 };
 let holderPhone: string;
 
@@ -355,6 +385,7 @@ describe('every root field returning personal data is audited with its citizens 
     const { r, requestId } = await call(row.query, row.variables?.() ?? {}, row.token());
     expect(r.body.data?.[field]).toBeTruthy();
     if (field === 'consentGrant') consentId = r.body.data!.consentGrant.consent.id;
+    if (field === 'reconciliationRunStart') startedRunId = r.body.data!.reconciliationRunStart.id;
     const got = await disclosed(requestId);
     let want = row.expect();
     if (field === 'accountWorkList') {

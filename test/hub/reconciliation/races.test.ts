@@ -1,6 +1,6 @@
 /**
  * Reconciliation mutations under concurrency, over real HTTP on the real store, with two hub
- * instances on one store (own data set under `rcr_`): one RUNNING run per area whatever the
+ * instances on one store (own data set under `rca_`): one RUNNING run per area whatever the
  * instance asked, a run cancelled on another instance than the one executing it ends CANCELLED
  * (never DONE after a cancellation was answered), and case actions fired at once leave a history
  * of legal moves only, one entry per success.
@@ -46,8 +46,8 @@ const runsOf = async (p: string): Promise<RunDoc[]> =>
 
 beforeAll(async () => {
   // Throttled, so that a run lasts long enough to be raced.
-  hub = await startTestHub({ HUB_RECON_MAX_DOCS_PER_S: '600' }, 'rcr_');
-  other = await startTestHub({ HUB_RECON_MAX_DOCS_PER_S: '600' }, 'rcr_');
+  hub = await startTestHub({ HUB_RECON_MAX_DOCS_PER_S: '600' }, 'rca_');
+  other = await startTestHub({ HUB_RECON_MAX_DOCS_PER_S: '600' }, 'rca_');
   await seed(hub.store, { citizens: 300, seed: 41, rates: { MISMATCH: 0.1, ORPHAN: 0.05 } });
   const people = await hub.store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION).find({}).toArray();
   const count = new Map<string, number>();
