@@ -22,7 +22,7 @@ const doc: HealthBookDoc = {
 describe('health-record connector mapping', () => {
   it('maps visits with ICD-10 diagnoses, normalising labels to NFC', () => {
     const r = mapHealthRecord(doc);
-    expect(r.visits[0].diagnoses).toEqual([{ icd10: 'J06.9', name: 'Viêm đường hô hấp trên cấp'.normalize('NFC') }]);
+    expect(r.visits![0].diagnoses).toEqual([{ icd10: 'J06.9', name: 'Viêm đường hô hấp trên cấp'.normalize('NFC') }]);
     expect(r.chronicConditions).toEqual([{ icd10: 'E11', name: 'Đái tháo đường type 2', since: '2022-04-01' }]);
     expect(r.provenance).toEqual({ source: 'HEALTH_RECORD', updatedAtSource: new Date('2026-03-14T03:00:00Z') });
   });

@@ -72,21 +72,21 @@ describe('population connector mapping', () => {
 
   it('maps the ID card and its history including the old CMND', () => {
     expect(c.identityCard).toMatchObject({ kind: 'CCCD_CHIP', number: '001095012345', expiresOn: '2035-03-05' });
-    expect(c.identityCard!.history.map((h) => [h.kind, h.number])).toEqual([
+    expect(c.identityCard!.history!.map((h) => [h.kind, h.number])).toEqual([
       ['CMND', '163456789'],
       ['CCCD_CHIP', '001095012345'],
     ]);
   });
 
   it('marks pre-2025 addresses as legacy and keeps their district', () => {
-    expect(c.residence.permanentAddress).toMatchObject({ legacy: false, legacyDistrict: null });
-    expect(c.residence.placeOfOrigin).toMatchObject({ legacy: true, legacyDistrict: { name: 'Huyện Hải Hậu' } });
-    expect(c.residence.permanentAddress.formatted).toBe('Số 12 ngõ 5 phố Huế, Phường Hai Bà Trưng, Thành phố Hà Nội');
+    expect(c.residence!.permanentAddress).toMatchObject({ legacy: false, legacyDistrict: null });
+    expect(c.residence!.placeOfOrigin).toMatchObject({ legacy: true, legacyDistrict: { name: 'Huyện Hải Hậu' } });
+    expect(c.residence!.permanentAddress.formatted).toBe('Số 12 ngõ 5 phố Huế, Phường Hai Bà Trưng, Thành phố Hà Nội');
   });
 
   it('maps household and family links by personal ID', () => {
-    expect(c.household.members.map((m) => m.relationshipToHead)).toEqual(['Chủ hộ', 'Vợ', 'Con']);
-    expect(c.household.head).toEqual({ personalId: '001090001111', fullName: 'Trần Văn Nam' });
+    expect(c.household!.members!.map((m) => m.relationshipToHead)).toEqual(['Chủ hộ', 'Vợ', 'Con']);
+    expect(c.household!.head).toEqual({ personalId: '001090001111', fullName: 'Trần Văn Nam' });
     expect(c.family.mother).toEqual({ personalId: null, fullName: 'Lê Thị Mai' });
     expect(c.family.dependants).toEqual([
       { personalId: '001220009999', fullName: 'Trần Minh Khoa', dateOfBirth: '2020-09-01', relationship: 'CHILD' },
