@@ -7,6 +7,7 @@
  * answers it with a SOURCE_DATA_INVALID error at the field's path instead of the null.
  * The value itself is never kept or echoed.
  */
+import { types } from 'node:util';
 import type { SourceName } from '../hub/store/seed-meta';
 import { SourceDataInvalidError } from '../hub/errors';
 import { readDate } from './dates';
@@ -115,6 +116,13 @@ export class FieldReader {
     if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)))
       return this.fail(out, key, field, 'WRONG_TYPE');
     return v < min || v > max ? this.fail(out, key, field, 'BAD_FORMAT') : v;
+  }
+
+  /** An optional instant stored as a BSON date: absent or null is null (not an error). */
+  optInstant(out: object, key: string, v: unknown, field: string): Date | null {
+    if (v === undefined || v === null) return null;
+    // util.types.isDate: a Date from any realm (the driver's, a test's).
+    return types.isDate(v) && !Number.isNaN(v.getTime()) ? v : this.fail(out, key, field, 'WRONG_TYPE');
   }
 
   /** A sub-document read by `map`, or null when it is not an object. */

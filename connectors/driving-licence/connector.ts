@@ -31,8 +31,7 @@ const r = new FieldReader('drivingLicence');
 export function mapDrivingLicence(doc: GplxDoc): DrivingLicenceRecord {
   const d = recordOf(doc);
   const prov = provenance('drivingLicence', null);
-  if (d.modified instanceof Date && !Number.isNaN(d.modified.getTime())) prov.updatedAtSource = d.modified;
-  else if (d.modified !== undefined && d.modified !== null) r.fail(prov, 'updatedAtSource', 'modified', 'WRONG_TYPE');
+  prov.updatedAtSource = r.optInstant(prov, 'updatedAtSource', d.modified, 'modified');
   const o = { provenance: prov } as DrivingLicenceRecord;
   o.number = r.text(o, 'number', d.licenceNo, 'licenceNo', CODE_MAX);
   o.issuedBy = r.text(o, 'issuedBy', d.issuer, 'issuer');

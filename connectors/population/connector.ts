@@ -204,13 +204,6 @@ function mapFamily(d: Raw, prov: ProvenanceRecord): FamilyRecord {
   return o;
 }
 
-/** When the source last updated the record: a date-time, or null when it cannot say. */
-function updatedAt(prov: ProvenanceRecord, v: unknown, field: string): Date | null {
-  if (v === undefined || v === null) return null;
-  if (v instanceof Date && !Number.isNaN(v.getTime())) return v;
-  return r.fail(prov, 'updatedAtSource', field, 'WRONG_TYPE');
-}
-
 /**
  * Maps a population record to the hub's types (names NFC, ISO dates, enums). Never throws on a
  * bad field: it is null, marked unreadable (connectors/fields.ts), and the rest is read. Throws
@@ -219,7 +212,7 @@ function updatedAt(prov: ProvenanceRecord, v: unknown, field: string): Date | nu
 export function mapCitizen(doc: CongDanDoc): CitizenRecord {
   const d = recordOf(doc);
   const prov = provenance('population', null);
-  prov.updatedAtSource = updatedAt(prov, d.capNhatLuc, 'capNhatLuc');
+  prov.updatedAtSource = r.optInstant(prov, 'updatedAtSource', d.capNhatLuc, 'capNhatLuc');
   const o = { personalId: d._id, provenance: prov } as CitizenRecord;
   o.fullName = r.text(o, 'fullName', d.hoTen, 'hoTen');
   o.dateOfBirth = r.date(o, 'dateOfBirth', d.ngaySinh, 'ngaySinh');

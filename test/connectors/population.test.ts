@@ -1,3 +1,6 @@
+import { PROVINCES } from '../../connectors/generator/areas';
+import { unreadableOf } from '../../connectors/fields';
+import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapCitizen } from '../../connectors/population/connector';
 import type { CongDanDoc } from '../../connectors/population/model';
 
@@ -103,7 +106,32 @@ describe('population connector mapping', () => {
     expect(d.dateOfDeath).toBe('2025-12-31');
   });
 
-  it('refuses a record with an impossible date rather than passing it on', () => {
-    expect(() => mapCitizen({ ...congDan, ngaySinh: '1995-02-30' })).toThrow();
+  it('marks an impossible date unreadable rather than passing it on, and reads the rest', () => {
+    const d = mapCitizen({ ...congDan, ngaySinh: '1995-02-30' });
+    expect(d.dateOfBirth).toBeNull();
+    expect(unreadableOf(d, 'dateOfBirth')).toEqual({ source: 'population', field: 'ngaySinh', problem: 'BAD_FORMAT' });
+    expect(d.fullName).toBe('Nguyễn Thị Thúy');
+  });
+
+  it('keeps the area for jurisdiction only when the permanent address can be read', () => {
+    const p = PROVINCES[0];
+    const c = p.communes[0];
+    const home = { ...congDan.noiThuongTru, xa: { ma: c.code, ten: c.name }, tinh: { ma: p.code, ten: p.name } };
+    expect(mapCitizen({ ...congDan, noiThuongTru: home }).area).toEqual({ province: p.code, commune: c.code });
+    expect(mapCitizen({ ...congDan, noiThuongTru: { ...home, tinh: 42 as never } }).area).toBeNull();
+    expect(mapCitizen({ ...congDan, noiThuongTru: { ...congDan.noiThuongTru, xa: null as never } }).area).toBeNull();
+  });
+});
+
+describe('population: a bad field is null and marked unreadable, the rest read', () => {
+  it.each(badCases('population'))('%s', (_label, f, problem, value) => {
+    expectUnreadable(mapCitizen, congDan, f, problem, value, '');
+  });
+
+  it('throws only for a record that is not an object or whose _id cannot be read', () => {
+    expect(() => mapCitizen(null as never)).toThrow();
+    expect(() => mapCitizen('x' as never)).toThrow();
+    expect(() => mapCitizen({ ...congDan, _id: null } as never)).toThrow();
+    expect(() => mapCitizen({ ...congDan, _id: 'a\u0000b' } as never)).toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { unreadableOf } from '../../connectors/fields';
 import type { SourceName } from '../../hub/store/seed-meta';
 
 /**
@@ -198,4 +199,30 @@ export function nulled<T>(obj: T, paths: readonly string[]): T {
     if (o && last in o) o[last] = null;
   }
   return copy as T;
+}
+
+/**
+ * Maps `doc` with the field `f` made unreadable by `value` and checks the result against the clean
+ * mapping: the field (and the fields derived from it) null and marked unreadable with the source,
+ * the field and the problem; everything else as with the clean record. `paper`: the API field the
+ * mapper's record answers (`''` for the population's `Citizen`).
+ */
+export function expectUnreadable<D>(
+  map: (d: D) => object,
+  doc: D,
+  f: BadField,
+  problem: string,
+  value: unknown,
+  paper: string,
+): void {
+  const rel = (p: string) => (paper ? p.slice(paper.length + 1) : p);
+  const clean = map(doc);
+  const bad = map(withValue(doc, f.field, value));
+  const failed = [f.api, ...(f.also ?? [])].map(rel);
+  expect(bad).toEqual(nulled(clean, failed));
+  for (const p of failed) {
+    const keys = p.split('.');
+    const parent = keys.length > 1 ? valueAt(bad, keys.slice(0, -1).join('.')) : bad;
+    expect(unreadableOf(parent, keys[keys.length - 1])).toEqual({ source: f.source, field: f.field, problem });
+  }
 }
