@@ -365,7 +365,10 @@ export type ChronicCondition = {
 /**
  * A citizen as the national population database knows them, with every paper the
  * hub links to them. Documents the citizen does not have are null. Every field is
- * guarded by `@disclose`: a withheld one is null with a FORBIDDEN error.
+ * guarded by `@disclose`: a withheld one is null with a FORBIDDEN error. In every document, a
+ * field whose value the source holds in a form that cannot be read is null with a
+ * SOURCE_DATA_INVALID error at its path (`extensions.source`, `field`: the source's own field,
+ * `problem`), and the rest of the document is served; that is why such fields are nullable.
  */
 export type Citizen = {
   __typename?: 'Citizen';
