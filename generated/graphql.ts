@@ -295,26 +295,26 @@ export type AccountUserError = {
 export type Address = {
   __typename?: 'Address';
   /** Commune or ward. */
-  commune: AdministrativeArea;
+  commune: Maybe<AdministrativeArea>;
   /** The address as one line. */
-  formatted: Scalars['String']['output'];
+  formatted: Maybe<Scalars['String']['output']>;
   /** True when the address was recorded before the 1 July 2025 reform and may use old area names. */
   legacy: Scalars['Boolean']['output'];
   /** Pre-2025 district, present only on records written before the two-level reform. */
   legacyDistrict: Maybe<AdministrativeArea>;
   /** House number, street, hamlet. */
-  line: Scalars['String']['output'];
+  line: Maybe<Scalars['String']['output']>;
   /** Province or centrally-run city. */
-  province: AdministrativeArea;
+  province: Maybe<AdministrativeArea>;
 };
 
 /** An administrative unit: a province / centrally-run city, or a commune / ward (or, on records older than the 2025 reform, a district). */
 export type AdministrativeArea = {
   __typename?: 'AdministrativeArea';
   /** The unit's official code. */
-  code: Scalars['String']['output'];
+  code: Maybe<Scalars['String']['output']>;
   /** The unit's name, e.g. `Phường Ba Đình`. */
-  name: Scalars['String']['output'];
+  name: Maybe<Scalars['String']['output']>;
 };
 
 /** An administrative area of today's units (a province, or a commune/ward). */
@@ -357,17 +357,20 @@ export type CaseStatusCount = {
 export type ChronicCondition = {
   __typename?: 'ChronicCondition';
   /** ICD-10 code. */
-  icd10: Scalars['String']['output'];
+  icd10: Maybe<Scalars['String']['output']>;
   /** Label. */
-  name: Scalars['String']['output'];
+  name: Maybe<Scalars['String']['output']>;
   /** Known since. */
-  since: Scalars['Date']['output'];
+  since: Maybe<Scalars['Date']['output']>;
 };
 
 /**
  * A citizen as the national population database knows them, with every paper the
  * hub links to them. Documents the citizen does not have are null. Every field is
- * guarded by `@disclose`: a withheld one is null with a FORBIDDEN error.
+ * guarded by `@disclose`: a withheld one is null with a FORBIDDEN error. In every document, a
+ * field whose value the source holds in a form that cannot be read is null with a
+ * SOURCE_DATA_INVALID error at its path (`extensions.source`, `field`: the source's own field,
+ * `problem`), and the rest of the document is served; that is why such fields are nullable.
  */
 export type Citizen = {
   __typename?: 'Citizen';
@@ -491,13 +494,13 @@ export type ConsentStatus =
 export type ContributionPeriod = {
   __typename?: 'ContributionPeriod';
   /** Employer, or `Tự đóng` for voluntary contributions. */
-  employer: Scalars['String']['output'];
+  employer: Maybe<Scalars['String']['output']>;
   /** First month of the period (its first day). */
-  from: Scalars['Date']['output'];
+  from: Maybe<Scalars['Date']['output']>;
   /** Monthly salary base, in VND. */
-  salaryBase: Scalars['Int']['output'];
+  salaryBase: Maybe<Scalars['Int']['output']>;
   /** Scheme. */
-  scheme: ContributionScheme;
+  scheme: Maybe<ContributionScheme>;
   /** Last month of the period (its last day); null when ongoing. */
   to: Maybe<Scalars['Date']['output']>;
 };
@@ -556,13 +559,13 @@ export type DefectKind =
 export type Dependant = {
   __typename?: 'Dependant';
   /** Date of birth. */
-  dateOfBirth: Scalars['Date']['output'];
+  dateOfBirth: Maybe<Scalars['Date']['output']>;
   /** Full name. */
-  fullName: Scalars['String']['output'];
+  fullName: Maybe<Scalars['String']['output']>;
   /** Personal ID. */
   personalId: Maybe<Scalars['PersonalId']['output']>;
   /** CHILD or WARD. */
-  relationship: DependantRelationship;
+  relationship: Maybe<DependantRelationship>;
 };
 
 /** How a dependant relates to the citizen. */
@@ -574,9 +577,9 @@ export type DependantRelationship =
 export type Diagnosis = {
   __typename?: 'Diagnosis';
   /** ICD-10 code, e.g. `J06.9`. */
-  icd10: Scalars['String']['output'];
+  icd10: Maybe<Scalars['String']['output']>;
   /** Label. */
-  name: Scalars['String']['output'];
+  name: Maybe<Scalars['String']['output']>;
 };
 
 /** The documents a citizen's data is divided into, for consents, tokens and disclosure. */
@@ -602,34 +605,34 @@ export type DocumentScope =
 export type DrivingLicence = {
   __typename?: 'DrivingLicence';
   /** Classes on the licence. */
-  classes: Array<DrivingLicenceClass>;
+  classes: Maybe<Array<DrivingLicenceClass>>;
   /** Name of the holder as the licence database records it. */
-  holderName: Scalars['String']['output'];
+  holderName: Maybe<Scalars['String']['output']>;
   /** Issuing authority. */
-  issuedBy: Scalars['String']['output'];
+  issuedBy: Maybe<Scalars['String']['output']>;
   /** Date of first issue. */
-  issuedOn: Scalars['Date']['output'];
+  issuedOn: Maybe<Scalars['Date']['output']>;
   /** 12-digit licence number. */
-  number: Scalars['String']['output'];
+  number: Maybe<Scalars['String']['output']>;
   /** Remaining points (12 at most, points system from 2025). */
-  points: Scalars['Int']['output'];
+  points: Maybe<Scalars['Int']['output']>;
   /** Where this document comes from. */
   provenance: Provenance;
   /** Status. */
-  status: DrivingLicenceStatus;
+  status: Maybe<DrivingLicenceStatus>;
 };
 
 /** One class on a driving licence (A1, A, B, C1, ... from 2025; older A2, B1, B2, E, F...). */
 export type DrivingLicenceClass = {
   __typename?: 'DrivingLicenceClass';
   /** Class code. */
-  code: Scalars['String']['output'];
+  code: Maybe<Scalars['String']['output']>;
   /** True when the class has an expiry date in the past. */
-  expired: Scalars['Boolean']['output'];
+  expired: Maybe<Scalars['Boolean']['output']>;
   /** Expiry date of this class; null when it does not expire. */
   expiresOn: Maybe<Scalars['Date']['output']>;
   /** Date this class was granted. */
-  issuedOn: Scalars['Date']['output'];
+  issuedOn: Maybe<Scalars['Date']['output']>;
 };
 
 /** Status of a driving licence. */
@@ -645,7 +648,7 @@ export type DrivingLicenceStatus =
 export type Family = {
   __typename?: 'Family';
   /** Children under 14 and wards, verified against the population database. */
-  dependants: Array<Dependant>;
+  dependants: Maybe<Array<Dependant>>;
   /** Father. */
   father: Maybe<Relative>;
   /** Mother. */
@@ -660,107 +663,107 @@ export type Family = {
 export type HealthFacility = {
   __typename?: 'HealthFacility';
   /** Facility code. */
-  code: Scalars['String']['output'];
+  code: Maybe<Scalars['String']['output']>;
   /** Facility name. */
-  name: Scalars['String']['output'];
+  name: Maybe<Scalars['String']['output']>;
 };
 
 /** The citizen's health-insurance card (thẻ BHYT). */
 export type HealthInsurance = {
   __typename?: 'HealthInsurance';
   /** Benefit level, 1 to 5. */
-  benefitLevel: Scalars['Int']['output'];
+  benefitLevel: Maybe<Scalars['Int']['output']>;
   /** Card number: the 10-digit social-insurance code, or the older 15-character form. */
-  cardNumber: Scalars['String']['output'];
+  cardNumber: Maybe<Scalars['String']['output']>;
   /** Date from which the holder has five continuous years of coverage. */
   fiveYearsContinuousFrom: Maybe<Scalars['Date']['output']>;
   /** Registered primary-care facility (nơi đăng ký khám chữa bệnh ban đầu). */
-  primaryCareFacility: HealthFacility;
+  primaryCareFacility: Maybe<HealthFacility>;
   /** Where this document comes from. */
   provenance: Provenance;
   /** 10-digit social-insurance code (mã số BHXH). */
-  socialInsuranceCode: Scalars['String']['output'];
+  socialInsuranceCode: Maybe<Scalars['String']['output']>;
   /** True when today is within the validity period. */
-  valid: Scalars['Boolean']['output'];
+  valid: Maybe<Scalars['Boolean']['output']>;
   /** Valid from. */
-  validFrom: Scalars['Date']['output'];
+  validFrom: Maybe<Scalars['Date']['output']>;
   /** Valid until. */
-  validTo: Scalars['Date']['output'];
+  validTo: Maybe<Scalars['Date']['output']>;
 };
 
 /** The electronic health book (sổ sức khỏe điện tử). Sensitive personal data. */
 export type HealthRecord = {
   __typename?: 'HealthRecord';
   /** Known allergies. */
-  allergies: Array<Scalars['String']['output']>;
+  allergies: Maybe<Array<Scalars['String']['output']>>;
   /** Blood type, e.g. `O+`; null when unknown. */
   bloodType: Maybe<Scalars['String']['output']>;
   /** Chronic conditions. */
-  chronicConditions: Array<ChronicCondition>;
+  chronicConditions: Maybe<Array<ChronicCondition>>;
   /** Where this document comes from. */
   provenance: Provenance;
   /** Vaccinations. */
-  vaccinations: Array<Vaccination>;
+  vaccinations: Maybe<Array<Vaccination>>;
   /** Visits, newest first. */
-  visits: Array<HealthVisit>;
+  visits: Maybe<Array<HealthVisit>>;
 };
 
 /** A visit to a health facility. */
 export type HealthVisit = {
   __typename?: 'HealthVisit';
   /** Date of the visit. */
-  date: Scalars['Date']['output'];
+  date: Maybe<Scalars['Date']['output']>;
   /** Diagnoses. */
-  diagnoses: Array<Diagnosis>;
+  diagnoses: Maybe<Array<Diagnosis>>;
   /** Facility. */
-  facility: HealthFacility;
+  facility: Maybe<HealthFacility>;
   /** Treatment given. */
-  treatment: Scalars['String']['output'];
+  treatment: Maybe<Scalars['String']['output']>;
 };
 
 /** The household the citizen is registered in. */
 export type Household = {
   __typename?: 'Household';
   /** The head of household. */
-  head: Relative;
+  head: Maybe<Relative>;
   /** Household number. */
-  householdNumber: Scalars['String']['output'];
+  householdNumber: Maybe<Scalars['String']['output']>;
   /** All members, the head first. */
-  members: Array<HouseholdMember>;
+  members: Maybe<Array<HouseholdMember>>;
   /** Where this document comes from. */
   provenance: Provenance;
   /** The citizen's relationship to the head. */
-  relationshipToHead: Scalars['String']['output'];
+  relationshipToHead: Maybe<Scalars['String']['output']>;
 };
 
 /** A member of a household. */
 export type HouseholdMember = {
   __typename?: 'HouseholdMember';
   /** Member's full name. */
-  fullName: Scalars['String']['output'];
+  fullName: Maybe<Scalars['String']['output']>;
   /** Member's personal ID. */
-  personalId: Scalars['PersonalId']['output'];
+  personalId: Maybe<Scalars['PersonalId']['output']>;
   /** Relationship to the head of household, e.g. `Chủ hộ`, `Vợ`, `Con`. */
-  relationshipToHead: Scalars['String']['output'];
+  relationshipToHead: Maybe<Scalars['String']['output']>;
 };
 
 /** The citizen's current identity card and its history. */
 export type IdentityCard = {
   __typename?: 'IdentityCard';
   /** True when the current card's expiry date has passed. */
-  expired: Scalars['Boolean']['output'];
+  expired: Maybe<Scalars['Boolean']['output']>;
   /** Expiry date; null when it does not expire (holders over 60). */
   expiresOn: Maybe<Scalars['Date']['output']>;
   /** Every identity document issued to the citizen, oldest first, including old CMND. */
-  history: Array<IdentityDocument>;
+  history: Maybe<Array<IdentityDocument>>;
   /** Issuing authority. */
-  issuedBy: Scalars['String']['output'];
+  issuedBy: Maybe<Scalars['String']['output']>;
   /** Date of issue. */
-  issuedOn: Scalars['Date']['output'];
+  issuedOn: Maybe<Scalars['Date']['output']>;
   /** The current card's kind. */
-  kind: IdentityDocumentKind;
+  kind: Maybe<IdentityDocumentKind>;
   /** The current card's number (equals the personal ID). */
-  number: Scalars['String']['output'];
+  number: Maybe<Scalars['String']['output']>;
   /** Where this document comes from. */
   provenance: Provenance;
 };
@@ -771,13 +774,13 @@ export type IdentityDocument = {
   /** Expiry date; null when it does not expire. */
   expiresOn: Maybe<Scalars['Date']['output']>;
   /** Issuing authority. */
-  issuedBy: Scalars['String']['output'];
+  issuedBy: Maybe<Scalars['String']['output']>;
   /** Date of issue. */
-  issuedOn: Scalars['Date']['output'];
+  issuedOn: Maybe<Scalars['Date']['output']>;
   /** What kind of document. */
-  kind: IdentityDocumentKind;
+  kind: Maybe<IdentityDocumentKind>;
   /** Its number (9 digits for CMND, 12 for the others). */
-  number: Scalars['String']['output'];
+  number: Maybe<Scalars['String']['output']>;
 };
 
 /** Kind of identity document. */
@@ -1406,7 +1409,7 @@ export type ReconciliationSummary = {
 export type Relative = {
   __typename?: 'Relative';
   /** The relative's full name. */
-  fullName: Scalars['String']['output'];
+  fullName: Maybe<Scalars['String']['output']>;
   /** The relative's personal ID, when the population database knows it. */
   personalId: Maybe<Scalars['PersonalId']['output']>;
 };
@@ -1459,28 +1462,28 @@ export type Sex =
 export type SocialInsurance = {
   __typename?: 'SocialInsurance';
   /** Benefits paid. */
-  benefits: Array<SocialInsuranceBenefit>;
+  benefits: Maybe<Array<SocialInsuranceBenefit>>;
   /** Contribution periods, oldest first. */
-  contributionPeriods: Array<ContributionPeriod>;
+  contributionPeriods: Maybe<Array<ContributionPeriod>>;
   /** Name as the source records it (upper case without diacritics, by this agency's convention). */
-  holderNameAtSource: Scalars['String']['output'];
+  holderNameAtSource: Maybe<Scalars['String']['output']>;
   /** Where this document comes from. */
   provenance: Provenance;
   /** 10-digit social-insurance number. */
-  socialInsuranceNumber: Scalars['String']['output'];
+  socialInsuranceNumber: Maybe<Scalars['String']['output']>;
   /** Total months of contributions. */
-  totalMonths: Scalars['Int']['output'];
+  totalMonths: Maybe<Scalars['Int']['output']>;
 };
 
 /** A benefit paid. */
 export type SocialInsuranceBenefit = {
   __typename?: 'SocialInsuranceBenefit';
   /** Amount, in VND. */
-  amount: Scalars['Float']['output'];
+  amount: Maybe<Scalars['Float']['output']>;
   /** Date. */
-  date: Scalars['Date']['output'];
+  date: Maybe<Scalars['Date']['output']>;
   /** Kind of benefit. */
-  kind: BenefitKind;
+  kind: Maybe<BenefitKind>;
 };
 
 /** How clean one source is in an area, as of the latest run. */
@@ -1512,11 +1515,11 @@ export type UserError = {
 export type Vaccination = {
   __typename?: 'Vaccination';
   /** Date. */
-  date: Scalars['Date']['output'];
+  date: Maybe<Scalars['Date']['output']>;
   /** Dose number. */
-  dose: Scalars['Int']['output'];
+  dose: Maybe<Scalars['Int']['output']>;
   /** Vaccine. */
-  vaccine: Scalars['String']['output'];
+  vaccine: Maybe<Scalars['String']['output']>;
 };
 
 /** Whether the population database records the citizen as alive. */
@@ -1978,17 +1981,17 @@ export type AccountUserErrorResolvers<ContextType = HubContext, ParentType exten
 };
 
 export type AddressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
-  commune?: Resolver<ResolversTypes['AdministrativeArea'], ParentType, ContextType>;
-  formatted?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  commune?: Resolver<Maybe<ResolversTypes['AdministrativeArea']>, ParentType, ContextType>;
+  formatted?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   legacy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   legacyDistrict?: Resolver<Maybe<ResolversTypes['AdministrativeArea']>, ParentType, ContextType>;
-  line?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  province?: Resolver<ResolversTypes['AdministrativeArea'], ParentType, ContextType>;
+  line?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  province?: Resolver<Maybe<ResolversTypes['AdministrativeArea']>, ParentType, ContextType>;
 };
 
 export type AdministrativeAreaResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AdministrativeArea'] = ResolversParentTypes['AdministrativeArea']> = {
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type AreaResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Area'] = ResolversParentTypes['Area']> = {
@@ -2009,9 +2012,9 @@ export type CaseStatusCountResolvers<ContextType = HubContext, ParentType extend
 };
 
 export type ChronicConditionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ChronicCondition'] = ResolversParentTypes['ChronicCondition']> = {
-  icd10?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  since?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  icd10?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
 export type CitizenResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Citizen'] = ResolversParentTypes['Citizen']> = {
@@ -2064,10 +2067,10 @@ export type ConsentRevokePayloadResolvers<ContextType = HubContext, ParentType e
 };
 
 export type ContributionPeriodResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod']> = {
-  employer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  salaryBase?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  scheme?: Resolver<ResolversTypes['ContributionScheme'], ParentType, ContextType>;
+  employer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  salaryBase?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  scheme?: Resolver<Maybe<ResolversTypes['ContributionScheme']>, ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
@@ -2085,37 +2088,37 @@ export type DefectCountResolvers<ContextType = HubContext, ParentType extends Re
 };
 
 export type DependantResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Dependant'] = ResolversParentTypes['Dependant']> = {
-  dateOfBirth?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
-  relationship?: Resolver<ResolversTypes['DependantRelationship'], ParentType, ContextType>;
+  relationship?: Resolver<Maybe<ResolversTypes['DependantRelationship']>, ParentType, ContextType>;
 };
 
 export type DiagnosisResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Diagnosis'] = ResolversParentTypes['Diagnosis']> = {
-  icd10?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  icd10?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DrivingLicenceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DrivingLicence'] = ResolversParentTypes['DrivingLicence']> = {
-  classes?: Resolver<Array<ResolversTypes['DrivingLicenceClass']>, ParentType, ContextType>;
-  holderName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  issuedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  classes?: Resolver<Maybe<Array<ResolversTypes['DrivingLicenceClass']>>, ParentType, ContextType>;
+  holderName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  points?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['DrivingLicenceStatus'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['DrivingLicenceStatus']>, ParentType, ContextType>;
 };
 
 export type DrivingLicenceClassResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DrivingLicenceClass'] = ResolversParentTypes['DrivingLicenceClass']> = {
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
 export type FamilyResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Family'] = ResolversParentTypes['Family']> = {
-  dependants?: Resolver<Array<ResolversTypes['Dependant']>, ParentType, ContextType>;
+  dependants?: Resolver<Maybe<Array<ResolversTypes['Dependant']>>, ParentType, ContextType>;
   father?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
   mother?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
@@ -2123,69 +2126,69 @@ export type FamilyResolvers<ContextType = HubContext, ParentType extends Resolve
 };
 
 export type HealthFacilityResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthFacility'] = ResolversParentTypes['HealthFacility']> = {
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type HealthInsuranceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthInsurance'] = ResolversParentTypes['HealthInsurance']> = {
-  benefitLevel?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  cardNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  benefitLevel?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  cardNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fiveYearsContinuousFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  primaryCareFacility?: Resolver<ResolversTypes['HealthFacility'], ParentType, ContextType>;
+  primaryCareFacility?: Resolver<Maybe<ResolversTypes['HealthFacility']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-  socialInsuranceCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  validFrom?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  validTo?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  socialInsuranceCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  valid?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  validFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  validTo?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
 export type HealthRecordResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthRecord'] = ResolversParentTypes['HealthRecord']> = {
-  allergies?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  allergies?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   bloodType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  chronicConditions?: Resolver<Array<ResolversTypes['ChronicCondition']>, ParentType, ContextType>;
+  chronicConditions?: Resolver<Maybe<Array<ResolversTypes['ChronicCondition']>>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-  vaccinations?: Resolver<Array<ResolversTypes['Vaccination']>, ParentType, ContextType>;
-  visits?: Resolver<Array<ResolversTypes['HealthVisit']>, ParentType, ContextType>;
+  vaccinations?: Resolver<Maybe<Array<ResolversTypes['Vaccination']>>, ParentType, ContextType>;
+  visits?: Resolver<Maybe<Array<ResolversTypes['HealthVisit']>>, ParentType, ContextType>;
 };
 
 export type HealthVisitResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthVisit'] = ResolversParentTypes['HealthVisit']> = {
-  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  diagnoses?: Resolver<Array<ResolversTypes['Diagnosis']>, ParentType, ContextType>;
-  facility?: Resolver<ResolversTypes['HealthFacility'], ParentType, ContextType>;
-  treatment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  diagnoses?: Resolver<Maybe<Array<ResolversTypes['Diagnosis']>>, ParentType, ContextType>;
+  facility?: Resolver<Maybe<ResolversTypes['HealthFacility']>, ParentType, ContextType>;
+  treatment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type HouseholdResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Household'] = ResolversParentTypes['Household']> = {
-  head?: Resolver<ResolversTypes['Relative'], ParentType, ContextType>;
-  householdNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  members?: Resolver<Array<ResolversTypes['HouseholdMember']>, ParentType, ContextType>;
+  head?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
+  householdNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  members?: Resolver<Maybe<Array<ResolversTypes['HouseholdMember']>>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-  relationshipToHead?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  relationshipToHead?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type HouseholdMemberResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HouseholdMember'] = ResolversParentTypes['HouseholdMember']> = {
-  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
-  relationshipToHead?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
+  relationshipToHead?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type IdentityCardResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['IdentityCard'] = ResolversParentTypes['IdentityCard']> = {
-  expired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  expired?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  history?: Resolver<Array<ResolversTypes['IdentityDocument']>, ParentType, ContextType>;
-  issuedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['IdentityDocumentKind'], ParentType, ContextType>;
-  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  history?: Resolver<Maybe<Array<ResolversTypes['IdentityDocument']>>, ParentType, ContextType>;
+  issuedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['IdentityDocumentKind']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
 };
 
 export type IdentityDocumentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['IdentityDocument'] = ResolversParentTypes['IdentityDocument']> = {
   expiresOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  issuedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  issuedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['IdentityDocumentKind'], ParentType, ContextType>;
-  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  issuedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['IdentityDocumentKind']>, ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -2348,7 +2351,7 @@ export type ReconciliationSummaryResolvers<ContextType = HubContext, ParentType 
 };
 
 export type RelativeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
-  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
 };
 
@@ -2381,18 +2384,18 @@ export type ResidenceResolvers<ContextType = HubContext, ParentType extends Reso
 };
 
 export type SocialInsuranceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SocialInsurance'] = ResolversParentTypes['SocialInsurance']> = {
-  benefits?: Resolver<Array<ResolversTypes['SocialInsuranceBenefit']>, ParentType, ContextType>;
-  contributionPeriods?: Resolver<Array<ResolversTypes['ContributionPeriod']>, ParentType, ContextType>;
-  holderNameAtSource?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  benefits?: Resolver<Maybe<Array<ResolversTypes['SocialInsuranceBenefit']>>, ParentType, ContextType>;
+  contributionPeriods?: Resolver<Maybe<Array<ResolversTypes['ContributionPeriod']>>, ParentType, ContextType>;
+  holderNameAtSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
-  socialInsuranceNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  totalMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  socialInsuranceNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  totalMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type SocialInsuranceBenefitResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SocialInsuranceBenefit'] = ResolversParentTypes['SocialInsuranceBenefit']> = {
-  amount?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['BenefitKind'], ParentType, ContextType>;
+  amount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['BenefitKind']>, ParentType, ContextType>;
 };
 
 export type SourceCleanlinessResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SourceCleanliness'] = ResolversParentTypes['SourceCleanliness']> = {
@@ -2410,9 +2413,9 @@ export type UserErrorResolvers<ContextType = HubContext, ParentType extends Reso
 };
 
 export type VaccinationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Vaccination'] = ResolversParentTypes['Vaccination']> = {
-  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  dose?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  vaccine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  dose?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  vaccine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type WorkListConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['WorkListConnection'] = ResolversParentTypes['WorkListConnection']> = {

@@ -10,6 +10,12 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** One national source could not answer; only its fields are null. */
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
+  /**
+   * One field of a source's record cannot be read (missing, null, wrong type, empty, oversized,
+   * control characters, unknown code, impossible date): that field is null, the rest is served.
+   * `extensions.source`, `extensions.field` (the source's own field) and `extensions.problem`.
+   */
+  SOURCE_DATA_INVALID: 'SOURCE_DATA_INVALID',
   /** The hub itself cannot serve (store down); retry later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; the message is masked in production. */
@@ -46,5 +52,20 @@ export class SourceUnavailableError extends GraphQLError {
     this.reason = reason;
     this.sourceName = source;
     if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
+  }
+}
+
+/**
+ * A field of a source's record the connector cannot read. It names the source, the source's own
+ * field (a dotted path in its document, as the reconciliation's MALFORMED findings do) and the
+ * problem ({@link Problem}: never the value itself).
+ */
+export class SourceDataInvalidError extends GraphQLError {
+  readonly sourceName: string;
+  constructor(source: string, field: string, problem: string) {
+    super(`The ${source} source's ${field} cannot be read (${problem})`, {
+      extensions: { code: ErrorCode.SOURCE_DATA_INVALID, source, field, problem },
+    });
+    this.sourceName = source;
   }
 }

@@ -8,6 +8,7 @@ import { createLogger } from './logger';
 import { startLocalDb, type LocalDb } from './localdb';
 import { Store } from './store/connection';
 import { readiness, startHub } from './server';
+import { DEMO_MALFORMED_RATE } from '../connectors/generator/generate';
 import { seed } from '../connectors/seed';
 
 async function main(): Promise<void> {
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     const manifest = await seed(store, {
       citizens: config.HUB_DEMO_CITIZENS,
       seed: config.HUB_DEMO_SEED,
+      rates: { MALFORMED: DEMO_MALFORMED_RATE },
       log: (msg) => logger.info(msg),
     });
     logger.info({ citizens: manifest.citizens, counts: manifest.counts }, 'demo data seeded');

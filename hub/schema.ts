@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { unreadableError, unreadableOf } from '../connectors/fields';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { resolvers } from '../resolvers';
 import { applyAuditCoverage } from './audit/coverage';
@@ -30,5 +32,30 @@ export function buildSchema(extraTypeDefs: string[] = []): GraphQLSchema {
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
   assertEveryListIsBounded(schema);
-  return applyListLimits(applyAuditCoverage(applyDisclosurePolicy(schema)));
+  return applyListLimits(applyAuditCoverage(applyDisclosurePolicy(withUnreadableFields(schema))));
+}
+
+/**
+ * A field the connector could not read from its source (connectors/fields.ts) is answered with
+ * a SOURCE_DATA_INVALID error at its path instead of its value: null in the response, the rest
+ * of the document served. Innermost, so that the policy decides first (a withheld field is
+ * FORBIDDEN whatever its data) and the audit sees the failure (a failed field is not disclosed).
+ */
+export function withUnreadableFields(schema: GraphQLSchema): GraphQLSchema {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const type = schema.getType(typeName);
+      if (!isObjectType(type) || roots.has(type)) return field;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      return {
+        ...field,
+        resolve(source, args, ctx, info) {
+          const bad = unreadableOf(source, fieldName);
+          if (bad) throw unreadableError(bad);
+          return resolve(source, args, ctx, info);
+        },
+      };
+    },
+  });
 }

@@ -11,6 +11,7 @@
 import { openCliStore } from '../hub/cli-store';
 import { Store } from '../hub/store/connection';
 import { ACCOUNTS_COLLECTION, type AccountStatus } from '../hub/store/accounts';
+import { SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../hub/store/seed-meta';
 
 const STATUSES: AccountStatus[] = ['PENDING', 'APPROVED', 'ACTIVE', 'LOCKED', 'REJECTED', 'ACTIVATION_EXPIRED'];
 const USAGE = `usage: npm run -s citizens:sample -- [--level 1|2] [--status ${STATUSES.join('|')}] [--count N]`;
@@ -44,9 +45,18 @@ export function parseArgs(argv: string[]): SampleQuery {
   return q;
 }
 
-/** Personal IDs of accounts matching the query, in `_id` order. */
+/**
+ * Personal IDs of accounts matching the query, in `_id` order. Citizens with a record the seed
+ * made unreadable (a MALFORMED defect in its ground truth) are left out: a sample is for trying
+ * the API on clean papers (an unreadable field is answered null with SOURCE_DATA_INVALID).
+ */
 export async function sampleCitizens(store: Store, q: SampleQuery): Promise<string[]> {
-  const filter: Record<string, unknown> = {};
+  const malformed = await store.hubDb
+    .collection<SeedDefectDoc>(SEED_DEFECTS_COLLECTION)
+    .find({ kind: 'MALFORMED' }, { projection: { personalId: 1 } })
+    .toArray();
+  const skip = [...new Set(malformed.map((d) => d.personalId).filter((id): id is string => !!id))];
+  const filter: Record<string, unknown> = skip.length ? { _id: { $nin: skip } } : {};
   if (q.level !== undefined) filter.level = q.level;
   if (q.status !== undefined) filter.status = q.status;
   const docs = await store.hubDb

@@ -9,6 +9,7 @@
 import { startLocalDb, type LocalDb } from '../hub/localdb';
 import { Store } from '../hub/store/connection';
 import { DEFECT_KINDS, type DefectKind } from '../hub/store/seed-meta';
+import { DEMO_MALFORMED_RATE } from '../connectors/generator/generate';
 import { DEFAULT_DEFECT_RATES, SEED_TARGETS, seed } from '../connectors/seed';
 
 const SEED_KEYS = Object.keys(SEED_TARGETS) as Array<keyof typeof SEED_TARGETS>;
@@ -23,7 +24,13 @@ interface Args {
 const USAGE = 'usage: npm run seed -- --citizens N --seed S [--rates KIND=RATE,...] [--prefix P]';
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { citizens: 10_000, seed: 1, rates: {}, prefix: process.env.HUB_DB_PREFIX ?? '' };
+  // The demo's share of unreadable records (MALFORMED), like `npm start`; --rates MALFORMED=0 for none.
+  const args: Args = {
+    citizens: 10_000,
+    seed: 1,
+    rates: { MALFORMED: DEMO_MALFORMED_RATE },
+    prefix: process.env.HUB_DB_PREFIX ?? '',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] =

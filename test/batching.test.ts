@@ -41,7 +41,7 @@ describe('batching across sources', () => {
     const c = r.body.data!.citizen;
     expect(c.fullName).toBe(expected.fullName);
     expect(c.dateOfBirth).toBe(expected.dateOfBirth);
-    expect(c.household.members).toEqual(expected.household.members);
+    expect(c.household.members).toEqual(expected.household!.members);
     expect(c.identityCard?.number ?? null).toBe(expected.identityCard?.number ?? null);
   });
 });

@@ -1,28 +1,46 @@
-import { fromDmy, fromDmyTimeVn } from '../dates';
+import { fromDmyTimeVn } from '../dates';
+import { FieldReader, recordOf } from '../fields';
+import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
 import { type TheBhytDoc } from './model';
 
-/** The hub's reading of a BHYT card; the mapper type behind `HealthInsurance`. */
+/**
+ * The hub's reading of a BHYT card; the mapper type behind `HealthInsurance`. Null where the
+ * source's value cannot be read (connectors/fields.ts; the API answers SOURCE_DATA_INVALID).
+ */
 export interface HealthInsuranceRecord {
-  cardNumber: string;
-  socialInsuranceCode: string;
-  benefitLevel: number;
-  validFrom: string;
-  validTo: string;
-  primaryCareFacility: { code: string; name: string };
+  cardNumber: string | null;
+  socialInsuranceCode: string | null;
+  benefitLevel: number | null;
+  validFrom: string | null;
+  validTo: string | null;
+  primaryCareFacility: { code: string | null; name: string | null };
   fiveYearsContinuousFrom: string | null;
   provenance: ProvenanceRecord;
 }
 
-export function mapHealthInsurance(d: TheBhytDoc): HealthInsuranceRecord {
-  return {
-    cardNumber: d.MA_THE,
-    socialInsuranceCode: d.MA_SO_BHXH,
-    benefitLevel: d.MUC_HUONG,
-    validFrom: fromDmy(d.GT_THE_TU),
-    validTo: fromDmy(d.GT_THE_DEN),
-    primaryCareFacility: { code: d.MA_DKBD, name: d.TEN_DKBD.normalize('NFC') },
-    fiveYearsContinuousFrom: d.NGAY_DU_5NAM ? fromDmy(d.NGAY_DU_5NAM) : null,
-    provenance: provenance('healthInsurance', d.NGAY_CAP_NHAT ? fromDmyTimeVn(d.NGAY_CAP_NHAT) : null),
-  };
+const r = new FieldReader('healthInsurance');
+
+/** Maps a card record; a bad field is null and marked, never thrown (only a bad `_id` throws). */
+export function mapHealthInsurance(doc: TheBhytDoc): HealthInsuranceRecord {
+  const d = recordOf(doc);
+  const prov = provenance('healthInsurance', null);
+  prov.updatedAtSource =
+    d.NGAY_CAP_NHAT === undefined || d.NGAY_CAP_NHAT === null
+      ? null
+      : r.parsed(prov, 'updatedAtSource', d.NGAY_CAP_NHAT, 'NGAY_CAP_NHAT', fromDmyTimeVn);
+  const o = { provenance: prov } as HealthInsuranceRecord;
+  o.cardNumber = r.text(o, 'cardNumber', d.MA_THE, 'MA_THE', CODE_MAX);
+  o.socialInsuranceCode = r.text(o, 'socialInsuranceCode', d.MA_SO_BHXH, 'MA_SO_BHXH', CODE_MAX);
+  o.benefitLevel = r.number(o, 'benefitLevel', d.MUC_HUONG, 'MUC_HUONG', 1, 5);
+  o.validFrom = r.date(o, 'validFrom', d.GT_THE_TU, 'GT_THE_TU');
+  o.validTo = r.date(o, 'validTo', d.GT_THE_DEN, 'GT_THE_DEN');
+  r.same(o, 'valid', o, 'validFrom');
+  r.same(o, 'valid', o, 'validTo');
+  const facility = {} as HealthInsuranceRecord['primaryCareFacility'];
+  facility.code = r.text(facility, 'code', d.MA_DKBD, 'MA_DKBD', CODE_MAX);
+  facility.name = r.text(facility, 'name', d.TEN_DKBD, 'TEN_DKBD');
+  o.primaryCareFacility = facility;
+  o.fiveYearsContinuousFrom = r.optDate(o, 'fiveYearsContinuousFrom', d.NGAY_DU_5NAM, 'NGAY_DU_5NAM');
+  return o;
 }

@@ -1,42 +1,84 @@
-import { fromIsoDate } from '../dates';
+import { FieldReader, recordOf } from '../fields';
+import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
 import { type HealthBookDoc } from './model';
 
-/** The hub's reading of an electronic health book; the mapper type behind `HealthRecord`. */
+/**
+ * The hub's reading of an electronic health book; the mapper type behind `HealthRecord`. Null
+ * where the source's value cannot be read (connectors/fields.ts; the API answers SOURCE_DATA_INVALID).
+ */
 export interface HealthRecordRecord {
   bloodType: string | null;
-  allergies: string[];
-  chronicConditions: Array<{ icd10: string; name: string; since: string }>;
-  visits: Array<{
-    date: string;
-    facility: { code: string; name: string };
-    diagnoses: Array<{ icd10: string; name: string }>;
-    treatment: string;
-  }>;
-  vaccinations: Array<{ vaccine: string; date: string; dose: number }>;
+  allergies: string[] | null;
+  chronicConditions: Array<{ icd10: string | null; name: string | null; since: string | null }> | null;
+  visits: HealthVisitRecord[] | null;
+  vaccinations: Array<{ vaccine: string | null; date: string | null; dose: number | null }> | null;
   provenance: ProvenanceRecord;
 }
 
-const nfc = (s: string): string => s.normalize('NFC');
+export interface HealthVisitRecord {
+  date: string | null;
+  facility: { code: string | null; name: string | null } | null;
+  diagnoses: Array<{ icd10: string | null; name: string | null }> | null;
+  treatment: string | null;
+}
 
-export function mapHealthRecord(d: HealthBookDoc): HealthRecordRecord {
-  const updated = d.lastUpdated ? new Date(d.lastUpdated) : null;
-  if (updated && Number.isNaN(updated.getTime())) throw new Error(`bad lastUpdated: ${d.lastUpdated}`);
-  return {
-    bloodType: d.bloodType ?? null,
-    allergies: d.allergies.map(nfc),
-    chronicConditions: d.chronicConditions.map((c) => ({
-      icd10: c.code,
-      name: nfc(c.display),
-      since: fromIsoDate(c.since),
-    })),
-    visits: d.encounters.map((e) => ({
-      date: fromIsoDate(e.date),
-      facility: { code: e.facility.code, name: nfc(e.facility.name) },
-      diagnoses: e.diagnoses.map((x) => ({ icd10: x.code, name: nfc(x.display) })),
-      treatment: nfc(e.treatment),
-    })),
-    vaccinations: d.immunizations.map((i) => ({ vaccine: nfc(i.vaccine), date: fromIsoDate(i.date), dose: i.dose })),
-    provenance: provenance('healthRecord', updated),
-  };
+const BLOOD_TYPES = Object.fromEntries(['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'].map((b) => [b, b]));
+/** Longest free text read (a treatment). */
+const TEXT_MAX = 1000;
+
+const r = new FieldReader('healthRecord');
+
+const coding = (c: Record<string, unknown>, at: string) => {
+  const x = {} as { icd10: string | null; name: string | null };
+  x.icd10 = r.text(x, 'icd10', c.code, `${at}.code`, CODE_MAX);
+  x.name = r.text(x, 'name', c.display, `${at}.display`, TEXT_MAX);
+  return x;
+};
+
+/** Maps a health book; a bad field is null and marked, never thrown (only a bad `_id` throws). */
+export function mapHealthRecord(doc: HealthBookDoc): HealthRecordRecord {
+  const d = recordOf(doc);
+  const prov = provenance('healthRecord', null);
+  prov.updatedAtSource =
+    d.lastUpdated === undefined || d.lastUpdated === null
+      ? null
+      : r.parsed(prov, 'updatedAtSource', d.lastUpdated, 'lastUpdated', (s) => {
+          const t = new Date(s);
+          return Number.isNaN(t.getTime()) ? null : t;
+        });
+  const o = { provenance: prov } as HealthRecordRecord;
+  o.bloodType =
+    d.bloodType === undefined || d.bloodType === null
+      ? null
+      : r.code(o, 'bloodType', d.bloodType, 'bloodType', BLOOD_TYPES);
+  o.allergies = r.textList(o, 'allergies', d.allergies, 'allergies', TEXT_MAX);
+  o.chronicConditions = r.list(o, 'chronicConditions', d.chronicConditions, 'chronicConditions', (c, i) => {
+    const x = coding(c, `chronicConditions.${i}`) as NonNullable<HealthRecordRecord['chronicConditions']>[number];
+    x.since = r.date(x, 'since', c.since, `chronicConditions.${i}.since`);
+    return x;
+  });
+  o.visits = r.list(o, 'visits', d.encounters, 'encounters', (e, i) => {
+    const at = `encounters.${i}`;
+    const x = {} as HealthVisitRecord;
+    x.date = r.date(x, 'date', e.date, `${at}.date`);
+    x.facility = r.object(x, 'facility', e.facility, `${at}.facility`, (f) => {
+      const y = {} as { code: string | null; name: string | null };
+      y.code = r.text(y, 'code', f.code, `${at}.facility.code`, CODE_MAX);
+      y.name = r.text(y, 'name', f.name, `${at}.facility.name`);
+      return y;
+    });
+    x.diagnoses = r.list(x, 'diagnoses', e.diagnoses, `${at}.diagnoses`, (c, j) => coding(c, `${at}.diagnoses.${j}`));
+    x.treatment = r.text(x, 'treatment', e.treatment, `${at}.treatment`, TEXT_MAX);
+    return x;
+  });
+  o.vaccinations = r.list(o, 'vaccinations', d.immunizations, 'immunizations', (v, i) => {
+    const at = `immunizations.${i}`;
+    const x = {} as NonNullable<HealthRecordRecord['vaccinations']>[number];
+    x.vaccine = r.text(x, 'vaccine', v.vaccine, `${at}.vaccine`);
+    x.date = r.date(x, 'date', v.date, `${at}.date`);
+    x.dose = r.number(x, 'dose', v.dose, `${at}.dose`, 1, 100);
+    return x;
+  });
+  return o;
 }

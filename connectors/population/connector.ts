@@ -1,27 +1,35 @@
-import { fromIsoDate } from '../dates';
+import { FieldReader, recordOf, unreadableOf } from '../fields';
 import { todayArea } from '../generator/areas';
+import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
-import { type CongDanDoc, type DiaChi, type GiayToTuyThan, type NguoiThan } from './model';
+import { type CongDanDoc, type GiayToTuyThan } from './model';
 
-/** The hub's reading of the population record; the mapper type behind `Citizen`. */
+/** Longest address line read. */
+const ADDRESS_MAX = 200;
+
+/**
+ * The hub's reading of the population record; the mapper type behind `Citizen`. A null value
+ * the source did not mean as "none" is a field that could not be read: the object remembers why
+ * (connectors/fields.ts `unreadableOf`) and the API answers it with SOURCE_DATA_INVALID.
+ */
 export interface CitizenRecord {
   personalId: string;
-  fullName: string;
-  dateOfBirth: string;
-  sex: 'MALE' | 'FEMALE';
+  fullName: string | null;
+  dateOfBirth: string | null;
+  sex: 'MALE' | 'FEMALE' | null;
   ethnicity: string | null;
-  nationality: string;
-  vitalStatus: 'ALIVE' | 'DECEASED';
+  nationality: string | null;
+  vitalStatus: 'ALIVE' | 'DECEASED' | null;
   dateOfDeath: string | null;
   identityCard: IdentityCardRecord | null;
-  residence: ResidenceRecord;
-  household: HouseholdRecord;
+  residence: ResidenceRecord | null;
+  household: HouseholdRecord | null;
   family: FamilyRecord;
   provenance: ProvenanceRecord;
   /**
    * Today's province and commune codes of the permanent residence (legacy addresses
-   * mapped through the 2025 merger table); null when the source's codes are unknown.
-   * Used for officers' jurisdiction and reports; not part of the API.
+   * mapped through the 2025 merger table); null when the source's codes are unknown
+   * or unreadable. Used for officers' jurisdiction and reports; not part of the API.
    */
   area: { province: string; commune: string } | null;
 }
@@ -29,30 +37,30 @@ export interface CitizenRecord {
 export type IdentityDocumentKind = 'CMND' | 'CCCD' | 'CCCD_CHIP' | 'IDENTITY_CARD';
 
 export interface IdentityDocumentRecord {
-  kind: IdentityDocumentKind;
-  number: string;
-  issuedOn: string;
+  kind: IdentityDocumentKind | null;
+  number: string | null;
+  issuedOn: string | null;
   expiresOn: string | null;
-  issuedBy: string;
+  issuedBy: string | null;
 }
 
 export interface IdentityCardRecord extends IdentityDocumentRecord {
-  history: IdentityDocumentRecord[];
+  history: IdentityDocumentRecord[] | null;
   provenance: ProvenanceRecord;
 }
 
 export interface AreaRecord {
-  code: string;
-  name: string;
+  code: string | null;
+  name: string | null;
 }
 
 export interface AddressRecord {
-  line: string;
-  commune: AreaRecord;
+  line: string | null;
+  commune: AreaRecord | null;
   legacyDistrict: AreaRecord | null;
-  province: AreaRecord;
+  province: AreaRecord | null;
   legacy: boolean;
-  formatted: string;
+  formatted: string | null;
 }
 
 export interface ResidenceRecord {
@@ -65,27 +73,35 @@ export interface ResidenceRecord {
 
 export interface RelativeRecord {
   personalId: string | null;
-  fullName: string;
+  fullName: string | null;
 }
 
 export interface HouseholdRecord {
-  householdNumber: string;
-  head: RelativeRecord;
-  relationshipToHead: string;
-  members: Array<{ personalId: string; fullName: string; relationshipToHead: string }>;
+  householdNumber: string | null;
+  head: RelativeRecord | null;
+  relationshipToHead: string | null;
+  members: HouseholdMemberRecord[] | null;
   provenance: ProvenanceRecord;
+}
+
+export interface HouseholdMemberRecord {
+  personalId: string | null;
+  fullName: string | null;
+  relationshipToHead: string | null;
+}
+
+export interface DependantRecord {
+  personalId: string | null;
+  fullName: string | null;
+  dateOfBirth: string | null;
+  relationship: 'CHILD' | 'WARD' | null;
 }
 
 export interface FamilyRecord {
   father: RelativeRecord | null;
   mother: RelativeRecord | null;
   spouse: RelativeRecord | null;
-  dependants: Array<{
-    personalId: string | null;
-    fullName: string;
-    dateOfBirth: string;
-    relationship: 'CHILD' | 'WARD';
-  }>;
+  dependants: DependantRecord[] | null;
   provenance: ProvenanceRecord;
 }
 
@@ -95,85 +111,148 @@ const DOCUMENT_KIND: Record<GiayToTuyThan['loai'], IdentityDocumentKind> = {
   CCCD_GAN_CHIP: 'CCCD_CHIP',
   THE_CAN_CUOC: 'IDENTITY_CARD',
 };
+const SEX: Record<CongDanDoc['gioiTinh'], 'MALE' | 'FEMALE'> = { Nam: 'MALE', Nữ: 'FEMALE' };
+const VITAL_STATUS: Record<CongDanDoc['trangThai'], 'ALIVE' | 'DECEASED'> = { CON_SONG: 'ALIVE', DA_CHET: 'DECEASED' };
+const DEPENDANT: Record<string, 'CHILD' | 'WARD'> = { Con: 'CHILD', 'Người được giám hộ': 'WARD' };
 
-const nfc = (s: string): string => s.normalize('NFC');
+const r = new FieldReader('population');
 
-function mapDocument(g: GiayToTuyThan): IdentityDocumentRecord {
-  return {
-    kind: DOCUMENT_KIND[g.loai],
-    number: g.so,
-    issuedOn: fromIsoDate(g.ngayCap),
-    expiresOn: g.ngayHetHan ? fromIsoDate(g.ngayHetHan) : null,
-    issuedBy: nfc(g.noiCap),
-  };
+type Raw = Record<string, unknown>;
+
+function mapDocument(g: Raw, at: string): IdentityDocumentRecord {
+  const o = {} as IdentityDocumentRecord;
+  o.kind = r.code(o, 'kind', g.loai, `${at}.loai`, DOCUMENT_KIND);
+  o.number = r.text(o, 'number', g.so, `${at}.so`, CODE_MAX);
+  o.issuedOn = r.date(o, 'issuedOn', g.ngayCap, `${at}.ngayCap`);
+  o.expiresOn = r.optDate(o, 'expiresOn', g.ngayHetHan, `${at}.ngayHetHan`);
+  o.issuedBy = r.text(o, 'issuedBy', g.noiCap, `${at}.noiCap`);
+  return o;
 }
 
-function mapAddress(a: DiaChi): AddressRecord {
-  const parts = [a.chiTiet, a.xa.ten, a.huyen?.ten, a.tinh.ten].filter((p): p is string => !!p);
-  return {
-    line: nfc(a.chiTiet),
-    commune: { code: a.xa.ma, name: nfc(a.xa.ten) },
-    legacyDistrict: a.huyen ? { code: a.huyen.ma, name: nfc(a.huyen.ten) } : null,
-    province: { code: a.tinh.ma, name: nfc(a.tinh.ten) },
-    legacy: !!a.huyen,
-    formatted: nfc(parts.join(', ')),
-  };
+function mapArea(a: Raw, at: string): AreaRecord {
+  const o = {} as AreaRecord;
+  o.code = r.text(o, 'code', a.ma, `${at}.ma`, CODE_MAX);
+  o.name = r.text(o, 'name', a.ten, `${at}.ten`);
+  return o;
 }
 
-function mapRelative(r: NguoiThan | undefined): RelativeRecord | null {
-  return r ? { personalId: r.soDinhDanh ?? null, fullName: nfc(r.hoTen) } : null;
+function mapAddress(a: Raw, at: string): AddressRecord {
+  const o = {} as AddressRecord;
+  // "" is the source's way of saying there is no line (a place of origin in a ward).
+  o.line = a.chiTiet === '' ? '' : r.text(o, 'line', a.chiTiet, `${at}.chiTiet`, ADDRESS_MAX);
+  o.commune = r.object(o, 'commune', a.xa, `${at}.xa`, (x) => mapArea(x, `${at}.xa`));
+  o.legacyDistrict = r.optObject(o, 'legacyDistrict', a.huyen, `${at}.huyen`, (x) => mapArea(x, `${at}.huyen`));
+  o.province = r.object(o, 'province', a.tinh, `${at}.tinh`, (x) => mapArea(x, `${at}.tinh`));
+  o.legacy = a.huyen !== undefined && a.huyen !== null;
+  // The one-line form needs every part: it is unreadable when one of them is.
+  const from: Array<[object | null, string]> = [
+    [o, 'line'],
+    [o, 'commune'],
+    [o.commune, 'name'],
+    [o, 'legacyDistrict'],
+    [o.legacyDistrict, 'name'],
+    [o, 'province'],
+    [o.province, 'name'],
+  ];
+  for (const [obj, key] of from) if (obj && !unreadableOf(o, 'formatted')) r.same(o, 'formatted', obj, key);
+  o.formatted = unreadableOf(o, 'formatted')
+    ? null
+    : [o.line, o.commune?.name, o.legacyDistrict?.name, o.province?.name].filter((p): p is string => !!p).join(', ');
+  return o;
 }
 
-/** Maps a population record to the hub's types (names NFC, ISO dates, enums). */
-export function mapCitizen(d: CongDanDoc): CitizenRecord {
-  const prov = provenance('population', d.capNhatLuc ?? null);
-  const history = d.lichSuGiayTo.map(mapDocument);
-  const headId = d.hoGiaDinh.chuHo.soDinhDanh;
-  return {
-    personalId: d._id,
-    fullName: nfc(d.hoTen),
-    dateOfBirth: fromIsoDate(d.ngaySinh),
-    sex: d.gioiTinh === 'Nam' ? 'MALE' : 'FEMALE',
-    ethnicity: d.danToc ? nfc(d.danToc) : null,
-    nationality: nfc(d.quocTich),
-    vitalStatus: d.trangThai === 'DA_CHET' ? 'DECEASED' : 'ALIVE',
-    dateOfDeath: d.ngayMat ? fromIsoDate(d.ngayMat) : null,
-    identityCard: d.theCanCuoc ? { ...mapDocument(d.theCanCuoc), history, provenance: prov } : null,
-    residence: {
-      permanentAddress: mapAddress(d.noiThuongTru),
-      registeredOn: d.noiThuongTru.ngayDangKy ? fromIsoDate(d.noiThuongTru.ngayDangKy) : null,
-      currentAddress: d.noiOHienTai ? mapAddress(d.noiOHienTai) : null,
-      placeOfOrigin: d.queQuan ? mapAddress(d.queQuan) : null,
-      provenance: prov,
-    },
-    household: {
-      householdNumber: d.hoGiaDinh.soHo,
-      head: mapRelative(d.hoGiaDinh.chuHo)!,
-      relationshipToHead: nfc(d.hoGiaDinh.quanHeVoiChuHo),
-      // The head first, then the others in the source's order.
-      members: d.hoGiaDinh.thanhVien
-        .map((m) => ({ personalId: m.soDinhDanh, fullName: nfc(m.hoTen), relationshipToHead: nfc(m.quanHe) }))
-        .sort((a, b) => Number(b.personalId === headId) - Number(a.personalId === headId)),
-      provenance: prov,
-    },
-    family: {
-      father: mapRelative(d.cha),
-      mother: mapRelative(d.me),
-      spouse: mapRelative(d.voChong),
-      dependants: (d.nguoiPhuThuoc ?? []).map((p) => ({
-        personalId: p.soDinhDanh ?? null,
-        fullName: nfc(p.hoTen),
-        dateOfBirth: fromIsoDate(p.ngaySinh),
-        relationship: p.quanHe === 'Con' ? 'CHILD' : 'WARD',
-      })),
-      provenance: prov,
-    },
-    provenance: prov,
-    area: areaOf(d),
-  };
+function mapRelative(v: Raw, at: string): RelativeRecord {
+  const o = {} as RelativeRecord;
+  o.personalId = r.optText(o, 'personalId', v.soDinhDanh, `${at}.soDinhDanh`, CODE_MAX);
+  o.fullName = r.text(o, 'fullName', v.hoTen, `${at}.hoTen`);
+  return o;
 }
 
-function areaOf(d: CongDanDoc): { province: string; commune: string } | null {
-  const a = todayArea(d.noiThuongTru);
+function mapHousehold(h: Raw, prov: ProvenanceRecord): HouseholdRecord {
+  const o = { provenance: prov } as HouseholdRecord;
+  o.householdNumber = r.text(o, 'householdNumber', h.soHo, 'hoGiaDinh.soHo', CODE_MAX);
+  o.head = r.object(o, 'head', h.chuHo, 'hoGiaDinh.chuHo', (x) => mapRelative(x, 'hoGiaDinh.chuHo'));
+  o.relationshipToHead = r.text(o, 'relationshipToHead', h.quanHeVoiChuHo, 'hoGiaDinh.quanHeVoiChuHo');
+  const headId = o.head?.personalId;
+  o.members = r.list(o, 'members', h.thanhVien, 'hoGiaDinh.thanhVien', (m, i) => {
+    const at = `hoGiaDinh.thanhVien.${i}`;
+    const x = {} as HouseholdMemberRecord;
+    x.personalId = r.text(x, 'personalId', m.soDinhDanh, `${at}.soDinhDanh`, CODE_MAX);
+    x.fullName = r.text(x, 'fullName', m.hoTen, `${at}.hoTen`);
+    x.relationshipToHead = r.text(x, 'relationshipToHead', m.quanHe, `${at}.quanHe`);
+    return x;
+  });
+  // The head first, then the others in the source's order.
+  o.members?.sort((a, b) => Number(b.personalId === headId) - Number(a.personalId === headId));
+  return o;
+}
+
+function mapFamily(d: Raw, prov: ProvenanceRecord): FamilyRecord {
+  const o = { provenance: prov } as FamilyRecord;
+  o.father = r.optObject(o, 'father', d.cha, 'cha', (x) => mapRelative(x, 'cha'));
+  o.mother = r.optObject(o, 'mother', d.me, 'me', (x) => mapRelative(x, 'me'));
+  o.spouse = r.optObject(o, 'spouse', d.voChong, 'voChong', (x) => mapRelative(x, 'voChong'));
+  o.dependants = r.list(o, 'dependants', d.nguoiPhuThuoc ?? [], 'nguoiPhuThuoc', (p, i) => {
+    const at = `nguoiPhuThuoc.${i}`;
+    const x = {} as DependantRecord;
+    x.personalId = r.optText(x, 'personalId', p.soDinhDanh, `${at}.soDinhDanh`, CODE_MAX);
+    x.fullName = r.text(x, 'fullName', p.hoTen, `${at}.hoTen`);
+    x.dateOfBirth = r.date(x, 'dateOfBirth', p.ngaySinh, `${at}.ngaySinh`);
+    x.relationship = r.code(x, 'relationship', p.quanHe, `${at}.quanHe`, DEPENDANT);
+    return x;
+  });
+  return o;
+}
+
+/**
+ * Maps a population record to the hub's types (names NFC, ISO dates, enums). Never throws on a
+ * bad field: it is null, marked unreadable (connectors/fields.ts), and the rest is read. Throws
+ * only when the record is not an object or its `_id` cannot be read.
+ */
+export function mapCitizen(doc: CongDanDoc): CitizenRecord {
+  const d = recordOf(doc);
+  const prov = provenance('population', null);
+  prov.updatedAtSource = r.optInstant(prov, 'updatedAtSource', d.capNhatLuc, 'capNhatLuc');
+  const o = { personalId: d._id, provenance: prov } as CitizenRecord;
+  o.fullName = r.text(o, 'fullName', d.hoTen, 'hoTen');
+  o.dateOfBirth = r.date(o, 'dateOfBirth', d.ngaySinh, 'ngaySinh');
+  o.sex = r.code(o, 'sex', d.gioiTinh, 'gioiTinh', SEX);
+  o.ethnicity = r.optText(o, 'ethnicity', d.danToc, 'danToc');
+  o.nationality = r.text(o, 'nationality', d.quocTich, 'quocTich');
+  o.vitalStatus = r.code(o, 'vitalStatus', d.trangThai, 'trangThai', VITAL_STATUS);
+  o.dateOfDeath = r.optDate(o, 'dateOfDeath', d.ngayMat, 'ngayMat');
+  o.identityCard = r.optObject(o, 'identityCard', d.theCanCuoc, 'theCanCuoc', (g) => {
+    const card = mapDocument(g, 'theCanCuoc') as IdentityCardRecord;
+    card.provenance = prov;
+    card.history = r.list(card, 'history', d.lichSuGiayTo, 'lichSuGiayTo', (h, i) =>
+      mapDocument(h, `lichSuGiayTo.${i}`),
+    );
+    r.same(card, 'expired', card, 'expiresOn');
+    return card;
+  });
+  o.residence = r.object(o, 'residence', d.noiThuongTru, 'noiThuongTru', (a) => {
+    const res = { provenance: prov } as ResidenceRecord;
+    res.permanentAddress = mapAddress(a, 'noiThuongTru');
+    res.registeredOn = r.optDate(res, 'registeredOn', a.ngayDangKy, 'noiThuongTru.ngayDangKy');
+    res.currentAddress = r.optObject(res, 'currentAddress', d.noiOHienTai, 'noiOHienTai', (x) =>
+      mapAddress(x, 'noiOHienTai'),
+    );
+    res.placeOfOrigin = r.optObject(res, 'placeOfOrigin', d.queQuan, 'queQuan', (x) => mapAddress(x, 'queQuan'));
+    return res;
+  });
+  o.household = r.object(o, 'household', d.hoGiaDinh, 'hoGiaDinh', (h) => mapHousehold(h, prov));
+  o.family = mapFamily(d, prov);
+  o.area = areaOf(o.residence?.permanentAddress ?? null);
+  return o;
+}
+
+/** Today's area of the permanent address; null when its codes are unknown or unreadable. */
+function areaOf(p: AddressRecord | null): { province: string; commune: string } | null {
+  if (!p?.commune?.code || !p.province?.code) return null;
+  const a = todayArea({
+    xa: { ma: p.commune.code },
+    huyen: p.legacyDistrict ?? undefined,
+    tinh: { ma: p.province.code },
+  });
   return a ? { province: a.province.code, commune: a.commune.code } : null;
 }

@@ -12,7 +12,9 @@ import type { HubMetrics } from '../metrics';
  * The audit: one durable, hash-chained record per request that touched personal data
  * (or changed consents), written BEFORE the response leaves. It lists, per citizen,
  * which documents and fields were disclosed and which were denied with reasons. A
- * field whose resolver failed (its path has an error) is not recorded as disclosed.
+ * field whose resolver failed (its path has an error, or an error below it made it null) is not
+ * recorded as disclosed; a document served with one unreadable field (SOURCE_DATA_INVALID) is
+ * recorded at its path, the failed field not.
  * If the record cannot be written, no personal data leaves: the response is
  * replaced by a 503 SERVICE_UNAVAILABLE error. Concurrent requests share one store
  * write (group commit in AuditWriter).
@@ -34,7 +36,7 @@ export function auditPlugin(deps: {
           const hasData = result.data !== undefined && result.data !== null;
           const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
           const events = ctx.audit.events.filter(
-            (e) => e.decision === 'DENIED' || (hasData && !errorPaths.has(e.path)),
+            (e) => e.decision === 'DENIED' || (hasData && !failed(e.path, errorPaths, result.data)),
           );
           const entry: AuditEntry = {
             at: new Date(),
@@ -72,6 +74,23 @@ export function auditPlugin(deps: {
       };
     },
   };
+}
+
+/**
+ * True when nothing was disclosed at `path`: its field failed (an error at that path), or a
+ * failure below it made it null (a non-null field's error propagates to its nullable parent).
+ */
+function failed(path: string, errorPaths: ReadonlySet<string>, data: unknown): boolean {
+  if (errorPaths.has(path)) return true;
+  let v = data;
+  for (const key of path.split('.')) {
+    if (v === null || typeof v !== 'object') break;
+    v = (v as Record<string, unknown>)[key];
+  }
+  if (v !== null) return false;
+  const below = `${path}.`;
+  for (const p of errorPaths) if (p.startsWith(below)) return true;
+  return false;
 }
 
 /** Characters of the operation's name an audit record keeps. */

@@ -100,7 +100,7 @@ export function csvRouter(deps: {
             return [
               e.personalId,
               p?.fullName,
-              p?.residence.permanentAddress.formatted,
+              p?.residence?.permanentAddress.formatted,
               a?.phone,
               e.commune,
               areaInfo(e.commune)?.name,

@@ -165,7 +165,7 @@ export const accountsResolvers: Resolvers = {
           return {
             personalId: e.personalId,
             fullName: person?.fullName ?? null,
-            address: person?.residence.permanentAddress.formatted ?? null,
+            address: person?.residence?.permanentAddress.formatted ?? null,
             phone: account?.phone ?? null,
             commune: areaInfo(e.commune) ?? { code: e.commune, name: e.commune, kind: 'COMMUNE', province: '' },
             accountStatus: account?.status ?? null,

@@ -8,7 +8,8 @@ export const healthInsuranceResolvers: Resolvers = {
   HealthInsurance: {
     valid: (card, _, ctx) => {
       const today = todayInVietnam(ctx.now);
-      return card.validFrom <= today && today <= card.validTo;
+      // Both dates are readable here: an unreadable one makes `valid` unreadable too (the mapper).
+      return card.validFrom !== null && card.validTo !== null && card.validFrom <= today && today <= card.validTo;
     },
   },
 };

@@ -1,3 +1,4 @@
+import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapDrivingLicence } from '../../connectors/driving-licence/connector';
 import type { GplxDoc } from '../../connectors/driving-licence/model';
 
@@ -27,7 +28,21 @@ describe('driving-licence connector mapping', () => {
     expect(r.provenance).toEqual({ source: 'DRIVING_LICENCE', updatedAtSource: new Date('2026-01-02T00:00:00Z') });
   });
 
-  it('refuses a malformed date', () => {
-    expect(() => mapDrivingLicence({ ...doc, issued: '2015-01-10' })).toThrow();
+  it('reads a date in another agency form, and marks an impossible one unreadable', () => {
+    expect(mapDrivingLicence({ ...doc, issued: '2015-01-10' }).issuedOn).toBe('2015-01-10');
+    expect(mapDrivingLicence({ ...doc, issued: '20150230' }).issuedOn).toBeNull();
+  });
+});
+
+describe('drivingLicence: a bad field is null and marked unreadable, the rest read', () => {
+  it.each(badCases('drivingLicence'))('%s', (_label, f, problem, value) => {
+    expectUnreadable(mapDrivingLicence, doc, f, problem, value, 'drivingLicence');
+  });
+
+  it('throws only for a record that is not an object or whose _id cannot be read', () => {
+    expect(() => mapDrivingLicence(null as never)).toThrow();
+    expect(() => mapDrivingLicence('x' as never)).toThrow();
+    expect(() => mapDrivingLicence({ ...doc, _id: null } as never)).toThrow();
+    expect(() => mapDrivingLicence({ ...doc, _id: 'a\u0000b' } as never)).toThrow();
   });
 });

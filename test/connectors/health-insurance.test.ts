@@ -1,3 +1,4 @@
+import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapHealthInsurance } from '../../connectors/health-insurance/connector';
 import type { TheBhytDoc } from '../../connectors/health-insurance/model';
 
@@ -34,5 +35,18 @@ describe('health-insurance connector mapping', () => {
 
   it('keeps a missing five-years date as null', () => {
     expect(mapHealthInsurance({ ...doc, NGAY_DU_5NAM: null }).fiveYearsContinuousFrom).toBeNull();
+  });
+});
+
+describe('healthInsurance: a bad field is null and marked unreadable, the rest read', () => {
+  it.each(badCases('healthInsurance'))('%s', (_label, f, problem, value) => {
+    expectUnreadable(mapHealthInsurance, doc, f, problem, value, 'healthInsurance');
+  });
+
+  it('throws only for a record that is not an object or whose _id cannot be read', () => {
+    expect(() => mapHealthInsurance(null as never)).toThrow();
+    expect(() => mapHealthInsurance('x' as never)).toThrow();
+    expect(() => mapHealthInsurance({ ...doc, _id: null } as never)).toThrow();
+    expect(() => mapHealthInsurance({ ...doc, _id: 'a\u0000b' } as never)).toThrow();
   });
 });

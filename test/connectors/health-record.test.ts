@@ -1,3 +1,5 @@
+import { unreadableOf } from '../../connectors/fields';
+import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapHealthRecord } from '../../connectors/health-record/connector';
 import type { HealthBookDoc } from '../../connectors/health-record/model';
 
@@ -22,12 +24,32 @@ const doc: HealthBookDoc = {
 describe('health-record connector mapping', () => {
   it('maps visits with ICD-10 diagnoses, normalising labels to NFC', () => {
     const r = mapHealthRecord(doc);
-    expect(r.visits[0].diagnoses).toEqual([{ icd10: 'J06.9', name: 'Viêm đường hô hấp trên cấp'.normalize('NFC') }]);
+    expect(r.visits![0].diagnoses).toEqual([{ icd10: 'J06.9', name: 'Viêm đường hô hấp trên cấp'.normalize('NFC') }]);
     expect(r.chronicConditions).toEqual([{ icd10: 'E11', name: 'Đái tháo đường type 2', since: '2022-04-01' }]);
     expect(r.provenance).toEqual({ source: 'HEALTH_RECORD', updatedAtSource: new Date('2026-03-14T03:00:00Z') });
   });
 
-  it('refuses an unreadable update time', () => {
-    expect(() => mapHealthRecord({ ...doc, lastUpdated: 'yesterday' })).toThrow();
+  it('marks an unreadable update time, and reads the rest', () => {
+    const r = mapHealthRecord({ ...doc, lastUpdated: 'yesterday' });
+    expect(r.provenance.updatedAtSource).toBeNull();
+    expect(unreadableOf(r.provenance, 'updatedAtSource')).toEqual({
+      source: 'healthRecord',
+      field: 'lastUpdated',
+      problem: 'BAD_FORMAT',
+    });
+    expect(r.allergies).toEqual(['Penicillin']);
+  });
+});
+
+describe('healthRecord: a bad field is null and marked unreadable, the rest read', () => {
+  it.each(badCases('healthRecord'))('%s', (_label, f, problem, value) => {
+    expectUnreadable(mapHealthRecord, doc, f, problem, value, 'healthRecord');
+  });
+
+  it('throws only for a record that is not an object or whose _id cannot be read', () => {
+    expect(() => mapHealthRecord(null as never)).toThrow();
+    expect(() => mapHealthRecord('x' as never)).toThrow();
+    expect(() => mapHealthRecord({ ...doc, _id: null } as never)).toThrow();
+    expect(() => mapHealthRecord({ ...doc, _id: 'a\u0000b' } as never)).toThrow();
   });
 });

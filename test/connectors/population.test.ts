@@ -1,3 +1,6 @@
+import { PROVINCES } from '../../connectors/generator/areas';
+import { unreadableOf } from '../../connectors/fields';
+import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapCitizen } from '../../connectors/population/connector';
 import type { CongDanDoc } from '../../connectors/population/model';
 
@@ -72,21 +75,21 @@ describe('population connector mapping', () => {
 
   it('maps the ID card and its history including the old CMND', () => {
     expect(c.identityCard).toMatchObject({ kind: 'CCCD_CHIP', number: '001095012345', expiresOn: '2035-03-05' });
-    expect(c.identityCard!.history.map((h) => [h.kind, h.number])).toEqual([
+    expect(c.identityCard!.history!.map((h) => [h.kind, h.number])).toEqual([
       ['CMND', '163456789'],
       ['CCCD_CHIP', '001095012345'],
     ]);
   });
 
   it('marks pre-2025 addresses as legacy and keeps their district', () => {
-    expect(c.residence.permanentAddress).toMatchObject({ legacy: false, legacyDistrict: null });
-    expect(c.residence.placeOfOrigin).toMatchObject({ legacy: true, legacyDistrict: { name: 'Huyện Hải Hậu' } });
-    expect(c.residence.permanentAddress.formatted).toBe('Số 12 ngõ 5 phố Huế, Phường Hai Bà Trưng, Thành phố Hà Nội');
+    expect(c.residence!.permanentAddress).toMatchObject({ legacy: false, legacyDistrict: null });
+    expect(c.residence!.placeOfOrigin).toMatchObject({ legacy: true, legacyDistrict: { name: 'Huyện Hải Hậu' } });
+    expect(c.residence!.permanentAddress.formatted).toBe('Số 12 ngõ 5 phố Huế, Phường Hai Bà Trưng, Thành phố Hà Nội');
   });
 
   it('maps household and family links by personal ID', () => {
-    expect(c.household.members.map((m) => m.relationshipToHead)).toEqual(['Chủ hộ', 'Vợ', 'Con']);
-    expect(c.household.head).toEqual({ personalId: '001090001111', fullName: 'Trần Văn Nam' });
+    expect(c.household!.members!.map((m) => m.relationshipToHead)).toEqual(['Chủ hộ', 'Vợ', 'Con']);
+    expect(c.household!.head).toEqual({ personalId: '001090001111', fullName: 'Trần Văn Nam' });
     expect(c.family.mother).toEqual({ personalId: null, fullName: 'Lê Thị Mai' });
     expect(c.family.dependants).toEqual([
       { personalId: '001220009999', fullName: 'Trần Minh Khoa', dateOfBirth: '2020-09-01', relationship: 'CHILD' },
@@ -103,7 +106,32 @@ describe('population connector mapping', () => {
     expect(d.dateOfDeath).toBe('2025-12-31');
   });
 
-  it('refuses a record with an impossible date rather than passing it on', () => {
-    expect(() => mapCitizen({ ...congDan, ngaySinh: '1995-02-30' })).toThrow();
+  it('marks an impossible date unreadable rather than passing it on, and reads the rest', () => {
+    const d = mapCitizen({ ...congDan, ngaySinh: '1995-02-30' });
+    expect(d.dateOfBirth).toBeNull();
+    expect(unreadableOf(d, 'dateOfBirth')).toEqual({ source: 'population', field: 'ngaySinh', problem: 'BAD_FORMAT' });
+    expect(d.fullName).toBe('Nguyễn Thị Thúy');
+  });
+
+  it('keeps the area for jurisdiction only when the permanent address can be read', () => {
+    const p = PROVINCES[0];
+    const c = p.communes[0];
+    const home = { ...congDan.noiThuongTru, xa: { ma: c.code, ten: c.name }, tinh: { ma: p.code, ten: p.name } };
+    expect(mapCitizen({ ...congDan, noiThuongTru: home }).area).toEqual({ province: p.code, commune: c.code });
+    expect(mapCitizen({ ...congDan, noiThuongTru: { ...home, tinh: 42 as never } }).area).toBeNull();
+    expect(mapCitizen({ ...congDan, noiThuongTru: { ...congDan.noiThuongTru, xa: null as never } }).area).toBeNull();
+  });
+});
+
+describe('population: a bad field is null and marked unreadable, the rest read', () => {
+  it.each(badCases('population'))('%s', (_label, f, problem, value) => {
+    expectUnreadable(mapCitizen, congDan, f, problem, value, '');
+  });
+
+  it('throws only for a record that is not an object or whose _id cannot be read', () => {
+    expect(() => mapCitizen(null as never)).toThrow();
+    expect(() => mapCitizen('x' as never)).toThrow();
+    expect(() => mapCitizen({ ...congDan, _id: null } as never)).toThrow();
+    expect(() => mapCitizen({ ...congDan, _id: 'a\u0000b' } as never)).toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapSocialInsurance } from '../../connectors/social-insurance/connector';
 import type { SoBhxhDoc } from '../../connectors/social-insurance/model';
 
@@ -38,5 +39,18 @@ describe('social-insurance connector mapping', () => {
     expect(r.benefits).toEqual([{ kind: 'MATERNITY', date: '2019-08-12', amount: 42_000_000 }]);
     expect(r.holderNameAtSource).toBe('NGUYEN THI THUY');
     expect(r.provenance).toEqual({ source: 'SOCIAL_INSURANCE', updatedAtSource: new Date('2026-09-29T17:00:00Z') });
+  });
+});
+
+describe('socialInsurance: a bad field is null and marked unreadable, the rest read', () => {
+  it.each(badCases('socialInsurance'))('%s', (_label, f, problem, value) => {
+    expectUnreadable(mapSocialInsurance, doc, f, problem, value, 'socialInsurance');
+  });
+
+  it('throws only for a record that is not an object or whose _id cannot be read', () => {
+    expect(() => mapSocialInsurance(null as never)).toThrow();
+    expect(() => mapSocialInsurance('x' as never)).toThrow();
+    expect(() => mapSocialInsurance({ ...doc, _id: null } as never)).toThrow();
+    expect(() => mapSocialInsurance({ ...doc, _id: 'a\u0000b' } as never)).toThrow();
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startLocalDb } from '../../hub/localdb';
 import { Store } from '../../hub/store/connection';
 import { seed } from '../../connectors/seed';
-import { TEST_CITIZENS, TEST_PREFIX, TEST_SEED } from './constants';
+import { TEST_CITIZENS, TEST_PREFIX, TEST_RATES, TEST_SEED } from './constants';
 
 /**
  * Starts the real embedded store (unless MONGODB_URI points at a MongoDB) in a
@@ -23,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const store = await Store.connect({ uri: process.env.MONGODB_URI!, dbPrefix: TEST_PREFIX });
   try {
-    await seed(store, { citizens: TEST_CITIZENS, seed: TEST_SEED });
+    await seed(store, { citizens: TEST_CITIZENS, seed: TEST_SEED, rates: TEST_RATES });
   } finally {
     await store.close();
   }

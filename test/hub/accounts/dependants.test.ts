@@ -21,7 +21,7 @@ beforeAll(async () => {
   ex = await createExecutor(store);
   accounts = await store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
   const people = (await store.db('pop').collection<CongDanDoc>('congDan').find({}).toArray()).map(mapCitizen);
-  withChildren = new Set(people.filter((p) => p.family.dependants.length > 0).map((p) => p.personalId));
+  withChildren = new Set(people.filter((p) => (p.family.dependants?.length ?? 0) > 0).map((p) => p.personalId));
 }, 120_000);
 
 afterAll(async () => {

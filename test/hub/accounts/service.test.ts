@@ -76,7 +76,9 @@ const noticesOf = (id: string, template?: string) =>
 describe('eligibility', () => {
   it('refuses children under 14, the deceased, unknown IDs and second registrations, writing nothing', async () => {
     const today = '2026-11-20';
-    const child = fx.people.find((p) => p.vitalStatus === 'ALIVE' && ageOn(p.dateOfBirth, today) < 14 && !!p.area)!;
+    const child = fx.people.find(
+      (p) => p.vitalStatus === 'ALIVE' && !!p.dateOfBirth && ageOn(p.dateOfBirth, today) < 14 && !!p.area,
+    )!;
     const dead = fx.people.find((p) => p.vitalStatus === 'DECEASED' && !!p.area)!;
     const unknown = unknownId();
     const holder = fx.takeAccount('a registered holder', (a) => a.status === 'ACTIVE');

@@ -254,6 +254,7 @@ export async function setupFixture(
           !registered.has(c.personalId) &&
           c.vitalStatus === 'ALIVE' &&
           !!c.area &&
+          !!c.dateOfBirth &&
           ageOn(c.dateOfBirth, ymd(T0)) >= 18 &&
           cardOk(c) &&
           pred(c),

@@ -92,12 +92,12 @@ beforeAll(async () => {
     .find(
       (p) =>
         !!p?.area &&
-        !!p.household?.members.some((m) => m.personalId !== p.personalId) &&
+        !!p.household?.members?.some((m) => m.personalId !== p.personalId) &&
         !!(p.family?.father?.personalId ?? p.family?.mother?.personalId),
     )!;
   expect(holder).toBeDefined();
   province = holder.area!.province;
-  member = holder.household!.members.find((m) => m.personalId !== holder.personalId)!.personalId;
+  member = holder.household!.members!.find((m) => m.personalId !== holder.personalId)!.personalId!;
   parent = (holder.family!.father?.personalId ?? holder.family!.mother?.personalId)!;
   locked = accounts.find((a) => a.status === 'LOCKED')!._id;
 

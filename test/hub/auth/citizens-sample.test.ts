@@ -35,3 +35,26 @@ test('sampleCitizens returns seeded accounts matching level and status', async (
   expect(docs).toHaveLength(ids.length);
   for (const d of docs) expect([d.level, d.status]).toEqual([2, 'ACTIVE']);
 });
+
+test('sampleCitizens leaves out citizens whose records the seed made unreadable (MALFORMED)', async () => {
+  const own = await Store.connect({ uri: process.env.MONGODB_URI!, dbPrefix: 'smp_', maxPoolSize: 2 });
+  try {
+    await own.hubDb.collection('accounts').deleteMany({});
+    await own.hubDb.collection('seedDefects').deleteMany({});
+    const ids = ['001090000001', '001090000002', '001090000003'];
+    await own.hubDb
+      .collection<{ _id: string; level: number; status: string }>('accounts')
+      .insertMany(ids.map((_id) => ({ _id, level: 2, status: 'ACTIVE' })));
+    await own.hubDb.collection('seedDefects').insertOne({
+      source: 'drivingLicence',
+      recordKey: ids[1],
+      personalId: ids[1],
+      kind: 'MALFORMED',
+      field: 'holder.name',
+      sourceValue: 'NULL',
+    });
+    expect(await sampleCitizens(own, { level: 2, status: 'ACTIVE', count: 10 })).toEqual([ids[0], ids[2]]);
+  } finally {
+    await own.close();
+  }
+});

@@ -408,7 +408,7 @@ describe('(e) work lists', () => {
       if (person) {
         named++;
         expect(n.fullName).toBe(person.fullName);
-        expect(n.address).toBe(person.residence.permanentAddress.formatted);
+        expect(n.address).toBe(person.residence!.permanentAddress.formatted);
       }
       expect(n.since === null || n.since === (a.notifiedAt ? a.notifiedAt.toISOString() : null)).toBe(true);
     }

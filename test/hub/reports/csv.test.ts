@@ -169,7 +169,7 @@ describe('export', () => {
     for (const row of rows) {
       const person = mapOrNull(people.get(row[0])!);
       expect(row[1]).toBe(defused(person?.fullName));
-      expect(row[2]).toBe(defused(person?.residence.permanentAddress.formatted));
+      expect(row[2]).toBe(defused(person?.residence?.permanentAddress.formatted));
       expect(row[3]).toBe(''); // no account, no phone
       expect(row[5]).toBe(areaInfo(row[4])!.name);
       expect(row[6]).toBe('');
@@ -223,7 +223,7 @@ describe('export', () => {
     expect(rows.get(quoted)![1]).toBe('Nguyễn Văn "Tí", Em');
     expect(rows.get(formula)![1]).toBe(`'=HYPERLINK("http://x.example","bấm")`);
     // Addresses hold commas: they come back whole.
-    const address = mapOrNull((await peopleById(hub.store, [quoted])).get(quoted)!)!.residence.permanentAddress
+    const address = mapOrNull((await peopleById(hub.store, [quoted])).get(quoted)!)!.residence!.permanentAddress
       .formatted;
     expect(address).toContain(',');
     expect(rows.get(quoted)![2]).toBe(address);

@@ -48,7 +48,7 @@ export function eligibleWithoutAccount(people: CongDanDoc[], accounts: AccountDo
     if (!person?.area || has.has(person.personalId)) continue;
     if (checkEligibility({ exists: true, dateOfBirth: person.dateOfBirth, vitalStatus: person.vitalStatus }, today))
       continue;
-    if (person.dateOfBirth > shiftDay(today, -20 * 366)) continue; // comfortably adult
+    if (!person.dateOfBirth || person.dateOfBirth > shiftDay(today, -20 * 366)) continue; // comfortably adult
     out.push({ doc, person });
   }
   return out;
