@@ -304,7 +304,8 @@ export function activationDeadline(notifiedAt: Date): Date {
 /**
  * May this person hold an e-identity account of their own on `today` (the registration date)?
  * Returns the refusal code, or null. A child under 14 is shown under a parent's or guardian's
- * account instead (dependants). An unreadable date of birth counts as UNKNOWN_PERSON.
+ * account instead (dependants). An unreadable date of birth or vital status counts as
+ * UNKNOWN_PERSON (fail closed: a deceased person whose status cannot be read gets no account).
  * Nationality is not checked here: the population source holds citizens only, and the Decree
  * lets foreigners of 14+ hold an account too (through the immigration source, not this one).
  */
@@ -314,6 +315,7 @@ export function checkEligibility(
 ): EligibilityCode | null {
   if (!person || !person.exists) return 'UNKNOWN_PERSON';
   if (person.vitalStatus === 'DECEASED') return 'DECEASED';
+  if (person.vitalStatus !== 'ALIVE') return 'UNKNOWN_PERSON';
   const birth = person.dateOfBirth == null ? null : toYmd(person.dateOfBirth);
   const day = toYmd(today);
   if (!birth || !day) return 'UNKNOWN_PERSON';

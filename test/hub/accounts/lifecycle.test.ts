@@ -243,6 +243,8 @@ describe('eligibility', () => {
     expect(checkEligibility({ exists: false }, '2025-03-03')).toBe('UNKNOWN_PERSON');
     expect(checkEligibility(null, '2025-03-03')).toBe('UNKNOWN_PERSON');
     expect(checkEligibility(person('not a date'), '2025-03-03')).toBe('UNKNOWN_PERSON');
+    // An unreadable vital status fails closed: the person may be deceased.
+    expect(checkEligibility(person('1950-01-01', { vitalStatus: null }), '2025-03-03')).toBe('UNKNOWN_PERSON');
   });
 
   it('registration refuses with NOT_ELIGIBLE_* codes on the registration date', () => {
