@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { DOCUMENT_SCOPES, type DocumentScope } from './auth/principal';
 import { jwks, type SigningKey } from './auth/keys';
 import type { Store } from './store/connection';
-import { findClient, parseClientPublicKey, verifyClientSecret, type ClientDoc } from './store/clients';
+import { findClient, parseClientPublicKey, suspendedSince, verifyClientSecret, type ClientDoc } from './store/clients';
 import { consentStatus, findConsent, type ConsentDoc } from './store/consents';
 import { isDuplicateKey } from './store/concurrency';
 
@@ -277,6 +277,15 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
     if (status === 'REVOKED') throw invalidGrant('consent revoked');
     if (status === 'EXPIRED') throw invalidGrant('consent expired');
     if (consent.validFrom.getTime() > at.getTime()) throw invalidGrant('consent not yet valid');
+    // A grant cut short before its check: refused when the client was suspended after the
+    // registration it was checked against (the grant would have withdrawn it).
+    if (
+      consent.clientGen !== undefined &&
+      !consent.clientChecked &&
+      (await suspendedSince(deps.store, client._id, consent.clientGen))
+    ) {
+      throw invalidGrant('unknown consent');
+    }
 
     let scopes: DocumentScope[] = consent.scopes.filter((s) => client.scopes.includes(s));
     if (scopeParam !== undefined) {

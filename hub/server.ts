@@ -176,6 +176,8 @@ export async function startHub(deps: HubDeps, listen: { port: number; host: stri
     maxDocsPerS: config.HUB_RECON_MAX_DOCS_PER_S || undefined,
   });
   await reconciliation.resumeAll();
+  // Runs whose instance died are taken over once their lease lapses.
+  reconciliation.watch();
   // Runs the store interrupted go on once it is back.
   health.onChange((up) => {
     if (up) {

@@ -175,6 +175,8 @@ export interface CaseResult {
   case: CaseView | null;
   userError: CaseUserError | null;
   change: CaseChangeRecord | null;
+  /** Refused: the finding's area, as read under the case's lock, is not the actor's (see {@link CaseService.act}). */
+  outOfArea?: true;
 }
 
 export interface CaseFilter {
@@ -563,12 +565,25 @@ export class CaseService {
   /**
    * Applies one action to a case, as `by` (`officer:<id>` or `run:<id>`). A refusal is a
    * `userError` (the case unchanged); an assignment or note that changes nothing commits nothing.
+   * `mayAct` (an officer's jurisdiction) is decided under the case's lock, on the finding read in
+   * the same attempt as the status, and the committed event records that area (`state.area`):
+   * an area moved by a run before that read is refused (`outOfArea`), never acted on.
    */
-  async act(id: string, action: CaseAction, by: string): Promise<CaseResult> {
-    return this.mutex.run(id, () => this.actLocked(id, action, by));
+  async act(
+    id: string,
+    action: CaseAction,
+    by: string,
+    mayAct: (area: FindingAreaDoc) => boolean = () => true,
+  ): Promise<CaseResult> {
+    return this.mutex.run(id, () => this.actLocked(id, action, by, mayAct));
   }
 
-  private async actLocked(id: string, action: CaseAction, by: string): Promise<CaseResult> {
+  private async actLocked(
+    id: string,
+    action: CaseAction,
+    by: string,
+    mayAct: (area: FindingAreaDoc) => boolean,
+  ): Promise<CaseResult> {
     const refuse = (view: CaseView | null, code: CaseErrorCode, message: string): CaseResult => ({
       case: view,
       userError: { code, message },
@@ -590,6 +605,7 @@ export class CaseService {
     for (let attempt = 0; attempt < 3; attempt++) {
       const finding = await this.findings.findOne({ _id: id });
       if (!finding) return { case: null, userError: null, change: null };
+      if (!mayAct(finding.area)) return { case: null, userError: null, change: null, outOfArea: true };
       const current = await this.rollForward(id, await this.cases.findOne({ _id: id }));
       const view = this.view(finding, current);
       const move = CASE_MOVES[action.type];

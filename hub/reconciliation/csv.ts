@@ -1,7 +1,8 @@
 /**
  * CSV export of an area's reconciliation cases over HTTP:
  * `GET /reconciliation/cases.csv?area=<code>[&source=<DataSource>][&kind=<DefectKind>][&status=<s>,<s>]`
- * with a DATA_CLEANING or SUPERVISOR officer's bearer token, the area within the jurisdiction.
+ * with a DATA_CLEANING or SUPERVISOR officer's bearer token, the area within the jurisdiction
+ * (the GraphQL query's rule, areas.ts: a national supervisor's VN holds every area and VN itself).
  * Default statuses: OPEN and CONFIRMED (the cases still to handle). Streamed chunk by chunk,
  * each chunk audited before it is written (hub/csv-export.ts). Identity attributes only.
  */
@@ -12,10 +13,10 @@ import type { AuditWriter } from '../audit/writer';
 import type { OfficerRole } from '../auth/principal';
 import type { TrustedIssuer } from '../auth/trust';
 import { failJson, officerOf, streamCsv } from '../csv-export';
-import { areaInJurisdiction } from '../policy';
 import { areaInfo, areaOfInfo } from '../reports/read';
+import { reconArea, reconAreaAllowed } from './areas';
 import { DEFECT_KINDS, type SourceName } from '../store/seed-meta';
-import { CASE_STATUSES, OPEN_STATUSES, caseScopes, type CaseService, type CaseStatus } from './cases';
+import { CASE_STATUSES, OPEN_STATUSES, caseScopes, type CaseService, type CaseStatus, type CaseView } from './cases';
 import type { AuditRecordDoc } from '../audit/types';
 
 const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);
@@ -42,6 +43,17 @@ const SOURCE_OF = new Map<string, SourceName>(
   Object.entries(DATA_SOURCE).map(([name, value]) => [value, name as SourceName]),
 );
 
+/** The chunks' cases the officer may see (as the GraphQL query filters its pages). */
+async function* allowedChunks(
+  chunks: AsyncGenerator<CaseView[]>,
+  allowed: (v: CaseView) => boolean,
+): AsyncGenerator<CaseView[]> {
+  for await (const views of chunks) {
+    const kept = views.filter(allowed);
+    if (kept.length) yield kept;
+  }
+}
+
 export function casesCsvRouter(deps: {
   cases: CaseService;
   trust: TrustedIssuer[];
@@ -60,8 +72,10 @@ export function casesCsvRouter(deps: {
       'Case exports are for data-cleaning officers and supervisors',
     );
     if (!principal) return;
-    const area = areaInfo(String(req.query.area ?? ''));
-    if (!area) return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code');
+    const area = reconArea(String(req.query.area ?? ''));
+    if (!area) {
+      return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code, or VN');
+    }
     const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
     const sourceParam = q('source');
     const source = sourceParam === undefined ? null : SOURCE_OF.get(sourceParam);
@@ -82,14 +96,17 @@ export function casesCsvRouter(deps: {
         `status must be a comma-separated list of ${CASE_STATUSES.join(', ')}`,
       );
     }
-    if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area))) {
+    // The GraphQL query's rule (areas.ts): VN and every area for a national supervisor only.
+    if (!reconAreaAllowed(principal.jurisdiction, areaOfInfo(area))) {
       return failJson(res, 403, 'FORBIDDEN', 'The area is outside your jurisdiction');
     }
     await streamCsv({
       res,
       filename: `reconciliation-cases-${area.code}.csv`,
       columns: CASE_CSV_COLUMNS,
-      chunks: deps.cases.chunks(area, { source, kind: kind as never, statuses }, deps.chunk),
+      chunks: allowedChunks(deps.cases.chunks(area, { source, kind: kind as never, statuses }, deps.chunk), (v) =>
+        reconAreaAllowed(principal.jurisdiction, v.finding.area),
+      ),
       audit: deps.audit,
       logger: deps.logger,
       log: { requestId, export: 'reconciliationCases', area: area.code },

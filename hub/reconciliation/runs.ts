@@ -136,6 +136,27 @@ interface RunSlotDoc {
   runId: string;
 }
 
+/**
+ * Leases of runs (`_id` = `<run id>#<n>`): only the holder of a run's latest lease executes it.
+ * Taken by inserting the next one (a unique `_id`), renewed by its holder (`beat`), released when
+ * its loop stops with the run still RUNNING (`released`).
+ */
+export const RECON_RUN_LEASES_COLLECTION = 'reconRunLeases';
+/** Default time a lease may go without a renewal before another instance takes the run over. */
+export const LEASE_TTL_MS = 15_000;
+
+interface RunLeaseDoc {
+  _id: string;
+  runId: string;
+  n: number;
+  /** The runner (hub instance) holding it. */
+  holder: string;
+  at: Date;
+  /** Renewals so far (its holder alone writes it). */
+  beat: number;
+  released?: boolean;
+}
+
 /** Single-document upserts per bulk write (< 100: see the module comment). */
 export const WRITE_BATCH = 50;
 /** Bulk writes in flight per run. */
@@ -272,6 +293,11 @@ export interface ReconciliationRunnerOptions {
    * run does not take the sources' whole capacity from the hub's requests. Default: no limit.
    */
   maxDocsPerS?: number;
+  /**
+   * How long a run's lease may stay unrenewed, as seen on this runner's own clock, before this
+   * runner takes the run over (its instance is taken for dead). Default {@link LEASE_TTL_MS}.
+   */
+  leaseTtlMs?: number;
 }
 
 function zeroCounts(): Record<DefectKind, number> {
@@ -394,6 +420,9 @@ interface ActiveRun {
   stop: boolean;
   /** Ended by losing the store: left RUNNING, to be resumed. */
   interrupted: boolean;
+  /** The lease this loop holds (`<run id>#<n>`), and whether another instance has taken it over. */
+  lease: string;
+  lost: boolean;
   done: Promise<void>;
 }
 
@@ -410,6 +439,14 @@ export class ReconciliationRunner {
   private readonly audit: Pick<AuditWriter, 'append'> | null;
   private readonly maxDocsPerS: number;
   private readonly active = new Map<string, ActiveRun>();
+  /** This runner, as a lease holder. */
+  private readonly instance = randomUUID();
+  private readonly leaseTtlMs: number;
+  /** Runs held elsewhere: their latest lease as last seen, and since when (this runner's monotonic clock). */
+  private readonly observed = new Map<string, { id: string; beat: number; since: number }>();
+  /** Runs this runner is taking a lease of (resumeAll called again meanwhile skips them). */
+  private readonly taking = new Set<string>();
+  private watchTimer: NodeJS.Timeout | null = null;
   /** Serialises start() per area within this process. */
   private readonly starting = new Map<string, Promise<RunDoc>>();
   private closed = false;
@@ -422,6 +459,67 @@ export class ReconciliationRunner {
     this.cases = opts.cases ?? new CaseService({ store: opts.store, logger: opts.logger, now: this.now });
     this.audit = opts.audit ?? null;
     this.maxDocsPerS = opts.maxDocsPerS ?? Infinity;
+    this.leaseTtlMs = opts.leaseTtlMs ?? LEASE_TTL_MS;
+  }
+
+  private get leases(): Collection<RunLeaseDoc> {
+    return this.store.hubDb.collection<RunLeaseDoc>(RECON_RUN_LEASES_COLLECTION);
+  }
+
+  /** The run's latest lease (the chain `#1`, `#2`, … is short: one per start or take-over). */
+  private async latestLease(runId: string): Promise<RunLeaseDoc | null> {
+    let last: RunLeaseDoc | null = null;
+    for (let n = 1; ; n++) {
+      const d = await this.leases.findOne({ _id: `${runId}#${n}` });
+      if (!d) return last;
+      last = d;
+    }
+  }
+
+  /**
+   * Takes the run's lease when it is free: none yet, released, this runner's own (no loop of it
+   * runs here), or not renewed for `leaseTtlMs` as measured here (no clock is compared across
+   * machines: only whether its `beat` moved). Taking it is inserting the next lease, so of two
+   * instances only one takes it. Returns the lease's `_id`, or null (held elsewhere, or lost).
+   */
+  private async takeLease(runId: string): Promise<string | null> {
+    const last = await this.latestLease(runId);
+    if (last && !last.released && last.holder !== this.instance) {
+      const t = performance.now();
+      const seen = this.observed.get(runId);
+      if (!seen || seen.id !== last._id || seen.beat !== last.beat) {
+        this.observed.set(runId, { id: last._id, beat: last.beat, since: t });
+        return null;
+      }
+      if (t - seen.since < this.leaseTtlMs) return null;
+      this.logger.warn({ runId, lease: last._id }, 'reconciliation run: lease lapsed; taking the run over');
+    }
+    const n = (last?.n ?? 0) + 1;
+    const id = `${runId}#${n}`;
+    try {
+      await this.leases.insertOne({ _id: id, runId, n, holder: this.instance, at: this.now(), beat: 0 });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      return null; // another instance took it first
+    }
+    this.observed.delete(runId);
+    return id;
+  }
+
+  /** Renews the lease; marks the loop lost (it stops) when another instance has taken the run over. */
+  private async renewLease(a: ActiveRun): Promise<boolean> {
+    if (a.lost) return false;
+    const n = Number(a.lease.slice(a.lease.lastIndexOf('#') + 1));
+    const [, next] = await Promise.all([
+      this.leases.updateOne({ _id: a.lease }, { $inc: { beat: 1 } }),
+      this.leases.findOne({ _id: `${a.id}#${n + 1}` }),
+    ]);
+    if (next) {
+      a.lost = true;
+      a.stop = true;
+      this.logger.warn({ runId: a.id }, 'reconciliation run: taken over by another instance; this loop stops');
+    }
+    return !a.lost;
   }
 
   private get runs(): Collection<RunDoc> {
@@ -512,6 +610,9 @@ export class ReconciliationRunner {
         finishedAt: null,
         resumes: 0,
       };
+      // The run's first lease before the run exists: no other instance's resumeAll can take it.
+      const lease = `${doc._id}#1`;
+      await this.leases.insertOne({ _id: lease, runId: doc._id, n: 1, holder: this.instance, at, beat: 0 });
       await this.runs.insertOne(doc);
       try {
         await this.slots.insertOne({ _id: `${key}#${n + 1}`, runId: doc._id });
@@ -520,30 +621,48 @@ export class ReconciliationRunner {
         if (!isDuplicateKey(e)) throw e;
         continue; // another start took the slot: its run is read on the next pass
       }
-      this.launch(doc);
+      this.launch(doc, lease);
       this.logger.info({ runId: doc._id, area, startedBy }, 'reconciliation run started');
       return doc;
     }
     throw new Error('reconciliation run: the area was started concurrently too often; retry');
   }
 
-  /** Resumes the RUNNING runs no loop of this runner executes (call at hub start); their ids. */
+  /**
+   * Resumes the RUNNING runs no loop of this runner executes and whose lease it can take (call at
+   * hub start, and through {@link watch}); their ids. A run held by a live instance is left to it;
+   * one whose lease lapses is taken over on a later call.
+   */
   async resumeAll(): Promise<string[]> {
     if (this.closed) return [];
     const running = await this.runs.find({ status: 'RUNNING' }).toArray();
     const ids: string[] = [];
     for (const r of running) {
-      if (this.closed || this.active.has(r._id)) continue;
-      const end = await this.ends.findOne({ _id: r._id });
-      if (end) {
-        // Ended (cancelled on another instance) before its document said so: complete the end.
-        await this.writeEnd(r._id, end.status, end.at);
-        continue;
+      if (this.closed || this.active.has(r._id) || this.taking.has(r._id)) continue;
+      this.taking.add(r._id);
+      let doc: RunDoc | null = null;
+      try {
+        const end = await this.ends.findOne({ _id: r._id });
+        if (end) {
+          // Ended (cancelled on another instance) before its document said so: complete the end.
+          await this.writeEnd(r._id, end.status, end.at);
+          continue;
+        }
+        const lease = this.closed ? null : await this.takeLease(r._id);
+        if (!lease) continue;
+        // The run as it is now (its previous holder's last checkpoint).
+        doc = await this.runs.findOne({ _id: r._id });
+        if (!doc || doc.status !== 'RUNNING' || (await this.ends.findOne({ _id: r._id }))) {
+          await this.leases.updateOne({ _id: lease }, { $set: { released: true } }).catch(() => undefined);
+          continue;
+        }
+        this.launch(doc, lease, true);
+      } finally {
+        this.taking.delete(r._id);
       }
-      this.launch(r, true);
       ids.push(r._id);
       this.logger.info(
-        { runId: r._id, sourcesDone: Object.keys(r.checkpoint?.done ?? {}) },
+        { runId: r._id, sourcesDone: Object.keys(doc?.checkpoint?.done ?? {}) },
         'reconciliation run resumed',
       );
     }
@@ -592,10 +711,26 @@ export class ReconciliationRunner {
     await this.active.get(runId)?.done;
   }
 
+  /**
+   * Calls {@link resumeAll} every half lease time to live, so that a run whose instance died is
+   * taken over once its lease lapses (the hub calls it at start).
+   */
+  watch(): void {
+    if (this.closed || this.watchTimer) return;
+    this.watchTimer = setInterval(
+      () => {
+        this.resumeAll().catch((err: unknown) => this.logger.warn({ err }, 'reconciliation runs: lease watch failed'));
+      },
+      Math.max(100, this.leaseTtlMs / 2),
+    );
+    this.watchTimer.unref();
+  }
+
   /** Stops every loop between two documents, waits for their writes; runs stay RUNNING. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    if (this.watchTimer) clearInterval(this.watchTimer);
     await Promise.allSettled([...this.starting.values()]);
     const all = [...this.active.values()];
     for (const a of all) a.stop = true;
@@ -633,23 +768,40 @@ export class ReconciliationRunner {
     );
   }
 
-  private launch(doc: RunDoc, resume = false): void {
+  private launch(doc: RunDoc, lease: string, resume = false): void {
     const a: ActiveRun = {
       id: doc._id,
       areaKey: areaKey(doc.area),
       cancel: false,
       stop: false,
       interrupted: false,
+      lease,
+      lost: false,
       done: Promise.resolve(),
     };
     this.active.set(doc._id, a);
+    // Renewed while the loop runs; a take-over elsewhere (this instance was taken for dead) stops it.
+    const renew = setInterval(
+      () => {
+        this.renewLease(a).catch((err: unknown) =>
+          this.logger.warn({ err, runId: doc._id }, 'reconciliation run: lease not renewed'),
+        );
+      },
+      Math.max(50, this.leaseTtlMs / 4),
+    );
+    renew.unref();
     a.done = this.execute(doc, a, resume)
       .catch((err: unknown) => {
         // The run document still says RUNNING: resumed later, like an interruption.
         a.interrupted = true;
         this.logger.error({ err, runId: doc._id }, 'reconciliation run: could not record its end');
       })
-      .finally(() => {
+      .finally(async () => {
+        clearInterval(renew);
+        // Still RUNNING (closed, interrupted): the lease is released for whoever resumes it.
+        if (!a.lost) {
+          await this.leases.updateOne({ _id: lease }, { $set: { released: true } }).catch(() => undefined);
+        }
         this.active.delete(doc._id);
         if (a.interrupted) this.resumeSoon();
       });
@@ -956,6 +1108,8 @@ export class ReconciliationRunner {
         },
       );
       check();
+      // Still this instance's run (not taken over while it looked dead): then its end is decided.
+      if (!(await this.renewLease(a))) throw new Stopped();
       if (!(await this.decideEnd(runId, 'DONE')).mine) {
         a.cancel = true; // cancelled on another instance meanwhile
         throw new Stopped();
@@ -997,6 +1151,11 @@ export class ReconciliationRunner {
       // Write what was queued (the counts include it), then record the end.
       await flushAll().catch(() => writer.settle());
       await runDocWrite;
+      if (err instanceof Stopped && a.lost) {
+        // Taken over by another instance: the run document is that instance's now.
+        this.logger.info({ runId }, 'reconciliation run left to the instance that took it over');
+        return;
+      }
       if (err instanceof Stopped && !a.cancel) {
         // close(): leave the run RUNNING with its last checkpoint.
         await this.runs.updateOne(

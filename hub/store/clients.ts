@@ -10,6 +10,25 @@ import { isDuplicateKey } from './concurrency';
  * `_id` = client id, so every lookup is an `_id` lookup.
  */
 export const CLIENTS_COLLECTION = 'clients';
+/**
+ * The client's status changes in order (`_id` = `<client id>#<gen>`): inserting generation n+1
+ * (a unique `_id`, the one compare-and-set the embedded store makes atomic, across hub instances)
+ * decides a change; the client document follows (`status`, `gen`). A consent records the
+ * generation it was checked against and is withdrawn when a suspension came after it (consents.ts).
+ */
+export const CLIENT_CHANGES_COLLECTION = 'clientChanges';
+
+export interface ClientChangeDoc {
+  _id: string;
+  clientId: string;
+  gen: number;
+  status: ClientStatus;
+  at: Date;
+}
+
+function clientChanges(store: Store) {
+  return store.hubDb.collection<ClientChangeDoc>(CLIENT_CHANGES_COLLECTION);
+}
 
 export const CLIENT_KINDS = ['TTHC_SYSTEM', 'VERIFIER', 'CITIZEN_APP', 'OTHER'] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
@@ -28,6 +47,8 @@ export interface ClientDoc {
   /** SPKI PEM of the client's public key, for `private_key_jwt` (ES256 / RS256 / PS256). */
   publicKeyPem?: string;
   status: ClientStatus;
+  /** The generation of the last status change written here (absent: none since registration). */
+  gen?: number;
   createdAt: Date;
   updatedAt?: Date;
 }
@@ -188,15 +209,62 @@ export async function findClient(store: Store, id: unknown): Promise<ClientDoc |
   return clientsCollection(store).findOne({ _id: id });
 }
 
-/** Suspends or re-activates a client. Returns false when it does not exist. */
+/**
+ * Suspends or re-activates a client. Returns false when it does not exist. Decided by inserting
+ * the next generation of its changes; the client document follows (a change cut short, or
+ * written out of order by two instances, is rolled forward by the next change).
+ */
 export async function setClientStatus(
   store: Store,
   id: string,
   status: ClientStatus,
   now: Date = new Date(),
 ): Promise<boolean> {
-  const r = await clientsCollection(store).updateOne({ _id: id }, { $set: { status, updatedAt: now } });
-  return r.matchedCount === 1;
+  const col = clientsCollection(store);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const client = await col.findOne({ _id: id });
+    if (!client) return false;
+    const gen = (client.gen ?? 0) + 1;
+    try {
+      await clientChanges(store).insertOne({ _id: `${id}#${gen}`, clientId: id, gen, status, at: now });
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      await rollForward(store, id, client.gen ?? 0);
+      continue;
+    }
+    await col.updateOne({ _id: id }, { $set: { status, gen, updatedAt: now } });
+    await rollForward(store, id, gen);
+    return true;
+  }
+  throw new Error(`client ${id}: status changed concurrently too often; retry`);
+}
+
+/** Writes the latest change after generation `gen` onto the client document, if any. */
+async function rollForward(store: Store, id: string, gen: number): Promise<void> {
+  let latest: ClientChangeDoc | null = null;
+  for (let g = gen + 1; ; g++) {
+    const d = await clientChanges(store).findOne({ _id: `${id}#${g}` });
+    if (!d) break;
+    latest = d;
+  }
+  if (latest) {
+    await clientsCollection(store).updateOne(
+      { _id: id },
+      { $set: { status: latest.status, gen: latest.gen, updatedAt: latest.at } },
+    );
+  }
+}
+
+/**
+ * Whether the client was suspended after generation `gen` (a decided change, whether or not the
+ * client document shows it yet).
+ */
+export async function suspendedSince(store: Store, id: string, gen: number): Promise<boolean> {
+  for (let g = gen + 1; ; g++) {
+    const d = await clientChanges(store).findOne({ _id: `${id}#${g}` });
+    if (!d) return false;
+    if (d.status === 'SUSPENDED') return true;
+  }
 }
 
 /** Replaces a client's secret; returns the new one (shown once). */

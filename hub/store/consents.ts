@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../auth/principal';
-import { findClient } from './clients';
+import { findClient, suspendedSince } from './clients';
 import type { Store } from './connection';
 import { isDuplicateKey } from './concurrency';
 
@@ -43,6 +43,10 @@ export interface ConsentDoc {
   revokedAt?: Date;
   useCount: number;
   lastUsedAt?: Date;
+  /** The client's registration generation the grant was checked against (clients.ts `gen`). */
+  clientGen?: number;
+  /** Set once the grant found no suspension after `clientGen` (see {@link grantConsent}). */
+  clientChecked?: boolean;
 }
 
 /** A consent as shown to its citizen: the status is the derived one. */
@@ -185,13 +189,22 @@ export async function grantConsent(
     validUntil: until,
     status: 'ACTIVE',
     useCount: 0,
+    clientGen: client.gen ?? 0,
   };
   // No transactions: the citizen's index first, then the artefact. A failure in
   // between leaves a dangling id (skipped when listing), never a consent the citizen
   // cannot see or revoke.
   await citizenIndex(store).updateOne({ _id: citizenId }, { $addToSet: { ids: doc._id } }, { upsert: true });
   await consentsCollection(store).insertOne(doc);
-  return { consent: view(doc, now) };
+  // The client was checked before the insert: a suspension decided since (its change inserted,
+  // on any instance) withdraws the consent, so no consent stands on a check the suspension
+  // replaced. One decided after this read comes after the consent, like any earlier consent's.
+  if (await suspendedSince(store, client._id, doc.clientGen!)) {
+    await consentsCollection(store).deleteOne({ _id: doc._id });
+    return { userErrors: [err('CLIENT_SUSPENDED', 'The client is suspended', 'clientId')] };
+  }
+  await consentsCollection(store).updateOne({ _id: doc._id }, { $set: { clientChecked: true } });
+  return { consent: view({ ...doc, clientChecked: true }, now) };
 }
 
 /** The consent with this id (any citizen's), or null. */

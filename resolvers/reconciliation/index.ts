@@ -2,7 +2,8 @@ import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Resolvers, ResolversTypes } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
 import { badUserInput } from '../../hub/errors';
-import { areaInJurisdiction, forbidden } from '../../hub/policy';
+import { forbidden } from '../../hub/policy';
+import { reconArea, reconAreaAllowed } from '../../hub/reconciliation/areas';
 import {
   CaseInputError,
   type CaseAction,
@@ -10,7 +11,7 @@ import {
   type CaseResult,
   type CaseView,
 } from '../../hub/reconciliation/cases';
-import { NATIONAL, type RunDoc } from '../../hub/reconciliation/runs';
+import type { RunDoc } from '../../hub/reconciliation/runs';
 import { areaStats } from '../../hub/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../hub/reports/read';
 import type { SourceName } from '../../hub/store/seed-meta';
@@ -20,23 +21,12 @@ function officerOf(ctx: HubContext) {
   return ctx.principal;
 }
 
-/** The whole country, as a reconciliation area (national runs; a national supervisor's). */
-const NATIONAL_AREA: AreaInfo = { code: NATIONAL, name: 'Việt Nam', kind: 'NATIONAL', province: NATIONAL };
-
-/** An area code of reconciliation: a province, a commune, or VN (the whole country); null: unknown. */
-function reconArea(code: string): AreaInfo | null {
-  return code === NATIONAL ? NATIONAL_AREA : areaInfo(code);
-}
-
 /**
  * Whether an area (a run's, a case's) lies within the officer's jurisdiction: a national
  * supervisor's (VN) holds every area, also none (records with no known area).
  */
 function mayUse(ctx: HubContext, area: { province: string | null; commune: string | null }): boolean {
-  const j = officerOf(ctx).jurisdiction;
-  if (j.province === NATIONAL) return true;
-  const { province, commune } = area;
-  return province !== null && province !== NATIONAL && areaInJurisdiction(j, { province, commune });
+  return reconAreaAllowed(officerOf(ctx).jurisdiction, area);
 }
 
 /** A run the officer may see; unknown and elsewhere answer alike. */
@@ -76,7 +66,10 @@ async function act(
   // Data-cleaning officers take cases for themselves or release their own (checked under the
   // case's lock, against its current assignee); supervisors assign anyone.
   if (action.type === 'ASSIGN' && me.role === 'DATA_CLEANING') action = { ...action, onlySelf: me.officerId };
-  const r = await ctx.reconciliation.cases.act(id, action, `officer:${me.officerId}`);
+  // The jurisdiction is decided again under the case's lock, on the area the action is written
+  // against (a run may have moved the case meanwhile): the check above only answers early.
+  const r = await ctx.reconciliation.cases.act(id, action, `officer:${me.officerId}`, (area) => mayUse(ctx, area));
+  if (r.outOfArea) throw forbidden('OUT_OF_JURISDICTION');
   if (r.change) (ctx.audit.caseChanges ??= []).push(r.change);
   return payload(r.case ? r : { ...r, case: current });
 }

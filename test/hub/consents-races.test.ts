@@ -4,8 +4,8 @@
  * its revocation time is the one that success reported.
  */
 import { randomUUID } from 'node:crypto';
-import { registerClient } from '../../hub/store/clients';
-import { findConsent } from '../../hub/store/consents';
+import { registerClient, setClientStatus } from '../../hub/store/clients';
+import { consentsCollection, findConsent } from '../../hub/store/consents';
 import { pickTestCitizens } from '../support/citizens';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
@@ -75,5 +75,47 @@ describe('consentRevoke under concurrency', () => {
       for (const p of payloads) if (p !== ok[0]) expect(p.userErrors).toEqual([{ code: 'ALREADY_REVOKED' }]);
       expect((await findConsent(hub.store, id))!.status).toBe('REVOKED');
     }
+  });
+});
+
+describe('consentGrant racing the suspension of its client', () => {
+  it('no grant decided against the registration the suspension replaced leaves an ACTIVE consent', async () => {
+    const id = `tthc-susp-${randomUUID().slice(0, 8)}`;
+    await registerClient(hub.store, { id, name: 'Suspended (test)', scopes: ['IDENTITY'], purposes: ['1.001234'] });
+    const input = () => ({
+      clientId: id,
+      scopes: ['IDENTITY'],
+      purpose: '1.001234',
+      dossierRef: `HS-${randomUUID().slice(0, 8)}`,
+      validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    let before: Set<string> | null = null;
+    const grants = Array.from({ length: PARALLEL * 2 }, (_, i) =>
+      gql<any>(i % 2 ? other.url : hub.url, GRANT, { input: input() }, bearer(keys.citizen(citizenId))),
+    );
+    // The suspension, once some grants are under way; then the consents stored at that moment.
+    const suspension = (async () => {
+      await new Promise((r) => setImmediate(r));
+      expect(await setClientStatus(hub.store, id, 'SUSPENDED')).toBe(true);
+      before = new Set((await consentsCollection(hub.store).find({ clientId: id }).toArray()).map((c) => c._id));
+    })();
+    const results = await Promise.all(grants);
+    await suspension;
+    for (const r of results) {
+      expect(r.body.errors).toBeUndefined();
+      const p = r.body.data!.consentGrant;
+      if (p.userErrors.length) expect(p.userErrors).toEqual([{ code: 'CLIENT_SUSPENDED' }]);
+    }
+    // Every ACTIVE consent of the client was stored before the suspension had returned: none was
+    // written afterwards on the strength of a check made before it.
+    const active = (await consentsCollection(hub.store).find({ clientId: id }).toArray()).filter(
+      (c) => c.status === 'ACTIVE',
+    );
+    const late = active.filter((c) => !before!.has(c._id));
+    expect(late.map((c) => c._id)).toEqual([]);
+    // Each success names a consent that is ACTIVE in the store, each refusal none.
+    const ok = results.filter((r) => r.body.data!.consentGrant.userErrors.length === 0);
+    expect(new Set(ok.map((r) => r.body.data!.consentGrant.consent.id))).toEqual(new Set(active.map((c) => c._id)));
+    await hub.store.hubDb.collection('clients').deleteOne({ _id: id as never });
   });
 });

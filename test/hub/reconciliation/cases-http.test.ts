@@ -367,3 +367,34 @@ describe('CSV export of open cases', () => {
     expect(audited).toEqual(new Set(body.map((r) => r[5]).filter(Boolean)));
   });
 });
+
+describe('CSV export of a national supervisor', () => {
+  const url = (q: string) => `${hub.url}/reconciliation/cases.csv?${q}`;
+  const national = () => bearer(token('SUPERVISOR', { province: 'VN' }, 'o-national'));
+
+  it('exports VN (every case, also those of no known area) and any province, like the GraphQL query', async () => {
+    const res = await fetch(url('area=VN'), { headers: national() });
+    expect(res.status).toBe(200);
+    const body = parseCsv((await res.text()).replace(/^\uFEFF/, '')).slice(1);
+    const open = await gql(hub.url, CASES, { area: 'VN', status: ['OPEN', 'CONFIRMED'], first: 1 }, national());
+    expect(open.body.errors).toBeUndefined();
+    expect(body).toHaveLength(open.body.data!.reconciliationCases.totalCount);
+    const unknown = await hub.store.hubDb
+      .collection<FindingDoc>(RECON_FINDINGS_COLLECTION)
+      .countDocuments({ 'area.province': null });
+    if (unknown > 0) expect(body.some((r) => r[6] === '')).toBe(true); // cases of no known area too
+    const ofProvince = await fetch(url(`area=${province}`), { headers: national() });
+    expect(ofProvince.status).toBe(200);
+    const rows = parseCsv((await ofProvince.text()).replace(/^\uFEFF/, '')).slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r[6]).toBe(province);
+  });
+
+  it('refuses VN to officers of a province (FORBIDDEN), as the GraphQL query does', async () => {
+    const res = await fetch(url('area=VN'), { headers: cleaner() });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
+    const q = await gql(hub.url, CASES, { area: 'VN', first: 1 }, cleaner());
+    expect(q.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});

@@ -10,7 +10,13 @@ import { mapCitizen } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { issueDevToken } from '../../../hub/auth/dev-idp';
 import { CASE_MOVES, type CaseEventType, type CaseStatus } from '../../../hub/reconciliation/cases';
-import { RECON_RUNS_COLLECTION, type RunDoc } from '../../../hub/reconciliation/runs';
+import { RECON_CASE_EVENTS_COLLECTION, type CaseEventDoc } from '../../../hub/reconciliation/cases';
+import {
+  RECON_FINDINGS_COLLECTION,
+  RECON_RUNS_COLLECTION,
+  type FindingDoc,
+  type RunDoc,
+} from '../../../hub/reconciliation/runs';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 
@@ -20,14 +26,15 @@ let hub: TestHub;
 let other: TestHub;
 let province: string;
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
-const supervisor = () =>
+const supervisorOf = (p: string, officerId = 'o-sup') =>
   bearer(
     issueDevToken(
       'officer',
-      { role: 'SUPERVISOR', area: { province }, officerId: 'o-sup', unit: 'Công an (test)' },
+      { role: 'SUPERVISOR', area: { province: p }, officerId, unit: 'Công an (test)' },
       { key: keys.idp },
     ),
   );
+const supervisor = () => supervisorOf(province);
 
 const START = `mutation($a: String!) { reconciliationRunStart(area: $a) { id status } }`;
 const CANCEL = `mutation($id: ID!) { reconciliationRunCancel(id: $id) { id status } }`;
@@ -124,5 +131,44 @@ describe('reconciliation cases', () => {
       status = h.to;
     }
     expect(c!.status).toBe(status);
+  }, 120_000);
+
+  it('an officer acts on a case only while its area is theirs, decided on the area the action is written against', async () => {
+    const run = await hub.reconciliation.start({ province }, 'operator');
+    await hub.reconciliation.wait(run._id);
+    await other.reconciliation.wait(run._id);
+    const list = await gql<any>(hub.url, CASES, { area: province }, supervisor());
+    const id = list.body.data!.reconciliationCases.nodes[1].id as string;
+    const findings = hub.store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION);
+    const home = (await findings.findOne({ _id: id }))!.area;
+    const away = { province: province === '01' ? '79' : '01', commune: null };
+    const NOTE = `mutation($id: ID!, $t: String!) { reconciliationCaseNote(id: $id, text: $t) { userErrors { code } } }`;
+    // A run moving the case's person writes the finding's area (the same write): back and forth
+    // while officers of both provinces act on the case through both instances.
+    let moving = true;
+    const mover = (async () => {
+      for (let i = 0; moving; i++) await findings.updateOne({ _id: id }, { $set: { area: i % 2 ? home : away } });
+    })();
+    const results = await Promise.all(
+      Array.from({ length: PARALLEL * 2 }, (_, i) => {
+        const p = i % 2 ? province : away.province;
+        return gql<any>((i % 4 < 2 ? hub : other).url, NOTE, { id, t: `note ${i}` }, supervisorOf(p, `o-${p}`));
+      }),
+    );
+    moving = false;
+    await mover;
+    await findings.updateOne({ _id: id }, { $set: { area: home } });
+    for (const r of results) {
+      if (r.body.errors) expect(r.body.errors[0].extensions?.code).toBe('FORBIDDEN');
+      else expect(r.body.data!.reconciliationCaseNote.userErrors).toEqual([]);
+    }
+    // Every committed action was by an officer of the area it was written against.
+    const events = await hub.store.hubDb
+      .collection<CaseEventDoc>(RECON_CASE_EVENTS_COLLECTION)
+      .find({ caseId: id })
+      .toArray();
+    const notes = events.filter((e) => e.state.history.at(-1)!.event === 'NOTE');
+    expect(notes.length).toBe(results.filter((r) => !r.body.errors).length);
+    for (const e of notes) expect(e.state.history.at(-1)!.by).toBe(`officer:o-${e.state.area.province}`);
   }, 120_000);
 });
