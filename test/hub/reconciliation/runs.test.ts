@@ -51,12 +51,13 @@ const runners: ReconciliationRunner[] = [];
  * A runner; `throttled` (the default) reads 1,500 documents a second at most, so that a run lasts
  * a few seconds whatever the store's speed and can be caught mid-way (cancel, restart).
  */
-function runner(throttled = true): ReconciliationRunner {
+/** A runner over the test store; `throttled`: documents per second (true: 1,500), false: none. */
+function runner(throttled: boolean | number = true): ReconciliationRunner {
   const r = new ReconciliationRunner({
     store,
     logger,
     today: () => REFERENCE_TODAY,
-    maxDocsPerS: throttled ? 1_500 : undefined,
+    maxDocsPerS: throttled === true ? 1_500 : throttled === false ? undefined : throttled,
   });
   runners.push(r);
   return r;
@@ -226,7 +227,9 @@ describe('reconciliation runs', () => {
   it('a run stopped by a restart resumes from its checkpoint and gives the same findings', async () => {
     // The figures of the uninterrupted runs before.
     const before = await areaStats(store, { province, commune: null });
-    const r1 = runner();
+    // Slow enough that the other sources are still being read when the first one is done, however
+    // long this busy machine takes to see that and stop the runner (seconds, not milliseconds).
+    const r1 = runner(300);
     const run = await r1.start({ province }, 'officer-1');
     const doneSources = (d: RunDoc) => Object.keys(d.checkpoint?.done ?? {}).length;
     const mid = await until(run._id, r1, (d) => doneSources(d) >= 1 || d.status !== 'RUNNING');
