@@ -29,8 +29,8 @@ import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { loadConfig } from '../hub/config';
 import { startHub, type RunningHub } from '../hub/server';
-import { Store } from '../hub/store/connection';
-import type { SourceName } from '../hub/store/seed-meta';
+import { Store } from '../store/connection';
+import type { SourceName } from '../mockdata/seed-meta';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { mergeResults, runLoad, seedOrReuse, selfReaders, withStandaloneStore } from './common';
 

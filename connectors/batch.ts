@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Collection, Document } from 'mongodb';
-import type { LookupStrategy } from '../hub/store/connection';
-import type { SourceName } from '../hub/store/seed-meta';
-import { SourceUnavailableError } from '../hub/errors';
+import type { LookupStrategy } from '../store/connection';
+import type { SourceName } from '../mockdata/seed-meta';
+import { SourceUnavailableError } from '../lib/errors';
 import type { SourceGuard } from './resilience';
 
 /** Per-source counters of one request: how often the source was asked, and how. */

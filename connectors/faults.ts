@@ -11,7 +11,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { SourceName } from '../hub/store/seed-meta';
+import type { SourceName } from '../mockdata/seed-meta';
 
 export const FaultSpecSchema = z
   .object({

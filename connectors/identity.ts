@@ -3,7 +3,7 @@
  * agency's shape at all, and the sex whatever its coding. Dates: `readDate` in `dates.ts`.
  * The rules, with examples, are in docs/reconciliation-rules.md.
  */
-import type { Problem } from '../hub/reconciliation/types';
+import type { Problem } from '../services/reconciliation/model';
 
 export type { Problem };
 

@@ -2,9 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '../lib/errors';
 import type { RejectionReason } from './metrics';
-import { isTransientStoreError } from './store/health';
+import { isTransientStoreError } from '../store/health';
 
 const KNOWN_CODES = new Set<string>([
   ...Object.values(ErrorCode),

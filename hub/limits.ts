@@ -18,7 +18,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '../lib/errors';
 
 /**
  * Request bounds, counted on the values the resolvers will get (after variable coercion), so a

@@ -4,12 +4,12 @@
  * serves GraphQL on PORT until SIGINT/SIGTERM.
  */
 import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { startLocalDb, type LocalDb } from './localdb';
-import { Store } from './store/connection';
+import { createLogger } from '../lib/logger';
+import { startLocalDb, type LocalDb } from '../store/localdb';
+import { Store } from '../store/connection';
 import { readiness, startHub } from './server';
-import { DEMO_MALFORMED_RATE } from '../connectors/generator/generate';
-import { seed } from '../connectors/seed';
+import { DEMO_MALFORMED_RATE } from '../mockdata/generator/generate';
+import { seed } from '../mockdata/seed/index';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -20,13 +20,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { TokenBucket } from 'limiter';
 import { LRUCache } from 'lru-cache';
-import { authenticate, AuthenticationFailed } from './auth/authenticate';
-import type { Principal } from './auth/principal';
-import type { TrustedIssuer } from './auth/trust';
+import { authenticate, AuthenticationFailed } from '../services/access/auth/authenticate';
+import type { Principal } from '../services/access/auth/principal';
+import type { TrustedIssuer } from '../services/access/auth/trust';
 import type { RateLimits } from './config';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '../lib/errors';
 import type { HubMetrics, RejectionReason } from './metrics';
-import type { StoreHealth } from './store/health';
+import type { StoreHealth } from '../store/health';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
 

@@ -1,19 +1,19 @@
 import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Resolvers, ResolversTypes } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
-import { badUserInput } from '../../hub/errors';
-import { areaInJurisdiction, forbidden } from '../../hub/policy';
+import { badUserInput } from '../../lib/errors';
+import { areaInJurisdiction, forbidden } from '../../services/access/policy';
 import {
   CaseInputError,
   type CaseAction,
   type CaseFilter,
   type CaseResult,
   type CaseView,
-} from '../../hub/reconciliation/cases';
-import { NATIONAL, type RunDoc } from '../../hub/reconciliation/runs';
-import { areaStats } from '../../hub/reconciliation/stats';
-import { areaInfo, areaOfInfo, type AreaInfo } from '../../hub/reports/read';
-import type { SourceName } from '../../hub/store/seed-meta';
+} from '../../services/reconciliation/cases';
+import { NATIONAL, type RunDoc } from '../../services/reconciliation/runs';
+import { areaStats } from '../../services/reconciliation/stats';
+import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';
+import type { SourceName } from '../../mockdata/seed-meta';
 
 function officerOf(ctx: HubContext) {
   if (ctx.principal.kind !== 'OFFICER') throw new Error('@officer policy not applied');

@@ -1,15 +1,15 @@
 import { ApolloServer } from '@apollo/server';
 import pino from 'pino';
-import { AccessCaches } from '../../hub/access';
-import type { Principal } from '../../hub/auth/principal';
+import { AccessCaches } from '../../services/access/access';
+import type { Principal } from '../../services/access/auth/principal';
 import { loadConfig, sourcePolicies } from '../../hub/config';
 import { SourceGuards } from '../../connectors/resilience';
 import { createContext, type HubContext } from '../../hub/context';
 import { buildSchema } from '../../hub/schema';
-import { createAccountsModule } from '../../hub/accounts';
-import { ReconciliationRunner } from '../../hub/reconciliation/runs';
-import type { Notifier } from '../../hub/accounts/notifier';
-import type { Store } from '../../hub/store/connection';
+import { createAccountsModule } from '../../services/accounts';
+import { ReconciliationRunner } from '../../services/reconciliation/runs';
+import type { Notifier } from '../../services/accounts/notifier';
+import type { Store } from '../../store/connection';
 
 /** An in-process Apollo server over the real store, executing with an explicit principal. */
 export async function createExecutor(

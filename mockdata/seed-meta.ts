@@ -1,0 +1,66 @@
+/**
+ * What the generator leaves in the hub's database: one manifest of the last
+ * seeding, and the ground truth of every injected data defect (for scoring
+ * reconciliation).
+ */
+export const SEED_MANIFEST_COLLECTION = 'seedManifest';
+export const SEED_DEFECTS_COLLECTION = 'seedDefects';
+
+/** The kinds of defect the generator injects (docs/domain.md, "Data quality"). */
+export type DefectKind =
+  | 'FORMAT_ONLY'
+  | 'MISMATCH'
+  | 'OLD_ID_KEY'
+  | 'ORPHAN'
+  | 'DUPLICATE'
+  | 'DECEASED_ACTIVE'
+  | 'EXPIRED_ID_CARD'
+  | 'MALFORMED';
+
+export const DEFECT_KINDS: readonly DefectKind[] = [
+  'FORMAT_ONLY',
+  'MISMATCH',
+  'OLD_ID_KEY',
+  'ORPHAN',
+  'DUPLICATE',
+  'DECEASED_ACTIVE',
+  'EXPIRED_ID_CARD',
+  'MALFORMED',
+];
+
+/** Source names as used in ground truth and provenance. */
+export type SourceName = 'population' | 'drivingLicence' | 'healthInsurance' | 'socialInsurance' | 'healthRecord';
+
+export interface SeedDefectDoc {
+  _id: string; // `${source}:${recordKey}:${kind}:${field ?? ''}`
+  source: SourceName;
+  /** The `_id` of the affected record in the source's collection. */
+  recordKey: string;
+  /** The personal ID of the real person the record belongs to (null for ORPHAN). */
+  personalId: string | null;
+  kind: DefectKind;
+  /**
+   * For FORMAT_ONLY / MISMATCH: fullName | dateOfBirth | sex. For MALFORMED: the source's own
+   * field, as a dotted path in its document (`hoTen`, `holder.birth`, `noiThuongTru.xa.ma`).
+   */
+  field?: string;
+  /** For FORMAT_ONLY: which variant (UPPER_CASE, NO_DIACRITICS, NFD, OLD_TONE_MARK, D_FOR_DD). */
+  variant?: string;
+  /**
+   * The value as the source stores it, and the true value (population's), as strings.
+   * MALFORMED: the problem (`MISSING`, `NULL`, `WRONG_TYPE`, `EMPTY`, `OVERSIZED`,
+   * `CONTROL_CHARACTERS`, `UNKNOWN_CODE`, `BAD_FORMAT`), never the value itself.
+   */
+  sourceValue?: string;
+  trueValue?: string;
+}
+
+export interface SeedManifestDoc {
+  _id: 'current';
+  seed: number;
+  citizens: number;
+  rates: Record<DefectKind, number>;
+  counts: Record<string, number>; // documents written per collection
+  startedAt: Date;
+  finishedAt: Date;
+}

@@ -1,0 +1,79 @@
+/**
+ * Consent revocation under concurrency, over real HTTP on the real store, with two hub instances
+ * on one store: a consent is revoked once (one success, every other request ALREADY_REVOKED) and
+ * its revocation time is the one that success reported.
+ */
+import { randomUUID } from 'node:crypto';
+import { registerClient } from '../../../services/access/clients';
+import { findConsent } from '../../../services/access/consents';
+import { pickTestCitizens } from '../../support/citizens';
+import { gql, startTestHub, type TestHub } from '../../support/hub';
+import { testKeys } from '../../support/keys';
+
+const PARALLEL = 24;
+const keys = testKeys();
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+let hub: TestHub;
+let other: TestHub;
+let citizenId: string;
+let clientId: string;
+
+const GRANT = `mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id status } userErrors { code } } }`;
+const REVOKE = `mutation($id: ID!) { consentRevoke(id: $id) { consent { id status } userErrors { code } } }`;
+
+beforeAll(async () => {
+  hub = await startTestHub({});
+  other = await startTestHub({});
+  citizenId = (await pickTestCitizens(hub.store)).l2;
+  clientId = `tthc-races-${randomUUID().slice(0, 8)}`;
+  await registerClient(hub.store, { id: clientId, name: 'Races (test)', scopes: ['IDENTITY'], purposes: ['1.001234'] });
+});
+
+afterAll(async () => {
+  await hub.store.hubDb.collection('clients').deleteOne({ _id: clientId as never });
+  await Promise.all([hub?.close(), other?.close()]);
+});
+
+async function grant(): Promise<string> {
+  const r = await gql<any>(
+    hub.url,
+    GRANT,
+    {
+      input: {
+        clientId,
+        scopes: ['IDENTITY'],
+        purpose: '1.001234',
+        dossierRef: `HS-${randomUUID().slice(0, 8)}`,
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    },
+    bearer(keys.citizen(citizenId)),
+  );
+  expect(r.body.data!.consentGrant.userErrors).toEqual([]);
+  return r.body.data!.consentGrant.consent.id as string;
+}
+
+describe('consentRevoke under concurrency', () => {
+  it('revokes a consent once: one success, every other request ALREADY_REVOKED', async () => {
+    for (let round = 0; round < 3; round++) {
+      const id = await grant();
+      const results = await Promise.all(
+        Array.from({ length: PARALLEL }, (_, i) =>
+          gql<any>(i % 2 ? other.url : hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId))),
+        ),
+      );
+      const payloads = results.map((r) => {
+        expect(r.body.errors).toBeUndefined();
+        return r.body.data!.consentRevoke as {
+          consent: { status: string } | null;
+          userErrors: Array<{ code: string }>;
+        };
+      });
+      const ok = payloads.filter((p) => p.userErrors.length === 0);
+      expect(ok).toHaveLength(1);
+      expect(ok[0].consent!.status).toBe('REVOKED');
+      for (const p of payloads) if (p !== ok[0]) expect(p.userErrors).toEqual([{ code: 'ALREADY_REVOKED' }]);
+      expect((await findConsent(hub.store, id))!.status).toBe('REVOKED');
+    }
+  });
+});
