@@ -8,7 +8,8 @@ import { Rng, weighted, type WeightedTable } from './prng';
 import { foldName } from './text';
 
 export type Sex = 'M' | 'F';
-export type Region = 'N' | 'C' | 'S';
+export type { Region } from '../../reference/areas';
+import type { Region } from '../../reference/areas';
 
 export interface PersonName {
   surname: string;

@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import { mapCitizen } from '../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../connectors/population/model';
-import { PROVINCES } from '../../mockdata/generator/areas';
+import { PROVINCES } from '../../reference/areas';
 import type { AuditWriter } from '../audit/writer';
 import type { Jurisdiction } from '../access/auth/principal';
 import { inJurisdiction } from '../access/policy';

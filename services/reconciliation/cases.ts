@@ -35,7 +35,7 @@
  */
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
-import { PROVINCES } from '../../mockdata/generator/areas';
+import { PROVINCES } from '../../reference/areas';
 import type { CaseChangeRecord } from '../audit/model';
 import type { DocumentScope } from '../access/auth/principal';
 import { communesOf, type AreaInfo } from '../accounts/reports/read';

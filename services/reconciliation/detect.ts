@@ -48,7 +48,7 @@
 import { createHash } from 'node:crypto';
 import type { GplxDoc } from '../../connectors/driving-licence/model';
 import { readDate, type DateForm } from '../../lib/dates';
-import { oldProvinceByCode, provinceByCode, todayArea } from '../../mockdata/generator/areas';
+import { oldProvinceByCode, provinceByCode, todayArea } from '../../reference/areas';
 import { CODE_MAX, NAME_MAX, codeProblem, objectProblem, readSex, textProblem } from '../../connectors/identity';
 import type { TheBhytDoc } from '../../connectors/health-insurance/model';
 import type { HealthBookDoc } from '../../connectors/health-record/model';

@@ -80,7 +80,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import { SOURCES } from '../../connectors/registry';
-import { oldProvinceByIdCode } from '../../mockdata/generator/areas';
+import { oldProvinceByIdCode } from '../../reference/areas';
 import type { CongDanDoc } from '../../connectors/population/model';
 import { vietnamDate } from '../accounts/calendar';
 import type { Store } from '../../store/connection';

@@ -13,7 +13,7 @@
  */
 import type { Collection, Document } from 'mongodb';
 import { SOURCE_NAMES } from '../../connectors/registry';
-import { PROVINCES } from '../../mockdata/generator/areas';
+import { PROVINCES } from '../../reference/areas';
 import { communesOf, type AreaInfo } from '../accounts/reports/read';
 import type { CaseCounts } from './cases';
 import type { Store } from '../../store/connection';

@@ -6,7 +6,7 @@
  */
 import jwt from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
-import { communeByCode, provinceByCode } from '../../../mockdata/generator/areas';
+import { communeByCode, provinceByCode } from '../../../reference/areas';
 import { loadOrCreateSigningKey, type SigningKey } from './keys';
 import { NATIONAL_AREA_CODE, OFFICER_ROLES, type Jurisdiction, type OfficerRole } from './principal';
 import { DEFAULT_AUDIENCE, DEV_IDP_ISSUER, DEV_IDP_KEY_NAME } from './trust';

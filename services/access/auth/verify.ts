@@ -18,7 +18,7 @@
  */
 import jwt from 'jsonwebtoken';
 import type { KeyObject } from 'node:crypto';
-import { communeByCode, provinceByCode } from '../../../mockdata/generator/areas';
+import { communeByCode, provinceByCode } from '../../../reference/areas';
 import {
   DOCUMENT_SCOPES,
   NATIONAL_AREA_CODE,

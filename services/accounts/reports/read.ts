@@ -3,7 +3,7 @@
  * (the area's `S|` document and its `D|` documents for the months from the range's start to
  * today), whatever the number of accounts. A province's commune rows add the same per commune.
  */
-import { communeByCode, provinceByCode, PROVINCES } from '../../../mockdata/generator/areas';
+import { communeByCode, provinceByCode, PROVINCES } from '../../../reference/areas';
 import type { Store } from '../../../store/connection';
 import {
   FLOWS,

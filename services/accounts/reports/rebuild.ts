@@ -11,7 +11,7 @@
 import type { Document } from 'mongodb';
 import { mapCitizen } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
-import { PROVINCES } from '../../../mockdata/generator/areas';
+import { PROVINCES } from '../../../reference/areas';
 import { vietnamDate } from '../calendar';
 import { checkEligibility } from '../lifecycle';
 import { ACCOUNTS_COLLECTION, type AccountDoc, type AccountEventType } from '../store';
