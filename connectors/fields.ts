@@ -8,7 +8,7 @@
  * The value itself is never kept or echoed.
  */
 import { types } from 'node:util';
-import type { SourceName } from '../mockdata/seed-meta';
+import type { SourceName } from './sources';
 import { SourceDataInvalidError } from '../lib/errors';
 import { readDate } from '../lib/dates';
 import { CODE_MAX, NAME_MAX, codeProblem, objectProblem, textProblem, type Problem } from './identity';

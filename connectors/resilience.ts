@@ -28,7 +28,7 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { SourceUnavailableError, type SourceFailureReason } from '../lib/errors';
-import type { SourceName } from '../mockdata/seed-meta';
+import type { SourceName } from './sources';
 import { FaultInjector } from './faults';
 
 export interface SourcePolicy {

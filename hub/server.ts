@@ -22,7 +22,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { buildSchema } from './schema';
 import { requestBoundsPlugin } from './limits';
 import type { Store } from '../store/connection';
-import { SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../mockdata/seed-meta';
+import { SOURCES_STATUS_COLLECTION, type SourcesStatusDoc } from '../store/sources-status';
 import { createAccountsModule, type AccountsModule } from '../services/accounts';
 import type { Notifier } from '../services/accounts/notifier';
 import { csvRouter } from '../services/accounts/reports/csv';
@@ -90,11 +90,11 @@ export async function readiness(
 ): Promise<{ ready: boolean; reason?: string; citizens?: number }> {
   if (state.draining) return { ready: false, reason: 'shutting down' };
   if (state.health && !state.health.up) return { ready: false, reason: 'store unreachable' };
-  let manifest: SeedManifestDoc | null;
+  let manifest: SourcesStatusDoc | null;
   try {
     // One read both proves the store answers and says whether the sources are there.
     manifest = await withTimeout(
-      store.hubDb.collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION).findOne({ _id: 'current' }),
+      store.hubDb.collection<SourcesStatusDoc>(SOURCES_STATUS_COLLECTION).findOne({ _id: 'current' }),
       1_000,
     );
   } catch (err) {

@@ -1,35 +1,16 @@
+import type { SourceName } from '../connectors/sources';
+import { DEFECT_KINDS, type DefectKind } from '../services/reconciliation/model';
+import { SOURCES_STATUS_COLLECTION, type SourcesStatusDoc } from '../store/sources-status';
+
+export { DEFECT_KINDS, type DefectKind, type SourceName };
+
 /**
  * What the generator leaves in the hub's database: one manifest of the last
  * seeding, and the ground truth of every injected data defect (for scoring
  * reconciliation).
  */
-export const SEED_MANIFEST_COLLECTION = 'seedManifest';
+export const SEED_MANIFEST_COLLECTION = SOURCES_STATUS_COLLECTION;
 export const SEED_DEFECTS_COLLECTION = 'seedDefects';
-
-/** The kinds of defect the generator injects (docs/domain.md, "Data quality"). */
-export type DefectKind =
-  | 'FORMAT_ONLY'
-  | 'MISMATCH'
-  | 'OLD_ID_KEY'
-  | 'ORPHAN'
-  | 'DUPLICATE'
-  | 'DECEASED_ACTIVE'
-  | 'EXPIRED_ID_CARD'
-  | 'MALFORMED';
-
-export const DEFECT_KINDS: readonly DefectKind[] = [
-  'FORMAT_ONLY',
-  'MISMATCH',
-  'OLD_ID_KEY',
-  'ORPHAN',
-  'DUPLICATE',
-  'DECEASED_ACTIVE',
-  'EXPIRED_ID_CARD',
-  'MALFORMED',
-];
-
-/** Source names as used in ground truth and provenance. */
-export type SourceName = 'population' | 'drivingLicence' | 'healthInsurance' | 'socialInsurance' | 'healthRecord';
 
 export interface SeedDefectDoc {
   _id: string; // `${source}:${recordKey}:${kind}:${field ?? ''}`
@@ -55,12 +36,9 @@ export interface SeedDefectDoc {
   trueValue?: string;
 }
 
-export interface SeedManifestDoc {
-  _id: 'current';
+/** The sources' status document (store/sources-status.ts) as seeding writes it. */
+export interface SeedManifestDoc extends SourcesStatusDoc {
   seed: number;
-  citizens: number;
   rates: Record<DefectKind, number>;
-  counts: Record<string, number>; // documents written per collection
   startedAt: Date;
-  finishedAt: Date;
 }

@@ -13,7 +13,7 @@ import {
 import { NATIONAL, type RunDoc } from '../../services/reconciliation/runs';
 import { areaStats } from '../../services/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';
-import type { SourceName } from '../../mockdata/seed-meta';
+import type { SourceName } from '../../connectors/sources';
 
 function officerOf(ctx: HubContext) {
   if (ctx.principal.kind !== 'OFFICER') throw new Error('@officer policy not applied');

@@ -14,7 +14,7 @@ import type { TrustedIssuer } from '../access/auth/trust';
 import { failJson, officerOf, streamCsv } from '../../hub/routes/csv';
 import { areaInJurisdiction } from '../access/policy';
 import { areaInfo, areaOfInfo } from '../accounts/reports/read';
-import { DEFECT_KINDS, type SourceName } from '../../mockdata/seed-meta';
+import { DEFECT_KINDS, type SourceName } from './model';
 import { CASE_STATUSES, OPEN_STATUSES, caseScopes, type CaseService, type CaseStatus } from './cases';
 import type { AuditRecordDoc } from '../audit/model';
 

@@ -3,10 +3,33 @@
  * the generator's ground truth (`SeedDefectDoc._id`) so that runs can be scored against it and
  * findings written idempotently (the key is the document `_id`).
  */
-import type { DefectKind, SourceName } from '../../mockdata/seed-meta';
+import type { SourceName } from '../../connectors/sources';
+import type { Problem } from '../../connectors/identity';
 import type { NameVariant } from './names';
 
-export type { DefectKind, SourceName };
+export type { SourceName };
+
+/** The kinds of defect reconciliation finds (and the generator injects) (docs/domain.md, "Data quality"). */
+export type DefectKind =
+  | 'FORMAT_ONLY'
+  | 'MISMATCH'
+  | 'OLD_ID_KEY'
+  | 'ORPHAN'
+  | 'DUPLICATE'
+  | 'DECEASED_ACTIVE'
+  | 'EXPIRED_ID_CARD'
+  | 'MALFORMED';
+
+export const DEFECT_KINDS: readonly DefectKind[] = [
+  'FORMAT_ONLY',
+  'MISMATCH',
+  'OLD_ID_KEY',
+  'ORPHAN',
+  'DUPLICATE',
+  'DECEASED_ACTIVE',
+  'EXPIRED_ID_CARD',
+  'MALFORMED',
+];
 
 /** The four sources compared with the population. */
 export type OtherSource = Exclude<SourceName, 'population'>;
@@ -24,8 +47,7 @@ export type IdentityField = 'fullName' | 'dateOfBirth' | 'sex';
 export type SourceField = string;
 
 /** Why a value cannot be read as its agency's shape (a MALFORMED finding's `sourceValue`). */
-export type Problem =
-  'MISSING' | 'NULL' | 'WRONG_TYPE' | 'EMPTY' | 'OVERSIZED' | 'CONTROL_CHARACTERS' | 'UNKNOWN_CODE' | 'BAD_FORMAT';
+export type { Problem };
 
 export interface Finding {
   source: SourceName;

@@ -84,7 +84,11 @@ import { oldProvinceByIdCode } from '../../reference/areas';
 import type { CongDanDoc } from '../../connectors/population/model';
 import { vietnamDate } from '../accounts/calendar';
 import type { Store } from '../../store/connection';
-import { DEFECT_KINDS, SEED_MANIFEST_COLLECTION, type SeedManifestDoc } from '../../mockdata/seed-meta';
+import { DEFECT_KINDS } from './model';
+import {
+  SOURCES_STATUS_COLLECTION as SEED_MANIFEST_COLLECTION,
+  type SourcesStatusDoc as SeedManifestDoc,
+} from '../../store/sources-status';
 import type { AuditWriter } from '../audit/writer';
 import { mergeOp, type DocOp } from '../../store/serial-writer';
 import { CaseService, seenOp } from './cases';
