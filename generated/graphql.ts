@@ -12,7 +12,7 @@ import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
 import type { RunDoc } from '../services/reconciliation/runs';
 import type { CaseView } from '../services/reconciliation/cases';
 import type { SummaryModel } from '../services/reconciliation/stats';
-import type { HubContext } from '../hub/context';
+import type { HubContext } from '../services/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config';
-import { createContext, type HubContext } from './context';
+import { createContext, type HubContext } from '../services/context';
 import { AccessCaches } from '../services/access/access';
 import { AuditWriter } from '../services/audit/writer';
 import { auditPlugin } from './plugins/audit';

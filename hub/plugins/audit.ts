@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
-import type { HubContext } from '../context';
+import type { HubContext } from '../../services/context';
 import { ErrorCode } from '../../lib/errors';
 import type { AuditWriter, AuditEntry } from '../../services/audit/writer';
 import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../../services/audit/model';

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { HubContext } from '../context';
+import type { HubContext } from '../../services/context';
 import { ErrorCode } from '../../lib/errors';
 
 /**

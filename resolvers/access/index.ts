@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
-import type { HubContext } from '../../hub/context';
+import type { HubContext } from '../../services/context';
 import { grantConsent, listConsents, revokeConsent, type ConsentResult } from '../../services/access/consents';
 
 /** The calling citizen (the `@self` policy has already checked the principal). */

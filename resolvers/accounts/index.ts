@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AccountUserError, Resolvers } from '../../generated/graphql';
-import type { HubContext } from '../../hub/context';
+import type { HubContext } from '../../services/context';
 import { badUserInput } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
 import { activationDeadline, type Actor } from '../../services/accounts/lifecycle';

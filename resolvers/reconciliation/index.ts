@@ -1,6 +1,6 @@
 import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Resolvers, ResolversTypes } from '../../generated/graphql';
-import type { HubContext } from '../../hub/context';
+import type { HubContext } from '../../services/context';
 import { badUserInput } from '../../lib/errors';
 import { areaInJurisdiction, forbidden } from '../../services/access/policy';
 import {

@@ -10,9 +10,9 @@ import {
 } from 'graphql';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../../connectors/population/connector';
-import type { DenialReason } from '../audit/model';
+import type { AuditCollector, DenialReason } from '../audit/model';
+import type { Loaders } from '../../connectors/registry';
 import type { DocumentScope, Jurisdiction, Principal } from './auth/principal';
-import type { HubContext } from '../../hub/context';
 import { ErrorCode, unauthenticated } from '../../lib/errors';
 import type { AccountLevel, AccountStatus } from '../accounts/store';
 
@@ -199,10 +199,25 @@ export function pathString(info: GraphQLResolveInfo): string {
   return parts.join('.');
 }
 
+/**
+ * What the policy reads of a request's context (services/context.ts's `HubContext` has it all):
+ * declared here so that the policy does not depend on the context, which depends on the services
+ * that use the policy.
+ */
+export interface PolicyContext {
+  auth: { mode: 'on' | 'off' };
+  principal: Principal;
+  access: AccessLookups;
+  audit: AuditCollector;
+  /** Disclosure decisions already taken in this request, by `<citizenId>|<scope>`. */
+  decisions: Map<string, Decision>;
+  loaders: Loaders;
+}
+
 function guardField(
-  field: GraphQLFieldConfig<unknown, HubContext>,
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
   scope: DocumentScope,
-): GraphQLFieldConfig<unknown, HubContext> {
+): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
@@ -274,7 +289,7 @@ const SOURCE_OF_SCOPE: Partial<
  * (one round trip instead of two: the field resolvers then find them in the request's loaders).
  * Only scopes already allowed are prefetched, so a withheld document's source is never asked.
  */
-function prefetch(ctx: HubContext, ids: readonly string[], scopes: Iterable<DocumentScope>): void {
+function prefetch(ctx: PolicyContext, ids: readonly string[], scopes: Iterable<DocumentScope>): void {
   for (const scope of scopes) {
     const source = SOURCE_OF_SCOPE[scope];
     if (!source) continue;
@@ -295,10 +310,10 @@ function prefetch(ctx: HubContext, ids: readonly string[], scopes: Iterable<Docu
  *   (null, OUT_OF_JURISDICTION), so officers cannot probe which IDs exist.
  */
 function guardEntryPoint(
-  field: GraphQLFieldConfig<unknown, HubContext>,
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
   arg: string,
   scopeOf: ReadonlyMap<string, DocumentScope>,
-): GraphQLFieldConfig<unknown, HubContext> {
+): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
@@ -368,7 +383,7 @@ function guardEntryPoint(
   };
 }
 
-function guardSelf(field: GraphQLFieldConfig<unknown, HubContext>): GraphQLFieldConfig<unknown, HubContext> {
+function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
@@ -389,10 +404,10 @@ const PERSONAL_DATA_TYPES = ['Citizen'];
  * resolver (hub/accounts/guard.ts).
  */
 function guardOfficer(
-  field: GraphQLFieldConfig<unknown, HubContext>,
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
   roles: readonly string[],
   orSelf: boolean,
-): GraphQLFieldConfig<unknown, HubContext> {
+): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
@@ -448,13 +463,14 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field) => {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
-      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, HubContext>, disclose.scope);
+      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
-      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, HubContext>, subject.arg, scopeOf);
-      if (getDirective(schema, field, 'self')?.[0]) return guardSelf(field as GraphQLFieldConfig<unknown, HubContext>);
+      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, subject.arg, scopeOf);
+      if (getDirective(schema, field, 'self')?.[0])
+        return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
       if (officer)
-        return guardOfficer(field as GraphQLFieldConfig<unknown, HubContext>, officer.roles, !!officer.orSelf);
+        return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
       return field;
     },
   });

@@ -10,7 +10,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
-import type { HubContext } from '../../hub/context';
+import type { HubContext } from '../context';
 import { pathString } from '../access/policy';
 import { caseScope, caseSourceScope, type CaseView } from '../reconciliation/cases';
 import type { DataKind } from './model';

@@ -43,8 +43,7 @@ import type { Store } from '../../store/connection';
 import { KeyedMutex, isDuplicateKey, lastEventAfter, mapLimit, replaceOrInsert } from '../../store/concurrency';
 import { SerialWriter, type DocOp } from '../../store/serial-writer';
 import type { FindingDoc } from './runs';
-import { RECON_STATS_COLLECTION } from './stats';
-import { NATIONAL, type DefectKind, type FindingAreaDoc, type SourceName } from './model';
+import { NATIONAL, RECON_STATS_COLLECTION, type DefectKind, type FindingAreaDoc, type SourceName } from './model';
 
 export const RECON_CASES_COLLECTION = 'reconCases';
 export const RECON_CASE_EVENTS_COLLECTION = 'reconCaseEvents';

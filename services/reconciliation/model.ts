@@ -97,6 +97,9 @@ export interface FindingAreaDoc {
  */
 export const NATIONAL = 'VN';
 
+/** Counts of cases per area and source (stats.ts keeps them; cases.ts updates them). */
+export const RECON_STATS_COLLECTION = 'reconStats';
+
 /** Whether a finding's area is within a run's area. */
 export function withinArea(fa: FindingAreaDoc, run: { province: string; commune: string | null }): boolean {
   if (run.province === NATIONAL) return true;

@@ -18,9 +18,9 @@ import { communesOf, type AreaInfo } from '../accounts/reports/read';
 import type { CaseCounts } from './cases';
 import type { Store } from '../../store/connection';
 import type { DocOp } from '../../store/serial-writer';
-import { NATIONAL, type FindingAreaDoc, type SourceName } from './model';
+import { NATIONAL, RECON_STATS_COLLECTION, type FindingAreaDoc, type SourceName } from './model';
 
-export const RECON_STATS_COLLECTION = 'reconStats';
+export { RECON_STATS_COLLECTION };
 
 const N = SOURCE_NAMES.length;
 const SLOT: Record<SourceName, number> = Object.fromEntries(SOURCE_NAMES.map((s, i) => [s, i])) as Record<

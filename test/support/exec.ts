@@ -4,7 +4,7 @@ import { AccessCaches } from '../../services/access/access';
 import type { Principal } from '../../services/access/auth/principal';
 import { loadConfig, sourcePolicies } from '../../hub/config';
 import { SourceGuards } from '../../connectors/resilience';
-import { createContext, type HubContext } from '../../hub/context';
+import { createContext, type HubContext } from '../../services/context';
 import { buildSchema } from '../../hub/schema';
 import { createAccountsModule } from '../../services/accounts';
 import { ReconciliationRunner } from '../../services/reconciliation/runs';

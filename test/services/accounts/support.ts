@@ -14,7 +14,7 @@ import {
   type StoredAccount,
 } from '../../../services/accounts/service';
 import type { OfficerRole, Principal } from '../../../services/access/auth/principal';
-import type { HubContext } from '../../../hub/context';
+import type { HubContext } from '../../../services/context';
 import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
 import type { Store } from '../../../store/connection';
 import { createExecutor } from '../../support/exec';

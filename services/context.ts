@@ -2,15 +2,15 @@ import type { Logger } from 'pino';
 import { RequestMetrics } from '../connectors/batch';
 import { createLoaders, type Loaders } from '../connectors/registry';
 import type { SourceGuards } from '../connectors/resilience';
-import type { HubConfig } from './config';
+import type { HubConfig } from '../hub/config';
 import type { Store } from '../store/connection';
-import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
-import type { AuditCollector } from '../services/audit/model';
-import type { AccessLookups, Decision } from '../services/access/policy';
-import { AccessCaches, createAccessLookups } from '../services/access/access';
-import type { AccountService } from '../services/accounts/service';
-import type { Sweeps } from '../services/accounts/sweeps';
-import type { ReconciliationRunner } from '../services/reconciliation/runs';
+import { ANONYMOUS, type Principal } from './access/auth/principal';
+import type { AuditCollector } from './audit/model';
+import type { AccessLookups, Decision } from './access/policy';
+import { AccessCaches, createAccessLookups } from './access/access';
+import type { AccountService } from './accounts/service';
+import type { Sweeps } from './accounts/sweeps';
+import type { ReconciliationRunner } from './reconciliation/runs';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
 export interface HubContext {
