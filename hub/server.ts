@@ -25,7 +25,7 @@ import type { Store } from '../store/connection';
 import { SOURCES_STATUS_COLLECTION, type SourcesStatusDoc } from '../store/sources-status';
 import { createAccountsModule, type AccountsModule } from '../services/accounts';
 import type { Notifier } from '../services/accounts/notifier';
-import { csvRouter } from '../services/accounts/reports/csv';
+import { csvRouter } from './routes/reports-csv';
 import { ReconciliationRunner } from '../services/reconciliation/runs';
 import { timingSafeEqual } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
@@ -39,7 +39,7 @@ import { Protection, type AuthLocals } from './protect';
 import { StoreHealth } from '../store/health';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
 import { CaseService } from '../services/reconciliation/cases';
-import { casesCsvRouter } from '../services/reconciliation/csv';
+import { casesCsvRouter } from './routes/cases-csv';
 
 export interface HubDeps {
   config: HubConfig;

@@ -11,15 +11,11 @@ import { authenticate, AuthenticationFailed } from '../../services/access/auth/a
 import type { OfficerRole, Principal } from '../../services/access/auth/principal';
 import type { TrustedIssuer } from '../../services/access/auth/trust';
 import type { AuthLocals } from '../protect';
+import { csvCell, csvLine } from '../../lib/csv';
 
 export type OfficerPrincipal = Extract<Principal, { kind: 'OFFICER' }>;
 
-/** One CSV cell: quoted when needed; a leading = + - @ is defused (spreadsheet formulas). */
-export function csvCell(v: string | null | undefined): string {
-  let s = v ?? '';
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvCell };
 
 /** An error answer in the GraphQL endpoint's shape. */
 export function failJson(res: Response, status: number, code: string, message: string): void {
@@ -93,7 +89,7 @@ export async function streamCsv<T>(opts: {
       const { entry, rows: lines } = await opts.render(chunk);
       if (entry) await opts.audit.append(entry);
       if (!started) start();
-      const out = lines.map((cells) => cells.map((v) => csvCell(v)).join(',') + '\r\n').join('');
+      const out = lines.map((cells) => csvLine(cells)).join('');
       rows += lines.length;
       if (!res.write(out)) {
         // Wait for the client to take it, or for the client to go away.

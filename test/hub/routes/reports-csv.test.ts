@@ -1,16 +1,24 @@
 import { request } from 'node:http';
-import { seed } from '../../../../mockdata/seed/index';
-import { AUDIT_COLLECTION } from '../../../../services/audit/writer';
-import type { AuditRecordDoc } from '../../../../services/audit/model';
-import { CSV_COLUMNS, csvCell } from '../../../../services/accounts/reports/csv';
-import type { ListName } from '../../../../services/accounts/reports/model';
-import { areaInfo } from '../../../../services/accounts/reports/read';
-import { refreshPopulation } from '../../../../services/accounts/reports/rebuild';
-import { ReportWriter } from '../../../../services/accounts/reports/writer';
-import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../../services/accounts/store';
-import { startTestHub, type TestHub } from '../../../support/hub';
-import { testKeys } from '../../../support/keys';
-import { clonePeople, listDocs, mapOrNull, orderedMembers, parseCsv, peopleById, todayVn } from './support';
+import { seed } from '../../../mockdata/seed/index';
+import { AUDIT_COLLECTION } from '../../../services/audit/writer';
+import type { AuditRecordDoc } from '../../../services/audit/model';
+import { CSV_COLUMNS, csvCell } from '../../../hub/routes/reports-csv';
+import type { ListName } from '../../../services/accounts/reports/model';
+import { areaInfo } from '../../../services/accounts/reports/read';
+import { refreshPopulation } from '../../../services/accounts/reports/rebuild';
+import { ReportWriter } from '../../../services/accounts/reports/writer';
+import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../services/accounts/store';
+import { startTestHub, type TestHub } from '../../support/hub';
+import { testKeys } from '../../support/keys';
+import {
+  clonePeople,
+  listDocs,
+  mapOrNull,
+  orderedMembers,
+  parseCsv,
+  peopleById,
+  todayVn,
+} from '../../services/accounts/reports/support';
 
 /**
  * The work-list CSV export over real HTTP with real tokens: access, format, one row per

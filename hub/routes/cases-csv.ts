@@ -8,15 +8,21 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { DATA_SOURCE } from '../../connectors/provenance';
-import type { AuditWriter } from '../audit/writer';
-import type { OfficerRole } from '../access/auth/principal';
-import type { TrustedIssuer } from '../access/auth/trust';
-import { failJson, officerOf, streamCsv } from '../../hub/routes/csv';
-import { areaInJurisdiction } from '../access/policy';
-import { areaInfo, areaOfInfo } from '../accounts/reports/read';
-import { DEFECT_KINDS, type SourceName } from './model';
-import { CASE_STATUSES, OPEN_STATUSES, caseScopes, type CaseService, type CaseStatus } from './cases';
-import type { AuditRecordDoc } from '../audit/model';
+import type { AuditWriter } from '../../services/audit/writer';
+import type { OfficerRole } from '../../services/access/auth/principal';
+import type { TrustedIssuer } from '../../services/access/auth/trust';
+import { failJson, officerOf, streamCsv } from './csv';
+import { areaInJurisdiction } from '../../services/access/policy';
+import { areaInfo, areaOfInfo } from '../../services/accounts/reports/read';
+import { DEFECT_KINDS, type SourceName } from '../../services/reconciliation/model';
+import {
+  CASE_STATUSES,
+  OPEN_STATUSES,
+  caseScopes,
+  type CaseService,
+  type CaseStatus,
+} from '../../services/reconciliation/cases';
+import type { AuditRecordDoc } from '../../services/audit/model';
 
 const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);
 

@@ -3,12 +3,12 @@ import { issueDevToken } from '../../../services/access/auth/dev-idp';
 import type { OfficerRole } from '../../../services/access/auth/principal';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
-import { CASE_CSV_COLUMNS } from '../../../services/reconciliation/csv';
+import { CASE_CSV_COLUMNS } from '../../../hub/routes/cases-csv';
 import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/runs';
 import { SOURCES } from '../../../connectors/registry';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
-import { parseCsv } from '../accounts/reports/support';
+import { parseCsv } from '../../services/accounts/reports/support';
 
 /**
  * The reconciliation workbench over real HTTP with real tokens: a run started and followed by an

@@ -6,18 +6,18 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { RequestMetrics } from '../../../connectors/batch';
-import { createLoaders } from '../../../connectors/registry';
-import type { SourceGuards } from '../../../connectors/resilience';
-import type { AccountService } from '../service';
-import type { AuditWriter } from '../../audit/writer';
-import type { OfficerRole } from '../../access/auth/principal';
-import type { TrustedIssuer } from '../../access/auth/trust';
-import { csvCell, failJson, officerOf, streamCsv } from '../../../hub/routes/csv';
-import { areaInJurisdiction } from '../../access/policy';
-import type { Store } from '../../../store/connection';
-import { LIST_NAMES, type ListName } from './model';
-import { areaInfo, areaOfInfo, listChunks } from './read';
+import { RequestMetrics } from '../../connectors/batch';
+import { createLoaders } from '../../connectors/registry';
+import type { SourceGuards } from '../../connectors/resilience';
+import type { AccountService } from '../../services/accounts/service';
+import type { AuditWriter } from '../../services/audit/writer';
+import type { OfficerRole } from '../../services/access/auth/principal';
+import type { TrustedIssuer } from '../../services/access/auth/trust';
+import { csvCell, failJson, officerOf, streamCsv } from './csv';
+import { areaInJurisdiction } from '../../services/access/policy';
+import type { Store } from '../../store/connection';
+import { LIST_NAMES, type ListName } from '../../services/accounts/reports/model';
+import { areaInfo, areaOfInfo, listChunks } from '../../services/accounts/reports/read';
 
 const ROLES = new Set<OfficerRole>(['WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR']);
 
