@@ -39,6 +39,7 @@ import { StoreHealth } from '../store/health';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
 import { CaseService } from '../services/reconciliation/cases';
 import { casesCsvRouter } from './routes/cases-csv';
+import { ErrorCode } from '../lib/errors';
 
 export interface HubDeps {
   config: HubConfig;
@@ -305,7 +306,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
       if (given.length !== metricsAuth.length || !timingSafeEqual(given, metricsAuth)) {
         res
           .status(401)
-          .json({ errors: [{ message: 'metrics token required', extensions: { code: 'UNAUTHENTICATED' } }] });
+          .json({ errors: [{ message: 'metrics token required', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
         return;
       }
     }
@@ -398,7 +399,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
           {
             message:
               status === 413 ? 'Request body too large' : status === 500 ? 'Internal server error' : 'Bad request',
-            extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' },
+            extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.BAD_REQUEST },
           },
         ],
       });

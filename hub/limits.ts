@@ -271,7 +271,7 @@ export function requestBoundsPlugin(opts: { maxCost: number }): ApolloServerPlug
           if (cost > opts.maxCost) {
             throw new GraphQLError(
               `Query Cost limit of ${opts.maxCost} exceeded, found ${Number.isFinite(cost) ? cost : 'more'}.`,
-              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_COST', http: { status: 400 } } },
+              { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, reason: 'MAX_COST', http: { status: 400 } } },
             );
           }
         },

@@ -28,7 +28,7 @@ import { ErrorCode } from '../lib/errors';
 import type { HubMetrics, RejectionReason } from './metrics';
 import type { StoreHealth } from '../store/health';
 
-export const RATE_LIMITED = 'RATE_LIMITED';
+export const RATE_LIMITED = ErrorCode.RATE_LIMITED;
 
 /** What the authentication middleware leaves for the route. */
 export interface AuthLocals {

@@ -20,6 +20,19 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** Anything unexpected; the message is masked in production. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** Too many requests (per caller) or too many at once (`extensions.reason`); 429 with Retry-After. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** An HTTP request the hub cannot read (body not JSON, too large): 4xx before GraphQL. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** Apollo Server's own codes, answered as they are: the query does not parse... */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** ...does not validate against the schema, or exceeds a limit (`extensions.reason`)... */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** ...names an unknown persisted query, or persisted queries at all... */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** ...or no (or an ambiguous) operation to run. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

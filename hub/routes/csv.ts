@@ -12,13 +12,14 @@ import type { OfficerRole, Principal } from '../../services/access/auth/principa
 import type { TrustedIssuer } from '../../services/access/auth/trust';
 import type { AuthLocals } from '../protect';
 import { csvCell, csvLine } from '../../lib/csv';
+import { ErrorCode } from '../../lib/errors';
 
 export type OfficerPrincipal = Extract<Principal, { kind: 'OFFICER' }>;
 
 export { csvCell };
 
 /** An error answer in the GraphQL endpoint's shape. */
-export function failJson(res: Response, status: number, code: string, message: string): void {
+export function failJson(res: Response, status: number, code: ErrorCode, message: string): void {
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
@@ -40,17 +41,17 @@ export function officerOf(
     principal = locals.principal ?? authenticate(req.header('authorization'), trust);
   } catch (err) {
     if (err instanceof AuthenticationFailed) {
-      failJson(res, 401, 'UNAUTHENTICATED', err.message);
+      failJson(res, 401, ErrorCode.UNAUTHENTICATED, err.message);
       return null;
     }
     throw err;
   }
   if (principal.kind === 'ANONYMOUS') {
-    failJson(res, 401, 'UNAUTHENTICATED', 'An officer token is required');
+    failJson(res, 401, ErrorCode.UNAUTHENTICATED, 'An officer token is required');
     return null;
   }
   if (principal.kind !== 'OFFICER' || !roles.has(principal.role)) {
-    failJson(res, 403, 'FORBIDDEN', refusal);
+    failJson(res, 403, ErrorCode.FORBIDDEN, refusal);
     return null;
   }
   return principal;
@@ -111,7 +112,7 @@ export async function streamCsv<T>(opts: {
   } catch (err) {
     opts.logger.error({ err, ...opts.log, rows }, 'CSV export failed');
     if (!started)
-      return failJson(res, 503, 'SERVICE_UNAVAILABLE', 'The export could not be completed; nothing was sent');
+      return failJson(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The export could not be completed; nothing was sent');
     res.destroy();
   }
 }

@@ -18,6 +18,7 @@ import { areaInJurisdiction } from '../../services/access/policy';
 import type { Store } from '../../store/connection';
 import { LIST_NAMES, type ListName } from '../../services/accounts/reports/model';
 import { areaInfo, areaOfInfo, listChunks } from '../../services/accounts/reports/read';
+import { ErrorCode } from '../../lib/errors';
 
 const ROLES = new Set<OfficerRole>(['WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR']);
 
@@ -56,11 +57,11 @@ export function csvRouter(deps: {
     if (!principal) return;
     const list = String(req.query.list ?? '') as ListName;
     if (!LIST_NAMES.includes(list))
-      return failJson(res, 400, 'BAD_USER_INPUT', `list must be one of ${LIST_NAMES.join(', ')}`);
+      return failJson(res, 400, ErrorCode.BAD_USER_INPUT, `list must be one of ${LIST_NAMES.join(', ')}`);
     const area = areaInfo(String(req.query.area ?? ''));
-    if (!area) return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code');
+    if (!area) return failJson(res, 400, ErrorCode.BAD_USER_INPUT, 'area must be a known province or commune code');
     if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area)))
-      return failJson(res, 403, 'FORBIDDEN', 'The area is outside your jurisdiction');
+      return failJson(res, 403, ErrorCode.FORBIDDEN, 'The area is outside your jurisdiction');
 
     await streamCsv({
       res,

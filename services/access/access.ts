@@ -4,6 +4,7 @@ import { ACCOUNTS_COLLECTION, type AccountDoc } from '../accounts/store';
 import { ClientCache } from './clients';
 import { ConsentStatusCache, consentUsable } from './consents';
 import type { AccessLookups, AccountFacts } from './policy';
+import { TtlCache } from '../../lib/ttl-cache';
 
 /**
  * The lookups the disclosure policy makes, over the hub's own store: accounts,
@@ -11,34 +12,6 @@ import type { AccessLookups, AccountFacts } from './policy';
  * and cached for a short time across requests, so that a level, status or consent
  * change takes effect within `ttlMs` (default 2 s).
  */
-
-/** A small TTL cache; values are re-read after `ttlMs`. */
-export class TtlCache<V> {
-  private readonly map = new Map<string, { value: V; expires: number }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 50_000,
-  ) {}
-
-  get(key: string, now = Date.now()): V | undefined {
-    const e = this.map.get(key);
-    if (!e) return undefined;
-    if (e.expires <= now) {
-      this.map.delete(key);
-      return undefined;
-    }
-    return e.value;
-  }
-
-  set(key: string, value: V, now = Date.now()): void {
-    if (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value as string);
-    this.map.set(key, { value, expires: now + this.ttlMs });
-  }
-
-  delete(key: string): void {
-    this.map.delete(key);
-  }
-}
 
 /** Process-wide caches behind the per-request lookups (the same TTL for all). */
 export class AccessCaches {

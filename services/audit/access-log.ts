@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation, Collection, WriteConcernSettings } from 'mongodb';
 import type { Store } from '../../store/connection';
 import type { AuditActor, AuditRecordDoc, DataKind } from './model';
+import { ErrorCode } from '../../lib/errors';
 
 /**
  * The citizen's "who read my data" page, from a per-citizen index derived from the
@@ -225,7 +226,7 @@ export async function writeCitizenIndex(
 
 /** An `after` cursor that was not produced by {@link readAccessLog}. */
 export class InvalidCursorError extends Error {
-  readonly code = 'BAD_USER_INPUT';
+  readonly code = ErrorCode.BAD_USER_INPUT;
   constructor() {
     super('invalid access-log cursor');
     this.name = 'InvalidCursorError';
