@@ -7,7 +7,7 @@
  *    nothing is read, so nothing can leave without its audit record;
  * 2. **concurrency**: at most `maxConcurrent` requests are served at once; beyond, 429
  *    `RATE_LIMITED` (`reason` CONCURRENCY) with `Retry-After: 1`;
- * 3. **authentication**: the bearer token is verified once here (hub/auth); the principal, or
+ * 3. **authentication**: the bearer token is verified once here (services/access/auth); the principal, or
  *    the refusal, waits in `res.locals` for the route;
  * 4. **rate limit**: a token bucket (the `limiter` package) per caller: per citizen, client or
  *    officer, per IP address without a valid token; `rps` tokens a second up to `burst`, by

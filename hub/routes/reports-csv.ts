@@ -2,7 +2,7 @@
  * CSV export of the work lists over HTTP: `GET /reports/work-list.csv?list=<WorkList>&area=<code>`
  * with an officer's bearer token (WORKING_GROUP, ACCOUNT_APPROVER or SUPERVISOR; the area
  * within the jurisdiction). Streamed chunk by chunk (never built in memory); each chunk's
- * rows are audited (one record per chunk) BEFORE they are written (hub/csv-export.ts).
+ * rows are audited (one record per chunk) BEFORE they are written (hub/routes/csv.ts).
  */
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';

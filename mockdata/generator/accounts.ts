@@ -4,7 +4,7 @@
  * Level 2: 3; without a chip card: 7), activation within 7 days of the notice,
  * and locks (by the holder, an officer, or the system when the chip card expired).
  *
- * Each history entry names the lifecycle event that made it (hub/accounts/lifecycle.ts)
+ * Each history entry names the lifecycle event that made it (services/accounts/lifecycle.ts)
  * and the account's level after it, so that a history replays from NONE through the
  * lifecycle's TRANSITIONS table to the account's status and level.
  */

@@ -28,7 +28,7 @@ export function upperVi(s: string): string {
 /**
  * The comparison key of a name: two names with the same fold may differ only in form
  * (case, diacritics, Unicode normalisation, tone-mark placement, Đ/D). The hub's one
- * definition ({@link nameKey} in hub/reconciliation/names.ts), so that what the generator
+ * definition ({@link nameKey} in services/reconciliation/names.ts), so that what the generator
  * calls another name is what reconciliation does.
  */
 export function foldName(s: string): string {

@@ -56,7 +56,7 @@ function payload(
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
   // The account shown (to its holder or an officer of its area) is audited field by field
-  // (`@personal` Account, hub/audit/coverage.ts).
+  // (`@personal` Account, services/audit/coverage.ts).
   const shown = r.account && maySee(ctx, r.account);
   return {
     account: shown ? r.account : null,

@@ -83,7 +83,7 @@ async function act(
 
 function payload(r: CaseResult): ResolversTypes['ReconciliationCasePayload'] {
   return {
-    // Each case shown is audited by its `@personal` type (hub/audit/coverage.ts).
+    // Each case shown is audited by its `@personal` type (services/audit/coverage.ts).
     case: r.case,
     userErrors: r.userError ? [r.userError] : [],
   };

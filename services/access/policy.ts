@@ -240,7 +240,7 @@ function guardField(
           throw forbidden(decision.reason, {}, scope);
         }
         // The household and family documents name other citizens: their `@personal` types
-        // (HouseholdMember, Relative, Dependant) audit each of them (hub/audit/coverage.ts).
+        // (HouseholdMember, Relative, Dependant) audit each of them (services/audit/coverage.ts).
         ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
         return resolve(source, args, ctx, info);
       };
@@ -401,7 +401,7 @@ const PERSONAL_DATA_TYPES = ['Citizen'];
 /**
  * `@officer(roles, orSelf)`: officers with one of the roles (and, with `orSelf`, the citizen
  * themself). Areas and accounts the field names are checked against the jurisdiction by its
- * resolver (hub/accounts/guard.ts).
+ * resolver (resolvers/accounts, resolvers/reconciliation) or service.
  */
 function guardOfficer(
   field: GraphQLFieldConfig<unknown, PolicyContext>,

@@ -13,7 +13,7 @@ export type AccountLevel = 1 | 2;
  */
 export type AccountStatus = 'PENDING' | 'APPROVED' | 'ACTIVE' | 'LOCKED' | 'REJECTED' | 'ACTIVATION_EXPIRED';
 
-/** The lifecycle's events (hub/accounts/lifecycle.ts), as kept in the history. */
+/** The lifecycle's events (services/accounts/lifecycle.ts), as kept in the history. */
 export type AccountEventType =
   | 'REGISTER_L1'
   | 'REGISTER_L2'

@@ -285,7 +285,7 @@ describe('seeding the store', () => {
 
   afterAll(async () => {
     if (!store) return;
-    // Collections, not databases: see clearDatabase in connectors/seed.ts.
+    // Collections, not databases: see clearDatabase in mockdata/seed/index.ts.
     for (const n of ['pop', 'gplx', 'bhyt', 'bhxh', 'ehr', 'hub', 'hubindex']) {
       const db = store.db(n);
       for (const c of await db.listCollections({}, { nameOnly: true }).toArray()) await db.collection(c.name).drop();

@@ -30,7 +30,7 @@ export interface TransitionFact {
 
 export type OpTarget = 'counters' | 'lists';
 
-/** One counter or list document's change (see hub/store/serial-writer.ts). */
+/** One counter or list document's change (see store/serial-writer.ts). */
 export type DocOp = StoreDocOp<OpTarget>;
 export { mergeOp, toUpdate };
 

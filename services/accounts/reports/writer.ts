@@ -1,6 +1,6 @@
 /**
  * Applies report operations to the store through a {@link SerialWriter}: one write in flight
- * per counter or list document, queued operations coalesced (see hub/store/serial-writer.ts).
+ * per counter or list document, queued operations coalesced (see store/serial-writer.ts).
  */
 import type { Store } from '../../../store/connection';
 import { SerialWriter, type DocOp } from '../../../store/serial-writer';
