@@ -11,7 +11,7 @@ import { AccessCaches } from '../services/access/access';
 import { AuditWriter } from '../services/audit/writer';
 import { auditPlugin } from './plugins/audit';
 import { ConsentUseRecorder } from '../services/access/consents';
-import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile } from '../services/access/auth/trust';
+import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile, type TrustedIssuer } from '../services/access/auth/trust';
 import { loadOrCreateSigningKey } from '../services/access/auth/keys';
 import { oauthRouter } from './routes/oauth';
 import { createFormatError, storeUnavailableStatusPlugin } from './format-error';
@@ -127,18 +127,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  */
 export async function buildHub(deps: HubDeps): Promise<Hub> {
   const { config, store, logger } = deps;
-  const production = config.NODE_ENV === 'production';
   const caches = new AccessCaches(store);
-  const trust = config.HUB_TRUST_FILE
-    ? loadTrustFile(config.HUB_TRUST_FILE)
-    : devTrust({ keysDir: config.HUB_KEYS_DIR, hubIssuer: config.HUB_ISSUER, audience: config.HUB_AUDIENCE });
-  // CLIENT tokens come from the hub's own token service only.
-  const foreignClientIssuers = trust.filter((t) => t.kinds.includes('CLIENT') && t.issuer !== config.HUB_ISSUER);
-  if (foreignClientIssuers.length) {
-    throw new Error(
-      `trust file: only ${config.HUB_ISSUER} may issue CLIENT tokens (${foreignClientIssuers.map((t) => t.issuer).join(', ')})`,
-    );
-  }
+  const trust = loadTrust(config);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -160,18 +150,6 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     metrics,
   });
 
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.HUB_MAX_DEPTH },
-    maxAliases: { n: config.HUB_MAX_ALIASES },
-    maxDirectives: { n: config.HUB_MAX_DIRECTIVES },
-    // Tokens are limited by graphql-js itself (parseOptions below): armor's Apollo
-    // token plugin throws from a hook Apollo 5 answers with a 500.
-    maxTokens: { enabled: false },
-    // Cost is counted after variable coercion by requestBoundsPlugin (hub/limits.ts): armor's
-    // counts literal page sizes only.
-    costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: production },
-  }).protect();
   const auditWriter = await AuditWriter.open(store, { logger });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: deps.notifier, now: deps.now });
   // Reconciliation runs go on in the background and resume after a restart.
@@ -199,7 +177,114 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   const consentUses = new ConsentUseRecorder(store, {
     onError: (err) => logger.warn({ err }, 'consent use not recorded'),
   });
-  const apollo = new ApolloServer<HubContext>({
+  const apollo = createApollo({ config, logger, httpServer, auditWriter, consentUses, metrics });
+  await apollo.start();
+  const context = (requestId: string, principal: Principal = ANONYMOUS, startedAt = Date.now()) =>
+    createContext(
+      {
+        store,
+        config,
+        guards,
+        logger,
+        caches,
+        accounts: accounts.service,
+        sweeps: accounts.sweeps,
+        reconciliation,
+        now: deps.now,
+      },
+      requestId,
+      principal,
+      startedAt,
+    );
+
+  app.use(assignRequestId);
+  // (Not installed at all when request lines would not be written: it costs per request.)
+  if (logger.isLevelEnabled('info')) app.use(requestLog(logger));
+  opsRoutes(app, { config, store, metrics, health, protection });
+  apiRoutes(app, {
+    config,
+    store,
+    logger,
+    trust,
+    protection,
+    auditWriter,
+    accounts,
+    reconciliation,
+    guards,
+    metrics,
+    apollo,
+    context,
+  });
+  fallbackRoutes(app, logger);
+
+  return {
+    app,
+    apollo,
+    httpServer,
+    auditWriter,
+    accounts,
+    reconciliation,
+    metrics,
+    guards,
+    health,
+    protection,
+    caches,
+    context,
+    stop: async () => {
+      protection.shutdown();
+      stopSweeps();
+      // Stops accepting connections, lets in-flight requests finish, then closes the rest.
+      await apollo.stop();
+      await reconciliation.close();
+      await accounts.reports.idle();
+      await reconciliation.cases.writer.idle();
+      await auditWriter.close();
+      await consentUses.close();
+      health.close();
+      guards.faults.clear();
+    },
+  };
+}
+
+/** The issuers whose tokens the hub accepts (HUB_TRUST_FILE, else the development keys). */
+function loadTrust(config: HubConfig): TrustedIssuer[] {
+  const trust: TrustedIssuer[] = config.HUB_TRUST_FILE
+    ? loadTrustFile(config.HUB_TRUST_FILE)
+    : devTrust({ keysDir: config.HUB_KEYS_DIR, hubIssuer: config.HUB_ISSUER, audience: config.HUB_AUDIENCE });
+  // CLIENT tokens come from the hub's own token service only.
+  const foreignClientIssuers = trust.filter((t) => t.kinds.includes('CLIENT') && t.issuer !== config.HUB_ISSUER);
+  if (foreignClientIssuers.length) {
+    throw new Error(
+      `trust file: only ${config.HUB_ISSUER} may issue CLIENT tokens (${foreignClientIssuers.map((t) => t.issuer).join(', ')})`,
+    );
+  }
+  return trust;
+}
+
+/** Apollo Server with the hub's limits, error format and plugins (not started). */
+function createApollo(opts: {
+  config: HubConfig;
+  logger: Logger;
+  httpServer: http.Server;
+  auditWriter: AuditWriter;
+  consentUses: ConsentUseRecorder;
+  metrics: HubMetrics;
+}): ApolloServer<HubContext> {
+  const { config, logger, httpServer, auditWriter, consentUses, metrics } = opts;
+  const production = config.NODE_ENV === 'production';
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.HUB_MAX_DEPTH },
+    maxAliases: { n: config.HUB_MAX_ALIASES },
+    maxDirectives: { n: config.HUB_MAX_DIRECTIVES },
+    // Tokens are limited by graphql-js itself (parseOptions below): armor's Apollo
+    // token plugin throws from a hook Apollo 5 answers with a 500.
+    maxTokens: { enabled: false },
+    // Cost is counted after variable coercion by requestBoundsPlugin (hub/limits.ts): armor's
+    // counts literal page sizes only.
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  return new ApolloServer<HubContext>({
     schema: buildSchema(),
     validationRules: armor.validationRules,
     // graphql-js stops parsing past this many tokens (before any validation work).
@@ -229,64 +314,53 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
       metricsPlugin(),
     ],
   });
-  await apollo.start();
-  const context = (requestId: string, principal: Principal = ANONYMOUS, startedAt = Date.now()) =>
-    createContext(
-      {
-        store,
-        config,
-        guards,
-        logger,
-        caches,
-        accounts: accounts.service,
-        sweeps: accounts.sweeps,
-        reconciliation,
-        now: deps.now,
-      },
-      requestId,
-      principal,
-      startedAt,
-    );
+}
 
-  app.use((req, res, next) => {
-    const given = req.header('x-request-id');
-    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
-    res.locals.requestId = id;
-    res.locals.startedAt = Date.now();
-    res.setHeader('x-request-id', id);
-    next();
-  });
+/** Every response carries an `x-request-id`: the caller's when well-formed, else a new one. */
+function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const given = req.header('x-request-id');
+  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+  res.locals.requestId = id;
+  res.locals.startedAt = Date.now();
+  res.setHeader('x-request-id', id);
+  next();
+}
 
-  // One structured line per request: id, method, path (no query string), status, time, and
-  // the caller (kind and id: a personal ID at most); never headers, bodies or variables.
-  // (Not installed at all when request lines would not be written: it costs per request.)
-  if (logger.isLevelEnabled('info')) {
-    app.use(
-      pinoHttp({
-        logger,
-        genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
-        autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
-        serializers: {
-          req: (r: { id?: unknown; method?: string; url?: string }) => ({
-            id: r.id,
-            method: r.method,
-            path: r.url?.split('?')[0],
-          }),
-          res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
-        },
-        customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
-          ...val,
-          caller: callerOf((res as express.Response).locals as AuthLocals),
-        }),
-        customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
-          ...val,
-          caller: callerOf((res as express.Response).locals as AuthLocals),
-        }),
-        customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+/**
+ * One structured line per request: id, method, path (no query string), status, time, and
+ * the caller (kind and id: a personal ID at most); never headers, bodies or variables.
+ */
+function requestLog(logger: Logger): express.RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
+    autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
+    serializers: {
+      req: (r: { id?: unknown; method?: string; url?: string }) => ({
+        id: r.id,
+        method: r.method,
+        path: r.url?.split('?')[0],
       }),
-    );
-  }
+      res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
+    },
+    customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
+      ...val,
+      caller: callerOf((res as express.Response).locals as AuthLocals),
+    }),
+    customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
+      ...val,
+      caller: callerOf((res as express.Response).locals as AuthLocals),
+    }),
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  });
+}
 
+/** /healthz, /readyz and /metrics. */
+function opsRoutes(
+  app: express.Express,
+  deps: { config: HubConfig; store: Store; metrics: HubMetrics; health: StoreHealth; protection: Protection },
+): void {
+  const { config, store, metrics, health, protection } = deps;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -313,7 +387,40 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     res.setHeader('content-type', metrics.registry.contentType);
     res.end(await metrics.registry.metrics());
   });
+}
 
+/** The API: protection, OAuth token endpoint, CSV downloads, GraphQL. */
+function apiRoutes(
+  app: express.Express,
+  deps: {
+    config: HubConfig;
+    store: Store;
+    logger: Logger;
+    trust: TrustedIssuer[];
+    protection: Protection;
+    auditWriter: AuditWriter;
+    accounts: AccountsModule;
+    reconciliation: ReconciliationRunner;
+    guards: SourceGuards;
+    metrics: HubMetrics;
+    apollo: ApolloServer<HubContext>;
+    context: Hub['context'];
+  },
+): void {
+  const {
+    config,
+    store,
+    logger,
+    trust,
+    protection,
+    auditWriter,
+    accounts,
+    reconciliation,
+    guards,
+    metrics,
+    apollo,
+    context,
+  } = deps;
   // Refusals before any work: shutting down, store down, too many at once, rate limits.
   app.use('/oauth/token', protection.gate, protection.concurrency, protection.rateLimit);
   app.use(['/reports', '/reconciliation', '/graphql'], ...protection.all());
@@ -379,7 +486,10 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
       },
     }),
   );
+}
 
+/** 404 for anything else; transport errors (body parser) as a clear status, never a stack trace. */
+function fallbackRoutes(app: express.Express, logger: Logger): void {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
@@ -405,34 +515,6 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
       });
     },
   );
-
-  return {
-    app,
-    apollo,
-    httpServer,
-    auditWriter,
-    accounts,
-    reconciliation,
-    metrics,
-    guards,
-    health,
-    protection,
-    caches,
-    context,
-    stop: async () => {
-      protection.shutdown();
-      stopSweeps();
-      // Stops accepting connections, lets in-flight requests finish, then closes the rest.
-      await apollo.stop();
-      await reconciliation.close();
-      await accounts.reports.idle();
-      await reconciliation.cases.writer.idle();
-      await auditWriter.close();
-      await consentUses.close();
-      health.close();
-      guards.faults.clear();
-    },
-  };
 }
 
 /** The caller as the request log names it: kind and id (a personal ID at most), never a token. */
