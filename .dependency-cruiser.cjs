@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '^hub/', pathNot: '^hub/(config|scalars)\\.ts$' },
     },
     {
+      name: 'services-not-to-the-shell',
+      severity: 'error',
+      comment: 'Services are below resolvers and the HTTP shell (the configuration type is shared).',
+      from: { path: '^services/' },
+      to: { path: '^(hub|resolvers)/', pathNot: '^hub/config\\.ts$' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},

@@ -12,6 +12,7 @@ import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AuditCollector, DenialReason } from '../audit/model';
 import type { Loaders } from '../../connectors/registry';
+import type { SourceName } from '../../connectors/sources';
 import type { DocumentScope, Jurisdiction, Principal } from './auth/principal';
 import { ErrorCode, unauthenticated } from '../../lib/errors';
 import type { AccountLevel, AccountStatus } from '../accounts/store';
@@ -275,9 +276,7 @@ function requestedScopes(info: GraphQLResolveInfo, scopeOf: ReadonlyMap<string, 
 }
 
 /** The sources other than the population, by the scope of their document. */
-const SOURCE_OF_SCOPE: Partial<
-  Record<DocumentScope, 'drivingLicence' | 'healthInsurance' | 'socialInsurance' | 'healthRecord'>
-> = {
+const SOURCE_OF_SCOPE: Partial<Record<DocumentScope, Exclude<SourceName, 'population'>>> = {
   DRIVING_LICENCE: 'drivingLicence',
   HEALTH_INSURANCE: 'healthInsurance',
   SOCIAL_INSURANCE: 'socialInsurance',

@@ -3,7 +3,7 @@
  * the generator's ground truth (`SeedDefectDoc._id`) so that runs can be scored against it and
  * findings written idempotently (the key is the document `_id`).
  */
-import type { SourceName } from '../../connectors/sources';
+import { SOURCE_NAMES, type SourceName } from '../../connectors/sources';
 import type { Problem } from '../../connectors/identity';
 import type { NameVariant } from './names';
 
@@ -34,12 +34,7 @@ export const DEFECT_KINDS: readonly DefectKind[] = [
 /** The four sources compared with the population. */
 export type OtherSource = Exclude<SourceName, 'population'>;
 
-export const OTHER_SOURCES: readonly OtherSource[] = [
-  'drivingLicence',
-  'healthInsurance',
-  'socialInsurance',
-  'healthRecord',
-];
+export const OTHER_SOURCES: readonly OtherSource[] = SOURCE_NAMES.filter((s): s is OtherSource => s !== 'population');
 
 export type IdentityField = 'fullName' | 'dateOfBirth' | 'sex';
 
