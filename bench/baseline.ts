@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Store } from '../hub/store/connection';
+import type { Store } from '../store/connection';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
 
 /**

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { seed } from '../connectors/seed';
-import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
-import { startLocalDb, type LocalDb } from '../hub/localdb';
-import type { Store } from '../hub/store/connection';
+import { seed } from '../mockdata/seed/index';
+import { devIdpKey, issueDevToken } from '../services/access/auth/dev-idp';
+import { startLocalDb, type LocalDb } from '../store/localdb';
+import type { Store } from '../store/connection';
 import type { LoadOut } from './load';
-import { SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../hub/store/seed-meta';
+import { SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../mockdata/seed-meta';
 
 export const RESULTS = join(__dirname, 'results', 'latest.json');
 

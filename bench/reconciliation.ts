@@ -38,10 +38,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { Document } from 'mongodb';
-import { REFERENCE_TODAY } from '../connectors/generator/dates';
+import { REFERENCE_TODAY } from '../mockdata/generator/dates';
 import type { CongDanDoc } from '../connectors/population/model';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
-import { PopulationIndex } from '../hub/reconciliation/detect';
+import { PopulationIndex } from '../services/reconciliation/detect';
 import {
   RECON_FINDINGS_COLLECTION,
   RECON_RUNS_COLLECTION,
@@ -49,17 +49,17 @@ import {
   areaOfFinding,
   type RunDoc,
   NATIONAL,
-} from '../hub/reconciliation/runs';
-import type { Finding } from '../hub/reconciliation/types';
-import { Store } from '../hub/store/connection';
+} from '../services/reconciliation/runs';
+import type { Finding } from '../services/reconciliation/model';
+import { Store } from '../store/connection';
 import {
   RECON_CASES_COLLECTION,
   RECON_CASE_EVENTS_COLLECTION,
   RECON_CASE_INDEX_COLLECTION,
-} from '../hub/reconciliation/cases';
-import { RECON_STATS_COLLECTION } from '../hub/reconciliation/stats';
-import { RECON_RUN_STATE_COLLECTION } from '../hub/reconciliation/run-state';
-import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../hub/store/seed-meta';
+} from '../services/reconciliation/cases';
+import { RECON_STATS_COLLECTION } from '../services/reconciliation/stats';
+import { RECON_RUN_STATE_COLLECTION } from '../services/reconciliation/run-state';
+import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../mockdata/seed-meta';
 
 export const RECON_PREFIX = 'benchrecon_';
 const SCAN_BATCH = 1000;

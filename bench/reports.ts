@@ -25,18 +25,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { PROVINCES } from '../connectors/generator/areas';
+import { PROVINCES } from '../mockdata/generator/areas';
 import { mapCitizen } from '../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../connectors/population/model';
-import { vietnamDate } from '../hub/accounts/calendar';
-import { idCardValidOn } from '../hub/accounts/service';
-import { devIdpKey, issueDevToken } from '../hub/auth/dev-idp';
+import { vietnamDate } from '../services/accounts/calendar';
+import { idCardValidOn } from '../services/accounts/service';
+import { devIdpKey, issueDevToken } from '../services/access/auth/dev-idp';
 import { loadConfig } from '../hub/config';
-import { REPORT_COUNTERS_COLLECTION, stockId, type AreaStockDoc } from '../hub/reports/model';
-import { communesOf } from '../hub/reports/read';
+import { REPORT_COUNTERS_COLLECTION, stockId, type AreaStockDoc } from '../services/accounts/reports/model';
+import { communesOf } from '../services/accounts/reports/read';
 import { startHub } from '../hub/server';
-import { ACCOUNTS_COLLECTION } from '../hub/store/accounts';
-import { Store } from '../hub/store/connection';
+import { ACCOUNTS_COLLECTION } from '../services/accounts/store';
+import { Store } from '../store/connection';
 
 export const REPORTS_PREFIX = 'benchrep_';
 

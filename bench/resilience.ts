@@ -29,18 +29,12 @@ import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { loadConfig } from '../hub/config';
 import { startHub, type RunningHub } from '../hub/server';
-import { Store } from '../hub/store/connection';
-import type { SourceName } from '../hub/store/seed-meta';
+import { Store } from '../store/connection';
+import { SOURCE_NAMES, type SourceName } from '../connectors/sources';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { mergeResults, runLoad, seedOrReuse, selfReaders, withStandaloneStore } from './common';
 
-const SOURCES: readonly SourceName[] = [
-  'population',
-  'drivingLicence',
-  'healthInsurance',
-  'socialInsurance',
-  'healthRecord',
-];
+const SOURCES: readonly SourceName[] = SOURCE_NAMES;
 export const FANOUT_LATENCY_MS = 20;
 export const DEGRADED_TIMEOUT_MS = 200;
 

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Collection, Document } from 'mongodb';
-import type { LookupStrategy } from '../hub/store/connection';
-import type { SourceName } from '../hub/store/seed-meta';
-import { SourceUnavailableError } from '../hub/errors';
+import type { LookupStrategy } from '../store/connection';
+import { perSource, type SourceName } from './sources';
+import { SourceUnavailableError } from '../lib/errors';
 import type { SourceGuard } from './resilience';
 
 /** Per-source counters of one request: how often the source was asked, and how. */
@@ -17,13 +17,11 @@ export interface SourceCounters {
 
 /** The counters of one request, per source. Read by tests and the bench. */
 export class RequestMetrics {
-  readonly sources: Record<SourceName, SourceCounters> = {
-    population: { batchCalls: 0, storeCommands: 0, keys: 0 },
-    drivingLicence: { batchCalls: 0, storeCommands: 0, keys: 0 },
-    healthInsurance: { batchCalls: 0, storeCommands: 0, keys: 0 },
-    socialInsurance: { batchCalls: 0, storeCommands: 0, keys: 0 },
-    healthRecord: { batchCalls: 0, storeCommands: 0, keys: 0 },
-  };
+  readonly sources: Record<SourceName, SourceCounters> = perSource(() => ({
+    batchCalls: 0,
+    storeCommands: 0,
+    keys: 0,
+  }));
 
   get sourceCalls(): number {
     return Object.values(this.sources).reduce((n, s) => n + s.batchCalls, 0);

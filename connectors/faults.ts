@@ -11,7 +11,7 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { SourceName } from '../hub/store/seed-meta';
+import { SOURCE_NAMES, type SourceName } from './sources';
 
 export const FaultSpecSchema = z
   .object({
@@ -25,13 +25,8 @@ export const FaultSpecSchema = z
   .strict();
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 
-export const SOURCE_NAME_VALUES = [
-  'population',
-  'drivingLicence',
-  'healthInsurance',
-  'socialInsurance',
-  'healthRecord',
-] as const satisfies readonly SourceName[];
+/** The source names as a zod enum's values (the list is connectors/sources.ts). */
+export const SOURCE_NAME_VALUES = SOURCE_NAMES;
 
 export const FaultsSchema = z.partialRecord(z.enum(SOURCE_NAME_VALUES), FaultSpecSchema);
 export type Faults = z.infer<typeof FaultsSchema>;

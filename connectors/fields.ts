@@ -8,9 +8,9 @@
  * The value itself is never kept or echoed.
  */
 import { types } from 'node:util';
-import type { SourceName } from '../hub/store/seed-meta';
-import { SourceDataInvalidError } from '../hub/errors';
-import { readDate } from './dates';
+import type { SourceName } from './sources';
+import { SourceDataInvalidError } from '../lib/errors';
+import { readDate } from '../lib/dates';
 import { CODE_MAX, NAME_MAX, codeProblem, objectProblem, textProblem, type Problem } from './identity';
 
 /** Why a field of a hub record is null: the source, its own field, the problem. */

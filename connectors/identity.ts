@@ -3,9 +3,9 @@
  * agency's shape at all, and the sex whatever its coding. Dates: `readDate` in `dates.ts`.
  * The rules, with examples, are in docs/reconciliation-rules.md.
  */
-import type { Problem } from '../hub/reconciliation/types';
-
-export type { Problem };
+/** Why a value cannot be read as its agency's shape (reconciliation reports it as a MALFORMED finding's `sourceValue`). */
+export type Problem =
+  'MISSING' | 'NULL' | 'WRONG_TYPE' | 'EMPTY' | 'OVERSIZED' | 'CONTROL_CHARACTERS' | 'UNKNOWN_CODE' | 'BAD_FORMAT';
 
 /** Longest personal name read (a Vietnamese full name is a few syllables). */
 export const NAME_MAX = 100;

@@ -1,4 +1,4 @@
-import type { SourceName } from '../hub/store/seed-meta';
+import type { SourceName } from './sources';
 
 /** GraphQL `DataSource` values per source. */
 export const DATA_SOURCE = {

@@ -2,8 +2,8 @@ import type DataLoader from 'dataloader';
 import type { Document } from 'mongodb';
 import { createSourceLoader, type RequestMetrics } from './batch';
 import type { SourceGuards } from './resilience';
-import type { Store } from '../hub/store/connection';
-import type { SourceName } from '../hub/store/seed-meta';
+import type { Store } from '../store/connection';
+import { SOURCE_NAMES, perSource, type SourceName } from './sources';
 import { POPULATION_COLLECTION, POPULATION_DB } from './population/model';
 import { mapCitizen } from './population/connector';
 import { DRIVING_LICENCE_COLLECTION, DRIVING_LICENCE_DB } from './driving-licence/model';
@@ -39,7 +39,7 @@ export const SOURCES = {
   healthRecord: entry({ db: HEALTH_RECORD_DB, collection: HEALTH_RECORD_COLLECTION, map: mapHealthRecord }),
 } satisfies Record<SourceName, SourceEntry<never, unknown>>;
 
-export const SOURCE_NAMES = Object.keys(SOURCES) as SourceName[];
+export { SOURCE_NAMES, type SourceName };
 
 /** The hub's record type a source's loader yields. */
 export type SourceRecord<K extends SourceName> = ReturnType<(typeof SOURCES)[K]['map']>;
@@ -66,11 +66,6 @@ export function createLoaders(
       deadline: opts.deadline,
     }) as Loaders[K];
   };
-  return {
-    population: make('population'),
-    drivingLicence: make('drivingLicence'),
-    healthInsurance: make('healthInsurance'),
-    socialInsurance: make('socialInsurance'),
-    healthRecord: make('healthRecord'),
-  };
+  // (perSource cannot correlate each key with its loader type; make's types are exact.)
+  return perSource(make) as Loaders;
 }

@@ -27,8 +27,8 @@ import {
   type CircuitBreakerPolicy,
   type IPolicy,
 } from 'cockatiel';
-import { SourceUnavailableError, type SourceFailureReason } from '../hub/errors';
-import type { SourceName } from '../hub/store/seed-meta';
+import { SourceUnavailableError, type SourceFailureReason } from '../lib/errors';
+import type { SourceName } from './sources';
 import { FaultInjector } from './faults';
 
 export interface SourcePolicy {

@@ -6,13 +6,13 @@ import type { DrivingLicenceRecord } from '../connectors/driving-licence/connect
 import type { HealthInsuranceRecord } from '../connectors/health-insurance/connector';
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
-import type { Consent as ConsentRecord } from '../hub/store/consents';
-import type { StoredAccount } from '../hub/accounts/service';
-import type { AreaInfo, AreaReport } from '../hub/reports/read';
-import type { RunDoc } from '../hub/reconciliation/runs';
-import type { CaseView } from '../hub/reconciliation/cases';
-import type { SummaryModel } from '../hub/reconciliation/stats';
-import type { HubContext } from '../hub/context';
+import type { Consent as ConsentRecord } from '../services/access/consents';
+import type { StoredAccount } from '../services/accounts/service';
+import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
+import type { RunDoc } from '../services/reconciliation/runs';
+import type { CaseView } from '../services/reconciliation/cases';
+import type { SummaryModel } from '../services/reconciliation/stats';
+import type { HubContext } from '../services/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -533,7 +533,7 @@ export type DefectCount = {
   kind: DefectKind;
 };
 
-/** A kind of data defect between the sources (DOMAIN.md, "Data quality"). */
+/** A kind of data defect between the sources (docs/domain.md, "Data quality"). */
 export type DefectKind =
   /** A deceased person with a still-valid card or licence. */
   | 'DECEASED_ACTIVE'

@@ -172,7 +172,7 @@ const schema = z.object({
    * withheld field refuses the whole request, listing the paths.
    */
   HUB_DISCLOSURE_MODE: z.enum(['null', 'reject']).default('null'),
-  /** JSON holiday calendar (see hub/accounts/holidays-vn.json); default: the built-in one. */
+  /** JSON holiday calendar (see services/accounts/holidays-vn.json); default: the built-in one. */
   HUB_HOLIDAYS_FILE: z.string().min(1).optional(),
   /** Notification gateway (POST JSON); unset: the development notifier logs. Required in production. */
   HUB_NOTIFIER_URL: z.string().url().optional(),

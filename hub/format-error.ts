@@ -2,19 +2,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '../lib/errors';
 import type { RejectionReason } from './metrics';
-import { isTransientStoreError } from './store/health';
+import { isTransientStoreError } from '../store/health';
 
-const KNOWN_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
-]);
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 
 /** graphql-armor's limit messages, mapped to an `extensions.reason`. */
 const QUERY_LIMITS: Array<[RegExp, string]> = [
@@ -55,10 +47,10 @@ export function createFormatError(opts: {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code as string | undefined;
     const limit = QUERY_LIMITS.find(([re]) => re.test(formatted.message));
-    if (limit && (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED')) {
+    if (limit && (code === ErrorCode.GRAPHQL_VALIDATION_FAILED || code === ErrorCode.GRAPHQL_PARSE_FAILED)) {
       return { ...formatted, extensions: { ...formatted.extensions, reason: limit[1] } };
     }
-    if (code === 'GRAPHQL_VALIDATION_FAILED' && causedByBadInput(error)) {
+    if (code === ErrorCode.GRAPHQL_VALIDATION_FAILED && causedByBadInput(error)) {
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
     }
     if ((!code || code === ErrorCode.INTERNAL_SERVER_ERROR) && isTransientStoreError(original)) {

@@ -18,7 +18,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '../lib/errors';
 
 /**
  * Request bounds, counted on the values the resolvers will get (after variable coercion), so a
@@ -271,7 +271,7 @@ export function requestBoundsPlugin(opts: { maxCost: number }): ApolloServerPlug
           if (cost > opts.maxCost) {
             throw new GraphQLError(
               `Query Cost limit of ${opts.maxCost} exceeded, found ${Number.isFinite(cost) ? cost : 'more'}.`,
-              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'MAX_COST', http: { status: 400 } } },
+              { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, reason: 'MAX_COST', http: { status: 400 } } },
             );
           }
         },

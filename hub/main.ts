@@ -1,17 +1,25 @@
 /**
- * `npm start`: the hub with demo data. Starts the embedded store when MONGODB_URI
- * is unset, seeds HUB_DEMO_CITIZENS citizens when the store has no data yet, and
- * serves GraphQL on PORT until SIGINT/SIGTERM.
+ * The hub's process: starts the embedded store when MONGODB_URI is unset, serves GraphQL
+ * on PORT until SIGINT/SIGTERM. `tsx hub/main.ts` runs it as is; `npm start` runs it through
+ * scripts/start.ts, which loads demo data (HUB_DEMO_CITIZENS citizens) into an empty store.
  */
 import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { startLocalDb, type LocalDb } from './localdb';
-import { Store } from './store/connection';
+import { createLogger } from '../lib/logger';
+import { startLocalDb, type LocalDb } from '../store/localdb';
+import { Store } from '../store/connection';
 import { readiness, startHub } from './server';
-import { DEMO_MALFORMED_RATE } from '../connectors/generator/generate';
-import { seed } from '../connectors/seed';
+import type { HubConfig } from './config';
+import type { Logger } from 'pino';
 
-async function main(): Promise<void> {
+export interface MainOptions {
+  /**
+   * Called once the hub listens when the sources hold nothing yet (`/readyz`: sources not
+   * seeded): `npm start` seeds demo data here. Default: nothing (the hub stays not ready).
+   */
+  loadSources?: (store: Store, config: HubConfig, logger: Logger) => Promise<void>;
+}
+
+export async function main(opts: MainOptions = {}): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
 
@@ -81,15 +89,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   const ready = await readiness(store);
-  if (!ready.ready && ready.reason === 'sources not seeded' && config.HUB_DEMO_CITIZENS > 0) {
-    logger.info({ citizens: config.HUB_DEMO_CITIZENS, seed: config.HUB_DEMO_SEED }, 'seeding demo data');
-    const manifest = await seed(store, {
-      citizens: config.HUB_DEMO_CITIZENS,
-      seed: config.HUB_DEMO_SEED,
-      rates: { MALFORMED: DEMO_MALFORMED_RATE },
-      log: (msg) => logger.info(msg),
-    });
-    logger.info({ citizens: manifest.citizens, counts: manifest.counts }, 'demo data seeded');
+  if (!ready.ready && ready.reason === 'sources not seeded' && opts.loadSources) {
+    await opts.loadSources(store, config, logger);
   }
   const after = await readiness(store);
   logger.info(after, after.ready ? 'hub ready' : 'hub not ready');
@@ -100,7 +101,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`hub failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+/** Runs `main`, and exits with a one-line reason when the hub cannot start. */
+export function run(opts: MainOptions = {}): void {
+  main(opts).catch((err) => {
+    process.stderr.write(`hub failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) run();

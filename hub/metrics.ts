@@ -14,8 +14,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerState, SourceObserver } from '../connectors/resilience';
-import type { SourceFailureReason } from './errors';
-import type { SourceName } from './store/seed-meta';
+import type { SourceFailureReason } from '../lib/errors';
+import type { SourceName } from '../connectors/sources';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2 };
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -7,7 +7,7 @@
  *    nothing is read, so nothing can leave without its audit record;
  * 2. **concurrency**: at most `maxConcurrent` requests are served at once; beyond, 429
  *    `RATE_LIMITED` (`reason` CONCURRENCY) with `Retry-After: 1`;
- * 3. **authentication**: the bearer token is verified once here (hub/auth); the principal, or
+ * 3. **authentication**: the bearer token is verified once here (services/access/auth); the principal, or
  *    the refusal, waits in `res.locals` for the route;
  * 4. **rate limit**: a token bucket (the `limiter` package) per caller: per citizen, client or
  *    officer, per IP address without a valid token; `rps` tokens a second up to `burst`, by
@@ -20,15 +20,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { TokenBucket } from 'limiter';
 import { LRUCache } from 'lru-cache';
-import { authenticate, AuthenticationFailed } from './auth/authenticate';
-import type { Principal } from './auth/principal';
-import type { TrustedIssuer } from './auth/trust';
+import { authenticate, AuthenticationFailed } from '../services/access/auth/authenticate';
+import type { Principal } from '../services/access/auth/principal';
+import type { TrustedIssuer } from '../services/access/auth/trust';
 import type { RateLimits } from './config';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '../lib/errors';
 import type { HubMetrics, RejectionReason } from './metrics';
-import type { StoreHealth } from './store/health';
+import type { StoreHealth } from '../store/health';
 
-export const RATE_LIMITED = 'RATE_LIMITED';
+export const RATE_LIMITED = ErrorCode.RATE_LIMITED;
 
 /** What the authentication middleware leaves for the route. */
 export interface AuthLocals {

@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isCalendarDate } from '../connectors/dates';
-import { badUserInput } from './errors';
+import { isCalendarDate } from '../lib/dates';
+import { badUserInput } from '../lib/errors';
 
 /**
  * Custom scalars. Input is checked while the request is validated, so a bad value

@@ -5,8 +5,8 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { unreadableError, unreadableOf } from '../connectors/fields';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { resolvers } from '../resolvers';
-import { applyAuditCoverage } from './audit/coverage';
-import { applyDisclosurePolicy } from './policy';
+import { applyAuditCoverage } from '../services/audit/coverage';
+import { applyDisclosurePolicy } from '../services/access/policy';
 import { applyListLimits, assertEveryListIsBounded } from './limits';
 
 const SCHEMA_DIR = join(__dirname, '..', 'schema');

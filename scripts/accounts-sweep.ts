@@ -6,11 +6,11 @@
  *   npm run accounts:sweep
  */
 import pino from 'pino';
-import { AccessCaches } from '../hub/access';
-import { createAccountsModule } from '../hub/accounts';
-import { auditSweep } from '../hub/accounts/sweeps';
-import { AuditWriter } from '../hub/audit/writer';
-import { openCliStore } from '../hub/cli-store';
+import { AccessCaches } from '../services/access/access';
+import { createAccountsModule } from '../services/accounts';
+import { auditSweep } from '../services/accounts/sweeps';
+import { AuditWriter } from '../services/audit/writer';
+import { openCliStore } from './cli-store';
 import { loadConfig } from '../hub/config';
 
 async function main(): Promise<void> {

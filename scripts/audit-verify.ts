@@ -10,8 +10,8 @@
  *
  * Exit code: 0 when every chain verifies, 1 when one is broken, 2 on an error.
  */
-import { openCliStore } from '../hub/cli-store';
-import { verifyAuditChain } from '../hub/audit/verify';
+import { openCliStore } from './cli-store';
+import { verifyAuditChain } from '../services/audit/verify';
 
 function parseArgs(argv: string[]): { chain?: string } {
   const out: { chain?: string } = {};

@@ -8,10 +8,10 @@
  * answers on that port (a running hub), it is used; otherwise the store is started
  * for the duration of the command. Database prefix HUB_DB_PREFIX (default "").
  */
-import { openCliStore } from '../hub/cli-store';
-import { Store } from '../hub/store/connection';
-import { ACCOUNTS_COLLECTION, type AccountStatus } from '../hub/store/accounts';
-import { SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../hub/store/seed-meta';
+import { openCliStore } from './cli-store';
+import { Store } from '../store/connection';
+import { ACCOUNTS_COLLECTION, type AccountStatus } from '../services/accounts/store';
+import { SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../mockdata/seed-meta';
 
 const STATUSES: AccountStatus[] = ['PENDING', 'APPROVED', 'ACTIVE', 'LOCKED', 'REJECTED', 'ACTIVATION_EXPIRED'];
 const USAGE = `usage: npm run -s citizens:sample -- [--level 1|2] [--status ${STATUSES.join('|')}] [--count N]`;

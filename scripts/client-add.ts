@@ -11,9 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { ZodError } from 'zod';
-import { openCliStore } from '../hub/cli-store';
-import { CLIENT_KINDS, ClientExistsError, registerClient, type ClientKind } from '../hub/store/clients';
-import type { DocumentScope } from '../hub/auth/principal';
+import { openCliStore } from './cli-store';
+import { CLIENT_KINDS, ClientExistsError, registerClient, type ClientKind } from '../services/access/clients';
+import type { DocumentScope } from '../services/access/auth/principal';
 
 const USAGE =
   'usage: npm run client:add -- --id <id> --name <name> --scopes <A,B> --purposes <p1,p2> ' +

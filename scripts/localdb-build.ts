@@ -1,4 +1,4 @@
 // Builds the embedded store (localdb/bin/localdb) if it is missing or stale.
-import { ensureLocalDbBuilt } from '../hub/localdb';
+import { ensureLocalDbBuilt } from '../store/localdb';
 
 console.log(ensureLocalDbBuilt());

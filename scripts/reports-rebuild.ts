@@ -7,8 +7,8 @@
  * Store: as the other tools (MONGODB_URI, else the running hub's embedded store, else the
  * embedded store on HUB_DATA_DIR). Run it while no account transitions are being made.
  */
-import { openCliStore } from '../hub/cli-store';
-import { rebuildReports } from '../hub/reports/rebuild';
+import { openCliStore } from './cli-store';
+import { rebuildReports } from '../services/accounts/reports/rebuild';
 
 async function main(): Promise<void> {
   const { store, close, sharedWithRunningHub } = await openCliStore();

@@ -6,11 +6,11 @@
  * Uses MONGODB_URI; when it is unset, starts the embedded store (HUB_DATA_DIR,
  * default .data/localdb, on a free port) for the duration of the run.
  */
-import { startLocalDb, type LocalDb } from '../hub/localdb';
-import { Store } from '../hub/store/connection';
-import { DEFECT_KINDS, type DefectKind } from '../hub/store/seed-meta';
-import { DEMO_MALFORMED_RATE } from '../connectors/generator/generate';
-import { DEFAULT_DEFECT_RATES, SEED_TARGETS, seed } from '../connectors/seed';
+import { startLocalDb, type LocalDb } from '../store/localdb';
+import { Store } from '../store/connection';
+import { DEFECT_KINDS, type DefectKind } from '../mockdata/seed-meta';
+import { DEMO_MALFORMED_RATE } from '../mockdata/generator/generate';
+import { DEFAULT_DEFECT_RATES, SEED_TARGETS, seed } from '../mockdata/seed/index';
 
 const SEED_KEYS = Object.keys(SEED_TARGETS) as Array<keyof typeof SEED_TARGETS>;
 

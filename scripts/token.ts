@@ -7,9 +7,9 @@
  * Options for both: --ttl <seconds> (default 3600).
  * Env: HUB_KEYS_DIR (default .keys, created at first use), HUB_AUDIENCE.
  */
-import { issueDevToken, devIdpKey, parseArea } from '../hub/auth/dev-idp';
-import { OFFICER_ROLES, type OfficerRole } from '../hub/auth/principal';
-import { authEnv } from '../hub/auth/trust';
+import { issueDevToken, devIdpKey, parseArea } from '../services/access/auth/dev-idp';
+import { OFFICER_ROLES, type OfficerRole } from '../services/access/auth/principal';
+import { authEnv } from '../services/access/auth/trust';
 
 const USAGE = `usage:
   npm run -s token -- citizen <personalId> [--ttl <s>]

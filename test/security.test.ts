@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { signAccessToken } from '../hub/auth/dev-idp';
-import { registerClient } from '../hub/store/clients';
+import { signAccessToken } from '../services/access/auth/dev-idp';
+import { registerClient } from '../services/access/clients';
 import { pickTestCitizens } from './support/citizens';
 import { gql, startTestHub, type TestHub } from './support/hub';
 import { testKeys, TEST_AUDIENCE } from './support/keys';

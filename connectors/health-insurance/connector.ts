@@ -1,4 +1,4 @@
-import { fromDmyTimeVn } from '../dates';
+import { fromDmyTimeVn } from '../../lib/dates';
 import { FieldReader, recordOf } from '../fields';
 import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';

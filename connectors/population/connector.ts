@@ -1,5 +1,5 @@
 import { FieldReader, recordOf, unreadableOf } from '../fields';
-import { todayArea } from '../generator/areas';
+import { todayArea } from '../../reference/areas';
 import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
 import { type CongDanDoc, type GiayToTuyThan } from './model';

@@ -1,4 +1,4 @@
-import { fromDmyTimeVn, fromMonthEnd, fromMonthStart } from '../dates';
+import { fromDmyTimeVn, fromMonthEnd, fromMonthStart } from '../../lib/dates';
 import { FieldReader, recordOf } from '../fields';
 import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';

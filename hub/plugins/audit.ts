@@ -1,11 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
-import type { HubContext } from '../context';
-import { ErrorCode } from '../errors';
-import type { AuditWriter, AuditEntry } from '../audit/writer';
-import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../audit/types';
-import type { Principal } from '../auth/principal';
-import type { ConsentUseRecorder } from '../store/consents';
+import type { HubContext } from '../../services/context';
+import { ErrorCode } from '../../lib/errors';
+import type { AuditWriter, AuditEntry } from '../../services/audit/writer';
+import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../../services/audit/model';
+import type { Principal } from '../../services/access/auth/principal';
+import type { ConsentUseRecorder } from '../../services/access/consents';
 import type { HubMetrics } from '../metrics';
 
 /**

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import type { HubContext } from '../context';
+import type { HubContext } from '../../services/context';
 import type { HubMetrics } from '../metrics';
 
 /** `query.citizen`: the operation type and its first root field (a schema name: bounded). */

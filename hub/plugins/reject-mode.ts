@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { HubContext } from '../context';
-import { ErrorCode } from '../errors';
+import type { HubContext } from '../../services/context';
+import { ErrorCode } from '../../lib/errors';
 
 /**
  * Reject mode (HUB_DISCLOSURE_MODE=reject): when the policy withheld anything, the

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { HubContext } from '../context';
+import type { HubContext } from '../../services/context';
 
 /**
  * Reports how many source batch calls and store commands a request made, as

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../generated/graphql';
-import type { HubContext } from '../../hub/context';
-import { grantConsent, listConsents, revokeConsent, type ConsentResult } from '../../hub/store/consents';
+import type { HubContext } from '../../services/context';
+import { grantConsent, listConsents, revokeConsent, type ConsentResult } from '../../services/access/consents';
 
 /** The calling citizen (the `@self` policy has already checked the principal). */
 function citizenOf(ctx: HubContext): string {

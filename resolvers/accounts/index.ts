@@ -1,11 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AccountUserError, Resolvers } from '../../generated/graphql';
-import type { HubContext } from '../../hub/context';
-import { badUserInput } from '../../hub/errors';
-import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../hub/policy';
-import { activationDeadline, type Actor } from '../../hub/accounts/lifecycle';
-import { vietnamDate } from '../../hub/accounts/calendar';
-import type { StoredAccount, TransitionResult } from '../../hub/accounts/service';
+import type { HubContext } from '../../services/context';
+import { badUserInput } from '../../lib/errors';
+import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
+import { activationDeadline, type Actor } from '../../services/accounts/lifecycle';
+import { vietnamDate } from '../../services/accounts/calendar';
+import type { StoredAccount, TransitionResult } from '../../services/accounts/service';
 import {
   areaInfo,
   areaOfInfo,
@@ -18,8 +18,8 @@ import {
   type AreaInfo,
   type AreaReport,
   type ListEntry,
-} from '../../hub/reports/read';
-import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../hub/reports/model';
+} from '../../services/accounts/reports/read';
+import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../services/accounts/reports/model';
 
 type Officer = Extract<HubContext['principal'], { kind: 'OFFICER' }>;
 
@@ -56,7 +56,7 @@ function payload(
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
   // The account shown (to its holder or an officer of its area) is audited field by field
-  // (`@personal` Account, hub/audit/coverage.ts).
+  // (`@personal` Account, services/audit/coverage.ts).
   const shown = r.account && maySee(ctx, r.account);
   return {
     account: shown ? r.account : null,

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
-import { InvalidCursorError, readAccessLog } from '../../hub/audit/access-log';
-import { DOCUMENT_SCOPES, type DocumentScope } from '../../hub/auth/principal';
-import { badUserInput } from '../../hub/errors';
+import { InvalidCursorError, readAccessLog } from '../../services/audit/access-log';
+import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/principal';
+import { badUserInput } from '../../lib/errors';
 
 export const auditResolvers: Resolvers = {
   Query: {

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
-import { todayInVietnam } from '../../connectors/dates';
+import { todayInVietnam } from '../../lib/dates';
 
 export const healthInsuranceResolvers: Resolvers = {
   Citizen: {

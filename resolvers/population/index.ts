@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../generated/graphql';
-import { badUserInput } from '../../hub/errors';
-import { todayInVietnam } from '../../connectors/dates';
+import { badUserInput } from '../../lib/errors';
+import { todayInVietnam } from '../../lib/dates';
 
 /** Most IDs `citizens(personalIds)` takes in one call. */
 export const MAX_CITIZENS_PER_QUERY = 100;

@@ -1,20 +1,20 @@
 import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Resolvers, ResolversTypes } from '../../generated/graphql';
-import type { HubContext } from '../../hub/context';
-import { badUserInput } from '../../hub/errors';
-import { forbidden } from '../../hub/policy';
-import { reconArea, reconAreaAllowed } from '../../hub/reconciliation/areas';
+import type { HubContext } from '../../services/context';
+import { badUserInput } from '../../lib/errors';
+import { forbidden } from '../../services/access/policy';
+import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
 import {
   CaseInputError,
   type CaseAction,
   type CaseFilter,
   type CaseResult,
   type CaseView,
-} from '../../hub/reconciliation/cases';
-import type { RunDoc } from '../../hub/reconciliation/runs';
-import { areaStats } from '../../hub/reconciliation/stats';
-import { areaInfo, areaOfInfo, type AreaInfo } from '../../hub/reports/read';
-import type { SourceName } from '../../hub/store/seed-meta';
+} from '../../services/reconciliation/cases';
+import type { RunDoc } from '../../services/reconciliation/runs';
+import { areaStats } from '../../services/reconciliation/stats';
+import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';
+import type { SourceName } from '../../connectors/sources';
 
 function officerOf(ctx: HubContext) {
   if (ctx.principal.kind !== 'OFFICER') throw new Error('@officer policy not applied');
@@ -76,7 +76,7 @@ async function act(
 
 function payload(r: CaseResult): ResolversTypes['ReconciliationCasePayload'] {
   return {
-    // Each case shown is audited by its `@personal` type (hub/audit/coverage.ts).
+    // Each case shown is audited by its `@personal` type (services/audit/coverage.ts).
     case: r.case,
     userErrors: r.userError ? [r.userError] : [],
   };

@@ -1,10 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { MongoClient } from 'mongodb';
 import { createSourceLoader, RequestMetrics } from '../../connectors/batch';
-import { SourceUnavailableError } from '../../hub/errors';
+import { SourceUnavailableError } from '../../lib/errors';
 import { SourceGuard } from '../../connectors/resilience';
 import { FaultInjector } from '../../connectors/faults';
-import type { LookupStrategy, Store } from '../../hub/store/connection';
+import type { LookupStrategy, Store } from '../../store/connection';
 import { connectTestStore } from '../support/hub';
 
 interface Doc {

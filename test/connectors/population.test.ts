@@ -1,4 +1,4 @@
-import { PROVINCES } from '../../connectors/generator/areas';
+import { PROVINCES } from '../../mockdata/generator/areas';
 import { unreadableOf } from '../../connectors/fields';
 import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapCitizen } from '../../connectors/population/connector';

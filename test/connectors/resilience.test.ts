@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultInjector, InjectedFault } from '../../connectors/faults';
 import { SourceGuard, type BreakerState, type SourceObserver } from '../../connectors/resilience';
-import { SourceUnavailableError } from '../../hub/errors';
+import { SourceUnavailableError } from '../../lib/errors';
 
 /** The per-source guard on its own: retries, timeouts, the breaker's three states, the deadline, faults. */
 

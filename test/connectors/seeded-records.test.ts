@@ -1,5 +1,5 @@
 import { SOURCES, SOURCE_NAMES } from '../../connectors/registry';
-import type { Store } from '../../hub/store/connection';
+import type { Store } from '../../store/connection';
 import { connectTestStore } from '../support/hub';
 
 let store: Store;

@@ -12,8 +12,8 @@ import {
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { BSON } from 'mongodb';
-import { AUDIT_COLLECTION } from '../../hub/audit/writer';
-import type { AuditRecordDoc } from '../../hub/audit/types';
+import { AUDIT_COLLECTION } from '../../services/audit/writer';
+import type { AuditRecordDoc } from '../../services/audit/model';
 import { buildSchema } from '../../hub/schema';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { AuditRecordDoc } from '../../hub/audit/types';
-import { AUDIT_COLLECTION } from '../../hub/audit/writer';
+import type { AuditRecordDoc } from '../../services/audit/model';
+import { AUDIT_COLLECTION } from '../../services/audit/writer';
 import { loadConfig } from '../../hub/config';
 import { startHub } from '../../hub/server';
 import { pickTestCitizens, type TestCitizens } from '../support/citizens';

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { AuditRecordDoc } from '../../hub/audit/types';
-import { AUDIT_COLLECTION } from '../../hub/audit/writer';
-import { freePort } from '../../hub/localdb';
-import type { Store } from '../../hub/store/connection';
+import type { AuditRecordDoc } from '../../services/audit/model';
+import { AUDIT_COLLECTION } from '../../services/audit/writer';
+import { freePort } from '../../store/localdb';
+import type { Store } from '../../store/connection';
 import { pickTestCitizens, type TestCitizens } from '../support/citizens';
 import { TEST_PREFIX } from '../support/constants';
 import { connectTestStore } from '../support/hub';

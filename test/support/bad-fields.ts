@@ -1,5 +1,5 @@
 import { unreadableOf } from '../../connectors/fields';
-import type { SourceName } from '../../hub/store/seed-meta';
+import type { SourceName } from '../../mockdata/seed-meta';
 
 /**
  * Unreadable source fields, table-driven: per source, fields of each kind, and per kind every way

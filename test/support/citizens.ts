@@ -1,7 +1,7 @@
 import { mapCitizen } from '../../connectors/population/connector';
 import type { CongDanDoc } from '../../connectors/population/model';
-import type { AccountDoc } from '../../hub/store/accounts';
-import type { Store } from '../../hub/store/connection';
+import type { AccountDoc } from '../../services/accounts/store';
+import type { Store } from '../../store/connection';
 
 /** Citizens of the shared test data set, picked by their account situation. */
 export interface TestCitizens {

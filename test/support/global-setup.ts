@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalDb } from '../../hub/localdb';
-import { Store } from '../../hub/store/connection';
-import { seed } from '../../connectors/seed';
+import { startLocalDb } from '../../store/localdb';
+import { Store } from '../../store/connection';
+import { seed } from '../../mockdata/seed/index';
 import { TEST_CITIZENS, TEST_PREFIX, TEST_RATES, TEST_SEED } from './constants';
 
 /**

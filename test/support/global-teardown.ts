@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { LocalDb } from '../../hub/localdb';
+import type { LocalDb } from '../../store/localdb';
 
 /** Stops the embedded store the global setup started and removes its files. */
 export default async function globalTeardown(): Promise<void> {

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { loadConfig, type HubConfig } from '../../hub/config';
 import { startHub, type HubDeps, type RunningHub } from '../../hub/server';
-import { Store } from '../../hub/store/connection';
+import { Store } from '../../store/connection';
 import { TEST_PREFIX } from './constants';
 import { testKeys } from './keys';
 

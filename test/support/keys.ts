@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { devSigningKeys, DEV_IDP_ISSUER } from '../../hub/auth/trust';
-import { issueDevToken, signAccessToken } from '../../hub/auth/dev-idp';
-import { jwks } from '../../hub/auth/keys';
-import type { DocumentScope, Jurisdiction, OfficerRole } from '../../hub/auth/principal';
+import { devSigningKeys, DEV_IDP_ISSUER } from '../../services/access/auth/trust';
+import { issueDevToken, signAccessToken } from '../../services/access/auth/dev-idp';
+import { jwks } from '../../services/access/auth/keys';
+import type { DocumentScope, Jurisdiction, OfficerRole } from '../../services/access/auth/principal';
 
 export const TEST_ISSUER = 'urn:vn-papers-hub';
 export const TEST_AUDIENCE = 'vn-papers-hub';

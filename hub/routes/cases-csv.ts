@@ -1,0 +1,166 @@
+/**
+ * CSV export of an area's reconciliation cases over HTTP:
+ * `GET /reconciliation/cases.csv?area=<code>[&source=<DataSource>][&kind=<DefectKind>][&status=<s>,<s>]`
+ * with a DATA_CLEANING or SUPERVISOR officer's bearer token, the area within the jurisdiction
+ * (the GraphQL query's rule, areas.ts: a national supervisor's VN holds every area and VN itself).
+ * Default statuses: OPEN and CONFIRMED (the cases still to handle). Streamed chunk by chunk,
+ * each chunk audited before it is written (hub/csv-export.ts). Identity attributes only.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { DATA_SOURCE } from '../../connectors/provenance';
+import type { AuditWriter } from '../../services/audit/writer';
+import type { OfficerRole } from '../../services/access/auth/principal';
+import type { TrustedIssuer } from '../../services/access/auth/trust';
+import { failJson, officerOf, streamCsv } from './csv';
+import { areaInfo, areaOfInfo } from '../../services/accounts/reports/read';
+import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
+import { DEFECT_KINDS, type SourceName } from '../../services/reconciliation/model';
+import {
+  CASE_STATUSES,
+  OPEN_STATUSES,
+  caseScopes,
+  type CaseService,
+  type CaseStatus,
+  type CaseView,
+} from '../../services/reconciliation/cases';
+import type { AuditRecordDoc } from '../../services/audit/model';
+
+const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);
+
+export const CASE_CSV_COLUMNS = [
+  'case_id',
+  'status',
+  'kind',
+  'source',
+  'record_key',
+  'personal_id',
+  'province_code',
+  'commune_code',
+  'commune',
+  'field',
+  'source_value',
+  'population_value',
+  'assignee',
+  'first_seen_at',
+  'last_seen_at',
+] as const;
+
+const SOURCE_OF = new Map<string, SourceName>(
+  Object.entries(DATA_SOURCE).map(([name, value]) => [value, name as SourceName]),
+);
+
+/** The chunks' cases the officer may see (as the GraphQL query filters its pages). */
+async function* allowedChunks(
+  chunks: AsyncGenerator<CaseView[]>,
+  allowed: (v: CaseView) => boolean,
+): AsyncGenerator<CaseView[]> {
+  for await (const views of chunks) {
+    const kept = views.filter(allowed);
+    if (kept.length) yield kept;
+  }
+}
+
+export function casesCsvRouter(deps: {
+  cases: CaseService;
+  trust: TrustedIssuer[];
+  audit: AuditWriter;
+  logger: Logger;
+  chunk: number;
+}): Router {
+  const router = Router();
+  router.get('/reconciliation/cases.csv', async (req: Request, res: Response) => {
+    const requestId = String(res.locals.requestId);
+    const principal = officerOf(
+      req,
+      res,
+      deps.trust,
+      ROLES,
+      'Case exports are for data-cleaning officers and supervisors',
+    );
+    if (!principal) return;
+    const area = reconArea(String(req.query.area ?? ''));
+    if (!area) {
+      return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code, or VN');
+    }
+    const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
+    const sourceParam = q('source');
+    const source = sourceParam === undefined ? null : SOURCE_OF.get(sourceParam);
+    if (source === undefined) {
+      return failJson(res, 400, 'BAD_USER_INPUT', `source must be one of ${[...SOURCE_OF.keys()].join(', ')}`);
+    }
+    const kind = q('kind') ?? null;
+    if (kind !== null && !DEFECT_KINDS.includes(kind as never)) {
+      return failJson(res, 400, 'BAD_USER_INPUT', `kind must be one of ${DEFECT_KINDS.join(', ')}`);
+    }
+    const statusParam = q('status');
+    const statuses = statusParam === undefined ? OPEN_STATUSES : (statusParam.split(',') as CaseStatus[]);
+    if (!statuses.length || statuses.some((s) => !CASE_STATUSES.includes(s))) {
+      return failJson(
+        res,
+        400,
+        'BAD_USER_INPUT',
+        `status must be a comma-separated list of ${CASE_STATUSES.join(', ')}`,
+      );
+    }
+    // The GraphQL query's rule (areas.ts): VN and every area for a national supervisor only.
+    if (!reconAreaAllowed(principal.jurisdiction, areaOfInfo(area))) {
+      return failJson(res, 403, 'FORBIDDEN', 'The area is outside your jurisdiction');
+    }
+    await streamCsv({
+      res,
+      filename: `reconciliation-cases-${area.code}.csv`,
+      columns: CASE_CSV_COLUMNS,
+      chunks: allowedChunks(deps.cases.chunks(area, { source, kind: kind as never, statuses }, deps.chunk), (v) =>
+        reconAreaAllowed(principal.jurisdiction, v.finding.area),
+      ),
+      audit: deps.audit,
+      logger: deps.logger,
+      log: { requestId, export: 'reconciliationCases', area: area.code },
+      render: async (views) => {
+        const byCitizen = new Map<string, AuditRecordDoc['citizens'][number]>();
+        for (const v of views) {
+          const id = v.finding.personalId;
+          if (!id) continue;
+          // Both sides of the case: the population's and the source record's (its document kind).
+          const c = byCitizen.get(id) ?? { citizenId: id, disclosed: [], denied: [] };
+          for (const scope of caseScopes(v.finding)) {
+            if (!c.disclosed.some((d) => d.scope === scope))
+              c.disclosed.push({ scope, paths: ['reconciliationCasesCsv'] });
+          }
+          byCitizen.set(id, c);
+        }
+        return {
+          entry: {
+            at: new Date(),
+            requestId,
+            operation: 'reconciliationCasesCsv',
+            actor: { kind: 'OFFICER', id: principal.officerId, officerUnit: principal.unit },
+            citizens: [...byCitizen.values()],
+          },
+          rows: views.map((v) => {
+            const f = v.finding;
+            return [
+              v.id,
+              v.status,
+              f.kind,
+              DATA_SOURCE[f.source],
+              f.recordKey,
+              f.personalId,
+              f.area.province,
+              f.area.commune,
+              f.area.commune ? areaInfo(f.area.commune)?.name : null,
+              f.field,
+              f.sourceValue,
+              f.trueValue,
+              v.assignee,
+              f.firstSeenAt.toISOString(),
+              (v.lastSeen?.at ?? f.lastSeenAt).toISOString(),
+            ];
+          }),
+        };
+      },
+    });
+  });
+  return router;
+}

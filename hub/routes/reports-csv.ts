@@ -1,0 +1,117 @@
+/**
+ * CSV export of the work lists over HTTP: `GET /reports/work-list.csv?list=<WorkList>&area=<code>`
+ * with an officer's bearer token (WORKING_GROUP, ACCOUNT_APPROVER or SUPERVISOR; the area
+ * within the jurisdiction). Streamed chunk by chunk (never built in memory); each chunk's
+ * rows are audited (one record per chunk) BEFORE they are written (hub/routes/csv.ts).
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { RequestMetrics } from '../../connectors/batch';
+import { createLoaders } from '../../connectors/registry';
+import type { SourceGuards } from '../../connectors/resilience';
+import type { AccountService } from '../../services/accounts/service';
+import type { AuditWriter } from '../../services/audit/writer';
+import type { OfficerRole } from '../../services/access/auth/principal';
+import type { TrustedIssuer } from '../../services/access/auth/trust';
+import { csvCell, failJson, officerOf, streamCsv } from './csv';
+import { areaInJurisdiction } from '../../services/access/policy';
+import type { Store } from '../../store/connection';
+import { LIST_NAMES, type ListName } from '../../services/accounts/reports/model';
+import { areaInfo, areaOfInfo, listChunks } from '../../services/accounts/reports/read';
+import { ErrorCode } from '../../lib/errors';
+
+const ROLES = new Set<OfficerRole>(['WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR']);
+
+export { csvCell };
+
+export const CSV_COLUMNS = [
+  'personal_id',
+  'full_name',
+  'address',
+  'phone',
+  'commune_code',
+  'commune',
+  'account_status',
+  'since',
+] as const;
+
+export function csvRouter(deps: {
+  store: Store;
+  trust: TrustedIssuer[];
+  audit: AuditWriter;
+  accounts: AccountService;
+  logger: Logger;
+  chunk: number;
+  guards: SourceGuards;
+}): Router {
+  const router = Router();
+  router.get('/reports/work-list.csv', async (req: Request, res: Response) => {
+    const requestId = String(res.locals.requestId);
+    const principal = officerOf(
+      req,
+      res,
+      deps.trust,
+      ROLES,
+      'Work lists are for working groups, approvers and supervisors',
+    );
+    if (!principal) return;
+    const list = String(req.query.list ?? '') as ListName;
+    if (!LIST_NAMES.includes(list))
+      return failJson(res, 400, ErrorCode.BAD_USER_INPUT, `list must be one of ${LIST_NAMES.join(', ')}`);
+    const area = areaInfo(String(req.query.area ?? ''));
+    if (!area) return failJson(res, 400, ErrorCode.BAD_USER_INPUT, 'area must be a known province or commune code');
+    if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area)))
+      return failJson(res, 403, ErrorCode.FORBIDDEN, 'The area is outside your jurisdiction');
+
+    await streamCsv({
+      res,
+      filename: `${list.toLowerCase()}-${area.code}.csv`,
+      columns: CSV_COLUMNS,
+      chunks: listChunks(deps.store, list, area, deps.chunk),
+      audit: deps.audit,
+      logger: deps.logger,
+      log: { requestId, list, area: area.code },
+      render: async (entries) => {
+        const loaders = createLoaders(deps.store, new RequestMetrics(), { guards: deps.guards });
+        const people = await Promise.all(entries.map((e) => loaders.population.load(e.personalId).catch(() => null)));
+        const accounts =
+          list === 'NOT_REGISTERED'
+            ? entries.map(() => null)
+            : await Promise.all(entries.map((e) => deps.accounts.get(e.personalId)));
+        return {
+          entry: {
+            at: new Date(),
+            requestId,
+            operation: `workListCsv:${list}`,
+            actor: { kind: 'OFFICER', id: principal.officerId, officerUnit: principal.unit },
+            // Name, address, and (for account lists) the account's phone and status.
+            citizens: entries.map((e, i) => ({
+              citizenId: e.personalId,
+              disclosed: [
+                { scope: 'IDENTITY', paths: ['workListCsv'] },
+                { scope: 'RESIDENCE', paths: ['workListCsv'] },
+                ...(accounts[i] ? [{ scope: 'ACCOUNT' as const, paths: ['workListCsv'] }] : []),
+              ],
+              denied: [],
+            })),
+          },
+          rows: entries.map((e, i) => {
+            const p = people[i];
+            const a = accounts[i];
+            return [
+              e.personalId,
+              p?.fullName,
+              p?.residence?.permanentAddress.formatted,
+              a?.phone,
+              e.commune,
+              areaInfo(e.commune)?.name,
+              a?.status,
+              e.since,
+            ];
+          }),
+        };
+      },
+    });
+  });
+  return router;
+}

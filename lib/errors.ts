@@ -1,0 +1,84 @@
+import { GraphQLError } from 'graphql';
+
+/** The hub's error codes (`extensions.code`). Clients switch on these, never on messages. */
+export const ErrorCode = {
+  /** Malformed input: a bad scalar, too many IDs, an unknown argument value. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** No valid credentials for an operation that needs them. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** Valid credentials, but the policy withholds this field (see `extensions.reason`). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** One national source could not answer; only its fields are null. */
+  SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
+  /**
+   * One field of a source's record cannot be read (missing, null, wrong type, empty, oversized,
+   * control characters, unknown code, impossible date): that field is null, the rest is served.
+   * `extensions.source`, `extensions.field` (the source's own field) and `extensions.problem`.
+   */
+  SOURCE_DATA_INVALID: 'SOURCE_DATA_INVALID',
+  /** The hub itself cannot serve (store down); retry later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** Anything unexpected; the message is masked in production. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** Too many requests (per caller) or too many at once (`extensions.reason`); 429 with Retry-After. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** An HTTP request the hub cannot read (body not JSON, too large): 4xx before GraphQL. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** Apollo Server's own codes, answered as they are: the query does not parse... */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** ...does not validate against the schema, or exceeds a limit (`extensions.reason`)... */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** ...names an unknown persisted query, or persisted queries at all... */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** ...or no (or an ambiguous) operation to run. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extra } });
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+/**
+ * Why a source could not answer: it took too long, failed, is held off by its open circuit
+ * breaker, the request's deadline passed, or one record could not be read.
+ */
+export type SourceFailureReason = 'TIMEOUT' | 'ERROR' | 'CIRCUIT_OPEN' | 'DEADLINE' | 'UNREADABLE_RECORD';
+
+/**
+ * A source failed (error, timeout, open breaker, unreadable record). It names the source and
+ * the reason and nothing else: the cause stays in the server log, never in the response.
+ */
+export class SourceUnavailableError extends GraphQLError {
+  /** The source that failed (GraphQLError's own `source` is the query text). */
+  readonly sourceName: string;
+  readonly reason: SourceFailureReason;
+  constructor(source: string, cause?: unknown, reason: SourceFailureReason = 'ERROR') {
+    super(`The ${source} source is unavailable`, {
+      extensions: { code: ErrorCode.SOURCE_UNAVAILABLE, source, reason },
+    });
+    this.reason = reason;
+    this.sourceName = source;
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
+  }
+}
+
+/**
+ * A field of a source's record the connector cannot read. It names the source, the source's own
+ * field (a dotted path in its document, as the reconciliation's MALFORMED findings do) and the
+ * problem ({@link Problem}: never the value itself).
+ */
+export class SourceDataInvalidError extends GraphQLError {
+  readonly sourceName: string;
+  constructor(source: string, field: string, problem: string) {
+    super(`The ${source} source's ${field} cannot be read (${problem})`, {
+      extensions: { code: ErrorCode.SOURCE_DATA_INVALID, source, field, problem },
+    });
+    this.sourceName = source;
+  }
+}

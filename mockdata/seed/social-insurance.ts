@@ -1,0 +1,225 @@
+/**
+ * Builds social-insurance books (BHXH, Vietnam Social Security mock): names in
+ * UPPER CASE WITHOUT DIACRITICS, dates "dd/MM/yyyy", months "MM/yyyy".
+ * Contribution periods follow the person's working life: compulsory (BB) with
+ * unemployment insurance (BHTN, since 2009) alongside, voluntary (TN, "Tự đóng"),
+ * and benefits (sickness, maternity at their children's births, pension, ...).
+ */
+import { minimumWage, pickEmployer, salaryFor } from '../generator/employers';
+import {
+  TODAY,
+  addMonths,
+  ageOn,
+  birthday,
+  day,
+  dmy,
+  monthStart,
+  monthYear,
+  yearOf,
+  type Day,
+} from '../generator/dates';
+import { endOf, type Person } from '../generator/people';
+import type { Rng } from '../generator/prng';
+import type { BuildContext, SourceSeed } from '../generator/source';
+import { upperNoDiacritics } from '../generator/text';
+import {
+  SOCIAL_INSURANCE_COLLECTION,
+  SOCIAL_INSURANCE_DB,
+  type CheDoHuong,
+  type QuaTrinhDong,
+  type SoBhxhDoc,
+} from '../../connectors/social-insurance/model';
+
+// Module-level aliases of globals: under jest each global lookup goes through the
+// test context and is slow, and the generator makes millions of them.
+const M = Math;
+const Dt = Date;
+
+export { SOCIAL_INSURANCE_COLLECTION, SOCIAL_INSURANCE_DB };
+
+const BHTN_START = day(2009, 1, 1);
+const RECORDS_START = day(1995, 1, 1);
+
+function monthsBetween(a: Day, b: Day): number {
+  // inclusive count of calendar months from a's month to b's month
+  const ya = yearOf(a);
+  const yb = yearOf(b);
+  const ma = new Dt(a * 86_400_000).getUTCMonth();
+  const mb = new Dt(b * 86_400_000).getUTCMonth();
+  return (yb - ya) * 12 + (mb - ma) + 1;
+}
+
+/** Pension age used for the mock: 60 for men, 55 for women (the pre-2021 rule; most retirees left under it). */
+export function retirementDay(p: Person): Day {
+  return birthday(p.birth, p.sex === 'M' ? 60 : 55);
+}
+
+function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
+  const end = endOf(p);
+  const kind = p.work ?? 'FORMER';
+  const startAge = r.int(18, 25);
+  let t = monthStart(M.max(RECORDS_START, birthday(p.birth, startAge)));
+  const retire = retirementDay(p);
+  // When the contribution history stops.
+  let stop: Day;
+  if (kind === 'RETIRED') stop = M.min(end, retire - 1);
+  else if (kind === 'FORMER') stop = M.min(end, M.max(t + 365, end - r.int(180, 10 * 365)));
+  else stop = end; // EMPLOYED / VOLUNTARY: ongoing
+  if (stop <= t) stop = M.min(end, t + 400);
+  const quaTrinh: QuaTrinhDong[] = [];
+  const cheDo: CheDoHuong[] = [];
+  const province = p.household.place.province;
+  let multiple = 1 + r.next() * 1.5;
+  let months = 0;
+  let salarySum = 0;
+  let salaryN = 0;
+  const voluntaryFrom = kind === 'VOLUNTARY' ? M.max(t, stop - r.int(12, 8 * 365)) : Infinity;
+  let lastSalary = 0;
+  for (let g = 0; g < 20 && t < stop; g++) {
+    const voluntary = t >= voluntaryFrom;
+    const len = voluntary ? 10_000 : r.int(12, 110);
+    let periodEnd = addMonths(t, len) - 1;
+    const ongoing = periodEnd >= stop && (kind === 'EMPLOYED' || kind === 'VOLUNTARY') && p.death === null;
+    if (periodEnd >= stop) periodEnd = stop;
+    if (!voluntary && voluntaryFrom !== Infinity && periodEnd >= voluntaryFrom) periodEnd = voluntaryFrom - 1;
+    if (periodEnd < t) break;
+    const year = yearOf(t);
+    const donVi = voluntary ? 'Tự đóng' : pickEmployer(r, province);
+    const mucLuong = voluntary
+      ? M.round((1_500_000 + r.int(0, 35) * 100_000) / 1000) * 1000
+      : salaryFor(year, multiple);
+    const tuThang = monthYear(t);
+    const denThang = ongoing ? null : monthYear(periodEnd);
+    quaTrinh.push({ tuThang, denThang, donVi, mucLuong, loaiHinh: voluntary ? 'TN' : 'BB' });
+    if (!voluntary && periodEnd >= BHTN_START) {
+      const bStart = t >= BHTN_START ? t : BHTN_START;
+      quaTrinh.push({ tuThang: monthYear(bStart), denThang, donVi, mucLuong, loaiHinh: 'BHTN' });
+    }
+    const n = monthsBetween(t, ongoing ? TODAY : periodEnd);
+    months += n;
+    // Past salaries are indexed to the year the history stops (as for pension calculation).
+    salarySum += mucLuong * n * (minimumWage(yearOf(stop)) / minimumWage(year));
+    salaryN += n;
+    lastSalary = mucLuong;
+    // Benefits during this period.
+    if (!voluntary && r.chance(0.12)) {
+      const d = r.int(t, M.min(periodEnd, TODAY - 1));
+      const days = r.int(2, 14);
+      cheDo.push({ loai: 'OM_DAU', ngay: dmy(d), soTien: M.round((mucLuong * 0.75 * days) / 24 / 1000) * 1000 });
+    }
+    if (!voluntary && r.chance(0.004)) {
+      cheDo.push({
+        loai: 'TNLD_BNN',
+        ngay: dmy(r.int(t, M.min(periodEnd, TODAY - 1))),
+        soTien: M.round((mucLuong * r.int(5, 30)) / 1000) * 1000,
+      });
+    }
+    if (p.sex === 'F' && !voluntary) {
+      for (const d of p.household.members) {
+        if (d.mother?.person === p && d.birth >= t && d.birth <= periodEnd) {
+          cheDo.push({
+            loai: 'THAI_SAN',
+            ngay: dmy(d.birth),
+            soTien: M.round((mucLuong * 6 + salaryFor(yearOf(d.birth), 2)) / 1000) * 1000,
+          });
+        }
+      }
+    }
+    if (ongoing) {
+      t = stop + 1;
+      break;
+    }
+    // A gap between jobs, sometimes with unemployment benefit.
+    const gap = r.int(0, 14);
+    if (gap >= 3 && periodEnd >= BHTN_START && r.chance(0.4) && periodEnd + 20 < TODAY) {
+      cheDo.push({
+        loai: 'TRO_CAP_THAT_NGHIEP',
+        ngay: dmy(periodEnd + r.int(10, 20)),
+        soTien: M.round((mucLuong * 0.6 * 3) / 1000) * 1000,
+      });
+    }
+    t = monthStart(addMonths(periodEnd, gap) + 1);
+    multiple = M.min(9, multiple * (1 + r.next() * 0.35));
+  }
+  if (kind === 'RETIRED' && retire <= end) {
+    const avg = salaryN > 0 ? salarySum / salaryN : lastSalary;
+    const rate = M.min(0.75, 0.45 + M.max(0, months / 12 - 20) * 0.02);
+    cheDo.push({ loai: 'HUU_TRI', ngay: dmy(retire), soTien: M.round((avg * rate) / 1000) * 1000 });
+  } else if (kind === 'FORMER' && r.chance(0.25)) {
+    const d = M.min(TODAY - 1, stop + r.int(365, 800));
+    if (d < end)
+      cheDo.push({
+        loai: 'MOT_LAN',
+        ngay: dmy(d),
+        soTien: M.round((lastSalary * 1.5 * M.max(1, months / 12)) / 1000) * 1000,
+      });
+  }
+  cheDo.sort((a, b) => toDay(a.ngay) - toDay(b.ngay));
+  // A book with no period and no benefit yet (just opened) was last touched recently.
+  const lastChange =
+    quaTrinh.length + cheDo.length === 0
+      ? TODAY - r.int(1, 25)
+      : M.max(
+          ...quaTrinh.map((q) => (q.denThang === null ? TODAY - r.int(1, 25) : monthStart(parseMonth(q.denThang)))),
+          ...cheDo.map((c) => toDay(c.ngay)),
+        );
+  return {
+    _id: p.id,
+    hoTen: upperNoDiacritics(p.fullName),
+    ngaySinh: dmy(p.birth),
+    gioiTinh: p.sex === 'M' ? 'NAM' : 'NU',
+    maSoBhxh: ctx.bhxhCode(p),
+    quaTrinh,
+    tongSoThang: months,
+    cheDo,
+    ngayCapNhat: dmy(M.min(TODAY - 1, lastChange)),
+  };
+}
+
+function toDay(dmyStr: string): Day {
+  return day(+dmyStr.slice(6, 10), +dmyStr.slice(3, 5), +dmyStr.slice(0, 2));
+}
+
+function parseMonth(s: string): Day {
+  return day(+s.slice(3, 7), +s.slice(0, 2), 1);
+}
+
+/** Who has a social-insurance book (decided by the generator core into `Person.work`). */
+export function workProfile(p: Person, r: Rng): Person['work'] {
+  const end = endOf(p);
+  const age = ageOn(p.birth, end);
+  if (age < 18) return null;
+  if (retirementDay(p) <= end) {
+    // Retirees drawing a pension (a minority of older people have one).
+    if (yearOf(retirementDay(p)) >= 1997 && r.chance(0.35)) return 'RETIRED';
+    return null;
+  }
+  const x = r.next();
+  if (x < 0.28) return 'EMPLOYED';
+  if (x < 0.31) return 'VOLUNTARY';
+  if (x < 0.4) return 'FORMER';
+  return null;
+}
+
+export const socialInsuranceSeed: SourceSeed<SoBhxhDoc> = {
+  source: 'socialInsurance',
+  db: SOCIAL_INSURANCE_DB,
+  collection: SOCIAL_INSURANCE_COLLECTION,
+  covers: (p) => p.work !== null,
+  build,
+  upperName: true,
+  formatOnly: false,
+  conventionalName: (n) => upperNoDiacritics(n),
+  getName: (d) => d.hoTen,
+  setName: (d, v) => {
+    d.hoTen = v;
+  },
+  getDob: (d) => d.ngaySinh,
+  setDob: (d, dn) => {
+    d.ngaySinh = dmy(dn);
+  },
+  getSex: (d) => d.gioiTinh,
+  setSex: (d, s) => {
+    d.gioiTinh = s === 'M' ? 'NAM' : 'NU';
+  },
+};

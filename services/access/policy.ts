@@ -1,0 +1,476 @@
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  isObjectType,
+  Kind,
+  type SelectionNode,
+  type GraphQLFieldConfig,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import type { CitizenRecord } from '../../connectors/population/connector';
+import type { AuditCollector, DenialReason } from '../audit/model';
+import type { Loaders } from '../../connectors/registry';
+import type { SourceName } from '../../connectors/sources';
+import type { DocumentScope, Jurisdiction, Principal } from './auth/principal';
+import { ErrorCode, unauthenticated } from '../../lib/errors';
+import type { AccountLevel, AccountStatus } from '../accounts/store';
+
+/**
+ * The disclosure policy: the one place that decides whether a field of a citizen's
+ * papers may leave. It is applied by one schema transformer to every field marked
+ * `@disclose(scope)` and every entry point marked `@subject`; resolvers hold no
+ * permission checks. Deny by default: `buildSchema` refuses a schema in which a
+ * field of a personal-data type has no policy (see `assertEveryFieldHasPolicy`).
+ *
+ * A field of a citizen's document is disclosed only when all hold:
+ * - the caller is authenticated (else UNAUTHENTICATED);
+ * - the caller is the citizen, or a client acting under that citizen's consent, or
+ *   an officer (else NOT_SUBJECT);
+ * - a client's consent is still active and covers the scope (else NOT_CONSENTED),
+ *   and the client is registered for that scope (else CLIENT_NOT_REGISTERED);
+ * - for the citizen and clients: the citizen's e-identity account is ACTIVE (else
+ *   ACCOUNT_INACTIVE) and its level reaches the scope's level (else LEVEL_TOO_LOW);
+ *   level and status are read from the hub's accounts at request time;
+ * - for officers: only identity attributes (IDENTITY, IDENTITY_CARD, RESIDENCE) of
+ *   citizens whose residence is in their jurisdiction (else OUT_OF_JURISDICTION);
+ *   never anything else, health records least of all (NOT_CONSENTED).
+ * HEALTH_RECORD needs that scope explicitly in every case.
+ */
+
+/** Minimum account level per document (docs/domain.md: Level 1 = basic identity only). */
+export const MIN_LEVEL: Record<DocumentScope, AccountLevel> = {
+  IDENTITY: 1,
+  RESIDENCE: 2,
+  IDENTITY_CARD: 2,
+  FAMILY: 2,
+  DRIVING_LICENCE: 2,
+  HEALTH_INSURANCE: 2,
+  SOCIAL_INSURANCE: 2,
+  HEALTH_RECORD: 2,
+};
+
+/** What officers may read, for reconciliation and reports. */
+export const OFFICER_SCOPES: ReadonlySet<DocumentScope> = new Set<DocumentScope>([
+  'IDENTITY',
+  'IDENTITY_CARD',
+  'RESIDENCE',
+]);
+
+/** The facts about a citizen's account the policy needs. */
+export interface AccountFacts {
+  level: AccountLevel;
+  status: AccountStatus;
+}
+
+/** Request-scoped lookups the policy uses; built in `createContext`. */
+export interface AccessLookups {
+  /** The citizen's e-identity account, or null when they have none. */
+  account(personalId: string): Promise<AccountFacts | null>;
+  /**
+   * The consent's state for this citizen and client (cached briefly): ACTIVE, REVOKED (by the
+   * citizen), or INACTIVE (expired, not yet valid, unknown, or not theirs).
+   */
+  consentState(consentId: string, citizenId: string, clientId: string): Promise<ConsentState>;
+  /** The scopes the client is registered for; null for an unknown or suspended client. */
+  clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
+}
+
+export type ConsentState = 'ACTIVE' | 'REVOKED' | 'INACTIVE';
+
+export type Decision = { allow: true } | { allow: false; reason: DenialReason };
+
+const ALLOW: Decision = { allow: true };
+const deny = (reason: DenialReason): Decision => ({ allow: false, reason });
+
+/** May this principal address this citizen at all? (Checked before any source is asked.) */
+export function mayAddress(principal: Principal, citizenId: string): Decision {
+  switch (principal.kind) {
+    case 'CITIZEN':
+      return principal.personalId === citizenId ? ALLOW : deny('NOT_SUBJECT');
+    case 'CLIENT':
+      return principal.citizenId === citizenId ? ALLOW : deny('NOT_SUBJECT');
+    case 'OFFICER':
+      return ALLOW; // jurisdiction needs the citizen's residence: decided per field
+    case 'ANONYMOUS':
+      return deny('NOT_SUBJECT');
+  }
+}
+
+/** True when a citizen's area (today's codes) lies in an officer's province, or commune when narrowed. */
+export function inJurisdiction(j: Jurisdiction, area: CitizenRecord['area']): boolean {
+  return !!area && area.province === j.province && (!j.commune || area.commune === j.commune);
+}
+
+/**
+ * True when a whole area an officer names (a province: `commune` null, or one commune/ward) lies
+ * in the jurisdiction: a province only for a province officer, a commune within theirs.
+ */
+export function areaInJurisdiction(j: Jurisdiction, area: { province: string; commune: string | null }): boolean {
+  if (area.commune === null) return !j.commune && j.province === area.province;
+  return inJurisdiction(j, { province: area.province, commune: area.commune });
+}
+
+/** The decision for one document (scope) of one citizen. */
+export async function decide(
+  principal: Principal,
+  citizen: Pick<CitizenRecord, 'personalId' | 'area'>,
+  scope: DocumentScope,
+  lookups: AccessLookups,
+): Promise<Decision> {
+  const subject = mayAddress(principal, citizen.personalId);
+  if (!subject.allow) return subject;
+  switch (principal.kind) {
+    case 'OFFICER': {
+      if (!OFFICER_SCOPES.has(scope)) return deny('NOT_CONSENTED');
+      return inJurisdiction(principal.jurisdiction, citizen.area) ? ALLOW : deny('OUT_OF_JURISDICTION');
+    }
+    case 'CLIENT': {
+      if (!principal.scopes.includes(scope)) return deny('NOT_CONSENTED');
+      const [consent, registered] = await Promise.all([
+        lookups.consentState(principal.consentId, principal.citizenId, principal.clientId),
+        lookups.clientScopes(principal.clientId),
+      ]);
+      // Told only to the client holding the consent: another's is INACTIVE (consentState).
+      if (consent === 'REVOKED') return deny('CONSENT_REVOKED');
+      if (consent !== 'ACTIVE') return deny('NOT_CONSENTED');
+      if (!registered?.has(scope)) return deny('CLIENT_NOT_REGISTERED');
+      return accountAllows(await lookups.account(citizen.personalId), scope);
+    }
+    case 'CITIZEN':
+      return accountAllows(await lookups.account(citizen.personalId), scope);
+    case 'ANONYMOUS':
+      return deny('NOT_SUBJECT');
+  }
+}
+
+function accountAllows(account: AccountFacts | null, scope: DocumentScope): Decision {
+  if (!account || account.status !== 'ACTIVE') return deny('ACCOUNT_INACTIVE');
+  return account.level >= MIN_LEVEL[scope] ? ALLOW : deny('LEVEL_TOO_LOW');
+}
+
+/**
+ * What a refused caller lacks (`extensions.required` of a FORBIDDEN error): the document scope,
+ * the account level it needs, the officer roles, that the caller be the citizen (or a client
+ * under their consent), or that the citizen or area be in the officer's jurisdiction.
+ */
+export interface Required {
+  scope?: DocumentScope;
+  level?: AccountLevel;
+  /** The account must be ACTIVE. */
+  accountStatus?: 'ACTIVE';
+  roles?: readonly string[];
+  /** Who may ask at all (NOT_SUBJECT). */
+  principal?: ReadonlyArray<'CITIZEN' | 'CLIENT' | 'OFFICER'>;
+  jurisdiction?: true;
+}
+
+/** What each reason lacks when no more is known. */
+function requiredFor(reason: DenialReason, scope?: DocumentScope): Required {
+  const s = scope ? { scope } : {};
+  switch (reason) {
+    case 'LEVEL_TOO_LOW':
+      return { ...s, ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
+    case 'ACCOUNT_INACTIVE':
+      return { ...s, accountStatus: 'ACTIVE', ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
+    case 'OUT_OF_JURISDICTION':
+      return { ...s, jurisdiction: true };
+    case 'NOT_SUBJECT':
+      return { ...s, principal: ['CITIZEN', 'CLIENT'] };
+    default:
+      return s;
+  }
+}
+
+/**
+ * The FORBIDDEN error of a withheld field or a refused operation: `extensions.reason` and
+ * `extensions.required` (what is missing, {@link Required}).
+ */
+export function forbidden(reason: DenialReason, required: Required = {}, scope?: DocumentScope): GraphQLError {
+  return new GraphQLError(`Not disclosed: ${reason}`, {
+    extensions: { code: ErrorCode.FORBIDDEN, reason, required: { ...requiredFor(reason, scope), ...required } },
+  });
+}
+
+/** A field's path in the response (aliases and list positions included), as the audit records it. */
+export function pathString(info: GraphQLResolveInfo): string {
+  const parts: Array<string | number> = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) parts.unshift(p.key);
+  return parts.join('.');
+}
+
+/**
+ * What the policy reads of a request's context (services/context.ts's `HubContext` has it all):
+ * declared here so that the policy does not depend on the context, which depends on the services
+ * that use the policy.
+ */
+export interface PolicyContext {
+  auth: { mode: 'on' | 'off' };
+  principal: Principal;
+  access: AccessLookups;
+  audit: AuditCollector;
+  /** Disclosure decisions already taken in this request, by `<citizenId>|<scope>`. */
+  decisions: Map<string, Decision>;
+  loaders: Loaders;
+}
+
+function guardField(
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
+  scope: DocumentScope,
+): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    // Not async: with the decision already taken (the entry point takes those of citizens and
+    // clients) the field resolves without a promise of its own.
+    resolve(source, args, ctx, info) {
+      if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
+      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
+      const citizen = source as CitizenRecord;
+      const apply = (decision: Decision) => {
+        const path = pathString(info);
+        if (!decision.allow) {
+          ctx.audit.events.push({
+            citizenId: citizen.personalId,
+            scope,
+            path,
+            decision: 'DENIED',
+            reason: decision.reason,
+          });
+          throw forbidden(decision.reason, {}, scope);
+        }
+        // The household and family documents name other citizens: their `@personal` types
+        // (HouseholdMember, Relative, Dependant) audit each of them (services/audit/coverage.ts).
+        ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
+        return resolve(source, args, ctx, info);
+      };
+      const taken = ctx.decisions.get(decisionKey(citizen.personalId, scope));
+      if (taken) return apply(taken);
+      return decide(ctx.principal, citizen, scope, ctx.access).then(apply);
+    },
+  };
+}
+
+/** Decisions taken for a citizen and scope in this request (`HubContext.decisions`). */
+const decisionKey = (citizenId: string, scope: DocumentScope) => `${citizenId}|${scope}`;
+
+/** The `@disclose` scopes of the Citizen fields a selection asks for (fragments included). */
+function requestedScopes(info: GraphQLResolveInfo, scopeOf: ReadonlyMap<string, DocumentScope>): Set<DocumentScope> {
+  const scopes = new Set<DocumentScope>();
+  const walk = (selections: readonly SelectionNode[]) => {
+    for (const sel of selections) {
+      if (sel.kind === Kind.FIELD) {
+        const scope = scopeOf.get(sel.name.value);
+        if (scope) scopes.add(scope);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        walk(sel.selectionSet.selections);
+      } else {
+        const fragment = info.fragments[sel.name.value];
+        if (fragment) walk(fragment.selectionSet.selections);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) walk(node.selectionSet.selections);
+  return scopes;
+}
+
+/** The sources other than the population, by the scope of their document. */
+const SOURCE_OF_SCOPE: Partial<Record<DocumentScope, Exclude<SourceName, 'population'>>> = {
+  DRIVING_LICENCE: 'drivingLicence',
+  HEALTH_INSURANCE: 'healthInsurance',
+  SOCIAL_INSURANCE: 'socialInsurance',
+  HEALTH_RECORD: 'healthRecord',
+};
+
+/**
+ * Asks the sources of the documents that will be disclosed at the same time as the population
+ * (one round trip instead of two: the field resolvers then find them in the request's loaders).
+ * Only scopes already allowed are prefetched, so a withheld document's source is never asked.
+ */
+function prefetch(ctx: PolicyContext, ids: readonly string[], scopes: Iterable<DocumentScope>): void {
+  for (const scope of scopes) {
+    const source = SOURCE_OF_SCOPE[scope];
+    if (!source) continue;
+    for (const id of ids) void ctx.loaders[source].load(id).catch(() => undefined);
+  }
+}
+
+/**
+ * Guards an entry point that addresses citizens by personal ID.
+ * - ANONYMOUS: UNAUTHENTICATED before anything is read or recorded (the IDs an unknown caller
+ *   sends are not stored: it could otherwise fill the audit; `citizens` is bounded before).
+ * - Every ID the principal may not address is audited, then NOT_SUBJECT.
+ * - CITIZEN / CLIENT: when every requested document would be withheld whatever the
+ *   record says (account not active, level too low, consent gone, scope not held),
+ *   the population source is not asked: the citizen resolves to a bare key and each
+ *   field then fails with its own reason.
+ * - OFFICER: a citizen outside the jurisdiction and an unknown ID answer alike
+ *   (null, OUT_OF_JURISDICTION), so officers cannot probe which IDs exist.
+ */
+function guardEntryPoint(
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
+  arg: string,
+  scopeOf: ReadonlyMap<string, DocumentScope>,
+): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    async resolve(source, args, ctx, info) {
+      const value = (args as Record<string, unknown>)[arg];
+      const list = Array.isArray(value);
+      const ids = list ? (value as string[]) : [value as string];
+      if (ctx.auth.mode === 'off') {
+        prefetch(ctx, ids, requestedScopes(info, scopeOf));
+        return resolve(source, args, ctx, info);
+      }
+      const path = pathString(info);
+      const denyAll = (reason: DenialReason, which: readonly string[]) => {
+        for (const id of new Set(which)) {
+          ctx.audit.events.push({ citizenId: id, scope: 'IDENTITY', path, decision: 'DENIED', reason });
+        }
+      };
+      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
+      const refused = ids.filter((id) => !mayAddress(ctx.principal, id).allow);
+      if (refused.length) {
+        denyAll('NOT_SUBJECT', refused);
+        throw forbidden('NOT_SUBJECT');
+      }
+      const principal = ctx.principal;
+      if (principal.kind === 'CITIZEN' || principal.kind === 'CLIENT') {
+        // Decisions for these principals do not depend on the record: take them first.
+        const scopes = [...requestedScopes(info, scopeOf)];
+        const decisions = await Promise.all(
+          scopes.map((scope) => decide(principal, { personalId: ids[0], area: null }, scope, ctx.access)),
+        );
+        // The fields then find them taken (they do not depend on the record for these principals).
+        for (const id of new Set(ids))
+          scopes.forEach((scope, i) => ctx.decisions.set(decisionKey(id, scope), decisions[i]));
+        if (scopes.length && decisions.every((d) => !d.allow)) {
+          const bare = ids.map((id) => ({ personalId: id, area: null }));
+          return list ? bare : bare[0];
+        }
+        prefetch(
+          ctx,
+          ids,
+          scopes.filter((_, i) => decisions[i].allow),
+        );
+        return resolve(source, args, ctx, info);
+      }
+      // OFFICER: jurisdiction needs the residence, so the population record is read.
+      const result = (await resolve(source, args, ctx, info)) as CitizenRecord | null | Array<CitizenRecord | null>;
+      const j = principal.jurisdiction;
+      const screen = (c: CitizenRecord | null, id: string) => {
+        if (c && inJurisdiction(j, c.area)) return c;
+        ctx.audit.events.push({
+          citizenId: id,
+          scope: 'IDENTITY',
+          path,
+          decision: 'DENIED',
+          reason: 'OUT_OF_JURISDICTION',
+        });
+        return forbidden('OUT_OF_JURISDICTION', {}, 'IDENTITY');
+      };
+      if (!list) {
+        const r = screen(result as CitizenRecord | null, ids[0]);
+        if (r instanceof GraphQLError) throw r;
+        return r;
+      }
+      // A GraphQLError at a list position becomes that item's null and error (graphql-js).
+      return (result as Array<CitizenRecord | null>).map((c, i) => screen(c, ids[i]));
+    },
+  };
+}
+
+function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('This needs the citizen to be signed in');
+      if (ctx.principal.kind !== 'CITIZEN') throw forbidden('NOT_SUBJECT', { principal: ['CITIZEN'] });
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
+/** Types whose every field carries personal data and must have a policy. */
+const PERSONAL_DATA_TYPES = ['Citizen'];
+
+/**
+ * `@officer(roles, orSelf)`: officers with one of the roles (and, with `orSelf`, the citizen
+ * themself). Areas and accounts the field names are checked against the jurisdiction by its
+ * resolver (resolvers/accounts, resolvers/reconciliation) or service.
+ */
+function guardOfficer(
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
+  roles: readonly string[],
+  orSelf: boolean,
+): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      const p = ctx.principal;
+      if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs an officer or the citizen to be signed in');
+      if (p.kind === 'CITIZEN' && orSelf) return resolve(source, args, ctx, info);
+      if (p.kind !== 'OFFICER')
+        throw forbidden('NOT_SUBJECT', { principal: orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'], roles });
+      if (!roles.includes(p.role)) throw forbidden('ROLE', { roles });
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
+/**
+ * Deny by default: every field of a personal-data type has `@disclose`, and every
+ * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the
+ * calling citizen only) or `@public`. Throws (the server does not start) otherwise.
+ */
+export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
+  const missing: string[] = [];
+  for (const typeName of PERSONAL_DATA_TYPES) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    for (const f of Object.values(type.getFields())) {
+      if (!getDirective(schema, f, 'disclose')?.[0]) missing.push(`${typeName}.${f.name}`);
+    }
+  }
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!root) continue;
+    for (const f of Object.values(root.getFields())) {
+      const policies = ['subject', 'self', 'public', 'officer'].filter((d) => getDirective(schema, f, d)?.[0]);
+      if (policies.length !== 1) {
+        missing.push(`${root.name}.${f.name}`);
+      }
+    }
+  }
+  if (missing.length) throw new Error(`fields without a disclosure policy: ${missing.join(', ')}`);
+}
+
+/** Applies the policy to every `@disclose`, `@subject` and `@self` field. */
+export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
+  assertEveryFieldHasPolicy(schema);
+  const scopeOf = new Map<string, DocumentScope>();
+  const citizenType = schema.getType('Citizen');
+  if (isObjectType(citizenType)) {
+    for (const f of Object.values(citizenType.getFields())) {
+      const d = getDirective(schema, f, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
+      if (d) scopeOf.set(f.name, d.scope);
+    }
+  }
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field) => {
+      const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
+      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
+      const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
+      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, subject.arg, scopeOf);
+      if (getDirective(schema, field, 'self')?.[0])
+        return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
+      const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
+      if (officer)
+        return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
+      return field;
+    },
+  });
+}

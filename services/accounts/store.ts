@@ -1,0 +1,65 @@
+/**
+ * E-identity accounts (tài khoản định danh điện tử) as the hub keeps them.
+ * `_id` = the holder's personal ID. Children under 14 have no account of their own.
+ */
+export const ACCOUNTS_COLLECTION = 'accounts';
+
+export type AccountLevel = 1 | 2;
+
+/**
+ * PENDING: registered, awaiting approval; APPROVED: approved and notified, not yet
+ * activated; ACTIVE; LOCKED; REJECTED; ACTIVATION_EXPIRED: not activated within 7
+ * days of the notice (needs reopening by an officer).
+ */
+export type AccountStatus = 'PENDING' | 'APPROVED' | 'ACTIVE' | 'LOCKED' | 'REJECTED' | 'ACTIVATION_EXPIRED';
+
+/** The lifecycle's events (services/accounts/lifecycle.ts), as kept in the history. */
+export type AccountEventType =
+  | 'REGISTER_L1'
+  | 'REGISTER_L2'
+  | 'UPGRADE_TO_L2'
+  | 'APPROVE'
+  | 'REJECT'
+  | 'NOTIFY'
+  | 'ACTIVATE'
+  | 'EXPIRE_ACTIVATION'
+  | 'REOPEN'
+  | 'LOCK'
+  | 'UNLOCK'
+  | 'PHONE_CHANGE';
+
+export interface AccountHistoryEntry {
+  /** The event that made this move (always set by the hub; the generator sets it too). */
+  event?: AccountEventType;
+  at: Date;
+  from: AccountStatus | null;
+  to: AccountStatus;
+  level: AccountLevel;
+  by: string; // "citizen", "officer:<id>", "system"
+  reason?: string;
+}
+
+export interface AccountDoc {
+  _id: string; // personal ID
+  level: AccountLevel;
+  status: AccountStatus;
+  phone: string; // +84...
+  email?: string;
+  /** Area of permanent residence (today's codes): province and commune/ward. */
+  area: { province: string; commune: string };
+  hasChipCard: boolean;
+  registeredAt: Date;
+  approvedAt?: Date;
+  notifiedAt?: Date;
+  activatedAt?: Date;
+  lockedAt?: Date;
+  lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED' | 'HOLDER_DECEASED';
+  history: AccountHistoryEntry[];
+  updatedAt: Date;
+  /** Number of committed transitions (= history length); the hub's optimistic-concurrency version. */
+  seq?: number;
+  /** Deadline (end of that Vietnam day, as an instant) for approving the pending request. */
+  approvalDueAt?: Date;
+  /** A Level 2 upgrade requested in person and awaiting approval (the account keeps Level 1 meanwhile). */
+  pendingLevel?: 2;
+}

@@ -1,0 +1,331 @@
+import type { AnyBulkWriteOperation, Collection, WriteConcernSettings } from 'mongodb';
+import type { Store } from '../../store/connection';
+import type { AuditActor, AuditRecordDoc, DataKind } from './model';
+import { ErrorCode } from '../../lib/errors';
+
+/**
+ * The citizen's "who read my data" page, from a per-citizen index derived from the
+ * audit records, in `hubindex.auditByCitizen` (a database of its own: see Store.indexDb): the
+ * entries in one document per citizen and ten minutes (a *bucket*: `_id` =
+ * `<citizenId>|<yyyymmddhhm>` UTC, m = the tens of the minute, `{e: [...]}`), and a head document
+ * per citizen (`_id` = `<citizenId>`, `{h: {<bucket>: count}}`) saying which buckets hold
+ * entries. FerretDB only pushes `_id` equality down, so a page is a few `_id` lookups; and since
+ * the embedded store rewrites a whole document on every update (holding SQLite's write lock),
+ * each write touches only small documents (the bucket's entries, the head), however long the
+ * citizen's log. Buckets were an hour long before (`<yyyymmddhh>`: still read and trimmed; a key
+ * that is a prefix of another sorts before it, which is also their order in time), and heads of
+ * the first layout hold their entries in `entries`: still read, dropped first when trimming.
+ *
+ * Ten minutes, not an hour: a citizen whose papers are read often (or whose household's are:
+ * every member's access log gets a line) had an hour document of up to ~100 KB rewritten on
+ * each new line; a ten-minute one holds a sixth of that.
+ *
+ * The index is written by the AuditWriter after the audit records themselves, in bulkWrites
+ * per (coalesced) group-commit batch: see {@link writeCitizenIndex} for how the size bound is
+ * kept. The index is derived data: if its write fails, the audit record still stands (the
+ * writer logs it).
+ */
+
+export const AUDIT_BY_CITIZEN_COLLECTION = 'auditByCitizen';
+
+/** The index's collection (in the store's index database, beside the hub's: see Store.indexDb). */
+export function accessLogCollection(store: Store): Collection<AccessLogIndexDoc> {
+  return store.indexDb.collection<AccessLogIndexDoc>(AUDIT_BY_CITIZEN_COLLECTION);
+}
+/** Entries kept per citizen. */
+export const ACCESS_LOG_MAX = 500;
+
+/** One line of a citizen's access log, as stored in the index. */
+export interface AccessLogEntry {
+  at: Date;
+  /** The audit record it comes from. */
+  chain: string;
+  seq: number;
+  requestId: string;
+  actorKind: AuditActor['kind'];
+  clientId?: string;
+  clientName?: string;
+  officerUnit?: string;
+  purpose?: string;
+  dossierRef?: string;
+  /** Documents (scopes) and other kinds of this citizen's data disclosed in that request. */
+  documents: DataKind[];
+}
+
+/** A citizen's head: how many entries each bucket's document holds (and entries of the first layout). */
+interface CitizenHeadDoc {
+  _id: string;
+  h?: Record<string, number>;
+  /** The first layout, before buckets: entries kept in the head. */
+  entries?: AccessLogEntry[];
+  n?: number;
+}
+
+/** One bucket (ten minutes) of a citizen's entries. */
+interface CitizenBucketDoc {
+  _id: string;
+  e: AccessLogEntry[];
+}
+
+/** A document of the citizens' access-log index (a head or a bucket). */
+export type AccessLogIndexDoc = CitizenHeadDoc | CitizenBucketDoc;
+type IndexDoc = AccessLogIndexDoc;
+
+/** The bucket of an instant: `yyyymmddhhm` (UTC; m = the tens of the minute). */
+export function bucketOf(at: Date): string {
+  return new Date(at).toISOString().slice(0, 15).replace(/[-T:]/g, '');
+}
+
+const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucket}`;
+
+/**
+ * Access-log entries for one audit record: one per citizen who had something
+ * DISCLOSED. A citizen reading their own data is not listed (the page is "who else
+ * read my data") unless `includeSelf`.
+ */
+export function accessLogEntriesFor(
+  record: AuditRecordDoc,
+  opts: { includeSelf?: boolean } = {},
+): Array<{ citizenId: string; entry: AccessLogEntry }> {
+  const out: Array<{ citizenId: string; entry: AccessLogEntry }> = [];
+  const a = record.actor;
+  for (const c of record.citizens ?? []) {
+    const documents = [...new Set(c.disclosed.filter((d) => d.paths.length > 0).map((d) => d.scope))];
+    if (documents.length === 0) continue;
+    if (!opts.includeSelf && a.kind === 'CITIZEN' && a.id === c.citizenId) continue;
+    const entry: AccessLogEntry = {
+      at: record.at,
+      chain: record.chain,
+      seq: record.seq,
+      requestId: record.requestId,
+      actorKind: a.kind,
+      documents,
+    };
+    if (a.clientId !== undefined) entry.clientId = a.clientId;
+    if (a.clientName !== undefined) entry.clientName = a.clientName;
+    if (a.officerUnit !== undefined) entry.officerUnit = a.officerUnit;
+    if (a.purpose !== undefined) entry.purpose = a.purpose;
+    if (a.dossierRef !== undefined) entry.dossierRef = a.dossierRef;
+    out.push({ citizenId: c.citizenId, entry });
+  }
+  return out;
+}
+
+/** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
+export const INDEX_BULK_CHUNK = 90;
+
+type IndexCollection = Collection<IndexDoc>;
+
+/**
+ * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to the index:
+ * per citizen and bucket one upsert pushing the entries (`$push` with `$each`), and per citizen
+ * one upsert of the head counting them (`$inc`).
+ */
+export function citizenIndexOps(
+  byCitizen: Map<string, AccessLogEntry[]>,
+  max = ACCESS_LOG_MAX,
+): AnyBulkWriteOperation<IndexDoc>[] {
+  const ops: AnyBulkWriteOperation<IndexDoc>[] = [];
+  for (const [citizenId, entries] of byCitizen) {
+    if (entries.length === 0) continue;
+    const byBucket = new Map<string, AccessLogEntry[]>();
+    for (const e of entries.slice(-max)) {
+      const h = bucketOf(e.at);
+      const list = byBucket.get(h);
+      if (list) list.push(e);
+      else byBucket.set(h, [e]);
+    }
+    const inc: Record<string, number> = {};
+    for (const [bucket, list] of byBucket) {
+      ops.push({
+        updateOne: {
+          filter: { _id: bucketDocId(citizenId, bucket) },
+          update: { $push: { e: { $each: list } } } as never,
+          upsert: true,
+        },
+      });
+      inc[`h.${bucket}`] = list.length;
+    }
+    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc } as never, upsert: true } });
+  }
+  return ops;
+}
+
+/**
+ * Writes a batch of access-log entries: the pushes in bulkWrites of at most
+ * {@link INDEX_BULK_CHUNK} statements, then the bound. After pushing k entries for a citizen,
+ * with probability min(1, k / checkEvery) the writer reads the citizen's head and, when it
+ * counts more than `max + slack` entries, deletes the oldest buckets (and the first layout's
+ * entries first) while at least `max` entries remain, then trims the oldest bucket left to the
+ * newest entries it needs. With max = 500 (slack 50, checkEvery 25)
+ * a citizen practically never has more than ~800 entries kept. Returns how many write commands
+ * were issued.
+ */
+export async function writeCitizenIndex(
+  coll: IndexCollection,
+  byCitizen: Map<string, AccessLogEntry[]>,
+  opts: { max?: number; writeConcern?: WriteConcernSettings; random?: () => number } = {},
+): Promise<number> {
+  const max = Math.max(1, opts.max ?? ACCESS_LOG_MAX);
+  const slack = Math.ceil(max / 10);
+  const checkEvery = Math.max(1, Math.floor(slack / 2));
+  const random = opts.random ?? Math.random;
+  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
+  let writes = 0;
+  const ops = citizenIndexOps(byCitizen, max);
+  for (let i = 0; i < ops.length; i += INDEX_BULK_CHUNK) {
+    writes++;
+    await coll.bulkWrite(ops.slice(i, i + INDEX_BULK_CHUNK), { ordered: true, ...wc });
+  }
+  const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
+  for (const citizenId of toCheck) {
+    const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+    if (!head) continue;
+    const buckets = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
+    let total = legacy + buckets.reduce((n, [, c]) => n + c, 0);
+    if (total <= max + slack) continue;
+    const unset: Record<string, ''> = {};
+    if (legacy) {
+      unset.entries = '';
+      unset.n = '';
+      total -= legacy;
+    }
+    const set: Record<string, number> = {};
+    for (const [bucket, count] of buckets) {
+      if (total <= max + slack) break;
+      if (total - count >= max) {
+        writes++;
+        await coll.deleteOne({ _id: bucketDocId(citizenId, bucket) }, wc);
+        unset[`h.${bucket}`] = '';
+        total -= count;
+        continue;
+      }
+      // The oldest bucket left holds more than needs to go: keep its newest entries.
+      const doc = (await coll.findOne({ _id: bucketDocId(citizenId, bucket) })) as CitizenBucketDoc | null;
+      const kept = (doc?.e ?? []).slice(total - max);
+      writes++;
+      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } } as never, wc);
+      set[`h.${bucket}`] = kept.length;
+      break;
+    }
+    if (Object.keys(unset).length || Object.keys(set).length) {
+      writes++;
+      await coll.updateOne(
+        { _id: citizenId },
+        {
+          ...(Object.keys(unset).length ? { $unset: unset } : {}),
+          ...(Object.keys(set).length ? { $set: set } : {}),
+        } as never,
+        wc,
+      );
+    }
+  }
+  return writes;
+}
+
+/** An `after` cursor that was not produced by {@link readAccessLog}. */
+export class InvalidCursorError extends Error {
+  readonly code = ErrorCode.BAD_USER_INPUT;
+  constructor() {
+    super('invalid access-log cursor');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+export interface AccessLogPage {
+  /** Newest first. */
+  entries: AccessLogEntry[];
+  hasNextPage: boolean;
+  /** Cursor of the last entry of this page (pass as `after`); null when empty. */
+  endCursor: string | null;
+}
+
+export const ACCESS_LOG_PAGE_MAX = 100;
+
+type Key = [at: number, chain: string, seq: number];
+
+function keyOf(e: AccessLogEntry): Key {
+  return [new Date(e.at).getTime(), e.chain, e.seq];
+}
+
+/** Newest first; ties (same millisecond) by chain, then seq descending. */
+function compareKeys(a: Key, b: Key): number {
+  if (a[0] !== b[0]) return b[0] - a[0];
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return b[2] - a[2];
+}
+
+function encodeCursor(k: Key): string {
+  return Buffer.from(JSON.stringify(['al1', ...k]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(s: string): Key {
+  try {
+    if (s.length > 512) throw new Error();
+    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(v) &&
+      v.length === 4 &&
+      v[0] === 'al1' &&
+      Number.isSafeInteger(v[1]) &&
+      typeof v[2] === 'string' &&
+      Number.isSafeInteger(v[3])
+    ) {
+      return [v[1] as number, v[2] as string, v[3] as number];
+    }
+  } catch {
+    /* fall through */
+  }
+  throw new InvalidCursorError();
+}
+
+/**
+ * One page of who read `citizenId`'s data, newest first. `first` defaults to 20 and is
+ * clamped to 1..{@link ACCESS_LOG_PAGE_MAX}; `after` is an `endCursor` from a
+ * previous page (throws {@link InvalidCursorError} on anything else).
+ */
+export async function readAccessLog(
+  store: Store,
+  citizenId: string,
+  opts: { first?: number | null; after?: string | null } = {},
+): Promise<AccessLogPage> {
+  const first = Math.min(Math.max(Math.trunc(opts.first ?? 20), 1), ACCESS_LOG_PAGE_MAX);
+  const after = opts.after ? decodeCursor(opts.after) : null;
+  if (typeof citizenId !== 'string' || citizenId.length === 0)
+    return { entries: [], hasNextPage: false, endCursor: null };
+  const coll = accessLogCollection(store);
+  const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+  // Buckets newest first; those wholly before the cursor's bucket are not even read.
+  const afterBucket = after ? bucketOf(new Date(after[0])) : null;
+  const buckets = Object.keys(head?.h ?? {})
+    .filter((h) => afterBucket === null || h <= afterBucket)
+    .sort((a, b) => (a < b ? 1 : -1));
+  const all = (head?.entries ?? []).map((e) => ({ e, k: keyOf(e) }));
+  const newer = (k: Key) => !after || compareKeys(k, after) > 0;
+  let enough = all.filter((x) => newer(x.k)).length;
+  for (let i = 0; i < buckets.length && enough <= first; i += 4) {
+    // A few buckets at a time, in parallel: usually the first read fills the page.
+    const docs = await Promise.all(
+      buckets
+        .slice(i, i + 4)
+        .map((h) => coll.findOne({ _id: bucketDocId(citizenId, h) }) as Promise<CitizenBucketDoc | null>),
+    );
+    for (const d of docs) {
+      for (const e of d?.e ?? []) {
+        const x = { e, k: keyOf(e) };
+        all.push(x);
+        if (newer(x.k)) enough++;
+      }
+    }
+  }
+  all.sort((a, b) => compareKeys(a.k, b.k));
+  const start = after ? all.findIndex((x) => compareKeys(x.k, after) > 0) : 0;
+  const rest = start < 0 ? [] : all.slice(start);
+  const page = rest.slice(0, first);
+  return {
+    entries: page.map((x) => ({ ...x.e, at: new Date(x.e.at) })),
+    hasNextPage: rest.length > first,
+    endCursor: page.length ? encodeCursor(page[page.length - 1].k) : null,
+  };
+}

@@ -1,0 +1,107 @@
+import type { DocumentScope, AuthFailureReason } from '../access/auth/principal';
+
+/** Why a field was withheld (`extensions.reason` with FORBIDDEN). */
+export type DenialReason =
+  | 'NOT_SUBJECT'
+  | 'NOT_CONSENTED'
+  /** The client's consent was revoked by the citizen (told only to that client). */
+  | 'CONSENT_REVOKED'
+  | 'CLIENT_NOT_REGISTERED'
+  | 'LEVEL_TOO_LOW'
+  | 'ACCOUNT_INACTIVE'
+  | 'OUT_OF_JURISDICTION'
+  /** An officer whose role does not include the operation. */
+  | 'ROLE';
+
+/**
+ * The kinds of personal data the audit names (GraphQL `PersonalData`): the documents, and the
+ * citizen's records at the hub (e-identity account, consents, access log).
+ */
+export type DataKind = DocumentScope | 'ACCOUNT' | 'CONSENTS' | 'ACCESS_LOG';
+
+/** One disclosure decision, recorded by the policy for the audit. */
+export interface DisclosureEvent {
+  /** The citizen whose data it is. */
+  citizenId: string;
+  /** The document scope (or other kind of personal data) the field belongs to. */
+  scope: DataKind;
+  /** GraphQL response path of the field, e.g. "citizen.drivingLicence". */
+  path: string;
+  decision: 'DISCLOSED' | 'DENIED';
+  reason?: DenialReason;
+}
+
+/**
+ * What the policy and the server collect for one request; the audit plugin turns
+ * it into one audit record. A field whose resolver failed is not "disclosed":
+ * the plugin drops DISCLOSED events whose path has an error in the response.
+ */
+export interface AuditCollector {
+  events: DisclosureEvent[];
+  /** Set when a presented token was refused (the token itself is never kept). */
+  authFailure?: AuthFailureReason;
+  /** Account lifecycle transitions committed by this request. */
+  accountChanges?: AccountChangeRecord[];
+  /** Reconciliation case changes committed by this request. */
+  caseChanges?: CaseChangeRecord[];
+}
+
+/** One account transition, as the audit keeps it. */
+export interface AccountChangeRecord {
+  citizenId: string;
+  event: string;
+  from: string | null;
+  to: string;
+  level: number;
+  by: string;
+  reason?: string;
+}
+
+/** One reconciliation case change, as the audit keeps it. */
+export interface CaseChangeRecord {
+  caseId: string;
+  citizenId: string | null;
+  event: string;
+  from: string;
+  to: string;
+  by: string;
+  assignee?: string | null;
+  note?: string;
+}
+
+/** Who the audit record names as the actor (no token, no personal data beyond IDs). */
+export interface AuditActor {
+  kind: 'ANONYMOUS' | 'CITIZEN' | 'CLIENT' | 'OFFICER' | 'SYSTEM';
+  /** Personal ID (citizen), client id, or officer id. */
+  id?: string;
+  clientId?: string;
+  clientName?: string;
+  officerUnit?: string;
+  consentId?: string;
+  purpose?: string;
+  dossierRef?: string;
+}
+
+/** The audit record as stored (hub.audit), hash-chained. */
+export interface AuditRecordDoc {
+  _id: string; // `${chain}:${seq padded}`
+  chain: string; // one chain per writer process (hub instance)
+  seq: number; // 1, 2, 3... within the chain
+  at: Date;
+  requestId: string;
+  operation: string | null;
+  actor: AuditActor;
+  authFailure?: AuthFailureReason;
+  /** Per citizen: documents (scopes) and fields disclosed, and denials with reasons. */
+  citizens: Array<{
+    citizenId: string;
+    disclosed: Array<{ scope: DataKind; paths: string[] }>;
+    denied: Array<{ scope: DataKind; path: string; reason: DenialReason }>;
+  }>;
+  /** Account lifecycle transitions (who, what, from → to), when the request made any. */
+  accountChanges?: AccountChangeRecord[];
+  /** Reconciliation case changes (case, citizen, what, from → to, by, note), when any. */
+  caseChanges?: CaseChangeRecord[];
+  prevHash: string; // hex sha256 of the previous record in the chain ('' for seq 1)
+  hash: string; // hex sha256 over prevHash and the canonical JSON of this record without `hash`
+}

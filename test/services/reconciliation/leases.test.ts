@@ -1,0 +1,99 @@
+/**
+ * A run is executed by one instance at a time: two runners (two hub instances) on one store
+ * resuming the same orphaned RUNNING run execute it once; a run whose instance died is resumed
+ * by another once its lease has lapsed. Own data set under `rcl_` (no hub of another test resumes
+ * these runs).
+ */
+import pino from 'pino';
+import { seed } from '../../../mockdata/seed';
+import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
+import { mapCitizen } from '../../../connectors/population/connector';
+import {
+  RECON_RUN_LEASES_COLLECTION,
+  RECON_RUNS_COLLECTION,
+  ReconciliationRunner,
+  type RunDoc,
+} from '../../../services/reconciliation/runs';
+import type { Store } from '../../../store/connection';
+import { connectTestStore } from '../../support/hub';
+
+const logger = pino({ level: 'silent' });
+let store: Store;
+let province: string;
+const runners: ReconciliationRunner[] = [];
+const runner = (opts: { leaseTtlMs?: number; maxDocsPerS?: number } = {}) => {
+  const r = new ReconciliationRunner({ store, logger, ...opts });
+  runners.push(r);
+  return r;
+};
+const leasesOf = (runId: string) =>
+  store.hubDb
+    .collection<{ _id: string; runId: string; holder: string }>(RECON_RUN_LEASES_COLLECTION)
+    .find({ runId })
+    .toArray();
+const runDoc = async (id: string) =>
+  (await store.hubDb.collection<RunDoc>(RECON_RUNS_COLLECTION).findOne({ _id: id }))!;
+
+/** An orphaned RUNNING run: started, then its runner closed (as when its hub stops). */
+async function orphan(): Promise<RunDoc> {
+  const r = runner({ maxDocsPerS: 300 });
+  const run = await r.start({ province }, 'operator');
+  await r.close();
+  expect((await runDoc(run._id)).status).toBe('RUNNING');
+  return run;
+}
+
+beforeAll(async () => {
+  store = await connectTestStore('rcl_');
+  await seed(store, { citizens: 300, seed: 43, rates: { MISMATCH: 0.1, ORPHAN: 0.05 } });
+  const people = await store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION).find({}).toArray();
+  const count = new Map<string, number>();
+  for (const p of people.map(mapCitizen)) if (p.area) count.set(p.area.province, (count.get(p.area.province) ?? 0) + 1);
+  [province] = [...count.entries()].sort((a, b) => b[1] - a[1])[0];
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(runners.map((r) => r.close()));
+  await store?.close();
+});
+
+it('two instances resuming the same orphaned run at once: one executes it, it ends DONE once', async () => {
+  const run = await orphan();
+  const [a, b] = [runner(), runner()];
+  const resumed = await Promise.all([a.resumeAll(), b.resumeAll(), a.resumeAll(), b.resumeAll()]);
+  const executions = resumed.flat().filter((id) => id === run._id);
+  await Promise.all([a.wait(run._id), b.wait(run._id)]);
+  expect(executions).toHaveLength(1);
+  // The start's lease and one taken over: one holder at a time.
+  expect(await leasesOf(run._id)).toHaveLength(2);
+  const done = await runDoc(run._id);
+  expect(done.status).toBe('DONE');
+  // The same findings as a run over the same data from its start.
+  const again = runner();
+  const fresh = await again.start({ province }, 'operator');
+  await again.wait(fresh._id);
+  const rerun = await runDoc(fresh._id);
+  expect(rerun.status).toBe('DONE');
+  expect(done.counts).toEqual(rerun.counts);
+  expect(done.findings).toBe(rerun.findings);
+}, 120_000);
+
+it('a run whose instance died (its lease no longer renewed) is resumed by another once the lease lapses', async () => {
+  const run = await orphan();
+  // The instance that took the run over died without a word: its lease stays, never renewed.
+  const leases = store.hubDb.collection<{ _id: string } & Record<string, unknown>>(RECON_RUN_LEASES_COLLECTION);
+  const n = (await leasesOf(run._id)).length + 1;
+  await leases.insertOne({ _id: `${run._id}#${n}`, runId: run._id, n, holder: 'dead', at: new Date(), beat: 0 });
+  const b = runner({ leaseTtlMs: 1_000 });
+  expect(await b.resumeAll()).toEqual([]); // held: not executed at once
+  // Watched: taken over once the lease has not moved for its time to live.
+  b.watch();
+  for (;;) {
+    const doc = await runDoc(run._id);
+    if (doc.status !== 'RUNNING') break;
+    await b.wait(run._id);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect((await runDoc(run._id)).status).toBe('DONE');
+  expect((await leasesOf(run._id)).map((l) => l.holder)).toContain('dead');
+}, 120_000);
