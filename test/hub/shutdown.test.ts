@@ -53,7 +53,8 @@ it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones,
       HUB_KEYS_DIR: keys.keysDir,
       HUB_SWEEP_AT: 'off',
       HUB_RATE_LIMITS: 'off',
-      HUB_FAULTS: JSON.stringify({ population: { latencyMs: 1_500 } }),
+      HUB_FAULTS: JSON.stringify({ population: { latencyMs: 3_000 } }),
+      HUB_SOURCE_TIMEOUT_MS: '8000',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,7 +76,12 @@ it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones,
       body: JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id: people.l2 } }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: any } })),
   );
-  await new Promise((r) => setTimeout(r, 400));
+  // SIGTERM once the hub has all three in hand (they wait on the population's injected latency).
+  const inFlightNow = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return Number(/^hub_requests_in_flight (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  await until(async () => (await inFlightNow()) >= ids.length, 30_000);
   const t0 = Date.now();
   child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 200));
