@@ -1083,7 +1083,10 @@ export type Query = {
   myAccessLog: AccessLogPage;
   /** The calling citizen's account (null when they have none). */
   myAccount: Maybe<Account>;
-  /** The calling citizen's consents, newest first. */
+  /**
+   * The calling citizen's consents, newest first: `first` of them (default 50, at most 100) after
+   * the consent whose id is `after` (the last one of the previous page).
+   */
   myConsents: Array<Consent>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
@@ -1139,6 +1142,13 @@ export type QueryCitizensArgs = {
 
 /** The hub's read entry points. */
 export type QueryMyAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryMyConsentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -2245,7 +2255,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
-  myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
+  myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
   reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first'>>;

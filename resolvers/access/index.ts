@@ -1,6 +1,14 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
-import { grantConsent, listConsents, revokeConsent, type ConsentResult } from '../../services/access/consents';
+import { badUserInput } from '../../lib/errors';
+import {
+  CONSENT_PAGE_MAX,
+  InvalidConsentCursorError,
+  grantConsent,
+  listConsents,
+  revokeConsent,
+  type ConsentResult,
+} from '../../services/access/consents';
 
 /** The calling citizen (the `@self` policy has already checked the principal). */
 function citizenOf(ctx: HubContext): string {
@@ -12,7 +20,16 @@ const payload = (r: ConsentResult) => ({ consent: r.consent ?? null, userErrors:
 
 export const accessResolvers: Resolvers = {
   Query: {
-    myConsents: (_, __, ctx) => listConsents(ctx.store, citizenOf(ctx), ctx.now),
+    myConsents: async (_, { first, after }, ctx) => {
+      if (first !== null && first !== undefined && (first < 1 || first > CONSENT_PAGE_MAX))
+        throw badUserInput(`first must be 1 to ${CONSENT_PAGE_MAX}`);
+      try {
+        return await listConsents(ctx.store, citizenOf(ctx), ctx.now, { first, after });
+      } catch (err) {
+        if (err instanceof InvalidConsentCursorError) throw badUserInput('after is not one of your consents');
+        throw err;
+      }
+    },
   },
   Mutation: {
     consentGrant: async (_, { input }, ctx) =>

@@ -13,10 +13,31 @@ export const CLIENTS_COLLECTION = 'clients';
 /**
  * The client's status changes in order (`_id` = `<client id>#<gen>`): inserting generation n+1
  * (a unique `_id`, the one compare-and-set the embedded store makes atomic, across hub instances)
- * decides a change; the client document follows (`status`, `gen`). A consent records the
- * generation it was checked against and is withdrawn when a suspension came after it (consents.ts).
+ * decides a change; the client document follows (`status`, `gen`), but it is only a hint: every
+ * read ({@link findClient}) rolls forward from it through the changes, so the latest generation
+ * decides the status even when the document's update was cut short or overwritten by a
+ * concurrent read-modify-write. A consent records the generation it was checked against and is
+ * withdrawn when a suspension came after it (consents.ts).
  */
 export const CLIENT_CHANGES_COLLECTION = 'clientChanges';
+/**
+ * Secret rotations (`_id` = `<client id>#<n>`, n = 1, 2, ...), the latest deciding the secret:
+ * a rotation never rewrites the client document (the store's updates rewrite the whole document,
+ * so it would write back a status it read before a suspension).
+ */
+export const CLIENT_SECRETS_COLLECTION = 'clientSecrets';
+
+interface ClientSecretDoc {
+  _id: string;
+  clientId: string;
+  n: number;
+  secretHash: string;
+  at: Date;
+}
+
+function clientSecrets(store: Store) {
+  return store.hubDb.collection<ClientSecretDoc>(CLIENT_SECRETS_COLLECTION);
+}
 
 export interface ClientChangeDoc {
   _id: string;
@@ -203,10 +224,41 @@ export async function registerClient(
   return { client, secret };
 }
 
-/** The client with this id, or null. Never matches a non-string id. */
+/**
+ * The client with this id, or null. Never matches a non-string id. Its status and generation are
+ * those of its latest decided change, its secret that of its latest rotation, whatever the
+ * client document shows.
+ */
 export async function findClient(store: Store, id: unknown): Promise<ClientDoc | null> {
   if (typeof id !== 'string' || !CLIENT_ID_PATTERN.test(id)) return null;
-  return clientsCollection(store).findOne({ _id: id });
+  const doc = await clientsCollection(store).findOne({ _id: id });
+  if (!doc) return null;
+  const [change, secret] = await Promise.all([latestChange(store, id, doc.gen ?? 0), latestSecret(store, id)]);
+  return {
+    ...doc,
+    ...(change ? { status: change.status, gen: change.gen } : {}),
+    ...(secret ? { secretHash: secret.secretHash } : {}),
+  };
+}
+
+/** The latest change after generation `gen`, or null when there is none. */
+async function latestChange(store: Store, id: string, gen: number): Promise<ClientChangeDoc | null> {
+  let latest: ClientChangeDoc | null = null;
+  for (let g = gen + 1; ; g++) {
+    const d = await clientChanges(store).findOne({ _id: `${id}#${g}` });
+    if (!d) return latest;
+    latest = d;
+  }
+}
+
+/** The latest secret rotation, or null when the secret is the registration's. */
+async function latestSecret(store: Store, id: string): Promise<ClientSecretDoc | null> {
+  let latest: ClientSecretDoc | null = null;
+  for (let n = 1; ; n++) {
+    const d = await clientSecrets(store).findOne({ _id: `${id}#${n}` });
+    if (!d) return latest;
+    latest = d;
+  }
 }
 
 /**
@@ -222,7 +274,7 @@ export async function setClientStatus(
 ): Promise<boolean> {
   const col = clientsCollection(store);
   for (let attempt = 0; attempt < 10; attempt++) {
-    const client = await col.findOne({ _id: id });
+    const client = await findClient(store, id);
     if (!client) return false;
     const gen = (client.gen ?? 0) + 1;
     try {
@@ -241,12 +293,7 @@ export async function setClientStatus(
 
 /** Writes the latest change after generation `gen` onto the client document, if any. */
 async function rollForward(store: Store, id: string, gen: number): Promise<void> {
-  let latest: ClientChangeDoc | null = null;
-  for (let g = gen + 1; ; g++) {
-    const d = await clientChanges(store).findOne({ _id: `${id}#${g}` });
-    if (!d) break;
-    latest = d;
-  }
+  const latest = await latestChange(store, id, gen);
   if (latest) {
     await clientsCollection(store).updateOne(
       { _id: id },
@@ -267,20 +314,31 @@ export async function suspendedSince(store: Store, id: string, gen: number): Pro
   }
 }
 
-/** Replaces a client's secret; returns the new one (shown once). */
+/**
+ * Replaces a client's secret; returns the new one (shown once), or null for an unknown client.
+ * Inserts the next rotation (never writes the client document); of rotations racing each other
+ * the last inserted decides.
+ */
 export async function rotateClientSecret(store: Store, id: string, now: Date = new Date()): Promise<string | null> {
+  if (!(await clientsCollection(store).findOne({ _id: id }, { projection: { _id: 1 } }))) return null;
   const secret = generateClientSecret();
-  const r = await clientsCollection(store).updateOne(
-    { _id: id },
-    { $set: { secretHash: await hashClientSecret(secret), updatedAt: now } },
-  );
-  return r.matchedCount === 1 ? secret : null;
+  const secretHash = await hashClientSecret(secret);
+  let n = ((await latestSecret(store, id))?.n ?? 0) + 1;
+  for (;;) {
+    try {
+      await clientSecrets(store).insertOne({ _id: `${id}#${n}`, clientId: id, n, secretHash, at: now });
+      return secret;
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      n++;
+    }
+  }
 }
 
 /**
  * A short-lived cache of client records for the request path (the disclosure policy
- * checks the client's registered scopes per request). Suspensions and registry
- * changes are seen within `ttlMs`.
+ * checks the client's registered scopes per request), read by {@link findClient} (so rolled
+ * forward from the client's changes). Suspensions and registry changes are seen within `ttlMs`.
  */
 export class ClientCache {
   private readonly entries = new Map<string, { at: number; value: Promise<ClientDoc | null> }>();

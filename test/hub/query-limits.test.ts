@@ -196,7 +196,7 @@ describe('request bounds, counted after variables, before anything is read or st
 
     it('finds the paged fields, each with a declared maximum', () => {
       expect(paged.map((p) => p.field.name)).toEqual(
-        expect.arrayContaining(['citizens', 'accountWorkList', 'myAccessLog', 'reconciliationCases']),
+        expect.arrayContaining(['citizens', 'accountWorkList', 'myAccessLog', 'myConsents', 'reconciliationCases']),
       );
       for (const { field } of paged) {
         const sized = field.args.filter(

@@ -230,7 +230,7 @@ const ROWS: Record<string, Row> = {
     expect: () => ({}), // the listed citizens: checked against the response below
   },
   myConsents: {
-    query: '{ myConsents { id purpose dossierRef } }',
+    query: '{ myConsents(first: 10) { id purpose dossierRef } }',
     token: self,
     expect: () => ({ [holder.personalId]: ['CONSENTS'] }),
   },
