@@ -1196,7 +1196,10 @@ export type ReaderKind =
 
 /**
  * A defect found by reconciliation, and its handling. Shows identity attributes only (never the
- * contents of a health record); every read is audited.
+ * contents of a health record); every read is audited:
+ * about the person (with none identified: the record key, a 12-digit one as that citizen,
+ * else `record:<source>:<key>`); what it shows of the source record (id, kind, source, record key,
+ * source field) also under the document kind that source keeps (a health record's: HEALTH_RECORD).
  */
 export type ReconciliationCase = {
   __typename?: 'ReconciliationCase';
@@ -1219,7 +1222,10 @@ export type ReconciliationCase = {
   personalId: Maybe<Scalars['PersonalId']['output']>;
   /** The population's value (OLD_ID_KEY: the personal ID; DECEASED_ACTIVE: the date of death). */
   populationValue: Maybe<Scalars['String']['output']>;
-  /** The record's key in that source (a personal ID, an old 9-digit CMND, or what the source used). */
+  /**
+   * The record's key in that source (a personal ID, an old 9-digit CMND, or what the source used;
+   * an unusable one, MALFORMED on `_id`: `invalid:` and a hash of it, never the value).
+   */
   recordKey: Scalars['String']['output'];
   /** The source whose record is concerned. */
   source: DataSource;

@@ -4,7 +4,8 @@
  * with a DATA_CLEANING or SUPERVISOR officer's bearer token, the area within the jurisdiction
  * (the GraphQL query's rule, areas.ts: a national supervisor's VN holds every area and VN itself).
  * Default statuses: OPEN and CONFIRMED (the cases still to handle). Streamed chunk by chunk,
- * each chunk audited before it is written (hub/csv-export.ts). Identity attributes only.
+ * each chunk audited before it is written (hub/csv-export.ts), under each case's subject (the
+ * person, else its record key: `caseSubject`), with both sides' kinds (`caseScopes`).
  */
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -120,8 +121,8 @@ export function casesCsvRouter(deps: {
       render: async (views) => {
         const byCitizen = new Map<string, AuditRecordDoc['citizens'][number]>();
         for (const v of views) {
-          const id = v.finding.personalId;
-          if (!id) continue;
+          // With no person identified (ORPHAN, a MALFORMED key): the record key (caseSubject).
+          const id = v.subject;
           // Both sides of the case: the population's and the source record's (its document kind).
           const c = byCitizen.get(id) ?? { citizenId: id, disclosed: [], denied: [] };
           for (const scope of caseScopes(v.finding)) {

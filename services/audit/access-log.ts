@@ -32,6 +32,8 @@ export const AUDIT_BY_CITIZEN_COLLECTION = 'auditByCitizen';
 export function accessLogCollection(store: Store): Collection<AccessLogIndexDoc> {
   return store.indexDb.collection<AccessLogIndexDoc>(AUDIT_BY_CITIZEN_COLLECTION);
 }
+const PERSONAL_ID = /^\d{12}$/;
+
 /** Entries kept per citizen. */
 export const ACCESS_LOG_MAX = 500;
 
@@ -80,7 +82,7 @@ const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucke
 
 /**
  * Access-log entries for one audit record: one per citizen who had something
- * DISCLOSED. A citizen reading their own data is not listed (the page is "who else
+ * DISCLOSED (a subject that is no 12-digit personal ID: none). A citizen reading their own data is not listed (the page is "who else
  * read my data") unless `includeSelf`.
  */
 export function accessLogEntriesFor(
@@ -90,6 +92,8 @@ export function accessLogEntriesFor(
   const out: Array<{ citizenId: string; entry: AccessLogEntry }> = [];
   const a = record.actor;
   for (const c of record.citizens ?? []) {
+    // A subject that is no personal ID (`record:<source>:<key>`, a case with no person) has no access log.
+    if (!PERSONAL_ID.test(c.citizenId)) continue;
     const documents = [...new Set(c.disclosed.filter((d) => d.paths.length > 0).map((d) => d.scope))];
     if (documents.length === 0) continue;
     if (!opts.includeSelf && a.kind === 'CITIZEN' && a.id === c.citizenId) continue;

@@ -12,7 +12,7 @@ import {
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { HubContext } from '../context';
 import { pathString } from '../access/policy';
-import { caseScope, caseSourceScope, type CaseView } from '../reconciliation/cases';
+import { caseScope, caseScopes, caseSourceScope, type CaseView } from '../reconciliation/cases';
 import type { DataKind } from './model';
 
 /**
@@ -33,8 +33,11 @@ import type { DataKind } from './model';
  * kind at the field's path (so a failing field, such as `Account.dependants`, is not recorded).
  */
 
-/** Kinds computed from the object at read time, by the name `dataOf` gives, with every kind each can give. */
-const DATA_OF: Record<string, { kinds: readonly DataKind[]; of(source: unknown): DataKind }> = {
+/**
+ * Kinds computed from the object at read time, by the name `dataOf` gives, with every kind each
+ * can give; a field of several kinds at once records each.
+ */
+const DATA_OF: Record<string, { kinds: readonly DataKind[]; of(source: unknown): DataKind | readonly DataKind[] }> = {
   /** A case's population side: identity attributes, or the ID card for OLD_ID_KEY / EXPIRED_ID_CARD. */
   reconciliationCase: {
     kinds: ['IDENTITY', 'IDENTITY_CARD'],
@@ -44,6 +47,14 @@ const DATA_OF: Record<string, { kinds: readonly DataKind[]; of(source: unknown):
   reconciliationCaseSource: {
     kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
     of: (c) => caseSourceScope((c as CaseView).finding),
+  },
+  /**
+   * What a case shows of both sides (its id, source, kind, record key, source field): that the
+   * source keeps a record (its document kind, a health record say) of the person (identity).
+   */
+  reconciliationCaseRecord: {
+    kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
+    of: (c) => caseScopes((c as CaseView).finding),
   },
 };
 
@@ -152,7 +163,7 @@ const recorded = new WeakMap<object, Set<string>>();
 function auditField(
   field: GraphQLFieldConfig<unknown, HubContext>,
   subject: readonly string[],
-  kindOf: (source: unknown) => DataKind,
+  kindOf: (source: unknown) => DataKind | readonly DataKind[],
   ownKind: boolean,
 ): GraphQLFieldConfig<unknown, HubContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
@@ -165,14 +176,16 @@ function auditField(
         if (value === null || value === undefined) return value;
         const citizenId = at(source, subject);
         if (typeof citizenId !== 'string' || !citizenId) return value;
-        const scope = kindOf(source);
+        const kinds = kindOf(source);
         const path = ownKind ? pathString(info) : objectPath(info);
-        const key = `${citizenId}|${scope}|${path}`;
         let seen = recorded.get(ctx.audit);
         if (!seen) recorded.set(ctx.audit, (seen = new Set()));
-        if (!seen.has(key)) {
-          seen.add(key);
-          ctx.audit.events.push({ citizenId, scope, path, decision: 'DISCLOSED' });
+        for (const scope of typeof kinds === 'string' ? [kinds as DataKind] : kinds) {
+          const key = `${citizenId}|${scope}|${path}`;
+          if (!seen.has(key)) {
+            seen.add(key);
+            ctx.audit.events.push({ citizenId, scope, path, decision: 'DISCLOSED' });
+          }
         }
         return value;
       };

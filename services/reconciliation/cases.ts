@@ -33,6 +33,7 @@
  *   `_id`. All index writes go through one {@link SerialWriter} (one write in flight per
  *   document, coalesced); the case document is the authority, the index entry its copy.
  */
+import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import { PROVINCES } from '../../reference/areas';
@@ -87,7 +88,11 @@ export const AFTER_RUN_AUDIT_CHUNK = 500;
 
 /** Longest note, in characters. */
 export const MAX_NOTE_LENGTH = 2000;
-/** Notes kept per case. */
+/**
+ * Notes (NOTE actions) kept per case. The reason given with a state change or an assignment is
+ * part of that change: kept in `notes` too, never counted against this cap (a case with this
+ * many notes can still be dismissed); the list keeps at most MAX_NOTES + MAX_HISTORY entries.
+ */
 export const MAX_NOTES = 200;
 /** History entries kept per case (the oldest go first; every change stays in reconCaseEvents and the audit). */
 export const MAX_HISTORY = 500;
@@ -96,6 +101,8 @@ export interface CaseNote {
   at: Date;
   by: string;
   text: string;
+  /** The action that wrote it (absent on notes from before: taken as NOTE). */
+  event?: CaseEventType;
 }
 
 export interface CaseHistoryEntry {
@@ -144,6 +151,8 @@ export interface CaseView {
   updatedAt: Date;
   /** When a run last found it (from the case index; absent: the finding's own `lastSeen*`). */
   lastSeen?: LastSeen;
+  /** Whom the audit names for a read of the case: {@link caseSubject}. */
+  subject: string;
 }
 
 export type CaseAction =
@@ -210,6 +219,19 @@ export function caseSourceScope(f: Pick<FindingDoc, 'source' | 'kind'>): Documen
   return f.source === 'population' ? caseScope(f.kind) : SOURCE_DOCUMENT[f.source];
 }
 
+const PERSONAL_ID = /^\d{12}$/;
+
+/**
+ * The audit subject of a case: the person's ID; with no person identified (ORPHAN, a MALFORMED
+ * key), a 12-digit record key (the citizen the record is kept under); otherwise
+ * `record:<DataSource>:<record key>` (never a personal ID, so never in a citizen's access log).
+ */
+export function caseSubject(f: Pick<FindingDoc, 'source' | 'recordKey' | 'personalId'>): string {
+  if (f.personalId && PERSONAL_ID.test(f.personalId)) return f.personalId;
+  if (PERSONAL_ID.test(f.recordKey)) return f.recordKey;
+  return `record:${DATA_SOURCE[f.source]}:${f.recordKey}`;
+}
+
 /** Every scope a case shows, for audit records written by hand (the CSV export). */
 export function caseScopes(f: Pick<FindingDoc, 'source' | 'kind'>): DocumentScope[] {
   return [...new Set([caseScope(f.kind), caseSourceScope(f)])];
@@ -247,13 +269,27 @@ export interface LastSeen {
   runId: string | null;
 }
 
-/** A field name for a finding key: `%`, `.` and `$` percent-encoded (field names may hold neither). */
+/**
+ * A field name for any string (a finding key): `%`, `.`, `$` and control characters (NUL
+ * included) percent-encoded as `%XX`, a lone surrogate (not valid UTF-8) as `%uXXXX`. The result
+ * is a valid field name whatever the string; {@link decodeKey} gives the string back.
+ */
 export function encodeKey(key: string): string {
-  return key.replace(/[%.$]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+  return key.replace(UNSAFE_IN_FIELD, (c) => {
+    const code = c.charCodeAt(0);
+    return code > 0xff
+      ? '%u' + code.toString(16).toUpperCase().padStart(4, '0')
+      : '%' + code.toString(16).toUpperCase().padStart(2, '0');
+  });
 }
 
+const UNSAFE_IN_FIELD =
+  /[%.$\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 export function decodeKey(field: string): string {
-  return field.replace(/%([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return field.replace(/%(?:u([0-9A-F]{4})|([0-9A-F]{2}))/g, (_m, u: string | undefined, h: string | undefined) =>
+    String.fromCharCode(parseInt((u ?? h)!, 16)),
+  );
 }
 
 /** The index document of a finding's area. */
@@ -387,6 +423,7 @@ export class CaseService {
       notes: c?.notes ?? [],
       history: c?.history ?? [],
       updatedAt: c?.updatedAt ?? finding.firstSeenAt,
+      subject: caseSubject(finding),
     };
   }
 
@@ -631,7 +668,7 @@ export class CaseService {
       if (action.type === 'ASSIGN' && action.assignee === view.assignee && !note) {
         return { case: view, userError: null, change: null };
       }
-      if (note && view.notes.length >= MAX_NOTES) {
+      if (action.type === 'NOTE' && view.notes.filter((n) => (n.event ?? 'NOTE') === 'NOTE').length >= MAX_NOTES) {
         return refuse(view, 'TOO_MANY_NOTES', `A case keeps at most ${MAX_NOTES} notes`);
       }
       const at = this.now();
@@ -655,7 +692,9 @@ export class CaseService {
         area: finding.area,
         status: to,
         assignee,
-        notes: note ? [...view.notes, { at, by, text: note }] : view.notes,
+        notes: note
+          ? [...view.notes, { at, by, text: note, event: action.type }].slice(-(MAX_NOTES + MAX_HISTORY))
+          : view.notes,
         history: [...view.history, entry].slice(-MAX_HISTORY),
         seq,
         updatedAt: at,

@@ -98,6 +98,45 @@ const CMND = /^\d{9}$/;
 const DOCUMENT_KINDS = ['CMND', 'CCCD', 'CCCD_GAN_CHIP', 'THE_CAN_CUOC'];
 
 // ---------------------------------------------------------------------------------------------
+// Record keys (a stored `_id` is copied into a finding only when it is usable)
+
+/**
+ * The record key of an unusable `_id` (not a string, oversized, with control characters, empty;
+ * in the population also any value that is not a 12-digit personal ID): `invalid:` and the first
+ * 24 hex digits of the SHA-256 of the raw value (of a non-string: its type and text). The raw
+ * value never becomes part of a finding's key, a field name or a response.
+ */
+export function invalidRecordKey(raw: unknown): string {
+  let text: string;
+  if (typeof raw === 'string') text = raw;
+  else {
+    let shown: string;
+    try {
+      shown = JSON.stringify(raw) ?? String(raw);
+    } catch {
+      shown = String(raw);
+    }
+    text = `\u0000${typeof raw}:${shown}`;
+  }
+  return `invalid:${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 24)}`;
+}
+
+/** The problem of a source record's `_id` (null: usable as the record key). */
+function sourceKeyProblem(raw: unknown): Problem | null {
+  return typeof raw === 'string' ? textProblem(raw, CODE_MAX) : valueProblem(raw);
+}
+
+/** The record key of a source record: its `_id`, or {@link invalidRecordKey} when that is unusable. */
+export function sourceRecordKey(raw: unknown): string {
+  return sourceKeyProblem(raw) ? invalidRecordKey(raw) : (raw as string);
+}
+
+/** The record key of a population record: its personal ID, or {@link invalidRecordKey}. */
+export function populationRecordKey(raw: unknown): string {
+  return typeof raw === 'string' && PERSONAL_ID.test(raw) ? raw : invalidRecordKey(raw);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Reading values (nothing is assumed present or well typed)
 
 /** Why a value that should be there is not usable: MISSING, NULL or WRONG_TYPE. */
@@ -254,8 +293,9 @@ export class PopulationIndex {
   add(doc: CongDanDoc): readonly Finding[] {
     // Nothing of the document is assumed: every field is checked before it is used.
     const raw = doc as unknown as Record<string, unknown>;
-    const id = String(doc._id);
     const validId = typeof doc._id === 'string' && PERSONAL_ID.test(doc._id);
+    // An unusable _id is never kept: the record is known by its hashed key.
+    const id = populationRecordKey(doc._id);
     const m = new Malformed('population', id, validId ? id : null);
     if (!validId) m.bad('_id', typeof doc._id === 'string' ? 'BAD_FORMAT' : valueProblem(doc._id));
     let slot = this.slots.get(id);
@@ -439,13 +479,21 @@ export class PopulationIndex {
     const keep = this.preferred(other, slot);
     const drop = keep === slot ? other : slot;
     this.identities.set(h, keep);
-    return { source: 'population', recordKey: this.ids[drop], personalId: this.ids[keep], kind: 'DUPLICATE' };
+    const kept = this.ids[keep];
+    return {
+      source: 'population',
+      recordKey: this.ids[drop],
+      personalId: PERSONAL_ID.test(kept) ? kept : null,
+      kind: 'DUPLICATE',
+    };
   }
 
   /** Of two records of one human, the one to keep: identity documents, a shared household, later registration. */
   private preferred(a: number, b: number): number {
     const score = (s: number): number =>
-      (this.flags[s] & HAS_ID_DOCUMENTS ? 2 : 0) + (this.flags[s] & SHARED_HOUSEHOLD ? 1 : 0);
+      (PERSONAL_ID.test(this.ids[s]) ? 4 : 0) +
+      (this.flags[s] & HAS_ID_DOCUMENTS ? 2 : 0) +
+      (this.flags[s] & SHARED_HOUSEHOLD ? 1 : 0);
     const d = score(a) - score(b);
     if (d !== 0) return d > 0 ? a : b;
     if (this.registered[a] !== this.registered[b]) return this.registered[a] > this.registered[b] ? a : b;
@@ -941,8 +989,8 @@ export function detectRecord<S extends OtherSource>(
 ): readonly Finding[] {
   const a = ADAPTERS[source];
   const raw = doc as unknown as Record<string, unknown>;
-  const key = String(raw._id);
-  const keyProblem = typeof raw._id === 'string' ? textProblem(raw._id, CODE_MAX) : valueProblem(raw._id);
+  const keyProblem = sourceKeyProblem(raw._id);
+  const key = keyProblem ? invalidRecordKey(raw._id) : (raw._id as string);
   if (keyProblem) {
     // No key to find the person by: only the problem is reported.
     ctx.lastSlot = -1;
@@ -952,7 +1000,8 @@ export function detectRecord<S extends OtherSource>(
 
   // Fast path (the usual case): keyed by the personal ID, the values are the population's in the
   // source's convention; nothing more to read but the validity.
-  let slot = index.slotOf(key);
+  // Only a 12-digit key can be a person's (the index also holds the hashed keys of unusable IDs).
+  let slot = key.length === 12 ? index.slotOf(key) : -1;
   let fast = false;
   const h = (a.holder ? raw[a.holder] : raw) as Record<string, unknown> | null | undefined;
   if (slot >= 0 && h && typeof h === 'object') {

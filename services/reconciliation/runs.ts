@@ -98,6 +98,8 @@ import {
   TIE_NEAR_MISS,
   detectRecord,
   findingArea,
+  populationRecordKey,
+  sourceRecordKey,
   SCAN_PROJECTION,
   type DetectContext,
   type DuplicateTrackerSnapshot,
@@ -328,8 +330,8 @@ export function areaOfFinding(f: Finding, index: PopulationIndex): FindingAreaDo
 }
 
 /** Today's province of the birth-registration code of a 12-digit personal ID, or null. */
-export function orphanProvince(recordKey: string): string | null {
-  if (!/^\d{12}$/.test(recordKey)) return null;
+export function orphanProvince(recordKey: unknown): string | null {
+  if (typeof recordKey !== 'string' || !/^\d{12}$/.test(recordKey)) return null;
   return oldProvinceByIdCode(recordKey.slice(0, 3))?.newCode ?? null;
 }
 
@@ -987,7 +989,9 @@ export class ReconciliationRunner {
           const w = keep(pop, f, index);
           if (w) await w;
         }
-        const ra = recordArea(index.slotOf(person._id), person._id, index);
+        // Its key as the index holds it (an unusable _id, a number included, hashed).
+        const personKey = populationRecordKey(person._id);
+        const ra = recordArea(index.slotOf(personKey), personKey, index);
         if (withinArea(ra, area)) pop.tally.record(ra, 'population');
         processed++;
         read++;
@@ -1041,7 +1045,7 @@ export class ReconciliationRunner {
         for await (const d of col.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION[source] })) {
           check();
           const fs = detectRecord(source, d as unknown as SourceDocs[typeof source], index, ctx);
-          const key = String(d._id);
+          const key = sourceRecordKey(d._id);
           const ra = recordArea(ctx.lastSlot ?? -1, key, index);
           if (withinArea(ra, area)) {
             p.tally.record(ra, source);

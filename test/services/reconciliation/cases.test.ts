@@ -8,6 +8,7 @@ import {
   CaseService,
   RECON_CASE_EVENTS_COLLECTION,
   RECON_CASE_INDEX_COLLECTION,
+  MAX_NOTES,
   RECON_CASES_COLLECTION,
   decodeKey,
   encodeKey,
@@ -112,9 +113,18 @@ afterAll(async () => {
 
 describe('index keys', () => {
   it('encode to field names without . or $ and decode back', () => {
-    for (const k of ['drivingLicence:0123.45$x%2E:MISMATCH:fullName', '$a.b', '%', 'plain:1:ORPHAN:']) {
+    for (const k of [
+      'drivingLicence:0123.45$x%2E:MISMATCH:fullName',
+      '$a.b',
+      '%',
+      'plain:1:ORPHAN:',
+      // Any string: NUL and other control characters, lone surrogates, `%u` sequences.
+      'healthRecord:079\u0000190\u001f\u007f:ORPHAN:',
+      'x\ud800y\udc00z\ud83d\ude00%u0041',
+    ]) {
       const e = encodeKey(k);
-      expect(e).not.toMatch(/[.$]/);
+      expect(e).not.toMatch(/[.$\u0000-\u001f\u007f]/);
+      expect(Buffer.from(e, 'utf8').toString('utf8')).toBe(e);
       expect(decodeKey(e)).toBe(k);
     }
   });
@@ -369,4 +379,25 @@ describe('per-area figures', () => {
     for (const c of communes) sum += (await areaStats(store, { province, commune: c })).sources[0].records;
     expect(sum).toBeLessThanOrEqual(popStats.records);
   });
+});
+
+describe('a case with many notes', () => {
+  it('refuses a note past the cap, but still takes a dismissal (its reason is part of the change)', async () => {
+    const id = findings.filter((f) => f.kind === 'FORMAT_ONLY').at(-1)!._id;
+    for (let i = 0; i < MAX_NOTES; i++) {
+      const r = await cases.act(id, { type: 'NOTE', note: `ghi chú ${i}` }, officer());
+      expect(r.userError).toBeNull();
+    }
+    expect((await cases.act(id, { type: 'NOTE', note: 'one more' }, officer())).userError!.code).toBe('TOO_MANY_NOTES');
+    const d = await cases.act(id, { type: 'DISMISS', note: 'bản ghi thử nghiệm của cơ quan' }, officer());
+    expect(d.userError).toBeNull();
+    expect(d.case!.status).toBe('DISMISSED');
+    const back = await cases.act(id, { type: 'REOPEN', note: 'mở lại' }, officer());
+    expect(back.case!.status).toBe('OPEN');
+    expect((await cases.act(id, { type: 'NOTE', note: 'still one more' }, officer())).userError!.code).toBe(
+      'TOO_MANY_NOTES',
+    );
+    const c = (await cases.get(id))!;
+    expect(c.notes.map((n) => n.text).slice(-2)).toEqual(['bản ghi thử nghiệm của cơ quan', 'mở lại']);
+  }, 120_000);
 });

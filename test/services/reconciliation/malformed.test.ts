@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pino from 'pino';
 import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import { generateAll } from '../../../mockdata/generator/generate';
@@ -9,6 +10,7 @@ import {
   PopulationIndex,
   detectRecord,
   findingKey,
+  invalidRecordKey,
   type Finding,
   type SourceDocs,
 } from '../../../services/reconciliation/detect';
@@ -215,7 +217,8 @@ describe('a malformed field is a MALFORMED finding, and detection goes on', () =
       expect(fs).toEqual([
         {
           source: s,
-          recordKey: '79190123456',
+          // Never the raw value: its hash.
+          recordKey: invalidRecordKey(79190123456),
           personalId: null,
           kind: 'MALFORMED',
           field: '_id',
@@ -225,7 +228,9 @@ describe('a malformed field is a MALFORMED finding, and detection goes on', () =
     }
     const index = new PopulationIndex({ today: TODAY });
     const fs = index.add({ ...clone(person), _id: '0791' } as CongDanDoc);
-    expect(fs.map((f) => findingKey(f))).toEqual(['population:0791:MALFORMED:_id']);
+    expect(fs.map((f) => findingKey(f))).toEqual([`population:${invalidRecordKey('0791')}:MALFORMED:_id`]);
+    expect(invalidRecordKey('0791')).toMatch(/^invalid:[0-9a-f]{24}$/);
+    expect(invalidRecordKey(791)).not.toBe(invalidRecordKey('791'));
   });
 
   it('several bad fields of one record: one finding each', () => {
@@ -318,4 +323,56 @@ describe('runs over malformed records', () => {
     expect(new Set(seen.filter((k) => k.includes(':MALFORMED:')))).toEqual(new Set(inRun));
     expect(inRun).toContain(expected[2]);
   }, 120_000);
+});
+
+describe('runs over records whose key is unusable', () => {
+  it('complete DONE; the findings name a hashed key, never the raw one', async () => {
+    const popCol = store.db(SOURCES.population.db).collection<Doc>(SOURCES.population.collection);
+    const ehr = store.db(SOURCES.healthRecord.db).collection<Doc>(SOURCES.healthRecord.collection);
+    const dl = store.db(SOURCES.drivingLicence.db).collection<Doc>(SOURCES.drivingLicence.collection);
+    const [p] = await popCol
+      .find({ 'noiThuongTru.huyen': { $exists: false } })
+      .limit(1)
+      .toArray();
+    const province = (p as unknown as CongDanDoc).noiThuongTru.tinh.ma;
+    const ehrDoc = (await ehr.findOne({}))!;
+    const dlDoc = (await dl.findOne({}))!;
+    const nul = '079\u0000190123456';
+    const long = '0'.repeat(5000);
+    const bad: unknown[] = [nul, long, 79190123456];
+    for (const [i, id] of bad.entries()) {
+      await popCol.insertOne({ ...p, _id: id as never, hoTen: `Khóa Hỏng ${'ABC'[i]}` });
+      await ehr.insertOne({ ...ehrDoc, _id: id as never });
+      await dl.insertOne({ ...dlDoc, _id: id as never });
+    }
+    const hashed = (s: string) => `invalid:${createHash('sha256').update(s).digest('hex').slice(0, 24)}`;
+
+    const r = new ReconciliationRunner({ store, logger, today: () => REFERENCE_TODAY });
+    runners.push(r);
+    for (const area of [{ province: NATIONAL }, { province }]) {
+      const run = await r.start(area, 'officer-1');
+      await r.wait(run._id);
+      const done = (await r.get(run._id))!;
+      expect({ area, status: done.status, error: done.error ?? null }).toEqual({ area, status: 'DONE', error: null });
+    }
+    const all = await store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION).find({}).toArray();
+    const onId = all.filter((f) => f.kind === 'MALFORMED' && f.field === '_id');
+    for (const source of ['population', 'healthRecord', 'drivingLicence'] as const) {
+      const keys = onId.filter((f) => f.source === source).map((f) => f.recordKey);
+      expect({ source, keys: keys.sort() }).toEqual({
+        source,
+        keys: expect.arrayContaining([hashed(nul), hashed(long)]),
+      });
+      // The numeric key too: hashed, never "79190123456".
+      expect(keys.filter((k) => !k.startsWith('invalid:'))).toEqual([]);
+      expect(keys.length).toBeGreaterThanOrEqual(3);
+    }
+    for (const f of all) {
+      expect(f.recordKey).not.toContain('\u0000');
+      expect(f.recordKey.length).toBeLessThanOrEqual(40);
+      expect(f._id).not.toContain('\u0000');
+    }
+    const pop = onId.find((f) => f.source === 'population' && f.recordKey === hashed(nul))!;
+    expect(pop).toMatchObject({ personalId: null, sourceValue: 'BAD_FORMAT', area: { province } });
+  }, 180_000);
 });
