@@ -43,7 +43,7 @@ import { communesOf, type AreaInfo } from '../accounts/reports/read';
 import type { Store } from '../../store/connection';
 import { KeyedMutex, isDuplicateKey, lastEventAfter, mapLimit, replaceOrInsert } from '../../store/concurrency';
 import { SerialWriter, type DocOp } from '../../store/serial-writer';
-import type { FindingDoc } from './runs';
+import type { FindingDoc } from './model';
 import { NATIONAL, RECON_STATS_COLLECTION, type DefectKind, type FindingAreaDoc, type SourceName } from './model';
 
 export const RECON_CASES_COLLECTION = 'reconCases';

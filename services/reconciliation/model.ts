@@ -68,6 +68,17 @@ export interface Finding {
   trueValue?: string;
 }
 
+/** A finding as stored (`hub.reconFindings`): its key, its area and when runs saw it. */
+export interface FindingDoc extends Omit<Finding, 'recordKey'> {
+  _id: string;
+  recordKey: string;
+  area: FindingAreaDoc;
+  firstSeenRunId: string;
+  firstSeenAt: Date;
+  lastSeenRunId: string;
+  lastSeenAt: Date;
+}
+
 /** `${source}:${recordKey}:${kind}:${field ?? ''}`, the same string as `SeedDefectDoc._id`. */
 export function findingKey(f: Pick<Finding, 'source' | 'recordKey' | 'kind' | 'field'>): string {
   return `${f.source}:${f.recordKey}:${f.kind}:${f.field ?? ''}`;

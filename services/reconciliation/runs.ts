@@ -116,10 +116,11 @@ import {
   type DefectKind,
   type Finding,
   type FindingAreaDoc,
+  type FindingDoc,
   type OtherSource,
 } from './model';
 
-export { NATIONAL, withinArea, type FindingAreaDoc } from './model';
+export { NATIONAL, withinArea, type FindingAreaDoc, type FindingDoc } from './model';
 
 export const RECON_RUNS_COLLECTION = 'reconRuns';
 export const RECON_FINDINGS_COLLECTION = 'reconFindings';
@@ -271,15 +272,6 @@ export function findingHash(f: Finding, area: FindingAreaDoc): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
 
-export interface FindingDoc extends Omit<Finding, 'recordKey'> {
-  _id: string;
-  recordKey: string;
-  area: FindingAreaDoc;
-  firstSeenRunId: string;
-  firstSeenAt: Date;
-  lastSeenRunId: string;
-  lastSeenAt: Date;
-}
 
 export interface ReconciliationRunnerOptions {
   store: Store;
