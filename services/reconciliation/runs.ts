@@ -272,7 +272,6 @@ export function findingHash(f: Finding, area: FindingAreaDoc): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
 
-
 export interface ReconciliationRunnerOptions {
   store: Store;
   logger: Logger;
