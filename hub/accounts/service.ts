@@ -19,10 +19,11 @@ import { promisify } from 'node:util';
 import type { Filter } from 'mongodb';
 import type { Logger } from 'pino';
 import type { CitizenRecord } from '../../connectors/population/connector';
+import { unreadableOf } from '../../connectors/fields';
 import type { AccessCaches } from '../access';
 import { inJurisdiction } from '../policy';
 import type { Store } from '../store/connection';
-import { ACCOUNTS_COLLECTION, type AccountDoc } from '../store/accounts';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from '../store/accounts';
 import { opsForTransition, type TransitionFact } from '../reports/ops';
 import type { ReportWriter } from '../reports/writer';
 import { addWorkingDays, approvalDeadlineDays, vietnamDate, type HolidayCalendar } from './calendar';
@@ -41,7 +42,7 @@ import type { Notifier, NotifyChannel } from './notifier';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 
-export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
+export { ACCOUNT_EVENTS_COLLECTION };
 /** One document per wrong one-time code (its guess slot, see `verifyCode`). */
 export const ACCOUNT_CODE_GUESSES_COLLECTION = 'accountCodeGuesses';
 
@@ -160,10 +161,23 @@ async function codeMatches(stored: OneTimeCode, code: string): Promise<boolean> 
   return h.length === want.length && timingSafeEqual(h, want);
 }
 
-/** Whether the chip ID card is valid on `today` ("YYYY-MM-DD"): it is through its expiry day. */
+/**
+ * Whether the ID card's expiry is unknown: the card, or its expiry, could not be read from the
+ * population source (a null expiry that was read means "does not expire").
+ */
+export function idCardExpiryUnreadable(person: CitizenRecord | null): boolean {
+  if (!person) return false;
+  if (!person.identityCard) return !!unreadableOf(person, 'identityCard');
+  return !!unreadableOf(person.identityCard, 'expiresOn');
+}
+
+/**
+ * Whether the chip ID card is valid on `today` ("YYYY-MM-DD"): it is through its expiry day. An
+ * expiry that cannot be read is not valid (fail closed: no automatic approval, no unlock).
+ */
 export function idCardValidOn(person: CitizenRecord | null, today: string): boolean {
   const card = person?.identityCard;
-  if (!card) return false;
+  if (!card || idCardExpiryUnreadable(person)) return false;
   return card.expiresOn === null || card.expiresOn >= today;
 }
 
@@ -217,8 +231,13 @@ export class AccountService {
     return this.deps.calendar;
   }
 
+  /**
+   * The account as last committed: the document, rolled forward when `accountEvents` holds a
+   * later step (a commit cut short, or another instance's read-modify-write that wrote an older
+   * copy back over a committed step).
+   */
   async get(personalId: string): Promise<StoredAccount | null> {
-    return this.accounts.findOne({ _id: personalId });
+    return this.rollForward(personalId, await this.accounts.findOne({ _id: personalId }));
   }
 
   /** The approval deadline (end of the last working day) for a request received at `at`. */
@@ -251,7 +270,7 @@ export class AccountService {
     extra?: (next: StoredAccount) => StoredAccount | Promise<StoredAccount>,
   ): Promise<TransitionResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await this.rollForward(personalId, await this.get(personalId));
+      const current = await this.get(personalId);
       const at = this.now();
       const event = await makeEvent(current, at);
       if (!('type' in event)) return { account: current, userError: event, changes: [] };
@@ -333,8 +352,10 @@ export class AccountService {
         if (event.type === 'LOCK' && event.by.kind !== 'system') return { today };
         if (event.type === 'UNLOCK' && current?.lockReason !== 'ID_CARD_EXPIRED') {
           const person = await this.deps.population(personalId);
-          // Only a card that has expired blocks this unlock: no card on record is not an expired card.
-          return { today, idCardValid: person?.identityCard ? idCardValidOn(person, today) : undefined };
+          // Only a card that has expired (or whose expiry cannot be read) blocks this unlock: no
+          // card on record is not an expired card.
+          const known = !!person?.identityCard || idCardExpiryUnreadable(person);
+          return { today, idCardValid: known ? idCardValidOn(person, today) : undefined };
         }
         const person = await this.deps.population(personalId);
         return {
