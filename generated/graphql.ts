@@ -119,6 +119,8 @@ export type AccountErrorCode =
   | 'ILLEGAL_TRANSITION'
   | 'INVALID_CODE'
   | 'INVALID_EMAIL'
+  /** A free-text input the service refuses (a reason over 500 characters, a portrait reference). */
+  | 'INVALID_INPUT'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
   | 'NOTICE_NOT_SENT'
@@ -210,6 +212,7 @@ export type AccountPhoneChangeInput = {
 
 /** Level 1 in the app (the citizen, no personalId) or Level 2 in person (an officer). */
 export type AccountRegisterInput = {
+  /** At most 254 characters, a top-level domain of 2 to 63 letters. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** Level 2: fingerprints captured at the office. */
   fingerprintsCaptured?: InputMaybe<Scalars['Boolean']['input']>;
@@ -218,7 +221,7 @@ export type AccountRegisterInput = {
   /** Officers only: whom they register. */
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   phone: Scalars['String']['input'];
-  /** Reference of the portrait taken by the app or the office camera. */
+  /** Reference of the portrait taken by the app or the office camera: letters, digits and `._:/-`. */
   portraitRef?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1838,6 +1841,12 @@ export type MaxItemsDirectiveArgs = {
 
 export type MaxItemsDirectiveResolver<Result, Parent, ContextType = HubContext, Args = MaxItemsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type MaxLengthDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type MaxLengthDirectiveResolver<Result, Parent, ContextType = HubContext, Args = MaxLengthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type OfficerDirectiveArgs = {
   orSelf?: Maybe<Scalars['Boolean']['input']>;
   roles: Array<OfficerRole>;
@@ -2509,6 +2518,7 @@ export type DirectiveResolvers<ContextType = HubContext> = {
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   maxItems?: MaxItemsDirectiveResolver<any, any, ContextType>;
+  maxLength?: MaxLengthDirectiveResolver<any, any, ContextType>;
   officer?: OfficerDirectiveResolver<any, any, ContextType>;
   personal?: PersonalDirectiveResolver<any, any, ContextType>;
   personalData?: PersonalDataDirectiveResolver<any, any, ContextType>;

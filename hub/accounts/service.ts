@@ -30,6 +30,7 @@ import { addWorkingDays, approvalDeadlineDays, vietnamDate, type HolidayCalendar
 import {
   activationDeadline,
   apply,
+  INVALID_PHONE_MESSAGE,
   normalizePhone,
   type AccountEvent,
   type Actor,
@@ -63,6 +64,7 @@ export type ServiceErrorCode =
   | 'NO_CODE_PENDING'
   | 'CONCURRENT_CHANGE'
   | 'INVALID_EMAIL'
+  | 'INVALID_INPUT'
   | 'NOTICE_NOT_SENT'
   | 'TOO_MANY_CODES';
 
@@ -201,7 +203,32 @@ function asRead(account: StoredAccount): Filter<StoredAccount> {
   } as Filter<StoredAccount>;
 }
 
-const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,255}\.[A-Za-z]{2,}$/;
+/** Longest e-mail address (RFC 5321 path limit), and its parts. */
+export const MAX_EMAIL_LENGTH = 254;
+const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,251}\.[A-Za-z]{2,63}$/;
+/** Longest reason an officer or holder gives (lock, unlock, rejection). */
+export const MAX_REASON_LENGTH = 500;
+/** A portrait reference: letters, digits and `._:/-`, at most 128 characters. */
+export const PORTRAIT_REF_RE = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+
+/** A refusal of the registration's free text, or null. Never echoes the input. */
+function badRegistrationInput(input: { portraitRef?: string | null; email?: string | null }): TransitionResult | null {
+  if (input.email && (input.email.length > MAX_EMAIL_LENGTH || !EMAIL_RE.test(input.email)))
+    return err(
+      'INVALID_EMAIL',
+      `Not an e-mail address (at most ${MAX_EMAIL_LENGTH} characters, a top-level domain of 2 to 63 letters)`,
+    );
+  if (input.portraitRef && !PORTRAIT_REF_RE.test(input.portraitRef))
+    return err('INVALID_INPUT', 'portraitRef: at most 128 letters, digits and . _ : / -');
+  return null;
+}
+
+/** A refusal of an over-long reason, or null. */
+function badReason(reason: string | null | undefined): TransitionResult | null {
+  return reason && reason.length > MAX_REASON_LENGTH
+    ? err('INVALID_INPUT', `A reason has at most ${MAX_REASON_LENGTH} characters`)
+    : null;
+}
 
 const err = (code: ServiceErrorCode, message: string): TransitionResult => ({
   account: null,
@@ -442,8 +469,8 @@ export class AccountService {
     personalId: string,
     input: { phone: string; portraitRef: string; email?: string | null },
   ): Promise<TransitionResult> {
-    if (input.email && !EMAIL_RE.test(input.email))
-      return err('INVALID_EMAIL', `Not an e-mail address: ${input.email}`);
+    const bad = badRegistrationInput(input);
+    if (bad) return bad;
     const r = await this.transition(personalId, (_a, at) => ({
       type: 'REGISTER_L1',
       at,
@@ -470,8 +497,8 @@ export class AccountService {
     personalId: string,
     input: { phone: string; fingerprintsCaptured: boolean; portraitRef?: string | null; email?: string | null },
   ): Promise<TransitionResult> {
-    if (input.email && !EMAIL_RE.test(input.email))
-      return err('INVALID_EMAIL', `Not an e-mail address: ${input.email}`);
+    const bad = badRegistrationInput(input);
+    if (bad) return bad;
     return this.transition(personalId, (_a, at) => ({
       type: 'REGISTER_L2',
       at,
@@ -495,6 +522,8 @@ export class AccountService {
     decision: 'APPROVE' | 'REJECT',
     reason?: string,
   ): Promise<TransitionResult> {
+    const bad = badReason(reason);
+    if (bad) return bad;
     const r = await this.transition(personalId, (_a, at) =>
       decision === 'APPROVE'
         ? { type: 'APPROVE', at, by, ...(reason ? { reason } : {}) }
@@ -683,6 +712,8 @@ export class AccountService {
     personalId: string,
     opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null } = {},
   ): Promise<TransitionResult> {
+    const bad = badReason(opts.reason);
+    if (bad) return bad;
     const r = await this.transition(personalId, (_a, at) => ({
       type: 'LOCK',
       at,
@@ -697,6 +728,8 @@ export class AccountService {
   }
 
   async unlock(by: Actor, personalId: string, ownershipVerified: boolean, reason?: string | null) {
+    const bad = badReason(reason);
+    if (bad) return bad;
     return this.transition(personalId, (_a, at) => ({
       type: 'UNLOCK',
       at,
@@ -718,7 +751,7 @@ export class AccountService {
         };
       }
       const phone = normalizePhone(rawPhone);
-      if (!phone) return { ...err('INVALID_PHONE', `Not a Vietnamese mobile number: ${rawPhone}`), account };
+      if (!phone) return { ...err('INVALID_PHONE', INVALID_PHONE_MESSAGE), account };
       if (phone === account.phone) return { ...err('PHONE_UNCHANGED', 'The new number is the current one'), account };
       const now = this.now();
       const prev = account.phoneChange;

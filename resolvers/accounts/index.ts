@@ -144,9 +144,19 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 export const accountsResolvers: Resolvers = {
   Query: {
     myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)) as never,
-    account: async (_, { personalId }, ctx) => {
+    account: async (_, { personalId }, ctx, info) => {
       const a = await ctx.accounts.get(personalId);
-      if (!a || !maySee(ctx, a)) throw forbidden('OUT_OF_JURISDICTION');
+      if (!a || !maySee(ctx, a)) {
+        // Recorded like a refused `citizen()`: an officer's probes outside the area leave a trace.
+        ctx.audit.events.push({
+          citizenId: personalId,
+          scope: 'ACCOUNT',
+          path: pathString(info),
+          decision: 'DENIED',
+          reason: 'OUT_OF_JURISDICTION',
+        });
+        throw forbidden('OUT_OF_JURISDICTION');
+      }
       return a as never;
     },
     accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx) => {
