@@ -89,6 +89,7 @@ export type Account = {
   dependants: Maybe<Array<Dependant>>;
   email: Maybe<Scalars['String']['output']>;
   hasChipCard: Scalars['Boolean']['output'];
+  /** The latest 200 transitions (the event log keeps every one). */
   history: Array<AccountHistoryEntry>;
   level: Scalars['Int']['output'];
   lockReason: Maybe<AccountLockReason>;
@@ -1815,12 +1816,24 @@ export type ResolversParentTypes = {
   WorkListItem: Omit<WorkListItem, 'commune'> & { commune: ResolversParentTypes['Area'] };
 };
 
+export type AssumedSizeDirectiveArgs = {
+  size: Scalars['Int']['input'];
+};
+
+export type AssumedSizeDirectiveResolver<Result, Parent, ContextType = HubContext, Args = AssumedSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuditDirectiveArgs = {
   as?: Maybe<Array<PersonalData>>;
   none?: Maybe<Scalars['String']['input']>;
 };
 
 export type AuditDirectiveResolver<Result, Parent, ContextType = HubContext, Args = AuditDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CostDirectiveArgs = {
+  weight: Scalars['Int']['input'];
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = HubContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type DiscloseDirectiveArgs = {
   scope: DocumentScope;
@@ -2514,7 +2527,9 @@ export type Resolvers<ContextType = HubContext> = {
 };
 
 export type DirectiveResolvers<ContextType = HubContext> = {
+  assumedSize?: AssumedSizeDirectiveResolver<any, any, ContextType>;
   audit?: AuditDirectiveResolver<any, any, ContextType>;
+  cost?: CostDirectiveResolver<any, any, ContextType>;
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   maxItems?: MaxItemsDirectiveResolver<any, any, ContextType>;

@@ -33,9 +33,12 @@ import { ErrorCode } from './errors';
  * - `@listSize(arg, max)` on a field whose answer is a list sized by one argument: a page size
  *   (`first`) or a list of keys (`personalIds`); `@maxItems(max)` on any other list argument or
  *   input field (filters). More than `max` is BAD_USER_INPUT (`extensions.argument`, `max`).
- * - Cost (graphql-query-complexity): every field costs 1 plus its selection, and a `@listSize`
- *   field costs 1 plus its selection times its size (the argument's value or length, else its
- *   default, else `max`). Over `HUB_MAX_COST`: GRAPHQL_VALIDATION_FAILED with reason MAX_COST.
+ * - Cost (graphql-query-complexity): every field costs 1 (`@cost(weight)`: a `totalCount` that
+ *   reads every index document) plus its selection; a `@listSize` field costs that plus its
+ *   selection times its size (the argument's value or length, else its default, else `max`), and
+ *   any other list its `@assumedSize` (unsliced nested lists: a case's notes, a history), else 1,
+ *   times its selection; each item costs at least 1 (`__typename` alone is not free). Over
+ *   `HUB_MAX_COST`: GRAPHQL_VALIDATION_FAILED with reason MAX_COST.
  *
  * Both are checked by {@link requestBoundsPlugin} once the operation is known and before anything
  * runs (no source read, no audit record, no stored effect), and the sizes again in each resolver
@@ -120,14 +123,23 @@ export class ListBounds {
   private readonly sizes = new Map<string, ListSize>();
   private readonly maxItems = new Map<string, number>();
   private readonly maxLength = new Map<string, number>();
+  private readonly assumed = new Map<string, number>();
+  private readonly weights = new Map<string, number>();
+  private readonly lists = new Set<string>();
 
   constructor(schema: GraphQLSchema) {
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
       if (isObjectType(type)) {
         for (const f of Object.values(type.getFields())) {
+          const key = `${type.name}.${f.name}`;
           const ls = listSizeOf(schema, f);
-          if (ls) this.sizes.set(`${type.name}.${f.name}`, ls);
+          if (ls) this.sizes.set(key, ls);
+          if (isListType(getNullableType(f.type))) this.lists.add(key);
+          const assumed = (getDirective(schema, f, 'assumedSize')?.[0] as { size: number } | undefined)?.size;
+          if (assumed !== undefined) this.assumed.set(key, assumed);
+          const weight = (getDirective(schema, f, 'cost')?.[0] as { weight: number } | undefined)?.weight;
+          if (weight !== undefined) this.weights.set(key, weight);
           for (const a of f.args) {
             const m = maxItemsOf(schema, a);
             if (m !== undefined) this.maxItems.set(`${type.name}.${f.name}(${a.name})`, m);
@@ -157,6 +169,19 @@ export class ListBounds {
     const v = args[ls.arg];
     const n = Array.isArray(v) ? v.length : typeof v === 'number' ? v : ls.max;
     return Math.max(0, Math.min(n, Number.MAX_SAFE_INTEGER));
+  }
+
+  /**
+   * The cost of one field given its selection's: its own weight (`@cost`, else 1), plus, for a
+   * list (or a `@listSize` field), its size (argument, `@assumedSize`, else 1) times the selection,
+   * each item costing at least 1 (a `__typename`-only selection still costs per item).
+   */
+  cost(typeName: string, fieldName: string, args: Record<string, unknown>, childComplexity: number): number {
+    const key = `${typeName}.${fieldName}`;
+    const own = this.weights.get(key) ?? 1;
+    if (this.sizes.has(key)) return own + this.size(typeName, fieldName, args) * Math.max(1, childComplexity);
+    if (this.lists.has(key)) return own + (this.assumed.get(key) ?? 1) * Math.max(1, childComplexity);
+    return own + childComplexity;
   }
 
   /** Arguments over their maximum, for a field's coerced arguments (input objects walked). */
@@ -275,7 +300,7 @@ export function operationCost(
     estimators: [
       ({ type, field, args, childComplexity }: ComplexityEstimatorArgs) => {
         for (const v of bounds.violations(type.name, field, args)) onViolation(`${type.name}.${field.name}`, v);
-        return 1 + bounds.size(type.name, field.name, args) * childComplexity;
+        return bounds.cost(type.name, field.name, args, childComplexity);
       },
     ],
   });
