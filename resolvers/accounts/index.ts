@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../hub/context';
-import { badUserInput } from '../../hub/errors';
+import { badUserInput, echoShort } from '../../hub/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../hub/policy';
 import { activationDeadline, type Actor } from '../../hub/accounts/lifecycle';
 import { vietnamDate } from '../../hub/accounts/calendar';
@@ -43,7 +43,7 @@ function citizenOf(ctx: HubContext): string {
 /** An area code within the officer's jurisdiction, else BAD_USER_INPUT / FORBIDDEN. */
 function areaFor(ctx: HubContext, code: string): AreaInfo {
   const area = areaInfo(code);
-  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
+  if (!area) throw badUserInput(`Unknown area code${echoShort(code)} (a 2-digit province or 5-digit commune code)`);
   if (!areaInJurisdiction(officerOf(ctx).jurisdiction, areaOfInfo(area))) throw forbidden('OUT_OF_JURISDICTION');
   return area;
 }

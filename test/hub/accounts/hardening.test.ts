@@ -223,3 +223,15 @@ describe('audit of refused account lookups', () => {
     ]);
   });
 });
+
+describe('refusals do not echo long input', () => {
+  it('an unknown area code is named only when it is short', async () => {
+    const o = officer({ province: '01' }, 'SUPERVISOR');
+    const q = `query($area: String!) { accountReport(area: $area, from: "2026-11-01", to: "2026-11-20") { area { code } } }`;
+    const long = await fx.ex.exec(o, q, { area: 'A'.repeat(400) });
+    expect(long.result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(long.result.errors![0].message).not.toContain('AAAAAAAAAAAAAAAAA');
+    const short = await fx.ex.exec(o, q, { area: '987' });
+    expect(short.result.errors?.[0].message).toContain('"987"');
+  });
+});
