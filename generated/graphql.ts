@@ -89,6 +89,7 @@ export type Account = {
   dependants: Maybe<Array<Dependant>>;
   email: Maybe<Scalars['String']['output']>;
   hasChipCard: Scalars['Boolean']['output'];
+  /** The latest 200 transitions (the event log keeps every one). */
   history: Array<AccountHistoryEntry>;
   level: Scalars['Int']['output'];
   lockReason: Maybe<AccountLockReason>;
@@ -119,6 +120,8 @@ export type AccountErrorCode =
   | 'ILLEGAL_TRANSITION'
   | 'INVALID_CODE'
   | 'INVALID_EMAIL'
+  /** A free-text input the service refuses (a reason over 500 characters, a portrait reference). */
+  | 'INVALID_INPUT'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
   | 'NOTICE_NOT_SENT'
@@ -210,6 +213,7 @@ export type AccountPhoneChangeInput = {
 
 /** Level 1 in the app (the citizen, no personalId) or Level 2 in person (an officer). */
 export type AccountRegisterInput = {
+  /** At most 254 characters, a top-level domain of 2 to 63 letters. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** Level 2: fingerprints captured at the office. */
   fingerprintsCaptured?: InputMaybe<Scalars['Boolean']['input']>;
@@ -218,7 +222,7 @@ export type AccountRegisterInput = {
   /** Officers only: whom they register. */
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   phone: Scalars['String']['input'];
-  /** Reference of the portrait taken by the app or the office camera. */
+  /** Reference of the portrait taken by the app or the office camera: letters, digits and `._:/-`. */
   portraitRef?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1828,12 +1832,24 @@ export type ResolversParentTypes = {
   WorkListItem: Omit<WorkListItem, 'commune'> & { commune: ResolversParentTypes['Area'] };
 };
 
+export type AssumedSizeDirectiveArgs = {
+  size: Scalars['Int']['input'];
+};
+
+export type AssumedSizeDirectiveResolver<Result, Parent, ContextType = HubContext, Args = AssumedSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuditDirectiveArgs = {
   as?: Maybe<Array<PersonalData>>;
   none?: Maybe<Scalars['String']['input']>;
 };
 
 export type AuditDirectiveResolver<Result, Parent, ContextType = HubContext, Args = AuditDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CostDirectiveArgs = {
+  weight: Scalars['Int']['input'];
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = HubContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type DiscloseDirectiveArgs = {
   scope: DocumentScope;
@@ -1853,6 +1869,12 @@ export type MaxItemsDirectiveArgs = {
 };
 
 export type MaxItemsDirectiveResolver<Result, Parent, ContextType = HubContext, Args = MaxItemsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type MaxLengthDirectiveArgs = {
+  max: Scalars['Int']['input'];
+};
+
+export type MaxLengthDirectiveResolver<Result, Parent, ContextType = HubContext, Args = MaxLengthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type OfficerDirectiveArgs = {
   orSelf?: Maybe<Scalars['Boolean']['input']>;
@@ -2521,10 +2543,13 @@ export type Resolvers<ContextType = HubContext> = {
 };
 
 export type DirectiveResolvers<ContextType = HubContext> = {
+  assumedSize?: AssumedSizeDirectiveResolver<any, any, ContextType>;
   audit?: AuditDirectiveResolver<any, any, ContextType>;
+  cost?: CostDirectiveResolver<any, any, ContextType>;
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   maxItems?: MaxItemsDirectiveResolver<any, any, ContextType>;
+  maxLength?: MaxLengthDirectiveResolver<any, any, ContextType>;
   officer?: OfficerDirectiveResolver<any, any, ContextType>;
   personal?: PersonalDirectiveResolver<any, any, ContextType>;
   personalData?: PersonalDataDirectiveResolver<any, any, ContextType>;

@@ -299,7 +299,9 @@ function createApollo(opts: {
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError: createFormatError({
-      mask: production,
+      // Unexpected errors (driver messages with _ids, BSON errors, TypeErrors) are masked in every
+      // environment; HUB_ERROR_STACKTRACES=1 (debugging, refused in production) shows them.
+      mask: !config.HUB_ERROR_STACKTRACES,
       onUnexpected: (err) => logger.error({ err }, 'unexpected error'),
       onStoreLost: (err) => logger.warn({ err }, 'store lost during a request: 503'),
     }),

@@ -34,7 +34,7 @@ function causedByBadInput(error: unknown): boolean {
  *   SERVICE_UNAVAILABLE with `reason: STORE_UNAVAILABLE`, in production and elsewhere, and
  *   without the driver's message (it names the store's address); the response is then a 503
  *   with `Retry-After` ({@link storeUnavailableStatusPlugin}).
- * - With `mask` (production), anything that is not one of our known codes becomes
+ * - With `mask` (always, unless HUB_ERROR_STACKTRACES=1), anything that is not one of our known codes becomes
  *   a bare INTERNAL_SERVER_ERROR: no message, no stack, no cause.
  */
 export function createFormatError(opts: {

@@ -82,3 +82,11 @@ export class SourceDataInvalidError extends GraphQLError {
     this.sourceName = source;
   }
 }
+
+/** Characters of a caller's input a refusal may repeat back. */
+export const MAX_ECHO_LENGTH = 16;
+
+/** `: <input>` for a short input (a code), else nothing: a refusal never repeats a long input. */
+export function echoShort(input: string): string {
+  return input.length <= MAX_ECHO_LENGTH ? `: ${JSON.stringify(input)}` : '';
+}

@@ -35,9 +35,13 @@ export function auditPlugin(deps: {
           if (!ctx.audit.events.length && !isMutation) return;
           const hasData = result.data !== undefined && result.data !== null;
           const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
-          const events = ctx.audit.events.filter(
-            (e) => e.decision === 'DENIED' || (hasData && !failed(e.path, errorPaths, result.data)),
-          );
+          let denied = 0;
+          const events = ctx.audit.events.filter((e) => {
+            // The first DENIED decisions are listed, the rest counted: a record stays bounded.
+            if (e.decision === 'DENIED') return ++denied <= MAX_DENIED_PER_RECORD;
+            return hasData && !failed(e.path, errorPaths, result.data);
+          });
+          const deniedOmitted = Math.max(0, denied - MAX_DENIED_PER_RECORD);
           const entry: AuditEntry = {
             at: new Date(),
             requestId: ctx.requestId,
@@ -45,6 +49,7 @@ export function auditPlugin(deps: {
             operation: (operationName ?? operation?.operation ?? null)?.slice(0, MAX_OPERATION_NAME) ?? null,
             actor: await actorOf(ctx),
             citizens: byCitizen(events),
+            ...(deniedOmitted ? { deniedOmitted } : {}),
             ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
             ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
           };
@@ -92,6 +97,9 @@ function failed(path: string, errorPaths: ReadonlySet<string>, data: unknown): b
   for (const p of errorPaths) if (p.startsWith(below)) return true;
   return false;
 }
+
+/** DENIED events an audit record lists (the first ones); the rest are only counted (`deniedOmitted`). */
+export const MAX_DENIED_PER_RECORD = 100;
 
 /** Characters of the operation's name an audit record keeps. */
 export const MAX_OPERATION_NAME = 100;

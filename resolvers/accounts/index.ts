@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
-import { badUserInput } from '../../lib/errors';
+import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
 import { activationDeadline, type Actor } from '../../services/accounts/lifecycle';
 import { vietnamDate } from '../../services/accounts/calendar';
@@ -43,7 +43,7 @@ function citizenOf(ctx: HubContext): string {
 /** An area code within the officer's jurisdiction, else BAD_USER_INPUT / FORBIDDEN. */
 function areaFor(ctx: HubContext, code: string): AreaInfo {
   const area = areaInfo(code);
-  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code)`);
+  if (!area) throw badUserInput(`Unknown area code${echoShort(code)} (a 2-digit province or 5-digit commune code)`);
   if (!areaInJurisdiction(officerOf(ctx).jurisdiction, areaOfInfo(area))) throw forbidden('OUT_OF_JURISDICTION');
   return area;
 }
@@ -144,9 +144,19 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 export const accountsResolvers: Resolvers = {
   Query: {
     myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)) as never,
-    account: async (_, { personalId }, ctx) => {
+    account: async (_, { personalId }, ctx, info) => {
       const a = await ctx.accounts.get(personalId);
-      if (!a || !maySee(ctx, a)) throw forbidden('OUT_OF_JURISDICTION');
+      if (!a || !maySee(ctx, a)) {
+        // Recorded like a refused `citizen()`: an officer's probes outside the area leave a trace.
+        ctx.audit.events.push({
+          citizenId: personalId,
+          scope: 'ACCOUNT',
+          path: pathString(info),
+          decision: 'DENIED',
+          reason: 'OUT_OF_JURISDICTION',
+        });
+        throw forbidden('OUT_OF_JURISDICTION');
+      }
       return a as never;
     },
     accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx) => {

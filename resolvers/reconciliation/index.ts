@@ -1,7 +1,7 @@
 import { DATA_SOURCE } from '../../connectors/provenance';
 import type { Resolvers, ResolversTypes } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
-import { badUserInput } from '../../lib/errors';
+import { badUserInput, echoShort } from '../../lib/errors';
 import { forbidden } from '../../services/access/policy';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
 import {
@@ -39,7 +39,8 @@ async function visibleRun(ctx: HubContext, id: string): Promise<RunDoc> {
 /** An area code the officer names: known (BAD_USER_INPUT) and within the jurisdiction (FORBIDDEN). */
 function areaFor(ctx: HubContext, code: string): AreaInfo {
   const area = reconArea(code);
-  if (!area) throw badUserInput(`Unknown area code: ${code} (a 2-digit province or 5-digit commune code, or VN)`);
+  if (!area)
+    throw badUserInput(`Unknown area code${echoShort(code)} (a 2-digit province or 5-digit commune code, or VN)`);
   if (!mayUse(ctx, areaOfInfo(area))) throw forbidden('OUT_OF_JURISDICTION');
   return area;
 }

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Store } from '../../store/connection';
-import { ACCOUNTS_COLLECTION, type AccountDoc } from '../accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from '../accounts/store';
+import { lastEventAfter } from '../../store/concurrency';
 import { ClientCache } from './clients';
 import { ConsentStatusCache, consentUsable } from './consents';
 import type { AccessLookups, AccountFacts } from './policy';
@@ -35,12 +36,17 @@ export function createAccessLookups(
   caches: AccessCaches,
   now: () => Date = () => new Date(),
 ): AccessLookups {
+  const events = store.hubDb.collection<{ _id: string; seq: number; account: AccountDoc }>(ACCOUNT_EVENTS_COLLECTION);
   const accounts = new DataLoader<string, AccountFacts | null>(async (ids) =>
     Promise.all(
       ids.map(async (id) => {
         const hit = caches.accounts.get(id);
         if (hit !== undefined) return hit;
-        const doc = await readById<AccountDoc>(store, ACCOUNTS_COLLECTION, id);
+        let doc = await readById<AccountDoc>(store, ACCOUNTS_COLLECTION, id);
+        // The last committed step decides, not an older copy written back over it (the embedded
+        // store's updates are read-modify-writes of the whole document): roll forward.
+        const later = await lastEventAfter(events, id, doc ? (doc.seq ?? doc.history.length) : 0);
+        if (later) doc = later.account;
         const facts = doc ? { level: doc.level, status: doc.status } : null;
         caches.accounts.set(id, facts);
         return facts;

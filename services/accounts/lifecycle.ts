@@ -252,6 +252,8 @@ export function mermaidDiagram(): string {
 const DAY_MS = 86_400_000;
 const VN_OFFSET_MS = 7 * 3_600_000;
 export const ACTIVATION_WINDOW_DAYS = 7;
+/** History entries an account keeps (the latest); `accountEvents` keeps every step. */
+export const MAX_ACCOUNT_HISTORY = 200;
 export const MIN_ACCOUNT_AGE = 14;
 
 type Ymd = [number, number, number];
@@ -338,6 +340,9 @@ export function actorLabel(by: Actor): string {
 }
 
 const PHONE_RE = /^\+84[35789]\d{8}$/;
+
+/** The refusal of a phone number (the input is not echoed back). */
+export const INVALID_PHONE_MESSAGE = 'Not a Vietnamese mobile number (+84 or 0, then 9 digits)';
 
 /** "+84…" or a national "0…" number → "+84…" (9 digits after the country code), else null. */
 export function normalizePhone(raw: string): string | null {
@@ -466,7 +471,9 @@ export function apply(account: AccountDoc | null, event: AccountEvent, ctx: Life
     event: event.type,
     reason: event.reason?.trim() || defaultReason(event, current ?? next),
   };
-  next.history = [...(current?.history ?? []), entry];
+  // Only the latest entries: the account stays small however many steps it takes (every step is
+  // kept in `accountEvents`, and each of those copies the account).
+  next.history = [...(current?.history ?? []), entry].slice(-MAX_ACCOUNT_HISTORY);
   return { ok: true, account: next, entry };
 }
 
@@ -487,7 +494,7 @@ function guardAndUpdate(current: LifecycleAccount | null, event: AccountEvent, c
       const area = ctx.person?.area;
       if (!area) return fail('AREA_UNKNOWN', "The population source has no known area for this person's residence");
       const phone = normalizePhone(event.phone);
-      if (!phone) return fail('INVALID_PHONE', `Not a Vietnamese mobile number: ${event.phone}`);
+      if (!phone) return fail('INVALID_PHONE', INVALID_PHONE_MESSAGE);
       const level: AccountLevel = event.type === 'REGISTER_L1' ? 1 : 2;
       const portraitRef = event.portraitRef ?? current?.portraitRef;
       const next: LifecycleAccount = {
@@ -649,7 +656,7 @@ function guardAndUpdate(current: LifecycleAccount | null, event: AccountEvent, c
         }
       }
       const phone = normalizePhone(event.phone);
-      if (!phone) return fail('INVALID_PHONE', `Not a Vietnamese mobile number: ${event.phone}`);
+      if (!phone) return fail('INVALID_PHONE', INVALID_PHONE_MESSAGE);
       if (phone === account.phone) return fail('PHONE_UNCHANGED', 'The new number is the current one');
       return { ok: true, account: { ...account, phone, phoneChangedAt: at } };
     }

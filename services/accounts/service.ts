@@ -19,16 +19,18 @@ import { promisify } from 'node:util';
 import type { Filter } from 'mongodb';
 import type { Logger } from 'pino';
 import type { CitizenRecord } from '../../connectors/population/connector';
+import { unreadableOf } from '../../connectors/fields';
 import type { AccessCaches } from '../access/access';
 import { inJurisdiction } from '../access/policy';
 import type { Store } from '../../store/connection';
-import { ACCOUNTS_COLLECTION, type AccountDoc } from './store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from './store';
 import { opsForTransition, type TransitionFact } from './reports/ops';
 import type { ReportWriter } from './reports/writer';
 import { addWorkingDays, approvalDeadlineDays, vietnamDate, type HolidayCalendar } from './calendar';
 import {
   activationDeadline,
   apply,
+  INVALID_PHONE_MESSAGE,
   normalizePhone,
   type AccountEvent,
   type Actor,
@@ -41,7 +43,7 @@ import type { Notifier, NotifyChannel } from './notifier';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 
-export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
+export { ACCOUNT_EVENTS_COLLECTION };
 /** One document per wrong one-time code (its guess slot, see `verifyCode`). */
 export const ACCOUNT_CODE_GUESSES_COLLECTION = 'accountCodeGuesses';
 
@@ -62,6 +64,7 @@ export type ServiceErrorCode =
   | 'NO_CODE_PENDING'
   | 'CONCURRENT_CHANGE'
   | 'INVALID_EMAIL'
+  | 'INVALID_INPUT'
   | 'NOTICE_NOT_SENT'
   | 'TOO_MANY_CODES';
 
@@ -160,10 +163,23 @@ async function codeMatches(stored: OneTimeCode, code: string): Promise<boolean> 
   return h.length === want.length && timingSafeEqual(h, want);
 }
 
-/** Whether the chip ID card is valid on `today` ("YYYY-MM-DD"): it is through its expiry day. */
+/**
+ * Whether the ID card's expiry is unknown: the card, or its expiry, could not be read from the
+ * population source (a null expiry that was read means "does not expire").
+ */
+export function idCardExpiryUnreadable(person: CitizenRecord | null): boolean {
+  if (!person) return false;
+  if (!person.identityCard) return !!unreadableOf(person, 'identityCard');
+  return !!unreadableOf(person.identityCard, 'expiresOn');
+}
+
+/**
+ * Whether the chip ID card is valid on `today` ("YYYY-MM-DD"): it is through its expiry day. An
+ * expiry that cannot be read is not valid (fail closed: no automatic approval, no unlock).
+ */
 export function idCardValidOn(person: CitizenRecord | null, today: string): boolean {
   const card = person?.identityCard;
-  if (!card) return false;
+  if (!card || idCardExpiryUnreadable(person)) return false;
   return card.expiresOn === null || card.expiresOn >= today;
 }
 
@@ -187,7 +203,32 @@ function asRead(account: StoredAccount): Filter<StoredAccount> {
   } as Filter<StoredAccount>;
 }
 
-const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,255}\.[A-Za-z]{2,}$/;
+/** Longest e-mail address (RFC 5321 path limit), and its parts. */
+export const MAX_EMAIL_LENGTH = 254;
+const EMAIL_RE = /^[^\s@]{1,64}@[^\s@]{1,251}\.[A-Za-z]{2,63}$/;
+/** Longest reason an officer or holder gives (lock, unlock, rejection). */
+export const MAX_REASON_LENGTH = 500;
+/** A portrait reference: letters, digits and `._:/-`, at most 128 characters. */
+export const PORTRAIT_REF_RE = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+
+/** A refusal of the registration's free text, or null. Never echoes the input. */
+function badRegistrationInput(input: { portraitRef?: string | null; email?: string | null }): TransitionResult | null {
+  if (input.email && (input.email.length > MAX_EMAIL_LENGTH || !EMAIL_RE.test(input.email)))
+    return err(
+      'INVALID_EMAIL',
+      `Not an e-mail address (at most ${MAX_EMAIL_LENGTH} characters, a top-level domain of 2 to 63 letters)`,
+    );
+  if (input.portraitRef && !PORTRAIT_REF_RE.test(input.portraitRef))
+    return err('INVALID_INPUT', 'portraitRef: at most 128 letters, digits and . _ : / -');
+  return null;
+}
+
+/** A refusal of an over-long reason, or null. */
+function badReason(reason: string | null | undefined): TransitionResult | null {
+  return reason && reason.length > MAX_REASON_LENGTH
+    ? err('INVALID_INPUT', `A reason has at most ${MAX_REASON_LENGTH} characters`)
+    : null;
+}
 
 const err = (code: ServiceErrorCode, message: string): TransitionResult => ({
   account: null,
@@ -217,8 +258,13 @@ export class AccountService {
     return this.deps.calendar;
   }
 
+  /**
+   * The account as last committed: the document, rolled forward when `accountEvents` holds a
+   * later step (a commit cut short, or another instance's read-modify-write that wrote an older
+   * copy back over a committed step).
+   */
   async get(personalId: string): Promise<StoredAccount | null> {
-    return this.accounts.findOne({ _id: personalId });
+    return this.rollForward(personalId, await this.accounts.findOne({ _id: personalId }));
   }
 
   /** The approval deadline (end of the last working day) for a request received at `at`. */
@@ -251,7 +297,7 @@ export class AccountService {
     extra?: (next: StoredAccount) => StoredAccount | Promise<StoredAccount>,
   ): Promise<TransitionResult> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await this.rollForward(personalId, await this.get(personalId));
+      const current = await this.get(personalId);
       const at = this.now();
       const event = await makeEvent(current, at);
       if (!('type' in event)) return { account: current, userError: event, changes: [] };
@@ -333,8 +379,10 @@ export class AccountService {
         if (event.type === 'LOCK' && event.by.kind !== 'system') return { today };
         if (event.type === 'UNLOCK' && current?.lockReason !== 'ID_CARD_EXPIRED') {
           const person = await this.deps.population(personalId);
-          // Only a card that has expired blocks this unlock: no card on record is not an expired card.
-          return { today, idCardValid: person?.identityCard ? idCardValidOn(person, today) : undefined };
+          // Only a card that has expired (or whose expiry cannot be read) blocks this unlock: no
+          // card on record is not an expired card.
+          const known = !!person?.identityCard || idCardExpiryUnreadable(person);
+          return { today, idCardValid: known ? idCardValidOn(person, today) : undefined };
         }
         const person = await this.deps.population(personalId);
         return {
@@ -421,8 +469,8 @@ export class AccountService {
     personalId: string,
     input: { phone: string; portraitRef: string; email?: string | null },
   ): Promise<TransitionResult> {
-    if (input.email && !EMAIL_RE.test(input.email))
-      return err('INVALID_EMAIL', `Not an e-mail address: ${input.email}`);
+    const bad = badRegistrationInput(input);
+    if (bad) return bad;
     const r = await this.transition(personalId, (_a, at) => ({
       type: 'REGISTER_L1',
       at,
@@ -449,8 +497,8 @@ export class AccountService {
     personalId: string,
     input: { phone: string; fingerprintsCaptured: boolean; portraitRef?: string | null; email?: string | null },
   ): Promise<TransitionResult> {
-    if (input.email && !EMAIL_RE.test(input.email))
-      return err('INVALID_EMAIL', `Not an e-mail address: ${input.email}`);
+    const bad = badRegistrationInput(input);
+    if (bad) return bad;
     return this.transition(personalId, (_a, at) => ({
       type: 'REGISTER_L2',
       at,
@@ -474,6 +522,8 @@ export class AccountService {
     decision: 'APPROVE' | 'REJECT',
     reason?: string,
   ): Promise<TransitionResult> {
+    const bad = badReason(reason);
+    if (bad) return bad;
     const r = await this.transition(personalId, (_a, at) =>
       decision === 'APPROVE'
         ? { type: 'APPROVE', at, by, ...(reason ? { reason } : {}) }
@@ -662,6 +712,8 @@ export class AccountService {
     personalId: string,
     opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null } = {},
   ): Promise<TransitionResult> {
+    const bad = badReason(opts.reason);
+    if (bad) return bad;
     const r = await this.transition(personalId, (_a, at) => ({
       type: 'LOCK',
       at,
@@ -676,6 +728,8 @@ export class AccountService {
   }
 
   async unlock(by: Actor, personalId: string, ownershipVerified: boolean, reason?: string | null) {
+    const bad = badReason(reason);
+    if (bad) return bad;
     return this.transition(personalId, (_a, at) => ({
       type: 'UNLOCK',
       at,
@@ -697,7 +751,7 @@ export class AccountService {
         };
       }
       const phone = normalizePhone(rawPhone);
-      if (!phone) return { ...err('INVALID_PHONE', `Not a Vietnamese mobile number: ${rawPhone}`), account };
+      if (!phone) return { ...err('INVALID_PHONE', INVALID_PHONE_MESSAGE), account };
       if (phone === account.phone) return { ...err('PHONE_UNCHANGED', 'The new number is the current one'), account };
       const now = this.now();
       const prev = account.phoneChange;

@@ -3,6 +3,8 @@
  * `_id` = the holder's personal ID. Children under 14 have no account of their own.
  */
 export const ACCOUNTS_COLLECTION = 'accounts';
+/** The committed transitions, `_id` = `<personalId>#<seq>` (hub/accounts/service.ts). */
+export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
 
 export type AccountLevel = 1 | 2;
 
@@ -56,7 +58,10 @@ export interface AccountDoc {
   lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED' | 'HOLDER_DECEASED';
   history: AccountHistoryEntry[];
   updatedAt: Date;
-  /** Number of committed transitions (= history length); the hub's optimistic-concurrency version. */
+  /**
+   * Number of committed transitions (the history keeps only the latest ones; without `seq`, an
+   * account written before it existed, its history length); the hub's optimistic-concurrency version.
+   */
   seq?: number;
   /** Deadline (end of that Vietnam day, as an instant) for approving the pending request. */
   approvalDueAt?: Date;

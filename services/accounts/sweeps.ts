@@ -21,7 +21,7 @@ import type { ReportWriter } from './reports/writer';
 import type { Store } from '../../store/connection';
 import { vietnamDate } from './calendar';
 import { activationDeadline } from './lifecycle';
-import type { AccountChange, AccountService } from './service';
+import { idCardExpiryUnreadable, type AccountChange, type AccountService } from './service';
 
 export interface SweepCounts {
   lockedExpiredCards: number;
@@ -83,7 +83,9 @@ export class Sweeps {
       }
       const expires = c.identityCard?.expiresOn;
       const deceased = c.vitalStatus === 'DECEASED';
-      const expired = !!expires && expires < today;
+      // An expiry that cannot be read counts as expired (fail closed).
+      const unreadable = idCardExpiryUnreadable(c);
+      const expired = unreadable || (!!expires && expires < today);
       if (!deceased && !expired) continue;
       const lockReason = deceased ? 'HOLDER_DECEASED' : 'ID_CARD_EXPIRED';
       const id = c.personalId;
@@ -95,7 +97,11 @@ export class Sweeps {
           // The account's own area decides whose sweep this is (a person may have moved since).
           if (scope && !inJurisdiction(scope, a.area)) return;
           const r = await this.deps.service.lock({ kind: 'system' }, id, {
-            reason: deceased ? 'the holder is recorded as deceased' : `chip ID card expired on ${expires}`,
+            reason: deceased
+              ? 'the holder is recorded as deceased'
+              : unreadable
+                ? 'the chip ID card expiry cannot be read from the population source'
+                : `chip ID card expired on ${expires}`,
           });
           if (!r.userError) {
             if (deceased) lockedDeceased++;

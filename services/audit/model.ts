@@ -98,6 +98,8 @@ export interface AuditRecordDoc {
     disclosed: Array<{ scope: DataKind; paths: string[] }>;
     denied: Array<{ scope: DataKind; path: string; reason: DenialReason }>;
   }>;
+  /** DENIED decisions past the first {@link MAX_DENIED_PER_RECORD} of the request, counted only. */
+  deniedOmitted?: number;
   /** Account lifecycle transitions (who, what, from → to), when the request made any. */
   accountChanges?: AccountChangeRecord[];
   /** Reconciliation case changes (case, citizen, what, from → to, by, note), when any. */

@@ -4,6 +4,7 @@ import { MongoNetworkError, MongoNetworkTimeoutError, MongoServerSelectionError,
 import { loadConfig } from '../../hub/config';
 import { createFormatError } from '../../hub/format-error';
 import { gql, startTestHub } from '../support/hub';
+import { testKeys } from '../support/keys';
 
 describe('error formatting', () => {
   const seen: unknown[] = [];
@@ -98,5 +99,42 @@ describe('stack traces in error responses (over HTTP)', () => {
       }),
     ).toThrow(/HUB_ERROR_STACKTRACES/);
     expect(() => loadConfig({ HUB_ERROR_STACKTRACES: 'yes' })).toThrow(/HUB_ERROR_STACKTRACES/);
+  });
+});
+
+describe('unexpected errors are masked in every environment unless HUB_ERROR_STACKTRACES=1 (over HTTP)', () => {
+  /** A stored account the resolvers cannot read (its history is not a list): an unexpected TypeError. */
+  const ID = '001099777001';
+  const QUERY = '{ myAccount { personalId history { at } } }';
+
+  async function withBrokenAccount(env: Record<string, string>) {
+    const hub = await startTestHub(env);
+    const accounts = hub.store.hubDb.collection<{ _id: string }>('accounts');
+    await accounts.replaceOne(
+      { _id: ID },
+      { level: 1, status: 'ACTIVE', phone: '+84912345678', history: 'not a list E11000 _id' },
+      { upsert: true },
+    );
+    try {
+      return await gql(hub.url, QUERY, undefined, { authorization: `Bearer ${testKeys().citizen(ID)}` });
+    } finally {
+      await accounts.deleteOne({ _id: ID });
+      await hub.close();
+    }
+  }
+
+  it('masks the message in development (the default NODE_ENV)', async () => {
+    const r = await withBrokenAccount({ NODE_ENV: 'development' });
+    expect(r.body.errors?.[0]).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(JSON.stringify(r.body)).not.toMatch(/not a list|is not a function|E11000/);
+  });
+
+  it('shows it with HUB_ERROR_STACKTRACES=1 (debugging, refused in production)', async () => {
+    const r = await withBrokenAccount({ NODE_ENV: 'development', HUB_ERROR_STACKTRACES: '1' });
+    expect(r.body.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(r.body.errors?.[0].message).not.toBe('Internal server error');
   });
 });

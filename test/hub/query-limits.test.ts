@@ -8,11 +8,14 @@ import {
   isEnumType,
   isListType,
   isNonNullType,
+  parse,
   type GraphQLInputType,
 } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
 import { BSON } from 'mongodb';
 import { AUDIT_COLLECTION } from '../../services/audit/writer';
+import { MAX_DENIED_PER_RECORD } from '../../hub/plugins/audit';
+import { ListBounds, operationCost } from '../../hub/limits';
 import type { AuditRecordDoc } from '../../services/audit/model';
 import { buildSchema } from '../../hub/schema';
 import { gql, startTestHub, type TestHub } from '../support/hub';
@@ -303,5 +306,82 @@ describe('request bounds, counted after variables, before anything is read or st
         ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: ls.arg, max: ls.max } });
       }
     });
+  });
+});
+
+describe('the cost model: every list item costs, unsliced lists have an assumed size, totalCount is dear', () => {
+  const schema = buildSchema();
+  const bounds = new ListBounds(schema);
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `0010951${String(i).padStart(5, '0')}`);
+  const costOf = (query: string, variables: Record<string, unknown> = {}) =>
+    operationCost(schema, bounds, parse(query), variables, undefined);
+
+  it('a selection that costs nothing (__typename, every field skipped) still costs per item: 100 IDs at least 100, ten aliases 1,000', () => {
+    for (const selection of [
+      '__typename',
+      'personalId @skip(if: true)',
+      '... on Citizen @skip(if: true) { fullName }',
+    ]) {
+      const one = `citizens(personalIds: $ids) { ${selection} }`;
+      expect(costOf(`query($ids: [PersonalId!]!) { ${one} }`, { ids: ids(100) })).toBeGreaterThanOrEqual(100);
+      const ten = Array.from({ length: 10 }, (_, i) => `a${i}: ${one}`).join(' ');
+      expect(costOf(`query($ids: [PersonalId!]!) { ${ten} }`, { ids: ids(100) })).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it('nested lists without a slicing argument cost their assumed size (a case notes and history, an account history)', () => {
+    const base = costOf(`{ reconciliationCases(area: "01", first: 1) { nodes { id } } }`);
+    const notes = costOf(`{ reconciliationCases(area: "01", first: 1) { nodes { id notes { text } } } }`);
+    const history = costOf(`{ reconciliationCases(area: "01", first: 1) { nodes { id history { at } } } }`);
+    expect(notes - base).toBeGreaterThanOrEqual(200);
+    expect(history - base).toBeGreaterThanOrEqual(500);
+    expect(costOf(`{ myAccount { history { at } } }`)).toBeGreaterThanOrEqual(200);
+  });
+
+  it('totalCount costs a fixed 100 (it reads every index document of the area)', () => {
+    const page = costOf(`{ reconciliationCases(area: "01", first: 1) { nodes { id } } }`);
+    const counted = costOf(`{ reconciliationCases(area: "01", first: 1) { nodes { id } totalCount } }`);
+    expect(counted - page).toBeGreaterThanOrEqual(100);
+    const list = `accountWorkList(list: PENDING_APPROVAL, area: "01", first: 1) { totalCount }`;
+    expect(costOf(`{ ${list} }`)).toBeGreaterThanOrEqual(100);
+  });
+
+  it('over HTTP: five aliases of 100 IDs with every field skipped are over a budget of 500, refused before anything runs', async () => {
+    const cheap = await startTestHub({ HUB_AUTH: 'off', HUB_MAX_COST: '500' });
+    try {
+      const one = 'citizens(personalIds: $ids) { personalId @skip(if: true) }';
+      const five = Array.from({ length: 5 }, (_, i) => `a${i}: ${one}`).join(' ');
+      const r = await gql(cheap.url, `query($ids: [PersonalId!]!) { ${five} }`, { ids: ids(100) });
+      expect(r.status).toBe(400);
+      expect(r.body.errors?.[0].extensions).toMatchObject({ reason: 'MAX_COST' });
+      expect(r.headers.get('x-hub-source-calls') ?? '0').toBe('0');
+    } finally {
+      await cheap.close();
+    }
+  });
+});
+
+describe('the DENIED events of one request are capped in its audit record', () => {
+  it('keeps the first MAX_DENIED_PER_RECORD and counts the rest', async () => {
+    const secure = await startTestHub({});
+    try {
+      const keys = testKeys();
+      const requestId = `denied-${randomUUID()}`;
+      const idsOf = (k: number) => Array.from({ length: 100 }, (_, i) => `0010952${k}${String(i).padStart(4, '0')}`);
+      const three = [0, 1, 2].map((k) => `a${k}: citizens(personalIds: $ids${k}) { fullName }`).join(' ');
+      const r = await gql(
+        secure.url,
+        `query($ids0: [PersonalId!]!, $ids1: [PersonalId!]!, $ids2: [PersonalId!]!) { ${three} }`,
+        { ids0: idsOf(0), ids1: idsOf(1), ids2: idsOf(2) },
+        { authorization: `Bearer ${keys.officer('SUPERVISOR', { province: '01' })}`, 'x-request-id': requestId },
+      );
+      expect(r.status).toBe(200);
+      const [doc] = await secure.store.hubDb.collection<AuditRecordDoc>(AUDIT_COLLECTION).find({ requestId }).toArray();
+      const denied = doc.citizens.reduce((n, c) => n + c.denied.length, 0);
+      expect(denied).toBe(MAX_DENIED_PER_RECORD);
+      expect(doc.deniedOmitted).toBe(300 - MAX_DENIED_PER_RECORD);
+    } finally {
+      await secure.close();
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { communeByCode, provinceByCode, PROVINCES } from '../../../reference/areas';
 import type { Store } from '../../../store/connection';
+import { echoShort } from '../../../lib/errors';
 import {
   FLOWS,
   REPORT_COUNTERS_COLLECTION,
@@ -232,7 +233,7 @@ export function checkRange(r: ReportRange): void {
 /** Reads one area's report. */
 export async function areaReport(store: Store, code: string, range: ReportRange): Promise<AreaReport> {
   const area = areaInfo(code);
-  if (!area) throw new ReportInputError(`Unknown area code ${code}`);
+  if (!area) throw new ReportInputError(`Unknown area code${echoShort(code)}`);
   checkRange(range);
   const months = monthsBetween(range.from, range.today);
   const [stocks, dayDocs, targets] = await Promise.all([
