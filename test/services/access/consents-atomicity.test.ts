@@ -21,6 +21,7 @@ import {
   findConsent,
   grantConsent,
 } from '../../../services/access/consents';
+import { seed } from '../../../mockdata/seed';
 import { pickTestCitizens } from '../../support/citizens';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
@@ -37,7 +38,9 @@ let citizenId: string;
 let client: { id: string; secret: string };
 
 beforeAll(async () => {
-  hub = await startTestHub({});
+  // A data set of its own: its reads would otherwise be the newest in a shared citizen's access log.
+  hub = await startTestHub({}, 'cat_');
+  await seed(hub.store, { citizens: 200, seed: 23 });
   citizenId = (await pickTestCitizens(hub.store)).other;
   client = await newClient('tthc-atomic');
 });
@@ -193,7 +196,7 @@ describe('a client suspension whose document update was cut short', () => {
     expect((await hub.store.hubDb.collection('clients').findOne({ _id: c.id as never }))!.status).toBe('ACTIVE');
     expect(await token(id, c)).toMatchObject({ status: 401, body: { error_description: 'client is not active' } });
     // A hub instance started now (nothing cached) refuses the token issued before.
-    const fresh = await startTestHub({});
+    const fresh = await startTestHub({}, 'cat_');
     try {
       expect(await read(t.body.access_token, citizenId, fresh)).toBe('CLIENT_NOT_REGISTERED');
       // A secret rotation afterwards writes no status back: still suspended, with the new secret.
