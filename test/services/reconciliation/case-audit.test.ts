@@ -14,7 +14,7 @@ import { parseCsv } from '../accounts/reports/support';
  * cases with no identified person (ORPHAN, a MALFORMED key) are audited under their record key
  * (a 12-digit key: that citizen; else `record:<source>:<key>`, never in an access log), in the
  * GraphQL query and the CSV export; what a case shows of its source is audited as that source's
- * document kind. Own data set under `rca_`.
+ * document kind. Own data set under `rcq_`.
  */
 
 const keys = testKeys();
@@ -46,7 +46,7 @@ const subjectOf = (f: FindingDoc) =>
   f.personalId ?? (/^\d{12}$/.test(f.recordKey) ? f.recordKey : `record:${SOURCE_NAME[f.source]}:${f.recordKey}`);
 
 beforeAll(async () => {
-  hub = await startTestHub({ HUB_CSV_CHUNK: '10' }, 'rca_');
+  hub = await startTestHub({ HUB_CSV_CHUNK: '10' }, 'rcq_');
   await seed(hub.store, { citizens: 300, seed: 77, rates: { ORPHAN: 0.05, MISMATCH: 0.05 } });
   // A health book kept under a key that is no personal ID at all.
   const ehr = hub.store
