@@ -1,0 +1,26 @@
+// ESLint: typescript-eslint's type-aware recommended rules over the whole project.
+// Run by `npm test` (pretest) and `npm run lint`.
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'generated/**',
+      'localdb/**',
+      'node_modules/**',
+      'coverage/**',
+      'dist/**',
+      '**/*.cjs',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
+  eslint.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+);
