@@ -4,6 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What kind of system a registered client is. */
+export type ClientKind =
+  /** The citizen's own app. */
+  | 'CITIZEN_APP'
+  | 'OTHER'
+  /** An administrative-procedure (TTHC) processing system. */
+  | 'TTHC_SYSTEM'
+  /** A system that checks papers a citizen shares (a bank, an employer...). */
+  | 'VERIFIER';
+
 /** What the citizen consents to. */
 export type ConsentGrantInput = {
   /** The registered client (TTHC system, verifier...). */
@@ -117,6 +127,9 @@ export type VitalStatus =
 export type MyAccessLogQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
+  documents?: Array<DocumentScope> | DocumentScope | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
 }>;
 
 
@@ -145,6 +158,11 @@ export type ConsentRevokeMutationVariables = Exact<{
 
 
 export type ConsentRevokeMutation = { consentRevoke: { consent: { id: string, scopes: Array<DocumentScope>, purpose: string, dossierRef: string, createdAt: string, validFrom: string, validUntil: string, status: ConsentStatus, useCount: number, lastUsedAt: string | null, client: { id: string, name: string } } | null, userErrors: Array<{ code: string, message: string }> } };
+
+export type RegisteredClientsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RegisteredClientsQuery = { registeredClients: Array<{ id: string, name: string, kind: ClientKind, scopes: Array<DocumentScope>, purposes: Array<{ code: string, name: string | null }> }> };
 
 export type SourceFragment = { source: DataSource, updatedAtSource: string | null };
 
@@ -198,8 +216,14 @@ export const SourceFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"Source"}) as unknown as TypedDocumentString<SourceFragment, unknown>;
 export const MyAccessLogDocument = new TypedDocumentString(`
-    query MyAccessLog($first: Int!, $after: String) {
-  myAccessLog(first: $first, after: $after) {
+    query MyAccessLog($first: Int!, $after: String, $documents: [DocumentScope!], $from: DateTime, $to: DateTime) {
+  myAccessLog(
+    first: $first
+    after: $after
+    documents: $documents
+    from: $from
+    to: $to
+  ) {
     entries {
       at
       readerKind
@@ -213,7 +237,7 @@ export const MyAccessLogDocument = new TypedDocumentString(`
     endCursor
   }
 }
-    `, {"hash":"sha256:095b1721f95cd7a9744cbce2477884da2772a61d4c25398c533e71e9b0bcb405"}) as unknown as TypedDocumentString<MyAccessLogQuery, MyAccessLogQueryVariables>;
+    `, {"hash":"sha256:e82f896096ac0ce55b8d5533b8202a26558845c99c03673e8c76c782b757f4f7"}) as unknown as TypedDocumentString<MyAccessLogQuery, MyAccessLogQueryVariables>;
 export const MyConsentsDocument = new TypedDocumentString(`
     query MyConsents($first: Int!, $after: String) {
   myConsents(first: $first, after: $after) {
@@ -293,6 +317,20 @@ export const ConsentRevokeDocument = new TypedDocumentString(`
   useCount
   lastUsedAt
 }`, {"hash":"sha256:56b295b24864d5d726d816ec5882aad8908f4d95c35c9576593e2095b1afd4d7"}) as unknown as TypedDocumentString<ConsentRevokeMutation, ConsentRevokeMutationVariables>;
+export const RegisteredClientsDocument = new TypedDocumentString(`
+    query RegisteredClients {
+  registeredClients(first: 100) {
+    id
+    name
+    kind
+    scopes
+    purposes {
+      code
+      name
+    }
+  }
+}
+    `, {"hash":"sha256:0ee72f5304c1541ad726f6befa35b56887fcd01efe1aad756e51cb1f042669ae"}) as unknown as TypedDocumentString<RegisteredClientsQuery, RegisteredClientsQueryVariables>;
 export const MyPapersDocument = new TypedDocumentString(`
     query MyPapers($id: PersonalId!) {
   citizen(personalId: $id) {

@@ -1,0 +1,81 @@
+/**
+ * The signed-in citizen's session: tokens in memory, mirrored in sessionStorage so that a reload
+ * of the tab keeps it (a new tab, or closing the browser, signs out). Access tokens are refreshed
+ * before they expire when the hub issued a refresh token (rotation: each refresh replaces it).
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+export interface Session {
+  accessToken: string;
+  /** Rotated on every refresh (OAuth sign-in only). */
+  refreshToken?: string;
+  /** When the access token expires, ms since the epoch. */
+  expiresAt: number;
+  /** The citizen's personal ID (from `me`, or the token's subject). */
+  personalId: string;
+  /** How the session was opened: the hub's OAuth doors, or a pasted development token. */
+  via: 'oauth' | 'token';
+}
+
+const STORAGE_KEY = 'app.session';
+const listeners = new Set<(s: Session | null) => void>();
+
+function load(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as Session;
+    return typeof s.accessToken === 'string' && typeof s.personalId === 'string' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+let current: Session | null = load();
+
+export function getSession(): Session | null {
+  return current;
+}
+
+export function setSession(s: Session | null): void {
+  current = s;
+  try {
+    if (s) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    /* storage unavailable: the session lives in memory only */
+  }
+  listeners.forEach((f) => f(s));
+}
+
+/** The session; the component re-renders when it changes. */
+export function useSession(): Session | null {
+  const [s, set] = useState(current);
+  useEffect(() => {
+    listeners.add(set);
+    return () => void listeners.delete(set);
+  }, []);
+  return s;
+}
+
+/** The claims of a JWT, read without checking it (the hub checks it; the app only reads `sub`, `exp`). */
+export function readClaims(token: string): { sub?: string; exp?: number; kind?: string } | null {
+  const part = token.split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: string; exp?: number; kind?: string };
+  } catch {
+    return null;
+  }
+}
+
+/** A session from a pasted citizen access token (development sign-in), or null when unusable. */
+export function sessionFromToken(token: string, now = Date.now()): Session | null {
+  const claims = readClaims(token.trim());
+  if (!claims || claims.kind !== 'citizen' || !/^\d{12}$/.test(claims.sub ?? '')) return null;
+  const expiresAt = (claims.exp ?? 0) * 1000;
+  if (expiresAt <= now) return null;
+  return { accessToken: token.trim(), expiresAt, personalId: claims.sub!, via: 'token' };
+}
