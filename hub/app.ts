@@ -39,6 +39,7 @@ import { StoreHealth } from '../store/health';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
 import { CaseService } from '../services/reconciliation/cases';
 import { casesCsvRouter } from './routes/cases-csv';
+import { appRouter } from './routes/app';
 import { ErrorCode } from '../lib/errors';
 
 export interface HubDeps {
@@ -203,6 +204,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   // (Not installed at all when request lines would not be written: it costs per request.)
   if (logger.isLevelEnabled('info')) app.use(requestLog(logger));
   opsRoutes(app, { config, store, metrics, health, protection });
+  app.use(appRouter());
   apiRoutes(app, {
     config,
     store,

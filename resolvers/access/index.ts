@@ -30,7 +30,10 @@ export const accessResolvers: Resolvers = {
         name: c.name,
         kind: c.kind,
         scopes: c.scopes,
-        purposes: c.purposes.map((code) => ({ code, name: c.purposeNames?.[code] ?? null })),
+        purposes: c.purposes.map((code) => ({
+          code,
+          name: c.purposeNames?.find((p) => p.code === code)?.name ?? null,
+        })),
       }));
     },
     myConsents: async (_, { first, after }, ctx) => {

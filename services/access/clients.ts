@@ -63,8 +63,11 @@ export interface ClientDoc {
   scopes: DocumentScope[];
   /** Procedure codes the client may ever ask for. */
   purposes: string[];
-  /** The procedures' names, by code (shown to citizens before they consent); optional. */
-  purposeNames?: Record<string, string>;
+  /**
+   * The procedures' names (shown to citizens before they consent); optional. A list, not a map:
+   * procedure codes hold dots, which stored field names may not.
+   */
+  purposeNames?: Array<{ code: string; name: string }>;
   /** `scrypt$N$r$p$salt$hash` (base64url salt and hash); absent for key-only clients. */
   secretHash?: string;
   /** SPKI PEM of the client's public key, for `private_key_jwt` (ES256 / RS256 / PS256). */
@@ -216,7 +219,9 @@ export async function registerClient(
     kind: v.kind,
     scopes: [...new Set(v.scopes)],
     purposes: [...new Set(v.purposes)],
-    ...(v.purposeNames && Object.keys(v.purposeNames).length ? { purposeNames: v.purposeNames } : {}),
+    ...(v.purposeNames && Object.keys(v.purposeNames).length
+      ? { purposeNames: Object.entries(v.purposeNames).map(([code, name]) => ({ code, name })) }
+      : {}),
     ...(secret !== undefined ? { secretHash: await hashClientSecret(secret) } : {}),
     ...(v.publicKeyPem !== undefined ? { publicKeyPem: v.publicKeyPem } : {}),
     status: v.status,
