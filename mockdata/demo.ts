@@ -21,5 +21,5 @@ export async function seedDemo(store: Store, config: HubConfig, logger: Logger):
   });
   logger.info({ citizens: manifest.citizens, counts: manifest.counts }, 'demo data seeded');
   const clients = await registerDemoClients(store);
-  logger.info({ clients }, 'demo clients registered (for the citizen app\'s consents)');
+  logger.info({ clients }, "demo clients registered (for the citizen app's consents)");
 }
