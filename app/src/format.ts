@@ -32,6 +32,13 @@ export function fmtMonth(d: string | null | undefined): string {
   }).format(date);
 }
 
+/** The Vietnam calendar day of an instant, formatted like {@link fmtDate}. */
+export function fmtDayOf(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : fmtDate(todayInVietnam(new Date(ms)));
+}
+
 /** An instant, in Vietnam time, with the time of day. */
 export function fmtDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';

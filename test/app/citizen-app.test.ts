@@ -120,3 +120,139 @@ it('English is one tap away, kept across reloads, and <html lang> follows', asyn
   expect(await page.getAttribute('html', 'lang')).toBe('vi');
   await context.close();
 });
+
+/** Reads of the citizen's data by others: a client under the consent, an officer of their province. */
+async function readAsClientAndOfficer(consentId: string): Promise<void> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', consent_id: consentId });
+  const basic = Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('base64');
+  const tok = await fetch(`${hub.url}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  expect(tok.status).toBe(200);
+  const { access_token } = (await tok.json()) as { access_token: string };
+  const Q = 'query($id: PersonalId!) { citizen(personalId: $id) { fullName drivingLicence { number } } }';
+  const asClient = await gql<any>(hub.url, Q, { id: people.l2 }, { authorization: `Bearer ${access_token}` });
+  expect(asClient.body.data!.citizen.drivingLicence).not.toBeNull();
+  const officer = keys.officer('DATA_CLEANING', { province: people.area.province });
+  const asOfficer = await gql<any>(
+    hub.url,
+    'query($id: PersonalId!) { citizen(personalId: $id) { fullName } }',
+    {
+      id: people.l2,
+    },
+    { authorization: `Bearer ${officer}` },
+  );
+  expect(asOfficer.body.data!.citizen.fullName).toEqual(expect.any(String));
+  // The access-log index is written after the audit records: wait until both reads are listed.
+  const LOG = '{ myAccessLog(first: 10) { entries { readerKind } } }';
+  for (;;) {
+    const r = await gql<any>(hub.url, LOG, {}, { authorization: `Bearer ${keys.citizen(people.l2)}` });
+    const kinds = (r.body.data!.myAccessLog.entries as Array<{ readerKind: string }>).map((e) => e.readerKind);
+    if (kinds.includes('CLIENT') && kinds.includes('OFFICER')) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+it('consents: give one to a registered client, see its reads in the access log (filtered), withdraw it', async () => {
+  const { context, page, errors } = await phone(browser);
+  await signIn(page, people.l2);
+  await page.getByRole('link', { name: 'Đồng ý chia sẻ' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Đồng ý chia sẻ dữ liệu' }).waitFor();
+  await page.getByLabel('Hệ thống', { exact: true }).selectOption(CLIENT.id);
+  await page.getByLabel('Thủ tục', { exact: true }).selectOption('1.001234');
+  await page.getByRole('checkbox', { name: /Thông tin nhân thân/ }).check();
+  await page.getByRole('checkbox', { name: /Giấy phép lái xe/ }).check();
+  expect(await page.getByRole('checkbox').count()).toBe(3); // only the client's registered papers
+  await page.getByLabel('Số hồ sơ', { exact: true }).fill('HS-APP-0001');
+  await screenshot(page, 'consents-grant');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Đồng ý cho phép' }).click();
+  await page.getByText(`Đã cho phép ${CLIENT.name} đọc dữ liệu.`).waitFor();
+  const card = page.locator('[data-consent]').first();
+  expect(await card.textContent()).toContain('Đang có hiệu lực');
+  expect(await card.textContent()).toContain('Cấp đổi giấy phép lái xe');
+  const consentId = (await card.getAttribute('data-consent'))!;
+
+  await readAsClientAndOfficer(consentId);
+  await page.getByRole('link', { name: 'Ai đã xem' }).click();
+  const log = page.locator('ol.log');
+  await log.waitFor();
+  const text = (await log.textContent())!;
+  expect(text).toContain(`Hệ thống: ${CLIENT.name}`);
+  expect(text).toContain('HS-APP-0001');
+  expect(text).toContain('1.001234');
+  expect(text).toContain('Cán bộ: Công an (test)');
+  await screenshot(page, 'access-log');
+  await expectAccessible(page);
+
+  // Only the reads of the driving licence: the client's, not the officer's (identity only).
+  await page.getByLabel('Giấy tờ', { exact: true }).selectOption('DRIVING_LICENCE');
+  await page.getByRole('button', { name: 'Áp dụng' }).click();
+  await page.getByRole('button', { name: 'Bỏ lọc' }).waitFor();
+  await page.waitForFunction(() => !document.querySelector('ol.log')?.textContent?.includes('Cán bộ'));
+  expect(await log.textContent()).toContain(`Hệ thống: ${CLIENT.name}`);
+  // A period in the future: nothing.
+  const tomorrow = new Date(Date.now() + 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
+  await page.getByLabel('Từ ngày', { exact: true }).fill(tomorrow);
+  await page.getByRole('button', { name: 'Áp dụng' }).click();
+  await page.getByText('Không có lượt xem nào khớp bộ lọc.').waitFor();
+
+  await page.getByRole('link', { name: 'Đồng ý chia sẻ' }).click();
+  await page.locator(`[data-consent="${consentId}"]`).getByRole('button', { name: 'Rút lại đồng ý' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  expect(await dialog.textContent()).toContain(`Rút lại đồng ý cho ${CLIENT.name}?`);
+  await screenshot(page, 'consents-revoke');
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Rút lại' }).click();
+  await page.getByText(`Đã rút lại đồng ý cho ${CLIENT.name}.`).waitFor();
+  expect(await page.locator(`[data-consent="${consentId}"]`).textContent()).toContain('Đã rút lại');
+  expect(await page.locator(`[data-consent="${consentId}"]`).getByRole('button').count()).toBe(0);
+  await screenshot(page, 'consents');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+it('a source that does not answer shows “temporarily unavailable” on its own card only', async () => {
+  const { context, page } = await phone(browser);
+  hub.guards.faults.set('drivingLicence', { errorRate: 1 });
+  try {
+    await signIn(page, people.l2);
+    const licence = page.locator('[data-card="driving-licence"]');
+    await licence.getByText('Tạm thời không lấy được').waitFor();
+    expect(await licence.textContent()).toContain('Nguồn: CSDL giấy phép lái xe');
+    const others = await page
+      .locator('[data-card]')
+      .evaluateAll((cards) =>
+        cards.filter((c) => c.textContent?.includes('Tạm thời không lấy được')).map((c) => c.getAttribute('data-card')),
+      );
+    expect(others).toEqual(['driving-licence']);
+    expect(await page.locator('[data-card="identity-card"]').textContent()).toContain('Số');
+    await licence.scrollIntoViewIfNeeded();
+    await screenshot(page, 'papers-source-down');
+    await expectAccessible(page);
+  } finally {
+    hub.guards.faults.clear();
+    await context.close();
+  }
+});
+
+it('the service worker caches the app’s shell only, never papers data', async () => {
+  const { context, page } = await phone(browser);
+  await signIn(page, people.l2);
+  await page.locator('[data-card="driving-licence"]').waitFor();
+  const cached = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+    }
+    return urls;
+  });
+  expect(cached).toContain('/app/');
+  expect(cached.some((u) => u.startsWith('/app/assets/'))).toBe(true);
+  expect(cached.filter((u) => !u.startsWith('/app/'))).toEqual([]);
+  await context.close();
+});

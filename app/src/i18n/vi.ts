@@ -192,7 +192,7 @@ export const vi = {
   'log.CITIZEN': 'Bạn',
   'log.unknownReader': 'không rõ',
   'log.purpose': 'Thủ tục',
-  'log.dossier': 'Hồ sơ số',
+  'log.dossier': 'Số hồ sơ',
   'log.papers': 'Đã xem',
   'log.badPeriod': 'Ngày bắt đầu phải trước ngày kết thúc.',
 
@@ -205,7 +205,7 @@ export const vi = {
   'consents.EXPIRED': 'Đã hết hạn',
   'consents.papers': 'Dữ liệu được đọc',
   'consents.purpose': 'Thủ tục',
-  'consents.dossier': 'Hồ sơ số',
+  'consents.dossier': 'Số hồ sơ',
   'consents.validity': 'Hiệu lực',
   'consents.validRange': 'từ {from} đến {to}',
   'consents.used': 'Số lần đã dùng',

@@ -12,7 +12,7 @@ import {
 } from '../../../generated/app/graphql';
 import { request } from '../api/client';
 import type { Session } from '../auth/session';
-import { fmtDate, fmtDateTime } from '../format';
+import { fmtDateTime, fmtDayOf } from '../format';
 import { t, tx } from '../i18n';
 import { Badge, ErrorView, Field, Loading, Notice } from '../ui';
 import { ConsentGrant, type RegisteredClient } from './ConsentGrant';
@@ -113,7 +113,7 @@ function ConsentCard(props: { consent: ConsentItemFragment; purposeName: string 
           <span class="mono">{c.dossierRef}</span>
         </Field>
         <Field label={t('consents.validity')}>
-          {t('consents.validRange', { from: fmtDate(c.validFrom.slice(0, 10)), to: fmtDateTime(c.validUntil) })}
+          {t('consents.validRange', { from: fmtDayOf(c.validFrom), to: fmtDayOf(c.validUntil) })}
         </Field>
         <Field label={t('consents.used')}>
           {t('consents.usedValue', { n: c.useCount })}
