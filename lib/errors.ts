@@ -8,6 +8,12 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Valid credentials, but the policy withholds this field (see `extensions.reason`). */
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * A record named by its id (a reconciliation case, a run) that the caller cannot see: unknown,
+   * or outside the officer's jurisdiction. Both answer alike, so no officer learns that a record
+   * exists elsewhere.
+   */
+  NOT_FOUND: 'NOT_FOUND',
   /** One national source could not answer; only its fields are null. */
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
   /**
@@ -42,6 +48,11 @@ export function badUserInput(message: string, extra: Record<string, unknown> = {
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+/** A record named by its id that does not exist for the caller (unknown, or elsewhere: alike). */
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
 }
 
 /**

@@ -4,6 +4,63 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Why an account operation was refused (`userErrors`; the request itself succeeded). */
+export type AccountErrorCode =
+  | 'ACTIVATION_WINDOW_CLOSED'
+  | 'ACTIVATION_WINDOW_OPEN'
+  | 'ALREADY_LOCKED'
+  | 'ALREADY_NOTIFIED'
+  | 'ALREADY_REGISTERED'
+  | 'AREA_UNKNOWN'
+  | 'CODE_EXPIRED'
+  | 'CONCURRENT_CHANGE'
+  | 'FINGERPRINTS_REQUIRED'
+  | 'HOLDER_DECEASED'
+  | 'ID_CARD_NOT_EXPIRED'
+  | 'ID_CARD_STILL_EXPIRED'
+  | 'ILLEGAL_TRANSITION'
+  | 'INVALID_CODE'
+  | 'INVALID_EMAIL'
+  /** A free-text input the service refuses (a reason over 500 characters, a portrait reference). */
+  | 'INVALID_INPUT'
+  | 'INVALID_PHONE'
+  | 'LEVEL_ALREADY_2'
+  | 'NOTICE_NOT_SENT'
+  | 'NOT_ELIGIBLE_DECEASED'
+  | 'NOT_ELIGIBLE_TOO_YOUNG'
+  | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  | 'NOT_NOTIFIED'
+  | 'NOT_PERMITTED'
+  | 'NO_ACCOUNT'
+  | 'NO_CODE_PENDING'
+  | 'NO_PENDING_UPGRADE'
+  | 'OUT_OF_JURISDICTION'
+  | 'OWNERSHIP_NOT_VERIFIED'
+  | 'PHONE_NOT_VERIFIED'
+  | 'PHONE_UNCHANGED'
+  | 'REASON_REQUIRED'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'TOO_MANY_CODES'
+  | 'UPGRADE_ALREADY_PENDING';
+
+/** State of an e-identity account (see README, Account lifecycle). */
+export type AccountStatus =
+  /** Not activated within 7 days of the notice: an officer must reopen it. */
+  | 'ACTIVATION_EXPIRED'
+  | 'ACTIVE'
+  /** Approved and notified; to be activated with the one-time code within 7 days of the notice. */
+  | 'APPROVED'
+  | 'LOCKED'
+  /** Registered; awaiting approval (deadline in working days). */
+  | 'PENDING'
+  | 'REJECTED';
+
+export type AreaKind =
+  | 'COMMUNE'
+  /** The whole country (code VN): national reconciliation only. */
+  | 'NATIONAL'
+  | 'PROVINCE';
+
 /** What kind of system a registered client is. */
 export type ClientKind =
   /** The citizen's own app. */
@@ -59,6 +116,28 @@ export type DataSource =
   /** Social-insurance (BHXH) database (Vietnam Social Security). */
   | 'SOCIAL_INSURANCE';
 
+/** A kind of data defect between the sources (docs/domain.md, "Data quality"). */
+export type DefectKind =
+  /** A deceased person with a still-valid card or licence. */
+  | 'DECEASED_ACTIVE'
+  /** A second record for one person. */
+  | 'DUPLICATE'
+  /** An expired chip ID card. */
+  | 'EXPIRED_ID_CARD'
+  /** A name that differs only in form (case, diacritics, NFC/NFD, tone-mark placement, Đ/D). */
+  | 'FORMAT_ONLY'
+  /**
+   * A record that cannot be read as its agency's shape: a field missing, null, of the wrong type,
+   * empty, oversized, with control characters, or an unknown code (`sourceField` names it).
+   */
+  | 'MALFORMED'
+  /** A real difference in full name, date of birth or sex. */
+  | 'MISMATCH'
+  /** A record keyed by the person's old 9-digit CMND instead of the personal ID. */
+  | 'OLD_ID_KEY'
+  /** A record with no matching person. */
+  | 'ORPHAN';
+
 /** How a dependant relates to the citizen. */
 export type DependantRelationship =
   | 'CHILD'
@@ -103,6 +182,29 @@ export type IdentityDocumentKind =
   /** Identity card (thẻ căn cước), issued since 1 July 2024. */
   | 'IDENTITY_CARD';
 
+/** The identity attribute a FORMAT_ONLY or MISMATCH finding is about (docs/reconciliation-rules.md). */
+export type IdentityField =
+  | 'DATE_OF_BIRTH'
+  | 'FULL_NAME'
+  | 'SEX';
+
+/** How a value differs only in form (docs/reconciliation-rules.md). */
+export type NameVariant =
+  /** A date of birth or sex coded otherwise than the source's convention ("NỮ" for 2, an ISO date for dd/MM/yyyy). */
+  | 'CODING'
+  | 'D_FOR_DD'
+  /** Zero-width space or joiner, byte-order mark, soft hyphen, word joiner in the name. */
+  | 'INVISIBLE'
+  /** A look-alike letter of a legacy encoding (Ð U+00D0 for Đ). */
+  | 'LOOK_ALIKE'
+  /** Lower-case letters in a source whose convention is upper case. */
+  | 'LOWER_CASE'
+  | 'NFD'
+  | 'NO_DIACRITICS'
+  | 'OLD_TONE_MARK'
+  | 'SPACING'
+  | 'UPPER_CASE';
+
 /** Who read a citizen's data. */
 export type ReaderKind =
   /** The citizen themself. */
@@ -114,6 +216,75 @@ export type ReaderKind =
   /** The hub's scheduled jobs (sweeps). */
   | 'SYSTEM';
 
+/** How a FORMAT_ONLY case is closed in bulk. */
+export type ReconciliationBulkClose =
+  /** Not a defect to act on: dismissed with the note as the reason. */
+  | 'DISMISS'
+  /** Normalised at the source: an OPEN case is confirmed, then resolved (two history entries). */
+  | 'RESOLVE';
+
+export type ReconciliationCaseErrorCode =
+  /** Someone changed the case at the same time; retry. */
+  | 'CONCURRENT_CHANGE'
+  /** The case's status does not allow this action. */
+  | 'ILLEGAL_TRANSITION'
+  /** An assignee is an officer id (1–64 letters, digits, . _ : @ -); data-cleaning officers assign to themselves only. */
+  | 'INVALID_ASSIGNEE'
+  /** Dismissing needs a reason; a note needs text. */
+  | 'NOTE_REQUIRED'
+  | 'NOTE_TOO_LONG'
+  /** A bulk FORMAT_ONLY action named a case of another kind. */
+  | 'NOT_FORMAT_ONLY'
+  /** No case with this id in your jurisdiction (bulk actions; unknown and elsewhere alike). */
+  | 'NOT_FOUND'
+  | 'TOO_MANY_NOTES';
+
+/** What happened to a case. */
+export type ReconciliationCaseEvent =
+  | 'ASSIGN'
+  /** A later run over the area no longer found the defect. */
+  | 'CLEARED'
+  | 'CONFIRM'
+  | 'DISMISS'
+  | 'NOTE'
+  /** A later run found again a defect resolved before it started. */
+  | 'RECURRED'
+  | 'REOPEN'
+  | 'RESOLVE';
+
+/** The order of a page of cases. */
+export type ReconciliationCaseOrder =
+  /** By area (commune code) and case id: stable, the cheapest. */
+  | 'AREA'
+  /** Newest first. */
+  | 'NEWEST'
+  /** Oldest first: by the start of the first run that found the case. */
+  | 'OLDEST';
+
+/** Where a reconciliation case is in its handling (README, Reconciliation). */
+export type ReconciliationCaseStatus =
+  /** An officer checked it: the records really disagree. */
+  | 'CONFIRMED'
+  /** Not a defect to act on (with the reason in the history). */
+  | 'DISMISSED'
+  /** Found by a run; nobody has looked at it yet. */
+  | 'OPEN'
+  /** Fixed (or no longer found by a later run). */
+  | 'RESOLVED';
+
+export type ReconciliationRunStatus =
+  | 'CANCELLED'
+  | 'DONE'
+  | 'FAILED'
+  | 'RUNNING';
+
+/** Which record a value comes from. */
+export type ReconciliationSide =
+  /** The population's record (the reference). */
+  | 'POPULATION'
+  /** The record of the source the case is about. */
+  | 'SOURCE';
+
 /** Sex as recorded in the population database. */
 export type Sex =
   | 'FEMALE'
@@ -123,6 +294,15 @@ export type Sex =
 export type VitalStatus =
   | 'ALIVE'
   | 'DECEASED';
+
+/** Door-to-door and approval work lists. */
+export type WorkList =
+  /** Approved, not activated (including those whose 7-day window closed). */
+  | 'APPROVED_NOT_ACTIVATED'
+  /** Citizens aged 14+ of the area with no account. */
+  | 'NOT_REGISTERED'
+  /** Registrations and upgrades awaiting approval (with deadlines). */
+  | 'PENDING_APPROVAL';
 
 export type MyAccessLogQueryVariables = Exact<{
   first: number;
@@ -173,6 +353,181 @@ export type MyPapersQueryVariables = Exact<{
 
 export type MyPapersQuery = { citizen: { personalId: string | null, fullName: string | null, dateOfBirth: string | null, sex: Sex | null, ethnicity: string | null, nationality: string | null, vitalStatus: VitalStatus | null, provenance: { source: DataSource, updatedAtSource: string | null } | null, identityCard: { kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null, issuedBy: string | null, expired: boolean | null, history: Array<{ kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, residence: { registeredOn: string | null, permanentAddress: { formatted: string | null, legacy: boolean }, currentAddress: { formatted: string | null, legacy: boolean } | null, placeOfOrigin: { formatted: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, household: { householdNumber: string | null, relationshipToHead: string | null, members: Array<{ fullName: string | null, relationshipToHead: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, family: { father: { fullName: string | null } | null, mother: { fullName: string | null } | null, spouse: { fullName: string | null } | null, dependants: Array<{ fullName: string | null, dateOfBirth: string | null, relationship: DependantRelationship | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, drivingLicence: { number: string | null, issuedBy: string | null, issuedOn: string | null, status: DrivingLicenceStatus | null, points: number | null, classes: Array<{ code: string | null, issuedOn: string | null, expiresOn: string | null, expired: boolean | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthInsurance: { cardNumber: string | null, benefitLevel: number | null, validFrom: string | null, validTo: string | null, valid: boolean | null, fiveYearsContinuousFrom: string | null, primaryCareFacility: { code: string | null, name: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, socialInsurance: { socialInsuranceNumber: string | null, totalMonths: number | null, contributionPeriods: Array<{ from: string | null, to: string | null, employer: string | null, scheme: ContributionScheme | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthRecord: { bloodType: string | null, allergies: Array<string> | null, chronicConditions: Array<{ icd10: string | null, name: string | null, since: string | null }> | null, visits: Array<{ date: string | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, vaccinations: Array<{ vaccine: string | null, date: string | null, dose: number | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null } | null };
 
+export type WbFlowsFragment = { approved: number, activationRate: number | null, collected: { level1: number, level2: number, total: number }, activated: { level1: number, level2: number, total: number } };
+
+export type WbReportQueryVariables = Exact<{
+  area: string;
+  from: string;
+  to: string;
+}>;
+
+
+export type WbReportQuery = { accountReport: { from: string, to: string, withoutActivatedAccount: number | null, approvalsOverdue: number, area: { code: string, name: string, kind: AreaKind }, period: { approved: number, activationRate: number | null, collected: { level1: number, level2: number, total: number }, activated: { level1: number, level2: number, total: number } }, cumulative: { approved: number, activationRate: number | null, collected: { level1: number, level2: number, total: number }, activated: { level1: number, level2: number, total: number } }, atEnd: { pendingApproval: number, approvedNotActivated: number, accounts: { level1: number, level2: number, total: number } }, population: { eligible14: number, notRegistered: number, asOf: string } | null, targets: { collectedPerDay: number | null, activatedPerDay: number | null } | null, daily: Array<{ date: string, collected: number, activated: number, collectedTarget: number | null, activatedTarget: number | null }>, communes: Array<{ area: { code: string, name: string }, cumulative: { activationRate: number | null, collected: { total: number }, activated: { total: number } } }> } };
+
+export type WbWorkListQueryVariables = Exact<{
+  list: WorkList;
+  area: string;
+  search?: string | null | undefined;
+  overdueOnly?: boolean | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WbWorkListQuery = { accountWorkList: { totalCount: number, searchTruncated: boolean, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ personalId: string, fullName: string | null, address: string | null, phone: string | null, accountStatus: AccountStatus | null, since: string | null, overdue: boolean, commune: { code: string, name: string } }> } };
+
+export type WbApproveMutationVariables = Exact<{
+  personalId: string;
+}>;
+
+
+export type WbApproveMutation = { accountApprove: { account: { personalId: string, status: AccountStatus } | null, userErrors: Array<{ code: AccountErrorCode, message: string }> } };
+
+export type WbRejectMutationVariables = Exact<{
+  personalId: string;
+  reason: string;
+}>;
+
+
+export type WbRejectMutation = { accountReject: { account: { personalId: string, status: AccountStatus } | null, userErrors: Array<{ code: AccountErrorCode, message: string }> } };
+
+export type WbCommunesQueryVariables = Exact<{
+  province: string;
+}>;
+
+
+export type WbCommunesQuery = { areaCommunes: Array<{ code: string, name: string }> };
+
+export type WbRunFragment = { id: string, status: ReconciliationRunStatus, phase: string, findings: number, startedBy: string, createdAt: string, finishedAt: string | null, error: string | null, area: { code: string, name: string }, progress: { processed: number, total: number, ratePerS: number, etaS: number | null }, counts: Array<{ kind: DefectKind, count: number }> };
+
+export type WbRunsQueryVariables = Exact<{
+  area: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WbRunsQuery = { reconciliationRuns: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, status: ReconciliationRunStatus, phase: string, findings: number, startedBy: string, createdAt: string, finishedAt: string | null, error: string | null, area: { code: string, name: string }, progress: { processed: number, total: number, ratePerS: number, etaS: number | null }, counts: Array<{ kind: DefectKind, count: number }> }> } };
+
+export type WbRunQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WbRunQuery = { reconciliationRun: { id: string, status: ReconciliationRunStatus, phase: string, findings: number, startedBy: string, createdAt: string, finishedAt: string | null, error: string | null, area: { code: string, name: string }, progress: { processed: number, total: number, ratePerS: number, etaS: number | null }, counts: Array<{ kind: DefectKind, count: number }> } | null };
+
+export type WbRunStartMutationVariables = Exact<{
+  area: string;
+}>;
+
+
+export type WbRunStartMutation = { reconciliationRunStart: { id: string, status: ReconciliationRunStatus, phase: string, findings: number, startedBy: string, createdAt: string, finishedAt: string | null, error: string | null, area: { code: string, name: string }, progress: { processed: number, total: number, ratePerS: number, etaS: number | null }, counts: Array<{ kind: DefectKind, count: number }> } };
+
+export type WbRunCancelMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WbRunCancelMutation = { reconciliationRunCancel: { id: string, status: ReconciliationRunStatus, phase: string, findings: number, startedBy: string, createdAt: string, finishedAt: string | null, error: string | null, area: { code: string, name: string }, progress: { processed: number, total: number, ratePerS: number, etaS: number | null }, counts: Array<{ kind: DefectKind, count: number }> } | null };
+
+export type WbCasesQueryVariables = Exact<{
+  area: string;
+  kind?: DefectKind | null | undefined;
+  source?: DataSource | null | undefined;
+  status?: Array<ReconciliationCaseStatus> | ReconciliationCaseStatus | null | undefined;
+  assignee?: string | null | undefined;
+  before?: string | null | undefined;
+  order?: ReconciliationCaseOrder | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WbCasesQuery = { reconciliationCases: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, kind: DefectKind, source: DataSource, personalId: string | null, field: IdentityField | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, area: { code: string, name: string } | null }> } };
+
+export type WbSummaryQueryVariables = Exact<{
+  area: string;
+}>;
+
+
+export type WbSummaryQuery = { reconciliationSummary: { asOf: string | null, complete: boolean, sources: Array<{ source: DataSource, records: number, recordsWithFindings: number, cleanShare: number | null, openCases: Array<{ kind: DefectKind, count: number }> }>, cases: Array<{ status: ReconciliationCaseStatus, count: number }> } };
+
+export type WbCleanlinessQueryVariables = Exact<{
+  area: string;
+}>;
+
+
+export type WbCleanlinessQuery = { reconciliationCleanliness: Array<{ at: string, runId: string, sources: Array<{ source: DataSource, records: number, recordsWithFindings: number, cleanShare: number | null }> }> };
+
+export type WbCaseDetailFragment = { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> };
+
+export type WbCaseQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WbCaseQuery = { reconciliationCase: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null };
+
+export type WbCasePayloadFragment = { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> };
+
+export type WbCaseConfirmMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type WbCaseConfirmMutation = { reconciliationCaseConfirm: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+
+export type WbCaseResolveMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type WbCaseResolveMutation = { reconciliationCaseResolve: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+
+export type WbCaseDismissMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type WbCaseDismissMutation = { reconciliationCaseDismiss: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+
+export type WbCaseReopenMutationVariables = Exact<{
+  id: string | number;
+  note?: string | null | undefined;
+}>;
+
+
+export type WbCaseReopenMutation = { reconciliationCaseReopen: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+
+export type WbCaseAssignMutationVariables = Exact<{
+  id: string | number;
+  assignee?: string | null | undefined;
+  note?: string | null | undefined;
+}>;
+
+
+export type WbCaseAssignMutation = { reconciliationCaseAssign: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+
+export type WbCaseNoteMutationVariables = Exact<{
+  id: string | number;
+  text: string;
+}>;
+
+
+export type WbCaseNoteMutation = { reconciliationCaseNote: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+
+export type WbCasesCloseFormatOnlyMutationVariables = Exact<{
+  ids: Array<string | number> | string | number;
+  note: string;
+  how?: ReconciliationBulkClose | null | undefined;
+}>;
+
+
+export type WbCasesCloseFormatOnlyMutation = { reconciliationCasesCloseFormatOnly: { closed: number, refused: number, results: Array<{ id: string, case: { id: string, status: ReconciliationCaseStatus } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -215,6 +570,166 @@ export const SourceFragmentDoc = new TypedDocumentString(`
   updatedAtSource
 }
     `, {"fragmentName":"Source"}) as unknown as TypedDocumentString<SourceFragment, unknown>;
+export const WbFlowsFragmentDoc = new TypedDocumentString(`
+    fragment WbFlows on AccountFlows {
+  collected {
+    level1
+    level2
+    total
+  }
+  approved
+  activated {
+    level1
+    level2
+    total
+  }
+  activationRate
+}
+    `, {"fragmentName":"WbFlows"}) as unknown as TypedDocumentString<WbFlowsFragment, unknown>;
+export const WbRunFragmentDoc = new TypedDocumentString(`
+    fragment WbRun on ReconciliationRun {
+  id
+  status
+  phase
+  area {
+    code
+    name
+  }
+  progress {
+    processed
+    total
+    ratePerS
+    etaS
+  }
+  findings
+  counts {
+    kind
+    count
+  }
+  startedBy
+  createdAt
+  finishedAt
+  error
+}
+    `, {"fragmentName":"WbRun"}) as unknown as TypedDocumentString<WbRunFragment, unknown>;
+export const WbCaseDetailFragmentDoc = new TypedDocumentString(`
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}
+    `, {"fragmentName":"WbCaseDetail"}) as unknown as TypedDocumentString<WbCaseDetailFragment, unknown>;
+export const WbCasePayloadFragmentDoc = new TypedDocumentString(`
+    fragment WbCasePayload on ReconciliationCasePayload {
+  case {
+    ...WbCaseDetail
+  }
+  userErrors {
+    code
+    message
+    status
+    allowed
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}`, {"fragmentName":"WbCasePayload"}) as unknown as TypedDocumentString<WbCasePayloadFragment, unknown>;
 export const MyAccessLogDocument = new TypedDocumentString(`
     query MyAccessLog($first: Int!, $after: String, $documents: [DocumentScope!], $from: DateTime, $to: DateTime) {
   myAccessLog(
@@ -485,3 +1000,836 @@ export const MyPapersDocument = new TypedDocumentString(`
   source
   updatedAtSource
 }`, {"hash":"sha256:8833daa0138798e72baeb0834a15730a0b9c9eb2d511fcdf95b90846c3569b2d"}) as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
+export const WbReportDocument = new TypedDocumentString(`
+    query WbReport($area: String!, $from: Date!, $to: Date!) {
+  accountReport(area: $area, from: $from, to: $to) {
+    area {
+      code
+      name
+      kind
+    }
+    from
+    to
+    period {
+      ...WbFlows
+    }
+    cumulative {
+      ...WbFlows
+    }
+    atEnd {
+      accounts {
+        level1
+        level2
+        total
+      }
+      pendingApproval
+      approvedNotActivated
+    }
+    population {
+      eligible14
+      notRegistered
+      asOf
+    }
+    withoutActivatedAccount
+    approvalsOverdue
+    targets {
+      collectedPerDay
+      activatedPerDay
+    }
+    daily {
+      date
+      collected
+      activated
+      collectedTarget
+      activatedTarget
+    }
+    communes {
+      area {
+        code
+        name
+      }
+      cumulative {
+        activationRate
+        collected {
+          total
+        }
+        activated {
+          total
+        }
+      }
+    }
+  }
+}
+    fragment WbFlows on AccountFlows {
+  collected {
+    level1
+    level2
+    total
+  }
+  approved
+  activated {
+    level1
+    level2
+    total
+  }
+  activationRate
+}`, {"hash":"sha256:3161bcd6b58a2c9ecc55d4624fffdd82c6ca08a5fdd1c4763f06d2f7305fbb7c"}) as unknown as TypedDocumentString<WbReportQuery, WbReportQueryVariables>;
+export const WbWorkListDocument = new TypedDocumentString(`
+    query WbWorkList($list: WorkList!, $area: String!, $search: String, $overdueOnly: Boolean, $first: Int!, $after: String) {
+  accountWorkList(
+    list: $list
+    area: $area
+    search: $search
+    overdueOnly: $overdueOnly
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    searchTruncated
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+    nodes {
+      personalId
+      fullName
+      address
+      phone
+      commune {
+        code
+        name
+      }
+      accountStatus
+      since
+      overdue
+    }
+  }
+}
+    `, {"hash":"sha256:7b128e027700d8ab887c5de0a179049dd899bfa12f50308bdef714e467dc4440"}) as unknown as TypedDocumentString<WbWorkListQuery, WbWorkListQueryVariables>;
+export const WbApproveDocument = new TypedDocumentString(`
+    mutation WbApprove($personalId: PersonalId!) {
+  accountApprove(personalId: $personalId) {
+    account {
+      personalId
+      status
+    }
+    userErrors {
+      code
+      message
+    }
+  }
+}
+    `, {"hash":"sha256:6da55c3f84fea14c16162f5ad135a5d1ede6112d67526048fea81be0d5c3d9a5"}) as unknown as TypedDocumentString<WbApproveMutation, WbApproveMutationVariables>;
+export const WbRejectDocument = new TypedDocumentString(`
+    mutation WbReject($personalId: PersonalId!, $reason: String!) {
+  accountReject(personalId: $personalId, reason: $reason) {
+    account {
+      personalId
+      status
+    }
+    userErrors {
+      code
+      message
+    }
+  }
+}
+    `, {"hash":"sha256:b3358dce28c508b0e41754576dabcd5632b0af8a386826bd75dd598b4c856e33"}) as unknown as TypedDocumentString<WbRejectMutation, WbRejectMutationVariables>;
+export const WbCommunesDocument = new TypedDocumentString(`
+    query WbCommunes($province: String!) {
+  areaCommunes(province: $province) {
+    code
+    name
+  }
+}
+    `, {"hash":"sha256:b36afb131ee6a1e19188dddf5ddc2a7c043199839a760bed1f7b693ab07efb7e"}) as unknown as TypedDocumentString<WbCommunesQuery, WbCommunesQueryVariables>;
+export const WbRunsDocument = new TypedDocumentString(`
+    query WbRuns($area: String!, $first: Int!, $after: String) {
+  reconciliationRuns(area: $area, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+    nodes {
+      ...WbRun
+    }
+  }
+}
+    fragment WbRun on ReconciliationRun {
+  id
+  status
+  phase
+  area {
+    code
+    name
+  }
+  progress {
+    processed
+    total
+    ratePerS
+    etaS
+  }
+  findings
+  counts {
+    kind
+    count
+  }
+  startedBy
+  createdAt
+  finishedAt
+  error
+}`, {"hash":"sha256:486ca1c22efffec68177066a5a515dc04a0a2c2442c418ec5ebba4ba26ba6bcd"}) as unknown as TypedDocumentString<WbRunsQuery, WbRunsQueryVariables>;
+export const WbRunDocument = new TypedDocumentString(`
+    query WbRun($id: ID!) {
+  reconciliationRun(id: $id) {
+    ...WbRun
+  }
+}
+    fragment WbRun on ReconciliationRun {
+  id
+  status
+  phase
+  area {
+    code
+    name
+  }
+  progress {
+    processed
+    total
+    ratePerS
+    etaS
+  }
+  findings
+  counts {
+    kind
+    count
+  }
+  startedBy
+  createdAt
+  finishedAt
+  error
+}`, {"hash":"sha256:30c0d88385d758411f71b2d08854019552f1c7e7fe52f4b2abca5d4d909ef329"}) as unknown as TypedDocumentString<WbRunQuery, WbRunQueryVariables>;
+export const WbRunStartDocument = new TypedDocumentString(`
+    mutation WbRunStart($area: String!) {
+  reconciliationRunStart(area: $area) {
+    ...WbRun
+  }
+}
+    fragment WbRun on ReconciliationRun {
+  id
+  status
+  phase
+  area {
+    code
+    name
+  }
+  progress {
+    processed
+    total
+    ratePerS
+    etaS
+  }
+  findings
+  counts {
+    kind
+    count
+  }
+  startedBy
+  createdAt
+  finishedAt
+  error
+}`, {"hash":"sha256:d9efb02211027817c881773ba08703c80f77f19f416b279ad9393871f6cef172"}) as unknown as TypedDocumentString<WbRunStartMutation, WbRunStartMutationVariables>;
+export const WbRunCancelDocument = new TypedDocumentString(`
+    mutation WbRunCancel($id: ID!) {
+  reconciliationRunCancel(id: $id) {
+    ...WbRun
+  }
+}
+    fragment WbRun on ReconciliationRun {
+  id
+  status
+  phase
+  area {
+    code
+    name
+  }
+  progress {
+    processed
+    total
+    ratePerS
+    etaS
+  }
+  findings
+  counts {
+    kind
+    count
+  }
+  startedBy
+  createdAt
+  finishedAt
+  error
+}`, {"hash":"sha256:efef5441f5a3bb209b6f0cdbcc44900b5cbd9222d0ae6befdad3cd0ab18d3aad"}) as unknown as TypedDocumentString<WbRunCancelMutation, WbRunCancelMutationVariables>;
+export const WbCasesDocument = new TypedDocumentString(`
+    query WbCases($area: String!, $kind: DefectKind, $source: DataSource, $status: [ReconciliationCaseStatus!], $assignee: String, $before: DateTime, $order: ReconciliationCaseOrder, $first: Int!, $after: String) {
+  reconciliationCases(
+    area: $area
+    kind: $kind
+    source: $source
+    status: $status
+    assignee: $assignee
+    firstSeenBefore: $before
+    order: $order
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+    nodes {
+      id
+      kind
+      source
+      personalId
+      area {
+        code
+        name
+      }
+      field
+      status
+      assignee
+      firstSeenAt
+    }
+  }
+}
+    `, {"hash":"sha256:80e1f10f016058d737aa18ee626989eb21ae376b43af95f0ad55ce6a4518d6ad"}) as unknown as TypedDocumentString<WbCasesQuery, WbCasesQueryVariables>;
+export const WbSummaryDocument = new TypedDocumentString(`
+    query WbSummary($area: String!) {
+  reconciliationSummary(area: $area) {
+    asOf
+    complete
+    sources {
+      source
+      records
+      recordsWithFindings
+      cleanShare
+      openCases {
+        kind
+        count
+      }
+    }
+    cases {
+      status
+      count
+    }
+  }
+}
+    `, {"hash":"sha256:7735120923d8fe0efb640260f6236cb8e16b8918fec002e82715e6e7ebc60841"}) as unknown as TypedDocumentString<WbSummaryQuery, WbSummaryQueryVariables>;
+export const WbCleanlinessDocument = new TypedDocumentString(`
+    query WbCleanliness($area: String!) {
+  reconciliationCleanliness(area: $area, last: 60) {
+    at
+    runId
+    sources {
+      source
+      records
+      recordsWithFindings
+      cleanShare
+    }
+  }
+}
+    `, {"hash":"sha256:4ac5c277bfd1df24045a63007e46526ca9fe4e6e365a485f8e28221bc41d01da"}) as unknown as TypedDocumentString<WbCleanlinessQuery, WbCleanlinessQueryVariables>;
+export const WbCaseDocument = new TypedDocumentString(`
+    query WbCase($id: ID!) {
+  reconciliationCase(id: $id) {
+    ...WbCaseDetail
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}`, {"hash":"sha256:291d6054a052cf5d55293077c0add495645388cff1cb3c47b1ff76fcf94f7c45"}) as unknown as TypedDocumentString<WbCaseQuery, WbCaseQueryVariables>;
+export const WbCaseConfirmDocument = new TypedDocumentString(`
+    mutation WbCaseConfirm($id: ID!, $note: String) {
+  reconciliationCaseConfirm(id: $id, note: $note) {
+    ...WbCasePayload
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}
+fragment WbCasePayload on ReconciliationCasePayload {
+  case {
+    ...WbCaseDetail
+  }
+  userErrors {
+    code
+    message
+    status
+    allowed
+  }
+}`, {"hash":"sha256:e9be93bd463b32f9480d6a8dab4936e08362ab7d272951bba315959c3a11bef5"}) as unknown as TypedDocumentString<WbCaseConfirmMutation, WbCaseConfirmMutationVariables>;
+export const WbCaseResolveDocument = new TypedDocumentString(`
+    mutation WbCaseResolve($id: ID!, $note: String) {
+  reconciliationCaseResolve(id: $id, note: $note) {
+    ...WbCasePayload
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}
+fragment WbCasePayload on ReconciliationCasePayload {
+  case {
+    ...WbCaseDetail
+  }
+  userErrors {
+    code
+    message
+    status
+    allowed
+  }
+}`, {"hash":"sha256:fa0eca381484093c8ffd7d8aa1ac547ad4487b16d631134fe124442989213ac1"}) as unknown as TypedDocumentString<WbCaseResolveMutation, WbCaseResolveMutationVariables>;
+export const WbCaseDismissDocument = new TypedDocumentString(`
+    mutation WbCaseDismiss($id: ID!, $reason: String!) {
+  reconciliationCaseDismiss(id: $id, reason: $reason) {
+    ...WbCasePayload
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}
+fragment WbCasePayload on ReconciliationCasePayload {
+  case {
+    ...WbCaseDetail
+  }
+  userErrors {
+    code
+    message
+    status
+    allowed
+  }
+}`, {"hash":"sha256:6160aa760162bdf6f23b2fc60755a5730e04f7eba875096ae63798bb913605c6"}) as unknown as TypedDocumentString<WbCaseDismissMutation, WbCaseDismissMutationVariables>;
+export const WbCaseReopenDocument = new TypedDocumentString(`
+    mutation WbCaseReopen($id: ID!, $note: String) {
+  reconciliationCaseReopen(id: $id, note: $note) {
+    ...WbCasePayload
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}
+fragment WbCasePayload on ReconciliationCasePayload {
+  case {
+    ...WbCaseDetail
+  }
+  userErrors {
+    code
+    message
+    status
+    allowed
+  }
+}`, {"hash":"sha256:8f6b200e06099108a29ff5b7225f99dba46a967532d76a3669f3e167aa280988"}) as unknown as TypedDocumentString<WbCaseReopenMutation, WbCaseReopenMutationVariables>;
+export const WbCaseAssignDocument = new TypedDocumentString(`
+    mutation WbCaseAssign($id: ID!, $assignee: String, $note: String) {
+  reconciliationCaseAssign(id: $id, assignee: $assignee, note: $note) {
+    ...WbCasePayload
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}
+fragment WbCasePayload on ReconciliationCasePayload {
+  case {
+    ...WbCaseDetail
+  }
+  userErrors {
+    code
+    message
+    status
+    allowed
+  }
+}`, {"hash":"sha256:163a009675c9e65af6b15419bf6e246a2d528ca92c57c0ee4ca23cbdc9ed7f1f"}) as unknown as TypedDocumentString<WbCaseAssignMutation, WbCaseAssignMutationVariables>;
+export const WbCaseNoteDocument = new TypedDocumentString(`
+    mutation WbCaseNote($id: ID!, $text: String!) {
+  reconciliationCaseNote(id: $id, text: $text) {
+    ...WbCasePayload
+  }
+}
+    fragment WbCaseDetail on ReconciliationCase {
+  id
+  kind
+  source
+  recordKey
+  personalId
+  area {
+    code
+    name
+  }
+  field
+  sourceField
+  variant
+  sourceValue
+  populationValue
+  comparison {
+    field
+    formOnly
+    population {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+    source {
+      side
+      source
+      raw
+      normalised
+      key
+    }
+  }
+  status
+  assignee
+  firstSeenAt
+  lastSeenAt
+  notes {
+    at
+    by
+    text
+  }
+  history {
+    at
+    by
+    event
+    from
+    to
+    assignee
+    note
+  }
+}
+fragment WbCasePayload on ReconciliationCasePayload {
+  case {
+    ...WbCaseDetail
+  }
+  userErrors {
+    code
+    message
+    status
+    allowed
+  }
+}`, {"hash":"sha256:b6c9b5d0c71a5596ffa7e86ffec2d812e0a1c98f0f48d4c9750af19fc21118a6"}) as unknown as TypedDocumentString<WbCaseNoteMutation, WbCaseNoteMutationVariables>;
+export const WbCasesCloseFormatOnlyDocument = new TypedDocumentString(`
+    mutation WbCasesCloseFormatOnly($ids: [ID!]!, $note: String!, $how: ReconciliationBulkClose) {
+  reconciliationCasesCloseFormatOnly(ids: $ids, note: $note, how: $how) {
+    closed
+    refused
+    results {
+      id
+      case {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+        status
+        allowed
+      }
+    }
+  }
+}
+    `, {"hash":"sha256:b2d2a8de5b899577b758e053a65bb7c70f5ea38f56cd4b1e7d0e6cfbfc0de119"}) as unknown as TypedDocumentString<WbCasesCloseFormatOnlyMutation, WbCasesCloseFormatOnlyMutationVariables>;

@@ -187,8 +187,13 @@ function requiredFor(reason: DenialReason, scope?: DocumentScope): Required {
  * The FORBIDDEN error of a withheld field or a refused operation: `extensions.reason` and
  * `extensions.required` (what is missing, {@link Required}).
  */
-export function forbidden(reason: DenialReason, required: Required = {}, scope?: DocumentScope): GraphQLError {
-  return new GraphQLError(`Not disclosed: ${reason}`, {
+export function forbidden(
+  reason: DenialReason,
+  required: Required = {},
+  scope?: DocumentScope,
+  message = `Not disclosed: ${reason}`,
+): GraphQLError {
+  return new GraphQLError(message, {
     extensions: { code: ErrorCode.FORBIDDEN, reason, required: { ...requiredFor(reason, scope), ...required } },
   });
 }
@@ -415,8 +420,19 @@ function guardOfficer(
       if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs an officer or the citizen to be signed in');
       if (p.kind === 'CITIZEN' && orSelf) return resolve(source, args, ctx, info);
       if (p.kind !== 'OFFICER')
-        throw forbidden('NOT_SUBJECT', { principal: orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'], roles });
-      if (!roles.includes(p.role)) throw forbidden('ROLE', { roles });
+        throw forbidden(
+          'NOT_SUBJECT',
+          { principal: orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'], roles },
+          undefined,
+          `This is for officers with the role ${roles.join(' or ')}${orSelf ? ', or the citizen themself' : ''}`,
+        );
+      if (!roles.includes(p.role))
+        throw forbidden(
+          'ROLE',
+          { roles },
+          undefined,
+          `This needs the officer role ${roles.join(' or ')}; your role is ${p.role}`,
+        );
       return resolve(source, args, ctx, info);
     },
   };

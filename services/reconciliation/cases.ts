@@ -43,6 +43,7 @@ import { communesOf, type AreaInfo } from '../accounts/reports/read';
 import type { Store } from '../../store/connection';
 import { KeyedMutex, isDuplicateKey, lastEventAfter, mapLimit, replaceOrInsert } from '../../store/concurrency';
 import { SerialWriter, type DocOp } from '../../store/serial-writer';
+import { illegalTransition, type OfficerAction } from './case-refusals';
 import type { FindingDoc } from './model';
 import { NATIONAL, RECON_STATS_COLLECTION, type DefectKind, type FindingAreaDoc, type SourceName } from './model';
 
@@ -177,6 +178,9 @@ export type CaseErrorCode =
 export interface CaseUserError {
   code: CaseErrorCode;
   message: string;
+  /** ILLEGAL_TRANSITION: the case's status and the officer actions it allows (case-refusals.ts). */
+  status?: CaseStatus;
+  allowed?: OfficerAction[];
 }
 
 export interface CaseResult {
@@ -195,7 +199,12 @@ export interface CaseFilter {
   assignee?: string | null;
   /** Only the cases whose latest sighting is the run that started then (ms): that run's findings. */
   lastSeenBy?: number | null;
+  /** Only the cases first found by a run that started at or before this instant (ms): the older ones. */
+  firstSeenBy?: number | null;
 }
+
+/** Page order: by area and case id (the default), or by age (first found), oldest or newest first. */
+export type CaseOrder = 'AREA' | 'OLDEST' | 'NEWEST';
 
 /** The audit scope of what a case shows of the population's side (identity attributes, the ID card). */
 export function caseScope(kind: DefectKind): DocumentScope {
@@ -248,6 +257,11 @@ export interface IndexEntry {
   r: number;
   /** The finding's content hash as last written (runs.ts `findingHash`). */
   h?: string;
+  /**
+   * Start (ms) of the first run that saw the finding (`$min`; an entry from before this was kept
+   * got the start of the first run after): the case's age, for filters and sorting.
+   */
+  f?: number;
   /** Status, when not OPEN. */
   s?: CaseStatus;
   /** Assignee, when any. */
@@ -335,6 +349,7 @@ export function seenOp(
     id: indexId(f.area),
     set,
     max: { [`${path}.r`]: t },
+    min: { [`${path}.f`]: t },
     setOnInsert: { province: f.area.province, commune: f.area.province ? f.area.commune : null },
   };
 }
@@ -348,6 +363,7 @@ function entryMatches(e: IndexEntry, f: CaseFilter): boolean {
   if (f.statuses?.length && !f.statuses.includes(e.s ?? 'OPEN')) return false;
   if (f.lastSeenBy !== undefined && f.lastSeenBy !== null && e.r !== f.lastSeenBy) return false;
   if (f.assignee !== undefined && f.assignee !== null && e.a !== f.assignee) return false;
+  if (f.firstSeenBy !== undefined && f.firstSeenBy !== null && (e.f ?? e.r) > f.firstSeenBy) return false;
   return true;
 }
 
@@ -491,8 +507,13 @@ export class CaseService {
    * One page of an area's cases matching `filter`, after `after` (a cursor from a previous
    * page), ordered by index document (see {@link indexIdsOf}) and case id.
    */
-  async page(area: AreaInfo, filter: CaseFilter, opts: { first: number; after?: string | null }): Promise<CasePage> {
+  async page(
+    area: AreaInfo,
+    filter: CaseFilter,
+    opts: { first: number; after?: string | null; order?: CaseOrder },
+  ): Promise<CasePage> {
     const docIds = indexIdsOf({ province: area.province, commune: area.kind === 'COMMUNE' ? area.code : null });
+    if (opts.order && opts.order !== 'AREA') return this.pageByAge(docIds, filter, { ...opts, order: opts.order });
     const cur = opts.after ? decodeCursor(opts.after) : null;
     if (opts.after && (!cur || !docIds.includes(cur.docId))) throw new CaseInputError('Invalid cursor');
     const read = new Map<string, ReturnType<CaseService['entriesOf']>>();
@@ -533,6 +554,49 @@ export class CaseService {
         for (const l of await Promise.all(docIds.map(entries))) for (const [, e] of l) if (entryMatches(e, filter)) n++;
         return n;
       },
+    };
+  }
+
+  /**
+   * A page in order of age (the start of the first run that found each case; ties by case id).
+   * Reads every index document of the area (as `totalCount` does) and sorts the matching entries;
+   * the cursor is the last entry's age and id, so a page after a change goes on where it was.
+   */
+  private async pageByAge(
+    docIds: string[],
+    filter: CaseFilter,
+    opts: { first: number; after?: string | null; order: 'OLDEST' | 'NEWEST' },
+  ): Promise<CasePage> {
+    const lists = await Promise.all(docIds.map(async (docId) => ({ docId, list: await this.entriesOf(docId) })));
+    const all = lists.flatMap(({ docId, list }) =>
+      list.filter(([, e]) => entryMatches(e, filter)).map(([key, e]) => ({ docId, key, e, age: e.f ?? e.r })),
+    );
+    const sign = opts.order === 'OLDEST' ? 1 : -1;
+    const cmp = (a: { age: number; key: string }, b: { age: number; key: string }) =>
+      sign * (a.age - b.age) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    all.sort(cmp);
+    let start = 0;
+    if (opts.after) {
+      const cur = decodeCursor(opts.after);
+      const age = cur && cur.docId.startsWith(`${opts.order}:`) ? Number(cur.docId.slice(opts.order.length + 1)) : NaN;
+      if (!cur || !Number.isFinite(age)) throw new CaseInputError('Invalid cursor');
+      start = all.findIndex((x) => cmp(x, { age, key: cur.key }) > 0);
+      if (start < 0) start = all.length;
+    }
+    const picked = all.slice(start, start + opts.first);
+    const views = await this.getMany(picked.map((p) => p.key));
+    views.forEach((v, i) => {
+      if (v) v.lastSeen = { at: new Date(picked[i].e.r), runId: picked[i].e.rid };
+    });
+    const last = picked[picked.length - 1];
+    return {
+      nodes: this.current(
+        views,
+        picked.map((p) => p.docId),
+      ),
+      endCursor: last ? encodeCursor(`${opts.order}:${last.age}`, last.key) : null,
+      hasNextPage: start + picked.length < all.length,
+      totalCount: () => Promise.resolve(all.length),
     };
   }
 
@@ -646,7 +710,11 @@ export class CaseService {
       const view = this.view(finding, current);
       const move = CASE_MOVES[action.type];
       if (!move.from.includes(view.status)) {
-        return refuse(view, 'ILLEGAL_TRANSITION', `A ${view.status} case cannot take ${action.type}`);
+        const { message, allowed } = illegalTransition(view.status, action.type, CASE_MOVES);
+        return {
+          ...refuse(view, 'ILLEGAL_TRANSITION', message),
+          userError: { code: 'ILLEGAL_TRANSITION', message, status: view.status, allowed },
+        };
       }
       if (action.type === 'RECURRED' && view.updatedAt >= action.runStartedAt) {
         return refuse(view, 'ILLEGAL_TRANSITION', 'Resolved after the run started');
