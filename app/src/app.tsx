@@ -15,6 +15,7 @@ import { Callback } from './screens/Callback';
 import { Consents } from './screens/Consents';
 import { Login } from './screens/Login';
 import { Papers } from './screens/Papers';
+import { Workbench, WorkbenchNav, isWorkbenchRoute } from './workbench/Workbench';
 
 interface Screen {
   route: string;
@@ -47,8 +48,11 @@ export function App() {
   const screen = SCREENS.find((s) => s.route === route);
   useEffect(() => {
     if (route === 'callback') return;
+    const home = session?.officer ? 'wb' : 'papers';
     if (!session && route !== 'login') navigate('login', { replace: true });
-    else if (session && (route === 'login' || route === '')) navigate('papers', { replace: true });
+    else if (session && (route === 'login' || route === '')) navigate(home, { replace: true });
+    // Officers work in the workbench (wb/…), citizens in their own screens.
+    else if (session && !!session.officer !== isWorkbenchRoute(route)) navigate(home, { replace: true });
   }, [route, session]);
 
   // A new screen: move the focus to its heading, so screen readers announce it.
@@ -65,6 +69,7 @@ export function App() {
   let content;
   if (route === 'callback') content = <Callback />;
   else if (!session) content = <Login message={loginMessage} />;
+  else if (session.officer && isWorkbenchRoute(route)) content = <Workbench session={session} route={route} />;
   else if (screen) content = <screen.component session={session} />;
   else content = <p>{t('notFound')}</p>;
 
@@ -102,7 +107,8 @@ export function App() {
           )}
         </span>
       </header>
-      {session && (
+      {session && session.officer && <WorkbenchNav officer={session.officer} route={route} />}
+      {session && !session.officer && (
         <nav class="tabs" aria-label={t('nav.label')}>
           <ul>
             {SCREENS.map((s) => (

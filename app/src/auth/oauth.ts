@@ -5,7 +5,7 @@
  * screen offers the development sign-in (a pasted token) instead.
  */
 import { BASE } from '../router';
-import { readClaims, setSession, type Session } from './session';
+import { officerOf, readClaims, setSession, type Session } from './session';
 
 export const CLIENT_ID = 'citizen-app';
 const PKCE_KEY = 'app.pkce';
@@ -114,6 +114,13 @@ export async function completeSignIn(
     client_id: CLIENT_ID,
     code_verifier: saved.verifier,
   });
+  // An officer (the dev IdP's officer accounts): the workbench, with the token's role and area.
+  const officer = officerOf(readClaims(t.access_token));
+  if (officer) {
+    const s = { ...toSession(t, ''), officer };
+    setSession(s);
+    return s;
+  }
   const personalId = (await whoAmI(t.access_token)) ?? readClaims(t.access_token)?.sub ?? '';
   if (!/^\d{12}$/.test(personalId)) throw new Error('the token names no citizen');
   const s = toSession(t, personalId);
@@ -140,6 +147,7 @@ export async function freshSession(s: Session, force = false): Promise<Session |
         client_id: CLIENT_ID,
       });
       const next = toSession({ ...t, refresh_token: t.refresh_token ?? s.refreshToken }, s.personalId);
+      if (s.officer) next.officer = officerOf(readClaims(next.accessToken)) ?? s.officer;
       setSession(next);
       return next;
     } catch {

@@ -15,6 +15,16 @@ export interface Session {
   personalId: string;
   /** How the session was opened: the hub's OAuth doors, or a pasted development token. */
   via: 'oauth' | 'token';
+  /** An officer's session (the workbench): role and area from the token; `personalId` is then ''. */
+  officer?: OfficerClaims;
+}
+
+/** What an officer token says of its holder (the hub checks it; the app only shows the right screens). */
+export interface OfficerClaims {
+  id: string;
+  role: 'DATA_CLEANING' | 'WORKING_GROUP' | 'ACCOUNT_APPROVER' | 'SUPERVISOR';
+  area: { province: string; commune?: string };
+  unit?: string;
 }
 
 const STORAGE_KEY = 'app.session';
@@ -58,22 +68,50 @@ export function useSession(): Session | null {
   return s;
 }
 
+interface Claims {
+  sub?: string;
+  exp?: number;
+  kind?: string;
+  role?: string;
+  area?: { province?: string; commune?: string };
+  unit?: string;
+}
+
+const ROLES = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'];
+
+/** The officer an officer token names, or null when it is not one. */
+export function officerOf(claims: Claims | null): OfficerClaims | null {
+  if (!claims || claims.kind !== 'officer' || !claims.sub || !ROLES.includes(claims.role ?? '')) return null;
+  if (!claims.area || typeof claims.area.province !== 'string') return null;
+  return {
+    id: claims.sub,
+    role: claims.role as OfficerClaims['role'],
+    area: { province: claims.area.province, ...(claims.area.commune ? { commune: claims.area.commune } : {}) },
+    ...(claims.unit ? { unit: claims.unit } : {}),
+  };
+}
+
 /** The claims of a JWT, read without checking it (the hub checks it; the app only reads `sub`, `exp`). */
-export function readClaims(token: string): { sub?: string; exp?: number; kind?: string } | null {
+export function readClaims(token: string): Claims | null {
   const part = token.split('.')[1];
   if (!part) return null;
   try {
     const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
     const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: string; exp?: number; kind?: string };
+    return JSON.parse(new TextDecoder().decode(bytes)) as Claims;
   } catch {
     return null;
   }
 }
 
-/** A session from a pasted citizen access token (development sign-in), or null when unusable. */
+/** A session from a pasted citizen or officer access token (development sign-in), or null when unusable. */
 export function sessionFromToken(token: string, now = Date.now()): Session | null {
   const claims = readClaims(token.trim());
+  const officer = officerOf(claims);
+  if (officer) {
+    const expiresAt = (claims!.exp ?? 0) * 1000;
+    return expiresAt > now ? { accessToken: token.trim(), expiresAt, personalId: '', via: 'token', officer } : null;
+  }
   if (!claims || claims.kind !== 'citizen' || !/^\d{12}$/.test(claims.sub ?? '')) return null;
   const expiresAt = (claims.exp ?? 0) * 1000;
   if (expiresAt <= now) return null;
