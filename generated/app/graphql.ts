@@ -468,7 +468,7 @@ export type WbCaseQueryVariables = Exact<{
 
 export type WbCaseQuery = { reconciliationCase: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null };
 
-export type WbCasePayloadFragment = { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> };
+export type WbCasePayloadFragment = { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> };
 
 export type WbCaseConfirmMutationVariables = Exact<{
   id: string | number;
@@ -476,7 +476,7 @@ export type WbCaseConfirmMutationVariables = Exact<{
 }>;
 
 
-export type WbCaseConfirmMutation = { reconciliationCaseConfirm: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+export type WbCaseConfirmMutation = { reconciliationCaseConfirm: { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
 
 export type WbCaseResolveMutationVariables = Exact<{
   id: string | number;
@@ -484,7 +484,7 @@ export type WbCaseResolveMutationVariables = Exact<{
 }>;
 
 
-export type WbCaseResolveMutation = { reconciliationCaseResolve: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+export type WbCaseResolveMutation = { reconciliationCaseResolve: { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
 
 export type WbCaseDismissMutationVariables = Exact<{
   id: string | number;
@@ -492,7 +492,7 @@ export type WbCaseDismissMutationVariables = Exact<{
 }>;
 
 
-export type WbCaseDismissMutation = { reconciliationCaseDismiss: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+export type WbCaseDismissMutation = { reconciliationCaseDismiss: { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
 
 export type WbCaseReopenMutationVariables = Exact<{
   id: string | number;
@@ -500,7 +500,7 @@ export type WbCaseReopenMutationVariables = Exact<{
 }>;
 
 
-export type WbCaseReopenMutation = { reconciliationCaseReopen: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+export type WbCaseReopenMutation = { reconciliationCaseReopen: { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
 
 export type WbCaseAssignMutationVariables = Exact<{
   id: string | number;
@@ -509,7 +509,7 @@ export type WbCaseAssignMutationVariables = Exact<{
 }>;
 
 
-export type WbCaseAssignMutation = { reconciliationCaseAssign: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+export type WbCaseAssignMutation = { reconciliationCaseAssign: { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
 
 export type WbCaseNoteMutationVariables = Exact<{
   id: string | number;
@@ -517,7 +517,7 @@ export type WbCaseNoteMutationVariables = Exact<{
 }>;
 
 
-export type WbCaseNoteMutation = { reconciliationCaseNote: { case: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
+export type WbCaseNoteMutation = { reconciliationCaseNote: { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> } };
 
 export type WbCasesCloseFormatOnlyMutationVariables = Exact<{
   ids: Array<string | number> | string | number;
@@ -669,7 +669,9 @@ export const WbCaseDetailFragmentDoc = new TypedDocumentString(`
 export const WbCasePayloadFragmentDoc = new TypedDocumentString(`
     fragment WbCasePayload on ReconciliationCasePayload {
   case {
-    ...WbCaseDetail
+    id
+    status
+    assignee
   }
   userErrors {
     code
@@ -678,58 +680,7 @@ export const WbCasePayloadFragmentDoc = new TypedDocumentString(`
     allowed
   }
 }
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}`, {"fragmentName":"WbCasePayload"}) as unknown as TypedDocumentString<WbCasePayloadFragment, unknown>;
+    `, {"fragmentName":"WbCasePayload"}) as unknown as TypedDocumentString<WbCasePayloadFragment, unknown>;
 export const MyAccessLogDocument = new TypedDocumentString(`
     query MyAccessLog($first: Int!, $after: String, $documents: [DocumentScope!], $from: DateTime, $to: DateTime) {
   myAccessLog(
@@ -1404,61 +1355,11 @@ export const WbCaseConfirmDocument = new TypedDocumentString(`
     ...WbCasePayload
   }
 }
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}
-fragment WbCasePayload on ReconciliationCasePayload {
+    fragment WbCasePayload on ReconciliationCasePayload {
   case {
-    ...WbCaseDetail
+    id
+    status
+    assignee
   }
   userErrors {
     code
@@ -1466,68 +1367,18 @@ fragment WbCasePayload on ReconciliationCasePayload {
     status
     allowed
   }
-}`, {"hash":"sha256:e9be93bd463b32f9480d6a8dab4936e08362ab7d272951bba315959c3a11bef5"}) as unknown as TypedDocumentString<WbCaseConfirmMutation, WbCaseConfirmMutationVariables>;
+}`, {"hash":"sha256:4081d7e88d8fb0639e4efe22370405ccce738970e58b8a012d7625ed7699cde7"}) as unknown as TypedDocumentString<WbCaseConfirmMutation, WbCaseConfirmMutationVariables>;
 export const WbCaseResolveDocument = new TypedDocumentString(`
     mutation WbCaseResolve($id: ID!, $note: String) {
   reconciliationCaseResolve(id: $id, note: $note) {
     ...WbCasePayload
   }
 }
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}
-fragment WbCasePayload on ReconciliationCasePayload {
+    fragment WbCasePayload on ReconciliationCasePayload {
   case {
-    ...WbCaseDetail
+    id
+    status
+    assignee
   }
   userErrors {
     code
@@ -1535,68 +1386,18 @@ fragment WbCasePayload on ReconciliationCasePayload {
     status
     allowed
   }
-}`, {"hash":"sha256:fa0eca381484093c8ffd7d8aa1ac547ad4487b16d631134fe124442989213ac1"}) as unknown as TypedDocumentString<WbCaseResolveMutation, WbCaseResolveMutationVariables>;
+}`, {"hash":"sha256:afd4e97cf4f9b5852938f6b14add1d1cf74b2ce62172130da02385b9a4d5fb5f"}) as unknown as TypedDocumentString<WbCaseResolveMutation, WbCaseResolveMutationVariables>;
 export const WbCaseDismissDocument = new TypedDocumentString(`
     mutation WbCaseDismiss($id: ID!, $reason: String!) {
   reconciliationCaseDismiss(id: $id, reason: $reason) {
     ...WbCasePayload
   }
 }
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}
-fragment WbCasePayload on ReconciliationCasePayload {
+    fragment WbCasePayload on ReconciliationCasePayload {
   case {
-    ...WbCaseDetail
+    id
+    status
+    assignee
   }
   userErrors {
     code
@@ -1604,68 +1405,18 @@ fragment WbCasePayload on ReconciliationCasePayload {
     status
     allowed
   }
-}`, {"hash":"sha256:6160aa760162bdf6f23b2fc60755a5730e04f7eba875096ae63798bb913605c6"}) as unknown as TypedDocumentString<WbCaseDismissMutation, WbCaseDismissMutationVariables>;
+}`, {"hash":"sha256:9df761b7d879be92e3365c8d43502b61171872fdbf8dd85e6550097fd12219fb"}) as unknown as TypedDocumentString<WbCaseDismissMutation, WbCaseDismissMutationVariables>;
 export const WbCaseReopenDocument = new TypedDocumentString(`
     mutation WbCaseReopen($id: ID!, $note: String) {
   reconciliationCaseReopen(id: $id, note: $note) {
     ...WbCasePayload
   }
 }
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}
-fragment WbCasePayload on ReconciliationCasePayload {
+    fragment WbCasePayload on ReconciliationCasePayload {
   case {
-    ...WbCaseDetail
+    id
+    status
+    assignee
   }
   userErrors {
     code
@@ -1673,68 +1424,18 @@ fragment WbCasePayload on ReconciliationCasePayload {
     status
     allowed
   }
-}`, {"hash":"sha256:8f6b200e06099108a29ff5b7225f99dba46a967532d76a3669f3e167aa280988"}) as unknown as TypedDocumentString<WbCaseReopenMutation, WbCaseReopenMutationVariables>;
+}`, {"hash":"sha256:638918cb446e8713e1ebde3728110a8de1745305ca1af21a716d32f42ac00ebc"}) as unknown as TypedDocumentString<WbCaseReopenMutation, WbCaseReopenMutationVariables>;
 export const WbCaseAssignDocument = new TypedDocumentString(`
     mutation WbCaseAssign($id: ID!, $assignee: String, $note: String) {
   reconciliationCaseAssign(id: $id, assignee: $assignee, note: $note) {
     ...WbCasePayload
   }
 }
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}
-fragment WbCasePayload on ReconciliationCasePayload {
+    fragment WbCasePayload on ReconciliationCasePayload {
   case {
-    ...WbCaseDetail
+    id
+    status
+    assignee
   }
   userErrors {
     code
@@ -1742,68 +1443,18 @@ fragment WbCasePayload on ReconciliationCasePayload {
     status
     allowed
   }
-}`, {"hash":"sha256:163a009675c9e65af6b15419bf6e246a2d528ca92c57c0ee4ca23cbdc9ed7f1f"}) as unknown as TypedDocumentString<WbCaseAssignMutation, WbCaseAssignMutationVariables>;
+}`, {"hash":"sha256:aecdc3b55f52f961ca98a4faa693178c45c084cd67b6abb5863489187e44772a"}) as unknown as TypedDocumentString<WbCaseAssignMutation, WbCaseAssignMutationVariables>;
 export const WbCaseNoteDocument = new TypedDocumentString(`
     mutation WbCaseNote($id: ID!, $text: String!) {
   reconciliationCaseNote(id: $id, text: $text) {
     ...WbCasePayload
   }
 }
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}
-fragment WbCasePayload on ReconciliationCasePayload {
+    fragment WbCasePayload on ReconciliationCasePayload {
   case {
-    ...WbCaseDetail
+    id
+    status
+    assignee
   }
   userErrors {
     code
@@ -1811,7 +1462,7 @@ fragment WbCasePayload on ReconciliationCasePayload {
     status
     allowed
   }
-}`, {"hash":"sha256:b6c9b5d0c71a5596ffa7e86ffec2d812e0a1c98f0f48d4c9750af19fc21118a6"}) as unknown as TypedDocumentString<WbCaseNoteMutation, WbCaseNoteMutationVariables>;
+}`, {"hash":"sha256:a5ee56059ce379d25131e68cf20b4514dc85934e5a5df9366e5e9a24553e664e"}) as unknown as TypedDocumentString<WbCaseNoteMutation, WbCaseNoteMutationVariables>;
 export const WbCasesCloseFormatOnlyDocument = new TypedDocumentString(`
     mutation WbCasesCloseFormatOnly($ids: [ID!]!, $note: String!, $how: ReconciliationBulkClose) {
   reconciliationCasesCloseFormatOnly(ids: $ids, note: $note, how: $how) {

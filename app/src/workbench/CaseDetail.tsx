@@ -46,7 +46,8 @@ export function CaseDetail(props: { officer: OfficerClaims; id: string }) {
     if (p.userErrors.length) {
       setMessage({ tone: 'bad', text: userErrorWords(p.userErrors[0]) });
     } else if (p.case) {
-      c.setData({ reconciliationCase: p.case });
+      // The hub's query depth limit keeps payloads shallow: the case is asked again, whole.
+      c.reload();
       setMessage({ tone: 'ok', text: wt('case.saved', { status: wx(`status.${p.case.status}`) }) });
     }
   };

@@ -11,11 +11,11 @@ import { Loading, Notice } from '../ui';
 import { CommuneSelect, CsvButton, Pager, Refusal, ask, homeArea, useLoad, usePager } from './common';
 import { num, wt, wx } from './i18n';
 
-const PAGE = 25;
+const SIZES = [10, 25, 50, 100];
 const LISTS: WorkList[] = ['NOT_REGISTERED', 'APPROVED_NOT_ACTIVATED'];
 
 export function WorkLists(props: { officer: OfficerClaims }) {
-  const [query, setQuery] = useState({ area: homeArea(props.officer), list: LISTS[0], search: '' });
+  const [query, setQuery] = useState({ area: homeArea(props.officer), list: LISTS[0], search: '', size: 25 });
   const [draft, setDraft] = useState(query);
   const [short, setShort] = useState(false);
   const pager = usePager([query]);
@@ -25,7 +25,7 @@ export function WorkLists(props: { officer: OfficerClaims }) {
         list: query.list,
         area: query.area,
         search: query.search.trim() || null,
-        first: PAGE,
+        first: query.size,
         after: pager.after,
       }),
     [query, pager.after],
@@ -61,6 +61,20 @@ export function WorkLists(props: { officer: OfficerClaims }) {
             {LISTS.map((x) => (
               <option key={x} value={x}>
                 {wx(`lists.${x}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="filter">
+          <label for="list-size">{wt('lists.size')}</label>
+          <select
+            id="list-size"
+            value={String(draft.size)}
+            onChange={(e) => setDraft({ ...draft, size: Number((e.target as HTMLSelectElement).value) })}
+          >
+            {SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
               </option>
             ))}
           </select>

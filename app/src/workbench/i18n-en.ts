@@ -241,6 +241,7 @@ export const wbEn: WbDict = {
   'lists.search': 'Search by name, address or personal ID',
   'lists.searchShort': 'Type at least 2 characters.',
   'lists.truncated': '20,000 people read without filling the page: press Next page to search on.',
+  'lists.size': 'Rows per page',
   'lists.name': 'Full name',
   'lists.personalId': 'Personal ID',
   'lists.address': 'Permanent address',

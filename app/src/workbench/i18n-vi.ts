@@ -239,6 +239,7 @@ export const wbVi = {
   'lists.search': 'Tìm theo tên, địa chỉ hoặc số định danh',
   'lists.searchShort': 'Nhập ít nhất 2 ký tự.',
   'lists.truncated': 'Đã đọc 20.000 người mà chưa đủ trang: bấm Trang sau để tìm tiếp.',
+  'lists.size': 'Số dòng mỗi trang',
   'lists.name': 'Họ và tên',
   'lists.personalId': 'Số định danh',
   'lists.address': 'Địa chỉ thường trú',

@@ -1,0 +1,291 @@
+/**
+ * The officers' workbench end to end, in Chromium (playwright-core) on a real hub over the real
+ * embedded store with a data set of its own (`wbe_`): a data-cleaning officer runs a reconciliation
+ * of their province and follows its progress, opens a MISMATCH case, sees the differing characters
+ * marked and said, confirms and resolves it with a note, and exports the open cases as CSV; a
+ * supervisor reassigns it; an officer of another province sees none of it; a working-group officer
+ * reads the activation report (the chart's values are the GraphQL report's), pages the door-to-door
+ * list and exports it; an approver approves a request. axe-core on every screen (no serious or
+ * critical violation); screenshots at desktop width (1280×800) into docs/screenshots.
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seed } from '../../mockdata/seed';
+import { ensureAppBuilt } from '../../scripts/app-build';
+import { issueDevToken } from '../../services/access/auth/dev-idp';
+import type { OfficerRole } from '../../services/access/auth/principal';
+import { gql, startTestHub, type TestHub } from '../support/hub';
+import { testKeys } from '../support/keys';
+import { chromiumPath, screenshot, seriousViolations } from './browser';
+import { chromium } from 'playwright-core';
+
+const keys = testKeys();
+const PROVINCE = '79';
+const OTHER = '01';
+let hub: TestHub;
+let browser: Browser;
+
+const token = (role: OfficerRole, province: string, officerId: string) =>
+  issueDevToken('officer', { role, area: { province }, officerId, unit: 'Công an (thử nghiệm)' }, { key: keys.idp });
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+beforeAll(async () => {
+  await ensureAppBuilt({ quiet: true });
+  hub = await startTestHub({}, 'wbe_');
+  await seed(hub.store, { citizens: 600, seed: 37, rates: { MISMATCH: 0.08, FORMAT_ONLY: 0.08 } });
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+});
+
+async function desktop(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page, errors };
+}
+
+/** The development sign-in with an officer token; lands on the officer's first section. */
+async function signIn(page: Page, t: string, heading: string): Promise<void> {
+  await page.goto(`${hub.url}/app/`);
+  await page.getByLabel('Mã truy cập (access token)').fill(t);
+  await page.getByRole('button', { name: 'Đăng nhập bằng mã này' }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousViolations(page)).toEqual([]);
+}
+
+let caseId = '';
+
+it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMATCH case and exports the CSV', async () => {
+  const { context, page, errors } = await desktop();
+  await signIn(page, token('DATA_CLEANING', PROVINCE, 'CA-HCM-11'), 'Đối soát dữ liệu');
+  await page.getByRole('button', { name: `Bắt đầu đối soát ${PROVINCE}` }).click();
+  // Progress: the bar and its figures while it runs, then DONE.
+  const run = page.locator('section.wb-run');
+  await run.waitFor();
+  await run.getByText(/Đã đọc .* bản ghi/).waitFor();
+  await screenshot(page, 'workbench-run');
+  await page.locator('section.wb-run[data-status="DONE"]').waitFor({ timeout: 120_000 });
+  await page.getByText(/Lượt đối soát đã xong/).waitFor();
+  await expectAccessible(page);
+  // The past runs list shows it.
+  expect(await page.locator('table.wb-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+
+  await page.getByRole('link', { name: 'Hồ sơ sai lệch', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Hồ sơ sai lệch' }).waitFor();
+  await page.getByLabel('Loại', { exact: true }).selectOption('MISMATCH');
+  await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  const row = page.locator('tr[data-case*=":MISMATCH:fullName"]').first();
+  await row.waitFor();
+  caseId = (await row.getAttribute('data-case'))!;
+  await screenshot(page, 'workbench-cases');
+  await expectAccessible(page);
+
+  await row.getByRole('link').click();
+  await page.getByRole('heading', { level: 1, name: /Hồ sơ sai lệch: Sai khác nội dung/ }).waitFor();
+  // The differing characters are marked, and said in words; the two sides are labelled.
+  expect(await page.locator('mark.wb-diff').count()).toBeGreaterThan(0);
+  expect(await page.locator('[data-summary="diff"]').textContent()).toMatch(/Khác \d+ ký tự/);
+  expect(await page.locator('.wb-compare').textContent()).toContain('Bản ghi dân cư (chuẩn)');
+  expect(await page.locator('.wb-compare').textContent()).toContain('Như cơ quan lưu');
+  await screenshot(page, 'workbench-case');
+  await expectAccessible(page);
+
+  // Confirm, then resolve: without a note it is refused here in words, with one it is done.
+  await page.getByRole('button', { name: 'Xác nhận sai lệch' }).click();
+  await page.getByText('Đã lưu: hồ sơ đang ở trạng thái "Đã xác nhận".').waitFor();
+  await page.getByRole('button', { name: 'Đã xử lý xong' }).click();
+  await page.getByText('Hãy nhập ghi chú.').waitFor();
+  await page.getByLabel('Ghi chú cách đã xử lý (bắt buộc)').fill('CSGT đã sửa tên theo CSDL dân cư');
+  await page.getByRole('button', { name: 'Đã xử lý xong' }).click();
+  await page.getByText('Đã lưu: hồ sơ đang ở trạng thái "Đã xử lý".').waitFor();
+  await page.locator('[data-history]', { hasText: 'CSGT đã sửa tên theo CSDL dân cư' }).waitFor();
+
+  // The open cases as CSV: the download is the hub's export.
+  await page.getByRole('link', { name: 'Về danh sách hồ sơ' }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Tải CSV các hồ sơ chưa xử lý' }).click(),
+  ]);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv.split('\n')[0]).toContain('case_id,status,kind,source');
+  expect(csv).toContain(':MISMATCH:');
+  expect(csv).not.toContain(caseId); // resolved: no longer open
+
+  await page.getByRole('link', { name: 'Độ sạch dữ liệu' }).click();
+  await page.locator('[data-chart="cleanliness"]').waitFor();
+  await screenshot(page, 'workbench-cleanliness');
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+  await context.close();
+}, 240_000);
+
+it('a supervisor reassigns the case; the state machine refuses a resolved case in words', async () => {
+  const { context, page, errors } = await desktop();
+  await signIn(page, token('SUPERVISOR', PROVINCE, 'CA-HCM-SUP'), 'Đối soát dữ liệu');
+  await page.goto(`${hub.url}/app/wb/case/${encodeURIComponent(caseId)}`);
+  await page.getByRole('heading', { level: 1, name: /Hồ sơ sai lệch: Sai khác nội dung/ }).waitFor();
+  await page.getByLabel('Giao cho (mã cán bộ)').fill('CA-HCM-22');
+  await page.getByRole('button', { name: 'Giao việc', exact: true }).click();
+  await page.getByText('Đã lưu: hồ sơ đang ở trạng thái "Đã xử lý".').waitFor();
+  await page.locator('.wb-facts', { hasText: 'CA-HCM-22' }).waitFor();
+  await page.locator('[data-history]', { hasText: 'Giao việc' }).waitFor();
+  await expectAccessible(page);
+  // A resolved case cannot be dismissed: the hub's refusal is said with its status and what it allows.
+  const r = await gql(
+    hub.url,
+    `mutation($id: ID!) { reconciliationCaseDismiss(id: $id, reason: "x") { userErrors { code message status allowed } } }`,
+    { id: caseId },
+    bearer(token('SUPERVISOR', PROVINCE, 'CA-HCM-SUP')),
+  );
+  expect(r.body.data!.reconciliationCaseDismiss.userErrors[0]).toMatchObject({
+    code: 'ILLEGAL_TRANSITION',
+    status: 'RESOLVED',
+    allowed: ['REOPEN', 'ASSIGN', 'NOTE'],
+  });
+  expect(errors).toEqual([]);
+  await context.close();
+}, 60_000);
+
+it('an officer of another province sees none of it', async () => {
+  const { context, page } = await desktop();
+  await signIn(page, token('DATA_CLEANING', OTHER, 'CA-HN-3'), 'Đối soát dữ liệu');
+  await page.getByText(/Không có gì ở đây/).waitFor(); // no runs of their province
+  await page.goto(`${hub.url}/app/wb/case/${encodeURIComponent(caseId)}`);
+  await page.getByText('Không tìm thấy hồ sơ này trong địa bàn của bạn.').waitFor();
+  expect(await page.locator('.wb-compare').count()).toBe(0);
+  await page.getByRole('link', { name: 'Hồ sơ sai lệch', exact: true }).click();
+  await page.locator('p[role="status"]', { hasText: 'hồ sơ' }).waitFor();
+  expect(await page.locator(`tr[data-case="${caseId}"]`).count()).toBe(0);
+  await context.close();
+}, 60_000);
+
+it('a working-group officer reads the report (the chart is the GraphQL report), pages the door-to-door list and exports it', async () => {
+  const wg = token('WORKING_GROUP', PROVINCE, 'CA-HCM-TCT');
+  const { context, page, errors } = await desktop();
+  await signIn(page, wg, 'Báo cáo thu nhận và kích hoạt');
+  await page.locator('[data-chart="commune-rate"]').waitFor();
+  await page.locator('[data-chart="daily"]').waitFor();
+  await screenshot(page, 'workbench-report');
+  await expectAccessible(page);
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  const from = new Date(Date.now() + 7 * 3600_000 - 29 * 86_400_000).toISOString().slice(0, 10);
+  const report = await gql(
+    hub.url,
+    `query($a: String!, $f: Date!, $t: Date!) { accountReport(area: $a, from: $f, to: $t) {
+      period { activated { total } } atEnd { approvedNotActivated } withoutActivatedAccount
+      communes { area { name } cumulative { activationRate } } daily { date collected activated } } }`,
+    { a: PROVINCE, f: from, t: today },
+    bearer(wg),
+  );
+  const rep = report.body.data!.accountReport;
+  const bars = await page
+    .locator('[data-chart="commune-rate"] [data-bar]')
+    .evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-bar'), e.getAttribute('data-value')] as [string, string]),
+    );
+  const expected = (
+    rep.communes as Array<{ area: { name: string }; cumulative: { activationRate: number | null } }>
+  ).map((c): [string, string] => [
+    c.area.name,
+    c.cumulative.activationRate === null ? '' : String(c.cumulative.activationRate),
+  ]);
+  expect(new Map(bars)).toEqual(new Map(expected));
+  const dots = await page
+    .locator('[data-chart="daily"] [data-series="Kích hoạt"] [data-value]')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  expect(dots).toEqual((rep.daily as Array<{ activated: number }>).map((d) => d.activated));
+  expect(await page.locator('[data-stat="approvedNotActivated"] dd').textContent()).toBe(
+    new Intl.NumberFormat('vi-VN').format(rep.atEnd.approvedNotActivated),
+  );
+
+  await page.getByRole('link', { name: 'Danh sách đến tận nhà' }).click();
+  await page.getByLabel('Số dòng mỗi trang').selectOption('10');
+  await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  await page.locator('table[data-table="work-list"] tbody tr').first().waitFor();
+  const first = await page.locator('table[data-table="work-list"] tbody tr').first().getAttribute('data-person');
+  await screenshot(page, 'workbench-lists');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Trang sau' }).click();
+  await page.getByText(/^Trang 2 ·/).waitFor();
+  await page.locator(`table[data-table="work-list"] tbody tr[data-person="${first}"]`).waitFor({ state: 'detached' });
+  await page.locator('table[data-table="work-list"] tbody tr').first().waitFor();
+  // Search by a name from the list (marks and case ignored).
+  const name = (await page.locator('table[data-table="work-list"] tbody tr th').first().textContent())!;
+  await page.getByLabel('Tìm theo tên, địa chỉ hoặc số định danh').fill(
+    name
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase(),
+  );
+  await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  await page.locator('table[data-table="work-list"] tbody tr th', { hasText: name }).first().waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Tải CSV' }).click(),
+  ]);
+  expect(readFileSync((await download.path())!, 'utf8')).toContain(first!);
+  expect(errors).toEqual([]);
+  await context.close();
+}, 120_000);
+
+it('an approver approves a pending request', async () => {
+  const approver = token('ACCOUNT_APPROVER', PROVINCE, 'CA-HCM-DUYET');
+  // A Level 2 registration in person waits for approval (3 working days).
+  const nr = await gql(
+    hub.url,
+    `{ accountWorkList(list: NOT_REGISTERED, area: "${PROVINCE}", first: 1) { nodes { personalId } } }`,
+    {},
+    bearer(approver),
+  );
+  const id = nr.body.data!.accountWorkList.nodes[0].personalId as string;
+  const reg = await gql(
+    hub.url,
+    `mutation($id: PersonalId!) { accountRegister(input: { personalId: $id, level: 2, phone: "0912345678", fingerprintsCaptured: true }) { account { status } userErrors { code } } }`,
+    { id },
+    bearer(approver),
+  );
+  expect(reg.body.data!.accountRegister.account.status).toBe('PENDING');
+  const { context, page, errors } = await desktop();
+  await signIn(page, approver, 'Hồ sơ chờ duyệt tài khoản');
+  const item = page.locator(`li[data-request="${id}"]`);
+  await item.waitFor();
+  await screenshot(page, 'workbench-approvals');
+  await expectAccessible(page);
+  await item.getByRole('button', { name: 'Duyệt', exact: true }).click();
+  await page.getByText(/Đã duyệt tài khoản của/).waitFor();
+  const acc = await gql(
+    hub.url,
+    `query($id: PersonalId!) { account(personalId: $id) { status } }`,
+    { id },
+    bearer(approver),
+  );
+  expect(acc.body.data!.account.status).toBe('APPROVED');
+  expect(errors).toEqual([]);
+  await context.close();
+}, 60_000);
+
+it('English is one tap away in the workbench too', async () => {
+  const { context, page } = await desktop();
+  await signIn(page, token('DATA_CLEANING', PROVINCE, 'CA-HCM-11'), 'Đối soát dữ liệu');
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Data reconciliation' }).waitFor();
+  await page.getByRole('link', { name: 'Cases', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
+  await screenshot(page, 'workbench-cases-en');
+  await expectAccessible(page);
+  await context.close();
+}, 60_000);
