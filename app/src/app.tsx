@@ -16,6 +16,7 @@ import { Consents } from './screens/Consents';
 import { Login } from './screens/Login';
 import { Papers } from './screens/Papers';
 import { Workbench, WorkbenchNav, isWorkbenchRoute } from './workbench/Workbench';
+import { wt } from './workbench/i18n';
 
 interface Screen {
   route: string;
@@ -81,7 +82,7 @@ export function App() {
       <header class="top">
         <span class="brand">
           <img src="/app/icons/icon.svg" alt="" width={28} height={28} />
-          {t('app.name')}
+          {session?.officer ? wt('wb.name') : t('app.name')}
         </span>
         <span class="top-actions">
           <button

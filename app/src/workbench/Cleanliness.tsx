@@ -17,7 +17,7 @@ const STYLES: Array<Pick<Series, 'marker' | 'dashed' | 'className'>> = [
   { marker: 'square', className: 's2' },
   { marker: 'circle', dashed: true, className: 's3' },
   { marker: 'square', dashed: true, className: 's4' },
-  { marker: 'none', className: 's5' },
+  { marker: 'diamond', className: 's5' },
 ];
 
 export function Cleanliness(props: { officer: OfficerClaims }) {

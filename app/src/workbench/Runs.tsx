@@ -142,7 +142,9 @@ function RunProgress(props: { run: WbRunFragment; onCancel: () => void }) {
         {percent}%
       </progress>
       <p aria-live="polite" class="wb-run-figures">
-        {wt('runs.processed', { processed: num(p.processed), total: num(p.total), percent })}
+        {p.total === 0
+          ? wt('runs.estimating')
+          : wt('runs.processed', { processed: num(p.processed), total: num(p.total), percent })}
         <br />
         {wt('runs.rate', { rate: num(p.ratePerS) })} ·{' '}
         {p.etaS === null || p.etaS === undefined ? wt('runs.etaUnknown') : wt('runs.eta', { eta: duration(p.etaS) })}

@@ -8,6 +8,7 @@
  *   door-to-door lists; approvals (ACCOUNT_APPROVER, SUPERVISOR).
  */
 import type { ComponentType } from 'preact';
+import { useEffect } from 'preact/hooks';
 import type { OfficerClaims, Session } from '../auth/session';
 import { useLang } from '../i18n';
 import { navigate, onLinkClick } from '../router';
@@ -90,7 +91,10 @@ export function WorkbenchNav(props: { officer: OfficerClaims; route: string }) {
 }
 
 export function Workbench(props: { session: Session; route: string }) {
-  useLang();
+  const l = useLang();
+  useEffect(() => {
+    document.title = wt('wb.name');
+  }, [l]);
   const o = props.session.officer!;
   const mine = screensOf(o);
   if (props.route.startsWith('wb/case/') && o.role !== 'WORKING_GROUP' && o.role !== 'ACCOUNT_APPROVER') {

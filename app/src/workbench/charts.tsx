@@ -56,13 +56,25 @@ export function BarChart(props: { id: string; title: string; bars: Bar[]; max?: 
   );
 }
 
+/** A point's marker: a circle, a square or a diamond (series differ by shape, not by colour alone). */
+function Marker(props: { shape: Series['marker']; x: number; y: number; className: string; value?: number }) {
+  const { x, y } = props;
+  const cls = `wb-dot ${props.className}`;
+  if (props.shape === 'circle') return <circle cx={x} cy={y} r={3.5} class={cls} data-value={props.value} />;
+  if (props.shape === 'square')
+    return <rect x={x - 3.5} y={y - 3.5} width={7} height={7} class={cls} data-value={props.value} />;
+  return (
+    <polygon points={`${x},${y - 5} ${x + 5},${y} ${x},${y + 5} ${x - 5},${y}`} class={cls} data-value={props.value} />
+  );
+}
+
 export interface Series {
   name: string;
   values: Array<number | null>;
   /** Drawn dashed (a target). */
   dashed?: boolean;
   /** Marker shape, so that series differ without colour. */
-  marker: 'circle' | 'square' | 'none';
+  marker: 'circle' | 'square' | 'diamond' | 'none';
   className: string;
 }
 
@@ -81,7 +93,8 @@ export function LineChart(props: {
 }) {
   const all = props.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const max = props.max ?? Math.max(1, ...all) * 1.1;
-  const min = props.max !== undefined ? Math.min(0, ...all) : 0;
+  // A share (max 1) starts near its smallest value, so that small changes show; counts start at 0.
+  const min = props.max !== undefined && all.length ? Math.max(0, Math.floor((Math.min(...all) - 0.05) * 10) / 10) : 0;
   const n = props.labels.length;
   const w = CHART_W - PAD.l - PAD.r;
   const h = LINE_H - PAD.t - PAD.b;
@@ -104,6 +117,7 @@ export function LineChart(props: {
                 class={`wb-line ${s.className}`}
                 stroke-dasharray={s.dashed ? '6 4' : undefined}
               />
+              {s.marker !== 'none' && <Marker shape={s.marker} x={17} y={6} className={s.className} />}
             </svg>
             {s.name}
           </li>
@@ -145,18 +159,8 @@ export function LineChart(props: {
             />
             {s.marker !== 'none' &&
               s.values.map((v, i) =>
-                v === null ? null : s.marker === 'circle' ? (
-                  <circle key={i} cx={x(i)} cy={y(v)} r={3.5} class={`wb-dot ${s.className}`} data-value={v} />
-                ) : (
-                  <rect
-                    key={i}
-                    x={x(i) - 3.5}
-                    y={y(v) - 3.5}
-                    width={7}
-                    height={7}
-                    class={`wb-dot ${s.className}`}
-                    data-value={v}
-                  />
+                v === null ? null : (
+                  <Marker key={i} shape={s.marker} x={x(i)} y={y(v)} className={s.className} value={v} />
                 ),
               )}
           </g>

@@ -43,6 +43,7 @@ export const wbEn: WbDict = {
   'runs.current': 'Run in progress',
   'runs.progress': 'Reconciliation progress',
   'runs.processed': '{processed} of {total} records read ({percent}%)',
+  'runs.estimating': 'Estimating the records to read…',
   'runs.rate': 'Rate: {rate} records/s',
   'runs.eta': 'About {eta} left',
   'runs.etaUnknown': 'Time left: being estimated',

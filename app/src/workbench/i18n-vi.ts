@@ -41,6 +41,7 @@ export const wbVi = {
   'runs.current': 'Lượt đang chạy',
   'runs.progress': 'Tiến độ đối soát',
   'runs.processed': 'Đã đọc {processed} / {total} bản ghi ({percent}%)',
+  'runs.estimating': 'Đang ước tính số bản ghi cần đọc…',
   'runs.rate': 'Tốc độ: {rate} bản ghi/giây',
   'runs.eta': 'Còn khoảng: {eta}',
   'runs.etaUnknown': 'Còn khoảng: đang tính',
