@@ -54,6 +54,8 @@ export function buildApp(opts: { quiet?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--config', join(ROOT, 'app', 'vite.config.ts')], {
       cwd: ROOT,
+      // A production build whoever runs it (jest sets NODE_ENV=test, which would turn Vite's PROD off).
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
     });
     child.on('error', reject);

@@ -40,6 +40,24 @@ export async function phone(browser: Browser): Promise<{ context: BrowserContext
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+/**
+ * The browser globals the tests' page functions use, typed here: the tests compile without the DOM
+ * library (the hub's code must not see it), and these functions run in the page.
+ */
+export interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+export interface PageGlobals {
+  document: { querySelector(selector: string): PageElement | null };
+  navigator: { serviceWorker: { ready: Promise<unknown> } };
+  caches: {
+    keys(): Promise<string[]>;
+    open(name: string): Promise<{ keys(): Promise<Array<{ url: string }>> }>;
+  };
+  axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> };
+}
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -52,10 +70,8 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the page's CSP (scripts from its origin only) stays on.
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    const r = await axe.run(document, {
+    const g = globalThis as unknown as PageGlobals;
+    const r = await g.axe.run(g.document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     });
     return r.violations;

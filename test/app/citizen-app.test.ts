@@ -13,7 +13,7 @@ import { registerClient } from '../../services/access/clients';
 import { pickTestCitizens, type TestCitizens } from '../support/citizens';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
-import { launch, phone, screenshot, seriousViolations } from './browser';
+import { launch, phone, screenshot, seriousViolations, type PageElement, type PageGlobals } from './browser';
 
 const keys = testKeys();
 let hub: TestHub;
@@ -133,10 +133,15 @@ async function readAsClientAndOfficer(consentId: string): Promise<void> {
   expect(tok.status).toBe(200);
   const { access_token } = (await tok.json()) as { access_token: string };
   const Q = 'query($id: PersonalId!) { citizen(personalId: $id) { fullName drivingLicence { number } } }';
-  const asClient = await gql<any>(hub.url, Q, { id: people.l2 }, { authorization: `Bearer ${access_token}` });
+  const asClient = await gql<{ citizen: { drivingLicence: unknown } }>(
+    hub.url,
+    Q,
+    { id: people.l2 },
+    { authorization: `Bearer ${access_token}` },
+  );
   expect(asClient.body.data!.citizen.drivingLicence).not.toBeNull();
   const officer = keys.officer('DATA_CLEANING', { province: people.area.province });
-  const asOfficer = await gql<any>(
+  const asOfficer = await gql<{ citizen: { fullName: string } }>(
     hub.url,
     'query($id: PersonalId!) { citizen(personalId: $id) { fullName } }',
     {
@@ -148,8 +153,15 @@ async function readAsClientAndOfficer(consentId: string): Promise<void> {
   // The access-log index is written after the audit records: wait until both reads are listed.
   const LOG = '{ myAccessLog(first: 10) { entries { readerKind } } }';
   for (;;) {
-    const r = await gql<any>(hub.url, LOG, {}, { authorization: `Bearer ${keys.citizen(people.l2)}` });
-    const kinds = (r.body.data!.myAccessLog.entries as Array<{ readerKind: string }>).map((e) => e.readerKind);
+    const r = await gql<{ myAccessLog: { entries: Array<{ readerKind: string }> } }>(
+      hub.url,
+      LOG,
+      {},
+      {
+        authorization: `Bearer ${keys.citizen(people.l2)}`,
+      },
+    );
+    const kinds = r.body.data!.myAccessLog.entries.map((e) => e.readerKind);
     if (kinds.includes('CLIENT') && kinds.includes('OFFICER')) return;
     await new Promise((res) => setTimeout(res, 100));
   }
@@ -191,7 +203,9 @@ it('consents: give one to a registered client, see its reads in the access log (
   await page.getByLabel('Giấy tờ', { exact: true }).selectOption('DRIVING_LICENCE');
   await page.getByRole('button', { name: 'Áp dụng' }).click();
   await page.getByRole('button', { name: 'Bỏ lọc' }).waitFor();
-  await page.waitForFunction(() => !document.querySelector('ol.log')?.textContent?.includes('Cán bộ'));
+  await page.waitForFunction(
+    () => !(globalThis as unknown as PageGlobals).document.querySelector('ol.log')?.textContent?.includes('Cán bộ'),
+  );
   expect(await log.textContent()).toContain(`Hệ thống: ${CLIENT.name}`);
   // A period in the future: nothing.
   const tomorrow = new Date(Date.now() + 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -225,8 +239,10 @@ it('a source that does not answer shows “temporarily unavailable” on its own
     expect(await licence.textContent()).toContain('Nguồn: CSDL giấy phép lái xe');
     const others = await page
       .locator('[data-card]')
-      .evaluateAll((cards) =>
-        cards.filter((c) => c.textContent?.includes('Tạm thời không lấy được')).map((c) => c.getAttribute('data-card')),
+      .evaluateAll((cards: unknown[]) =>
+        (cards as PageElement[])
+          .filter((c) => c.textContent?.includes('Tạm thời không lấy được'))
+          .map((c) => c.getAttribute('data-card')),
       );
     expect(others).toEqual(['driving-licence']);
     expect(await page.locator('[data-card="identity-card"]').textContent()).toContain('Số');
@@ -244,10 +260,11 @@ it('the service worker caches the app’s shell only, never papers data', async 
   await signIn(page, people.l2);
   await page.locator('[data-card="driving-licence"]').waitFor();
   const cached = await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
+    const g = globalThis as unknown as PageGlobals;
+    await g.navigator.serviceWorker.ready;
     const urls: string[] = [];
-    for (const name of await caches.keys()) {
-      for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+    for (const name of await g.caches.keys()) {
+      for (const req of await (await g.caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
     }
     return urls;
   });

@@ -5,7 +5,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { MyAccessLogDocument, type DocumentScope, type MyAccessLogQuery } from '../../../generated/app/graphql';
 import { request } from '../api/client';
-import type { Session } from '../auth/session';
 import { endOfDay, fmtDateTime, startOfDay } from '../format';
 import { t, tx } from '../i18n';
 import { ErrorView, Loading, Notice } from '../ui';
@@ -30,7 +29,7 @@ export const SCOPES: DocumentScope[] = [
 ];
 const NO_FILTER: Filter = { document: '', from: '', to: '' };
 
-export function AccessLog(_props: { session: Session }) {
+export function AccessLog() {
   const [filter, setFilter] = useState<Filter>(NO_FILTER);
   const [draft, setDraft] = useState<Filter>(NO_FILTER);
   const [entries, setEntries] = useState<Entry[]>([]);
