@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
@@ -27,7 +26,6 @@ import type { Notifier } from '../services/accounts/notifier';
 import { csvRouter } from './routes/reports-csv';
 import { ReconciliationRunner } from '../services/reconciliation/runs';
 import { timingSafeEqual } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
 import { SOURCE_NAMES } from '../connectors/registry';
 import { FaultInjector } from '../connectors/faults';
 import { SourceGuards } from '../connectors/resilience';
@@ -37,6 +35,7 @@ import { metricsPlugin, observeRequest } from './plugins/metrics';
 import { Protection, type AuthLocals } from './protect';
 import { StoreHealth } from '../store/health';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
+import { assignRequestId, requestLog } from './request-log';
 import { CaseService } from '../services/reconciliation/cases';
 import { casesCsvRouter } from './routes/cases-csv';
 import { ErrorCode } from '../lib/errors';
@@ -80,8 +79,6 @@ export interface Hub {
    */
   stop(): Promise<void>;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Whether the hub can serve, and if not why: shutting down; `store unreachable` (the driver
@@ -320,45 +317,6 @@ function createApollo(opts: {
   });
 }
 
-/** Every response carries an `x-request-id`: the caller's when well-formed, else a new one. */
-function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const given = req.header('x-request-id');
-  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
-  res.locals.requestId = id;
-  res.locals.startedAt = Date.now();
-  res.setHeader('x-request-id', id);
-  next();
-}
-
-/**
- * One structured line per request: id, method, path (no query string), status, time, and
- * the caller (kind and id: a personal ID at most); never headers, bodies or variables.
- */
-function requestLog(logger: Logger): express.RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
-    autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
-    serializers: {
-      req: (r: { id?: unknown; method?: string; url?: string }) => ({
-        id: r.id,
-        method: r.method,
-        path: r.url?.split('?')[0],
-      }),
-      res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
-    },
-    customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-  });
-}
-
 /** /healthz, /readyz and /metrics. */
 function opsRoutes(
   app: express.Express,
@@ -519,22 +477,4 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       });
     },
   );
-}
-
-/** The caller as the request log names it: kind and id (a personal ID at most), never a token. */
-function callerOf(locals: AuthLocals): Record<string, string> | undefined {
-  const p: Principal | undefined = locals.principal;
-  if (locals.authFailure) return { kind: 'REFUSED', reason: locals.authFailure.reason };
-  switch (p?.kind) {
-    case 'CITIZEN':
-      return { kind: 'CITIZEN', id: p.personalId };
-    case 'CLIENT':
-      return { kind: 'CLIENT', id: p.clientId, consent: p.consentId };
-    case 'OFFICER':
-      return { kind: 'OFFICER', id: p.officerId };
-    case 'ANONYMOUS':
-      return { kind: 'ANONYMOUS' };
-    default:
-      return undefined;
-  }
 }
