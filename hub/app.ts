@@ -36,6 +36,7 @@ import { Protection, type AuthLocals } from './protect';
 import { StoreHealth } from '../store/health';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
 import { assignRequestId, requestLog } from './request-log';
+import { SHARE_KEY_NAME, ShareService } from '../services/share/shares';
 import { CaseService } from '../services/reconciliation/cases';
 import { casesCsvRouter } from './routes/cases-csv';
 import { ErrorCode } from '../lib/errors';
@@ -176,6 +177,11 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   const consentUses = new ConsentUseRecorder(store, {
     onError: (err) => logger.warn({ err }, 'consent use not recorded'),
   });
+  const shares = new ShareService({
+    store,
+    key: loadOrCreateSigningKey(config.HUB_KEYS_DIR, SHARE_KEY_NAME),
+    issuer: config.HUB_ISSUER,
+  });
   const apollo = createApollo({ config, logger, httpServer, auditWriter, consentUses, metrics });
   await apollo.start();
   const context = (requestId: string, principal: Principal = ANONYMOUS, startedAt = Date.now()) =>
@@ -189,6 +195,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
         accounts: accounts.service,
         sweeps: accounts.sweeps,
         reconciliation,
+        shares,
         now: deps.now,
       },
       requestId,
@@ -213,6 +220,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     metrics,
     apollo,
     context,
+    shares,
   });
   fallbackRoutes(app, logger);
 
@@ -367,6 +375,7 @@ function apiRoutes(
     metrics: HubMetrics;
     apollo: ApolloServer<HubContext>;
     context: Hub['context'];
+    shares: ShareService;
   },
 ): void {
   const {
@@ -382,6 +391,7 @@ function apiRoutes(
     metrics,
     apollo,
     context,
+    shares,
   } = deps;
   // Refusals before any work: shutting down, store down, too many at once, rate limits.
   app.use('/oauth/token', protection.gate, protection.concurrency, protection.rateLimit);
@@ -394,6 +404,7 @@ function apiRoutes(
       signingKey: loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME),
       issuer: config.HUB_ISSUER,
       audience: config.HUB_AUDIENCE,
+      publishedKeys: [shares.signingKey],
       onError: (err) => logger.error({ err }, 'token endpoint error'),
     }),
   );
@@ -462,6 +473,7 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       err: { status?: number; type?: string },
       _req: express.Request,
       res: express.Response,
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows error handlers by their four parameters
       _next: express.NextFunction,
     ) => {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
