@@ -60,7 +60,7 @@ async function loadJwks(where: string): Promise<unknown> {
   if (!/^https?:\/\//.test(where)) return JSON.parse(readFileSync(where, 'utf8')) as unknown;
   const res = await fetch(where, { signal: AbortSignal.timeout(10_000) });
   if (!res.ok) throw new Error(`${where}: HTTP ${res.status}`);
-  return (await res.json());
+  return await res.json();
 }
 
 async function main(): Promise<number> {
