@@ -31,6 +31,7 @@ const config: CodegenConfig = {
           PersonalId: 'string',
           Date: 'string',
           DateTime: { input: 'Date', output: 'Date | string' },
+          JSON: 'unknown',
         },
         mappers: {
           Citizen: '../connectors/population/connector#CitizenRecord',
@@ -46,6 +47,9 @@ const config: CodegenConfig = {
           ReconciliationRun: '../services/reconciliation/runs#RunDoc',
           ReconciliationCase: '../services/reconciliation/cases#CaseView',
           ReconciliationSummary: '../services/reconciliation/stats#SummaryModel',
+          Share: '../services/share/model#ShareView',
+          ShareRedemption: '../services/share/model#RedemptionView',
+          SharedPaper: '../services/share/model#SharedPaperView',
         },
       },
     },

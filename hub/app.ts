@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
@@ -27,7 +26,6 @@ import type { Notifier } from '../services/accounts/notifier';
 import { csvRouter } from './routes/reports-csv';
 import { ReconciliationRunner } from '../services/reconciliation/runs';
 import { timingSafeEqual } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
 import { SOURCE_NAMES } from '../connectors/registry';
 import { FaultInjector } from '../connectors/faults';
 import { SourceGuards } from '../connectors/resilience';
@@ -37,6 +35,8 @@ import { metricsPlugin, observeRequest } from './plugins/metrics';
 import { Protection, type AuthLocals } from './protect';
 import { StoreHealth } from '../store/health';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
+import { assignRequestId, requestLog } from './request-log';
+import { SHARE_KEY_NAME, ShareService } from '../services/share/shares';
 import { CaseService } from '../services/reconciliation/cases';
 import { casesCsvRouter } from './routes/cases-csv';
 import { appRouter } from './routes/app';
@@ -81,8 +81,6 @@ export interface Hub {
    */
   stop(): Promise<void>;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Whether the hub can serve, and if not why: shutting down; `store unreachable` (the driver
@@ -180,6 +178,11 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   const consentUses = new ConsentUseRecorder(store, {
     onError: (err) => logger.warn({ err }, 'consent use not recorded'),
   });
+  const shares = new ShareService({
+    store,
+    key: loadOrCreateSigningKey(config.HUB_KEYS_DIR, SHARE_KEY_NAME),
+    issuer: config.HUB_ISSUER,
+  });
   const apollo = createApollo({ config, logger, httpServer, auditWriter, consentUses, metrics });
   await apollo.start();
   const context = (requestId: string, principal: Principal = ANONYMOUS, startedAt = Date.now()) =>
@@ -193,6 +196,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
         accounts: accounts.service,
         sweeps: accounts.sweeps,
         reconciliation,
+        shares,
         now: deps.now,
       },
       requestId,
@@ -218,6 +222,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     metrics,
     apollo,
     context,
+    shares,
   });
   fallbackRoutes(app, logger);
 
@@ -322,45 +327,6 @@ function createApollo(opts: {
   });
 }
 
-/** Every response carries an `x-request-id`: the caller's when well-formed, else a new one. */
-function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const given = req.header('x-request-id');
-  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
-  res.locals.requestId = id;
-  res.locals.startedAt = Date.now();
-  res.setHeader('x-request-id', id);
-  next();
-}
-
-/**
- * One structured line per request: id, method, path (no query string), status, time, and
- * the caller (kind and id: a personal ID at most); never headers, bodies or variables.
- */
-function requestLog(logger: Logger): express.RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
-    autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
-    serializers: {
-      req: (r: { id?: unknown; method?: string; url?: string }) => ({
-        id: r.id,
-        method: r.method,
-        path: r.url?.split('?')[0],
-      }),
-      res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
-    },
-    customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-  });
-}
-
 /** /healthz, /readyz and /metrics. */
 function opsRoutes(
   app: express.Express,
@@ -411,6 +377,7 @@ function apiRoutes(
     metrics: HubMetrics;
     apollo: ApolloServer<HubContext>;
     context: Hub['context'];
+    shares: ShareService;
   },
 ): void {
   const {
@@ -426,6 +393,7 @@ function apiRoutes(
     metrics,
     apollo,
     context,
+    shares,
   } = deps;
   // Refusals before any work: shutting down, store down, too many at once, rate limits.
   app.use('/oauth/token', protection.gate, protection.concurrency, protection.rateLimit);
@@ -438,6 +406,7 @@ function apiRoutes(
       signingKey: loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME),
       issuer: config.HUB_ISSUER,
       audience: config.HUB_AUDIENCE,
+      publishedKeys: [shares.signingKey],
       onError: (err) => logger.error({ err }, 'token endpoint error'),
     }),
   );
@@ -506,6 +475,7 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       err: { status?: number; type?: string },
       _req: express.Request,
       res: express.Response,
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows error handlers by their four parameters
       _next: express.NextFunction,
     ) => {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
@@ -521,22 +491,4 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       });
     },
   );
-}
-
-/** The caller as the request log names it: kind and id (a personal ID at most), never a token. */
-function callerOf(locals: AuthLocals): Record<string, string> | undefined {
-  const p: Principal | undefined = locals.principal;
-  if (locals.authFailure) return { kind: 'REFUSED', reason: locals.authFailure.reason };
-  switch (p?.kind) {
-    case 'CITIZEN':
-      return { kind: 'CITIZEN', id: p.personalId };
-    case 'CLIENT':
-      return { kind: 'CLIENT', id: p.clientId, consent: p.consentId };
-    case 'OFFICER':
-      return { kind: 'OFFICER', id: p.officerId };
-    case 'ANONYMOUS':
-      return { kind: 'ANONYMOUS' };
-    default:
-      return undefined;
-  }
 }

@@ -18,6 +18,14 @@ export const ErrorCode = {
   SOURCE_DATA_INVALID: 'SOURCE_DATA_INVALID',
   /** The hub itself cannot serve (store down); retry later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A share code (share by QR) that does not exist, or whose key part is wrong: nothing is told apart. */
+  SHARE_NOT_FOUND: 'SHARE_NOT_FOUND',
+  /** A share code past its 60 seconds: the citizen shows a new one. */
+  SHARE_EXPIRED: 'SHARE_EXPIRED',
+  /** A share code already redeemed (single use, across every hub instance). */
+  SHARE_USED: 'SHARE_USED',
+  /** A share code made for other verifiers (officers only, or one named client). */
+  SHARE_AUDIENCE: 'SHARE_AUDIENCE',
   /** Anything unexpected; the message is masked in production. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** Too many requests (per caller) or too many at once (`extensions.reason`); 429 with Retry-After. */

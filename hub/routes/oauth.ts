@@ -33,6 +33,8 @@ export interface OAuthDeps {
   store: Store;
   /** The token service's keys: the first signs, all are published (rotation). */
   signingKey: SigningKey | SigningKey[];
+  /** Further keys the JWKS publishes, never used for access tokens (the key that signs shares by QR). */
+  publishedKeys?: SigningKey[];
   /** `iss` of the tokens (the hub issuer). */
   issuer: string;
   /** `aud` of the tokens. */
@@ -332,6 +334,7 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
   });
   // Body parser failures (too large, bad encoding) as OAuth errors; anything else is
   // a server error, answered without details.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows error handlers by their four parameters
   router.use('/oauth/token', (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number; type?: string }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -345,7 +348,7 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
 
   router.get('/.well-known/jwks.json', (_req: Request, res: Response) => {
     res.set('Cache-Control', 'public, max-age=300');
-    res.json(jwks(keys));
+    res.json(jwks([...keys, ...(deps.publishedKeys ?? [])]));
   });
   return router;
 }

@@ -422,10 +422,24 @@ function guardOfficer(
   };
 }
 
+/** `@verifier`: officers (any role) and clients; a citizen is NOT_SUBJECT (the service checks the rest). */
+function guardVerifier(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      const p = ctx.principal;
+      if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs a signed-in officer or client');
+      if (p.kind === 'CITIZEN') throw forbidden('NOT_SUBJECT', { principal: ['OFFICER', 'CLIENT'] });
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
 /**
  * Deny by default: every field of a personal-data type has `@disclose`, and every
- * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the
- * calling citizen only) or `@public`. Throws (the server does not start) otherwise.
+ * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the calling
+ * citizen only), `@officer`, `@verifier` or `@public`. Throws (the server does not start) otherwise.
  */
 export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   const missing: string[] = [];
@@ -439,7 +453,9 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const f of Object.values(root.getFields())) {
-      const policies = ['subject', 'self', 'public', 'officer'].filter((d) => getDirective(schema, f, d)?.[0]);
+      const policies = ['subject', 'self', 'public', 'officer', 'verifier'].filter(
+        (d) => getDirective(schema, f, d)?.[0],
+      );
       if (policies.length !== 1) {
         missing.push(`${root.name}.${f.name}`);
       }
@@ -448,7 +464,7 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   if (missing.length) throw new Error(`fields without a disclosure policy: ${missing.join(', ')}`);
 }
 
-/** Applies the policy to every `@disclose`, `@subject` and `@self` field. */
+/** Applies the policy to every `@disclose`, `@subject`, `@self`, `@officer` and `@verifier` field. */
 export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
   assertEveryFieldHasPolicy(schema);
   const scopeOf = new Map<string, DocumentScope>();
@@ -470,7 +486,9 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
       if (officer)
         return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
-      return field;
+      if (getDirective(schema, field, 'verifier')?.[0])
+        return guardVerifier(field as GraphQLFieldConfig<unknown, PolicyContext>);
+      return field as GraphQLFieldConfig<unknown, PolicyContext>;
     },
   });
 }

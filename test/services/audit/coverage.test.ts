@@ -341,6 +341,13 @@ const ROWS: Record<string, Row> = {
     token: () => officer('DATA_CLEANING'),
     expect: () => ({}),
   },
+  // A share the holder made just before (below): its redemption discloses the shared papers.
+  shareRedeem: {
+    query: `mutation($code: String!) { shareRedeem(code: $code) { papers { paper fields { field value } } } }`,
+    variables: () => ({ code: shareCode }),
+    token: () => officer('DATA_CLEANING'),
+    expect: () => ({ [holder.personalId]: ['IDENTITY', 'RESIDENCE'] }),
+  },
   reconciliationRunCancel: {
     query: `mutation($id: ID!) { reconciliationRunCancel(id: $id) { id cases(first: 100) { nodes { ${CASE_FIELDS} } } } }`,
     variables: () => ({ id: startedRunId }),
@@ -349,6 +356,7 @@ const ROWS: Record<string, Row> = {
   },
 };
 let holderPhone: string;
+let shareCode: string;
 
 /** Root fields whose `@audit` says they return personal data. */
 function auditedRootFields(): string[] {
@@ -382,6 +390,14 @@ describe('every root field returning personal data is audited with its citizens 
     holderPhone ??= (await hub.store.hubDb
       .collection<AccountDoc>(ACCOUNTS_COLLECTION)
       .findOne({ _id: holder.personalId }))!.phone;
+    if (field === 'shareRedeem') {
+      const made = await call(
+        'mutation($i: ShareCreateInput!) { shareCreate(input: $i) { code } }',
+        { i: { fields: ['FULL_NAME', 'RESIDENCE_REGISTERED_ON'] } },
+        self(),
+      );
+      shareCode = (made.r.body.data!.shareCreate as { code: string }).code;
+    }
     const { r, requestId } = await call(row.query, row.variables?.() ?? {}, row.token());
     expect(r.body.data?.[field]).toBeTruthy();
     if (field === 'consentGrant') consentId = r.body.data!.consentGrant.consent.id;
