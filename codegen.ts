@@ -68,7 +68,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         skipTypename: true,
-        scalars: { PersonalId: 'string', Date: 'string', DateTime: 'string' },
+        scalars: { PersonalId: 'string', Date: 'string', DateTime: 'string', JSON: 'unknown' },
       },
     },
   },

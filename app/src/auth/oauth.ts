@@ -89,9 +89,18 @@ async function tokenRequest(d: Discovery, form: Record<string, string>): Promise
 }
 
 function toSession(t: TokenResponse, personalId: string): Session {
-  const exp = readClaims(t.access_token)?.exp;
-  const expiresAt = t.expires_in ? Date.now() + t.expires_in * 1000 : (exp ?? 0) * 1000;
-  return { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt, personalId, via: 'oauth' };
+  const claims = readClaims(t.access_token);
+  const expiresAt = t.expires_in ? Date.now() + t.expires_in * 1000 : (claims?.exp ?? 0) * 1000;
+  const kind = claims?.kind === 'officer' ? 'officer' : 'citizen';
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresAt,
+    personalId,
+    kind,
+    ...(claims?.unit ? { unit: claims.unit } : {}),
+    via: 'oauth',
+  };
 }
 
 /**
@@ -115,7 +124,7 @@ export async function completeSignIn(
     code_verifier: saved.verifier,
   });
   const personalId = (await whoAmI(t.access_token)) ?? readClaims(t.access_token)?.sub ?? '';
-  if (!/^\d{12}$/.test(personalId)) throw new Error('the token names no citizen');
+  if (!personalId) throw new Error('the token names nobody');
   const s = toSession(t, personalId);
   setSession(s);
   return s;

@@ -11,8 +11,12 @@ export interface Session {
   refreshToken?: string;
   /** When the access token expires, ms since the epoch. */
   expiresAt: number;
-  /** The citizen's personal ID (from `me`, or the token's subject). */
+  /** A citizen (their papers) or an officer (the verifier page). */
+  kind: 'citizen' | 'officer';
+  /** The citizen's personal ID (from `me`, or the token's subject); an officer's id. */
   personalId: string;
+  /** An officer's unit, as the token names it. */
+  unit?: string;
   /** How the session was opened: the hub's OAuth doors, or a pasted development token. */
   via: 'oauth' | 'token';
 }
@@ -25,7 +29,9 @@ function load(): Session | null {
     const raw = sessionStorage.getItem(STORAGE_KEY);
     if (!raw) return null;
     const s = JSON.parse(raw) as Session;
-    return typeof s.accessToken === 'string' && typeof s.personalId === 'string' ? s : null;
+    return typeof s.accessToken === 'string' && typeof s.personalId === 'string' && typeof s.kind === 'string'
+      ? s
+      : null;
   } catch {
     return null;
   }
@@ -59,23 +65,35 @@ export function useSession(): Session | null {
 }
 
 /** The claims of a JWT, read without checking it (the hub checks it; the app only reads `sub`, `exp`). */
-export function readClaims(token: string): { sub?: string; exp?: number; kind?: string } | null {
+export interface Claims {
+  sub?: string;
+  exp?: number;
+  kind?: string;
+  unit?: string;
+}
+
+export function readClaims(token: string): Claims | null {
   const part = token.split('.')[1];
   if (!part) return null;
   try {
     const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
     const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: string; exp?: number; kind?: string };
+    return JSON.parse(new TextDecoder().decode(bytes)) as Claims;
   } catch {
     return null;
   }
 }
 
-/** A session from a pasted citizen access token (development sign-in), or null when unusable. */
+/**
+ * A session from a pasted access token (development sign-in): a citizen's, or an officer's for the
+ * verifier page; null when unusable.
+ */
 export function sessionFromToken(token: string, now = Date.now()): Session | null {
   const claims = readClaims(token.trim());
-  if (!claims || claims.kind !== 'citizen' || !/^\d{12}$/.test(claims.sub ?? '')) return null;
-  const expiresAt = (claims.exp ?? 0) * 1000;
-  if (expiresAt <= now) return null;
-  return { accessToken: token.trim(), expiresAt, personalId: claims.sub!, via: 'token' };
+  const expiresAt = (claims?.exp ?? 0) * 1000;
+  if (!claims?.sub || expiresAt <= now) return null;
+  const base = { accessToken: token.trim(), expiresAt, personalId: claims.sub, via: 'token' as const };
+  if (claims.kind === 'citizen' && /^\d{12}$/.test(claims.sub)) return { ...base, kind: 'citizen' };
+  if (claims.kind === 'officer') return { ...base, kind: 'officer', unit: claims.unit };
+  return null;
 }

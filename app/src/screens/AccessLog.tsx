@@ -181,6 +181,7 @@ function LogEntry(props: { entry: Entry }) {
         <time dateTime={e.at}>{fmtDateTime(e.at)}</time>
       </p>
       <p class="log-reader">{readerOf(e)}</p>
+      {e.share && <p class="log-share">{t(`log.share${e.share.event}`, { id: e.share.id })}</p>}
       <dl class="fields compact">
         {e.purpose && (
           <div class="field">
@@ -198,6 +199,12 @@ function LogEntry(props: { entry: Entry }) {
           <dt>{t('log.papers')}</dt>
           <dd>{e.documents.map((d) => tx(`scope.${d}`)).join(', ') || '—'}</dd>
         </div>
+        {e.share && (
+          <div class="field">
+            <dt>{t('log.shareFields')}</dt>
+            <dd>{e.share.fields.map((f) => tx(`sf.${f}`)).join(', ')}</dd>
+          </div>
+        )}
       </dl>
     </li>
   );

@@ -11,8 +11,8 @@ export function Callback() {
     void (async () => {
       const d = await discovery();
       if (!d) throw new Error('no OAuth doors');
-      await completeSignIn(d, new URLSearchParams(location.search));
-      navigate('papers', { replace: true });
+      const s = await completeSignIn(d, new URLSearchParams(location.search));
+      navigate(s.kind === 'officer' ? 'verify' : 'papers', { replace: true });
     })().catch(() => setFailed(true));
   }, []);
   return (

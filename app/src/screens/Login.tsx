@@ -23,7 +23,7 @@ export function Login(props: { message?: MessageKey }) {
       return;
     }
     setSession(s);
-    navigate('papers', { replace: true });
+    navigate(s.kind === 'officer' ? 'verify' : 'papers', { replace: true });
   };
 
   return (
