@@ -15,7 +15,7 @@ function scalar(v: unknown): string {
     if (DATE.test(v)) return fmtDate(v);
     return tx(`identity.${v}`, {}, tx(`licence.${v}`, {}, tx(`idcard.${v}`, {}, tx(`si.${v}`, {}, v))));
   }
-  return String(v as number);
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
@@ -42,7 +42,7 @@ function describe(o: Obj): string {
     return [fmtDate(str(o.date)), scalar(facility), diagnoses].filter(Boolean).join(' · ');
   }
   if ('vaccine' in o)
-    return `${scalar(o.vaccine)} · ${fmtDate(str(o.date))}${o.dose ? ` · ${t('hr.dose', { n: String(o.dose) })}` : ''}`;
+    return `${scalar(o.vaccine)} · ${fmtDate(str(o.date))}${typeof o.dose === 'number' ? ` · ${t('hr.dose', { n: o.dose })}` : ''}`;
   if (typeof o.formatted === 'string') return o.formatted;
   if (typeof o.name === 'string') return `${o.name}${typeof o.icd10 === 'string' ? ` (${o.icd10})` : ''}`;
   return Object.values(o)
