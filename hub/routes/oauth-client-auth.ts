@@ -18,10 +18,10 @@ export const ASSERTION_ALGORITHMS = ['ES256', 'RS256', 'PS256'] as const;
 const MAX_ASSERTION_LIFETIME_S = 300;
 const CLOCK_SKEW_S = 30;
 
-/** Whether the request carries any client credentials (a public client sends none). */
+/** Whether the request carries client credentials (a public client sends none; a bearer token is not one). */
 export function hasClientCredentials(req: Request, body: Record<string, unknown>): boolean {
   return (
-    req.get('authorization') !== undefined ||
+    /^Basic\b/i.test(req.get('authorization') ?? '') ||
     body.client_secret !== undefined ||
     body.client_assertion !== undefined ||
     body.client_assertion_type !== undefined

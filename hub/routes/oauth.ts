@@ -53,6 +53,8 @@ export interface OAuthDeps {
   onError?: (err: unknown) => void;
   /** More grants by `grant_type` (the public apps' authorization_code and refresh_token). */
   grants?: Readonly<Record<string, GrantHandler>>;
+  /** More public keys for the JWKS (the development IdP's, which signs the apps' access tokens). */
+  publishedKeys?: readonly SigningKey[];
 }
 
 /** Claims of a CLIENT access token. */
@@ -207,7 +209,7 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
 
   router.get('/.well-known/jwks.json', (_req: Request, res: Response) => {
     res.set('Cache-Control', 'public, max-age=300');
-    res.json(jwks(keys));
+    res.json(jwks([...keys, ...(deps.publishedKeys ?? [])]));
   });
   return router;
 }

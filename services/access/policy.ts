@@ -486,7 +486,7 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
       if (officer)
         return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
-      return field;
+      return field as GraphQLFieldConfig<unknown, PolicyContext>;
     },
   });
 }
