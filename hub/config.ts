@@ -30,17 +30,21 @@ function listOf<T extends z.ZodType<unknown, string>>(item: T) {
     .pipe(z.array(item));
 }
 
-/** An absolute http(s) URL. */
-const httpUrl = z.string().refine((s) => {
+function parsedUrl(s: string): URL | null {
   try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
+    return new URL(s);
   } catch {
-    return false;
+    return null;
   }
-}, 'an absolute http(s) URL');
+}
+
+/** An absolute http(s) URL. */
+const httpUrl = z
+  .string()
+  .refine((s) => ['http:', 'https:'].includes(parsedUrl(s)?.protocol ?? ''), 'an absolute http(s) URL');
 
 /** An origin: scheme, host and port, nothing else (`https://app.example`). */
-const origin = httpUrl.refine((s) => new URL(s).origin === s.replace(/\/$/, ''), 'an origin (no path)');
+const origin = httpUrl.refine((s) => parsedUrl(s)?.origin === s.replace(/\/$/, ''), 'an origin (no path)');
 
 const SourcePolicySchema = z
   .object({

@@ -28,6 +28,7 @@ const T = {
     personalIdHint: 'Ví dụ lấy từ: npm run -s citizens:sample -- --level 2 --status ACTIVE',
     officer: 'Cán bộ',
     officerAccount: 'Tài khoản cán bộ',
+    officerHint: 'Mỗi tài khoản phát triển có một vai trò và một địa bàn (tỉnh, phường/xã, hoặc cả nước).',
     continue: 'Tiếp tục',
     badPersonalId: 'Số định danh cá nhân phải gồm đúng 12 chữ số.',
     badOfficer: 'Hãy chọn một tài khoản cán bộ trong danh sách.',
@@ -58,6 +59,8 @@ const T = {
     personalIdHint: 'For example from: npm run -s citizens:sample -- --level 2 --status ACTIVE',
     officer: 'Officer',
     officerAccount: 'Officer account',
+    officerHint:
+      'Each development account has one role and one area (a province, a ward or commune, or the whole country).',
     continue: 'Continue',
     badPersonalId: 'A personal ID number has exactly 12 digits.',
     badOfficer: 'Choose one of the officer accounts in the list.',
@@ -164,7 +167,7 @@ ${err('personal_id')}
 ${hidden}<input type="hidden" name="who" value="officer">
 <label for="officer_id">${t.officerAccount}</label>
 <select id="officer_id" name="officer_id" required${invalid('officer_id')}>${options}</select>
-<p id="officer_id-hint" class="hint">${escapeHtml(t.devNote)}</p>
+<p id="officer_id-hint" class="hint">${escapeHtml(t.officerHint)}</p>
 ${err('officer_id')}
 <button type="submit">${t.continue}</button>
 </form>`,
