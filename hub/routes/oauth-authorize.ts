@@ -113,6 +113,7 @@ function authorizeHandler(deps: AuthorizeDeps): Handler {
         requestId,
         appName: client.name[lang],
         officers: DEV_OFFICERS,
+        samples: await deps.devLogin.samples(),
         switchHref: `/oauth/authorize?${other.toString()}`,
       }),
     );
@@ -130,6 +131,7 @@ function loginHandler(deps: AuthorizeDeps): Handler {
     const request = requestId && requestId.length <= 64 ? await deps.devLogin.request(requestId) : null;
     const client = request ? deps.clients().get(request.clientId) : undefined;
     if (!request || !client) return void refuse(res, lang, 'failed', t.expired);
+    const samples = await deps.devLogin.samples();
     const again = (field: 'personal_id' | 'officer_id', message: string, personalId?: string) =>
       send(
         res,
@@ -139,6 +141,7 @@ function loginHandler(deps: AuthorizeDeps): Handler {
           requestId,
           appName: client.name[lang],
           officers: DEV_OFFICERS,
+          samples,
           error: { field, message },
           personalId,
         }),

@@ -130,6 +130,8 @@ export function loginPage(p: {
   requestId: string;
   appName: string;
   officers: readonly DevOfficer[];
+  /** Seeded personal IDs to offer (ACTIVE Level 2 accounts). */
+  samples?: readonly string[];
   error?: { field: 'personal_id' | 'officer_id'; message: string };
   personalId?: string;
   switchHref?: string;
@@ -157,7 +159,8 @@ export function loginPage(p: {
 <h2>${t.citizen}</h2>
 ${hidden}<input type="hidden" name="who" value="citizen">
 <label for="personal_id">${t.personalId}</label>
-<input id="personal_id" name="personal_id" inputmode="numeric" autocomplete="username" pattern="[0-9]{12}" maxlength="12" required value="${escapeHtml(p.personalId ?? '')}"${invalid('personal_id')}>
+<input id="personal_id" name="personal_id" inputmode="numeric" autocomplete="username" pattern="[0-9]{12}" maxlength="12" required list="sample_ids" value="${escapeHtml(p.personalId ?? '')}"${invalid('personal_id')}>
+<datalist id="sample_ids">${(p.samples ?? []).map((id) => `<option value="${escapeHtml(id)}">`).join('')}</datalist>
 <p id="personal_id-hint" class="hint">${escapeHtml(t.personalIdHint)}</p>
 ${err('personal_id')}
 <button type="submit">${t.continue}</button>

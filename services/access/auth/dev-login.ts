@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../../store/connection';
+import { ACCOUNTS_COLLECTION } from '../../accounts/store';
 import { isDuplicateKey } from '../../../store/concurrency';
 import { defaultUnit } from './dev-idp';
 import { NATIONAL_AREA_CODE, type Jurisdiction, type OfficerRole } from './principal';
@@ -84,7 +85,9 @@ export class DevLogin {
   private readonly requests;
   private readonly challenges;
   private readonly guesses;
+  private readonly accounts;
   private lastPurge = 0;
+  private sampled: { at: number; ids: Promise<string[]> } | undefined;
 
   constructor(
     store: Store,
@@ -93,6 +96,23 @@ export class DevLogin {
     this.requests = store.hubDb.collection<RequestDoc>(LOGIN_REQUESTS_COLLECTION);
     this.challenges = store.hubDb.collection<ChallengeDoc>(LOGIN_CHALLENGES_COLLECTION);
     this.guesses = store.hubDb.collection<{ _id: string; expiresAt: Date }>(LOGIN_GUESSES_COLLECTION);
+    this.accounts = store.hubDb.collection<{ _id: string }>(ACCOUNTS_COLLECTION);
+  }
+
+  /** A few personal IDs with an ACTIVE Level 2 account, offered on the login page (read once a minute). */
+  samples(): Promise<string[]> {
+    const at = this.now().getTime();
+    if (!this.sampled || at - this.sampled.at > 60_000) {
+      const ids = this.accounts
+        .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .limit(5)
+        .toArray()
+        .then((docs) => docs.map((d) => d._id))
+        .catch(() => []);
+      this.sampled = { at, ids };
+    }
+    return this.sampled.ids;
   }
 
   /** Keeps a checked authorization request for the login pages; returns its id. */

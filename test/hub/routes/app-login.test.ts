@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import jwt from 'jsonwebtoken';
 import * as oauth from 'oauth4webapi';
@@ -242,13 +243,21 @@ describe('authorization code with PKCE', () => {
     expect(refused.body.errors![0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REVOKED' });
   });
 
-  it('redeems a code once when two instances race for it', async () => {
+  it('spends a code once when two instances race for it, and the reuse ends what it gave', async () => {
     const { code, verifier } = await codeFor({ personalId: citizenId });
     const answers = await Promise.all(
       Array.from({ length: 8 }, (_, i) => redeem(code, verifier, i % 2 ? hub2.url : hub.url)),
     );
-    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
-    expect(answers.filter((a) => a.body.error === 'invalid_grant')).toHaveLength(7);
+    const uses = hub.store.hubDb.collection<{ _id: string }>('oauthCodeUses');
+    expect(await uses.countDocuments({ _id: createHash('sha256').update(code).digest('base64url') })).toBe(1);
+    // The winner may answer 200 or, when a loser's reuse revoked its session first, invalid_grant too.
+    const won = answers.filter((a) => a.status === 200);
+    expect(won.length).toBeLessThanOrEqual(1);
+    expect(answers.filter((a) => a.body.error === 'invalid_grant')).toHaveLength(8 - won.length);
+    for (const w of won) {
+      expect((await refresh(w.body.refresh_token)).body.error).toBe('invalid_grant');
+      expect((await me(w.body.access_token)).status).toBe(401);
+    }
   });
 
   it('binds the code to its redirect_uri and client', async () => {
@@ -343,9 +352,12 @@ describe('the authorization endpoint refuses', () => {
     expect(await late.text()).toContain('Too many wrong codes');
   });
 
-  it('a badly formed personal ID, in the page, tied to its field', async () => {
+  it('a badly formed personal ID, in the page, tied to its field (the page offers seeded IDs)', async () => {
     const page = await fetch(authorizeUrl(hub.url, { code_challenge: challenge, code_challenge_method: 'S256' }));
-    const request = field(await page.text(), 'request');
+    const first = await page.text();
+    expect(first).toMatch(/<datalist id="sample_ids"><option value="\d{12}">/);
+    expect(first).toContain('<label for="officer_id">');
+    const request = field(first, 'request');
     const res = await fetch(
       `${hub.url}/oauth/authorize/login`,
       form({ request, who: 'citizen', personal_id: '12ab', lang: 'vi' }),
