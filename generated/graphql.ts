@@ -1121,6 +1121,13 @@ export type Query = {
    * gives null at its position.
    */
   citizens: Array<Maybe<Citizen>>;
+  /**
+   * The signed-in citizen's own record and papers (a CITIZEN token; no ID is passed): the same
+   * disclosure rules as `citizen` for their own ID (account status and level). Null when the
+   * population database has no such person. Anyone else gets UNAUTHENTICATED, or FORBIDDEN with
+   * reason NOT_SUBJECT (officers and clients: they name a citizen with `citizen(personalId:)`).
+   */
+  me: Maybe<Citizen>;
   /** Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest first. */
   myAccessLog: AccessLogPage;
   /** The calling citizen's account (null when they have none). */
@@ -2546,6 +2553,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
+  me?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;

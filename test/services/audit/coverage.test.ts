@@ -206,6 +206,12 @@ const ROWS: Record<string, Row> = {
     token: self,
     expect: () => ({ [holder.personalId]: ['IDENTITY', 'FAMILY'], [member]: ['IDENTITY'], [parent]: ['IDENTITY'] }),
   },
+  me: {
+    query: `{ me { fullName
+      household { members { personalId fullName } } family { father { personalId fullName } mother { personalId fullName } } } }`,
+    token: self,
+    expect: () => ({ [holder.personalId]: ['IDENTITY', 'FAMILY'], [member]: ['IDENTITY'], [parent]: ['IDENTITY'] }),
+  },
   citizens: {
     query: `query($ids: [PersonalId!]!) { citizens(personalIds: $ids) { fullName residence { registeredOn } } }`,
     variables: () => ({ ids: [holder.personalId] }),
