@@ -80,7 +80,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import { SOURCES } from '../../connectors/registry';
-import { oldProvinceByIdCode } from '../../reference/areas';
 import type { CongDanDoc } from '../../connectors/population/model';
 import { vietnamDate } from '../accounts/calendar';
 import type { Store } from '../../store/connection';
@@ -92,19 +91,12 @@ import {
 import type { AuditWriter } from '../audit/writer';
 import { mergeOp, type DocOp } from '../../store/serial-writer';
 import { CaseService, seenOp } from './cases';
-import {
-  DuplicateTracker,
-  PopulationIndex,
-  TIE_NEAR_MISS,
-  detectRecord,
-  findingArea,
-  populationRecordKey,
-  sourceRecordKey,
-  SCAN_PROJECTION,
-  type DetectContext,
-  type DuplicateTrackerSnapshot,
-  type SourceDocs,
-} from './detect';
+import { detectRecord, type DetectContext, type SourceDocs } from './detect';
+import { DuplicateTracker, TIE_NEAR_MISS, type DuplicateTrackerSnapshot } from './duplicates';
+import { areaOfFinding, recordArea } from './finding-areas';
+import { PopulationIndex } from './population-index';
+import { populationRecordKey, sourceRecordKey } from './readers';
+import { SCAN_PROJECTION } from './source-fields';
 import { dropState, loadState, saveState } from './run-state';
 import { isTransientStoreError } from '../../store/health';
 import { isDuplicateKey } from '../../store/concurrency';
@@ -303,27 +295,6 @@ function zeroCounts(): Record<DefectKind, number> {
 
 function areaKey(a: { province: string; commune?: string | null }): string {
   return `${a.province}/${a.commune ?? ''}`;
-}
-
-/**
- * The area of a finding: the person's (see {@link findingArea}); for a record with no person,
- * the province of a 12-digit key's birth-registration code (no commune); else unknown.
- */
-export function areaOfFinding(f: Finding, index: PopulationIndex): FindingAreaDoc {
-  const a = findingArea(f, index);
-  if (a) return { province: a.province, commune: a.commune };
-  if (f.kind === 'ORPHAN' && f.personalId === null) {
-    return { province: orphanProvince(f.recordKey), commune: null };
-  }
-  // A population record whose commune cannot be read: its province, when that can be.
-  if (f.source === 'population') return { province: index.provinceOfSlot(index.slotOf(f.recordKey)), commune: null };
-  return { province: null, commune: null };
-}
-
-/** Today's province of the birth-registration code of a 12-digit personal ID, or null. */
-export function orphanProvince(recordKey: unknown): string | null {
-  if (typeof recordKey !== 'string' || !/^\d{12}$/.test(recordKey)) return null;
-  return oldProvinceByIdCode(recordKey.slice(0, 3))?.newCode ?? null;
 }
 
 class Stopped extends Error {}
@@ -900,12 +871,6 @@ export class ReconciliationRunner {
     let failed = false;
     const check = (): void => {
       if (a.cancel || a.stop || failed) throw new Stopped();
-    };
-    /** The area of a record (its person's, else an orphan's key province). */
-    const recordArea = (slot: number, key: string, index: PopulationIndex): FindingAreaDoc => {
-      const pa = index.areaOfSlot(slot);
-      if (pa) return { province: pa.province, commune: pa.commune };
-      return { province: slot < 0 ? orphanProvince(key) : index.provinceOfSlot(slot), commune: null };
     };
     const flag = (p: PartState, ra: FindingAreaDoc, source: Finding['source'], key: string): void => {
       if (p.flagged.has(key)) return;

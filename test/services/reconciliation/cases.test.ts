@@ -18,6 +18,7 @@ import {
   type CaseFilter,
   type CaseView,
 } from '../../../services/reconciliation/cases';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
 import {
   RECON_FINDINGS_COLLECTION,
   RECON_RUNS_COLLECTION,
@@ -25,7 +26,6 @@ import {
   type FindingDoc,
 } from '../../../services/reconciliation/runs';
 import { RECON_STATS_COLLECTION, areaStats } from '../../../services/reconciliation/stats';
-import { PopulationIndex } from '../../../services/reconciliation/detect';
 import { areaInfo, type AreaInfo } from '../../../services/accounts/reports/read';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import type { Store } from '../../../store/connection';
