@@ -44,7 +44,7 @@ const config: CodegenConfig = {
           Area: '../services/accounts/reports/read#AreaInfo',
           AccountReport: '../services/accounts/reports/read#AreaReport',
           ReconciliationRun: '../services/reconciliation/runs#RunDoc',
-          ReconciliationCase: '../services/reconciliation/cases#CaseView',
+          ReconciliationCase: '../services/reconciliation/model#CaseView',
           ReconciliationSummary: '../services/reconciliation/stats#SummaryModel',
         },
       },

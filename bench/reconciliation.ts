@@ -41,23 +41,19 @@ import type { Document } from 'mongodb';
 import { REFERENCE_TODAY } from '../mockdata/generator/dates';
 import type { CongDanDoc } from '../connectors/population/model';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
+import { areaOfFinding } from '../services/reconciliation/finding-areas';
 import {
   RECON_CASES_COLLECTION,
   RECON_CASE_EVENTS_COLLECTION,
   RECON_CASE_INDEX_COLLECTION,
-} from '../services/reconciliation/cases';
-import { areaOfFinding } from '../services/reconciliation/finding-areas';
-import type { Finding } from '../services/reconciliation/model';
+  type Finding,
+  RECON_FINDINGS_COLLECTION,
+  NATIONAL,
+  RECON_STATS_COLLECTION,
+} from '../services/reconciliation/model';
 import { PopulationIndex } from '../services/reconciliation/population-index';
 import { RECON_RUN_STATE_COLLECTION } from '../services/reconciliation/run-state';
-import {
-  RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
-  type RunDoc,
-  NATIONAL,
-} from '../services/reconciliation/runs';
-import { RECON_STATS_COLLECTION } from '../services/reconciliation/stats';
+import { RECON_RUNS_COLLECTION, ReconciliationRunner, type RunDoc } from '../services/reconciliation/runs';
 import { Store } from '../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../mockdata/seed-meta';
 

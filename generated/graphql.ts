@@ -10,7 +10,7 @@ import type { Consent as ConsentRecord } from '../services/access/consents';
 import type { StoredAccount } from '../services/accounts/service';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
 import type { RunDoc } from '../services/reconciliation/runs';
-import type { CaseView } from '../services/reconciliation/cases';
+import type { CaseView } from '../services/reconciliation/model';
 import type { SummaryModel } from '../services/reconciliation/stats';
 import type { HubContext } from '../services/context';
 export type Maybe<T> = T | null;

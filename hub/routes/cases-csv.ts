@@ -16,15 +16,16 @@ import type { TrustedIssuer } from '../../services/access/auth/trust';
 import { failJson, officerOf, streamCsv } from './csv';
 import { areaInfo, areaOfInfo } from '../../services/accounts/reports/read';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
-import { DEFECT_KINDS, type SourceName } from '../../services/reconciliation/model';
+import { caseScopes } from '../../services/reconciliation/case-scopes';
+import type { CaseService } from '../../services/reconciliation/cases';
 import {
+  DEFECT_KINDS,
+  type SourceName,
   CASE_STATUSES,
   OPEN_STATUSES,
-  caseScopes,
-  type CaseService,
   type CaseStatus,
   type CaseView,
-} from '../../services/reconciliation/cases';
+} from '../../services/reconciliation/model';
 import type { AuditRecordDoc } from '../../services/audit/model';
 
 const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);

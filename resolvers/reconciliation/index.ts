@@ -4,13 +4,8 @@ import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { forbidden } from '../../services/access/policy';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
-import {
-  CaseInputError,
-  type CaseAction,
-  type CaseFilter,
-  type CaseResult,
-  type CaseView,
-} from '../../services/reconciliation/cases';
+import { CaseInputError } from '../../services/reconciliation/case-queries';
+import type { CaseAction, CaseFilter, CaseResult, CaseView } from '../../services/reconciliation/model';
 import type { RunDoc } from '../../services/reconciliation/runs';
 import { areaStats } from '../../services/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';

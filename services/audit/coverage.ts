@@ -12,7 +12,8 @@ import {
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { HubContext } from '../context';
 import { pathString } from '../access/policy';
-import { caseScope, caseScopes, caseSourceScope, type CaseView } from '../reconciliation/cases';
+import { caseScope, caseScopes, caseSourceScope } from '../reconciliation/case-scopes';
+import type { CaseView } from '../reconciliation/model';
 import type { DataKind } from './model';
 
 /**

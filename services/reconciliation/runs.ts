@@ -83,26 +83,15 @@ import { SOURCES } from '../../connectors/registry';
 import type { CongDanDoc } from '../../connectors/population/model';
 import { vietnamDate } from '../accounts/calendar';
 import type { Store } from '../../store/connection';
-import { DEFECT_KINDS } from './model';
-import {
-  SOURCES_STATUS_COLLECTION as SEED_MANIFEST_COLLECTION,
-  type SourcesStatusDoc as SeedManifestDoc,
-} from '../../store/sources-status';
-import type { AuditWriter } from '../audit/writer';
-import { mergeOp, type DocOp } from '../../store/serial-writer';
-import { CaseService, seenOp } from './cases';
+import { seenOp } from './case-index';
+import { CaseService } from './cases';
 import { detectRecord, type DetectContext, type SourceDocs } from './detect';
 import { DuplicateTracker, TIE_NEAR_MISS, type DuplicateTrackerSnapshot } from './duplicates';
 import { areaOfFinding, recordArea } from './finding-areas';
-import { PopulationIndex } from './population-index';
-import { populationRecordKey, sourceRecordKey } from './readers';
-import { SCAN_PROJECTION } from './source-fields';
-import { dropState, loadState, saveState } from './run-state';
-import { isTransientStoreError } from '../../store/health';
-import { isDuplicateKey } from '../../store/concurrency';
-import { AreaTally } from './stats';
 import {
+  DEFECT_KINDS,
   OTHER_SOURCES,
+  RECON_FINDINGS_COLLECTION,
   findingKey,
   withinArea,
   type DefectKind,
@@ -111,11 +100,21 @@ import {
   type FindingDoc,
   type OtherSource,
 } from './model';
-
-export { NATIONAL, withinArea, type FindingAreaDoc, type FindingDoc } from './model';
+import { PopulationIndex } from './population-index';
+import { populationRecordKey, sourceRecordKey } from './readers';
+import { dropState, loadState, saveState } from './run-state';
+import { SCAN_PROJECTION } from './source-fields';
+import { AreaTally } from './stats';
+import {
+  SOURCES_STATUS_COLLECTION as SEED_MANIFEST_COLLECTION,
+  type SourcesStatusDoc as SeedManifestDoc,
+} from '../../store/sources-status';
+import type { AuditWriter } from '../audit/writer';
+import { mergeOp, type DocOp } from '../../store/serial-writer';
+import { isTransientStoreError } from '../../store/health';
+import { isDuplicateKey } from '../../store/concurrency';
 
 export const RECON_RUNS_COLLECTION = 'reconRuns';
-export const RECON_FINDINGS_COLLECTION = 'reconFindings';
 /**
  * How a run ended (`_id` = run id): inserted once, by whoever ends the run first (its loop with
  * DONE or FAILED, a cancellation on any instance with CANCELLED); the run document follows.

@@ -13,15 +13,13 @@ import {
   OTHER_SOURCES,
   type OtherSource,
   type SourceName,
+  NATIONAL,
+  RECON_FINDINGS_COLLECTION,
+  type FindingDoc,
 } from '../../../services/reconciliation/model';
 import { PopulationIndex } from '../../../services/reconciliation/population-index';
 import { invalidRecordKey } from '../../../services/reconciliation/readers';
-import {
-  NATIONAL,
-  RECON_FINDINGS_COLLECTION,
-  ReconciliationRunner,
-  type FindingDoc,
-} from '../../../services/reconciliation/runs';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import type { Store } from '../../../store/connection';
 import { connectTestStore } from '../../support/hub';
 

@@ -5,17 +5,15 @@ import { SOURCES } from '../../../connectors/registry';
 import { seed } from '../../../mockdata/seed/index';
 import { CaseService } from '../../../services/reconciliation/cases';
 import { areaOfFinding } from '../../../services/reconciliation/finding-areas';
-import type { Finding } from '../../../services/reconciliation/model';
-import { PopulationIndex } from '../../../services/reconciliation/population-index';
-import { RECON_RUN_STATE_COLLECTION } from '../../../services/reconciliation/run-state';
 import {
+  type Finding,
   RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
   withinArea,
   type FindingDoc,
-  type RunDoc,
-} from '../../../services/reconciliation/runs';
+} from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
+import { RECON_RUN_STATE_COLLECTION } from '../../../services/reconciliation/run-state';
+import { RECON_RUNS_COLLECTION, ReconciliationRunner, type RunDoc } from '../../../services/reconciliation/runs';
 import { areaStats } from '../../../services/reconciliation/stats';
 import type { Store } from '../../../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../mockdata/seed-meta';
