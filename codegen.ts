@@ -43,7 +43,7 @@ const config: CodegenConfig = {
           Account: '../services/accounts/service#StoredAccount',
           Area: '../services/accounts/reports/read#AreaInfo',
           AccountReport: '../services/accounts/reports/read#AreaReport',
-          ReconciliationRun: '../services/reconciliation/runs#RunDoc',
+          ReconciliationRun: '../services/reconciliation/model#RunDoc',
           ReconciliationCase: '../services/reconciliation/model#CaseView',
           ReconciliationSummary: '../services/reconciliation/stats#SummaryModel',
         },

@@ -50,10 +50,12 @@ import {
   RECON_FINDINGS_COLLECTION,
   NATIONAL,
   RECON_STATS_COLLECTION,
+  RECON_RUNS_COLLECTION,
+  type RunDoc,
 } from '../services/reconciliation/model';
 import { PopulationIndex } from '../services/reconciliation/population-index';
 import { RECON_RUN_STATE_COLLECTION } from '../services/reconciliation/run-state';
-import { RECON_RUNS_COLLECTION, ReconciliationRunner, type RunDoc } from '../services/reconciliation/runs';
+import { ReconciliationRunner } from '../services/reconciliation/runs';
 import { Store } from '../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../mockdata/seed-meta';
 

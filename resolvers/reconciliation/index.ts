@@ -5,8 +5,7 @@ import { badUserInput, echoShort } from '../../lib/errors';
 import { forbidden } from '../../services/access/policy';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
 import { CaseInputError } from '../../services/reconciliation/case-queries';
-import type { CaseAction, CaseFilter, CaseResult, CaseView } from '../../services/reconciliation/model';
-import type { RunDoc } from '../../services/reconciliation/runs';
+import type { CaseAction, CaseFilter, CaseResult, CaseView, RunDoc } from '../../services/reconciliation/model';
 import { areaStats } from '../../services/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';
 import type { SourceName } from '../../connectors/sources';
@@ -100,7 +99,7 @@ async function casesPage(
     throw err;
   }
   return {
-    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)) as never,
+    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)),
     pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
     totalCount: (() => page.totalCount()) as never,
   };

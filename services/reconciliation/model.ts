@@ -52,6 +52,11 @@ export const DEFECT_KINDS: readonly DefectKind[] = [
   'MALFORMED',
 ];
 
+/** A count per defect kind, all zero. */
+export function zeroCounts(): Record<DefectKind, number> {
+  return Object.fromEntries(DEFECT_KINDS.map((k) => [k, 0])) as Record<DefectKind, number>;
+}
+
 /** The four sources compared with the population. */
 export type OtherSource = Exclude<SourceName, 'population'>;
 
@@ -137,6 +142,107 @@ export function withinArea(fa: FindingAreaDoc, run: { province: string; commune:
  */
 export function areaId(area: FindingAreaDoc): string {
   return `${area.province ?? '-'}|${area.province ? (area.commune ?? '-') : '-'}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs (runs.ts: background scans of the sources for one area)
+
+/** One document per run (`_id` = run id), written by the process executing it. */
+export const RECON_RUNS_COLLECTION = 'reconRuns';
+
+export interface RunArea {
+  province: string;
+  commune?: string | null;
+}
+
+export type RunStatus = 'RUNNING' | 'DONE' | 'CANCELLED' | 'FAILED';
+/** How a run ended (run-leases.ts decides it once). */
+export type EndStatus = Exclude<RunStatus, 'RUNNING'>;
+export type RunPhase = 'INDEX' | 'SOURCES' | 'FINISH' | 'DONE';
+
+export interface RunProgress {
+  processed: number;
+  total: number;
+  /** Documents read per second in the current session. */
+  ratePerS: number;
+  /** Seconds left at that rate (null: unknown yet). */
+  etaS: number | null;
+}
+
+/** What a source fully read and written found (the rest of its state is in `reconRunState`). */
+export interface SourceCheckpoint {
+  counts: Record<DefectKind, number>;
+  written: number;
+  /** Documents read. */
+  read: number;
+}
+
+export interface RunCheckpoint {
+  /** The sources fully read, and their findings all written. */
+  done: Partial<Record<OtherSource, SourceCheckpoint>>;
+  /** The index the saved tracker state refers to (slots are positions in the natural order). */
+  populationSize: number;
+  firstPersonalId: string | null;
+  lastPersonalId: string | null;
+  /** `PopulationIndex.fingerprint` (population-index.ts): the same IDs in the same order. */
+  populationHash?: string;
+}
+
+export interface RunDoc {
+  _id: string;
+  area: { province: string; commune: string | null };
+  startedBy: string;
+  status: RunStatus;
+  phase: RunPhase;
+  progress: RunProgress;
+  /** Findings of the run's area, per kind (complete once DONE). */
+  counts: Record<DefectKind, number>;
+  findings: number;
+  checkpoint: RunCheckpoint | null;
+  /**
+   * The reference date (YYYY-MM-DD) validity is judged on (expired cards, deceased-but-active):
+   * fixed when the run starts, used throughout, also after a resume (`ReconciliationRun.referenceDate`).
+   */
+  today: string;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+  /** How many times the run was resumed after a restart. */
+  resumes: number;
+  /** Cases the run found no longer present (CLEARED) and resolved cases it found again (RECURRED). */
+  casesCleared?: number;
+  casesRecurred?: number;
+  /** The documents the run wrote (all its sessions); absent on runs from before this counter. */
+  writes?: RunWrites;
+}
+
+/** What a run wrote: a re-run over unchanged data writes no finding, only the per-area documents. */
+export interface RunWrites {
+  /** Finding documents written (new or changed). */
+  findings: number;
+  /** Findings found again exactly as stored: not written. */
+  unchanged: number;
+  /** Case-index document updates (one per area document and flush, whatever its number of findings). */
+  index: number;
+  /** Area figure (`reconStats`) updates. */
+  stats: number;
+}
+
+/**
+ * A run a loop of this process executes (runs.ts, run-loop.ts): flags the runner sets and the
+ * loop checks after every document, and the loop's end.
+ */
+export interface ActiveRun {
+  id: string;
+  cancel: boolean;
+  stop: boolean;
+  /** Ended by losing the store: left RUNNING, to be resumed. */
+  interrupted: boolean;
+  /** The lease this loop holds (`<run id>#<n>`), and whether another instance has taken it over. */
+  lease: string;
+  lost: boolean;
+  done: Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,9 +18,10 @@ import {
   RECON_FINDINGS_COLLECTION,
   type FindingDoc,
   RECON_STATS_COLLECTION,
+  RECON_RUNS_COLLECTION,
 } from '../../../services/reconciliation/model';
 import { PopulationIndex } from '../../../services/reconciliation/population-index';
-import { RECON_RUNS_COLLECTION, ReconciliationRunner } from '../../../services/reconciliation/runs';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import { areaStats } from '../../../services/reconciliation/stats';
 import { areaInfo, type AreaInfo } from '../../../services/accounts/reports/read';
 import type { CongDanDoc } from '../../../connectors/population/model';

@@ -17,8 +17,9 @@ import {
   type CaseEventDoc,
   RECON_FINDINGS_COLLECTION,
   type FindingDoc,
+  RECON_RUNS_COLLECTION,
+  type RunDoc,
 } from '../../../services/reconciliation/model';
-import { RECON_RUNS_COLLECTION, type RunDoc } from '../../../services/reconciliation/runs';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 

@@ -11,9 +11,11 @@ import {
   type Finding,
   NATIONAL,
   RECON_FINDINGS_COLLECTION,
+  RECON_RUNS_COLLECTION,
+  type RunDoc,
 } from '../../../services/reconciliation/model';
 import { PopulationIndex } from '../../../services/reconciliation/population-index';
-import { RECON_RUNS_COLLECTION, ReconciliationRunner, type RunDoc } from '../../../services/reconciliation/runs';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import type { Store } from '../../../store/connection';
 import { SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../mockdata/seed-meta';
 import { connectTestStore } from '../../support/hub';

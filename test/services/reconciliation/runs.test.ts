@@ -10,10 +10,12 @@ import {
   RECON_FINDINGS_COLLECTION,
   withinArea,
   type FindingDoc,
+  RECON_RUNS_COLLECTION,
+  type RunDoc,
 } from '../../../services/reconciliation/model';
 import { PopulationIndex } from '../../../services/reconciliation/population-index';
 import { RECON_RUN_STATE_COLLECTION } from '../../../services/reconciliation/run-state';
-import { RECON_RUNS_COLLECTION, ReconciliationRunner, type RunDoc } from '../../../services/reconciliation/runs';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import { areaStats } from '../../../services/reconciliation/stats';
 import type { Store } from '../../../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../mockdata/seed-meta';
