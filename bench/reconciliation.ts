@@ -155,7 +155,8 @@ export async function benchReconciliation(opts: ReconBenchOptions): Promise<Reco
       SOURCE_NAMES.map(async (s) => {
         let n = 0;
         const col = store.db(SOURCES[s].db).collection<Document>(SOURCES[s].collection);
-        for await (const _doc of col.find({}, { batchSize: SCAN_BATCH })) n++;
+        const cursor = col.find({}, { batchSize: SCAN_BATCH });
+        while (await cursor.next()) n++;
         return n;
       }),
     );

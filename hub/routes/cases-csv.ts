@@ -81,11 +81,12 @@ export function casesCsvRouter(deps: {
       'Case exports are for data-cleaning officers and supervisors',
     );
     if (!principal) return;
-    const area = reconArea(String(req.query.area ?? ''));
+    // A parameter given once (a repeated or nested one is not a value).
+    const q = (k: string) => (typeof req.query[k] === 'string' ? req.query[k] : undefined);
+    const area = reconArea(q('area') ?? '');
     if (!area) {
       return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code, or VN');
     }
-    const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
     const sourceParam = q('source');
     const source = sourceParam === undefined ? null : SOURCE_OF.get(sourceParam);
     if (source === undefined) {
@@ -119,7 +120,7 @@ export function casesCsvRouter(deps: {
       audit: deps.audit,
       logger: deps.logger,
       log: { requestId, export: 'reconciliationCases', area: area.code },
-      render: async (views) => {
+      render: (views) => {
         const byCitizen = new Map<string, AuditRecordDoc['citizens'][number]>();
         for (const v of views) {
           // With no person identified (ORPHAN, a MALFORMED key): the record key (caseSubject).
@@ -132,7 +133,7 @@ export function casesCsvRouter(deps: {
           }
           byCitizen.set(id, c);
         }
-        return {
+        return Promise.resolve({
           entry: {
             at: new Date(),
             requestId,
@@ -160,7 +161,7 @@ export function casesCsvRouter(deps: {
               (v.lastSeen?.at ?? f.lastSeenAt).toISOString(),
             ];
           }),
-        };
+        });
       },
     });
   });
