@@ -205,32 +205,34 @@ function nameFinding(
     : null;
 }
 
-/** The date of birth against the population's: FORMAT_ONLY (CODING), MISMATCH, or null. */
-function dateFinding(r: RecordRef, id: Identity, popDob: string | null): Finding | null {
-  if (popDob === null || id.dob.value === null || (!id.dob.coded && id.dob.value === popDob)) return null;
-  const same = id.dob.value === popDob;
+/** A date of birth or sex that differs from the population's: MISMATCH, or FORMAT_ONLY (CODING) when only its coding does. */
+function codedFinding(
+  r: RecordRef,
+  field: 'dateOfBirth' | 'sex',
+  same: boolean,
+  sourceValue: unknown,
+  trueValue: string,
+): Finding {
   return {
     ...r,
     kind: same ? 'FORMAT_ONLY' : 'MISMATCH',
-    field: 'dateOfBirth',
+    field,
     ...(same ? { variant: 'CODING' as const } : {}),
-    sourceValue: String(id.rawDob),
-    trueValue: popDob,
+    sourceValue: String(sourceValue),
+    trueValue,
   };
+}
+
+/** The date of birth against the population's: FORMAT_ONLY (CODING), MISMATCH, or null. */
+function dateFinding(r: RecordRef, id: Identity, popDob: string | null): Finding | null {
+  if (popDob === null || id.dob.value === null || (!id.dob.coded && id.dob.value === popDob)) return null;
+  return codedFinding(r, 'dateOfBirth', id.dob.value === popDob, id.rawDob, popDob);
 }
 
 /** The sex against the population's: FORMAT_ONLY (CODING), MISMATCH, or null. */
 function sexFinding(r: RecordRef, id: Identity, male: boolean | null): Finding | null {
   if (male === null || id.sex.value === null || (!id.sex.coded && (id.sex.value === 'M') === male)) return null;
-  const same = (id.sex.value === 'M') === male;
-  return {
-    ...r,
-    kind: same ? 'FORMAT_ONLY' : 'MISMATCH',
-    field: 'sex',
-    ...(same ? { variant: 'CODING' as const } : {}),
-    sourceValue: String(id.rawSex),
-    trueValue: male ? 'Nam' : 'Nữ',
-  };
+  return codedFinding(r, 'sex', (id.sex.value === 'M') === male, id.rawSex, male ? 'Nam' : 'Nữ');
 }
 
 /** Appends a finding, if any, to a list allocated on the first one. */
