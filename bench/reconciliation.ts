@@ -23,7 +23,7 @@
  * found by any run: they are counted separately (`out_of_reach`, per kind and in total) and left
  * out of recall, which is over the rows within reach (`recall_all` is over every row).
  *
- * Every run reads the whole population and the four sources whatever its area (runs.ts), so the
+ * Every run reads the whole population and the four sources whatever its area (run-loop.ts), so the
  * runs read `runs` × the documents; `citizens_per_s` = seeded citizens / total run time and
  * `raw_scan_per_s` = seeded citizens / raw scan time (both also in documents of the five
  * collections per second: `docs_per_s`, `raw_scan_docs_per_s`).

@@ -1,7 +1,7 @@
 /**
  * Reconciliation cases: what data-cleaning staff do with findings.
  *
- * Every finding a run writes (`reconFindings`, one document per defect, see runs.ts) is a case,
+ * Every finding a run writes (`reconFindings`, one document per defect, see run-writer.ts) is a case,
  * `OPEN` until someone acts on it. Officers confirm, resolve, dismiss (with a reason), reopen,
  * assign and note; the runs record `CLEARED` and `RECURRED` as `run:<id>` (the state machine:
  * case-actions.ts). Reading cases: case-queries.ts, which this service extends.
