@@ -1,6 +1,7 @@
 /**
- * What reconciliation reports and keeps, shared by its files (a file imports a sibling for its
- * functions, never for a type): findings, areas, the cases of findings, and the hub collections.
+ * What reconciliation reports and keeps, the types and names its files share: findings, areas,
+ * runs, the cases of findings, and the hub collections they live in. It imports no other file of
+ * the module but `names.ts` (a type), so every file can depend on it without an import circle.
  *
  * A finding is one per (record, defect kind, field), keyed exactly like the generator's ground
  * truth (`SeedDefectDoc._id`) so that runs can be scored against it and findings written
