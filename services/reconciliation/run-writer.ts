@@ -14,7 +14,10 @@
  *   see localdb/patch/README.md).
  * - **Case-index entries** of the findings seen (case-index.ts `seenOp`: the run's start with
  *   `$max`, so overlapping runs never move it back), one op per index document, through the case
- *   service's serial writer.
+ *   service's serial writer. Which run last found a finding is the index's (`r`, and the run id
+ *   under `runs.t<r>`), not the finding's: two runs of overlapping areas running at once may both
+ *   write a new or changed finding (the same content; the finding's own `lastSeen*` names
+ *   either), and the case index, which the API and the clearing use, keeps the later start.
  * - **Counters**: what it wrote (`writes` on the run document: {@link RunWrites}), and what it found
  *   part by part ({@link RunCounts}).
  */
