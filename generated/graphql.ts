@@ -9,8 +9,7 @@ import type { HealthRecordRecord } from '../connectors/health-record/connector';
 import type { Consent as ConsentRecord } from '../services/access/consents';
 import type { StoredAccount } from '../services/accounts/service';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
-import type { RunDoc } from '../services/reconciliation/runs';
-import type { CaseView } from '../services/reconciliation/cases';
+import type { RunDoc, CaseView } from '../services/reconciliation/model';
 import type { SummaryModel } from '../services/reconciliation/stats';
 import type { ShareView, RedemptionView, SharedPaperView } from '../services/share/model';
 import type { HubContext } from '../services/context';
@@ -1140,6 +1139,13 @@ export type Query = {
    * gives null at its position.
    */
   citizens: Array<Maybe<Citizen>>;
+  /**
+   * The signed-in citizen's own record and papers (a CITIZEN token; no ID is passed): the same
+   * disclosure rules as `citizen` for their own ID (account status and level). Null when the
+   * population database has no such person. Anyone else gets UNAUTHENTICATED, or FORBIDDEN with
+   * reason NOT_SUBJECT (officers and clients: they name a citizen with `citizen(personalId:)`).
+   */
+  me: Maybe<Citizen>;
   /**
    * Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest
    * first, optionally only the reads of some documents or of a period (the same filters on every page).
@@ -2607,6 +2613,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
+  me?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;

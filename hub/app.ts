@@ -10,9 +10,13 @@ import { AccessCaches } from '../services/access/access';
 import { AuditWriter } from '../services/audit/writer';
 import { auditPlugin } from './plugins/audit';
 import { ConsentUseRecorder } from '../services/access/consents';
-import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile, type TrustedIssuer } from '../services/access/auth/trust';
+import { devTrust, loadTrustFile, type TrustedIssuer } from '../services/access/auth/trust';
+import { authorizationServer, type AuthServer } from './routes/auth-server';
 import { loadOrCreateSigningKey } from '../services/access/auth/keys';
-import { oauthRouter } from './routes/oauth';
+import { hubOrigins } from './origins';
+import { browserRoutes } from './browser';
+import { trustedDocumentsFromConfig } from './trusted-documents';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createFormatError, storeUnavailableStatusPlugin } from './format-error';
 import { requestMetricsPlugin } from './plugins/request-metrics';
 import { rejectModePlugin } from './plugins/reject-mode';
@@ -141,12 +145,27 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   if (Object.keys(config.HUB_FAULTS).length) logger.warn({ faults: config.HUB_FAULTS }, 'FAULT INJECTION is on');
   const health = new StoreHealth(store, logger);
   health.onChange((up) => metrics.storeUp.set(up ? 1 : 0));
+  const origins = hubOrigins(config, httpServer);
+  const shares = new ShareService({
+    store,
+    key: loadOrCreateSigningKey(config.HUB_KEYS_DIR, SHARE_KEY_NAME),
+    issuer: config.HUB_ISSUER,
+  });
+  const auth = authorizationServer({
+    config,
+    store,
+    logger,
+    origins,
+    now: deps.now,
+    publishedKeys: [shares.signingKey],
+  });
   const protection = new Protection({
     limits: config.HUB_RATE_LIMITS,
     maxConcurrent: config.HUB_MAX_CONCURRENT,
     trust,
     health,
     metrics,
+    sessions: auth.revocations,
   });
 
   const auditWriter = await AuditWriter.open(store, { logger });
@@ -178,11 +197,6 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   const consentUses = new ConsentUseRecorder(store, {
     onError: (err) => logger.warn({ err }, 'consent use not recorded'),
   });
-  const shares = new ShareService({
-    store,
-    key: loadOrCreateSigningKey(config.HUB_KEYS_DIR, SHARE_KEY_NAME),
-    issuer: config.HUB_ISSUER,
-  });
   const apollo = createApollo({ config, logger, httpServer, auditWriter, consentUses, metrics });
   await apollo.start();
   const context = (requestId: string, principal: Principal = ANONYMOUS, startedAt = Date.now()) =>
@@ -207,9 +221,11 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   app.use(assignRequestId);
   // (Not installed at all when request lines would not be written: it costs per request.)
   if (logger.isLevelEnabled('info')) app.use(requestLog(logger));
+  browserRoutes(app, config, origins);
   opsRoutes(app, { config, store, metrics, health, protection });
   app.use(appRouter());
   apiRoutes(app, {
+    auth,
     config,
     store,
     logger,
@@ -302,6 +318,8 @@ function createApollo(opts: {
     // Opt-in (HUB_ERROR_STACKTRACES=1, refused in production): stack traces name the hub's paths.
     includeStacktraceInErrorResponses: config.HUB_ERROR_STACKTRACES,
     allowBatchedHttpRequests: false,
+    // Registered documents only through hub/trusted-documents.ts, never Apollo's APQ cache.
+    persistedQueries: false,
     // main.ts owns shutdown (drain HTTP, close the store, stop the embedded store).
     stopOnTerminationSignals: false,
     csrfPrevention: true,
@@ -313,6 +331,8 @@ function createApollo(opts: {
       onStoreLost: (err) => logger.warn({ err }, 'store lost during a request: 503'),
     }),
     plugins: [
+      // No Apollo landing page (its CDN and telemetry): GraphiQL comes from the hub's own files.
+      ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.HUB_SHUTDOWN_TIMEOUT_MS }),
       ...armor.plugins,
       // Sizes and cost, with the variables, before anything runs or is stored.
@@ -365,6 +385,7 @@ function opsRoutes(
 function apiRoutes(
   app: express.Express,
   deps: {
+    auth: AuthServer;
     config: HubConfig;
     store: Store;
     logger: Logger;
@@ -381,6 +402,7 @@ function apiRoutes(
   },
 ): void {
   const {
+    auth,
     config,
     store,
     logger,
@@ -393,23 +415,18 @@ function apiRoutes(
     metrics,
     apollo,
     context,
-    shares,
   } = deps;
   // Refusals before any work: shutting down, store down, too many at once, rate limits.
-  app.use('/oauth/token', protection.gate, protection.concurrency, protection.rateLimit);
+  app.use(
+    ['/oauth/token', '/oauth/revoke', '/oauth/logout', '/oauth/authorize'],
+    protection.gate,
+    protection.concurrency,
+    protection.rateLimit,
+  );
   app.use(['/reports', '/reconciliation', '/graphql'], ...protection.all());
 
-  // OAuth 2.0 client credentials under a consent, and the token service's JWKS.
-  app.use(
-    oauthRouter({
-      store,
-      signingKey: loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME),
-      issuer: config.HUB_ISSUER,
-      audience: config.HUB_AUDIENCE,
-      publishedKeys: [shares.signingKey],
-      onError: (err) => logger.error({ err }, 'token endpoint error'),
-    }),
-  );
+  // OAuth 2.0: client credentials under a consent, the apps' sign-in (dev IdP), metadata, JWKS.
+  app.use(auth.router);
 
   app.use(
     csvRouter({
@@ -436,6 +453,7 @@ function apiRoutes(
   app.use(
     '/graphql',
     express.json({ limit: '64kb' }),
+    trustedDocumentsFromConfig(config, logger),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);

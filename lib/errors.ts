@@ -39,6 +39,13 @@ export const ErrorCode = {
   /** ...names an unknown persisted query, or persisted queries at all... */
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /**
+   * A trusted (persisted) document id the hub does not know: `documentId` (`sha256:<hex>`) or
+   * `extensions.persistedQuery.sha256Hash` not in its manifest (HUB_TRUSTED_DOCUMENTS_FILE).
+   */
+  PERSISTED_DOCUMENT_NOT_FOUND: 'PERSISTED_DOCUMENT_NOT_FOUND',
+  /** A first-party app sent query text where only registered documents are accepted (HUB_TRUSTED_DOCUMENTS=required). */
+  PERSISTED_DOCUMENT_REQUIRED: 'PERSISTED_DOCUMENT_REQUIRED',
   /** ...or no (or an ambiguous) operation to run. */
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
 } as const;

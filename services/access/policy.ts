@@ -1,5 +1,6 @@
 import {
   defaultFieldResolver,
+  getNamedType,
   GraphQLError,
   isObjectType,
   Kind,
@@ -310,16 +311,14 @@ function prefetch(ctx: PolicyContext, ids: readonly string[], scopes: Iterable<D
  */
 function guardEntryPoint(
   field: GraphQLFieldConfig<unknown, PolicyContext>,
-  arg: string,
+  idsOf: (args: Record<string, unknown>, ctx: PolicyContext) => { ids: string[]; list: boolean },
   scopeOf: ReadonlyMap<string, DocumentScope>,
 ): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
     async resolve(source, args, ctx, info) {
-      const value = (args as Record<string, unknown>)[arg];
-      const list = Array.isArray(value);
-      const ids = list ? (value as string[]) : [value as string];
+      const { ids, list } = idsOf(args as Record<string, unknown>, ctx);
       if (ctx.auth.mode === 'off') {
         prefetch(ctx, ids, requestedScopes(info, scopeOf));
         return resolve(source, args, ctx, info);
@@ -380,6 +379,11 @@ function guardEntryPoint(
       return (result as Array<CitizenRecord | null>).map((c, i) => screen(c, ids[i]));
     },
   };
+}
+
+/** The caller's own personal ID, for a `@self` field answering a Citizen (guardSelf has checked the caller). */
+function selfIds(_args: Record<string, unknown>, ctx: PolicyContext): { ids: string[]; list: boolean } {
+  return { ids: ctx.principal.kind === 'CITIZEN' ? [ctx.principal.personalId] : [], list: false };
 }
 
 function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
@@ -480,9 +484,21 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
       if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
-      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, subject.arg, scopeOf);
-      if (getDirective(schema, field, 'self')?.[0])
+      if (subject) {
+        const idsOf = (args: Record<string, unknown>) => {
+          const value = args[subject.arg];
+          return Array.isArray(value)
+            ? { ids: value as string[], list: true }
+            : { ids: [value as string], list: false };
+        };
+        return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, idsOf, scopeOf);
+      }
+      if (getDirective(schema, field, 'self')?.[0]) {
+        // The calling citizen's own record (`me`): their papers' decisions as at an entry point.
+        if (getNamedType(field.type) === citizenType)
+          return guardSelf(guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, selfIds, scopeOf));
         return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
+      }
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
       if (officer)
         return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);

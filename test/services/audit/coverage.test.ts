@@ -7,7 +7,7 @@ import type { AuditRecordDoc } from '../../../services/audit/model';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { issueDevToken } from '../../../services/access/auth/dev-idp';
 import type { OfficerRole } from '../../../services/access/auth/principal';
-import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/runs';
+import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/model';
 import { buildSchema } from '../../../hub/schema';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../services/accounts/store';
 import { registerClient } from '../../../services/access/clients';
@@ -203,6 +203,12 @@ const ROWS: Record<string, Row> = {
     query: `query($id: PersonalId!) { citizen(personalId: $id) { fullName
       household { members { personalId fullName } } family { father { personalId fullName } mother { personalId fullName } } } }`,
     variables: () => ({ id: holder.personalId }),
+    token: self,
+    expect: () => ({ [holder.personalId]: ['IDENTITY', 'FAMILY'], [member]: ['IDENTITY'], [parent]: ['IDENTITY'] }),
+  },
+  me: {
+    query: `{ me { fullName
+      household { members { personalId fullName } } family { father { personalId fullName } mother { personalId fullName } } } }`,
     token: self,
     expect: () => ({ [holder.personalId]: ['IDENTITY', 'FAMILY'], [member]: ['IDENTITY'], [parent]: ['IDENTITY'] }),
   },
