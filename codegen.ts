@@ -61,7 +61,8 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: {
         fragmentMasking: false,
-        persistedDocuments: { hashAlgorithm: 'sha256' },
+        // The app sends documents by id only (the hub runs the registered text): none in the bundle.
+        persistedDocuments: { hashAlgorithm: 'sha256', mode: 'replaceDocumentWithHash' },
       },
       config: {
         documentMode: 'string',

@@ -13,9 +13,11 @@ import { registerClient } from '../../services/access/clients';
 import { pickTestCitizens, type TestCitizens } from '../support/citizens';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
+import { capturedLog, signIn as signInThroughHub } from './sign-in';
 import { launch, phone, screenshot, seriousViolations, type PageElement, type PageGlobals } from './browser';
 
 const keys = testKeys();
+const log = capturedLog();
 let hub: TestHub;
 let browser: Browser;
 let people: TestCitizens;
@@ -23,7 +25,7 @@ const CLIENT = { id: `app-dvc-${randomUUID().slice(0, 6)}`, name: 'Cổng DVC th
 
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
-  hub = await startTestHub({}, 'app_');
+  hub = await startTestHub({}, 'app_', { logger: log.logger });
   await seed(hub.store, { citizens: 200, seed: 23 });
   people = await pickTestCitizens(hub.store);
   const r = await registerClient(hub.store, {
@@ -42,12 +44,9 @@ afterAll(async () => {
   await hub?.close();
 });
 
-/** Signs in with a citizen token (the development sign-in: this hub has no OAuth doors yet). */
-async function signIn(page: Page, personalId: string): Promise<void> {
-  await page.goto(`${hub.url}/app/`);
-  await page.getByLabel('Mã truy cập (access token)').fill(keys.citizen(personalId));
-  await page.getByRole('button', { name: 'Đăng nhập bằng mã này' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Giấy tờ của tôi' }).waitFor();
+/** Signs a citizen in through the hub's login page; the app opens on their papers. */
+function signIn(page: Page, personalId: string): Promise<void> {
+  return signInThroughHub(page, hub.url, { personalId }, log.lines, 'Giấy tờ của tôi');
 }
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -189,9 +188,9 @@ it('consents: give one to a registered client, see its reads in the access log (
 
   await readAsClientAndOfficer(consentId);
   await page.getByRole('link', { name: 'Ai đã xem' }).click();
-  const log = page.locator('ol.log');
-  await log.waitFor();
-  const text = (await log.textContent())!;
+  const logList = page.locator('ol.log');
+  await logList.waitFor();
+  const text = (await logList.textContent())!;
   expect(text).toContain(`Hệ thống: ${CLIENT.name}`);
   expect(text).toContain('HS-APP-0001');
   expect(text).toContain('1.001234');
@@ -206,7 +205,7 @@ it('consents: give one to a registered client, see its reads in the access log (
   await page.waitForFunction(
     () => !(globalThis as unknown as PageGlobals).document.querySelector('ol.log')?.textContent?.includes('Cán bộ'),
   );
-  expect(await log.textContent()).toContain(`Hệ thống: ${CLIENT.name}`);
+  expect(await logList.textContent()).toContain(`Hệ thống: ${CLIENT.name}`);
   // A period in the future: nothing.
   const tomorrow = new Date(Date.now() + 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
   await page.getByLabel('Từ ngày', { exact: true }).fill(tomorrow);
@@ -272,4 +271,49 @@ it('the service worker caches the app’s shell only, never papers data', async 
   expect(cached.some((u) => u.startsWith('/app/assets/'))).toBe(true);
   expect(cached.filter((u) => !u.startsWith('/app/'))).toEqual([]);
   await context.close();
+});
+
+it('refreshes its tokens with rotation, and signing out ends the session at the hub', async () => {
+  // Access tokens of 30 s: the app refreshes before every request (it refreshes 30 s ahead).
+  const short = await startTestHub({ HUB_ACCESS_TOKEN_TTL_S: '30' }, 'app_', { logger: log.logger });
+  const { context, page, errors } = await phone(browser);
+  try {
+    await signInThroughHub(page, short.url, { personalId: people.l2 }, log.lines, 'Giấy tờ của tôi');
+    const session = async () =>
+      JSON.parse(
+        (await page.evaluate(() =>
+          (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem(
+            'app.session',
+          ),
+        )) ?? 'null',
+      ) as { refreshToken?: string; via: string } | null;
+    const first = (await session())!;
+    expect(first.via).toBe('oauth');
+    await page.getByRole('link', { name: 'Ai đã xem' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ai đã xem dữ liệu của tôi' }).waitFor();
+    await page.locator('form.filters').waitFor();
+    await page.waitForFunction(
+      (old) =>
+        !(globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage
+          .getItem('app.session')
+          ?.includes(old),
+      first.refreshToken!,
+    );
+    const rotated = (await session())!.refreshToken!;
+    expect(rotated).not.toBe(first.refreshToken);
+
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByText('Bạn đã đăng xuất.').waitFor();
+    expect(await session()).toBeNull();
+    const refresh = await fetch(`${short.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'citizen-app', refresh_token: rotated }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+    await short.close();
+  }
 });

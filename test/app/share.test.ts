@@ -14,9 +14,13 @@ import { ensureAppBuilt } from '../../scripts/app-build';
 import { pickTestCitizens, type TestCitizens } from '../support/citizens';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
+import { capturedLog, signIn as signInThroughHub, type Who } from './sign-in';
+
+const OFFICER = 'CA-HN-DC-01';
 import { launch, launchWithCamera, phone, qrVideo, screenshot, seriousViolations } from './browser';
 
 const keys = testKeys();
+const log = capturedLog();
 let hub: TestHub;
 let browser: Browser;
 let people: TestCitizens;
@@ -24,7 +28,7 @@ const CHOSEN = ['FULL_NAME', 'DATE_OF_BIRTH', 'DRIVING_LICENCE_NUMBER', 'DRIVING
 
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
-  hub = await startTestHub({}, 'apq_');
+  hub = await startTestHub({}, 'apq_', { logger: log.logger });
   await seed(hub.store, { citizens: 200, seed: 23 });
   people = await pickTestCitizens(hub.store);
   browser = await launch();
@@ -35,16 +39,13 @@ afterAll(async () => {
   await hub?.close();
 });
 
-async function signIn(page: Page, token: string, heading: string): Promise<void> {
-  await page.goto(`${hub.url}/app/`);
-  await page.getByLabel('Mã truy cập (access token)').fill(token);
-  await page.getByRole('button', { name: 'Đăng nhập bằng mã này' }).click();
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+function signIn(page: Page, who: Who, landing: string): Promise<void> {
+  return signInThroughHub(page, hub.url, who, log.lines, landing);
 }
 
 it('a Level 1 citizen can share identity fields only, and is told why', async () => {
   const { context, page } = await phone(browser);
-  await signIn(page, keys.citizen(people.l1), 'Giấy tờ của tôi');
+  await signIn(page, { personalId: people.l1 }, 'Giấy tờ của tôi');
   await page.getByRole('link', { name: 'Chia sẻ QR' }).click();
   await page.getByText('Tài khoản mức 1 chỉ chia sẻ được thông tin nhân thân.', { exact: false }).waitFor();
   expect(await page.locator('fieldset.share-paper legend').allTextContents()).toEqual(['Thông tin nhân thân']);
@@ -54,7 +55,7 @@ it('a Level 1 citizen can share identity fields only, and is told why', async ()
 it('QR share → the verifier scans it and sees exactly those fields, signed → a reused code is refused → the access log shows the share', async () => {
   // The citizen makes the code.
   const citizen = await phone(browser);
-  await signIn(citizen.page, keys.citizen(people.l2), 'Giấy tờ của tôi');
+  await signIn(citizen.page, { personalId: people.l2 }, 'Giấy tờ của tôi');
   const name = (await citizen.page.locator('#identity-name').textContent())!.trim();
   await citizen.page.getByRole('link', { name: 'Chia sẻ QR' }).click();
   await citizen.page.getByRole('heading', { level: 1, name: 'Chia sẻ bằng mã QR' }).waitFor();
@@ -80,7 +81,7 @@ it('QR share → the verifier scans it and sees exactly those fields, signed →
   const cameraBrowser = await launchWithCamera(video);
   try {
     const officer = await phone(cameraBrowser);
-    await signIn(officer.page, keys.officer('DATA_CLEANING', { province: '01' }), 'Kiểm tra mã chia sẻ');
+    await signIn(officer.page, { officerId: OFFICER }, 'Kiểm tra mã chia sẻ');
     expect(await seriousViolations(officer.page)).toEqual([]);
     await officer.page.getByRole('button', { name: 'Quét mã QR bằng camera' }).click();
     const result = officer.page.locator('[data-verified]');
@@ -122,13 +123,13 @@ it('QR share → the verifier scans it and sees exactly those fields, signed →
     await new Promise((res) => setTimeout(res, 100));
   }
   await citizen.page.getByRole('link', { name: 'Ai đã xem' }).click();
-  const log = citizen.page.locator('ol.log');
-  await log.waitFor();
+  const accessLog = citizen.page.locator('ol.log');
+  await accessLog.waitFor();
   const id = code.slice(0, 16);
-  expect(await log.textContent()).toContain(`Mã chia sẻ ${id} đã được kiểm tra`);
-  expect(await log.textContent()).toContain('Cán bộ: Công an (test)');
-  expect(await log.textContent()).toContain(`Bạn đã tạo mã chia sẻ ${id}`);
-  expect(await log.textContent()).toContain('Họ và tên, Ngày sinh');
+  expect(await accessLog.textContent()).toContain(`Mã chia sẻ ${id} đã được kiểm tra`);
+  expect(await accessLog.textContent()).toMatch(/Cán bộ: Công an/);
+  expect(await accessLog.textContent()).toContain(`Bạn đã tạo mã chia sẻ ${id}`);
+  expect(await accessLog.textContent()).toContain('Họ và tên, Ngày sinh');
   await screenshot(citizen.page, 'access-log-share');
   expect(await seriousViolations(citizen.page)).toEqual([]);
   expect(citizen.errors).toEqual([]);

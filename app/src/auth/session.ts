@@ -83,17 +83,3 @@ export function readClaims(token: string): Claims | null {
     return null;
   }
 }
-
-/**
- * A session from a pasted access token (development sign-in): a citizen's, or an officer's for the
- * verifier page; null when unusable.
- */
-export function sessionFromToken(token: string, now = Date.now()): Session | null {
-  const claims = readClaims(token.trim());
-  const expiresAt = (claims?.exp ?? 0) * 1000;
-  if (!claims?.sub || expiresAt <= now) return null;
-  const base = { accessToken: token.trim(), expiresAt, personalId: claims.sub, via: 'token' as const };
-  if (claims.kind === 'citizen' && /^\d{12}$/.test(claims.sub)) return { ...base, kind: 'citizen' };
-  if (claims.kind === 'officer') return { ...base, kind: 'officer', unit: claims.unit };
-  return null;
-}

@@ -22,12 +22,8 @@ export const vi = {
   'login.intro':
     'Xem các giấy tờ của bạn trong cơ sở dữ liệu quốc gia, ai đã xem chúng, và quản lý việc đồng ý chia sẻ.',
   'login.button': 'Đăng nhập bằng tài khoản định danh điện tử',
-  'login.devTitle': 'Đăng nhập thử (dành cho nhà phát triển)',
-  'login.devHelp':
-    'Máy chủ này chưa có cổng đăng nhập. Dán mã truy cập lấy bằng lệnh npm run -s token -- citizen <số định danh>.',
-  'login.tokenLabel': 'Mã truy cập (access token)',
-  'login.devButton': 'Đăng nhập bằng mã này',
-  'login.badToken': 'Không đọc được mã truy cập này, hoặc mã đã hết hạn.',
+  'login.unavailable': 'Máy chủ này chưa mở đăng nhập cho ứng dụng. Vui lòng thử lại sau.',
+  'login.officerHint': 'Cán bộ kiểm tra mã chia sẻ cũng đăng nhập tại đây, bằng tài khoản cán bộ.',
   'login.expired': 'Phiên đăng nhập đã kết thúc. Vui lòng đăng nhập lại.',
   'login.failed': 'Không đăng nhập được. Vui lòng thử lại.',
   'login.signedOut': 'Bạn đã đăng xuất.',
