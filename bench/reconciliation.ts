@@ -23,7 +23,7 @@
  * found by any run: they are counted separately (`out_of_reach`, per kind and in total) and left
  * out of recall, which is over the rows within reach (`recall_all` is over every row).
  *
- * Every run reads the whole population and the four sources whatever its area (runs.ts), so the
+ * Every run reads the whole population and the four sources whatever its area (run-loop.ts), so the
  * runs read `runs` × the documents; `citizens_per_s` = seeded citizens / total run time and
  * `raw_scan_per_s` = seeded citizens / raw scan time (both also in documents of the five
  * collections per second: `docs_per_s`, `raw_scan_docs_per_s`).
@@ -41,24 +41,22 @@ import type { Document } from 'mongodb';
 import { REFERENCE_TODAY } from '../mockdata/generator/dates';
 import type { CongDanDoc } from '../connectors/population/model';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
-import { PopulationIndex } from '../services/reconciliation/detect';
-import {
-  RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
-  areaOfFinding,
-  type RunDoc,
-  NATIONAL,
-} from '../services/reconciliation/runs';
-import type { Finding } from '../services/reconciliation/model';
-import { Store } from '../store/connection';
+import { areaOfFinding } from '../services/reconciliation/finding-areas';
 import {
   RECON_CASES_COLLECTION,
   RECON_CASE_EVENTS_COLLECTION,
   RECON_CASE_INDEX_COLLECTION,
-} from '../services/reconciliation/cases';
-import { RECON_STATS_COLLECTION } from '../services/reconciliation/stats';
+  type Finding,
+  RECON_FINDINGS_COLLECTION,
+  NATIONAL,
+  RECON_STATS_COLLECTION,
+  RECON_RUNS_COLLECTION,
+  type RunDoc,
+} from '../services/reconciliation/model';
+import { PopulationIndex } from '../services/reconciliation/population-index';
 import { RECON_RUN_STATE_COLLECTION } from '../services/reconciliation/run-state';
+import { ReconciliationRunner } from '../services/reconciliation/runs';
+import { Store } from '../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../mockdata/seed-meta';
 
 export const RECON_PREFIX = 'benchrecon_';
@@ -157,7 +155,8 @@ export async function benchReconciliation(opts: ReconBenchOptions): Promise<Reco
       SOURCE_NAMES.map(async (s) => {
         let n = 0;
         const col = store.db(SOURCES[s].db).collection<Document>(SOURCES[s].collection);
-        for await (const _doc of col.find({}, { batchSize: SCAN_BATCH })) n++;
+        const cursor = col.find({}, { batchSize: SCAN_BATCH });
+        while (await cursor.next()) n++;
         return n;
       }),
     );

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
@@ -11,9 +10,13 @@ import { AccessCaches } from '../services/access/access';
 import { AuditWriter } from '../services/audit/writer';
 import { auditPlugin } from './plugins/audit';
 import { ConsentUseRecorder } from '../services/access/consents';
-import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile, type TrustedIssuer } from '../services/access/auth/trust';
+import { devTrust, loadTrustFile, type TrustedIssuer } from '../services/access/auth/trust';
+import { authorizationServer, type AuthServer } from './routes/auth-server';
 import { loadOrCreateSigningKey } from '../services/access/auth/keys';
-import { oauthRouter } from './routes/oauth';
+import { hubOrigins } from './origins';
+import { browserRoutes } from './browser';
+import { trustedDocumentsFromConfig } from './trusted-documents';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createFormatError, storeUnavailableStatusPlugin } from './format-error';
 import { requestMetricsPlugin } from './plugins/request-metrics';
 import { rejectModePlugin } from './plugins/reject-mode';
@@ -27,7 +30,6 @@ import type { Notifier } from '../services/accounts/notifier';
 import { csvRouter } from './routes/reports-csv';
 import { ReconciliationRunner } from '../services/reconciliation/runs';
 import { timingSafeEqual } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
 import { SOURCE_NAMES } from '../connectors/registry';
 import { FaultInjector } from '../connectors/faults';
 import { SourceGuards } from '../connectors/resilience';
@@ -37,6 +39,8 @@ import { metricsPlugin, observeRequest } from './plugins/metrics';
 import { Protection, type AuthLocals } from './protect';
 import { StoreHealth } from '../store/health';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
+import { assignRequestId, requestLog } from './request-log';
+import { SHARE_KEY_NAME, ShareService } from '../services/share/shares';
 import { CaseService } from '../services/reconciliation/cases';
 import { casesCsvRouter } from './routes/cases-csv';
 import { appRouter } from './routes/app';
@@ -81,8 +85,6 @@ export interface Hub {
    */
   stop(): Promise<void>;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Whether the hub can serve, and if not why: shutting down; `store unreachable` (the driver
@@ -143,12 +145,27 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   if (Object.keys(config.HUB_FAULTS).length) logger.warn({ faults: config.HUB_FAULTS }, 'FAULT INJECTION is on');
   const health = new StoreHealth(store, logger);
   health.onChange((up) => metrics.storeUp.set(up ? 1 : 0));
+  const origins = hubOrigins(config, httpServer);
+  const shares = new ShareService({
+    store,
+    key: loadOrCreateSigningKey(config.HUB_KEYS_DIR, SHARE_KEY_NAME),
+    issuer: config.HUB_ISSUER,
+  });
+  const auth = authorizationServer({
+    config,
+    store,
+    logger,
+    origins,
+    now: deps.now,
+    publishedKeys: [shares.signingKey],
+  });
   const protection = new Protection({
     limits: config.HUB_RATE_LIMITS,
     maxConcurrent: config.HUB_MAX_CONCURRENT,
     trust,
     health,
     metrics,
+    sessions: auth.revocations,
   });
 
   const auditWriter = await AuditWriter.open(store, { logger });
@@ -193,6 +210,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
         accounts: accounts.service,
         sweeps: accounts.sweeps,
         reconciliation,
+        shares,
         now: deps.now,
       },
       requestId,
@@ -203,9 +221,11 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   app.use(assignRequestId);
   // (Not installed at all when request lines would not be written: it costs per request.)
   if (logger.isLevelEnabled('info')) app.use(requestLog(logger));
+  browserRoutes(app, config, origins);
   opsRoutes(app, { config, store, metrics, health, protection });
   app.use(appRouter());
   apiRoutes(app, {
+    auth,
     config,
     store,
     logger,
@@ -218,6 +238,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     metrics,
     apollo,
     context,
+    shares,
   });
   fallbackRoutes(app, logger);
 
@@ -297,6 +318,8 @@ function createApollo(opts: {
     // Opt-in (HUB_ERROR_STACKTRACES=1, refused in production): stack traces name the hub's paths.
     includeStacktraceInErrorResponses: config.HUB_ERROR_STACKTRACES,
     allowBatchedHttpRequests: false,
+    // Registered documents only through hub/trusted-documents.ts, never Apollo's APQ cache.
+    persistedQueries: false,
     // main.ts owns shutdown (drain HTTP, close the store, stop the embedded store).
     stopOnTerminationSignals: false,
     csrfPrevention: true,
@@ -308,6 +331,8 @@ function createApollo(opts: {
       onStoreLost: (err) => logger.warn({ err }, 'store lost during a request: 503'),
     }),
     plugins: [
+      // No Apollo landing page (its CDN and telemetry): GraphiQL comes from the hub's own files.
+      ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.HUB_SHUTDOWN_TIMEOUT_MS }),
       ...armor.plugins,
       // Sizes and cost, with the variables, before anything runs or is stored.
@@ -319,45 +344,6 @@ function createApollo(opts: {
       storeUnavailableStatusPlugin(),
       metricsPlugin(),
     ],
-  });
-}
-
-/** Every response carries an `x-request-id`: the caller's when well-formed, else a new one. */
-function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const given = req.header('x-request-id');
-  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
-  res.locals.requestId = id;
-  res.locals.startedAt = Date.now();
-  res.setHeader('x-request-id', id);
-  next();
-}
-
-/**
- * One structured line per request: id, method, path (no query string), status, time, and
- * the caller (kind and id: a personal ID at most); never headers, bodies or variables.
- */
-function requestLog(logger: Logger): express.RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
-    autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
-    serializers: {
-      req: (r: { id?: unknown; method?: string; url?: string }) => ({
-        id: r.id,
-        method: r.method,
-        path: r.url?.split('?')[0],
-      }),
-      res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
-    },
-    customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   });
 }
 
@@ -399,6 +385,7 @@ function opsRoutes(
 function apiRoutes(
   app: express.Express,
   deps: {
+    auth: AuthServer;
     config: HubConfig;
     store: Store;
     logger: Logger;
@@ -411,9 +398,11 @@ function apiRoutes(
     metrics: HubMetrics;
     apollo: ApolloServer<HubContext>;
     context: Hub['context'];
+    shares: ShareService;
   },
 ): void {
   const {
+    auth,
     config,
     store,
     logger,
@@ -428,19 +417,16 @@ function apiRoutes(
     context,
   } = deps;
   // Refusals before any work: shutting down, store down, too many at once, rate limits.
-  app.use('/oauth/token', protection.gate, protection.concurrency, protection.rateLimit);
+  app.use(
+    ['/oauth/token', '/oauth/revoke', '/oauth/logout', '/oauth/authorize'],
+    protection.gate,
+    protection.concurrency,
+    protection.rateLimit,
+  );
   app.use(['/reports', '/reconciliation', '/graphql'], ...protection.all());
 
-  // OAuth 2.0 client credentials under a consent, and the token service's JWKS.
-  app.use(
-    oauthRouter({
-      store,
-      signingKey: loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME),
-      issuer: config.HUB_ISSUER,
-      audience: config.HUB_AUDIENCE,
-      onError: (err) => logger.error({ err }, 'token endpoint error'),
-    }),
-  );
+  // OAuth 2.0: client credentials under a consent, the apps' sign-in (dev IdP), metadata, JWKS.
+  app.use(auth.router);
 
   app.use(
     csvRouter({
@@ -467,6 +453,7 @@ function apiRoutes(
   app.use(
     '/graphql',
     express.json({ limit: '64kb' }),
+    trustedDocumentsFromConfig(config, logger),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const requestId = String(res.locals.requestId);
@@ -506,6 +493,7 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       err: { status?: number; type?: string },
       _req: express.Request,
       res: express.Response,
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express knows error handlers by their four parameters
       _next: express.NextFunction,
     ) => {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
@@ -521,22 +509,4 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       });
     },
   );
-}
-
-/** The caller as the request log names it: kind and id (a personal ID at most), never a token. */
-function callerOf(locals: AuthLocals): Record<string, string> | undefined {
-  const p: Principal | undefined = locals.principal;
-  if (locals.authFailure) return { kind: 'REFUSED', reason: locals.authFailure.reason };
-  switch (p?.kind) {
-    case 'CITIZEN':
-      return { kind: 'CITIZEN', id: p.personalId };
-    case 'CLIENT':
-      return { kind: 'CLIENT', id: p.clientId, consent: p.consentId };
-    case 'OFFICER':
-      return { kind: 'OFFICER', id: p.officerId };
-    case 'ANONYMOUS':
-      return { kind: 'ANONYMOUS' };
-    default:
-      return undefined;
-  }
 }

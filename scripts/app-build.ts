@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..');
@@ -54,15 +55,35 @@ export function buildApp(opts: { quiet?: boolean } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--config', join(ROOT, 'app', 'vite.config.ts')], {
       cwd: ROOT,
+      // A production build whoever runs it (jest sets NODE_ENV=test, which would turn Vite's PROD off).
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: opts.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
     });
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`vite build exited with ${code}`));
+      precompress();
       writeFileSync(STAMP, JSON.stringify({ inputs, builtAt: new Date().toISOString() }, null, 2) + '\n');
       resolve();
     });
   });
+}
+
+/** Text files worth compressing (the hub serves `<file>.br` or `.gz` to browsers that accept them). */
+const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
+
+/** Writes a brotli and a gzip copy beside each text file of the build (hub/routes/app.ts serves them). */
+function precompress(): void {
+  for (const f of files(APP_DIST).filter((p) => COMPRESSIBLE.test(p))) {
+    const raw = readFileSync(f);
+    writeFileSync(
+      `${f}.br`,
+      brotliCompressSync(raw, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+      }),
+    );
+    writeFileSync(`${f}.gz`, gzipSync(raw, { level: 9 }));
+  }
 }
 
 /** Builds the app when its build is missing or stale; returns whether it built. */

@@ -97,7 +97,8 @@ function parseArgs(argv: string[]): Args {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const { store, close } = await openCliStore({ maxPoolSize: 2 });
+  const cli = await openCliStore({ maxPoolSize: 2 });
+  const store = cli.store;
   try {
     const { client, secret } = await registerClient(store, {
       id: args.id!,
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
         `${client.publicKeyPem ? ' (private_key_jwt key on file)' : ''}.\n`,
     );
   } finally {
-    await close();
+    await cli.close();
   }
 }
 

@@ -12,11 +12,17 @@ import { setLang, t, useLang, type MessageKey } from './i18n';
 import { navigate, onLinkClick, useRoute } from './router';
 import { AccessLog } from './screens/AccessLog';
 import { Callback } from './screens/Callback';
-import { Consents } from './screens/Consents';
 import { Login } from './screens/Login';
 import { Papers } from './screens/Papers';
+import { lazyScreen } from './lazy';
 import { Workbench, WorkbenchNav, isWorkbenchRoute } from './workbench/Workbench';
 import { wt } from './workbench/i18n';
+
+// Screens not needed for the first load come in chunks of their own.
+type ScreenProps = { session: Session };
+const Share = lazyScreen<ScreenProps>(() => import('./screens/Share').then((m) => m.Share));
+const Verify = lazyScreen<ScreenProps>(() => import('./screens/Verify').then((m) => m.Verify));
+const Consents = lazyScreen<ScreenProps>(() => import('./screens/Consents').then((m) => m.Consents));
 
 interface Screen {
   route: string;
@@ -24,12 +30,19 @@ interface Screen {
   component: ComponentType<{ session: Session }>;
 }
 
-/** The signed-in sections, in the navigation's order. */
-const SCREENS: Screen[] = [
-  { route: 'papers', nav: 'nav.papers', component: Papers },
-  { route: 'access-log', nav: 'nav.accessLog', component: AccessLog },
-  { route: 'consents', nav: 'nav.consents', component: Consents },
-];
+/**
+ * The signed-in sections, by who is signed in, in the navigation's order (the first is home). The
+ * correction request (another branch) is one more citizen line here.
+ */
+const SCREENS: Record<Session['kind'], Screen[]> = {
+  citizen: [
+    { route: 'papers', nav: 'nav.papers', component: Papers },
+    { route: 'access-log', nav: 'nav.accessLog', component: AccessLog },
+    { route: 'consents', nav: 'nav.consents', component: Consents },
+    { route: 'share', nav: 'nav.share', component: Share },
+  ],
+  officer: [{ route: 'verify', nav: 'nav.verify', component: Verify }],
+};
 
 export function App() {
   const l = useLang();
@@ -46,14 +59,16 @@ export function App() {
   }, []);
 
   // Where the route leads: signed-out visitors to the login, signed-in ones away from it.
-  const screen = SCREENS.find((s) => s.route === route);
+  const screens = session ? SCREENS[session.kind] : [];
+  const screen = screens.find((s) => s.route === route);
   useEffect(() => {
     if (route === 'callback') return;
-    const home = session?.officer ? 'wb' : 'papers';
     if (!session && route !== 'login') navigate('login', { replace: true });
-    else if (session && (route === 'login' || route === '')) navigate(home, { replace: true });
-    // Officers work in the workbench (wb/…), citizens in their own screens.
-    else if (session && !!session.officer !== isWorkbenchRoute(route)) navigate(home, { replace: true });
+    // Officers with a role and area start in the workbench (wb/…).
+    else if (session && (route === 'login' || route === ''))
+      navigate(session.officer ? 'wb' : SCREENS[session.kind][0].route, { replace: true });
+    else if (session && isWorkbenchRoute(route) && !session.officer)
+      navigate(SCREENS[session.kind][0].route, { replace: true });
   }, [route, session]);
 
   // A new screen: move the focus to its heading, so screen readers announce it.
@@ -108,11 +123,17 @@ export function App() {
           )}
         </span>
       </header>
-      {session && session.officer && <WorkbenchNav officer={session.officer} route={route} />}
+      {session?.officer && (
+        <WorkbenchNav
+          officer={session.officer}
+          route={route}
+          extra={screens.map((s) => ({ route: s.route, label: t(s.nav) }))}
+        />
+      )}
       {session && !session.officer && (
         <nav class="tabs" aria-label={t('nav.label')}>
           <ul>
-            {SCREENS.map((s) => (
+            {screens.map((s) => (
               <li key={s.route}>
                 <a
                   href={`/app/${s.route}`}

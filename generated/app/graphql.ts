@@ -290,6 +290,128 @@ export type Sex =
   | 'FEMALE'
   | 'MALE';
 
+/** Who may redeem a share code. */
+export type ShareAudience =
+  /** Any verifier of the hub: a signed-in officer, or a registered client registered for every shared paper. */
+  | 'ANY_VERIFIER'
+  /** One registered client only (`clientId`). */
+  | 'CLIENT'
+  /** Signed-in officers only. */
+  | 'OFFICER';
+
+/** What the citizen shares: whole papers, single fields, or both (at least one of them). */
+export type ShareCreateInput = {
+  /** Who may redeem the code. Default ANY_VERIFIER. */
+  audience?: ShareAudience | null | undefined;
+  /** With audience CLIENT: the registered client that may redeem it. */
+  clientId?: string | null | undefined;
+  /** Single fields (each within its paper). */
+  fields?: Array<ShareField> | null | undefined;
+  /** Papers shared whole (every field of each). FAMILY cannot be shared: it names other people. */
+  papers?: Array<DocumentScope> | null | undefined;
+};
+
+/**
+ * A field a citizen can share by QR code. Each belongs to one paper (the prefix, IDENTITY for the
+ * basic identity attributes); its value is the one the paper's GraphQL field shows.
+ */
+export type ShareField =
+  /** IDENTITY: date of birth. */
+  | 'DATE_OF_BIRTH'
+  /** IDENTITY: date of death. */
+  | 'DATE_OF_DEATH'
+  /** DRIVING_LICENCE: classes with their dates. */
+  | 'DRIVING_LICENCE_CLASSES'
+  /** DRIVING_LICENCE: holder's name as the licence database records it. */
+  | 'DRIVING_LICENCE_HOLDER_NAME'
+  /** DRIVING_LICENCE: issuing authority. */
+  | 'DRIVING_LICENCE_ISSUED_BY'
+  /** DRIVING_LICENCE: date of first issue. */
+  | 'DRIVING_LICENCE_ISSUED_ON'
+  /** DRIVING_LICENCE: licence number. */
+  | 'DRIVING_LICENCE_NUMBER'
+  /** DRIVING_LICENCE: remaining points. */
+  | 'DRIVING_LICENCE_POINTS'
+  /** DRIVING_LICENCE: status. */
+  | 'DRIVING_LICENCE_STATUS'
+  /** IDENTITY: ethnic group. */
+  | 'ETHNICITY'
+  /** IDENTITY: full name. */
+  | 'FULL_NAME'
+  /** HEALTH_INSURANCE: benefit level. */
+  | 'HEALTH_INSURANCE_BENEFIT_LEVEL'
+  /** HEALTH_INSURANCE: card number. */
+  | 'HEALTH_INSURANCE_CARD_NUMBER'
+  /** HEALTH_INSURANCE: start of five continuous years of coverage. */
+  | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
+  /** HEALTH_INSURANCE: registered primary-care facility. */
+  | 'HEALTH_INSURANCE_PRIMARY_CARE_FACILITY'
+  /** HEALTH_INSURANCE: social-insurance code. */
+  | 'HEALTH_INSURANCE_SOCIAL_INSURANCE_CODE'
+  /** HEALTH_INSURANCE: whether the card is valid today. */
+  | 'HEALTH_INSURANCE_VALID'
+  /** HEALTH_INSURANCE: valid from. */
+  | 'HEALTH_INSURANCE_VALID_FROM'
+  /** HEALTH_INSURANCE: valid until. */
+  | 'HEALTH_INSURANCE_VALID_TO'
+  /** HEALTH_RECORD: known allergies. */
+  | 'HEALTH_RECORD_ALLERGIES'
+  /** HEALTH_RECORD: blood type. */
+  | 'HEALTH_RECORD_BLOOD_TYPE'
+  /** HEALTH_RECORD: chronic conditions. */
+  | 'HEALTH_RECORD_CHRONIC_CONDITIONS'
+  /** HEALTH_RECORD: vaccinations. */
+  | 'HEALTH_RECORD_VACCINATIONS'
+  /** HEALTH_RECORD: visits. */
+  | 'HEALTH_RECORD_VISITS'
+  /** IDENTITY_CARD: whether the current card has expired. */
+  | 'IDENTITY_CARD_EXPIRED'
+  /** IDENTITY_CARD: expiry date. */
+  | 'IDENTITY_CARD_EXPIRES_ON'
+  /** IDENTITY_CARD: every identity document ever issued (old CMND included). */
+  | 'IDENTITY_CARD_HISTORY'
+  /** IDENTITY_CARD: issuing authority. */
+  | 'IDENTITY_CARD_ISSUED_BY'
+  /** IDENTITY_CARD: date of issue. */
+  | 'IDENTITY_CARD_ISSUED_ON'
+  /** IDENTITY_CARD: the current card's kind. */
+  | 'IDENTITY_CARD_KIND'
+  /** IDENTITY_CARD: the current card's number. */
+  | 'IDENTITY_CARD_NUMBER'
+  /** IDENTITY: nationality. */
+  | 'NATIONALITY'
+  /** IDENTITY: the 12-digit personal ID. */
+  | 'PERSONAL_ID'
+  /** RESIDENCE: current address. */
+  | 'RESIDENCE_CURRENT_ADDRESS'
+  /** RESIDENCE: permanent address. */
+  | 'RESIDENCE_PERMANENT_ADDRESS'
+  /** RESIDENCE: place of origin. */
+  | 'RESIDENCE_PLACE_OF_ORIGIN'
+  /** RESIDENCE: date the permanent residence was registered. */
+  | 'RESIDENCE_REGISTERED_ON'
+  /** IDENTITY: sex. */
+  | 'SEX'
+  /** SOCIAL_INSURANCE: benefits paid. */
+  | 'SOCIAL_INSURANCE_BENEFITS'
+  /** SOCIAL_INSURANCE: contribution periods. */
+  | 'SOCIAL_INSURANCE_CONTRIBUTION_PERIODS'
+  /** SOCIAL_INSURANCE: holder's name as the source records it. */
+  | 'SOCIAL_INSURANCE_HOLDER_NAME_AT_SOURCE'
+  /** SOCIAL_INSURANCE: social-insurance number. */
+  | 'SOCIAL_INSURANCE_NUMBER'
+  /** SOCIAL_INSURANCE: total months of contributions. */
+  | 'SOCIAL_INSURANCE_TOTAL_MONTHS'
+  /** IDENTITY: alive or deceased. */
+  | 'VITAL_STATUS';
+
+/** What a share event was, in the citizen's access log. */
+export type ShareLogEvent =
+  /** The citizen made a share code. */
+  | 'CREATED'
+  /** A verifier redeemed it. */
+  | 'REDEEMED';
+
 /** Whether the population database records the citizen as alive. */
 export type VitalStatus =
   | 'ALIVE'
@@ -313,7 +435,7 @@ export type MyAccessLogQueryVariables = Exact<{
 }>;
 
 
-export type MyAccessLogQuery = { myAccessLog: { hasNextPage: boolean, endCursor: string | null, entries: Array<{ at: string, readerKind: ReaderKind, clientName: string | null, officerUnit: string | null, purpose: string | null, dossierRef: string | null, documents: Array<DocumentScope> }> } };
+export type MyAccessLogQuery = { myAccessLog: { hasNextPage: boolean, endCursor: string | null, entries: Array<{ at: string, readerKind: ReaderKind, clientName: string | null, officerUnit: string | null, purpose: string | null, dossierRef: string | null, documents: Array<DocumentScope>, share: { id: string, event: ShareLogEvent, fields: Array<ShareField> } | null }> } };
 
 export type ConsentItemFragment = { id: string, scopes: Array<DocumentScope>, purpose: string, dossierRef: string, createdAt: string, validFrom: string, validUntil: string, status: ConsentStatus, useCount: number, lastUsedAt: string | null, client: { id: string, name: string } };
 
@@ -346,12 +468,34 @@ export type RegisteredClientsQuery = { registeredClients: Array<{ id: string, na
 
 export type SourceFragment = { source: DataSource, updatedAtSource: string | null };
 
-export type MyPapersQueryVariables = Exact<{
-  id: string;
+export type MyPapersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyPapersQuery = { me: { personalId: string | null, fullName: string | null, dateOfBirth: string | null, sex: Sex | null, ethnicity: string | null, nationality: string | null, vitalStatus: VitalStatus | null, provenance: { source: DataSource, updatedAtSource: string | null } | null, identityCard: { kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null, issuedBy: string | null, expired: boolean | null, history: Array<{ kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, residence: { registeredOn: string | null, permanentAddress: { formatted: string | null, legacy: boolean }, currentAddress: { formatted: string | null, legacy: boolean } | null, placeOfOrigin: { formatted: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, household: { householdNumber: string | null, relationshipToHead: string | null, members: Array<{ fullName: string | null, relationshipToHead: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, family: { father: { fullName: string | null } | null, mother: { fullName: string | null } | null, spouse: { fullName: string | null } | null, dependants: Array<{ fullName: string | null, dateOfBirth: string | null, relationship: DependantRelationship | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, drivingLicence: { number: string | null, issuedBy: string | null, issuedOn: string | null, status: DrivingLicenceStatus | null, points: number | null, classes: Array<{ code: string | null, issuedOn: string | null, expiresOn: string | null, expired: boolean | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthInsurance: { cardNumber: string | null, benefitLevel: number | null, validFrom: string | null, validTo: string | null, valid: boolean | null, fiveYearsContinuousFrom: string | null, primaryCareFacility: { code: string | null, name: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, socialInsurance: { socialInsuranceNumber: string | null, totalMonths: number | null, contributionPeriods: Array<{ from: string | null, to: string | null, employer: string | null, scheme: ContributionScheme | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthRecord: { bloodType: string | null, allergies: Array<string> | null, chronicConditions: Array<{ icd10: string | null, name: string | null, since: string | null }> | null, visits: Array<{ date: string | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, vaccinations: Array<{ vaccine: string | null, date: string | null, dose: number | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null } | null };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { personalId: string | null } | null };
+
+export type MyAccountLevelQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyAccountLevelQuery = { myAccount: { level: number, status: AccountStatus } | null };
+
+export type ShareCreateMutationVariables = Exact<{
+  input: ShareCreateInput;
 }>;
 
 
-export type MyPapersQuery = { citizen: { personalId: string | null, fullName: string | null, dateOfBirth: string | null, sex: Sex | null, ethnicity: string | null, nationality: string | null, vitalStatus: VitalStatus | null, provenance: { source: DataSource, updatedAtSource: string | null } | null, identityCard: { kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null, issuedBy: string | null, expired: boolean | null, history: Array<{ kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, residence: { registeredOn: string | null, permanentAddress: { formatted: string | null, legacy: boolean }, currentAddress: { formatted: string | null, legacy: boolean } | null, placeOfOrigin: { formatted: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, household: { householdNumber: string | null, relationshipToHead: string | null, members: Array<{ fullName: string | null, relationshipToHead: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, family: { father: { fullName: string | null } | null, mother: { fullName: string | null } | null, spouse: { fullName: string | null } | null, dependants: Array<{ fullName: string | null, dateOfBirth: string | null, relationship: DependantRelationship | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, drivingLicence: { number: string | null, issuedBy: string | null, issuedOn: string | null, status: DrivingLicenceStatus | null, points: number | null, classes: Array<{ code: string | null, issuedOn: string | null, expiresOn: string | null, expired: boolean | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthInsurance: { cardNumber: string | null, benefitLevel: number | null, validFrom: string | null, validTo: string | null, valid: boolean | null, fiveYearsContinuousFrom: string | null, primaryCareFacility: { code: string | null, name: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, socialInsurance: { socialInsuranceNumber: string | null, totalMonths: number | null, contributionPeriods: Array<{ from: string | null, to: string | null, employer: string | null, scheme: ContributionScheme | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthRecord: { bloodType: string | null, allergies: Array<string> | null, chronicConditions: Array<{ icd10: string | null, name: string | null, since: string | null }> | null, visits: Array<{ date: string | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, vaccinations: Array<{ vaccine: string | null, date: string | null, dose: number | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null } | null };
+export type ShareCreateMutation = { shareCreate: { code: string, id: string, expiresAt: string, audience: ShareAudience, papers: Array<DocumentScope>, fields: Array<ShareField> } | null };
+
+export type ShareRedeemMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type ShareRedeemMutation = { shareRedeem: { sdJwt: string, issuer: string, keyId: string, audience: string, issuedAt: string, expiresAt: string, papers: Array<{ paper: DocumentScope, claim: string, fields: Array<{ field: ShareField, claim: string, value: unknown }> }> } | null };
 
 export type WbFlowsFragment = { approved: number, activationRate: number | null, collected: { level1: number, level2: number, total: number }, activated: { level1: number, level2: number, total: number } };
 
@@ -681,806 +825,33 @@ export const WbCasePayloadFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"WbCasePayload"}) as unknown as TypedDocumentString<WbCasePayloadFragment, unknown>;
-export const MyAccessLogDocument = new TypedDocumentString(`
-    query MyAccessLog($first: Int!, $after: String, $documents: [DocumentScope!], $from: DateTime, $to: DateTime) {
-  myAccessLog(
-    first: $first
-    after: $after
-    documents: $documents
-    from: $from
-    to: $to
-  ) {
-    entries {
-      at
-      readerKind
-      clientName
-      officerUnit
-      purpose
-      dossierRef
-      documents
-    }
-    hasNextPage
-    endCursor
-  }
-}
-    `, {"hash":"sha256:e82f896096ac0ce55b8d5533b8202a26558845c99c03673e8c76c782b757f4f7"}) as unknown as TypedDocumentString<MyAccessLogQuery, MyAccessLogQueryVariables>;
-export const MyConsentsDocument = new TypedDocumentString(`
-    query MyConsents($first: Int!, $after: String) {
-  myConsents(first: $first, after: $after) {
-    ...ConsentItem
-  }
-}
-    fragment ConsentItem on Consent {
-  id
-  client {
-    id
-    name
-  }
-  scopes
-  purpose
-  dossierRef
-  createdAt
-  validFrom
-  validUntil
-  status
-  useCount
-  lastUsedAt
-}`, {"hash":"sha256:65217e3cbc74ba2debae6236e358caf4ca9bcf3273e17453aa2d7a4d046ddf3a"}) as unknown as TypedDocumentString<MyConsentsQuery, MyConsentsQueryVariables>;
-export const ConsentGrantDocument = new TypedDocumentString(`
-    mutation ConsentGrant($input: ConsentGrantInput!) {
-  consentGrant(input: $input) {
-    consent {
-      ...ConsentItem
-    }
-    userErrors {
-      code
-      message
-      field
-    }
-  }
-}
-    fragment ConsentItem on Consent {
-  id
-  client {
-    id
-    name
-  }
-  scopes
-  purpose
-  dossierRef
-  createdAt
-  validFrom
-  validUntil
-  status
-  useCount
-  lastUsedAt
-}`, {"hash":"sha256:76737d0cf07fec1d5828adbf01a9738da3b88826faf3f625624716c68343af32"}) as unknown as TypedDocumentString<ConsentGrantMutation, ConsentGrantMutationVariables>;
-export const ConsentRevokeDocument = new TypedDocumentString(`
-    mutation ConsentRevoke($id: ID!) {
-  consentRevoke(id: $id) {
-    consent {
-      ...ConsentItem
-    }
-    userErrors {
-      code
-      message
-    }
-  }
-}
-    fragment ConsentItem on Consent {
-  id
-  client {
-    id
-    name
-  }
-  scopes
-  purpose
-  dossierRef
-  createdAt
-  validFrom
-  validUntil
-  status
-  useCount
-  lastUsedAt
-}`, {"hash":"sha256:56b295b24864d5d726d816ec5882aad8908f4d95c35c9576593e2095b1afd4d7"}) as unknown as TypedDocumentString<ConsentRevokeMutation, ConsentRevokeMutationVariables>;
-export const RegisteredClientsDocument = new TypedDocumentString(`
-    query RegisteredClients {
-  registeredClients(first: 100) {
-    id
-    name
-    kind
-    scopes
-    purposes {
-      code
-      name
-    }
-  }
-}
-    `, {"hash":"sha256:0ee72f5304c1541ad726f6befa35b56887fcd01efe1aad756e51cb1f042669ae"}) as unknown as TypedDocumentString<RegisteredClientsQuery, RegisteredClientsQueryVariables>;
-export const MyPapersDocument = new TypedDocumentString(`
-    query MyPapers($id: PersonalId!) {
-  citizen(personalId: $id) {
-    personalId
-    fullName
-    dateOfBirth
-    sex
-    ethnicity
-    nationality
-    vitalStatus
-    provenance {
-      ...Source
-    }
-    identityCard {
-      kind
-      number
-      issuedOn
-      expiresOn
-      issuedBy
-      expired
-      history {
-        kind
-        number
-        issuedOn
-        expiresOn
-      }
-      provenance {
-        ...Source
-      }
-    }
-    residence {
-      permanentAddress {
-        formatted
-        legacy
-      }
-      registeredOn
-      currentAddress {
-        formatted
-        legacy
-      }
-      placeOfOrigin {
-        formatted
-      }
-      provenance {
-        ...Source
-      }
-    }
-    household {
-      householdNumber
-      relationshipToHead
-      members {
-        fullName
-        relationshipToHead
-      }
-      provenance {
-        ...Source
-      }
-    }
-    family {
-      father {
-        fullName
-      }
-      mother {
-        fullName
-      }
-      spouse {
-        fullName
-      }
-      dependants {
-        fullName
-        dateOfBirth
-        relationship
-      }
-      provenance {
-        ...Source
-      }
-    }
-    drivingLicence {
-      number
-      issuedBy
-      issuedOn
-      status
-      points
-      classes {
-        code
-        issuedOn
-        expiresOn
-        expired
-      }
-      provenance {
-        ...Source
-      }
-    }
-    healthInsurance {
-      cardNumber
-      benefitLevel
-      validFrom
-      validTo
-      valid
-      primaryCareFacility {
-        code
-        name
-      }
-      fiveYearsContinuousFrom
-      provenance {
-        ...Source
-      }
-    }
-    socialInsurance {
-      socialInsuranceNumber
-      totalMonths
-      contributionPeriods {
-        from
-        to
-        employer
-        scheme
-      }
-      provenance {
-        ...Source
-      }
-    }
-    healthRecord {
-      bloodType
-      allergies
-      chronicConditions {
-        icd10
-        name
-        since
-      }
-      visits {
-        date
-        facility {
-          name
-        }
-        diagnoses {
-          icd10
-          name
-        }
-      }
-      vaccinations {
-        vaccine
-        date
-        dose
-      }
-      provenance {
-        ...Source
-      }
-    }
-  }
-}
-    fragment Source on Provenance {
-  source
-  updatedAtSource
-}`, {"hash":"sha256:8833daa0138798e72baeb0834a15730a0b9c9eb2d511fcdf95b90846c3569b2d"}) as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
-export const WbReportDocument = new TypedDocumentString(`
-    query WbReport($area: String!, $from: Date!, $to: Date!) {
-  accountReport(area: $area, from: $from, to: $to) {
-    area {
-      code
-      name
-      kind
-    }
-    from
-    to
-    period {
-      ...WbFlows
-    }
-    cumulative {
-      ...WbFlows
-    }
-    atEnd {
-      accounts {
-        level1
-        level2
-        total
-      }
-      pendingApproval
-      approvedNotActivated
-    }
-    population {
-      eligible14
-      notRegistered
-      asOf
-    }
-    withoutActivatedAccount
-    approvalsOverdue
-    targets {
-      collectedPerDay
-      activatedPerDay
-    }
-    daily {
-      date
-      collected
-      activated
-      collectedTarget
-      activatedTarget
-    }
-    communes {
-      area {
-        code
-        name
-      }
-      cumulative {
-        activationRate
-        collected {
-          total
-        }
-        activated {
-          total
-        }
-      }
-    }
-  }
-}
-    fragment WbFlows on AccountFlows {
-  collected {
-    level1
-    level2
-    total
-  }
-  approved
-  activated {
-    level1
-    level2
-    total
-  }
-  activationRate
-}`, {"hash":"sha256:3161bcd6b58a2c9ecc55d4624fffdd82c6ca08a5fdd1c4763f06d2f7305fbb7c"}) as unknown as TypedDocumentString<WbReportQuery, WbReportQueryVariables>;
-export const WbWorkListDocument = new TypedDocumentString(`
-    query WbWorkList($list: WorkList!, $area: String!, $search: String, $overdueOnly: Boolean, $first: Int!, $after: String) {
-  accountWorkList(
-    list: $list
-    area: $area
-    search: $search
-    overdueOnly: $overdueOnly
-    first: $first
-    after: $after
-  ) {
-    totalCount
-    searchTruncated
-    pageInfo {
-      endCursor
-      hasNextPage
-    }
-    nodes {
-      personalId
-      fullName
-      address
-      phone
-      commune {
-        code
-        name
-      }
-      accountStatus
-      since
-      overdue
-    }
-  }
-}
-    `, {"hash":"sha256:7b128e027700d8ab887c5de0a179049dd899bfa12f50308bdef714e467dc4440"}) as unknown as TypedDocumentString<WbWorkListQuery, WbWorkListQueryVariables>;
-export const WbApproveDocument = new TypedDocumentString(`
-    mutation WbApprove($personalId: PersonalId!) {
-  accountApprove(personalId: $personalId) {
-    account {
-      personalId
-      status
-    }
-    userErrors {
-      code
-      message
-    }
-  }
-}
-    `, {"hash":"sha256:6da55c3f84fea14c16162f5ad135a5d1ede6112d67526048fea81be0d5c3d9a5"}) as unknown as TypedDocumentString<WbApproveMutation, WbApproveMutationVariables>;
-export const WbRejectDocument = new TypedDocumentString(`
-    mutation WbReject($personalId: PersonalId!, $reason: String!) {
-  accountReject(personalId: $personalId, reason: $reason) {
-    account {
-      personalId
-      status
-    }
-    userErrors {
-      code
-      message
-    }
-  }
-}
-    `, {"hash":"sha256:b3358dce28c508b0e41754576dabcd5632b0af8a386826bd75dd598b4c856e33"}) as unknown as TypedDocumentString<WbRejectMutation, WbRejectMutationVariables>;
-export const WbCommunesDocument = new TypedDocumentString(`
-    query WbCommunes($province: String!) {
-  areaCommunes(province: $province) {
-    code
-    name
-  }
-}
-    `, {"hash":"sha256:b36afb131ee6a1e19188dddf5ddc2a7c043199839a760bed1f7b693ab07efb7e"}) as unknown as TypedDocumentString<WbCommunesQuery, WbCommunesQueryVariables>;
-export const WbRunsDocument = new TypedDocumentString(`
-    query WbRuns($area: String!, $first: Int!, $after: String) {
-  reconciliationRuns(area: $area, first: $first, after: $after) {
-    totalCount
-    pageInfo {
-      endCursor
-      hasNextPage
-    }
-    nodes {
-      ...WbRun
-    }
-  }
-}
-    fragment WbRun on ReconciliationRun {
-  id
-  status
-  phase
-  area {
-    code
-    name
-  }
-  progress {
-    processed
-    total
-    ratePerS
-    etaS
-  }
-  findings
-  counts {
-    kind
-    count
-  }
-  startedBy
-  createdAt
-  finishedAt
-  error
-}`, {"hash":"sha256:486ca1c22efffec68177066a5a515dc04a0a2c2442c418ec5ebba4ba26ba6bcd"}) as unknown as TypedDocumentString<WbRunsQuery, WbRunsQueryVariables>;
-export const WbRunDocument = new TypedDocumentString(`
-    query WbRun($id: ID!) {
-  reconciliationRun(id: $id) {
-    ...WbRun
-  }
-}
-    fragment WbRun on ReconciliationRun {
-  id
-  status
-  phase
-  area {
-    code
-    name
-  }
-  progress {
-    processed
-    total
-    ratePerS
-    etaS
-  }
-  findings
-  counts {
-    kind
-    count
-  }
-  startedBy
-  createdAt
-  finishedAt
-  error
-}`, {"hash":"sha256:30c0d88385d758411f71b2d08854019552f1c7e7fe52f4b2abca5d4d909ef329"}) as unknown as TypedDocumentString<WbRunQuery, WbRunQueryVariables>;
-export const WbRunStartDocument = new TypedDocumentString(`
-    mutation WbRunStart($area: String!) {
-  reconciliationRunStart(area: $area) {
-    ...WbRun
-  }
-}
-    fragment WbRun on ReconciliationRun {
-  id
-  status
-  phase
-  area {
-    code
-    name
-  }
-  progress {
-    processed
-    total
-    ratePerS
-    etaS
-  }
-  findings
-  counts {
-    kind
-    count
-  }
-  startedBy
-  createdAt
-  finishedAt
-  error
-}`, {"hash":"sha256:d9efb02211027817c881773ba08703c80f77f19f416b279ad9393871f6cef172"}) as unknown as TypedDocumentString<WbRunStartMutation, WbRunStartMutationVariables>;
-export const WbRunCancelDocument = new TypedDocumentString(`
-    mutation WbRunCancel($id: ID!) {
-  reconciliationRunCancel(id: $id) {
-    ...WbRun
-  }
-}
-    fragment WbRun on ReconciliationRun {
-  id
-  status
-  phase
-  area {
-    code
-    name
-  }
-  progress {
-    processed
-    total
-    ratePerS
-    etaS
-  }
-  findings
-  counts {
-    kind
-    count
-  }
-  startedBy
-  createdAt
-  finishedAt
-  error
-}`, {"hash":"sha256:efef5441f5a3bb209b6f0cdbcc44900b5cbd9222d0ae6befdad3cd0ab18d3aad"}) as unknown as TypedDocumentString<WbRunCancelMutation, WbRunCancelMutationVariables>;
-export const WbCasesDocument = new TypedDocumentString(`
-    query WbCases($area: String!, $kind: DefectKind, $source: DataSource, $status: [ReconciliationCaseStatus!], $assignee: String, $before: DateTime, $order: ReconciliationCaseOrder, $first: Int!, $after: String) {
-  reconciliationCases(
-    area: $area
-    kind: $kind
-    source: $source
-    status: $status
-    assignee: $assignee
-    firstSeenBefore: $before
-    order: $order
-    first: $first
-    after: $after
-  ) {
-    totalCount
-    pageInfo {
-      endCursor
-      hasNextPage
-    }
-    nodes {
-      id
-      kind
-      source
-      personalId
-      area {
-        code
-        name
-      }
-      field
-      status
-      assignee
-      firstSeenAt
-    }
-  }
-}
-    `, {"hash":"sha256:80e1f10f016058d737aa18ee626989eb21ae376b43af95f0ad55ce6a4518d6ad"}) as unknown as TypedDocumentString<WbCasesQuery, WbCasesQueryVariables>;
-export const WbSummaryDocument = new TypedDocumentString(`
-    query WbSummary($area: String!) {
-  reconciliationSummary(area: $area) {
-    asOf
-    complete
-    sources {
-      source
-      records
-      recordsWithFindings
-      cleanShare
-      openCases {
-        kind
-        count
-      }
-    }
-    cases {
-      status
-      count
-    }
-  }
-}
-    `, {"hash":"sha256:7735120923d8fe0efb640260f6236cb8e16b8918fec002e82715e6e7ebc60841"}) as unknown as TypedDocumentString<WbSummaryQuery, WbSummaryQueryVariables>;
-export const WbCleanlinessDocument = new TypedDocumentString(`
-    query WbCleanliness($area: String!) {
-  reconciliationCleanliness(area: $area, last: 60) {
-    at
-    runId
-    sources {
-      source
-      records
-      recordsWithFindings
-      cleanShare
-    }
-  }
-}
-    `, {"hash":"sha256:4ac5c277bfd1df24045a63007e46526ca9fe4e6e365a485f8e28221bc41d01da"}) as unknown as TypedDocumentString<WbCleanlinessQuery, WbCleanlinessQueryVariables>;
-export const WbCaseDocument = new TypedDocumentString(`
-    query WbCase($id: ID!) {
-  reconciliationCase(id: $id) {
-    ...WbCaseDetail
-  }
-}
-    fragment WbCaseDetail on ReconciliationCase {
-  id
-  kind
-  source
-  recordKey
-  personalId
-  area {
-    code
-    name
-  }
-  field
-  sourceField
-  variant
-  sourceValue
-  populationValue
-  comparison {
-    field
-    formOnly
-    population {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-    source {
-      side
-      source
-      raw
-      normalised
-      key
-    }
-  }
-  status
-  assignee
-  firstSeenAt
-  lastSeenAt
-  notes {
-    at
-    by
-    text
-  }
-  history {
-    at
-    by
-    event
-    from
-    to
-    assignee
-    note
-  }
-}`, {"hash":"sha256:291d6054a052cf5d55293077c0add495645388cff1cb3c47b1ff76fcf94f7c45"}) as unknown as TypedDocumentString<WbCaseQuery, WbCaseQueryVariables>;
-export const WbCaseConfirmDocument = new TypedDocumentString(`
-    mutation WbCaseConfirm($id: ID!, $note: String) {
-  reconciliationCaseConfirm(id: $id, note: $note) {
-    ...WbCasePayload
-  }
-}
-    fragment WbCasePayload on ReconciliationCasePayload {
-  case {
-    id
-    status
-    assignee
-  }
-  userErrors {
-    code
-    message
-    status
-    allowed
-  }
-}`, {"hash":"sha256:4081d7e88d8fb0639e4efe22370405ccce738970e58b8a012d7625ed7699cde7"}) as unknown as TypedDocumentString<WbCaseConfirmMutation, WbCaseConfirmMutationVariables>;
-export const WbCaseResolveDocument = new TypedDocumentString(`
-    mutation WbCaseResolve($id: ID!, $note: String) {
-  reconciliationCaseResolve(id: $id, note: $note) {
-    ...WbCasePayload
-  }
-}
-    fragment WbCasePayload on ReconciliationCasePayload {
-  case {
-    id
-    status
-    assignee
-  }
-  userErrors {
-    code
-    message
-    status
-    allowed
-  }
-}`, {"hash":"sha256:afd4e97cf4f9b5852938f6b14add1d1cf74b2ce62172130da02385b9a4d5fb5f"}) as unknown as TypedDocumentString<WbCaseResolveMutation, WbCaseResolveMutationVariables>;
-export const WbCaseDismissDocument = new TypedDocumentString(`
-    mutation WbCaseDismiss($id: ID!, $reason: String!) {
-  reconciliationCaseDismiss(id: $id, reason: $reason) {
-    ...WbCasePayload
-  }
-}
-    fragment WbCasePayload on ReconciliationCasePayload {
-  case {
-    id
-    status
-    assignee
-  }
-  userErrors {
-    code
-    message
-    status
-    allowed
-  }
-}`, {"hash":"sha256:9df761b7d879be92e3365c8d43502b61171872fdbf8dd85e6550097fd12219fb"}) as unknown as TypedDocumentString<WbCaseDismissMutation, WbCaseDismissMutationVariables>;
-export const WbCaseReopenDocument = new TypedDocumentString(`
-    mutation WbCaseReopen($id: ID!, $note: String) {
-  reconciliationCaseReopen(id: $id, note: $note) {
-    ...WbCasePayload
-  }
-}
-    fragment WbCasePayload on ReconciliationCasePayload {
-  case {
-    id
-    status
-    assignee
-  }
-  userErrors {
-    code
-    message
-    status
-    allowed
-  }
-}`, {"hash":"sha256:638918cb446e8713e1ebde3728110a8de1745305ca1af21a716d32f42ac00ebc"}) as unknown as TypedDocumentString<WbCaseReopenMutation, WbCaseReopenMutationVariables>;
-export const WbCaseAssignDocument = new TypedDocumentString(`
-    mutation WbCaseAssign($id: ID!, $assignee: String, $note: String) {
-  reconciliationCaseAssign(id: $id, assignee: $assignee, note: $note) {
-    ...WbCasePayload
-  }
-}
-    fragment WbCasePayload on ReconciliationCasePayload {
-  case {
-    id
-    status
-    assignee
-  }
-  userErrors {
-    code
-    message
-    status
-    allowed
-  }
-}`, {"hash":"sha256:aecdc3b55f52f961ca98a4faa693178c45c084cd67b6abb5863489187e44772a"}) as unknown as TypedDocumentString<WbCaseAssignMutation, WbCaseAssignMutationVariables>;
-export const WbCaseNoteDocument = new TypedDocumentString(`
-    mutation WbCaseNote($id: ID!, $text: String!) {
-  reconciliationCaseNote(id: $id, text: $text) {
-    ...WbCasePayload
-  }
-}
-    fragment WbCasePayload on ReconciliationCasePayload {
-  case {
-    id
-    status
-    assignee
-  }
-  userErrors {
-    code
-    message
-    status
-    allowed
-  }
-}`, {"hash":"sha256:a5ee56059ce379d25131e68cf20b4514dc85934e5a5df9366e5e9a24553e664e"}) as unknown as TypedDocumentString<WbCaseNoteMutation, WbCaseNoteMutationVariables>;
-export const WbCasesCloseFormatOnlyDocument = new TypedDocumentString(`
-    mutation WbCasesCloseFormatOnly($ids: [ID!]!, $note: String!, $how: ReconciliationBulkClose) {
-  reconciliationCasesCloseFormatOnly(ids: $ids, note: $note, how: $how) {
-    closed
-    refused
-    results {
-      id
-      case {
-        id
-        status
-      }
-      userErrors {
-        code
-        message
-        status
-        allowed
-      }
-    }
-  }
-}
-    `, {"hash":"sha256:b2d2a8de5b899577b758e053a65bb7c70f5ea38f56cd4b1e7d0e6cfbfc0de119"}) as unknown as TypedDocumentString<WbCasesCloseFormatOnlyMutation, WbCasesCloseFormatOnlyMutationVariables>;
+export const MyAccessLogDocument = {"__meta__":{"hash":"sha256:d8daaa6256556e5c4f21bfb23772ed56a4c4d53915f128745384386df8da2d4e"}} as unknown as TypedDocumentString<MyAccessLogQuery, MyAccessLogQueryVariables>;
+export const MyConsentsDocument = {"__meta__":{"hash":"sha256:65217e3cbc74ba2debae6236e358caf4ca9bcf3273e17453aa2d7a4d046ddf3a"}} as unknown as TypedDocumentString<MyConsentsQuery, MyConsentsQueryVariables>;
+export const ConsentGrantDocument = {"__meta__":{"hash":"sha256:76737d0cf07fec1d5828adbf01a9738da3b88826faf3f625624716c68343af32"}} as unknown as TypedDocumentString<ConsentGrantMutation, ConsentGrantMutationVariables>;
+export const ConsentRevokeDocument = {"__meta__":{"hash":"sha256:56b295b24864d5d726d816ec5882aad8908f4d95c35c9576593e2095b1afd4d7"}} as unknown as TypedDocumentString<ConsentRevokeMutation, ConsentRevokeMutationVariables>;
+export const RegisteredClientsDocument = {"__meta__":{"hash":"sha256:0ee72f5304c1541ad726f6befa35b56887fcd01efe1aad756e51cb1f042669ae"}} as unknown as TypedDocumentString<RegisteredClientsQuery, RegisteredClientsQueryVariables>;
+export const MyPapersDocument = {"__meta__":{"hash":"sha256:513d85a59f3fa8bbf0dd335d9a1fce3aa0328edd4f74bff0a1201e9e6dc4cf86"}} as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
+export const MeDocument = {"__meta__":{"hash":"sha256:f67ef94381f71d38b4d7d9185abd9dcdc8e7cd04490fa2f290d8fd0b36651bea"}} as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const MyAccountLevelDocument = {"__meta__":{"hash":"sha256:5dfa474ecfedd9f43af11bb7c87b2b54ffb48fecd59467d8d88ca7548bf0dddc"}} as unknown as TypedDocumentString<MyAccountLevelQuery, MyAccountLevelQueryVariables>;
+export const ShareCreateDocument = {"__meta__":{"hash":"sha256:574bf44b73c51c311c146d03a3b0e13a30a747a1600a7f00b5b8c7b161d6d554"}} as unknown as TypedDocumentString<ShareCreateMutation, ShareCreateMutationVariables>;
+export const ShareRedeemDocument = {"__meta__":{"hash":"sha256:f1cc03a0786172f4a7b236f7ea3024ef815d48ccedede36b82fbeaa981dd7214"}} as unknown as TypedDocumentString<ShareRedeemMutation, ShareRedeemMutationVariables>;
+export const WbReportDocument = {"__meta__":{"hash":"sha256:3161bcd6b58a2c9ecc55d4624fffdd82c6ca08a5fdd1c4763f06d2f7305fbb7c"}} as unknown as TypedDocumentString<WbReportQuery, WbReportQueryVariables>;
+export const WbWorkListDocument = {"__meta__":{"hash":"sha256:7b128e027700d8ab887c5de0a179049dd899bfa12f50308bdef714e467dc4440"}} as unknown as TypedDocumentString<WbWorkListQuery, WbWorkListQueryVariables>;
+export const WbApproveDocument = {"__meta__":{"hash":"sha256:6da55c3f84fea14c16162f5ad135a5d1ede6112d67526048fea81be0d5c3d9a5"}} as unknown as TypedDocumentString<WbApproveMutation, WbApproveMutationVariables>;
+export const WbRejectDocument = {"__meta__":{"hash":"sha256:b3358dce28c508b0e41754576dabcd5632b0af8a386826bd75dd598b4c856e33"}} as unknown as TypedDocumentString<WbRejectMutation, WbRejectMutationVariables>;
+export const WbCommunesDocument = {"__meta__":{"hash":"sha256:b36afb131ee6a1e19188dddf5ddc2a7c043199839a760bed1f7b693ab07efb7e"}} as unknown as TypedDocumentString<WbCommunesQuery, WbCommunesQueryVariables>;
+export const WbRunsDocument = {"__meta__":{"hash":"sha256:486ca1c22efffec68177066a5a515dc04a0a2c2442c418ec5ebba4ba26ba6bcd"}} as unknown as TypedDocumentString<WbRunsQuery, WbRunsQueryVariables>;
+export const WbRunDocument = {"__meta__":{"hash":"sha256:30c0d88385d758411f71b2d08854019552f1c7e7fe52f4b2abca5d4d909ef329"}} as unknown as TypedDocumentString<WbRunQuery, WbRunQueryVariables>;
+export const WbRunStartDocument = {"__meta__":{"hash":"sha256:d9efb02211027817c881773ba08703c80f77f19f416b279ad9393871f6cef172"}} as unknown as TypedDocumentString<WbRunStartMutation, WbRunStartMutationVariables>;
+export const WbRunCancelDocument = {"__meta__":{"hash":"sha256:efef5441f5a3bb209b6f0cdbcc44900b5cbd9222d0ae6befdad3cd0ab18d3aad"}} as unknown as TypedDocumentString<WbRunCancelMutation, WbRunCancelMutationVariables>;
+export const WbCasesDocument = {"__meta__":{"hash":"sha256:80e1f10f016058d737aa18ee626989eb21ae376b43af95f0ad55ce6a4518d6ad"}} as unknown as TypedDocumentString<WbCasesQuery, WbCasesQueryVariables>;
+export const WbSummaryDocument = {"__meta__":{"hash":"sha256:7735120923d8fe0efb640260f6236cb8e16b8918fec002e82715e6e7ebc60841"}} as unknown as TypedDocumentString<WbSummaryQuery, WbSummaryQueryVariables>;
+export const WbCleanlinessDocument = {"__meta__":{"hash":"sha256:4ac5c277bfd1df24045a63007e46526ca9fe4e6e365a485f8e28221bc41d01da"}} as unknown as TypedDocumentString<WbCleanlinessQuery, WbCleanlinessQueryVariables>;
+export const WbCaseDocument = {"__meta__":{"hash":"sha256:291d6054a052cf5d55293077c0add495645388cff1cb3c47b1ff76fcf94f7c45"}} as unknown as TypedDocumentString<WbCaseQuery, WbCaseQueryVariables>;
+export const WbCaseConfirmDocument = {"__meta__":{"hash":"sha256:4081d7e88d8fb0639e4efe22370405ccce738970e58b8a012d7625ed7699cde7"}} as unknown as TypedDocumentString<WbCaseConfirmMutation, WbCaseConfirmMutationVariables>;
+export const WbCaseResolveDocument = {"__meta__":{"hash":"sha256:afd4e97cf4f9b5852938f6b14add1d1cf74b2ce62172130da02385b9a4d5fb5f"}} as unknown as TypedDocumentString<WbCaseResolveMutation, WbCaseResolveMutationVariables>;
+export const WbCaseDismissDocument = {"__meta__":{"hash":"sha256:9df761b7d879be92e3365c8d43502b61171872fdbf8dd85e6550097fd12219fb"}} as unknown as TypedDocumentString<WbCaseDismissMutation, WbCaseDismissMutationVariables>;
+export const WbCaseReopenDocument = {"__meta__":{"hash":"sha256:638918cb446e8713e1ebde3728110a8de1745305ca1af21a716d32f42ac00ebc"}} as unknown as TypedDocumentString<WbCaseReopenMutation, WbCaseReopenMutationVariables>;
+export const WbCaseAssignDocument = {"__meta__":{"hash":"sha256:aecdc3b55f52f961ca98a4faa693178c45c084cd67b6abb5863489187e44772a"}} as unknown as TypedDocumentString<WbCaseAssignMutation, WbCaseAssignMutationVariables>;
+export const WbCaseNoteDocument = {"__meta__":{"hash":"sha256:a5ee56059ce379d25131e68cf20b4514dc85934e5a5df9366e5e9a24553e664e"}} as unknown as TypedDocumentString<WbCaseNoteMutation, WbCaseNoteMutationVariables>;
+export const WbCasesCloseFormatOnlyDocument = {"__meta__":{"hash":"sha256:b2d2a8de5b899577b758e053a65bb7c70f5ea38f56cd4b1e7d0e6cfbfc0de119"}} as unknown as TypedDocumentString<WbCasesCloseFormatOnlyMutation, WbCasesCloseFormatOnlyMutationVariables>;

@@ -2,11 +2,12 @@
  * The citizen's web app at /app: the static files Vite built into app/dist (`npm run app:build`;
  * `npm start` builds them when missing or stale). Every /app/<screen> answers the app's
  * index.html (the app routes in the browser); hashed assets are cached for a year, the shell,
- * the service worker and the manifest are revalidated. A strict Content-Security-Policy: scripts,
- * styles and connections to this origin only.
+ * the service worker and the manifest are revalidated; text files go brotli- or gzip-compressed
+ * when the browser accepts it (the build writes the compressed copies). A strict
+ * Content-Security-Policy: scripts, styles and connections to this origin only.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import express, { type Request, type Response } from 'express';
 
 /** Where the built app is, from the repository root. */
@@ -27,6 +28,8 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 function securityHeaders(res: Response): void {
   res.set('Content-Security-Policy', CSP);
   res.set('X-Content-Type-Options', 'nosniff');
@@ -44,6 +47,21 @@ export function appRouter(opts: { dir?: string } = {}): express.Router {
     securityHeaders(res);
     next();
   });
+  // The build's brotli or gzip copy of a text file, for a browser that accepts it.
+  router.get('/app/{*file}', (req: Request, res: Response, next) => {
+    const rel = decodeURIComponent(req.path.slice('/app/'.length));
+    if (!/\.(js|css|html|svg|webmanifest|json)$/.test(rel)) return next();
+    const encoding = req.acceptsEncodings('br', 'gzip');
+    if (encoding !== 'br' && encoding !== 'gzip') return next();
+    const file = resolve(dir, rel);
+    const compressed = `${file}.${encoding === 'br' ? 'br' : 'gz'}`;
+    if (!file.startsWith(resolve(dir) + sep) || !existsSync(compressed)) return next();
+    res.set('Content-Encoding', encoding);
+    res.set('Vary', 'Accept-Encoding');
+    res.set('Cache-Control', rel.startsWith('assets/') ? IMMUTABLE : 'no-cache');
+    res.type(extname(rel) === '.webmanifest' ? 'application/manifest+json' : extname(rel));
+    res.sendFile(compressed);
+  });
   router.use(
     '/app',
     express.static(dir, {
@@ -51,7 +69,7 @@ export function appRouter(opts: { dir?: string } = {}): express.Router {
       redirect: false,
       fallthrough: true,
       setHeaders: (res, path) => {
-        if (path.includes(`${join(dir, 'assets')}`)) res.set('Cache-Control', 'public, max-age=31536000, immutable');
+        if (path.includes(`${join(dir, 'assets')}`)) res.set('Cache-Control', IMMUTABLE);
         else res.set('Cache-Control', 'no-cache');
         if (path.endsWith('.webmanifest')) res.set('Content-Type', 'application/manifest+json');
       },

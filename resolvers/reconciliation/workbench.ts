@@ -4,7 +4,7 @@
  * machine, jurisdiction check and audit as a single action: `act`).
  */
 import type { ReconciliationCaseError, Resolvers } from '../../generated/graphql';
-import type { CaseView } from '../../services/reconciliation/cases';
+import type { CaseView } from '../../services/reconciliation/model';
 import type { HubContext } from '../../services/context';
 import { badUserInput } from '../../lib/errors';
 import { areaOfInfo } from '../../services/accounts/reports/read';

@@ -9,8 +9,7 @@
 import type { Collection, Document } from 'mongodb';
 import { SOURCE_NAMES } from '../../connectors/registry';
 import type { Store } from '../../store/connection';
-import { RECON_STATS_COLLECTION, type SourceName } from './model';
-import { RECON_RUNS_COLLECTION, type RunDoc } from './runs';
+import { RECON_RUNS_COLLECTION, RECON_STATS_COLLECTION, type RunDoc, type SourceName } from './model';
 import { historyId, type SourceCleanliness, type StatsDoc } from './stats';
 
 export class HistoryInputError extends Error {}

@@ -3,7 +3,7 @@
  * /usr/bin/chromium) driven by playwright-core, at phone size; axe-core run in each page; screenshots
  * into docs/screenshots.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -19,7 +19,7 @@ export function chromiumPath(): string {
 }
 
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--lang=vi-VN'] });
 }
 
 /** A fresh phone-sized context (its own storage), Vietnam time, Vietnamese by default. */
@@ -40,6 +40,24 @@ export async function phone(browser: Browser): Promise<{ context: BrowserContext
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+/**
+ * The browser globals the tests' page functions use, typed here: the tests compile without the DOM
+ * library (the hub's code must not see it), and these functions run in the page.
+ */
+export interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+export interface PageGlobals {
+  document: { querySelector(selector: string): PageElement | null };
+  navigator: { serviceWorker: { ready: Promise<unknown> } };
+  caches: {
+    keys(): Promise<string[]>;
+    open(name: string): Promise<{ keys(): Promise<Array<{ url: string }>> }>;
+  };
+  axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> };
+}
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -52,10 +70,8 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the page's CSP (scripts from its origin only) stays on.
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    const r = await axe.run(document, {
+    const g = globalThis as unknown as PageGlobals;
+    const r = await g.axe.run(g.document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     });
     return r.violations;
@@ -68,4 +84,42 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 /** Saves the viewport (phone size) as docs/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/**
+ * Writes a Y4M video (what Chromium's fake camera plays, `--use-file-for-fake-video-capture`) of
+ * the QR code of `text`: black modules on white, 8 px each, in the middle of 640×480 frames.
+ */
+export async function qrVideo(text: string, path: string): Promise<void> {
+  const { generate } = await import('lean-qr');
+  const code = generate(text);
+  const [w, h, px] = [640, 480, 8];
+  const y = Buffer.alloc(w * h, 255);
+  const left = Math.floor((w - code.size * px) / 2);
+  const top = Math.floor((h - code.size * px) / 2);
+  for (let my = 0; my < code.size; my++) {
+    for (let mx = 0; mx < code.size; mx++) {
+      if (!code.get(mx, my)) continue;
+      for (let dy = 0; dy < px; dy++)
+        y.fill(0, (top + my * px + dy) * w + left + mx * px, (top + my * px + dy) * w + left + (mx + 1) * px);
+    }
+  }
+  const chroma = Buffer.alloc((w / 2) * (h / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
+  const header = Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`);
+  writeFileSync(path, Buffer.concat([header, ...Array.from({ length: 10 }, () => frame)]));
+}
+
+/** A browser whose camera shows the video at `y4m` (and asks no permission). */
+export function launchWithCamera(y4m: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--no-sandbox',
+      '--lang=vi-VN',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${y4m}`,
+    ],
+  });
 }

@@ -13,9 +13,11 @@ import { registerClient } from '../../services/access/clients';
 import { pickTestCitizens, type TestCitizens } from '../support/citizens';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
-import { launch, phone, screenshot, seriousViolations } from './browser';
+import { capturedLog, signIn as signInThroughHub } from './sign-in';
+import { launch, phone, screenshot, seriousViolations, type PageElement, type PageGlobals } from './browser';
 
 const keys = testKeys();
+const log = capturedLog();
 let hub: TestHub;
 let browser: Browser;
 let people: TestCitizens;
@@ -23,7 +25,7 @@ const CLIENT = { id: `app-dvc-${randomUUID().slice(0, 6)}`, name: 'Cổng DVC th
 
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
-  hub = await startTestHub({}, 'app_');
+  hub = await startTestHub({}, 'app_', { logger: log.logger });
   await seed(hub.store, { citizens: 200, seed: 23 });
   people = await pickTestCitizens(hub.store);
   const r = await registerClient(hub.store, {
@@ -42,12 +44,9 @@ afterAll(async () => {
   await hub?.close();
 });
 
-/** Signs in with a citizen token (the development sign-in: this hub has no OAuth doors yet). */
-async function signIn(page: Page, personalId: string): Promise<void> {
-  await page.goto(`${hub.url}/app/`);
-  await page.getByLabel('Mã truy cập (access token)').fill(keys.citizen(personalId));
-  await page.getByRole('button', { name: 'Đăng nhập bằng mã này' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Giấy tờ của tôi' }).waitFor();
+/** Signs a citizen in through the hub's login page; the app opens on their papers. */
+function signIn(page: Page, personalId: string): Promise<void> {
+  return signInThroughHub(page, hub.url, { personalId }, log.lines, 'Giấy tờ của tôi');
 }
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -133,10 +132,15 @@ async function readAsClientAndOfficer(consentId: string): Promise<void> {
   expect(tok.status).toBe(200);
   const { access_token } = (await tok.json()) as { access_token: string };
   const Q = 'query($id: PersonalId!) { citizen(personalId: $id) { fullName drivingLicence { number } } }';
-  const asClient = await gql<any>(hub.url, Q, { id: people.l2 }, { authorization: `Bearer ${access_token}` });
+  const asClient = await gql<{ citizen: { drivingLicence: unknown } }>(
+    hub.url,
+    Q,
+    { id: people.l2 },
+    { authorization: `Bearer ${access_token}` },
+  );
   expect(asClient.body.data!.citizen.drivingLicence).not.toBeNull();
   const officer = keys.officer('DATA_CLEANING', { province: people.area.province });
-  const asOfficer = await gql<any>(
+  const asOfficer = await gql<{ citizen: { fullName: string } }>(
     hub.url,
     'query($id: PersonalId!) { citizen(personalId: $id) { fullName } }',
     {
@@ -148,8 +152,15 @@ async function readAsClientAndOfficer(consentId: string): Promise<void> {
   // The access-log index is written after the audit records: wait until both reads are listed.
   const LOG = '{ myAccessLog(first: 10) { entries { readerKind } } }';
   for (;;) {
-    const r = await gql<any>(hub.url, LOG, {}, { authorization: `Bearer ${keys.citizen(people.l2)}` });
-    const kinds = (r.body.data!.myAccessLog.entries as Array<{ readerKind: string }>).map((e) => e.readerKind);
+    const r = await gql<{ myAccessLog: { entries: Array<{ readerKind: string }> } }>(
+      hub.url,
+      LOG,
+      {},
+      {
+        authorization: `Bearer ${keys.citizen(people.l2)}`,
+      },
+    );
+    const kinds = r.body.data!.myAccessLog.entries.map((e) => e.readerKind);
     if (kinds.includes('CLIENT') && kinds.includes('OFFICER')) return;
     await new Promise((res) => setTimeout(res, 100));
   }
@@ -177,9 +188,9 @@ it('consents: give one to a registered client, see its reads in the access log (
 
   await readAsClientAndOfficer(consentId);
   await page.getByRole('link', { name: 'Ai đã xem' }).click();
-  const log = page.locator('ol.log');
-  await log.waitFor();
-  const text = (await log.textContent())!;
+  const logList = page.locator('ol.log');
+  await logList.waitFor();
+  const text = (await logList.textContent())!;
   expect(text).toContain(`Hệ thống: ${CLIENT.name}`);
   expect(text).toContain('HS-APP-0001');
   expect(text).toContain('1.001234');
@@ -191,8 +202,10 @@ it('consents: give one to a registered client, see its reads in the access log (
   await page.getByLabel('Giấy tờ', { exact: true }).selectOption('DRIVING_LICENCE');
   await page.getByRole('button', { name: 'Áp dụng' }).click();
   await page.getByRole('button', { name: 'Bỏ lọc' }).waitFor();
-  await page.waitForFunction(() => !document.querySelector('ol.log')?.textContent?.includes('Cán bộ'));
-  expect(await log.textContent()).toContain(`Hệ thống: ${CLIENT.name}`);
+  await page.waitForFunction(
+    () => !(globalThis as unknown as PageGlobals).document.querySelector('ol.log')?.textContent?.includes('Cán bộ'),
+  );
+  expect(await logList.textContent()).toContain(`Hệ thống: ${CLIENT.name}`);
   // A period in the future: nothing.
   const tomorrow = new Date(Date.now() + 86_400_000 + 7 * 3_600_000).toISOString().slice(0, 10);
   await page.getByLabel('Từ ngày', { exact: true }).fill(tomorrow);
@@ -225,8 +238,10 @@ it('a source that does not answer shows “temporarily unavailable” on its own
     expect(await licence.textContent()).toContain('Nguồn: CSDL giấy phép lái xe');
     const others = await page
       .locator('[data-card]')
-      .evaluateAll((cards) =>
-        cards.filter((c) => c.textContent?.includes('Tạm thời không lấy được')).map((c) => c.getAttribute('data-card')),
+      .evaluateAll((cards: unknown[]) =>
+        (cards as PageElement[])
+          .filter((c) => c.textContent?.includes('Tạm thời không lấy được'))
+          .map((c) => c.getAttribute('data-card')),
       );
     expect(others).toEqual(['driving-licence']);
     expect(await page.locator('[data-card="identity-card"]').textContent()).toContain('Số');
@@ -244,10 +259,11 @@ it('the service worker caches the app’s shell only, never papers data', async 
   await signIn(page, people.l2);
   await page.locator('[data-card="driving-licence"]').waitFor();
   const cached = await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
+    const g = globalThis as unknown as PageGlobals;
+    await g.navigator.serviceWorker.ready;
     const urls: string[] = [];
-    for (const name of await caches.keys()) {
-      for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+    for (const name of await g.caches.keys()) {
+      for (const req of await (await g.caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
     }
     return urls;
   });
@@ -255,4 +271,49 @@ it('the service worker caches the app’s shell only, never papers data', async 
   expect(cached.some((u) => u.startsWith('/app/assets/'))).toBe(true);
   expect(cached.filter((u) => !u.startsWith('/app/'))).toEqual([]);
   await context.close();
+});
+
+it('refreshes its tokens with rotation, and signing out ends the session at the hub', async () => {
+  // Access tokens of 30 s: the app refreshes before every request (it refreshes 30 s ahead).
+  const short = await startTestHub({ HUB_ACCESS_TOKEN_TTL_S: '30' }, 'app_', { logger: log.logger });
+  const { context, page, errors } = await phone(browser);
+  try {
+    await signInThroughHub(page, short.url, { personalId: people.l2 }, log.lines, 'Giấy tờ của tôi');
+    const session = async () =>
+      JSON.parse(
+        (await page.evaluate(() =>
+          (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem(
+            'app.session',
+          ),
+        )) ?? 'null',
+      ) as { refreshToken?: string; via: string } | null;
+    const first = (await session())!;
+    expect(first.via).toBe('oauth');
+    await page.getByRole('link', { name: 'Ai đã xem' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ai đã xem dữ liệu của tôi' }).waitFor();
+    await page.locator('form.filters').waitFor();
+    await page.waitForFunction(
+      (old) =>
+        !(globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage
+          .getItem('app.session')
+          ?.includes(old),
+      first.refreshToken!,
+    );
+    const rotated = (await session())!.refreshToken!;
+    expect(rotated).not.toBe(first.refreshToken);
+
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByText('Bạn đã đăng xuất.').waitFor();
+    expect(await session()).toBeNull();
+    const refresh = await fetch(`${short.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'citizen-app', refresh_token: rotated }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+    await short.close();
+  }
 });

@@ -14,14 +14,17 @@ import { seed } from '../../mockdata/seed';
 import { ensureAppBuilt } from '../../scripts/app-build';
 import { issueDevToken } from '../../services/access/auth/dev-idp';
 import type { OfficerRole } from '../../services/access/auth/principal';
+import { capturedLog, signIn as signInThroughHub } from './sign-in';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
 import { chromiumPath, screenshot, seriousViolations } from './browser';
 import { chromium } from 'playwright-core';
 
 const keys = testKeys();
-const PROVINCE = '79';
-const OTHER = '01';
+// The development officer accounts of the hub's login page (services/access/auth/dev-login.ts).
+const PROVINCE = '01';
+const OTHER = '79';
+const log = capturedLog();
 let hub: TestHub;
 let browser: Browser;
 
@@ -31,7 +34,7 @@ const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
-  hub = await startTestHub({}, 'wbe_');
+  hub = await startTestHub({}, 'wbe_', { logger: log.logger });
   await seed(hub.store, { citizens: 600, seed: 37, rates: { MISMATCH: 0.08, FORMAT_ONLY: 0.08 } });
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
 }, 180_000);
@@ -55,12 +58,9 @@ async function desktop(): Promise<{ context: BrowserContext; page: Page; errors:
   return { context, page, errors };
 }
 
-/** The development sign-in with an officer token; lands on the officer's first section. */
-async function signIn(page: Page, t: string, heading: string): Promise<void> {
-  await page.goto(`${hub.url}/app/`);
-  await page.getByLabel('Mã truy cập (access token)').fill(t);
-  await page.getByRole('button', { name: 'Đăng nhập bằng mã này' }).click();
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+/** Signs in through the hub's login page as one of its development officers; lands on their first section. */
+function signIn(page: Page, officerId: string, heading: string): Promise<void> {
+  return signInThroughHub(page, hub.url, { officerId }, log.lines, heading);
 }
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -71,7 +71,7 @@ let caseId = '';
 
 it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMATCH case and exports the CSV', async () => {
   const { context, page, errors } = await desktop();
-  await signIn(page, token('DATA_CLEANING', PROVINCE, 'CA-HCM-11'), 'Đối soát dữ liệu');
+  await signIn(page, 'CA-HN-DC-01', 'Đối soát dữ liệu');
   await page.getByRole('button', { name: `Bắt đầu đối soát ${PROVINCE}` }).click();
   // Progress: the bar and its figures while it runs, then DONE.
   const run = page.locator('section.wb-run');
@@ -140,13 +140,13 @@ it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMAT
 
 it('a supervisor reassigns the case; the state machine refuses a resolved case in words', async () => {
   const { context, page, errors } = await desktop();
-  await signIn(page, token('SUPERVISOR', PROVINCE, 'CA-HCM-SUP'), 'Đối soát dữ liệu');
+  await signIn(page, 'CA-HN-SV-01', 'Đối soát dữ liệu');
   await page.goto(`${hub.url}/app/wb/case/${encodeURIComponent(caseId)}`);
   await page.getByRole('heading', { level: 1, name: /Hồ sơ sai lệch: Sai khác nội dung/ }).waitFor();
-  await page.getByLabel('Giao cho (mã cán bộ)').fill('CA-HCM-22');
+  await page.getByLabel('Giao cho (mã cán bộ)').fill('CA-HN-22');
   await page.getByRole('button', { name: 'Giao việc', exact: true }).click();
   await page.getByText('Đã lưu: hồ sơ đang ở trạng thái "Đã xử lý".').waitFor();
-  await page.locator('.wb-facts', { hasText: 'CA-HCM-22' }).waitFor();
+  await page.locator('.wb-facts', { hasText: 'CA-HN-22' }).waitFor();
   await page.locator('[data-history]', { hasText: 'Giao việc' }).waitFor();
   await expectAccessible(page);
   // A resolved case cannot be dismissed: the hub's refusal is said with its status and what it allows.
@@ -154,7 +154,7 @@ it('a supervisor reassigns the case; the state machine refuses a resolved case i
     hub.url,
     `mutation($id: ID!) { reconciliationCaseDismiss(id: $id, reason: "x") { userErrors { code message status allowed } } }`,
     { id: caseId },
-    bearer(token('SUPERVISOR', PROVINCE, 'CA-HCM-SUP')),
+    bearer(token('SUPERVISOR', PROVINCE, 'CA-HN-SV-01')),
   );
   expect(r.body.data!.reconciliationCaseDismiss.userErrors[0]).toMatchObject({
     code: 'ILLEGAL_TRANSITION',
@@ -167,7 +167,7 @@ it('a supervisor reassigns the case; the state machine refuses a resolved case i
 
 it('an officer of another province sees none of it', async () => {
   const { context, page } = await desktop();
-  await signIn(page, token('DATA_CLEANING', OTHER, 'CA-HN-3'), 'Đối soát dữ liệu');
+  await signIn(page, 'CA-HCM-DC-01', 'Đối soát dữ liệu');
   await page.getByText(/Không có gì ở đây/).waitFor(); // no runs of their province
   await page.goto(`${hub.url}/app/wb/case/${encodeURIComponent(caseId)}`);
   await page.getByText('Không tìm thấy hồ sơ này trong địa bàn của bạn.').waitFor();
@@ -179,17 +179,17 @@ it('an officer of another province sees none of it', async () => {
 }, 60_000);
 
 it('a working-group officer reads the report (the chart is the GraphQL report), pages the door-to-door list and exports it', async () => {
-  const wg = token('WORKING_GROUP', PROVINCE, 'CA-HCM-TCT');
+  const wg = token('WORKING_GROUP', PROVINCE, 'CA-HN-WG-01');
   // Daily targets set by a supervisor, drawn as dashed lines.
   const set = await gql(
     hub.url,
     `mutation { reportTargetSet(area: "${PROVINCE}", collectedPerDay: 3, activatedPerDay: 2) { userErrors { code } } }`,
     {},
-    bearer(token('SUPERVISOR', PROVINCE, 'CA-HCM-SUP')),
+    bearer(token('SUPERVISOR', PROVINCE, 'CA-HN-SV-01')),
   );
   expect(set.body.data!.reportTargetSet.userErrors).toEqual([]);
   const { context, page, errors } = await desktop();
-  await signIn(page, wg, 'Báo cáo thu nhận và kích hoạt');
+  await signIn(page, 'CA-HN-WG-01', 'Báo cáo thu nhận và kích hoạt');
   // The generated data's last two months (its reference day is 2026-11-01).
   const [from, today] = ['2026-09-01', '2026-11-01'];
   await page.getByLabel('Từ ngày').fill(from);
@@ -260,7 +260,7 @@ it('a working-group officer reads the report (the chart is the GraphQL report), 
 }, 120_000);
 
 it('an approver approves a pending request', async () => {
-  const approver = token('ACCOUNT_APPROVER', PROVINCE, 'CA-HCM-DUYET');
+  const approver = token('ACCOUNT_APPROVER', PROVINCE, 'CA-HN-AP-01');
   // A Level 2 registration in person waits for approval (3 working days).
   const nr = await gql(
     hub.url,
@@ -277,7 +277,7 @@ it('an approver approves a pending request', async () => {
   );
   expect(reg.body.data!.accountRegister.account.status).toBe('PENDING');
   const { context, page, errors } = await desktop();
-  await signIn(page, approver, 'Hồ sơ chờ duyệt tài khoản');
+  await signIn(page, 'CA-HN-AP-01', 'Hồ sơ chờ duyệt tài khoản');
   const item = page.locator(`li[data-request="${id}"]`);
   await item.waitFor();
   await screenshot(page, 'workbench-approvals');
@@ -297,7 +297,7 @@ it('an approver approves a pending request', async () => {
 
 it('English is one tap away in the workbench too', async () => {
   const { context, page } = await desktop();
-  await signIn(page, token('DATA_CLEANING', PROVINCE, 'CA-HCM-11'), 'Đối soát dữ liệu');
+  await signIn(page, 'CA-HN-DC-01', 'Đối soát dữ liệu');
   await page.getByRole('button', { name: 'Switch to English' }).click();
   await page.getByRole('heading', { level: 1, name: 'Data reconciliation' }).waitFor();
   await page.getByRole('link', { name: 'Cases', exact: true }).click();

@@ -1,17 +1,11 @@
 /**
  * The app's one way to the hub: POST /graphql with a bearer token and a typed operation from
  * generated/app (graphql-codegen's client preset). Each operation carries its trusted-document id
- * (`sha256:<hex>` of its text, listed in app/persisted-documents.json).
+ * (`sha256:<hex>` of its text, listed in app/persisted-documents.json) and is sent by that id only.
  */
 import type { TypedDocumentString } from '../../../generated/app/graphql';
 import { freshSession, signOut } from '../auth/oauth';
 import { getSession } from '../auth/session';
-
-/**
- * Whether the operation's text goes with its id. The hub's trusted documents accept the id alone;
- * until every hub this app talks to has them, the text is sent too (an older hub reads only it).
- */
-export const SEND_QUERY_TEXT = true;
 
 export interface GqlError {
   message: string;
@@ -60,12 +54,10 @@ export async function request<R, V>(
   variables: V,
   opts: { token?: string } = {},
 ): Promise<GqlResult<R>> {
-  const hash = (doc.__meta__ as { hash?: string } | undefined)?.hash;
-  const body = {
-    ...(hash ? { documentId: hash } : {}),
-    ...(SEND_QUERY_TEXT || !hash ? { query: doc.toString() } : {}),
-    variables,
-  };
+  // The bundle holds no query text: the hub runs the document registered under this id.
+  const documentId = (doc.__meta__ as { hash?: string } | undefined)?.hash;
+  if (!documentId) throw new ApiError('generic');
+  const body = { documentId, variables };
   let session = getSession();
   if (!opts.token && session) session = await freshSession(session);
   let res = await post(body, opts.token ?? session?.accessToken);

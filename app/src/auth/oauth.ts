@@ -4,6 +4,7 @@
  * found through the hub's discovery document. When the hub has no discovery document, the login
  * screen offers the development sign-in (a pasted token) instead.
  */
+import { lang } from '../i18n';
 import { BASE } from '../router';
 import { officerOf, readClaims, setSession, type Session } from './session';
 
@@ -13,23 +14,33 @@ const PKCE_KEY = 'app.pkce';
 const REFRESH_MARGIN_MS = 30_000;
 
 export interface Discovery {
+  issuer?: string;
   authorization_endpoint: string;
   token_endpoint: string;
   revocation_endpoint?: string;
   end_session_endpoint?: string;
 }
 
+/** Where a hub publishes its doors: OAuth metadata (RFC 8414), else an OpenID configuration. */
+const METADATA = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
+
 let discovered: Promise<Discovery | null> | undefined;
 
-/** The hub's OpenID configuration, or null when it has none (no OAuth doors yet). */
+/** The hub's sign-in doors, or null when it has none for apps (no authorization endpoint). */
 export function discovery(): Promise<Discovery | null> {
-  discovered ??= fetch('/.well-known/openid-configuration', { headers: { accept: 'application/json' } })
-    .then(async (r) => {
-      if (!r.ok) return null;
-      const d = (await r.json()) as Partial<Discovery>;
-      return d.authorization_endpoint && d.token_endpoint ? (d as Discovery) : null;
-    })
-    .catch(() => null);
+  discovered ??= (async () => {
+    for (const path of METADATA) {
+      try {
+        const r = await fetch(path, { headers: { accept: 'application/json' } });
+        if (!r.ok) continue;
+        const d = (await r.json()) as Partial<Discovery>;
+        return d.authorization_endpoint && d.token_endpoint ? (d as Discovery) : null;
+      } catch {
+        /* try the next */
+      }
+    }
+    return null;
+  })();
   return discovered;
 }
 
@@ -67,6 +78,7 @@ export async function startSignIn(d: Discovery): Promise<void> {
     state,
     code_challenge: await codeChallenge(verifier),
     code_challenge_method: 'S256',
+    ui_locales: lang(),
   }).toString();
   location.assign(url.toString());
 }
@@ -89,9 +101,20 @@ async function tokenRequest(d: Discovery, form: Record<string, string>): Promise
 }
 
 function toSession(t: TokenResponse, personalId: string): Session {
-  const exp = readClaims(t.access_token)?.exp;
-  const expiresAt = t.expires_in ? Date.now() + t.expires_in * 1000 : (exp ?? 0) * 1000;
-  return { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt, personalId, via: 'oauth' };
+  const claims = readClaims(t.access_token);
+  const expiresAt = t.expires_in ? Date.now() + t.expires_in * 1000 : (claims?.exp ?? 0) * 1000;
+  const kind = claims?.kind === 'officer' ? 'officer' : 'citizen';
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresAt,
+    personalId,
+    kind,
+    ...(claims?.unit ? { unit: claims.unit } : {}),
+    // An officer's role and area (the workbench shows their sections).
+    ...(kind === 'officer' && officerOf(claims) ? { officer: officerOf(claims)! } : {}),
+    via: 'oauth',
+  };
 }
 
 /**
@@ -107,6 +130,9 @@ export async function completeSignIn(
   sessionStorage.removeItem(PKCE_KEY);
   const code = params.get('code');
   if (!saved || !code || params.get('state') !== saved.state) throw new Error('sign-in state does not match');
+  // RFC 9207: the answer names the server that gave it; it must be the one we asked.
+  const iss = params.get('iss');
+  if (iss !== null && d.issuer !== undefined && iss !== d.issuer) throw new Error('sign-in answered by another issuer');
   const t = await tokenRequest(d, {
     grant_type: 'authorization_code',
     code,
@@ -114,15 +140,8 @@ export async function completeSignIn(
     client_id: CLIENT_ID,
     code_verifier: saved.verifier,
   });
-  // An officer (the dev IdP's officer accounts): the workbench, with the token's role and area.
-  const officer = officerOf(readClaims(t.access_token));
-  if (officer) {
-    const s = { ...toSession(t, ''), officer };
-    setSession(s);
-    return s;
-  }
   const personalId = (await whoAmI(t.access_token)) ?? readClaims(t.access_token)?.sub ?? '';
-  if (!/^\d{12}$/.test(personalId)) throw new Error('the token names no citizen');
+  if (!personalId) throw new Error('the token names nobody');
   const s = toSession(t, personalId);
   setSession(s);
   return s;
@@ -147,7 +166,6 @@ export async function freshSession(s: Session, force = false): Promise<Session |
         client_id: CLIENT_ID,
       });
       const next = toSession({ ...t, refresh_token: t.refresh_token ?? s.refreshToken }, s.personalId);
-      if (s.officer) next.officer = officerOf(readClaims(next.accessToken)) ?? s.officer;
       setSession(next);
       return next;
     } catch {
@@ -159,24 +177,23 @@ export async function freshSession(s: Session, force = false): Promise<Session |
   return refreshing;
 }
 
-/** Signs out: revokes the refresh token at the hub (when it can), forgets the session, ends the hub's. */
+/**
+ * Signs out: forgets the session here and ends it at the hub (its logout, else its revocation
+ * endpoint, given the refresh token): every token of the session stops working there.
+ */
 export async function signOut(s: Session | null): Promise<void> {
   setSession(null);
   if (!s || s.via !== 'oauth') return;
   const d = await discovery();
-  if (d?.revocation_endpoint && s.refreshToken) {
-    await fetch(d.revocation_endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: s.refreshToken, token_type_hint: 'refresh_token', client_id: CLIENT_ID }),
-    }).catch(() => undefined);
-  }
-  if (d?.end_session_endpoint) {
-    const url = new URL(d.end_session_endpoint, location.origin);
-    url.search = new URLSearchParams({
+  const endpoint = d?.end_session_endpoint ?? d?.revocation_endpoint;
+  if (!endpoint) return;
+  await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
       client_id: CLIENT_ID,
-      post_logout_redirect_uri: `${location.origin}${BASE}login`,
-    }).toString();
-    location.assign(url.toString());
-  }
+      token: s.refreshToken ?? s.accessToken,
+      token_type_hint: s.refreshToken ? 'refresh_token' : 'access_token',
+    }),
+  }).catch(() => undefined);
 }

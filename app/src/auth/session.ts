@@ -11,11 +11,15 @@ export interface Session {
   refreshToken?: string;
   /** When the access token expires, ms since the epoch. */
   expiresAt: number;
-  /** The citizen's personal ID (from `me`, or the token's subject). */
+  /** A citizen (their papers) or an officer (the verifier page). */
+  kind: 'citizen' | 'officer';
+  /** The citizen's personal ID (from `me`, or the token's subject); an officer's id. */
   personalId: string;
+  /** An officer's unit, as the token names it. */
+  unit?: string;
   /** How the session was opened: the hub's OAuth doors, or a pasted development token. */
   via: 'oauth' | 'token';
-  /** An officer's session (the workbench): role and area from the token; `personalId` is then ''. */
+  /** An officer's role and area from the token (the workbench's sections follow them). */
   officer?: OfficerClaims;
 }
 
@@ -27,6 +31,20 @@ export interface OfficerClaims {
   unit?: string;
 }
 
+const ROLES = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'];
+
+/** The officer an officer token names (role and area), or null when it is not one. */
+export function officerOf(claims: Claims | null): OfficerClaims | null {
+  if (!claims || claims.kind !== 'officer' || !claims.sub || !ROLES.includes(claims.role ?? '')) return null;
+  if (!claims.area || typeof claims.area.province !== 'string') return null;
+  return {
+    id: claims.sub,
+    role: claims.role as OfficerClaims['role'],
+    area: { province: claims.area.province, ...(claims.area.commune ? { commune: claims.area.commune } : {}) },
+    ...(claims.unit ? { unit: claims.unit } : {}),
+  };
+}
+
 const STORAGE_KEY = 'app.session';
 const listeners = new Set<(s: Session | null) => void>();
 
@@ -35,7 +53,9 @@ function load(): Session | null {
     const raw = sessionStorage.getItem(STORAGE_KEY);
     if (!raw) return null;
     const s = JSON.parse(raw) as Session;
-    return typeof s.accessToken === 'string' && typeof s.personalId === 'string' ? s : null;
+    return typeof s.accessToken === 'string' && typeof s.personalId === 'string' && typeof s.kind === 'string'
+      ? s
+      : null;
   } catch {
     return null;
   }
@@ -68,30 +88,17 @@ export function useSession(): Session | null {
   return s;
 }
 
-interface Claims {
+/** The claims of a JWT, read without checking it (the hub checks it; the app only reads `sub`, `exp`). */
+export interface Claims {
   sub?: string;
   exp?: number;
   kind?: string;
+  unit?: string;
+  /** Officers: their role and area. */
   role?: string;
   area?: { province?: string; commune?: string };
-  unit?: string;
 }
 
-const ROLES = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'];
-
-/** The officer an officer token names, or null when it is not one. */
-export function officerOf(claims: Claims | null): OfficerClaims | null {
-  if (!claims || claims.kind !== 'officer' || !claims.sub || !ROLES.includes(claims.role ?? '')) return null;
-  if (!claims.area || typeof claims.area.province !== 'string') return null;
-  return {
-    id: claims.sub,
-    role: claims.role as OfficerClaims['role'],
-    area: { province: claims.area.province, ...(claims.area.commune ? { commune: claims.area.commune } : {}) },
-    ...(claims.unit ? { unit: claims.unit } : {}),
-  };
-}
-
-/** The claims of a JWT, read without checking it (the hub checks it; the app only reads `sub`, `exp`). */
 export function readClaims(token: string): Claims | null {
   const part = token.split('.')[1];
   if (!part) return null;
@@ -102,18 +109,4 @@ export function readClaims(token: string): Claims | null {
   } catch {
     return null;
   }
-}
-
-/** A session from a pasted citizen or officer access token (development sign-in), or null when unusable. */
-export function sessionFromToken(token: string, now = Date.now()): Session | null {
-  const claims = readClaims(token.trim());
-  const officer = officerOf(claims);
-  if (officer) {
-    const expiresAt = (claims!.exp ?? 0) * 1000;
-    return expiresAt > now ? { accessToken: token.trim(), expiresAt, personalId: '', via: 'token', officer } : null;
-  }
-  if (!claims || claims.kind !== 'citizen' || !/^\d{12}$/.test(claims.sub ?? '')) return null;
-  const expiresAt = (claims.exp ?? 0) * 1000;
-  if (expiresAt <= now) return null;
-  return { accessToken: token.trim(), expiresAt, personalId: claims.sub!, via: 'token' };
 }

@@ -4,7 +4,7 @@ import { t, tx } from '../i18n';
 import { fmtDate, fmtMonth } from '../format';
 import { Badge, Field } from '../ui';
 
-type Citizen = NonNullable<MyPapersQuery['citizen']>;
+type Citizen = NonNullable<MyPapersQuery['me']>;
 /** Whether the field at this path (relative to the card's document) was unreadable at its source. */
 export type Bad = (rel: string) => boolean;
 

@@ -5,7 +5,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { MyAccessLogDocument, type DocumentScope, type MyAccessLogQuery } from '../../../generated/app/graphql';
 import { request } from '../api/client';
-import type { Session } from '../auth/session';
 import { endOfDay, fmtDateTime, startOfDay } from '../format';
 import { t, tx } from '../i18n';
 import { ErrorView, Loading, Notice } from '../ui';
@@ -30,7 +29,7 @@ export const SCOPES: DocumentScope[] = [
 ];
 const NO_FILTER: Filter = { document: '', from: '', to: '' };
 
-export function AccessLog(_props: { session: Session }) {
+export function AccessLog() {
   const [filter, setFilter] = useState<Filter>(NO_FILTER);
   const [draft, setDraft] = useState<Filter>(NO_FILTER);
   const [entries, setEntries] = useState<Entry[]>([]);
@@ -182,6 +181,7 @@ function LogEntry(props: { entry: Entry }) {
         <time dateTime={e.at}>{fmtDateTime(e.at)}</time>
       </p>
       <p class="log-reader">{readerOf(e)}</p>
+      {e.share && <p class="log-share">{t(`log.share${e.share.event}`, { id: e.share.id })}</p>}
       <dl class="fields compact">
         {e.purpose && (
           <div class="field">
@@ -199,6 +199,12 @@ function LogEntry(props: { entry: Entry }) {
           <dt>{t('log.papers')}</dt>
           <dd>{e.documents.map((d) => tx(`scope.${d}`)).join(', ') || '—'}</dd>
         </div>
+        {e.share && (
+          <div class="field">
+            <dt>{t('log.shareFields')}</dt>
+            <dd>{e.share.fields.map((f) => tx(`sf.${f}`)).join(', ')}</dd>
+          </div>
+        )}
       </dl>
     </li>
   );

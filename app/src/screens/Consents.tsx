@@ -11,7 +11,6 @@ import {
   type ConsentItemFragment,
 } from '../../../generated/app/graphql';
 import { request } from '../api/client';
-import type { Session } from '../auth/session';
 import { fmtDateTime, fmtDayOf } from '../format';
 import { t, tx } from '../i18n';
 import { Badge, ErrorView, Field, Loading, Notice } from '../ui';
@@ -19,7 +18,7 @@ import { ConsentGrant, type RegisteredClient } from './ConsentGrant';
 
 const PAGE = 50;
 
-export function Consents(_props: { session: Session }) {
+export function Consents() {
   const [consents, setConsents] = useState<ConsentItemFragment[] | null>(null);
   const [more, setMore] = useState(false);
   const [clients, setClients] = useState<RegisteredClient[]>([]);

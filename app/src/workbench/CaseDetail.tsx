@@ -191,7 +191,11 @@ function Comparison(props: { cmp: Cmp; variant: string | null }) {
   const [pa, sb] = compared(cmp);
   const norm = charDiff(pa, sb);
   const words = norm.changes.map((c) =>
-    c.a && c.b ? wt('case.diffPair', c) : c.a ? wt('case.diffMissing', c) : wt('case.diffExtra', c),
+    c.a && c.b
+      ? wt('case.diffPair', { ...c })
+      : c.a
+        ? wt('case.diffMissing', { ...c })
+        : wt('case.diffExtra', { ...c }),
   );
   const source = wx(`source.${cmp.source.source}`);
   return (
@@ -199,7 +203,7 @@ function Comparison(props: { cmp: Cmp; variant: string | null }) {
       <h2 id="cmp-head">
         {wt('case.compare')}: {wx(`field.${cmp.field}`)}
       </h2>
-      <Notice tone={cmp.formOnly ? 'info' : 'warn'} role="note">
+      <Notice tone={cmp.formOnly ? 'info' : 'warn'}>
         <p data-summary="kind">
           {cmp.formOnly
             ? wt('case.formOnly', { variant: props.variant ? wx(`variant.${props.variant}`) : '' })

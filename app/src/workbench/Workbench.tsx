@@ -60,21 +60,27 @@ export function caseRoute(id: string): string {
   return `wb/case/${encodeURIComponent(id).replace(/\./g, '%2E')}`;
 }
 
-export function WorkbenchNav(props: { officer: OfficerClaims; route: string }) {
+/** The officer's sections, then the app's other officer screens (`extra`: the share verifier). */
+export function WorkbenchNav(props: {
+  officer: OfficerClaims;
+  route: string;
+  extra?: Array<{ route: string; label: string }>;
+}) {
   useLang();
   const o = props.officer;
   const current = props.route.startsWith('wb/case/') ? 'wb/cases' : props.route;
+  const items = [...screensOf(o).map((s) => ({ route: s.route, label: wt(s.nav) })), ...(props.extra ?? [])];
   return (
     <nav class="tabs" aria-label={wt('wb.nav')}>
       <ul>
-        {screensOf(o).map((s) => (
+        {items.map((s) => (
           <li key={s.route}>
             <a
               href={`/app/${s.route}`}
               aria-current={s.route === current ? 'page' : undefined}
               onClick={onLinkClick(s.route)}
             >
-              {wt(s.nav)}
+              {s.label}
             </a>
           </li>
         ))}

@@ -5,7 +5,7 @@
  * build it; every answer carries the Content-Security-Policy.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,4 +69,36 @@ it('without a build: 503 saying how to build it', async () => {
   const r = await fetch(`${url}/app/papers`);
   expect(r.status).toBe(503);
   expect(await r.text()).toContain('npm run app:build');
+});
+
+it('sends the brotli or gzip copy a browser accepts, the plain file otherwise', async () => {
+  writeFileSync(join(built, 'assets', 'index-abc123.js.br'), 'BROTLI');
+  writeFileSync(join(built, 'assets', 'index-abc123.js.gz'), 'GZIP');
+  const url = await serve(built);
+  const get = (encoding: string) =>
+    new Promise<{ status: number; encoding?: string; body: string; type?: string }>((res, rej) => {
+      // node's fetch would decode the body: read the raw bytes.
+      http
+        .get(`${url}/app/assets/index-abc123.js`, { headers: { 'accept-encoding': encoding } }, (r) => {
+          let body = '';
+          r.on('data', (c: Buffer) => (body += c.toString()));
+          r.on('end', () =>
+            res({
+              status: r.statusCode!,
+              encoding: r.headers['content-encoding'],
+              body,
+              type: r.headers['content-type'],
+            }),
+          );
+        })
+        .on('error', rej);
+    });
+  expect(await get('br, gzip')).toMatchObject({ status: 200, encoding: 'br', body: 'BROTLI' });
+  expect(await get('gzip')).toMatchObject({ status: 200, encoding: 'gzip', body: 'GZIP' });
+  const plain = await get('identity');
+  expect(plain).toMatchObject({ status: 200, body: 'console.log(1)' });
+  expect(plain.encoding).toBeUndefined();
+  expect((await get('br')).type).toContain('javascript');
+  // No way out of the build folder.
+  expect((await fetch(`${url}/app/..%2f..%2fetc%2fpasswd.json`)).status).toBe(404);
 });

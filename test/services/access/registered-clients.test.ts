@@ -7,6 +7,7 @@ import { registerClient, setClientStatus } from '../../../services/access/client
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 
 let hub: TestHub;
+type Listed = { registeredClients: Array<Record<string, unknown> & { id: string }> };
 const Q = `query($first: Int, $after: String) {
   registeredClients(first: $first, after: $after) { id name kind scopes purposes { code name } }
 }`;
@@ -34,9 +35,9 @@ afterAll(async () => {
 });
 
 it('lists active clients that are not citizen apps, with their purposes by name, without a token', async () => {
-  const r = await gql<any>(hub.url, Q, {});
+  const r = await gql<Listed>(hub.url, Q, {});
   expect(r.body.errors).toBeUndefined();
-  const clients = r.body.data!.registeredClients as Array<Record<string, unknown>>;
+  const clients = r.body.data!.registeredClients;
   expect(clients.map((c) => c.id)).toEqual(['rgc-a', 'rgc-b', 'rgc-e']);
   expect(clients[0]).toEqual({
     id: 'rgc-a',
@@ -52,14 +53,14 @@ it('lists active clients that are not citizen apps, with their purposes by name,
 });
 
 it('pages by id, skipping suspended clients and citizen apps', async () => {
-  const first = await gql<any>(hub.url, Q, { first: 2 });
-  expect(first.body.data!.registeredClients.map((c: { id: string }) => c.id)).toEqual(['rgc-a', 'rgc-b']);
-  const next = await gql<any>(hub.url, Q, { first: 2, after: 'rgc-b' });
-  expect(next.body.data!.registeredClients.map((c: { id: string }) => c.id)).toEqual(['rgc-e']);
+  const first = await gql<Listed>(hub.url, Q, { first: 2 });
+  expect(first.body.data!.registeredClients.map((c) => c.id)).toEqual(['rgc-a', 'rgc-b']);
+  const next = await gql<Listed>(hub.url, Q, { first: 2, after: 'rgc-b' });
+  expect(next.body.data!.registeredClients.map((c) => c.id)).toEqual(['rgc-e']);
 });
 
 it('refuses a page over 100 before anything runs', async () => {
-  const r = await gql<any>(hub.url, Q, { first: 101 });
+  const r = await gql<Listed>(hub.url, Q, { first: 101 });
   expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
 });
 

@@ -10,7 +10,6 @@ import {
   writeCitizenIndex,
   type AccessLogEntry,
 } from '../../../services/audit/access-log';
-import type { DataKind } from '../../../services/audit/model';
 import { connectTestStore } from '../../support/hub';
 
 const CITIZEN = '001090000123';
@@ -23,7 +22,7 @@ const entries: AccessLogEntry[] = Array.from({ length: 30 }, (_, i) => ({
   requestId: `r${i}`,
   actorKind: 'CLIENT',
   clientName: 'Test client',
-  documents: (i % 3 === 0 ? ['IDENTITY', 'DRIVING_LICENCE'] : ['IDENTITY']) as DataKind[],
+  documents: i % 3 === 0 ? ['IDENTITY', 'DRIVING_LICENCE'] : ['IDENTITY'],
 }));
 
 beforeAll(async () => {
