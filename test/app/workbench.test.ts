@@ -23,7 +23,6 @@ import { chromium } from 'playwright-core';
 const keys = testKeys();
 // The development officer accounts of the hub's login page (services/access/auth/dev-login.ts).
 const PROVINCE = '01';
-const OTHER = '79';
 const log = capturedLog();
 let hub: TestHub;
 let browser: Browser;
@@ -35,7 +34,7 @@ const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
   hub = await startTestHub({}, 'wbe_', { logger: log.logger });
-  await seed(hub.store, { citizens: 600, seed: 37, rates: { MISMATCH: 0.08, FORMAT_ONLY: 0.08 } });
+  await seed(hub.store, { citizens: 1500, seed: 37, rates: { MISMATCH: 0.08, FORMAT_ONLY: 0.08 } });
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
 }, 180_000);
 
@@ -77,10 +76,7 @@ it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMAT
   const run = page.locator('section.wb-run');
   await run.waitFor();
   // Some documents read (or already done: a small data set goes fast), then the picture.
-  await page.waitForFunction(
-    `Number(document.querySelector('#run-progress')?.getAttribute('value')) > 0 ||
-      document.querySelector('section.wb-run[data-status="DONE"]') !== null`,
-  );
+  await page.locator('#run-progress:not([value="0"]), section.wb-run[data-status="DONE"]').first().waitFor();
   await run.getByText(/Đã đọc .* bản ghi/).waitFor();
   await screenshot(page, 'workbench-run');
   await page.locator('section.wb-run[data-status="DONE"]').waitFor({ timeout: 120_000 });
@@ -167,7 +163,7 @@ it('a supervisor reassigns the case; the state machine refuses a resolved case i
 
 it('an officer of another province sees none of it', async () => {
   const { context, page } = await desktop();
-  await signIn(page, 'CA-HCM-DC-01', 'Đối soát dữ liệu');
+  await signIn(page, 'CA-HCM-DC-01', 'Đối soát dữ liệu'); // Hồ Chí Minh City (79)
   await page.getByText(/Không có gì ở đây/).waitFor(); // no runs of their province
   await page.goto(`${hub.url}/app/wb/case/${encodeURIComponent(caseId)}`);
   await page.getByText('Không tìm thấy hồ sơ này trong địa bàn của bạn.').waitFor();
