@@ -15,6 +15,7 @@ import { ensureAppBuilt } from '../../scripts/app-build';
 import { issueDevToken } from '../../services/access/auth/dev-idp';
 import type { OfficerRole } from '../../services/access/auth/principal';
 import { capturedLog, signIn as signInThroughHub } from './sign-in';
+import type { Mutation, Query } from '../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
 import { chromiumPath, screenshot, seriousViolations } from './browser';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
   hub = await startTestHub({}, 'wbe_', { logger: log.logger });
   await seed(hub.store, { citizens: 1500, seed: 37, rates: { MISMATCH: 0.08, FORMAT_ONLY: 0.08 } });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--lang=vi-VN'] });
 }, 180_000);
 
 afterAll(async () => {
@@ -89,6 +90,9 @@ it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMAT
   await page.getByRole('heading', { level: 1, name: 'Hồ sơ sai lệch' }).waitFor();
   await page.getByLabel('Loại', { exact: true }).selectOption('MISMATCH');
   await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  // The filter is applied on the hub: only MISMATCH cases are left.
+  await page.locator('tr[data-case]:not([data-case*=":MISMATCH:"])').first().waitFor({ state: 'detached' });
+  await page.locator('table[aria-busy]').waitFor({ state: 'detached' });
   const row = page.locator('tr[data-case*=":MISMATCH:fullName"]').first();
   await row.waitFor();
   caseId = (await row.getAttribute('data-case'))!;
@@ -121,7 +125,7 @@ it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMAT
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Tải CSV các hồ sơ chưa xử lý' }).click(),
   ]);
-  const csv = readFileSync((await download.path())!, 'utf8');
+  const csv = readFileSync(await download.path(), 'utf8');
   expect(csv.split('\n')[0]).toContain('case_id,status,kind,source');
   expect(csv).toContain(':MISMATCH:');
   expect(csv).not.toContain(caseId); // resolved: no longer open
@@ -146,7 +150,7 @@ it('a supervisor reassigns the case; the state machine refuses a resolved case i
   await page.locator('[data-history]', { hasText: 'Giao việc' }).waitFor();
   await expectAccessible(page);
   // A resolved case cannot be dismissed: the hub's refusal is said with its status and what it allows.
-  const r = await gql(
+  const r = await gql<Pick<Mutation, 'reconciliationCaseDismiss'>>(
     hub.url,
     `mutation($id: ID!) { reconciliationCaseDismiss(id: $id, reason: "x") { userErrors { code message status allowed } } }`,
     { id: caseId },
@@ -177,7 +181,7 @@ it('an officer of another province sees none of it', async () => {
 it('a working-group officer reads the report (the chart is the GraphQL report), pages the door-to-door list and exports it', async () => {
   const wg = token('WORKING_GROUP', PROVINCE, 'CA-HN-WG-01');
   // Daily targets set by a supervisor, drawn as dashed lines.
-  const set = await gql(
+  const set = await gql<Pick<Mutation, 'reportTargetSet'>>(
     hub.url,
     `mutation { reportTargetSet(area: "${PROVINCE}", collectedPerDay: 3, activatedPerDay: 2) { userErrors { code } } }`,
     {},
@@ -195,8 +199,10 @@ it('a working-group officer reads the report (the chart is the GraphQL report), 
   await page.locator('[data-chart="commune-rate"]').waitFor();
   await page.locator('[data-chart="daily"]').waitFor();
   await screenshot(page, 'workbench-report');
+  await page.locator('[data-chart="daily"]').scrollIntoViewIfNeeded();
+  await screenshot(page, 'workbench-report-charts');
   await expectAccessible(page);
-  const report = await gql(
+  const report = await gql<Pick<Query, 'accountReport'>>(
     hub.url,
     `query($a: String!, $f: Date!, $t: Date!) { accountReport(area: $a, from: $f, to: $t) {
       period { activated { total } } atEnd { approvedNotActivated } withoutActivatedAccount
@@ -205,22 +211,22 @@ it('a working-group officer reads the report (the chart is the GraphQL report), 
     bearer(wg),
   );
   const rep = report.body.data!.accountReport;
-  const bars = await page
-    .locator('[data-chart="commune-rate"] [data-bar]')
-    .evaluateAll((els) =>
-      els.map((e) => [e.getAttribute('data-bar'), e.getAttribute('data-value')] as [string, string]),
-    );
-  const expected = (
-    rep.communes as Array<{ area: { name: string }; cumulative: { activationRate: number | null } }>
-  ).map((c): [string, string] => [
-    c.area.name,
-    c.cumulative.activationRate === null ? '' : String(c.cumulative.activationRate),
-  ]);
-  expect(new Map(bars)).toEqual(new Map(expected));
-  const dots = await page
-    .locator('[data-chart="daily"] [data-series="Kích hoạt"] [data-value]')
-    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
-  expect(dots).toEqual((rep.daily as Array<{ activated: number }>).map((d) => d.activated));
+  const bars = new Map<string, string>();
+  for (const bar of await page.locator('[data-chart="commune-rate"] [data-bar]').all()) {
+    bars.set((await bar.getAttribute('data-bar')) ?? '', (await bar.getAttribute('data-value')) ?? '');
+  }
+  const expected = new Map(
+    rep.communes.map((c) => [
+      c.area.name,
+      c.cumulative.activationRate === null ? '' : String(c.cumulative.activationRate),
+    ]),
+  );
+  expect(bars).toEqual(expected);
+  const dots: number[] = [];
+  for (const dot of await page.locator('[data-chart="daily"] [data-series="Kích hoạt"] [data-value]').all()) {
+    dots.push(Number(await dot.getAttribute('data-value')));
+  }
+  expect(dots).toEqual(rep.daily.map((d) => d.activated));
   expect(await page.locator('[data-stat="approvedNotActivated"] dd').textContent()).toBe(
     new Intl.NumberFormat('vi-VN').format(rep.atEnd.approvedNotActivated),
   );
@@ -250,7 +256,7 @@ it('a working-group officer reads the report (the chart is the GraphQL report), 
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Tải CSV' }).click(),
   ]);
-  expect(readFileSync((await download.path())!, 'utf8')).toContain(first!);
+  expect(readFileSync(await download.path(), 'utf8')).toContain(first!);
   expect(errors).toEqual([]);
   await context.close();
 }, 120_000);
@@ -258,35 +264,35 @@ it('a working-group officer reads the report (the chart is the GraphQL report), 
 it('an approver approves a pending request', async () => {
   const approver = token('ACCOUNT_APPROVER', PROVINCE, 'CA-HN-AP-01');
   // A Level 2 registration in person waits for approval (3 working days).
-  const nr = await gql(
+  const nr = await gql<Pick<Query, 'accountWorkList'>>(
     hub.url,
     `{ accountWorkList(list: NOT_REGISTERED, area: "${PROVINCE}", first: 1) { nodes { personalId } } }`,
     {},
     bearer(approver),
   );
-  const id = nr.body.data!.accountWorkList.nodes[0].personalId as string;
-  const reg = await gql(
+  const id = nr.body.data!.accountWorkList.nodes[0].personalId;
+  const reg = await gql<Pick<Mutation, 'accountRegister'>>(
     hub.url,
     `mutation($id: PersonalId!) { accountRegister(input: { personalId: $id, level: 2, phone: "0912345678", fingerprintsCaptured: true }) { account { status } userErrors { code } } }`,
     { id },
     bearer(approver),
   );
-  expect(reg.body.data!.accountRegister.account.status).toBe('PENDING');
+  expect(reg.body.data!.accountRegister.account?.status).toBe('PENDING');
   const { context, page, errors } = await desktop();
   await signIn(page, 'CA-HN-AP-01', 'Hồ sơ chờ duyệt tài khoản');
   const item = page.locator(`li[data-request="${id}"]`);
   await item.waitFor();
   await screenshot(page, 'workbench-approvals');
   await expectAccessible(page);
-  await item.getByRole('button', { name: 'Duyệt', exact: true }).click();
+  await item.getByRole('button', { name: /^Duyệt:/ }).click();
   await page.getByText(/Đã duyệt tài khoản của/).waitFor();
-  const acc = await gql(
+  const acc = await gql<Pick<Query, 'account'>>(
     hub.url,
     `query($id: PersonalId!) { account(personalId: $id) { status } }`,
     { id },
     bearer(approver),
   );
-  expect(acc.body.data!.account.status).toBe('APPROVED');
+  expect(acc.body.data!.account?.status).toBe('APPROVED');
   expect(errors).toEqual([]);
   await context.close();
 }, 60_000);

@@ -111,7 +111,12 @@ function Request(props: {
         <Badge tone={n.overdue ? 'bad' : 'ok'}>{wt(n.overdue ? 'approvals.overdue' : 'approvals.onTime')}</Badge>
       </p>
       <div class="wb-decide">
-        <button type="button" class="button primary" onClick={() => void props.onDecide(n, 'approve', '')}>
+        <button
+          type="button"
+          class="button primary"
+          aria-label={`${wt('approvals.approve')}: ${n.fullName ?? n.personalId}`}
+          onClick={() => void props.onDecide(n, 'approve', '')}
+        >
           {wt('approvals.approve')}
         </button>
         <label for={id}>{wt('approvals.reason')}</label>
@@ -125,6 +130,7 @@ function Request(props: {
         <button
           type="button"
           class="button secondary"
+          aria-label={`${wt('approvals.reject')}: ${n.fullName ?? n.personalId}`}
           onClick={() => {
             if (!reason.trim()) return setMissing(true);
             setMissing(false);

@@ -19,9 +19,20 @@ import type { OfficerClaims } from '../auth/session';
 import { fmtDayOf } from '../format';
 import { onLinkClick } from '../router';
 import { Badge, Loading, Notice } from '../ui';
-import { CommuneSelect, CsvButton, Pager, Refusal, ask, homeArea, refusalWords, useLoad, usePager } from './common';
+import {
+  CommuneSelect,
+  CsvButton,
+  Pager,
+  Refusal,
+  STATUS_TONE,
+  ask,
+  homeArea,
+  refusalWords,
+  useLoad,
+  usePager,
+} from './common';
 import { num, wt, wx } from './i18n';
-import { caseRoute } from './Workbench';
+import { caseRoute } from './routes';
 
 const PAGE = 25;
 export const KINDS: DefectKind[] = [
@@ -43,7 +54,6 @@ const SOURCES: DataSource[] = [
 ];
 const STATUSES: ReconciliationCaseStatus[] = ['OPEN', 'CONFIRMED', 'RESOLVED', 'DISMISSED'];
 const AGES = ['any', '7', '30', '90'] as const;
-export const STATUS_TONE = { OPEN: 'warn', CONFIRMED: 'info', RESOLVED: 'ok', DISMISSED: 'info' } as const;
 
 interface Filter {
   area: string;
@@ -103,79 +113,20 @@ export function Cases(props: { officer: OfficerClaims }) {
   }
   const page = cases.data?.reconciliationCases;
   const formOnlyHere = (page?.nodes ?? []).filter((c) => c.kind === 'FORMAT_ONLY' && c.status !== 'RESOLVED');
-  const set = (k: keyof Filter, v: string) => setDraft({ ...draft, [k]: v });
 
   return (
     <>
       <h1 tabIndex={-1}>{wt('cases.title')}</h1>
-      <section aria-labelledby="by-kind">
-        <h2 id="by-kind">{wt('cases.byKind')}</h2>
-        <ul class="wb-kinds">
-          {KINDS.map((k) => (
-            <li key={k}>
-              <button
-                type="button"
-                class="wb-kind"
-                aria-pressed={filter.kind === k}
-                onClick={() => {
-                  const f = { ...filter, kind: filter.kind === k ? ('' as const) : k };
-                  setDraft(f);
-                  setFilter(f);
-                }}
-              >
-                <span class="wb-kind-count" data-kind={k}>
-                  {num(byKind.get(k) ?? 0)}
-                </span>
-                <span>{wx(`kind.${k}`)}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <form
-        class="filters wb-filters"
-        aria-label={wt('cases.filters')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilter(draft);
+      <KindCounts
+        counts={byKind}
+        current={filter.kind}
+        onPick={(k) => {
+          const f = { ...filter, kind: filter.kind === k ? ('' as const) : k };
+          setDraft(f);
+          setFilter(f);
         }}
-      >
-        <CommuneSelect officer={o} value={draft.area} onChange={(v) => set('area', v)} id="case-area" />
-        <Select id="case-kind" label={wt('cases.kind')} value={draft.kind} onChange={(v) => set('kind', v)}>
-          {KINDS.map((k) => [k, wx(`kind.${k}`)])}
-        </Select>
-        <Select id="case-source" label={wt('cases.source')} value={draft.source} onChange={(v) => set('source', v)}>
-          {SOURCES.map((s) => [s, wx(`source.${s}`)])}
-        </Select>
-        <Select id="case-status" label={wt('cases.status')} value={draft.status} onChange={(v) => set('status', v)}>
-          {[['OPEN_ANY', wt('cases.openStatuses')], ...STATUSES.map((s) => [s, wx(`status.${s}`)])]}
-        </Select>
-        <div class="filter">
-          <label for="case-assignee">{wt('cases.assignee')}</label>
-          <input
-            id="case-assignee"
-            type="text"
-            value={draft.assignee}
-            onInput={(e) => set('assignee', (e.target as HTMLInputElement).value)}
-          />
-        </div>
-        <Select id="case-age" label={wt('cases.age')} value={draft.age} onChange={(v) => set('age', v)} noAny>
-          {AGES.map((a) => [a, wx(`cases.age.${a}`)])}
-        </Select>
-        <Select id="case-order" label={wt('cases.order')} value={draft.order} onChange={(v) => set('order', v)} noAny>
-          {(['AREA', 'OLDEST', 'NEWEST'] as const).map((x) => [x, wx(`cases.order.${x}`)])}
-        </Select>
-        <div class="filter-actions">
-          <button type="submit" class="button primary">
-            {wt('wb.apply')}
-          </button>
-          <CsvButton
-            path={`/reconciliation/cases.csv?area=${encodeURIComponent(filter.area)}${filter.kind ? `&kind=${filter.kind}` : ''}`}
-            filename={`reconciliation-cases-${filter.area}.csv`}
-            label={wt('cases.exportOpen')}
-          />
-        </div>
-      </form>
+      />
+      <CaseFilters officer={o} draft={draft} setDraft={setDraft} applied={filter} onApply={() => setFilter(draft)} />
       {cases.error !== null && <Refusal error={cases.error} retry={cases.reload} />}
       {cases.loading && !page && <Loading />}
       {page && (
@@ -187,6 +138,7 @@ export function Cases(props: { officer: OfficerClaims }) {
             <Notice tone="info" title={wt('wb.none')} />
           ) : (
             <CaseTable
+              busy={cases.loading}
               nodes={page.nodes}
               selected={selected}
               onSelect={setSelected}
@@ -219,6 +171,85 @@ export function Cases(props: { officer: OfficerClaims }) {
   );
 }
 
+/** Open cases of the area by kind; a kind pressed filters the queue by it. */
+function KindCounts(props: { counts: Map<string, number>; current: string; onPick: (k: DefectKind) => void }) {
+  return (
+    <section aria-labelledby="by-kind">
+      <h2 id="by-kind">{wt('cases.byKind')}</h2>
+      <ul class="wb-kinds">
+        {KINDS.map((k) => (
+          <li key={k}>
+            <button type="button" class="wb-kind" aria-pressed={props.current === k} onClick={() => props.onPick(k)}>
+              <span class="wb-kind-count" data-kind={k}>
+                {num(props.counts.get(k) ?? 0)}
+              </span>
+              <span>{wx(`kind.${k}`)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The queue's filters (applied on the hub when the form is sent) and the CSV of the open cases. */
+function CaseFilters(props: {
+  officer: OfficerClaims;
+  draft: Filter;
+  setDraft: (f: Filter) => void;
+  applied: Filter;
+  onApply: () => void;
+}) {
+  const draft = props.draft;
+  const set = (k: keyof Filter, v: string) => props.setDraft({ ...draft, [k]: v });
+  return (
+    <form
+      class="filters wb-filters"
+      aria-label={wt('cases.filters')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onApply();
+      }}
+    >
+      <CommuneSelect officer={props.officer} value={draft.area} onChange={(v) => set('area', v)} id="case-area" />
+      <Select id="case-kind" label={wt('cases.kind')} value={draft.kind} onChange={(v) => set('kind', v)}>
+        {KINDS.map((k) => [k, wx(`kind.${k}`)])}
+      </Select>
+      <Select id="case-source" label={wt('cases.source')} value={draft.source} onChange={(v) => set('source', v)}>
+        {SOURCES.map((s) => [s, wx(`source.${s}`)])}
+      </Select>
+      <Select id="case-status" label={wt('cases.status')} value={draft.status} onChange={(v) => set('status', v)}>
+        {[['OPEN_ANY', wt('cases.openStatuses')], ...STATUSES.map((s) => [s, wx(`status.${s}`)])]}
+      </Select>
+      <div class="filter">
+        <label for="case-assignee">{wt('cases.assignee')}</label>
+        <input
+          id="case-assignee"
+          type="text"
+          value={draft.assignee}
+          onInput={(e) => set('assignee', (e.target as HTMLInputElement).value)}
+        />
+      </div>
+      <Select id="case-age" label={wt('cases.age')} value={draft.age} onChange={(v) => set('age', v)} noAny>
+        {AGES.map((a) => [a, wx(`cases.age.${a}`)])}
+      </Select>
+      <Select id="case-order" label={wt('cases.order')} value={draft.order} onChange={(v) => set('order', v)} noAny>
+        {(['AREA', 'OLDEST', 'NEWEST'] as const).map((x) => [x, wx(`cases.order.${x}`)])}
+      </Select>
+      <div class="filter-actions">
+        <button type="submit" class="button primary">
+          {wt('wb.apply')}
+        </button>
+        <CsvButton
+          path={`/reconciliation/cases.csv?area=${encodeURIComponent(props.applied.area)}${props.applied.kind ? `&kind=${props.applied.kind}` : ''}`}
+          filename={`reconciliation-cases-${props.applied.area}.csv`}
+          label={wt('cases.exportOpen')}
+        />
+      </div>
+    </form>
+  );
+}
+
 function Select(props: {
   id: string;
   label: string;
@@ -245,6 +276,7 @@ function Select(props: {
 type CaseRow = WbCasesQuery['reconciliationCases']['nodes'][number];
 
 function CaseTable(props: {
+  busy: boolean;
   nodes: CaseRow[];
   selected: Set<string>;
   onSelect: (s: Set<string>) => void;
@@ -258,7 +290,7 @@ function CaseTable(props: {
   };
   const all = props.formOnlyIds.length > 0 && props.formOnlyIds.every((id) => props.selected.has(id));
   return (
-    <table class="wb-table">
+    <table class="wb-table" aria-busy={props.busy ? 'true' : undefined}>
       <caption class="visually-hidden">{wt('cases.title')}</caption>
       <thead>
         <tr>
@@ -315,7 +347,7 @@ function CaseTable(props: {
             <td>
               <Badge tone={STATUS_TONE[c.status]}>{wx(`status.${c.status}`)}</Badge>
             </td>
-            <td class="mono">{c.assignee ?? wt('cases.unassigned')}</td>
+            <td class={c.assignee ? 'mono' : 'muted'}>{c.assignee ?? wt('cases.unassigned')}</td>
             <td>{fmtDayOf(c.firstSeenAt)}</td>
           </tr>
         ))}

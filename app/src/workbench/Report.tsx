@@ -91,7 +91,7 @@ function ReportBody(props: { r: Report }) {
         <Stat
           testid="collected"
           label={wt('report.collected')}
-          value={`${num(r.period.collected.total)} (${wt('report.level1')} ${num(r.period.collected.level1)} · ${wt('report.level2')} ${num(r.period.collected.level2)})`}
+          value={`${num(r.period.collected.total)} (${wt('report.level1')}: ${num(r.period.collected.level1)} · ${wt('report.level2')}: ${num(r.period.collected.level2)})`}
         />
         <Stat testid="activated" label={wt('report.activated')} value={num(r.period.activated.total)} />
         <Stat

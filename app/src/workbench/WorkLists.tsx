@@ -4,7 +4,7 @@
  * (print CSS hides everything but the list and adds the time of printing) and as CSV.
  */
 import { useState } from 'preact/hooks';
-import { WbWorkListDocument, type WorkList } from '../../../generated/app/graphql';
+import { WbWorkListDocument, type WbWorkListQuery, type WorkList } from '../../../generated/app/graphql';
 import type { OfficerClaims } from '../auth/session';
 import { fmtDateTime } from '../format';
 import { Loading, Notice } from '../ui';
@@ -115,33 +115,7 @@ export function WorkLists(props: { officer: OfficerClaims }) {
       {page.loading && !l && <Loading />}
       {l?.searchTruncated && <Notice tone="info" role="status" title={wt('lists.truncated')} />}
       {l && l.nodes.length === 0 && <Notice tone="info" title={wt('wb.none')} />}
-      {l && l.nodes.length > 0 && (
-        <table class="wb-table wb-list" data-table="work-list">
-          <caption class="visually-hidden">{wx(`lists.${query.list}`)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{wt('lists.name')}</th>
-              <th scope="col">{wt('lists.personalId')}</th>
-              <th scope="col">{wt('lists.address')}</th>
-              <th scope="col">{wt('wb.commune')}</th>
-              {query.list !== 'NOT_REGISTERED' && <th scope="col">{wt('lists.phone')}</th>}
-              {query.list !== 'NOT_REGISTERED' && <th scope="col">{wt('lists.since')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {l.nodes.map((n) => (
-              <tr key={n.personalId} data-person={n.personalId}>
-                <th scope="row">{n.fullName ?? '—'}</th>
-                <td class="mono">{n.personalId}</td>
-                <td>{n.address ?? '—'}</td>
-                <td>{n.commune.name}</td>
-                {query.list !== 'NOT_REGISTERED' && <td class="mono">{n.phone ?? '—'}</td>}
-                {query.list !== 'NOT_REGISTERED' && <td>{fmtDateTime(n.since)}</td>}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {l && l.nodes.length > 0 && <ListTable list={query.list} nodes={l.nodes} />}
       {l && (
         <div class="no-print">
           <Pager
@@ -156,5 +130,39 @@ export function WorkLists(props: { officer: OfficerClaims }) {
       )}
       <p class="muted no-print">{num(l?.totalCount)}</p>
     </>
+  );
+}
+
+type Row = WbWorkListQuery['accountWorkList']['nodes'][number];
+
+/** One page of a list; phones and dates only where the list has accounts. */
+function ListTable(props: { list: WorkList; nodes: Row[] }) {
+  const accounts = props.list !== 'NOT_REGISTERED';
+  return (
+    <table class="wb-table wb-list" data-table="work-list">
+      <caption class="visually-hidden">{wx(`lists.${props.list}`)}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{wt('lists.name')}</th>
+          <th scope="col">{wt('lists.personalId')}</th>
+          <th scope="col">{wt('lists.address')}</th>
+          <th scope="col">{wt('wb.commune')}</th>
+          {accounts && <th scope="col">{wt('lists.phone')}</th>}
+          {accounts && <th scope="col">{wt('lists.since')}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {props.nodes.map((n) => (
+          <tr key={n.personalId} data-person={n.personalId}>
+            <th scope="row">{n.fullName ?? '—'}</th>
+            <td class="mono">{n.personalId}</td>
+            <td>{n.address ?? '—'}</td>
+            <td>{n.commune.name}</td>
+            {accounts && <td class="mono">{n.phone ?? '—'}</td>}
+            {accounts && <td>{fmtDateTime(n.since)}</td>}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

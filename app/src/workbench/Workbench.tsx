@@ -54,12 +54,6 @@ function screensOf(o: OfficerClaims): WbScreen[] {
   return SCREENS.filter((s) => s.roles.includes(o.role) && (o.area.province !== 'VN' || s.roles === CLEANING));
 }
 
-/** The link to one case (its id holds colons: encoded as one path segment). */
-export function caseRoute(id: string): string {
-  // A dot would make the hub take the path for a file: encoded too.
-  return `wb/case/${encodeURIComponent(id).replace(/\./g, '%2E')}`;
-}
-
 /** The officer's sections, then the app's other officer screens (`extra`: the share verifier). */
 export function WorkbenchNav(props: {
   officer: OfficerClaims;

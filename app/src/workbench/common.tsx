@@ -13,6 +13,9 @@ import { t, tx } from '../i18n';
 import { Notice } from '../ui';
 import { wt, wx } from './i18n';
 
+/** How a case's status looks (a badge's tone; its word says it too). */
+export const STATUS_TONE = { OPEN: 'warn', CONFIRMED: 'info', RESOLVED: 'ok', DISMISSED: 'info' } as const;
+
 /** A GraphQL error the workbench shows in words (the role needed, not found, …). */
 export class RefusedError extends Error {
   constructor(readonly error: GqlError) {
