@@ -143,7 +143,7 @@ function Facts(props: { view: WbCaseDetailFragment }) {
       </Fact>
       <Fact label={wt('case.area')}>{v.area?.name ?? '—'}</Fact>
       <Fact label={wt('case.assignee')}>
-        <span class="mono">{v.assignee ?? wt('cases.unassigned')}</span>
+        {v.assignee ? <span class="mono">{v.assignee}</span> : wt('cases.unassigned')}
       </Fact>
       <Fact label={wt('case.firstSeen')}>{fmtDateTime(v.firstSeenAt)}</Fact>
       <Fact label={wt('case.lastSeen')}>{fmtDateTime(v.lastSeenAt)}</Fact>

@@ -92,8 +92,10 @@ export function LineChart(props: {
   table: ComponentChildren;
 }) {
   const all = props.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const max = props.max ?? Math.max(1, ...all) * 1.1;
-  // A share (max 1) starts near its smallest value, so that small changes show; counts start at 0.
+  // Counts: whole steps from 0 (four of them); a share (max 1) starts near its smallest value,
+  // so that small changes show.
+  const step = Math.max(1, Math.ceil(Math.max(1, ...all) / 4));
+  const max = props.max ?? step * 4;
   const min = props.max !== undefined && all.length ? Math.max(0, Math.floor((Math.min(...all) - 0.05) * 10) / 10) : 0;
   const n = props.labels.length;
   const w = CHART_W - PAD.l - PAD.r;
