@@ -130,36 +130,44 @@ it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMAT
   expect(csv).toContain(':MISMATCH:');
   expect(csv).not.toContain(caseId); // resolved: no longer open
 
+  // A second run: the cleanliness chart has a point per finished run, and the past runs a row each.
+  await page.getByRole('link', { name: 'Đối soát', exact: true }).click();
+  await page.getByRole('button', { name: `Bắt đầu đối soát ${PROVINCE}` }).click();
+  await page.locator('section.wb-run[data-status="DONE"]').waitFor({ timeout: 120_000 });
+  await page.locator('table.wb-table tbody tr:nth-child(2)').waitFor();
   await page.getByRole('link', { name: 'Độ sạch dữ liệu' }).click();
   await page.locator('[data-chart="cleanliness"]').waitFor();
+  expect(await page.locator('[data-chart="cleanliness"] [data-series] [data-value]').count()).toBe(10);
   await screenshot(page, 'workbench-cleanliness');
   await expectAccessible(page);
   expect(errors).toEqual([]);
   await context.close();
 }, 240_000);
 
-it('a supervisor reassigns the case; the state machine refuses a resolved case in words', async () => {
+it('a supervisor reassigns the case (found again by the second run); the state machine refuses in words', async () => {
   const { context, page, errors } = await desktop();
   await signIn(page, 'CA-HN-SV-01', 'Đối soát dữ liệu');
   await page.goto(`${hub.url}/app/wb/case/${encodeURIComponent(caseId)}`);
   await page.getByRole('heading', { level: 1, name: /Hồ sơ sai lệch: Sai khác nội dung/ }).waitFor();
   await page.getByLabel('Giao cho (mã cán bộ)').fill('CA-HN-22');
   await page.getByRole('button', { name: 'Giao việc', exact: true }).click();
-  await page.getByText('Đã lưu: hồ sơ đang ở trạng thái "Đã xử lý".').waitFor();
+  // The second run found the defect again (the source still differs): the case is open again.
+  await page.getByText('Đã lưu: hồ sơ đang ở trạng thái "Mở".').waitFor();
+  await page.locator('[data-history]', { hasText: 'Lượt đối soát sau lại thấy' }).waitFor();
   await page.locator('.wb-facts', { hasText: 'CA-HN-22' }).waitFor();
   await page.locator('[data-history]', { hasText: 'Giao việc' }).waitFor();
   await expectAccessible(page);
-  // A resolved case cannot be dismissed: the hub's refusal is said with its status and what it allows.
-  const r = await gql<Pick<Mutation, 'reconciliationCaseDismiss'>>(
+  // An open case cannot be resolved: the hub's refusal is said with its status and what it allows.
+  const r = await gql<Pick<Mutation, 'reconciliationCaseResolve'>>(
     hub.url,
-    `mutation($id: ID!) { reconciliationCaseDismiss(id: $id, reason: "x") { userErrors { code message status allowed } } }`,
+    `mutation($id: ID!) { reconciliationCaseResolve(id: $id, note: "x") { userErrors { code message status allowed } } }`,
     { id: caseId },
     bearer(token('SUPERVISOR', PROVINCE, 'CA-HN-SV-01')),
   );
-  expect(r.body.data!.reconciliationCaseDismiss.userErrors[0]).toMatchObject({
+  expect(r.body.data!.reconciliationCaseResolve.userErrors[0]).toMatchObject({
     code: 'ILLEGAL_TRANSITION',
-    status: 'RESOLVED',
-    allowed: ['REOPEN', 'ASSIGN', 'NOTE'],
+    status: 'OPEN',
+    allowed: ['CONFIRM', 'DISMISS', 'ASSIGN', 'NOTE'],
   });
   expect(errors).toEqual([]);
   await context.close();

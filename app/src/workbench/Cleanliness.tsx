@@ -32,7 +32,9 @@ export function Cleanliness(props: { officer: OfficerClaims }) {
     values: points.map((p) => p.sources.find((x) => x.source === src)?.cleanShare ?? null),
     ...STYLES[i % STYLES.length],
   }));
-  const labels = points.map((p) => fmtDayOf(p.at));
+  // Runs of one day are told apart by their time.
+  const days = points.map((p) => fmtDayOf(p.at));
+  const labels = new Set(days).size === days.length ? days : points.map((p) => fmtDateTime(p.at));
 
   return (
     <>

@@ -144,7 +144,13 @@ export function LineChart(props: {
         ))}
         {props.labels.map((l, i) =>
           i % every === 0 || i === n - 1 ? (
-            <text key={l} x={x(i)} y={LINE_H - 12} text-anchor="middle" class="wb-axis">
+            <text
+              key={`${i}-${l}`}
+              x={x(i)}
+              y={LINE_H - 12}
+              text-anchor={n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle'}
+              class="wb-axis"
+            >
               {l}
             </text>
           ) : null,

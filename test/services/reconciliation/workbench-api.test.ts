@@ -208,3 +208,33 @@ it('cases by age: oldest or newest first, and only those first found before an i
   const bad = await ex.exec(officer(PROVINCE), CASES, { area: PROVINCE, order: 'OLDEST', after: 'nope' });
   expect(bad.result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 }, 60_000);
+
+it('door-to-door lists are searched on the hub by name or address, marks and case ignored', async () => {
+  const wg = { ...officer(PROVINCE, 'WORKING_GROUP'), role: 'WORKING_GROUP' } as Principal;
+  const LIST = `query($search: String, $after: String) {
+    accountWorkList(list: NOT_REGISTERED, area: "${PROVINCE}", search: $search, first: 5, after: $after) {
+      totalCount searchTruncated pageInfo { endCursor hasNextPage } nodes { personalId fullName address } } }`;
+  const all = data(await ex.exec(wg, LIST, {})).accountWorkList;
+  expect(all.nodes.length).toBeGreaterThan(0);
+  const person = all.nodes[0];
+  const folded = person
+    .fullName!.normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase();
+  const found = data(await ex.exec(wg, LIST, { search: folded })).accountWorkList;
+  expect(found.searchTruncated).toBe(false);
+  expect(found.nodes.map((n) => n.personalId)).toContain(person.personalId);
+  for (const n of found.nodes)
+    expect(n.fullName!.toLowerCase()).toContain(person.fullName!.split(' ')[0].toLowerCase());
+  const byId = data(await ex.exec(wg, LIST, { search: person.personalId })).accountWorkList;
+  expect(byId.nodes.map((n) => n.personalId)).toEqual([person.personalId]);
+  expect(byId.totalCount).toBe(1);
+  const short = await ex.exec(wg, LIST, { search: 'x' });
+  expect(short.result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  const communes = data(await ex.exec(wg, `{ areaCommunes(province: "${PROVINCE}") { code name } }`)).areaCommunes;
+  expect(communes.length).toBeGreaterThan(1);
+  for (const c of communes) expect(c.code.startsWith(PROVINCE)).toBe(true);
+  const bad = await ex.exec(wg, `{ areaCommunes(province: "99") { code } }`);
+  expect(bad.result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});
