@@ -312,6 +312,7 @@ it('English is one tap away in the workbench too', async () => {
   await page.getByRole('heading', { level: 1, name: 'Data reconciliation' }).waitFor();
   await page.getByRole('link', { name: 'Cases', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
+  await page.locator('tr[data-case]').first().waitFor();
   await screenshot(page, 'workbench-cases-en');
   await expectAccessible(page);
   await context.close();

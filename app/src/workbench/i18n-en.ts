@@ -80,7 +80,7 @@ export const wbEn: WbDict = {
   'cases.order.AREA': 'By area',
   'cases.order.OLDEST': 'Oldest first',
   'cases.order.NEWEST': 'Newest first',
-  'cases.openStatuses': 'Still to handle (open, confirmed)',
+  'cases.openStatuses': 'Open or confirmed',
   'cases.count': '{total} cases',
   'cases.person': 'Person',
   'cases.field': 'Field',

@@ -78,7 +78,7 @@ export const wbVi = {
   'cases.order.AREA': 'Theo địa bàn',
   'cases.order.OLDEST': 'Cũ nhất trước',
   'cases.order.NEWEST': 'Mới nhất trước',
-  'cases.openStatuses': 'Chưa xử lý (mở, đã xác nhận)',
+  'cases.openStatuses': 'Mở hoặc đã xác nhận',
   'cases.count': '{total} hồ sơ',
   'cases.person': 'Người',
   'cases.field': 'Trường',
