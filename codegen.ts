@@ -39,7 +39,7 @@ const config: CodegenConfig = {
           HealthInsurance: '../connectors/health-insurance/connector#HealthInsuranceRecord',
           SocialInsurance: '../connectors/social-insurance/connector#SocialInsuranceRecord',
           HealthRecord: '../connectors/health-record/connector#HealthRecordRecord',
-          Consent: '../services/access/consents#Consent as ConsentRecord',
+          Consent: '../services/access/model#Consent as ConsentRecord',
           Account: '../services/accounts/service#StoredAccount',
           Area: '../services/accounts/reports/read#AreaInfo',
           AccountReport: '../services/accounts/reports/read#AreaReport',

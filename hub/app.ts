@@ -10,7 +10,7 @@ import { createContext, type HubContext } from '../services/context';
 import { AccessCaches } from '../services/access/access';
 import { AuditWriter } from '../services/audit/writer';
 import { auditPlugin } from './plugins/audit';
-import { ConsentUseRecorder } from '../services/access/consents';
+import { ConsentUseRecorder } from '../services/access/consents/use';
 import { devTrust, HUB_TOKEN_SERVICE_KEY_NAME, loadTrustFile, type TrustedIssuer } from '../services/access/auth/trust';
 import { loadOrCreateSigningKey } from '../services/access/auth/keys';
 import { oauthRouter } from './routes/oauth';

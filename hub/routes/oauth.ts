@@ -11,7 +11,8 @@ import {
   verifyClientSecret,
   type ClientDoc,
 } from '../../services/access/clients';
-import { consentStatus, findConsent, type ConsentDoc } from '../../services/access/consents';
+import { consentStatus, findConsent } from '../../services/access/consents/status';
+import type { ConsentDoc } from '../../services/access/model';
 import { isDuplicateKey } from '../../store/concurrency';
 
 /**

@@ -14,13 +14,11 @@ import {
   registerClient,
   rotateClientSecret,
 } from '../../../services/access/clients';
-import {
-  ConsentUseRecorder,
-  MAX_ACTIVE_CONSENTS_PER_CITIZEN,
-  consentsCollection,
-  findConsent,
-  grantConsent,
-} from '../../../services/access/consents';
+import { grantConsent } from '../../../services/access/consents/grant';
+import { findConsent } from '../../../services/access/consents/status';
+import { consentsCollection } from '../../../services/access/consents/store';
+import { ConsentUseRecorder } from '../../../services/access/consents/use';
+import { MAX_ACTIVE_CONSENTS_PER_CITIZEN } from '../../../services/access/model';
 import { seed } from '../../../mockdata/seed';
 import { pickTestCitizens } from '../../support/citizens';
 import { gql, startTestHub, type TestHub } from '../../support/hub';

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { registerClient, setClientStatus } from '../../../services/access/clients';
-import { consentsCollection, findConsent } from '../../../services/access/consents';
+import { findConsent } from '../../../services/access/consents/status';
+import { consentsCollection } from '../../../services/access/consents/store';
 import { pickTestCitizens } from '../../support/citizens';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
