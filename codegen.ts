@@ -40,7 +40,7 @@ const config: CodegenConfig = {
           SocialInsurance: '../connectors/social-insurance/connector#SocialInsuranceRecord',
           HealthRecord: '../connectors/health-record/connector#HealthRecordRecord',
           Consent: '../services/access/model#Consent as ConsentRecord',
-          Account: '../services/accounts/service#StoredAccount',
+          Account: '../services/accounts/model#StoredAccount',
           Area: '../services/accounts/reports/read#AreaInfo',
           AccountReport: '../services/accounts/reports/read#AreaReport',
           ReconciliationRun: '../services/reconciliation/runs#RunDoc',

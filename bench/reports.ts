@@ -29,7 +29,7 @@ import { PROVINCES } from '../mockdata/generator/areas';
 import { mapCitizen } from '../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../connectors/population/model';
 import { vietnamDate } from '../services/accounts/calendar';
-import { idCardValidOn } from '../services/accounts/service';
+import { idCardValidOn } from '../services/accounts/id-card';
 import { devIdpKey, issueDevToken } from '../services/access/auth/dev-idp';
 import { loadConfig } from '../hub/config';
 import { REPORT_COUNTERS_COLLECTION, stockId, type AreaStockDoc } from '../services/accounts/reports/model';

@@ -7,7 +7,7 @@ import type { HealthInsuranceRecord } from '../connectors/health-insurance/conne
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
 import type { Consent as ConsentRecord } from '../services/access/model';
-import type { StoredAccount } from '../services/accounts/service';
+import type { StoredAccount } from '../services/accounts/model';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
 import type { RunDoc } from '../services/reconciliation/runs';
 import type { CaseView } from '../services/reconciliation/cases';

@@ -4,13 +4,13 @@
  * immediate effect of a status or level change on disclosure, and the audit of the
  * transitions over real HTTP with real tokens.
  */
-import { ACCOUNT_STATES, TRANSITIONS, type AccountState, type EventType } from '../../../services/accounts/lifecycle';
+import { ACCOUNT_STATES, TRANSITIONS } from '../../../services/accounts/lifecycle/table';
+import type { AccountState, EventType, StoredAccount } from '../../../services/accounts/model';
 import { RecordingNotifier } from '../../../services/accounts/notifier';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { verifyAuditChain } from '../../../services/audit/verify';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import type { Principal } from '../../../services/access/auth/principal';
-import type { StoredAccount } from '../../../services/accounts/service';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import {

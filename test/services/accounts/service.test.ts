@@ -5,17 +5,11 @@
  * 7-day window, phone changes, history and concurrent commits.
  */
 import { scryptSync } from 'node:crypto';
-import {
-  ACCOUNT_EVENTS_COLLECTION,
-  MAX_CODE_ATTEMPTS,
-  MAX_CODE_SENDS,
-  MIN_CODE_INTERVAL_MS,
-  type AccountEventDoc,
-  type StoredAccount,
-} from '../../../services/accounts/service';
+import { MAX_CODE_ATTEMPTS, MAX_CODE_SENDS, MIN_CODE_INTERVAL_MS } from '../../../services/accounts/codes';
+import type { AccountEventDoc, StoredAccount } from '../../../services/accounts/model';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION } from '../../../services/accounts/reports/model';
-import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION } from '../../../services/accounts/store';
 import { createExecutor } from '../../support/exec';
 import {
   DAY,

@@ -8,14 +8,10 @@ import { seed } from '../../../mockdata/seed/index';
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { RecordingNotifier } from '../../../services/accounts/notifier';
-import {
-  ACCOUNT_EVENTS_COLLECTION,
-  type AccountEventDoc,
-  type StoredAccount,
-} from '../../../services/accounts/service';
+import type { AccountEventDoc, StoredAccount } from '../../../services/accounts/model';
 import type { OfficerRole, Principal } from '../../../services/access/auth/principal';
 import type { HubContext } from '../../../services/context';
-import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION } from '../../../services/accounts/store';
 import type { Store } from '../../../store/connection';
 import { createExecutor } from '../../support/exec';
 import { connectTestStore } from '../../support/hub';

@@ -6,7 +6,7 @@
  */
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
-import type { StoredAccount } from '../../../services/accounts/service';
+import type { StoredAccount } from '../../../services/accounts/model';
 import {
   DAY,
   HOUR,

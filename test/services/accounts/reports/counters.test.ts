@@ -1,5 +1,5 @@
 import { seed } from '../../../../mockdata/seed/index';
-import type { Actor } from '../../../../services/accounts/lifecycle';
+import type { Actor } from '../../../../services/accounts/model';
 import { RecordingNotifier } from '../../../../services/accounts/notifier';
 import {
   REPORT_COUNTERS_COLLECTION,
