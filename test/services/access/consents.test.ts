@@ -85,9 +85,9 @@ describe('client registry', () => {
       scopes: ['IDENTITY'],
       purposes: ['9.9'],
     });
-    expect(await verifyClientSecret(stored!, secret!)).toBe(true);
-    expect(await verifyClientSecret(stored!, secret!.slice(0, -1) + (secret!.endsWith('A') ? 'B' : 'A'))).toBe(false);
-    expect(await verifyClientSecret(stored!, '')).toBe(false);
+    expect(await verifyClientSecret(stored, secret!)).toBe(true);
+    expect(await verifyClientSecret(stored, secret!.slice(0, -1) + (secret!.endsWith('A') ? 'B' : 'A'))).toBe(false);
+    expect(await verifyClientSecret(stored, '')).toBe(false);
     expect(await verifyClientSecret(null, secret!)).toBe(false);
   });
 
