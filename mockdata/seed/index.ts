@@ -15,13 +15,8 @@ import { ReportBuilder } from '../../services/accounts/reports/rebuild';
 import { ACCOUNT_EVENTS_COLLECTION } from '../../services/accounts/store';
 import { SEED_DEFECTS_COLLECTION, SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../seed-meta';
 import { DRIVING_LICENCE_COLLECTION, DRIVING_LICENCE_DB } from '../../connectors/driving-licence/model';
-import {
-  COLLECTION_KEYS,
-  DEFAULT_DEFECT_RATES,
-  generate,
-  resolveRates,
-  type CollectionKey,
-} from '../generator/generate';
+import { DEFAULT_DEFECT_RATES, resolveRates } from '../generator/defects';
+import { COLLECTION_KEYS, generate, type CollectionKey } from '../generator/generate';
 import { HEALTH_INSURANCE_COLLECTION, HEALTH_INSURANCE_DB } from '../../connectors/health-insurance/model';
 import { HEALTH_RECORD_COLLECTION, HEALTH_RECORD_DB } from '../../connectors/health-record/model';
 import { POPULATION_COLLECTION, POPULATION_DB } from '../../connectors/population/model';
