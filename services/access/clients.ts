@@ -18,7 +18,7 @@ export const CLIENTS_COLLECTION = 'clients';
  * read ({@link findClient}) rolls forward from it through the changes, so the latest generation
  * decides the status even when the document's update was cut short or overwritten by a
  * concurrent read-modify-write. A consent records the generation it was checked against and is
- * withdrawn when a suspension came after it (consents.ts).
+ * withdrawn when a suspension came after it (consents/grant.ts).
  */
 export const CLIENT_CHANGES_COLLECTION = 'clientChanges';
 /**

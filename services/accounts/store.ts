@@ -23,7 +23,7 @@ export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
   'ACTIVATION_EXPIRED',
 ];
 
-/** The lifecycle's events (services/accounts/lifecycle.ts), as kept in the history. */
+/** The lifecycle's events (services/accounts/lifecycle/), as kept in the history. */
 export type AccountEventType =
   | 'REGISTER_L1'
   | 'REGISTER_L2'
