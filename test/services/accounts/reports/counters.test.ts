@@ -7,7 +7,13 @@ import {
   type AreaListDoc,
   type ListName,
 } from '../../../../services/accounts/reports/model';
-import { areaReport, communesOf, decodeCursor, encodeCursor } from '../../../../services/accounts/reports/read';
+import {
+  areaReport,
+  communesOf,
+  decodeCursor,
+  encodeCursor,
+  type AreaReport,
+} from '../../../../services/accounts/reports/read';
 import { rebuildReports } from '../../../../services/accounts/reports/rebuild';
 import { ReportWriter } from '../../../../services/accounts/reports/writer';
 import type { AccountDoc } from '../../../../services/accounts/store';
@@ -64,20 +70,7 @@ const WORK_LIST = `query($l: WorkList!, $a: String!, $n: Int, $after: String) {
 const errorOf = (r: { result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> } }) =>
   r.result.errors?.[0]?.extensions;
 
-/** What these tests read of REPORT and WORK_LIST. */
-interface ReportDay {
-  collected: number;
-  activated: number;
-  collectedTarget: number | null;
-  activatedTarget: number | null;
-  collectedProgress: number | null;
-  activatedProgress: number | null;
-}
-interface Report {
-  daily: ReportDay[];
-  targets: { collectedPerDay: number; activatedPerDay: number } | null;
-  period: { collected: { total: number } };
-}
+/** What these tests read of WORK_LIST (REPORT answers an `AreaReport`). */
 interface WorkListNode {
   personalId: string;
   fullName: string | null;
@@ -92,7 +85,7 @@ interface WorkListPage {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
   nodes: WorkListNode[];
 }
-const reportOf = (data: unknown) => (data as { accountReport: Report }).accountReport;
+const reportOf = (data: unknown) => (data as { accountReport: AreaReport }).accountReport;
 const workListOf = (data: unknown) => (data as { accountWorkList: WorkListPage }).accountWorkList;
 
 beforeAll(async () => {
