@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../../services/context';
 import { ErrorCode } from '../../lib/errors';
@@ -26,12 +27,12 @@ export function auditPlugin(deps: {
   metrics?: HubMetrics;
 }): ApolloServerPlugin<HubContext> {
   return {
-    async requestDidStart() {
-      return {
+    requestDidStart() {
+      return Promise.resolve({
         async willSendResponse({ contextValue: ctx, response, operation, operationName }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const isMutation = operation?.operation === 'mutation';
+          const isMutation = operation?.operation === OperationTypeNode.MUTATION;
           if (!ctx.audit.events.length && !isMutation) return;
           const hasData = result.data !== undefined && result.data !== null;
           const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
@@ -76,7 +77,7 @@ export function auditPlugin(deps: {
             deps.consentUses?.record(ctx.principal.consentId, entry.at);
           }
         },
-      };
+      });
     },
   };
 }
