@@ -6,8 +6,8 @@ import type { DrivingLicenceRecord } from '../connectors/driving-licence/connect
 import type { HealthInsuranceRecord } from '../connectors/health-insurance/connector';
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
-import type { Consent as ConsentRecord } from '../services/access/consents';
-import type { StoredAccount } from '../services/accounts/service';
+import type { Consent as ConsentRecord } from '../services/access/model';
+import type { StoredAccount } from '../services/accounts/model';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
 import type { RunDoc, CaseView } from '../services/reconciliation/model';
 import type { SummaryModel } from '../services/reconciliation/stats';

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../lib/errors';
 import type { AuditWriter, AuditEntry } from '../../services/audit/writer';
 import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../../services/audit/model';
 import type { Principal } from '../../services/access/auth/principal';
-import type { ConsentUseRecorder } from '../../services/access/consents';
+import type { ConsentUseRecorder } from '../../services/access/consents/use';
 import type { HubMetrics } from '../metrics';
 
 /**

@@ -5,7 +5,8 @@ import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/
 import { jwks, type SigningKey } from '../../services/access/auth/keys';
 import type { Store } from '../../store/connection';
 import { suspendedSince } from '../../services/access/clients';
-import { consentStatus, findConsent, type ConsentDoc } from '../../services/access/consents';
+import { consentStatus, findConsent } from '../../services/access/consents/status';
+import type { ConsentDoc } from '../../services/access/model';
 import { clientAuthenticator } from './oauth-client-auth';
 import {
   invalidClient,

@@ -2,14 +2,10 @@ import type { Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput } from '../../lib/errors';
 import { CLIENT_LIST_MAX, listConsentableClients } from '../../services/access/clients';
-import {
-  CONSENT_PAGE_MAX,
-  InvalidConsentCursorError,
-  grantConsent,
-  listConsents,
-  revokeConsent,
-  type ConsentResult,
-} from '../../services/access/consents';
+import { CONSENT_PAGE_MAX, type ConsentResult } from '../../services/access/model';
+import { grantConsent } from '../../services/access/consents/grant';
+import { InvalidConsentCursorError, listConsents } from '../../services/access/consents/list';
+import { revokeConsent } from '../../services/access/consents/revoke';
 
 /** The calling citizen (the `@self` policy has already checked the principal). */
 function citizenOf(ctx: HubContext): string {

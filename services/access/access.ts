@@ -3,7 +3,8 @@ import type { Store } from '../../store/connection';
 import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from '../accounts/store';
 import { lastEventAfter } from '../../store/concurrency';
 import { ClientCache } from './clients';
-import { ConsentStatusCache, consentUsable } from './consents';
+import { ConsentStatusCache } from './consents/cache';
+import { consentUsable } from './consents/status';
 import type { AccessLookups, AccountFacts } from './policy';
 import { TtlCache } from '../../lib/ttl-cache';
 
