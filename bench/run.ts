@@ -20,7 +20,7 @@
  * and merges the figures into bench/results/latest.json.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
       environment: {
         store: storeKind,
         node: process.version,
-        cpus: require('node:os').cpus().length,
+        cpus: cpus().length,
         citizens,
         seed_s: +seedS.toFixed(1),
       },

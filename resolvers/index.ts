@@ -23,4 +23,4 @@ export const resolvers: Resolvers = mergeResolvers([
   auditResolvers,
   accountsResolvers,
   reconciliationResolvers,
-]) as Resolvers;
+]);

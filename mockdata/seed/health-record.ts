@@ -25,7 +25,7 @@ import {
 } from '../generator/health';
 import { endOf, type Person } from '../generator/people';
 import type { Rng } from '../generator/prng';
-import type { BuildContext, SourceSeed } from '../generator/source';
+import type { SourceSeed } from '../generator/source';
 import {
   HEALTH_RECORD_COLLECTION,
   HEALTH_RECORD_DB,
@@ -67,7 +67,7 @@ function facilityFor(p: Person, r: Rng, preferHospital: boolean): Facility {
   return r.pick(hospitalsOf(place.province.code));
 }
 
-function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
+function build(p: Person, r: Rng): HealthBookDoc {
   const end = endOf(p);
   const age = ageOn(p.birth, end);
   const from = M.max(p.birth, WINDOW_START);

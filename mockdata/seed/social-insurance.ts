@@ -125,10 +125,7 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
         }
       }
     }
-    if (ongoing) {
-      t = stop + 1;
-      break;
-    }
+    if (ongoing) break;
     // A gap between jobs, sometimes with unemployment benefit.
     const gap = r.int(0, 14);
     if (gap >= 3 && periodEnd >= BHTN_START && r.chance(0.4) && periodEnd + 20 < TODAY) {

@@ -24,7 +24,7 @@ export const auditResolvers: Resolvers = {
             data: e.documents,
             // The subject of the `@personal` AccessLogEntry (the citizen's own log: audited as ACCESS_LOG).
             citizenId,
-          })) as never,
+          })),
           hasNextPage: page.hasNextPage,
           endCursor: page.endCursor,
         };

@@ -105,7 +105,7 @@ async function casesPage(
     throw err;
   }
   return {
-    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)) as never,
+    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)),
     pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
     totalCount: (() => page.totalCount()) as never,
   };

@@ -460,16 +460,14 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, PolicyContext>) => {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
-      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
+      if (disclose) return guardField(field, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
-      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, subject.arg, scopeOf);
-      if (getDirective(schema, field, 'self')?.[0])
-        return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
+      if (subject) return guardEntryPoint(field, subject.arg, scopeOf);
+      if (getDirective(schema, field, 'self')?.[0]) return guardSelf(field);
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
-      if (officer)
-        return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
+      if (officer) return guardOfficer(field, officer.roles, !!officer.orSelf);
       return field;
     },
   });

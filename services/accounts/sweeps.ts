@@ -195,7 +195,8 @@ export class Sweeps {
       const vn = new Date(now + 7 * 3_600_000);
       let due = Date.UTC(vn.getUTCFullYear(), vn.getUTCMonth(), vn.getUTCDate(), h, m) - 7 * 3_600_000;
       if (due <= now) due += 86_400_000;
-      timer = setTimeout(run, due - now);
+      // Fire-and-forget: `run` logs its own failure and schedules the next day.
+      timer = setTimeout(() => void run(), due - now);
       timer.unref();
     };
     const run = async () => {

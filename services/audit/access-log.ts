@@ -144,13 +144,13 @@ export function citizenIndexOps(
       ops.push({
         updateOne: {
           filter: { _id: bucketDocId(citizenId, bucket) },
-          update: { $push: { e: { $each: list } } } as never,
+          update: { $push: { e: { $each: list } } },
           upsert: true,
         },
       });
       inc[`h.${bucket}`] = list.length;
     }
-    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc } as never, upsert: true } });
+    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc }, upsert: true } });
   }
   return ops;
 }
@@ -183,7 +183,7 @@ export async function writeCitizenIndex(
   }
   const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
   for (const citizenId of toCheck) {
-    const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+    const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
     if (!head) continue;
     const buckets = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
@@ -206,10 +206,10 @@ export async function writeCitizenIndex(
         continue;
       }
       // The oldest bucket left holds more than needs to go: keep its newest entries.
-      const doc = (await coll.findOne({ _id: bucketDocId(citizenId, bucket) })) as CitizenBucketDoc | null;
+      const doc = await coll.findOne<CitizenBucketDoc>({ _id: bucketDocId(citizenId, bucket) });
       const kept = (doc?.e ?? []).slice(total - max);
       writes++;
-      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } } as never, wc);
+      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
       set[`h.${bucket}`] = kept.length;
       break;
     }
@@ -220,7 +220,7 @@ export async function writeCitizenIndex(
         {
           ...(Object.keys(unset).length ? { $unset: unset } : {}),
           ...(Object.keys(set).length ? { $set: set } : {}),
-        } as never,
+        },
         wc,
       );
     }
@@ -276,7 +276,7 @@ function decodeCursor(s: string): Key {
       typeof v[2] === 'string' &&
       Number.isSafeInteger(v[3])
     ) {
-      return [v[1] as number, v[2] as string, v[3] as number];
+      return [v[1] as number, v[2], v[3] as number];
     }
   } catch {
     /* fall through */
@@ -299,7 +299,7 @@ export async function readAccessLog(
   if (typeof citizenId !== 'string' || citizenId.length === 0)
     return { entries: [], hasNextPage: false, endCursor: null };
   const coll = accessLogCollection(store);
-  const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+  const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
   // Buckets newest first; those wholly before the cursor's bucket are not even read.
   const afterBucket = after ? bucketOf(new Date(after[0])) : null;
   const buckets = Object.keys(head?.h ?? {})

@@ -37,26 +37,27 @@ import type { DataKind } from './model';
  * Kinds computed from the object at read time, by the name `dataOf` gives, with every kind each
  * can give; a field of several kinds at once records each.
  */
-const DATA_OF: Record<string, { kinds: readonly DataKind[]; of(source: unknown): DataKind | readonly DataKind[] }> = {
-  /** A case's population side: identity attributes, or the ID card for OLD_ID_KEY / EXPIRED_ID_CARD. */
-  reconciliationCase: {
-    kinds: ['IDENTITY', 'IDENTITY_CARD'],
-    of: (c) => caseScope((c as CaseView).finding.kind),
-  },
-  /** A case's source side (record key, value as stored): the document that source keeps. */
-  reconciliationCaseSource: {
-    kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
-    of: (c) => caseSourceScope((c as CaseView).finding),
-  },
-  /**
-   * What a case shows of both sides (its id, source, kind, record key, source field): that the
-   * source keeps a record (its document kind, a health record say) of the person (identity).
-   */
-  reconciliationCaseRecord: {
-    kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
-    of: (c) => caseScopes((c as CaseView).finding),
-  },
-};
+const DATA_OF: Record<string, { kinds: readonly DataKind[]; of: (source: unknown) => DataKind | readonly DataKind[] }> =
+  {
+    /** A case's population side: identity attributes, or the ID card for OLD_ID_KEY / EXPIRED_ID_CARD. */
+    reconciliationCase: {
+      kinds: ['IDENTITY', 'IDENTITY_CARD'],
+      of: (c) => caseScope((c as CaseView).finding.kind),
+    },
+    /** A case's source side (record key, value as stored): the document that source keeps. */
+    reconciliationCaseSource: {
+      kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
+      of: (c) => caseSourceScope((c as CaseView).finding),
+    },
+    /**
+     * What a case shows of both sides (its id, source, kind, record key, source field): that the
+     * source keeps a record (its document kind, a health record say) of the person (identity).
+     */
+    reconciliationCaseRecord: {
+      kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
+      of: (c) => caseScopes((c as CaseView).finding),
+    },
+  };
 
 interface KindSpec {
   data?: DataKind | null;
@@ -180,7 +181,7 @@ function auditField(
         const path = ownKind ? pathString(info) : objectPath(info);
         let seen = recorded.get(ctx.audit);
         if (!seen) recorded.set(ctx.audit, (seen = new Set()));
-        for (const scope of typeof kinds === 'string' ? [kinds as DataKind] : kinds) {
+        for (const scope of typeof kinds === 'string' ? [kinds] : kinds) {
           const key = `${citizenId}|${scope}|${path}`;
           if (!seen.has(key)) {
             seen.add(key);
@@ -205,13 +206,13 @@ function objectPath(info: GraphQLResolveInfo): string {
 export function applyAuditCoverage(schema: GraphQLSchema): GraphQLSchema {
   assertEveryRootFieldIsAudited(schema);
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field, _name, typeName) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, HubContext>, _name, typeName) => {
       const personal = personalOf(schema, schema.getType(typeName) as GraphQLObjectType);
       if (!personal) return field;
       const own = getDirective(schema, field, 'personalData')?.[0] as KindSpec | undefined;
       const spec = own ?? personal;
       const kindOf = spec.data ? () => spec.data! : DATA_OF[spec.dataOf!].of;
-      return auditField(field as GraphQLFieldConfig<unknown, HubContext>, personal.subject.split('.'), kindOf, !!own);
+      return auditField(field, personal.subject.split('.'), kindOf, !!own);
     },
   });
 }

@@ -52,10 +52,11 @@ export interface Finding {
   personalId: string | null;
   kind: DefectKind;
   /**
-   * FORMAT_ONLY / MISMATCH: the identity field that differs. MALFORMED: the source's own field
-   * that cannot be read, as a dotted path in its document (`hoTen`, `holder.birth`).
+   * FORMAT_ONLY / MISMATCH: the identity field that differs (an {@link IdentityField}). MALFORMED:
+   * the source's own field that cannot be read, as a dotted path in its document (a
+   * {@link SourceField}: `hoTen`, `holder.birth`).
    */
-  field?: IdentityField | SourceField;
+  field?: SourceField;
   /** FORMAT_ONLY: the main form that differs. */
   variant?: NameVariant;
   /**

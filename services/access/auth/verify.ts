@@ -275,7 +275,7 @@ export function verifyAccessToken(token: string, trust: TrustedIssuer[], opts: V
       complete: false,
     });
     if (!r || typeof r !== 'object') return fail('MALFORMED', 'payload is not an object');
-    verified = r as Record<string, unknown>;
+    verified = r;
   } catch (e) {
     return mapVerifyError(e);
   }
