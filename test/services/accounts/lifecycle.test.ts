@@ -67,7 +67,7 @@ function ev<T extends EventType>(type: T, when: Date = at(0), extra: Partial<Eve
     UNLOCK: { type: 'UNLOCK', at: when, by: OFFICER, ownershipVerified: true },
     PHONE_CHANGE: { type: 'PHONE_CHANGE', at: when, by: OFFICER, phone: '+84987654321' },
   };
-  return { ...defaults[type], ...extra } as EventOf<T>;
+  return { ...defaults[type], ...extra };
 }
 
 function ok(account: LifecycleAccount | null, event: AccountEvent, ctx: LifecycleContext = CTX): LifecycleAccount {

@@ -5,6 +5,7 @@
  * 7-day window, phone changes, history and concurrent commits.
  */
 import { scryptSync } from 'node:crypto';
+import { expect } from '@jest/globals';
 import {
   ACCOUNT_EVENTS_COLLECTION,
   MAX_CODE_ATTEMPTS,
@@ -16,6 +17,7 @@ import {
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION } from '../../../services/accounts/reports/model';
 import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
+import type { Query } from '../../../generated/graphql';
 import { createExecutor } from '../../support/exec';
 import {
   DAY,
@@ -438,12 +440,13 @@ describe('approval deadlines on the real calendar', () => {
   }`;
 
   async function workList(commune: string, overdueOnly: boolean) {
-    const { result } = await fx.ex.exec(officer({ province: commune.slice(0, 2) }, 'WORKING_GROUP'), OVERDUE_LIST, {
-      area: commune,
-      overdue: overdueOnly,
-    });
+    const { result } = await fx.ex.exec<Pick<Query, 'accountWorkList'>>(
+      officer({ province: commune.slice(0, 2) }, 'WORKING_GROUP'),
+      OVERDUE_LIST,
+      { area: commune, overdue: overdueOnly },
+    );
     expect(result.errors).toBeUndefined();
-    return (result.data as any).accountWorkList.nodes as Array<{ personalId: string; overdue: boolean; since: string }>;
+    return result.data!.accountWorkList.nodes;
   }
 
   async function overdueAt(id: string, province: string, t: Date): Promise<boolean> {
@@ -845,10 +848,10 @@ describe('phone change', () => {
     const col = fx.ex.accounts.service.accounts;
     const original = col.updateOne.bind(col);
     // Another instance counts a wrong code between this one's read and its write.
-    const spy = jest.spyOn(col, 'updateOne').mockImplementationOnce((async (...args: Parameters<typeof original>) => {
+    const spy = jest.spyOn(col, 'updateOne').mockImplementationOnce(async (...args: Parameters<typeof original>) => {
       await raw.updateOne({ _id: id }, { $inc: { 'phoneChange.attempts': 1 } });
       return original(...args);
-    }) as never);
+    });
     try {
       const r = await call(fx.ex, me, 'phoneChange', { input: { phone: next, verificationCode: wrongCode(code) } });
       expect(r.code).toBe('INVALID_CODE');
@@ -899,14 +902,14 @@ describe('history and commits', () => {
     } }`;
     const LIST = `query($a: String!, $l: WorkList!) { accountWorkList(list: $l, area: $a, first: 100) { nodes { personalId since } } }`;
     const report = async () => {
-      const { result } = await fx.ex.exec(wg, REPORT, { a: commune, d: '2026-11-20' });
+      const { result } = await fx.ex.exec<Pick<Query, 'accountReport'>>(wg, REPORT, { a: commune, d: '2026-11-20' });
       expect(result.errors).toBeUndefined();
-      return (result.data as any).accountReport;
+      return result.data!.accountReport;
     };
     const list = async (l: string) => {
-      const { result } = await fx.ex.exec(wg, LIST, { a: commune, l });
+      const { result } = await fx.ex.exec<Pick<Query, 'accountWorkList'>>(wg, LIST, { a: commune, l });
       expect(result.errors).toBeUndefined();
-      return (result.data as any).accountWorkList.nodes as Array<{ personalId: string; since: string | null }>;
+      return result.data!.accountWorkList.nodes;
     };
 
     const r0 = await report();

@@ -142,9 +142,14 @@ export interface CallResult {
   code: string | null;
   /** GraphQL errors (a refused request), or undefined. */
   errors: readonly GqlError[] | undefined;
-  data: Record<string, any> | null | undefined;
+  data: Record<string, unknown> | null | undefined;
   /** The request's context (its audit collector carries `accountChanges`). */
   ctx: HubContext;
+}
+
+/** An AccountPayload as OPS select it. */
+function isPayload(v: unknown): v is { account: AccountView | null; userErrors: CallResult['userErrors'] } {
+  return typeof v === 'object' && v !== null && 'userErrors' in v;
 }
 
 /** Runs one of OPS and unpacks its payload. */
@@ -155,15 +160,16 @@ export async function call(
   vars: Record<string, unknown> = {},
 ): Promise<CallResult> {
   const { result, ctx } = await ex.exec(principal, OPS[op], vars);
-  const data = result.data as Record<string, any> | null | undefined;
-  const root = data ? Object.values(data)[0] : null;
-  const payload = root && typeof root === 'object' && 'userErrors' in root ? root : null;
-  const userErrors = (payload?.userErrors ?? []) as CallResult['userErrors'];
+  const data = result.data;
+  // The operation's one root field: an account payload (a mutation) or an account (a query).
+  const root: unknown = data ? Object.values(data)[0] : null;
+  const payload = isPayload(root) ? root : null;
+  const userErrors = payload?.userErrors ?? [];
   return {
-    account: (payload?.account ?? (op === 'myAccount' || op === 'account' ? root : null)) as AccountView | null,
+    account: payload ? payload.account : op === 'myAccount' || op === 'account' ? (root as AccountView | null) : null,
     userErrors,
     code: userErrors[0]?.code ?? null,
-    errors: result.errors as readonly GqlError[] | undefined,
+    errors: result.errors,
     data,
     ctx,
   };

@@ -58,7 +58,7 @@ export function eligibleWithoutAccount(people: CongDanDoc[], accounts: AccountDo
 export async function peopleById(store: Store, ids: string[]): Promise<Map<string, CongDanDoc>> {
   const col = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
   const docs = await Promise.all(ids.map((id) => col.findOne({ _id: id })));
-  return new Map(docs.filter((d): d is NonNullable<typeof d> => !!d).map((d) => [d._id, d as CongDanDoc]));
+  return new Map(docs.filter((d): d is NonNullable<typeof d> => !!d).map((d) => [d._id, d]));
 }
 
 /**
