@@ -5,7 +5,8 @@ import { signAccessToken } from '../services/access/auth/dev-idp';
 import { registerClient } from '../services/access/clients';
 import { pickTestCitizens } from './support/citizens';
 import type { Mutation, Query } from '../generated/graphql';
-import { gql, readJson, startTestHub, type TestHub } from './support/hub';
+import { gql, startTestHub, type TestHub } from './support/hub';
+import { clientToken } from './support/oauth';
 import { testKeys, TEST_AUDIENCE } from './support/keys';
 
 /**
@@ -273,24 +274,7 @@ async function grant(citizenId: string, scopes: string[]) {
   return r.body.data!.consentGrant;
 }
 
-/** The token endpoint's answer (RFC 6749 §5.1, §5.2). */
-interface TokenAnswer {
-  access_token?: string;
-  expires_in?: number;
-  error?: string;
-}
-
-async function token(consentId: string, extra: Record<string, string> = {}) {
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', consent_id: consentId, ...extra }).toString(),
-  });
-  return { status: res.status, body: await readJson<TokenAnswer>(res) };
-}
+const token = (consentId: string, extra: Record<string, string> = {}) => clientToken(hub.url, client, consentId, extra);
 
 describe('clients under consents, end to end', () => {
   it('citizen grants, client gets a token and reads exactly the consented papers', async () => {
