@@ -14,6 +14,7 @@ import {
   findingArea,
   findingKey,
   type DetectContext,
+  type DuplicateTrackerSnapshot,
   type Finding,
   type SourceDocs,
 } from '../../../services/reconciliation/detect';
@@ -574,7 +575,9 @@ describe('DUPLICATE', () => {
     const fresh = new DuplicateTracker();
     // Another source's state in the fresh tracker is left alone.
     expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull();
-    fresh.restoreSource(JSON.parse(JSON.stringify(s.ctx.duplicates.snapshotSource('healthRecord'))));
+    // Through JSON, as a checkpoint stores it.
+    const stored = JSON.stringify(s.ctx.duplicates.snapshotSource('healthRecord'));
+    fresh.restoreSource(JSON.parse(stored) as DuplicateTrackerSnapshot);
     const restored = { ...s, ctx: { ...s.ctx, duplicates: fresh } };
     expect(kinds('healthRecord', ehr(HOA), restored)).toEqual(['DUPLICATE']);
     expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull(); // the same record again

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { expect } from '@jest/globals';
 import pino from 'pino';
 import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import { generateAll } from '../../../mockdata/generator/generate';
@@ -227,7 +228,7 @@ describe('a malformed field is a MALFORMED finding, and detection goes on', () =
       ]);
     }
     const index = new PopulationIndex({ today: TODAY });
-    const fs = index.add({ ...clone(person), _id: '0791' } as CongDanDoc);
+    const fs = index.add({ ...clone(person), _id: '0791' });
     expect(fs.map((f) => findingKey(f))).toEqual([`population:${invalidRecordKey('0791')}:MALFORMED:_id`]);
     expect(invalidRecordKey('0791')).toMatch(/^invalid:[0-9a-f]{24}$/);
     expect(invalidRecordKey(791)).not.toBe(invalidRecordKey('791'));
