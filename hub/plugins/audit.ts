@@ -46,7 +46,7 @@ export function auditPlugin(deps: {
         const entry: AuditEntry = {
           at: new Date(),
           requestId: ctx.requestId,
-          // The caller names the operation: kept to a bounded length (README, "What is audited").
+          // The caller names the operation: kept to a bounded length (docs/security.md, "What is audited").
           operation: (operationName ?? operation?.operation ?? null)?.slice(0, MAX_OPERATION_NAME) ?? null,
           actor: await actorOf(ctx),
           citizens: byCitizen(events),

@@ -102,7 +102,7 @@ describe('query limits (graphql-armor), rejected before execution', () => {
 describe('request bounds, counted after variables, before anything is read or stored', () => {
   let secure: TestHub;
   const keys = testKeys();
-  /** The stored size bound README states for a refused request's audit record. */
+  /** The stored size bound docs/security.md ("What is audited") states for a refused request's audit record. */
   const REFUSED_RECORD_MAX_BYTES = 1024;
 
   beforeAll(async () => {

@@ -26,7 +26,7 @@ import type { Store } from '../../../store/connection';
 import { connectTestStore } from '../../support/hub';
 
 /**
- * Malformed records (README "Reconciliation", docs/reconciliation-rules.md): for each field
+ * Malformed records (docs/reconciliation.md, docs/reconciliation-rules.md): for each field
  * reconciliation reads of each source, each kind of bad value gives a MALFORMED finding naming
  * the source, the key and the field, and detection goes on. Then the same over the real store: a
  * run with malformed population and source records completes DONE.
