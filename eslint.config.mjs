@@ -22,5 +22,10 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    rules: {
+      // A leading underscore marks what is unused on purpose: a parameter a signature imposes, a
+      // key left out of a rest copy (`const { a: _a, ...rest } = o`), a loop's counted item.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
   },
 );

@@ -278,7 +278,7 @@ export type AccountStates = {
   rejected: Scalars['Int']['output'];
 };
 
-/** State of an e-identity account (see README, Account lifecycle). */
+/** State of an e-identity account (see docs/accounts.md, Lifecycle). */
 export type AccountStatus =
   /** Not activated within 7 days of the notice: an officer must reopen it. */
   | 'ACTIVATION_EXPIRED'
@@ -1394,7 +1394,7 @@ export type ReconciliationCasePayload = {
   userErrors: Array<ReconciliationCaseError>;
 };
 
-/** Where a reconciliation case is in its handling (README, Reconciliation). */
+/** Where a reconciliation case is in its handling (docs/reconciliation.md, Cases). */
 export type ReconciliationCaseStatus =
   /** An officer checked it: the records really disagree. */
   | 'CONFIRMED'

@@ -4,7 +4,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-/** State of an e-identity account (see README, Account lifecycle). */
+/** State of an e-identity account (see docs/accounts.md, Lifecycle). */
 export type AccountStatus =
   /** Not activated within 7 days of the notice: an officer must reopen it. */
   | 'ACTIVATION_EXPIRED'

@@ -72,7 +72,7 @@ class BatchWriter {
     }
   }
 
-  /** Throws the first failed batch's error, if any. */
+  /** Throws the first failed batch's error (a batch in flight may have failed meanwhile). */
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
   }

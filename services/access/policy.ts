@@ -480,9 +480,9 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, PolicyContext>) => {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
-      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
+      if (disclose) return guardField(field, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
       if (subject) {
         const idsOf = (args: Record<string, unknown>) => {

@@ -196,6 +196,7 @@ export class Sweeps {
       const vn = new Date(now + VIETNAM_OFFSET_MS);
       let due = Date.UTC(vn.getUTCFullYear(), vn.getUTCMonth(), vn.getUTCDate(), h, m) - VIETNAM_OFFSET_MS;
       if (due <= now) due += 86_400_000;
+      // Fire-and-forget: `run` logs its own failure and schedules the next day.
       timer = setTimeout(() => void run(), due - now);
       timer.unref();
     };

@@ -215,14 +215,13 @@ function objectPath(info: GraphQLResolveInfo): string {
 export function applyAuditCoverage(schema: GraphQLSchema): GraphQLSchema {
   assertEveryRootFieldIsAudited(schema);
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field, _name, typeName) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, HubContext>, _name, typeName) => {
       const personal = personalOf(schema, schema.getType(typeName) as GraphQLObjectType);
       if (!personal) return field as GraphQLFieldConfig<unknown, HubContext>;
       const own = getDirective(schema, field, 'personalData')?.[0] as KindSpec | undefined;
       const spec = own ?? personal;
-      const computed = DATA_OF[spec.dataOf!];
-      const kindOf = spec.data ? () => spec.data! : (source: unknown) => computed.of(source);
-      return auditField(field as GraphQLFieldConfig<unknown, HubContext>, personal.subject.split('.'), kindOf, !!own);
+      const kindOf = spec.data ? () => spec.data! : DATA_OF[spec.dataOf!].of;
+      return auditField(field, personal.subject.split('.'), kindOf, !!own);
     },
   });
 }

@@ -54,7 +54,7 @@ export async function verifyAuditChain(store: Store, opts: { chain?: string } = 
       if (!byChain.has(chain)) byChain.set(chain, []);
       continue;
     }
-    let computed: string | null = null;
+    let computed: string | null;
     try {
       computed = typeof doc.prevHash === 'string' ? hashRecord(doc.prevHash, doc) : null;
     } catch {
@@ -129,7 +129,7 @@ function walk(
     if (r.prevHash !== prevHash) {
       return { seq: r.seq, problem: 'prevHash does not match the previous record (reordered, replaced or inserted)' };
     }
-    prevHash = r.hash as string;
+    prevHash = r.hash;
     expected++;
   }
   if (pointer && typeof pointer.seq === 'number') {

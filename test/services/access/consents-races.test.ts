@@ -8,6 +8,7 @@ import { registerClient, setClientStatus } from '../../../services/access/client
 import { findConsent } from '../../../services/access/consents/status';
 import { consentsCollection } from '../../../services/access/consents/store';
 import { pickTestCitizens } from '../../support/citizens';
+import type { Mutation } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 
@@ -21,6 +22,8 @@ let clientId: string;
 
 const GRANT = `mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id status } userErrors { code } } }`;
 const REVOKE = `mutation($id: ID!) { consentRevoke(id: $id) { consent { id status } userErrors { code } } }`;
+type Grant = Pick<Mutation, 'consentGrant'>;
+type Revoke = Pick<Mutation, 'consentRevoke'>;
 
 beforeAll(async () => {
   hub = await startTestHub({});
@@ -35,14 +38,8 @@ afterAll(async () => {
   await Promise.all([hub?.close(), other?.close()]);
 });
 
-/** A consentGrant / consentRevoke payload, as these tests ask for it. */
-interface ConsentPayload {
-  consent: { id: string; status: string } | null;
-  userErrors: Array<{ code: string }>;
-}
-
 async function grant(): Promise<string> {
-  const r = await gql<{ consentGrant: ConsentPayload }>(
+  const r = await gql<Grant>(
     hub.url,
     GRANT,
     {
@@ -66,12 +63,7 @@ describe('consentRevoke under concurrency', () => {
       const id = await grant();
       const results = await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) =>
-          gql<{ consentRevoke: ConsentPayload }>(
-            i % 2 ? other.url : hub.url,
-            REVOKE,
-            { id },
-            bearer(keys.citizen(citizenId)),
-          ),
+          gql<Revoke>(i % 2 ? other.url : hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId))),
         ),
       );
       const payloads = results.map((r) => {
@@ -100,12 +92,7 @@ describe('consentGrant racing the suspension of its client', () => {
     });
     let before: Set<string> | null = null;
     const grants = Array.from({ length: PARALLEL * 2 }, (_, i) =>
-      gql<{ consentGrant: ConsentPayload }>(
-        i % 2 ? other.url : hub.url,
-        GRANT,
-        { input: input() },
-        bearer(keys.citizen(citizenId)),
-      ),
+      gql<Grant>(i % 2 ? other.url : hub.url, GRANT, { input: input() }, bearer(keys.citizen(citizenId))),
     );
     // The suspension, once some grants are under way; then the consents stored at that moment.
     const suspension = (async () => {

@@ -4,13 +4,16 @@
  * immediate effect of a status or level change on disclosure, and the audit of the
  * transitions over real HTTP with real tokens.
  */
+import type { GraphQLFormattedError } from 'graphql';
 import { ACCOUNT_STATES, TRANSITIONS } from '../../../services/accounts/lifecycle/table';
-import type { AccountState, EventType, StoredAccount } from '../../../services/accounts/model';
+import type { AccountState, EventType } from '../../../services/accounts/model';
 import { RecordingNotifier } from '../../../services/accounts/notifier';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { verifyAuditChain } from '../../../services/audit/verify';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import type { Principal } from '../../../services/access/auth/principal';
+import type { StoredAccount } from '../../../services/accounts/model';
+import type { Mutation, Query } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import {
@@ -393,16 +396,14 @@ describe('audit of the accounts shown to officers', () => {
 describe('disclosure follows the account at once', () => {
   const IDENTITY = `query($id: PersonalId!) { citizen(personalId: $id) { fullName drivingLicence { number } } }`;
   const RESIDENCE = `query($id: PersonalId!) { citizen(personalId: $id) { fullName residence { registeredOn } } }`;
-  type Errors = ReadonlyArray<{ path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>;
-  const reasons = (errors: Errors | undefined) =>
-    Object.fromEntries((errors ?? []).map((e) => [e.path!.join('.'), [e.extensions!.code, e.extensions!.reason]]));
-  /** The `citizen` of IDENTITY or RESIDENCE. */
-  const citizenOf = (data: unknown) =>
-    (
-      data as {
-        citizen: { fullName: string | null; drivingLicence?: { number: string } | null; residence?: unknown };
-      }
-    ).citizen;
+  type CitizenData = Pick<Query, 'citizen'>;
+  const reasons = (errors: readonly GraphQLFormattedError[] | undefined) =>
+    Object.fromEntries(
+      (errors ?? []).map((e): [string, unknown[]] => [
+        e.path?.join('.') ?? '',
+        [e.extensions?.code, e.extensions?.reason],
+      ]),
+    );
 
   it('withholds the documents as soon as the holder locks the account, and discloses them again once unlocked', async () => {
     const licences = new Set(
@@ -420,26 +421,26 @@ describe('disclosure follows the account at once', () => {
     );
     const me = citizen(a._id);
 
-    const before = await fx.ex.exec(me, IDENTITY, { id: a._id });
+    const before = await fx.ex.exec<CitizenData>(me, IDENTITY, { id: a._id });
     expect(before.result.errors).toBeUndefined();
-    expect(citizenOf(before.result.data).drivingLicence!.number).toEqual(expect.any(String));
+    expect(before.result.data!.citizen!.drivingLicence!.number).toEqual(expect.any(String));
     // The decision is now cached (2 s)…
     expect(fx.ex.caches.accounts.get(a._id)).toEqual({ level: 2, status: 'ACTIVE' });
 
     await ok(fx.ex, me, 'lock');
     // …and the commit dropped it: the very next request sees the lock.
     expect(fx.ex.caches.accounts.get(a._id)).toBeUndefined();
-    const after = await fx.ex.exec(me, IDENTITY, { id: a._id });
-    expect(citizenOf(after.result.data)).toEqual({ fullName: null, drivingLicence: null });
+    const after = await fx.ex.exec<CitizenData>(me, IDENTITY, { id: a._id });
+    expect(after.result.data!.citizen).toEqual({ fullName: null, drivingLicence: null });
     expect(reasons(after.result.errors)).toEqual({
       'citizen.fullName': ['FORBIDDEN', 'ACCOUNT_INACTIVE'],
       'citizen.drivingLicence': ['FORBIDDEN', 'ACCOUNT_INACTIVE'],
     });
 
     await ok(fx.ex, officer({ province: a.area.province }), 'unlock', { id: a._id, ok: true });
-    const again = await fx.ex.exec(me, IDENTITY, { id: a._id });
+    const again = await fx.ex.exec<CitizenData>(me, IDENTITY, { id: a._id });
     expect(again.result.errors).toBeUndefined();
-    expect(citizenOf(again.result.data).drivingLicence!.number).toEqual(expect.any(String));
+    expect(again.result.data!.citizen!.drivingLicence!.number).toEqual(expect.any(String));
   });
 
   it('discloses Level 2 documents as soon as an upgrade is approved', async () => {
@@ -450,20 +451,20 @@ describe('disclosure follows the account at once', () => {
     const me = citizen(a._id);
     const o = officer({ province: a.area.province }, 'ACCOUNT_APPROVER');
 
-    const l1 = await fx.ex.exec(me, RESIDENCE, { id: a._id });
-    expect(citizenOf(l1.result.data).fullName).toEqual(expect.any(String));
+    const l1 = await fx.ex.exec<CitizenData>(me, RESIDENCE, { id: a._id });
+    expect(l1.result.data!.citizen!.fullName).toEqual(expect.any(String));
     expect(reasons(l1.result.errors)).toEqual({ 'citizen.residence': ['FORBIDDEN', 'LEVEL_TOO_LOW'] });
 
     await ok(fx.ex, o, 'upgrade', { id: a._id, fp: true });
-    const pending = await fx.ex.exec(me, RESIDENCE, { id: a._id });
+    const pending = await fx.ex.exec<CitizenData>(me, RESIDENCE, { id: a._id });
     expect(reasons(pending.result.errors)).toEqual({ 'citizen.residence': ['FORBIDDEN', 'LEVEL_TOO_LOW'] });
 
     const approved = await ok(fx.ex, o, 'approve', { id: a._id });
     expect(approved).toMatchObject({ level: 2, pendingLevel: null, status: 'ACTIVE' });
     expect(approved.history.at(-1)).toMatchObject({ event: 'APPROVE', from: 'ACTIVE', to: 'ACTIVE', level: 2 });
-    const l2 = await fx.ex.exec(me, RESIDENCE, { id: a._id });
+    const l2 = await fx.ex.exec<CitizenData>(me, RESIDENCE, { id: a._id });
     expect(l2.result.errors).toBeUndefined();
-    expect(citizenOf(l2.result.data).residence).not.toBeNull();
+    expect(l2.result.data!.citizen!.residence).not.toBeNull();
   });
 });
 
@@ -473,10 +474,6 @@ describe('audit over HTTP', () => {
   const keys = testKeys();
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
   const PAYLOAD = `account { status history { event } } userErrors { code }`;
-  type Payload = {
-    account: { status: string; history: Array<{ event: string }> } | null;
-    userErrors: Array<{ code: string }>;
-  };
 
   beforeAll(async () => {
     hub = await startTestHub({}, PREFIX, { notifier });
@@ -495,7 +492,7 @@ describe('audit over HTTP', () => {
     const id = p.personalId;
     const token = keys.citizen(id);
 
-    const reg = await gql<{ accountRegister: Payload }>(
+    const reg = await gql<Pick<Mutation, 'accountRegister'>>(
       hub.url,
       `mutation Register($input: AccountRegisterInput!) { accountRegister(input: $input) { ${PAYLOAD} } }`,
       { input: { level: 1, phone: newPhone(), portraitRef: 'portrait/http' } },
@@ -515,7 +512,7 @@ describe('audit over HTTP', () => {
     ]);
 
     const code = notifier.lastCode(id)!;
-    const act = await gql<{ accountActivate: Payload }>(
+    const act = await gql<Pick<Mutation, 'accountActivate'>>(
       hub.url,
       `mutation Activate($code: String!) { accountActivate(code: $code) { ${PAYLOAD} } }`,
       { code },
@@ -524,7 +521,7 @@ describe('audit over HTTP', () => {
     expect(act.body.data!.accountActivate.account!.status).toBe('ACTIVE');
 
     // A refused mutation is audited too, with no account changes.
-    const again = await gql<{ accountActivate: Payload }>(
+    const again = await gql<Pick<Mutation, 'accountActivate'>>(
       hub.url,
       `mutation ActivateAgain($code: String!) { accountActivate(code: $code) { ${PAYLOAD} } }`,
       { code },
@@ -537,7 +534,7 @@ describe('audit over HTTP', () => {
     expect(refused!.accountChanges).toBeUndefined();
 
     const officerToken = keys.officer('ACCOUNT_APPROVER', { province: p.area!.province });
-    const lock = await gql<{ accountLock: Payload }>(
+    const lock = await gql<Pick<Mutation, 'accountLock'>>(
       hub.url,
       `mutation Lock($id: PersonalId!) { accountLock(personalId: $id, via: HOTLINE, reason: "lost phone") { ${PAYLOAD} } }`,
       { id },

@@ -5,6 +5,8 @@
  * 7-day window, phone changes, history and concurrent commits.
  */
 import { scryptSync } from 'node:crypto';
+import { expect } from '@jest/globals';
+import type { Query } from '../../../generated/graphql';
 import { MAX_CODE_ATTEMPTS, MAX_CODE_SENDS, MIN_CODE_INTERVAL_MS } from '../../../services/accounts/codes';
 import type { AccountEventDoc, StoredAccount } from '../../../services/accounts/model';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
@@ -432,13 +434,13 @@ describe('approval deadlines on the real calendar', () => {
   }`;
 
   async function workList(commune: string, overdueOnly: boolean) {
-    const { result } = await fx.ex.exec(officer({ province: commune.slice(0, 2) }, 'WORKING_GROUP'), OVERDUE_LIST, {
-      area: commune,
-      overdue: overdueOnly,
-    });
+    const { result } = await fx.ex.exec<Pick<Query, 'accountWorkList'>>(
+      officer({ province: commune.slice(0, 2) }, 'WORKING_GROUP'),
+      OVERDUE_LIST,
+      { area: commune, overdue: overdueOnly },
+    );
     expect(result.errors).toBeUndefined();
-    type Nodes = Array<{ personalId: string; overdue: boolean; since: string }>;
-    return (result.data as { accountWorkList: { nodes: Nodes } }).accountWorkList.nodes;
+    return result.data!.accountWorkList.nodes;
   }
 
   async function overdueAt(id: string, province: string, t: Date): Promise<boolean> {
@@ -894,23 +896,14 @@ describe('history and commits', () => {
     } }`;
     const LIST = `query($a: String!, $l: WorkList!) { accountWorkList(list: $l, area: $a, first: 100) { nodes { personalId since } } }`;
     const report = async () => {
-      const { result } = await fx.ex.exec(wg, REPORT, { a: commune, d: '2026-11-20' });
+      const { result } = await fx.ex.exec<Pick<Query, 'accountReport'>>(wg, REPORT, { a: commune, d: '2026-11-20' });
       expect(result.errors).toBeUndefined();
-      type Report = {
-        period: {
-          collected: { level1: number; total: number };
-          approved: number;
-          activated: { level1: number; total: number };
-        };
-        atEnd: { approvedNotActivated: number; active: { level1: number } };
-      };
-      return (result.data as { accountReport: Report }).accountReport;
+      return result.data!.accountReport;
     };
     const list = async (l: string) => {
-      const { result } = await fx.ex.exec(wg, LIST, { a: commune, l });
+      const { result } = await fx.ex.exec<Pick<Query, 'accountWorkList'>>(wg, LIST, { a: commune, l });
       expect(result.errors).toBeUndefined();
-      type Nodes = Array<{ personalId: string; since: string | null }>;
-      return (result.data as { accountWorkList: { nodes: Nodes } }).accountWorkList.nodes;
+      return result.data!.accountWorkList.nodes;
     };
 
     const r0 = await report();

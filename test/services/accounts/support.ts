@@ -143,6 +143,11 @@ export interface CallResult {
   ctx: HubContext;
 }
 
+/** An AccountPayload as OPS select it. */
+function isPayload(v: unknown): v is { account: AccountView | null; userErrors: CallResult['userErrors'] } {
+  return typeof v === 'object' && v !== null && 'userErrors' in v;
+}
+
 /** Runs one of OPS and unpacks its payload. */
 export async function call(
   ex: Executor,
@@ -152,14 +157,12 @@ export async function call(
 ): Promise<CallResult> {
   const { result, ctx } = await ex.exec(principal, OPS[op], vars);
   const data = result.data;
-  const root = data ? Object.values(data)[0] : null;
-  const payload =
-    root && typeof root === 'object' && 'userErrors' in root
-      ? (root as { account?: unknown; userErrors?: unknown })
-      : null;
-  const userErrors = (payload?.userErrors ?? []) as CallResult['userErrors'];
+  // The operation's one root field: an account payload (a mutation) or an account (a query).
+  const root: unknown = data ? Object.values(data)[0] : null;
+  const payload = isPayload(root) ? root : null;
+  const userErrors = payload?.userErrors ?? [];
   return {
-    account: (payload?.account ?? (op === 'myAccount' || op === 'account' ? root : null)) as AccountView | null,
+    account: payload ? payload.account : op === 'myAccount' || op === 'account' ? (root as AccountView | null) : null,
     userErrors,
     code: userErrors[0]?.code ?? null,
     errors: result.errors,

@@ -7,7 +7,7 @@
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import type { StoredAccount } from '../../../services/accounts/model';
-import type { SweepCounts } from '../../../services/accounts/sweeps';
+import type { Mutation } from '../../../generated/graphql';
 import {
   DAY,
   HOUR,
@@ -397,9 +397,9 @@ describe('accountSweepRun', () => {
     expect((await fx.account(a.person.personalId))!.status).toBe('APPROVED');
     expect((await fx.account(holder._id))!.status).toBe('ACTIVE');
 
-    const here = await fx.ex.exec(officer({ province }, 'SUPERVISOR'), SWEEP);
+    const here = await fx.ex.exec<Pick<Mutation, 'accountSweepRun'>>(officer({ province }, 'SUPERVISOR'), SWEEP);
     expect(here.result.errors).toBeUndefined();
-    const counts = (here.result.data as { accountSweepRun: SweepCounts }).accountSweepRun;
+    const counts = here.result.data!.accountSweepRun;
     expect(counts.lockedExpiredCards).toBeGreaterThanOrEqual(1);
     expect(counts.activationExpired).toBeGreaterThanOrEqual(1);
     expect(counts.areasRefreshed).toBe(0);

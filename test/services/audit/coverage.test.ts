@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
 import { getDirective } from '@graphql-tools/utils';
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
@@ -11,6 +12,7 @@ import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/re
 import { buildSchema } from '../../../hub/schema';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../services/accounts/store';
 import { registerClient } from '../../../services/access/clients';
+import type { Mutation, Query } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 
@@ -63,9 +65,13 @@ async function disclosed(requestId: string): Promise<Map<string, Set<string>>> {
   return out;
 }
 
+/** Any root field of the schema, as the operation under test selects it. */
+type Roots = Partial<Omit<Query, '__typename'> & Omit<Mutation, '__typename'>> & Record<string, unknown>;
+type AccessLog = Pick<Query, 'myAccessLog'>;
+
 async function call(query: string, variables: Record<string, unknown>, token: string) {
   const requestId = `acv-${randomUUID()}`;
-  const r = await gql<any>(hub.url, query, variables, { ...bearer(token), 'x-request-id': requestId });
+  const r = await gql<Roots>(hub.url, query, variables, { ...bearer(token), 'x-request-id': requestId });
   expect({ status: r.status, errors: r.body.errors }).toEqual({ status: 200, errors: undefined });
   return { r, requestId };
 }
@@ -98,7 +104,7 @@ beforeAll(async () => {
   expect(holder).toBeDefined();
   province = holder.area!.province;
   member = holder.household!.members!.find((m) => m.personalId !== holder.personalId)!.personalId!;
-  parent = (holder.family!.father?.personalId ?? holder.family!.mother?.personalId)!;
+  parent = (holder.family.father?.personalId ?? holder.family.mother?.personalId)!;
   locked = accounts.find((a) => a.status === 'LOCKED')!._id;
 
   clientId = `acv-${randomUUID().slice(0, 8)}`;
@@ -406,12 +412,12 @@ describe('every root field returning personal data is audited with its citizens 
     }
     const { r, requestId } = await call(row.query, row.variables?.() ?? {}, row.token());
     expect(r.body.data?.[field]).toBeTruthy();
-    if (field === 'consentGrant') consentId = r.body.data!.consentGrant.consent.id;
-    if (field === 'reconciliationRunStart') startedRunId = r.body.data!.reconciliationRunStart.id;
+    if (field === 'consentGrant') consentId = r.body.data!.consentGrant!.consent!.id;
+    if (field === 'reconciliationRunStart') startedRunId = r.body.data!.reconciliationRunStart!.id;
     const got = await disclosed(requestId);
     let want = row.expect();
     if (field === 'accountWorkList') {
-      const nodes = r.body.data!.accountWorkList.nodes as Array<{ personalId: string }>;
+      const nodes = r.body.data!.accountWorkList!.nodes;
       expect(nodes.length).toBeGreaterThan(0);
       want = Object.fromEntries(nodes.map((n) => [n.personalId, ['IDENTITY', 'RESIDENCE']]));
     }
@@ -427,7 +433,7 @@ describe('every root field returning personal data is audited with its citizens 
 describe('the reads the attack suite found', () => {
   it("a citizen's myAccount (phone, e-mail, history) is in the request's audit record as ACCOUNT", async () => {
     const { r, requestId } = await call('{ myAccount { personalId phone email history { by } } }', {}, self());
-    expect(r.body.data!.myAccount.phone).toBeTruthy();
+    expect(r.body.data!.myAccount!.phone).toBeTruthy();
     const [rec] = await auditOf(requestId);
     expect(rec.actor).toEqual({ kind: 'CITIZEN', id: holder.personalId });
     expect(rec.citizens).toEqual([
@@ -446,7 +452,7 @@ describe('the citizens concerned see it in their access log', () => {
     );
     await hub.auditWriter.flush();
     for (const who of [member, parent]) {
-      const log = await gql<any>(
+      const log = await gql<AccessLog>(
         hub.url,
         '{ myAccessLog(first: 20) { entries { readerKind documents } } }',
         {},
@@ -464,7 +470,7 @@ describe('the citizens concerned see it in their access log', () => {
       officer('DATA_CLEANING'),
     );
     await hub.auditWriter.flush();
-    const log = await gql<any>(
+    const log = await gql<AccessLog>(
       hub.url,
       '{ myAccessLog(first: 50) { entries { readerKind data } } }',
       {},
@@ -477,7 +483,7 @@ describe('the citizens concerned see it in their access log', () => {
   it("an officer's read of an account appears in the holder's log as ACCOUNT", async () => {
     await call('query($id: PersonalId!) { account(personalId: $id) { phone } }', { id: holder.personalId }, approver());
     await hub.auditWriter.flush();
-    const log = await gql<any>(
+    const log = await gql<AccessLog>(
       hub.url,
       '{ myAccessLog(first: 50) { entries { readerKind data } } }',
       {},

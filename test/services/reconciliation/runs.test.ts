@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import pino from 'pino';
 import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import type { CongDanDoc } from '../../../connectors/population/model';

@@ -4,20 +4,17 @@ import { RecordingNotifier } from '../../../../services/accounts/notifier';
 import {
   REPORT_COUNTERS_COLLECTION,
   REPORT_LISTS_COLLECTION,
+  type AreaDaysDoc,
   type AreaListDoc,
+  type AreaStockDoc,
   type ListName,
 } from '../../../../services/accounts/reports/model';
-import {
-  areaReport,
-  communesOf,
-  decodeCursor,
-  encodeCursor,
-  type AreaReport,
-} from '../../../../services/accounts/reports/read';
+import { areaReport, communesOf, decodeCursor, encodeCursor } from '../../../../services/accounts/reports/read';
 import { rebuildReports } from '../../../../services/accounts/reports/rebuild';
 import { ReportWriter } from '../../../../services/accounts/reports/writer';
 import type { AccountDoc } from '../../../../services/accounts/store';
 import type { Store } from '../../../../store/connection';
+import type { Mutation, Query } from '../../../../generated/graphql';
 import { createExecutor } from '../../../support/exec';
 import { connectTestStore } from '../../../support/hub';
 import {
@@ -67,26 +64,18 @@ const WORK_LIST = `query($l: WorkList!, $a: String!, $n: Int, $after: String) {
     nodes { personalId fullName address phone accountStatus since commune { code } }
   } }`;
 
+type Report = Pick<Query, 'accountReport'>;
+/** The number at a dotted path of a stored document (0 when there is none). */
+function numberAt(doc: unknown, path: string): number {
+  let v = doc;
+  for (const k of path.split('.'))
+    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return typeof v === 'number' ? v : 0;
+}
+type WorkList = Pick<Query, 'accountWorkList'>;
+
 const errorOf = (r: { result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> } }) =>
   r.result.errors?.[0]?.extensions;
-
-/** What these tests read of WORK_LIST (REPORT answers an `AreaReport`). */
-interface WorkListNode {
-  personalId: string;
-  fullName: string | null;
-  address: string | null;
-  phone: string | null;
-  accountStatus: string | null;
-  since: string | null;
-  commune: { code: string };
-}
-interface WorkListPage {
-  totalCount: number;
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-  nodes: WorkListNode[];
-}
-const reportOf = (data: unknown) => (data as { accountReport: AreaReport }).accountReport;
-const workListOf = (data: unknown) => (data as { accountWorkList: WorkListPage }).accountWorkList;
 
 beforeAll(async () => {
   store = await connectTestStore('rpc_');
@@ -211,9 +200,9 @@ describe('(d) date ranges, targets and access', () => {
   it('refuses from > to, to after today, from before 2022 and unknown areas (BAD_USER_INPUT)', async () => {
     const sup = officer('SUPERVISOR', P);
     // Accounts started in 2022: the first day is accepted, the day before is not.
-    const first = await ex.exec(sup, REPORT, { a: bigCommune, f: '2022-01-01', t: '2022-01-31' });
+    const first = await ex.exec<Report>(sup, REPORT, { a: bigCommune, f: '2022-01-01', t: '2022-01-31' });
     expect(first.result.errors).toBeUndefined();
-    expect(reportOf(first.result.data).daily).toHaveLength(31);
+    expect(first.result.data!.accountReport.daily).toHaveLength(31);
     for (const vars of [
       { a: P, f: '2021-12-31', t: today },
       { a: bigCommune, f: '1900-01-01', t: '2022-01-01' },
@@ -237,9 +226,7 @@ describe('(d) date ranges, targets and access', () => {
     );
     const id = `S|${bigCommune}`;
     const saved = (await col.findOne({ _id: id }))!;
-    const aNumber: unknown = expect.any(Number);
-    const aString: unknown = expect.any(String);
-    expect(saved.population).toMatchObject({ eligible14: aNumber, asOf: aString });
+    expect([typeof saved.population?.eligible14, typeof saved.population?.asOf]).toEqual(['number', 'string']);
     const range = { from: today, to: today, today };
     const withPopulation = async (population: Record<string, unknown>) => {
       await col.updateOne({ _id: id }, { $set: { population } });
@@ -287,7 +274,7 @@ describe('(d) date ranges, targets and access', () => {
     );
     expect(errorOf(other)).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
 
-    const set = await ex.exec(
+    const set = await ex.exec<Pick<Mutation, 'reportTargetSet'>>(
       officer('SUPERVISOR', P),
       `mutation { reportTargetSet(area: "${P}", collectedPerDay: 2, activatedPerDay: 1) { targets { collectedPerDay activatedPerDay } userErrors { code } } }`,
     );
@@ -297,9 +284,9 @@ describe('(d) date ranges, targets and access', () => {
     });
 
     const from = shiftDay(pastTo, -20);
-    const r = await ex.exec(officer('WORKING_GROUP', P), REPORT, { a: P, f: from, t: pastTo });
+    const r = await ex.exec<Report>(officer('WORKING_GROUP', P), REPORT, { a: P, f: from, t: pastTo });
     expect(r.result.errors).toBeUndefined();
-    const rep = reportOf(r.result.data);
+    const rep = r.result.data!.accountReport;
     expect(rep.targets).toEqual({ collectedPerDay: 2, activatedPerDay: 1 });
     expect(rep.daily).toHaveLength(21);
     let cumC = 0;
@@ -315,9 +302,9 @@ describe('(d) date ranges, targets and access', () => {
     expect(cumC).toBe(rep.period.collected.total);
     expect(cumC).toBeGreaterThan(0);
     // A commune without targets of its own has none.
-    const c = await ex.exec(officer('WORKING_GROUP', P), REPORT, { a: bigCommune, f: from, t: pastTo });
-    expect(reportOf(c.result.data).targets).toBeNull();
-    expect(reportOf(c.result.data).daily[0].collectedProgress).toBeNull();
+    const c = await ex.exec<Report>(officer('WORKING_GROUP', P), REPORT, { a: bigCommune, f: from, t: pastTo });
+    expect(c.result.data!.accountReport.targets).toBeNull();
+    expect(c.result.data!.accountReport.daily[0].collectedProgress).toBeNull();
   });
 
   it('an officer of another province (or of one commune, for the province) is OUT_OF_JURISDICTION', async () => {
@@ -350,9 +337,14 @@ describe('(e) work lists', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const r = await ex.exec(officer('WORKING_GROUP', P), WORK_LIST, { l: 'NOT_REGISTERED', a: P, n: 7, after });
+      const r = await ex.exec<WorkList>(officer('WORKING_GROUP', P), WORK_LIST, {
+        l: 'NOT_REGISTERED',
+        a: P,
+        n: 7,
+        after,
+      });
       expect(r.result.errors).toBeUndefined();
-      const page = workListOf(r.result.data);
+      const page: WorkList['accountWorkList'] = r.result.data!.accountWorkList;
       pages++;
       expect(page.totalCount).toBe(expected.length);
       expect(page.nodes.length).toBeLessThanOrEqual(7);
@@ -383,8 +375,8 @@ describe('(e) work lists', () => {
 
   it('refuses a tampered cursor (BAD_USER_INPUT)', async () => {
     const wg = officer('WORKING_GROUP', P);
-    const first = await ex.exec(wg, WORK_LIST, { l: 'NOT_REGISTERED', a: P, n: 3 });
-    const cursor = workListOf(first.result.data).pageInfo.endCursor!;
+    const first = await ex.exec<WorkList>(wg, WORK_LIST, { l: 'NOT_REGISTERED', a: P, n: 3 });
+    const cursor = first.result.data!.accountWorkList.pageInfo.endCursor!;
     const { commune, personalId } = decodeCursor(cursor)!;
     const outside = encodeCursor('01001', personalId); // a commune of another province
     const notBase64 = cursor.slice(0, -2) + '!!';
@@ -405,18 +397,18 @@ describe('(e) work lists', () => {
       expected.map(([, id]) => id),
     );
     // Every page (at most 100 items a page), in order.
-    const nodes: WorkListNode[] = [];
+    const nodes: WorkList['accountWorkList']['nodes'] = [];
     const audited = new Set<string>();
     let after: string | null = null;
     do {
-      const r = await ex.exec(officer('WORKING_GROUP', P), WORK_LIST, {
+      const r = await ex.exec<WorkList>(officer('WORKING_GROUP', P), WORK_LIST, {
         l: 'APPROVED_NOT_ACTIVATED',
         a: P,
         n: 100,
         after,
       });
       expect(r.result.errors).toBeUndefined();
-      const page = workListOf(r.result.data);
+      const page: WorkList['accountWorkList'] = r.result.data!.accountWorkList;
       nodes.push(...page.nodes);
       for (const e of r.ctx.audit.events) audited.add(e.citizenId);
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
@@ -463,10 +455,10 @@ describe('(c) concurrency', () => {
     const commune = base.person.area!.commune;
     const ids = await clonePeople(store, base.doc, 40, { start: 0 });
     const read = async () =>
-      Object.fromEntries(
+      new Map(
         await Promise.all(
           [`S|${commune}`, `S|${P}`, `D|${commune}|${today.slice(0, 7)}`].map(
-            async (id) => [id, await col.findOne({ _id: id as never })] as const,
+            async (id): Promise<[string, unknown]> => [id, await col.findOne({ _id: id as never })],
           ),
         ),
       );
@@ -478,12 +470,7 @@ describe('(c) concurrency', () => {
     expect(results.map((r) => r.account!.status)).toEqual(ids.map(() => 'APPROVED'));
     await ex.accounts.reports.idle();
     const after = await read();
-    const d = (id: string, path: string) => {
-      const get = (doc: unknown) =>
-        (path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | null | undefined)?.[k], doc) ??
-          0) as number;
-      return get(after[id]) - get(before[id]);
-    };
+    const d = (id: string, path: string) => numberAt(after.get(id), path) - numberAt(before.get(id), path);
     for (const id of [`S|${commune}`, `S|${P}`]) {
       expect(d(id, 'stock.APPROVED_1')).toBe(40);
       expect(d(id, 'stock.PENDING_1')).toBe(0);
@@ -498,10 +485,10 @@ describe('(c) concurrency', () => {
     expect(d(day, `days.${mmdd}.f.registered_l1`)).toBe(40);
     expect(d(day, `days.${mmdd}.s.APPROVED_1`)).toBe(40);
     // Each is on the commune's APPROVED_NOT_ACTIVATED list with its notice instant.
-    const list = (await store.hubDb
-      .collection(REPORT_LISTS_COLLECTION)
-      .findOne({ _id: `L|APPROVED_NOT_ACTIVATED|${commune}` as never })) as unknown as AreaListDoc;
-    for (const id of ids) expect(list.m?.[id]).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    const list = await store.hubDb
+      .collection<AreaListDoc>(REPORT_LISTS_COLLECTION)
+      .findOne({ _id: `L|APPROVED_NOT_ACTIVATED|${commune}` });
+    for (const id of ids) expect(list?.m?.[id]).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 });
 
@@ -510,10 +497,10 @@ describe('(b) live updates equal a rebuild', () => {
 
   async function snapshot() {
     const counters = new Map<string, unknown>();
-    const counterDocs = store.hubDb.collection<{ _id: string; stock?: unknown; total?: unknown; days?: unknown }>(
+    const docs = store.hubDb.collection<Partial<AreaStockDoc> & Partial<AreaDaysDoc> & { _id: string }>(
       REPORT_COUNTERS_COLLECTION,
     );
-    for (const d of await counterDocs.find({}).toArray()) {
+    for (const d of await docs.find({}).toArray()) {
       const id = String(d._id);
       if (!/^[SD]\|/.test(id)) continue;
       const norm = prune({ stock: d.stock, total: d.total, days: d.days });
