@@ -165,7 +165,7 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       _req: express.Request,
       res: express.Response,
       // Express tells an error handler by its four parameters.
-      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+
       _next: express.NextFunction,
     ) => {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;

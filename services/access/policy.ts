@@ -14,8 +14,11 @@ import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AuditCollector, DenialReason } from '../audit/model';
 import type { Loaders } from '../../connectors/registry';
 import type { SourceName } from '../../connectors/sources';
-import type { DocumentScope, Jurisdiction, Principal } from './auth/principal';
+import type { DocumentScope, Principal } from './auth/principal';
 import { ErrorCode, unauthenticated } from '../../lib/errors';
+import { inJurisdiction } from './jurisdiction';
+
+export { areaInJurisdiction, inJurisdiction } from './jurisdiction';
 import type { AccountLevel, AccountStatus } from '../accounts/store';
 
 /**
@@ -97,20 +100,6 @@ export function mayAddress(principal: Principal, citizenId: string): Decision {
     case 'ANONYMOUS':
       return deny('NOT_SUBJECT');
   }
-}
-
-/** True when a citizen's area (today's codes) lies in an officer's province, or commune when narrowed. */
-export function inJurisdiction(j: Jurisdiction, area: CitizenRecord['area']): boolean {
-  return !!area && area.province === j.province && (!j.commune || area.commune === j.commune);
-}
-
-/**
- * True when a whole area an officer names (a province: `commune` null, or one commune/ward) lies
- * in the jurisdiction: a province only for a province officer, a commune within theirs.
- */
-export function areaInJurisdiction(j: Jurisdiction, area: { province: string; commune: string | null }): boolean {
-  if (area.commune === null) return !j.commune && j.province === area.province;
-  return inJurisdiction(j, { province: area.province, commune: area.commune });
 }
 
 /** The decision for one document (scope) of one citizen. */
@@ -491,20 +480,17 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
             ? { ids: value as string[], list: true }
             : { ids: [value as string], list: false };
         };
-        return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, idsOf, scopeOf);
+        return guardEntryPoint(field, idsOf, scopeOf);
       }
       if (getDirective(schema, field, 'self')?.[0]) {
         // The calling citizen's own record (`me`): their papers' decisions as at an entry point.
-        if (getNamedType(field.type) === citizenType)
-          return guardSelf(guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, selfIds, scopeOf));
-        return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
+        if (getNamedType(field.type) === citizenType) return guardSelf(guardEntryPoint(field, selfIds, scopeOf));
+        return guardSelf(field);
       }
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
-      if (officer)
-        return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
-      if (getDirective(schema, field, 'verifier')?.[0])
-        return guardVerifier(field as GraphQLFieldConfig<unknown, PolicyContext>);
-      return field as GraphQLFieldConfig<unknown, PolicyContext>;
+      if (officer) return guardOfficer(field, officer.roles, !!officer.orSelf);
+      if (getDirective(schema, field, 'verifier')?.[0]) return guardVerifier(field);
+      return field;
     },
   });
 }

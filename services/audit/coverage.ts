@@ -217,7 +217,7 @@ export function applyAuditCoverage(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, HubContext>, _name, typeName) => {
       const personal = personalOf(schema, schema.getType(typeName) as GraphQLObjectType);
-      if (!personal) return field as GraphQLFieldConfig<unknown, HubContext>;
+      if (!personal) return field;
       const own = getDirective(schema, field, 'personalData')?.[0] as KindSpec | undefined;
       const spec = own ?? personal;
       const kindOf = spec.data ? () => spec.data! : DATA_OF[spec.dataOf!].of;
