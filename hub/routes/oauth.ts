@@ -12,6 +12,7 @@ import {
   type ClientDoc,
 } from '../../services/access/clients';
 import { consentStatus, findConsent, type ConsentDoc } from '../../services/access/consents';
+import { restrictionState } from '../../services/access/restrictions';
 import { isDuplicateKey } from '../../store/concurrency';
 
 /**
@@ -48,6 +49,12 @@ export interface OAuthDeps {
   now?: () => Date;
   /** Called with unexpected failures (store down...); never given the request. */
   onError?: (err: unknown) => void;
+  /**
+   * `POST /oauth/consent-statement` (client authentication as for tokens, `consent_id`): the
+   * signed statement of one of the client's consents, whatever its status (docs/rights.md), or
+   * null when it is not the client's. Absent: the route answers 404.
+   */
+  consentStatement?: (client: ClientDoc, consentId: string, requestId: string) => Promise<string | null>;
 }
 
 /** Claims of a CLIENT access token. */
@@ -110,6 +117,8 @@ class OAuthError extends Error {
     readonly status: number,
     readonly error: string,
     readonly description: string,
+    /** A hub reason beside the OAuth error (`reason`), e.g. PROCESSING_RESTRICTED. */
+    readonly reason?: string,
   ) {
     super(description);
   }
@@ -122,7 +131,9 @@ const invalidGrant = (d: string) => new OAuthError(400, 'invalid_grant', d);
 function sendError(res: Response, e: OAuthError): void {
   res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
   if (e.status === 401) res.set('WWW-Authenticate', 'Basic realm="vn-papers-hub", charset="UTF-8"');
-  res.status(e.status).json({ error: e.error, error_description: e.description });
+  res
+    .status(e.status)
+    .json({ error: e.error, error_description: e.description, ...(e.reason ? { reason: e.reason } : {}) });
 }
 
 /** One form parameter: absent → undefined; repeated or non-string → invalid_request (RFC 6749 §3.2). */
@@ -293,6 +304,16 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
       throw invalidGrant('unknown consent');
     }
 
+    // The citizen objects to or restricts processing by this client (docs/rights.md).
+    if ((await restrictionState(deps.store, consent.citizenId, client._id)).restricted) {
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        'the citizen restricts processing by this client',
+        'PROCESSING_RESTRICTED',
+      );
+    }
+
     let scopes: DocumentScope[] = consent.scopes.filter((s) => client.scopes.includes(s));
     if (scopeParam !== undefined) {
       const asked = [...new Set(scopeParam.split(' ').filter(Boolean))];
@@ -326,22 +347,44 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
   router.post('/oauth/token', form, (req: Request, res: Response, next: NextFunction) => {
     token(req, res).catch((e: unknown) => (e instanceof OAuthError ? sendError(res, e) : next(e)));
   });
+  router.post('/oauth/consent-statement', form, (req: Request, res: Response, next: NextFunction) => {
+    statement(req, res).catch((e: unknown) => (e instanceof OAuthError ? sendError(res, e) : next(e)));
+  });
+
+  async function statement(req: Request, res: Response): Promise<void> {
+    if (!deps.consentStatement) throw new OAuthError(404, 'invalid_request', 'no consent statements here');
+    if (!req.is('application/x-www-form-urlencoded'))
+      throw invalidRequest('the body must be application/x-www-form-urlencoded');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const consentId = param(body, 'consent_id');
+    const client = await authenticate(req, body, now());
+    if (consentId === undefined) throw invalidRequest('consent_id is missing');
+    const jws = await deps.consentStatement(client, consentId, String(res.locals.requestId ?? randomUUID()));
+    if (!jws) throw invalidGrant('unknown consent');
+    res.set('Cache-Control', 'no-store').status(200).json({ statement: jws });
+  }
+
   router.all('/oauth/token', (_req: Request, res: Response) => {
     res.set('Allow', 'POST');
     sendError(res, new OAuthError(405, 'invalid_request', 'use POST'));
   });
   // Body parser failures (too large, bad encoding) as OAuth errors; anything else is
   // a server error, answered without details.
-  router.use('/oauth/token', (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: number; type?: string }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      sendError(res, new OAuthError(status === 413 ? 413 : 400, 'invalid_request', 'unreadable request body'));
-      return;
-    }
-    deps.onError?.(err);
-    res.set('Cache-Control', 'no-store');
-    res.status(500).json({ error: 'server_error', error_description: 'the token service failed' });
-  });
+  router.use(
+    ['/oauth/token', '/oauth/consent-statement'],
+    // Express tells error handlers by their four parameters.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+      const status = (err as { status?: number; type?: string }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        sendError(res, new OAuthError(status === 413 ? 413 : 400, 'invalid_request', 'unreadable request body'));
+        return;
+      }
+      deps.onError?.(err);
+      res.set('Cache-Control', 'no-store');
+      res.status(500).json({ error: 'server_error', error_description: 'the token service failed' });
+    },
+  );
 
   router.get('/.well-known/jwks.json', (_req: Request, res: Response) => {
     res.set('Cache-Control', 'public, max-age=300');

@@ -4,6 +4,7 @@ import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from 
 import { lastEventAfter } from '../../store/concurrency';
 import { ClientCache } from './clients';
 import { ConsentStatusCache, consentUsable } from './consents';
+import { RestrictionCache } from './restrictions';
 import type { AccessLookups, AccountFacts } from './policy';
 import { TtlCache } from '../../lib/ttl-cache';
 
@@ -19,10 +20,12 @@ export class AccessCaches {
   readonly accounts: TtlCache<AccountFacts | null>;
   readonly consents: ConsentStatusCache;
   readonly clients: ClientCache;
+  readonly restrictions: RestrictionCache;
   constructor(store: Store, ttlMs = 2_000) {
     this.accounts = new TtlCache(ttlMs);
     this.consents = new ConsentStatusCache(store, { ttlMs });
     this.clients = new ClientCache(store, { ttlMs });
+    this.restrictions = new RestrictionCache(store, ttlMs);
   }
 }
 
@@ -60,7 +63,9 @@ export function createAccessLookups(
       // Another client's or citizen's consent is reported like an unknown one.
       if (!c || c.clientId !== clientId || c.citizenId !== citizenId) return 'INACTIVE';
       if (c.status === 'REVOKED') return 'REVOKED';
-      return consentUsable(c, now()) ? 'ACTIVE' : 'INACTIVE';
+      if (!consentUsable(c, now())) return 'INACTIVE';
+      // The citizen objects to or restricts processing by this client: its consents are suspended.
+      return (await caches.restrictions.restricted(citizenId, clientId)) ? 'RESTRICTED' : 'ACTIVE';
     },
     async clientScopes(clientId) {
       const c = await caches.clients.get(clientId);
