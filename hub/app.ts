@@ -21,13 +21,12 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { buildSchema } from './schema';
 import { requestBoundsPlugin } from './limits';
 import type { Store } from '../store/connection';
-import { SOURCES_STATUS_COLLECTION, type SourcesStatusDoc } from '../store/sources-status';
 import { createAccountsModule, type AccountsModule } from '../services/accounts';
 import type { Notifier } from '../services/accounts/notifier';
 import { csvRouter } from './routes/reports-csv';
 import { ReconciliationRunner } from '../services/reconciliation/runs';
-import { timingSafeEqual } from 'node:crypto';
-import { pinoHttp } from 'pino-http';
+import { requestLog } from './request-log';
+import { opsRoutes, readiness } from './ops';
 import { SOURCE_NAMES } from '../connectors/registry';
 import { FaultInjector } from '../connectors/faults';
 import { SourceGuards } from '../connectors/resilience';
@@ -40,6 +39,9 @@ import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
 import { CaseService } from '../services/reconciliation/cases';
 import { casesCsvRouter } from './routes/cases-csv';
 import { ErrorCode } from '../lib/errors';
+import { clientStatement, createRights, rightsRouter, scheduleRetention } from './rights';
+import type { RightsService } from '../services/rights/service';
+import type { SigningKey } from '../services/access/auth/keys';
 
 export interface HubDeps {
   config: HubConfig;
@@ -64,6 +66,8 @@ export interface Hub {
   auditWriter: AuditWriter;
   accounts: AccountsModule;
   reconciliation: ReconciliationRunner;
+  /** The data subjects' requests, restrictions and consent statements. */
+  rights: RightsService;
   metrics: HubMetrics;
   /** The sources' guards (breakers) and, through `guards.faults`, fault injection. */
   guards: SourceGuards;
@@ -83,43 +87,7 @@ export interface Hub {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/**
- * Whether the hub can serve, and if not why: shutting down; `store unreachable` (the driver
- * knows no server it can write to, or the store refused the check); `store not answering` (the
- * check took over a second: a store that accepts connections but is stuck, or a hub whose
- * connections are all busy); `sources not seeded`.
- */
-export async function readiness(
-  store: Store,
-  state: { health?: StoreHealth; draining?: boolean } = {},
-): Promise<{ ready: boolean; reason?: string; citizens?: number }> {
-  if (state.draining) return { ready: false, reason: 'shutting down' };
-  if (state.health && !state.health.up) return { ready: false, reason: 'store unreachable' };
-  let manifest: SourcesStatusDoc | null;
-  try {
-    // One read both proves the store answers and says whether the sources are there.
-    manifest = await withTimeout(
-      store.hubDb.collection<SourcesStatusDoc>(SOURCES_STATUS_COLLECTION).findOne({ _id: 'current' }),
-      1_000,
-    );
-  } catch (err) {
-    return { ready: false, reason: err instanceof ReadinessTimeout ? 'store not answering' : 'store unreachable' };
-  }
-  if (!manifest) return { ready: false, reason: 'sources not seeded' };
-  return { ready: true, citizens: manifest.citizens };
-}
-
-class ReadinessTimeout extends Error {}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, rej) => {
-      t = setTimeout(() => rej(new ReadinessTimeout(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(t));
-}
+export { readiness };
 
 /**
  * Builds the hub: the services and their background work, Apollo, and the Express app with
@@ -176,6 +144,21 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     deps.scheduleSweeps && config.HUB_SWEEP_AT !== 'off'
       ? accounts.sweeps.schedule(config.HUB_SWEEP_AT, auditWriter)
       : () => {};
+  // The hub's key (its token service's, published at /.well-known/jwks.json) also signs consent
+  // statements and audit-retention checkpoints.
+  const hubKey = loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME);
+  const rights = createRights({
+    config,
+    store,
+    logger,
+    caches,
+    cases: reconciliation.cases,
+    signingKey: hubKey,
+    now: deps.now,
+  });
+  const stopRetention = deps.scheduleSweeps
+    ? scheduleRetention({ config, store, writer: auditWriter, signingKey: hubKey, logger, now: deps.now })
+    : () => {};
   const consentUses = new ConsentUseRecorder(store, {
     onError: (err) => logger.warn({ err }, 'consent use not recorded'),
   });
@@ -192,6 +175,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
         accounts: accounts.service,
         sweeps: accounts.sweeps,
         reconciliation,
+        rights,
         now: deps.now,
       },
       requestId,
@@ -212,7 +196,10 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     auditWriter,
     accounts,
     reconciliation,
+    rights,
+    hubKey,
     guards,
+    caches,
     metrics,
     apollo,
     context,
@@ -226,6 +213,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     auditWriter,
     accounts,
     reconciliation,
+    rights,
     metrics,
     guards,
     health,
@@ -235,6 +223,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     stop: async () => {
       protection.shutdown();
       stopSweeps();
+      stopRetention();
       // Stops accepting connections, lets in-flight requests finish, then closes the rest.
       await apollo.stop();
       await reconciliation.close();
@@ -330,69 +319,6 @@ function assignRequestId(req: express.Request, res: express.Response, next: expr
   next();
 }
 
-/**
- * One structured line per request: id, method, path (no query string), status, time, and
- * the caller (kind and id: a personal ID at most); never headers, bodies or variables.
- */
-function requestLog(logger: Logger): express.RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (_req, res) => String((res as express.Response).locals?.requestId ?? ''),
-    autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url?.split('?')[0] ?? '') },
-    serializers: {
-      req: (r: { id?: unknown; method?: string; url?: string }) => ({
-        id: r.id,
-        method: r.method,
-        path: r.url?.split('?')[0],
-      }),
-      res: (r: { statusCode?: number }) => ({ statusCode: r.statusCode }),
-    },
-    customSuccessObject: (_req, res, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customErrorObject: (_req, res, _err, val: Record<string, unknown>) => ({
-      ...val,
-      caller: callerOf((res as express.Response).locals as AuthLocals),
-    }),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-  });
-}
-
-/** /healthz, /readyz and /metrics. */
-function opsRoutes(
-  app: express.Express,
-  deps: { config: HubConfig; store: Store; metrics: HubMetrics; health: StoreHealth; protection: Protection },
-): void {
-  const { config, store, metrics, health, protection } = deps;
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.get('/readyz', async (_req, res) => {
-    const r = await readiness(store, { health, draining: protection.draining });
-    res
-      .status(r.ready ? 200 : 503)
-      .json(r.ready ? { status: 'ready', citizens: r.citizens } : { status: 'not ready', reason: r.reason });
-  });
-
-  // Prometheus metrics (no personal data); with HUB_METRICS_TOKEN, only with that bearer token.
-  const metricsAuth = config.HUB_METRICS_TOKEN ? Buffer.from(`Bearer ${config.HUB_METRICS_TOKEN}`) : null;
-  app.get('/metrics', async (req, res) => {
-    if (metricsAuth) {
-      const given = Buffer.from(req.header('authorization') ?? '');
-      if (given.length !== metricsAuth.length || !timingSafeEqual(given, metricsAuth)) {
-        res
-          .status(401)
-          .json({ errors: [{ message: 'metrics token required', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
-        return;
-      }
-    }
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
-  });
-}
-
 /** The API: protection, OAuth token endpoint, CSV downloads, GraphQL. */
 function apiRoutes(
   app: express.Express,
@@ -405,7 +331,10 @@ function apiRoutes(
     auditWriter: AuditWriter;
     accounts: AccountsModule;
     reconciliation: ReconciliationRunner;
+    rights: RightsService;
+    hubKey: SigningKey;
     guards: SourceGuards;
+    caches: AccessCaches;
     metrics: HubMetrics;
     apollo: ApolloServer<HubContext>;
     context: Hub['context'];
@@ -420,24 +349,31 @@ function apiRoutes(
     auditWriter,
     accounts,
     reconciliation,
+    rights,
+    hubKey,
     guards,
+    caches,
     metrics,
     apollo,
     context,
   } = deps;
   // Refusals before any work: shutting down, store down, too many at once, rate limits.
-  app.use('/oauth/token', protection.gate, protection.concurrency, protection.rateLimit);
-  app.use(['/reports', '/reconciliation', '/graphql'], ...protection.all());
+  app.use(['/oauth/token', '/oauth/consent-statement'], protection.gate, protection.concurrency, protection.rateLimit);
+  app.use(['/reports', '/reconciliation', '/rights', '/graphql'], ...protection.all());
 
   // OAuth 2.0 client credentials under a consent, and the token service's JWKS.
   app.use(
     oauthRouter({
       store,
-      signingKey: loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME),
+      signingKey: hubKey,
       issuer: config.HUB_ISSUER,
       audience: config.HUB_AUDIENCE,
       onError: (err) => logger.error({ err }, 'token endpoint error'),
+      consentStatement: clientStatement(rights, auditWriter),
     }),
+  );
+  app.use(
+    rightsRouter({ rights, store, caches, accounts: accounts.service, trust, audit: auditWriter, guards, logger }),
   );
 
   app.use(
@@ -504,6 +440,8 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       err: { status?: number; type?: string },
       _req: express.Request,
       res: express.Response,
+      // Express tells error handlers by their four parameters.
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
       _next: express.NextFunction,
     ) => {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
@@ -519,22 +457,4 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       });
     },
   );
-}
-
-/** The caller as the request log names it: kind and id (a personal ID at most), never a token. */
-function callerOf(locals: AuthLocals): Record<string, string> | undefined {
-  const p: Principal | undefined = locals.principal;
-  if (locals.authFailure) return { kind: 'REFUSED', reason: locals.authFailure.reason };
-  switch (p?.kind) {
-    case 'CITIZEN':
-      return { kind: 'CITIZEN', id: p.personalId };
-    case 'CLIENT':
-      return { kind: 'CLIENT', id: p.clientId, consent: p.consentId };
-    case 'OFFICER':
-      return { kind: 'OFFICER', id: p.officerId };
-    case 'ANONYMOUS':
-      return { kind: 'ANONYMOUS' };
-    default:
-      return undefined;
-  }
 }

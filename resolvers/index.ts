@@ -10,6 +10,7 @@ import { accessResolvers } from './access';
 import { auditResolvers } from './audit';
 import { accountsResolvers } from './accounts';
 import { reconciliationResolvers } from './reconciliation';
+import { rightsResolvers } from './rights';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
 export const resolvers: Resolvers = mergeResolvers([
@@ -23,4 +24,5 @@ export const resolvers: Resolvers = mergeResolvers([
   auditResolvers,
   accountsResolvers,
   reconciliationResolvers,
-]) as Resolvers;
+  rightsResolvers,
+]);

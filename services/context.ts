@@ -11,6 +11,7 @@ import { AccessCaches, createAccessLookups } from './access/access';
 import type { AccountService } from './accounts/service';
 import type { Sweeps } from './accounts/sweeps';
 import type { ReconciliationRunner } from './reconciliation/runs';
+import type { RightsService } from './rights/service';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
 export interface HubContext {
@@ -53,6 +54,8 @@ export interface HubContext {
   sweeps: Sweeps;
   /** Reconciliation runs (background, process-wide). */
   reconciliation: ReconciliationRunner;
+  /** The data subjects' requests, restrictions and consent statements (process-wide). */
+  rights: RightsService;
 }
 
 export interface ContextDeps {
@@ -66,6 +69,7 @@ export interface ContextDeps {
   accounts: AccountService;
   sweeps: Sweeps;
   reconciliation: ReconciliationRunner;
+  rights: RightsService;
   /** The clock; default the system's. */
   now?: () => Date;
 }
@@ -97,5 +101,6 @@ export function createContext(
     accounts: deps.accounts,
     sweeps: deps.sweeps,
     reconciliation: deps.reconciliation,
+    rights: deps.rights,
   };
 }

@@ -52,6 +52,24 @@ const DATA_OF: Record<string, { kinds: readonly DataKind[]; of(source: unknown):
    * What a case shows of both sides (its id, source, kind, record key, source field): that the
    * source keeps a record (its document kind, a health record say) of the person (identity).
    */
+  /** A copy of the citizen's data (services/rights/export.ts): the kinds it holds. */
+  dataExport: {
+    kinds: [
+      'IDENTITY',
+      'RESIDENCE',
+      'IDENTITY_CARD',
+      'FAMILY',
+      'DRIVING_LICENCE',
+      'HEALTH_INSURANCE',
+      'SOCIAL_INSURANCE',
+      'HEALTH_RECORD',
+      'ACCOUNT',
+      'CONSENTS',
+      'ACCESS_LOG',
+      'DATA_REQUESTS',
+    ],
+    of: (e) => (e as { kinds: readonly DataKind[] }).kinds,
+  },
   reconciliationCaseRecord: {
     kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
     of: (c) => caseScopes((c as CaseView).finding),
@@ -180,7 +198,7 @@ function auditField(
         const path = ownKind ? pathString(info) : objectPath(info);
         let seen = recorded.get(ctx.audit);
         if (!seen) recorded.set(ctx.audit, (seen = new Set()));
-        for (const scope of typeof kinds === 'string' ? [kinds as DataKind] : kinds) {
+        for (const scope of typeof kinds === 'string' ? [kinds] : kinds) {
           const key = `${citizenId}|${scope}|${path}`;
           if (!seen.has(key)) {
             seen.add(key);
@@ -207,10 +225,10 @@ export function applyAuditCoverage(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, _name, typeName) => {
       const personal = personalOf(schema, schema.getType(typeName) as GraphQLObjectType);
-      if (!personal) return field;
+      if (!personal) return field as GraphQLFieldConfig<unknown, HubContext>;
       const own = getDirective(schema, field, 'personalData')?.[0] as KindSpec | undefined;
       const spec = own ?? personal;
-      const kindOf = spec.data ? () => spec.data! : DATA_OF[spec.dataOf!].of;
+      const kindOf = spec.data ? () => spec.data! : (source: unknown) => DATA_OF[spec.dataOf!].of(source);
       return auditField(field as GraphQLFieldConfig<unknown, HubContext>, personal.subject.split('.'), kindOf, !!own);
     },
   });

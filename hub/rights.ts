@@ -1,0 +1,197 @@
+/**
+ * The data subjects' rights in the shell (docs/rights.md): the service, the HTTP copies of a
+ * citizen's data (`GET /rights/export.json`, `GET /rights/export.html`, with the citizen's bearer
+ * token), the clients' consent statements (`POST /oauth/consent-statement`, in routes/oauth.ts),
+ * and the daily audit-retention sweep (services/audit/retention.ts).
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { RequestMetrics } from '../connectors/batch';
+import { mapCitizen } from '../connectors/population/connector';
+import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../connectors/population/model';
+import { createLoaders } from '../connectors/registry';
+import type { SourceGuards } from '../connectors/resilience';
+import { ErrorCode } from '../lib/errors';
+import type { AccessCaches } from '../services/access/access';
+import { authenticate, AuthenticationFailed } from '../services/access/auth/authenticate';
+import type { SigningKey } from '../services/access/auth/keys';
+import type { TrustedIssuer } from '../services/access/auth/trust';
+import { createAccessLookups } from '../services/access/access';
+import type { ClientDoc } from '../services/access/clients';
+import { DEFAULT_CALENDAR, loadCalendarFile } from '../services/accounts/calendar';
+import type { AccountService } from '../services/accounts/service';
+import type { DisclosureEvent } from '../services/audit/model';
+import { scheduleDaily, sweepAuditRetention } from '../services/audit/retention';
+import type { AuditEntry, AuditWriter } from '../services/audit/writer';
+import type { CaseService } from '../services/reconciliation/cases';
+import { buildExport } from '../services/rights/export';
+import { renderHtml } from '../services/rights/render';
+import { RightsService } from '../services/rights/service';
+import { consentStatement } from '../services/rights/statements';
+import type { Store } from '../store/connection';
+import type { HubConfig } from './config';
+import type { AuthLocals } from './protect';
+import { failJson } from './routes/csv';
+
+/** Disclosure events grouped per citizen, as an audit record keeps them. */
+function byCitizen(events: DisclosureEvent[]): AuditEntry['citizens'] {
+  const map = new Map<string, AuditEntry['citizens'][number]>();
+  for (const e of events) {
+    let c = map.get(e.citizenId);
+    if (!c) map.set(e.citizenId, (c = { citizenId: e.citizenId, disclosed: [], denied: [] }));
+    if (e.decision === 'DENIED') c.denied.push({ scope: e.scope, path: e.path, reason: e.reason ?? 'NOT_SUBJECT' });
+    else {
+      const d = c.disclosed.find((x) => x.scope === e.scope);
+      if (d) d.paths.push(e.path);
+      else c.disclosed.push({ scope: e.scope, paths: [e.path] });
+    }
+  }
+  return [...map.values()];
+}
+
+export function createRights(deps: {
+  config: Pick<HubConfig, 'HUB_HOLIDAYS_FILE' | 'HUB_RIGHTS_DAY_COUNT' | 'HUB_ISSUER'>;
+  store: Store;
+  logger: Logger;
+  caches: AccessCaches;
+  cases: CaseService;
+  signingKey: SigningKey;
+  now?: () => Date;
+}): RightsService {
+  const { config, store } = deps;
+  const population = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
+  return new RightsService({
+    store,
+    calendar: config.HUB_HOLIDAYS_FILE ? loadCalendarFile(config.HUB_HOLIDAYS_FILE) : DEFAULT_CALENDAR,
+    dayCount: config.HUB_RIGHTS_DAY_COUNT,
+    cases: deps.cases,
+    caches: deps.caches,
+    population: async (id) => {
+      const doc = await population.findOne({ _id: id });
+      return doc ? mapCitizen(doc) : null;
+    },
+    signingKey: deps.signingKey,
+    issuer: config.HUB_ISSUER,
+    logger: deps.logger,
+    now: deps.now,
+  });
+}
+
+/** The daily retention sweep (HUB_AUDIT_RETENTION_AT); returns the function that stops it. */
+export function scheduleRetention(deps: {
+  config: Pick<HubConfig, 'HUB_AUDIT_RETENTION_AT' | 'HUB_AUDIT_RETENTION_YEARS' | 'HUB_ISSUER'>;
+  store: Store;
+  writer: AuditWriter;
+  signingKey: SigningKey;
+  logger: Logger;
+  now?: () => Date;
+}): () => void {
+  if (deps.config.HUB_AUDIT_RETENTION_AT === 'off') return () => {};
+  return scheduleDaily(
+    deps.config.HUB_AUDIT_RETENTION_AT,
+    () =>
+      sweepAuditRetention(deps.store, {
+        now: deps.now ? deps.now() : new Date(),
+        years: deps.config.HUB_AUDIT_RETENTION_YEARS,
+        key: deps.signingKey,
+        issuer: deps.config.HUB_ISSUER,
+        writer: deps.writer,
+        logger: deps.logger,
+      }),
+    deps.logger,
+  );
+}
+
+/**
+ * A client's consent statement for the token service's route: audited (the client, the consent's
+ * citizen, CONSENTS) before it is answered; null when the consent is not the client's.
+ */
+export function clientStatement(rights: RightsService, audit: AuditWriter) {
+  return async (client: ClientDoc, consentId: string, requestId: string): Promise<string | null> => {
+    const s = await consentStatement(rights, consentId, { kind: 'CLIENT', clientId: client._id });
+    if (!s) return null;
+    await audit.append({
+      at: new Date(),
+      requestId,
+      operation: 'consentStatement',
+      actor: { kind: 'CLIENT', id: client._id, clientId: client._id, clientName: client.name, consentId },
+      citizens: [
+        { citizenId: s.citizenId, disclosed: [{ scope: 'CONSENTS', paths: ['consentStatement'] }], denied: [] },
+      ],
+    });
+    return s.jws;
+  };
+}
+
+/** `GET /rights/export.json` and `GET /rights/export.html`: the calling citizen's copy, audited before it leaves. */
+export function rightsRouter(deps: {
+  rights: RightsService;
+  store: Store;
+  caches: AccessCaches;
+  accounts: AccountService;
+  trust: TrustedIssuer[];
+  audit: AuditWriter;
+  guards: SourceGuards;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  const serve = (format: 'json' | 'html') => async (req: Request, res: Response) => {
+    const locals = res.locals as AuthLocals;
+    let principal;
+    try {
+      if (locals.authFailure) throw locals.authFailure;
+      principal = locals.principal ?? authenticate(req.header('authorization'), deps.trust);
+    } catch (err) {
+      if (err instanceof AuthenticationFailed) return failJson(res, 401, ErrorCode.UNAUTHENTICATED, err.message);
+      throw err;
+    }
+    if (principal.kind !== 'CITIZEN')
+      return failJson(
+        res,
+        principal.kind === 'ANONYMOUS' ? 401 : 403,
+        principal.kind === 'ANONYMOUS' ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN,
+        'A copy of the data is for the citizen themself (a citizen token)',
+      );
+    const requestId = String(res.locals.requestId);
+    const events: DisclosureEvent[] = [];
+    const path = `rightsExport.${format}`;
+    try {
+      const view = await buildExport(
+        deps.rights,
+        {
+          loaders: createLoaders(deps.store, new RequestMetrics(), { guards: deps.guards }),
+          access: createAccessLookups(deps.store, deps.caches),
+          account: (id) => deps.accounts.get(id),
+        },
+        principal.personalId,
+        path,
+        events,
+      );
+      for (const kind of ['ACCOUNT', 'CONSENTS', 'ACCESS_LOG', 'DATA_REQUESTS'] as const) {
+        if (view.kinds.includes(kind))
+          events.push({ citizenId: principal.personalId, scope: kind, path: `${path}.${kind}`, decision: 'DISCLOSED' });
+      }
+      await deps.audit.append({
+        at: new Date(),
+        requestId,
+        operation: path,
+        actor: { kind: 'CITIZEN', id: principal.personalId },
+        citizens: byCitizen(events),
+      });
+      res.setHeader('cache-control', 'no-store');
+      if (format === 'json') {
+        res.setHeader('content-disposition', 'attachment; filename="my-data.json"');
+        res.status(200).json(view.doc);
+      } else {
+        res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+        res.status(200).type('html').send(renderHtml(view.doc));
+      }
+    } catch (err) {
+      deps.logger.error({ err, requestId }, 'data export failed');
+      failJson(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The copy could not be made; nothing was sent. Retry later.');
+    }
+  };
+  router.get('/rights/export.json', (req, res, next) => void serve('json')(req, res).catch(next));
+  router.get('/rights/export.html', (req, res, next) => void serve('html')(req, res).catch(next));
+  return router;
+}
