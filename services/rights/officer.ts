@@ -38,8 +38,9 @@ export function mayHandle(officer: OfficerPrincipal, r: DataRequestDoc): boolean
 const OUT = 'OUT_OF_JURISDICTION' as const;
 
 /**
- * An officer's action on a request. Refusals are `userErrors`; an unknown request, one outside the
- * jurisdiction or of a kind the role does not handle is OUT_OF_JURISDICTION (so officers cannot probe).
+ * An officer's action on a request. Refusals are `userErrors`, with the request as it stands; an
+ * unknown request, one outside the jurisdiction or of a kind the role does not handle is
+ * OUT_OF_JURISDICTION (so officers cannot probe).
  */
 export async function officerAct(
   svc: RightsService,
@@ -50,21 +51,29 @@ export async function officerAct(
 ): Promise<RequestResult | typeof OUT> {
   const found = await svc.get(id);
   if (!found || !mayHandle(officer, found)) return OUT;
+  const shown = (r: DataRequestDoc, e: RequestResult): RequestResult => ({
+    request: r,
+    userErrors: e.userErrors ?? [],
+  });
   const note = text?.trim() ?? '';
-  if (note.length > MAX_TEXT) return userError('INVALID_INPUT', `At most ${MAX_TEXT} characters`, 'note');
+  if (note.length > MAX_TEXT) return shown(found, userError('INVALID_INPUT', `At most ${MAX_TEXT} characters`, 'note'));
   if ((action === 'EXTEND' || action === 'REFUSE') && !note)
-    return userError('REASON_REQUIRED', 'Give the reason', 'reason');
+    return shown(found, userError('REASON_REQUIRED', 'Give the reason', 'reason'));
   if (action === 'COMPLETE' && found.kind === 'CORRECTION' && found.caseId) {
     const c = await svc.deps.cases.get(found.caseId);
-    if (c?.status !== 'RESOLVED')
-      return userError('CASE_NOT_RESOLVED', 'Resolve the correction case first (or refuse the request)', 'id');
+    if (c?.status !== 'RESOLVED') {
+      const e = userError('CASE_NOT_RESOLVED', 'Resolve the correction case first (or refuse the request)', 'id');
+      return shown(found, e);
+    }
   }
   const at = svc.now();
   const by = `officer:${officer.officerId}`;
   const r = await svc.requests.change<RequestResult>(id, (cur) => {
     const move = REQUEST_MOVES[action];
     if (!move.from.includes(cur.status))
-      return { refuse: userError('ILLEGAL_TRANSITION', `A ${cur.status} request cannot take ${action}`, 'id') };
+      return {
+        refuse: shown(cur, userError('ILLEGAL_TRANSITION', `A ${cur.status} request cannot take ${action}`, 'id')),
+      };
     const next: DataRequestDoc = { ...cur, seq: cur.seq + 1, updatedAt: at };
     switch (action) {
       case 'ACKNOWLEDGE':
@@ -75,9 +84,11 @@ export async function officerAct(
         break;
       case 'EXTEND':
         if (cur.extendedAt)
-          return { refuse: userError('EXTENSION_ALREADY_USED', 'The deadline was extended once already', 'id') };
+          return {
+            refuse: shown(cur, userError('EXTENSION_ALREADY_USED', 'The deadline was extended once already', 'id')),
+          };
         if (at.getTime() > cur.actDueAt.getTime())
-          return { refuse: userError('DEADLINE_PASSED', 'The deadline to act has passed', 'id') };
+          return { refuse: shown(cur, userError('DEADLINE_PASSED', 'The deadline to act has passed', 'id')) };
         next.extendedAt = at;
         next.extensionReason = note;
         next.extendedDueAt = extendedDeadline(cur.actDueAt, svc.deps.calendar, svc.deps.dayCount);
@@ -97,7 +108,8 @@ export async function officerAct(
     return { next };
   });
   if (!r) return OUT;
-  if ('conflict' in r) return userError('CONCURRENT_CHANGE', 'The request was changed at the same time; retry');
+  if ('conflict' in r)
+    return shown(found, userError('CONCURRENT_CHANGE', 'The request was changed at the same time; retry'));
   if ('refuse' in r) return r.refuse;
   if (action === 'REFUSE') await liftRefused(svc, r.next, by, at);
   return { request: r.next };

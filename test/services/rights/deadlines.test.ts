@@ -3,12 +3,7 @@
  * holiday calendar (30 April and 1 May 2026 are holidays; Tết 2026 is 16–20 February).
  */
 import { DEFAULT_CALENDAR } from '../../../services/accounts/calendar';
-import {
-  addDays,
-  endOfVietnamDay,
-  extendedDeadline,
-  requestDeadlines,
-} from '../../../services/rights/deadlines';
+import { addDays, endOfVietnamDay, extendedDeadline, requestDeadlines } from '../../../services/rights/deadlines';
 import { overdue, type DataRequestDoc } from '../../../services/rights/model';
 
 const vn = (s: string) => new Date(`${s}+07:00`);

@@ -219,7 +219,7 @@ describe('signed consent statements', () => {
       { id: otherConsent },
       bearer(keys.citizen(me)),
     );
-    expect(r.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(r.body.errors![0].extensions!.code).toBe('NOT_FOUND');
   });
 
   it('the client gets its own by its credentials, also once withdrawn, audited', async () => {

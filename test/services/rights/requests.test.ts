@@ -125,9 +125,9 @@ describe('a correction request, its deadlines and its officers', () => {
     expect(listB.body.data.dataRequests.nodes.map((n: any) => n.id)).not.toContain(first.id);
     // Elsewhere, unknown, or a role that does not handle it: answered alike.
     const peek = await act('dataRequestAcknowledge', first.id, officer('DATA_CLEANING', b.province));
-    expect(peek.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
+    expect(peek.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
     const role = await gql<any>(hub.url, LIST, { area: a.province }, officer('WORKING_GROUP', a.province));
-    expect(role.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE' });
+    expect(role.body.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE' });
   });
 
   it('acknowledged on the 2nd working day is on time; on the 3rd it is late, and overdue until then', async () => {
@@ -227,8 +227,13 @@ describe('a correction request, its deadlines and its officers', () => {
     expect(p2.body.data.myRequests.nodes).toEqual([{ id: first.id, status: 'DONE' }]);
     const other = await gql<any>(hub.url, MY, {}, citizen(b.id));
     expect(other.body.data.myRequests.nodes).toEqual([]);
-    const peek = await gql<any>(hub.url, `query($id: ID!) { dataRequest(id: $id) { id } }`, { id: first.id }, citizen(b.id));
-    expect(peek.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    const peek = await gql<any>(
+      hub.url,
+      `query($id: ID!) { dataRequest(id: $id) { id } }`,
+      { id: first.id },
+      citizen(b.id),
+    );
+    expect(peek.body.errors![0].extensions!.code).toBe('NOT_FOUND');
   });
 
   it('a data-cleaning officer sees corrections only; a data-protection officer every kind', async () => {

@@ -120,7 +120,7 @@ describe('an objection to one client', () => {
 
     const body = await read(tokenX);
     expect(body.data.citizen.fullName).toBeNull();
-    expect(body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PROCESSING_RESTRICTED' });
+    expect(body.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PROCESSING_RESTRICTED' });
     const t = await token(x, cx);
     expect(t).toMatchObject({ status: 400, body: { error: 'invalid_grant', reason: 'PROCESSING_RESTRICTED' } });
     expect(await grant(x.id)).toEqual({ code: 'PROCESSING_RESTRICTED' });
