@@ -1,7 +1,7 @@
 /**
  * The data subjects' rights in the shell (docs/rights.md): the service, the HTTP copies of a
  * citizen's data (`GET /rights/export.json`, `GET /rights/export.html`, with the citizen's bearer
- * token), the clients' consent statements (`POST /oauth/consent-statement`, in routes/oauth.ts),
+ * token), an area's requests as CSV (`GET /rights/requests.csv`, officers), the clients' consent statements (`POST /oauth/consent-statement`, in routes/oauth.ts),
  * and the daily audit-retention sweep (services/audit/retention.ts).
  */
 import { Router, type Request, type Response } from 'express';
@@ -25,13 +25,16 @@ import { scheduleDaily, sweepAuditRetention } from '../services/audit/retention'
 import type { AuditEntry, AuditWriter } from '../services/audit/writer';
 import type { CaseService } from '../services/reconciliation/cases';
 import { buildExport } from '../services/rights/export';
+import { actDeadline, overdue, type DataRequestDoc } from '../services/rights/model';
+import { areaRequests } from '../services/rights/officer';
+import { reconArea, reconAreaAllowed } from '../services/reconciliation/areas';
 import { renderHtml } from '../services/rights/render';
 import { RightsService } from '../services/rights/service';
 import { consentStatement } from '../services/rights/statements';
 import type { Store } from '../store/connection';
 import type { HubConfig } from './config';
 import type { AuthLocals } from './protect';
-import { failJson } from './routes/csv';
+import { failJson, officerOf, streamCsv } from './routes/csv';
 
 /** Disclosure events grouped per citizen, as an audit record keeps them. */
 function byCitizen(events: DisclosureEvent[]): AuditEntry['citizens'] {
@@ -191,7 +194,103 @@ export function rightsRouter(deps: {
       failJson(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The copy could not be made; nothing was sent. Retry later.');
     }
   };
+  router.get('/rights/requests.csv', (req, res, next) => void requestsCsv(deps, req, res).catch(next));
   router.get('/rights/export.json', (req, res, next) => void serve('json')(req, res).catch(next));
   router.get('/rights/export.html', (req, res, next) => void serve('html')(req, res).catch(next));
   return router;
+}
+
+const CSV_COLUMNS = [
+  'request_id',
+  'kind',
+  'status',
+  'personal_id',
+  'commune_code',
+  'received_at',
+  'acknowledge_by',
+  'act_by',
+  'extended',
+  'acknowledgement_overdue',
+  'action_overdue',
+  'client_id',
+  'source',
+  'field',
+] as const;
+
+/**
+ * `GET /rights/requests.csv?area=<code>[&overdueOnly=1]`: an area's requests the officer handles
+ * (as `dataRequests`), newest first, each chunk audited (DATA_REQUESTS of its citizens) before it
+ * is sent.
+ */
+async function requestsCsv(
+  deps: { rights: RightsService; trust: TrustedIssuer[]; audit: AuditWriter; logger: Logger },
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const roles = new Set(['DATA_PROTECTION', 'DATA_CLEANING', 'SUPERVISOR'] as const);
+  const officer = officerOf(req, res, deps.trust, roles, 'Requests are for data-protection and data-cleaning officers');
+  if (!officer) return;
+  const area = reconArea(typeof req.query.area === 'string' ? req.query.area : '');
+  if (!area) return failJson(res, 400, ErrorCode.BAD_USER_INPUT, 'area must be a known province or commune code');
+  if (
+    !reconAreaAllowed(officer.jurisdiction, {
+      province: area.province,
+      commune: area.kind === 'COMMUNE' ? area.code : null,
+    })
+  )
+    return failJson(res, 403, ErrorCode.FORBIDDEN, 'The area is outside your jurisdiction');
+  const overdueOnly = req.query.overdueOnly === '1' || req.query.overdueOnly === 'true';
+  const requestId = String(res.locals.requestId);
+  async function* chunks(): AsyncGenerator<DataRequestDoc[]> {
+    let after: string | null = null;
+    do {
+      const page = await areaRequests(deps.rights, officer!, area!, { overdueOnly }, { first: 100, after });
+      if (page.nodes.length) yield page.nodes;
+      after = page.hasNextPage ? page.endCursor : null;
+    } while (after);
+  }
+  await streamCsv({
+    res,
+    filename: `data-requests-${area.code}.csv`,
+    columns: CSV_COLUMNS,
+    chunks: chunks(),
+    audit: deps.audit,
+    logger: deps.logger,
+    log: { requestId, area: area.code },
+    render: (rows) => {
+      const now = deps.rights.now();
+      return Promise.resolve({
+        entry: {
+          at: new Date(),
+          requestId,
+          operation: 'dataRequestsCsv',
+          actor: { kind: 'OFFICER', id: officer.officerId, officerUnit: officer.unit },
+          citizens: [...new Set(rows.map((r) => r.citizenId))].map((citizenId) => ({
+            citizenId,
+            disclosed: [{ scope: 'DATA_REQUESTS' as const, paths: ['dataRequestsCsv'] }],
+            denied: [],
+          })),
+        },
+        rows: rows.map((r) => {
+          const o = overdue(r, now);
+          return [
+            r._id,
+            r.kind,
+            r.status,
+            r.citizenId,
+            r.area?.commune ?? '',
+            r.receivedAt.toISOString(),
+            r.ackDueAt.toISOString(),
+            actDeadline(r).toISOString(),
+            r.extendedAt ? 'yes' : 'no',
+            o.acknowledgement ? 'yes' : 'no',
+            o.action ? 'yes' : 'no',
+            r.clientId ?? '',
+            r.source ?? '',
+            r.field ?? '',
+          ];
+        }),
+      });
+    },
+  });
 }

@@ -245,4 +245,32 @@ describe('a correction request, its deadlines and its officers', () => {
     const dp = await gql<any>(hub.url, LIST, { area: a.province }, officer('DATA_PROTECTION', a.province));
     expect(new Set(dp.body.data.dataRequests.nodes.map((n: any) => n.kind))).toEqual(new Set(['CORRECTION', 'ACCESS']));
   });
+
+  it('are downloaded as CSV by the officers of the area, audited', async () => {
+    const requestId = `csv-${Date.now()}`;
+    const res = await fetch(`${hub.url}/rights/requests.csv?area=${a.province}`, {
+      headers: { ...officer('DATA_CLEANING', a.province), 'x-request-id': requestId },
+    });
+    expect(res.status).toBe(200);
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'request_id,kind,status,personal_id,commune_code,received_at,acknowledge_by,act_by,extended,acknowledgement_overdue,action_overdue,client_id,source,field',
+    );
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3))).toEqual([
+      [second.id, 'CORRECTION', 'REFUSED'],
+      [first.id, 'CORRECTION', 'DONE'],
+    ]);
+    const record = await hub.store.hubDb.collection('audit').findOne({ requestId });
+    expect(record).toMatchObject({
+      operation: 'dataRequestsCsv',
+      citizens: [{ citizenId: a.id, disclosed: [{ scope: 'DATA_REQUESTS' }] }],
+    });
+    const elsewhere = await fetch(`${hub.url}/rights/requests.csv?area=${a.province}`, {
+      headers: officer('DATA_PROTECTION', b.province),
+    });
+    expect(elsewhere.status).toBe(403);
+  });
 });
