@@ -99,12 +99,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
   const trust = loadTrust(config);
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
-  httpServer.keepAliveTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS;
-  // A request's headers must come within this (then 408). Kept above the keep-alive timeout, the
-  // usual advice for servers behind a proxy (older Node versions timed a kept-alive connection's
-  // next headers from the end of the previous response).
-  httpServer.headersTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS + 5_000;
+  const httpServer = createHttpServer(app, config);
   const metrics = new HubMetrics(SOURCE_NAMES, { processMetrics: deps.processMetrics });
   const guards = new SourceGuards(sourcePolicies(config), new FaultInjector(config.HUB_FAULTS), metrics);
   if (Object.keys(config.HUB_FAULTS).length) logger.warn({ faults: config.HUB_FAULTS }, 'FAULT INJECTION is on');
@@ -120,30 +115,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
 
   const auditWriter = await AuditWriter.open(store, { logger });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: deps.notifier, now: deps.now });
-  // Reconciliation runs go on in the background and resume after a restart.
-  const reconciliation = new ReconciliationRunner({
-    store,
-    logger,
-    now: deps.now,
-    cases: new CaseService({ store, logger, now: deps.now }),
-    audit: auditWriter,
-    maxDocsPerS: config.HUB_RECON_MAX_DOCS_PER_S || undefined,
-  });
-  await reconciliation.resumeAll();
-  // Runs whose instance died are taken over once their lease lapses.
-  reconciliation.watch();
-  // Runs the store interrupted go on once it is back.
-  health.onChange((up) => {
-    if (up) {
-      void reconciliation
-        .resumeAll()
-        .catch((err: unknown) => logger.warn({ err }, 'reconciliation runs not resumed after the store returned'));
-    }
-  });
-  const stopSweeps =
-    deps.scheduleSweeps && config.HUB_SWEEP_AT !== 'off'
-      ? accounts.sweeps.schedule(config.HUB_SWEEP_AT, auditWriter)
-      : () => {};
+  const reconciliation = await startReconciliation({ config, store, logger, health, auditWriter, now: deps.now });
   // The hub's key (its token service's, published at /.well-known/jwks.json) also signs consent
   // statements and audit-retention checkpoints.
   const hubKey = loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME);
@@ -156,6 +128,11 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     signingKey: hubKey,
     now: deps.now,
   });
+  // The daily jobs: account sweeps and audit retention.
+  const stopSweeps =
+    deps.scheduleSweeps && config.HUB_SWEEP_AT !== 'off'
+      ? accounts.sweeps.schedule(config.HUB_SWEEP_AT, auditWriter)
+      : () => {};
   const stopRetention = deps.scheduleSweeps
     ? scheduleRetention({ config, store, writer: auditWriter, signingKey: hubKey, logger, now: deps.now })
     : () => {};
@@ -235,6 +212,48 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
       guards.faults.clear();
     },
   };
+}
+
+function createHttpServer(app: express.Express, config: HubConfig): http.Server {
+  const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS;
+  // A request's headers must come within this (then 408). Kept above the keep-alive timeout, the
+  // usual advice for servers behind a proxy (older Node versions timed a kept-alive connection's
+  // next headers from the end of the previous response).
+  httpServer.headersTimeout = config.HUB_KEEPALIVE_TIMEOUT_MS + 5_000;
+  return httpServer;
+}
+
+/** Reconciliation runs go on in the background and resume after a restart. */
+async function startReconciliation(deps: {
+  config: HubConfig;
+  store: Store;
+  logger: Logger;
+  health: StoreHealth;
+  auditWriter: AuditWriter;
+  now?: () => Date;
+}): Promise<ReconciliationRunner> {
+  const { store, logger, now } = deps;
+  const reconciliation = new ReconciliationRunner({
+    store,
+    logger,
+    now,
+    cases: new CaseService({ store, logger, now }),
+    audit: deps.auditWriter,
+    maxDocsPerS: deps.config.HUB_RECON_MAX_DOCS_PER_S || undefined,
+  });
+  await reconciliation.resumeAll();
+  // Runs whose instance died are taken over once their lease lapses.
+  reconciliation.watch();
+  // Runs the store interrupted go on once it is back.
+  deps.health.onChange((up) => {
+    if (up) {
+      void reconciliation
+        .resumeAll()
+        .catch((err: unknown) => logger.warn({ err }, 'reconciliation runs not resumed after the store returned'));
+    }
+  });
+  return reconciliation;
 }
 
 /** The issuers whose tokens the hub accepts (HUB_TRUST_FILE, else the development keys). */

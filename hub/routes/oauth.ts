@@ -163,6 +163,37 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   }
 }
 
+/** No token while the citizen objects to or restricts processing by this client (docs/rights.md). */
+async function refuseIfRestricted(store: Store, citizenId: string, clientId: string): Promise<void> {
+  if ((await restrictionState(store, citizenId, clientId)).restricted) {
+    throw new OAuthError(
+      400,
+      'invalid_grant',
+      'the citizen restricts processing by this client',
+      'PROCESSING_RESTRICTED',
+    );
+  }
+}
+
+/** `POST /oauth/consent-statement`: the authenticated client's statement of one of its consents. */
+async function statement(
+  deps: OAuthDeps,
+  req: Request,
+  res: Response,
+  authenticate: (body: Record<string, unknown>) => Promise<ClientDoc>,
+): Promise<void> {
+  if (!deps.consentStatement) throw new OAuthError(404, 'invalid_request', 'no consent statements here');
+  if (!req.is('application/x-www-form-urlencoded'))
+    throw invalidRequest('the body must be application/x-www-form-urlencoded');
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const consentId = param(body, 'consent_id');
+  const client = await authenticate(body);
+  if (consentId === undefined) throw invalidRequest('consent_id is missing');
+  const jws = await deps.consentStatement(client, consentId, String(res.locals.requestId ?? randomUUID()));
+  if (!jws) throw invalidGrant('unknown consent');
+  res.set('Cache-Control', 'no-store').status(200).json({ statement: jws });
+}
+
 export function oauthRouter(deps: OAuthDeps): express.Router {
   const keys = Array.isArray(deps.signingKey) ? deps.signingKey : [deps.signingKey];
   if (keys.length === 0) throw new Error('oauthRouter: at least one signing key is needed');
@@ -304,15 +335,7 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
       throw invalidGrant('unknown consent');
     }
 
-    // The citizen objects to or restricts processing by this client (docs/rights.md).
-    if ((await restrictionState(deps.store, consent.citizenId, client._id)).restricted) {
-      throw new OAuthError(
-        400,
-        'invalid_grant',
-        'the citizen restricts processing by this client',
-        'PROCESSING_RESTRICTED',
-      );
-    }
+    await refuseIfRestricted(deps.store, consent.citizenId, client._id);
 
     let scopes: DocumentScope[] = consent.scopes.filter((s) => client.scopes.includes(s));
     if (scopeParam !== undefined) {
@@ -348,21 +371,10 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
     token(req, res).catch((e: unknown) => (e instanceof OAuthError ? sendError(res, e) : next(e)));
   });
   router.post('/oauth/consent-statement', form, (req: Request, res: Response, next: NextFunction) => {
-    statement(req, res).catch((e: unknown) => (e instanceof OAuthError ? sendError(res, e) : next(e)));
+    statement(deps, req, res, (body) => authenticate(req, body, now())).catch((e: unknown) =>
+      e instanceof OAuthError ? sendError(res, e) : next(e),
+    );
   });
-
-  async function statement(req: Request, res: Response): Promise<void> {
-    if (!deps.consentStatement) throw new OAuthError(404, 'invalid_request', 'no consent statements here');
-    if (!req.is('application/x-www-form-urlencoded'))
-      throw invalidRequest('the body must be application/x-www-form-urlencoded');
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const consentId = param(body, 'consent_id');
-    const client = await authenticate(req, body, now());
-    if (consentId === undefined) throw invalidRequest('consent_id is missing');
-    const jws = await deps.consentStatement(client, consentId, String(res.locals.requestId ?? randomUUID()));
-    if (!jws) throw invalidGrant('unknown consent');
-    res.set('Cache-Control', 'no-store').status(200).json({ statement: jws });
-  }
 
   router.all('/oauth/token', (_req: Request, res: Response) => {
     res.set('Allow', 'POST');

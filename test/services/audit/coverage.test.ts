@@ -13,6 +13,7 @@ import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../services/accounts
 import { registerClient } from '../../../services/access/clients';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
+import { rightsRows, type Row } from './coverage-rights';
 
 /**
  * Audit coverage, deny by default: every root field declares its audit treatment (the schema
@@ -150,15 +151,8 @@ describe('the schema builder refuses a root field without a true audit treatment
 
 /**
  * One row per root field that returns personal data: the query, the caller, and for each citizen
- * the kinds the request's audit record must name.
+ * the kinds the request's audit record must name (Row: coverage-rights.ts).
  */
-interface Row {
-  query: string;
-  variables?: () => Record<string, unknown>;
-  token: () => string;
-  expect: () => Record<string, string[]>;
-}
-
 const SOURCE_ENUM = {
   drivingLicence: 'DRIVING_LICENCE',
   healthInsurance: 'HEALTH_INSURANCE',
@@ -197,16 +191,8 @@ const accountMutation = (
 });
 const approver = () => officer('ACCOUNT_APPROVER');
 const self = () => keys.citizen(holder.personalId);
-/** The correction request the rows below file, and the officers' rows act on. */
+/** The correction request the rights rows file, and the officers' rows act on. */
 let dataRequestId: string;
-const REQUEST_PAYLOAD = 'request { id kind status acknowledgeBy actBy history { event } } userErrors { code }';
-const requestRow = (field: string, args: string, token: () => string = self) => ({
-  query: `mutation($id: ID!) { ${field}(id: $id${args}) { ${REQUEST_PAYLOAD} } }`,
-  variables: () => ({ id: dataRequestId }),
-  token,
-  expect: () => ({ [holder.personalId]: ['DATA_REQUESTS'] }),
-});
-const dpo = () => officer('DATA_PROTECTION');
 
 const ROWS: Record<string, Row> = {
   citizen: {
@@ -290,61 +276,17 @@ const ROWS: Record<string, Row> = {
     expect: () => ({ [holder.personalId]: ['CONSENTS'] }),
   },
   // The data subject's rights (docs/rights.md): requests, the export, statements.
-  correctionRequest: {
-    query: `mutation { correctionRequest(input: { source: DRIVING_LICENCE, field: "number", note: "sai số" }) { ${REQUEST_PAYLOAD} } }`,
-    token: self,
-    expect: () => ({ [holder.personalId]: ['DATA_REQUESTS'] }),
-  },
-  myRequests: {
-    query: '{ myRequests(first: 5) { nodes { id kind status note } } }',
-    token: self,
-    expect: () => ({ [holder.personalId]: ['DATA_REQUESTS'] }),
-  },
-  dataRequests: {
-    query: `query($area: String!) { dataRequests(area: $area, first: 10) { nodes { id kind status note } } }`,
-    variables: () => ({ area: province }),
-    token: dpo,
-    expect: () => ({ [holder.personalId]: ['DATA_REQUESTS'] }),
-  },
-  dataRequest: {
-    query: `query($id: ID!) { dataRequest(id: $id) { id kind status note } }`,
-    variables: () => ({ id: dataRequestId }),
-    token: dpo,
-    expect: () => ({ [holder.personalId]: ['DATA_REQUESTS'] }),
-  },
-  dataRequestAcknowledge: requestRow('dataRequestAcknowledge', '', dpo),
-  dataRequestStart: requestRow('dataRequestStart', '', dpo),
-  dataRequestExtend: requestRow('dataRequestExtend', ', reason: "cần xác minh"', dpo),
-  // Refused (its case is not resolved): the request is shown as it is.
-  dataRequestComplete: requestRow('dataRequestComplete', '', dpo),
-  dataRequestRefuse: requestRow('dataRequestRefuse', ', reason: "đúng với hồ sơ gốc"', dpo),
-  processingRestrictionRequest: {
-    query: `mutation($c: String!) { processingRestrictionRequest(input: { clientId: $c, kind: OBJECTION }) { ${REQUEST_PAYLOAD} } }`,
-    variables: () => ({ c: clientId }),
-    token: self,
-    expect: () => ({ [holder.personalId]: ['DATA_REQUESTS'] }),
-  },
-  processingRestrictionLift: {
-    query: `mutation($c: String!) { processingRestrictionLift(clientId: $c) { ${REQUEST_PAYLOAD} } }`,
-    variables: () => ({ c: clientId }),
-    token: self,
-    expect: () => ({ [holder.personalId]: ['DATA_REQUESTS'] }),
-  },
-  consentStatement: {
-    query: `query($id: ID!) { consentStatement(consentId: $id) { consentId jws } }`,
-    variables: () => ({ id: consentId }),
-    token: self,
-    expect: () => ({ [holder.personalId]: ['CONSENTS'] }),
-  },
-  myDataExport: {
-    query: '{ myDataExport { generatedAt json } }',
-    token: self,
-    expect: () => ({
-      [holder.personalId]: ['IDENTITY', 'FAMILY', 'ACCOUNT', 'CONSENTS', 'ACCESS_LOG', 'DATA_REQUESTS'],
-      [member]: ['IDENTITY'],
-      [parent]: ['IDENTITY'],
-    }),
-  },
+  ...rightsRows({
+    holder: () => holder.personalId,
+    member: () => member,
+    parent: () => parent,
+    province: () => province,
+    clientId: () => clientId,
+    consentId: () => consentId,
+    dataRequestId: () => dataRequestId,
+    self,
+    dpo: () => officer('DATA_PROTECTION'),
+  }),
   // Refused transitions still show the account as it is (and change nothing).
   accountRegister: {
     query: `mutation($id: PersonalId!) { accountRegister(input: { personalId: $id, level: 2, phone: "0912345678", fingerprintsCaptured: true }) { ${ACCOUNT_FIELDS} } }`,
@@ -452,7 +394,8 @@ describe('every root field returning personal data is audited with its citizens 
     expect(r.body.data?.[field]).toBeTruthy();
     if (field === 'consentGrant') consentId = r.body.data!.consentGrant.consent.id;
     if (field === 'reconciliationRunStart') startedRunId = r.body.data!.reconciliationRunStart.id;
-    if (field === 'correctionRequest') dataRequestId = r.body.data!.correctionRequest.request.id;
+    if (field === 'correctionRequest')
+      dataRequestId = (r.body.data as { correctionRequest: { request: { id: string } } }).correctionRequest.request.id;
     const got = await disclosed(requestId);
     let want = row.expect();
     if (field === 'accountWorkList') {

@@ -27,6 +27,7 @@ import {
 import type { Store } from '../../../store/connection';
 import { connectTestStore } from '../../support/hub';
 import { testKeys } from '../../support/keys';
+import { containing, matching } from '../../support/matchers';
 
 const run = promisify(execFile);
 const PREFIX = 'aret_';
@@ -101,7 +102,7 @@ describe('retention of 5 years, month by month', () => {
   it('removes the expired months behind a signed checkpoint and keeps the month not yet expired', async () => {
     const r = await sweep('2026-03-31T23:00:00', writer);
     expect(r.chains).toEqual([{ chain: 'ret-a', removed: 3, checkpoint: 1 }]);
-    const left = await store.hubDb.collection(AUDIT_COLLECTION).find({ chain: 'ret-a' }).toArray();
+    const left = await store.hubDb.collection<{ seq: number }>(AUDIT_COLLECTION).find({ chain: 'ret-a' }).toArray();
     expect(left.map((d) => d.seq).sort()).toEqual([4, 5]);
     const [cp] = (await readCheckpoints(store, 'ret-a')).get('ret-a')!;
     expect(cp).toMatchObject({
@@ -141,7 +142,7 @@ describe('retention of 5 years, month by month', () => {
     const original = (await checkpoints().findOne({ _id: 'ret-a#1' }))!;
     await checkpoints().updateOne({ _id: 'ret-a#1' }, { $set: { count: 2, lastSeq: 2 } });
     expect(await verify('ret-a')).toMatchObject({
-      problem: expect.stringMatching(/^checkpoint 1: its lastSeq differs/),
+      problem: matching(/^checkpoint 1: its lastSeq differs/),
     });
     // A re-signed statement from a key the hub does not hold.
     const forged = { ...original, jws: original.jws.replace(/\.[^.]+$/, '.AAAA') };
@@ -154,11 +155,11 @@ describe('retention of 5 years, month by month', () => {
     await checkpoints().deleteOne({ _id: 'ret-a#2' });
     expect(await verify('ret-a')).toMatchObject({
       firstBrokenSeq: 4,
-      problem: expect.stringMatching(/record missing/),
+      problem: matching(/record missing/),
     });
     await checkpoints().insertOne(second);
     expect(await verify('ret-a', new Map())).toMatchObject({
-      problem: expect.stringMatching(/without the hub's public keys/),
+      problem: matching(/without the hub's public keys/),
     });
     expect((await verify('ret-a')).problem).toBeUndefined();
   });
@@ -171,7 +172,7 @@ describe('retention of 5 years, month by month', () => {
     await checkpoints().updateOne({ _id: 'ret-a#2' }, { $set: { lastHash: '0'.repeat(64) } });
     await expect(run(process.execPath, args, { env })).rejects.toMatchObject({
       code: 1,
-      stdout: expect.stringContaining('BROKEN'),
+      stdout: containing('BROKEN'),
     });
   }, 60_000);
 });

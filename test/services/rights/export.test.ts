@@ -13,10 +13,28 @@ import { mapCitizen } from '../../../connectors/population/connector';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import { seed } from '../../../mockdata/seed';
 import { registerClient } from '../../../services/access/clients';
-import { verifyConsentStatement } from '../../../services/rights/statements';
+import { verifyConsentStatement, type ConsentStatementClaims } from '../../../services/rights/statements';
 import { pickTestCitizens } from '../../support/citizens';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
+import { anyString, matching } from '../../support/matchers';
+import { call } from './support';
+
+/** The export document as the tests read it. */
+interface ExportDoc {
+  format: string;
+  version: number;
+  subject: { personalId: string };
+  papers: Record<string, { personalId?: string; number?: string; fullName?: string; withheld?: string }>;
+  account: Record<string, unknown>;
+  consents: Array<{ id: string }>;
+  accessLog: Array<Record<string, unknown>>;
+  requests: Array<Record<string, unknown>>;
+}
+interface AuditCitizen {
+  citizenId: string;
+  disclosed: Array<{ scope: string; paths: string[] }>;
+}
 
 const run = promisify(execFile);
 const keys = testKeys();
@@ -32,7 +50,7 @@ let myConsent: string;
 let otherConsent: string;
 
 async function grant(citizenId: string): Promise<string> {
-  const r = await gql<any>(
+  const r = await call<{ consentGrant: { consent: { id: string } } }>(
     hub.url,
     `mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id } userErrors { code } } }`,
     {
@@ -46,7 +64,7 @@ async function grant(citizenId: string): Promise<string> {
     },
     bearer(keys.citizen(citizenId)),
   );
-  return r.body.data.consentGrant.consent.id as string;
+  return r.data.consentGrant.consent.id;
 }
 
 async function clientPost(path: string, form: Record<string, string>, c = client) {
@@ -103,15 +121,20 @@ afterAll(async () => {
 
 describe('a copy of the citizen’s data', () => {
   it("holds their papers, account, consents, access log and requests, and nobody else's", async () => {
-    const r = await gql<any>(hub.url, `{ myDataExport { generatedAt json text } }`, {}, bearer(keys.citizen(me)));
-    expect(r.body.errors).toBeUndefined();
-    const { json, text } = r.body.data.myDataExport;
-    const doc = JSON.parse(json);
+    const r = await call<{ myDataExport: { json: string; text: string } }>(
+      hub.url,
+      `{ myDataExport { generatedAt json text } }`,
+      {},
+      bearer(keys.citizen(me)),
+    );
+    expect(r.errors).toBeUndefined();
+    const { json, text } = r.data.myDataExport;
+    const doc = JSON.parse(json) as ExportDoc;
     expect(doc).toMatchObject({ format: 'vn-papers-hub/data-export', version: 1, subject: { personalId: me } });
     expect(doc.papers.IDENTITY.personalId).toBe(me);
-    expect(doc.papers.DRIVING_LICENCE.number).toEqual(expect.any(String));
+    expect(doc.papers.DRIVING_LICENCE.number).toEqual(anyString);
     expect(doc.account).toMatchObject({ level: 2, status: 'ACTIVE' });
-    expect(doc.consents.map((c: any) => c.id)).toEqual([myConsent]);
+    expect(doc.consents.map((c) => c.id)).toEqual([myConsent]);
     expect(doc.accessLog).toEqual(
       expect.arrayContaining([expect.objectContaining({ actorKind: 'CLIENT', clientName: 'Cổng DVC (test)' })]),
     );
@@ -123,8 +146,13 @@ describe('a copy of the citizen’s data', () => {
   });
 
   it('withholds, with the reason, what the policy does not let the citizen see', async () => {
-    const r = await gql<any>(hub.url, `{ myDataExport { json } }`, {}, bearer(keys.citizen(levelOne)));
-    const doc = JSON.parse(r.body.data.myDataExport.json);
+    const r = await call<{ myDataExport: { json: string } }>(
+      hub.url,
+      `{ myDataExport { json } }`,
+      {},
+      bearer(keys.citizen(levelOne)),
+    );
+    const doc = JSON.parse(r.data.myDataExport.json) as ExportDoc;
     expect(doc.papers.IDENTITY.personalId).toBe(levelOne);
     expect(doc.papers.DRIVING_LICENCE).toEqual({ withheld: 'LEVEL_TOO_LOW' });
     expect(doc.papers.HEALTH_RECORD).toEqual({ withheld: 'LEVEL_TOO_LOW' });
@@ -136,12 +164,12 @@ describe('a copy of the citizen’s data', () => {
       headers: { ...bearer(keys.citizen(me)), 'x-request-id': requestId },
     });
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as any;
+    const doc = (await res.json()) as ExportDoc;
     expect(doc.subject.personalId).toBe(me);
     const record = await hub.store.hubDb.collection('audit').findOne({ requestId });
     expect(record).toMatchObject({ operation: 'rightsExport.json', actor: { kind: 'CITIZEN', id: me } });
-    const mine = (record!.citizens as any[]).find((c) => c.citizenId === me);
-    expect(mine.disclosed.map((d: any) => d.scope)).toEqual(
+    const mine = (record!.citizens as AuditCitizen[]).find((c) => c.citizenId === me)!;
+    expect(mine.disclosed.map((d) => d.scope)).toEqual(
       expect.arrayContaining(['IDENTITY', 'DRIVING_LICENCE', 'ACCOUNT', 'CONSENTS', 'ACCESS_LOG', 'DATA_REQUESTS']),
     );
 
@@ -167,14 +195,14 @@ describe('signed consent statements', () => {
   });
 
   it("the citizen's verifies against the published JWKS; a tampered one does not", async () => {
-    const r = await gql<any>(
+    const r = await call<{ consentStatement: { jws: string } }>(
       hub.url,
       `query($id: ID!) { consentStatement(consentId: $id) { consentId jws issuedAt } }`,
       { id: myConsent },
       bearer(keys.citizen(me)),
     );
-    expect(r.body.errors).toBeUndefined();
-    const { jws } = r.body.data.consentStatement;
+    expect(r.errors).toBeUndefined();
+    const { jws } = r.data.consentStatement;
     const check = verifyConsentStatement(jws, jwks, { issuer: hub.config.HUB_ISSUER });
     expect(check).toMatchObject({
       valid: true,
@@ -194,7 +222,7 @@ describe('signed consent statements', () => {
       },
     });
     const [h, p, s] = jws.split('.');
-    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as ConsentStatementClaims;
     claims.consent.scopes.push('HEALTH_RECORD');
     const forged = `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${s}`;
     expect(verifyConsentStatement(forged, jwks)).toMatchObject({ valid: false });
@@ -209,17 +237,17 @@ describe('signed consent statements', () => {
     expect(ok.stdout).toMatch(/^VALID: /);
     await expect(
       run(process.execPath, [tsx, script, forged, '--jwks', `${hub.url}/.well-known/jwks.json`]),
-    ).rejects.toMatchObject({ code: 1, stdout: expect.stringMatching(/^INVALID: /) });
+    ).rejects.toMatchObject({ code: 1, stdout: matching(/^INVALID: /) });
   }, 60_000);
 
   it("is not given for another citizen's consent", async () => {
-    const r = await gql<any>(
+    const r = await call<unknown>(
       hub.url,
       `query($id: ID!) { consentStatement(consentId: $id) { jws } }`,
       { id: otherConsent },
       bearer(keys.citizen(me)),
     );
-    expect(r.body.errors![0].extensions!.code).toBe('NOT_FOUND');
+    expect(r.errors![0].extensions!.code).toBe('NOT_FOUND');
   });
 
   it('the client gets its own by its credentials, also once withdrawn, audited', async () => {
@@ -234,7 +262,7 @@ describe('signed consent statements', () => {
     const check = verifyConsentStatement(r.body.statement, jwks);
     expect(check).toMatchObject({
       valid: true,
-      claims: { requestedBy: 'CLIENT', consent: { status: 'REVOKED', revokedAt: expect.any(String) } },
+      claims: { requestedBy: 'CLIENT', consent: { status: 'REVOKED', revokedAt: anyString } },
     });
     await hub.auditWriter.flush();
     const record = await hub.store.hubDb.collection('audit').findOne({ requestId: r.requestId });

@@ -9,8 +9,9 @@ import { mapCitizen } from '../../../connectors/population/connector';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import { seed } from '../../../mockdata/seed';
 import type { AccountDoc } from '../../../services/accounts/store';
-import { gql, startTestHub, type TestHub } from '../../support/hub';
+import { startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
+import { call, type Connection, type Payload, type RequestView } from './support';
 
 const keys = testKeys();
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -29,6 +30,27 @@ const REPORT = `query($area: String!) { dataRequestReport(area: $area) { asOf
   total { open acknowledgementOverdue actionOverdue overdue } communes { area { code } open overdue } } }`;
 const CASES = `query($area: String!) { reconciliationCases(area: $area, kind: CORRECTION_REQUEST, first: 50) {
   nodes { id kind status personalId correctionField dataRequestId dueAt dataRequestStatus } } }`;
+
+interface CaseNode {
+  id: string;
+  status: string;
+  [field: string]: unknown;
+}
+type Cases = { reconciliationCases: Connection<CaseNode> };
+type List = { dataRequests: Connection<RequestView> };
+interface Counts {
+  open: number;
+  acknowledgementOverdue: number;
+  actionOverdue: number;
+  overdue: number;
+}
+type Report = {
+  dataRequestReport: {
+    asOf: string;
+    total: Counts;
+    communes: Array<{ area: { code: string }; open: number; overdue: number }>;
+  };
+};
 
 let hub: TestHub;
 let clock: Date | null = null;
@@ -62,27 +84,27 @@ afterAll(async () => {
   await hub?.close();
 });
 
-async function correction(who: string, field: string): Promise<any> {
-  const r = await gql<any>(
+async function correction(who: string, field: string): Promise<RequestView> {
+  const r = await call<{ correctionRequest: Payload }>(
     hub.url,
     CORRECT,
     { input: { source: 'DRIVING_LICENCE', field, note: `Sai ${field}: xin sửa` } },
     citizen(who),
   );
-  expect(r.body.errors).toBeUndefined();
-  expect(r.body.data.correctionRequest.userErrors).toEqual([]);
-  return r.body.data.correctionRequest.request;
+  expect(r.errors).toBeUndefined();
+  expect(r.data.correctionRequest.userErrors).toEqual([]);
+  return r.data.correctionRequest.request!;
 }
 
 async function act(name: string, id: string, headers: Record<string, string>, t?: string, arg = 'note') {
-  const r = await gql<any>(hub.url, ACT(name, arg), { id, t }, headers);
-  return r.body;
+  return call<Record<string, Payload>>(hub.url, ACT(name, arg), { id, t }, headers);
 }
 
-describe('a correction request, its deadlines and its officers', () => {
-  let first: any;
-  let second: any;
+/** The two correction requests the tests file and follow. */
+let first: RequestView;
+let second: RequestView;
 
+describe('a correction request, its deadlines and its officers', () => {
   it('is filed with its deadlines: acknowledge by the end of the 2nd working day after receipt', async () => {
     clock = vn('2026-04-29T10:00:00'); // Wednesday; 30 April and 1 May are holidays, then a weekend
     first = await correction(a.id, 'number');
@@ -97,19 +119,19 @@ describe('a correction request, its deadlines and its officers', () => {
       actBy: '2026-05-14T16:59:59.999Z',
       history: [{ event: 'RECEIVE', from: null, to: 'RECEIVED', by: 'citizen' }],
     });
-    const bad = await gql<any>(
+    const bad = await call<{ correctionRequest: Payload }>(
       hub.url,
       CORRECT,
       { input: { source: 'DRIVING_LICENCE', field: 'favouriteColour', note: 'x' } },
       citizen(a.id),
     );
-    expect(bad.body.data.correctionRequest.userErrors).toEqual([{ code: 'UNKNOWN_FIELD', field: 'field' }]);
+    expect(bad.data.correctionRequest.userErrors).toEqual([{ code: 'UNKNOWN_FIELD', field: 'field' }]);
   });
 
   it("appears in the data-cleaning queue of the citizen's area, with its deadline, and in no other area's", async () => {
-    const mine = await gql<any>(hub.url, CASES, { area: a.province }, officer('DATA_CLEANING', a.province));
-    expect(mine.body.errors).toBeUndefined();
-    const node = mine.body.data.reconciliationCases.nodes.find((n: any) => n.id === first.caseId);
+    const mine = await call<Cases>(hub.url, CASES, { area: a.province }, officer('DATA_CLEANING', a.province));
+    expect(mine.errors).toBeUndefined();
+    const node = mine.data.reconciliationCases.nodes.find((n) => n.id === first.caseId);
     expect(node).toMatchObject({
       kind: 'CORRECTION_REQUEST',
       status: 'OPEN',
@@ -119,15 +141,15 @@ describe('a correction request, its deadlines and its officers', () => {
       dueAt: '2026-05-14T16:59:59.999Z',
       dataRequestStatus: 'RECEIVED',
     });
-    const theirs = await gql<any>(hub.url, CASES, { area: b.province }, officer('DATA_CLEANING', b.province));
-    expect(theirs.body.data.reconciliationCases.nodes.map((n: any) => n.id)).not.toContain(first.caseId);
-    const listB = await gql<any>(hub.url, LIST, { area: b.province }, officer('DATA_PROTECTION', b.province));
-    expect(listB.body.data.dataRequests.nodes.map((n: any) => n.id)).not.toContain(first.id);
+    const theirs = await call<Cases>(hub.url, CASES, { area: b.province }, officer('DATA_CLEANING', b.province));
+    expect(theirs.data.reconciliationCases.nodes.map((n) => n.id)).not.toContain(first.caseId);
+    const listB = await call<List>(hub.url, LIST, { area: b.province }, officer('DATA_PROTECTION', b.province));
+    expect(listB.data.dataRequests.nodes.map((n) => n.id)).not.toContain(first.id);
     // Elsewhere, unknown, or a role that does not handle it: answered alike.
     const peek = await act('dataRequestAcknowledge', first.id, officer('DATA_CLEANING', b.province));
     expect(peek.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
-    const role = await gql<any>(hub.url, LIST, { area: a.province }, officer('WORKING_GROUP', a.province));
-    expect(role.body.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE' });
+    const role = await call<List>(hub.url, LIST, { area: a.province }, officer('WORKING_GROUP', a.province));
+    expect(role.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE' });
   });
 
   it('acknowledged on the 2nd working day is on time; on the 3rd it is late, and overdue until then', async () => {
@@ -136,21 +158,21 @@ describe('a correction request, its deadlines and its officers', () => {
     expect(on.data.dataRequestAcknowledge.request).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedLate: false });
 
     clock = vn('2026-05-06T09:00:00'); // Wednesday: the 3rd
-    const overdue = await gql<any>(
+    const overdue = await call<List>(
       hub.url,
       LIST,
       { area: a.province, overdueOnly: true },
       officer('DATA_CLEANING', a.province),
     );
-    expect(overdue.body.data.dataRequests.nodes.map((n: any) => n.id)).toEqual([second.id]);
-    const report = await gql<any>(hub.url, REPORT, { area: a.province }, officer('DATA_PROTECTION', a.province));
-    expect(report.body.data.dataRequestReport.total).toEqual({
+    expect(overdue.data.dataRequests.nodes.map((n) => n.id)).toEqual([second.id]);
+    const report = await call<Report>(hub.url, REPORT, { area: a.province }, officer('DATA_PROTECTION', a.province));
+    expect(report.data.dataRequestReport.total).toEqual({
       open: 2,
       acknowledgementOverdue: 1,
       actionOverdue: 0,
       overdue: 1,
     });
-    expect(report.body.data.dataRequestReport.communes).toEqual([{ area: { code: a.commune }, open: 2, overdue: 1 }]);
+    expect(report.data.dataRequestReport.communes).toEqual([{ area: { code: a.commune }, open: 2, overdue: 1 }]);
 
     const late = await act('dataRequestAcknowledge', second.id, officer('DATA_PROTECTION', a.province));
     expect(late.data.dataRequestAcknowledge.request).toMatchObject({ acknowledgedLate: true });
@@ -161,7 +183,7 @@ describe('a correction request, its deadlines and its officers', () => {
   it('the deadline to act is extended once, with a reason, before it passes', async () => {
     const h = officer('DATA_CLEANING', a.province);
     const start = await act('dataRequestStart', first.id, h);
-    expect(start.data.dataRequestStart.request.status).toBe('IN_PROGRESS');
+    expect(start.data.dataRequestStart.request!.status).toBe('IN_PROGRESS');
     const noReason = await act('dataRequestExtend', first.id, h, '  ', 'reason');
     expect(noReason.data.dataRequestExtend.userErrors).toEqual([{ code: 'REASON_REQUIRED' }]);
     const ext = await act('dataRequestExtend', first.id, h, 'CSGT cần xác minh hồ sơ gốc', 'reason');
@@ -177,21 +199,23 @@ describe('a correction request, its deadlines and its officers', () => {
     clock = vn('2026-05-15T09:00:00'); // past the second request's deadline to act (14 May)
     const tooLate = await act('dataRequestExtend', second.id, h, 'muộn', 'reason');
     expect(tooLate.data.dataRequestExtend.userErrors).toEqual([{ code: 'DEADLINE_PASSED' }]);
-    const report = await gql<any>(hub.url, REPORT, { area: a.province }, officer('SUPERVISOR', a.province));
-    expect(report.body.data.dataRequestReport.total).toMatchObject({ open: 2, actionOverdue: 1, overdue: 1 });
+    const report = await call<Report>(hub.url, REPORT, { area: a.province }, officer('SUPERVISOR', a.province));
+    expect(report.data.dataRequestReport.total).toMatchObject({ open: 2, actionOverdue: 1, overdue: 1 });
   });
+});
 
+describe('a correction request in the data-cleaning queue, and the lists', () => {
   it('a run over the area leaves the correction case alone', async () => {
-    const start = await gql<any>(
+    const start = await call<{ reconciliationRunStart: { id: string } }>(
       hub.url,
       `mutation($a: String!) { reconciliationRunStart(area: $a) { id } }`,
       { a: a.commune },
       officer('DATA_CLEANING', a.province),
     );
-    expect(start.body.errors).toBeUndefined();
-    await hub.reconciliation.wait(start.body.data.reconciliationRunStart.id);
-    const after = await gql<any>(hub.url, CASES, { area: a.commune }, officer('DATA_CLEANING', a.province));
-    expect(after.body.data.reconciliationCases.nodes.find((n: any) => n.id === first.caseId)).toMatchObject({
+    expect(start.errors).toBeUndefined();
+    await hub.reconciliation.wait(start.data.reconciliationRunStart.id);
+    const after = await call<Cases>(hub.url, CASES, { area: a.commune }, officer('DATA_CLEANING', a.province));
+    expect(after.data.reconciliationCases.nodes.find((n) => n.id === first.caseId)).toMatchObject({
       status: 'OPEN',
     });
   }, 60_000);
@@ -201,13 +225,13 @@ describe('a correction request, its deadlines and its officers', () => {
     const early = await act('dataRequestComplete', first.id, h, 'đã sửa');
     expect(early.data.dataRequestComplete.userErrors).toEqual([{ code: 'CASE_NOT_RESOLVED' }]);
     for (const m of ['reconciliationCaseConfirm', 'reconciliationCaseResolve']) {
-      const r = await gql<any>(
+      const r = await call<Record<string, { userErrors: unknown[] }>>(
         hub.url,
         `mutation($id: ID!) { ${m}(id: $id, note: "CSGT đã sửa số GPLX") { case { status } userErrors { code } } }`,
         { id: first.caseId },
         h,
       );
-      expect(r.body.data[m].userErrors).toEqual([]);
+      expect(r.data[m].userErrors).toEqual([]);
     }
     const done = await act('dataRequestComplete', first.id, h, 'Đã sửa theo yêu cầu');
     expect(done.data.dataRequestComplete.request).toMatchObject({ status: 'DONE', closedLate: false });
@@ -220,30 +244,35 @@ describe('a correction request, its deadlines and its officers', () => {
   it("is the citizen's to see, newest first, and nobody else's", async () => {
     const MY = `query($after: String) { myRequests(first: 1, after: $after) { nodes { id status }
       pageInfo { endCursor hasNextPage } } }`;
-    const p1 = await gql<any>(hub.url, MY, {}, citizen(a.id));
-    expect(p1.body.data.myRequests.nodes).toEqual([{ id: second.id, status: 'REFUSED' }]);
-    expect(p1.body.data.myRequests.pageInfo.hasNextPage).toBe(true);
-    const p2 = await gql<any>(hub.url, MY, { after: p1.body.data.myRequests.pageInfo.endCursor }, citizen(a.id));
-    expect(p2.body.data.myRequests.nodes).toEqual([{ id: first.id, status: 'DONE' }]);
-    const other = await gql<any>(hub.url, MY, {}, citizen(b.id));
-    expect(other.body.data.myRequests.nodes).toEqual([]);
-    const peek = await gql<any>(
+    const p1 = await call<{ myRequests: Connection<RequestView> }>(hub.url, MY, {}, citizen(a.id));
+    expect(p1.data.myRequests.nodes).toEqual([{ id: second.id, status: 'REFUSED' }]);
+    expect(p1.data.myRequests.pageInfo.hasNextPage).toBe(true);
+    const p2 = await call<{ myRequests: Connection<RequestView> }>(
+      hub.url,
+      MY,
+      { after: p1.data.myRequests.pageInfo.endCursor },
+      citizen(a.id),
+    );
+    expect(p2.data.myRequests.nodes).toEqual([{ id: first.id, status: 'DONE' }]);
+    const other = await call<{ myRequests: Connection<RequestView> }>(hub.url, MY, {}, citizen(b.id));
+    expect(other.data.myRequests.nodes).toEqual([]);
+    const peek = await call<unknown>(
       hub.url,
       `query($id: ID!) { dataRequest(id: $id) { id } }`,
       { id: first.id },
       citizen(b.id),
     );
-    expect(peek.body.errors![0].extensions!.code).toBe('NOT_FOUND');
+    expect(peek.errors![0].extensions!.code).toBe('NOT_FOUND');
   });
 
   it('a data-cleaning officer sees corrections only; a data-protection officer every kind', async () => {
     clock = null;
-    const exp = await gql<any>(hub.url, `{ myDataExport { generatedAt } }`, {}, citizen(a.id));
-    expect(exp.body.errors).toBeUndefined();
-    const dc = await gql<any>(hub.url, LIST, { area: a.province }, officer('DATA_CLEANING', a.province));
-    expect(new Set(dc.body.data.dataRequests.nodes.map((n: any) => n.kind))).toEqual(new Set(['CORRECTION']));
-    const dp = await gql<any>(hub.url, LIST, { area: a.province }, officer('DATA_PROTECTION', a.province));
-    expect(new Set(dp.body.data.dataRequests.nodes.map((n: any) => n.kind))).toEqual(new Set(['CORRECTION', 'ACCESS']));
+    const exp = await call<unknown>(hub.url, `{ myDataExport { generatedAt } }`, {}, citizen(a.id));
+    expect(exp.errors).toBeUndefined();
+    const dc = await call<List>(hub.url, LIST, { area: a.province }, officer('DATA_CLEANING', a.province));
+    expect(new Set(dc.data.dataRequests.nodes.map((n) => n.kind))).toEqual(new Set(['CORRECTION']));
+    const dp = await call<List>(hub.url, LIST, { area: a.province }, officer('DATA_PROTECTION', a.province));
+    expect(new Set(dp.data.dataRequests.nodes.map((n) => n.kind))).toEqual(new Set(['CORRECTION', 'ACCESS']));
   });
 
   it('are downloaded as CSV by the officers of the area, audited', async () => {

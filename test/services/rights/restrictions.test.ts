@@ -9,8 +9,19 @@ import { randomUUID } from 'node:crypto';
 import { seed } from '../../../mockdata/seed';
 import { registerClient } from '../../../services/access/clients';
 import { pickTestCitizens } from '../../support/citizens';
-import { gql, startTestHub, type TestHub } from '../../support/hub';
+import { startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
+import { anyString } from '../../support/matchers';
+import { call, type Connection, type Payload, type RequestView } from './support';
+
+type Restrict = { processingRestrictionRequest: Payload };
+type Lift = { processingRestrictionLift: Payload };
+interface ConsentNode {
+  id: string;
+  status: string;
+  restricted?: boolean;
+  client?: { id: string };
+}
 
 const keys = testKeys();
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -36,7 +47,7 @@ async function newClient(name: string) {
 const asCitizen = () => bearer(keys.citizen(citizenId));
 
 async function grant(clientId: string): Promise<{ id?: string; code?: string }> {
-  const r = await gql<any>(
+  const r = await call<{ consentGrant: { consent: { id: string } | null; userErrors: Array<{ code: string }> } }>(
     hub.url,
     GRANT,
     {
@@ -50,8 +61,8 @@ async function grant(clientId: string): Promise<{ id?: string; code?: string }> 
     },
     asCitizen(),
   );
-  expect(r.body.errors).toBeUndefined();
-  const p = r.body.data.consentGrant;
+  expect(r.errors).toBeUndefined();
+  const p = r.data.consentGrant;
   return p.consent ? { id: p.consent.id } : { code: p.userErrors[0].code };
 }
 
@@ -68,8 +79,7 @@ async function token(client: { id: string; secret: string }, consentId: string) 
 }
 
 async function read(accessToken: string) {
-  const r = await gql<any>(hub.url, READ, { id: citizenId }, bearer(accessToken));
-  return r.body;
+  return call<{ citizen: { fullName: string | null } }>(hub.url, READ, { id: citizenId }, bearer(accessToken));
 }
 
 beforeAll(async () => {
@@ -88,7 +98,7 @@ describe('an objection to one client', () => {
   let cx: string;
   let cy: string;
   let tokenX: string;
-  let objection: any;
+  let objection: RequestView;
 
   it('before: both clients get tokens and read', async () => {
     cx = (await grant(x.id)).id!;
@@ -96,18 +106,18 @@ describe('an objection to one client', () => {
     const t = await token(x, cx);
     expect(t.status).toBe(200);
     tokenX = t.body.access_token;
-    expect((await read(tokenX)).data.citizen.fullName).toEqual(expect.any(String));
+    expect((await read(tokenX)).data.citizen.fullName).toEqual(anyString);
   });
 
   it('is in force at once: no read under its consents, no token, no new consent for that client', async () => {
-    const r = await gql<any>(
+    const r = await call<Restrict>(
       hub.url,
       RESTRICT,
       { input: { clientId: x.id, kind: 'OBJECTION', note: 'không đồng ý' } },
       asCitizen(),
     );
-    expect(r.body.errors).toBeUndefined();
-    objection = r.body.data.processingRestrictionRequest.request;
+    expect(r.errors).toBeUndefined();
+    objection = r.data.processingRestrictionRequest.request!;
     expect(objection).toMatchObject({
       kind: 'OBJECTION',
       status: 'RECEIVED',
@@ -124,12 +134,17 @@ describe('an objection to one client', () => {
     const t = await token(x, cx);
     expect(t).toMatchObject({ status: 400, body: { error: 'invalid_grant', reason: 'PROCESSING_RESTRICTED' } });
     expect(await grant(x.id)).toEqual({ code: 'PROCESSING_RESTRICTED' });
-    const again = await gql<any>(hub.url, RESTRICT, { input: { clientId: x.id } }, asCitizen());
-    expect(again.body.data.processingRestrictionRequest.userErrors).toEqual([
+    const again = await call<Restrict>(hub.url, RESTRICT, { input: { clientId: x.id } }, asCitizen());
+    expect(again.data.processingRestrictionRequest.userErrors).toEqual([
       { code: 'ALREADY_RESTRICTED', field: 'clientId' },
     ]);
-    const consents = await gql<any>(hub.url, `{ myConsents { id status restricted } }`, {}, asCitizen());
-    const byId = new Map(consents.body.data.myConsents.map((c: any) => [c.id, c]));
+    const consents = await call<{ myConsents: ConsentNode[] }>(
+      hub.url,
+      `{ myConsents { id status restricted } }`,
+      {},
+      asCitizen(),
+    );
+    const byId = new Map(consents.data.myConsents.map((c) => [c.id, c]));
     expect(byId.get(cx)).toMatchObject({ status: 'ACTIVE', restricted: true });
     expect(byId.get(cy)).toMatchObject({ status: 'ACTIVE', restricted: false });
   });
@@ -137,38 +152,38 @@ describe('an objection to one client', () => {
   it('leaves other clients alone', async () => {
     const t = await token(y, cy);
     expect(t.status).toBe(200);
-    expect((await read(t.body.access_token)).data.citizen.fullName).toEqual(expect.any(String));
-    expect((await grant(y.id)).id).toEqual(expect.any(String));
+    expect((await read(t.body.access_token)).data.citizen.fullName).toEqual(anyString);
+    expect((await grant(y.id)).id).toEqual(anyString);
   });
 
   it('lifting it restores the consents still valid, tokens and grants', async () => {
-    const r = await gql<any>(hub.url, LIFT, { c: x.id }, asCitizen());
-    expect(r.body.data.processingRestrictionLift.request).toMatchObject({
+    const r = await call<Lift>(hub.url, LIFT, { c: x.id }, asCitizen());
+    expect(r.data.processingRestrictionLift.request).toMatchObject({
       id: objection.id,
       status: 'DONE',
       restrictionInForce: false,
-      liftedAt: expect.any(String),
+      liftedAt: anyString,
       history: [{ event: 'RECEIVE' }, { event: 'LIFT', by: 'citizen' }],
     });
-    expect((await read(tokenX)).data.citizen.fullName).toEqual(expect.any(String));
+    expect((await read(tokenX)).data.citizen.fullName).toEqual(anyString);
     expect((await token(x, cx)).status).toBe(200);
-    expect((await grant(x.id)).id).toEqual(expect.any(String));
-    const twice = await gql<any>(hub.url, LIFT, { c: x.id }, asCitizen());
-    expect(twice.body.data.processingRestrictionLift.userErrors).toEqual([{ code: 'NOT_RESTRICTED' }]);
+    expect((await grant(x.id)).id).toEqual(anyString);
+    const twice = await call<Lift>(hub.url, LIFT, { c: x.id }, asCitizen());
+    expect(twice.data.processingRestrictionLift.userErrors).toEqual([{ code: 'NOT_RESTRICTED' }]);
   });
 
   it('an officer who refuses an objection lifts it', async () => {
-    const r = await gql<any>(hub.url, RESTRICT, { input: { clientId: x.id, kind: 'RESTRICTION' } }, asCitizen());
-    const id = r.body.data.processingRestrictionRequest.request.id;
+    const r = await call<Restrict>(hub.url, RESTRICT, { input: { clientId: x.id, kind: 'RESTRICTION' } }, asCitizen());
+    const id = r.data.processingRestrictionRequest.request!.id;
     expect((await token(x, cx)).status).toBe(400);
     const { province } = (await pickTestCitizens(hub.store)).area;
-    const refuse = await gql<any>(
+    const refuse = await call<{ dataRequestRefuse: Payload }>(
       hub.url,
       `mutation($id: ID!) { dataRequestRefuse(id: $id, reason: "Xử lý theo quy định của luật") { request { status restrictionInForce } userErrors { code } } }`,
       { id },
       bearer(keys.officer('DATA_PROTECTION', { province })),
     );
-    expect(refuse.body.data.dataRequestRefuse.request).toEqual({ status: 'REFUSED', restrictionInForce: false });
+    expect(refuse.data.dataRequestRefuse.request).toEqual({ status: 'REFUSED', restrictionInForce: false });
     expect((await token(x, cx)).status).toBe(200);
   });
 });
@@ -178,16 +193,21 @@ describe('grants racing a restriction', () => {
     const z = await newClient('raced');
     const outcomes = await Promise.all([
       ...Array.from({ length: 8 }, () => grant(z.id)),
-      gql<any>(hub.url, RESTRICT, { input: { clientId: z.id } }, asCitizen()).then(() => ({ restricted: true })),
+      call<Restrict>(hub.url, RESTRICT, { input: { clientId: z.id } }, asCitizen()).then(() => ({ restricted: true })),
     ]);
     const granted = new Set(outcomes.flatMap((o) => ('id' in o && o.id ? [o.id] : [])));
     for (const o of outcomes) if ('code' in o && o.code) expect(o.code).toBe('PROCESSING_RESTRICTED');
-    const lift = await gql<any>(hub.url, LIFT, { c: z.id }, asCitizen());
-    expect(lift.body.data.processingRestrictionLift.userErrors).toEqual([]);
-    const consents = await gql<any>(hub.url, `{ myConsents(first: 100) { id status client { id } } }`, {}, asCitizen());
-    const active = consents.body.data.myConsents
-      .filter((c: any) => c.client.id === z.id && c.status === 'ACTIVE')
-      .map((c: any) => c.id);
+    const lift = await call<Lift>(hub.url, LIFT, { c: z.id }, asCitizen());
+    expect(lift.data.processingRestrictionLift.userErrors).toEqual([]);
+    const consents = await call<{ myConsents: ConsentNode[] }>(
+      hub.url,
+      `{ myConsents(first: 100) { id status client { id } } }`,
+      {},
+      asCitizen(),
+    );
+    const active = consents.data.myConsents
+      .filter((c) => c.client?.id === z.id && c.status === 'ACTIVE')
+      .map((c) => c.id);
     expect(new Set(active)).toEqual(granted);
   });
 });
@@ -195,20 +215,20 @@ describe('grants racing a restriction', () => {
 describe('withdrawing a consent', () => {
   it('is recorded as a CONSENT_WITHDRAWAL request, done at once', async () => {
     const c = (await grant(y.id)).id!;
-    const r = await gql<any>(
+    const r = await call<{ consentRevoke: { consent: { status: string } } }>(
       hub.url,
       `mutation($id: ID!) { consentRevoke(id: $id) { consent { status } } }`,
       { id: c },
       asCitizen(),
     );
-    expect(r.body.data.consentRevoke.consent.status).toBe('REVOKED');
-    const mine = await gql<any>(
+    expect(r.data.consentRevoke.consent.status).toBe('REVOKED');
+    const mine = await call<{ myRequests: Connection<RequestView> }>(
       hub.url,
       `{ myRequests(first: 1) { nodes { kind status consentId clientId acknowledgedAt closedAt } } }`,
       {},
       asCitizen(),
     );
-    expect(mine.body.data.myRequests.nodes[0]).toMatchObject({
+    expect(mine.data.myRequests.nodes[0]).toMatchObject({
       kind: 'CONSENT_WITHDRAWAL',
       status: 'DONE',
       consentId: c,
