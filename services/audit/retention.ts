@@ -151,24 +151,46 @@ export interface RetentionResult {
   accessLogBuckets: number;
 }
 
+/** An expired record, as much as the sweep keeps of it: its links, and whether its hash holds. */
+interface Expired {
+  prevHash: unknown;
+  hash: unknown;
+  /** Its content hashes to `hash` (over its own `prevHash`) and its `_id` is its chain and seq. */
+  intact: boolean;
+}
+
 interface Scan {
   /** The least seq not expired. */
   minLive: number;
-  expired: number[];
+  expired: Map<number, Expired>;
 }
 
-/** Pass 1: per chain, which seqs are expired (only numbers kept in memory). */
+/**
+ * One pass over the audit: per chain, the expired records' links and hash checks (the records
+ * themselves are not kept), and the least seq not expired.
+ */
 async function scanChains(store: Store, cutoff: Date): Promise<Map<string, Scan>> {
   const scans = new Map<string, Scan>();
-  const cursor = store.hubDb
-    .collection<{ chain: string; seq: number; at: Date }>(AUDIT_COLLECTION)
-    .find({}, { projection: { chain: 1, seq: 1, at: 1 } });
+  const cursor = store.hubDb.collection<Record<string, unknown>>(AUDIT_COLLECTION).find({});
   for await (const r of cursor) {
-    if (typeof r.chain !== 'string' || !Number.isSafeInteger(r.seq)) continue;
-    const s = scans.get(r.chain) ?? { minLive: Infinity, expired: [] };
-    scans.set(r.chain, s);
-    if (r.at instanceof Date && r.at.getTime() < cutoff.getTime()) s.expired.push(r.seq);
-    else s.minLive = Math.min(s.minLive, r.seq);
+    const { chain, seq, at } = r;
+    if (typeof chain !== 'string' || typeof seq !== 'number' || !Number.isSafeInteger(seq)) continue;
+    const s = scans.get(chain) ?? { minLive: Infinity, expired: new Map<number, Expired>() };
+    scans.set(chain, s);
+    if (!(at instanceof Date) || at.getTime() >= cutoff.getTime()) {
+      s.minLive = Math.min(s.minLive, seq);
+      continue;
+    }
+    let intact: boolean;
+    try {
+      intact =
+        String(r._id) === auditRecordId(chain, seq) &&
+        typeof r.prevHash === 'string' &&
+        hashRecord(r.prevHash, r) === r.hash;
+    } catch {
+      intact = false;
+    }
+    s.expired.set(seq, { prevHash: r.prevHash, hash: r.hash, intact });
   }
   return scans;
 }
@@ -184,27 +206,21 @@ async function sweepChain(
 ): Promise<ChainRetention> {
   const last = checkpoints[checkpoints.length - 1] ?? null;
   const from = (last?.lastSeq ?? 0) + 1;
-  const expired = new Set(scan.expired);
   let to = from - 1;
-  while (expired.has(to + 1) && to + 1 < scan.minLive) to++;
+  while (scan.expired.has(to + 1) && to + 1 < scan.minLive) to++;
   const col = store.hubDb.collection<Record<string, unknown>>(AUDIT_COLLECTION);
   if (to < from) {
     // A removal cut short after its checkpoint: finish it.
-    const leftovers = scan.expired.filter((s) => s < from).length;
+    const leftovers = [...scan.expired.keys()].filter((s) => s < from).length;
     if (leftovers && last) await col.deleteMany({ chain, seq: { $lte: last.lastSeq } });
     return { chain, removed: leftovers };
   }
   let prevHash = last?.lastHash ?? '';
   for (let seq = from; seq <= to; seq++) {
-    const doc = await col.findOne({ _id: auditRecordId(chain, seq) as never });
-    let ok: boolean;
-    try {
-      ok = !!doc && doc.prevHash === prevHash && hashRecord(prevHash, doc) === doc.hash;
-    } catch {
-      ok = false;
-    }
-    if (!ok) return { chain, removed: 0, problem: `the chain does not verify at seq ${seq}: nothing removed` };
-    prevHash = doc!.hash as string;
+    const r = scan.expired.get(seq)!;
+    if (!r.intact || r.prevHash !== prevHash)
+      return { chain, removed: 0, problem: `the chain does not verify at seq ${seq}: nothing removed` };
+    prevHash = r.hash as string;
   }
   const body: CheckpointBody = {
     chain,
@@ -257,8 +273,9 @@ async function trimAccessLog(store: Store, cutoff: Date): Promise<number> {
     const kept = legacy?.filter((e) => new Date(e.at).getTime() >= cutoff.getTime());
     if (unset.length || (legacy && kept && kept.length !== legacy.length)) heads.push({ id, unset, entries: kept });
   }
-  for (let i = 0; i < buckets.length; i += 500) {
-    await col.deleteMany({ _id: { $in: buckets.slice(i, i + 500) } });
+  // (The embedded store scans the collection for an `$in`: few, large batches.)
+  for (let i = 0; i < buckets.length; i += 5_000) {
+    await col.deleteMany({ _id: { $in: buckets.slice(i, i + 5_000) } });
   }
   for (const h of heads) {
     const update: Record<string, unknown> = {};
@@ -275,7 +292,7 @@ export async function sweepAuditRetention(store: Store, opts: RetentionOptions):
   const [scans, checkpoints] = await Promise.all([scanChains(store, cutoff), readCheckpoints(store)]);
   const chains: ChainRetention[] = [];
   for (const [chain, scan] of [...scans].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (!scan.expired.length) continue;
+    if (!scan.expired.size) continue;
     const r = await sweepChain(store, chain, scan, checkpoints.get(chain) ?? [], cutoff, opts);
     if (r.problem) opts.logger?.error({ chain, problem: r.problem }, 'audit retention: chain not swept');
     chains.push(r);
