@@ -6,16 +6,16 @@ import type { DrivingLicenceRecord } from '../connectors/driving-licence/connect
 import type { HealthInsuranceRecord } from '../connectors/health-insurance/connector';
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
-import type { Consent as ConsentRecord } from '../services/access/consents';
-import type { StoredAccount } from '../services/accounts/service';
+import type { Consent as ConsentRecord } from '../services/access/model';
+import type { StoredAccount } from '../services/accounts/model';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
-import type { RunDoc } from '../services/reconciliation/runs';
-import type { CaseView } from '../services/reconciliation/cases';
+import type { RunDoc, CaseView } from '../services/reconciliation/model';
 import type { SummaryModel } from '../services/reconciliation/stats';
 import type { DataRequestDoc } from '../services/rights/model';
 import type { DataExportView } from '../services/rights/export';
 import type { ConsentStatementView } from '../services/rights/statements';
 import type { RequestReport, AreaCounts } from '../services/rights/officer';
+import type { ShareView, RedemptionView, SharedPaperView } from '../services/share/model';
 import type { HubContext } from '../services/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -32,6 +32,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An instant, ISO 8601 with a time zone, e.g. `2026-11-01T08:30:00.000Z`. */
   DateTime: { input: Date; output: Date | string; }
+  /** Any JSON value (output only): a shared field's value, as the hub's API would show it. */
+  JSON: { input: unknown; output: unknown; }
   /**
    * A 12-digit Vietnamese personal ID number (số định danh cá nhân), given as a string:
    * 3-digit province code of birth registration, 1 digit for sex and century, 2 digits
@@ -59,6 +61,8 @@ export type AccessLogEntry = {
   purpose: Maybe<Scalars['String']['output']>;
   /** Who read it: a client or an officer. */
   readerKind: ReaderKind;
+  /** Set when the line is a share by QR code (made by the citizen, or redeemed by the reader named). */
+  share: Maybe<AccessLogShare>;
 };
 
 /** A page of the access log, newest first. */
@@ -70,6 +74,17 @@ export type AccessLogPage = {
   entries: Array<AccessLogEntry>;
   /** True when older entries follow. */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A share by QR code, as the citizen's access log shows it. */
+export type AccessLogShare = {
+  __typename?: 'AccessLogShare';
+  /** Made, or redeemed. */
+  event: ShareLogEvent;
+  /** The fields shared. */
+  fields: Array<ShareField>;
+  /** The share's id (the first 16 characters of its code). */
+  id: Scalars['String']['output'];
 };
 
 /** An e-identity account (tài khoản định danh điện tử), as the hub keeps it. */
@@ -1095,6 +1110,18 @@ export type Mutation = {
   reconciliationRunStart: ReconciliationRun;
   /** Set the daily targets of an area within the supervisor's jurisdiction (null clears one). */
   reportTargetSet: ReportTargetPayload;
+  /**
+   * The calling citizen shares papers or fields of their own (at the level their account allows: a
+   * Level 1 account shares identity fields only; a withheld paper cannot be shared): the hub signs
+   * them as an SD-JWT and answers a code valid 60 seconds, usable once.
+   */
+  shareCreate: Maybe<Share>;
+  /**
+   * A verifier redeems a share code (once, within its 60 seconds, if it is of the code's
+   * audience): the signed SD-JWT and exactly the shared fields. Refusals: SHARE_NOT_FOUND,
+   * SHARE_EXPIRED, SHARE_USED, SHARE_AUDIENCE, FORBIDDEN (a client not registered for a shared paper).
+   */
+  shareRedeem: Maybe<ShareRedemption>;
 };
 
 
@@ -1262,6 +1289,16 @@ export type MutationReportTargetSetArgs = {
   collectedPerDay?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type MutationShareCreateArgs = {
+  input: ShareCreateInput;
+};
+
+
+export type MutationShareRedeemArgs = {
+  code: Scalars['String']['input'];
+};
+
 /** How a value differs only in form (docs/reconciliation-rules.md). */
 export type NameVariant =
   /** A date of birth or sex coded otherwise than the source's convention ("NỮ" for 2, an ISO date for dd/MM/yyyy). */
@@ -1384,6 +1421,13 @@ export type Query = {
    * role handles (DATA_CLEANING: corrections). `VN`: a national officer's, every area.
    */
   dataRequests: DataRequestConnection;
+  /**
+   * The signed-in citizen's own record and papers (a CITIZEN token; no ID is passed): the same
+   * disclosure rules as `citizen` for their own ID (account status and level). Null when the
+   * population database has no such person. Anyone else gets UNAUTHENTICATED, or FORBIDDEN with
+   * reason NOT_SUBJECT (officers and clients: they name a citizen with `citizen(personalId:)`).
+   */
+  me: Maybe<Citizen>;
   /** Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest first. */
   myAccessLog: AccessLogPage;
   /** The calling citizen's account (null when they have none). */
@@ -1830,6 +1874,199 @@ export type Sex =
   | 'FEMALE'
   | 'MALE';
 
+/** A share code, as the citizen's app shows it (as a QR code). */
+export type Share = {
+  __typename?: 'Share';
+  /** Who may redeem it. */
+  audience: ShareAudience;
+  /** With audience CLIENT: that client's id. */
+  clientId: Maybe<Scalars['String']['output']>;
+  /**
+   * The code to put in the QR code: 38 characters (A-Z a-z 0-9 - _), usable once within
+   * `expiresAt`. Its first 16 characters are the share's id, the rest the key the hub needs to
+   * open it (the hub keeps the shared data encrypted under that key and never stores the key).
+   */
+  code: Scalars['String']['output'];
+  /** When the code stops working (60 seconds after it was made). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The fields shared (every field of the papers shared whole). */
+  fields: Array<ShareField>;
+  /** The share's id (the code's first 16 characters), as the access log names it. */
+  id: Scalars['String']['output'];
+  /** The papers shared. */
+  papers: Array<DocumentScope>;
+};
+
+/** Who may redeem a share code. */
+export type ShareAudience =
+  /** Any verifier of the hub: a signed-in officer, or a registered client registered for every shared paper. */
+  | 'ANY_VERIFIER'
+  /** One registered client only (`clientId`). */
+  | 'CLIENT'
+  /** Signed-in officers only. */
+  | 'OFFICER';
+
+/** What the citizen shares: whole papers, single fields, or both (at least one of them). */
+export type ShareCreateInput = {
+  /** Who may redeem the code. Default ANY_VERIFIER. */
+  audience?: InputMaybe<ShareAudience>;
+  /** With audience CLIENT: the registered client that may redeem it. */
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  /** Single fields (each within its paper). */
+  fields?: InputMaybe<Array<ShareField>>;
+  /** Papers shared whole (every field of each). FAMILY cannot be shared: it names other people. */
+  papers?: InputMaybe<Array<DocumentScope>>;
+};
+
+/**
+ * A field a citizen can share by QR code. Each belongs to one paper (the prefix, IDENTITY for the
+ * basic identity attributes); its value is the one the paper's GraphQL field shows.
+ */
+export type ShareField =
+  /** IDENTITY: date of birth. */
+  | 'DATE_OF_BIRTH'
+  /** IDENTITY: date of death. */
+  | 'DATE_OF_DEATH'
+  /** DRIVING_LICENCE: classes with their dates. */
+  | 'DRIVING_LICENCE_CLASSES'
+  /** DRIVING_LICENCE: holder's name as the licence database records it. */
+  | 'DRIVING_LICENCE_HOLDER_NAME'
+  /** DRIVING_LICENCE: issuing authority. */
+  | 'DRIVING_LICENCE_ISSUED_BY'
+  /** DRIVING_LICENCE: date of first issue. */
+  | 'DRIVING_LICENCE_ISSUED_ON'
+  /** DRIVING_LICENCE: licence number. */
+  | 'DRIVING_LICENCE_NUMBER'
+  /** DRIVING_LICENCE: remaining points. */
+  | 'DRIVING_LICENCE_POINTS'
+  /** DRIVING_LICENCE: status. */
+  | 'DRIVING_LICENCE_STATUS'
+  /** IDENTITY: ethnic group. */
+  | 'ETHNICITY'
+  /** IDENTITY: full name. */
+  | 'FULL_NAME'
+  /** HEALTH_INSURANCE: benefit level. */
+  | 'HEALTH_INSURANCE_BENEFIT_LEVEL'
+  /** HEALTH_INSURANCE: card number. */
+  | 'HEALTH_INSURANCE_CARD_NUMBER'
+  /** HEALTH_INSURANCE: start of five continuous years of coverage. */
+  | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
+  /** HEALTH_INSURANCE: registered primary-care facility. */
+  | 'HEALTH_INSURANCE_PRIMARY_CARE_FACILITY'
+  /** HEALTH_INSURANCE: social-insurance code. */
+  | 'HEALTH_INSURANCE_SOCIAL_INSURANCE_CODE'
+  /** HEALTH_INSURANCE: whether the card is valid today. */
+  | 'HEALTH_INSURANCE_VALID'
+  /** HEALTH_INSURANCE: valid from. */
+  | 'HEALTH_INSURANCE_VALID_FROM'
+  /** HEALTH_INSURANCE: valid until. */
+  | 'HEALTH_INSURANCE_VALID_TO'
+  /** HEALTH_RECORD: known allergies. */
+  | 'HEALTH_RECORD_ALLERGIES'
+  /** HEALTH_RECORD: blood type. */
+  | 'HEALTH_RECORD_BLOOD_TYPE'
+  /** HEALTH_RECORD: chronic conditions. */
+  | 'HEALTH_RECORD_CHRONIC_CONDITIONS'
+  /** HEALTH_RECORD: vaccinations. */
+  | 'HEALTH_RECORD_VACCINATIONS'
+  /** HEALTH_RECORD: visits. */
+  | 'HEALTH_RECORD_VISITS'
+  /** IDENTITY_CARD: whether the current card has expired. */
+  | 'IDENTITY_CARD_EXPIRED'
+  /** IDENTITY_CARD: expiry date. */
+  | 'IDENTITY_CARD_EXPIRES_ON'
+  /** IDENTITY_CARD: every identity document ever issued (old CMND included). */
+  | 'IDENTITY_CARD_HISTORY'
+  /** IDENTITY_CARD: issuing authority. */
+  | 'IDENTITY_CARD_ISSUED_BY'
+  /** IDENTITY_CARD: date of issue. */
+  | 'IDENTITY_CARD_ISSUED_ON'
+  /** IDENTITY_CARD: the current card's kind. */
+  | 'IDENTITY_CARD_KIND'
+  /** IDENTITY_CARD: the current card's number. */
+  | 'IDENTITY_CARD_NUMBER'
+  /** IDENTITY: nationality. */
+  | 'NATIONALITY'
+  /** IDENTITY: the 12-digit personal ID. */
+  | 'PERSONAL_ID'
+  /** RESIDENCE: current address. */
+  | 'RESIDENCE_CURRENT_ADDRESS'
+  /** RESIDENCE: permanent address. */
+  | 'RESIDENCE_PERMANENT_ADDRESS'
+  /** RESIDENCE: place of origin. */
+  | 'RESIDENCE_PLACE_OF_ORIGIN'
+  /** RESIDENCE: date the permanent residence was registered. */
+  | 'RESIDENCE_REGISTERED_ON'
+  /** IDENTITY: sex. */
+  | 'SEX'
+  /** SOCIAL_INSURANCE: benefits paid. */
+  | 'SOCIAL_INSURANCE_BENEFITS'
+  /** SOCIAL_INSURANCE: contribution periods. */
+  | 'SOCIAL_INSURANCE_CONTRIBUTION_PERIODS'
+  /** SOCIAL_INSURANCE: holder's name as the source records it. */
+  | 'SOCIAL_INSURANCE_HOLDER_NAME_AT_SOURCE'
+  /** SOCIAL_INSURANCE: social-insurance number. */
+  | 'SOCIAL_INSURANCE_NUMBER'
+  /** SOCIAL_INSURANCE: total months of contributions. */
+  | 'SOCIAL_INSURANCE_TOTAL_MONTHS'
+  /** IDENTITY: alive or deceased. */
+  | 'VITAL_STATUS';
+
+/** What a share event was, in the citizen's access log. */
+export type ShareLogEvent =
+  /** The citizen made a share code. */
+  | 'CREATED'
+  /** A verifier redeemed it. */
+  | 'REDEEMED';
+
+/**
+ * What a verifier gets for a share code: the signed SD-JWT (RFC 9901), and the fields it discloses,
+ * already checked by the hub. Every field read is audited as a disclosure of the shared papers.
+ */
+export type ShareRedemption = {
+  __typename?: 'ShareRedemption';
+  /** `aud` of the SD-JWT (see docs/security.md for the audience values). */
+  audience: Scalars['String']['output'];
+  /** `exp`: 60 seconds after `issuedAt`. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** `iat`: when the citizen made the code. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** `iss` of the SD-JWT: the hub. */
+  issuer: Scalars['String']['output'];
+  /** `kid` of the key that signed it. */
+  keyId: Scalars['String']['output'];
+  /** The shared papers and fields. */
+  papers: Array<SharedPaper>;
+  /**
+   * The SD-JWT in compact form (`<issuer-signed JWT>~<disclosure>~...~`), header typ `dc+sd-jwt`,
+   * ES256, signed by a key published at `/.well-known/jwks.json` (see docs/security.md, Share by QR).
+   * Every shared field is one disclosure; nothing else of the citizen is in it.
+   */
+  sdJwt: Scalars['String']['output'];
+};
+
+/** One shared field and its value. */
+export type SharedField = {
+  __typename?: 'SharedField';
+  /** Its claim name in the SD-JWT (inside its paper's object), e.g. `fullName`. */
+  claim: Scalars['String']['output'];
+  /** The field. */
+  field: ShareField;
+  /** Its value, as the hub's API shows it (null when the source holds none, or none the hub can read). */
+  value: Maybe<Scalars['JSON']['output']>;
+};
+
+/** One shared paper: exactly the fields the citizen chose. */
+export type SharedPaper = {
+  __typename?: 'SharedPaper';
+  /** Its claim name in the SD-JWT, e.g. `drivingLicence`. */
+  claim: Scalars['String']['output'];
+  /** The shared fields, in the order of `ShareField`. */
+  fields: Array<SharedField>;
+  /** The paper. */
+  paper: DocumentScope;
+};
+
 /** Social-insurance participation history (quá trình tham gia BHXH). */
 export type SocialInsurance = {
   __typename?: 'SocialInsurance';
@@ -2005,6 +2242,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AccessLogEntry: ResolverTypeWrapper<AccessLogEntry>;
   AccessLogPage: ResolverTypeWrapper<AccessLogPage>;
+  AccessLogShare: ResolverTypeWrapper<AccessLogShare>;
   Account: ResolverTypeWrapper<StoredAccount>;
   AccountErrorCode: AccountErrorCode;
   AccountEvent: AccountEvent;
@@ -2077,6 +2315,7 @@ export type ResolversTypes = {
   IdentityDocumentKind: IdentityDocumentKind;
   IdentityField: IdentityField;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LockChannel: LockChannel;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NameVariant: NameVariant;
@@ -2109,6 +2348,14 @@ export type ResolversTypes = {
   ReportTargets: ResolverTypeWrapper<ReportTargets>;
   Residence: ResolverTypeWrapper<Residence>;
   Sex: Sex;
+  Share: ResolverTypeWrapper<ShareView>;
+  ShareAudience: ShareAudience;
+  ShareCreateInput: ShareCreateInput;
+  ShareField: ShareField;
+  ShareLogEvent: ShareLogEvent;
+  ShareRedemption: ResolverTypeWrapper<RedemptionView>;
+  SharedField: ResolverTypeWrapper<SharedField>;
+  SharedPaper: ResolverTypeWrapper<SharedPaperView>;
   SocialInsurance: ResolverTypeWrapper<SocialInsuranceRecord>;
   SocialInsuranceBenefit: ResolverTypeWrapper<SocialInsuranceBenefit>;
   SourceCleanliness: ResolverTypeWrapper<SourceCleanliness>;
@@ -2125,6 +2372,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AccessLogEntry: AccessLogEntry;
   AccessLogPage: AccessLogPage;
+  AccessLogShare: AccessLogShare;
   Account: StoredAccount;
   AccountFlows: AccountFlows;
   AccountHistoryEntry: AccountHistoryEntry;
@@ -2178,6 +2426,7 @@ export type ResolversParentTypes = {
   IdentityCard: IdentityCardRecord;
   IdentityDocument: IdentityDocument;
   Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PersonalId: Scalars['PersonalId']['output'];
@@ -2200,6 +2449,11 @@ export type ResolversParentTypes = {
   ReportTargetPayload: ReportTargetPayload;
   ReportTargets: ReportTargets;
   Residence: Residence;
+  Share: ShareView;
+  ShareCreateInput: ShareCreateInput;
+  ShareRedemption: RedemptionView;
+  SharedField: SharedField;
+  SharedPaper: SharedPaperView;
   SocialInsurance: SocialInsuranceRecord;
   SocialInsuranceBenefit: SocialInsuranceBenefit;
   SourceCleanliness: SourceCleanliness;
@@ -2290,6 +2544,10 @@ export type SubjectDirectiveArgs = {
 
 export type SubjectDirectiveResolver<Result, Parent, ContextType = HubContext, Args = SubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type VerifierDirectiveArgs = { };
+
+export type VerifierDirectiveResolver<Result, Parent, ContextType = HubContext, Args = VerifierDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogEntry'] = ResolversParentTypes['AccessLogEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   clientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2299,12 +2557,19 @@ export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends
   officerUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   readerKind?: Resolver<ResolversTypes['ReaderKind'], ParentType, ContextType>;
+  share?: Resolver<Maybe<ResolversTypes['AccessLogShare']>, ParentType, ContextType>;
 };
 
 export type AccessLogPageResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogPage'] = ResolversParentTypes['AccessLogPage']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entries?: Resolver<Array<ResolversTypes['AccessLogEntry']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AccessLogShareResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogShare'] = ResolversParentTypes['AccessLogShare']> = {
+  event?: Resolver<ResolversTypes['ShareLogEvent'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['ShareField']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AccountResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
@@ -2690,6 +2955,10 @@ export type IdentityDocumentResolvers<ContextType = HubContext, ParentType exten
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export type MutationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   accountActivate?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountActivateArgs, 'code'>>;
   accountActivationCodeResend?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType>;
@@ -2722,6 +2991,8 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   reconciliationRunCancel?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<MutationReconciliationRunCancelArgs, 'id'>>;
   reconciliationRunStart?: Resolver<ResolversTypes['ReconciliationRun'], ParentType, ContextType, RequireFields<MutationReconciliationRunStartArgs, 'area'>>;
   reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
+  shareCreate?: Resolver<Maybe<ResolversTypes['Share']>, ParentType, ContextType, RequireFields<MutationShareCreateArgs, 'input'>>;
+  shareRedeem?: Resolver<Maybe<ResolversTypes['ShareRedemption']>, ParentType, ContextType, RequireFields<MutationShareRedeemArgs, 'code'>>;
 };
 
 export type PageInfoResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2754,6 +3025,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   dataRequest?: Resolver<Maybe<ResolversTypes['DataRequest']>, ParentType, ContextType, RequireFields<QueryDataRequestArgs, 'id'>>;
   dataRequestReport?: Resolver<ResolversTypes['DataRequestReport'], ParentType, ContextType, RequireFields<QueryDataRequestReportArgs, 'area'>>;
   dataRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryDataRequestsArgs, 'area' | 'first' | 'overdueOnly'>>;
+  me?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;
@@ -2900,6 +3172,38 @@ export type ResidenceResolvers<ContextType = HubContext, ParentType extends Reso
   registeredOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
+export type ShareResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Share'] = ResolversParentTypes['Share']> = {
+  audience?: Resolver<ResolversTypes['ShareAudience'], ParentType, ContextType>;
+  clientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['ShareField']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  papers?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
+};
+
+export type ShareRedemptionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ShareRedemption'] = ResolversParentTypes['ShareRedemption']> = {
+  audience?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  papers?: Resolver<Array<ResolversTypes['SharedPaper']>, ParentType, ContextType>;
+  sdJwt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SharedFieldResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SharedField'] = ResolversParentTypes['SharedField']> = {
+  claim?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['ShareField'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+};
+
+export type SharedPaperResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SharedPaper'] = ResolversParentTypes['SharedPaper']> = {
+  claim?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['SharedField']>, ParentType, ContextType>;
+  paper?: Resolver<ResolversTypes['DocumentScope'], ParentType, ContextType>;
+};
+
 export type SocialInsuranceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SocialInsurance'] = ResolversParentTypes['SocialInsurance']> = {
   benefits?: Resolver<Maybe<Array<ResolversTypes['SocialInsuranceBenefit']>>, ParentType, ContextType>;
   contributionPeriods?: Resolver<Maybe<Array<ResolversTypes['ContributionPeriod']>>, ParentType, ContextType>;
@@ -2955,6 +3259,7 @@ export type WorkListItemResolvers<ContextType = HubContext, ParentType extends R
 export type Resolvers<ContextType = HubContext> = {
   AccessLogEntry?: AccessLogEntryResolvers<ContextType>;
   AccessLogPage?: AccessLogPageResolvers<ContextType>;
+  AccessLogShare?: AccessLogShareResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   AccountFlows?: AccountFlowsResolvers<ContextType>;
   AccountHistoryEntry?: AccountHistoryEntryResolvers<ContextType>;
@@ -3000,6 +3305,7 @@ export type Resolvers<ContextType = HubContext> = {
   HouseholdMember?: HouseholdMemberResolvers<ContextType>;
   IdentityCard?: IdentityCardResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PersonalId?: GraphQLScalarType;
@@ -3021,6 +3327,10 @@ export type Resolvers<ContextType = HubContext> = {
   ReportTargetPayload?: ReportTargetPayloadResolvers<ContextType>;
   ReportTargets?: ReportTargetsResolvers<ContextType>;
   Residence?: ResidenceResolvers<ContextType>;
+  Share?: ShareResolvers<ContextType>;
+  ShareRedemption?: ShareRedemptionResolvers<ContextType>;
+  SharedField?: SharedFieldResolvers<ContextType>;
+  SharedPaper?: SharedPaperResolvers<ContextType>;
   SocialInsurance?: SocialInsuranceResolvers<ContextType>;
   SocialInsuranceBenefit?: SocialInsuranceBenefitResolvers<ContextType>;
   SourceCleanliness?: SourceCleanlinessResolvers<ContextType>;
@@ -3044,4 +3354,5 @@ export type DirectiveResolvers<ContextType = HubContext> = {
   public?: PublicDirectiveResolver<any, any, ContextType>;
   self?: SelfDirectiveResolver<any, any, ContextType>;
   subject?: SubjectDirectiveResolver<any, any, ContextType>;
+  verifier?: VerifierDirectiveResolver<any, any, ContextType>;
 };

@@ -1,8 +1,22 @@
+/** The request id every response carries, and the one log line per request (app.ts installs both). */
+import { randomUUID } from 'node:crypto';
 import type express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Principal } from '../services/access/auth/principal';
 import type { AuthLocals } from './protect';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Every response carries an `x-request-id`: the caller's when well-formed, else a new one. */
+export function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const given = req.header('x-request-id');
+  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+  res.locals.requestId = id;
+  res.locals.startedAt = Date.now();
+  res.setHeader('x-request-id', id);
+  next();
+}
 
 /**
  * One structured line per request: id, method, path (no query string), status, time, and

@@ -1,8 +1,9 @@
 /**
  * The data subjects' rights in the shell (docs/rights.md): the service, the HTTP copies of a
  * citizen's data (`GET /rights/export.json`, `GET /rights/export.html`, with the citizen's bearer
- * token), an area's requests as CSV (`GET /rights/requests.csv`, officers), the clients' consent statements (`POST /oauth/consent-statement`, in routes/oauth.ts),
- * and the daily audit-retention sweep (services/audit/retention.ts).
+ * token), an area's requests as CSV (`GET /rights/requests.csv`, officers), and the daily
+ * audit-retention sweep (services/audit/retention.ts). The clients' consent statements:
+ * routes/consent-statement.ts.
  */
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -17,7 +18,6 @@ import { authenticate, AuthenticationFailed } from '../services/access/auth/auth
 import type { SigningKey } from '../services/access/auth/keys';
 import type { TrustedIssuer } from '../services/access/auth/trust';
 import { createAccessLookups } from '../services/access/access';
-import type { ClientDoc } from '../services/access/clients';
 import { DEFAULT_CALENDAR, loadCalendarFile } from '../services/accounts/calendar';
 import type { AccountService } from '../services/accounts/service';
 import type { DisclosureEvent } from '../services/audit/model';
@@ -30,7 +30,6 @@ import { areaRequests } from '../services/rights/officer';
 import { reconArea, reconAreaAllowed } from '../services/reconciliation/areas';
 import { renderHtml } from '../services/rights/render';
 import { RightsService } from '../services/rights/service';
-import { consentStatement } from '../services/rights/statements';
 import type { Store } from '../store/connection';
 import type { HubConfig } from './config';
 import type { AuthLocals } from './protect';
@@ -103,27 +102,6 @@ export function scheduleRetention(deps: {
       }),
     deps.logger,
   );
-}
-
-/**
- * A client's consent statement for the token service's route: audited (the client, the consent's
- * citizen, CONSENTS) before it is answered; null when the consent is not the client's.
- */
-export function clientStatement(rights: RightsService, audit: AuditWriter) {
-  return async (client: ClientDoc, consentId: string, requestId: string): Promise<string | null> => {
-    const s = await consentStatement(rights, consentId, { kind: 'CLIENT', clientId: client._id });
-    if (!s) return null;
-    await audit.append({
-      at: new Date(),
-      requestId,
-      operation: 'consentStatement',
-      actor: { kind: 'CLIENT', id: client._id, clientId: client._id, clientName: client.name, consentId },
-      citizens: [
-        { citizenId: s.citizenId, disclosed: [{ scope: 'CONSENTS', paths: ['consentStatement'] }], denied: [] },
-      ],
-    });
-    return s.jws;
-  };
 }
 
 /** `GET /rights/export.json` and `GET /rights/export.html`: the calling citizen's copy, audited before it leaves. */

@@ -11,6 +11,7 @@ import { auditResolvers } from './audit';
 import { accountsResolvers } from './accounts';
 import { reconciliationResolvers } from './reconciliation';
 import { rightsResolvers } from './rights';
+import { shareResolvers } from './share';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
 export const resolvers: Resolvers = mergeResolvers([
@@ -25,4 +26,5 @@ export const resolvers: Resolvers = mergeResolvers([
   accountsResolvers,
   reconciliationResolvers,
   rightsResolvers,
+  shareResolvers,
 ]);

@@ -12,6 +12,7 @@ import type { AccountService } from './accounts/service';
 import type { Sweeps } from './accounts/sweeps';
 import type { ReconciliationRunner } from './reconciliation/runs';
 import type { RightsService } from './rights/service';
+import type { ShareService } from './share/shares';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
 export interface HubContext {
@@ -56,6 +57,8 @@ export interface HubContext {
   reconciliation: ReconciliationRunner;
   /** The data subjects' requests, restrictions and consent statements (process-wide). */
   rights: RightsService;
+  /** Shares by QR code (process-wide). */
+  shares: ShareService;
 }
 
 export interface ContextDeps {
@@ -70,6 +73,7 @@ export interface ContextDeps {
   sweeps: Sweeps;
   reconciliation: ReconciliationRunner;
   rights: RightsService;
+  shares: ShareService;
   /** The clock; default the system's. */
   now?: () => Date;
 }
@@ -102,5 +106,6 @@ export function createContext(
     sweeps: deps.sweeps,
     reconciliation: deps.reconciliation,
     rights: deps.rights,
+    shares: deps.shares,
   };
 }

@@ -1,11 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../../services/context';
 import { ErrorCode } from '../../lib/errors';
 import type { AuditWriter, AuditEntry } from '../../services/audit/writer';
 import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../../services/audit/model';
 import type { Principal } from '../../services/access/auth/principal';
-import type { ConsentUseRecorder } from '../../services/access/consents';
+import type { ConsentUseRecorder } from '../../services/access/consents/use';
 import type { HubMetrics } from '../metrics';
 
 /**
@@ -26,12 +27,12 @@ export function auditPlugin(deps: {
   metrics?: HubMetrics;
 }): ApolloServerPlugin<HubContext> {
   return {
-    async requestDidStart() {
-      return {
+    requestDidStart() {
+      return Promise.resolve({
         async willSendResponse({ contextValue: ctx, response, operation, operationName }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const isMutation = operation?.operation === 'mutation';
+          const isMutation = operation?.operation === OperationTypeNode.MUTATION;
           if (!ctx.audit.events.length && !isMutation) return;
           const hasData = result.data !== undefined && result.data !== null;
           const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
@@ -52,6 +53,7 @@ export function auditPlugin(deps: {
             ...(deniedOmitted ? { deniedOmitted } : {}),
             ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
             ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
+            ...(ctx.audit.shareEvents?.length ? { shareEvents: ctx.audit.shareEvents } : {}),
           };
           const t0 = Date.now();
           try {
@@ -72,11 +74,13 @@ export function auditPlugin(deps: {
             response.http.headers.set('retry-after', '5');
             return;
           }
-          if (ctx.principal.kind === 'CLIENT' && events.some((e) => e.decision === 'DISCLOSED')) {
-            deps.consentUses?.record(ctx.principal.consentId, entry.at);
+          // A use of the consent: data of its citizen disclosed (not a share another citizen made).
+          const p = ctx.principal;
+          if (p.kind === 'CLIENT' && events.some((e) => e.decision === 'DISCLOSED' && e.citizenId === p.citizenId)) {
+            deps.consentUses?.record(p.consentId, entry.at);
           }
         },
-      };
+      });
     },
   };
 }

@@ -16,15 +16,16 @@ import type { TrustedIssuer } from '../../services/access/auth/trust';
 import { failJson, officerOf, streamCsv } from './csv';
 import { areaInfo, areaOfInfo } from '../../services/accounts/reports/read';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
-import { DEFECT_KINDS, type SourceName } from '../../services/reconciliation/model';
+import { caseScopes } from '../../services/reconciliation/case-scopes';
+import type { CaseService } from '../../services/reconciliation/cases';
 import {
+  DEFECT_KINDS,
+  type SourceName,
   CASE_STATUSES,
   OPEN_STATUSES,
-  caseScopes,
-  type CaseService,
   type CaseStatus,
   type CaseView,
-} from '../../services/reconciliation/cases';
+} from '../../services/reconciliation/model';
 import type { AuditRecordDoc } from '../../services/audit/model';
 
 const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);
@@ -80,11 +81,12 @@ export function casesCsvRouter(deps: {
       'Case exports are for data-cleaning officers and supervisors',
     );
     if (!principal) return;
-    const area = reconArea(String(req.query.area ?? ''));
+    // A parameter given once (a repeated or nested one is not a value).
+    const q = (k: string) => (typeof req.query[k] === 'string' ? req.query[k] : undefined);
+    const area = reconArea(q('area') ?? '');
     if (!area) {
       return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code, or VN');
     }
-    const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
     const sourceParam = q('source');
     const source = sourceParam === undefined ? null : SOURCE_OF.get(sourceParam);
     if (source === undefined) {
@@ -118,7 +120,7 @@ export function casesCsvRouter(deps: {
       audit: deps.audit,
       logger: deps.logger,
       log: { requestId, export: 'reconciliationCases', area: area.code },
-      render: async (views) => {
+      render: (views) => {
         const byCitizen = new Map<string, AuditRecordDoc['citizens'][number]>();
         for (const v of views) {
           // With no person identified (ORPHAN, a MALFORMED key): the record key (caseSubject).
@@ -131,7 +133,7 @@ export function casesCsvRouter(deps: {
           }
           byCitizen.set(id, c);
         }
-        return {
+        return Promise.resolve({
           entry: {
             at: new Date(),
             requestId,
@@ -159,7 +161,7 @@ export function casesCsvRouter(deps: {
               (v.lastSeen?.at ?? f.lastSeenAt).toISOString(),
             ];
           }),
-        };
+        });
       },
     });
   });

@@ -1,12 +1,9 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput } from '../../lib/errors';
-import {
-  CONSENT_PAGE_MAX,
-  InvalidConsentCursorError,
-  listConsents,
-  revokeConsent,
-} from '../../services/access/consents';
+import { CONSENT_PAGE_MAX } from '../../services/access/model';
+import { InvalidConsentCursorError, listConsents } from '../../services/access/consents/list';
+import { revokeConsent } from '../../services/access/consents/revoke';
 import type { ConsentGrantResult } from '../../services/rights/service';
 
 /** The calling citizen (the `@self` policy has already checked the principal). */

@@ -22,6 +22,7 @@ export const auditResolvers: Resolvers = {
             dossierRef: e.dossierRef ?? null,
             documents: e.documents.filter((d): d is DocumentScope => DOCUMENT_SCOPES.includes(d as DocumentScope)),
             data: e.documents,
+            share: e.share ?? null,
             // The subject of the `@personal` AccessLogEntry (the citizen's own log: audited as ACCESS_LOG).
             citizenId,
           })) as never,

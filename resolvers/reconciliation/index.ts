@@ -4,14 +4,8 @@ import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { forbidden } from '../../services/access/policy';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
-import {
-  CaseInputError,
-  type CaseAction,
-  type CaseFilter,
-  type CaseResult,
-  type CaseView,
-} from '../../services/reconciliation/cases';
-import type { RunDoc } from '../../services/reconciliation/runs';
+import { CaseInputError } from '../../services/reconciliation/case-queries';
+import type { CaseAction, CaseFilter, CaseResult, CaseView, RunDoc } from '../../services/reconciliation/model';
 import { areaStats } from '../../services/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';
 import type { SourceName } from '../../connectors/sources';
@@ -105,7 +99,7 @@ async function casesPage(
     throw err;
   }
   return {
-    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)) as never,
+    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)),
     pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
     totalCount: (() => page.totalCount()) as never,
   };

@@ -1,5 +1,6 @@
 import {
   defaultFieldResolver,
+  getNamedType,
   GraphQLError,
   isObjectType,
   Kind,
@@ -312,16 +313,14 @@ function prefetch(ctx: PolicyContext, ids: readonly string[], scopes: Iterable<D
  */
 function guardEntryPoint(
   field: GraphQLFieldConfig<unknown, PolicyContext>,
-  arg: string,
+  idsOf: (args: Record<string, unknown>, ctx: PolicyContext) => { ids: string[]; list: boolean },
   scopeOf: ReadonlyMap<string, DocumentScope>,
 ): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
     async resolve(source, args, ctx, info) {
-      const value = (args as Record<string, unknown>)[arg];
-      const list = Array.isArray(value);
-      const ids = list ? (value as string[]) : [value as string];
+      const { ids, list } = idsOf(args as Record<string, unknown>, ctx);
       if (ctx.auth.mode === 'off') {
         prefetch(ctx, ids, requestedScopes(info, scopeOf));
         return resolve(source, args, ctx, info);
@@ -384,6 +383,11 @@ function guardEntryPoint(
   };
 }
 
+/** The caller's own personal ID, for a `@self` field answering a Citizen (guardSelf has checked the caller). */
+function selfIds(_args: Record<string, unknown>, ctx: PolicyContext): { ids: string[]; list: boolean } {
+  return { ids: ctx.principal.kind === 'CITIZEN' ? [ctx.principal.personalId] : [], list: false };
+}
+
 function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
@@ -424,10 +428,24 @@ function guardOfficer(
   };
 }
 
+/** `@verifier`: officers (any role) and clients; a citizen is NOT_SUBJECT (the service checks the rest). */
+function guardVerifier(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      const p = ctx.principal;
+      if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs a signed-in officer or client');
+      if (p.kind === 'CITIZEN') throw forbidden('NOT_SUBJECT', { principal: ['OFFICER', 'CLIENT'] });
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
 /**
  * Deny by default: every field of a personal-data type has `@disclose`, and every
- * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the
- * calling citizen only) or `@public`. Throws (the server does not start) otherwise.
+ * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the calling
+ * citizen only), `@officer`, `@verifier` or `@public`. Throws (the server does not start) otherwise.
  */
 export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   const missing: string[] = [];
@@ -441,7 +459,9 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const f of Object.values(root.getFields())) {
-      const policies = ['subject', 'self', 'public', 'officer'].filter((d) => getDirective(schema, f, d)?.[0]);
+      const policies = ['subject', 'self', 'public', 'officer', 'verifier'].filter(
+        (d) => getDirective(schema, f, d)?.[0],
+      );
       if (policies.length !== 1) {
         missing.push(`${root.name}.${f.name}`);
       }
@@ -450,7 +470,7 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   if (missing.length) throw new Error(`fields without a disclosure policy: ${missing.join(', ')}`);
 }
 
-/** Applies the policy to every `@disclose`, `@subject` and `@self` field. */
+/** Applies the policy to every `@disclose`, `@subject`, `@self`, `@officer` and `@verifier` field. */
 export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
   assertEveryFieldHasPolicy(schema);
   const scopeOf = new Map<string, DocumentScope>();
@@ -466,12 +486,26 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
       if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
-      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, subject.arg, scopeOf);
-      if (getDirective(schema, field, 'self')?.[0])
+      if (subject) {
+        const idsOf = (args: Record<string, unknown>) => {
+          const value = args[subject.arg];
+          return Array.isArray(value)
+            ? { ids: value as string[], list: true }
+            : { ids: [value as string], list: false };
+        };
+        return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, idsOf, scopeOf);
+      }
+      if (getDirective(schema, field, 'self')?.[0]) {
+        // The calling citizen's own record (`me`): their papers' decisions as at an entry point.
+        if (getNamedType(field.type) === citizenType)
+          return guardSelf(guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, selfIds, scopeOf));
         return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
+      }
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
       if (officer)
         return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
+      if (getDirective(schema, field, 'verifier')?.[0])
+        return guardVerifier(field as GraphQLFieldConfig<unknown, PolicyContext>);
       return field as GraphQLFieldConfig<unknown, PolicyContext>;
     },
   });

@@ -3,7 +3,7 @@
  * `_id` = the holder's personal ID. Children under 14 have no account of their own.
  */
 export const ACCOUNTS_COLLECTION = 'accounts';
-/** The committed transitions, `_id` = `<personalId>#<seq>` (hub/accounts/service.ts). */
+/** The committed transitions, `_id` = `<personalId>#<seq>` (services/accounts/commit.ts). */
 export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
 
 export type AccountLevel = 1 | 2;
@@ -14,8 +14,16 @@ export type AccountLevel = 1 | 2;
  * days of the notice (needs reopening by an officer).
  */
 export type AccountStatus = 'PENDING' | 'APPROVED' | 'ACTIVE' | 'LOCKED' | 'REJECTED' | 'ACTIVATION_EXPIRED';
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
+  'PENDING',
+  'APPROVED',
+  'ACTIVE',
+  'LOCKED',
+  'REJECTED',
+  'ACTIVATION_EXPIRED',
+];
 
-/** The lifecycle's events (services/accounts/lifecycle.ts), as kept in the history. */
+/** The lifecycle's events (services/accounts/lifecycle/), as kept in the history. */
 export type AccountEventType =
   | 'REGISTER_L1'
   | 'REGISTER_L2'

@@ -52,6 +52,8 @@ export interface AccessLogEntry {
   dossierRef?: string;
   /** Documents (scopes) and other kinds of this citizen's data disclosed in that request. */
   documents: DataKind[];
+  /** A share by QR code made (by the citizen) or redeemed (by the reader) in that request. */
+  share?: { id: string; event: 'CREATED' | 'REDEEMED'; fields: string[] };
 }
 
 /** A citizen's head: how many entries each bucket's document holds (and entries of the first layout). */
@@ -83,20 +85,17 @@ const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucke
 /**
  * Access-log entries for one audit record: one per citizen who had something
  * DISCLOSED (a subject that is no 12-digit personal ID: none). A citizen reading their own data is not listed (the page is "who else
- * read my data") unless `includeSelf`.
+ * read my data") unless `includeSelf`. Shares by QR code are listed too (`shareEvents`): the
+ * citizen's own making of one, and its redemption, named by the reader; a client redeeming a
+ * share acts under no consent of this citizen, so its consent's purpose and dossier are not shown.
  */
 export function accessLogEntriesFor(
   record: AuditRecordDoc,
   opts: { includeSelf?: boolean } = {},
 ): Array<{ citizenId: string; entry: AccessLogEntry }> {
-  const out: Array<{ citizenId: string; entry: AccessLogEntry }> = [];
+  const out = new Map<string, AccessLogEntry>();
   const a = record.actor;
-  for (const c of record.citizens ?? []) {
-    // A subject that is no personal ID (`record:<source>:<key>`, a case with no person) has no access log.
-    if (!PERSONAL_ID.test(c.citizenId)) continue;
-    const documents = [...new Set(c.disclosed.filter((d) => d.paths.length > 0).map((d) => d.scope))];
-    if (documents.length === 0) continue;
-    if (!opts.includeSelf && a.kind === 'CITIZEN' && a.id === c.citizenId) continue;
+  const entryOf = (documents: DataKind[]): AccessLogEntry => {
     const entry: AccessLogEntry = {
       at: record.at,
       chain: record.chain,
@@ -110,9 +109,28 @@ export function accessLogEntriesFor(
     if (a.officerUnit !== undefined) entry.officerUnit = a.officerUnit;
     if (a.purpose !== undefined) entry.purpose = a.purpose;
     if (a.dossierRef !== undefined) entry.dossierRef = a.dossierRef;
-    out.push({ citizenId: c.citizenId, entry });
+    return entry;
+  };
+  for (const c of record.citizens ?? []) {
+    // A subject that is no personal ID (`record:<source>:<key>`, a case with no person) has no access log.
+    if (!PERSONAL_ID.test(c.citizenId)) continue;
+    const documents = [...new Set(c.disclosed.filter((d) => d.paths.length > 0).map((d) => d.scope))];
+    if (documents.length === 0) continue;
+    if (!opts.includeSelf && a.kind === 'CITIZEN' && a.id === c.citizenId) continue;
+    out.set(c.citizenId, entryOf(documents));
   }
-  return out;
+  for (const s of record.shareEvents ?? []) {
+    if (s.event === 'REFUSED' || !PERSONAL_ID.test(s.citizenId)) continue;
+    const entry = out.get(s.citizenId) ?? entryOf([]);
+    entry.documents = [...new Set([...entry.documents, ...s.papers])];
+    entry.share = { id: s.shareId, event: s.event, fields: s.fields };
+    if (s.event === 'REDEEMED') {
+      delete entry.purpose;
+      delete entry.dossierRef;
+    }
+    out.set(s.citizenId, entry);
+  }
+  return [...out].map(([citizenId, entry]) => ({ citizenId, entry }));
 }
 
 /** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
@@ -144,13 +162,13 @@ export function citizenIndexOps(
       ops.push({
         updateOne: {
           filter: { _id: bucketDocId(citizenId, bucket) },
-          update: { $push: { e: { $each: list } } } as never,
+          update: { $push: { e: { $each: list } } },
           upsert: true,
         },
       });
       inc[`h.${bucket}`] = list.length;
     }
-    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc } as never, upsert: true } });
+    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc }, upsert: true } });
   }
   return ops;
 }
@@ -183,7 +201,7 @@ export async function writeCitizenIndex(
   }
   const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
   for (const citizenId of toCheck) {
-    const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+    const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
     if (!head) continue;
     const buckets = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
@@ -209,7 +227,7 @@ export async function writeCitizenIndex(
       const doc = (await coll.findOne({ _id: bucketDocId(citizenId, bucket) })) as CitizenBucketDoc | null;
       const kept = (doc?.e ?? []).slice(total - max);
       writes++;
-      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } } as never, wc);
+      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
       set[`h.${bucket}`] = kept.length;
       break;
     }
@@ -220,7 +238,7 @@ export async function writeCitizenIndex(
         {
           ...(Object.keys(unset).length ? { $unset: unset } : {}),
           ...(Object.keys(set).length ? { $set: set } : {}),
-        } as never,
+        },
         wc,
       );
     }
@@ -276,7 +294,7 @@ function decodeCursor(s: string): Key {
       typeof v[2] === 'string' &&
       Number.isSafeInteger(v[3])
     ) {
-      return [v[1] as number, v[2] as string, v[3] as number];
+      return [v[1] as number, v[2], v[3] as number];
     }
   } catch {
     /* fall through */
@@ -299,7 +317,7 @@ export async function readAccessLog(
   if (typeof citizenId !== 'string' || citizenId.length === 0)
     return { entries: [], hasNextPage: false, endCursor: null };
   const coll = accessLogCollection(store);
-  const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+  const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
   // Buckets newest first; those wholly before the cursor's bucket are not even read.
   const afterBucket = after ? bucketOf(new Date(after[0])) : null;
   const buckets = Object.keys(head?.h ?? {})

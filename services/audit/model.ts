@@ -46,6 +46,25 @@ export interface AuditCollector {
   accountChanges?: AccountChangeRecord[];
   /** Reconciliation case changes committed by this request. */
   caseChanges?: CaseChangeRecord[];
+  /** Shares by QR code made, redeemed or refused in this request. */
+  shareEvents?: ShareEventRecord[];
+}
+
+/**
+ * A share by QR code made by its citizen, redeemed by a verifier (the record's actor: officer id
+ * and unit, or client id and name), or a redemption refused. Names fields, never values.
+ */
+export interface ShareEventRecord {
+  shareId: string;
+  citizenId: string;
+  event: 'CREATED' | 'REDEEMED' | 'REFUSED';
+  papers: DocumentScope[];
+  fields: string[];
+  /** Who may redeem it (ANY_VERIFIER, OFFICER, CLIENT) and, for CLIENT, which client. */
+  audience: string;
+  clientId?: string;
+  /** Why a redemption was refused (an error code, e.g. SHARE_EXPIRED, or a FORBIDDEN reason). */
+  reason?: string;
 }
 
 /** One account transition, as the audit keeps it. */
@@ -106,6 +125,8 @@ export interface AuditRecordDoc {
   accountChanges?: AccountChangeRecord[];
   /** Reconciliation case changes (case, citizen, what, from → to, by, note), when any. */
   caseChanges?: CaseChangeRecord[];
+  /** Shares by QR code made, redeemed or refused, when any. */
+  shareEvents?: ShareEventRecord[];
   prevHash: string; // hex sha256 of the previous record in the chain ('' for seq 1)
   hash: string; // hex sha256 over prevHash and the canonical JSON of this record without `hash`
 }

@@ -15,12 +15,16 @@ import type { Collection, Document } from 'mongodb';
 import { SOURCE_NAMES } from '../../connectors/registry';
 import { PROVINCES } from '../../reference/areas';
 import { communesOf, type AreaInfo } from '../accounts/reports/read';
-import type { CaseCounts } from './cases';
+import {
+  NATIONAL,
+  RECON_STATS_COLLECTION,
+  areaId,
+  type CaseCounts,
+  type FindingAreaDoc,
+  type SourceName,
+} from './model';
 import type { Store } from '../../store/connection';
 import type { DocOp } from '../../store/serial-writer';
-import { NATIONAL, RECON_STATS_COLLECTION, type FindingAreaDoc, type SourceName } from './model';
-
-export { RECON_STATS_COLLECTION };
 
 const N = SOURCE_NAMES.length;
 const SLOT: Record<SourceName, number> = Object.fromEntries(SOURCE_NAMES.map((s, i) => [s, i])) as Record<
@@ -40,14 +44,12 @@ export interface StatsDoc {
   c?: Record<string, CommuneStats>;
 }
 
-const keyOf = (a: FindingAreaDoc): string => `${a.province ?? '-'}|${a.province ? (a.commune ?? '-') : '-'}`;
-
 /** A run's running tally: per area key, records and records with findings per source. */
 export class AreaTally {
   private readonly m = new Map<string, Float64Array>();
 
   private row(a: FindingAreaDoc): Float64Array {
-    const k = keyOf(a);
+    const k = areaId(a);
     let r = this.m.get(k);
     if (!r) this.m.set(k, (r = new Float64Array(2 * N)));
     return r;

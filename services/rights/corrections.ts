@@ -8,12 +8,10 @@
 import type { Store } from '../../store/connection';
 import { isDuplicateKey } from '../../store/concurrency';
 import type { CaseChangeRecord } from '../audit/model';
-import { encodeKey, indexId, type CaseService } from '../reconciliation/cases';
-import type { FindingDoc } from '../reconciliation/model';
+import type { CaseService } from '../reconciliation/cases';
+import { entryPath, indexDocArea } from '../reconciliation/case-index';
+import { RECON_FINDINGS_COLLECTION, areaId, type FindingDoc } from '../reconciliation/model';
 import type { DataRequestDoc } from './model';
-
-/** The reconciliation findings (services/reconciliation/runs.ts `RECON_FINDINGS_COLLECTION`). */
-const FINDINGS_COLLECTION = 'reconFindings';
 
 /** A correction request's finding: the case's subject, source, field and the request it comes from. */
 export type CorrectionFinding = FindingDoc & { dataRequestId: string };
@@ -50,18 +48,18 @@ export async function fileCorrectionCase(
     dataRequestId: request._id,
   };
   try {
-    await store.hubDb.collection<CorrectionFinding>(FINDINGS_COLLECTION).insertOne(finding);
+    await store.hubDb.collection<CorrectionFinding>(RECON_FINDINGS_COLLECTION).insertOne(finding);
   } catch (e) {
     if (!isDuplicateKey(e)) throw e;
   }
-  const path = `m.${encodeKey(id)}`;
+  const path = entryPath(id);
   await cases.writer.apply([
     {
       target: 'index',
-      id: indexId(area),
+      id: areaId(area),
       set: { [`${path}.k`]: `${finding.source}|CORRECTION_REQUEST` },
       max: { [`${path}.r`]: now.getTime() },
-      setOnInsert: { province: area.province, commune: area.province ? area.commune : null },
+      setOnInsert: indexDocArea(area),
     },
   ]);
   const r = await cases.act(id, { type: 'NOTE', note: request.note ?? '' }, `citizen:${request.citizenId}`);

@@ -10,7 +10,8 @@ import { createPublicKey, randomUUID, type JsonWebKey, type KeyObject } from 'no
 import jwt from 'jsonwebtoken';
 import type { SigningKey } from '../access/auth/keys';
 import { findClient } from '../access/clients';
-import { consentStatus, findConsent, type ConsentDoc } from '../access/consents';
+import { consentStatus, findConsent } from '../access/consents/status';
+import type { ConsentDoc } from '../access/model';
 import { restrictionState } from '../access/restrictions';
 import type { RightsService } from './service';
 

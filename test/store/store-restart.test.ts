@@ -13,7 +13,7 @@ import type { AccountDoc } from '../../services/accounts/store';
 import { Store } from '../../store/connection';
 import { testKeys } from '../support/keys';
 import { REFERENCE_TODAY } from '../../mockdata/generator/dates';
-import { RECON_RUNS_COLLECTION, type RunDoc } from '../../services/reconciliation/runs';
+import { RECON_RUNS_COLLECTION, type RunDoc } from '../../services/reconciliation/model';
 import { DEFECT_KINDS } from '../../mockdata/seed-meta';
 import { CITIZEN_ALL_PAPERS } from '../support/queries';
 

@@ -51,6 +51,10 @@ export type Principal =
       personalId: string;
       issuer: string;
       tokenId?: string;
+      /** RFC 9068 `client_id`: the app the citizen signed in through, when the token says. */
+      app?: string;
+      /** `sid`: the sign-in session (the hub's login flow); its revocation stops the token. */
+      sessionId?: string;
     }
   | {
       kind: 'CLIENT';
@@ -75,6 +79,10 @@ export type Principal =
       unit: string;
       issuer: string;
       tokenId?: string;
+      /** RFC 9068 `client_id`: the app the officer signed in through, when the token says. */
+      app?: string;
+      /** `sid`: the sign-in session (the hub's login flow); its revocation stops the token. */
+      sessionId?: string;
     };
 
 export const ANONYMOUS: Principal = { kind: 'ANONYMOUS' };
@@ -91,4 +99,6 @@ export type AuthFailureReason =
   | 'EXPIRED'
   | 'NOT_YET_VALID'
   | 'WRONG_AUDIENCE'
-  | 'BAD_CLAIMS';
+  | 'BAD_CLAIMS'
+  /** The token's sign-in session was ended (logout, revocation, a reused code or refresh token). */
+  | 'REVOKED';

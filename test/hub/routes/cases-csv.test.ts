@@ -4,7 +4,7 @@ import type { OfficerRole } from '../../../services/access/auth/principal';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { CASE_CSV_COLUMNS } from '../../../hub/routes/cases-csv';
-import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/runs';
+import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/model';
 import { SOURCES } from '../../../connectors/registry';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';

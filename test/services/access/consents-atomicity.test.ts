@@ -14,13 +14,11 @@ import {
   registerClient,
   rotateClientSecret,
 } from '../../../services/access/clients';
-import {
-  ConsentUseRecorder,
-  MAX_ACTIVE_CONSENTS_PER_CITIZEN,
-  consentsCollection,
-  findConsent,
-  grantConsent,
-} from '../../../services/access/consents';
+import { grantConsent } from '../../../services/access/consents/grant';
+import { findConsent } from '../../../services/access/consents/status';
+import { consentsCollection } from '../../../services/access/consents/store';
+import { ConsentUseRecorder } from '../../../services/access/consents/use';
+import { MAX_ACTIVE_CONSENTS_PER_CITIZEN } from '../../../services/access/model';
 import { seed } from '../../../mockdata/seed';
 import { pickTestCitizens } from '../../support/citizens';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
@@ -71,11 +69,26 @@ function grantInput(clientId: string) {
   };
 }
 
+/** consentGrant / consentRevoke / myConsents as these tests ask for them. */
+interface ConsentView {
+  id: string;
+  status?: string;
+  useCount?: number;
+  lastUsedAt?: string | null;
+}
+interface ConsentPayload {
+  consent: ConsentView | null;
+  userErrors: Array<{ code: string }>;
+}
+type GrantData = { consentGrant: ConsentPayload };
+type RevokeData = { consentRevoke: ConsentPayload };
+type ListData = { myConsents: ConsentView[] };
+
 async function grant(citizen: string, clientId = client.id): Promise<string> {
-  const r = await gql<any>(hub.url, GRANT, { input: grantInput(clientId) }, bearer(keys.citizen(citizen)));
+  const r = await gql<GrantData>(hub.url, GRANT, { input: grantInput(clientId) }, bearer(keys.citizen(citizen)));
   expect(r.body.errors).toBeUndefined();
   expect(r.body.data!.consentGrant.userErrors).toEqual([]);
-  return r.body.data!.consentGrant.consent.id as string;
+  return r.body.data!.consentGrant.consent!.id;
 }
 
 async function token(consentId: string, c = client) {
@@ -87,12 +100,15 @@ async function token(consentId: string, c = client) {
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', consent_id: consentId }).toString(),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return {
+    status: res.status,
+    body: (await res.json()) as { access_token: string; error?: string; error_description?: string },
+  };
 }
 
 /** What a client query under the token got: 'OK' or the FORBIDDEN reason. */
 async function read(accessToken: string, citizen: string, on: TestHub = hub): Promise<string> {
-  const r = await gql<any>(on.url, Q, { id: citizen }, bearer(accessToken));
+  const r = await gql<{ citizen: { fullName: string | null } | null }>(on.url, Q, { id: citizen }, bearer(accessToken));
   if (r.body.data?.citizen?.fullName) return 'OK';
   const e = r.body.errors?.[0]?.extensions as { code?: string; reason?: string } | undefined;
   return e?.reason ?? e?.code ?? `status ${r.status}`;
@@ -127,7 +143,7 @@ describe('a revocation racing the consent-use counter', () => {
         const readers = [reader(), reader(), reader()];
         // Some reads served (and counted) first.
         while ((await read(t.body.access_token, citizenId)) !== 'OK');
-        const rv = await gql<any>(hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId)));
+        const rv = await gql<RevokeData>(hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId)));
         expect(rv.body.data!.consentRevoke.userErrors).toEqual([]);
         revoked = true;
         // Reads and flushes go on after the revocation.
@@ -154,13 +170,13 @@ describe('a revocation racing the consent-use counter', () => {
     rec.record(id, new Date('2026-01-02T00:00:00Z'));
     await rec.close();
     expect(await consentsCollection(hub.store).findOne({ _id: id })).toMatchObject({ status: 'ACTIVE', useCount: 0 });
-    const list = await gql<any>(
+    const list = await gql<ListData>(
       hub.url,
       '{ myConsents { id useCount lastUsedAt } }',
       {},
       bearer(keys.citizen(citizenId)),
     );
-    expect(list.body.data!.myConsents.find((c: { id: string }) => c.id === id)).toEqual({
+    expect(list.body.data!.myConsents.find((c) => c.id === id)).toEqual({
       id,
       useCount: 2,
       lastUsedAt: '2026-01-02T00:00:00.000Z',
@@ -172,13 +188,13 @@ describe('concurrent grants by one citizen', () => {
   it('lists all of them in myConsents, and each can be revoked', async () => {
     const citizen = `0010${String(Date.now()).slice(-8)}`;
     const ids = await Promise.all(Array.from({ length: 20 }, () => grant(citizen)));
-    const list = await gql<any>(hub.url, '{ myConsents { id status } }', {}, bearer(keys.citizen(citizen)));
+    const list = await gql<ListData>(hub.url, '{ myConsents { id status } }', {}, bearer(keys.citizen(citizen)));
     expect(list.body.errors).toBeUndefined();
-    const listed = list.body.data!.myConsents.map((c: { id: string }) => c.id);
+    const listed = list.body.data!.myConsents.map((c) => c.id);
     expect(new Set(listed)).toEqual(new Set(ids));
     expect(listed).toHaveLength(20);
-    const rv = await gql<any>(hub.url, REVOKE, { id: ids[7] }, bearer(keys.citizen(citizen)));
-    expect(rv.body.data!.consentRevoke.consent.status).toBe('REVOKED');
+    const rv = await gql<RevokeData>(hub.url, REVOKE, { id: ids[7] }, bearer(keys.citizen(citizen)));
+    expect(rv.body.data!.consentRevoke.consent!.status).toBe('REVOKED');
   });
 });
 
@@ -220,19 +236,19 @@ describe('myConsents paging and the cap on ACTIVE consents', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await grant(citizen));
     const page = (first: number, after?: string) =>
-      gql<any>(
+      gql<ListData>(
         hub.url,
         'query($first: Int, $after: String) { myConsents(first: $first, after: $after) { id } }',
         { first, after },
         bearer(keys.citizen(citizen)),
       );
     const p1 = await page(2);
-    const p1ids = p1.body.data!.myConsents.map((c: { id: string }) => c.id);
+    const p1ids = p1.body.data!.myConsents.map((c) => c.id);
     expect(p1ids).toEqual([ids[4], ids[3]]);
     const p2 = await page(2, p1ids[1]);
-    expect(p2.body.data!.myConsents.map((c: { id: string }) => c.id)).toEqual([ids[2], ids[1]]);
+    expect(p2.body.data!.myConsents.map((c) => c.id)).toEqual([ids[2], ids[1]]);
     const p3 = await page(2, ids[1]);
-    expect(p3.body.data!.myConsents.map((c: { id: string }) => c.id)).toEqual([ids[0]]);
+    expect(p3.body.data!.myConsents.map((c) => c.id)).toEqual([ids[0]]);
     const tooMany = await page(101);
     expect(tooMany.body.errors?.[0].extensions?.code).toEqual(expect.any(String));
     expect(tooMany.body.data?.myConsents ?? null).toBeNull();
@@ -254,11 +270,11 @@ describe('myConsents paging and the cap on ACTIVE consents', () => {
         }),
       );
     }
-    const r = await gql<any>(hub.url, GRANT, { input: grantInput(client.id) }, bearer(keys.citizen(citizen)));
+    const r = await gql<GrantData>(hub.url, GRANT, { input: grantInput(client.id) }, bearer(keys.citizen(citizen)));
     expect(r.body.data!.consentGrant).toEqual({ consent: null, userErrors: [{ code: 'TOO_MANY_CONSENTS' }] });
     // A revocation makes room.
-    const first = await gql<any>(hub.url, '{ myConsents(first: 1) { id } }', {}, bearer(keys.citizen(citizen)));
-    const rv = await gql<any>(
+    const first = await gql<ListData>(hub.url, '{ myConsents(first: 1) { id } }', {}, bearer(keys.citizen(citizen)));
+    const rv = await gql<RevokeData>(
       hub.url,
       REVOKE,
       { id: first.body.data!.myConsents[0].id },

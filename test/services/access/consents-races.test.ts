@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { registerClient, setClientStatus } from '../../../services/access/clients';
-import { consentsCollection, findConsent } from '../../../services/access/consents';
+import { findConsent } from '../../../services/access/consents/status';
+import { consentsCollection } from '../../../services/access/consents/store';
 import { pickTestCitizens } from '../../support/citizens';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
@@ -34,8 +35,14 @@ afterAll(async () => {
   await Promise.all([hub?.close(), other?.close()]);
 });
 
+/** A consentGrant / consentRevoke payload, as these tests ask for it. */
+interface ConsentPayload {
+  consent: { id: string; status: string } | null;
+  userErrors: Array<{ code: string }>;
+}
+
 async function grant(): Promise<string> {
-  const r = await gql<any>(
+  const r = await gql<{ consentGrant: ConsentPayload }>(
     hub.url,
     GRANT,
     {
@@ -50,7 +57,7 @@ async function grant(): Promise<string> {
     bearer(keys.citizen(citizenId)),
   );
   expect(r.body.data!.consentGrant.userErrors).toEqual([]);
-  return r.body.data!.consentGrant.consent.id as string;
+  return r.body.data!.consentGrant.consent!.id;
 }
 
 describe('consentRevoke under concurrency', () => {
@@ -59,15 +66,17 @@ describe('consentRevoke under concurrency', () => {
       const id = await grant();
       const results = await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) =>
-          gql<any>(i % 2 ? other.url : hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId))),
+          gql<{ consentRevoke: ConsentPayload }>(
+            i % 2 ? other.url : hub.url,
+            REVOKE,
+            { id },
+            bearer(keys.citizen(citizenId)),
+          ),
         ),
       );
       const payloads = results.map((r) => {
         expect(r.body.errors).toBeUndefined();
-        return r.body.data!.consentRevoke as {
-          consent: { status: string } | null;
-          userErrors: Array<{ code: string }>;
-        };
+        return r.body.data!.consentRevoke;
       });
       const ok = payloads.filter((p) => p.userErrors.length === 0);
       expect(ok).toHaveLength(1);
@@ -91,7 +100,12 @@ describe('consentGrant racing the suspension of its client', () => {
     });
     let before: Set<string> | null = null;
     const grants = Array.from({ length: PARALLEL * 2 }, (_, i) =>
-      gql<any>(i % 2 ? other.url : hub.url, GRANT, { input: input() }, bearer(keys.citizen(citizenId))),
+      gql<{ consentGrant: ConsentPayload }>(
+        i % 2 ? other.url : hub.url,
+        GRANT,
+        { input: input() },
+        bearer(keys.citizen(citizenId)),
+      ),
     );
     // The suspension, once some grants are under way; then the consents stored at that moment.
     const suspension = (async () => {
@@ -115,7 +129,7 @@ describe('consentGrant racing the suspension of its client', () => {
     expect(late.map((c) => c._id)).toEqual([]);
     // Each success names a consent that is ACTIVE in the store, each refusal none.
     const ok = results.filter((r) => r.body.data!.consentGrant.userErrors.length === 0);
-    expect(new Set(ok.map((r) => r.body.data!.consentGrant.consent.id))).toEqual(new Set(active.map((c) => c._id)));
+    expect(new Set(ok.map((r) => r.body.data!.consentGrant.consent!.id))).toEqual(new Set(active.map((c) => c._id)));
     await hub.store.hubDb.collection('clients').deleteOne({ _id: id as never });
   });
 });

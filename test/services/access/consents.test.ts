@@ -7,18 +7,13 @@ import {
   setClientStatus,
   verifyClientSecret,
 } from '../../../services/access/clients';
-import {
-  ConsentStatusCache,
-  ConsentUseRecorder,
-  consentUse,
-  consentStatus,
-  findConsent,
-  grantConsent,
-  listConsents,
-  recordConsentUse,
-  revokeConsent,
-  type Consent,
-} from '../../../services/access/consents';
+import { ConsentStatusCache } from '../../../services/access/consents/cache';
+import { grantConsent } from '../../../services/access/consents/grant';
+import { listConsents } from '../../../services/access/consents/list';
+import { revokeConsent } from '../../../services/access/consents/revoke';
+import { consentStatus, consentUse, findConsent } from '../../../services/access/consents/status';
+import { ConsentUseRecorder, recordConsentUse } from '../../../services/access/consents/use';
+import type { Consent } from '../../../services/access/model';
 
 const PREFIX = 'consents_';
 const CITIZEN_A = '001095000001';
@@ -90,9 +85,9 @@ describe('client registry', () => {
       scopes: ['IDENTITY'],
       purposes: ['9.9'],
     });
-    expect(await verifyClientSecret(stored!, secret!)).toBe(true);
-    expect(await verifyClientSecret(stored!, secret!.slice(0, -1) + (secret!.endsWith('A') ? 'B' : 'A'))).toBe(false);
-    expect(await verifyClientSecret(stored!, '')).toBe(false);
+    expect(await verifyClientSecret(stored, secret!)).toBe(true);
+    expect(await verifyClientSecret(stored, secret!.slice(0, -1) + (secret!.endsWith('A') ? 'B' : 'A'))).toBe(false);
+    expect(await verifyClientSecret(stored, '')).toBe(false);
     expect(await verifyClientSecret(null, secret!)).toBe(false);
   });
 

@@ -1,21 +1,23 @@
+import { activationDeadline } from '../../../services/accounts/calendar';
+import { checkEligibility } from '../../../services/accounts/lifecycle/eligibility';
+import { apply } from '../../../services/accounts/lifecycle/machine';
 import {
   ACCOUNT_STATES,
   EVENT_TYPES,
   TRANSITIONS,
-  activationDeadline,
-  apply,
-  checkEligibility,
   mermaidDiagram,
   transitionFor,
-  type AccountEvent,
-  type AccountState,
-  type EventOf,
-  type EventType,
-  type LifecycleAccount,
-  type LifecycleContext,
-  type LifecycleHistoryEntry,
-  type RegistrationPerson,
-} from '../../../services/accounts/lifecycle';
+} from '../../../services/accounts/lifecycle/table';
+import type {
+  AccountEvent,
+  AccountState,
+  EventOf,
+  EventType,
+  LifecycleAccount,
+  LifecycleContext,
+  LifecycleHistoryEntry,
+  RegistrationPerson,
+} from '../../../services/accounts/model';
 
 const DAY = 86_400_000;
 /** Monday 3 March 2025, 10:00 in Vietnam (UTC+7). */
@@ -67,7 +69,7 @@ function ev<T extends EventType>(type: T, when: Date = at(0), extra: Partial<Eve
     UNLOCK: { type: 'UNLOCK', at: when, by: OFFICER, ownershipVerified: true },
     PHONE_CHANGE: { type: 'PHONE_CHANGE', at: when, by: OFFICER, phone: '+84987654321' },
   };
-  return { ...defaults[type], ...extra } as EventOf<T>;
+  return { ...defaults[type], ...extra };
 }
 
 function ok(account: LifecycleAccount | null, event: AccountEvent, ctx: LifecycleContext = CTX): LifecycleAccount {

@@ -5,17 +5,11 @@
  * 7-day window, phone changes, history and concurrent commits.
  */
 import { scryptSync } from 'node:crypto';
-import {
-  ACCOUNT_EVENTS_COLLECTION,
-  MAX_CODE_ATTEMPTS,
-  MAX_CODE_SENDS,
-  MIN_CODE_INTERVAL_MS,
-  type AccountEventDoc,
-  type StoredAccount,
-} from '../../../services/accounts/service';
+import { MAX_CODE_ATTEMPTS, MAX_CODE_SENDS, MIN_CODE_INTERVAL_MS } from '../../../services/accounts/codes';
+import type { AccountEventDoc, StoredAccount } from '../../../services/accounts/model';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION } from '../../../services/accounts/reports/model';
-import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION } from '../../../services/accounts/store';
 import { createExecutor } from '../../support/exec';
 import {
   DAY,
@@ -127,7 +121,7 @@ describe('in person: only people of the officer’s jurisdiction', () => {
   const l2 = (id: string) => ({
     input: { level: 2, personalId: id, phone: newPhone(), fingerprintsCaptured: true },
   });
-  const disclosed = (id: string, scope = 'IDENTITY') =>
+  const disclosed = (id: string, scope = 'IDENTITY'): unknown =>
     expect.objectContaining({ citizenId: id, scope, decision: 'DISCLOSED' });
 
   it('registers Level 2 only a person living in the jurisdiction; elsewhere is answered as an unknown ID', async () => {
@@ -443,7 +437,8 @@ describe('approval deadlines on the real calendar', () => {
       overdue: overdueOnly,
     });
     expect(result.errors).toBeUndefined();
-    return (result.data as any).accountWorkList.nodes as Array<{ personalId: string; overdue: boolean; since: string }>;
+    type Nodes = Array<{ personalId: string; overdue: boolean; since: string }>;
+    return (result.data as { accountWorkList: { nodes: Nodes } }).accountWorkList.nodes;
   }
 
   async function overdueAt(id: string, province: string, t: Date): Promise<boolean> {
@@ -461,7 +456,7 @@ describe('approval deadlines on the real calendar', () => {
     {
       what: 'Level 1 without a chip card (7 working days)',
       pred: withoutChip,
-      register: (id: string, _province: string) =>
+      register: (id: string) =>
         call(fx.ex, citizen(id), 'register', { input: { level: 1, phone: newPhone(), portraitRef: 'p' } }),
       // 28, 29 Apr, 4, 5, 6, 7, 8 May.
       due: '2026-05-08',
@@ -845,10 +840,10 @@ describe('phone change', () => {
     const col = fx.ex.accounts.service.accounts;
     const original = col.updateOne.bind(col);
     // Another instance counts a wrong code between this one's read and its write.
-    const spy = jest.spyOn(col, 'updateOne').mockImplementationOnce((async (...args: Parameters<typeof original>) => {
+    const spy = jest.spyOn(col, 'updateOne').mockImplementationOnce(async (...args: Parameters<typeof original>) => {
       await raw.updateOne({ _id: id }, { $inc: { 'phoneChange.attempts': 1 } });
       return original(...args);
-    }) as never);
+    });
     try {
       const r = await call(fx.ex, me, 'phoneChange', { input: { phone: next, verificationCode: wrongCode(code) } });
       expect(r.code).toBe('INVALID_CODE');
@@ -901,12 +896,21 @@ describe('history and commits', () => {
     const report = async () => {
       const { result } = await fx.ex.exec(wg, REPORT, { a: commune, d: '2026-11-20' });
       expect(result.errors).toBeUndefined();
-      return (result.data as any).accountReport;
+      type Report = {
+        period: {
+          collected: { level1: number; total: number };
+          approved: number;
+          activated: { level1: number; total: number };
+        };
+        atEnd: { approvedNotActivated: number; active: { level1: number } };
+      };
+      return (result.data as { accountReport: Report }).accountReport;
     };
     const list = async (l: string) => {
       const { result } = await fx.ex.exec(wg, LIST, { a: commune, l });
       expect(result.errors).toBeUndefined();
-      return (result.data as any).accountWorkList.nodes as Array<{ personalId: string; since: string | null }>;
+      type Nodes = Array<{ personalId: string; since: string | null }>;
+      return (result.data as { accountWorkList: { nodes: Nodes } }).accountWorkList.nodes;
     };
 
     const r0 = await report();

@@ -8,14 +8,10 @@ import { seed } from '../../../mockdata/seed/index';
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { RecordingNotifier } from '../../../services/accounts/notifier';
-import {
-  ACCOUNT_EVENTS_COLLECTION,
-  type AccountEventDoc,
-  type StoredAccount,
-} from '../../../services/accounts/service';
+import type { AccountEventDoc, StoredAccount } from '../../../services/accounts/model';
 import type { OfficerRole, Principal } from '../../../services/access/auth/principal';
 import type { HubContext } from '../../../services/context';
-import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION } from '../../../services/accounts/store';
 import type { Store } from '../../../store/connection';
 import { createExecutor } from '../../support/exec';
 import { connectTestStore } from '../../support/hub';
@@ -142,7 +138,7 @@ export interface CallResult {
   code: string | null;
   /** GraphQL errors (a refused request), or undefined. */
   errors: readonly GqlError[] | undefined;
-  data: Record<string, any> | null | undefined;
+  data: Record<string, unknown> | null | undefined;
   /** The request's context (its audit collector carries `accountChanges`). */
   ctx: HubContext;
 }
@@ -155,15 +151,18 @@ export async function call(
   vars: Record<string, unknown> = {},
 ): Promise<CallResult> {
   const { result, ctx } = await ex.exec(principal, OPS[op], vars);
-  const data = result.data as Record<string, any> | null | undefined;
+  const data = result.data;
   const root = data ? Object.values(data)[0] : null;
-  const payload = root && typeof root === 'object' && 'userErrors' in root ? root : null;
+  const payload =
+    root && typeof root === 'object' && 'userErrors' in root
+      ? (root as { account?: unknown; userErrors?: unknown })
+      : null;
   const userErrors = (payload?.userErrors ?? []) as CallResult['userErrors'];
   return {
     account: (payload?.account ?? (op === 'myAccount' || op === 'account' ? root : null)) as AccountView | null,
     userErrors,
     code: userErrors[0]?.code ?? null,
-    errors: result.errors as readonly GqlError[] | undefined,
+    errors: result.errors,
     data,
     ctx,
   };

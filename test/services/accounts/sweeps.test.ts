@@ -6,7 +6,8 @@
  */
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
-import type { StoredAccount } from '../../../services/accounts/service';
+import type { StoredAccount } from '../../../services/accounts/model';
+import type { SweepCounts } from '../../../services/accounts/sweeps';
 import {
   DAY,
   HOUR,
@@ -398,7 +399,7 @@ describe('accountSweepRun', () => {
 
     const here = await fx.ex.exec(officer({ province }, 'SUPERVISOR'), SWEEP);
     expect(here.result.errors).toBeUndefined();
-    const counts = (here.result.data as any).accountSweepRun;
+    const counts = (here.result.data as { accountSweepRun: SweepCounts }).accountSweepRun;
     expect(counts.lockedExpiredCards).toBeGreaterThanOrEqual(1);
     expect(counts.activationExpired).toBeGreaterThanOrEqual(1);
     expect(counts.areasRefreshed).toBe(0);

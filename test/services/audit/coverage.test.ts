@@ -7,7 +7,7 @@ import type { AuditRecordDoc } from '../../../services/audit/model';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { issueDevToken } from '../../../services/access/auth/dev-idp';
 import type { OfficerRole } from '../../../services/access/auth/principal';
-import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/runs';
+import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/model';
 import { buildSchema } from '../../../hub/schema';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../services/accounts/store';
 import { registerClient } from '../../../services/access/clients';
@@ -202,6 +202,12 @@ const ROWS: Record<string, Row> = {
     token: self,
     expect: () => ({ [holder.personalId]: ['IDENTITY', 'FAMILY'], [member]: ['IDENTITY'], [parent]: ['IDENTITY'] }),
   },
+  me: {
+    query: `{ me { fullName
+      household { members { personalId fullName } } family { father { personalId fullName } mother { personalId fullName } } } }`,
+    token: self,
+    expect: () => ({ [holder.personalId]: ['IDENTITY', 'FAMILY'], [member]: ['IDENTITY'], [parent]: ['IDENTITY'] }),
+  },
   citizens: {
     query: `query($ids: [PersonalId!]!) { citizens(personalIds: $ids) { fullName residence { registeredOn } } }`,
     variables: () => ({ ids: [holder.personalId] }),
@@ -349,6 +355,13 @@ const ROWS: Record<string, Row> = {
     token: () => officer('DATA_CLEANING'),
     expect: () => ({}),
   },
+  // A share the holder made just before (below): its redemption discloses the shared papers.
+  shareRedeem: {
+    query: `mutation($code: String!) { shareRedeem(code: $code) { papers { paper fields { field value } } } }`,
+    variables: () => ({ code: shareCode }),
+    token: () => officer('DATA_CLEANING'),
+    expect: () => ({ [holder.personalId]: ['IDENTITY', 'RESIDENCE'] }),
+  },
   reconciliationRunCancel: {
     query: `mutation($id: ID!) { reconciliationRunCancel(id: $id) { id cases(first: 100) { nodes { ${CASE_FIELDS} } } } }`,
     variables: () => ({ id: startedRunId }),
@@ -357,6 +370,7 @@ const ROWS: Record<string, Row> = {
   },
 };
 let holderPhone: string;
+let shareCode: string;
 
 /** Root fields whose `@audit` says they return personal data. */
 function auditedRootFields(): string[] {
@@ -390,6 +404,14 @@ describe('every root field returning personal data is audited with its citizens 
     holderPhone ??= (await hub.store.hubDb
       .collection<AccountDoc>(ACCOUNTS_COLLECTION)
       .findOne({ _id: holder.personalId }))!.phone;
+    if (field === 'shareRedeem') {
+      const made = await call(
+        'mutation($i: ShareCreateInput!) { shareCreate(input: $i) { code } }',
+        { i: { fields: ['FULL_NAME', 'RESIDENCE_REGISTERED_ON'] } },
+        self(),
+      );
+      shareCode = (made.r.body.data!.shareCreate as { code: string }).code;
+    }
     const { r, requestId } = await call(row.query, row.variables?.() ?? {}, row.token());
     expect(r.body.data?.[field]).toBeTruthy();
     if (field === 'consentGrant') consentId = r.body.data!.consentGrant.consent.id;

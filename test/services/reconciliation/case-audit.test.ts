@@ -4,7 +4,7 @@ import { accessLogCollection } from '../../../services/audit/access-log';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { issueDevToken } from '../../../services/access/auth/dev-idp';
-import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/runs';
+import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/model';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { parseCsv } from '../accounts/reports/support';

@@ -3,29 +3,26 @@ import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import { PROVINCES } from '../../../mockdata/generator/areas';
 import { SOURCES, SOURCE_NAMES } from '../../../connectors/registry';
 import { seed } from '../../../mockdata/seed/index';
+import { MAX_NOTES } from '../../../services/reconciliation/case-actions';
+import { decodeKey, encodeKey, indexIdsOf } from '../../../services/reconciliation/case-index';
+import { CaseInputError } from '../../../services/reconciliation/case-queries';
+import { CaseService } from '../../../services/reconciliation/cases';
 import {
-  CaseInputError,
-  CaseService,
   RECON_CASE_EVENTS_COLLECTION,
   RECON_CASE_INDEX_COLLECTION,
-  MAX_NOTES,
   RECON_CASES_COLLECTION,
-  decodeKey,
-  encodeKey,
-  indexIdsOf,
   type CaseDoc,
   type CaseEventDoc,
   type CaseFilter,
   type CaseView,
-} from '../../../services/reconciliation/cases';
-import {
   RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
   type FindingDoc,
-} from '../../../services/reconciliation/runs';
-import { RECON_STATS_COLLECTION, areaStats } from '../../../services/reconciliation/stats';
-import { PopulationIndex } from '../../../services/reconciliation/detect';
+  RECON_STATS_COLLECTION,
+  RECON_RUNS_COLLECTION,
+} from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
+import { areaStats } from '../../../services/reconciliation/stats';
 import { areaInfo, type AreaInfo } from '../../../services/accounts/reports/read';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import type { Store } from '../../../store/connection';

@@ -7,18 +7,12 @@ import type { HealthBookDoc } from '../../../connectors/health-record/model';
 import { mapCitizen } from '../../../connectors/population/connector';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import type { SoBhxhDoc } from '../../../connectors/social-insurance/model';
-import {
-  DuplicateTracker,
-  PopulationIndex,
-  detectRecord,
-  findingArea,
-  findingKey,
-  type DetectContext,
-  type Finding,
-  type SourceDocs,
-} from '../../../services/reconciliation/detect';
+import { detectRecord, type DetectContext, type SourceDocs } from '../../../services/reconciliation/detect';
+import { DuplicateTracker } from '../../../services/reconciliation/duplicates';
+import { findingArea } from '../../../services/reconciliation/finding-areas';
+import { findingKey, type Finding, OTHER_SOURCES, type OtherSource } from '../../../services/reconciliation/model';
 import { hasMarks } from '../../../services/reconciliation/names';
-import { OTHER_SOURCES, type OtherSource } from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
 import { DEFECT_KINDS, type DefectKind, type SeedDefectDoc } from '../../../mockdata/seed-meta';
 
 const TODAY = REFERENCE_TODAY; // 2026-11-01

@@ -5,22 +5,21 @@ import { generateAll } from '../../../mockdata/generator/generate';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import { SOURCES } from '../../../connectors/registry';
 import { seed } from '../../../mockdata/seed/index';
+import { detectRecord, type SourceDocs } from '../../../services/reconciliation/detect';
+import { DuplicateTracker } from '../../../services/reconciliation/duplicates';
 import {
-  DuplicateTracker,
-  PopulationIndex,
-  detectRecord,
   findingKey,
-  invalidRecordKey,
   type Finding,
-  type SourceDocs,
-} from '../../../services/reconciliation/detect';
-import {
+  OTHER_SOURCES,
+  type OtherSource,
+  type SourceName,
   NATIONAL,
   RECON_FINDINGS_COLLECTION,
-  ReconciliationRunner,
   type FindingDoc,
-} from '../../../services/reconciliation/runs';
-import { OTHER_SOURCES, type OtherSource, type SourceName } from '../../../services/reconciliation/model';
+} from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
+import { invalidRecordKey } from '../../../services/reconciliation/readers';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import type { Store } from '../../../store/connection';
 import { connectTestStore } from '../../support/hub';
 

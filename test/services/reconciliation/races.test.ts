@@ -9,14 +9,17 @@ import { seed } from '../../../mockdata/seed/index';
 import { mapCitizen } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { issueDevToken } from '../../../services/access/auth/dev-idp';
-import { CASE_MOVES, type CaseEventType, type CaseStatus } from '../../../services/reconciliation/cases';
-import { RECON_CASE_EVENTS_COLLECTION, type CaseEventDoc } from '../../../services/reconciliation/cases';
+import { CASE_MOVES } from '../../../services/reconciliation/case-actions';
 import {
+  type CaseEventType,
+  type CaseStatus,
+  RECON_CASE_EVENTS_COLLECTION,
+  type CaseEventDoc,
   RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
   type FindingDoc,
+  RECON_RUNS_COLLECTION,
   type RunDoc,
-} from '../../../services/reconciliation/runs';
+} from '../../../services/reconciliation/model';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 

@@ -3,20 +3,21 @@ import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import { SOURCES } from '../../../connectors/registry';
 import { seed } from '../../../mockdata/seed/index';
-import { PopulationIndex, type Finding } from '../../../services/reconciliation/detect';
+import { CaseService } from '../../../services/reconciliation/cases';
+import { areaOfFinding } from '../../../services/reconciliation/finding-areas';
 import {
+  type Finding,
   RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
-  areaOfFinding,
   withinArea,
   type FindingDoc,
+  RECON_RUNS_COLLECTION,
   type RunDoc,
-} from '../../../services/reconciliation/runs';
-import type { Store } from '../../../store/connection';
-import { CaseService } from '../../../services/reconciliation/cases';
-import { areaStats } from '../../../services/reconciliation/stats';
+} from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
 import { RECON_RUN_STATE_COLLECTION } from '../../../services/reconciliation/run-state';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
+import { areaStats } from '../../../services/reconciliation/stats';
+import type { Store } from '../../../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../mockdata/seed-meta';
 import { connectTestStore } from '../../support/hub';
 

@@ -1,5 +1,5 @@
 import { seed } from '../../../../mockdata/seed/index';
-import type { Actor } from '../../../../services/accounts/lifecycle';
+import type { Actor } from '../../../../services/accounts/model';
 import { RecordingNotifier } from '../../../../services/accounts/notifier';
 import {
   REPORT_COUNTERS_COLLECTION,
@@ -7,7 +7,13 @@ import {
   type AreaListDoc,
   type ListName,
 } from '../../../../services/accounts/reports/model';
-import { areaReport, communesOf, decodeCursor, encodeCursor } from '../../../../services/accounts/reports/read';
+import {
+  areaReport,
+  communesOf,
+  decodeCursor,
+  encodeCursor,
+  type AreaReport,
+} from '../../../../services/accounts/reports/read';
 import { rebuildReports } from '../../../../services/accounts/reports/rebuild';
 import { ReportWriter } from '../../../../services/accounts/reports/writer';
 import type { AccountDoc } from '../../../../services/accounts/store';
@@ -63,6 +69,24 @@ const WORK_LIST = `query($l: WorkList!, $a: String!, $n: Int, $after: String) {
 
 const errorOf = (r: { result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> } }) =>
   r.result.errors?.[0]?.extensions;
+
+/** What these tests read of WORK_LIST (REPORT answers an `AreaReport`). */
+interface WorkListNode {
+  personalId: string;
+  fullName: string | null;
+  address: string | null;
+  phone: string | null;
+  accountStatus: string | null;
+  since: string | null;
+  commune: { code: string };
+}
+interface WorkListPage {
+  totalCount: number;
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  nodes: WorkListNode[];
+}
+const reportOf = (data: unknown) => (data as { accountReport: AreaReport }).accountReport;
+const workListOf = (data: unknown) => (data as { accountWorkList: WorkListPage }).accountWorkList;
 
 beforeAll(async () => {
   store = await connectTestStore('rpc_');
@@ -135,7 +159,7 @@ describe('(a) the seeded counters equal a brute-force count of the accounts', ()
       }
       return out;
     };
-    const noRate = ({ activationRate: _r, ...rest }: typeof prov.period) => rest;
+    const noRate = ({ activationRate, ...rest }: typeof prov.period) => (void activationRate, rest);
     expect(flat(noRate(prov.cumulative))).toEqual(sum((r) => noRate(r.cumulative)));
     expect(flat(noRate(prov.period))).toEqual(sum((r) => noRate(r.period)));
     expect(flat(prov.atEnd as never)).toEqual(sum((r) => r.atEnd as never));
@@ -149,7 +173,7 @@ describe('(a) the seeded counters equal a brute-force count of the accounts', ()
 describe('(d) date ranges, targets and access', () => {
   let pastTo: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     // A past day in the middle of the province's registrations.
     const days = seeded
       .filter((a) => a.area.province === P)
@@ -189,7 +213,7 @@ describe('(d) date ranges, targets and access', () => {
     // Accounts started in 2022: the first day is accepted, the day before is not.
     const first = await ex.exec(sup, REPORT, { a: bigCommune, f: '2022-01-01', t: '2022-01-31' });
     expect(first.result.errors).toBeUndefined();
-    expect((first.result.data as any).accountReport.daily).toHaveLength(31);
+    expect(reportOf(first.result.data).daily).toHaveLength(31);
     for (const vars of [
       { a: P, f: '2021-12-31', t: today },
       { a: bigCommune, f: '1900-01-01', t: '2022-01-01' },
@@ -213,7 +237,9 @@ describe('(d) date ranges, targets and access', () => {
     );
     const id = `S|${bigCommune}`;
     const saved = (await col.findOne({ _id: id }))!;
-    expect(saved.population).toMatchObject({ eligible14: expect.any(Number), asOf: expect.any(String) });
+    const aNumber: unknown = expect.any(Number);
+    const aString: unknown = expect.any(String);
+    expect(saved.population).toMatchObject({ eligible14: aNumber, asOf: aString });
     const range = { from: today, to: today, today };
     const withPopulation = async (population: Record<string, unknown>) => {
       await col.updateOne({ _id: id }, { $set: { population } });
@@ -273,12 +299,12 @@ describe('(d) date ranges, targets and access', () => {
     const from = shiftDay(pastTo, -20);
     const r = await ex.exec(officer('WORKING_GROUP', P), REPORT, { a: P, f: from, t: pastTo });
     expect(r.result.errors).toBeUndefined();
-    const rep = (r.result.data as any).accountReport;
+    const rep = reportOf(r.result.data);
     expect(rep.targets).toEqual({ collectedPerDay: 2, activatedPerDay: 1 });
     expect(rep.daily).toHaveLength(21);
     let cumC = 0;
     let cumA = 0;
-    rep.daily.forEach((d: any, i: number) => {
+    rep.daily.forEach((d, i) => {
       cumC += d.collected;
       cumA += d.activated;
       expect(d.collectedTarget).toBe(2);
@@ -290,8 +316,8 @@ describe('(d) date ranges, targets and access', () => {
     expect(cumC).toBeGreaterThan(0);
     // A commune without targets of its own has none.
     const c = await ex.exec(officer('WORKING_GROUP', P), REPORT, { a: bigCommune, f: from, t: pastTo });
-    expect((c.result.data as any).accountReport.targets).toBeNull();
-    expect((c.result.data as any).accountReport.daily[0].collectedProgress).toBeNull();
+    expect(reportOf(c.result.data).targets).toBeNull();
+    expect(reportOf(c.result.data).daily[0].collectedProgress).toBeNull();
   });
 
   it('an officer of another province (or of one commune, for the province) is OUT_OF_JURISDICTION', async () => {
@@ -299,7 +325,7 @@ describe('(d) date ranges, targets and access', () => {
     const narrowed = officer(
       'WORKING_GROUP',
       P,
-      communesOf(P).find((c) => c !== bigCommune)!,
+      communesOf(P).find((c) => c !== bigCommune),
     );
     for (const who of [elsewhere, narrowed]) {
       const r = await ex.exec(who, REPORT, { a: who === elsewhere ? bigCommune : P, f: today, t: today });
@@ -326,7 +352,7 @@ describe('(e) work lists', () => {
     for (;;) {
       const r = await ex.exec(officer('WORKING_GROUP', P), WORK_LIST, { l: 'NOT_REGISTERED', a: P, n: 7, after });
       expect(r.result.errors).toBeUndefined();
-      const page = (r.result.data as any).accountWorkList;
+      const page = workListOf(r.result.data);
       pages++;
       expect(page.totalCount).toBe(expected.length);
       expect(page.nodes.length).toBeLessThanOrEqual(7);
@@ -341,9 +367,7 @@ describe('(e) work lists', () => {
         expect(audited.has(`${n.personalId}|RESIDENCE|DISCLOSED`)).toBe(true);
       }
       // The request's audit names exactly the citizens it listed.
-      expect(new Set(r.ctx.audit.events.map((e) => e.citizenId))).toEqual(
-        new Set(page.nodes.map((n: any) => n.personalId)),
-      );
+      expect(new Set(r.ctx.audit.events.map((e) => e.citizenId))).toEqual(new Set(page.nodes.map((n) => n.personalId)));
       if (!page.pageInfo.hasNextPage) {
         expect(page.nodes.length).toBeGreaterThan(0);
         break;
@@ -360,7 +384,7 @@ describe('(e) work lists', () => {
   it('refuses a tampered cursor (BAD_USER_INPUT)', async () => {
     const wg = officer('WORKING_GROUP', P);
     const first = await ex.exec(wg, WORK_LIST, { l: 'NOT_REGISTERED', a: P, n: 3 });
-    const cursor: string = (first.result.data as any).accountWorkList.pageInfo.endCursor;
+    const cursor = workListOf(first.result.data).pageInfo.endCursor!;
     const { commune, personalId } = decodeCursor(cursor)!;
     const outside = encodeCursor('01001', personalId); // a commune of another province
     const notBase64 = cursor.slice(0, -2) + '!!';
@@ -381,7 +405,7 @@ describe('(e) work lists', () => {
       expected.map(([, id]) => id),
     );
     // Every page (at most 100 items a page), in order.
-    const nodes: any[] = [];
+    const nodes: WorkListNode[] = [];
     const audited = new Set<string>();
     let after: string | null = null;
     do {
@@ -392,7 +416,7 @@ describe('(e) work lists', () => {
         after,
       });
       expect(r.result.errors).toBeUndefined();
-      const page = (r.result.data as any).accountWorkList;
+      const page = workListOf(r.result.data);
       nodes.push(...page.nodes);
       for (const e of r.ctx.audit.events) audited.add(e.citizenId);
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
@@ -441,10 +465,9 @@ describe('(c) concurrency', () => {
     const read = async () =>
       Object.fromEntries(
         await Promise.all(
-          [`S|${commune}`, `S|${P}`, `D|${commune}|${today.slice(0, 7)}`].map(async (id) => [
-            id,
-            await col.findOne({ _id: id as never }),
-          ]),
+          [`S|${commune}`, `S|${P}`, `D|${commune}|${today.slice(0, 7)}`].map(
+            async (id) => [id, await col.findOne({ _id: id as never })] as const,
+          ),
         ),
       );
     const before = await read();
@@ -456,7 +479,9 @@ describe('(c) concurrency', () => {
     await ex.accounts.reports.idle();
     const after = await read();
     const d = (id: string, path: string) => {
-      const get = (doc: any) => path.split('.').reduce((o, k) => o?.[k], doc) ?? 0;
+      const get = (doc: unknown) =>
+        (path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | null | undefined)?.[k], doc) ??
+          0) as number;
       return get(after[id]) - get(before[id]);
     };
     for (const id of [`S|${commune}`, `S|${P}`]) {
@@ -485,7 +510,10 @@ describe('(b) live updates equal a rebuild', () => {
 
   async function snapshot() {
     const counters = new Map<string, unknown>();
-    for (const d of await store.hubDb.collection(REPORT_COUNTERS_COLLECTION).find({}).toArray()) {
+    const counterDocs = store.hubDb.collection<{ _id: string; stock?: unknown; total?: unknown; days?: unknown }>(
+      REPORT_COUNTERS_COLLECTION,
+    );
+    for (const d of await counterDocs.find({}).toArray()) {
       const id = String(d._id);
       if (!/^[SD]\|/.test(id)) continue;
       const norm = prune({ stock: d.stock, total: d.total, days: d.days });

@@ -1,9 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
-import type express from 'express';
-import type { HubConfig } from './config';
-import { ErrorCode } from '../lib/errors';
-import type { HubMetrics } from './metrics';
-import type { Protection } from './protect';
+/** `/readyz` and the process's start-up check: can the hub serve, and if not, why. */
 import type { Store } from '../store/connection';
 import type { StoreHealth } from '../store/health';
 import { SOURCES_STATUS_COLLECTION, type SourcesStatusDoc } from '../store/sources-status';
@@ -44,38 +39,4 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       t = setTimeout(() => rej(new ReadinessTimeout(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(t));
-}
-
-/** /healthz, /readyz and /metrics. */
-export function opsRoutes(
-  app: express.Express,
-  deps: { config: HubConfig; store: Store; metrics: HubMetrics; health: StoreHealth; protection: Protection },
-): void {
-  const { config, store, metrics, health, protection } = deps;
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  app.get('/readyz', async (_req, res) => {
-    const r = await readiness(store, { health, draining: protection.draining });
-    res
-      .status(r.ready ? 200 : 503)
-      .json(r.ready ? { status: 'ready', citizens: r.citizens } : { status: 'not ready', reason: r.reason });
-  });
-
-  // Prometheus metrics (no personal data); with HUB_METRICS_TOKEN, only with that bearer token.
-  const metricsAuth = config.HUB_METRICS_TOKEN ? Buffer.from(`Bearer ${config.HUB_METRICS_TOKEN}`) : null;
-  app.get('/metrics', async (req, res) => {
-    if (metricsAuth) {
-      const given = Buffer.from(req.header('authorization') ?? '');
-      if (given.length !== metricsAuth.length || !timingSafeEqual(given, metricsAuth)) {
-        res
-          .status(401)
-          .json({ errors: [{ message: 'metrics token required', extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
-        return;
-      }
-    }
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
-  });
 }
