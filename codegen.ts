@@ -58,6 +58,25 @@ const config: CodegenConfig = {
         },
       },
     },
+    // The citizen's web app (app/): typed operations from app/src/operations/*.graphql, each
+    // with the sha256 of its text (the hub's trusted documents). `documentMode: 'string'` keeps
+    // graphql-js out of the app's bundle; scalars are the JSON strings the wire carries.
+    'generated/app/': {
+      documents: ['app/src/operations/*.graphql'],
+      preset: 'client',
+      presetConfig: {
+        fragmentMasking: false,
+        // The app sends documents by id only (the hub runs the registered text): none in the bundle.
+        persistedDocuments: { hashAlgorithm: 'sha256', mode: 'replaceDocumentWithHash' },
+      },
+      config: {
+        documentMode: 'string',
+        useTypeImports: true,
+        enumsAsTypes: true,
+        skipTypename: true,
+        scalars: { PersonalId: 'string', Date: 'string', DateTime: 'string', JSON: 'unknown' },
+      },
+    },
   },
 };
 

@@ -433,6 +433,25 @@ export type Citizen = {
   vitalStatus: Maybe<VitalStatus>;
 };
 
+/** What kind of system a registered client is. */
+export type ClientKind =
+  /** The citizen's own app. */
+  | 'CITIZEN_APP'
+  | 'OTHER'
+  /** An administrative-procedure (TTHC) processing system. */
+  | 'TTHC_SYSTEM'
+  /** A system that checks papers a citizen shares (a bank, an employer...). */
+  | 'VERIFIER';
+
+/** A procedure a client is registered for. */
+export type ClientPurpose = {
+  __typename?: 'ClientPurpose';
+  /** Procedure code (mã thủ tục hành chính). */
+  code: Scalars['String']['output'];
+  /** The procedure's name, as registered (null when none was given). */
+  name: Maybe<Scalars['String']['output']>;
+};
+
 /**
  * A citizen's consent: specific to a client, documents and a purpose (a procedure and
  * its dossier), informed, verifiable and withdrawable (Decree 13/2023, Law 91/2025).
@@ -1428,7 +1447,10 @@ export type Query = {
    * reason NOT_SUBJECT (officers and clients: they name a citizen with `citizen(personalId:)`).
    */
   me: Maybe<Citizen>;
-  /** Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest first. */
+  /**
+   * Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest
+   * first, optionally only the reads of some documents or of a period (the same filters on every page).
+   */
   myAccessLog: AccessLogPage;
   /** The calling citizen's account (null when they have none). */
   myAccount: Maybe<Account>;
@@ -1457,6 +1479,11 @@ export type Query = {
   reconciliationRun: Maybe<ReconciliationRun>;
   /** Share of clean records per source, and case counts, for an area within the officer's jurisdiction. */
   reconciliationSummary: ReconciliationSummary;
+  /**
+   * The active clients a citizen may give a consent to (TTHC systems, verifiers; not citizen apps),
+   * by id: `first` of them (default 50, at most 100) after the client whose id is `after`.
+   */
+  registeredClients: Array<RegisteredClient>;
 };
 
 
@@ -1528,7 +1555,10 @@ export type QueryDataRequestsArgs = {
 /** The hub's read entry points. */
 export type QueryMyAccessLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  documents?: InputMaybe<Array<DocumentScope>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -1573,6 +1603,13 @@ export type QueryReconciliationRunArgs = {
 /** The hub's read entry points. */
 export type QueryReconciliationSummaryArgs = {
   area: Scalars['String']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryRegisteredClientsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Who read a citizen's data. */
@@ -1819,6 +1856,20 @@ export type ReconciliationSummary = {
   /** The runs the figures come from, newest first. */
   runIds: Array<Scalars['ID']['output']>;
   sources: Array<SourceCleanliness>;
+};
+
+/** A registered client as a citizen sees it before consenting: what it may ever ask for. */
+export type RegisteredClient = {
+  __typename?: 'RegisteredClient';
+  /** Client id (the `clientId` of `consentGrant`). */
+  id: Scalars['String']['output'];
+  kind: ClientKind;
+  /** Its name, as registered. */
+  name: Scalars['String']['output'];
+  /** The procedures it is registered for: a consent names one of them. */
+  purposes: Array<ClientPurpose>;
+  /** The documents it is registered for: a consent may cover these only. */
+  scopes: Array<DocumentScope>;
 };
 
 /** A relative referenced from the citizen's record. */
@@ -2267,6 +2318,8 @@ export type ResolversTypes = {
   CaseStatusCount: ResolverTypeWrapper<CaseStatusCount>;
   ChronicCondition: ResolverTypeWrapper<ChronicCondition>;
   Citizen: ResolverTypeWrapper<CitizenRecord>;
+  ClientKind: ClientKind;
+  ClientPurpose: ResolverTypeWrapper<ClientPurpose>;
   Consent: ResolverTypeWrapper<ConsentRecord>;
   ConsentClient: ResolverTypeWrapper<ConsentClient>;
   ConsentGrantInput: ConsentGrantInput;
@@ -2342,6 +2395,7 @@ export type ResolversTypes = {
   ReconciliationRunStatus: ReconciliationRunStatus;
   ReconciliationRunWrites: ResolverTypeWrapper<ReconciliationRunWrites>;
   ReconciliationSummary: ResolverTypeWrapper<SummaryModel>;
+  RegisteredClient: ResolverTypeWrapper<RegisteredClient>;
   Relative: ResolverTypeWrapper<Relative>;
   ReportDay: ResolverTypeWrapper<ReportDay>;
   ReportTargetPayload: ResolverTypeWrapper<ReportTargetPayload>;
@@ -2391,6 +2445,7 @@ export type ResolversParentTypes = {
   CaseStatusCount: CaseStatusCount;
   ChronicCondition: ChronicCondition;
   Citizen: CitizenRecord;
+  ClientPurpose: ClientPurpose;
   Consent: ConsentRecord;
   ConsentClient: ConsentClient;
   ConsentGrantInput: ConsentGrantInput;
@@ -2444,6 +2499,7 @@ export type ResolversParentTypes = {
   ReconciliationRun: RunDoc;
   ReconciliationRunWrites: ReconciliationRunWrites;
   ReconciliationSummary: SummaryModel;
+  RegisteredClient: RegisteredClient;
   Relative: Relative;
   ReportDay: ReportDay;
   ReportTargetPayload: ReportTargetPayload;
@@ -2716,6 +2772,11 @@ export type CitizenResolvers<ContextType = HubContext, ParentType extends Resolv
   sex?: Resolver<Maybe<ResolversTypes['Sex']>, ParentType, ContextType>;
   socialInsurance?: Resolver<Maybe<ResolversTypes['SocialInsurance']>, ParentType, ContextType>;
   vitalStatus?: Resolver<Maybe<ResolversTypes['VitalStatus']>, ParentType, ContextType>;
+};
+
+export type ClientPurposeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ClientPurpose'] = ResolversParentTypes['ClientPurpose']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
@@ -3036,6 +3097,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first'>>;
   reconciliationRun?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunArgs, 'id'>>;
   reconciliationSummary?: Resolver<ResolversTypes['ReconciliationSummary'], ParentType, ContextType, RequireFields<QueryReconciliationSummaryArgs, 'area'>>;
+  registeredClients?: Resolver<Array<ResolversTypes['RegisteredClient']>, ParentType, ContextType, RequireFields<QueryRegisteredClientsArgs, 'first'>>;
 };
 
 export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCase'] = ResolversParentTypes['ReconciliationCase']> = {
@@ -3137,6 +3199,14 @@ export type ReconciliationSummaryResolvers<ContextType = HubContext, ParentType 
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   runIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceCleanliness']>, ParentType, ContextType>;
+};
+
+export type RegisteredClientResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RegisteredClient'] = ResolversParentTypes['RegisteredClient']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ClientKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purposes?: Resolver<Array<ResolversTypes['ClientPurpose']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
 };
 
 export type RelativeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
@@ -3275,6 +3345,7 @@ export type Resolvers<ContextType = HubContext> = {
   CaseStatusCount?: CaseStatusCountResolvers<ContextType>;
   ChronicCondition?: ChronicConditionResolvers<ContextType>;
   Citizen?: CitizenResolvers<ContextType>;
+  ClientPurpose?: ClientPurposeResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   ConsentClient?: ConsentClientResolvers<ContextType>;
   ConsentGrantPayload?: ConsentGrantPayloadResolvers<ContextType>;
@@ -3322,6 +3393,7 @@ export type Resolvers<ContextType = HubContext> = {
   ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
   ReconciliationRunWrites?: ReconciliationRunWritesResolvers<ContextType>;
   ReconciliationSummary?: ReconciliationSummaryResolvers<ContextType>;
+  RegisteredClient?: RegisteredClientResolvers<ContextType>;
   Relative?: RelativeResolvers<ContextType>;
   ReportDay?: ReportDayResolvers<ContextType>;
   ReportTargetPayload?: ReportTargetPayloadResolvers<ContextType>;

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput } from '../../lib/errors';
+import { CLIENT_LIST_MAX, listConsentableClients } from '../../services/access/clients';
 import { CONSENT_PAGE_MAX } from '../../services/access/model';
 import { InvalidConsentCursorError, listConsents } from '../../services/access/consents/list';
 import { revokeConsent } from '../../services/access/consents/revoke';
@@ -16,6 +17,21 @@ const payload = (r: ConsentGrantResult) => ({ consent: r.consent ?? null, userEr
 
 export const accessResolvers: Resolvers = {
   Query: {
+    registeredClients: async (_, { first, after }, ctx) => {
+      if (first !== null && first !== undefined && (first < 1 || first > CLIENT_LIST_MAX))
+        throw badUserInput(`first must be 1 to ${CLIENT_LIST_MAX}`);
+      const clients = await listConsentableClients(ctx.store, { first, after });
+      return clients.map((c) => ({
+        id: c._id,
+        name: c.name,
+        kind: c.kind,
+        scopes: c.scopes,
+        purposes: c.purposes.map((code) => ({
+          code,
+          name: c.purposeNames?.find((p) => p.code === code)?.name ?? null,
+        })),
+      }));
+    },
     myConsents: async (_, { first, after }, ctx) => {
       if (first !== null && first !== undefined && (first < 1 || first > CONSENT_PAGE_MAX))
         throw badUserInput(`first must be 1 to ${CONSENT_PAGE_MAX}`);

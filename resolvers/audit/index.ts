@@ -5,13 +5,14 @@ import { badUserInput } from '../../lib/errors';
 
 export const auditResolvers: Resolvers = {
   Query: {
-    myAccessLog: async (_, { first, after }, ctx) => {
+    myAccessLog: async (_, { first, after, documents, from, to }, ctx) => {
       if (ctx.principal.kind !== 'CITIZEN') throw new Error('@self policy not applied');
       if (first !== null && first !== undefined && (first < 1 || first > 100))
         throw badUserInput('first must be 1 to 100');
       const citizenId = ctx.principal.personalId;
       try {
-        const page = await readAccessLog(ctx.store, citizenId, { first, after });
+        if (documents && documents.length > 8) throw badUserInput('documents: at most 8');
+        const page = await readAccessLog(ctx.store, citizenId, { first, after, documents, from, to });
         return {
           entries: page.entries.map((e) => ({
             at: e.at,

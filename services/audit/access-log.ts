@@ -302,15 +302,36 @@ function decodeCursor(s: string): Key {
   throw new InvalidCursorError();
 }
 
+/** What a page of the access log may be narrowed to (the same on every page of a listing). */
+export interface AccessLogFilter {
+  /** Only entries that disclosed any of these kinds of data. */
+  documents?: readonly string[] | null;
+  /** Only entries at or after this instant. */
+  from?: Date | null;
+  /** Only entries at or before this instant. */
+  to?: Date | null;
+}
+
+function entryFilter(f: AccessLogFilter): (e: AccessLogEntry) => boolean {
+  const from = f.from ? f.from.getTime() : -Infinity;
+  const to = f.to ? f.to.getTime() : Infinity;
+  const kinds = f.documents?.length ? new Set<string>(f.documents) : null;
+  return (e) => {
+    const at = new Date(e.at).getTime();
+    return at >= from && at <= to && (kinds === null || e.documents.some((d) => kinds.has(d)));
+  };
+}
+
 /**
  * One page of who read `citizenId`'s data, newest first. `first` defaults to 20 and is
  * clamped to 1..{@link ACCESS_LOG_PAGE_MAX}; `after` is an `endCursor` from a
- * previous page (throws {@link InvalidCursorError} on anything else).
+ * previous page (throws {@link InvalidCursorError} on anything else); the filter narrows the
+ * entries (give the same one on every page).
  */
 export async function readAccessLog(
   store: Store,
   citizenId: string,
-  opts: { first?: number | null; after?: string | null } = {},
+  opts: { first?: number | null; after?: string | null } & AccessLogFilter = {},
 ): Promise<AccessLogPage> {
   const first = Math.min(Math.max(Math.trunc(opts.first ?? 20), 1), ACCESS_LOG_PAGE_MAX);
   const after = opts.after ? decodeCursor(opts.after) : null;
@@ -318,12 +339,18 @@ export async function readAccessLog(
     return { entries: [], hasNextPage: false, endCursor: null };
   const coll = accessLogCollection(store);
   const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
-  // Buckets newest first; those wholly before the cursor's bucket are not even read.
-  const afterBucket = after ? bucketOf(new Date(after[0])) : null;
+  // Buckets newest first; those wholly after the cursor's bucket or `to`, or wholly before `from`,
+  // are not even read (a bucket key that is a prefix of another is the older layout's hour).
+  const upTo = [after ? bucketOf(new Date(after[0])) : null, opts.to ? bucketOf(opts.to) : null]
+    .filter((b): b is string => b !== null)
+    .sort()[0];
+  const fromBucket = opts.from ? bucketOf(opts.from) : null;
   const buckets = Object.keys(head?.h ?? {})
-    .filter((h) => afterBucket === null || h <= afterBucket)
+    .filter((h) => upTo === undefined || h <= upTo)
+    .filter((h) => fromBucket === null || h >= fromBucket || fromBucket.startsWith(h))
     .sort((a, b) => (a < b ? 1 : -1));
-  const all = (head?.entries ?? []).map((e) => ({ e, k: keyOf(e) }));
+  const matches = entryFilter(opts);
+  const all = (head?.entries ?? []).filter(matches).map((e) => ({ e, k: keyOf(e) }));
   const newer = (k: Key) => !after || compareKeys(k, after) > 0;
   let enough = all.filter((x) => newer(x.k)).length;
   for (let i = 0; i < buckets.length && enough <= first; i += 4) {
@@ -335,6 +362,7 @@ export async function readAccessLog(
     );
     for (const d of docs) {
       for (const e of d?.e ?? []) {
+        if (!matches(e)) continue;
         const x = { e, k: keyOf(e) };
         all.push(x);
         if (newer(x.k)) enough++;

@@ -1,0 +1,142 @@
+/**
+ * The app's shell: a header (name, language, sign-out), the sections' navigation, and the screen
+ * of the current route. Screens are listed once in SCREENS; a new one (the correction request,
+ * sharing by QR) is a line there.
+ */
+import type { ComponentType } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { whenSignedOut } from './api/client';
+import { signOut } from './auth/oauth';
+import { useSession, type Session } from './auth/session';
+import { setLang, t, useLang, type MessageKey } from './i18n';
+import { navigate, onLinkClick, useRoute } from './router';
+import { AccessLog } from './screens/AccessLog';
+import { Callback } from './screens/Callback';
+import { Login } from './screens/Login';
+import { Papers } from './screens/Papers';
+import { lazyScreen } from './lazy';
+
+// Screens not needed for the first load come in chunks of their own.
+type ScreenProps = { session: Session };
+const Share = lazyScreen<ScreenProps>(() => import('./screens/Share').then((m) => m.Share));
+const Verify = lazyScreen<ScreenProps>(() => import('./screens/Verify').then((m) => m.Verify));
+const Consents = lazyScreen<ScreenProps>(() => import('./screens/Consents').then((m) => m.Consents));
+
+interface Screen {
+  route: string;
+  nav: MessageKey;
+  component: ComponentType<{ session: Session }>;
+}
+
+/**
+ * The signed-in sections, by who is signed in, in the navigation's order (the first is home). The
+ * correction request (another branch) is one more citizen line here.
+ */
+const SCREENS: Record<Session['kind'], Screen[]> = {
+  citizen: [
+    { route: 'papers', nav: 'nav.papers', component: Papers },
+    { route: 'access-log', nav: 'nav.accessLog', component: AccessLog },
+    { route: 'consents', nav: 'nav.consents', component: Consents },
+    { route: 'share', nav: 'nav.share', component: Share },
+  ],
+  officer: [{ route: 'verify', nav: 'nav.verify', component: Verify }],
+};
+
+export function App() {
+  const l = useLang();
+  const route = useRoute();
+  const session = useSession();
+  const [loginMessage, setLoginMessage] = useState<MessageKey | undefined>();
+  const main = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    whenSignedOut(() => {
+      setLoginMessage('login.expired');
+      navigate('login', { replace: true });
+    });
+  }, []);
+
+  // Where the route leads: signed-out visitors to the login, signed-in ones away from it.
+  const screens = session ? SCREENS[session.kind] : [];
+  const screen = screens.find((s) => s.route === route);
+  useEffect(() => {
+    if (route === 'callback') return;
+    if (!session && route !== 'login') navigate('login', { replace: true });
+    else if (session && (route === 'login' || route === ''))
+      navigate(SCREENS[session.kind][0].route, { replace: true });
+  }, [route, session]);
+
+  // A new screen: move the focus to its heading, so screen readers announce it.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [route]);
+
+  const other = l === 'vi' ? 'en' : 'vi';
+  let content;
+  if (route === 'callback') content = <Callback />;
+  else if (!session) content = <Login message={loginMessage} />;
+  else if (screen) content = <screen.component session={session} />;
+  else content = <p>{t('notFound')}</p>;
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="top">
+        <span class="brand">
+          <img src="/app/icons/icon.svg" alt="" width={28} height={28} />
+          {t('app.name')}
+        </span>
+        <span class="top-actions">
+          <button
+            type="button"
+            class="link-button"
+            lang={other}
+            aria-label={t('lang.switchLabel')}
+            onClick={() => setLang(other)}
+          >
+            {t('lang.switch')}
+          </button>
+          {session && (
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => {
+                setLoginMessage('login.signedOut');
+                void signOut(session);
+              }}
+            >
+              {t('signOut')}
+            </button>
+          )}
+        </span>
+      </header>
+      {session && (
+        <nav class="tabs" aria-label={t('nav.label')}>
+          <ul>
+            {screens.map((s) => (
+              <li key={s.route}>
+                <a
+                  href={`/app/${s.route}`}
+                  aria-current={s.route === route ? 'page' : undefined}
+                  onClick={onLinkClick(s.route)}
+                >
+                  {t(s.nav)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <main id="main" ref={main} tabIndex={-1}>
+        {content}
+      </main>
+    </>
+  );
+}
