@@ -11,6 +11,10 @@ import type { StoredAccount } from '../services/accounts/model';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
 import type { RunDoc, CaseView } from '../services/reconciliation/model';
 import type { SummaryModel } from '../services/reconciliation/stats';
+import type { DataRequestDoc } from '../services/rights/model';
+import type { DataExportView } from '../services/rights/export';
+import type { ConsentStatementView } from '../services/rights/statements';
+import type { RequestReport, AreaCounts } from '../services/rights/officer';
 import type { ShareView, RedemptionView, SharedPaperView } from '../services/share/model';
 import type { HubContext } from '../services/context';
 export type Maybe<T> = T | null;
@@ -466,6 +470,8 @@ export type Consent = {
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
   /** Procedure code (mã thủ tục hành chính). */
   purpose: Scalars['String']['output'];
+  /** True while the citizen objects to or restricts processing by this client: no token, no read (PROCESSING_RESTRICTED). */
+  restricted: Scalars['Boolean']['output'];
   /** The documents it covers. */
   scopes: Array<DocumentScope>;
   /** Status now. */
@@ -519,6 +525,18 @@ export type ConsentRevokePayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * A signed statement of a consent: a JWS (ES256, header `typ: consent-statement+jwt`, `kid` of the
+ * hub's key published at `/.well-known/jwks.json`); `npm run consent:verify -- <jws>` checks it.
+ */
+export type ConsentStatement = {
+  __typename?: 'ConsentStatement';
+  consentId: Scalars['ID']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  /** The compact JWS. */
+  jws: Scalars['String']['output'];
+};
+
 /** Status of a consent. */
 export type ConsentStatus =
   /** In force: tokens may be issued and used under it. */
@@ -552,6 +570,197 @@ export type ContributionScheme =
   /** Voluntary social insurance (tự nguyện). */
   | 'VOLUNTARY';
 
+export type CorrectionRequestInput = {
+  /** The field of the paper, by its API name (e.g. `fullName`, `classes`; docs/rights.md lists them). */
+  field: Scalars['String']['input'];
+  /** What is wrong and what it should be (at most 500 characters). */
+  note: Scalars['String']['input'];
+  /** The source whose paper is wrong. */
+  source: DataSource;
+};
+
+/**
+ * A copy of everything the hub holds or links about the calling citizen (Law 91/2025, the right of
+ * access): the papers as the disclosure policy lets the citizen see them, the account, consents,
+ * access log, requests and restrictions.
+ */
+export type DataExport = {
+  __typename?: 'DataExport';
+  generatedAt: Scalars['DateTime']['output'];
+  /** Machine-readable: one JSON document (format `vn-papers-hub/data-export`, version 1). */
+  json: Scalars['String']['output'];
+  /** Human-readable plain text (the same content; `GET /rights/export.html` renders it as HTML). */
+  text: Scalars['String']['output'];
+};
+
+/**
+ * A data subject's request, with its legal deadlines (docs/rights.md: acknowledged within 2 working
+ * days, acted on within 15 days, 20 where a client must stop, one extension of up to 15 days).
+ */
+export type DataRequest = {
+  __typename?: 'DataRequest';
+  /** End of the 2nd working day after receipt. */
+  acknowledgeBy: Scalars['DateTime']['output'];
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Acknowledged after its deadline. */
+  acknowledgedLate: Scalars['Boolean']['output'];
+  /** Not acknowledged past its deadline. */
+  acknowledgementOverdue: Scalars['Boolean']['output'];
+  /** The deadline to act now (the extended one once extended). */
+  actBy: Scalars['DateTime']['output'];
+  /** Still open past the deadline to act. */
+  actionOverdue: Scalars['Boolean']['output'];
+  /** The citizen's area when filed (null: unknown); its officers handle the request. */
+  area: Maybe<Area>;
+  /** CORRECTION: its case in the reconciliation queue (`reconciliationCase(id)`). */
+  caseId: Maybe<Scalars['ID']['output']>;
+  /** The client concerned (OBJECTION, RESTRICTION, CONSENT_WITHDRAWAL). */
+  clientId: Maybe<Scalars['String']['output']>;
+  /** When it became DONE or REFUSED. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Closed after the deadline to act. */
+  closedLate: Scalars['Boolean']['output'];
+  /** The consent withdrawn (CONSENT_WITHDRAWAL). */
+  consentId: Maybe<Scalars['ID']['output']>;
+  extendedAt: Maybe<Scalars['DateTime']['output']>;
+  extensionReason: Maybe<Scalars['String']['output']>;
+  field: Maybe<Scalars['String']['output']>;
+  history: Array<DataRequestHistoryEntry>;
+  id: Scalars['ID']['output'];
+  kind: DataRequestKind;
+  liftedAt: Maybe<Scalars['DateTime']['output']>;
+  note: Maybe<Scalars['String']['output']>;
+  /** The deadline to act before any extension. */
+  originalActBy: Scalars['DateTime']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  refusalReason: Maybe<Scalars['String']['output']>;
+  resolution: Maybe<Scalars['String']['output']>;
+  /** OBJECTION / RESTRICTION: whether the restriction is in force now. */
+  restrictionInForce: Maybe<Scalars['Boolean']['output']>;
+  /** CORRECTION: the source and field of the paper, and the citizen's note. */
+  source: Maybe<DataSource>;
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  status: DataRequestStatus;
+};
+
+/** Open and overdue requests of an area (its communes: `communes`). */
+export type DataRequestAreaCounts = {
+  __typename?: 'DataRequestAreaCounts';
+  /** Not acknowledged past the 2-working-day deadline. */
+  acknowledgementOverdue: Scalars['Int']['output'];
+  /** Open past the deadline to act. */
+  actionOverdue: Scalars['Int']['output'];
+  area: Area;
+  /** Requests still open (RECEIVED, ACKNOWLEDGED, IN_PROGRESS). */
+  open: Scalars['Int']['output'];
+  /** Open and overdue in either way. */
+  overdue: Scalars['Int']['output'];
+};
+
+export type DataRequestConnection = {
+  __typename?: 'DataRequestConnection';
+  nodes: Array<DataRequest>;
+  pageInfo: PageInfo;
+};
+
+/** Why a request or an action on it was refused (`userErrors`; the request itself succeeded). */
+export type DataRequestErrorCode =
+  /** Processing by this client is already restricted. */
+  | 'ALREADY_RESTRICTED'
+  /** A correction is completed once its reconciliation case is RESOLVED. */
+  | 'CASE_NOT_RESOLVED'
+  /** No client is registered with this id. */
+  | 'CLIENT_UNKNOWN'
+  /** Someone changed the request at the same time; retry. */
+  | 'CONCURRENT_CHANGE'
+  /** The deadline to act has passed: too late to extend. */
+  | 'DEADLINE_PASSED'
+  /** The deadline was already extended once. */
+  | 'EXTENSION_ALREADY_USED'
+  /** The request's status does not allow this action. */
+  | 'ILLEGAL_TRANSITION'
+  /** A text over 500 characters, or another unusable input. */
+  | 'INVALID_INPUT'
+  /** A correction request needs a note saying what is wrong. */
+  | 'NOTE_REQUIRED'
+  /** The officer's role does not handle requests of this kind. */
+  | 'NOT_HANDLED_BY_ROLE'
+  /** Processing by this client is not restricted. */
+  | 'NOT_RESTRICTED'
+  /** Extending and refusing need a reason. */
+  | 'REASON_REQUIRED'
+  /** Not a field of that source's paper (docs/rights.md lists them). */
+  | 'UNKNOWN_FIELD';
+
+/** What happened to a request. */
+export type DataRequestEvent =
+  | 'ACKNOWLEDGE'
+  | 'COMPLETE'
+  /** The one extension of the deadline to act (with its reason). */
+  | 'EXTEND'
+  /** The citizen lifted their objection or restriction. */
+  | 'LIFT'
+  | 'RECEIVE'
+  | 'REFUSE'
+  | 'START';
+
+/** One change of a request: who, when, what. */
+export type DataRequestHistoryEntry = {
+  __typename?: 'DataRequestHistoryEntry';
+  at: Scalars['DateTime']['output'];
+  /** `citizen`, `officer:<id>` or `system`. */
+  by: Scalars['String']['output'];
+  event: DataRequestEvent;
+  from: Maybe<DataRequestStatus>;
+  note: Maybe<Scalars['String']['output']>;
+  to: DataRequestStatus;
+};
+
+/** What the citizen asks for. */
+export type DataRequestKind =
+  /** A copy of the data the hub holds or links (answered at once: `myDataExport`). */
+  | 'ACCESS'
+  /** The withdrawal of a consent (`consentRevoke`; the hub stops at once). */
+  | 'CONSENT_WITHDRAWAL'
+  /** The correction of a field of a paper: a case in the data-cleaning queue of the citizen's area. */
+  | 'CORRECTION'
+  /** An objection to processing by a client: no token, no new consent, no read for that client until lifted. */
+  | 'OBJECTION'
+  /** A restriction of processing by a client: enforced like an objection. */
+  | 'RESTRICTION';
+
+export type DataRequestPayload = {
+  __typename?: 'DataRequestPayload';
+  request: Maybe<DataRequest>;
+  userErrors: Array<DataRequestUserError>;
+};
+
+/** Data-subject requests of an area, counted at `asOf` (counts only, no personal data). */
+export type DataRequestReport = {
+  __typename?: 'DataRequestReport';
+  asOf: Scalars['DateTime']['output'];
+  /** Per commune with at least one request (a province's report). */
+  communes: Array<DataRequestAreaCounts>;
+  total: DataRequestAreaCounts;
+};
+
+/** Where a request is (RECEIVED → ACKNOWLEDGED → IN_PROGRESS → DONE or REFUSED). */
+export type DataRequestStatus =
+  | 'ACKNOWLEDGED'
+  | 'DONE'
+  | 'IN_PROGRESS'
+  | 'RECEIVED'
+  /** Refused by an officer, with the reason. */
+  | 'REFUSED';
+
+export type DataRequestUserError = {
+  __typename?: 'DataRequestUserError';
+  code: DataRequestErrorCode;
+  /** The input field concerned, if any. */
+  field: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
 /** The national databases the hub links. */
 export type DataSource =
   /** Driving-licence database (Ministry of Public Security, traffic police). */
@@ -573,6 +782,8 @@ export type DefectCount = {
 
 /** A kind of data defect between the sources (docs/domain.md, "Data quality"). */
 export type DefectKind =
+  /** A citizen's request to correct a field of a paper (a data-subject request; never found or cleared by runs). */
+  | 'CORRECTION_REQUEST'
   /** A deceased person with a still-valid card or licence. */
   | 'DECEASED_ACTIVE'
   /** A second record for one person. */
@@ -874,6 +1085,25 @@ export type Mutation = {
   consentGrant: ConsentGrantPayload;
   /** The calling citizen withdraws a consent; earlier lawful processing stays recorded. */
   consentRevoke: ConsentRevokePayload;
+  /** Ask for a field of a paper to be corrected: a CORRECTION_REQUEST case in the citizen's area's queue. */
+  correctionRequest: DataRequestPayload;
+  /** Acknowledge a RECEIVED request (officer of its area). */
+  dataRequestAcknowledge: DataRequestPayload;
+  /** Complete a request (a correction: once its case is RESOLVED). */
+  dataRequestComplete: DataRequestPayload;
+  /** Extend the deadline to act, once, by 15 days, before it passes (reason required). */
+  dataRequestExtend: DataRequestPayload;
+  /** Refuse a request, with the reason (an objection refused is lifted). */
+  dataRequestRefuse: DataRequestPayload;
+  /** Start work on an ACKNOWLEDGED request. */
+  dataRequestStart: DataRequestPayload;
+  /** Lift the calling citizen's objection or restriction of a client: its consents still valid work again. */
+  processingRestrictionLift: DataRequestPayload;
+  /**
+   * Object to, or restrict, processing by a client: in force at once (no token, no new consent, no
+   * read under its consents for this citizen) until lifted.
+   */
+  processingRestrictionRequest: DataRequestPayload;
   /**
    * Assign a case (null: unassign). Supervisors assign to any officer; data-cleaning officers
    * take a case for themselves or release their own.
@@ -980,6 +1210,51 @@ export type MutationConsentRevokeArgs = {
 };
 
 
+export type MutationCorrectionRequestArgs = {
+  input: CorrectionRequestInput;
+};
+
+
+export type MutationDataRequestAcknowledgeArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDataRequestCompleteArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDataRequestExtendArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDataRequestRefuseArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDataRequestStartArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationProcessingRestrictionLiftArgs = {
+  clientId: Scalars['String']['input'];
+};
+
+
+export type MutationProcessingRestrictionRequestArgs = {
+  input: ProcessingRestrictionInput;
+};
+
+
 export type MutationReconciliationCaseAssignArgs = {
   assignee?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
@@ -1067,6 +1342,8 @@ export type NameVariant =
 export type OfficerRole =
   | 'ACCOUNT_APPROVER'
   | 'DATA_CLEANING'
+  /** Handles the data subjects' requests of the area (every kind; corrections also DATA_CLEANING). */
+  | 'DATA_PROTECTION'
   | 'SUPERVISOR'
   | 'WORKING_GROUP';
 
@@ -1087,6 +1364,8 @@ export type PersonalData =
   | 'ACCOUNT'
   /** The citizen's consents. */
   | 'CONSENTS'
+  /** The citizen's data-subject requests (access, correction, withdrawal, objection, restriction). */
+  | 'DATA_REQUESTS'
   /** Driving licence. */
   | 'DRIVING_LICENCE'
   /** Household and family. */
@@ -1112,6 +1391,14 @@ export type PopulationFacts = {
   eligible14: Scalars['Int']['output'];
   /** Of them, those with no account. */
   notRegistered: Scalars['Int']['output'];
+};
+
+export type ProcessingRestrictionInput = {
+  /** The registered client the citizen objects to or restricts. */
+  clientId: Scalars['String']['input'];
+  /** OBJECTION or RESTRICTION (default RESTRICTION). */
+  kind?: InputMaybe<DataRequestKind>;
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Where a document comes from. */
@@ -1140,6 +1427,20 @@ export type Query = {
    */
   citizens: Array<Maybe<Citizen>>;
   /**
+   * A signed statement of one of the calling citizen's consents (whatever its status). The client
+   * gets its own by `POST /oauth/consent-statement` (client authentication, `consent_id`).
+   */
+  consentStatement: ConsentStatement;
+  /** One request: its citizen, or an officer of its area whose role handles its kind. */
+  dataRequest: Maybe<DataRequest>;
+  /** Open and overdue requests of an area within the jurisdiction (counts only). */
+  dataRequestReport: DataRequestReport;
+  /**
+   * Requests of an area within the officer's jurisdiction, newest first, of the kinds the officer's
+   * role handles (DATA_CLEANING: corrections). `VN`: a national officer's, every area.
+   */
+  dataRequests: DataRequestConnection;
+  /**
    * The signed-in citizen's own record and papers (a CITIZEN token; no ID is passed): the same
    * disclosure rules as `citizen` for their own ID (account status and level). Null when the
    * population database has no such person. Anyone else gets UNAUTHENTICATED, or FORBIDDEN with
@@ -1158,6 +1459,13 @@ export type Query = {
    * the consent whose id is `after` (the last one of the previous page).
    */
   myConsents: Array<Consent>;
+  /**
+   * A copy of the calling citizen's data (recorded as an ACCESS request, DONE at once). Also over
+   * HTTP with the citizen's token: `GET /rights/export.json`, `GET /rights/export.html`.
+   */
+  myDataExport: DataExport;
+  /** The calling citizen's requests, newest first (`after`: the `endCursor` of the previous page). */
+  myRequests: DataRequestConnection;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
   /** One case (null with OUT_OF_JURISDICTION for an unknown case or one elsewhere). */
@@ -1216,6 +1524,35 @@ export type QueryCitizensArgs = {
 
 
 /** The hub's read entry points. */
+export type QueryConsentStatementArgs = {
+  consentId: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestReportArgs = {
+  area: Scalars['String']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  area: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<DataRequestKind>;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<Array<DataRequestStatus>>;
+};
+
+
+/** The hub's read entry points. */
 export type QueryMyAccessLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   documents?: InputMaybe<Array<DocumentScope>>;
@@ -1227,6 +1564,13 @@ export type QueryMyAccessLogArgs = {
 
 /** The hub's read entry points. */
 export type QueryMyConsentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryMyRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1292,6 +1636,14 @@ export type ReconciliationCase = {
   area: Maybe<Area>;
   /** Officer id of whoever handles it. */
   assignee: Maybe<Scalars['String']['output']>;
+  /** CORRECTION_REQUEST: the field of the paper the citizen asks to correct. */
+  correctionField: Maybe<Scalars['String']['output']>;
+  /** CORRECTION_REQUEST: the citizen's request (`dataRequest(id)`). */
+  dataRequestId: Maybe<Scalars['ID']['output']>;
+  /** CORRECTION_REQUEST: the request's status. */
+  dataRequestStatus: Maybe<DataRequestStatus>;
+  /** CORRECTION_REQUEST: the request's deadline to act. */
+  dueAt: Maybe<Scalars['DateTime']['output']>;
   /** FORMAT_ONLY / MISMATCH: the attribute that differs. */
   field: Maybe<IdentityField>;
   firstSeenAt: Scalars['DateTime']['output'];
@@ -1973,9 +2325,23 @@ export type ResolversTypes = {
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: ResolverTypeWrapper<Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
   ConsentRevokePayload: ResolverTypeWrapper<Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  ConsentStatement: ResolverTypeWrapper<ConsentStatementView>;
   ConsentStatus: ConsentStatus;
   ContributionPeriod: ResolverTypeWrapper<ContributionPeriod>;
   ContributionScheme: ContributionScheme;
+  CorrectionRequestInput: CorrectionRequestInput;
+  DataExport: ResolverTypeWrapper<DataExportView>;
+  DataRequest: ResolverTypeWrapper<DataRequestDoc>;
+  DataRequestAreaCounts: ResolverTypeWrapper<AreaCounts>;
+  DataRequestConnection: ResolverTypeWrapper<Omit<DataRequestConnection, 'nodes'> & { nodes: Array<ResolversTypes['DataRequest']> }>;
+  DataRequestErrorCode: DataRequestErrorCode;
+  DataRequestEvent: DataRequestEvent;
+  DataRequestHistoryEntry: ResolverTypeWrapper<DataRequestHistoryEntry>;
+  DataRequestKind: DataRequestKind;
+  DataRequestPayload: ResolverTypeWrapper<Omit<DataRequestPayload, 'request'> & { request?: Maybe<ResolversTypes['DataRequest']> }>;
+  DataRequestReport: ResolverTypeWrapper<RequestReport>;
+  DataRequestStatus: DataRequestStatus;
+  DataRequestUserError: ResolverTypeWrapper<DataRequestUserError>;
   DataSource: DataSource;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2011,6 +2377,7 @@ export type ResolversTypes = {
   PersonalData: PersonalData;
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
   PopulationFacts: ResolverTypeWrapper<PopulationFacts>;
+  ProcessingRestrictionInput: ProcessingRestrictionInput;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReaderKind: ReaderKind;
@@ -2084,7 +2451,17 @@ export type ResolversParentTypes = {
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   ConsentRevokePayload: Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
+  ConsentStatement: ConsentStatementView;
   ContributionPeriod: ContributionPeriod;
+  CorrectionRequestInput: CorrectionRequestInput;
+  DataExport: DataExportView;
+  DataRequest: DataRequestDoc;
+  DataRequestAreaCounts: AreaCounts;
+  DataRequestConnection: Omit<DataRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['DataRequest']> };
+  DataRequestHistoryEntry: DataRequestHistoryEntry;
+  DataRequestPayload: Omit<DataRequestPayload, 'request'> & { request?: Maybe<ResolversParentTypes['DataRequest']> };
+  DataRequestReport: RequestReport;
+  DataRequestUserError: DataRequestUserError;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DefectCount: DefectCount;
@@ -2109,6 +2486,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   PersonalId: Scalars['PersonalId']['output'];
   PopulationFacts: PopulationFacts;
+  ProcessingRestrictionInput: ProcessingRestrictionInput;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   ReconciliationCase: CaseView;
@@ -2408,6 +2786,7 @@ export type ConsentResolvers<ContextType = HubContext, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
   useCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2430,12 +2809,94 @@ export type ConsentRevokePayloadResolvers<ContextType = HubContext, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ConsentStatementResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentStatement'] = ResolversParentTypes['ConsentStatement']> = {
+  consentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  jws?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ContributionPeriodResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod']> = {
   employer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   salaryBase?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   scheme?: Resolver<Maybe<ResolversTypes['ContributionScheme']>, ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type DataExportResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataExport'] = ResolversParentTypes['DataExport']> = {
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DataRequestResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequest'] = ResolversParentTypes['DataRequest']> = {
+  acknowledgeBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  acknowledgedLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  acknowledgementOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  actBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  actionOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
+  caseId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  clientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  closedLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  consentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  extendedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  extensionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['DataRequestHistoryEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DataRequestKind'], ParentType, ContextType>;
+  liftedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  originalActBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refusalReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  restrictionInForce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['DataSource']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DataRequestStatus'], ParentType, ContextType>;
+};
+
+export type DataRequestAreaCountsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestAreaCounts'] = ResolversParentTypes['DataRequestAreaCounts']> = {
+  acknowledgementOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  actionOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DataRequestConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestConnection'] = ResolversParentTypes['DataRequestConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['DataRequest']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DataRequestHistoryEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestHistoryEntry'] = ResolversParentTypes['DataRequestHistoryEntry']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['DataRequestEvent'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['DataRequestStatus']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DataRequestStatus'], ParentType, ContextType>;
+};
+
+export type DataRequestPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestPayload'] = ResolversParentTypes['DataRequestPayload']> = {
+  request?: Resolver<Maybe<ResolversTypes['DataRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['DataRequestUserError']>, ParentType, ContextType>;
+};
+
+export type DataRequestReportResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestReport'] = ResolversParentTypes['DataRequestReport']> = {
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  communes?: Resolver<Array<ResolversTypes['DataRequestAreaCounts']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['DataRequestAreaCounts'], ParentType, ContextType>;
+};
+
+export type DataRequestUserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestUserError'] = ResolversParentTypes['DataRequestUserError']> = {
+  code?: Resolver<ResolversTypes['DataRequestErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -2574,6 +3035,14 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
+  correctionRequest?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationCorrectionRequestArgs, 'input'>>;
+  dataRequestAcknowledge?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestAcknowledgeArgs, 'id'>>;
+  dataRequestComplete?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestCompleteArgs, 'id'>>;
+  dataRequestExtend?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestExtendArgs, 'id' | 'reason'>>;
+  dataRequestRefuse?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestRefuseArgs, 'id' | 'reason'>>;
+  dataRequestStart?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestStartArgs, 'id'>>;
+  processingRestrictionLift?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationProcessingRestrictionLiftArgs, 'clientId'>>;
+  processingRestrictionRequest?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationProcessingRestrictionRequestArgs, 'input'>>;
   reconciliationCaseAssign?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseAssignArgs, 'id'>>;
   reconciliationCaseConfirm?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseConfirmArgs, 'id'>>;
   reconciliationCaseDismiss?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseDismissArgs, 'id' | 'reason'>>;
@@ -2613,10 +3082,16 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
+  consentStatement?: Resolver<ResolversTypes['ConsentStatement'], ParentType, ContextType, RequireFields<QueryConsentStatementArgs, 'consentId'>>;
+  dataRequest?: Resolver<Maybe<ResolversTypes['DataRequest']>, ParentType, ContextType, RequireFields<QueryDataRequestArgs, 'id'>>;
+  dataRequestReport?: Resolver<ResolversTypes['DataRequestReport'], ParentType, ContextType, RequireFields<QueryDataRequestReportArgs, 'area'>>;
+  dataRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryDataRequestsArgs, 'area' | 'first' | 'overdueOnly'>>;
   me?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;
+  myDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
+  myRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryMyRequestsArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
   reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first'>>;
@@ -2628,6 +3103,10 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
 export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCase'] = ResolversParentTypes['ReconciliationCase']> = {
   area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  correctionField?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataRequestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  dataRequestStatus?: Resolver<Maybe<ResolversTypes['DataRequestStatus']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['IdentityField']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['ReconciliationCaseHistoryEntry']>, ParentType, ContextType>;
@@ -2871,7 +3350,16 @@ export type Resolvers<ContextType = HubContext> = {
   ConsentClient?: ConsentClientResolvers<ContextType>;
   ConsentGrantPayload?: ConsentGrantPayloadResolvers<ContextType>;
   ConsentRevokePayload?: ConsentRevokePayloadResolvers<ContextType>;
+  ConsentStatement?: ConsentStatementResolvers<ContextType>;
   ContributionPeriod?: ContributionPeriodResolvers<ContextType>;
+  DataExport?: DataExportResolvers<ContextType>;
+  DataRequest?: DataRequestResolvers<ContextType>;
+  DataRequestAreaCounts?: DataRequestAreaCountsResolvers<ContextType>;
+  DataRequestConnection?: DataRequestConnectionResolvers<ContextType>;
+  DataRequestHistoryEntry?: DataRequestHistoryEntryResolvers<ContextType>;
+  DataRequestPayload?: DataRequestPayloadResolvers<ContextType>;
+  DataRequestReport?: DataRequestReportResolvers<ContextType>;
+  DataRequestUserError?: DataRequestUserErrorResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DefectCount?: DefectCountResolvers<ContextType>;

@@ -16,6 +16,7 @@ import type { AccountsModule } from '../services/accounts';
 import type { AuditWriter } from '../services/audit/writer';
 import { createContext, type HubContext } from '../services/context';
 import type { ReconciliationRunner } from '../services/reconciliation/runs';
+import type { RightsService } from '../services/rights/service';
 import type { SourceGuards } from '../connectors/resilience';
 import type { StoreHealth } from '../store/health';
 
@@ -31,6 +32,8 @@ export interface Hub {
   auditWriter: AuditWriter;
   accounts: AccountsModule;
   reconciliation: ReconciliationRunner;
+  /** The data subjects' requests, restrictions and consent statements. */
+  rights: RightsService;
   metrics: HubMetrics;
   /** The sources' guards (breakers) and, through `guards.faults`, fault injection. */
   guards: SourceGuards;
@@ -71,6 +74,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
         sweeps: accounts.sweeps,
         reconciliation,
         shares: services.shares,
+        rights: services.rights,
         now: deps.now,
       },
       requestId,
@@ -86,6 +90,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     auditWriter,
     accounts,
     reconciliation,
+    rights: services.rights,
     metrics,
     guards,
     health,
@@ -95,6 +100,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     stop: async () => {
       protection.shutdown();
       services.stopSweeps();
+      services.stopRetention();
       // Stops accepting connections, lets in-flight requests finish, then closes the rest.
       await apollo.stop();
       await reconciliation.close();

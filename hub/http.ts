@@ -30,6 +30,8 @@ import { trustedDocumentsFromConfig } from './trusted-documents';
 import { casesCsvRouter } from './routes/cases-csv';
 import { opsRouter } from './routes/ops';
 import { csvRouter } from './routes/reports-csv';
+import { consentStatementRouter } from './routes/consent-statement';
+import { rightsRouter } from './rights';
 import type { HubServices } from './wiring';
 import { ErrorCode } from '../lib/errors';
 import { ANONYMOUS, type Principal } from '../services/access/auth/principal';
@@ -83,15 +85,24 @@ function apiRoutes(app: express.Express, deps: RouteDeps): void {
   const { config, store, logger, trust, protection, auditWriter, accounts, reconciliation, guards } = deps;
   // Refusals before any work: shutting down, store down, too many at once, rate limits.
   app.use(
-    ['/oauth/token', '/oauth/revoke', '/oauth/logout', '/oauth/authorize'],
+    ['/oauth/token', '/oauth/revoke', '/oauth/logout', '/oauth/authorize', '/oauth/consent-statement'],
     protection.gate,
     protection.concurrency,
     protection.rateLimit,
   );
-  app.use(['/reports', '/reconciliation', '/graphql'], ...protection.all());
+  app.use(['/reports', '/reconciliation', '/rights', '/graphql'], ...protection.all());
 
   // OAuth 2.0: client credentials under a consent, the apps' sign-in (dev IdP), metadata, JWKS.
   app.use(deps.auth.router);
+  // A client's signed consent statement (docs/rights.md).
+  app.use(
+    consentStatementRouter({
+      rights: deps.rights,
+      audit: auditWriter,
+      audiences: [config.HUB_ISSUER],
+      onError: (err) => logger.error({ err }, 'consent statement error'),
+    }),
+  );
 
   app.use(
     csvRouter({
@@ -112,6 +123,20 @@ function apiRoutes(app: express.Express, deps: RouteDeps): void {
       audit: auditWriter,
       logger,
       chunk: config.HUB_CSV_CHUNK,
+    }),
+  );
+
+  // The data subject's copy of their data, and an area's requests as CSV (docs/rights.md).
+  app.use(
+    rightsRouter({
+      rights: deps.rights,
+      store,
+      caches: deps.caches,
+      accounts: accounts.service,
+      trust,
+      audit: auditWriter,
+      guards,
+      logger,
     }),
   );
 

@@ -27,6 +27,9 @@ import { CaseService } from '../services/reconciliation/cases';
 import { ReconciliationRunner } from '../services/reconciliation/runs';
 import type { Store } from '../store/connection';
 import { StoreHealth } from '../store/health';
+import type { RightsService } from '../services/rights/service';
+import { HUB_TOKEN_SERVICE_KEY_NAME } from '../services/access/auth/trust';
+import { createRights, scheduleRetention } from './rights';
 
 /** What the services are built from (app.ts's `HubDeps`). */
 export interface ServiceDeps {
@@ -66,6 +69,10 @@ export interface HubServices {
   origins: () => HubOrigins;
   /** Stops the daily sweeps' schedule (a no-op when they are not scheduled). */
   stopSweeps: () => void;
+  /** The data subjects' requests, restrictions and consent statements (docs/rights.md). */
+  rights: RightsService;
+  /** Stops the daily audit-retention sweep's schedule (a no-op when it is not scheduled). */
+  stopRetention: () => void;
 }
 
 /** Builds the services and starts their background work. */
@@ -111,6 +118,21 @@ export async function startServices(deps: ServiceDeps, httpServer: http.Server):
   const consentUses = new ConsentUseRecorder(store, {
     onError: (err) => logger.warn({ err }, 'consent use not recorded'),
   });
+  // The token service's key (published at /.well-known/jwks.json) also signs consent statements
+  // and audit-retention checkpoints.
+  const hubKey = loadOrCreateSigningKey(config.HUB_KEYS_DIR, HUB_TOKEN_SERVICE_KEY_NAME);
+  const rights = createRights({
+    config,
+    store,
+    logger,
+    caches,
+    cases: reconciliation.cases,
+    signingKey: hubKey,
+    now: deps.now,
+  });
+  const stopRetention = deps.scheduleSweeps
+    ? scheduleRetention({ config, store, writer: auditWriter, signingKey: hubKey, logger, now: deps.now })
+    : () => {};
   return {
     caches,
     trust,
@@ -126,6 +148,8 @@ export async function startServices(deps: ServiceDeps, httpServer: http.Server):
     auth,
     origins,
     stopSweeps,
+    rights,
+    stopRetention,
   };
 }
 

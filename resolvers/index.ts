@@ -10,6 +10,7 @@ import { accessResolvers } from './access';
 import { auditResolvers } from './audit';
 import { accountsResolvers } from './accounts';
 import { reconciliationResolvers } from './reconciliation';
+import { rightsResolvers } from './rights';
 import { shareResolvers } from './share';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
@@ -24,5 +25,6 @@ export const resolvers: Resolvers = mergeResolvers([
   auditResolvers,
   accountsResolvers,
   reconciliationResolvers,
+  rightsResolvers,
   shareResolvers,
 ]);

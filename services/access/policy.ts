@@ -74,14 +74,15 @@ export interface AccessLookups {
   account(personalId: string): Promise<AccountFacts | null>;
   /**
    * The consent's state for this citizen and client (cached briefly): ACTIVE, REVOKED (by the
-   * citizen), or INACTIVE (expired, not yet valid, unknown, or not theirs).
+   * citizen), RESTRICTED (the citizen objects to or restricts processing by this client), or
+   * INACTIVE (expired, not yet valid, unknown, or not theirs).
    */
   consentState(consentId: string, citizenId: string, clientId: string): Promise<ConsentState>;
   /** The scopes the client is registered for; null for an unknown or suspended client. */
   clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
 }
 
-export type ConsentState = 'ACTIVE' | 'REVOKED' | 'INACTIVE';
+export type ConsentState = 'ACTIVE' | 'REVOKED' | 'RESTRICTED' | 'INACTIVE';
 
 export type Decision = { allow: true } | { allow: false; reason: DenialReason };
 
@@ -124,6 +125,7 @@ export async function decide(
       ]);
       // Told only to the client holding the consent: another's is INACTIVE (consentState).
       if (consent === 'REVOKED') return deny('CONSENT_REVOKED');
+      if (consent === 'RESTRICTED') return deny('PROCESSING_RESTRICTED');
       if (consent !== 'ACTIVE') return deny('NOT_CONSENTED');
       if (!registered?.has(scope)) return deny('CLIENT_NOT_REGISTERED');
       return accountAllows(await lookups.account(citizen.personalId), scope);

@@ -59,6 +59,24 @@ const DATA_OF: Record<string, { kinds: readonly DataKind[]; of: (source: unknown
       kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
       of: (c) => caseScopes((c as CaseView).finding),
     },
+    /** A copy of the citizen's data (services/rights/export.ts): the kinds it holds. */
+    dataExport: {
+      kinds: [
+        'IDENTITY',
+        'RESIDENCE',
+        'IDENTITY_CARD',
+        'FAMILY',
+        'DRIVING_LICENCE',
+        'HEALTH_INSURANCE',
+        'SOCIAL_INSURANCE',
+        'HEALTH_RECORD',
+        'ACCOUNT',
+        'CONSENTS',
+        'ACCESS_LOG',
+        'DATA_REQUESTS',
+      ],
+      of: (e) => (e as { kinds: readonly DataKind[] }).kinds,
+    },
     /** A share's redemption (`ShareRedemption`): the papers the citizen shared (its SD-JWT holds them all). */
     share: {
       kinds: SHAREABLE_PAPERS,

@@ -15,6 +15,7 @@ import { registerClient } from '../../../services/access/clients';
 import type { Mutation, Query } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
+import { rightsRows, type Row } from './coverage-rights';
 
 /**
  * Audit coverage, deny by default: every root field declares its audit treatment (the schema
@@ -156,15 +157,8 @@ describe('the schema builder refuses a root field without a true audit treatment
 
 /**
  * One row per root field that returns personal data: the query, the caller, and for each citizen
- * the kinds the request's audit record must name.
+ * the kinds the request's audit record must name (Row: coverage-rights.ts).
  */
-interface Row {
-  query: string;
-  variables?: () => Record<string, unknown>;
-  token: () => string;
-  expect: () => Record<string, string[]>;
-}
-
 const SOURCE_ENUM = {
   drivingLicence: 'DRIVING_LICENCE',
   healthInsurance: 'HEALTH_INSURANCE',
@@ -203,6 +197,8 @@ const accountMutation = (
 });
 const approver = () => officer('ACCOUNT_APPROVER');
 const self = () => keys.citizen(holder.personalId);
+/** The correction request the rights rows file, and the officers' rows act on. */
+let dataRequestId: string;
 
 const ROWS: Record<string, Row> = {
   citizen: {
@@ -291,6 +287,18 @@ const ROWS: Record<string, Row> = {
     token: self,
     expect: () => ({ [holder.personalId]: ['CONSENTS'] }),
   },
+  // The data subject's rights (docs/rights.md): requests, the export, statements.
+  ...rightsRows({
+    holder: () => holder.personalId,
+    member: () => member,
+    parent: () => parent,
+    province: () => province,
+    clientId: () => clientId,
+    consentId: () => consentId,
+    dataRequestId: () => dataRequestId,
+    self,
+    dpo: () => officer('DATA_PROTECTION'),
+  }),
   // Refused transitions still show the account as it is (and change nothing).
   accountRegister: {
     query: `mutation($id: PersonalId!) { accountRegister(input: { personalId: $id, level: 2, phone: "0912345678", fingerprintsCaptured: true }) { ${ACCOUNT_FIELDS} } }`,
@@ -414,6 +422,7 @@ describe('every root field returning personal data is audited with its citizens 
     expect(r.body.data?.[field]).toBeTruthy();
     if (field === 'consentGrant') consentId = r.body.data!.consentGrant!.consent!.id;
     if (field === 'reconciliationRunStart') startedRunId = r.body.data!.reconciliationRunStart!.id;
+    if (field === 'correctionRequest') dataRequestId = r.body.data!.correctionRequest!.request!.id;
     const got = await disclosed(requestId);
     let want = row.expect();
     if (field === 'accountWorkList') {
