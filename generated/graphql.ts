@@ -141,6 +141,12 @@ export type AccountErrorCode =
   | 'LEVEL_ALREADY_2'
   | 'NOTICE_NOT_SENT'
   | 'NOT_ELIGIBLE_DECEASED'
+  /** A guardian's request for someone aged 14 or over, who registers themselves. */
+  | 'NOT_ELIGIBLE_GUARDIAN_NOT_NEEDED'
+  /** Aged 6 to under 14 without a valid identity card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_IDENTITY_CARD'
+  /** A foreigner without a valid permanent or temporary residence card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
   | 'NOT_NOTIFIED'

@@ -90,6 +90,10 @@ export interface EligibilityPerson {
   dateOfBirth?: string | Date | null;
   vitalStatus?: 'ALIVE' | 'DECEASED' | null;
   nationality?: string | null;
+  /** A valid identity card (chip CCCD or the 2024 identity card) on the registration date. */
+  identityCardValid?: boolean;
+  /** A foreigner's valid permanent or temporary residence card (no source feeds it yet). */
+  residenceCardValid?: boolean;
 }
 
 /** What registration takes from the population source besides eligibility. */
@@ -113,7 +117,8 @@ export interface LifecycleContext {
   activationCodesExhausted?: boolean;
 }
 
-export type EligibilityCode = 'TOO_YOUNG' | 'DECEASED' | 'UNKNOWN_PERSON';
+export type EligibilityCode =
+  'TOO_YOUNG' | 'NO_IDENTITY_CARD' | 'NO_RESIDENCE_CARD' | 'GUARDIAN_NOT_NEEDED' | 'DECEASED' | 'UNKNOWN_PERSON';
 
 export type LifecycleErrorCode =
   | 'ILLEGAL_TRANSITION'
@@ -122,6 +127,9 @@ export type LifecycleErrorCode =
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_DECEASED'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  | 'NOT_ELIGIBLE_NO_IDENTITY_CARD'
+  | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
+  | 'NOT_ELIGIBLE_GUARDIAN_NOT_NEEDED'
   | 'AREA_UNKNOWN'
   | 'NOT_PERMITTED'
   | 'OUT_OF_JURISDICTION'

@@ -109,7 +109,10 @@ function register(
       return fail('FINGERPRINTS_REQUIRED', 'Level 2 needs the fingerprints captured in person');
     }
   }
-  const code = checkEligibility(ctx.person, ctx.today ?? at);
+  const code = checkEligibility(ctx.person, ctx.today ?? at, {
+    level: event.type === 'REGISTER_L1' ? 1 : 2,
+    by: 'SELF',
+  });
   if (code) return fail(`NOT_ELIGIBLE_${code}`, ELIGIBILITY_MESSAGES[code]);
   const area = ctx.person?.area;
   if (!area) return fail('AREA_UNKNOWN', "The population source has no known area for this person's residence");
