@@ -107,6 +107,8 @@ export type Account = {
   /** The latest 200 transitions (the event log keeps every one). */
   history: Array<AccountHistoryEntry>;
   level: Scalars['Int']['output'];
+  /** The legal ground of the lock (null for a lock made before grounds were recorded). */
+  lockGround: Maybe<AccountLockGround>;
   lockReason: Maybe<AccountLockReason>;
   lockedAt: Maybe<Scalars['DateTime']['output']>;
   notifiedAt: Maybe<Scalars['DateTime']['output']>;
@@ -139,6 +141,8 @@ export type AccountErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
+  /** A lock on a ground this actor may not use (the holder: HOLDER_REQUEST; an officer: not the system's grounds). */
+  | 'LOCK_GROUND_NOT_ALLOWED'
   | 'NOTICE_NOT_SENT'
   | 'NOT_ELIGIBLE_DECEASED'
   /** A guardian's request for someone aged 14 or over, who registers themselves. */
@@ -209,6 +213,21 @@ export type AccountHistoryEntry = {
   reason: Maybe<Scalars['String']['output']>;
   to: AccountStatus;
 };
+
+/** The legal ground of a lock (Decree 69/2024/NĐ-CP as summarised; docs/accounts.md). */
+export type AccountLockGround =
+  /** A competent authority asked (an officer). */
+  | 'AUTHORITY_REQUEST'
+  /** The identity / residence card was revoked (an officer). */
+  | 'CARD_REVOKED'
+  /** The population source records the holder as deceased (the system; never unlocked). */
+  | 'DECEASED'
+  /** The holder asked (in the app, by the hotline, in person); the holder may lift it in the app. */
+  | 'HOLDER_REQUEST'
+  /** The chip ID card expired (the system; unlocked once a valid card is on record). */
+  | 'ID_CARD_EXPIRED'
+  /** A breach of the app's terms of use (an officer). */
+  | 'TERMS_BREACH';
 
 export type AccountLockReason =
   | 'HOLDER'
@@ -853,7 +872,10 @@ export type Mutation = {
   accountReopen: AccountPayload;
   /** Run the daily sweeps now (locks for expired ID cards, closed activation windows, notices, population refresh). */
   accountSweepRun: AccountSweepResult;
-  /** Unlock (officer of the area), after the holder proved ownership. */
+  /**
+   * Unlock: an officer of the area, after the holder proved ownership (ownershipVerified); or the
+   * holder (no personalId) in the app, at once, of a lock on their own request (HOLDER_REQUEST).
+   */
   accountUnlock: AccountPayload;
   /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
   accountUpgrade: AccountPayload;
@@ -912,6 +934,7 @@ export type MutationAccountApproveArgs = {
 
 
 export type MutationAccountLockArgs = {
+  ground?: InputMaybe<AccountLockGround>;
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
   via?: InputMaybe<LockChannel>;
@@ -945,8 +968,8 @@ export type MutationAccountReopenArgs = {
 
 
 export type MutationAccountUnlockArgs = {
-  ownershipVerified: Scalars['Boolean']['input'];
-  personalId: Scalars['PersonalId']['input'];
+  ownershipVerified?: InputMaybe<Scalars['Boolean']['input']>;
+  personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1902,6 +1925,7 @@ export type ResolversTypes = {
   AccountEvent: AccountEvent;
   AccountFlows: ResolverTypeWrapper<AccountFlows>;
   AccountHistoryEntry: ResolverTypeWrapper<AccountHistoryEntry>;
+  AccountLockGround: AccountLockGround;
   AccountLockReason: AccountLockReason;
   AccountPayload: ResolverTypeWrapper<Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   AccountPhoneChangeInput: AccountPhoneChangeInput;
@@ -2212,6 +2236,7 @@ export type AccountResolvers<ContextType = HubContext, ParentType extends Resolv
   hasChipCard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AccountHistoryEntry']>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockGround?: Resolver<Maybe<ResolversTypes['AccountLockGround']>, ParentType, ContextType>;
   lockReason?: Resolver<Maybe<ResolversTypes['AccountLockReason']>, ParentType, ContextType>;
   lockedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   notifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2515,7 +2540,7 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountReject?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRejectArgs, 'personalId' | 'reason'>>;
   accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
   accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
-  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockArgs, 'ownershipVerified' | 'personalId'>>;
+  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountUnlockArgs>>;
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;

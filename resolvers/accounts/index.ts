@@ -249,21 +249,27 @@ export const accountsResolvers: Resolvers = {
       payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx))),
     accountReopen: async (_, { personalId }, ctx) =>
       payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId))),
-    accountLock: async (_, { personalId, via, reason }, ctx) => {
+    accountLock: async (_, { personalId, via, ground, reason }, ctx) => {
       const id = subjectOf(ctx, personalId);
       if (ctx.principal.kind === 'OFFICER') {
         const denied = await officerTarget(ctx, id);
         if (denied) return payload(ctx, denied);
       }
       const channel = via ?? (ctx.principal.kind === 'CITIZEN' ? 'APP' : 'HOTLINE');
-      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason }));
+      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason, ground }));
     },
-    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx) =>
-      payload(
+    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx) => {
+      const id = subjectOf(ctx, personalId);
+      if (ctx.principal.kind === 'CITIZEN') {
+        // Signed in to the app as the holder: ownership is proved.
+        return payload(ctx, await ctx.accounts.unlock(actor(ctx), id, true, reason));
+      }
+      return payload(
         ctx,
-        (await officerTarget(ctx, personalId)) ??
-          (await ctx.accounts.unlock(actor(ctx), personalId, ownershipVerified, reason)),
-      ),
+        (await officerTarget(ctx, id)) ??
+          (await ctx.accounts.unlock(actor(ctx), id, ownershipVerified === true, reason)),
+      );
+    },
     accountPhoneChangeStart: async (_, { phone }, ctx) =>
       payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
     accountPhoneChange: async (_, { input }, ctx) => {
@@ -323,6 +329,7 @@ export const accountsResolvers: Resolvers = {
     activatedAt: (a) => a.activatedAt ?? null,
     lockedAt: (a) => a.lockedAt ?? null,
     lockReason: (a) => a.lockReason ?? null,
+    lockGround: (a) => a.lockGround ?? null,
     history: (a) =>
       a.history.map((h) => ({
         at: h.at,

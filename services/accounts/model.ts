@@ -4,7 +4,7 @@
  * the operations beside it). The stored document's own shape is store.ts's `AccountDoc`.
  */
 import type { NotifyChannel } from './notifier';
-import type { AccountDoc, AccountEventType, AccountHistoryEntry, AccountStatus } from './store';
+import type { AccountDoc, AccountEventType, AccountHistoryEntry, AccountStatus, LockGround } from './store';
 
 // ---------------------------------------------------------------------------------------------
 // The lifecycle (a pure state machine: lifecycle/machine.ts)
@@ -53,8 +53,8 @@ export type AccountEvent =
   /** An officer of the area; a new notice (NOTIFY) starts a new window. */
   | (EventBase & { type: 'REOPEN' })
   /** The holder (app), an officer (hotline or in person), or the system (chip ID card expired). */
-  | (EventBase & { type: 'LOCK'; via?: 'APP' | 'HOTLINE' | 'IN_PERSON' })
-  /** An officer, after the holder proved ownership. */
+  | (EventBase & { type: 'LOCK'; via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; ground?: LockGround })
+  /** An officer, after the holder proved ownership; or the holder in the app, of a lock they asked for. */
   | (EventBase & { type: 'UNLOCK'; ownershipVerified: boolean })
   /** An officer in person, or the holder online with a code confirmed on the new number. */
   | (EventBase & { type: 'PHONE_CHANGE'; phone: string; verificationCodeConfirmed?: boolean });
@@ -149,7 +149,8 @@ export type LifecycleErrorCode =
   | 'ID_CARD_STILL_EXPIRED'
   | 'INVALID_PHONE'
   | 'PHONE_UNCHANGED'
-  | 'PHONE_NOT_VERIFIED';
+  | 'PHONE_NOT_VERIFIED'
+  | 'LOCK_GROUND_NOT_ALLOWED';
 
 export interface LifecycleUserError {
   code: LifecycleErrorCode;

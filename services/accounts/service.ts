@@ -92,11 +92,7 @@ export class AccountService {
     return reopen(this.core, by, personalId);
   }
 
-  lock(
-    by: Actor,
-    personalId: string,
-    opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null } = {},
-  ): Promise<TransitionResult> {
+  lock(by: Actor, personalId: string, opts: Parameters<typeof lock>[3] = {}): Promise<TransitionResult> {
     return lock(this.core, by, personalId, opts);
   }
 
