@@ -131,6 +131,10 @@ export type AccountErrorCode =
   | 'CODE_EXPIRED'
   | 'CONCURRENT_CHANGE'
   | 'FINGERPRINTS_REQUIRED'
+  /** The person is 14 or over: the account is in their own hands. */
+  | 'GUARDIANSHIP_ENDED'
+  /** A child's account is registered and managed through the guardian's own ACTIVE Level 2 account. */
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
   | 'HOLDER_DECEASED'
   | 'ID_CARD_NOT_EXPIRED'
   | 'ID_CARD_STILL_EXPIRED'
@@ -153,6 +157,8 @@ export type AccountErrorCode =
   | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  /** The population record does not show the caller as the person's parent or guardian. */
+  | 'NOT_GUARDIAN'
   | 'NOT_NOTIFIED'
   | 'NOT_PERMITTED'
   | 'NO_ACCOUNT'
@@ -249,6 +255,17 @@ export type AccountPhoneChangeInput = {
   phone: Scalars['String']['input'];
   /** The holder online: the code sent to the new number. */
   verificationCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A parent or guardian registers a child's Level 1 account (Decree 69/2024 Art. 10 as summarised). */
+export type AccountRegisterChildInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The child (under 14; the relation is read from the population record). */
+  personalId: Scalars['PersonalId']['input'];
+  /** The phone the notices go to (the guardian's or the child's). */
+  phone: Scalars['String']['input'];
+  /** The child's portrait capture. */
+  portraitRef: Scalars['String']['input'];
 };
 
 /** Level 1 in the app (the citizen, no personalId) or Level 2 in person (an officer). */
@@ -866,6 +883,8 @@ export type Mutation = {
   accountPhoneChangeStart: AccountPayload;
   /** Register: Level 1 by the citizen in the app, Level 2 by an officer in person. */
   accountRegister: AccountPayload;
+  /** A parent or guardian registers a child's Level 1 account through their own Level 2 account. */
+  accountRegisterChild: AccountPayload;
   /** Reject a pending registration or upgrade, with the reason. */
   accountReject: AccountPayload;
   /** Reopen an account whose activation window closed (officer of the area); a new notice follows. */
@@ -953,6 +972,11 @@ export type MutationAccountPhoneChangeStartArgs = {
 
 export type MutationAccountRegisterArgs = {
   input: AccountRegisterInput;
+};
+
+
+export type MutationAccountRegisterChildArgs = {
+  input: AccountRegisterChildInput;
 };
 
 
@@ -1142,6 +1166,12 @@ export type Query = {
   accountReport: AccountReport;
   /** A work list for an area within the officer's jurisdiction, ordered by commune and personal ID. */
   accountWorkList: WorkListConnection;
+  /**
+   * A child's account for their parent or guardian (an ACTIVE Level 2 account; the relation from the
+   * population record; until the child is 14): userErrors GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN,
+   * GUARDIANSHIP_ENDED otherwise.
+   */
+  childAccount: AccountPayload;
   /** One citizen by personal ID; null when the population database has no such person. */
   citizen: Maybe<Citizen>;
   /**
@@ -1202,6 +1232,12 @@ export type QueryAccountWorkListArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   list: WorkList;
   overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryChildAccountArgs = {
+  personalId: Scalars['PersonalId']['input'];
 };
 
 
@@ -1929,6 +1965,7 @@ export type ResolversTypes = {
   AccountLockReason: AccountLockReason;
   AccountPayload: ResolverTypeWrapper<Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: ResolverTypeWrapper<AreaReport>;
   AccountStates: ResolverTypeWrapper<AccountStates>;
@@ -2041,6 +2078,7 @@ export type ResolversParentTypes = {
   AccountHistoryEntry: AccountHistoryEntry;
   AccountPayload: Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: AreaReport;
   AccountStates: AccountStates;
@@ -2537,6 +2575,7 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountPhoneChange?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeArgs, 'input'>>;
   accountPhoneChangeStart?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeStartArgs, 'phone'>>;
   accountRegister?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterArgs, 'input'>>;
+  accountRegisterChild?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterChildArgs, 'input'>>;
   accountReject?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRejectArgs, 'personalId' | 'reason'>>;
   accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
   accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
@@ -2581,6 +2620,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'personalId'>>;
   accountReport?: Resolver<ResolversTypes['AccountReport'], ParentType, ContextType, RequireFields<QueryAccountReportArgs, 'area' | 'from' | 'to'>>;
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
+  childAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<QueryChildAccountArgs, 'personalId'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
   me?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType>;

@@ -28,7 +28,15 @@ export type LockReason = NonNullable<AccountDoc['lockReason']>;
 
 export type AccountEvent =
   /** The citizen, in the app. */
-  | (EventBase & { type: 'REGISTER_L1'; personalId: string; phone: string; portraitRef: string; email?: string })
+  | (EventBase & {
+      type: 'REGISTER_L1';
+      personalId: string;
+      phone: string;
+      portraitRef: string;
+      email?: string;
+      /** A parent or guardian registers a child's account (services/accounts/guardian.ts). */
+      guardianId?: string;
+    })
   /** An officer, in person, with fingerprints captured. */
   | (EventBase & {
       type: 'REGISTER_L2';
@@ -150,7 +158,10 @@ export type LifecycleErrorCode =
   | 'INVALID_PHONE'
   | 'PHONE_UNCHANGED'
   | 'PHONE_NOT_VERIFIED'
-  | 'LOCK_GROUND_NOT_ALLOWED';
+  | 'LOCK_GROUND_NOT_ALLOWED'
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
+  | 'NOT_GUARDIAN'
+  | 'GUARDIANSHIP_ENDED';
 
 export interface LifecycleUserError {
   code: LifecycleErrorCode;

@@ -75,6 +75,8 @@ export interface AccountDoc {
   activatedAt?: Date;
   lockedAt?: Date;
   lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED' | 'HOLDER_DECEASED';
+  /** The parent or guardian who registered this child's account (Decree 69/2024 Art. 10). */
+  guardianId?: string;
   /** The legal ground of the lock (Decree 69/2024, as summarised; docs/accounts.md). */
   lockGround?: LockGround;
   history: AccountHistoryEntry[];

@@ -112,7 +112,7 @@ function register(
   }
   const code = checkEligibility(ctx.person, ctx.today ?? at, {
     level: event.type === 'REGISTER_L1' ? 1 : 2,
-    by: 'SELF',
+    by: event.type === 'REGISTER_L1' && event.guardianId ? 'GUARDIAN' : 'SELF',
   });
   if (code) return fail(`NOT_ELIGIBLE_${code}`, ELIGIBILITY_MESSAGES[code]);
   const area = ctx.person?.area;
@@ -133,6 +133,7 @@ function register(
     updatedAt: at,
   };
   if (event.email) next.email = event.email;
+  if (event.type === 'REGISTER_L1' && event.guardianId) next.guardianId = event.guardianId;
   if (portraitRef) next.portraitRef = portraitRef;
   if (level === 2) next.fingerprintsCapturedAt = at;
   if (ctx.approvalDueAt) next.approvalDueAt = ctx.approvalDueAt;
