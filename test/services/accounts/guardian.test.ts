@@ -41,14 +41,15 @@ async function run(principal: ReturnType<typeof citizen>, query: string, vars: R
 
 const birthday = (dob: string, years: number): string => `${Number(dob.slice(0, 4)) + years}${dob.slice(4)}`;
 
-/** A living parent with an ACTIVE Level 2 account and a child aged [lo, hi) with no account. */
-function family(lo: number, hi: number): { parent: CitizenRecord; child: CitizenRecord } {
+/** A living parent with an ACTIVE Level 2 account and a child aged [lo, hi) with no account (and `card` or not). */
+function family(lo: number, hi: number, card = false): { parent: CitizenRecord; child: CitizenRecord } {
   for (const a of fx.seeded) {
     const parent = fx.byId.get(a._id);
     if (a.status !== 'ACTIVE' || a.level !== 2 || !parent || parent.vitalStatus !== 'ALIVE') continue;
     for (const d of parent.family.dependants ?? []) {
       const child = d.personalId ? fx.byId.get(d.personalId) : undefined;
-      if (!child?.dateOfBirth || child.vitalStatus !== 'ALIVE' || !child.area || child.identityCard) continue;
+      if (!child?.dateOfBirth || child.vitalStatus !== 'ALIVE' || !child.area || !!child.identityCard !== card)
+        continue;
       const age = ageOn(child.dateOfBirth, today);
       if (age >= lo && age < hi && !fx.seeded.some((s) => s._id === child.personalId) && !used.has(child.personalId)) {
         used.add(child.personalId);
@@ -81,6 +82,22 @@ describe('a guardian registers a child’s Level 1 account', () => {
     // The child cannot register in the app themselves, nor may anyone register them twice.
     const again = await run(citizen(parent.personalId), REGISTER_CHILD, { input: input(child) });
     expect(again.userErrors.map((e) => e.code)).toEqual(['ALREADY_REGISTERED']);
+  });
+
+  it('a child of 6 to 13 with a valid identity card (generated): approved at once by the automatic check', async () => {
+    const { parent, child } = family(6, 14, true);
+    expect(child.identityCard).toMatchObject({ kind: 'IDENTITY_CARD' });
+    const r = await run(citizen(parent.personalId), REGISTER_CHILD, { input: input(child) });
+    expect(r.userErrors).toEqual([]);
+    expect(r.account).toMatchObject({ personalId: child.personalId, level: 1, status: 'APPROVED' });
+    // Level 2 for such a child is asked in person: already registered now, so another child.
+    const other = family(6, 14, true).child;
+    const o = officer({ province: other.area!.province }, 'ACCOUNT_APPROVER');
+    const l2 = await call(fx.ex, o, 'register', {
+      input: { level: 2, personalId: other.personalId, phone: newPhone(), fingerprintsCaptured: true },
+    });
+    expect(l2.code).toBeNull();
+    expect(l2.account).toMatchObject({ level: 2, status: 'PENDING' });
   });
 
   it('refuses a stranger (NOT_GUARDIAN) and a parent without an ACTIVE Level 2 account', async () => {
