@@ -6,7 +6,20 @@
  */
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import type { CitizenRecord } from '../../../connectors/population/connector';
-import { DAY, T0, ageOn, call, citizen, newPhone, officer, ok, setupFixture, vn, type Fixture } from './support';
+import {
+  DAY,
+  T0,
+  ageOn,
+  call,
+  citizen,
+  endOfVnDay,
+  newPhone,
+  officer,
+  ok,
+  setupFixture,
+  vn,
+  type Fixture,
+} from './support';
 
 let fx: Fixture;
 
@@ -98,6 +111,16 @@ describe('a guardian registers a child’s Level 1 account', () => {
     });
     expect(l2.code).toBeNull();
     expect(l2.account).toMatchObject({ level: 2, status: 'PENDING' });
+  });
+
+  it('a child without a card, received on a Friday before the April holidays: due in 7 working days (8 May)', async () => {
+    const { parent, child } = family(1, 5);
+    // Friday 24 April 2026; Hùng Kings (compensated Monday 27), 30 April and 1 May are holidays:
+    // 28, 29 Apr, 4, 5, 6, 7, 8 May.
+    fx.clock.set(vn('2026-04-24', '16:30'));
+    const r = await run(citizen(parent.personalId), REGISTER_CHILD, { input: input(child) });
+    expect(r.userErrors).toEqual([]);
+    expect(r.account).toMatchObject({ status: 'PENDING', approvalDueAt: endOfVnDay('2026-05-08') });
   });
 
   it('refuses a stranger (NOT_GUARDIAN) and a parent without an ACTIVE Level 2 account', async () => {
