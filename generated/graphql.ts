@@ -111,6 +111,8 @@ export type Account = {
   /** The latest 200 transitions (the event log keeps every one). */
   history: Array<AccountHistoryEntry>;
   level: Scalars['Int']['output'];
+  /** The legal ground of the lock (null for a lock made before grounds were recorded). */
+  lockGround: Maybe<AccountLockGround>;
   lockReason: Maybe<AccountLockReason>;
   lockedAt: Maybe<Scalars['DateTime']['output']>;
   notifiedAt: Maybe<Scalars['DateTime']['output']>;
@@ -133,6 +135,10 @@ export type AccountErrorCode =
   | 'CODE_EXPIRED'
   | 'CONCURRENT_CHANGE'
   | 'FINGERPRINTS_REQUIRED'
+  /** The person is 14 or over: the account is in their own hands. */
+  | 'GUARDIANSHIP_ENDED'
+  /** A child's account is registered and managed through the guardian's own ACTIVE Level 2 account. */
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
   | 'HOLDER_DECEASED'
   | 'ID_CARD_NOT_EXPIRED'
   | 'ID_CARD_STILL_EXPIRED'
@@ -143,10 +149,20 @@ export type AccountErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
+  /** A lock on a ground this actor may not use (the holder: HOLDER_REQUEST; an officer: not the system's grounds). */
+  | 'LOCK_GROUND_NOT_ALLOWED'
   | 'NOTICE_NOT_SENT'
   | 'NOT_ELIGIBLE_DECEASED'
+  /** A guardian's request for someone aged 14 or over, who registers themselves. */
+  | 'NOT_ELIGIBLE_GUARDIAN_NOT_NEEDED'
+  /** Aged 6 to under 14 without a valid identity card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_IDENTITY_CARD'
+  /** A foreigner without a valid permanent or temporary residence card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  /** The population record does not show the caller as the person's parent or guardian. */
+  | 'NOT_GUARDIAN'
   | 'NOT_NOTIFIED'
   | 'NOT_PERMITTED'
   | 'NO_ACCOUNT'
@@ -208,6 +224,21 @@ export type AccountHistoryEntry = {
   to: AccountStatus;
 };
 
+/** The legal ground of a lock (Decree 69/2024/NĐ-CP as summarised; docs/accounts.md). */
+export type AccountLockGround =
+  /** A competent authority asked (an officer). */
+  | 'AUTHORITY_REQUEST'
+  /** The identity / residence card was revoked (an officer). */
+  | 'CARD_REVOKED'
+  /** The population source records the holder as deceased (the system; never unlocked). */
+  | 'DECEASED'
+  /** The holder asked (in the app, by the hotline, in person); the holder may lift it in the app. */
+  | 'HOLDER_REQUEST'
+  /** The chip ID card expired (the system; unlocked once a valid card is on record). */
+  | 'ID_CARD_EXPIRED'
+  /** A breach of the app's terms of use (an officer). */
+  | 'TERMS_BREACH';
+
 export type AccountLockReason =
   | 'HOLDER'
   /** The population source records the holder as deceased (never unlocked). */
@@ -228,6 +259,17 @@ export type AccountPhoneChangeInput = {
   phone: Scalars['String']['input'];
   /** The holder online: the code sent to the new number. */
   verificationCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A parent or guardian registers a child's Level 1 account (Decree 69/2024 Art. 10 as summarised). */
+export type AccountRegisterChildInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The child (under 14; the relation is read from the population record). */
+  personalId: Scalars['PersonalId']['input'];
+  /** The phone the notices go to (the guardian's or the child's). */
+  phone: Scalars['String']['input'];
+  /** The child's portrait capture. */
+  portraitRef: Scalars['String']['input'];
 };
 
 /** Level 1 in the app (the citizen, no personalId) or Level 2 in person (an officer). */
@@ -1071,13 +1113,18 @@ export type Mutation = {
   accountPhoneChangeStart: AccountPayload;
   /** Register: Level 1 by the citizen in the app, Level 2 by an officer in person. */
   accountRegister: AccountPayload;
+  /** A parent or guardian registers a child's Level 1 account through their own Level 2 account. */
+  accountRegisterChild: AccountPayload;
   /** Reject a pending registration or upgrade, with the reason. */
   accountReject: AccountPayload;
   /** Reopen an account whose activation window closed (officer of the area); a new notice follows. */
   accountReopen: AccountPayload;
   /** Run the daily sweeps now (locks for expired ID cards, closed activation windows, notices, population refresh). */
   accountSweepRun: AccountSweepResult;
-  /** Unlock (officer of the area), after the holder proved ownership. */
+  /**
+   * Unlock: an officer of the area, after the holder proved ownership (ownershipVerified); or the
+   * holder (no personalId) in the app, at once, of a lock on their own request (HOLDER_REQUEST).
+   */
   accountUnlock: AccountPayload;
   /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
   accountUpgrade: AccountPayload;
@@ -1155,6 +1202,7 @@ export type MutationAccountApproveArgs = {
 
 
 export type MutationAccountLockArgs = {
+  ground?: InputMaybe<AccountLockGround>;
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
   via?: InputMaybe<LockChannel>;
@@ -1176,6 +1224,11 @@ export type MutationAccountRegisterArgs = {
 };
 
 
+export type MutationAccountRegisterChildArgs = {
+  input: AccountRegisterChildInput;
+};
+
+
 export type MutationAccountRejectArgs = {
   personalId: Scalars['PersonalId']['input'];
   reason: Scalars['String']['input'];
@@ -1188,8 +1241,8 @@ export type MutationAccountReopenArgs = {
 
 
 export type MutationAccountUnlockArgs = {
-  ownershipVerified: Scalars['Boolean']['input'];
-  personalId: Scalars['PersonalId']['input'];
+  ownershipVerified?: InputMaybe<Scalars['Boolean']['input']>;
+  personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1419,6 +1472,12 @@ export type Query = {
   accountReport: AccountReport;
   /** A work list for an area within the officer's jurisdiction, ordered by commune and personal ID. */
   accountWorkList: WorkListConnection;
+  /**
+   * A child's account for their parent or guardian (an ACTIVE Level 2 account; the relation from the
+   * population record; until the child is 14): userErrors GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN,
+   * GUARDIANSHIP_ENDED otherwise.
+   */
+  childAccount: AccountPayload;
   /** One citizen by personal ID; null when the population database has no such person. */
   citizen: Maybe<Citizen>;
   /**
@@ -1508,6 +1567,12 @@ export type QueryAccountWorkListArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   list: WorkList;
   overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryChildAccountArgs = {
+  personalId: Scalars['PersonalId']['input'];
 };
 
 
@@ -2299,9 +2364,11 @@ export type ResolversTypes = {
   AccountEvent: AccountEvent;
   AccountFlows: ResolverTypeWrapper<AccountFlows>;
   AccountHistoryEntry: ResolverTypeWrapper<AccountHistoryEntry>;
+  AccountLockGround: AccountLockGround;
   AccountLockReason: AccountLockReason;
   AccountPayload: ResolverTypeWrapper<Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: ResolverTypeWrapper<AreaReport>;
   AccountStates: ResolverTypeWrapper<AccountStates>;
@@ -2432,6 +2499,7 @@ export type ResolversParentTypes = {
   AccountHistoryEntry: AccountHistoryEntry;
   AccountPayload: Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: AreaReport;
   AccountStates: AccountStates;
@@ -2640,6 +2708,7 @@ export type AccountResolvers<ContextType = HubContext, ParentType extends Resolv
   hasChipCard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AccountHistoryEntry']>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockGround?: Resolver<Maybe<ResolversTypes['AccountLockGround']>, ParentType, ContextType>;
   lockReason?: Resolver<Maybe<ResolversTypes['AccountLockReason']>, ParentType, ContextType>;
   lockedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   notifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -3028,10 +3097,11 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountPhoneChange?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeArgs, 'input'>>;
   accountPhoneChangeStart?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeStartArgs, 'phone'>>;
   accountRegister?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterArgs, 'input'>>;
+  accountRegisterChild?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterChildArgs, 'input'>>;
   accountReject?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRejectArgs, 'personalId' | 'reason'>>;
   accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
   accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
-  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockArgs, 'ownershipVerified' | 'personalId'>>;
+  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountUnlockArgs>>;
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
@@ -3080,6 +3150,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'personalId'>>;
   accountReport?: Resolver<ResolversTypes['AccountReport'], ParentType, ContextType, RequireFields<QueryAccountReportArgs, 'area' | 'from' | 'to'>>;
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
+  childAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<QueryChildAccountArgs, 'personalId'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
   consentStatement?: Resolver<ResolversTypes['ConsentStatement'], ParentType, ContextType, RequireFields<QueryConsentStatementArgs, 'consentId'>>;

@@ -5,7 +5,7 @@
 import { TODAY, addYears, birthday, day, type Day } from './dates';
 import type { CardKind, IdCard, Person } from './model';
 import { endOf, type Registry } from './people';
-import type { Rng } from './prng';
+import { Rng } from './prng';
 
 // Module-level aliases of globals: under jest each global lookup goes through the
 // test context and is slow, and the generator makes millions of them.
@@ -40,11 +40,44 @@ function cardKindAt(r: Rng, t: Day): CardKind {
   return 'THE_CAN_CUOC';
 }
 
+/** Shares of children under 14 with an identity card (issued on request since 1 July 2024). */
+export const CHILD_CARD_SHARE = { from6: 0.35, under6: 0.08 } as const;
+
+/**
+ * A child under 14 may hold the 2024 identity card (Law on Identification 2023, issued on a
+ * parent's request; valid until the 14th birthday), so that Decree 69/2024's rules for children
+ * have data. Drawn from the child's own stream (`Rng('child-card', id)`): the main stream, and so
+ * every other person of a seed, is unchanged.
+ */
+function issueChildCard(p: Person, end: Day): void {
+  const r = new Rng('child-card', p.id);
+  const t6 = birthday(p.birth, 6);
+  const from6 = t6 <= M.min(end, TODAY);
+  if (!r.chance(from6 ? CHILD_CARD_SHARE.from6 : CHILD_CARD_SHARE.under6)) return;
+  const first = M.max(THE_CAN_CUOC_START, from6 && r.chance(0.8) ? t6 : p.birth);
+  const last = M.min(end, TODAY);
+  if (first > last) return;
+  p.cards = [
+    {
+      loai: 'THE_CAN_CUOC',
+      so: p.id,
+      ngayCap: r.int(first, last),
+      ngayHetHan: birthday(p.birth, 14),
+      noiCap: NOI_CAP_TCC,
+    },
+  ];
+}
+
 /** Issues the person's cards, oldest first (the last is the current one). */
 export function issueCards(r: Rng, reg: Registry, p: Person, opts: CardOptions): void {
   const end = endOf(p);
   const t14 = birthday(p.birth, 14);
   let t = M.max(t14 + r.int(0, 1000), day(1988, 1, 1) + r.int(0, 4000));
+  if (t14 > end) {
+    // After the main stream's draws, so that every other person of the seed is unchanged.
+    issueChildCard(p, end);
+    return;
+  }
   if (t < t14) t = t14;
   if (t > end) return;
   const residenceOld = p.household.place.legacy.oldProvince;

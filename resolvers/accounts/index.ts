@@ -47,15 +47,19 @@ function areaFor(ctx: HubContext, code: string): AreaInfo {
   return area;
 }
 
-/** The payload; an account is shown only to its holder and to officers of its area. */
+/**
+ * The payload; an account is shown only to its holder and to officers of its area, and (`guardian`)
+ * to a parent or guardian the service found to hold the guardianship (services/access/guardianship.ts).
+ */
 function payload(
   ctx: HubContext,
   r: TransitionResult,
+  guardian = false,
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
   // The account shown (to its holder or an officer of its area) is audited field by field
   // (`@personal` Account, services/audit/coverage.ts).
-  const shown = r.account && maySee(ctx, r.account);
+  const shown = r.account && (guardian || maySee(ctx, r.account));
   return {
     account: shown ? r.account : null,
     userErrors: r.userError ? [r.userError] : [],
@@ -142,6 +146,8 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 export const accountsResolvers: Resolvers = {
   Query: {
     myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)),
+    childAccount: async (_, { personalId }, ctx) =>
+      payload(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), true),
     account: async (_, { personalId }, ctx, info) => {
       const a = await ctx.accounts.get(personalId);
       if (!a || !maySee(ctx, a)) {
@@ -249,21 +255,37 @@ export const accountsResolvers: Resolvers = {
       payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx))),
     accountReopen: async (_, { personalId }, ctx) =>
       payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId))),
-    accountLock: async (_, { personalId, via, reason }, ctx) => {
+    accountRegisterChild: async (_, { input }, ctx) =>
+      payload(
+        ctx,
+        await ctx.accounts.registerChildLevel1(citizenOf(ctx), input.personalId, {
+          phone: input.phone,
+          portraitRef: input.portraitRef,
+          email: input.email,
+        }),
+        true,
+      ),
+    accountLock: async (_, { personalId, via, ground, reason }, ctx) => {
       const id = subjectOf(ctx, personalId);
       if (ctx.principal.kind === 'OFFICER') {
         const denied = await officerTarget(ctx, id);
         if (denied) return payload(ctx, denied);
       }
       const channel = via ?? (ctx.principal.kind === 'CITIZEN' ? 'APP' : 'HOTLINE');
-      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason }));
+      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason, ground }));
     },
-    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx) =>
-      payload(
+    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx) => {
+      const id = subjectOf(ctx, personalId);
+      if (ctx.principal.kind === 'CITIZEN') {
+        // Signed in to the app as the holder: ownership is proved.
+        return payload(ctx, await ctx.accounts.unlock(actor(ctx), id, true, reason));
+      }
+      return payload(
         ctx,
-        (await officerTarget(ctx, personalId)) ??
-          (await ctx.accounts.unlock(actor(ctx), personalId, ownershipVerified, reason)),
-      ),
+        (await officerTarget(ctx, id)) ??
+          (await ctx.accounts.unlock(actor(ctx), id, ownershipVerified === true, reason)),
+      );
+    },
     accountPhoneChangeStart: async (_, { phone }, ctx) =>
       payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
     accountPhoneChange: async (_, { input }, ctx) => {
@@ -323,6 +345,7 @@ export const accountsResolvers: Resolvers = {
     activatedAt: (a) => a.activatedAt ?? null,
     lockedAt: (a) => a.lockedAt ?? null,
     lockReason: (a) => a.lockReason ?? null,
+    lockGround: (a) => a.lockGround ?? null,
     history: (a) =>
       a.history.map((h) => ({
         at: h.at,

@@ -176,6 +176,8 @@ export class AccountCommitter implements CodeChecker {
                 exists: true,
                 dateOfBirth: person.dateOfBirth,
                 vitalStatus: person.vitalStatus,
+                nationality: person.nationality,
+                identityCardValid: chip,
                 area: person.area,
                 hasChipCard: chip,
               }

@@ -1,13 +1,14 @@
-/** Locking an account (the holder, an officer, the system) and unlocking it (an officer). */
+/** Locking an account (the holder, an officer, the system) on a ground, and unlocking it (an officer; the holder, of their own lock). */
 import type { AccountCommitter } from './commit';
 import type { Actor, TransitionResult } from './model';
 import { badReason } from './results';
+import type { LockGround } from './store';
 
 export async function lock(
   core: AccountCommitter,
   by: Actor,
   personalId: string,
-  opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null } = {},
+  opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null; ground?: LockGround | null } = {},
 ): Promise<TransitionResult> {
   const bad = badReason(opts.reason);
   if (bad) return bad;
@@ -17,6 +18,7 @@ export async function lock(
     by,
     ...(opts.via ? { via: opts.via } : {}),
     ...(opts.reason ? { reason: opts.reason } : {}),
+    ...(opts.ground ? { ground: opts.ground } : {}),
   }));
   if (!r.userError && r.account && r.account.lockReason !== 'HOLDER_DECEASED') {
     await core.notice(r.account, 'ACCOUNT_LOCKED', { reason: r.account.lockReason ?? '' });

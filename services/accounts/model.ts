@@ -4,7 +4,7 @@
  * the operations beside it). The stored document's own shape is store.ts's `AccountDoc`.
  */
 import type { NotifyChannel } from './notifier';
-import type { AccountDoc, AccountEventType, AccountHistoryEntry, AccountStatus } from './store';
+import type { AccountDoc, AccountEventType, AccountHistoryEntry, AccountStatus, LockGround } from './store';
 
 // ---------------------------------------------------------------------------------------------
 // The lifecycle (a pure state machine: lifecycle/machine.ts)
@@ -28,7 +28,15 @@ export type LockReason = NonNullable<AccountDoc['lockReason']>;
 
 export type AccountEvent =
   /** The citizen, in the app. */
-  | (EventBase & { type: 'REGISTER_L1'; personalId: string; phone: string; portraitRef: string; email?: string })
+  | (EventBase & {
+      type: 'REGISTER_L1';
+      personalId: string;
+      phone: string;
+      portraitRef: string;
+      email?: string;
+      /** A parent or guardian registers a child's account (services/accounts/guardian.ts). */
+      guardianId?: string;
+    })
   /** An officer, in person, with fingerprints captured. */
   | (EventBase & {
       type: 'REGISTER_L2';
@@ -53,8 +61,8 @@ export type AccountEvent =
   /** An officer of the area; a new notice (NOTIFY) starts a new window. */
   | (EventBase & { type: 'REOPEN' })
   /** The holder (app), an officer (hotline or in person), or the system (chip ID card expired). */
-  | (EventBase & { type: 'LOCK'; via?: 'APP' | 'HOTLINE' | 'IN_PERSON' })
-  /** An officer, after the holder proved ownership. */
+  | (EventBase & { type: 'LOCK'; via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; ground?: LockGround })
+  /** An officer, after the holder proved ownership; or the holder in the app, of a lock they asked for. */
   | (EventBase & { type: 'UNLOCK'; ownershipVerified: boolean })
   /** An officer in person, or the holder online with a code confirmed on the new number. */
   | (EventBase & { type: 'PHONE_CHANGE'; phone: string; verificationCodeConfirmed?: boolean });
@@ -90,6 +98,10 @@ export interface EligibilityPerson {
   dateOfBirth?: string | Date | null;
   vitalStatus?: 'ALIVE' | 'DECEASED' | null;
   nationality?: string | null;
+  /** A valid identity card (chip CCCD or the 2024 identity card) on the registration date. */
+  identityCardValid?: boolean;
+  /** A foreigner's valid permanent or temporary residence card (no source feeds it yet). */
+  residenceCardValid?: boolean;
 }
 
 /** What registration takes from the population source besides eligibility. */
@@ -113,7 +125,8 @@ export interface LifecycleContext {
   activationCodesExhausted?: boolean;
 }
 
-export type EligibilityCode = 'TOO_YOUNG' | 'DECEASED' | 'UNKNOWN_PERSON';
+export type EligibilityCode =
+  'TOO_YOUNG' | 'NO_IDENTITY_CARD' | 'NO_RESIDENCE_CARD' | 'GUARDIAN_NOT_NEEDED' | 'DECEASED' | 'UNKNOWN_PERSON';
 
 export type LifecycleErrorCode =
   | 'ILLEGAL_TRANSITION'
@@ -122,6 +135,9 @@ export type LifecycleErrorCode =
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_DECEASED'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  | 'NOT_ELIGIBLE_NO_IDENTITY_CARD'
+  | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
+  | 'NOT_ELIGIBLE_GUARDIAN_NOT_NEEDED'
   | 'AREA_UNKNOWN'
   | 'NOT_PERMITTED'
   | 'OUT_OF_JURISDICTION'
@@ -141,7 +157,11 @@ export type LifecycleErrorCode =
   | 'ID_CARD_STILL_EXPIRED'
   | 'INVALID_PHONE'
   | 'PHONE_UNCHANGED'
-  | 'PHONE_NOT_VERIFIED';
+  | 'PHONE_NOT_VERIFIED'
+  | 'LOCK_GROUND_NOT_ALLOWED'
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
+  | 'NOT_GUARDIAN'
+  | 'GUARDIANSHIP_ENDED';
 
 export interface LifecycleUserError {
   code: LifecycleErrorCode;

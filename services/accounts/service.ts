@@ -12,6 +12,7 @@
 import { activate, notifyApproval, reopen, resendActivationCode } from './activation';
 import type { HolidayCalendar } from './calendar';
 import { AccountCommitter, type AccountServiceDeps } from './commit';
+import { childAccount, registerChildLevel1 } from './guardian';
 import { lock, unlock } from './locks';
 import type { Actor, BeforeCommit, MakeEvent, Officer, StoredAccount, TransitionResult } from './model';
 import { changePhone, startPhoneChange } from './phone-change';
@@ -60,6 +61,21 @@ export class AccountService {
     return registerLevel1(this.core, personalId, input);
   }
 
+  /** A parent or guardian (Level 2) registers a child's Level 1 account (guardian.ts). */
+  registerChildLevel1(
+    guardianId: string,
+    childId: string,
+    input: { phone: string; portraitRef: string; email?: string | null },
+  ): Promise<TransitionResult> {
+    return registerChildLevel1(this.core, guardianId, childId, input);
+  }
+
+  /** The child's account for a parent or guardian while the guardianship lasts (guardian.ts). */
+  async childAccount(guardianId: string, childId: string): Promise<TransitionResult> {
+    const { account, refusal } = await childAccount(this.core, guardianId, childId);
+    return refusal ?? { account, userError: null, changes: [] };
+  }
+
   registerLevel2(
     by: Officer,
     personalId: string,
@@ -92,11 +108,7 @@ export class AccountService {
     return reopen(this.core, by, personalId);
   }
 
-  lock(
-    by: Actor,
-    personalId: string,
-    opts: { via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; reason?: string | null } = {},
-  ): Promise<TransitionResult> {
+  lock(by: Actor, personalId: string, opts: Parameters<typeof lock>[3] = {}): Promise<TransitionResult> {
     return lock(this.core, by, personalId, opts);
   }
 

@@ -14,6 +14,17 @@ export type AccountLevel = 1 | 2;
  * days of the notice (needs reopening by an officer).
  */
 export type AccountStatus = 'PENDING' | 'APPROVED' | 'ACTIVE' | 'LOCKED' | 'REJECTED' | 'ACTIVATION_EXPIRED';
+/** Why an account is locked (Decree 69/2024 as summarised: the holder's request, a breach of the app's terms, the card revoked, death, an authority's request; and the seeds' expired card). */
+export const LOCK_GROUNDS = [
+  'HOLDER_REQUEST',
+  'TERMS_BREACH',
+  'CARD_REVOKED',
+  'DECEASED',
+  'AUTHORITY_REQUEST',
+  'ID_CARD_EXPIRED',
+] as const;
+export type LockGround = (typeof LOCK_GROUNDS)[number];
+
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
   'PENDING',
   'APPROVED',
@@ -64,6 +75,10 @@ export interface AccountDoc {
   activatedAt?: Date;
   lockedAt?: Date;
   lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED' | 'HOLDER_DECEASED';
+  /** The parent or guardian who registered this child's account (Decree 69/2024 Art. 10). */
+  guardianId?: string;
+  /** The legal ground of the lock (Decree 69/2024, as summarised; docs/accounts.md). */
+  lockGround?: LockGround;
   history: AccountHistoryEntry[];
   updatedAt: Date;
   /**

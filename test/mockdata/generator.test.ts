@@ -157,12 +157,14 @@ describe('generator, pure', () => {
         if (g.loai === 'CMND' ? !/^\d{9}$/.test(g.so) : g.so !== d._id)
           return `${d._id}: card number ${g.so} (${g.loai})`;
         if (g.ngayHetHan && g.loai !== 'CMND') {
-          // Expiry per the law: the 25th, 40th or 60th birthday.
+          // Expiry per the law: the 25th, 40th or 60th birthday (a child's identity card: the 14th).
           const age = ageOn(parseIsoDay(d.ngaySinh), parseIsoDay(g.ngayHetHan));
+          const child =
+            age === 14 && g.loai === 'THE_CAN_CUOC' && ageOn(parseIsoDay(d.ngaySinh), parseIsoDay(g.ngayCap)) < 14;
           const sameDay =
             g.ngayHetHan.slice(5) === d.ngaySinh.slice(5) ||
             (d.ngaySinh.slice(5) === '02-29' && g.ngayHetHan.slice(5) === '02-28');
-          if (![25, 40, 60].includes(age) || !sameDay) return `${d._id}: card expiry ${g.ngayHetHan}`;
+          if ((!child && ![25, 40, 60].includes(age)) || !sameDay) return `${d._id}: card expiry ${g.ngayHetHan}`;
         }
       }
       return null;

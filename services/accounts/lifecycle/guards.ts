@@ -15,6 +15,7 @@ import type {
   LifecycleUserError,
   LockReason,
 } from '../model';
+import type { LockGround } from '../store';
 import type { AccountDoc, AccountLevel } from '../store';
 import { ELIGIBILITY_MESSAGES, checkEligibility } from './eligibility';
 import { INVALID_PHONE_MESSAGE, normalizePhone } from './phone';
@@ -109,7 +110,10 @@ function register(
       return fail('FINGERPRINTS_REQUIRED', 'Level 2 needs the fingerprints captured in person');
     }
   }
-  const code = checkEligibility(ctx.person, ctx.today ?? at);
+  const code = checkEligibility(ctx.person, ctx.today ?? at, {
+    level: event.type === 'REGISTER_L1' ? 1 : 2,
+    by: event.type === 'REGISTER_L1' && event.guardianId ? 'GUARDIAN' : 'SELF',
+  });
   if (code) return fail(`NOT_ELIGIBLE_${code}`, ELIGIBILITY_MESSAGES[code]);
   const area = ctx.person?.area;
   if (!area) return fail('AREA_UNKNOWN', "The population source has no known area for this person's residence");
@@ -129,6 +133,7 @@ function register(
     updatedAt: at,
   };
   if (event.email) next.email = event.email;
+  if (event.type === 'REGISTER_L1' && event.guardianId) next.guardianId = event.guardianId;
   if (portraitRef) next.portraitRef = portraitRef;
   if (level === 2) next.fingerprintsCapturedAt = at;
   if (ctx.approvalDueAt) next.approvalDueAt = ctx.approvalDueAt;
@@ -218,9 +223,30 @@ function reopen(account: LifecycleAccount, event: EventOf<'REOPEN'>, ctx: Lifecy
   return { ok: true, account: { ...omit(account, 'notifiedAt', 'notifyChannel'), reopenedAt: event.at } };
 }
 
+/** The grounds each actor may lock on (Decree 69/2024 as summarised; docs/accounts.md). */
+const GROUNDS_BY: Record<Actor['kind'], readonly LockGround[]> = {
+  citizen: ['HOLDER_REQUEST'],
+  officer: ['HOLDER_REQUEST', 'TERMS_BREACH', 'CARD_REVOKED', 'AUTHORITY_REQUEST'],
+  system: ['ID_CARD_EXPIRED', 'DECEASED'],
+};
+
+/** The lock's ground: the event's, or the actor's default; null when the actor may not use it. */
+function lockGroundOf(event: EventOf<'LOCK'>, ctx: LifecycleContext): LockGround | null {
+  if (event.by.kind === 'system') return ctx.holderDeceased ? 'DECEASED' : 'ID_CARD_EXPIRED';
+  const ground = event.ground ?? 'HOLDER_REQUEST';
+  return GROUNDS_BY[event.by.kind].includes(ground) ? ground : null;
+}
+
 function lock(account: LifecycleAccount, event: EventOf<'LOCK'>, ctx: LifecycleContext): Step {
   const reason: LockReason =
     event.by.kind === 'system' && ctx.holderDeceased ? 'HOLDER_DECEASED' : lockReasonOf(event.by);
+  const lockGround = lockGroundOf(event, ctx);
+  if (!lockGround) {
+    return fail(
+      'LOCK_GROUND_NOT_ALLOWED',
+      `${actorLabel(event.by)} may lock on ${GROUNDS_BY[event.by.kind].join(', ')} only, not ${event.ground ?? ''}`,
+    );
+  }
   if (event.by.kind === 'system' && ctx.idCardValid !== false && !ctx.holderDeceased) {
     return fail(
       'ID_CARD_NOT_EXPIRED',
@@ -233,13 +259,26 @@ function lock(account: LifecycleAccount, event: EventOf<'LOCK'>, ctx: LifecycleC
     if (account.lockReason === 'HOLDER_DECEASED' || account.lockReason === reason) {
       return fail('ALREADY_LOCKED', `The account is already locked (${account.lockReason})`);
     }
-    return { ok: true, account: { ...account, lockReason: reason } };
+    return { ok: true, account: { ...account, lockReason: reason, lockGround } };
   }
-  return { ok: true, account: { ...account, lockedAt: event.at, lockReason: reason } };
+  return { ok: true, account: { ...account, lockedAt: event.at, lockReason: reason, lockGround } };
 }
 
+/**
+ * UNLOCK: an officer of the area, once the holder proved ownership; or the holder in the app
+ * (signed in: ownership proved), at once, of a lock on their own request (Decree 69/2024 as
+ * summarised). A lock on another ground is lifted by an officer only.
+ */
 function unlock(account: LifecycleAccount, event: EventOf<'UNLOCK'>, ctx: LifecycleContext): Step {
-  if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+  if (event.by.kind === 'citizen') {
+    const ground = account.lockGround ?? (account.lockReason === 'HOLDER' ? 'HOLDER_REQUEST' : undefined);
+    if (ground !== 'HOLDER_REQUEST') {
+      return fail(
+        'NOT_PERMITTED',
+        `Only a lock the holder asked for can be lifted in the app (this one: ${ground ?? account.lockReason ?? ''}); ask an officer`,
+      );
+    }
+  } else if (event.by.kind !== 'officer') return notPermitted(event, 'an officer or the holder');
   if (account.lockReason === 'HOLDER_DECEASED') {
     return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
   }
@@ -249,7 +288,7 @@ function unlock(account: LifecycleAccount, event: EventOf<'UNLOCK'>, ctx: Lifecy
   if (account.lockReason === 'ID_CARD_EXPIRED' ? ctx.idCardValid !== true : ctx.idCardValid === false) {
     return fail('ID_CARD_STILL_EXPIRED', 'The chip ID card is still expired: renew it before unlocking');
   }
-  return { ok: true, account: omit(account, 'lockedAt', 'lockReason') };
+  return { ok: true, account: omit(account, 'lockedAt', 'lockReason', 'lockGround') };
 }
 
 function changePhone(account: LifecycleAccount, event: EventOf<'PHONE_CHANGE'>): Step {

@@ -56,7 +56,9 @@ const LOCK_VIA_DEFAULT: Record<Actor['kind'], string> = { citizen: 'APP', office
 function defaultReason(event: AccountEvent, account: LifecycleAccount): string {
   switch (event.type) {
     case 'REGISTER_L1':
-      return 'registered Level 1 in the app';
+      return event.guardianId
+        ? 'registered Level 1 by a parent or guardian through their Level 2 account'
+        : 'registered Level 1 in the app';
     case 'REGISTER_L2':
       return 'registered Level 2 in person, fingerprints captured';
     case 'UPGRADE_TO_L2':

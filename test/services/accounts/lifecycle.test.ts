@@ -428,8 +428,11 @@ describe('lock and unlock', () => {
     expect(code(sys, ev('LOCK', at(4), { by: SYSTEM }), { ...CTX, idCardValid: false })).toBe('ALREADY_LOCKED');
   });
 
-  it('unlock: an officer, after the holder proved ownership', () => {
-    expect(code(locked(), ev('UNLOCK', at(3), { by: CITIZEN }))).toBe('NOT_PERMITTED');
+  it('unlock: an officer, after the holder proved ownership; the holder, of their own lock', () => {
+    expect(ok(locked(), ev('UNLOCK', at(3), { by: CITIZEN })).status).toBe('ACTIVE');
+    const byOfficer = ok(active(), ev('LOCK', at(2), { by: OFFICER, ground: 'TERMS_BREACH' }));
+    expect(byOfficer).toMatchObject({ lockReason: 'OFFICER', lockGround: 'TERMS_BREACH' });
+    expect(code(byOfficer, ev('UNLOCK', at(3), { by: CITIZEN }))).toBe('NOT_PERMITTED');
     expect(code(locked(), ev('UNLOCK', at(3), { by: SYSTEM }))).toBe('NOT_PERMITTED');
     expect(code(locked(), ev('UNLOCK', at(3), { ownershipVerified: false }))).toBe('OWNERSHIP_NOT_VERIFIED');
     const u = ok(locked(), ev('UNLOCK', at(3)), { person: PERSON });

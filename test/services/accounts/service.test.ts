@@ -70,15 +70,24 @@ const noticesOf = (id: string, template?: string) =>
   fx.notifier.sent.filter((n) => n.personalId === id && (!template || n.template === template));
 
 describe('eligibility', () => {
-  it('refuses children under 14, the deceased, unknown IDs and second registrations, writing nothing', async () => {
+  it('refuses children (Decree 69 Art. 7), the deceased, unknown IDs and second registrations, writing nothing', async () => {
     const today = '2026-11-20';
-    const child = fx.people.find(
-      (p) => p.vitalStatus === 'ALIVE' && !!p.dateOfBirth && ageOn(p.dateOfBirth, today) < 14 && !!p.area,
-    )!;
+    const childAged = (lo: number, hi: number) =>
+      fx.people.find(
+        (p) =>
+          p.vitalStatus === 'ALIVE' &&
+          !!p.dateOfBirth &&
+          ageOn(p.dateOfBirth, today) >= lo &&
+          ageOn(p.dateOfBirth, today) < hi &&
+          !p.identityCard &&
+          !!p.area,
+      )!;
+    const child = childAged(0, 6);
+    const pupil = childAged(6, 14);
     const dead = fx.people.find((p) => p.vitalStatus === 'DECEASED' && !!p.area)!;
     const unknown = unknownId();
     const holder = fx.takeAccount('a registered holder', (a) => a.status === 'ACTIVE');
-    expect(child && dead).toBeTruthy();
+    expect(child && pupil && dead).toBeTruthy();
 
     const l1 = (id: string) => [citizen(id), { input: { level: 1, phone: newPhone(), portraitRef: 'p/1' } }] as const;
     const l2 = (id: string, province = fx.byId.get(id)?.area?.province ?? '01') =>
@@ -88,7 +97,9 @@ describe('eligibility', () => {
       ] as const;
     const cases: Array<[string, readonly [ReturnType<typeof citizen>, Record<string, unknown>], string]> = [
       ['child, app', l1(child.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
-      ['child, in person', l2(child.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
+      ['child under 6, in person', l2(child.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
+      ['child of 6 to 13 without an identity card, app', l1(pupil.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
+      ['child of 6 to 13 without an identity card, in person', l2(pupil.personalId), 'NOT_ELIGIBLE_NO_IDENTITY_CARD'],
       ['deceased, app', l1(dead.personalId), 'NOT_ELIGIBLE_DECEASED'],
       ['deceased, in person', l2(dead.personalId), 'NOT_ELIGIBLE_DECEASED'],
       ['unknown, app', l1(unknown), 'NOT_ELIGIBLE_UNKNOWN_PERSON'],
@@ -107,7 +118,7 @@ describe('eligibility', () => {
       });
       expect(r.ctx.audit.accountChanges ?? []).toEqual([]);
     }
-    for (const id of [child.personalId, dead.personalId, unknown]) {
+    for (const id of [child.personalId, pupil.personalId, dead.personalId, unknown]) {
       expect(await fx.account(id)).toBeNull();
       expect(await fx.events(id)).toEqual([]);
     }

@@ -73,7 +73,7 @@ export const clientPrincipal = (citizenId: string): Principal => ({
 // ---------------------------------------------------------------------------------------------
 
 export const ACCOUNT_FIELDS = `personalId level status pendingLevel phone email hasChipCard registeredAt
-  approvalDueAt approvalOverdue approvedAt notifiedAt activationDeadline activatedAt lockedAt lockReason
+  approvalDueAt approvalOverdue approvedAt notifiedAt activationDeadline activatedAt lockedAt lockReason lockGround
   area { code kind } history { at event from to level by reason }`;
 const PAYLOAD = `account { ${ACCOUNT_FIELDS} } userErrors { code message }`;
 
@@ -85,8 +85,8 @@ export const OPS = {
   activate: `mutation($code: String!) { accountActivate(code: $code) { ${PAYLOAD} } }`,
   resend: `mutation { accountActivationCodeResend { ${PAYLOAD} } }`,
   reopen: `mutation($id: PersonalId!) { accountReopen(personalId: $id) { ${PAYLOAD} } }`,
-  lock: `mutation($id: PersonalId, $via: LockChannel, $reason: String) { accountLock(personalId: $id, via: $via, reason: $reason) { ${PAYLOAD} } }`,
-  unlock: `mutation($id: PersonalId!, $ok: Boolean!, $reason: String) { accountUnlock(personalId: $id, ownershipVerified: $ok, reason: $reason) { ${PAYLOAD} } }`,
+  lock: `mutation($id: PersonalId, $via: LockChannel, $ground: AccountLockGround, $reason: String) { accountLock(personalId: $id, via: $via, ground: $ground, reason: $reason) { ${PAYLOAD} } }`,
+  unlock: `mutation($id: PersonalId, $ok: Boolean, $reason: String) { accountUnlock(personalId: $id, ownershipVerified: $ok, reason: $reason) { ${PAYLOAD} } }`,
   phoneStart: `mutation($phone: String!) { accountPhoneChangeStart(phone: $phone) { ${PAYLOAD} } }`,
   phoneChange: `mutation($input: AccountPhoneChangeInput!) { accountPhoneChange(input: $input) { ${PAYLOAD} } }`,
   sweep: `mutation { accountSweepRun { lockedExpiredCards activationExpired noticesSent areasRefreshed } }`,
@@ -122,6 +122,7 @@ export interface AccountView {
   activatedAt: string | null;
   lockedAt: string | null;
   lockReason: string | null;
+  lockGround: string | null;
   area: { code: string; kind: string };
   history: HistoryView[];
 }
