@@ -7,8 +7,8 @@ import { guardianRefusal, GUARDIAN_MESSAGES } from '../access/guardianship';
 import { vietnamDate } from './calendar';
 import type { AccountCommitter } from './commit';
 import type { StoredAccount, TransitionResult } from './model';
-import { badRegistrationInput, err, merge } from './results';
-import { decide } from './registration';
+import { badRegistrationInput, err } from './results';
+import { registerLevel1 } from './registration';
 
 /** Null when `guardianId` may act for `childId` now, else the refusal as a result. */
 export async function checkGuardian(
@@ -36,26 +36,7 @@ export async function registerChildLevel1(
   if (bad) return bad;
   const refused = await checkGuardian(core, guardianId, childId);
   if (refused) return refused;
-  const r = await core.transition(childId, (_a, at) => ({
-    type: 'REGISTER_L1',
-    at,
-    by: { kind: 'citizen' },
-    personalId: childId,
-    guardianId,
-    phone: input.phone,
-    portraitRef: input.portraitRef,
-    ...(input.email ? { email: input.email } : {}),
-  }));
-  if (r.userError || !r.account) return r;
-  if (!r.account.hasChipCard) return r; // an officer of the area decides (7 working days)
-  const approved = await decide(
-    core,
-    childId,
-    { kind: 'system' },
-    'APPROVE',
-    'automatic check against the population database',
-  );
-  return merge(r, approved);
+  return registerLevel1(core, childId, input, guardianId);
 }
 
 /** The child's account for the guardian, or the refusal. */

@@ -4,11 +4,16 @@ import type { AccountCommitter } from './commit';
 import type { Actor, Officer, TransitionResult } from './model';
 import { badReason, badRegistrationInput, merge } from './results';
 
-/** The citizen registers Level 1 in the app; an automatic check approves it when the chip card was read. */
+/**
+ * Level 1 is registered in the app by the citizen, or by their guardian for a child
+ * (`guardianId`, services/accounts/guardian.ts); an automatic check approves it when the chip
+ * card (or a child's identity card) was read.
+ */
 export async function registerLevel1(
   core: AccountCommitter,
   personalId: string,
   input: { phone: string; portraitRef: string; email?: string | null },
+  guardianId?: string,
 ): Promise<TransitionResult> {
   const bad = badRegistrationInput(input);
   if (bad) return bad;
@@ -17,6 +22,7 @@ export async function registerLevel1(
     at,
     by: { kind: 'citizen' },
     personalId,
+    ...(guardianId ? { guardianId } : {}),
     phone: input.phone,
     portraitRef: input.portraitRef,
     ...(input.email ? { email: input.email } : {}),
