@@ -20,14 +20,14 @@
  * and merges the figures into bench/results/latest.json.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { RESULTS, runLoad, selfReaders } from './common';
 import { loadConfig } from '../hub/config';
 import { startLocalDb, type LocalDb } from '../store/localdb';
-import { startHub } from '../hub/server';
+import { startHub, type RunningHub } from '../hub/server';
 import { Store, type LookupStrategy } from '../store/connection';
 import { seed } from '../mockdata/seed/index';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
@@ -38,14 +38,16 @@ import { benchResilience, resilienceTable, type ResilienceResult } from './resil
 import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
 
 const PREFIX = 'bench_';
+const SILENT = pino({ level: 'silent' });
+const LOCAL = { port: 0, host: '127.0.0.1' };
 
 function table(title: string, rows: Array<Record<string, unknown>>): void {
   console.log(`\n${title}`);
   console.table(rows);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+function options() {
+  return parseArgs({
     options: {
       citizens: { type: 'string', default: '10000' },
       seed: { type: 'string', default: '7' },
@@ -60,10 +62,26 @@ async function main(): Promise<void> {
       /** Short resilience section (20 s soak instead of 300 s): for CI and quick checks. */
       short: { type: 'boolean', default: false },
     },
-  });
+  }).values;
+}
+
+type Options = ReturnType<typeof options>;
+
+/** What every section measures with: the store, the seeded IDs, the load's shape. */
+interface Bench {
+  uri: string;
+  store: Store;
+  storeKind: string;
+  ids: string[];
+  /** The hubs' environment: one caller (one IP, or a few tokens), so no rate limits. */
+  baseEnv: Record<string, string>;
+  connections: number;
+  durationS: number;
+}
+
+async function main(): Promise<void> {
+  const values = options();
   const citizens = Number(values.citizens);
-  const durationS = Number(values.duration);
-  const connections = Number(values.connections);
 
   let localDb: LocalDb | undefined;
   let dataDir: string | undefined;
@@ -91,191 +109,33 @@ async function main(): Promise<void> {
         .toArray()
     ).map((d) => String(d._id));
 
-    // The load generator is one caller (one IP, or a few tokens): no rate limits in the bench.
-    const baseEnv = {
-      NODE_ENV: 'development',
-      MONGODB_URI: uri,
-      HUB_DB_PREFIX: PREFIX,
-      LOG_LEVEL: 'silent',
-      HUB_RATE_LIMITS: 'off',
+    const bench: Bench = {
+      uri,
+      store,
+      storeKind,
+      ids,
+      baseEnv: {
+        NODE_ENV: 'development',
+        MONGODB_URI: uri,
+        HUB_DB_PREFIX: PREFIX,
+        LOG_LEVEL: 'silent',
+        HUB_RATE_LIMITS: 'off',
+      },
+      connections: Number(values.connections),
+      durationS: Number(values.duration),
     };
     const config = loadConfig({
-      ...baseEnv,
+      ...bench.baseEnv,
       HUB_AUTH: 'off',
       // `$in` on FerretDB scans whole collections; give the batching table room to show it.
       HUB_SOURCE_TIMEOUT_MS: '120000',
       HUB_REQUEST_DEADLINE_MS: '180000',
     });
-    const hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
-
-    // --- batching, both lookup strategies ---------------------------------------------------
-    const defaultStrategy = store.lookupStrategy;
-    const byStrategy: Array<Record<string, unknown>> = [];
-    for (const strategy of ['in', 'parallel'] as LookupStrategy[]) {
-      store.lookupStrategy = strategy;
-      for (const n of [1, 10, 100]) {
-        const body =
-          n === 1
-            ? { query: CITIZEN_ALL_PAPERS, variables: { id: ids[0] } }
-            : { query: CITIZENS_ALL_PAPERS, variables: { ids: ids.slice(0, n) } };
-        const samples: number[] = [];
-        let sourceCalls = 0;
-        let storeCommands = 0;
-        for (let i = 0; i < 5; i++) {
-          if (samples.length && samples[0] > 1000) break; // slow (a scan): one sample says enough
-          const t = performance.now();
-          const res = await fetch(`${hub.url}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          });
-          const json = (await res.json()) as { errors?: unknown[] };
-          if (json.errors) throw new Error(`bench query failed: ${JSON.stringify(json.errors)}`);
-          samples.push(performance.now() - t);
-          sourceCalls = Number(res.headers.get('x-hub-source-calls'));
-          storeCommands = Number(res.headers.get('x-hub-store-commands'));
-        }
-        samples.sort((a, b) => a - b);
-        const median = samples[Math.floor(samples.length / 2)];
-        byStrategy.push({
-          strategy,
-          citizens: n,
-          sourceCalls,
-          storeCommands,
-          samples: samples.length,
-          median_ms: +median.toFixed(1),
-        });
-      }
-    }
-    store.lookupStrategy = defaultStrategy;
-    const batching = byStrategy
-      .filter((r) => r.strategy === defaultStrategy)
-      .map(({ citizens: c, sourceCalls, storeCommands }) => ({ citizens: c, sourceCalls, storeCommands }));
-    table(`Batching per request (default strategy on ${storeKind}: ${defaultStrategy})`, byStrategy);
-
-    // --- throughput: hub vs bare baseline ------------------------------------------------
-    const bodies = ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
-    /** A 2 s warm-up, then the measured run. */
-    const measure = async (url: string, b: string[], auth?: string[]) => {
-      await runLoad(url, b, 2, connections, auth);
-      return runLoad(url, b, durationS, connections, auth);
-    };
-    const hubLoad = await measure(`${hub.url}/graphql`, bodies);
-    await hub.stop();
-    const baseline = await startBaseline(store);
-    const baseLoad = await measure(baseline.url, bodies);
-    await baseline.close();
-    const throughput = {
-      hub_rps: Math.round(hubLoad.rps),
-      baseline_rps: Math.round(baseLoad.rps),
-      ratio: +(hubLoad.rps / baseLoad.rps).toFixed(2),
-      hub_p50_ms: hubLoad.p50_ms,
-      hub_p99_ms: hubLoad.p99_ms,
-      baseline_p50_ms: baseLoad.p50_ms,
-      baseline_p99_ms: baseLoad.p99_ms,
-      hub_errors: hubLoad.errors,
-      connections,
-      duration_s: durationS,
-    };
-    table('Throughput, single-citizen all-papers query', [
-      {
-        target: 'hub (GraphQL)',
-        rps: throughput.hub_rps,
-        p50_ms: hubLoad.p50_ms,
-        p99_ms: hubLoad.p99_ms,
-        errors: hubLoad.errors,
-      },
-      {
-        target: 'baseline (node:http)',
-        rps: throughput.baseline_rps,
-        p50_ms: baseLoad.p50_ms,
-        p99_ms: baseLoad.p99_ms,
-        errors: baseLoad.errors,
-      },
-    ]);
-    console.log(`hub / baseline = ${throughput.ratio}`);
-
-    // --- policy on/off: the same query by each citizen about themself, with tokens,
-    // disclosure policy and audit, vs the development mode without them ------------
-    const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
-    const policyOn = await startHub(
-      {
-        config: loadConfig({ ...baseEnv, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }),
-        store,
-        logger: pino({ level: 'silent' }),
-      },
-      { port: 0, host: '127.0.0.1' },
-    );
-    const { bodies: selfBodies, tokens: selfAuth } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
-    await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth); // warm-up
-    const writesBefore = policyOn.auditWriter.writes;
-    const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);
-    const auditWrites = policyOn.auditWriter.writes - writesBefore; // measured run only
-    await policyOn.stop();
-    const policyOff = await startHub(
-      { config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: pino({ level: 'silent' }) },
-      { port: 0, host: '127.0.0.1' },
-    );
-    const offLoad = await measure(`${policyOff.url}/graphql`, selfBodies);
-    await policyOff.stop();
-    rmSync(keysDir, { recursive: true, force: true });
-    const policy = {
-      on_rps: Math.round(onLoad.rps),
-      off_rps: Math.round(offLoad.rps),
-      ratio: +(onLoad.rps / offLoad.rps).toFixed(2),
-      on_p50_ms: onLoad.p50_ms,
-      on_p99_ms: onLoad.p99_ms,
-      off_p50_ms: offLoad.p50_ms,
-      off_p99_ms: offLoad.p99_ms,
-      on_errors: onLoad.errors,
-      audit_writes_per_request: +(auditWrites / Math.max(1, onLoad.requests)).toFixed(3),
-    };
-    table('Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen', [
-      {
-        mode: 'on',
-        rps: policy.on_rps,
-        p50_ms: onLoad.p50_ms,
-        p99_ms: onLoad.p99_ms,
-        errors: onLoad.errors,
-        audit_writes_per_request: policy.audit_writes_per_request,
-      },
-      { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
-    ]);
-    console.log(`on / off = ${policy.ratio}`);
-
-    // --- resilience: fan-out, one source down, soak (same data set) ---------------------------
-    let resilience: ResilienceResult | undefined;
-    if (!values['skip-resilience']) {
-      resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short });
-      table('resilience and load', resilienceTable(resilience));
-    }
-
-    // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
-    let reports: Record<string, number> | undefined;
-    if (!values['skip-reports']) {
-      const r = await benchReports({
-        uri,
-        citizens: Number(values['report-citizens'] ?? 165000),
-        seed: 3,
-        samples: 50,
-      });
-      reports = reportsJson(r);
-      table(`reports (${r.accounts} accounts from ${r.citizens} citizens; seeded in ${r.seed_s} s)`, reportsTable(r));
-    }
-
-    // --- reconciliation: runs vs a raw scan, accuracy (own databases, benchrecon_) ------------
-    let reconciliation: Record<string, unknown> | undefined;
-    if (!values['skip-recon']) {
-      const r = await benchReconciliation({
-        uri,
-        citizens: Number(values['recon-citizens'] ?? 100000),
-        seed: 5,
-        concurrency: Number(values['recon-concurrency'] ?? 0), // 0: all provinces at once
-      });
-      reconciliation = reconciliationJson(r);
-      console.log(`\n${reconciliationSummary(r)}`);
-      table(`reconciliation accuracy (${r.citizens} citizens; seeded in ${r.seed_s} s)`, reconciliationTable(r));
-    }
+    const hub = await startHub({ config, store, logger: SILENT }, LOCAL);
+    const { batching, byStrategy } = await benchBatching(bench, hub);
+    const throughput = await benchThroughput(bench, hub);
+    const policy = await benchPolicy(bench);
+    const sections = await otherSections(values, uri);
 
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
     const results = {
@@ -284,7 +144,7 @@ async function main(): Promise<void> {
       environment: {
         store: storeKind,
         node: process.version,
-        cpus: require('node:os').cpus().length,
+        cpus: cpus().length,
         citizens,
         seed_s: +seedS.toFixed(1),
       },
@@ -292,9 +152,7 @@ async function main(): Promise<void> {
       batching_by_strategy: byStrategy,
       throughput,
       policy,
-      ...(resilience ?? {}),
-      ...(reports ? { reports } : {}),
-      ...(reconciliation ? { reconciliation } : {}),
+      ...sections,
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote ${RESULTS}`);
@@ -309,6 +167,195 @@ async function main(): Promise<void> {
     await localDb?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Batching: source batch calls and store commands per request for 1, 10, 100 citizens, both lookup strategies. */
+async function benchBatching(
+  { store, storeKind, ids }: Bench,
+  hub: RunningHub,
+): Promise<{ batching: Array<Record<string, unknown>>; byStrategy: Array<Record<string, unknown>> }> {
+  const defaultStrategy = store.lookupStrategy;
+  const byStrategy: Array<Record<string, unknown>> = [];
+  for (const strategy of ['in', 'parallel'] as LookupStrategy[]) {
+    store.lookupStrategy = strategy;
+    for (const n of [1, 10, 100]) {
+      const body =
+        n === 1
+          ? { query: CITIZEN_ALL_PAPERS, variables: { id: ids[0] } }
+          : { query: CITIZENS_ALL_PAPERS, variables: { ids: ids.slice(0, n) } };
+      const samples: number[] = [];
+      let sourceCalls = 0;
+      let storeCommands = 0;
+      for (let i = 0; i < 5; i++) {
+        if (samples.length && samples[0] > 1000) break; // slow (a scan): one sample says enough
+        const t = performance.now();
+        const res = await fetch(`${hub.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        const json = (await res.json()) as { errors?: unknown[] };
+        if (json.errors) throw new Error(`bench query failed: ${JSON.stringify(json.errors)}`);
+        samples.push(performance.now() - t);
+        sourceCalls = Number(res.headers.get('x-hub-source-calls'));
+        storeCommands = Number(res.headers.get('x-hub-store-commands'));
+      }
+      samples.sort((a, b) => a - b);
+      const median = samples[Math.floor(samples.length / 2)];
+      byStrategy.push({
+        strategy,
+        citizens: n,
+        sourceCalls,
+        storeCommands,
+        samples: samples.length,
+        median_ms: +median.toFixed(1),
+      });
+    }
+  }
+  store.lookupStrategy = defaultStrategy;
+  const batching = byStrategy
+    .filter((r) => r.strategy === defaultStrategy)
+    .map(({ citizens: c, sourceCalls, storeCommands }) => ({ citizens: c, sourceCalls, storeCommands }));
+  table(`Batching per request (default strategy on ${storeKind}: ${defaultStrategy})`, byStrategy);
+  return { batching, byStrategy };
+}
+
+/** A 2 s warm-up, then the measured run. */
+async function measure(bench: Bench, url: string, bodies: string[], auth?: string[]) {
+  await runLoad(url, bodies, 2, bench.connections, auth);
+  return runLoad(url, bodies, bench.durationS, bench.connections, auth);
+}
+
+/** Throughput: the hub (stopped after) against a bare node:http baseline doing the same store reads. */
+async function benchThroughput(bench: Bench, hub: RunningHub): Promise<Record<string, number>> {
+  const bodies = bench.ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
+  const hubLoad = await measure(bench, `${hub.url}/graphql`, bodies);
+  await hub.stop();
+  const baseline = await startBaseline(bench.store);
+  const baseLoad = await measure(bench, baseline.url, bodies);
+  await baseline.close();
+  const throughput = {
+    hub_rps: Math.round(hubLoad.rps),
+    baseline_rps: Math.round(baseLoad.rps),
+    ratio: +(hubLoad.rps / baseLoad.rps).toFixed(2),
+    hub_p50_ms: hubLoad.p50_ms,
+    hub_p99_ms: hubLoad.p99_ms,
+    baseline_p50_ms: baseLoad.p50_ms,
+    baseline_p99_ms: baseLoad.p99_ms,
+    hub_errors: hubLoad.errors,
+    connections: bench.connections,
+    duration_s: bench.durationS,
+  };
+  table('Throughput, single-citizen all-papers query', [
+    {
+      target: 'hub (GraphQL)',
+      rps: throughput.hub_rps,
+      p50_ms: hubLoad.p50_ms,
+      p99_ms: hubLoad.p99_ms,
+      errors: hubLoad.errors,
+    },
+    {
+      target: 'baseline (node:http)',
+      rps: throughput.baseline_rps,
+      p50_ms: baseLoad.p50_ms,
+      p99_ms: baseLoad.p99_ms,
+      errors: baseLoad.errors,
+    },
+  ]);
+  console.log(`hub / baseline = ${throughput.ratio}`);
+  return throughput;
+}
+
+/**
+ * Policy on/off: the same query by each citizen about themself, with tokens, disclosure policy
+ * and audit, against the development mode without them.
+ */
+async function benchPolicy(bench: Bench): Promise<Record<string, number>> {
+  const { store, baseEnv, connections, durationS } = bench;
+  const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
+  const policyOn = await startHub(
+    { config: loadConfig({ ...baseEnv, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }), store, logger: SILENT },
+    LOCAL,
+  );
+  const { bodies: selfBodies, tokens: selfAuth } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
+  await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth); // warm-up
+  const writesBefore = policyOn.auditWriter.writes;
+  const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);
+  const auditWrites = policyOn.auditWriter.writes - writesBefore; // measured run only
+  await policyOn.stop();
+  const policyOff = await startHub(
+    { config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: SILENT },
+    LOCAL,
+  );
+  const offLoad = await measure(bench, `${policyOff.url}/graphql`, selfBodies);
+  await policyOff.stop();
+  rmSync(keysDir, { recursive: true, force: true });
+  const policy = {
+    on_rps: Math.round(onLoad.rps),
+    off_rps: Math.round(offLoad.rps),
+    ratio: +(onLoad.rps / offLoad.rps).toFixed(2),
+    on_p50_ms: onLoad.p50_ms,
+    on_p99_ms: onLoad.p99_ms,
+    off_p50_ms: offLoad.p50_ms,
+    off_p99_ms: offLoad.p99_ms,
+    on_errors: onLoad.errors,
+    audit_writes_per_request: +(auditWrites / Math.max(1, onLoad.requests)).toFixed(3),
+  };
+  table('Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen', [
+    {
+      mode: 'on',
+      rps: policy.on_rps,
+      p50_ms: onLoad.p50_ms,
+      p99_ms: onLoad.p99_ms,
+      errors: onLoad.errors,
+      audit_writes_per_request: policy.audit_writes_per_request,
+    },
+    { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
+  ]);
+  console.log(`on / off = ${policy.ratio}`);
+  return policy;
+}
+
+/** The sections on data sets of their own (or the same one): resilience, reports, reconciliation. */
+async function otherSections(values: Options, uri: string): Promise<Record<string, unknown>> {
+  // --- resilience: fan-out, one source down, soak (same data set) ---------------------------
+  let resilience: ResilienceResult | undefined;
+  if (!values['skip-resilience']) {
+    resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short });
+    table('resilience and load', resilienceTable(resilience));
+  }
+
+  // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
+  let reports: Record<string, number> | undefined;
+  if (!values['skip-reports']) {
+    const r = await benchReports({
+      uri,
+      citizens: Number(values['report-citizens'] ?? 165000),
+      seed: 3,
+      samples: 50,
+    });
+    reports = reportsJson(r);
+    table(`reports (${r.accounts} accounts from ${r.citizens} citizens; seeded in ${r.seed_s} s)`, reportsTable(r));
+  }
+
+  // --- reconciliation: runs vs a raw scan, accuracy (own databases, benchrecon_) ------------
+  let reconciliation: Record<string, unknown> | undefined;
+  if (!values['skip-recon']) {
+    const r = await benchReconciliation({
+      uri,
+      citizens: Number(values['recon-citizens'] ?? 100000),
+      seed: 5,
+      concurrency: Number(values['recon-concurrency'] ?? 0), // 0: all provinces at once
+    });
+    reconciliation = reconciliationJson(r);
+    console.log(`\n${reconciliationSummary(r)}`);
+    table(`reconciliation accuracy (${r.citizens} citizens; seeded in ${r.seed_s} s)`, reconciliationTable(r));
+  }
+  return {
+    ...(resilience ?? {}),
+    ...(reports ? { reports } : {}),
+    ...(reconciliation ? { reconciliation } : {}),
+  };
 }
 
 main().catch((err) => {

@@ -6,11 +6,15 @@ import type { DrivingLicenceRecord } from '../connectors/driving-licence/connect
 import type { HealthInsuranceRecord } from '../connectors/health-insurance/connector';
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
-import type { Consent as ConsentRecord } from '../services/access/consents';
-import type { StoredAccount } from '../services/accounts/service';
+import type { Consent as ConsentRecord } from '../services/access/model';
+import type { StoredAccount } from '../services/accounts/model';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
 import type { RunDoc, CaseView } from '../services/reconciliation/model';
 import type { SummaryModel } from '../services/reconciliation/stats';
+import type { DataRequestDoc } from '../services/rights/model';
+import type { DataExportView } from '../services/rights/export';
+import type { ConsentStatementView } from '../services/rights/statements';
+import type { RequestReport, AreaCounts } from '../services/rights/officer';
 import type { ShareView, RedemptionView, SharedPaperView } from '../services/share/model';
 import type { HubContext } from '../services/context';
 export type Maybe<T> = T | null;
@@ -107,6 +111,8 @@ export type Account = {
   /** The latest 200 transitions (the event log keeps every one). */
   history: Array<AccountHistoryEntry>;
   level: Scalars['Int']['output'];
+  /** The legal ground of the lock (null for a lock made before grounds were recorded). */
+  lockGround: Maybe<AccountLockGround>;
   lockReason: Maybe<AccountLockReason>;
   lockedAt: Maybe<Scalars['DateTime']['output']>;
   notifiedAt: Maybe<Scalars['DateTime']['output']>;
@@ -129,6 +135,10 @@ export type AccountErrorCode =
   | 'CODE_EXPIRED'
   | 'CONCURRENT_CHANGE'
   | 'FINGERPRINTS_REQUIRED'
+  /** The person is 14 or over: the account is in their own hands. */
+  | 'GUARDIANSHIP_ENDED'
+  /** A child's account is registered and managed through the guardian's own ACTIVE Level 2 account. */
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
   | 'HOLDER_DECEASED'
   | 'ID_CARD_NOT_EXPIRED'
   | 'ID_CARD_STILL_EXPIRED'
@@ -139,10 +149,20 @@ export type AccountErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
+  /** A lock on a ground this actor may not use (the holder: HOLDER_REQUEST; an officer: not the system's grounds). */
+  | 'LOCK_GROUND_NOT_ALLOWED'
   | 'NOTICE_NOT_SENT'
   | 'NOT_ELIGIBLE_DECEASED'
+  /** A guardian's request for someone aged 14 or over, who registers themselves. */
+  | 'NOT_ELIGIBLE_GUARDIAN_NOT_NEEDED'
+  /** Aged 6 to under 14 without a valid identity card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_IDENTITY_CARD'
+  /** A foreigner without a valid permanent or temporary residence card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  /** The population record does not show the caller as the person's parent or guardian. */
+  | 'NOT_GUARDIAN'
   | 'NOT_NOTIFIED'
   | 'NOT_PERMITTED'
   | 'NO_ACCOUNT'
@@ -204,6 +224,21 @@ export type AccountHistoryEntry = {
   to: AccountStatus;
 };
 
+/** The legal ground of a lock (Decree 69/2024/NĐ-CP as summarised; docs/accounts.md). */
+export type AccountLockGround =
+  /** A competent authority asked (an officer). */
+  | 'AUTHORITY_REQUEST'
+  /** The identity / residence card was revoked (an officer). */
+  | 'CARD_REVOKED'
+  /** The population source records the holder as deceased (the system; never unlocked). */
+  | 'DECEASED'
+  /** The holder asked (in the app, by the hotline, in person); the holder may lift it in the app. */
+  | 'HOLDER_REQUEST'
+  /** The chip ID card expired (the system; unlocked once a valid card is on record). */
+  | 'ID_CARD_EXPIRED'
+  /** A breach of the app's terms of use (an officer). */
+  | 'TERMS_BREACH';
+
 export type AccountLockReason =
   | 'HOLDER'
   /** The population source records the holder as deceased (never unlocked). */
@@ -224,6 +259,17 @@ export type AccountPhoneChangeInput = {
   phone: Scalars['String']['input'];
   /** The holder online: the code sent to the new number. */
   verificationCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A parent or guardian registers a child's Level 1 account (Decree 69/2024 Art. 10 as summarised). */
+export type AccountRegisterChildInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The child (under 14; the relation is read from the population record). */
+  personalId: Scalars['PersonalId']['input'];
+  /** The phone the notices go to (the guardian's or the child's). */
+  phone: Scalars['String']['input'];
+  /** The child's portrait capture. */
+  portraitRef: Scalars['String']['input'];
 };
 
 /** Level 1 in the app (the citizen, no personalId) or Level 2 in person (an officer). */
@@ -278,7 +324,7 @@ export type AccountStates = {
   rejected: Scalars['Int']['output'];
 };
 
-/** State of an e-identity account (see README, Account lifecycle). */
+/** State of an e-identity account (see docs/accounts.md, Lifecycle). */
 export type AccountStatus =
   /** Not activated within 7 days of the notice: an officer must reopen it. */
   | 'ACTIVATION_EXPIRED'
@@ -466,6 +512,8 @@ export type Consent = {
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
   /** Procedure code (mã thủ tục hành chính). */
   purpose: Scalars['String']['output'];
+  /** True while the citizen objects to or restricts processing by this client: no token, no read (PROCESSING_RESTRICTED). */
+  restricted: Scalars['Boolean']['output'];
   /** The documents it covers. */
   scopes: Array<DocumentScope>;
   /** Status now. */
@@ -519,6 +567,18 @@ export type ConsentRevokePayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * A signed statement of a consent: a JWS (ES256, header `typ: consent-statement+jwt`, `kid` of the
+ * hub's key published at `/.well-known/jwks.json`); `npm run consent:verify -- <jws>` checks it.
+ */
+export type ConsentStatement = {
+  __typename?: 'ConsentStatement';
+  consentId: Scalars['ID']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  /** The compact JWS. */
+  jws: Scalars['String']['output'];
+};
+
 /** Status of a consent. */
 export type ConsentStatus =
   /** In force: tokens may be issued and used under it. */
@@ -552,6 +612,197 @@ export type ContributionScheme =
   /** Voluntary social insurance (tự nguyện). */
   | 'VOLUNTARY';
 
+export type CorrectionRequestInput = {
+  /** The field of the paper, by its API name (e.g. `fullName`, `classes`; docs/rights.md lists them). */
+  field: Scalars['String']['input'];
+  /** What is wrong and what it should be (at most 500 characters). */
+  note: Scalars['String']['input'];
+  /** The source whose paper is wrong. */
+  source: DataSource;
+};
+
+/**
+ * A copy of everything the hub holds or links about the calling citizen (Law 91/2025, the right of
+ * access): the papers as the disclosure policy lets the citizen see them, the account, consents,
+ * access log, requests and restrictions.
+ */
+export type DataExport = {
+  __typename?: 'DataExport';
+  generatedAt: Scalars['DateTime']['output'];
+  /** Machine-readable: one JSON document (format `vn-papers-hub/data-export`, version 1). */
+  json: Scalars['String']['output'];
+  /** Human-readable plain text (the same content; `GET /rights/export.html` renders it as HTML). */
+  text: Scalars['String']['output'];
+};
+
+/**
+ * A data subject's request, with its legal deadlines (docs/rights.md: acknowledged within 2 working
+ * days, acted on within 15 days, 20 where a client must stop, one extension of up to 15 days).
+ */
+export type DataRequest = {
+  __typename?: 'DataRequest';
+  /** End of the 2nd working day after receipt. */
+  acknowledgeBy: Scalars['DateTime']['output'];
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Acknowledged after its deadline. */
+  acknowledgedLate: Scalars['Boolean']['output'];
+  /** Not acknowledged past its deadline. */
+  acknowledgementOverdue: Scalars['Boolean']['output'];
+  /** The deadline to act now (the extended one once extended). */
+  actBy: Scalars['DateTime']['output'];
+  /** Still open past the deadline to act. */
+  actionOverdue: Scalars['Boolean']['output'];
+  /** The citizen's area when filed (null: unknown); its officers handle the request. */
+  area: Maybe<Area>;
+  /** CORRECTION: its case in the reconciliation queue (`reconciliationCase(id)`). */
+  caseId: Maybe<Scalars['ID']['output']>;
+  /** The client concerned (OBJECTION, RESTRICTION, CONSENT_WITHDRAWAL). */
+  clientId: Maybe<Scalars['String']['output']>;
+  /** When it became DONE or REFUSED. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Closed after the deadline to act. */
+  closedLate: Scalars['Boolean']['output'];
+  /** The consent withdrawn (CONSENT_WITHDRAWAL). */
+  consentId: Maybe<Scalars['ID']['output']>;
+  extendedAt: Maybe<Scalars['DateTime']['output']>;
+  extensionReason: Maybe<Scalars['String']['output']>;
+  field: Maybe<Scalars['String']['output']>;
+  history: Array<DataRequestHistoryEntry>;
+  id: Scalars['ID']['output'];
+  kind: DataRequestKind;
+  liftedAt: Maybe<Scalars['DateTime']['output']>;
+  note: Maybe<Scalars['String']['output']>;
+  /** The deadline to act before any extension. */
+  originalActBy: Scalars['DateTime']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  refusalReason: Maybe<Scalars['String']['output']>;
+  resolution: Maybe<Scalars['String']['output']>;
+  /** OBJECTION / RESTRICTION: whether the restriction is in force now. */
+  restrictionInForce: Maybe<Scalars['Boolean']['output']>;
+  /** CORRECTION: the source and field of the paper, and the citizen's note. */
+  source: Maybe<DataSource>;
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  status: DataRequestStatus;
+};
+
+/** Open and overdue requests of an area (its communes: `communes`). */
+export type DataRequestAreaCounts = {
+  __typename?: 'DataRequestAreaCounts';
+  /** Not acknowledged past the 2-working-day deadline. */
+  acknowledgementOverdue: Scalars['Int']['output'];
+  /** Open past the deadline to act. */
+  actionOverdue: Scalars['Int']['output'];
+  area: Area;
+  /** Requests still open (RECEIVED, ACKNOWLEDGED, IN_PROGRESS). */
+  open: Scalars['Int']['output'];
+  /** Open and overdue in either way. */
+  overdue: Scalars['Int']['output'];
+};
+
+export type DataRequestConnection = {
+  __typename?: 'DataRequestConnection';
+  nodes: Array<DataRequest>;
+  pageInfo: PageInfo;
+};
+
+/** Why a request or an action on it was refused (`userErrors`; the request itself succeeded). */
+export type DataRequestErrorCode =
+  /** Processing by this client is already restricted. */
+  | 'ALREADY_RESTRICTED'
+  /** A correction is completed once its reconciliation case is RESOLVED. */
+  | 'CASE_NOT_RESOLVED'
+  /** No client is registered with this id. */
+  | 'CLIENT_UNKNOWN'
+  /** Someone changed the request at the same time; retry. */
+  | 'CONCURRENT_CHANGE'
+  /** The deadline to act has passed: too late to extend. */
+  | 'DEADLINE_PASSED'
+  /** The deadline was already extended once. */
+  | 'EXTENSION_ALREADY_USED'
+  /** The request's status does not allow this action. */
+  | 'ILLEGAL_TRANSITION'
+  /** A text over 500 characters, or another unusable input. */
+  | 'INVALID_INPUT'
+  /** A correction request needs a note saying what is wrong. */
+  | 'NOTE_REQUIRED'
+  /** The officer's role does not handle requests of this kind. */
+  | 'NOT_HANDLED_BY_ROLE'
+  /** Processing by this client is not restricted. */
+  | 'NOT_RESTRICTED'
+  /** Extending and refusing need a reason. */
+  | 'REASON_REQUIRED'
+  /** Not a field of that source's paper (docs/rights.md lists them). */
+  | 'UNKNOWN_FIELD';
+
+/** What happened to a request. */
+export type DataRequestEvent =
+  | 'ACKNOWLEDGE'
+  | 'COMPLETE'
+  /** The one extension of the deadline to act (with its reason). */
+  | 'EXTEND'
+  /** The citizen lifted their objection or restriction. */
+  | 'LIFT'
+  | 'RECEIVE'
+  | 'REFUSE'
+  | 'START';
+
+/** One change of a request: who, when, what. */
+export type DataRequestHistoryEntry = {
+  __typename?: 'DataRequestHistoryEntry';
+  at: Scalars['DateTime']['output'];
+  /** `citizen`, `officer:<id>` or `system`. */
+  by: Scalars['String']['output'];
+  event: DataRequestEvent;
+  from: Maybe<DataRequestStatus>;
+  note: Maybe<Scalars['String']['output']>;
+  to: DataRequestStatus;
+};
+
+/** What the citizen asks for. */
+export type DataRequestKind =
+  /** A copy of the data the hub holds or links (answered at once: `myDataExport`). */
+  | 'ACCESS'
+  /** The withdrawal of a consent (`consentRevoke`; the hub stops at once). */
+  | 'CONSENT_WITHDRAWAL'
+  /** The correction of a field of a paper: a case in the data-cleaning queue of the citizen's area. */
+  | 'CORRECTION'
+  /** An objection to processing by a client: no token, no new consent, no read for that client until lifted. */
+  | 'OBJECTION'
+  /** A restriction of processing by a client: enforced like an objection. */
+  | 'RESTRICTION';
+
+export type DataRequestPayload = {
+  __typename?: 'DataRequestPayload';
+  request: Maybe<DataRequest>;
+  userErrors: Array<DataRequestUserError>;
+};
+
+/** Data-subject requests of an area, counted at `asOf` (counts only, no personal data). */
+export type DataRequestReport = {
+  __typename?: 'DataRequestReport';
+  asOf: Scalars['DateTime']['output'];
+  /** Per commune with at least one request (a province's report). */
+  communes: Array<DataRequestAreaCounts>;
+  total: DataRequestAreaCounts;
+};
+
+/** Where a request is (RECEIVED → ACKNOWLEDGED → IN_PROGRESS → DONE or REFUSED). */
+export type DataRequestStatus =
+  | 'ACKNOWLEDGED'
+  | 'DONE'
+  | 'IN_PROGRESS'
+  | 'RECEIVED'
+  /** Refused by an officer, with the reason. */
+  | 'REFUSED';
+
+export type DataRequestUserError = {
+  __typename?: 'DataRequestUserError';
+  code: DataRequestErrorCode;
+  /** The input field concerned, if any. */
+  field: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
 /** The national databases the hub links. */
 export type DataSource =
   /** Driving-licence database (Ministry of Public Security, traffic police). */
@@ -573,6 +824,8 @@ export type DefectCount = {
 
 /** A kind of data defect between the sources (docs/domain.md, "Data quality"). */
 export type DefectKind =
+  /** A citizen's request to correct a field of a paper (a data-subject request; never found or cleared by runs). */
+  | 'CORRECTION_REQUEST'
   /** A deceased person with a still-valid card or licence. */
   | 'DECEASED_ACTIVE'
   /** A second record for one person. */
@@ -860,13 +1113,18 @@ export type Mutation = {
   accountPhoneChangeStart: AccountPayload;
   /** Register: Level 1 by the citizen in the app, Level 2 by an officer in person. */
   accountRegister: AccountPayload;
+  /** A parent or guardian registers a child's Level 1 account through their own Level 2 account. */
+  accountRegisterChild: AccountPayload;
   /** Reject a pending registration or upgrade, with the reason. */
   accountReject: AccountPayload;
   /** Reopen an account whose activation window closed (officer of the area); a new notice follows. */
   accountReopen: AccountPayload;
   /** Run the daily sweeps now (locks for expired ID cards, closed activation windows, notices, population refresh). */
   accountSweepRun: AccountSweepResult;
-  /** Unlock (officer of the area), after the holder proved ownership. */
+  /**
+   * Unlock: an officer of the area, after the holder proved ownership (ownershipVerified); or the
+   * holder (no personalId) in the app, at once, of a lock on their own request (HOLDER_REQUEST).
+   */
   accountUnlock: AccountPayload;
   /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
   accountUpgrade: AccountPayload;
@@ -874,6 +1132,25 @@ export type Mutation = {
   consentGrant: ConsentGrantPayload;
   /** The calling citizen withdraws a consent; earlier lawful processing stays recorded. */
   consentRevoke: ConsentRevokePayload;
+  /** Ask for a field of a paper to be corrected: a CORRECTION_REQUEST case in the citizen's area's queue. */
+  correctionRequest: DataRequestPayload;
+  /** Acknowledge a RECEIVED request (officer of its area). */
+  dataRequestAcknowledge: DataRequestPayload;
+  /** Complete a request (a correction: once its case is RESOLVED). */
+  dataRequestComplete: DataRequestPayload;
+  /** Extend the deadline to act, once, by 15 days, before it passes (reason required). */
+  dataRequestExtend: DataRequestPayload;
+  /** Refuse a request, with the reason (an objection refused is lifted). */
+  dataRequestRefuse: DataRequestPayload;
+  /** Start work on an ACKNOWLEDGED request. */
+  dataRequestStart: DataRequestPayload;
+  /** Lift the calling citizen's objection or restriction of a client: its consents still valid work again. */
+  processingRestrictionLift: DataRequestPayload;
+  /**
+   * Object to, or restrict, processing by a client: in force at once (no token, no new consent, no
+   * read under its consents for this citizen) until lifted.
+   */
+  processingRestrictionRequest: DataRequestPayload;
   /**
    * Assign a case (null: unassign). Supervisors assign to any officer; data-cleaning officers
    * take a case for themselves or release their own.
@@ -932,6 +1209,7 @@ export type MutationAccountApproveArgs = {
 
 
 export type MutationAccountLockArgs = {
+  ground?: InputMaybe<AccountLockGround>;
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
   via?: InputMaybe<LockChannel>;
@@ -953,6 +1231,11 @@ export type MutationAccountRegisterArgs = {
 };
 
 
+export type MutationAccountRegisterChildArgs = {
+  input: AccountRegisterChildInput;
+};
+
+
 export type MutationAccountRejectArgs = {
   personalId: Scalars['PersonalId']['input'];
   reason: Scalars['String']['input'];
@@ -965,8 +1248,8 @@ export type MutationAccountReopenArgs = {
 
 
 export type MutationAccountUnlockArgs = {
-  ownershipVerified: Scalars['Boolean']['input'];
-  personalId: Scalars['PersonalId']['input'];
+  ownershipVerified?: InputMaybe<Scalars['Boolean']['input']>;
+  personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -984,6 +1267,51 @@ export type MutationConsentGrantArgs = {
 
 export type MutationConsentRevokeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCorrectionRequestArgs = {
+  input: CorrectionRequestInput;
+};
+
+
+export type MutationDataRequestAcknowledgeArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDataRequestCompleteArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDataRequestExtendArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDataRequestRefuseArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDataRequestStartArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationProcessingRestrictionLiftArgs = {
+  clientId: Scalars['String']['input'];
+};
+
+
+export type MutationProcessingRestrictionRequestArgs = {
+  input: ProcessingRestrictionInput;
 };
 
 
@@ -1081,6 +1409,8 @@ export type NameVariant =
 export type OfficerRole =
   | 'ACCOUNT_APPROVER'
   | 'DATA_CLEANING'
+  /** Handles the data subjects' requests of the area (every kind; corrections also DATA_CLEANING). */
+  | 'DATA_PROTECTION'
   | 'SUPERVISOR'
   | 'WORKING_GROUP';
 
@@ -1101,6 +1431,8 @@ export type PersonalData =
   | 'ACCOUNT'
   /** The citizen's consents. */
   | 'CONSENTS'
+  /** The citizen's data-subject requests (access, correction, withdrawal, objection, restriction). */
+  | 'DATA_REQUESTS'
   /** Driving licence. */
   | 'DRIVING_LICENCE'
   /** Household and family. */
@@ -1128,6 +1460,14 @@ export type PopulationFacts = {
   notRegistered: Scalars['Int']['output'];
 };
 
+export type ProcessingRestrictionInput = {
+  /** The registered client the citizen objects to or restricts. */
+  clientId: Scalars['String']['input'];
+  /** OBJECTION or RESTRICTION (default RESTRICTION). */
+  kind?: InputMaybe<DataRequestKind>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Where a document comes from. */
 export type Provenance = {
   __typename?: 'Provenance';
@@ -1148,6 +1488,12 @@ export type Query = {
   accountWorkList: WorkListConnection;
   /** The communes and wards of a province (today's units, in code order): reference data for an officer's filters. */
   areaCommunes: Array<Area>;
+  /**
+   * A child's account for their parent or guardian (an ACTIVE Level 2 account; the relation from the
+   * population record; until the child is 14): userErrors GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN,
+   * GUARDIANSHIP_ENDED otherwise.
+   */
+  childAccount: AccountPayload;
   /** One citizen by personal ID; null when the population database has no such person. */
   citizen: Maybe<Citizen>;
   /**
@@ -1155,6 +1501,20 @@ export type Query = {
    * gives null at its position.
    */
   citizens: Array<Maybe<Citizen>>;
+  /**
+   * A signed statement of one of the calling citizen's consents (whatever its status). The client
+   * gets its own by `POST /oauth/consent-statement` (client authentication, `consent_id`).
+   */
+  consentStatement: ConsentStatement;
+  /** One request: its citizen, or an officer of its area whose role handles its kind. */
+  dataRequest: Maybe<DataRequest>;
+  /** Open and overdue requests of an area within the jurisdiction (counts only). */
+  dataRequestReport: DataRequestReport;
+  /**
+   * Requests of an area within the officer's jurisdiction, newest first, of the kinds the officer's
+   * role handles (DATA_CLEANING: corrections). `VN`: a national officer's, every area.
+   */
+  dataRequests: DataRequestConnection;
   /**
    * The signed-in citizen's own record and papers (a CITIZEN token; no ID is passed): the same
    * disclosure rules as `citizen` for their own ID (account status and level). Null when the
@@ -1174,6 +1534,13 @@ export type Query = {
    * the consent whose id is `after` (the last one of the previous page).
    */
   myConsents: Array<Consent>;
+  /**
+   * A copy of the calling citizen's data (recorded as an ACCESS request, DONE at once). Also over
+   * HTTP with the citizen's token: `GET /rights/export.json`, `GET /rights/export.html`.
+   */
+  myDataExport: DataExport;
+  /** The calling citizen's requests, newest first (`after`: the `endCursor` of the previous page). */
+  myRequests: DataRequestConnection;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
   /**
@@ -1234,6 +1601,12 @@ export type QueryAreaCommunesArgs = {
 
 
 /** The hub's read entry points. */
+export type QueryChildAccountArgs = {
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+/** The hub's read entry points. */
 export type QueryCitizenArgs = {
   personalId: Scalars['PersonalId']['input'];
 };
@@ -1242,6 +1615,35 @@ export type QueryCitizenArgs = {
 /** The hub's read entry points. */
 export type QueryCitizensArgs = {
   personalIds: Array<Scalars['PersonalId']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryConsentStatementArgs = {
+  consentId: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestReportArgs = {
+  area: Scalars['String']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  area: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<DataRequestKind>;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<Array<DataRequestStatus>>;
 };
 
 
@@ -1257,6 +1659,13 @@ export type QueryMyAccessLogArgs = {
 
 /** The hub's read entry points. */
 export type QueryMyConsentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryMyRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1373,6 +1782,14 @@ export type ReconciliationCase = {
    * (sourceValue is the source's raw value; comparison says which value is which).
    */
   comparison: Maybe<ReconciliationComparison>;
+  /** CORRECTION_REQUEST: the field of the paper the citizen asks to correct. */
+  correctionField: Maybe<Scalars['String']['output']>;
+  /** CORRECTION_REQUEST: the citizen's request (`dataRequest(id)`). */
+  dataRequestId: Maybe<Scalars['ID']['output']>;
+  /** CORRECTION_REQUEST: the request's status. */
+  dataRequestStatus: Maybe<DataRequestStatus>;
+  /** CORRECTION_REQUEST: the request's deadline to act. */
+  dueAt: Maybe<Scalars['DateTime']['output']>;
   /** FORMAT_ONLY / MISMATCH: the attribute that differs. */
   field: Maybe<IdentityField>;
   firstSeenAt: Scalars['DateTime']['output'];
@@ -1493,7 +1910,7 @@ export type ReconciliationCasePayload = {
   userErrors: Array<ReconciliationCaseError>;
 };
 
-/** Where a reconciliation case is in its handling (README, Reconciliation). */
+/** Where a reconciliation case is in its handling (docs/reconciliation.md, Cases). */
 export type ReconciliationCaseStatus =
   /** An officer checked it: the records really disagree. */
   | 'CONFIRMED'
@@ -2099,9 +2516,11 @@ export type ResolversTypes = {
   AccountEvent: AccountEvent;
   AccountFlows: ResolverTypeWrapper<AccountFlows>;
   AccountHistoryEntry: ResolverTypeWrapper<AccountHistoryEntry>;
+  AccountLockGround: AccountLockGround;
   AccountLockReason: AccountLockReason;
   AccountPayload: ResolverTypeWrapper<Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: ResolverTypeWrapper<AreaReport>;
   AccountStates: ResolverTypeWrapper<AccountStates>;
@@ -2125,9 +2544,23 @@ export type ResolversTypes = {
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: ResolverTypeWrapper<Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
   ConsentRevokePayload: ResolverTypeWrapper<Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  ConsentStatement: ResolverTypeWrapper<ConsentStatementView>;
   ConsentStatus: ConsentStatus;
   ContributionPeriod: ResolverTypeWrapper<ContributionPeriod>;
   ContributionScheme: ContributionScheme;
+  CorrectionRequestInput: CorrectionRequestInput;
+  DataExport: ResolverTypeWrapper<DataExportView>;
+  DataRequest: ResolverTypeWrapper<DataRequestDoc>;
+  DataRequestAreaCounts: ResolverTypeWrapper<AreaCounts>;
+  DataRequestConnection: ResolverTypeWrapper<Omit<DataRequestConnection, 'nodes'> & { nodes: Array<ResolversTypes['DataRequest']> }>;
+  DataRequestErrorCode: DataRequestErrorCode;
+  DataRequestEvent: DataRequestEvent;
+  DataRequestHistoryEntry: ResolverTypeWrapper<DataRequestHistoryEntry>;
+  DataRequestKind: DataRequestKind;
+  DataRequestPayload: ResolverTypeWrapper<Omit<DataRequestPayload, 'request'> & { request?: Maybe<ResolversTypes['DataRequest']> }>;
+  DataRequestReport: ResolverTypeWrapper<RequestReport>;
+  DataRequestStatus: DataRequestStatus;
+  DataRequestUserError: ResolverTypeWrapper<DataRequestUserError>;
   DataSource: DataSource;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -2163,6 +2596,7 @@ export type ResolversTypes = {
   PersonalData: PersonalData;
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
   PopulationFacts: ResolverTypeWrapper<PopulationFacts>;
+  ProcessingRestrictionInput: ProcessingRestrictionInput;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReaderKind: ReaderKind;
@@ -2226,6 +2660,7 @@ export type ResolversParentTypes = {
   AccountHistoryEntry: AccountHistoryEntry;
   AccountPayload: Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: AreaReport;
   AccountStates: AccountStates;
@@ -2245,7 +2680,17 @@ export type ResolversParentTypes = {
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   ConsentRevokePayload: Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
+  ConsentStatement: ConsentStatementView;
   ContributionPeriod: ContributionPeriod;
+  CorrectionRequestInput: CorrectionRequestInput;
+  DataExport: DataExportView;
+  DataRequest: DataRequestDoc;
+  DataRequestAreaCounts: AreaCounts;
+  DataRequestConnection: Omit<DataRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['DataRequest']> };
+  DataRequestHistoryEntry: DataRequestHistoryEntry;
+  DataRequestPayload: Omit<DataRequestPayload, 'request'> & { request?: Maybe<ResolversParentTypes['DataRequest']> };
+  DataRequestReport: RequestReport;
+  DataRequestUserError: DataRequestUserError;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DefectCount: DefectCount;
@@ -2270,6 +2715,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   PersonalId: Scalars['PersonalId']['output'];
   PopulationFacts: PopulationFacts;
+  ProcessingRestrictionInput: ProcessingRestrictionInput;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
   ReconciliationBulkPayload: Omit<ReconciliationBulkPayload, 'results'> & { results: Array<ResolversParentTypes['ReconciliationBulkResult']> };
@@ -2429,6 +2875,7 @@ export type AccountResolvers<ContextType = HubContext, ParentType extends Resolv
   hasChipCard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AccountHistoryEntry']>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockGround?: Resolver<Maybe<ResolversTypes['AccountLockGround']>, ParentType, ContextType>;
   lockReason?: Resolver<Maybe<ResolversTypes['AccountLockReason']>, ParentType, ContextType>;
   lockedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   notifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2575,6 +3022,7 @@ export type ConsentResolvers<ContextType = HubContext, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
   useCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2597,12 +3045,94 @@ export type ConsentRevokePayloadResolvers<ContextType = HubContext, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ConsentStatementResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentStatement'] = ResolversParentTypes['ConsentStatement']> = {
+  consentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  jws?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ContributionPeriodResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod']> = {
   employer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   salaryBase?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   scheme?: Resolver<Maybe<ResolversTypes['ContributionScheme']>, ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type DataExportResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataExport'] = ResolversParentTypes['DataExport']> = {
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DataRequestResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequest'] = ResolversParentTypes['DataRequest']> = {
+  acknowledgeBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  acknowledgedLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  acknowledgementOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  actBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  actionOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
+  caseId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  clientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  closedLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  consentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  extendedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  extensionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['DataRequestHistoryEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DataRequestKind'], ParentType, ContextType>;
+  liftedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  originalActBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refusalReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  restrictionInForce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['DataSource']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DataRequestStatus'], ParentType, ContextType>;
+};
+
+export type DataRequestAreaCountsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestAreaCounts'] = ResolversParentTypes['DataRequestAreaCounts']> = {
+  acknowledgementOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  actionOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DataRequestConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestConnection'] = ResolversParentTypes['DataRequestConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['DataRequest']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DataRequestHistoryEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestHistoryEntry'] = ResolversParentTypes['DataRequestHistoryEntry']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['DataRequestEvent'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['DataRequestStatus']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DataRequestStatus'], ParentType, ContextType>;
+};
+
+export type DataRequestPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestPayload'] = ResolversParentTypes['DataRequestPayload']> = {
+  request?: Resolver<Maybe<ResolversTypes['DataRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['DataRequestUserError']>, ParentType, ContextType>;
+};
+
+export type DataRequestReportResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestReport'] = ResolversParentTypes['DataRequestReport']> = {
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  communes?: Resolver<Array<ResolversTypes['DataRequestAreaCounts']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['DataRequestAreaCounts'], ParentType, ContextType>;
+};
+
+export type DataRequestUserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestUserError'] = ResolversParentTypes['DataRequestUserError']> = {
+  code?: Resolver<ResolversTypes['DataRequestErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -2734,13 +3264,22 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountPhoneChange?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeArgs, 'input'>>;
   accountPhoneChangeStart?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeStartArgs, 'phone'>>;
   accountRegister?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterArgs, 'input'>>;
+  accountRegisterChild?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterChildArgs, 'input'>>;
   accountReject?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRejectArgs, 'personalId' | 'reason'>>;
   accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
   accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
-  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockArgs, 'ownershipVerified' | 'personalId'>>;
+  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountUnlockArgs>>;
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
+  correctionRequest?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationCorrectionRequestArgs, 'input'>>;
+  dataRequestAcknowledge?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestAcknowledgeArgs, 'id'>>;
+  dataRequestComplete?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestCompleteArgs, 'id'>>;
+  dataRequestExtend?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestExtendArgs, 'id' | 'reason'>>;
+  dataRequestRefuse?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestRefuseArgs, 'id' | 'reason'>>;
+  dataRequestStart?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestStartArgs, 'id'>>;
+  processingRestrictionLift?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationProcessingRestrictionLiftArgs, 'clientId'>>;
+  processingRestrictionRequest?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationProcessingRestrictionRequestArgs, 'input'>>;
   reconciliationCaseAssign?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseAssignArgs, 'id'>>;
   reconciliationCaseConfirm?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseConfirmArgs, 'id'>>;
   reconciliationCaseDismiss?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseDismissArgs, 'id' | 'reason'>>;
@@ -2780,12 +3319,19 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   accountReport?: Resolver<ResolversTypes['AccountReport'], ParentType, ContextType, RequireFields<QueryAccountReportArgs, 'area' | 'from' | 'to'>>;
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
   areaCommunes?: Resolver<Array<ResolversTypes['Area']>, ParentType, ContextType, RequireFields<QueryAreaCommunesArgs, 'province'>>;
+  childAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<QueryChildAccountArgs, 'personalId'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
+  consentStatement?: Resolver<ResolversTypes['ConsentStatement'], ParentType, ContextType, RequireFields<QueryConsentStatementArgs, 'consentId'>>;
+  dataRequest?: Resolver<Maybe<ResolversTypes['DataRequest']>, ParentType, ContextType, RequireFields<QueryDataRequestArgs, 'id'>>;
+  dataRequestReport?: Resolver<ResolversTypes['DataRequestReport'], ParentType, ContextType, RequireFields<QueryDataRequestReportArgs, 'area'>>;
+  dataRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryDataRequestsArgs, 'area' | 'first' | 'overdueOnly'>>;
   me?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;
+  myDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
+  myRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryMyRequestsArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
   reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first' | 'order'>>;
@@ -2812,6 +3358,10 @@ export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType ext
   area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comparison?: Resolver<Maybe<ResolversTypes['ReconciliationComparison']>, ParentType, ContextType>;
+  correctionField?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataRequestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  dataRequestStatus?: Resolver<Maybe<ResolversTypes['DataRequestStatus']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['IdentityField']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['ReconciliationCaseHistoryEntry']>, ParentType, ContextType>;
@@ -3085,7 +3635,16 @@ export type Resolvers<ContextType = HubContext> = {
   ConsentClient?: ConsentClientResolvers<ContextType>;
   ConsentGrantPayload?: ConsentGrantPayloadResolvers<ContextType>;
   ConsentRevokePayload?: ConsentRevokePayloadResolvers<ContextType>;
+  ConsentStatement?: ConsentStatementResolvers<ContextType>;
   ContributionPeriod?: ContributionPeriodResolvers<ContextType>;
+  DataExport?: DataExportResolvers<ContextType>;
+  DataRequest?: DataRequestResolvers<ContextType>;
+  DataRequestAreaCounts?: DataRequestAreaCountsResolvers<ContextType>;
+  DataRequestConnection?: DataRequestConnectionResolvers<ContextType>;
+  DataRequestHistoryEntry?: DataRequestHistoryEntryResolvers<ContextType>;
+  DataRequestPayload?: DataRequestPayloadResolvers<ContextType>;
+  DataRequestReport?: DataRequestReportResolvers<ContextType>;
+  DataRequestUserError?: DataRequestUserErrorResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DefectCount?: DefectCountResolvers<ContextType>;

@@ -210,6 +210,19 @@ const schema = z.object({
     .string()
     .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM or off')
     .default('00:15'),
+  /**
+   * How the 15 / 20 days of a data-subject request and its 15-day extension are counted:
+   * `calendar` (default; a deadline on a day off moves to the next working day) or `working`
+   * (docs/rights.md: the decree's summaries do not say; unconfirmed).
+   */
+  HUB_RIGHTS_DAY_COUNT: z.enum(['calendar', 'working']).default('calendar'),
+  /** Years audit records and access-log entries are kept (Decree 69/2024 Art. 28: 5). Default 5. */
+  HUB_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Daily audit-retention sweep time, "HH:MM" Vietnam time, or "off". Default 03:30. */
+  HUB_AUDIT_RETENTION_AT: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM or off')
+    .default('03:30'),
   /** Rows per audit record and per chunk in the CSV exports. Default 200. */
   HUB_CSV_CHUNK: z.coerce.number().int().min(1).max(5_000).default(200),
   /**

@@ -22,6 +22,7 @@ import { getVariableValues } from 'graphql/execution/values';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { ErrorCode } from '../lib/errors';
+import { listenWith, syncHook } from './plugins/hooks';
 
 /**
  * Request bounds, counted on the values the resolvers will get (after variable coercion), so a
@@ -216,8 +217,7 @@ export class ListBounds {
       // Items are checked only when they can hold lists (input objects) or texts; the first few suffice.
       const of = getNullableType(t.ofType);
       if (isInputObjectType(of) || isListType(of) || maxLength !== undefined) {
-        for (const v of items.slice(0, max ?? items.length))
-          this.check(t.ofType as GraphQLInputType, v, undefined, path, out, maxLength);
+        for (const v of items.slice(0, max ?? items.length)) this.check(t.ofType, v, undefined, path, out, maxLength);
       }
       return;
     }
@@ -313,38 +313,36 @@ export function operationCost(
 export function requestBoundsPlugin(opts: { maxCost: number }): ApolloServerPlugin {
   let cached: { schema: GraphQLSchema; bounds: ListBounds } | undefined;
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, request, operation }) {
-          if (cached?.schema !== schema) cached = { schema, bounds: new ListBounds(schema) };
-          const op = operation as OperationDefinitionNode;
-          const coerced = getVariableValues(schema, op.variableDefinitions ?? [], request.variables ?? {});
-          // Bad variables: execution refuses them (BAD_USER_INPUT) before any resolver runs.
-          if (coerced.errors) return;
-          const found: Array<[string, BoundViolation]> = [];
-          let cost: number;
-          try {
-            cost = operationCost(
-              schema,
-              cached.bounds,
-              document,
-              request.variables ?? {},
-              op.name?.value ?? request.operationName ?? undefined,
-              (field, v) => found.push([field, v]),
-            );
-          } catch {
-            // Too many nodes to count (fragments spread over and over): over any budget.
-            cost = Infinity;
-          }
-          if (found.length) throw overLimit(found[0][0], found[0][1]);
-          if (cost > opts.maxCost) {
-            throw new GraphQLError(
-              `Query Cost limit of ${opts.maxCost} exceeded, found ${Number.isFinite(cost) ? cost : 'more'}.`,
-              { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, reason: 'MAX_COST', http: { status: 400 } } },
-            );
-          }
-        },
-      };
-    },
+    requestDidStart: listenWith({
+      didResolveOperation: syncHook(({ schema, document, request, operation }) => {
+        if (cached?.schema !== schema) cached = { schema, bounds: new ListBounds(schema) };
+        const op = operation as OperationDefinitionNode;
+        const coerced = getVariableValues(schema, op.variableDefinitions ?? [], request.variables ?? {});
+        // Bad variables: execution refuses them (BAD_USER_INPUT) before any resolver runs.
+        if (coerced.errors) return;
+        const found: Array<[string, BoundViolation]> = [];
+        let cost: number;
+        try {
+          cost = operationCost(
+            schema,
+            cached.bounds,
+            document,
+            request.variables ?? {},
+            op.name?.value ?? request.operationName ?? undefined,
+            (field, v) => found.push([field, v]),
+          );
+        } catch {
+          // Too many nodes to count (fragments spread over and over): over any budget.
+          cost = Infinity;
+        }
+        if (found.length) throw overLimit(found[0][0], found[0][1]);
+        if (cost > opts.maxCost) {
+          throw new GraphQLError(
+            `Query Cost limit of ${opts.maxCost} exceeded, found ${Number.isFinite(cost) ? cost : 'more'}.`,
+            { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, reason: 'MAX_COST', http: { status: 400 } } },
+          );
+        }
+      }),
+    }),
   };
 }

@@ -8,12 +8,6 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Valid credentials, but the policy withholds this field (see `extensions.reason`). */
   FORBIDDEN: 'FORBIDDEN',
-  /**
-   * A record named by its id (a reconciliation case, a run) that the caller cannot see: unknown,
-   * or outside the officer's jurisdiction. Both answer alike, so no officer learns that a record
-   * exists elsewhere.
-   */
-  NOT_FOUND: 'NOT_FOUND',
   /** One national source could not answer; only its fields are null. */
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
   /**
@@ -54,6 +48,12 @@ export const ErrorCode = {
   PERSISTED_DOCUMENT_REQUIRED: 'PERSISTED_DOCUMENT_REQUIRED',
   /** ...or no (or an ambiguous) operation to run. */
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /**
+   * The object named (a consent, a data-subject request, a reconciliation case or run) does not
+   * exist or is not the caller's (outside an officer's jurisdiction): both answer alike, so nothing
+   * is revealed about others'.
+   */
+  NOT_FOUND: 'NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -61,13 +61,12 @@ export function badUserInput(message: string, extra: Record<string, unknown> = {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extra } });
 }
 
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
-}
-
-/** A record named by its id that does not exist for the caller (unknown, or elsewhere: alike). */
 export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { HubConfig } from '../hub/config';
 import type { Store } from '../store/connection';
-import { DEMO_MALFORMED_RATE } from './generator/generate';
+import { DEMO_MALFORMED_RATE } from './generator/defects';
 import { seed } from './seed';
 import { registerDemoClients } from './demo-clients';
 

@@ -11,6 +11,7 @@ import { auditResolvers } from './audit';
 import { accountsResolvers } from './accounts';
 import { reconciliationResolvers } from './reconciliation';
 import { reconciliationWorkbenchResolvers } from './reconciliation/workbench';
+import { rightsResolvers } from './rights';
 import { shareResolvers } from './share';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
@@ -26,5 +27,6 @@ export const resolvers: Resolvers = mergeResolvers([
   accountsResolvers,
   reconciliationResolvers,
   reconciliationWorkbenchResolvers,
+  rightsResolvers,
   shareResolvers,
 ]);

@@ -11,6 +11,7 @@ import { AccessCaches, createAccessLookups } from './access/access';
 import type { AccountService } from './accounts/service';
 import type { Sweeps } from './accounts/sweeps';
 import type { ReconciliationRunner } from './reconciliation/runs';
+import type { RightsService } from './rights/service';
 import type { ShareService } from './share/shares';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
@@ -54,6 +55,8 @@ export interface HubContext {
   sweeps: Sweeps;
   /** Reconciliation runs (background, process-wide). */
   reconciliation: ReconciliationRunner;
+  /** The data subjects' requests, restrictions and consent statements (process-wide). */
+  rights: RightsService;
   /** Shares by QR code (process-wide). */
   shares: ShareService;
 }
@@ -69,6 +72,7 @@ export interface ContextDeps {
   accounts: AccountService;
   sweeps: Sweeps;
   reconciliation: ReconciliationRunner;
+  rights: RightsService;
   shares: ShareService;
   /** The clock; default the system's. */
   now?: () => Date;
@@ -101,6 +105,7 @@ export function createContext(
     accounts: deps.accounts,
     sweeps: deps.sweeps,
     reconciliation: deps.reconciliation,
+    rights: deps.rights,
     shares: deps.shares,
   };
 }

@@ -70,7 +70,7 @@ export class Store {
   }
 
   get client(): MongoClient {
-    return this.mongoose.connection.getClient() as unknown as MongoClient;
+    return this.mongoose.connection.getClient();
   }
 
   private readonly dbs = new Map<string, Db>();

@@ -173,16 +173,16 @@ export async function startLocalDb(opts: LocalDbOptions = {}): Promise<LocalDb> 
     env: { ...process.env, ...opts.env },
   });
   let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => {
+  child.stderr.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
-  if (opts.onStderr) createInterface({ input: child.stderr! }).on('line', opts.onStderr);
+  if (opts.onStderr) createInterface({ input: child.stderr }).on('line', opts.onStderr);
   const uri = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       rej(new Error(`localdb did not start within ${opts.timeoutMs ?? 60_000} ms: ${stderr}`));
     }, opts.timeoutMs ?? 60_000);
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const m = /^READY (\S+)/.exec(line);
       if (m) {

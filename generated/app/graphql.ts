@@ -15,6 +15,10 @@ export type AccountErrorCode =
   | 'CODE_EXPIRED'
   | 'CONCURRENT_CHANGE'
   | 'FINGERPRINTS_REQUIRED'
+  /** The person is 14 or over: the account is in their own hands. */
+  | 'GUARDIANSHIP_ENDED'
+  /** A child's account is registered and managed through the guardian's own ACTIVE Level 2 account. */
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
   | 'HOLDER_DECEASED'
   | 'ID_CARD_NOT_EXPIRED'
   | 'ID_CARD_STILL_EXPIRED'
@@ -25,10 +29,20 @@ export type AccountErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
+  /** A lock on a ground this actor may not use (the holder: HOLDER_REQUEST; an officer: not the system's grounds). */
+  | 'LOCK_GROUND_NOT_ALLOWED'
   | 'NOTICE_NOT_SENT'
   | 'NOT_ELIGIBLE_DECEASED'
+  /** A guardian's request for someone aged 14 or over, who registers themselves. */
+  | 'NOT_ELIGIBLE_GUARDIAN_NOT_NEEDED'
+  /** Aged 6 to under 14 without a valid identity card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_IDENTITY_CARD'
+  /** A foreigner without a valid permanent or temporary residence card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  /** The population record does not show the caller as the person's parent or guardian. */
+  | 'NOT_GUARDIAN'
   | 'NOT_NOTIFIED'
   | 'NOT_PERMITTED'
   | 'NO_ACCOUNT'
@@ -43,7 +57,7 @@ export type AccountErrorCode =
   | 'TOO_MANY_CODES'
   | 'UPGRADE_ALREADY_PENDING';
 
-/** State of an e-identity account (see README, Account lifecycle). */
+/** State of an e-identity account (see docs/accounts.md, Lifecycle). */
 export type AccountStatus =
   /** Not activated within 7 days of the notice: an officer must reopen it. */
   | 'ACTIVATION_EXPIRED'
@@ -118,6 +132,8 @@ export type DataSource =
 
 /** A kind of data defect between the sources (docs/domain.md, "Data quality"). */
 export type DefectKind =
+  /** A citizen's request to correct a field of a paper (a data-subject request; never found or cleared by runs). */
+  | 'CORRECTION_REQUEST'
   /** A deceased person with a still-valid card or licence. */
   | 'DECEASED_ACTIVE'
   /** A second record for one person. */
@@ -261,7 +277,7 @@ export type ReconciliationCaseOrder =
   /** Oldest first: by the start of the first run that found the case. */
   | 'OLDEST';
 
-/** Where a reconciliation case is in its handling (README, Reconciliation). */
+/** Where a reconciliation case is in its handling (docs/reconciliation.md, Cases). */
 export type ReconciliationCaseStatus =
   /** An officer checked it: the records really disagree. */
   | 'CONFIRMED'

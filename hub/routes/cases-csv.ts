@@ -16,7 +16,7 @@ import { DATA_SOURCE } from '../../connectors/provenance';
 import type { AuditWriter } from '../../services/audit/writer';
 import type { OfficerRole } from '../../services/access/auth/principal';
 import type { TrustedIssuer } from '../../services/access/auth/trust';
-import { failJson, failOutOfJurisdiction, officerOf, streamCsv } from './csv';
+import { failJson, failOutOfJurisdiction, officerOf, queryParam, streamCsv } from './csv';
 import { areaInfo, areaOfInfo } from '../../services/accounts/reports/read';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
 import { caseScopes } from '../../services/reconciliation/case-scopes';
@@ -88,22 +88,20 @@ export function casesCsvRouter(deps: {
       'Case exports are for data-cleaning officers and supervisors',
     );
     if (!principal) return;
-    // A parameter given once (a repeated or nested one is not a value).
-    const q = (k: string) => (typeof req.query[k] === 'string' ? req.query[k] : undefined);
-    const area = reconArea(q('area') ?? '');
+    const area = reconArea(queryParam(req, 'area') ?? '');
     if (!area) {
       return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code, or VN');
     }
-    const sourceParam = q('source');
+    const sourceParam = queryParam(req, 'source');
     const source = sourceParam === undefined ? null : SOURCE_OF.get(sourceParam);
     if (source === undefined) {
       return failJson(res, 400, 'BAD_USER_INPUT', `source must be one of ${[...SOURCE_OF.keys()].join(', ')}`);
     }
-    const kind = q('kind') ?? null;
+    const kind = queryParam(req, 'kind') ?? null;
     if (kind !== null && !DEFECT_KINDS.includes(kind as never)) {
       return failJson(res, 400, 'BAD_USER_INPUT', `kind must be one of ${DEFECT_KINDS.join(', ')}`);
     }
-    const statusParam = q('status');
+    const statusParam = queryParam(req, 'status');
     const statuses = statusParam === undefined ? OPEN_STATUSES : (statusParam.split(',') as CaseStatus[]);
     if (!statuses.length || statuses.some((s) => !CASE_STATUSES.includes(s))) {
       return failJson(

@@ -18,6 +18,18 @@ export type OfficerPrincipal = Extract<Principal, { kind: 'OFFICER' }>;
 
 export { csvCell };
 
+/** A query parameter given once as text; undefined when absent, repeated (`a=1&a=2`) or nested (`a[b]=1`). */
+export function queryParam(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** What `streamCsv` writes of one chunk: its audit entry (null: nothing personal in it) and its rows. */
+export interface RenderedChunk {
+  entry: AuditEntry | null;
+  rows: Array<Array<string | null | undefined>>;
+}
+
 /** An error answer in the GraphQL endpoint's shape. */
 export function failJson(
   res: Response,
@@ -86,8 +98,8 @@ export async function streamCsv<T>(opts: {
   columns: readonly string[];
   chunks: AsyncIterable<T[]>;
   audit: Pick<AuditWriter, 'append'>;
-  /** The chunk's audit entry (null: nothing personal in it) and its rows (cells unescaped). */
-  render(chunk: T[]): Promise<{ entry: AuditEntry | null; rows: Array<Array<string | null | undefined>> }>;
+  /** The chunk's audit entry (null: nothing personal in it) and its rows (cells unescaped), at once or later. */
+  render(chunk: T[]): RenderedChunk | Promise<RenderedChunk>;
   logger: Logger;
   log: Record<string, unknown>;
 }): Promise<void> {

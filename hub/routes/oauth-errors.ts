@@ -9,6 +9,8 @@ export class OAuthError extends Error {
     readonly status: number,
     readonly error: string,
     readonly description: string,
+    /** A hub reason beside the OAuth error (`reason`), e.g. PROCESSING_RESTRICTED. */
+    readonly reason?: string,
   ) {
     super(description);
   }
@@ -27,7 +29,9 @@ export function noStore(res: Response): Response {
 export function sendError(res: Response, e: OAuthError): void {
   noStore(res);
   if (e.status === 401) res.set('WWW-Authenticate', 'Basic realm="vn-papers-hub", charset="UTF-8"');
-  res.status(e.status).json({ error: e.error, error_description: e.description });
+  res
+    .status(e.status)
+    .json({ error: e.error, error_description: e.description, ...(e.reason ? { reason: e.reason } : {}) });
 }
 
 /** One form parameter: absent → undefined; repeated or non-string → invalid_request (RFC 6749 §3.2). */

@@ -48,6 +48,7 @@ const T = {
       WORKING_GROUP: 'Tổ công tác',
       ACCOUNT_APPROVER: 'Phê duyệt tài khoản',
       SUPERVISOR: 'Giám sát',
+      DATA_PROTECTION: 'Bảo vệ dữ liệu cá nhân',
     } satisfies Record<OfficerRole, string>,
   },
   en: {
@@ -80,6 +81,7 @@ const T = {
       WORKING_GROUP: 'Working group',
       ACCOUNT_APPROVER: 'Account approver',
       SUPERVISOR: 'Supervisor',
+      DATA_PROTECTION: 'Data protection',
     } satisfies Record<OfficerRole, string>,
   },
 } as const;

@@ -5,7 +5,9 @@ import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/
 import { jwks, type SigningKey } from '../../services/access/auth/keys';
 import type { Store } from '../../store/connection';
 import { suspendedSince } from '../../services/access/clients';
-import { consentStatus, findConsent, type ConsentDoc } from '../../services/access/consents';
+import { consentStatus, findConsent } from '../../services/access/consents/status';
+import type { ConsentDoc } from '../../services/access/model';
+import { restrictionState } from '../../services/access/restrictions';
 import { clientAuthenticator } from './oauth-client-auth';
 import {
   invalidClient,
@@ -112,6 +114,18 @@ export function signClientAccessToken(
   return { token, claims };
 }
 
+/** No token while the citizen objects to or restricts processing by this client (docs/rights.md). */
+async function refuseIfRestricted(store: Store, citizenId: string, clientId: string): Promise<void> {
+  if ((await restrictionState(store, citizenId, clientId)).restricted) {
+    throw new OAuthError(
+      400,
+      'invalid_grant',
+      'the citizen restricts processing by this client',
+      'PROCESSING_RESTRICTED',
+    );
+  }
+}
+
 /**
  * The client credentials grant (RFC 6749 §4.4) under a consent: an authenticated, active client
  * and one of its consents give a token for the consent's scopes (or fewer, `scope`).
@@ -142,6 +156,7 @@ function clientCredentialsGrant(deps: OAuthDeps, key: SigningKey, ttlS: number):
     ) {
       throw invalidGrant('unknown consent');
     }
+    await refuseIfRestricted(deps.store, consent.citizenId, client._id);
 
     let scopes: DocumentScope[] = consent.scopes.filter((s) => client.scopes.includes(s));
     if (scopeParam !== undefined) {

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../generated/graphql';
+import type { Resolvers, ShareField } from '../../generated/graphql';
 import { InvalidCursorError, readAccessLog } from '../../services/audit/access-log';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/principal';
 import { badUserInput } from '../../lib/errors';
@@ -23,10 +23,10 @@ export const auditResolvers: Resolvers = {
             dossierRef: e.dossierRef ?? null,
             documents: e.documents.filter((d): d is DocumentScope => DOCUMENT_SCOPES.includes(d as DocumentScope)),
             data: e.documents,
-            share: e.share ?? null,
+            share: e.share ? { ...e.share, fields: e.share.fields as ShareField[] } : null,
             // The subject of the `@personal` AccessLogEntry (the citizen's own log: audited as ACCESS_LOG).
             citizenId,
-          })) as never,
+          })),
           hasNextPage: page.hasNextPage,
           endCursor: page.endCursor,
         };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DOCUMENT_SCOPES, type DocumentScope } from './auth/principal';
 import type { Store } from '../../store/connection';
 import { isDuplicateKey } from '../../store/concurrency';
+import { TtlLoader } from '../../lib/ttl-cache';
 
 /**
  * The client registry (`hub.clients`): systems that may obtain consent-scoped tokens
@@ -17,7 +18,7 @@ export const CLIENTS_COLLECTION = 'clients';
  * read ({@link findClient}) rolls forward from it through the changes, so the latest generation
  * decides the status even when the document's update was cut short or overwritten by a
  * concurrent read-modify-write. A consent records the generation it was checked against and is
- * withdrawn when a suspension came after it (consents.ts).
+ * withdrawn when a suspension came after it (consents/grant.ts).
  */
 export const CLIENT_CHANGES_COLLECTION = 'clientChanges';
 /**
@@ -386,35 +387,11 @@ export async function rotateClientSecret(store: Store, id: string, now: Date = n
 /**
  * A short-lived cache of client records for the request path (the disclosure policy
  * checks the client's registered scopes per request), read by {@link findClient} (so rolled
- * forward from the client's changes). Suspensions and registry changes are seen within `ttlMs`.
+ * forward from the client's changes). Suspensions and registry changes are seen within `ttlMs`
+ * (default 2 s).
  */
-export class ClientCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<ClientDoc | null> }>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-
-  constructor(
-    private readonly store: Store,
-    opts: { ttlMs?: number; maxEntries?: number } = {},
-  ) {
-    this.ttlMs = opts.ttlMs ?? 2_000;
-    this.maxEntries = opts.maxEntries ?? 1_000;
-  }
-
-  get(id: string): Promise<ClientDoc | null> {
-    const now = Date.now();
-    const hit = this.entries.get(id);
-    if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = findClient(this.store, id);
-    this.entries.delete(id);
-    this.entries.set(id, { at: now, value });
-    value.catch(() => this.entries.get(id)?.value === value && this.entries.delete(id));
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    return value;
-  }
-
-  invalidate(id?: string): void {
-    if (id === undefined) this.entries.clear();
-    else this.entries.delete(id);
+export class ClientCache extends TtlLoader<ClientDoc | null> {
+  constructor(store: Store, opts: { ttlMs?: number; maxEntries?: number } = {}) {
+    super((id) => findClient(store, id), { ttlMs: opts.ttlMs ?? 2_000, maxEntries: opts.maxEntries ?? 1_000 });
   }
 }

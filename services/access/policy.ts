@@ -9,13 +9,17 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
+import { inWords, officersOnly, roleNeeded } from './refusal-words';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AuditCollector, DenialReason } from '../audit/model';
 import type { Loaders } from '../../connectors/registry';
 import type { SourceName } from '../../connectors/sources';
-import type { DocumentScope, Jurisdiction, Principal } from './auth/principal';
+import type { DocumentScope, Principal } from './auth/principal';
 import { ErrorCode, unauthenticated } from '../../lib/errors';
+import { inJurisdiction } from './jurisdiction';
+
+export { areaInJurisdiction, inJurisdiction } from './jurisdiction';
 import type { AccountLevel, AccountStatus } from '../accounts/store';
 
 /**
@@ -71,14 +75,15 @@ export interface AccessLookups {
   account(personalId: string): Promise<AccountFacts | null>;
   /**
    * The consent's state for this citizen and client (cached briefly): ACTIVE, REVOKED (by the
-   * citizen), or INACTIVE (expired, not yet valid, unknown, or not theirs).
+   * citizen), RESTRICTED (the citizen objects to or restricts processing by this client), or
+   * INACTIVE (expired, not yet valid, unknown, or not theirs).
    */
   consentState(consentId: string, citizenId: string, clientId: string): Promise<ConsentState>;
   /** The scopes the client is registered for; null for an unknown or suspended client. */
   clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
 }
 
-export type ConsentState = 'ACTIVE' | 'REVOKED' | 'INACTIVE';
+export type ConsentState = 'ACTIVE' | 'REVOKED' | 'RESTRICTED' | 'INACTIVE';
 
 export type Decision = { allow: true } | { allow: false; reason: DenialReason };
 
@@ -97,20 +102,6 @@ export function mayAddress(principal: Principal, citizenId: string): Decision {
     case 'ANONYMOUS':
       return deny('NOT_SUBJECT');
   }
-}
-
-/** True when a citizen's area (today's codes) lies in an officer's province, or commune when narrowed. */
-export function inJurisdiction(j: Jurisdiction, area: CitizenRecord['area']): boolean {
-  return !!area && area.province === j.province && (!j.commune || area.commune === j.commune);
-}
-
-/**
- * True when a whole area an officer names (a province: `commune` null, or one commune/ward) lies
- * in the jurisdiction: a province only for a province officer, a commune within theirs.
- */
-export function areaInJurisdiction(j: Jurisdiction, area: { province: string; commune: string | null }): boolean {
-  if (area.commune === null) return !j.commune && j.province === area.province;
-  return inJurisdiction(j, { province: area.province, commune: area.commune });
 }
 
 /** The decision for one document (scope) of one citizen. */
@@ -135,6 +126,7 @@ export async function decide(
       ]);
       // Told only to the client holding the consent: another's is INACTIVE (consentState).
       if (consent === 'REVOKED') return deny('CONSENT_REVOKED');
+      if (consent === 'RESTRICTED') return deny('PROCESSING_RESTRICTED');
       if (consent !== 'ACTIVE') return deny('NOT_CONSENTED');
       if (!registered?.has(scope)) return deny('CLIENT_NOT_REGISTERED');
       return accountAllows(await lookups.account(citizen.personalId), scope);
@@ -188,13 +180,8 @@ function requiredFor(reason: DenialReason, scope?: DocumentScope): Required {
  * The FORBIDDEN error of a withheld field or a refused operation: `extensions.reason` and
  * `extensions.required` (what is missing, {@link Required}).
  */
-export function forbidden(
-  reason: DenialReason,
-  required: Required = {},
-  scope?: DocumentScope,
-  message = `Not disclosed: ${reason}`,
-): GraphQLError {
-  return new GraphQLError(message, {
+export function forbidden(reason: DenialReason, required: Required = {}, scope?: DocumentScope): GraphQLError {
+  return new GraphQLError(`Not disclosed: ${reason}`, {
     extensions: { code: ErrorCode.FORBIDDEN, reason, required: { ...requiredFor(reason, scope), ...required } },
   });
 }
@@ -423,20 +410,10 @@ function guardOfficer(
       const p = ctx.principal;
       if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs an officer or the citizen to be signed in');
       if (p.kind === 'CITIZEN' && orSelf) return resolve(source, args, ctx, info);
+      const principal: Required['principal'] = orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'];
       if (p.kind !== 'OFFICER')
-        throw forbidden(
-          'NOT_SUBJECT',
-          { principal: orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'], roles },
-          undefined,
-          `This is for officers with the role ${roles.join(' or ')}${orSelf ? ', or the citizen themself' : ''}`,
-        );
-      if (!roles.includes(p.role))
-        throw forbidden(
-          'ROLE',
-          { roles },
-          undefined,
-          `This needs the officer role ${roles.join(' or ')}; your role is ${p.role}`,
-        );
+        throw inWords(forbidden('NOT_SUBJECT', { principal, roles }), officersOnly(roles, orSelf));
+      if (!roles.includes(p.role)) throw inWords(forbidden('ROLE', { roles }), roleNeeded(roles, p.role));
       return resolve(source, args, ctx, info);
     },
   };
@@ -496,9 +473,9 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, PolicyContext>) => {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
-      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
+      if (disclose) return guardField(field, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
       if (subject) {
         const idsOf = (args: Record<string, unknown>) => {
@@ -507,20 +484,17 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
             ? { ids: value as string[], list: true }
             : { ids: [value as string], list: false };
         };
-        return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, idsOf, scopeOf);
+        return guardEntryPoint(field, idsOf, scopeOf);
       }
       if (getDirective(schema, field, 'self')?.[0]) {
         // The calling citizen's own record (`me`): their papers' decisions as at an entry point.
-        if (getNamedType(field.type) === citizenType)
-          return guardSelf(guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, selfIds, scopeOf));
-        return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
+        if (getNamedType(field.type) === citizenType) return guardSelf(guardEntryPoint(field, selfIds, scopeOf));
+        return guardSelf(field);
       }
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
-      if (officer)
-        return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
-      if (getDirective(schema, field, 'verifier')?.[0])
-        return guardVerifier(field as GraphQLFieldConfig<unknown, PolicyContext>);
-      return field as GraphQLFieldConfig<unknown, PolicyContext>;
+      if (officer) return guardOfficer(field, officer.roles, !!officer.orSelf);
+      if (getDirective(schema, field, 'verifier')?.[0]) return guardVerifier(field);
+      return field;
     },
   });
 }

@@ -224,7 +224,7 @@ export async function writeCitizenIndex(
         continue;
       }
       // The oldest bucket left holds more than needs to go: keep its newest entries.
-      const doc = (await coll.findOne({ _id: bucketDocId(citizenId, bucket) })) as CitizenBucketDoc | null;
+      const doc = await coll.findOne<CitizenBucketDoc>({ _id: bucketDocId(citizenId, bucket) });
       const kept = (doc?.e ?? []).slice(total - max);
       writes++;
       await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);

@@ -59,6 +59,24 @@ const DATA_OF: Record<string, { kinds: readonly DataKind[]; of: (source: unknown
       kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
       of: (c) => caseScopes((c as CaseView).finding),
     },
+    /** A copy of the citizen's data (services/rights/export.ts): the kinds it holds. */
+    dataExport: {
+      kinds: [
+        'IDENTITY',
+        'RESIDENCE',
+        'IDENTITY_CARD',
+        'FAMILY',
+        'DRIVING_LICENCE',
+        'HEALTH_INSURANCE',
+        'SOCIAL_INSURANCE',
+        'HEALTH_RECORD',
+        'ACCOUNT',
+        'CONSENTS',
+        'ACCESS_LOG',
+        'DATA_REQUESTS',
+      ],
+      of: (e) => (e as { kinds: readonly DataKind[] }).kinds,
+    },
     /** A share's redemption (`ShareRedemption`): the papers the citizen shared (its SD-JWT holds them all). */
     share: {
       kinds: SHAREABLE_PAPERS,
@@ -215,14 +233,13 @@ function objectPath(info: GraphQLResolveInfo): string {
 export function applyAuditCoverage(schema: GraphQLSchema): GraphQLSchema {
   assertEveryRootFieldIsAudited(schema);
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field, _name, typeName) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, HubContext>, _name, typeName) => {
       const personal = personalOf(schema, schema.getType(typeName) as GraphQLObjectType);
-      if (!personal) return field as GraphQLFieldConfig<unknown, HubContext>;
+      if (!personal) return field;
       const own = getDirective(schema, field, 'personalData')?.[0] as KindSpec | undefined;
       const spec = own ?? personal;
-      const computed = DATA_OF[spec.dataOf!];
-      const kindOf = spec.data ? () => spec.data! : (source: unknown) => computed.of(source);
-      return auditField(field as GraphQLFieldConfig<unknown, HubContext>, personal.subject.split('.'), kindOf, !!own);
+      const kindOf = spec.data ? () => spec.data! : DATA_OF[spec.dataOf!].of;
+      return auditField(field, personal.subject.split('.'), kindOf, !!own);
     },
   });
 }

@@ -11,13 +11,15 @@ export type DenialReason =
   | 'ACCOUNT_INACTIVE'
   | 'OUT_OF_JURISDICTION'
   /** An officer whose role does not include the operation. */
-  | 'ROLE';
+  | 'ROLE'
+  /** The citizen objects to or restricts processing by this client (docs/rights.md): told to that client. */
+  | 'PROCESSING_RESTRICTED';
 
 /**
  * The kinds of personal data the audit names (GraphQL `PersonalData`): the documents, and the
- * citizen's records at the hub (e-identity account, consents, access log).
+ * citizen's records at the hub (e-identity account, consents, access log, data-subject requests).
  */
-export type DataKind = DocumentScope | 'ACCOUNT' | 'CONSENTS' | 'ACCESS_LOG';
+export type DataKind = DocumentScope | 'ACCOUNT' | 'CONSENTS' | 'ACCESS_LOG' | 'DATA_REQUESTS';
 
 /** One disclosure decision, recorded by the policy for the audit. */
 export interface DisclosureEvent {

@@ -42,6 +42,11 @@ import {
 export const AUDIT_COLLECTION = 'audit';
 export const AUDIT_CHAINS_COLLECTION = 'auditChains';
 export const TAIL_PREFIX = 'tail:';
+/**
+ * Signed retention checkpoints, `_id` = `<chain>#<n>` (retention.ts): the records of a chain up
+ * to a checkpoint's `lastSeq` were removed after it was written; the chain goes on from it.
+ */
+export const AUDIT_CHECKPOINTS_COLLECTION = 'auditCheckpoints';
 
 /** What a caller appends: the writer fills in `_id`, `chain`, `seq`, `prevHash`, `hash`. */
 export type AuditEntry = Omit<AuditRecordDoc, '_id' | 'chain' | 'seq' | 'prevHash' | 'hash'>;
@@ -138,6 +143,10 @@ export class AuditWriter {
   private sidePointer: { seq: number; hash: string } | null = null;
   private sideIndex = new Map<string, AccessLogEntry[]>();
   private sideRunning: Promise<void> | null = null;
+  /** Set while {@link exclusiveSide} runs: background writes wait for it. */
+  private sideHold: Promise<void> | null = null;
+  /** The background writes in flight. */
+  private sideWork: Promise<void> | null = null;
 
   private constructor(store: Store, chain: string, seq: number, prevHash: string, opts: AuditWriterOptions) {
     this.chain = chain;
@@ -165,6 +174,19 @@ export class AuditWriter {
     if (pointer && Number.isSafeInteger(pointer.seq) && pointer.seq > 0 && typeof pointer.hash === 'string') {
       w.seq = pointer.seq;
       w.prevHash = pointer.hash;
+    }
+    // Records removed by retention (retention.ts) are not probed for: the chain goes on from its
+    // latest checkpoint when that is further than the pointer.
+    const checkpoints = store.hubDb.collection<{ _id: string; lastSeq: number; lastHash: string }>(
+      AUDIT_CHECKPOINTS_COLLECTION,
+    );
+    for (let n = 1; ; n++) {
+      const cp = await checkpoints.findOne({ _id: `${chain}#${n}` });
+      if (!cp) break;
+      if (cp.lastSeq > w.seq) {
+        w.seq = cp.lastSeq;
+        w.prevHash = cp.lastHash;
+      }
     }
     await w.syncTail();
     return w;
@@ -338,8 +360,38 @@ export class AuditWriter {
     });
   }
 
+  /**
+   * Runs `fn` while no background write (tail pointer, access-log index) is in flight, and lets
+   * none start until it ends: the retention sweep trims the access-log index through it, so the
+   * embedded store's unlocked read-modify-writes of a citizen's head never interleave with ours.
+   */
+  async exclusiveSide<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.sideHold) await this.sideHold;
+    let release!: () => void;
+    this.sideHold = new Promise<void>((r) => (release = r));
+    try {
+      while (this.sideWork) await this.sideWork;
+      return await fn();
+    } finally {
+      this.sideHold = null;
+      release();
+    }
+  }
+
   private async runSide(): Promise<void> {
     if (this.sideDelay > 0 && !this.closed) await new Promise<void>((r) => setTimeout(r, this.sideDelay));
+    while (this.sideHold) await this.sideHold;
+    // (Set before any await: exclusiveSide sees it.)
+    const work = this.sideTasks();
+    this.sideWork = work;
+    try {
+      await work;
+    } finally {
+      this.sideWork = null;
+    }
+  }
+
+  private async sideTasks(): Promise<void> {
     const pointer = this.sidePointer;
     const index = this.sideIndex;
     this.sidePointer = null;

@@ -185,6 +185,8 @@ export class CaseService extends CaseQueries {
       if (shouldStop()) return;
       const list: Array<[string, CaseAction]> = [];
       for (const [key, e] of await this.entriesOf(docId)) {
+        // A citizen's correction request is no run's finding: runs neither clear nor bring it back.
+        if (e.k.endsWith('|CORRECTION_REQUEST')) continue;
         const status = e.s ?? 'OPEN';
         if (e.r < t && OPEN_STATUSES.includes(status)) {
           list.push([key, { type: 'CLEARED', runStartedAt: run.startedAt }]);

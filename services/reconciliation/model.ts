@@ -33,7 +33,7 @@ export const RECON_STATS_COLLECTION = 'reconStats';
 export type { SourceName };
 
 /** The kinds of defect reconciliation finds (and the generator injects) (docs/domain.md, "Data quality"). */
-export type DefectKind =
+export type FoundDefectKind =
   | 'FORMAT_ONLY'
   | 'MISMATCH'
   | 'OLD_ID_KEY'
@@ -43,7 +43,14 @@ export type DefectKind =
   | 'EXPIRED_ID_CARD'
   | 'MALFORMED';
 
-export const DEFECT_KINDS: readonly DefectKind[] = [
+/**
+ * A case's kind: a defect runs find, or CORRECTION_REQUEST, a citizen's request to correct a
+ * field of a paper (services/rights, docs/rights.md), which no run finds, clears or brings back.
+ */
+export type DefectKind = FoundDefectKind | 'CORRECTION_REQUEST';
+
+/** The kinds runs find (every kind but CORRECTION_REQUEST). */
+export const DEFECT_KINDS: readonly FoundDefectKind[] = [
   'FORMAT_ONLY',
   'MISMATCH',
   'OLD_ID_KEY',
@@ -79,6 +86,7 @@ export interface Finding {
   /**
    * FORMAT_ONLY / MISMATCH: the {@link IdentityField} that differs. MALFORMED: the source's own
    * field that cannot be read, as a dotted path in its document (`hoTen`, `holder.birth`).
+   * CORRECTION_REQUEST: the field of the paper the citizen asks to correct.
    */
   field?: string;
   /** FORMAT_ONLY: the main form that differs. */

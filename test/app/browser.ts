@@ -81,9 +81,14 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** Saves the viewport (phone size) as docs/screenshots/<name>.png. */
+/**
+ * Saves the viewport (phone size) as docs/screenshots/<name>.png when APP_SCREENSHOTS=1
+ * (`npm run app:screenshots`); otherwise takes it without saving (a plain test run leaves the
+ * committed pictures alone).
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  const save = process.env.APP_SCREENSHOTS === '1';
+  await page.screenshot({ ...(save ? { path: join(SCREENSHOTS, `${name}.png`) } : {}), fullPage: false });
 }
 
 /**

@@ -25,7 +25,8 @@ const CLIENT = { id: `app-dvc-${randomUUID().slice(0, 6)}`, name: 'Cổng DVC th
 
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
-  hub = await startTestHub({}, 'app_', { logger: log.logger });
+  // As in production: the app's tokens may run registered documents only (it sends ids, never text).
+  hub = await startTestHub({ HUB_TRUSTED_DOCUMENTS: 'required' }, 'app_', { logger: log.logger });
   await seed(hub.store, { citizens: 200, seed: 23 });
   people = await pickTestCitizens(hub.store);
   const r = await registerClient(hub.store, {
@@ -275,7 +276,9 @@ it('the service worker caches the app’s shell only, never papers data', async 
 
 it('refreshes its tokens with rotation, and signing out ends the session at the hub', async () => {
   // Access tokens of 30 s: the app refreshes before every request (it refreshes 30 s ahead).
-  const short = await startTestHub({ HUB_ACCESS_TOKEN_TTL_S: '30' }, 'app_', { logger: log.logger });
+  const short = await startTestHub({ HUB_ACCESS_TOKEN_TTL_S: '30', HUB_TRUSTED_DOCUMENTS: 'required' }, 'app_', {
+    logger: log.logger,
+  });
   const { context, page, errors } = await phone(browser);
   try {
     await signInThroughHub(page, short.url, { personalId: people.l2 }, log.lines, 'Giấy tờ của tôi');

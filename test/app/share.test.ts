@@ -28,7 +28,8 @@ const CHOSEN = ['FULL_NAME', 'DATE_OF_BIRTH', 'DRIVING_LICENCE_NUMBER', 'DRIVING
 
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
-  hub = await startTestHub({}, 'apq_', { logger: log.logger });
+  // As in production: the app's tokens may run registered documents only (it sends ids, never text).
+  hub = await startTestHub({ HUB_TRUSTED_DOCUMENTS: 'required' }, 'apq_', { logger: log.logger });
   await seed(hub.store, { citizens: 200, seed: 23 });
   people = await pickTestCitizens(hub.store);
   browser = await launch();

@@ -57,19 +57,36 @@ export async function startTestHub(
   };
 }
 
+/** A GraphQL error as it comes over the wire. */
+export interface GqlError {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+/** A GraphQL response body: `T` is what the operation selects (e.g. `Pick<Query, 'citizen'>`). */
+export interface GqlBody<T> {
+  data?: T | null;
+  errors?: GqlError[];
+}
+
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
-  body: {
-    data?: T | null;
-    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-  };
+  body: GqlBody<T>;
 }
 
-/** POSTs a GraphQL operation over real HTTP. */
-// Tests read answers by path (`data.citizen.fullName`); a typed default would need a cast in each.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function gql<T = Record<string, any>>(
+/** A JSON body read as the shape the test declares (the endpoint under test is what it checks). */
+export async function readJson<T>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+/**
+ * POSTs a GraphQL operation over real HTTP. `T` declares what the operation selects, mostly
+ * from the schema's generated types (`Pick<Query, 'citizen'>`, `Pick<Mutation, 'consentGrant'>`);
+ * unnamed, `data` is a record of unknown values.
+ */
+export async function gql<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
@@ -80,5 +97,5 @@ export async function gql<T = Record<string, any>>(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse<T>['body'] };
+  return { status: res.status, headers: res.headers, body: await readJson<GqlBody<T>>(res) };
 }

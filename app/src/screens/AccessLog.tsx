@@ -82,41 +82,7 @@ export function AccessLog() {
       <h1 tabIndex={-1}>{t('log.title')}</h1>
       <p class="intro">{t('log.intro')}</p>
       <form class="filters" onSubmit={apply} aria-label={t('log.filters')}>
-        <div class="filter">
-          <label for="log-paper">{t('log.paper')}</label>
-          <select
-            id="log-paper"
-            value={draft.document}
-            onChange={(e) =>
-              setDraft({ ...draft, document: (e.target as HTMLSelectElement).value as DocumentScope | '' })
-            }
-          >
-            <option value="">{t('log.allPapers')}</option>
-            {SCOPES.map((s) => (
-              <option key={s} value={s}>
-                {tx(`scope.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="filter">
-          <label for="log-from">{t('log.from')}</label>
-          <input
-            id="log-from"
-            type="date"
-            value={draft.from}
-            onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })}
-          />
-        </div>
-        <div class="filter">
-          <label for="log-to">{t('log.to')}</label>
-          <input
-            id="log-to"
-            type="date"
-            value={draft.to}
-            onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })}
-          />
-        </div>
+        <FilterFields draft={draft} onChange={setDraft} />
         {draftError && (
           <p class="field-error" role="alert">
             {t('log.badPeriod')}
@@ -207,5 +173,50 @@ function LogEntry(props: { entry: Entry }) {
         )}
       </dl>
     </li>
+  );
+}
+
+/** The filters: one paper, and a period (from, to). */
+function FilterFields(props: { draft: Filter; onChange: (f: Filter) => void }) {
+  const { draft } = props;
+  const setDraft = props.onChange;
+  return (
+    <>
+      <div class="filter">
+        <label for="log-paper">{t('log.paper')}</label>
+        <select
+          id="log-paper"
+          value={draft.document}
+          onChange={(e) =>
+            setDraft({ ...draft, document: (e.target as HTMLSelectElement).value as DocumentScope | '' })
+          }
+        >
+          <option value="">{t('log.allPapers')}</option>
+          {SCOPES.map((s) => (
+            <option key={s} value={s}>
+              {tx(`scope.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="filter">
+        <label for="log-from">{t('log.from')}</label>
+        <input
+          id="log-from"
+          type="date"
+          value={draft.from}
+          onInput={(e) => setDraft({ ...draft, from: (e.target as HTMLInputElement).value })}
+        />
+      </div>
+      <div class="filter">
+        <label for="log-to">{t('log.to')}</label>
+        <input
+          id="log-to"
+          type="date"
+          value={draft.to}
+          onInput={(e) => setDraft({ ...draft, to: (e.target as HTMLInputElement).value })}
+        />
+      </div>
+    </>
   );
 }

@@ -88,43 +88,13 @@ export function ConsentGrant(props: { clients: RegisteredClient[]; onGranted: (c
           </select>
           {client && (
             <>
-              <label for="grant-purpose">{t('consents.purpose')}</label>
-              <select
-                id="grant-purpose"
-                required
-                value={purpose}
-                onChange={(e) => setPurpose((e.target as HTMLSelectElement).value)}
-              >
-                {client.purposes.length > 1 && <option value="">{t('consents.choosePurpose')}</option>}
-                {client.purposes.map((p) => (
-                  <option key={p.code} value={p.code}>
-                    {p.name
-                      ? `${p.name} (${t('consents.purposeCode', { code: p.code })})`
-                      : t('consents.purposeCode', { code: p.code })}
-                  </option>
-                ))}
-              </select>
-              <fieldset>
-                <legend>{t('consents.choosePapers')}</legend>
-                {client.scopes.map((s) => (
-                  <div class="check" key={s}>
-                    <input
-                      id={`grant-scope-${s}`}
-                      type="checkbox"
-                      checked={scopes.includes(s)}
-                      onChange={(e) => toggle(s, (e.target as HTMLInputElement).checked)}
-                      aria-describedby={`grant-scope-${s}-words`}
-                    />
-                    <label for={`grant-scope-${s}`}>
-                      <strong>{tx(`scope.${s}`)}</strong>
-                      <span id={`grant-scope-${s}-words`} class="muted">
-                        {' '}
-                        — {tx(`scopeWords.${s}`)}
-                      </span>
-                    </label>
-                  </div>
-                ))}
-              </fieldset>
+              <ClientChoices
+                client={client}
+                purpose={purpose}
+                onPurpose={setPurpose}
+                scopes={scopes}
+                onToggle={toggle}
+              />
               <label for="grant-dossier">{t('consents.dossier')}</label>
               <input
                 id="grant-dossier"
@@ -152,13 +122,7 @@ export function ConsentGrant(props: { clients: RegisteredClient[]; onGranted: (c
               <p class="hint" id="grant-until-help">
                 {t('consents.validUntilHelp')}
               </p>
-              {errors.length > 0 && (
-                <div class="field-error" role="alert">
-                  {errors.map((m, i) => (
-                    <p key={i}>{m}</p>
-                  ))}
-                </div>
-              )}
+              <FormErrors errors={errors} />
               <button type="submit" class="button primary" disabled={busy || !purpose}>
                 {t('consents.submit')}
               </button>
@@ -167,5 +131,69 @@ export function ConsentGrant(props: { clients: RegisteredClient[]; onGranted: (c
         </form>
       )}
     </section>
+  );
+}
+
+/** The client's registered procedures and the papers it may read, in plain words. */
+function ClientChoices(props: {
+  client: RegisteredClient;
+  purpose: string;
+  onPurpose: (code: string) => void;
+  scopes: DocumentScope[];
+  onToggle: (s: DocumentScope, on: boolean) => void;
+}) {
+  const { client, purpose, scopes } = props;
+  return (
+    <>
+      <label for="grant-purpose">{t('consents.purpose')}</label>
+      <select
+        id="grant-purpose"
+        required
+        value={purpose}
+        onChange={(e) => props.onPurpose((e.target as HTMLSelectElement).value)}
+      >
+        {client.purposes.length > 1 && <option value="">{t('consents.choosePurpose')}</option>}
+        {client.purposes.map((p) => (
+          <option key={p.code} value={p.code}>
+            {p.name
+              ? `${p.name} (${t('consents.purposeCode', { code: p.code })})`
+              : t('consents.purposeCode', { code: p.code })}
+          </option>
+        ))}
+      </select>
+      <fieldset>
+        <legend>{t('consents.choosePapers')}</legend>
+        {client.scopes.map((s) => (
+          <div class="check" key={s}>
+            <input
+              id={`grant-scope-${s}`}
+              type="checkbox"
+              checked={scopes.includes(s)}
+              onChange={(e) => props.onToggle(s, (e.target as HTMLInputElement).checked)}
+              aria-describedby={`grant-scope-${s}-words`}
+            />
+            <label for={`grant-scope-${s}`}>
+              <strong>{tx(`scope.${s}`)}</strong>
+              <span id={`grant-scope-${s}-words`} class="muted">
+                {' '}
+                — {tx(`scopeWords.${s}`)}
+              </span>
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </>
+  );
+}
+
+/** The form's problems, announced when they appear. */
+function FormErrors(props: { errors: string[] }) {
+  if (props.errors.length === 0) return null;
+  return (
+    <div class="field-error" role="alert">
+      {props.errors.map((m, i) => (
+        <p key={i}>{m}</p>
+      ))}
+    </div>
   );
 }

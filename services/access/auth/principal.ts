@@ -17,8 +17,17 @@ export const DOCUMENT_SCOPES = [
 ] as const;
 export type DocumentScope = (typeof DOCUMENT_SCOPES)[number];
 
-/** Officer roles (from the identity provider). */
-export const OFFICER_ROLES = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'] as const;
+/**
+ * Officer roles (from the identity provider). DATA_PROTECTION handles the data subjects' requests
+ * of its area (docs/rights.md).
+ */
+export const OFFICER_ROLES = [
+  'DATA_CLEANING',
+  'WORKING_GROUP',
+  'ACCOUNT_APPROVER',
+  'SUPERVISOR',
+  'DATA_PROTECTION',
+] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
 /**

@@ -8,7 +8,7 @@ import { mapCitizen } from '../../../connectors/population/connector';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import type { SoBhxhDoc } from '../../../connectors/social-insurance/model';
 import { detectRecord, type DetectContext, type SourceDocs } from '../../../services/reconciliation/detect';
-import { DuplicateTracker } from '../../../services/reconciliation/duplicates';
+import { DuplicateTracker, type DuplicateTrackerSnapshot } from '../../../services/reconciliation/duplicates';
 import { findingArea } from '../../../services/reconciliation/finding-areas';
 import { findingKey, type Finding, OTHER_SOURCES, type OtherSource } from '../../../services/reconciliation/model';
 import { hasMarks } from '../../../services/reconciliation/names';
@@ -568,7 +568,9 @@ describe('DUPLICATE', () => {
     const fresh = new DuplicateTracker();
     // Another source's state in the fresh tracker is left alone.
     expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull();
-    fresh.restoreSource(JSON.parse(JSON.stringify(s.ctx.duplicates.snapshotSource('healthRecord'))));
+    // Through JSON, as a checkpoint stores it.
+    const stored = JSON.stringify(s.ctx.duplicates.snapshotSource('healthRecord'));
+    fresh.restoreSource(JSON.parse(stored) as DuplicateTrackerSnapshot);
     const restored = { ...s, ctx: { ...s.ctx, duplicates: fresh } };
     expect(kinds('healthRecord', ehr(HOA), restored)).toEqual(['DUPLICATE']);
     expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull(); // the same record again

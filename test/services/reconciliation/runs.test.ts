@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import pino from 'pino';
 import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import type { CongDanDoc } from '../../../connectors/population/model';
@@ -286,7 +287,8 @@ describe('reconciliation runs', () => {
     const done = (await r2.get(run._id))!;
     expect(done.status).toBe('DONE');
     expect(new Set((await findingsOf(run._id)).keys())).toEqual(new Set(truth.keys()));
-  });
+    // A generous ceiling for a loaded machine: the test waits on events, this only stops a hang.
+  }, 180_000);
 
   it('a RUNNING run no runner executes can be cancelled (and is then not resumed)', async () => {
     const r1 = runner();

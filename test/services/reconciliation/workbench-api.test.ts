@@ -5,7 +5,7 @@
  * once (each through the state machine and the audit), past runs, cleanliness over time, cases by
  * age.
  */
-import type { Mutation, Query, ReconciliationCase } from '../../../generated/graphql';
+import type { Mutation, Query, ReconciliationCase, ReconciliationCaseConnection } from '../../../generated/graphql';
 import { seed } from '../../../mockdata/seed/index';
 import type { Principal } from '../../../services/access/auth/principal';
 import type { Store } from '../../../store/connection';
@@ -184,9 +184,9 @@ it('cases by age: oldest or newest first, and only those first found before an i
   const all: ReconciliationCase[] = [];
   let after: string | null = null;
   for (;;) {
-    const r = await ex.exec(officer(PROVINCE), CASES, { area: PROVINCE, order: 'NEWEST', after });
+    const r = await ex.exec<Query>(officer(PROVINCE), CASES, { area: PROVINCE, order: 'NEWEST', after });
     expect(r.result.errors).toBeUndefined();
-    const page = data(r).reconciliationCases;
+    const page: ReconciliationCaseConnection = data(r).reconciliationCases;
     all.push(...page.nodes);
     if (!page.pageInfo.hasNextPage) break;
     after = page.pageInfo.endCursor;
