@@ -153,7 +153,10 @@ function CorrectionForm(props: {
         aria-invalid={problem ? true : undefined}
         aria-describedby={ids.hint}
         value={note}
-        onInput={(e) => setNote(e.currentTarget.value)}
+        onInput={(e) => {
+          setNote(e.currentTarget.value);
+          if (e.currentTarget.value.trim() !== '') setProblem(null);
+        }}
       />
       <p id={ids.hint} class="muted">
         {t('correction.noteHint', { n: NOTE_MAX - note.length, max: NOTE_MAX })}
