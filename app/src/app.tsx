@@ -1,7 +1,6 @@
 /**
  * The app's shell: a header (name, language, sign-out), the sections' navigation, and the screen
- * of the current route. Screens are listed once in SCREENS; a new one (the correction request,
- * sharing by QR) is a line there.
+ * of the current route. Screens are listed once in SCREENS; a new one is a line there.
  */
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -22,6 +21,7 @@ import { wt } from './workbench/i18n';
 type ScreenProps = { session: Session };
 const Share = lazyScreen<ScreenProps>(() => import('./screens/Share').then((m) => m.Share));
 const Verify = lazyScreen<ScreenProps>(() => import('./screens/Verify').then((m) => m.Verify));
+const Requests = lazyScreen<ScreenProps>(() => import('./screens/Requests').then((m) => m.Requests));
 const Consents = lazyScreen<ScreenProps>(() => import('./screens/Consents').then((m) => m.Consents));
 
 interface Screen {
@@ -30,15 +30,13 @@ interface Screen {
   component: ComponentType<{ session: Session }>;
 }
 
-/**
- * The signed-in sections, by who is signed in, in the navigation's order (the first is home). The
- * correction request (another branch) is one more citizen line here.
- */
+/** The signed-in sections, by who is signed in, in the navigation's order (the first is home). */
 const SCREENS: Record<Session['kind'], Screen[]> = {
   citizen: [
     { route: 'papers', nav: 'nav.papers', component: Papers },
     { route: 'access-log', nav: 'nav.accessLog', component: AccessLog },
     { route: 'consents', nav: 'nav.consents', component: Consents },
+    { route: 'requests', nav: 'nav.requests', component: Requests },
     { route: 'share', nav: 'nav.share', component: Share },
   ],
   officer: [{ route: 'verify', nav: 'nav.verify', component: Verify }],

@@ -71,3 +71,22 @@ export function startOfDay(day: string): string {
 export function endOfDay(day: string): string {
   return `${day}T23:59:59.999+07:00`;
 }
+
+/** A deadline in words, in Vietnam time: `Thứ Ba, 05/05/2026 lúc 23:59` or `Tuesday 5 May 2026 at 23:59`. */
+export function fmtDeadline(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const vi = lang() === 'vi';
+  const day = new Intl.DateTimeFormat(locale(), {
+    weekday: 'long',
+    day: vi ? '2-digit' : 'numeric',
+    month: vi ? '2-digit' : 'long',
+    year: 'numeric',
+    timeZone: TIME_ZONE,
+  }).format(date);
+  const time = new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE }).format(
+    date,
+  );
+  return `${day} ${vi ? 'lúc' : 'at'} ${time}`;
+}

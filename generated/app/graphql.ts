@@ -117,6 +117,66 @@ export type ContributionScheme =
   /** Voluntary social insurance (tự nguyện). */
   | 'VOLUNTARY';
 
+export type CorrectionRequestInput = {
+  /** The field of the paper, by its API name (e.g. `fullName`, `classes`; docs/rights.md lists them). */
+  field: string;
+  /** What is wrong and what it should be (at most 500 characters). */
+  note: string;
+  /** The source whose paper is wrong. */
+  source: DataSource;
+};
+
+/** Why a request or an action on it was refused (`userErrors`; the request itself succeeded). */
+export type DataRequestErrorCode =
+  /** Processing by this client is already restricted. */
+  | 'ALREADY_RESTRICTED'
+  /** A correction is completed once its reconciliation case is RESOLVED. */
+  | 'CASE_NOT_RESOLVED'
+  /** No client is registered with this id. */
+  | 'CLIENT_UNKNOWN'
+  /** Someone changed the request at the same time; retry. */
+  | 'CONCURRENT_CHANGE'
+  /** The deadline to act has passed: too late to extend. */
+  | 'DEADLINE_PASSED'
+  /** The deadline was already extended once. */
+  | 'EXTENSION_ALREADY_USED'
+  /** The request's status does not allow this action. */
+  | 'ILLEGAL_TRANSITION'
+  /** A text over 500 characters, or another unusable input. */
+  | 'INVALID_INPUT'
+  /** A correction request needs a note saying what is wrong. */
+  | 'NOTE_REQUIRED'
+  /** The officer's role does not handle requests of this kind. */
+  | 'NOT_HANDLED_BY_ROLE'
+  /** Processing by this client is not restricted. */
+  | 'NOT_RESTRICTED'
+  /** Extending and refusing need a reason. */
+  | 'REASON_REQUIRED'
+  /** Not a field of that source's paper (docs/rights.md lists them). */
+  | 'UNKNOWN_FIELD';
+
+/** What the citizen asks for. */
+export type DataRequestKind =
+  /** A copy of the data the hub holds or links (answered at once: `myDataExport`). */
+  | 'ACCESS'
+  /** The withdrawal of a consent (`consentRevoke`; the hub stops at once). */
+  | 'CONSENT_WITHDRAWAL'
+  /** The correction of a field of a paper: a case in the data-cleaning queue of the citizen's area. */
+  | 'CORRECTION'
+  /** An objection to processing by a client: no token, no new consent, no read for that client until lifted. */
+  | 'OBJECTION'
+  /** A restriction of processing by a client: enforced like an objection. */
+  | 'RESTRICTION';
+
+/** Where a request is (RECEIVED → ACKNOWLEDGED → IN_PROGRESS → DONE or REFUSED). */
+export type DataRequestStatus =
+  | 'ACKNOWLEDGED'
+  | 'DONE'
+  | 'IN_PROGRESS'
+  | 'RECEIVED'
+  /** Refused by an officer, with the reason. */
+  | 'REFUSED';
+
 /** The national databases the hub links. */
 export type DataSource =
   /** Driving-licence database (Ministry of Public Security, traffic police). */
@@ -494,6 +554,23 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { personalId: string | null } | null };
 
+export type RequestItemFragment = { id: string, kind: DataRequestKind, status: DataRequestStatus, source: DataSource | null, field: string | null, note: string | null, clientId: string | null, receivedAt: string, acknowledgeBy: string, actBy: string, extendedAt: string | null, closedAt: string | null, refusalReason: string | null, resolution: string | null, caseId: string | null, acknowledgementOverdue: boolean, actionOverdue: boolean };
+
+export type CorrectionRequestMutationVariables = Exact<{
+  input: CorrectionRequestInput;
+}>;
+
+
+export type CorrectionRequestMutation = { correctionRequest: { request: { id: string, kind: DataRequestKind, status: DataRequestStatus, source: DataSource | null, field: string | null, note: string | null, clientId: string | null, receivedAt: string, acknowledgeBy: string, actBy: string, extendedAt: string | null, closedAt: string | null, refusalReason: string | null, resolution: string | null, caseId: string | null, acknowledgementOverdue: boolean, actionOverdue: boolean } | null, userErrors: Array<{ code: DataRequestErrorCode, message: string, field: string | null }> } };
+
+export type MyRequestsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyRequestsQuery = { myRequests: { nodes: Array<{ id: string, kind: DataRequestKind, status: DataRequestStatus, source: DataSource | null, field: string | null, note: string | null, clientId: string | null, receivedAt: string, acknowledgeBy: string, actBy: string, extendedAt: string | null, closedAt: string | null, refusalReason: string | null, resolution: string | null, caseId: string | null, acknowledgementOverdue: boolean, actionOverdue: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type MyAccountLevelQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -730,6 +807,27 @@ export const SourceFragmentDoc = new TypedDocumentString(`
   updatedAtSource
 }
     `, {"fragmentName":"Source"}) as unknown as TypedDocumentString<SourceFragment, unknown>;
+export const RequestItemFragmentDoc = new TypedDocumentString(`
+    fragment RequestItem on DataRequest {
+  id
+  kind
+  status
+  source
+  field
+  note
+  clientId
+  receivedAt
+  acknowledgeBy
+  actBy
+  extendedAt
+  closedAt
+  refusalReason
+  resolution
+  caseId
+  acknowledgementOverdue
+  actionOverdue
+}
+    `, {"fragmentName":"RequestItem"}) as unknown as TypedDocumentString<RequestItemFragment, unknown>;
 export const WbFlowsFragmentDoc = new TypedDocumentString(`
     fragment WbFlows on AccountFlows {
   collected {
@@ -848,6 +946,8 @@ export const ConsentRevokeDocument = {"__meta__":{"hash":"sha256:56b295b24864d5d
 export const RegisteredClientsDocument = {"__meta__":{"hash":"sha256:0ee72f5304c1541ad726f6befa35b56887fcd01efe1aad756e51cb1f042669ae"}} as unknown as TypedDocumentString<RegisteredClientsQuery, RegisteredClientsQueryVariables>;
 export const MyPapersDocument = {"__meta__":{"hash":"sha256:513d85a59f3fa8bbf0dd335d9a1fce3aa0328edd4f74bff0a1201e9e6dc4cf86"}} as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
 export const MeDocument = {"__meta__":{"hash":"sha256:f67ef94381f71d38b4d7d9185abd9dcdc8e7cd04490fa2f290d8fd0b36651bea"}} as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const CorrectionRequestDocument = {"__meta__":{"hash":"sha256:9dfe87358b8affb89e98c97f22702e56e44980b83f2f8ff449d16fbfc89974b7"}} as unknown as TypedDocumentString<CorrectionRequestMutation, CorrectionRequestMutationVariables>;
+export const MyRequestsDocument = {"__meta__":{"hash":"sha256:5001de396b98691ab873b3ddc6d9e45f5c0195816a32f4f7caeb9ee2c196567a"}} as unknown as TypedDocumentString<MyRequestsQuery, MyRequestsQueryVariables>;
 export const MyAccountLevelDocument = {"__meta__":{"hash":"sha256:5dfa474ecfedd9f43af11bb7c87b2b54ffb48fecd59467d8d88ca7548bf0dddc"}} as unknown as TypedDocumentString<MyAccountLevelQuery, MyAccountLevelQueryVariables>;
 export const ShareCreateDocument = {"__meta__":{"hash":"sha256:574bf44b73c51c311c146d03a3b0e13a30a747a1600a7f00b5b8c7b161d6d554"}} as unknown as TypedDocumentString<ShareCreateMutation, ShareCreateMutationVariables>;
 export const ShareRedeemDocument = {"__meta__":{"hash":"sha256:f1cc03a0786172f4a7b236f7ea3024ef815d48ccedede36b82fbeaa981dd7214"}} as unknown as TypedDocumentString<ShareRedeemMutation, ShareRedeemMutationVariables>;

@@ -30,6 +30,8 @@ export function Card(props: {
   /** True when the paper was served as absent (the citizen has none). */
   absent: boolean;
   children?: ComponentChildren;
+  /** Shown under a paper that is there (the "This is wrong" control). */
+  actions?: ComponentChildren;
 }) {
   const { problem } = props;
   let body: ComponentChildren;
@@ -65,6 +67,7 @@ export function Card(props: {
           </span>
         )}
       </footer>
+      {!problem && !props.absent && props.actions}
     </section>
   );
 }

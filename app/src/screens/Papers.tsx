@@ -12,6 +12,7 @@ import type { Session } from '../auth/session';
 import { fmtDate, fmtDateTime } from '../format';
 import { t, tx } from '../i18n';
 import { Card, type SourceName } from '../papers/Card';
+import { CorrectionControl } from '../rights/Correction';
 import {
   DrivingLicenceBody,
   FamilyBody,
@@ -131,7 +132,6 @@ function PapersView(props: { result: GqlResult<MyPapersQuery> }) {
           {(bad) => citizen.healthRecord && <HealthRecordBody hr={citizen.healthRecord} bad={bad} />}
         </PaperCard>
       </div>
-      {/* The correction request (another branch) plugs in here: a way to ask a source to fix a paper. */}
     </>
   );
 }
@@ -163,14 +163,16 @@ function PaperCard(props: {
   const papers = fields.map((f) => props.citizen[f] as Paper);
   const present = papers.find((p) => p !== null && p !== undefined);
   const bad = unreadableUnder(errors, ['me', fields[0]]);
+  const title = tx(`scope.${props.scope}`);
   return (
     <Card
       id={props.id}
-      title={tx(`scope.${props.scope}`)}
+      title={title}
       source={props.source}
       provenance={present?.provenance ?? null}
       problem={problem}
       absent={!present}
+      actions={<CorrectionControl card={props.id} title={title} />}
     >
       {props.children(bad)}
     </Card>
@@ -208,6 +210,7 @@ function IdentityHeader(props: { citizen: Citizen; errors: GqlResult<MyPapersQue
           <span>{t('card.updated', { date: fmtDateTime(c.provenance.updatedAtSource) })}</span>
         )}
       </footer>
+      <CorrectionControl card="identity" title={t('scope.IDENTITY')} />
     </section>
   );
 }
