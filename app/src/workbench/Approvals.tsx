@@ -25,9 +25,17 @@ export function Approvals(props: { officer: OfficerClaims }) {
   const area = homeArea(props.officer);
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [version, setVersion] = useState(0);
+  const latePager = usePager([version]);
   const overdue = useLoad(
-    () => ask(WbWorkListDocument, { list: 'PENDING_APPROVAL', area, overdueOnly: true, first: 100 }),
-    [area, version],
+    () =>
+      ask(WbWorkListDocument, {
+        list: 'PENDING_APPROVAL',
+        area,
+        overdueOnly: true,
+        first: PAGE,
+        after: latePager.after,
+      }),
+    [area, latePager.after, version],
   );
   const pager = usePager([version]);
   const all = useLoad(
@@ -53,7 +61,8 @@ export function Approvals(props: { officer: OfficerClaims }) {
     }
   };
 
-  const late = overdue.data?.accountWorkList.nodes ?? [];
+  const lateList = overdue.data?.accountWorkList;
+  const late = lateList?.nodes ?? [];
   const page = all.data?.accountWorkList;
   const onTime = (page?.nodes ?? []).filter((n) => !n.overdue);
   return (
@@ -72,6 +81,16 @@ export function Approvals(props: { officer: OfficerClaims }) {
           <Request key={n.personalId} item={n} onDecide={decide} />
         ))}
       </ul>
+      {lateList && (lateList.pageInfo.hasNextPage || latePager.page > 1) && (
+        <Pager
+          page={latePager.page}
+          shown={late.length}
+          total={lateList.totalCount}
+          hasNext={lateList.pageInfo.hasNextPage}
+          onPrev={latePager.prev}
+          onNext={() => latePager.next(lateList.pageInfo.endCursor ?? null)}
+        />
+      )}
       <h2>{wt('approvals.pendingSection')}</h2>
       {page && onTime.length === 0 && <p class="muted">{wt('wb.none')}</p>}
       <ul class="plain wb-requests">
