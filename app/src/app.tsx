@@ -14,7 +14,8 @@ import { Callback } from './screens/Callback';
 import { Login } from './screens/Login';
 import { Papers } from './screens/Papers';
 import { lazyScreen } from './lazy';
-import { Workbench, WorkbenchNav, isWorkbenchRoute } from './workbench/Workbench';
+import { WorkbenchNav } from './workbench/Nav';
+import { isWorkbenchRoute } from './workbench/sections';
 import { wt } from './workbench/i18n';
 
 // Screens not needed for the first load come in chunks of their own.
@@ -23,6 +24,9 @@ const Share = lazyScreen<ScreenProps>(() => import('./screens/Share').then((m) =
 const Verify = lazyScreen<ScreenProps>(() => import('./screens/Verify').then((m) => m.Verify));
 const Requests = lazyScreen<ScreenProps>(() => import('./screens/Requests').then((m) => m.Requests));
 const Consents = lazyScreen<ScreenProps>(() => import('./screens/Consents').then((m) => m.Consents));
+const Workbench = lazyScreen<{ session: Session; route: string }>(() =>
+  import('./workbench/Workbench').then((m) => m.Workbench),
+);
 
 interface Screen {
   route: string;
