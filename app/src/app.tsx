@@ -16,7 +16,7 @@ import { Papers } from './screens/Papers';
 import { lazyScreen } from './lazy';
 import { WorkbenchNav } from './workbench/Nav';
 import { isWorkbenchRoute } from './workbench/sections';
-import { wt } from './workbench/i18n';
+import { nt } from './workbench/nav-words';
 
 // Screens not needed for the first load come in chunks of their own.
 type ScreenProps = { session: Session };
@@ -99,7 +99,7 @@ export function App() {
       <header class="top">
         <span class="brand">
           <img src="/app/icons/icon.svg" alt="" width={28} height={28} />
-          {session?.officer ? wt('wb.name') : t('app.name')}
+          {session?.officer ? nt('wb.name') : t('app.name')}
         </span>
         <span class="top-actions">
           <button

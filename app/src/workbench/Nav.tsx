@@ -2,7 +2,7 @@
 import type { OfficerClaims } from '../auth/session';
 import { useLang } from '../i18n';
 import { onLinkClick } from '../router';
-import { wt, wx } from './i18n';
+import { nt, roleWords } from './nav-words';
 import { sectionsOf } from './sections';
 import './nav.css';
 
@@ -15,9 +15,9 @@ export function WorkbenchNav(props: {
   useLang();
   const o = props.officer;
   const current = props.route.startsWith('wb/case/') ? 'wb/cases' : props.route;
-  const items = [...sectionsOf(o).map((s) => ({ route: s.route, label: wt(s.nav) })), ...(props.extra ?? [])];
+  const items = [...sectionsOf(o).map((s) => ({ route: s.route, label: nt(s.nav) })), ...(props.extra ?? [])];
   return (
-    <nav class="tabs" aria-label={wt('wb.nav')}>
+    <nav class="tabs" aria-label={nt('wb.nav')}>
       <ul>
         {items.map((s) => (
           <li key={s.route}>
@@ -32,8 +32,8 @@ export function WorkbenchNav(props: {
         ))}
       </ul>
       <p class="wb-who">
-        {wt('wb.you', {
-          role: wx(`wb.role.${o.role}`),
+        {nt('wb.you', {
+          role: roleWords(o.role),
           area: o.area.commune ?? (o.area.province === 'VN' ? 'VN' : o.area.province),
         })}
         {o.unit ? ` · ${o.unit}` : ''} · {o.id}

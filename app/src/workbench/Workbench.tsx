@@ -15,7 +15,7 @@ import { Approvals } from './Approvals';
 import { CaseDetail } from './CaseDetail';
 import { Cases } from './Cases';
 import { Cleanliness } from './Cleanliness';
-import { wt } from './i18n';
+import { nt } from './nav-words';
 import { Report } from './Report';
 import { Runs } from './Runs';
 import { sectionsOf } from './sections';
@@ -34,7 +34,7 @@ const SCREENS: Record<string, ComponentType<{ officer: OfficerClaims }>> = {
 export function Workbench(props: { session: Session; route: string }) {
   const l = useLang();
   useEffect(() => {
-    document.title = wt('wb.name');
+    document.title = nt('wb.name');
   }, [l]);
   const o = props.session.officer!;
   const mine = sectionsOf(o);

@@ -11,7 +11,11 @@ import type { OfficerClaims } from '../auth/session';
 import { getSession } from '../auth/session';
 import { t, tx } from '../i18n';
 import { Notice } from '../ui';
-import { wt, wx } from './i18n';
+import { wt } from './i18n';
+import { roleWords } from './nav-words';
+import type { Role } from './sections';
+
+const ROLES: readonly string[] = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'];
 
 /** How a case's status looks (a badge's tone; its word says it too). */
 export const STATUS_TONE = { OPEN: 'warn', CONFIRMED: 'info', RESOLVED: 'ok', DISMISSED: 'info' } as const;
@@ -39,7 +43,9 @@ export function refusalWords(e: unknown): string {
     const x = e.error.extensions ?? {};
     const required = x.required as { roles?: string[] } | undefined;
     if (x.code === 'FORBIDDEN' && x.reason === 'ROLE' && required?.roles) {
-      return wt('wb.forbidden', { roles: required.roles.map((r) => wx(`wb.role.${r}`)).join(', ') });
+      return wt('wb.forbidden', {
+        roles: required.roles.map((r) => (ROLES.includes(r) ? roleWords(r as Role) : r)).join(', '),
+      });
     }
     if (x.code === 'NOT_FOUND') return wt('wb.notFound');
     return e.error.message;

@@ -2,19 +2,6 @@
 import type { WbDict } from './i18n-vi';
 
 export const wbEn: WbDict = {
-  'wb.name': "Officers' workbench",
-  'wb.nav': "Officers' sections",
-  'wb.nav.runs': 'Reconciliation',
-  'wb.nav.cases': 'Cases',
-  'wb.nav.cleanliness': 'Data cleanliness',
-  'wb.nav.report': 'Activation report',
-  'wb.nav.lists': 'Door-to-door lists',
-  'wb.nav.approvals': 'Approvals',
-  'wb.you': '{role} · {area}',
-  'wb.role.DATA_CLEANING': 'Data cleaning',
-  'wb.role.WORKING_GROUP': 'Working group',
-  'wb.role.ACCOUNT_APPROVER': 'Account approver',
-  'wb.role.SUPERVISOR': 'Supervisor',
   'wb.areaOf': 'Area: {area}',
   'wb.allCommunes': 'Whole province',
   'wb.commune': 'Commune/ward',

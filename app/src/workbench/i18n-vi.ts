@@ -1,18 +1,5 @@
 /** The workbench's words in Vietnamese (the default). Every key here must exist in i18n-en.ts. */
 export const wbVi = {
-  'wb.name': 'Bàn làm việc cán bộ',
-  'wb.nav': 'Chức năng của cán bộ',
-  'wb.nav.runs': 'Đối soát',
-  'wb.nav.cases': 'Hồ sơ sai lệch',
-  'wb.nav.cleanliness': 'Độ sạch dữ liệu',
-  'wb.nav.report': 'Báo cáo kích hoạt',
-  'wb.nav.lists': 'Danh sách đến tận nhà',
-  'wb.nav.approvals': 'Duyệt tài khoản',
-  'wb.you': '{role} · {area}',
-  'wb.role.DATA_CLEANING': 'Làm sạch dữ liệu',
-  'wb.role.WORKING_GROUP': 'Tổ công tác',
-  'wb.role.ACCOUNT_APPROVER': 'Duyệt tài khoản',
-  'wb.role.SUPERVISOR': 'Giám sát',
   'wb.areaOf': 'Địa bàn: {area}',
   'wb.allCommunes': 'Toàn tỉnh',
   'wb.commune': 'Xã/phường',

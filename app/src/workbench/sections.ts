@@ -5,13 +5,13 @@
  * loaded when an officer opens one, so the citizens' first load does not carry them.
  */
 import type { OfficerClaims } from '../auth/session';
-import type { WbKey } from './i18n';
+import type { NavKey } from './nav-words';
 
 export type Role = OfficerClaims['role'];
 
 export interface Section {
   route: string;
-  nav: WbKey;
+  nav: NavKey;
   roles: readonly Role[];
 }
 
