@@ -130,6 +130,17 @@ it('a data-cleaning officer runs a reconciliation, follows it, resolves a MISMAT
   expect(csv).toContain(':MISMATCH:');
   expect(csv).not.toContain(caseId); // resolved: no longer open
 
+  // Many FORMAT_ONLY cases closed at once: the page's form-only cases selected, one note.
+  await page.getByRole('button', { name: /Chỉ khác cách viết/ }).click();
+  await page.locator('tr[data-case]:not([data-case*=":FORMAT_ONLY:"])').first().waitFor({ state: 'detached' });
+  await page.locator('table[aria-busy]').waitFor({ state: 'detached' });
+  await page.getByRole('checkbox', { name: 'Chọn mọi hồ sơ chỉ khác cách viết trên trang' }).check();
+  const selected = await page.locator('tbody input[type="checkbox"]:checked').count();
+  expect(selected).toBeGreaterThan(1);
+  await page.getByLabel('Ghi chú (bắt buộc)').fill('Chỉ khác cách viết; nguồn chuẩn hóa');
+  await page.getByRole('button', { name: `Chuẩn hóa và đóng ${selected} hồ sơ` }).click();
+  await page.getByText(`Đã đóng ${selected} hồ sơ; 0 hồ sơ không đóng được.`).waitFor();
+
   // A second run: the cleanliness chart has a point per finished run, and the past runs a row each.
   await page.getByRole('link', { name: 'Đối soát', exact: true }).click();
   await page.getByRole('button', { name: `Bắt đầu đối soát ${PROVINCE}` }).click();
