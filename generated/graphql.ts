@@ -1166,6 +1166,13 @@ export type Mutation = {
   reconciliationCaseReopen: ReconciliationCasePayload;
   /** CONFIRMED → RESOLVED: fixed at the source. */
   reconciliationCaseResolve: ReconciliationCasePayload;
+  /**
+   * Close many FORMAT_ONLY cases at once (at most 100): each through the same state machine, audit
+   * and jurisdiction rules as one action (`how`: RESOLVE confirms an OPEN case then resolves it;
+   * DISMISS dismisses it with the note as the reason). One result per id; a refusal of one case
+   * (NOT_FOUND, NOT_FORMAT_ONLY, ILLEGAL_TRANSITION, …) does not stop the others.
+   */
+  reconciliationCasesCloseFormatOnly: ReconciliationBulkPayload;
   /** Cancel a run; findings already written stay (runs are idempotent). */
   reconciliationRunCancel: Maybe<ReconciliationRun>;
   /**
@@ -1345,6 +1352,13 @@ export type MutationReconciliationCaseResolveArgs = {
 };
 
 
+export type MutationReconciliationCasesCloseFormatOnlyArgs = {
+  how?: InputMaybe<ReconciliationBulkClose>;
+  ids: Array<Scalars['ID']['input']>;
+  note: Scalars['String']['input'];
+};
+
+
 export type MutationReconciliationRunCancelArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1472,6 +1486,8 @@ export type Query = {
   accountReport: AccountReport;
   /** A work list for an area within the officer's jurisdiction, ordered by commune and personal ID. */
   accountWorkList: WorkListConnection;
+  /** The communes and wards of a province (today's units, in code order): reference data for an officer's filters. */
+  areaCommunes: Array<Area>;
   /**
    * A child's account for their parent or guardian (an ACTIVE Level 2 account; the relation from the
    * population record; until the child is 14): userErrors GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN,
@@ -1527,15 +1543,22 @@ export type Query = {
   myRequests: DataRequestConnection;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
-  /** One case (null with OUT_OF_JURISDICTION for an unknown case or one elsewhere). */
+  /**
+   * One case; an unknown id and a case outside the jurisdiction both answer null with NOT_FOUND
+   * (no officer learns that a case exists elsewhere).
+   */
   reconciliationCase: Maybe<ReconciliationCase>;
   /**
    * The cases of an area within the officer's jurisdiction (VN: the whole country, for a national
    * supervisor), filtered, paged (at most 100 a page).
    */
   reconciliationCases: ReconciliationCaseConnection;
-  /** A reconciliation run of an area within the officer's jurisdiction. */
+  /** The area's share of clean records per source after each of its finished runs, oldest first (at most `last`). */
+  reconciliationCleanliness: Array<ReconciliationCleanlinessPoint>;
+  /** A reconciliation run of an area within the officer's jurisdiction (unknown and elsewhere: null with NOT_FOUND). */
   reconciliationRun: Maybe<ReconciliationRun>;
+  /** The runs over exactly this area (not its communes'), newest first. */
+  reconciliationRuns: ReconciliationRunConnection;
   /** Share of clean records per source, and case counts, for an area within the officer's jurisdiction. */
   reconciliationSummary: ReconciliationSummary;
   /**
@@ -1567,6 +1590,13 @@ export type QueryAccountWorkListArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   list: WorkList;
   overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryAreaCommunesArgs = {
+  province: Scalars['String']['input'];
 };
 
 
@@ -1653,15 +1683,33 @@ export type QueryReconciliationCasesArgs = {
   area: Scalars['String']['input'];
   assignee?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  firstSeenBefore?: InputMaybe<Scalars['DateTime']['input']>;
   kind?: InputMaybe<DefectKind>;
+  order?: InputMaybe<ReconciliationCaseOrder>;
   source?: InputMaybe<DataSource>;
   status?: InputMaybe<Array<ReconciliationCaseStatus>>;
 };
 
 
 /** The hub's read entry points. */
+export type QueryReconciliationCleanlinessArgs = {
+  area: Scalars['String']['input'];
+  last?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** The hub's read entry points. */
 export type QueryReconciliationRunArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryReconciliationRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  area: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1688,6 +1736,34 @@ export type ReaderKind =
   /** The hub's scheduled jobs (sweeps). */
   | 'SYSTEM';
 
+/** How a FORMAT_ONLY case is closed in bulk. */
+export type ReconciliationBulkClose =
+  /** Not a defect to act on: dismissed with the note as the reason. */
+  | 'DISMISS'
+  /** Normalised at the source: an OPEN case is confirmed, then resolved (two history entries). */
+  | 'RESOLVE';
+
+export type ReconciliationBulkPayload = {
+  __typename?: 'ReconciliationBulkPayload';
+  /** Cases closed. */
+  closed: Scalars['Int']['output'];
+  /** Cases refused (see each result's userErrors). */
+  refused: Scalars['Int']['output'];
+  /** One result per id, in the order given. */
+  results: Array<ReconciliationBulkResult>;
+};
+
+/** What a bulk action did to one case. */
+export type ReconciliationBulkResult = {
+  __typename?: 'ReconciliationBulkResult';
+  /** The case after the action (null: NOT_FOUND). */
+  case: Maybe<ReconciliationCase>;
+  /** The case id as given. */
+  id: Scalars['ID']['output'];
+  /** Empty when the action was taken. */
+  userErrors: Array<ReconciliationCaseError>;
+};
+
 /**
  * A defect found by reconciliation, and its handling. Shows identity attributes only (never the
  * contents of a health record); every read is audited:
@@ -1701,6 +1777,11 @@ export type ReconciliationCase = {
   area: Maybe<Area>;
   /** Officer id of whoever handles it. */
   assignee: Maybe<Scalars['String']['output']>;
+  /**
+   * FORMAT_ONLY / MISMATCH: both sides labelled, each as its agency stores it and in the hub's form
+   * (sourceValue is the source's raw value; comparison says which value is which).
+   */
+  comparison: Maybe<ReconciliationComparison>;
   /** CORRECTION_REQUEST: the field of the paper the citizen asks to correct. */
   correctionField: Maybe<Scalars['String']['output']>;
   /** CORRECTION_REQUEST: the citizen's request (`dataRequest(id)`). */
@@ -1755,8 +1836,13 @@ export type ReconciliationCaseConnection = {
 
 export type ReconciliationCaseError = {
   __typename?: 'ReconciliationCaseError';
+  /** ILLEGAL_TRANSITION: the actions a case in that status allows (CONFIRM, RESOLVE, DISMISS, REOPEN, ASSIGN, NOTE). */
+  allowed: Maybe<Array<ReconciliationCaseEvent>>;
   code: ReconciliationCaseErrorCode;
+  /** In plain words: the case's status, what was asked and what the case allows. */
   message: Scalars['String']['output'];
+  /** ILLEGAL_TRANSITION: the case's status when refused. */
+  status: Maybe<ReconciliationCaseStatus>;
 };
 
 export type ReconciliationCaseErrorCode =
@@ -1769,6 +1855,10 @@ export type ReconciliationCaseErrorCode =
   /** Dismissing needs a reason; a note needs text. */
   | 'NOTE_REQUIRED'
   | 'NOTE_TOO_LONG'
+  /** A bulk FORMAT_ONLY action named a case of another kind. */
+  | 'NOT_FORMAT_ONLY'
+  /** No case with this id in your jurisdiction (bulk actions; unknown and elsewhere alike). */
+  | 'NOT_FOUND'
   | 'TOO_MANY_NOTES';
 
 /** What happened to a case. */
@@ -1805,6 +1895,15 @@ export type ReconciliationCaseNote = {
   text: Scalars['String']['output'];
 };
 
+/** The order of a page of cases. */
+export type ReconciliationCaseOrder =
+  /** By area (commune code) and case id: stable, the cheapest. */
+  | 'AREA'
+  /** Newest first. */
+  | 'NEWEST'
+  /** Oldest first: by the start of the first run that found the case. */
+  | 'OLDEST';
+
 export type ReconciliationCasePayload = {
   __typename?: 'ReconciliationCasePayload';
   case: Maybe<ReconciliationCase>;
@@ -1821,6 +1920,26 @@ export type ReconciliationCaseStatus =
   | 'OPEN'
   /** Fixed (or no longer found by a later run). */
   | 'RESOLVED';
+
+/** An area's cleanliness after one of its runs. */
+export type ReconciliationCleanlinessPoint = {
+  __typename?: 'ReconciliationCleanlinessPoint';
+  /** When the run wrote its figures (its end). */
+  at: Scalars['DateTime']['output'];
+  runId: Scalars['ID']['output'];
+  /** Per source: records of the area's people, those with a finding, and the share of clean ones (openCases empty). */
+  sources: Array<SourceCleanliness>;
+};
+
+/** The two sides of a FORMAT_ONLY or MISMATCH case, labelled. */
+export type ReconciliationComparison = {
+  __typename?: 'ReconciliationComparison';
+  field: IdentityField;
+  /** Only the form differs (FORMAT_ONLY): the same value written otherwise. */
+  formOnly: Scalars['Boolean']['output'];
+  population: ReconciliationValue;
+  source: ReconciliationValue;
+};
 
 export type ReconciliationProgress = {
   __typename?: 'ReconciliationProgress';
@@ -1886,6 +2005,13 @@ export type ReconciliationRunCasesArgs = {
   status?: InputMaybe<Array<ReconciliationCaseStatus>>;
 };
 
+export type ReconciliationRunConnection = {
+  __typename?: 'ReconciliationRunConnection';
+  nodes: Array<ReconciliationRun>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type ReconciliationRunStatus =
   | 'CANCELLED'
   | 'DONE'
@@ -1908,6 +2034,13 @@ export type ReconciliationRunWrites = {
   unchanged: Scalars['Int']['output'];
 };
 
+/** Which record a value comes from. */
+export type ReconciliationSide =
+  /** The population's record (the reference). */
+  | 'POPULATION'
+  /** The record of the source the case is about. */
+  | 'SOURCE';
+
 /** An area's reconciliation figures. */
 export type ReconciliationSummary = {
   __typename?: 'ReconciliationSummary';
@@ -1921,6 +2054,23 @@ export type ReconciliationSummary = {
   /** The runs the figures come from, newest first. */
   runIds: Array<Scalars['ID']['output']>;
   sources: Array<SourceCleanliness>;
+};
+
+/** One side's value of a FORMAT_ONLY or MISMATCH case. */
+export type ReconciliationValue = {
+  __typename?: 'ReconciliationValue';
+  /** A name's comparison key: no marks, Đ as D, upper case (equal for names that differ only in form). */
+  key: Maybe<Scalars['String']['output']>;
+  /**
+   * In the hub's form: a name in Unicode NFC without invisible characters or look-alike letters, with
+   * single spaces; a date ISO 8601; a sex MALE or FEMALE (null: cannot be read in that form).
+   */
+  normalised: Maybe<Scalars['String']['output']>;
+  /** As that agency stores it, in its own format (a date dd/MM/yyyy, a name in upper case, a sex 1/2). */
+  raw: Maybe<Scalars['String']['output']>;
+  side: ReconciliationSide;
+  /** The source holding this value (POPULATION for the population's side). */
+  source: DataSource;
 };
 
 /** A registered client as a citizen sees it before consenting: what it may ever ask for. */
@@ -2265,6 +2415,8 @@ export type WorkListConnection = {
   __typename?: 'WorkListConnection';
   nodes: Array<WorkListItem>;
   pageInfo: PageInfo;
+  /** A search stopped after 20,000 members before the page was full: the next page goes on. */
+  searchTruncated: Scalars['Boolean']['output'];
   /** Members of the list in the area (all pages). */
   totalCount: Scalars['Int']['output'];
 };
@@ -2448,6 +2600,9 @@ export type ResolversTypes = {
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReaderKind: ReaderKind;
+  ReconciliationBulkClose: ReconciliationBulkClose;
+  ReconciliationBulkPayload: ResolverTypeWrapper<Omit<ReconciliationBulkPayload, 'results'> & { results: Array<ResolversTypes['ReconciliationBulkResult']> }>;
+  ReconciliationBulkResult: ResolverTypeWrapper<Omit<ReconciliationBulkResult, 'case'> & { case?: Maybe<ResolversTypes['ReconciliationCase']> }>;
   ReconciliationCase: ResolverTypeWrapper<CaseView>;
   ReconciliationCaseConnection: ResolverTypeWrapper<Omit<ReconciliationCaseConnection, 'nodes'> & { nodes: Array<ResolversTypes['ReconciliationCase']> }>;
   ReconciliationCaseError: ResolverTypeWrapper<ReconciliationCaseError>;
@@ -2455,13 +2610,19 @@ export type ResolversTypes = {
   ReconciliationCaseEvent: ReconciliationCaseEvent;
   ReconciliationCaseHistoryEntry: ResolverTypeWrapper<ReconciliationCaseHistoryEntry>;
   ReconciliationCaseNote: ResolverTypeWrapper<ReconciliationCaseNote>;
+  ReconciliationCaseOrder: ReconciliationCaseOrder;
   ReconciliationCasePayload: ResolverTypeWrapper<Omit<ReconciliationCasePayload, 'case'> & { case?: Maybe<ResolversTypes['ReconciliationCase']> }>;
   ReconciliationCaseStatus: ReconciliationCaseStatus;
+  ReconciliationCleanlinessPoint: ResolverTypeWrapper<ReconciliationCleanlinessPoint>;
+  ReconciliationComparison: ResolverTypeWrapper<ReconciliationComparison>;
   ReconciliationProgress: ResolverTypeWrapper<ReconciliationProgress>;
   ReconciliationRun: ResolverTypeWrapper<RunDoc>;
+  ReconciliationRunConnection: ResolverTypeWrapper<Omit<ReconciliationRunConnection, 'nodes'> & { nodes: Array<ResolversTypes['ReconciliationRun']> }>;
   ReconciliationRunStatus: ReconciliationRunStatus;
   ReconciliationRunWrites: ResolverTypeWrapper<ReconciliationRunWrites>;
+  ReconciliationSide: ReconciliationSide;
   ReconciliationSummary: ResolverTypeWrapper<SummaryModel>;
+  ReconciliationValue: ResolverTypeWrapper<ReconciliationValue>;
   RegisteredClient: ResolverTypeWrapper<RegisteredClient>;
   Relative: ResolverTypeWrapper<Relative>;
   ReportDay: ResolverTypeWrapper<ReportDay>;
@@ -2557,16 +2718,22 @@ export type ResolversParentTypes = {
   ProcessingRestrictionInput: ProcessingRestrictionInput;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
+  ReconciliationBulkPayload: Omit<ReconciliationBulkPayload, 'results'> & { results: Array<ResolversParentTypes['ReconciliationBulkResult']> };
+  ReconciliationBulkResult: Omit<ReconciliationBulkResult, 'case'> & { case?: Maybe<ResolversParentTypes['ReconciliationCase']> };
   ReconciliationCase: CaseView;
   ReconciliationCaseConnection: Omit<ReconciliationCaseConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ReconciliationCase']> };
   ReconciliationCaseError: ReconciliationCaseError;
   ReconciliationCaseHistoryEntry: ReconciliationCaseHistoryEntry;
   ReconciliationCaseNote: ReconciliationCaseNote;
   ReconciliationCasePayload: Omit<ReconciliationCasePayload, 'case'> & { case?: Maybe<ResolversParentTypes['ReconciliationCase']> };
+  ReconciliationCleanlinessPoint: ReconciliationCleanlinessPoint;
+  ReconciliationComparison: ReconciliationComparison;
   ReconciliationProgress: ReconciliationProgress;
   ReconciliationRun: RunDoc;
+  ReconciliationRunConnection: Omit<ReconciliationRunConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ReconciliationRun']> };
   ReconciliationRunWrites: ReconciliationRunWrites;
   ReconciliationSummary: SummaryModel;
+  ReconciliationValue: ReconciliationValue;
   RegisteredClient: RegisteredClient;
   Relative: Relative;
   ReportDay: ReportDay;
@@ -3119,6 +3286,7 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   reconciliationCaseNote?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseNoteArgs, 'id' | 'text'>>;
   reconciliationCaseReopen?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseReopenArgs, 'id'>>;
   reconciliationCaseResolve?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseResolveArgs, 'id'>>;
+  reconciliationCasesCloseFormatOnly?: Resolver<ResolversTypes['ReconciliationBulkPayload'], ParentType, ContextType, RequireFields<MutationReconciliationCasesCloseFormatOnlyArgs, 'how' | 'ids' | 'note'>>;
   reconciliationRunCancel?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<MutationReconciliationRunCancelArgs, 'id'>>;
   reconciliationRunStart?: Resolver<ResolversTypes['ReconciliationRun'], ParentType, ContextType, RequireFields<MutationReconciliationRunStartArgs, 'area'>>;
   reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
@@ -3150,6 +3318,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'personalId'>>;
   accountReport?: Resolver<ResolversTypes['AccountReport'], ParentType, ContextType, RequireFields<QueryAccountReportArgs, 'area' | 'from' | 'to'>>;
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
+  areaCommunes?: Resolver<Array<ResolversTypes['Area']>, ParentType, ContextType, RequireFields<QueryAreaCommunesArgs, 'province'>>;
   childAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<QueryChildAccountArgs, 'personalId'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
@@ -3165,15 +3334,30 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   myRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryMyRequestsArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
-  reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first'>>;
+  reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first' | 'order'>>;
+  reconciliationCleanliness?: Resolver<Array<ResolversTypes['ReconciliationCleanlinessPoint']>, ParentType, ContextType, RequireFields<QueryReconciliationCleanlinessArgs, 'area' | 'last'>>;
   reconciliationRun?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunArgs, 'id'>>;
+  reconciliationRuns?: Resolver<ResolversTypes['ReconciliationRunConnection'], ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'area' | 'first'>>;
   reconciliationSummary?: Resolver<ResolversTypes['ReconciliationSummary'], ParentType, ContextType, RequireFields<QueryReconciliationSummaryArgs, 'area'>>;
   registeredClients?: Resolver<Array<ResolversTypes['RegisteredClient']>, ParentType, ContextType, RequireFields<QueryRegisteredClientsArgs, 'first'>>;
+};
+
+export type ReconciliationBulkPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationBulkPayload'] = ResolversParentTypes['ReconciliationBulkPayload']> = {
+  closed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['ReconciliationBulkResult']>, ParentType, ContextType>;
+};
+
+export type ReconciliationBulkResultResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationBulkResult'] = ResolversParentTypes['ReconciliationBulkResult']> = {
+  case?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['ReconciliationCaseError']>, ParentType, ContextType>;
 };
 
 export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCase'] = ResolversParentTypes['ReconciliationCase']> = {
   area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comparison?: Resolver<Maybe<ResolversTypes['ReconciliationComparison']>, ParentType, ContextType>;
   correctionField?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataRequestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   dataRequestStatus?: Resolver<Maybe<ResolversTypes['DataRequestStatus']>, ParentType, ContextType>;
@@ -3204,8 +3388,10 @@ export type ReconciliationCaseConnectionResolvers<ContextType = HubContext, Pare
 };
 
 export type ReconciliationCaseErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseError'] = ResolversParentTypes['ReconciliationCaseError']> = {
+  allowed?: Resolver<Maybe<Array<ResolversTypes['ReconciliationCaseEvent']>>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['ReconciliationCaseErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['ReconciliationCaseStatus']>, ParentType, ContextType>;
 };
 
 export type ReconciliationCaseHistoryEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseHistoryEntry'] = ResolversParentTypes['ReconciliationCaseHistoryEntry']> = {
@@ -3227,6 +3413,19 @@ export type ReconciliationCaseNoteResolvers<ContextType = HubContext, ParentType
 export type ReconciliationCasePayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCasePayload'] = ResolversParentTypes['ReconciliationCasePayload']> = {
   case?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['ReconciliationCaseError']>, ParentType, ContextType>;
+};
+
+export type ReconciliationCleanlinessPointResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCleanlinessPoint'] = ResolversParentTypes['ReconciliationCleanlinessPoint']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceCleanliness']>, ParentType, ContextType>;
+};
+
+export type ReconciliationComparisonResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationComparison'] = ResolversParentTypes['ReconciliationComparison']> = {
+  field?: Resolver<ResolversTypes['IdentityField'], ParentType, ContextType>;
+  formOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  population?: Resolver<ResolversTypes['ReconciliationValue'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ReconciliationValue'], ParentType, ContextType>;
 };
 
 export type ReconciliationProgressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationProgress'] = ResolversParentTypes['ReconciliationProgress']> = {
@@ -3256,6 +3455,12 @@ export type ReconciliationRunResolvers<ContextType = HubContext, ParentType exte
   writes?: Resolver<Maybe<ResolversTypes['ReconciliationRunWrites']>, ParentType, ContextType>;
 };
 
+export type ReconciliationRunConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRunConnection'] = ResolversParentTypes['ReconciliationRunConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['ReconciliationRun']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ReconciliationRunWritesResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRunWrites'] = ResolversParentTypes['ReconciliationRunWrites']> = {
   findings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3270,6 +3475,14 @@ export type ReconciliationSummaryResolvers<ContextType = HubContext, ParentType 
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   runIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceCleanliness']>, ParentType, ContextType>;
+};
+
+export type ReconciliationValueResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationValue'] = ResolversParentTypes['ReconciliationValue']> = {
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  normalised?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  side?: Resolver<ResolversTypes['ReconciliationSide'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
 };
 
 export type RegisteredClientResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RegisteredClient'] = ResolversParentTypes['RegisteredClient']> = {
@@ -3383,6 +3596,7 @@ export type VaccinationResolvers<ContextType = HubContext, ParentType extends Re
 export type WorkListConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['WorkListConnection'] = ResolversParentTypes['WorkListConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['WorkListItem']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  searchTruncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -3454,16 +3668,22 @@ export type Resolvers<ContextType = HubContext> = {
   PopulationFacts?: PopulationFactsResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReconciliationBulkPayload?: ReconciliationBulkPayloadResolvers<ContextType>;
+  ReconciliationBulkResult?: ReconciliationBulkResultResolvers<ContextType>;
   ReconciliationCase?: ReconciliationCaseResolvers<ContextType>;
   ReconciliationCaseConnection?: ReconciliationCaseConnectionResolvers<ContextType>;
   ReconciliationCaseError?: ReconciliationCaseErrorResolvers<ContextType>;
   ReconciliationCaseHistoryEntry?: ReconciliationCaseHistoryEntryResolvers<ContextType>;
   ReconciliationCaseNote?: ReconciliationCaseNoteResolvers<ContextType>;
   ReconciliationCasePayload?: ReconciliationCasePayloadResolvers<ContextType>;
+  ReconciliationCleanlinessPoint?: ReconciliationCleanlinessPointResolvers<ContextType>;
+  ReconciliationComparison?: ReconciliationComparisonResolvers<ContextType>;
   ReconciliationProgress?: ReconciliationProgressResolvers<ContextType>;
   ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
+  ReconciliationRunConnection?: ReconciliationRunConnectionResolvers<ContextType>;
   ReconciliationRunWrites?: ReconciliationRunWritesResolvers<ContextType>;
   ReconciliationSummary?: ReconciliationSummaryResolvers<ContextType>;
+  ReconciliationValue?: ReconciliationValueResolvers<ContextType>;
   RegisteredClient?: RegisteredClientResolvers<ContextType>;
   Relative?: RelativeResolvers<ContextType>;
   ReportDay?: ReportDayResolvers<ContextType>;

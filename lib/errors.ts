@@ -49,8 +49,9 @@ export const ErrorCode = {
   /** ...or no (or an ambiguous) operation to run. */
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   /**
-   * The object named (a consent, a data-subject request) does not exist or is not the caller's:
-   * both answer alike, so nothing is revealed about others'.
+   * The object named (a consent, a data-subject request, a reconciliation case or run) does not
+   * exist or is not the caller's (outside an officer's jurisdiction): both answer alike, so nothing
+   * is revealed about others'.
    */
   NOT_FOUND: 'NOT_FOUND',
 } as const;

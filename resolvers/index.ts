@@ -10,6 +10,7 @@ import { accessResolvers } from './access';
 import { auditResolvers } from './audit';
 import { accountsResolvers } from './accounts';
 import { reconciliationResolvers } from './reconciliation';
+import { reconciliationWorkbenchResolvers } from './reconciliation/workbench';
 import { rightsResolvers } from './rights';
 import { shareResolvers } from './share';
 
@@ -25,6 +26,7 @@ export const resolvers: Resolvers = mergeResolvers([
   auditResolvers,
   accountsResolvers,
   reconciliationResolvers,
+  reconciliationWorkbenchResolvers,
   rightsResolvers,
   shareResolvers,
 ]);

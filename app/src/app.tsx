@@ -14,6 +14,9 @@ import { Callback } from './screens/Callback';
 import { Login } from './screens/Login';
 import { Papers } from './screens/Papers';
 import { lazyScreen } from './lazy';
+import { WorkbenchNav } from './workbench/Nav';
+import { isWorkbenchRoute } from './workbench/sections';
+import { nt } from './workbench/nav-words';
 
 // Screens not needed for the first load come in chunks of their own.
 type ScreenProps = { session: Session };
@@ -21,6 +24,9 @@ const Share = lazyScreen<ScreenProps>(() => import('./screens/Share').then((m) =
 const Verify = lazyScreen<ScreenProps>(() => import('./screens/Verify').then((m) => m.Verify));
 const Requests = lazyScreen<ScreenProps>(() => import('./screens/Requests').then((m) => m.Requests));
 const Consents = lazyScreen<ScreenProps>(() => import('./screens/Consents').then((m) => m.Consents));
+const Workbench = lazyScreen<{ session: Session; route: string }>(() =>
+  import('./workbench/Workbench').then((m) => m.Workbench),
+);
 
 interface Screen {
   route: string;
@@ -60,7 +66,10 @@ export function App() {
   useEffect(() => {
     if (route === 'callback') return;
     if (!session && route !== 'login') navigate('login', { replace: true });
+    // Officers with a role and area start in the workbench (wb/…).
     else if (session && (route === 'login' || route === ''))
+      navigate(session.officer ? 'wb' : SCREENS[session.kind][0].route, { replace: true });
+    else if (session && isWorkbenchRoute(route) && !session.officer)
       navigate(SCREENS[session.kind][0].route, { replace: true });
   }, [route, session]);
 
@@ -78,6 +87,7 @@ export function App() {
   let content;
   if (route === 'callback') content = <Callback />;
   else if (!session) content = <Login message={loginMessage} />;
+  else if (session.officer && isWorkbenchRoute(route)) content = <Workbench session={session} route={route} />;
   else if (screen) content = <screen.component session={session} />;
   else content = <p>{t('notFound')}</p>;
 
@@ -89,7 +99,7 @@ export function App() {
       <header class="top">
         <span class="brand">
           <img src="/app/icons/icon.svg" alt="" width={28} height={28} />
-          {t('app.name')}
+          {session?.officer ? nt('wb.name') : t('app.name')}
         </span>
         <span class="top-actions">
           <button
@@ -115,7 +125,14 @@ export function App() {
           )}
         </span>
       </header>
-      {session && (
+      {session?.officer && (
+        <WorkbenchNav
+          officer={session.officer}
+          route={route}
+          extra={screens.map((s) => ({ route: s.route, label: t(s.nav) }))}
+        />
+      )}
+      {session && !session.officer && (
         <nav class="tabs" aria-label={t('nav.label')}>
           <ul>
             {screens.map((s) => (

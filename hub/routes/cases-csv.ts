@@ -6,6 +6,9 @@
  * Default statuses: OPEN and CONFIRMED (the cases still to handle). Streamed chunk by chunk,
  * each chunk audited before it is written (hub/csv-export.ts), under each case's subject (the
  * person, else its record key: `caseSubject`), with both sides' kinds (`caseScopes`).
+ * Columns say what the GraphQL API says: `field` is an IdentityField (FULL_NAME, DATE_OF_BIRTH,
+ * SEX), `source_field` a MALFORMED record's own field; each side's value as its agency stores it
+ * and in the hub's form (`_normalised`, services/reconciliation/case-values.ts).
  */
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -13,7 +16,7 @@ import { DATA_SOURCE } from '../../connectors/provenance';
 import type { AuditWriter } from '../../services/audit/writer';
 import type { OfficerRole } from '../../services/access/auth/principal';
 import type { TrustedIssuer } from '../../services/access/auth/trust';
-import { failJson, officerOf, queryParam, streamCsv } from './csv';
+import { failJson, failOutOfJurisdiction, officerOf, queryParam, streamCsv } from './csv';
 import { areaInfo, areaOfInfo } from '../../services/accounts/reports/read';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
 import { caseScopes } from '../../services/reconciliation/case-scopes';
@@ -27,6 +30,7 @@ import {
   type CaseView,
 } from '../../services/reconciliation/model';
 import type { AuditRecordDoc } from '../../services/audit/model';
+import { caseComparison, identityFieldName } from '../../services/reconciliation/case-values';
 
 const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);
 
@@ -41,8 +45,11 @@ export const CASE_CSV_COLUMNS = [
   'commune_code',
   'commune',
   'field',
+  'source_field',
   'source_value',
+  'source_value_normalised',
   'population_value',
+  'population_value_normalised',
   'assignee',
   'first_seen_at',
   'last_seen_at',
@@ -106,7 +113,7 @@ export function casesCsvRouter(deps: {
     }
     // The GraphQL query's rule (areas.ts): VN and every area for a national supervisor only.
     if (!reconAreaAllowed(principal.jurisdiction, areaOfInfo(area))) {
-      return failJson(res, 403, 'FORBIDDEN', 'The area is outside your jurisdiction');
+      return failOutOfJurisdiction(res);
     }
     await streamCsv({
       res,
@@ -141,6 +148,7 @@ export function casesCsvRouter(deps: {
           },
           rows: views.map((v) => {
             const f = v.finding;
+            const cmp = caseComparison(f);
             return [
               v.id,
               v.status,
@@ -151,9 +159,13 @@ export function casesCsvRouter(deps: {
               f.area.province,
               f.area.commune,
               f.area.commune ? areaInfo(f.area.commune)?.name : null,
-              f.field,
+              // The GraphQL API's names: IdentityField (FULL_NAME, DATE_OF_BIRTH, SEX) and sourceField.
+              f.kind === 'MALFORMED' ? null : identityFieldName(f.field),
+              f.kind === 'MALFORMED' ? f.field : null,
               f.sourceValue,
+              cmp?.source.normalised,
               f.trueValue,
+              cmp?.population.normalised,
               v.assignee,
               f.firstSeenAt.toISOString(),
               (v.lastSeen?.at ?? f.lastSeenAt).toISOString(),

@@ -31,8 +31,22 @@ export interface RenderedChunk {
 }
 
 /** An error answer in the GraphQL endpoint's shape. */
-export function failJson(res: Response, status: number, code: ErrorCode, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+export function failJson(
+  res: Response,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
+  res.status(status).json({ errors: [{ message, extensions: { code, ...extra } }] });
+}
+
+/** A 403 for an area outside the officer's jurisdiction, as the GraphQL endpoint answers it. */
+export function failOutOfJurisdiction(res: Response): void {
+  failJson(res, 403, ErrorCode.FORBIDDEN, 'The area is outside your jurisdiction', {
+    reason: 'OUT_OF_JURISDICTION',
+    required: { jurisdiction: true },
+  });
 }
 
 /**
@@ -63,7 +77,10 @@ export function officerOf(
     return null;
   }
   if (principal.kind !== 'OFFICER' || !roles.has(principal.role)) {
-    failJson(res, 403, ErrorCode.FORBIDDEN, refusal);
+    // The GraphQL endpoint's refusal: the reason and the roles that would be allowed.
+    const required = { roles: [...roles], ...(principal.kind === 'OFFICER' ? {} : { principal: ['OFFICER'] }) };
+    const reason = principal.kind === 'OFFICER' ? 'ROLE' : 'NOT_SUBJECT';
+    failJson(res, 403, ErrorCode.FORBIDDEN, `${refusal} (role ${[...roles].join(' or ')})`, { reason, required });
     return null;
   }
   return principal;

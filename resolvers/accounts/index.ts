@@ -19,6 +19,7 @@ import {
   type ListEntry,
 } from '../../services/accounts/reports/read';
 import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../services/accounts/reports/model';
+import { MAX_SCANNED, searchListPage } from '../../services/accounts/reports/search';
 
 type Officer = Extract<HubContext['principal'], { kind: 'OFFICER' }>;
 
@@ -163,13 +164,22 @@ export const accountsResolvers: Resolvers = {
       }
       return a;
     },
-    accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx) => {
+    accountWorkList: async (_, { list, area: code, overdueOnly, search, first, after }, ctx) => {
       const area = areaFor(ctx, code);
       const n = checkFirst(first);
       const now = ctx.now.toISOString();
       const filter =
         overdueOnly && list === 'PENDING_APPROVAL' ? (e: ListEntry) => !!e.since && e.since < now : undefined;
-      const page = await withReportErrors(() => listPage(ctx.store, list, area, { first: n, after, filter }));
+      // A search reads the population records it walks past (through this request's loader).
+      const person = async (id: string) => {
+        const p = await ctx.loaders.population.load(id).catch(() => null);
+        return p ? { fullName: p.fullName ?? null, address: p.residence?.permanentAddress.formatted ?? null } : null;
+      };
+      const page = await withReportErrors(async () =>
+        search?.trim()
+          ? searchListPage(ctx.store, list, area, search, person, { first: n, after, filter })
+          : { ...(await listPage(ctx.store, list, area, { first: n, after, filter })), truncated: false },
+      );
       const nodes = await Promise.all(
         page.entries.map(async (e) => {
           const [person, account] = await Promise.all([
@@ -191,9 +201,19 @@ export const accountsResolvers: Resolvers = {
       return {
         nodes,
         pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
-        // Resolved only when asked (it reads every commune's list).
-        totalCount: (() => page.totalCount()) as unknown as number,
+        searchTruncated: page.truncated,
+        // Resolved only when asked (it reads every commune's list; a search reads them all through).
+        totalCount: (async () =>
+          'totalCount' in page
+            ? page.totalCount()
+            : (await searchListPage(ctx.store, list, area, search!, person, { first: MAX_SCANNED, filter })).entries
+                .length) as unknown as number,
       };
+    },
+    areaCommunes: (_, { province }) => {
+      const p = areaInfo(province);
+      if (!p || p.kind !== 'PROVINCE') throw badUserInput(`Unknown province code${echoShort(province)}`);
+      return communesOf(province).map((c) => areaInfo(c)!);
     },
     accountReport: (_, { area: code, from, to }, ctx) => {
       const area = areaFor(ctx, code);

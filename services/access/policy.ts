@@ -9,6 +9,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
+import { inWords, officersOnly, roleNeeded } from './refusal-words';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AuditCollector, DenialReason } from '../audit/model';
@@ -409,9 +410,10 @@ function guardOfficer(
       const p = ctx.principal;
       if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs an officer or the citizen to be signed in');
       if (p.kind === 'CITIZEN' && orSelf) return resolve(source, args, ctx, info);
+      const principal: Required['principal'] = orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'];
       if (p.kind !== 'OFFICER')
-        throw forbidden('NOT_SUBJECT', { principal: orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'], roles });
-      if (!roles.includes(p.role)) throw forbidden('ROLE', { roles });
+        throw inWords(forbidden('NOT_SUBJECT', { principal, roles }), officersOnly(roles, orSelf));
+      if (!roles.includes(p.role)) throw inWords(forbidden('ROLE', { roles }), roleNeeded(roles, p.role));
       return resolve(source, args, ctx, info);
     },
   };

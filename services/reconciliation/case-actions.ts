@@ -14,6 +14,7 @@
  * plus `ASSIGN` (assignee) and `NOTE` (a note), which keep the status.
  */
 import type { CaseChangeRecord } from '../audit/model';
+import { illegalTransition } from './case-refusals';
 import {
   CASE_STATUSES,
   type CaseAction,
@@ -74,7 +75,9 @@ export function inputError(action: CaseAction, note: string): CaseUserError | nu
 /** Why the action does not apply to the case as it is, or null. */
 export function transitionError(view: CaseView, action: CaseAction): CaseUserError | null {
   if (!CASE_MOVES[action.type].from.includes(view.status)) {
-    return { code: 'ILLEGAL_TRANSITION', message: `A ${view.status} case cannot take ${action.type}` };
+    // In plain words: the status, what was asked, what the case allows (case-refusals.ts).
+    const { message, allowed } = illegalTransition(view.status, action.type, CASE_MOVES);
+    return { code: 'ILLEGAL_TRANSITION', message, status: view.status, allowed };
   }
   if (action.type === 'RECURRED' && view.updatedAt >= action.runStartedAt) {
     return { code: 'ILLEGAL_TRANSITION', message: 'Resolved after the run started' };

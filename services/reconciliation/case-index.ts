@@ -89,6 +89,7 @@ export function seenOp(
     id: areaId(f.area),
     set,
     max: { [`${path}.r`]: t },
+    min: { [`${path}.f`]: t },
     setOnInsert: indexDocArea(f.area),
   };
 }
@@ -103,6 +104,7 @@ export function entryMatches(e: IndexEntry, f: CaseFilter): boolean {
   if (f.statuses?.length && !f.statuses.includes(e.s ?? 'OPEN')) return false;
   if (f.lastSeenBy !== undefined && f.lastSeenBy !== null && e.r !== f.lastSeenBy) return false;
   if (f.assignee !== undefined && f.assignee !== null && e.a !== f.assignee) return false;
+  if (f.firstSeenBy !== undefined && f.firstSeenBy !== null && (e.f ?? e.r) > f.firstSeenBy) return false;
   return true;
 }
 

@@ -25,6 +25,7 @@ import {
   type CaseCounts,
   type CaseDoc,
   type CaseFilter,
+  type CaseOrder,
   type CaseIndexDoc,
   type CasePage,
   type CaseStatus,
@@ -164,8 +165,13 @@ export class CaseQueries {
    * One page of an area's cases matching `filter`, after `after` (a cursor from a previous
    * page), ordered by index document (see {@link indexIdsOf}) and case id.
    */
-  async page(area: AreaInfo, filter: CaseFilter, opts: { first: number; after?: string | null }): Promise<CasePage> {
+  async page(
+    area: AreaInfo,
+    filter: CaseFilter,
+    opts: { first: number; after?: string | null; order?: CaseOrder },
+  ): Promise<CasePage> {
     const docIds = indexIdsOfInfo(area);
+    if (opts.order && opts.order !== 'AREA') return this.pageByAge(docIds, filter, { ...opts, order: opts.order });
     const cur = opts.after ? decodeCursor(opts.after) : null;
     if (opts.after && (!cur || !docIds.includes(cur.docId))) throw new CaseInputError('Invalid cursor');
     const read = new Map<string, ReturnType<CaseQueries['entriesOf']>>();
@@ -206,6 +212,49 @@ export class CaseQueries {
         for (const l of await Promise.all(docIds.map(entries))) for (const [, e] of l) if (entryMatches(e, filter)) n++;
         return n;
       },
+    };
+  }
+
+  /**
+   * A page in order of age (the start of the first run that found each case; ties by case id).
+   * Reads every index document of the area (as `totalCount` does) and sorts the matching entries;
+   * the cursor is the last entry's age and id, so a page after a change goes on where it was.
+   */
+  private async pageByAge(
+    docIds: string[],
+    filter: CaseFilter,
+    opts: { first: number; after?: string | null; order: 'OLDEST' | 'NEWEST' },
+  ): Promise<CasePage> {
+    const lists = await Promise.all(docIds.map(async (docId) => ({ docId, list: await this.entriesOf(docId) })));
+    const all = lists.flatMap(({ docId, list }) =>
+      list.filter(([, e]) => entryMatches(e, filter)).map(([key, e]) => ({ docId, key, e, age: e.f ?? e.r })),
+    );
+    const sign = opts.order === 'OLDEST' ? 1 : -1;
+    const cmp = (a: { age: number; key: string }, b: { age: number; key: string }) =>
+      sign * (a.age - b.age) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    all.sort(cmp);
+    let start = 0;
+    if (opts.after) {
+      const cur = decodeCursor(opts.after);
+      const age = cur?.docId.startsWith(`${opts.order}:`) ? Number(cur.docId.slice(opts.order.length + 1)) : NaN;
+      if (!cur || !Number.isFinite(age)) throw new CaseInputError('Invalid cursor');
+      start = all.findIndex((x) => cmp(x, { age, key: cur.key }) > 0);
+      if (start < 0) start = all.length;
+    }
+    const picked = all.slice(start, start + opts.first);
+    const views = await this.getSeen(
+      picked.map((p) => p.key),
+      picked.map((p) => p.e),
+    );
+    const last = picked[picked.length - 1];
+    return {
+      nodes: this.current(
+        views,
+        picked.map((p) => p.docId),
+      ),
+      endCursor: last ? encodeCursor(`${opts.order}:${last.age}`, last.key) : null,
+      hasNextPage: start + picked.length < all.length,
+      totalCount: () => Promise.resolve(all.length),
     };
   }
 

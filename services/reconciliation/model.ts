@@ -7,6 +7,7 @@
  * truth (`SeedDefectDoc._id`) so that runs can be scored against it and findings written
  * idempotently (the key is the document `_id`).
  */
+import type { OfficerAction } from './case-refusals';
 import { SOURCE_NAMES, type SourceName } from '../../connectors/sources';
 import type { Problem } from '../../connectors/identity';
 import type { CaseChangeRecord } from '../audit/model';
@@ -353,6 +354,9 @@ export type CaseErrorCode =
 export interface CaseUserError {
   code: CaseErrorCode;
   message: string;
+  /** ILLEGAL_TRANSITION: the case's status and the officer actions it allows (case-refusals.ts). */
+  status?: CaseStatus;
+  allowed?: OfficerAction[];
 }
 
 export interface CaseResult {
@@ -371,7 +375,12 @@ export interface CaseFilter {
   assignee?: string | null;
   /** Only the cases whose latest sighting is the run that started then (ms): that run's findings. */
   lastSeenBy?: number | null;
+  /** Only the cases first found by a run that started at or before this instant (ms): the older ones. */
+  firstSeenBy?: number | null;
 }
+
+/** Page order: by area and case id (the default), or by age (first found), oldest or newest first. */
+export type CaseOrder = 'AREA' | 'OLDEST' | 'NEWEST';
 
 /** One case's entry in its area's index document. */
 export interface IndexEntry {
@@ -381,6 +390,11 @@ export interface IndexEntry {
   r: number;
   /** The finding's content hash as last written (run-writer.ts `findingHash`). */
   h?: string;
+  /**
+   * Start (ms) of the first run that saw the finding (`$min`; an entry from before this was kept
+   * got the start of the first run after): the case's age, for filters and sorting.
+   */
+  f?: number;
   /** Status, when not OPEN. */
   s?: CaseStatus;
   /** Assignee, when any. */

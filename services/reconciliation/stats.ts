@@ -40,8 +40,15 @@ export interface CommuneStats {
 }
 
 export interface StatsDoc {
-  _id: string; // province code, or '-'
+  _id: string; // province code, or '-'; `h|<area>` for the history (historyId)
   c?: Record<string, CommuneStats>;
+  /** `t<start ms>` → the run's totals over the area (history documents only). */
+  h?: Record<string, CommuneStats>;
+}
+
+/** The `reconStats` document holding an area's cleanliness per run (area: a commune, province or VN code). */
+export function historyId(area: string): string {
+  return `h|${area}`;
 }
 
 /** A run's running tally: per area key, records and records with findings per source. */
@@ -112,7 +119,38 @@ export class AreaTally {
       }
       ops.push({ target: 'stats', id: p, set });
     }
+    ops.push(this.historyOp(area, provinces, run, at));
     return ops;
+  }
+
+  /**
+   * The run's totals over its whole area, kept per run (`h|<area code>`, `h.t<start ms>`) for the
+   * cleanliness over time: one entry per finished run of that area (history.ts reads them).
+   */
+  private historyOp(
+    area: { province: string; commune: string | null },
+    provinces: readonly string[],
+    run: string,
+    at: Date,
+  ): DocOp<'stats'> {
+    const s: CommuneStats['s'] = {};
+    for (const src of SOURCE_NAMES) {
+      const acc: [number, number] = [0, 0];
+      for (const p of provinces) {
+        const communes = p === '-' ? ['-'] : area.commune ? [area.commune] : ['-', ...communesOf(p)];
+        for (const c of communes) {
+          const [r, w] = this.get(`${p}|${c}`, src);
+          acc[0] += r;
+          acc[1] += w;
+        }
+      }
+      s[src] = acc;
+    }
+    return {
+      target: 'stats',
+      id: historyId(area.commune ?? area.province),
+      set: { [`h.t${at.getTime()}`]: { at, run, s } },
+    };
   }
 }
 

@@ -82,7 +82,10 @@ it('QR share → the verifier scans it and sees exactly those fields, signed →
   const cameraBrowser = await launchWithCamera(video);
   try {
     const officer = await phone(cameraBrowser);
-    await signIn(officer.page, { officerId: OFFICER }, 'Kiểm tra mã chia sẻ');
+    // An officer lands in the workbench (docs/workbench.md); the verifier is one of its tabs.
+    await signIn(officer.page, { officerId: OFFICER }, 'Đối soát dữ liệu');
+    await officer.page.getByRole('link', { name: 'Kiểm tra mã' }).click();
+    await officer.page.getByRole('heading', { level: 1, name: 'Kiểm tra mã chia sẻ' }).waitFor();
     expect(await seriousViolations(officer.page)).toEqual([]);
     await officer.page.getByRole('button', { name: 'Quét mã QR bằng camera' }).click();
     const result = officer.page.locator('[data-verified]');

@@ -6,7 +6,7 @@
  */
 import { lang } from '../i18n';
 import { BASE } from '../router';
-import { readClaims, setSession, type Session } from './session';
+import { officerOf, readClaims, setSession, type Session } from './session';
 
 export const CLIENT_ID = 'citizen-app';
 const PKCE_KEY = 'app.pkce';
@@ -111,6 +111,8 @@ function toSession(t: TokenResponse, personalId: string): Session {
     personalId,
     kind,
     ...(claims?.unit ? { unit: claims.unit } : {}),
+    // An officer's role and area (the workbench shows their sections).
+    ...(kind === 'officer' && officerOf(claims) ? { officer: officerOf(claims)! } : {}),
     via: 'oauth',
   };
 }

@@ -19,6 +19,30 @@ export interface Session {
   unit?: string;
   /** How the session was opened: the hub's OAuth doors, or a pasted development token. */
   via: 'oauth' | 'token';
+  /** An officer's role and area from the token (the workbench's sections follow them). */
+  officer?: OfficerClaims;
+}
+
+/** What an officer token says of its holder (the hub checks it; the app only shows the right screens). */
+export interface OfficerClaims {
+  id: string;
+  role: 'DATA_CLEANING' | 'WORKING_GROUP' | 'ACCOUNT_APPROVER' | 'SUPERVISOR';
+  area: { province: string; commune?: string };
+  unit?: string;
+}
+
+const ROLES = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'];
+
+/** The officer an officer token names (role and area), or null when it is not one. */
+export function officerOf(claims: Claims | null): OfficerClaims | null {
+  if (!claims || claims.kind !== 'officer' || !claims.sub || !ROLES.includes(claims.role ?? '')) return null;
+  if (!claims.area || typeof claims.area.province !== 'string') return null;
+  return {
+    id: claims.sub,
+    role: claims.role as OfficerClaims['role'],
+    area: { province: claims.area.province, ...(claims.area.commune ? { commune: claims.area.commune } : {}) },
+    ...(claims.unit ? { unit: claims.unit } : {}),
+  };
 }
 
 const STORAGE_KEY = 'app.session';
@@ -70,6 +94,9 @@ export interface Claims {
   exp?: number;
   kind?: string;
   unit?: string;
+  /** Officers: their role and area. */
+  role?: string;
+  area?: { province?: string; commune?: string };
 }
 
 export function readClaims(token: string): Claims | null {

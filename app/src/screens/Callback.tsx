@@ -23,7 +23,7 @@ export function Callback() {
       const d = await discovery();
       if (!d) throw new Error('no OAuth doors');
       const s = await completeSignIn(d, new URLSearchParams(location.search), whoAmI);
-      navigate(s.kind === 'officer' ? 'verify' : 'papers', { replace: true });
+      navigate(s.officer ? 'wb' : s.kind === 'officer' ? 'verify' : 'papers', { replace: true });
     })().catch(() => setFailed(true));
   }, []);
   return (

@@ -354,6 +354,22 @@ const ROWS: Record<string, Row> = {
     token: () => officer('DATA_CLEANING'),
     expect: caseKinds,
   },
+  // The area's runs, newest first: the latest one last saw every case of the area.
+  reconciliationRuns: {
+    query: `query($area: String!, $source: DataSource) { reconciliationRuns(area: $area, first: 1) { nodes { id
+      cases(source: $source, first: 100) { nodes { ${CASE_FIELDS} } } } } }`,
+    variables: () => ({ area: province, source: SOURCE_ENUM[sourceCase.source as 'drivingLicence'] }),
+    token: () => officer('DATA_CLEANING'),
+    expect: caseKinds,
+  },
+  // A bulk action shows each case (refused or not).
+  reconciliationCasesCloseFormatOnly: {
+    query: `mutation($ids: [ID!]!) { reconciliationCasesCloseFormatOnly(ids: $ids, note: "form only") {
+      results { case { ${CASE_FIELDS} } userErrors { code } } } }`,
+    variables: () => ({ ids: [caseId] }),
+    token: () => officer('DATA_CLEANING'),
+    expect: caseKinds,
+  },
   // A run just started has seen nothing yet: whatever cases it shows are audited like the others.
   reconciliationRunStart: {
     query: `mutation($area: String!) { reconciliationRunStart(area: $area) { id cases(first: 100) { nodes { ${CASE_FIELDS} } } } }`,
