@@ -157,6 +157,8 @@ export interface LocalDbOptions {
   env?: Record<string, string>;
   /** Receives the store's standard error (its own log), line by line. */
   onStderr?: (line: string) => void;
+  /** Serve Go's profiler (net/http/pprof) on this `127.0.0.1:<port>` address (bench/profile.ts). Default off. */
+  pprof?: string;
 }
 
 /**
@@ -168,21 +170,22 @@ export async function startLocalDb(opts: LocalDbOptions = {}): Promise<LocalDb> 
   const dataDir = resolve(opts.dataDir ?? '.data/localdb');
   mkdirSync(dataDir, { recursive: true });
   const port = opts.port === 0 ? await freePort() : (opts.port ?? 27018);
-  const child = spawn(bin, ['-port', String(port), '-data', dataDir], {
+  const args = ['-port', String(port), '-data', dataDir, ...(opts.pprof ? ['-pprof', opts.pprof] : [])];
+  const child = spawn(bin, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });
   let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => {
+  child.stderr.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
-  if (opts.onStderr) createInterface({ input: child.stderr! }).on('line', opts.onStderr);
+  if (opts.onStderr) createInterface({ input: child.stderr }).on('line', opts.onStderr);
   const uri = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       rej(new Error(`localdb did not start within ${opts.timeoutMs ?? 60_000} ms: ${stderr}`));
     }, opts.timeoutMs ?? 60_000);
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const m = /^READY (\S+)/.exec(line);
       if (m) {
