@@ -150,7 +150,14 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
     metrics,
   });
 
-  const auditWriter = await AuditWriter.open(store, { logger });
+  const auditWriter = await AuditWriter.open(store, {
+    logger,
+    indexer: {
+      intervalMs: config.HUB_ACCESS_LOG_INTERVAL_MS,
+      leaseMs: config.HUB_ACCESS_LOG_LEASE_MS,
+      scanMs: config.HUB_ACCESS_LOG_SCAN_MS,
+    },
+  });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: deps.notifier, now: deps.now });
   // Reconciliation runs go on in the background and resume after a restart.
   const reconciliation = new ReconciliationRunner({
@@ -504,6 +511,8 @@ function fallbackRoutes(app: express.Express, logger: Logger): void {
       err: { status?: number; type?: string },
       _req: express.Request,
       res: express.Response,
+      // Express tells an error handler by its four parameters.
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
       _next: express.NextFunction,
     ) => {
       const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../../generated/graphql';
 import { InvalidCursorError, readAccessLog } from '../../services/audit/access-log';
+import { pendingAccessLog } from '../../services/audit/indexer';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/principal';
 import { badUserInput } from '../../lib/errors';
 
@@ -11,7 +12,9 @@ export const auditResolvers: Resolvers = {
         throw badUserInput('first must be 1 to 100');
       const citizenId = ctx.principal.personalId;
       try {
-        const page = await readAccessLog(ctx.store, citizenId, { first, after });
+        // With the entries this instance made durable but has not indexed yet: read-your-writes.
+        const pending = pendingAccessLog(ctx.store, citizenId);
+        const page = await readAccessLog(ctx.store, citizenId, { first, after, pending });
         return {
           entries: page.entries.map((e) => ({
             at: e.at,
@@ -24,7 +27,7 @@ export const auditResolvers: Resolvers = {
             data: e.documents,
             // The subject of the `@personal` AccessLogEntry (the citizen's own log: audited as ACCESS_LOG).
             citizenId,
-          })) as never,
+          })),
           hasNextPage: page.hasNextPage,
           endCursor: page.endCursor,
         };

@@ -78,7 +78,8 @@ export function bucketOf(at: Date): string {
   return new Date(at).toISOString().slice(0, 15).replace(/[-T:]/g, '');
 }
 
-const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucket}`;
+/** `_id` of a citizen's bucket document. */
+export const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucket}`;
 
 /**
  * Access-log entries for one audit record: one per citizen who had something
@@ -144,13 +145,13 @@ export function citizenIndexOps(
       ops.push({
         updateOne: {
           filter: { _id: bucketDocId(citizenId, bucket) },
-          update: { $push: { e: { $each: list } } } as never,
+          update: { $push: { e: { $each: list } } },
           upsert: true,
         },
       });
       inc[`h.${bucket}`] = list.length;
     }
-    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc } as never, upsert: true } });
+    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc }, upsert: true } });
   }
   return ops;
 }
@@ -183,7 +184,7 @@ export async function writeCitizenIndex(
   }
   const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
   for (const citizenId of toCheck) {
-    const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+    const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
     if (!head) continue;
     const buckets = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
@@ -209,7 +210,7 @@ export async function writeCitizenIndex(
       const doc = (await coll.findOne({ _id: bucketDocId(citizenId, bucket) })) as CitizenBucketDoc | null;
       const kept = (doc?.e ?? []).slice(total - max);
       writes++;
-      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } } as never, wc);
+      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
       set[`h.${bucket}`] = kept.length;
       break;
     }
@@ -220,12 +221,34 @@ export async function writeCitizenIndex(
         {
           ...(Object.keys(unset).length ? { $unset: unset } : {}),
           ...(Object.keys(set).length ? { $set: set } : {}),
-        } as never,
+        },
         wc,
       );
     }
   }
   return writes;
+}
+
+/**
+ * The entries not in the index yet (by chain and seq), reading each citizen's bucket documents
+ * once: for records a previous pass may have written in part (services/audit/indexer.ts).
+ */
+export async function withoutIndexed(
+  coll: IndexCollection,
+  byCitizen: Map<string, AccessLogEntry[]>,
+): Promise<Map<string, AccessLogEntry[]>> {
+  const key = (e: AccessLogEntry) => `${e.chain}:${e.seq}`;
+  const out = new Map<string, AccessLogEntry[]>();
+  for (const [citizenId, entries] of byCitizen) {
+    const buckets = [...new Set(entries.map((e) => bucketOf(e.at)))];
+    const docs = await Promise.all(
+      buckets.map((b) => coll.findOne({ _id: bucketDocId(citizenId, b) }) as Promise<CitizenBucketDoc | null>),
+    );
+    const there = new Set(docs.flatMap((d) => (d?.e ?? []).map(key)));
+    const fresh = entries.filter((e) => !there.has(key(e)));
+    if (fresh.length) out.set(citizenId, fresh);
+  }
+  return out;
 }
 
 /** An `after` cursor that was not produced by {@link readAccessLog}. */
@@ -276,7 +299,7 @@ function decodeCursor(s: string): Key {
       typeof v[2] === 'string' &&
       Number.isSafeInteger(v[3])
     ) {
-      return [v[1] as number, v[2] as string, v[3] as number];
+      return [v[1] as number, v[2], v[3] as number];
     }
   } catch {
     /* fall through */
@@ -287,25 +310,27 @@ function decodeCursor(s: string): Key {
 /**
  * One page of who read `citizenId`'s data, newest first. `first` defaults to 20 and is
  * clamped to 1..{@link ACCESS_LOG_PAGE_MAX}; `after` is an `endCursor` from a
- * previous page (throws {@link InvalidCursorError} on anything else).
+ * previous page (throws {@link InvalidCursorError} on anything else); `pending`: entries not in
+ * the index yet (services/audit/indexer.ts's `pendingAccessLog`), merged in.
  */
 export async function readAccessLog(
   store: Store,
   citizenId: string,
-  opts: { first?: number | null; after?: string | null } = {},
+  opts: { first?: number | null; after?: string | null; pending?: readonly AccessLogEntry[] } = {},
 ): Promise<AccessLogPage> {
   const first = Math.min(Math.max(Math.trunc(opts.first ?? 20), 1), ACCESS_LOG_PAGE_MAX);
   const after = opts.after ? decodeCursor(opts.after) : null;
   if (typeof citizenId !== 'string' || citizenId.length === 0)
     return { entries: [], hasNextPage: false, endCursor: null };
   const coll = accessLogCollection(store);
-  const head = (await coll.findOne({ _id: citizenId })) as CitizenHeadDoc | null;
+  const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
   // Buckets newest first; those wholly before the cursor's bucket are not even read.
   const afterBucket = after ? bucketOf(new Date(after[0])) : null;
   const buckets = Object.keys(head?.h ?? {})
     .filter((h) => afterBucket === null || h <= afterBucket)
     .sort((a, b) => (a < b ? 1 : -1));
-  const all = (head?.entries ?? []).map((e) => ({ e, k: keyOf(e) }));
+  // Entries of records this process made durable and has not indexed yet (read-your-writes).
+  const all = [...(head?.entries ?? []), ...(opts.pending ?? [])].map((e) => ({ e, k: keyOf(e) }));
   const newer = (k: Key) => !after || compareKeys(k, after) > 0;
   let enough = all.filter((x) => newer(x.k)).length;
   for (let i = 0; i < buckets.length && enough <= first; i += 4) {
@@ -324,6 +349,8 @@ export async function readAccessLog(
     }
   }
   all.sort((a, b) => compareKeys(a.k, b.k));
+  // A pending entry may have been indexed meanwhile: once.
+  for (let i = all.length - 1; i > 0; i--) if (compareKeys(all[i].k, all[i - 1].k) === 0) all.splice(i, 1);
   const start = after ? all.findIndex((x) => compareKeys(x.k, after) > 0) : 0;
   const rest = start < 0 ? [] : all.slice(start);
   const page = rest.slice(0, first);
