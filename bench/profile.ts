@@ -125,7 +125,13 @@ export async function profileSoak(
     mkdirSync(o.outDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const writer = hub.auditWriter;
-    const w0 = { writes: writer.writes, side: writer.sideWrites, records: writer.records };
+    const indexer = writer.indexer;
+    const w0 = {
+      writes: writer.writes,
+      side: writer.sideWrites + (indexer?.writes ?? 0),
+      records: writer.records,
+    };
+    if (indexer) indexer.maxLagMs = 0;
     phases.reset();
     commands.reset();
     phases.on = commands.on = true;
@@ -168,7 +174,8 @@ export async function profileSoak(
     };
     const writes = {
       audit_writes_per_request: perReq(writer.writes - w0.writes),
-      background_writes_per_request: perReq(writer.sideWrites - w0.side),
+      background_writes_per_request: perReq(writer.sideWrites + (indexer?.writes ?? 0) - w0.side),
+      index_lag_max_ms: indexer ? Math.round(indexer.maxLagMs) : null,
       records_per_request: perReq(writer.records - w0.records),
       store_commands_per_request: cmd.perRequest,
       commands_outside_requests_per_request: perReq(phases.background),

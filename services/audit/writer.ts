@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Collection, WriteConcernSettings } from 'mongodb';
 import type { Store } from '../../store/connection';
 import type { AuditRecordDoc } from './model';
@@ -70,6 +71,11 @@ export interface AuditWriterOptions {
   indexSelfReads?: boolean;
   /** Entries kept per citizen in the access-log index. Default 500. */
   accessLogMax?: number;
+  /**
+   * Group commit's latency budget: while requests that may append are under way
+   * ({@link AuditWriter.expect}), a batch waits for them up to this long. Default 2 ms; 0: no wait.
+   */
+  commitDelayMs?: number;
   /** Least time between two tail pointer writes. Default 250 ms. */
   pointerIntervalMs?: number;
   /** The index worker's timing (indexer.ts; the first writer of a store connection sets it). */
@@ -109,6 +115,8 @@ export class AuditWriter {
   records = 0;
   /** Batches that failed (their appends were rejected). */
   failedWrites = 0;
+  /** Requests under way that will append (or not) soon: {@link expect} / {@link unexpect}. */
+  private expecting = 0;
   /** Tail pointer writes issued (background). */
   sideWrites = 0;
   /** The process's access-log index worker (null without the index). */
@@ -120,6 +128,12 @@ export class AuditWriter {
   private readonly writeConcern: WriteConcernSettings;
   private readonly maxBatch: number;
   private readonly pointerInterval: number;
+  private readonly commitDelay: number;
+  /** Mean time between two appends (ms, moving average), and the last append's time. */
+  private gapMs = Infinity;
+  private lastAppendAt = -Infinity;
+  /** Wakes a batch waiting for more appends. */
+  private arrived: (() => void) | null = null;
   private readonly log: AuditLogger;
 
   /** Last durably written record of the chain (as far as this writer knows). */
@@ -147,6 +161,7 @@ export class AuditWriter {
     this.writeConcern = opts.writeConcern ?? { w: 'majority', j: true };
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
     this.pointerInterval = Math.max(0, opts.pointerIntervalMs ?? 250);
+    this.commitDelay = Math.max(0, opts.commitDelayMs ?? 2);
     this.log = opts.logger ?? consoleLogger;
     this.indexer =
       (opts.citizenIndex ?? true)
@@ -185,10 +200,26 @@ export class AuditWriter {
   /** Appends one record; resolves with it once it is durably written. */
   append(entry: AuditEntry): Promise<AuditRecordDoc> {
     if (this.closed) return Promise.reject(new AuditWriteError('audit writer is closed'));
+    const now = performance.now();
+    const gap = now - this.lastAppendAt;
+    this.gapMs = this.gapMs === Infinity ? gap : 0.8 * this.gapMs + 0.2 * gap;
+    this.lastAppendAt = now;
     return new Promise<AuditRecordDoc>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
+      this.arrived?.();
       this.kick();
     });
+  }
+
+  /** A request that may append is under way (the audit plugin, when a request starts). */
+  expect(): void {
+    this.expecting++;
+  }
+
+  /** That request has appended, or will not (the plugin, when its response is about to leave). */
+  unexpect(): void {
+    this.expecting = Math.max(0, this.expecting - 1);
+    this.arrived?.();
   }
 
   /** Waits until every queued append is written, the tail pointer too, and the index holds them. */
@@ -221,8 +252,33 @@ export class AuditWriter {
     // Let appends made in the same turn of the event loop join the first batch.
     await new Promise<void>((r) => setImmediate(r));
     while (this.queue.length) {
+      await this.gather();
       const batch = this.queue.splice(0, this.maxBatch);
       await this.writeBatch(batch);
+    }
+  }
+
+  /**
+   * Group commit that adapts to load: while requests under way have not appended yet (nor said
+   * they will not) and appends come closer together than `commitDelayMs` on average, the batch
+   * waits for them, up to `commitDelayMs`: the more requests at once, the larger the batches; at a
+   * low rate, or a request alone, nothing waits.
+   */
+  private async gather(): Promise<void> {
+    if (this.gapMs > this.commitDelay) return;
+    const until = performance.now() + this.commitDelay;
+    while (this.queue.length < this.maxBatch && this.expecting > 0) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, left);
+        function done() {
+          clearTimeout(t);
+          resolve();
+        }
+        this.arrived = done;
+      });
+      this.arrived = null;
     }
   }
 
