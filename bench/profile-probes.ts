@@ -149,7 +149,15 @@ export class PhaseTracker {
 
 interface CommandKind {
   count: number;
+  /** Documents written or statements run (an insert's documents, an update's or delete's statements; a find: 1). */
+  statements: number;
   ms: number[];
+}
+
+/** How many documents or statements a command carries. */
+function statementsOf(name: string, command: Record<string, unknown>): number {
+  const list = name === 'insert' ? command.documents : name === 'update' ? command.updates : command.deletes;
+  return Array.isArray(list) ? list.length : 1;
 }
 
 /**
@@ -158,7 +166,7 @@ interface CommandKind {
  */
 export class CommandStats {
   private readonly kinds = new Map<string, CommandKind>();
-  private readonly inFlight = new Map<number, { kind: string; db: string; at: number }>();
+  private readonly inFlight = new Map<number, { kind: string; db: string; at: number; statements: number }>();
   on = false;
 
   constructor(
@@ -173,7 +181,8 @@ export class CommandStats {
       const target = (e.command as Record<string, unknown>)[e.commandName];
       const coll = typeof target === 'string' ? `.${target}` : '';
       const at = performance.now();
-      this.inFlight.set(e.requestId, { kind: `${e.commandName} ${db}${coll}`, db, at });
+      const statements = statementsOf(e.commandName, e.command);
+      this.inFlight.set(e.requestId, { kind: `${e.commandName} ${db}${coll}`, db, at, statements });
       this.phases?.command(db, 'start', at);
     });
     const ended = (e: { requestId: number }) => {
@@ -182,8 +191,9 @@ export class CommandStats {
       this.inFlight.delete(e.requestId);
       const at = performance.now();
       let k = this.kinds.get(s.kind);
-      if (!k) this.kinds.set(s.kind, (k = { count: 0, ms: [] }));
+      if (!k) this.kinds.set(s.kind, (k = { count: 0, statements: 0, ms: [] }));
       k.count++;
+      k.statements += s.statements;
       k.ms.push(at - s.at);
       this.phases?.command(s.db, 'end', at);
     };
@@ -196,7 +206,11 @@ export class CommandStats {
   }
 
   /** Commands per request by kind (most frequent first), with mean and p99 latency. */
-  summary(requests: number): { perRequest: number; rows: Array<Record<string, string | number>> } {
+  summary(requests: number): {
+    perRequest: number;
+    statementsPerRequest: number;
+    rows: Array<Record<string, string | number>>;
+  } {
     const rows = [...this.kinds]
       .filter(([kind]) => !kind.startsWith('hello') && !kind.startsWith('ismaster'))
       .sort((a, b) => b[1].count - a[1].count)
@@ -205,6 +219,7 @@ export class CommandStats {
         return {
           command: kind,
           per_request: round(k.count / Math.max(1, requests), 3),
+          statements_per_request: round(k.statements / Math.max(1, requests), 3),
           mean_ms: round(ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length), 2),
           p99_ms: round(quantile(ms, 0.99), 2),
         };
@@ -212,6 +227,10 @@ export class CommandStats {
     return {
       perRequest: round(
         rows.reduce((n, r) => n + r.per_request, 0),
+        2,
+      ),
+      statementsPerRequest: round(
+        rows.reduce((n, r) => n + r.statements_per_request, 0),
         2,
       ),
       rows,

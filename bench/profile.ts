@@ -178,6 +178,7 @@ export async function profileSoak(
       index_lag_max_ms: indexer ? Math.round(indexer.maxLagMs) : null,
       records_per_request: perReq(writer.records - w0.records),
       store_commands_per_request: cmd.perRequest,
+      store_statements_per_request: cmd.statementsPerRequest,
       commands_outside_requests_per_request: perReq(phases.background),
     };
     console.log('\nLatency at the load generator (ms, from when each request was due)');

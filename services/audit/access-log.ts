@@ -119,7 +119,7 @@ export function accessLogEntriesFor(
 /** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
 export const INDEX_BULK_CHUNK = 90;
 
-type IndexCollection = Collection<IndexDoc>;
+export type IndexCollection = Collection<IndexDoc>;
 
 /**
  * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to the index:
@@ -156,6 +156,9 @@ export function citizenIndexOps(
   return ops;
 }
 
+/** Entries pushed for a citizen per check of its bound, on average (the slack's half). */
+export const trimCheckEvery = (max: number) => Math.max(1, Math.floor(Math.ceil(max / 10) / 2));
+
 /**
  * Writes a batch of access-log entries: the pushes in bulkWrites of at most
  * {@link INDEX_BULK_CHUNK} statements, then the bound. After pushing k entries for a citizen,
@@ -172,8 +175,7 @@ export async function writeCitizenIndex(
   opts: { max?: number; writeConcern?: WriteConcernSettings; random?: () => number } = {},
 ): Promise<number> {
   const max = Math.max(1, opts.max ?? ACCESS_LOG_MAX);
-  const slack = Math.ceil(max / 10);
-  const checkEvery = Math.max(1, Math.floor(slack / 2));
+  const checkEvery = trimCheckEvery(max);
   const random = opts.random ?? Math.random;
   const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
   let writes = 0;
@@ -183,50 +185,72 @@ export async function writeCitizenIndex(
     await coll.bulkWrite(ops.slice(i, i + INDEX_BULK_CHUNK), { ordered: true, ...wc });
   }
   const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
-  for (const citizenId of toCheck) {
-    const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
-    if (!head) continue;
-    const buckets = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
-    let total = legacy + buckets.reduce((n, [, c]) => n + c, 0);
-    if (total <= max + slack) continue;
-    const unset: Record<string, ''> = {};
-    if (legacy) {
-      unset.entries = '';
-      unset.n = '';
-      total -= legacy;
-    }
-    const set: Record<string, number> = {};
-    for (const [bucket, count] of buckets) {
-      if (total <= max + slack) break;
-      if (total - count >= max) {
-        writes++;
-        await coll.deleteOne({ _id: bucketDocId(citizenId, bucket) }, wc);
-        unset[`h.${bucket}`] = '';
-        total -= count;
-        continue;
-      }
-      // The oldest bucket left holds more than needs to go: keep its newest entries.
-      const doc = (await coll.findOne({ _id: bucketDocId(citizenId, bucket) })) as CitizenBucketDoc | null;
-      const kept = (doc?.e ?? []).slice(total - max);
-      writes++;
-      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
-      set[`h.${bucket}`] = kept.length;
-      break;
-    }
-    if (Object.keys(unset).length || Object.keys(set).length) {
-      writes++;
-      await coll.updateOne(
-        { _id: citizenId },
-        {
-          ...(Object.keys(unset).length ? { $unset: unset } : {}),
-          ...(Object.keys(set).length ? { $set: set } : {}),
-        },
-        wc,
-      );
-    }
-  }
+  for (const citizenId of toCheck)
+    writes += (await trimCitizen(coll, citizenId, { max, writeConcern: opts.writeConcern })).writes;
   return writes;
+}
+
+/**
+ * The bound of one citizen's entries: reads the head and, when it counts more than `max + slack`
+ * entries (with `pending`: counts of buckets not in the head yet), deletes the oldest buckets (the
+ * first layout's entries first) while at least `max` entries remain, then trims the oldest bucket
+ * left to the newest entries it needs. Returns the write commands issued and the buckets whose
+ * count it set or removed.
+ */
+export async function trimCitizen(
+  coll: IndexCollection,
+  citizenId: string,
+  opts: { max: number; writeConcern?: WriteConcernSettings; pending?: ReadonlyMap<string, number> },
+): Promise<{ writes: number; buckets: string[] }> {
+  const { max } = opts;
+  const slack = Math.ceil(max / 10);
+  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
+  const out = { writes: 0, buckets: [] as string[] };
+  const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
+  if (!head) return out;
+  const counts = new Map(Object.entries(head.h ?? {}));
+  for (const [bucket, n] of opts.pending ?? []) counts.set(bucket, (counts.get(bucket) ?? 0) + n);
+  const buckets = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
+  let total = legacy + buckets.reduce((n, [, c]) => n + c, 0);
+  if (total <= max + slack) return out;
+  const unset: Record<string, ''> = {};
+  if (legacy) {
+    unset.entries = '';
+    unset.n = '';
+    total -= legacy;
+  }
+  const set: Record<string, number> = {};
+  for (const [bucket, count] of buckets) {
+    if (total <= max + slack) break;
+    out.buckets.push(bucket);
+    if (total - count >= max) {
+      out.writes++;
+      await coll.deleteOne({ _id: bucketDocId(citizenId, bucket) }, wc);
+      unset[`h.${bucket}`] = '';
+      total -= count;
+      continue;
+    }
+    // The oldest bucket left holds more than needs to go: keep its newest entries.
+    const doc = await coll.findOne<CitizenBucketDoc>({ _id: bucketDocId(citizenId, bucket) });
+    const kept = (doc?.e ?? []).slice(total - max);
+    out.writes++;
+    await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
+    set[`h.${bucket}`] = kept.length;
+    break;
+  }
+  if (Object.keys(unset).length || Object.keys(set).length) {
+    out.writes++;
+    await coll.updateOne(
+      { _id: citizenId },
+      {
+        ...(Object.keys(unset).length ? { $unset: unset } : {}),
+        ...(Object.keys(set).length ? { $set: set } : {}),
+      },
+      wc,
+    );
+  }
+  return out;
 }
 
 /**

@@ -9,11 +9,12 @@ import {
   ACCESS_LOG_MAX,
   accessLogCollection,
   accessLogEntriesFor,
+  bucketOf,
   withoutIndexed,
-  writeCitizenIndex,
   type AccessLogEntry,
   type AccessLogIndexDoc,
 } from './access-log';
+import { AccessLogIndexWriter } from './index-writer';
 import { ChainCheckpoints, type CheckpointDoc } from './checkpoints';
 
 export { ACCESS_LOG_CHECKPOINTS_COLLECTION, type CheckpointDoc } from './checkpoints';
@@ -116,6 +117,7 @@ export class AccessLogIndexer extends EventEmitter {
   private readonly checkpoints: ChainCheckpoints;
   private readonly audit: Collection<AuditRecordDoc>;
   private readonly index: Collection<AccessLogIndexDoc>;
+  private readonly writer: AccessLogIndexWriter;
   private readonly intervalMs: number;
   private readonly leaseMs: number;
   private readonly scanMs: number;
@@ -142,6 +144,7 @@ export class AccessLogIndexer extends EventEmitter {
     this.wc = opts.writeConcern ?? { w: 'majority', j: true };
     this.log = opts.logger;
     this.checkpoints = new ChainCheckpoints(store, this.id, this.wc);
+    this.writer = new AccessLogIndexWriter(this.index, { writeConcern: this.wc });
   }
 
   /** The worker of this store connection (created with `opts` on first use). */
@@ -218,7 +221,9 @@ export class AccessLogIndexer extends EventEmitter {
     await this.caughtUp(chain, s.known);
     this.chains.delete(chain);
     await this.release(s).catch((e: unknown) => this.warn(e, { chain }, 'access-log checkpoint not released'));
-    if (!this.chains.size) this.stop();
+    if (this.chains.size) return;
+    this.stop();
+    await this.writer.flushCounts().catch((e: unknown) => this.warn(e, {}, 'access-log counts not written'));
   }
 
   /** Stops the passes (the chains stay claimed: another worker takes them over after the lease). */
@@ -330,9 +335,22 @@ export class AccessLogIndexer extends EventEmitter {
         else into.set(citizenId, [entry]);
       }
     }
+    // Records a cut-short pass may have written in part: what is there is not written again, and
+    // their buckets are listed in the heads whatever is left to add.
     const fresh = checked.size ? await withoutIndexed(this.index, checked) : new Map<string, AccessLogEntry[]>();
+    const touched = new Map<string, Set<string>>();
+    for (const [citizenId, entries] of checked) touched.set(citizenId, new Set(entries.map((e) => bucketOf(e.at))));
     for (const [citizenId, entries] of fresh) blind.set(citizenId, [...entries, ...(blind.get(citizenId) ?? [])]);
-    this.writes += await writeCitizenIndex(this.index, blind, { max: s.opts.max, writeConcern: this.wc });
+    const before = this.writer.commands;
+    try {
+      await this.writer.write(blind, { max: s.opts.max, touched });
+    } catch (e) {
+      // Written in part: the next attempt checks these records against the index.
+      s.careful = Math.max(s.careful, end);
+      throw e;
+    } finally {
+      this.writes += this.writer.commands - before;
+    }
     for (const list of blind.values()) this.entries += list.length;
     const now = performance.now();
     for (let q = from; q <= end; q++) {
