@@ -23,6 +23,8 @@ export interface CheckpointDoc {
   epoch: number;
   /** The worker holding the chain, or null when released. */
   owner: string | null;
+  /** Released by its own writer, closed: it writes no more (a takeover's release is watched instead). */
+  closed?: boolean;
   beatAt: Date;
   /** The chain's options (a taker indexes it as its writer did). */
   includeSelf?: boolean;
@@ -77,12 +79,14 @@ export class ChainCheckpoints {
     return (await this.claims.findOne({ _id: `${chain}#${epoch + 1}` })) !== null;
   }
 
-  async write(cp: Omit<CheckpointDoc, 'beatAt' | 'owner'> & { owner?: string | null }): Promise<void> {
+  async write(
+    cp: Omit<CheckpointDoc, 'beatAt' | 'owner' | 'closed'> & { owner?: null; closed?: boolean },
+  ): Promise<void> {
     this.writes++;
     const { _id, ...rest } = cp;
     await this.checkpoints.updateOne(
       { _id },
-      { $set: { owner: this.owner, ...rest, beatAt: new Date() } },
+      { $set: { owner: this.owner, closed: false, ...rest, beatAt: new Date() } },
       { upsert: true, writeConcern: this.wc },
     );
   }

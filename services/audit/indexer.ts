@@ -81,6 +81,8 @@ interface ChainState {
   /** When each held record was handed over (performance.now()), for the lag figures. */
   heldAt: Map<number, number>;
   writers: number;
+  /** Followed for a worker that is gone (not for a writer here). */
+  takenOver: boolean;
   opts: Required<ChainOptions>;
   lastBeat: number;
 }
@@ -163,6 +165,7 @@ export class AccessLogIndexer extends EventEmitter {
     const existing = this.chains.get(chain);
     if (existing) {
       existing.writers++;
+      existing.takenOver = false;
       existing.known = Math.max(existing.known, lastSeq);
       return;
     }
@@ -178,6 +181,7 @@ export class AccessLogIndexer extends EventEmitter {
       held: new Map(),
       heldAt: new Map(),
       writers: 1,
+      takenOver: false,
       opts: { includeSelf: opts.includeSelf ?? false, max: opts.max ?? ACCESS_LOG_MAX },
       lastBeat: performance.now(),
     };
@@ -419,10 +423,11 @@ export class AccessLogIndexer extends EventEmitter {
       upTo,
       epoch: s.epoch,
       ...s.opts,
-      ...(owner === null ? { owner } : {}),
+      ...(owner === null ? { owner, closed: !s.takenOver } : {}),
     });
   }
 
+  /** No worker holds the chain any more: closed by its writer, or indexed to its end after a takeover. */
   private release(s: ChainState): Promise<void> {
     return this.writeCheckpoint(s, s.done, s.done, null);
   }
@@ -433,7 +438,7 @@ export class AccessLogIndexer extends EventEmitter {
     const now = performance.now();
     const released: CheckpointDoc[] = [];
     for (const cp of cps) {
-      if (this.chains.has(cp._id)) continue;
+      if (this.chains.has(cp._id) || cp.closed) continue;
       if (cp.owner === null) {
         released.push(cp);
         continue;
@@ -466,6 +471,7 @@ export class AccessLogIndexer extends EventEmitter {
       done: cp.seq,
       careful: Math.max(cp.seq, cp.upTo),
       known: Infinity,
+      takenOver: true,
       held: new Map(),
       heldAt: new Map(),
       writers: 0,

@@ -116,7 +116,8 @@ it('a hub killed mid-stream: another takes its chain over, its index complete, n
     }),
   );
   expect(released.seq).toBe(last);
-  expect(await checkpoints.findOne({ _id: dead })).toMatchObject({ seq: last, upTo: last, owner: null });
+  // Released by the taker, not closed: still watched, should the dead hub have written again.
+  expect(await checkpoints.findOne({ _id: dead })).toMatchObject({ seq: last, upTo: last, owner: null, closed: false });
 
   const want = new Map<string, string[]>();
   for (const r of records) {
@@ -129,7 +130,7 @@ it('a hub killed mid-stream: another takes its chain over, its index complete, n
     const got = page.entries.filter((e) => e.chain === dead).map((e) => `${e.seq}`);
     expect({ citizenId, seqs: got.sort() }).toEqual({ citizenId, seqs: seqs.sort() });
   }
-   
+
   console.log(
     `takeover: the dead hub wrote ${last} records, had indexed ${atDeath.seq} (a pass over ${atDeath.upTo} announced); ` +
       `the taker indexed the rest`,

@@ -100,7 +100,8 @@ it('indexes entries after their durable record and says when (caught up to seq N
   }
   await w.close();
   const cp = await store.indexDb.collection<CheckpointDoc>(ACCESS_LOG_CHECKPOINTS_COLLECTION).findOne({ _id: 'vis' });
-  expect(cp).toMatchObject({ seq: 20, upTo: 20, owner: null });
+  // Closed by its writer: no worker watches it any more.
+  expect(cp).toMatchObject({ seq: 20, upTo: 20, owner: null, closed: true });
 });
 
 it('lists an entry this hub made durable before it reaches the index (read-your-writes), once after', async () => {
