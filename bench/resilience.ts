@@ -83,6 +83,9 @@ export interface ResilienceResult {
   };
 }
 
+/** A run's figures (without fan-out and degraded with `soakOnly`). */
+export type ResilienceRun = Partial<ResilienceResult> & Pick<ResilienceResult, 'soak'>;
+
 const mb = (bytes: number) => +(bytes / 1048576).toFixed(1);
 
 /** This process's memory right after a full garbage collection. */
@@ -97,8 +100,12 @@ export async function benchResilience(opts: {
   /** The store prefix of a seeded data set. */
   prefix: string;
   short?: boolean;
+  /** Seconds of the soak (default 300; 20 with `short`). */
+  soakS?: number;
+  /** Only the soak (no fan-out, no degraded source). */
+  soakOnly?: boolean;
   log?: (m: string) => void;
-}): Promise<ResilienceResult> {
+}): Promise<ResilienceRun> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const store = await Store.connect({ uri: opts.uri, dbPrefix: opts.prefix, maxPoolSize: 64 });
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
@@ -124,64 +131,69 @@ export async function benchResilience(opts: {
     const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
     const slow = JSON.stringify(Object.fromEntries(SOURCES.map((s) => [s, { latencyMs: FANOUT_LATENCY_MS }])));
 
-    // --- fanout: one connection from the load generator's process, so the hub is alone here ---
-    const fanoutS = opts.short ? 5 : 15;
-    const dev = await start({ HUB_AUTH: 'off', HUB_FAULTS: slow });
-    await runLoad(`${dev.url}/graphql`, bodies, 2, 1);
-    const devLoad = await runLoad(`${dev.url}/graphql`, bodies, fanoutS, 1);
-    await dev.stop();
-    const on = await start({ HUB_AUTH: 'on', HUB_FAULTS: slow });
-    await runLoad(`${on.url}/graphql`, bodies, 2, 1, tokens);
-    const onLoad = await runLoad(`${on.url}/graphql`, bodies, fanoutS, 1, tokens);
-    await on.stop();
-    if (devLoad.errors || onLoad.errors) throw new Error(`fanout: ${devLoad.errors + onLoad.errors} failed requests`);
-    const fanout = {
-      source_latency_ms: FANOUT_LATENCY_MS,
-      hub_p50_ms: devLoad.p50_ms,
-      hub_p90_ms: devLoad.p90_ms,
-      hub_p50_ms_policy_on: onLoad.p50_ms,
-      samples: devLoad.requests,
-    };
-    log(
-      `fanout: five sources at ${FANOUT_LATENCY_MS} ms each: hub p50 ${fanout.hub_p50_ms} ms (policy on ${fanout.hub_p50_ms_policy_on} ms)`,
-    );
+    const { fanout, degraded } = opts.soakOnly ? { fanout: undefined, degraded: undefined } : await fanoutAndDegraded();
+    async function fanoutAndDegraded() {
+      // --- fanout: one connection from the load generator's process, so the hub is alone here ---
+      const fanoutS = opts.short ? 5 : 15;
+      const dev = await start({ HUB_AUTH: 'off', HUB_FAULTS: slow });
+      await runLoad(`${dev.url}/graphql`, bodies, 2, 1);
+      const devLoad = await runLoad(`${dev.url}/graphql`, bodies, fanoutS, 1);
+      await dev.stop();
+      const on = await start({ HUB_AUTH: 'on', HUB_FAULTS: slow });
+      await runLoad(`${on.url}/graphql`, bodies, 2, 1, tokens);
+      const onLoad = await runLoad(`${on.url}/graphql`, bodies, fanoutS, 1, tokens);
+      await on.stop();
+      if (devLoad.errors || onLoad.errors) throw new Error(`fanout: ${devLoad.errors + onLoad.errors} failed requests`);
+      const fanout = {
+        source_latency_ms: FANOUT_LATENCY_MS,
+        hub_p50_ms: devLoad.p50_ms,
+        hub_p90_ms: devLoad.p90_ms,
+        hub_p50_ms_policy_on: onLoad.p50_ms,
+        samples: devLoad.requests,
+      };
+      log(
+        `fanout: five sources at ${FANOUT_LATENCY_MS} ms each: hub p50 ${fanout.hub_p50_ms} ms (policy on ${fanout.hub_p50_ms_policy_on} ms)`,
+      );
 
-    // --- degraded ---------------------------------------------------------------------------
-    const degradedS = opts.short ? 5 : 15;
-    const hang = JSON.stringify({ healthRecord: { hang: true } });
-    const held = await start({
-      HUB_AUTH: 'off',
-      HUB_FAULTS: hang,
-      HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
-      HUB_BREAKER_FAILURES: '1000000000',
-    });
-    await runLoad(`${held.url}/graphql`, bodies, 2, 8); // warm-up, as for the others
-    const heldLoad = await runLoad(`${held.url}/graphql`, bodies, degradedS, 8);
-    await held.stop();
-    const broken = await start({
-      HUB_AUTH: 'off',
-      HUB_FAULTS: hang,
-      HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
-    });
-    await runLoad(`${broken.url}/graphql`, bodies, 2, 8);
-    const brokenLoad = await runLoad(`${broken.url}/graphql`, bodies, degradedS, 8);
-    await broken.stop();
-    const degraded = {
-      down_source: 'healthRecord' as SourceName,
-      timeout_ms: DEGRADED_TIMEOUT_MS,
-      p50_ms: heldLoad.p50_ms,
-      p99_ms: heldLoad.p99_ms,
-      p99_ms_with_breaker: brokenLoad.p99_ms,
-      rps: Math.round(heldLoad.rps),
-      non_2xx: heldLoad.errors,
-    };
-    log(
-      `degraded: healthRecord hanging, timeout ${DEGRADED_TIMEOUT_MS} ms: p50 ${degraded.p50_ms} ms, p99 ${degraded.p99_ms} ms ` +
-        `(with the breaker: p99 ${degraded.p99_ms_with_breaker} ms)`,
-    );
+      // --- degraded ---------------------------------------------------------------------------
+      const degradedS = opts.short ? 5 : 15;
+      const hang = JSON.stringify({ healthRecord: { hang: true } });
+      const held = await start({
+        HUB_AUTH: 'off',
+        HUB_FAULTS: hang,
+        HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
+        HUB_BREAKER_FAILURES: '1000000000',
+      });
+      await runLoad(`${held.url}/graphql`, bodies, 2, 8); // warm-up, as for the others
+      const heldLoad = await runLoad(`${held.url}/graphql`, bodies, degradedS, 8);
+      await held.stop();
+      const broken = await start({
+        HUB_AUTH: 'off',
+        HUB_FAULTS: hang,
+        HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
+      });
+      await runLoad(`${broken.url}/graphql`, bodies, 2, 8);
+      const brokenLoad = await runLoad(`${broken.url}/graphql`, bodies, degradedS, 8);
+      await broken.stop();
+      const degraded = {
+        down_source: 'healthRecord' as SourceName,
+        timeout_ms: DEGRADED_TIMEOUT_MS,
+        p50_ms: heldLoad.p50_ms,
+        p99_ms: heldLoad.p99_ms,
+        p99_ms_with_breaker: brokenLoad.p99_ms,
+        rps: Math.round(heldLoad.rps),
+        non_2xx: heldLoad.errors,
+      };
+      log(
+        `degraded: healthRecord hanging, timeout ${DEGRADED_TIMEOUT_MS} ms: p50 ${degraded.p50_ms} ms, p99 ${degraded.p99_ms} ms ` +
+          `(with the breaker: p99 ${degraded.p99_ms_with_breaker} ms)`,
+      );
+
+      return { fanout, degraded };
+    }
 
     // --- soak -------------------------------------------------------------------------------
-    const soakS = opts.short ? 20 : 300;
+    const soakS = opts.soakS ?? (opts.short ? 20 : 300);
     const full = await start({ HUB_AUTH: 'on' });
     const url = `${full.url}/graphql`;
     await runLoad(url, bodies, 3, 16, tokens); // warm-up
@@ -239,18 +251,9 @@ export async function benchResilience(opts: {
 }
 
 /** The printed table. */
-export function resilienceTable(r: ResilienceResult): Array<Record<string, unknown>> {
+export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>> {
   return [
-    {
-      section: 'fanout',
-      figure: `p50 ${r.fanout.hub_p50_ms} ms (policy on ${r.fanout.hub_p50_ms_policy_on} ms)`,
-      goal: '≤ 25 ms with five sources at 20 ms',
-    },
-    {
-      section: 'degraded',
-      figure: `p99 ${r.degraded.p99_ms} ms (with breaker ${r.degraded.p99_ms_with_breaker} ms)`,
-      goal: `≤ ${r.degraded.timeout_ms + 50} ms (timeout + 50)`,
-    },
+    ...(r.fanout && r.degraded ? sourceRows(r.fanout, r.degraded) : []),
     {
       section: 'soak',
       figure:
@@ -262,6 +265,21 @@ export function resilienceTable(r: ResilienceResult): Array<Record<string, unkno
   ];
 }
 
+function sourceRows(fanout: ResilienceResult['fanout'], degraded: ResilienceResult['degraded']) {
+  return [
+    {
+      section: 'fanout',
+      figure: `p50 ${fanout.hub_p50_ms} ms (policy on ${fanout.hub_p50_ms_policy_on} ms)`,
+      goal: '≤ 25 ms with five sources at 20 ms',
+    },
+    {
+      section: 'degraded',
+      figure: `p99 ${degraded.p99_ms} ms (with breaker ${degraded.p99_ms_with_breaker} ms)`,
+      goal: `≤ ${degraded.timeout_ms + 50} ms (timeout + 50)`,
+    },
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -269,6 +287,10 @@ async function main(): Promise<void> {
       citizens: { type: 'string', default: '10000' },
       'data-dir': { type: 'string', default: '.data/bench-resilience' },
       write: { type: 'boolean', default: false },
+      /** Seconds of the soak (default 300; 20 with --short). */
+      'soak-duration': { type: 'string' },
+      /** Only the soak (no fan-out, no degraded source). */
+      'soak-only': { type: 'boolean', default: false },
     },
   });
   await withStandaloneStore(values['data-dir'], async (uri) => {
@@ -278,7 +300,13 @@ async function main(): Promise<void> {
     } finally {
       await seedStore.close();
     }
-    const r = await benchResilience({ uri, prefix: 'benchres_', short: values.short });
+    const r = await benchResilience({
+      uri,
+      prefix: 'benchres_',
+      short: values.short,
+      soakS: values['soak-duration'] ? Number(values['soak-duration']) : undefined,
+      soakOnly: values['soak-only'],
+    });
     console.table(resilienceTable(r));
     console.log(JSON.stringify(r));
     if (values.write) for (const [k, v] of Object.entries(r)) mergeResults(k, v);

@@ -18,13 +18,17 @@
  *   their accuracy against the ground truth (`--recon-concurrency` runs at a time, default 0: all
  *   at once), unless `--skip-recon`;
  * and merges the figures into bench/results/latest.json.
+ *
+ * `--only policy,throughput` runs those sections alone (batching, throughput, policy, resilience,
+ * reports, recon); `--rounds N` measures policy on/off N times interleaved (the median kept);
+ * `--soak-duration S` sets the resilience soak's length.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { RESULTS, runLoad, selfReaders } from './common';
+import { RESULTS } from './common';
 import { loadConfig } from '../hub/config';
 import { startLocalDb, type LocalDb } from '../store/localdb';
 import { startHub } from '../hub/server';
@@ -32,12 +36,13 @@ import { Store, type LookupStrategy } from '../store/connection';
 import { seed } from '../mockdata/seed/index';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
 import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { startBaseline } from './baseline';
+import { benchPolicy, benchThroughput } from './throughput';
 import { benchReports, reportsJson, reportsTable } from './reports';
-import { benchResilience, resilienceTable, type ResilienceResult } from './resilience';
+import { benchResilience, resilienceTable, type ResilienceRun } from './resilience';
 import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
 
 const PREFIX = 'bench_';
+const SECTIONS = ['batching', 'throughput', 'policy', 'resilience', 'reports', 'recon'];
 
 function table(title: string, rows: Array<Record<string, unknown>>): void {
   console.log(`\n${title}`);
@@ -59,8 +64,18 @@ async function main(): Promise<void> {
       'skip-resilience': { type: 'boolean', default: false },
       /** Short resilience section (20 s soak instead of 300 s): for CI and quick checks. */
       short: { type: 'boolean', default: false },
+      /** Only these sections (comma-separated: batching, throughput, policy, resilience, reports, recon). */
+      only: { type: 'string' },
+      /** Seconds of the resilience soak (default 300; 20 with --short). */
+      'soak-duration': { type: 'string' },
+      /** Policy on/off: measured this many times, interleaved (the median ratio is kept). */
+      rounds: { type: 'string', default: '1' },
     },
   });
+  const only = values.only ? new Set(values.only.split(',').map((x) => x.trim())) : null;
+  const unknown = [...(only ?? [])].filter((x) => !SECTIONS.includes(x));
+  if (unknown.length) throw new Error(`--only: unknown sections ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  const run = (section: string, skipped = false) => (only ? only.has(section) : !skipped);
   const citizens = Number(values.citizens);
   const durationS = Number(values.duration);
   const connections = Number(values.connections);
@@ -111,7 +126,7 @@ async function main(): Promise<void> {
     // --- batching, both lookup strategies ---------------------------------------------------
     const defaultStrategy = store.lookupStrategy;
     const byStrategy: Array<Record<string, unknown>> = [];
-    for (const strategy of ['in', 'parallel'] as LookupStrategy[]) {
+    for (const strategy of (run('batching') ? ['in', 'parallel'] : []) as LookupStrategy[]) {
       store.lookupStrategy = strategy;
       for (const n of [1, 10, 100]) {
         const body =
@@ -151,108 +166,33 @@ async function main(): Promise<void> {
     const batching = byStrategy
       .filter((r) => r.strategy === defaultStrategy)
       .map(({ citizens: c, sourceCalls, storeCommands }) => ({ citizens: c, sourceCalls, storeCommands }));
-    table(`Batching per request (default strategy on ${storeKind}: ${defaultStrategy})`, byStrategy);
+    if (run('batching'))
+      table(`Batching per request (default strategy on ${storeKind}: ${defaultStrategy})`, byStrategy);
 
     // --- throughput: hub vs bare baseline ------------------------------------------------
     const bodies = ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
-    /** A 2 s warm-up, then the measured run. */
-    const measure = async (url: string, b: string[], auth?: string[]) => {
-      await runLoad(url, b, 2, connections, auth);
-      return runLoad(url, b, durationS, connections, auth);
-    };
-    const hubLoad = await measure(`${hub.url}/graphql`, bodies);
+    const throughput = run('throughput')
+      ? await benchThroughput({ hubUrl: hub.url, store, bodies, connections, durationS })
+      : undefined;
     await hub.stop();
-    const baseline = await startBaseline(store);
-    const baseLoad = await measure(baseline.url, bodies);
-    await baseline.close();
-    const throughput = {
-      hub_rps: Math.round(hubLoad.rps),
-      baseline_rps: Math.round(baseLoad.rps),
-      ratio: +(hubLoad.rps / baseLoad.rps).toFixed(2),
-      hub_p50_ms: hubLoad.p50_ms,
-      hub_p99_ms: hubLoad.p99_ms,
-      baseline_p50_ms: baseLoad.p50_ms,
-      baseline_p99_ms: baseLoad.p99_ms,
-      hub_errors: hubLoad.errors,
-      connections,
-      duration_s: durationS,
-    };
-    table('Throughput, single-citizen all-papers query', [
-      {
-        target: 'hub (GraphQL)',
-        rps: throughput.hub_rps,
-        p50_ms: hubLoad.p50_ms,
-        p99_ms: hubLoad.p99_ms,
-        errors: hubLoad.errors,
-      },
-      {
-        target: 'baseline (node:http)',
-        rps: throughput.baseline_rps,
-        p50_ms: baseLoad.p50_ms,
-        p99_ms: baseLoad.p99_ms,
-        errors: baseLoad.errors,
-      },
-    ]);
-    console.log(`hub / baseline = ${throughput.ratio}`);
 
     // --- policy on/off: the same query by each citizen about themself, with tokens,
     // disclosure policy and audit, vs the development mode without them ------------
-    const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
-    const policyOn = await startHub(
-      {
-        config: loadConfig({ ...baseEnv, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }),
-        store,
-        logger: pino({ level: 'silent' }),
-      },
-      { port: 0, host: '127.0.0.1' },
-    );
-    const { bodies: selfBodies, tokens: selfAuth } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
-    await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth); // warm-up
-    const writesBefore = policyOn.auditWriter.writes;
-    const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);
-    const auditWrites = policyOn.auditWriter.writes - writesBefore; // measured run only
-    await policyOn.stop();
-    const policyOff = await startHub(
-      { config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: pino({ level: 'silent' }) },
-      { port: 0, host: '127.0.0.1' },
-    );
-    const offLoad = await measure(`${policyOff.url}/graphql`, selfBodies);
-    await policyOff.stop();
-    rmSync(keysDir, { recursive: true, force: true });
-    const policy = {
-      on_rps: Math.round(onLoad.rps),
-      off_rps: Math.round(offLoad.rps),
-      ratio: +(onLoad.rps / offLoad.rps).toFixed(2),
-      on_p50_ms: onLoad.p50_ms,
-      on_p99_ms: onLoad.p99_ms,
-      off_p50_ms: offLoad.p50_ms,
-      off_p99_ms: offLoad.p99_ms,
-      on_errors: onLoad.errors,
-      audit_writes_per_request: +(auditWrites / Math.max(1, onLoad.requests)).toFixed(3),
-    };
-    table('Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen', [
-      {
-        mode: 'on',
-        rps: policy.on_rps,
-        p50_ms: onLoad.p50_ms,
-        p99_ms: onLoad.p99_ms,
-        errors: onLoad.errors,
-        audit_writes_per_request: policy.audit_writes_per_request,
-      },
-      { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
-    ]);
-    console.log(`on / off = ${policy.ratio}`);
+    const policy = run('policy')
+      ? await benchPolicy({ store, env: baseEnv, connections, durationS, rounds: Number(values.rounds) })
+      : undefined;
 
     // --- resilience: fan-out, one source down, soak (same data set) ---------------------------
-    let resilience: ResilienceResult | undefined;
-    if (!values['skip-resilience']) {
-      resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short });
+    let resilience: ResilienceRun | undefined;
+    if (run('resilience', values['skip-resilience'])) {
+      const soakS = values['soak-duration'] ? Number(values['soak-duration']) : undefined;
+      resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short, soakS });
       table('resilience and load', resilienceTable(resilience));
     }
 
     // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
     let reports: Record<string, number> | undefined;
-    if (!values['skip-reports']) {
+    if (run('reports', values['skip-reports'])) {
       const r = await benchReports({
         uri,
         citizens: Number(values['report-citizens'] ?? 165000),
@@ -265,7 +205,7 @@ async function main(): Promise<void> {
 
     // --- reconciliation: runs vs a raw scan, accuracy (own databases, benchrecon_) ------------
     let reconciliation: Record<string, unknown> | undefined;
-    if (!values['skip-recon']) {
+    if (run('recon', values['skip-recon'])) {
       const r = await benchReconciliation({
         uri,
         citizens: Number(values['recon-citizens'] ?? 100000),
@@ -284,14 +224,13 @@ async function main(): Promise<void> {
       environment: {
         store: storeKind,
         node: process.version,
-        cpus: require('node:os').cpus().length,
+        cpus: cpus().length,
         citizens,
         seed_s: +seedS.toFixed(1),
       },
-      batching,
-      batching_by_strategy: byStrategy,
-      throughput,
-      policy,
+      ...(byStrategy.length ? { batching, batching_by_strategy: byStrategy } : {}),
+      ...(throughput ? { throughput } : {}),
+      ...(policy ? { policy } : {}),
       ...(resilience ?? {}),
       ...(reports ? { reports } : {}),
       ...(reconciliation ? { reconciliation } : {}),
