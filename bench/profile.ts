@@ -39,6 +39,7 @@ interface Options {
   fraction: number;
   rate?: number;
   maxS: number;
+  warmupS: number;
   connections: number;
   cpuProf: boolean;
   storePprof: boolean;
@@ -46,37 +47,47 @@ interface Options {
   outDir: string;
 }
 
-function options(): Options & { citizens: number; dataDir: string; out?: string } {
+function options(): Options & { citizens: number; dataDir: string; out?: string; storeEnv: Record<string, string> } {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '60' },
       fraction: { type: 'string', default: '0.5' },
       rate: { type: 'string' },
       'max-duration': { type: 'string', default: '10' },
+      /** Seconds of closed-loop warm-up (long enough to ask for every citizen once: their accounts cached). */
+      warmup: { type: 'string', default: '10' },
       connections: { type: 'string', default: '16' },
       citizens: { type: 'string', default: '10000' },
       'data-dir': { type: 'string', default: '.data/bench-resilience' },
       'cpu-prof': { type: 'boolean', default: false },
       'store-pprof': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
+      /** Environment of the embedded store (e.g. LOCALDB_RELAXED_SYNC_DBS= for an A/B run). */
+      'store-env': { type: 'string', multiple: true, default: [] },
       out: { type: 'string' },
     },
   });
-  const env: Record<string, string> = {};
-  for (const kv of values.env) {
-    const i = kv.indexOf('=');
-    if (i <= 0) throw new Error(`--env takes KEY=VALUE, not ${kv}`);
-    env[kv.slice(0, i)] = kv.slice(i + 1);
-  }
+  const pairs = (list: string[]) => {
+    const out: Record<string, string> = {};
+    for (const kv of list) {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new Error(`--env and --store-env take KEY=VALUE, not ${kv}`);
+      out[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    return out;
+  };
+  const env = pairs(values.env);
   return {
     durationS: Number(values.duration),
     fraction: Number(values.fraction),
     rate: values.rate ? Number(values.rate) : undefined,
     maxS: Number(values['max-duration']),
+    warmupS: Number(values.warmup),
     connections: Number(values.connections),
     cpuProf: values['cpu-prof'],
     storePprof: values['store-pprof'],
     env,
+    storeEnv: pairs(values['store-env']),
     citizens: Number(values.citizens),
     dataDir: values['data-dir'],
     out: values.out,
@@ -112,7 +123,7 @@ export async function profileSoak(
     const loop = new LoopProbe();
     const cpu = new CpuSampler(o.storePid);
 
-    await runLoad(url, bodies, 3, o.connections, tokens); // warm-up
+    await runLoad(url, bodies, o.warmupS, o.connections, tokens); // warm-up
     let maxRps: number | undefined;
     if (o.rate === undefined) maxRps = (await runLoad(url, bodies, o.maxS, o.connections, tokens)).rps;
     const rate = o.rate ?? Math.max(1, Math.round(maxRps! * o.fraction));
@@ -223,7 +234,7 @@ async function main(): Promise<void> {
   let uri = process.env.MONGODB_URI;
   const pprofAddr = o.storePprof && !uri ? `127.0.0.1:${await freePort()}` : undefined;
   if (!uri) {
-    localDb = await startLocalDb({ dataDir: o.dataDir, port: 0, pprof: pprofAddr });
+    localDb = await startLocalDb({ dataDir: o.dataDir, port: 0, pprof: pprofAddr, env: o.storeEnv });
     uri = localDb.uri;
   }
   try {
