@@ -29,7 +29,7 @@ import { Store } from '../store/connection';
 import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { runLoad, seedOrReuse, selfReaders } from './common';
-import { CommandStats, CpuSampler, LoopProbe, PhaseTracker } from './profile-probes';
+import { CommandStats, CpuSampler, LoopProbe, PhaseTracker, quantile } from './profile-probes';
 import { CpuProfiler, storeProfile } from './profile-cpu';
 
 const PREFIX = 'benchres_';
@@ -142,7 +142,7 @@ export async function profileSoak(
       side: writer.sideWrites + (indexer?.writes ?? 0),
       records: writer.records,
     };
-    if (indexer) indexer.maxLagMs = 0;
+    indexer?.resetLag();
     phases.reset();
     commands.reset();
     phases.on = commands.on = true;
@@ -186,7 +186,15 @@ export async function profileSoak(
     const writes = {
       audit_writes_per_request: perReq(writer.writes - w0.writes),
       background_writes_per_request: perReq(writer.sideWrites + (indexer?.writes ?? 0) - w0.side),
-      index_lag_max_ms: indexer ? Math.round(indexer.maxLagMs) : null,
+      index_lag_p99_ms: indexer
+        ? Math.round(
+            quantile(
+              [...indexer.lags].sort((a, b) => a - b),
+              0.99,
+            ),
+          )
+        : null,
+      index_lag_max_ms: indexer ? Math.round(Math.max(0, ...indexer.lags)) : null,
       records_per_request: perReq(writer.records - w0.records),
       store_commands_per_request: cmd.perRequest,
       store_statements_per_request: cmd.statementsPerRequest,

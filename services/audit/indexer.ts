@@ -111,9 +111,11 @@ export class AccessLogIndexer extends EventEmitter {
   /** Passes made, and entries written. */
   passes = 0;
   entries = 0;
-  /** Delay from hand-over to index (ms) of the records indexed so far: the latest pass's and the worst. */
-  lastLagMs = 0;
+  /** The worst delay from hand-over to index (ms) of the records indexed so far. */
   maxLagMs = 0;
+  /** The delays of the records handed over since {@link resetLag} (ms; the first 100,000). */
+  lags: number[] = [];
+  private lagFrom = 0;
 
   private readonly chains = new Map<string, ChainState>();
   private readonly checkpoints: ChainCheckpoints;
@@ -235,6 +237,13 @@ export class AccessLogIndexer extends EventEmitter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (registry.get(this.store) === this) registry.delete(this.store);
+  }
+
+  /** Lag figures from now on: the delays of records handed over from now (bench:profile). */
+  resetLag(): void {
+    this.lagFrom = performance.now();
+    this.lags = [];
+    this.maxLagMs = 0;
   }
 
   /** The chain's progress: every record up to this seq is in the index (undefined: not followed here). */
@@ -360,8 +369,8 @@ export class AccessLogIndexer extends EventEmitter {
     for (let q = from; q <= end; q++) {
       const at = s.heldAt.get(q);
       if (at !== undefined) {
-        this.lastLagMs = now - at;
-        this.maxLagMs = Math.max(this.maxLagMs, this.lastLagMs);
+        this.maxLagMs = Math.max(this.maxLagMs, now - at);
+        if (at >= this.lagFrom && this.lags.length < 100_000) this.lags.push(now - at);
       }
       s.held.delete(q);
       s.heldAt.delete(q);
