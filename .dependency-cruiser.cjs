@@ -5,8 +5,7 @@
  * by scripts, bench and tests, never by production code. Type-only imports count.
  *
  * Known violations (.dependency-cruiser-known-violations.json, `npm run lint:deps:baseline`):
- * the circle services/reconciliation/cases.ts → runs.ts (the FindingDoc type) → cases.ts, left
- * until FindingDoc moves to reconciliation's model.ts. A new violation fails the check.
+ * none. A new violation fails the check.
  */
 const PRODUCTION = '^(hub|resolvers|services|connectors|store|reference|lib)/';
 
@@ -63,6 +62,20 @@ module.exports = {
       to: { path: '^(hub|resolvers)/', pathNot: '^hub/config\\.ts$' },
     },
     {
+      name: 'app-not-to-server-code',
+      severity: 'error',
+      comment: 'The citizen app (app/) is browser code built on its own: it never imports the hub or its types.',
+      from: { path: '^app/' },
+      to: { path: '^((lib|store|reference|connectors|services|resolvers|hub|mockdata|scripts|bench|test)/|generated/graphql\\.ts$)' },
+    },
+    {
+      name: 'app-imports-only-app-and-its-types',
+      severity: 'error',
+      comment: 'app/src imports only app/src, the generated client types (generated/app) and browser packages.',
+      from: { path: '^app/src/' },
+      to: { pathNot: '^(app/src/|generated/app/|node_modules/)' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},
@@ -71,9 +84,15 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|localdb|dist)/' },
+    exclude: { path: '^(node_modules|localdb|dist|app/dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      // Types-only packages (the client preset's @graphql-typed-document-node/core) have no main.
+      mainFields: ['main', 'types', 'typings'],
+      extensions: ['.ts', '.tsx', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
+    },
   },
 };

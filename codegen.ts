@@ -31,6 +31,7 @@ const config: CodegenConfig = {
           PersonalId: 'string',
           Date: 'string',
           DateTime: { input: 'Date', output: 'Date | string' },
+          JSON: 'unknown',
         },
         mappers: {
           Citizen: '../connectors/population/connector#CitizenRecord',
@@ -39,14 +40,41 @@ const config: CodegenConfig = {
           HealthInsurance: '../connectors/health-insurance/connector#HealthInsuranceRecord',
           SocialInsurance: '../connectors/social-insurance/connector#SocialInsuranceRecord',
           HealthRecord: '../connectors/health-record/connector#HealthRecordRecord',
-          Consent: '../services/access/consents#Consent as ConsentRecord',
-          Account: '../services/accounts/service#StoredAccount',
+          Consent: '../services/access/model#Consent as ConsentRecord',
+          Account: '../services/accounts/model#StoredAccount',
           Area: '../services/accounts/reports/read#AreaInfo',
           AccountReport: '../services/accounts/reports/read#AreaReport',
-          ReconciliationRun: '../services/reconciliation/runs#RunDoc',
-          ReconciliationCase: '../services/reconciliation/cases#CaseView',
+          ReconciliationRun: '../services/reconciliation/model#RunDoc',
+          ReconciliationCase: '../services/reconciliation/model#CaseView',
           ReconciliationSummary: '../services/reconciliation/stats#SummaryModel',
+          DataRequest: '../services/rights/model#DataRequestDoc',
+          DataExport: '../services/rights/export#DataExportView',
+          ConsentStatement: '../services/rights/statements#ConsentStatementView',
+          DataRequestReport: '../services/rights/officer#RequestReport',
+          DataRequestAreaCounts: '../services/rights/officer#AreaCounts',
+          Share: '../services/share/model#ShareView',
+          ShareRedemption: '../services/share/model#RedemptionView',
+          SharedPaper: '../services/share/model#SharedPaperView',
         },
+      },
+    },
+    // The citizen's web app (app/): typed operations from app/src/operations/*.graphql, each
+    // with the sha256 of its text (the hub's trusted documents). `documentMode: 'string'` keeps
+    // graphql-js out of the app's bundle; scalars are the JSON strings the wire carries.
+    'generated/app/': {
+      documents: ['app/src/operations/*.graphql'],
+      preset: 'client',
+      presetConfig: {
+        fragmentMasking: false,
+        // The app sends documents by id only (the hub runs the registered text): none in the bundle.
+        persistedDocuments: { hashAlgorithm: 'sha256', mode: 'replaceDocumentWithHash' },
+      },
+      config: {
+        documentMode: 'string',
+        useTypeImports: true,
+        enumsAsTypes: true,
+        skipTypename: true,
+        scalars: { PersonalId: 'string', Date: 'string', DateTime: 'string', JSON: 'unknown' },
       },
     },
   },

@@ -11,20 +11,23 @@ import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
  */
 export async function startBaseline(store: Store): Promise<{ url: string; close(): Promise<void> }> {
   const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
+  // Never rejects: any failure is answered with a 500.
+  const answer = async (raw: Buffer, res: http.ServerResponse): Promise<void> => {
+    try {
+      const body = JSON.parse(raw.toString()) as { variables: { id: string } };
+      const id = body.variables.id;
+      const [person, ...papers] = await Promise.all(collections.map((c) => c.findOne({ _id: id as never })));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { citizen: person ? { person, papers } : null } }));
+    } catch {
+      res.writeHead(500).end();
+    }
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as { variables: { id: string } };
-        const id = body.variables.id;
-        const [person, ...papers] = await Promise.all(collections.map((c) => c.findOne({ _id: id as never })));
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: { citizen: person ? { person, papers } : null } }));
-      } catch {
-        res.writeHead(500).end();
-      }
-    });
+    // Fire-and-forget: `answer` handles its own errors.
+    req.on('end', () => void answer(Buffer.concat(chunks), res));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;

@@ -92,11 +92,11 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
       const auth = job.authorizations?.[k % job.bodies.length];
       const body = job.bodies[k % job.bodies.length];
       let done = false;
-      const fail = (err?: Error): void => {
+      const fail = (err?: NodeJS.ErrnoException): void => {
         if (done) return;
         done = true;
         errors++;
-        count(`transport: ${(err as NodeJS.ErrnoException | undefined)?.code ?? err?.message ?? 'aborted'}`);
+        count(`transport: ${err?.code ?? err?.message ?? 'aborted'}`);
         finish();
       };
       const req = request(

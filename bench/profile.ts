@@ -186,40 +186,14 @@ export async function profileSoak(
     const writes = {
       audit_writes_per_request: perReq(writer.writes - w0.writes),
       background_writes_per_request: perReq(writer.sideWrites + (indexer?.writes ?? 0) - w0.side),
-      index_lag_p99_ms: indexer
-        ? Math.round(
-            quantile(
-              [...indexer.lags].sort((a, b) => a - b),
-              0.99,
-            ),
-          )
-        : null,
+      index_lag_p99_ms: indexer ? Math.round(quantile(sorted(indexer.lags), 0.99)) : null,
       index_lag_max_ms: indexer ? Math.round(Math.max(0, ...indexer.lags)) : null,
       records_per_request: perReq(writer.records - w0.records),
       store_commands_per_request: cmd.perRequest,
       store_statements_per_request: cmd.statementsPerRequest,
       commands_outside_requests_per_request: perReq(phases.background),
     };
-    console.log('\nLatency at the load generator (ms, from when each request was due)');
-    console.table([latency]);
-    console.log(`\nTime per request in the hub by phase (${phaseSummary.requests} requests)`);
-    console.table(phaseSummary.rows);
-    console.log('\nStore commands per request by kind (latency as the driver sees it)');
-    console.table(cmd.rows);
-    console.log('\nWrites per request');
-    console.table([writes]);
-    console.log('\nCPU (% of one core; the machine: % of all its cores)');
-    console.table([{ ...cpuUse, ...cpuMsPerRequest }]);
-    console.log('\nEvent loop delay and garbage collection in the hub');
-    console.table([loopUse]);
-    if (hubProfile) {
-      console.log('\nHub CPU by category (self time, % of busy samples)');
-      console.table(hubProfile.categories);
-      console.log('\nHub CPU, top functions (self time)');
-      console.table(hubProfile.functions);
-    }
-    if (storeTop) console.log(`\nStore CPU profile (Go pprof)\n${storeTop}`);
-    return {
+    const result = {
       env: o.env,
       latency,
       phases: phaseSummary.rows,
@@ -229,11 +203,50 @@ export async function profileSoak(
       loop: loopUse,
       ...(hubProfile ? { hubProfile } : {}),
     };
+    printSoak(result, phaseSummary.requests, storeTop);
+    return result;
   } finally {
     await hub?.stop().catch(() => undefined);
     await store.close();
     rmSync(keysDir, { recursive: true, force: true });
   }
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** The soak's figures, printed as tables. */
+function printSoak(
+  r: {
+    latency: object;
+    phases: unknown[];
+    commands: unknown[];
+    writes: object;
+    cpu: object;
+    loop: object;
+    hubProfile?: { categories: unknown[]; functions: unknown[] };
+  },
+  requests: number,
+  storeTop: string | undefined,
+): void {
+  console.log('\nLatency at the load generator (ms, from when each request was due)');
+  console.table([r.latency]);
+  console.log(`\nTime per request in the hub by phase (${requests} requests)`);
+  console.table(r.phases);
+  console.log('\nStore commands per request by kind (latency as the driver sees it)');
+  console.table(r.commands);
+  console.log('\nWrites per request');
+  console.table([r.writes]);
+  console.log('\nCPU (% of one core; the machine: % of all its cores)');
+  console.table([r.cpu]);
+  console.log('\nEvent loop delay and garbage collection in the hub');
+  console.table([r.loop]);
+  if (r.hubProfile) {
+    console.log('\nHub CPU by category (self time, % of busy samples)');
+    console.table(r.hubProfile.categories);
+    console.log('\nHub CPU, top functions (self time)');
+    console.table(r.hubProfile.functions);
+  }
+  if (storeTop) console.log(`\nStore CPU profile (Go pprof)\n${storeTop}`);
 }
 
 async function main(): Promise<void> {

@@ -23,7 +23,7 @@
  * found by any run: they are counted separately (`out_of_reach`, per kind and in total) and left
  * out of recall, which is over the rows within reach (`recall_all` is over every row).
  *
- * Every run reads the whole population and the four sources whatever its area (runs.ts), so the
+ * Every run reads the whole population and the four sources whatever its area (run-loop.ts), so the
  * runs read `runs` × the documents; `citizens_per_s` = seeded citizens / total run time and
  * `raw_scan_per_s` = seeded citizens / raw scan time (both also in documents of the five
  * collections per second: `docs_per_s`, `raw_scan_docs_per_s`).
@@ -41,23 +41,21 @@ import type { Document } from 'mongodb';
 import { REFERENCE_TODAY } from '../mockdata/generator/dates';
 import type { CongDanDoc } from '../connectors/population/model';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
-import { PopulationIndex } from '../services/reconciliation/detect';
-import {
-  RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
-  areaOfFinding,
-  type RunDoc,
-  NATIONAL,
-} from '../services/reconciliation/runs';
-import type { Finding } from '../services/reconciliation/model';
-import { Store } from '../store/connection';
+import { areaOfFinding } from '../services/reconciliation/finding-areas';
 import {
   RECON_CASES_COLLECTION,
   RECON_CASE_EVENTS_COLLECTION,
   RECON_CASE_INDEX_COLLECTION,
-} from '../services/reconciliation/cases';
-import { RECON_STATS_COLLECTION } from '../services/reconciliation/stats';
+  type Finding,
+  RECON_FINDINGS_COLLECTION,
+  NATIONAL,
+  RECON_STATS_COLLECTION,
+  RECON_RUNS_COLLECTION,
+  type RunDoc,
+} from '../services/reconciliation/model';
+import { PopulationIndex } from '../services/reconciliation/population-index';
+import { ReconciliationRunner } from '../services/reconciliation/runs';
+import { Store } from '../store/connection';
 import { RECON_RUN_STATE_COLLECTION } from '../services/reconciliation/run-state';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type DefectKind, type SeedDefectDoc } from '../mockdata/seed-meta';
 
@@ -133,195 +131,243 @@ export async function benchReconciliation(opts: ReconBenchOptions): Promise<Reco
     // Malformed records too (0 by default in the generator), so that MALFORMED is scored.
     const manifest = await seedOrReuse(store, { ...opts, rates: { MALFORMED: MALFORMED_RATE } }, 'recon', log);
     const seedS = seedSeconds(manifest);
+    const { index, provinces } = await indexPopulation(store, log);
+    const scan = await rawScan(store, log);
 
-    // --- 1. (not timed) the population index: provinces with citizens, areas of the truth ---
-    const tIndex = performance.now();
-    const index = new PopulationIndex({ today: REFERENCE_TODAY });
-    const pop = store.db(SOURCES.population.db).collection<CongDanDoc>(SOURCES.population.collection);
-    for await (const p of pop.find({}, { batchSize: SCAN_BATCH })) index.add(p);
-    const provinces = new Set<string>();
-    for (let i = 0; i < index.size; i++) {
-      const a = index.areaOf(index.idOf(i));
-      if (a) provinces.add(a.province);
-    }
-    const runProvinces = [...provinces].sort();
-    log(
-      `recon: ${index.size} population records in ${runProvinces.length} provinces ` +
-        `(indexed in ${((performance.now() - tIndex) / 1000).toFixed(1)} s, not timed)`,
-    );
-
-    // --- 2. raw scan, before the runs: the five collections in parallel, counting only -----
-    log(`recon: raw scan of ${SOURCE_NAMES.length} collections (in parallel, batches of ${SCAN_BATCH})...`);
-    const tScan = performance.now();
-    const counts = await Promise.all(
-      SOURCE_NAMES.map(async (s) => {
-        let n = 0;
-        const col = store.db(SOURCES[s].db).collection<Document>(SOURCES[s].collection);
-        for await (const _doc of col.find({}, { batchSize: SCAN_BATCH })) n++;
-        return n;
-      }),
-    );
-    const rawScanS = (performance.now() - tScan) / 1000;
-    const byCollection = Object.fromEntries(SOURCE_NAMES.map((s, i) => [SOURCES[s].collection, counts[i]]));
-    const documents = counts.reduce((a, b) => a + b, 0);
-    log(`recon: raw scan ${documents} documents in ${rawScanS.toFixed(1)} s`);
-
-    // --- 3. the runs ----------------------------------------------------------------------------
-    for (const c of [
-      RECON_FINDINGS_COLLECTION,
-      RECON_RUNS_COLLECTION,
-      RECON_CASES_COLLECTION,
-      RECON_CASE_EVENTS_COLLECTION,
-      RECON_CASE_INDEX_COLLECTION,
-      RECON_STATS_COLLECTION,
-      RECON_RUN_STATE_COLLECTION,
-    ]) {
-      await store.hubDb
-        .collection(c)
-        .drop()
-        .catch(() => undefined);
-    }
-    const runner = new ReconciliationRunner({
-      store,
-      logger: pino({ level: process.env.RECON_LOG ?? 'warn' }),
-      today: () => REFERENCE_TODAY,
-    });
     const national = opts.national !== false;
-    const areas = national ? [NATIONAL] : runProvinces;
+    const areas = national ? [NATIONAL] : [...provinces].sort();
     const concurrency = Math.max(1, Math.min(opts.concurrency || areas.length, areas.length));
-    log(`recon: ${national ? 'one national run' : `${areas.length} province runs, ${concurrency} at a time`}...`);
-    const done: RunDoc[] = [];
-    const queue = [...areas];
-    const tRuns = performance.now();
-    try {
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          for (let province = queue.shift(); province !== undefined; province = queue.shift()) {
-            const started = await runner.start({ province }, 'bench');
-            await runner.wait(started._id);
-            const run = await runner.get(started._id);
-            if (run?.status !== 'DONE') {
-              throw new Error(`run ${started._id} (${province}) ended ${run?.status}: ${run?.error ?? ''}`);
-            }
-            done.push(run);
-          }
-        }),
-      );
-    } finally {
-      await runner.close();
+    const { done, runS, docsRead } = await runAll(store, areas, concurrency, national, log);
+    const { rerunS, rerunWrites } = await runAgain(store, areas, log);
+    const accuracy = await score(store, index, { national, provinces });
+    if (accuracy.formatAsMismatch > 0) {
+      log(`recon: WARNING ${accuracy.formatAsMismatch} FORMAT_ONLY rows reported as MISMATCH`);
     }
-    const runS = (performance.now() - tRuns) / 1000;
-    const docsRead = done.reduce((s, r) => s + r.progress.processed, 0);
-    log(`recon: ${done.length} runs in ${runS.toFixed(1)} s (${docsRead} documents read)`);
-
-    // --- 3b. the same runs again over the same data: idempotent in cost (writes almost nothing) --
-    const again = new ReconciliationRunner({ store, logger: pino({ level: 'warn' }), today: () => REFERENCE_TODAY });
-    const tRerun = performance.now();
-    const rerunWrites = { findings: 0, unchanged: 0, index: 0, stats: 0 };
-    try {
-      for (const province of areas) {
-        const started = await again.start({ province }, 'bench');
-        await again.wait(started._id);
-        const run = await again.get(started._id);
-        if (run?.status !== 'DONE') throw new Error(`re-run ${started._id} ended ${run?.status}: ${run?.error ?? ''}`);
-        for (const k of Object.keys(rerunWrites) as Array<keyof typeof rerunWrites>) {
-          rerunWrites[k] += run.writes?.[k] ?? 0;
-        }
-      }
-    } finally {
-      await again.close();
-    }
-    const rerunS = (performance.now() - tRerun) / 1000;
-    log(`recon: re-run in ${rerunS.toFixed(1)} s, writes ${JSON.stringify(rerunWrites)}`);
-
-    // --- 4. accuracy ------------------------------------------------------------------------
-    const found = new Set<string>();
-    for await (const f of store.hubDb
-      .collection<{ _id: string }>(RECON_FINDINGS_COLLECTION)
-      .find({}, { projection: { _id: 1 }, batchSize: SCAN_BATCH })) {
-      found.add(f._id);
-    }
-    const truth = await store.hubDb
-      .collection<SeedDefectDoc>(SEED_DEFECTS_COLLECTION)
-      .find({}, { batchSize: SCAN_BATCH })
-      .toArray();
-    const truthIds = new Set(truth.map((t) => t._id));
-    const kindOf = (id: string): DefectKind => id.split(':')[2] as DefectKind;
-    const score = Object.fromEntries(
-      DEFECT_KINDS.map((k) => [k, { findings: 0, tp: 0, truth: 0, inReach: 0, foundInReach: 0, out: 0 }]),
-    ) as Record<
-      DefectKind,
-      { findings: number; tp: number; truth: number; inReach: number; foundInReach: number; out: number }
-    >;
-    for (const id of found) {
-      const s = score[kindOf(id)];
-      s.findings++;
-      if (truthIds.has(id)) s.tp++;
-    }
-    let formatAsMismatch = 0;
-    for (const t of truth) {
-      const s = score[t.kind];
-      s.truth++;
-      const area = areaOfFinding(t as unknown as Finding, index);
-      const reach = national || (area.province !== null && provinces.has(area.province));
-      if (reach) {
-        s.inReach++;
-        if (found.has(t._id)) s.foundInReach++;
-      } else s.out++;
-      if (t.kind === 'FORMAT_ONLY' && found.has(`${t.source}:${t.recordKey}:MISMATCH:${t.field ?? ''}`)) {
-        formatAsMismatch++;
-      }
-    }
-    const byKind = Object.fromEntries(
-      DEFECT_KINDS.map((k) => {
-        const s = score[k];
-        const foundAll = truth.filter((t) => t.kind === k && found.has(t._id)).length;
-        return [
-          k,
-          {
-            precision: ratio(s.tp, s.findings),
-            recall: ratio(s.foundInReach, s.inReach),
-            recall_all: ratio(foundAll, s.truth),
-            findings: s.findings,
-            true_positives: s.tp,
-            truth: s.truth,
-            out_of_reach: s.out,
-          },
-        ];
-      }),
-    ) as Record<DefectKind, KindScore>;
-    const outOfReach = DEFECT_KINDS.reduce((n, k) => n + score[k].out, 0);
-    if (formatAsMismatch > 0) log(`recon: WARNING ${formatAsMismatch} FORMAT_ONLY rows reported as MISMATCH`);
 
     const citizensPerS = opts.citizens / runS;
-    const rawPerS = opts.citizens / rawScanS;
+    const rawPerS = opts.citizens / scan.rawScanS;
     return {
       citizens: opts.citizens,
       citizens_per_s: Math.round(citizensPerS),
       raw_scan_per_s: Math.round(rawPerS),
       ratio: +(citizensPerS / rawPerS).toFixed(3),
-      docs_per_s: Math.round(documents / runS),
-      raw_scan_docs_per_s: Math.round(documents / rawScanS),
-      documents,
-      documents_by_collection: byCollection,
+      docs_per_s: Math.round(scan.documents / runS),
+      raw_scan_docs_per_s: Math.round(scan.documents / scan.rawScanS),
+      documents: scan.documents,
+      documents_by_collection: scan.byCollection,
       run_s: +runS.toFixed(1),
-      raw_scan_s: +rawScanS.toFixed(1),
+      raw_scan_s: +scan.rawScanS.toFixed(1),
       raw_scan: 'before the runs; the five collections in parallel, find({}, {batchSize: 1000}), counting only',
       runs: done.length,
       concurrency,
       runs_docs_read_per_s: Math.round(docsRead / runS),
-      findings: found.size,
-      ground_truth: truth.length,
-      out_of_reach: outOfReach,
-      format_only_as_mismatch: formatAsMismatch,
+      findings: accuracy.found,
+      ground_truth: accuracy.truth,
+      out_of_reach: accuracy.outOfReach,
+      format_only_as_mismatch: accuracy.formatAsMismatch,
       seed_s: seedS,
       rerun_s: Math.round(rerunS * 10) / 10,
       rerun_writes: rerunWrites,
-      by_kind: byKind,
+      by_kind: accuracy.byKind,
     };
   } finally {
     await store.close();
   }
+}
+
+/** 1. (not timed) the population index: provinces with citizens, areas of the truth. */
+async function indexPopulation(
+  store: Store,
+  log: (m: string) => void,
+): Promise<{ index: PopulationIndex; provinces: Set<string> }> {
+  const tIndex = performance.now();
+  const index = new PopulationIndex({ today: REFERENCE_TODAY });
+  const pop = store.db(SOURCES.population.db).collection<CongDanDoc>(SOURCES.population.collection);
+  for await (const p of pop.find({}, { batchSize: SCAN_BATCH })) index.add(p);
+  const provinces = new Set<string>();
+  for (let i = 0; i < index.size; i++) {
+    const a = index.areaOf(index.idOf(i));
+    if (a) provinces.add(a.province);
+  }
+  log(
+    `recon: ${index.size} population records in ${provinces.size} provinces ` +
+      `(indexed in ${((performance.now() - tIndex) / 1000).toFixed(1)} s, not timed)`,
+  );
+  return { index, provinces };
+}
+
+/** 2. Raw scan, before the runs: the five collections in parallel, counting only. */
+async function rawScan(
+  store: Store,
+  log: (m: string) => void,
+): Promise<{ rawScanS: number; byCollection: Record<string, number>; documents: number }> {
+  log(`recon: raw scan of ${SOURCE_NAMES.length} collections (in parallel, batches of ${SCAN_BATCH})...`);
+  const tScan = performance.now();
+  const counts = await Promise.all(
+    SOURCE_NAMES.map(async (s) => {
+      let n = 0;
+      const col = store.db(SOURCES[s].db).collection<Document>(SOURCES[s].collection);
+      for await (const doc of col.find({}, { batchSize: SCAN_BATCH })) if (doc) n++;
+      return n;
+    }),
+  );
+  const rawScanS = (performance.now() - tScan) / 1000;
+  const byCollection = Object.fromEntries(SOURCE_NAMES.map((s, i) => [SOURCES[s].collection, counts[i]]));
+  const documents = counts.reduce((a, b) => a + b, 0);
+  log(`recon: raw scan ${documents} documents in ${rawScanS.toFixed(1)} s`);
+  return { rawScanS, byCollection, documents };
+}
+
+/** 3. The runs, on emptied reconciliation collections, `concurrency` at a time. */
+async function runAll(
+  store: Store,
+  areas: string[],
+  concurrency: number,
+  national: boolean,
+  log: (m: string) => void,
+): Promise<{ done: RunDoc[]; runS: number; docsRead: number }> {
+  for (const c of [
+    RECON_FINDINGS_COLLECTION,
+    RECON_RUNS_COLLECTION,
+    RECON_CASES_COLLECTION,
+    RECON_CASE_EVENTS_COLLECTION,
+    RECON_CASE_INDEX_COLLECTION,
+    RECON_STATS_COLLECTION,
+    RECON_RUN_STATE_COLLECTION,
+  ]) {
+    await store.hubDb
+      .collection(c)
+      .drop()
+      .catch(() => undefined);
+  }
+  const runner = new ReconciliationRunner({
+    store,
+    logger: pino({ level: process.env.RECON_LOG ?? 'warn' }),
+    today: () => REFERENCE_TODAY,
+  });
+  log(`recon: ${national ? 'one national run' : `${areas.length} province runs, ${concurrency} at a time`}...`);
+  const done: RunDoc[] = [];
+  const queue = [...areas];
+  const tRuns = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let province = queue.shift(); province !== undefined; province = queue.shift()) {
+          const started = await runner.start({ province }, 'bench');
+          await runner.wait(started._id);
+          const run = await runner.get(started._id);
+          if (run?.status !== 'DONE') {
+            throw new Error(`run ${started._id} (${province}) ended ${run?.status}: ${run?.error ?? ''}`);
+          }
+          done.push(run);
+        }
+      }),
+    );
+  } finally {
+    await runner.close();
+  }
+  const runS = (performance.now() - tRuns) / 1000;
+  const docsRead = done.reduce((s, r) => s + r.progress.processed, 0);
+  log(`recon: ${done.length} runs in ${runS.toFixed(1)} s (${docsRead} documents read)`);
+  return { done, runS, docsRead };
+}
+
+/** 3b. The same runs again over the same data: idempotent in cost (writes almost nothing). */
+async function runAgain(
+  store: Store,
+  areas: string[],
+  log: (m: string) => void,
+): Promise<{ rerunS: number; rerunWrites: ReconBenchResult['rerun_writes'] }> {
+  const again = new ReconciliationRunner({ store, logger: pino({ level: 'warn' }), today: () => REFERENCE_TODAY });
+  const tRerun = performance.now();
+  const rerunWrites = { findings: 0, unchanged: 0, index: 0, stats: 0 };
+  try {
+    for (const province of areas) {
+      const started = await again.start({ province }, 'bench');
+      await again.wait(started._id);
+      const run = await again.get(started._id);
+      if (run?.status !== 'DONE') throw new Error(`re-run ${started._id} ended ${run?.status}: ${run?.error ?? ''}`);
+      for (const k of Object.keys(rerunWrites) as Array<keyof typeof rerunWrites>) {
+        rerunWrites[k] += run.writes?.[k] ?? 0;
+      }
+    }
+  } finally {
+    await again.close();
+  }
+  const rerunS = (performance.now() - tRerun) / 1000;
+  log(`recon: re-run in ${rerunS.toFixed(1)} s, writes ${JSON.stringify(rerunWrites)}`);
+  return { rerunS, rerunWrites };
+}
+
+/** 4. Accuracy: every finding against every ground-truth row, per kind. */
+async function score(
+  store: Store,
+  index: PopulationIndex,
+  scope: { national: boolean; provinces: Set<string> },
+): Promise<{
+  found: number;
+  truth: number;
+  outOfReach: number;
+  formatAsMismatch: number;
+  byKind: Record<DefectKind, KindScore>;
+}> {
+  const found = new Set<string>();
+  for await (const f of store.hubDb
+    .collection<{ _id: string }>(RECON_FINDINGS_COLLECTION)
+    .find({}, { projection: { _id: 1 }, batchSize: SCAN_BATCH })) {
+    found.add(f._id);
+  }
+  const truth = await store.hubDb
+    .collection<SeedDefectDoc>(SEED_DEFECTS_COLLECTION)
+    .find({}, { batchSize: SCAN_BATCH })
+    .toArray();
+  const truthIds = new Set(truth.map((t) => t._id));
+  const kindOf = (id: string): DefectKind => id.split(':')[2] as DefectKind;
+  const score = Object.fromEntries(
+    DEFECT_KINDS.map((k) => [k, { findings: 0, tp: 0, truth: 0, inReach: 0, foundInReach: 0, out: 0 }]),
+  ) as Record<
+    DefectKind,
+    { findings: number; tp: number; truth: number; inReach: number; foundInReach: number; out: number }
+  >;
+  for (const id of found) {
+    const s = score[kindOf(id)];
+    s.findings++;
+    if (truthIds.has(id)) s.tp++;
+  }
+  let formatAsMismatch = 0;
+  for (const t of truth) {
+    const s = score[t.kind];
+    s.truth++;
+    const area = areaOfFinding(t as unknown as Finding, index);
+    const reach = scope.national || (area.province !== null && scope.provinces.has(area.province));
+    if (reach) {
+      s.inReach++;
+      if (found.has(t._id)) s.foundInReach++;
+    } else s.out++;
+    if (t.kind === 'FORMAT_ONLY' && found.has(`${t.source}:${t.recordKey}:MISMATCH:${t.field ?? ''}`)) {
+      formatAsMismatch++;
+    }
+  }
+  const byKind = Object.fromEntries(
+    DEFECT_KINDS.map((k) => {
+      const s = score[k];
+      const foundAll = truth.filter((t) => t.kind === k && found.has(t._id)).length;
+      return [
+        k,
+        {
+          precision: ratio(s.tp, s.findings),
+          recall: ratio(s.foundInReach, s.inReach),
+          recall_all: ratio(foundAll, s.truth),
+          findings: s.findings,
+          true_positives: s.tp,
+          truth: s.truth,
+          out_of_reach: s.out,
+        },
+      ];
+    }),
+  ) as Record<DefectKind, KindScore>;
+  const outOfReach = DEFECT_KINDS.reduce((n, k) => n + score[k].out, 0);
+  return { found: found.size, truth: truth.length, outOfReach, formatAsMismatch, byKind };
 }
 
 /** The `reconciliation` member of bench/results/latest.json (headline figures first). */

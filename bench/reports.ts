@@ -29,7 +29,7 @@ import { PROVINCES } from '../mockdata/generator/areas';
 import { mapCitizen } from '../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../connectors/population/model';
 import { vietnamDate } from '../services/accounts/calendar';
-import { idCardValidOn } from '../services/accounts/service';
+import { idCardValidOn } from '../services/accounts/id-card';
 import { devIdpKey, issueDevToken } from '../services/access/auth/dev-idp';
 import { loadConfig } from '../hub/config';
 import { REPORT_COUNTERS_COLLECTION, stockId, type AreaStockDoc } from '../services/accounts/reports/model';
@@ -147,6 +147,50 @@ async function largest(
   return { code: codes[best], accounts: totals[best], all: totals.reduce((a, b) => a + b, 0) };
 }
 
+/** Requests to the bench's hub as two officers of one province; each throws on GraphQL errors. */
+interface OfficerClient {
+  /** One request; returns the data and the wall time. */
+  gql<T>(auth: string, query: string, variables: Record<string, unknown>): Promise<{ data: T; ms: number }>;
+  /** `n` sequential requests of the working group after 3 warm-ups (wall times). */
+  repeat(query: string, variables: Record<string, unknown>, n: number): Promise<number[]>;
+  workingGroup: string;
+  approver: string;
+}
+
+function officerClient(url: string, keysDir: string, province: string): OfficerClient {
+  const idp = devIdpKey(keysDir);
+  const bearer = (role: 'WORKING_GROUP' | 'ACCOUNT_APPROVER') =>
+    `Bearer ${issueDevToken(
+      'officer',
+      { role, area: { province }, officerId: `bench-${role.toLowerCase()}-${province}` },
+      { key: idp, expiresInS: 4 * 3600 },
+    )}`;
+  const workingGroup = bearer('WORKING_GROUP');
+  const gql = async <T>(
+    auth: string,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<{ data: T; ms: number }> => {
+    const t = performance.now();
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: auth },
+      body: JSON.stringify({ query, variables }),
+    });
+    const json = (await res.json()) as { data?: T; errors?: unknown[] };
+    const ms = performance.now() - t;
+    if (json.errors || !json.data) throw new Error(`bench request failed: ${JSON.stringify(json.errors ?? json)}`);
+    return { data: json.data, ms };
+  };
+  const repeat = async (query: string, variables: Record<string, unknown>, n: number) => {
+    for (let i = 0; i < 3; i++) await gql(workingGroup, query, variables);
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) ms.push((await gql(workingGroup, query, variables)).ms);
+    return ms;
+  };
+  return { gql, repeat, workingGroup, approver: bearer('ACCOUNT_APPROVER') };
+}
+
 export async function benchReports(opts: ReportsBenchOptions): Promise<ReportsBenchResult> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const store = await Store.connect({ uri: opts.uri, dbPrefix: REPORTS_PREFIX, maxPoolSize: 64 });
@@ -181,115 +225,10 @@ export async function benchReports(opts: ReportsBenchOptions): Promise<ReportsBe
     let figures: Omit<ReportsBenchResult, 'accounts'>;
     const hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
     try {
-      const idp = devIdpKey(keysDir);
-      const bearer = (role: 'WORKING_GROUP' | 'ACCOUNT_APPROVER') =>
-        `Bearer ${issueDevToken(
-          'officer',
-          { role, area: { province: province.code }, officerId: `bench-${role.toLowerCase()}-${province.code}` },
-          { key: idp, expiresInS: 4 * 3600 },
-        )}`;
-      const workingGroup = bearer('WORKING_GROUP');
-      const approver = bearer('ACCOUNT_APPROVER');
-
-      /** One request; throws on GraphQL errors. Returns the data and the wall time. */
-      const gql = async <T>(
-        auth: string,
-        query: string,
-        variables: Record<string, unknown>,
-      ): Promise<{ data: T; ms: number }> => {
-        const t = performance.now();
-        const res = await fetch(`${hub.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: auth },
-          body: JSON.stringify({ query, variables }),
-        });
-        const json = (await res.json()) as { data?: T; errors?: unknown[] };
-        const ms = performance.now() - t;
-        if (json.errors || !json.data) throw new Error(`bench request failed: ${JSON.stringify(json.errors ?? json)}`);
-        return { data: json.data, ms };
-      };
-      /** `samples` sequential requests after 3 warm-ups. */
-      const repeat = async (query: string, variables: Record<string, unknown>, n = opts.samples) => {
-        for (let i = 0; i < 3; i++) await gql(workingGroup, query, variables);
-        const ms: number[] = [];
-        for (let i = 0; i < n; i++) ms.push((await gql(workingGroup, query, variables)).ms);
-        return ms;
-      };
-
-      // --- reports ---------------------------------------------------------------------------
-      log(`reports: accountReport x${opts.samples} (province ${province.code}, commune ${commune.code})...`);
-      const provinceMs = await repeat(REPORT_QUERY, { area: province.code, ...range });
-      const communeMs = await repeat(REPORT_QUERY, { area: commune.code, ...range });
-      const diagN = Math.min(20, opts.samples);
-      const noOverdueMs = await repeat(REPORT_QUERY_NO_OVERDUE, { area: province.code, ...range }, diagN);
-      log(
-        `reports: province report p50 ${percentile(provinceMs, 0.5)} ms, of which approvalsOverdue ≈ ` +
-          `${(percentile(provinceMs, 0.5) - percentile(noOverdueMs, 0.5)).toFixed(1)} ms ` +
-          `(${percentile(noOverdueMs, 0.5)} ms without it, ${diagN} samples)`,
-      );
-
-      // --- list pages ------------------------------------------------------------------------
-      log(`reports: accountWorkList pages x${opts.samples}...`);
-      type ListData = {
-        accountWorkList: {
-          nodes: unknown[];
-          pageInfo: { endCursor: string | null; hasNextPage: boolean };
-          totalCount: number;
-        };
-      };
-      let after: string | null = null;
-      let totalCount = 0;
-      const listMs: number[] = [];
-      for (let i = 0; i < opts.samples + 3; i++) {
-        const vars: Record<string, unknown> = { area: province.code, after, withCount: after === null };
-        const res = await gql<ListData>(workingGroup, LIST_QUERY, vars);
-        if (i >= 3) listMs.push(res.ms); // 3 warm-ups
-        const page: ListData['accountWorkList'] = res.data.accountWorkList;
-        if (after === null) totalCount = page.totalCount;
-        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      }
-      log(`reports: the province's APPROVED_NOT_ACTIVATED list has ${totalCount} members`);
-
-      // --- transitions -----------------------------------------------------------------------
-      // ACTIVE accounts of the province that an officer may unlock again: not those whose chip ID
-      // card has expired (the nightly sweep would lock them; unlocking them is refused).
-      const population = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
-      const candidates = (
-        await store.hubDb
-          .collection(ACCOUNTS_COLLECTION)
-          .find({ status: 'ACTIVE', 'area.province': province.code }, { projection: { _id: 1 } })
-          .limit(opts.samples * 2)
-          .toArray()
-      ).map((d) => String(d._id));
-      const people = await Promise.all(candidates.map((id) => population.findOne({ _id: id })));
-      const ids = candidates
-        .filter((_, i) => {
-          const doc = people[i];
-          const person = doc ? mapCitizen(doc) : null;
-          return !person?.identityCard || idCardValidOn(person, today);
-        })
-        .slice(0, opts.samples);
-      if (ids.length < opts.samples) log(`reports: only ${ids.length} ACTIVE accounts to lock`);
-      log(`reports: accountLock + accountUnlock x${ids.length}...`);
-      type Payload = { account: { status: string } | null; userErrors: Array<{ code: string; message: string }> };
-      const lockMs: number[] = [];
-      const unlockMs: number[] = [];
-      for (const id of ids) {
-        const lock = await gql<{ accountLock: Payload }>(approver, LOCK_MUTATION, { id });
-        const l = lock.data.accountLock;
-        if (l.userErrors.length || l.account?.status !== 'LOCKED') {
-          throw new Error(`accountLock ${id}: ${JSON.stringify(l)}`);
-        }
-        lockMs.push(lock.ms);
-        const unlock = await gql<{ accountUnlock: Payload }>(approver, UNLOCK_MUTATION, { id });
-        const u = unlock.data.accountUnlock;
-        if (u.userErrors.length || u.account?.status !== 'ACTIVE') {
-          throw new Error(`accountUnlock ${id}: ${JSON.stringify(u)}`);
-        }
-        unlockMs.push(unlock.ms);
-      }
-      log(`reports: accountUnlock p50 ${percentile(unlockMs, 0.5)} ms`);
-
+      const client = officerClient(hub.url, keysDir, province.code);
+      const { provinceMs, communeMs } = await measureReports(client, opts, log, { province, commune, range });
+      const listMs = await measureListPages(client, opts, log, province.code);
+      const lockMs = await measureTransitions(store, client, opts, log, { province: province.code, today });
       figures = {
         citizens: opts.citizens,
         seed_s: seedS,
@@ -313,6 +252,106 @@ export async function benchReports(opts: ReportsBenchOptions): Promise<ReportsBe
     await store.close();
     rmSync(keysDir, { recursive: true, force: true });
   }
+}
+
+/** `accountReport` of the largest province and commune (and, as a diagnosis, without approvalsOverdue). */
+async function measureReports(
+  client: OfficerClient,
+  opts: ReportsBenchOptions,
+  log: (m: string) => void,
+  at: { province: { code: string }; commune: { code: string }; range: { from: string; to: string } },
+): Promise<{ provinceMs: number[]; communeMs: number[] }> {
+  const { province, commune, range } = at;
+  log(`reports: accountReport x${opts.samples} (province ${province.code}, commune ${commune.code})...`);
+  const provinceMs = await client.repeat(REPORT_QUERY, { area: province.code, ...range }, opts.samples);
+  const communeMs = await client.repeat(REPORT_QUERY, { area: commune.code, ...range }, opts.samples);
+  const diagN = Math.min(20, opts.samples);
+  const noOverdueMs = await client.repeat(REPORT_QUERY_NO_OVERDUE, { area: province.code, ...range }, diagN);
+  log(
+    `reports: province report p50 ${percentile(provinceMs, 0.5)} ms, of which approvalsOverdue ≈ ` +
+      `${(percentile(provinceMs, 0.5) - percentile(noOverdueMs, 0.5)).toFixed(1)} ms ` +
+      `(${percentile(noOverdueMs, 0.5)} ms without it, ${diagN} samples)`,
+  );
+  return { provinceMs, communeMs };
+}
+
+/** `accountWorkList` pages of the province, one after the other (3 warm-ups). */
+async function measureListPages(
+  client: OfficerClient,
+  opts: ReportsBenchOptions,
+  log: (m: string) => void,
+  province: string,
+): Promise<number[]> {
+  log(`reports: accountWorkList pages x${opts.samples}...`);
+  type ListData = {
+    accountWorkList: {
+      nodes: unknown[];
+      pageInfo: { endCursor: string | null; hasNextPage: boolean };
+      totalCount: number;
+    };
+  };
+  let after: string | null = null;
+  let totalCount = 0;
+  const listMs: number[] = [];
+  for (let i = 0; i < opts.samples + 3; i++) {
+    const vars: Record<string, unknown> = { area: province, after, withCount: after === null };
+    const res = await client.gql<ListData>(client.workingGroup, LIST_QUERY, vars);
+    if (i >= 3) listMs.push(res.ms); // 3 warm-ups
+    const page: ListData['accountWorkList'] = res.data.accountWorkList;
+    if (after === null) totalCount = page.totalCount;
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  }
+  log(`reports: the province's APPROVED_NOT_ACTIVATED list has ${totalCount} members`);
+  return listMs;
+}
+
+/** `accountLock` then `accountUnlock` of ACTIVE accounts of the province; the lock times. */
+async function measureTransitions(
+  store: Store,
+  client: OfficerClient,
+  opts: ReportsBenchOptions,
+  log: (m: string) => void,
+  at: { province: string; today: string },
+): Promise<number[]> {
+  // ACTIVE accounts of the province that an officer may unlock again: not those whose chip ID
+  // card has expired (the nightly sweep would lock them; unlocking them is refused).
+  const population = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
+  const candidates = (
+    await store.hubDb
+      .collection(ACCOUNTS_COLLECTION)
+      .find({ status: 'ACTIVE', 'area.province': at.province }, { projection: { _id: 1 } })
+      .limit(opts.samples * 2)
+      .toArray()
+  ).map((d) => String(d._id));
+  const people = await Promise.all(candidates.map((id) => population.findOne({ _id: id })));
+  const ids = candidates
+    .filter((_, i) => {
+      const doc = people[i];
+      const person = doc ? mapCitizen(doc) : null;
+      return !person?.identityCard || idCardValidOn(person, at.today);
+    })
+    .slice(0, opts.samples);
+  if (ids.length < opts.samples) log(`reports: only ${ids.length} ACTIVE accounts to lock`);
+  log(`reports: accountLock + accountUnlock x${ids.length}...`);
+  type Payload = { account: { status: string } | null; userErrors: Array<{ code: string; message: string }> };
+  const lockMs: number[] = [];
+  const unlockMs: number[] = [];
+  for (const id of ids) {
+    const lock = await client.gql<{ accountLock: Payload }>(client.approver, LOCK_MUTATION, { id });
+    const l = lock.data.accountLock;
+    if (l.userErrors.length || l.account?.status !== 'LOCKED') {
+      throw new Error(`accountLock ${id}: ${JSON.stringify(l)}`);
+    }
+    lockMs.push(lock.ms);
+    const unlock = await client.gql<{ accountUnlock: Payload }>(client.approver, UNLOCK_MUTATION, { id });
+    const u = unlock.data.accountUnlock;
+    if (u.userErrors.length || u.account?.status !== 'ACTIVE') {
+      throw new Error(`accountUnlock ${id}: ${JSON.stringify(u)}`);
+    }
+    unlockMs.push(unlock.ms);
+  }
+  log(`reports: accountUnlock p50 ${percentile(unlockMs, 0.5)} ms`);
+  return lockMs;
 }
 
 /** The `reports` member of bench/results/latest.json (headline figures first). */

@@ -129,125 +129,144 @@ export async function benchResilience(opts: {
   };
   try {
     const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
-    const slow = JSON.stringify(Object.fromEntries(SOURCES.map((s) => [s, { latencyMs: FANOUT_LATENCY_MS }])));
-
-    const { fanout, degraded } = opts.soakOnly ? { fanout: undefined, degraded: undefined } : await fanoutAndDegraded();
-    async function fanoutAndDegraded() {
-      // --- fanout: one connection from the load generator's process, so the hub is alone here ---
-      const fanoutS = opts.short ? 5 : 15;
-      const dev = await start({ HUB_AUTH: 'off', HUB_FAULTS: slow });
-      await runLoad(`${dev.url}/graphql`, bodies, 2, 1);
-      const devLoad = await runLoad(`${dev.url}/graphql`, bodies, fanoutS, 1);
-      await dev.stop();
-      const on = await start({ HUB_AUTH: 'on', HUB_FAULTS: slow });
-      await runLoad(`${on.url}/graphql`, bodies, 2, 1, tokens);
-      const onLoad = await runLoad(`${on.url}/graphql`, bodies, fanoutS, 1, tokens);
-      await on.stop();
-      if (devLoad.errors || onLoad.errors) throw new Error(`fanout: ${devLoad.errors + onLoad.errors} failed requests`);
-      const fanout = {
-        source_latency_ms: FANOUT_LATENCY_MS,
-        hub_p50_ms: devLoad.p50_ms,
-        hub_p90_ms: devLoad.p90_ms,
-        hub_p50_ms_policy_on: onLoad.p50_ms,
-        samples: devLoad.requests,
-      };
-      log(
-        `fanout: five sources at ${FANOUT_LATENCY_MS} ms each: hub p50 ${fanout.hub_p50_ms} ms (policy on ${fanout.hub_p50_ms_policy_on} ms)`,
-      );
-
-      // --- degraded ---------------------------------------------------------------------------
-      const degradedS = opts.short ? 5 : 15;
-      const hang = JSON.stringify({ healthRecord: { hang: true } });
-      const held = await start({
-        HUB_AUTH: 'off',
-        HUB_FAULTS: hang,
-        HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
-        HUB_BREAKER_FAILURES: '1000000000',
-      });
-      await runLoad(`${held.url}/graphql`, bodies, 2, 8); // warm-up, as for the others
-      const heldLoad = await runLoad(`${held.url}/graphql`, bodies, degradedS, 8);
-      await held.stop();
-      const broken = await start({
-        HUB_AUTH: 'off',
-        HUB_FAULTS: hang,
-        HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
-      });
-      await runLoad(`${broken.url}/graphql`, bodies, 2, 8);
-      const brokenLoad = await runLoad(`${broken.url}/graphql`, bodies, degradedS, 8);
-      await broken.stop();
-      const degraded = {
-        down_source: 'healthRecord' as SourceName,
-        timeout_ms: DEGRADED_TIMEOUT_MS,
-        p50_ms: heldLoad.p50_ms,
-        p99_ms: heldLoad.p99_ms,
-        p99_ms_with_breaker: brokenLoad.p99_ms,
-        rps: Math.round(heldLoad.rps),
-        non_2xx: heldLoad.errors,
-      };
-      log(
-        `degraded: healthRecord hanging, timeout ${DEGRADED_TIMEOUT_MS} ms: p50 ${degraded.p50_ms} ms, p99 ${degraded.p99_ms} ms ` +
-          `(with the breaker: p99 ${degraded.p99_ms_with_breaker} ms)`,
-      );
-
-      return { fanout, degraded };
-    }
-
-    // --- soak -------------------------------------------------------------------------------
-    const soakS = opts.soakS ?? (opts.short ? 20 : 300);
-    const full = await start({ HUB_AUTH: 'on' });
-    const url = `${full.url}/graphql`;
-    await runLoad(url, bodies, 3, 16, tokens); // warm-up
-    const max = await runLoad(url, bodies, opts.short ? 5 : 15, 16, tokens);
-    const rate = Math.max(1, Math.round(max.rps * 0.5));
-    log(`soak: maximum ${Math.round(max.rps)} req/s; soaking at ${rate} req/s for ${soakS} s...`);
-    // A few seconds at the soak's rate first: the background work the maximum left queued
-    // (audit tail pointer, access-log index) is done before the measured soak begins.
-    await runLoad(url, bodies, opts.short ? 3 : 10, 16, tokens, rate);
-    // The hub's memory (this process: the hub runs in it). RSS follows the garbage collector's
-    // sawtooth (±100 MB here, over a minute or more), so the start and end figures are taken right
-    // after a full collection; the series (every 5 s) and the post-collection heap are kept too.
-    const rssStart = afterFullGc();
-    const series: number[] = [];
-    const sampler = setInterval(() => series.push(process.memoryUsage().rss), 5_000);
-    const cpu0 = process.cpuUsage();
-    const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate);
-    const cpu = process.cpuUsage(cpu0);
-    clearInterval(sampler);
-    const rssEnd = afterFullGc();
-    // The same at a quarter of the maximum: how much of the tail is queueing for the two cores
-    // the load generator, the hub and the store share.
-    const quarterRate = Math.max(1, Math.round(max.rps * 0.25));
-    const quarter = await runLoad(url, bodies, opts.short ? 10 : 60, 16, tokens, quarterRate);
-    await full.stop();
-    const soak = {
-      duration_s: soakS,
-      max_rps: Math.round(max.rps),
-      rate_rps: rate,
-      p50_ms: soakLoad.p50_ms,
-      p99_ms: soakLoad.p99_ms,
-      errors: soakLoad.errors,
-      graphql_errors: soakLoad.graphql_errors ?? 0,
-      error_kinds: soakLoad.error_kinds ?? {},
-      requests: soakLoad.requests,
-      rss_start_mb: mb(rssStart.rss),
-      rss_end_mb: mb(rssEnd.rss),
-      heap_start_mb: mb(rssStart.heapUsed),
-      heap_end_mb: mb(rssEnd.heapUsed),
-      rss_series_mb: series.map(mb),
-      hub_cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / soakS) * 100),
-      at_quarter: { rate_rps: quarterRate, p50_ms: quarter.p50_ms, p99_ms: quarter.p99_ms, errors: quarter.errors },
-    };
-    log(
-      `soak: ${soak.requests} requests at ${rate} req/s: p50 ${soak.p50_ms} ms, p99 ${soak.p99_ms} ms, ` +
-        `${soak.errors} errors (${soak.graphql_errors} with GraphQL errors${soak.errors + soak.graphql_errors ? `: ${JSON.stringify(soak.error_kinds)}` : ''}); RSS (after a full GC) ${soak.rss_start_mb} → ${soak.rss_end_mb} MB, heap ${soak.heap_start_mb} → ${soak.heap_end_mb} MB, hub CPU ${soak.hub_cpu_pct}%; ` +
-        `at ${quarterRate} req/s: p50 ${quarter.p50_ms} ms, p99 ${quarter.p99_ms} ms`,
-    );
+    const run: Run = { start, bodies, tokens, short: opts.short, soakS: opts.soakS, log };
+    const fanout = opts.soakOnly ? undefined : await benchFanout(run);
+    const degraded = opts.soakOnly ? undefined : await benchDegraded(run);
+    const soak = await benchSoak(run);
     return { fanout, degraded, soak };
   } finally {
     for (const h of hubs) await h.stop().catch(() => undefined);
     await store.close();
     rmSync(keysDir, { recursive: true, force: true });
   }
+}
+
+/** What each section runs with: a hub factory (over the seeded store), the self-readers' requests. */
+interface Run {
+  start: (env: Record<string, string>) => Promise<RunningHub>;
+  bodies: string[];
+  tokens: string[];
+  short?: boolean;
+  /** Seconds of the soak (default 300; 20 with `short`). */
+  soakS?: number;
+  log: (m: string) => void;
+}
+
+/** fanout: one connection from the load generator's process, so the hub is alone here. */
+async function benchFanout({ start, bodies, tokens, short, log }: Run): Promise<ResilienceResult['fanout']> {
+  const slow = JSON.stringify(Object.fromEntries(SOURCES.map((s) => [s, { latencyMs: FANOUT_LATENCY_MS }])));
+  const fanoutS = short ? 5 : 15;
+  const dev = await start({ HUB_AUTH: 'off', HUB_FAULTS: slow });
+  await runLoad(`${dev.url}/graphql`, bodies, 2, 1);
+  const devLoad = await runLoad(`${dev.url}/graphql`, bodies, fanoutS, 1);
+  await dev.stop();
+  const on = await start({ HUB_AUTH: 'on', HUB_FAULTS: slow });
+  await runLoad(`${on.url}/graphql`, bodies, 2, 1, tokens);
+  const onLoad = await runLoad(`${on.url}/graphql`, bodies, fanoutS, 1, tokens);
+  await on.stop();
+  if (devLoad.errors || onLoad.errors) throw new Error(`fanout: ${devLoad.errors + onLoad.errors} failed requests`);
+  const fanout = {
+    source_latency_ms: FANOUT_LATENCY_MS,
+    hub_p50_ms: devLoad.p50_ms,
+    hub_p90_ms: devLoad.p90_ms,
+    hub_p50_ms_policy_on: onLoad.p50_ms,
+    samples: devLoad.requests,
+  };
+  log(
+    `fanout: five sources at ${FANOUT_LATENCY_MS} ms each: hub p50 ${fanout.hub_p50_ms} ms (policy on ${fanout.hub_p50_ms_policy_on} ms)`,
+  );
+  return fanout;
+}
+
+/** degraded: the health-record source hangs; the breaker held closed, then the default breaker. */
+async function benchDegraded({ start, bodies, short, log }: Run): Promise<ResilienceResult['degraded']> {
+  const degradedS = short ? 5 : 15;
+  const hang = JSON.stringify({ healthRecord: { hang: true } });
+  const held = await start({
+    HUB_AUTH: 'off',
+    HUB_FAULTS: hang,
+    HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
+    HUB_BREAKER_FAILURES: '1000000000',
+  });
+  await runLoad(`${held.url}/graphql`, bodies, 2, 8); // warm-up, as for the others
+  const heldLoad = await runLoad(`${held.url}/graphql`, bodies, degradedS, 8);
+  await held.stop();
+  const broken = await start({
+    HUB_AUTH: 'off',
+    HUB_FAULTS: hang,
+    HUB_SOURCE_TIMEOUT_MS: String(DEGRADED_TIMEOUT_MS),
+  });
+  await runLoad(`${broken.url}/graphql`, bodies, 2, 8);
+  const brokenLoad = await runLoad(`${broken.url}/graphql`, bodies, degradedS, 8);
+  await broken.stop();
+  const degraded = {
+    down_source: 'healthRecord' as SourceName,
+    timeout_ms: DEGRADED_TIMEOUT_MS,
+    p50_ms: heldLoad.p50_ms,
+    p99_ms: heldLoad.p99_ms,
+    p99_ms_with_breaker: brokenLoad.p99_ms,
+    rps: Math.round(heldLoad.rps),
+    non_2xx: heldLoad.errors,
+  };
+  log(
+    `degraded: healthRecord hanging, timeout ${DEGRADED_TIMEOUT_MS} ms: p50 ${degraded.p50_ms} ms, p99 ${degraded.p99_ms} ms ` +
+      `(with the breaker: p99 ${degraded.p99_ms_with_breaker} ms)`,
+  );
+  return degraded;
+}
+
+/** soak: the full path at half the maximum rate measured just before, then at a quarter. */
+async function benchSoak({ start, bodies, tokens, short, log, ...run }: Run): Promise<ResilienceResult['soak']> {
+  const soakS = run.soakS ?? (short ? 20 : 300);
+  const full = await start({ HUB_AUTH: 'on' });
+  const url = `${full.url}/graphql`;
+  await runLoad(url, bodies, 3, 16, tokens); // warm-up
+  const max = await runLoad(url, bodies, short ? 5 : 15, 16, tokens);
+  const rate = Math.max(1, Math.round(max.rps * 0.5));
+  log(`soak: maximum ${Math.round(max.rps)} req/s; soaking at ${rate} req/s for ${soakS} s...`);
+  // A few seconds at the soak's rate first: the background work the maximum left queued
+  // (audit tail pointer, access-log index) is done before the measured soak begins.
+  await runLoad(url, bodies, short ? 3 : 10, 16, tokens, rate);
+  // The hub's memory (this process: the hub runs in it). RSS follows the garbage collector's
+  // sawtooth (±100 MB here, over a minute or more), so the start and end figures are taken right
+  // after a full collection; the series (every 5 s) and the post-collection heap are kept too.
+  const rssStart = afterFullGc();
+  const series: number[] = [];
+  const sampler = setInterval(() => series.push(process.memoryUsage().rss), 5_000);
+  const cpu0 = process.cpuUsage();
+  const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate);
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(sampler);
+  const rssEnd = afterFullGc();
+  // The same at a quarter of the maximum: how much of the tail is queueing for the two cores
+  // the load generator, the hub and the store share.
+  const quarterRate = Math.max(1, Math.round(max.rps * 0.25));
+  const quarter = await runLoad(url, bodies, short ? 10 : 60, 16, tokens, quarterRate);
+  await full.stop();
+  const soak = {
+    duration_s: soakS,
+    max_rps: Math.round(max.rps),
+    rate_rps: rate,
+    p50_ms: soakLoad.p50_ms,
+    p99_ms: soakLoad.p99_ms,
+    errors: soakLoad.errors,
+    graphql_errors: soakLoad.graphql_errors ?? 0,
+    error_kinds: soakLoad.error_kinds ?? {},
+    requests: soakLoad.requests,
+    rss_start_mb: mb(rssStart.rss),
+    rss_end_mb: mb(rssEnd.rss),
+    heap_start_mb: mb(rssStart.heapUsed),
+    heap_end_mb: mb(rssEnd.heapUsed),
+    rss_series_mb: series.map(mb),
+    hub_cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / soakS) * 100),
+    at_quarter: { rate_rps: quarterRate, p50_ms: quarter.p50_ms, p99_ms: quarter.p99_ms, errors: quarter.errors },
+  };
+  log(
+    `soak: ${soak.requests} requests at ${rate} req/s: p50 ${soak.p50_ms} ms, p99 ${soak.p99_ms} ms, ` +
+      `${soak.errors} errors (${soak.graphql_errors} with GraphQL errors${soak.errors + soak.graphql_errors ? `: ${JSON.stringify(soak.error_kinds)}` : ''}); RSS (after a full GC) ${soak.rss_start_mb} → ${soak.rss_end_mb} MB, heap ${soak.heap_start_mb} → ${soak.heap_end_mb} MB, hub CPU ${soak.hub_cpu_pct}%; ` +
+      `at ${quarterRate} req/s: p50 ${quarter.p50_ms} ms, p99 ${quarter.p99_ms} ms`,
+  );
+  return soak;
 }
 
 /** The printed table. */

@@ -31,7 +31,7 @@ import pino from 'pino';
 import { RESULTS } from './common';
 import { loadConfig } from '../hub/config';
 import { startLocalDb, type LocalDb } from '../store/localdb';
-import { startHub } from '../hub/server';
+import { startHub, type RunningHub } from '../hub/server';
 import { Store, type LookupStrategy } from '../store/connection';
 import { seed } from '../mockdata/seed/index';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
@@ -42,6 +42,8 @@ import { benchResilience, resilienceTable, type ResilienceRun } from './resilien
 import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
 
 const PREFIX = 'bench_';
+const SILENT = pino({ level: 'silent' });
+const LOCAL = { port: 0, host: '127.0.0.1' };
 const SECTIONS = ['batching', 'throughput', 'policy', 'resilience', 'reports', 'recon'];
 
 function table(title: string, rows: Array<Record<string, unknown>>): void {
@@ -49,8 +51,8 @@ function table(title: string, rows: Array<Record<string, unknown>>): void {
   console.table(rows);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+function options() {
+  return parseArgs({
     options: {
       citizens: { type: 'string', default: '10000' },
       seed: { type: 'string', default: '7' },
@@ -71,14 +73,35 @@ async function main(): Promise<void> {
       /** Policy on/off: measured this many times, interleaved (the median ratio is kept). */
       rounds: { type: 'string', default: '1' },
     },
-  });
+  }).values;
+}
+
+type Options = ReturnType<typeof options>;
+
+/** Whether a section runs: the `--only` list when given, else all but the `--skip-*` ones. */
+function sectionFilter(values: Options): (section: string, skipped?: boolean) => boolean {
   const only = values.only ? new Set(values.only.split(',').map((x) => x.trim())) : null;
   const unknown = [...(only ?? [])].filter((x) => !SECTIONS.includes(x));
   if (unknown.length) throw new Error(`--only: unknown sections ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
-  const run = (section: string, skipped = false) => (only ? only.has(section) : !skipped);
+  return (section, skipped = false) => (only ? only.has(section) : !skipped);
+}
+
+/** What every section measures with: the store, the seeded IDs, the load's shape. */
+interface Bench {
+  uri: string;
+  store: Store;
+  storeKind: string;
+  ids: string[];
+  /** The hubs' environment: one caller (one IP, or a few tokens), so no rate limits. */
+  baseEnv: Record<string, string>;
+  connections: number;
+  durationS: number;
+}
+
+async function main(): Promise<void> {
+  const values = options();
+  const run = sectionFilter(values);
   const citizens = Number(values.citizens);
-  const durationS = Number(values.duration);
-  const connections = Number(values.connections);
 
   let localDb: LocalDb | undefined;
   let dataDir: string | undefined;
@@ -106,116 +129,42 @@ async function main(): Promise<void> {
         .toArray()
     ).map((d) => String(d._id));
 
-    // The load generator is one caller (one IP, or a few tokens): no rate limits in the bench.
-    const baseEnv = {
-      NODE_ENV: 'development',
-      MONGODB_URI: uri,
-      HUB_DB_PREFIX: PREFIX,
-      LOG_LEVEL: 'silent',
-      HUB_RATE_LIMITS: 'off',
+    const bench: Bench = {
+      uri,
+      store,
+      storeKind,
+      ids,
+      baseEnv: {
+        NODE_ENV: 'development',
+        MONGODB_URI: uri,
+        HUB_DB_PREFIX: PREFIX,
+        LOG_LEVEL: 'silent',
+        HUB_RATE_LIMITS: 'off',
+      },
+      connections: Number(values.connections),
+      durationS: Number(values.duration),
     };
     const config = loadConfig({
-      ...baseEnv,
+      ...bench.baseEnv,
       HUB_AUTH: 'off',
       // `$in` on FerretDB scans whole collections; give the batching table room to show it.
       HUB_SOURCE_TIMEOUT_MS: '120000',
       HUB_REQUEST_DEADLINE_MS: '180000',
     });
-    const hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
-
-    // --- batching, both lookup strategies ---------------------------------------------------
-    const defaultStrategy = store.lookupStrategy;
-    const byStrategy: Array<Record<string, unknown>> = [];
-    for (const strategy of (run('batching') ? ['in', 'parallel'] : []) as LookupStrategy[]) {
-      store.lookupStrategy = strategy;
-      for (const n of [1, 10, 100]) {
-        const body =
-          n === 1
-            ? { query: CITIZEN_ALL_PAPERS, variables: { id: ids[0] } }
-            : { query: CITIZENS_ALL_PAPERS, variables: { ids: ids.slice(0, n) } };
-        const samples: number[] = [];
-        let sourceCalls = 0;
-        let storeCommands = 0;
-        for (let i = 0; i < 5; i++) {
-          if (samples.length && samples[0] > 1000) break; // slow (a scan): one sample says enough
-          const t = performance.now();
-          const res = await fetch(`${hub.url}/graphql`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          });
-          const json = (await res.json()) as { errors?: unknown[] };
-          if (json.errors) throw new Error(`bench query failed: ${JSON.stringify(json.errors)}`);
-          samples.push(performance.now() - t);
-          sourceCalls = Number(res.headers.get('x-hub-source-calls'));
-          storeCommands = Number(res.headers.get('x-hub-store-commands'));
-        }
-        samples.sort((a, b) => a - b);
-        const median = samples[Math.floor(samples.length / 2)];
-        byStrategy.push({
-          strategy,
-          citizens: n,
-          sourceCalls,
-          storeCommands,
-          samples: samples.length,
-          median_ms: +median.toFixed(1),
-        });
-      }
-    }
-    store.lookupStrategy = defaultStrategy;
-    const batching = byStrategy
-      .filter((r) => r.strategy === defaultStrategy)
-      .map(({ citizens: c, sourceCalls, storeCommands }) => ({ citizens: c, sourceCalls, storeCommands }));
-    if (run('batching'))
-      table(`Batching per request (default strategy on ${storeKind}: ${defaultStrategy})`, byStrategy);
-
-    // --- throughput: hub vs bare baseline ------------------------------------------------
+    const hub = await startHub({ config, store, logger: SILENT }, LOCAL);
+    const { batching, byStrategy } = run('batching')
+      ? await benchBatching(bench, hub)
+      : { batching: [], byStrategy: [] };
     const bodies = ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
+    const { baseEnv, connections, durationS } = bench;
     const throughput = run('throughput')
       ? await benchThroughput({ hubUrl: hub.url, store, bodies, connections, durationS })
       : undefined;
     await hub.stop();
-
-    // --- policy on/off: the same query by each citizen about themself, with tokens,
-    // disclosure policy and audit, vs the development mode without them ------------
     const policy = run('policy')
       ? await benchPolicy({ store, env: baseEnv, connections, durationS, rounds: Number(values.rounds) })
       : undefined;
-
-    // --- resilience: fan-out, one source down, soak (same data set) ---------------------------
-    let resilience: ResilienceRun | undefined;
-    if (run('resilience', values['skip-resilience'])) {
-      const soakS = values['soak-duration'] ? Number(values['soak-duration']) : undefined;
-      resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short, soakS });
-      table('resilience and load', resilienceTable(resilience));
-    }
-
-    // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
-    let reports: Record<string, number> | undefined;
-    if (run('reports', values['skip-reports'])) {
-      const r = await benchReports({
-        uri,
-        citizens: Number(values['report-citizens'] ?? 165000),
-        seed: 3,
-        samples: 50,
-      });
-      reports = reportsJson(r);
-      table(`reports (${r.accounts} accounts from ${r.citizens} citizens; seeded in ${r.seed_s} s)`, reportsTable(r));
-    }
-
-    // --- reconciliation: runs vs a raw scan, accuracy (own databases, benchrecon_) ------------
-    let reconciliation: Record<string, unknown> | undefined;
-    if (run('recon', values['skip-recon'])) {
-      const r = await benchReconciliation({
-        uri,
-        citizens: Number(values['recon-citizens'] ?? 100000),
-        seed: 5,
-        concurrency: Number(values['recon-concurrency'] ?? 0), // 0: all provinces at once
-      });
-      reconciliation = reconciliationJson(r);
-      console.log(`\n${reconciliationSummary(r)}`);
-      table(`reconciliation accuracy (${r.citizens} citizens; seeded in ${r.seed_s} s)`, reconciliationTable(r));
-    }
+    const sections = await otherSections(values, uri, run);
 
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
     const results = {
@@ -231,9 +180,7 @@ async function main(): Promise<void> {
       ...(byStrategy.length ? { batching, batching_by_strategy: byStrategy } : {}),
       ...(throughput ? { throughput } : {}),
       ...(policy ? { policy } : {}),
-      ...(resilience ?? {}),
-      ...(reports ? { reports } : {}),
-      ...(reconciliation ? { reconciliation } : {}),
+      ...sections,
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
     console.log(`\nwrote ${RESULTS}`);
@@ -248,6 +195,104 @@ async function main(): Promise<void> {
     await localDb?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Batching: source batch calls and store commands per request for 1, 10, 100 citizens, both lookup strategies. */
+async function benchBatching(
+  { store, storeKind, ids }: Bench,
+  hub: RunningHub,
+): Promise<{ batching: Array<Record<string, unknown>>; byStrategy: Array<Record<string, unknown>> }> {
+  const defaultStrategy = store.lookupStrategy;
+  const byStrategy: Array<Record<string, unknown>> = [];
+  for (const strategy of ['in', 'parallel'] as LookupStrategy[]) {
+    store.lookupStrategy = strategy;
+    for (const n of [1, 10, 100]) {
+      const body =
+        n === 1
+          ? { query: CITIZEN_ALL_PAPERS, variables: { id: ids[0] } }
+          : { query: CITIZENS_ALL_PAPERS, variables: { ids: ids.slice(0, n) } };
+      const samples: number[] = [];
+      let sourceCalls = 0;
+      let storeCommands = 0;
+      for (let i = 0; i < 5; i++) {
+        if (samples.length && samples[0] > 1000) break; // slow (a scan): one sample says enough
+        const t = performance.now();
+        const res = await fetch(`${hub.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        const json = (await res.json()) as { errors?: unknown[] };
+        if (json.errors) throw new Error(`bench query failed: ${JSON.stringify(json.errors)}`);
+        samples.push(performance.now() - t);
+        sourceCalls = Number(res.headers.get('x-hub-source-calls'));
+        storeCommands = Number(res.headers.get('x-hub-store-commands'));
+      }
+      samples.sort((a, b) => a - b);
+      const median = samples[Math.floor(samples.length / 2)];
+      byStrategy.push({
+        strategy,
+        citizens: n,
+        sourceCalls,
+        storeCommands,
+        samples: samples.length,
+        median_ms: +median.toFixed(1),
+      });
+    }
+  }
+  store.lookupStrategy = defaultStrategy;
+  const batching = byStrategy
+    .filter((r) => r.strategy === defaultStrategy)
+    .map(({ citizens: c, sourceCalls, storeCommands }) => ({ citizens: c, sourceCalls, storeCommands }));
+  table(`Batching per request (default strategy on ${storeKind}: ${defaultStrategy})`, byStrategy);
+  return { batching, byStrategy };
+}
+
+/** The sections on data sets of their own (or the same one): resilience, reports, reconciliation. */
+async function otherSections(
+  values: Options,
+  uri: string,
+  run: (section: string, skipped?: boolean) => boolean,
+): Promise<Record<string, unknown>> {
+  // --- resilience: fan-out, one source down, soak (same data set) ---------------------------
+  let resilience: ResilienceRun | undefined;
+  if (run('resilience', values['skip-resilience'])) {
+    const soakS = values['soak-duration'] ? Number(values['soak-duration']) : undefined;
+    resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short, soakS });
+    table('resilience and load', resilienceTable(resilience));
+  }
+
+  // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
+  let reports: Record<string, number> | undefined;
+  if (run('reports', values['skip-reports'])) {
+    const r = await benchReports({
+      uri,
+      citizens: Number(values['report-citizens'] ?? 165000),
+      seed: 3,
+      samples: 50,
+    });
+    reports = reportsJson(r);
+    table(`reports (${r.accounts} accounts from ${r.citizens} citizens; seeded in ${r.seed_s} s)`, reportsTable(r));
+  }
+
+  // --- reconciliation: runs vs a raw scan, accuracy (own databases, benchrecon_) ------------
+  let reconciliation: Record<string, unknown> | undefined;
+  if (run('recon', values['skip-recon'])) {
+    const r = await benchReconciliation({
+      uri,
+      citizens: Number(values['recon-citizens'] ?? 100000),
+      seed: 5,
+      concurrency: Number(values['recon-concurrency'] ?? 0), // 0: all provinces at once
+    });
+    reconciliation = reconciliationJson(r);
+    console.log(`\n${reconciliationSummary(r)}`);
+    table(`reconciliation accuracy (${r.citizens} citizens; seeded in ${r.seed_s} s)`, reconciliationTable(r));
+  }
+  return {
+    ...(resilience ?? {}),
+    ...(reports ? { reports } : {}),
+    ...(reconciliation ? { reconciliation } : {}),
+  };
 }
 
 main().catch((err) => {

@@ -100,7 +100,7 @@ export class FieldReader {
   parsed<T>(out: object, key: string, v: unknown, field: string, parse: (s: string) => T | null): T | null {
     const p = textProblem(v, CODE_MAX);
     if (p) return this.fail(out, key, field, p);
-    let r: T | null = null;
+    let r: T | null;
     try {
       r = parse(v as string);
     } catch {

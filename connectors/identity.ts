@@ -12,8 +12,8 @@ export const NAME_MAX = 100;
 /** Longest code, date or key read. */
 export const CODE_MAX = 40;
 
-/** C0 and C1 control characters, DEL included (tab and newline too: no field holds them). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 and C1 control characters (U+0000–U+001F, U+007F–U+009F), DEL included (tab and newline too: no field holds them). */
+const CONTROL = /\p{Cc}/u;
 /** What shows nothing: whitespace and invisible characters. */
 const BLANK = /^[\s\u00ad\u200b-\u200d\u2060\ufeff]*$/;
 

@@ -29,7 +29,7 @@ const entry = <TDoc, TRecord>(e: SourceEntry<TDoc, TRecord>) => e;
 /**
  * Every source the hub links. Adding a source: a folder under connectors/ (model,
  * connector, seed), an entry here, its SDL under schema/, its resolvers under
- * resolvers/ (see README, "How to add a source").
+ * resolvers/ (see docs/adding-a-source.md).
  */
 export const SOURCES = {
   population: entry({ db: POPULATION_DB, collection: POPULATION_COLLECTION, map: mapCitizen }),

@@ -6,12 +6,16 @@ import type { DrivingLicenceRecord } from '../connectors/driving-licence/connect
 import type { HealthInsuranceRecord } from '../connectors/health-insurance/connector';
 import type { SocialInsuranceRecord } from '../connectors/social-insurance/connector';
 import type { HealthRecordRecord } from '../connectors/health-record/connector';
-import type { Consent as ConsentRecord } from '../services/access/consents';
-import type { StoredAccount } from '../services/accounts/service';
+import type { Consent as ConsentRecord } from '../services/access/model';
+import type { StoredAccount } from '../services/accounts/model';
 import type { AreaInfo, AreaReport } from '../services/accounts/reports/read';
-import type { RunDoc } from '../services/reconciliation/runs';
-import type { CaseView } from '../services/reconciliation/cases';
+import type { RunDoc, CaseView } from '../services/reconciliation/model';
 import type { SummaryModel } from '../services/reconciliation/stats';
+import type { DataRequestDoc } from '../services/rights/model';
+import type { DataExportView } from '../services/rights/export';
+import type { ConsentStatementView } from '../services/rights/statements';
+import type { RequestReport, AreaCounts } from '../services/rights/officer';
+import type { ShareView, RedemptionView, SharedPaperView } from '../services/share/model';
 import type { HubContext } from '../services/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -28,6 +32,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An instant, ISO 8601 with a time zone, e.g. `2026-11-01T08:30:00.000Z`. */
   DateTime: { input: Date; output: Date | string; }
+  /** Any JSON value (output only): a shared field's value, as the hub's API would show it. */
+  JSON: { input: unknown; output: unknown; }
   /**
    * A 12-digit Vietnamese personal ID number (số định danh cá nhân), given as a string:
    * 3-digit province code of birth registration, 1 digit for sex and century, 2 digits
@@ -55,6 +61,8 @@ export type AccessLogEntry = {
   purpose: Maybe<Scalars['String']['output']>;
   /** Who read it: a client or an officer. */
   readerKind: ReaderKind;
+  /** Set when the line is a share by QR code (made by the citizen, or redeemed by the reader named). */
+  share: Maybe<AccessLogShare>;
 };
 
 /** A page of the access log, newest first. */
@@ -66,6 +74,17 @@ export type AccessLogPage = {
   entries: Array<AccessLogEntry>;
   /** True when older entries follow. */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A share by QR code, as the citizen's access log shows it. */
+export type AccessLogShare = {
+  __typename?: 'AccessLogShare';
+  /** Made, or redeemed. */
+  event: ShareLogEvent;
+  /** The fields shared. */
+  fields: Array<ShareField>;
+  /** The share's id (the first 16 characters of its code). */
+  id: Scalars['String']['output'];
 };
 
 /** An e-identity account (tài khoản định danh điện tử), as the hub keeps it. */
@@ -92,6 +111,8 @@ export type Account = {
   /** The latest 200 transitions (the event log keeps every one). */
   history: Array<AccountHistoryEntry>;
   level: Scalars['Int']['output'];
+  /** The legal ground of the lock (null for a lock made before grounds were recorded). */
+  lockGround: Maybe<AccountLockGround>;
   lockReason: Maybe<AccountLockReason>;
   lockedAt: Maybe<Scalars['DateTime']['output']>;
   notifiedAt: Maybe<Scalars['DateTime']['output']>;
@@ -114,6 +135,10 @@ export type AccountErrorCode =
   | 'CODE_EXPIRED'
   | 'CONCURRENT_CHANGE'
   | 'FINGERPRINTS_REQUIRED'
+  /** The person is 14 or over: the account is in their own hands. */
+  | 'GUARDIANSHIP_ENDED'
+  /** A child's account is registered and managed through the guardian's own ACTIVE Level 2 account. */
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
   | 'HOLDER_DECEASED'
   | 'ID_CARD_NOT_EXPIRED'
   | 'ID_CARD_STILL_EXPIRED'
@@ -124,10 +149,20 @@ export type AccountErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_PHONE'
   | 'LEVEL_ALREADY_2'
+  /** A lock on a ground this actor may not use (the holder: HOLDER_REQUEST; an officer: not the system's grounds). */
+  | 'LOCK_GROUND_NOT_ALLOWED'
   | 'NOTICE_NOT_SENT'
   | 'NOT_ELIGIBLE_DECEASED'
+  /** A guardian's request for someone aged 14 or over, who registers themselves. */
+  | 'NOT_ELIGIBLE_GUARDIAN_NOT_NEEDED'
+  /** Aged 6 to under 14 without a valid identity card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_IDENTITY_CARD'
+  /** A foreigner without a valid permanent or temporary residence card (Decree 69/2024 Art. 7). */
+  | 'NOT_ELIGIBLE_NO_RESIDENCE_CARD'
   | 'NOT_ELIGIBLE_TOO_YOUNG'
   | 'NOT_ELIGIBLE_UNKNOWN_PERSON'
+  /** The population record does not show the caller as the person's parent or guardian. */
+  | 'NOT_GUARDIAN'
   | 'NOT_NOTIFIED'
   | 'NOT_PERMITTED'
   | 'NO_ACCOUNT'
@@ -189,6 +224,21 @@ export type AccountHistoryEntry = {
   to: AccountStatus;
 };
 
+/** The legal ground of a lock (Decree 69/2024/NĐ-CP as summarised; docs/accounts.md). */
+export type AccountLockGround =
+  /** A competent authority asked (an officer). */
+  | 'AUTHORITY_REQUEST'
+  /** The identity / residence card was revoked (an officer). */
+  | 'CARD_REVOKED'
+  /** The population source records the holder as deceased (the system; never unlocked). */
+  | 'DECEASED'
+  /** The holder asked (in the app, by the hotline, in person); the holder may lift it in the app. */
+  | 'HOLDER_REQUEST'
+  /** The chip ID card expired (the system; unlocked once a valid card is on record). */
+  | 'ID_CARD_EXPIRED'
+  /** A breach of the app's terms of use (an officer). */
+  | 'TERMS_BREACH';
+
 export type AccountLockReason =
   | 'HOLDER'
   /** The population source records the holder as deceased (never unlocked). */
@@ -209,6 +259,17 @@ export type AccountPhoneChangeInput = {
   phone: Scalars['String']['input'];
   /** The holder online: the code sent to the new number. */
   verificationCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A parent or guardian registers a child's Level 1 account (Decree 69/2024 Art. 10 as summarised). */
+export type AccountRegisterChildInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The child (under 14; the relation is read from the population record). */
+  personalId: Scalars['PersonalId']['input'];
+  /** The phone the notices go to (the guardian's or the child's). */
+  phone: Scalars['String']['input'];
+  /** The child's portrait capture. */
+  portraitRef: Scalars['String']['input'];
 };
 
 /** Level 1 in the app (the citizen, no personalId) or Level 2 in person (an officer). */
@@ -263,7 +324,7 @@ export type AccountStates = {
   rejected: Scalars['Int']['output'];
 };
 
-/** State of an e-identity account (see README, Account lifecycle). */
+/** State of an e-identity account (see docs/accounts.md, Lifecycle). */
 export type AccountStatus =
   /** Not activated within 7 days of the notice: an officer must reopen it. */
   | 'ACTIVATION_EXPIRED'
@@ -414,6 +475,25 @@ export type Citizen = {
   vitalStatus: Maybe<VitalStatus>;
 };
 
+/** What kind of system a registered client is. */
+export type ClientKind =
+  /** The citizen's own app. */
+  | 'CITIZEN_APP'
+  | 'OTHER'
+  /** An administrative-procedure (TTHC) processing system. */
+  | 'TTHC_SYSTEM'
+  /** A system that checks papers a citizen shares (a bank, an employer...). */
+  | 'VERIFIER';
+
+/** A procedure a client is registered for. */
+export type ClientPurpose = {
+  __typename?: 'ClientPurpose';
+  /** Procedure code (mã thủ tục hành chính). */
+  code: Scalars['String']['output'];
+  /** The procedure's name, as registered (null when none was given). */
+  name: Maybe<Scalars['String']['output']>;
+};
+
 /**
  * A citizen's consent: specific to a client, documents and a purpose (a procedure and
  * its dossier), informed, verifiable and withdrawable (Decree 13/2023, Law 91/2025).
@@ -432,6 +512,8 @@ export type Consent = {
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
   /** Procedure code (mã thủ tục hành chính). */
   purpose: Scalars['String']['output'];
+  /** True while the citizen objects to or restricts processing by this client: no token, no read (PROCESSING_RESTRICTED). */
+  restricted: Scalars['Boolean']['output'];
   /** The documents it covers. */
   scopes: Array<DocumentScope>;
   /** Status now. */
@@ -485,6 +567,18 @@ export type ConsentRevokePayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * A signed statement of a consent: a JWS (ES256, header `typ: consent-statement+jwt`, `kid` of the
+ * hub's key published at `/.well-known/jwks.json`); `npm run consent:verify -- <jws>` checks it.
+ */
+export type ConsentStatement = {
+  __typename?: 'ConsentStatement';
+  consentId: Scalars['ID']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  /** The compact JWS. */
+  jws: Scalars['String']['output'];
+};
+
 /** Status of a consent. */
 export type ConsentStatus =
   /** In force: tokens may be issued and used under it. */
@@ -518,6 +612,197 @@ export type ContributionScheme =
   /** Voluntary social insurance (tự nguyện). */
   | 'VOLUNTARY';
 
+export type CorrectionRequestInput = {
+  /** The field of the paper, by its API name (e.g. `fullName`, `classes`; docs/rights.md lists them). */
+  field: Scalars['String']['input'];
+  /** What is wrong and what it should be (at most 500 characters). */
+  note: Scalars['String']['input'];
+  /** The source whose paper is wrong. */
+  source: DataSource;
+};
+
+/**
+ * A copy of everything the hub holds or links about the calling citizen (Law 91/2025, the right of
+ * access): the papers as the disclosure policy lets the citizen see them, the account, consents,
+ * access log, requests and restrictions.
+ */
+export type DataExport = {
+  __typename?: 'DataExport';
+  generatedAt: Scalars['DateTime']['output'];
+  /** Machine-readable: one JSON document (format `vn-papers-hub/data-export`, version 1). */
+  json: Scalars['String']['output'];
+  /** Human-readable plain text (the same content; `GET /rights/export.html` renders it as HTML). */
+  text: Scalars['String']['output'];
+};
+
+/**
+ * A data subject's request, with its legal deadlines (docs/rights.md: acknowledged within 2 working
+ * days, acted on within 15 days, 20 where a client must stop, one extension of up to 15 days).
+ */
+export type DataRequest = {
+  __typename?: 'DataRequest';
+  /** End of the 2nd working day after receipt. */
+  acknowledgeBy: Scalars['DateTime']['output'];
+  acknowledgedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Acknowledged after its deadline. */
+  acknowledgedLate: Scalars['Boolean']['output'];
+  /** Not acknowledged past its deadline. */
+  acknowledgementOverdue: Scalars['Boolean']['output'];
+  /** The deadline to act now (the extended one once extended). */
+  actBy: Scalars['DateTime']['output'];
+  /** Still open past the deadline to act. */
+  actionOverdue: Scalars['Boolean']['output'];
+  /** The citizen's area when filed (null: unknown); its officers handle the request. */
+  area: Maybe<Area>;
+  /** CORRECTION: its case in the reconciliation queue (`reconciliationCase(id)`). */
+  caseId: Maybe<Scalars['ID']['output']>;
+  /** The client concerned (OBJECTION, RESTRICTION, CONSENT_WITHDRAWAL). */
+  clientId: Maybe<Scalars['String']['output']>;
+  /** When it became DONE or REFUSED. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Closed after the deadline to act. */
+  closedLate: Scalars['Boolean']['output'];
+  /** The consent withdrawn (CONSENT_WITHDRAWAL). */
+  consentId: Maybe<Scalars['ID']['output']>;
+  extendedAt: Maybe<Scalars['DateTime']['output']>;
+  extensionReason: Maybe<Scalars['String']['output']>;
+  field: Maybe<Scalars['String']['output']>;
+  history: Array<DataRequestHistoryEntry>;
+  id: Scalars['ID']['output'];
+  kind: DataRequestKind;
+  liftedAt: Maybe<Scalars['DateTime']['output']>;
+  note: Maybe<Scalars['String']['output']>;
+  /** The deadline to act before any extension. */
+  originalActBy: Scalars['DateTime']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  refusalReason: Maybe<Scalars['String']['output']>;
+  resolution: Maybe<Scalars['String']['output']>;
+  /** OBJECTION / RESTRICTION: whether the restriction is in force now. */
+  restrictionInForce: Maybe<Scalars['Boolean']['output']>;
+  /** CORRECTION: the source and field of the paper, and the citizen's note. */
+  source: Maybe<DataSource>;
+  startedAt: Maybe<Scalars['DateTime']['output']>;
+  status: DataRequestStatus;
+};
+
+/** Open and overdue requests of an area (its communes: `communes`). */
+export type DataRequestAreaCounts = {
+  __typename?: 'DataRequestAreaCounts';
+  /** Not acknowledged past the 2-working-day deadline. */
+  acknowledgementOverdue: Scalars['Int']['output'];
+  /** Open past the deadline to act. */
+  actionOverdue: Scalars['Int']['output'];
+  area: Area;
+  /** Requests still open (RECEIVED, ACKNOWLEDGED, IN_PROGRESS). */
+  open: Scalars['Int']['output'];
+  /** Open and overdue in either way. */
+  overdue: Scalars['Int']['output'];
+};
+
+export type DataRequestConnection = {
+  __typename?: 'DataRequestConnection';
+  nodes: Array<DataRequest>;
+  pageInfo: PageInfo;
+};
+
+/** Why a request or an action on it was refused (`userErrors`; the request itself succeeded). */
+export type DataRequestErrorCode =
+  /** Processing by this client is already restricted. */
+  | 'ALREADY_RESTRICTED'
+  /** A correction is completed once its reconciliation case is RESOLVED. */
+  | 'CASE_NOT_RESOLVED'
+  /** No client is registered with this id. */
+  | 'CLIENT_UNKNOWN'
+  /** Someone changed the request at the same time; retry. */
+  | 'CONCURRENT_CHANGE'
+  /** The deadline to act has passed: too late to extend. */
+  | 'DEADLINE_PASSED'
+  /** The deadline was already extended once. */
+  | 'EXTENSION_ALREADY_USED'
+  /** The request's status does not allow this action. */
+  | 'ILLEGAL_TRANSITION'
+  /** A text over 500 characters, or another unusable input. */
+  | 'INVALID_INPUT'
+  /** A correction request needs a note saying what is wrong. */
+  | 'NOTE_REQUIRED'
+  /** The officer's role does not handle requests of this kind. */
+  | 'NOT_HANDLED_BY_ROLE'
+  /** Processing by this client is not restricted. */
+  | 'NOT_RESTRICTED'
+  /** Extending and refusing need a reason. */
+  | 'REASON_REQUIRED'
+  /** Not a field of that source's paper (docs/rights.md lists them). */
+  | 'UNKNOWN_FIELD';
+
+/** What happened to a request. */
+export type DataRequestEvent =
+  | 'ACKNOWLEDGE'
+  | 'COMPLETE'
+  /** The one extension of the deadline to act (with its reason). */
+  | 'EXTEND'
+  /** The citizen lifted their objection or restriction. */
+  | 'LIFT'
+  | 'RECEIVE'
+  | 'REFUSE'
+  | 'START';
+
+/** One change of a request: who, when, what. */
+export type DataRequestHistoryEntry = {
+  __typename?: 'DataRequestHistoryEntry';
+  at: Scalars['DateTime']['output'];
+  /** `citizen`, `officer:<id>` or `system`. */
+  by: Scalars['String']['output'];
+  event: DataRequestEvent;
+  from: Maybe<DataRequestStatus>;
+  note: Maybe<Scalars['String']['output']>;
+  to: DataRequestStatus;
+};
+
+/** What the citizen asks for. */
+export type DataRequestKind =
+  /** A copy of the data the hub holds or links (answered at once: `myDataExport`). */
+  | 'ACCESS'
+  /** The withdrawal of a consent (`consentRevoke`; the hub stops at once). */
+  | 'CONSENT_WITHDRAWAL'
+  /** The correction of a field of a paper: a case in the data-cleaning queue of the citizen's area. */
+  | 'CORRECTION'
+  /** An objection to processing by a client: no token, no new consent, no read for that client until lifted. */
+  | 'OBJECTION'
+  /** A restriction of processing by a client: enforced like an objection. */
+  | 'RESTRICTION';
+
+export type DataRequestPayload = {
+  __typename?: 'DataRequestPayload';
+  request: Maybe<DataRequest>;
+  userErrors: Array<DataRequestUserError>;
+};
+
+/** Data-subject requests of an area, counted at `asOf` (counts only, no personal data). */
+export type DataRequestReport = {
+  __typename?: 'DataRequestReport';
+  asOf: Scalars['DateTime']['output'];
+  /** Per commune with at least one request (a province's report). */
+  communes: Array<DataRequestAreaCounts>;
+  total: DataRequestAreaCounts;
+};
+
+/** Where a request is (RECEIVED → ACKNOWLEDGED → IN_PROGRESS → DONE or REFUSED). */
+export type DataRequestStatus =
+  | 'ACKNOWLEDGED'
+  | 'DONE'
+  | 'IN_PROGRESS'
+  | 'RECEIVED'
+  /** Refused by an officer, with the reason. */
+  | 'REFUSED';
+
+export type DataRequestUserError = {
+  __typename?: 'DataRequestUserError';
+  code: DataRequestErrorCode;
+  /** The input field concerned, if any. */
+  field: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
 /** The national databases the hub links. */
 export type DataSource =
   /** Driving-licence database (Ministry of Public Security, traffic police). */
@@ -539,6 +824,8 @@ export type DefectCount = {
 
 /** A kind of data defect between the sources (docs/domain.md, "Data quality"). */
 export type DefectKind =
+  /** A citizen's request to correct a field of a paper (a data-subject request; never found or cleared by runs). */
+  | 'CORRECTION_REQUEST'
   /** A deceased person with a still-valid card or licence. */
   | 'DECEASED_ACTIVE'
   /** A second record for one person. */
@@ -826,13 +1113,18 @@ export type Mutation = {
   accountPhoneChangeStart: AccountPayload;
   /** Register: Level 1 by the citizen in the app, Level 2 by an officer in person. */
   accountRegister: AccountPayload;
+  /** A parent or guardian registers a child's Level 1 account through their own Level 2 account. */
+  accountRegisterChild: AccountPayload;
   /** Reject a pending registration or upgrade, with the reason. */
   accountReject: AccountPayload;
   /** Reopen an account whose activation window closed (officer of the area); a new notice follows. */
   accountReopen: AccountPayload;
   /** Run the daily sweeps now (locks for expired ID cards, closed activation windows, notices, population refresh). */
   accountSweepRun: AccountSweepResult;
-  /** Unlock (officer of the area), after the holder proved ownership. */
+  /**
+   * Unlock: an officer of the area, after the holder proved ownership (ownershipVerified); or the
+   * holder (no personalId) in the app, at once, of a lock on their own request (HOLDER_REQUEST).
+   */
   accountUnlock: AccountPayload;
   /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
   accountUpgrade: AccountPayload;
@@ -840,6 +1132,25 @@ export type Mutation = {
   consentGrant: ConsentGrantPayload;
   /** The calling citizen withdraws a consent; earlier lawful processing stays recorded. */
   consentRevoke: ConsentRevokePayload;
+  /** Ask for a field of a paper to be corrected: a CORRECTION_REQUEST case in the citizen's area's queue. */
+  correctionRequest: DataRequestPayload;
+  /** Acknowledge a RECEIVED request (officer of its area). */
+  dataRequestAcknowledge: DataRequestPayload;
+  /** Complete a request (a correction: once its case is RESOLVED). */
+  dataRequestComplete: DataRequestPayload;
+  /** Extend the deadline to act, once, by 15 days, before it passes (reason required). */
+  dataRequestExtend: DataRequestPayload;
+  /** Refuse a request, with the reason (an objection refused is lifted). */
+  dataRequestRefuse: DataRequestPayload;
+  /** Start work on an ACKNOWLEDGED request. */
+  dataRequestStart: DataRequestPayload;
+  /** Lift the calling citizen's objection or restriction of a client: its consents still valid work again. */
+  processingRestrictionLift: DataRequestPayload;
+  /**
+   * Object to, or restrict, processing by a client: in force at once (no token, no new consent, no
+   * read under its consents for this citizen) until lifted.
+   */
+  processingRestrictionRequest: DataRequestPayload;
   /**
    * Assign a case (null: unassign). Supervisors assign to any officer; data-cleaning officers
    * take a case for themselves or release their own.
@@ -855,6 +1166,13 @@ export type Mutation = {
   reconciliationCaseReopen: ReconciliationCasePayload;
   /** CONFIRMED → RESOLVED: fixed at the source. */
   reconciliationCaseResolve: ReconciliationCasePayload;
+  /**
+   * Close many FORMAT_ONLY cases at once (at most 100): each through the same state machine, audit
+   * and jurisdiction rules as one action (`how`: RESOLVE confirms an OPEN case then resolves it;
+   * DISMISS dismisses it with the note as the reason). One result per id; a refusal of one case
+   * (NOT_FOUND, NOT_FORMAT_ONLY, ILLEGAL_TRANSITION, …) does not stop the others.
+   */
+  reconciliationCasesCloseFormatOnly: ReconciliationBulkPayload;
   /** Cancel a run; findings already written stay (runs are idempotent). */
   reconciliationRunCancel: Maybe<ReconciliationRun>;
   /**
@@ -865,6 +1183,18 @@ export type Mutation = {
   reconciliationRunStart: ReconciliationRun;
   /** Set the daily targets of an area within the supervisor's jurisdiction (null clears one). */
   reportTargetSet: ReportTargetPayload;
+  /**
+   * The calling citizen shares papers or fields of their own (at the level their account allows: a
+   * Level 1 account shares identity fields only; a withheld paper cannot be shared): the hub signs
+   * them as an SD-JWT and answers a code valid 60 seconds, usable once.
+   */
+  shareCreate: Maybe<Share>;
+  /**
+   * A verifier redeems a share code (once, within its 60 seconds, if it is of the code's
+   * audience): the signed SD-JWT and exactly the shared fields. Refusals: SHARE_NOT_FOUND,
+   * SHARE_EXPIRED, SHARE_USED, SHARE_AUDIENCE, FORBIDDEN (a client not registered for a shared paper).
+   */
+  shareRedeem: Maybe<ShareRedemption>;
 };
 
 
@@ -879,6 +1209,7 @@ export type MutationAccountApproveArgs = {
 
 
 export type MutationAccountLockArgs = {
+  ground?: InputMaybe<AccountLockGround>;
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
   via?: InputMaybe<LockChannel>;
@@ -900,6 +1231,11 @@ export type MutationAccountRegisterArgs = {
 };
 
 
+export type MutationAccountRegisterChildArgs = {
+  input: AccountRegisterChildInput;
+};
+
+
 export type MutationAccountRejectArgs = {
   personalId: Scalars['PersonalId']['input'];
   reason: Scalars['String']['input'];
@@ -912,8 +1248,8 @@ export type MutationAccountReopenArgs = {
 
 
 export type MutationAccountUnlockArgs = {
-  ownershipVerified: Scalars['Boolean']['input'];
-  personalId: Scalars['PersonalId']['input'];
+  ownershipVerified?: InputMaybe<Scalars['Boolean']['input']>;
+  personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -931,6 +1267,51 @@ export type MutationConsentGrantArgs = {
 
 export type MutationConsentRevokeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCorrectionRequestArgs = {
+  input: CorrectionRequestInput;
+};
+
+
+export type MutationDataRequestAcknowledgeArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDataRequestCompleteArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDataRequestExtendArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDataRequestRefuseArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationDataRequestStartArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationProcessingRestrictionLiftArgs = {
+  clientId: Scalars['String']['input'];
+};
+
+
+export type MutationProcessingRestrictionRequestArgs = {
+  input: ProcessingRestrictionInput;
 };
 
 
@@ -971,6 +1352,13 @@ export type MutationReconciliationCaseResolveArgs = {
 };
 
 
+export type MutationReconciliationCasesCloseFormatOnlyArgs = {
+  how?: InputMaybe<ReconciliationBulkClose>;
+  ids: Array<Scalars['ID']['input']>;
+  note: Scalars['String']['input'];
+};
+
+
 export type MutationReconciliationRunCancelArgs = {
   id: Scalars['ID']['input'];
 };
@@ -985,6 +1373,16 @@ export type MutationReportTargetSetArgs = {
   activatedPerDay?: InputMaybe<Scalars['Int']['input']>;
   area: Scalars['String']['input'];
   collectedPerDay?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationShareCreateArgs = {
+  input: ShareCreateInput;
+};
+
+
+export type MutationShareRedeemArgs = {
+  code: Scalars['String']['input'];
 };
 
 /** How a value differs only in form (docs/reconciliation-rules.md). */
@@ -1011,6 +1409,8 @@ export type NameVariant =
 export type OfficerRole =
   | 'ACCOUNT_APPROVER'
   | 'DATA_CLEANING'
+  /** Handles the data subjects' requests of the area (every kind; corrections also DATA_CLEANING). */
+  | 'DATA_PROTECTION'
   | 'SUPERVISOR'
   | 'WORKING_GROUP';
 
@@ -1031,6 +1431,8 @@ export type PersonalData =
   | 'ACCOUNT'
   /** The citizen's consents. */
   | 'CONSENTS'
+  /** The citizen's data-subject requests (access, correction, withdrawal, objection, restriction). */
+  | 'DATA_REQUESTS'
   /** Driving licence. */
   | 'DRIVING_LICENCE'
   /** Household and family. */
@@ -1058,6 +1460,14 @@ export type PopulationFacts = {
   notRegistered: Scalars['Int']['output'];
 };
 
+export type ProcessingRestrictionInput = {
+  /** The registered client the citizen objects to or restricts. */
+  clientId: Scalars['String']['input'];
+  /** OBJECTION or RESTRICTION (default RESTRICTION). */
+  kind?: InputMaybe<DataRequestKind>;
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Where a document comes from. */
 export type Provenance = {
   __typename?: 'Provenance';
@@ -1076,6 +1486,14 @@ export type Query = {
   accountReport: AccountReport;
   /** A work list for an area within the officer's jurisdiction, ordered by commune and personal ID. */
   accountWorkList: WorkListConnection;
+  /** The communes and wards of a province (today's units, in code order): reference data for an officer's filters. */
+  areaCommunes: Array<Area>;
+  /**
+   * A child's account for their parent or guardian (an ACTIVE Level 2 account; the relation from the
+   * population record; until the child is 14): userErrors GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN,
+   * GUARDIANSHIP_ENDED otherwise.
+   */
+  childAccount: AccountPayload;
   /** One citizen by personal ID; null when the population database has no such person. */
   citizen: Maybe<Citizen>;
   /**
@@ -1083,7 +1501,31 @@ export type Query = {
    * gives null at its position.
    */
   citizens: Array<Maybe<Citizen>>;
-  /** Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest first. */
+  /**
+   * A signed statement of one of the calling citizen's consents (whatever its status). The client
+   * gets its own by `POST /oauth/consent-statement` (client authentication, `consent_id`).
+   */
+  consentStatement: ConsentStatement;
+  /** One request: its citizen, or an officer of its area whose role handles its kind. */
+  dataRequest: Maybe<DataRequest>;
+  /** Open and overdue requests of an area within the jurisdiction (counts only). */
+  dataRequestReport: DataRequestReport;
+  /**
+   * Requests of an area within the officer's jurisdiction, newest first, of the kinds the officer's
+   * role handles (DATA_CLEANING: corrections). `VN`: a national officer's, every area.
+   */
+  dataRequests: DataRequestConnection;
+  /**
+   * The signed-in citizen's own record and papers (a CITIZEN token; no ID is passed): the same
+   * disclosure rules as `citizen` for their own ID (account status and level). Null when the
+   * population database has no such person. Anyone else gets UNAUTHENTICATED, or FORBIDDEN with
+   * reason NOT_SUBJECT (officers and clients: they name a citizen with `citizen(personalId:)`).
+   */
+  me: Maybe<Citizen>;
+  /**
+   * Who read the calling citizen's data, when, for which purpose and dossier, which documents; newest
+   * first, optionally only the reads of some documents or of a period (the same filters on every page).
+   */
   myAccessLog: AccessLogPage;
   /** The calling citizen's account (null when they have none). */
   myAccount: Maybe<Account>;
@@ -1092,19 +1534,38 @@ export type Query = {
    * the consent whose id is `after` (the last one of the previous page).
    */
   myConsents: Array<Consent>;
+  /**
+   * A copy of the calling citizen's data (recorded as an ACCESS request, DONE at once). Also over
+   * HTTP with the citizen's token: `GET /rights/export.json`, `GET /rights/export.html`.
+   */
+  myDataExport: DataExport;
+  /** The calling citizen's requests, newest first (`after`: the `endCursor` of the previous page). */
+  myRequests: DataRequestConnection;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
-  /** One case (null with OUT_OF_JURISDICTION for an unknown case or one elsewhere). */
+  /**
+   * One case; an unknown id and a case outside the jurisdiction both answer null with NOT_FOUND
+   * (no officer learns that a case exists elsewhere).
+   */
   reconciliationCase: Maybe<ReconciliationCase>;
   /**
    * The cases of an area within the officer's jurisdiction (VN: the whole country, for a national
    * supervisor), filtered, paged (at most 100 a page).
    */
   reconciliationCases: ReconciliationCaseConnection;
-  /** A reconciliation run of an area within the officer's jurisdiction. */
+  /** The area's share of clean records per source after each of its finished runs, oldest first (at most `last`). */
+  reconciliationCleanliness: Array<ReconciliationCleanlinessPoint>;
+  /** A reconciliation run of an area within the officer's jurisdiction (unknown and elsewhere: null with NOT_FOUND). */
   reconciliationRun: Maybe<ReconciliationRun>;
+  /** The runs over exactly this area (not its communes'), newest first. */
+  reconciliationRuns: ReconciliationRunConnection;
   /** Share of clean records per source, and case counts, for an area within the officer's jurisdiction. */
   reconciliationSummary: ReconciliationSummary;
+  /**
+   * The active clients a citizen may give a consent to (TTHC systems, verifiers; not citizen apps),
+   * by id: `first` of them (default 50, at most 100) after the client whose id is `after`.
+   */
+  registeredClients: Array<RegisteredClient>;
 };
 
 
@@ -1129,6 +1590,19 @@ export type QueryAccountWorkListArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   list: WorkList;
   overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryAreaCommunesArgs = {
+  province: Scalars['String']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryChildAccountArgs = {
+  personalId: Scalars['PersonalId']['input'];
 };
 
 
@@ -1145,14 +1619,53 @@ export type QueryCitizensArgs = {
 
 
 /** The hub's read entry points. */
+export type QueryConsentStatementArgs = {
+  consentId: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestReportArgs = {
+  area: Scalars['String']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryDataRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  area: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<DataRequestKind>;
+  overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  status?: InputMaybe<Array<DataRequestStatus>>;
+};
+
+
+/** The hub's read entry points. */
 export type QueryMyAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  documents?: InputMaybe<Array<DocumentScope>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryMyConsentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 /** The hub's read entry points. */
-export type QueryMyConsentsArgs = {
+export type QueryMyRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -1170,9 +1683,19 @@ export type QueryReconciliationCasesArgs = {
   area: Scalars['String']['input'];
   assignee?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  firstSeenBefore?: InputMaybe<Scalars['DateTime']['input']>;
   kind?: InputMaybe<DefectKind>;
+  order?: InputMaybe<ReconciliationCaseOrder>;
   source?: InputMaybe<DataSource>;
   status?: InputMaybe<Array<ReconciliationCaseStatus>>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryReconciliationCleanlinessArgs = {
+  area: Scalars['String']['input'];
+  last?: InputMaybe<Scalars['Int']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -1183,8 +1706,23 @@ export type QueryReconciliationRunArgs = {
 
 
 /** The hub's read entry points. */
+export type QueryReconciliationRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  area: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The hub's read entry points. */
 export type QueryReconciliationSummaryArgs = {
   area: Scalars['String']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryRegisteredClientsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Who read a citizen's data. */
@@ -1197,6 +1735,34 @@ export type ReaderKind =
   | 'OFFICER'
   /** The hub's scheduled jobs (sweeps). */
   | 'SYSTEM';
+
+/** How a FORMAT_ONLY case is closed in bulk. */
+export type ReconciliationBulkClose =
+  /** Not a defect to act on: dismissed with the note as the reason. */
+  | 'DISMISS'
+  /** Normalised at the source: an OPEN case is confirmed, then resolved (two history entries). */
+  | 'RESOLVE';
+
+export type ReconciliationBulkPayload = {
+  __typename?: 'ReconciliationBulkPayload';
+  /** Cases closed. */
+  closed: Scalars['Int']['output'];
+  /** Cases refused (see each result's userErrors). */
+  refused: Scalars['Int']['output'];
+  /** One result per id, in the order given. */
+  results: Array<ReconciliationBulkResult>;
+};
+
+/** What a bulk action did to one case. */
+export type ReconciliationBulkResult = {
+  __typename?: 'ReconciliationBulkResult';
+  /** The case after the action (null: NOT_FOUND). */
+  case: Maybe<ReconciliationCase>;
+  /** The case id as given. */
+  id: Scalars['ID']['output'];
+  /** Empty when the action was taken. */
+  userErrors: Array<ReconciliationCaseError>;
+};
 
 /**
  * A defect found by reconciliation, and its handling. Shows identity attributes only (never the
@@ -1211,6 +1777,19 @@ export type ReconciliationCase = {
   area: Maybe<Area>;
   /** Officer id of whoever handles it. */
   assignee: Maybe<Scalars['String']['output']>;
+  /**
+   * FORMAT_ONLY / MISMATCH: both sides labelled, each as its agency stores it and in the hub's form
+   * (sourceValue is the source's raw value; comparison says which value is which).
+   */
+  comparison: Maybe<ReconciliationComparison>;
+  /** CORRECTION_REQUEST: the field of the paper the citizen asks to correct. */
+  correctionField: Maybe<Scalars['String']['output']>;
+  /** CORRECTION_REQUEST: the citizen's request (`dataRequest(id)`). */
+  dataRequestId: Maybe<Scalars['ID']['output']>;
+  /** CORRECTION_REQUEST: the request's status. */
+  dataRequestStatus: Maybe<DataRequestStatus>;
+  /** CORRECTION_REQUEST: the request's deadline to act. */
+  dueAt: Maybe<Scalars['DateTime']['output']>;
   /** FORMAT_ONLY / MISMATCH: the attribute that differs. */
   field: Maybe<IdentityField>;
   firstSeenAt: Scalars['DateTime']['output'];
@@ -1257,8 +1836,13 @@ export type ReconciliationCaseConnection = {
 
 export type ReconciliationCaseError = {
   __typename?: 'ReconciliationCaseError';
+  /** ILLEGAL_TRANSITION: the actions a case in that status allows (CONFIRM, RESOLVE, DISMISS, REOPEN, ASSIGN, NOTE). */
+  allowed: Maybe<Array<ReconciliationCaseEvent>>;
   code: ReconciliationCaseErrorCode;
+  /** In plain words: the case's status, what was asked and what the case allows. */
   message: Scalars['String']['output'];
+  /** ILLEGAL_TRANSITION: the case's status when refused. */
+  status: Maybe<ReconciliationCaseStatus>;
 };
 
 export type ReconciliationCaseErrorCode =
@@ -1271,6 +1855,10 @@ export type ReconciliationCaseErrorCode =
   /** Dismissing needs a reason; a note needs text. */
   | 'NOTE_REQUIRED'
   | 'NOTE_TOO_LONG'
+  /** A bulk FORMAT_ONLY action named a case of another kind. */
+  | 'NOT_FORMAT_ONLY'
+  /** No case with this id in your jurisdiction (bulk actions; unknown and elsewhere alike). */
+  | 'NOT_FOUND'
   | 'TOO_MANY_NOTES';
 
 /** What happened to a case. */
@@ -1307,13 +1895,22 @@ export type ReconciliationCaseNote = {
   text: Scalars['String']['output'];
 };
 
+/** The order of a page of cases. */
+export type ReconciliationCaseOrder =
+  /** By area (commune code) and case id: stable, the cheapest. */
+  | 'AREA'
+  /** Newest first. */
+  | 'NEWEST'
+  /** Oldest first: by the start of the first run that found the case. */
+  | 'OLDEST';
+
 export type ReconciliationCasePayload = {
   __typename?: 'ReconciliationCasePayload';
   case: Maybe<ReconciliationCase>;
   userErrors: Array<ReconciliationCaseError>;
 };
 
-/** Where a reconciliation case is in its handling (README, Reconciliation). */
+/** Where a reconciliation case is in its handling (docs/reconciliation.md, Cases). */
 export type ReconciliationCaseStatus =
   /** An officer checked it: the records really disagree. */
   | 'CONFIRMED'
@@ -1323,6 +1920,26 @@ export type ReconciliationCaseStatus =
   | 'OPEN'
   /** Fixed (or no longer found by a later run). */
   | 'RESOLVED';
+
+/** An area's cleanliness after one of its runs. */
+export type ReconciliationCleanlinessPoint = {
+  __typename?: 'ReconciliationCleanlinessPoint';
+  /** When the run wrote its figures (its end). */
+  at: Scalars['DateTime']['output'];
+  runId: Scalars['ID']['output'];
+  /** Per source: records of the area's people, those with a finding, and the share of clean ones (openCases empty). */
+  sources: Array<SourceCleanliness>;
+};
+
+/** The two sides of a FORMAT_ONLY or MISMATCH case, labelled. */
+export type ReconciliationComparison = {
+  __typename?: 'ReconciliationComparison';
+  field: IdentityField;
+  /** Only the form differs (FORMAT_ONLY): the same value written otherwise. */
+  formOnly: Scalars['Boolean']['output'];
+  population: ReconciliationValue;
+  source: ReconciliationValue;
+};
 
 export type ReconciliationProgress = {
   __typename?: 'ReconciliationProgress';
@@ -1388,6 +2005,13 @@ export type ReconciliationRunCasesArgs = {
   status?: InputMaybe<Array<ReconciliationCaseStatus>>;
 };
 
+export type ReconciliationRunConnection = {
+  __typename?: 'ReconciliationRunConnection';
+  nodes: Array<ReconciliationRun>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type ReconciliationRunStatus =
   | 'CANCELLED'
   | 'DONE'
@@ -1410,6 +2034,13 @@ export type ReconciliationRunWrites = {
   unchanged: Scalars['Int']['output'];
 };
 
+/** Which record a value comes from. */
+export type ReconciliationSide =
+  /** The population's record (the reference). */
+  | 'POPULATION'
+  /** The record of the source the case is about. */
+  | 'SOURCE';
+
 /** An area's reconciliation figures. */
 export type ReconciliationSummary = {
   __typename?: 'ReconciliationSummary';
@@ -1423,6 +2054,37 @@ export type ReconciliationSummary = {
   /** The runs the figures come from, newest first. */
   runIds: Array<Scalars['ID']['output']>;
   sources: Array<SourceCleanliness>;
+};
+
+/** One side's value of a FORMAT_ONLY or MISMATCH case. */
+export type ReconciliationValue = {
+  __typename?: 'ReconciliationValue';
+  /** A name's comparison key: no marks, Đ as D, upper case (equal for names that differ only in form). */
+  key: Maybe<Scalars['String']['output']>;
+  /**
+   * In the hub's form: a name in Unicode NFC without invisible characters or look-alike letters, with
+   * single spaces; a date ISO 8601; a sex MALE or FEMALE (null: cannot be read in that form).
+   */
+  normalised: Maybe<Scalars['String']['output']>;
+  /** As that agency stores it, in its own format (a date dd/MM/yyyy, a name in upper case, a sex 1/2). */
+  raw: Maybe<Scalars['String']['output']>;
+  side: ReconciliationSide;
+  /** The source holding this value (POPULATION for the population's side). */
+  source: DataSource;
+};
+
+/** A registered client as a citizen sees it before consenting: what it may ever ask for. */
+export type RegisteredClient = {
+  __typename?: 'RegisteredClient';
+  /** Client id (the `clientId` of `consentGrant`). */
+  id: Scalars['String']['output'];
+  kind: ClientKind;
+  /** Its name, as registered. */
+  name: Scalars['String']['output'];
+  /** The procedures it is registered for: a consent names one of them. */
+  purposes: Array<ClientPurpose>;
+  /** The documents it is registered for: a consent may cover these only. */
+  scopes: Array<DocumentScope>;
 };
 
 /** A relative referenced from the citizen's record. */
@@ -1477,6 +2139,199 @@ export type Residence = {
 export type Sex =
   | 'FEMALE'
   | 'MALE';
+
+/** A share code, as the citizen's app shows it (as a QR code). */
+export type Share = {
+  __typename?: 'Share';
+  /** Who may redeem it. */
+  audience: ShareAudience;
+  /** With audience CLIENT: that client's id. */
+  clientId: Maybe<Scalars['String']['output']>;
+  /**
+   * The code to put in the QR code: 38 characters (A-Z a-z 0-9 - _), usable once within
+   * `expiresAt`. Its first 16 characters are the share's id, the rest the key the hub needs to
+   * open it (the hub keeps the shared data encrypted under that key and never stores the key).
+   */
+  code: Scalars['String']['output'];
+  /** When the code stops working (60 seconds after it was made). */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The fields shared (every field of the papers shared whole). */
+  fields: Array<ShareField>;
+  /** The share's id (the code's first 16 characters), as the access log names it. */
+  id: Scalars['String']['output'];
+  /** The papers shared. */
+  papers: Array<DocumentScope>;
+};
+
+/** Who may redeem a share code. */
+export type ShareAudience =
+  /** Any verifier of the hub: a signed-in officer, or a registered client registered for every shared paper. */
+  | 'ANY_VERIFIER'
+  /** One registered client only (`clientId`). */
+  | 'CLIENT'
+  /** Signed-in officers only. */
+  | 'OFFICER';
+
+/** What the citizen shares: whole papers, single fields, or both (at least one of them). */
+export type ShareCreateInput = {
+  /** Who may redeem the code. Default ANY_VERIFIER. */
+  audience?: InputMaybe<ShareAudience>;
+  /** With audience CLIENT: the registered client that may redeem it. */
+  clientId?: InputMaybe<Scalars['String']['input']>;
+  /** Single fields (each within its paper). */
+  fields?: InputMaybe<Array<ShareField>>;
+  /** Papers shared whole (every field of each). FAMILY cannot be shared: it names other people. */
+  papers?: InputMaybe<Array<DocumentScope>>;
+};
+
+/**
+ * A field a citizen can share by QR code. Each belongs to one paper (the prefix, IDENTITY for the
+ * basic identity attributes); its value is the one the paper's GraphQL field shows.
+ */
+export type ShareField =
+  /** IDENTITY: date of birth. */
+  | 'DATE_OF_BIRTH'
+  /** IDENTITY: date of death. */
+  | 'DATE_OF_DEATH'
+  /** DRIVING_LICENCE: classes with their dates. */
+  | 'DRIVING_LICENCE_CLASSES'
+  /** DRIVING_LICENCE: holder's name as the licence database records it. */
+  | 'DRIVING_LICENCE_HOLDER_NAME'
+  /** DRIVING_LICENCE: issuing authority. */
+  | 'DRIVING_LICENCE_ISSUED_BY'
+  /** DRIVING_LICENCE: date of first issue. */
+  | 'DRIVING_LICENCE_ISSUED_ON'
+  /** DRIVING_LICENCE: licence number. */
+  | 'DRIVING_LICENCE_NUMBER'
+  /** DRIVING_LICENCE: remaining points. */
+  | 'DRIVING_LICENCE_POINTS'
+  /** DRIVING_LICENCE: status. */
+  | 'DRIVING_LICENCE_STATUS'
+  /** IDENTITY: ethnic group. */
+  | 'ETHNICITY'
+  /** IDENTITY: full name. */
+  | 'FULL_NAME'
+  /** HEALTH_INSURANCE: benefit level. */
+  | 'HEALTH_INSURANCE_BENEFIT_LEVEL'
+  /** HEALTH_INSURANCE: card number. */
+  | 'HEALTH_INSURANCE_CARD_NUMBER'
+  /** HEALTH_INSURANCE: start of five continuous years of coverage. */
+  | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
+  /** HEALTH_INSURANCE: registered primary-care facility. */
+  | 'HEALTH_INSURANCE_PRIMARY_CARE_FACILITY'
+  /** HEALTH_INSURANCE: social-insurance code. */
+  | 'HEALTH_INSURANCE_SOCIAL_INSURANCE_CODE'
+  /** HEALTH_INSURANCE: whether the card is valid today. */
+  | 'HEALTH_INSURANCE_VALID'
+  /** HEALTH_INSURANCE: valid from. */
+  | 'HEALTH_INSURANCE_VALID_FROM'
+  /** HEALTH_INSURANCE: valid until. */
+  | 'HEALTH_INSURANCE_VALID_TO'
+  /** HEALTH_RECORD: known allergies. */
+  | 'HEALTH_RECORD_ALLERGIES'
+  /** HEALTH_RECORD: blood type. */
+  | 'HEALTH_RECORD_BLOOD_TYPE'
+  /** HEALTH_RECORD: chronic conditions. */
+  | 'HEALTH_RECORD_CHRONIC_CONDITIONS'
+  /** HEALTH_RECORD: vaccinations. */
+  | 'HEALTH_RECORD_VACCINATIONS'
+  /** HEALTH_RECORD: visits. */
+  | 'HEALTH_RECORD_VISITS'
+  /** IDENTITY_CARD: whether the current card has expired. */
+  | 'IDENTITY_CARD_EXPIRED'
+  /** IDENTITY_CARD: expiry date. */
+  | 'IDENTITY_CARD_EXPIRES_ON'
+  /** IDENTITY_CARD: every identity document ever issued (old CMND included). */
+  | 'IDENTITY_CARD_HISTORY'
+  /** IDENTITY_CARD: issuing authority. */
+  | 'IDENTITY_CARD_ISSUED_BY'
+  /** IDENTITY_CARD: date of issue. */
+  | 'IDENTITY_CARD_ISSUED_ON'
+  /** IDENTITY_CARD: the current card's kind. */
+  | 'IDENTITY_CARD_KIND'
+  /** IDENTITY_CARD: the current card's number. */
+  | 'IDENTITY_CARD_NUMBER'
+  /** IDENTITY: nationality. */
+  | 'NATIONALITY'
+  /** IDENTITY: the 12-digit personal ID. */
+  | 'PERSONAL_ID'
+  /** RESIDENCE: current address. */
+  | 'RESIDENCE_CURRENT_ADDRESS'
+  /** RESIDENCE: permanent address. */
+  | 'RESIDENCE_PERMANENT_ADDRESS'
+  /** RESIDENCE: place of origin. */
+  | 'RESIDENCE_PLACE_OF_ORIGIN'
+  /** RESIDENCE: date the permanent residence was registered. */
+  | 'RESIDENCE_REGISTERED_ON'
+  /** IDENTITY: sex. */
+  | 'SEX'
+  /** SOCIAL_INSURANCE: benefits paid. */
+  | 'SOCIAL_INSURANCE_BENEFITS'
+  /** SOCIAL_INSURANCE: contribution periods. */
+  | 'SOCIAL_INSURANCE_CONTRIBUTION_PERIODS'
+  /** SOCIAL_INSURANCE: holder's name as the source records it. */
+  | 'SOCIAL_INSURANCE_HOLDER_NAME_AT_SOURCE'
+  /** SOCIAL_INSURANCE: social-insurance number. */
+  | 'SOCIAL_INSURANCE_NUMBER'
+  /** SOCIAL_INSURANCE: total months of contributions. */
+  | 'SOCIAL_INSURANCE_TOTAL_MONTHS'
+  /** IDENTITY: alive or deceased. */
+  | 'VITAL_STATUS';
+
+/** What a share event was, in the citizen's access log. */
+export type ShareLogEvent =
+  /** The citizen made a share code. */
+  | 'CREATED'
+  /** A verifier redeemed it. */
+  | 'REDEEMED';
+
+/**
+ * What a verifier gets for a share code: the signed SD-JWT (RFC 9901), and the fields it discloses,
+ * already checked by the hub. Every field read is audited as a disclosure of the shared papers.
+ */
+export type ShareRedemption = {
+  __typename?: 'ShareRedemption';
+  /** `aud` of the SD-JWT (see docs/security.md for the audience values). */
+  audience: Scalars['String']['output'];
+  /** `exp`: 60 seconds after `issuedAt`. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** `iat`: when the citizen made the code. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** `iss` of the SD-JWT: the hub. */
+  issuer: Scalars['String']['output'];
+  /** `kid` of the key that signed it. */
+  keyId: Scalars['String']['output'];
+  /** The shared papers and fields. */
+  papers: Array<SharedPaper>;
+  /**
+   * The SD-JWT in compact form (`<issuer-signed JWT>~<disclosure>~...~`), header typ `dc+sd-jwt`,
+   * ES256, signed by a key published at `/.well-known/jwks.json` (see docs/security.md, Share by QR).
+   * Every shared field is one disclosure; nothing else of the citizen is in it.
+   */
+  sdJwt: Scalars['String']['output'];
+};
+
+/** One shared field and its value. */
+export type SharedField = {
+  __typename?: 'SharedField';
+  /** Its claim name in the SD-JWT (inside its paper's object), e.g. `fullName`. */
+  claim: Scalars['String']['output'];
+  /** The field. */
+  field: ShareField;
+  /** Its value, as the hub's API shows it (null when the source holds none, or none the hub can read). */
+  value: Maybe<Scalars['JSON']['output']>;
+};
+
+/** One shared paper: exactly the fields the citizen chose. */
+export type SharedPaper = {
+  __typename?: 'SharedPaper';
+  /** Its claim name in the SD-JWT, e.g. `drivingLicence`. */
+  claim: Scalars['String']['output'];
+  /** The shared fields, in the order of `ShareField`. */
+  fields: Array<SharedField>;
+  /** The paper. */
+  paper: DocumentScope;
+};
 
 /** Social-insurance participation history (quá trình tham gia BHXH). */
 export type SocialInsurance = {
@@ -1560,6 +2415,8 @@ export type WorkListConnection = {
   __typename?: 'WorkListConnection';
   nodes: Array<WorkListItem>;
   pageInfo: PageInfo;
+  /** A search stopped after 20,000 members before the page was full: the next page goes on. */
+  searchTruncated: Scalars['Boolean']['output'];
   /** Members of the list in the area (all pages). */
   totalCount: Scalars['Int']['output'];
 };
@@ -1653,14 +2510,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AccessLogEntry: ResolverTypeWrapper<AccessLogEntry>;
   AccessLogPage: ResolverTypeWrapper<AccessLogPage>;
+  AccessLogShare: ResolverTypeWrapper<AccessLogShare>;
   Account: ResolverTypeWrapper<StoredAccount>;
   AccountErrorCode: AccountErrorCode;
   AccountEvent: AccountEvent;
   AccountFlows: ResolverTypeWrapper<AccountFlows>;
   AccountHistoryEntry: ResolverTypeWrapper<AccountHistoryEntry>;
+  AccountLockGround: AccountLockGround;
   AccountLockReason: AccountLockReason;
   AccountPayload: ResolverTypeWrapper<Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: ResolverTypeWrapper<AreaReport>;
   AccountStates: ResolverTypeWrapper<AccountStates>;
@@ -1677,14 +2537,30 @@ export type ResolversTypes = {
   CaseStatusCount: ResolverTypeWrapper<CaseStatusCount>;
   ChronicCondition: ResolverTypeWrapper<ChronicCondition>;
   Citizen: ResolverTypeWrapper<CitizenRecord>;
+  ClientKind: ClientKind;
+  ClientPurpose: ResolverTypeWrapper<ClientPurpose>;
   Consent: ResolverTypeWrapper<ConsentRecord>;
   ConsentClient: ResolverTypeWrapper<ConsentClient>;
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: ResolverTypeWrapper<Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
   ConsentRevokePayload: ResolverTypeWrapper<Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  ConsentStatement: ResolverTypeWrapper<ConsentStatementView>;
   ConsentStatus: ConsentStatus;
   ContributionPeriod: ResolverTypeWrapper<ContributionPeriod>;
   ContributionScheme: ContributionScheme;
+  CorrectionRequestInput: CorrectionRequestInput;
+  DataExport: ResolverTypeWrapper<DataExportView>;
+  DataRequest: ResolverTypeWrapper<DataRequestDoc>;
+  DataRequestAreaCounts: ResolverTypeWrapper<AreaCounts>;
+  DataRequestConnection: ResolverTypeWrapper<Omit<DataRequestConnection, 'nodes'> & { nodes: Array<ResolversTypes['DataRequest']> }>;
+  DataRequestErrorCode: DataRequestErrorCode;
+  DataRequestEvent: DataRequestEvent;
+  DataRequestHistoryEntry: ResolverTypeWrapper<DataRequestHistoryEntry>;
+  DataRequestKind: DataRequestKind;
+  DataRequestPayload: ResolverTypeWrapper<Omit<DataRequestPayload, 'request'> & { request?: Maybe<ResolversTypes['DataRequest']> }>;
+  DataRequestReport: ResolverTypeWrapper<RequestReport>;
+  DataRequestStatus: DataRequestStatus;
+  DataRequestUserError: ResolverTypeWrapper<DataRequestUserError>;
   DataSource: DataSource;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1711,6 +2587,7 @@ export type ResolversTypes = {
   IdentityDocumentKind: IdentityDocumentKind;
   IdentityField: IdentityField;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LockChannel: LockChannel;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NameVariant: NameVariant;
@@ -1719,9 +2596,13 @@ export type ResolversTypes = {
   PersonalData: PersonalData;
   PersonalId: ResolverTypeWrapper<Scalars['PersonalId']['output']>;
   PopulationFacts: ResolverTypeWrapper<PopulationFacts>;
+  ProcessingRestrictionInput: ProcessingRestrictionInput;
   Provenance: ResolverTypeWrapper<Provenance>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReaderKind: ReaderKind;
+  ReconciliationBulkClose: ReconciliationBulkClose;
+  ReconciliationBulkPayload: ResolverTypeWrapper<Omit<ReconciliationBulkPayload, 'results'> & { results: Array<ResolversTypes['ReconciliationBulkResult']> }>;
+  ReconciliationBulkResult: ResolverTypeWrapper<Omit<ReconciliationBulkResult, 'case'> & { case?: Maybe<ResolversTypes['ReconciliationCase']> }>;
   ReconciliationCase: ResolverTypeWrapper<CaseView>;
   ReconciliationCaseConnection: ResolverTypeWrapper<Omit<ReconciliationCaseConnection, 'nodes'> & { nodes: Array<ResolversTypes['ReconciliationCase']> }>;
   ReconciliationCaseError: ResolverTypeWrapper<ReconciliationCaseError>;
@@ -1729,19 +2610,34 @@ export type ResolversTypes = {
   ReconciliationCaseEvent: ReconciliationCaseEvent;
   ReconciliationCaseHistoryEntry: ResolverTypeWrapper<ReconciliationCaseHistoryEntry>;
   ReconciliationCaseNote: ResolverTypeWrapper<ReconciliationCaseNote>;
+  ReconciliationCaseOrder: ReconciliationCaseOrder;
   ReconciliationCasePayload: ResolverTypeWrapper<Omit<ReconciliationCasePayload, 'case'> & { case?: Maybe<ResolversTypes['ReconciliationCase']> }>;
   ReconciliationCaseStatus: ReconciliationCaseStatus;
+  ReconciliationCleanlinessPoint: ResolverTypeWrapper<ReconciliationCleanlinessPoint>;
+  ReconciliationComparison: ResolverTypeWrapper<ReconciliationComparison>;
   ReconciliationProgress: ResolverTypeWrapper<ReconciliationProgress>;
   ReconciliationRun: ResolverTypeWrapper<RunDoc>;
+  ReconciliationRunConnection: ResolverTypeWrapper<Omit<ReconciliationRunConnection, 'nodes'> & { nodes: Array<ResolversTypes['ReconciliationRun']> }>;
   ReconciliationRunStatus: ReconciliationRunStatus;
   ReconciliationRunWrites: ResolverTypeWrapper<ReconciliationRunWrites>;
+  ReconciliationSide: ReconciliationSide;
   ReconciliationSummary: ResolverTypeWrapper<SummaryModel>;
+  ReconciliationValue: ResolverTypeWrapper<ReconciliationValue>;
+  RegisteredClient: ResolverTypeWrapper<RegisteredClient>;
   Relative: ResolverTypeWrapper<Relative>;
   ReportDay: ResolverTypeWrapper<ReportDay>;
   ReportTargetPayload: ResolverTypeWrapper<ReportTargetPayload>;
   ReportTargets: ResolverTypeWrapper<ReportTargets>;
   Residence: ResolverTypeWrapper<Residence>;
   Sex: Sex;
+  Share: ResolverTypeWrapper<ShareView>;
+  ShareAudience: ShareAudience;
+  ShareCreateInput: ShareCreateInput;
+  ShareField: ShareField;
+  ShareLogEvent: ShareLogEvent;
+  ShareRedemption: ResolverTypeWrapper<RedemptionView>;
+  SharedField: ResolverTypeWrapper<SharedField>;
+  SharedPaper: ResolverTypeWrapper<SharedPaperView>;
   SocialInsurance: ResolverTypeWrapper<SocialInsuranceRecord>;
   SocialInsuranceBenefit: ResolverTypeWrapper<SocialInsuranceBenefit>;
   SourceCleanliness: ResolverTypeWrapper<SourceCleanliness>;
@@ -1758,11 +2654,13 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AccessLogEntry: AccessLogEntry;
   AccessLogPage: AccessLogPage;
+  AccessLogShare: AccessLogShare;
   Account: StoredAccount;
   AccountFlows: AccountFlows;
   AccountHistoryEntry: AccountHistoryEntry;
   AccountPayload: Omit<AccountPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
   AccountPhoneChangeInput: AccountPhoneChangeInput;
+  AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: AreaReport;
   AccountStates: AccountStates;
@@ -1776,12 +2674,23 @@ export type ResolversParentTypes = {
   CaseStatusCount: CaseStatusCount;
   ChronicCondition: ChronicCondition;
   Citizen: CitizenRecord;
+  ClientPurpose: ClientPurpose;
   Consent: ConsentRecord;
   ConsentClient: ConsentClient;
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   ConsentRevokePayload: Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
+  ConsentStatement: ConsentStatementView;
   ContributionPeriod: ContributionPeriod;
+  CorrectionRequestInput: CorrectionRequestInput;
+  DataExport: DataExportView;
+  DataRequest: DataRequestDoc;
+  DataRequestAreaCounts: AreaCounts;
+  DataRequestConnection: Omit<DataRequestConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['DataRequest']> };
+  DataRequestHistoryEntry: DataRequestHistoryEntry;
+  DataRequestPayload: Omit<DataRequestPayload, 'request'> & { request?: Maybe<ResolversParentTypes['DataRequest']> };
+  DataRequestReport: RequestReport;
+  DataRequestUserError: DataRequestUserError;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DefectCount: DefectCount;
@@ -1801,27 +2710,41 @@ export type ResolversParentTypes = {
   IdentityCard: IdentityCardRecord;
   IdentityDocument: IdentityDocument;
   Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PersonalId: Scalars['PersonalId']['output'];
   PopulationFacts: PopulationFacts;
+  ProcessingRestrictionInput: ProcessingRestrictionInput;
   Provenance: Provenance;
   Query: Record<PropertyKey, never>;
+  ReconciliationBulkPayload: Omit<ReconciliationBulkPayload, 'results'> & { results: Array<ResolversParentTypes['ReconciliationBulkResult']> };
+  ReconciliationBulkResult: Omit<ReconciliationBulkResult, 'case'> & { case?: Maybe<ResolversParentTypes['ReconciliationCase']> };
   ReconciliationCase: CaseView;
   ReconciliationCaseConnection: Omit<ReconciliationCaseConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ReconciliationCase']> };
   ReconciliationCaseError: ReconciliationCaseError;
   ReconciliationCaseHistoryEntry: ReconciliationCaseHistoryEntry;
   ReconciliationCaseNote: ReconciliationCaseNote;
   ReconciliationCasePayload: Omit<ReconciliationCasePayload, 'case'> & { case?: Maybe<ResolversParentTypes['ReconciliationCase']> };
+  ReconciliationCleanlinessPoint: ReconciliationCleanlinessPoint;
+  ReconciliationComparison: ReconciliationComparison;
   ReconciliationProgress: ReconciliationProgress;
   ReconciliationRun: RunDoc;
+  ReconciliationRunConnection: Omit<ReconciliationRunConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['ReconciliationRun']> };
   ReconciliationRunWrites: ReconciliationRunWrites;
   ReconciliationSummary: SummaryModel;
+  ReconciliationValue: ReconciliationValue;
+  RegisteredClient: RegisteredClient;
   Relative: Relative;
   ReportDay: ReportDay;
   ReportTargetPayload: ReportTargetPayload;
   ReportTargets: ReportTargets;
   Residence: Residence;
+  Share: ShareView;
+  ShareCreateInput: ShareCreateInput;
+  ShareRedemption: RedemptionView;
+  SharedField: SharedField;
+  SharedPaper: SharedPaperView;
   SocialInsurance: SocialInsuranceRecord;
   SocialInsuranceBenefit: SocialInsuranceBenefit;
   SourceCleanliness: SourceCleanliness;
@@ -1912,6 +2835,10 @@ export type SubjectDirectiveArgs = {
 
 export type SubjectDirectiveResolver<Result, Parent, ContextType = HubContext, Args = SubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type VerifierDirectiveArgs = { };
+
+export type VerifierDirectiveResolver<Result, Parent, ContextType = HubContext, Args = VerifierDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogEntry'] = ResolversParentTypes['AccessLogEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   clientName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1921,12 +2848,19 @@ export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends
   officerUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   readerKind?: Resolver<ResolversTypes['ReaderKind'], ParentType, ContextType>;
+  share?: Resolver<Maybe<ResolversTypes['AccessLogShare']>, ParentType, ContextType>;
 };
 
 export type AccessLogPageResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogPage'] = ResolversParentTypes['AccessLogPage']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   entries?: Resolver<Array<ResolversTypes['AccessLogEntry']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AccessLogShareResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccessLogShare'] = ResolversParentTypes['AccessLogShare']> = {
+  event?: Resolver<ResolversTypes['ShareLogEvent'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['ShareField']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AccountResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
@@ -1941,6 +2875,7 @@ export type AccountResolvers<ContextType = HubContext, ParentType extends Resolv
   hasChipCard?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['AccountHistoryEntry']>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockGround?: Resolver<Maybe<ResolversTypes['AccountLockGround']>, ParentType, ContextType>;
   lockReason?: Resolver<Maybe<ResolversTypes['AccountLockReason']>, ParentType, ContextType>;
   lockedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   notifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2075,6 +3010,11 @@ export type CitizenResolvers<ContextType = HubContext, ParentType extends Resolv
   vitalStatus?: Resolver<Maybe<ResolversTypes['VitalStatus']>, ParentType, ContextType>;
 };
 
+export type ClientPurposeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ClientPurpose'] = ResolversParentTypes['ClientPurpose']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type ConsentResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {
   client?: Resolver<ResolversTypes['ConsentClient'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2082,6 +3022,7 @@ export type ConsentResolvers<ContextType = HubContext, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
   useCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2104,12 +3045,94 @@ export type ConsentRevokePayloadResolvers<ContextType = HubContext, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type ConsentStatementResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentStatement'] = ResolversParentTypes['ConsentStatement']> = {
+  consentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  jws?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ContributionPeriodResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ContributionPeriod'] = ResolversParentTypes['ContributionPeriod']> = {
   employer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   salaryBase?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   scheme?: Resolver<Maybe<ResolversTypes['ContributionScheme']>, ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type DataExportResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataExport'] = ResolversParentTypes['DataExport']> = {
+  generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  json?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DataRequestResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequest'] = ResolversParentTypes['DataRequest']> = {
+  acknowledgeBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  acknowledgedLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  acknowledgementOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  actBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  actionOverdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
+  caseId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  clientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  closedLate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  consentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  extendedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  extensionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['DataRequestHistoryEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DataRequestKind'], ParentType, ContextType>;
+  liftedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  originalActBy?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  refusalReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  restrictionInForce?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['DataSource']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DataRequestStatus'], ParentType, ContextType>;
+};
+
+export type DataRequestAreaCountsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestAreaCounts'] = ResolversParentTypes['DataRequestAreaCounts']> = {
+  acknowledgementOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  actionOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  area?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DataRequestConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestConnection'] = ResolversParentTypes['DataRequestConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['DataRequest']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type DataRequestHistoryEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestHistoryEntry'] = ResolversParentTypes['DataRequestHistoryEntry']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  by?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['DataRequestEvent'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['DataRequestStatus']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DataRequestStatus'], ParentType, ContextType>;
+};
+
+export type DataRequestPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestPayload'] = ResolversParentTypes['DataRequestPayload']> = {
+  request?: Resolver<Maybe<ResolversTypes['DataRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['DataRequestUserError']>, ParentType, ContextType>;
+};
+
+export type DataRequestReportResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestReport'] = ResolversParentTypes['DataRequestReport']> = {
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  communes?: Resolver<Array<ResolversTypes['DataRequestAreaCounts']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['DataRequestAreaCounts'], ParentType, ContextType>;
+};
+
+export type DataRequestUserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['DataRequestUserError'] = ResolversParentTypes['DataRequestUserError']> = {
+  code?: Resolver<ResolversTypes['DataRequestErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -2229,6 +3252,10 @@ export type IdentityDocumentResolvers<ContextType = HubContext, ParentType exten
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export type MutationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   accountActivate?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountActivateArgs, 'code'>>;
   accountActivationCodeResend?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType>;
@@ -2237,22 +3264,34 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountPhoneChange?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeArgs, 'input'>>;
   accountPhoneChangeStart?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountPhoneChangeStartArgs, 'phone'>>;
   accountRegister?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterArgs, 'input'>>;
+  accountRegisterChild?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRegisterChildArgs, 'input'>>;
   accountReject?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountRejectArgs, 'personalId' | 'reason'>>;
   accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
   accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
-  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockArgs, 'ownershipVerified' | 'personalId'>>;
+  accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountUnlockArgs>>;
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
+  correctionRequest?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationCorrectionRequestArgs, 'input'>>;
+  dataRequestAcknowledge?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestAcknowledgeArgs, 'id'>>;
+  dataRequestComplete?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestCompleteArgs, 'id'>>;
+  dataRequestExtend?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestExtendArgs, 'id' | 'reason'>>;
+  dataRequestRefuse?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestRefuseArgs, 'id' | 'reason'>>;
+  dataRequestStart?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationDataRequestStartArgs, 'id'>>;
+  processingRestrictionLift?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationProcessingRestrictionLiftArgs, 'clientId'>>;
+  processingRestrictionRequest?: Resolver<ResolversTypes['DataRequestPayload'], ParentType, ContextType, RequireFields<MutationProcessingRestrictionRequestArgs, 'input'>>;
   reconciliationCaseAssign?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseAssignArgs, 'id'>>;
   reconciliationCaseConfirm?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseConfirmArgs, 'id'>>;
   reconciliationCaseDismiss?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseDismissArgs, 'id' | 'reason'>>;
   reconciliationCaseNote?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseNoteArgs, 'id' | 'text'>>;
   reconciliationCaseReopen?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseReopenArgs, 'id'>>;
   reconciliationCaseResolve?: Resolver<ResolversTypes['ReconciliationCasePayload'], ParentType, ContextType, RequireFields<MutationReconciliationCaseResolveArgs, 'id'>>;
+  reconciliationCasesCloseFormatOnly?: Resolver<ResolversTypes['ReconciliationBulkPayload'], ParentType, ContextType, RequireFields<MutationReconciliationCasesCloseFormatOnlyArgs, 'how' | 'ids' | 'note'>>;
   reconciliationRunCancel?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<MutationReconciliationRunCancelArgs, 'id'>>;
   reconciliationRunStart?: Resolver<ResolversTypes['ReconciliationRun'], ParentType, ContextType, RequireFields<MutationReconciliationRunStartArgs, 'area'>>;
   reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
+  shareCreate?: Resolver<Maybe<ResolversTypes['Share']>, ParentType, ContextType, RequireFields<MutationShareCreateArgs, 'input'>>;
+  shareRedeem?: Resolver<Maybe<ResolversTypes['ShareRedemption']>, ParentType, ContextType, RequireFields<MutationShareRedeemArgs, 'code'>>;
 };
 
 export type PageInfoResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2279,21 +3318,50 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'personalId'>>;
   accountReport?: Resolver<ResolversTypes['AccountReport'], ParentType, ContextType, RequireFields<QueryAccountReportArgs, 'area' | 'from' | 'to'>>;
   accountWorkList?: Resolver<ResolversTypes['WorkListConnection'], ParentType, ContextType, RequireFields<QueryAccountWorkListArgs, 'area' | 'first' | 'list' | 'overdueOnly'>>;
+  areaCommunes?: Resolver<Array<ResolversTypes['Area']>, ParentType, ContextType, RequireFields<QueryAreaCommunesArgs, 'province'>>;
+  childAccount?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<QueryChildAccountArgs, 'personalId'>>;
   citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'personalId'>>;
   citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'personalIds'>>;
+  consentStatement?: Resolver<ResolversTypes['ConsentStatement'], ParentType, ContextType, RequireFields<QueryConsentStatementArgs, 'consentId'>>;
+  dataRequest?: Resolver<Maybe<ResolversTypes['DataRequest']>, ParentType, ContextType, RequireFields<QueryDataRequestArgs, 'id'>>;
+  dataRequestReport?: Resolver<ResolversTypes['DataRequestReport'], ParentType, ContextType, RequireFields<QueryDataRequestReportArgs, 'area'>>;
+  dataRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryDataRequestsArgs, 'area' | 'first' | 'overdueOnly'>>;
+  me?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType>;
   myAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryMyAccessLogArgs, 'first'>>;
   myAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;
+  myDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
+  myRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryMyRequestsArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
-  reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first'>>;
+  reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first' | 'order'>>;
+  reconciliationCleanliness?: Resolver<Array<ResolversTypes['ReconciliationCleanlinessPoint']>, ParentType, ContextType, RequireFields<QueryReconciliationCleanlinessArgs, 'area' | 'last'>>;
   reconciliationRun?: Resolver<Maybe<ResolversTypes['ReconciliationRun']>, ParentType, ContextType, RequireFields<QueryReconciliationRunArgs, 'id'>>;
+  reconciliationRuns?: Resolver<ResolversTypes['ReconciliationRunConnection'], ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'area' | 'first'>>;
   reconciliationSummary?: Resolver<ResolversTypes['ReconciliationSummary'], ParentType, ContextType, RequireFields<QueryReconciliationSummaryArgs, 'area'>>;
+  registeredClients?: Resolver<Array<ResolversTypes['RegisteredClient']>, ParentType, ContextType, RequireFields<QueryRegisteredClientsArgs, 'first'>>;
+};
+
+export type ReconciliationBulkPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationBulkPayload'] = ResolversParentTypes['ReconciliationBulkPayload']> = {
+  closed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['ReconciliationBulkResult']>, ParentType, ContextType>;
+};
+
+export type ReconciliationBulkResultResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationBulkResult'] = ResolversParentTypes['ReconciliationBulkResult']> = {
+  case?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['ReconciliationCaseError']>, ParentType, ContextType>;
 };
 
 export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCase'] = ResolversParentTypes['ReconciliationCase']> = {
   area?: Resolver<Maybe<ResolversTypes['Area']>, ParentType, ContextType>;
   assignee?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comparison?: Resolver<Maybe<ResolversTypes['ReconciliationComparison']>, ParentType, ContextType>;
+  correctionField?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dataRequestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  dataRequestStatus?: Resolver<Maybe<ResolversTypes['DataRequestStatus']>, ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['IdentityField']>, ParentType, ContextType>;
   firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['ReconciliationCaseHistoryEntry']>, ParentType, ContextType>;
@@ -2320,8 +3388,10 @@ export type ReconciliationCaseConnectionResolvers<ContextType = HubContext, Pare
 };
 
 export type ReconciliationCaseErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseError'] = ResolversParentTypes['ReconciliationCaseError']> = {
+  allowed?: Resolver<Maybe<Array<ResolversTypes['ReconciliationCaseEvent']>>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['ReconciliationCaseErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['ReconciliationCaseStatus']>, ParentType, ContextType>;
 };
 
 export type ReconciliationCaseHistoryEntryResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCaseHistoryEntry'] = ResolversParentTypes['ReconciliationCaseHistoryEntry']> = {
@@ -2343,6 +3413,19 @@ export type ReconciliationCaseNoteResolvers<ContextType = HubContext, ParentType
 export type ReconciliationCasePayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCasePayload'] = ResolversParentTypes['ReconciliationCasePayload']> = {
   case?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['ReconciliationCaseError']>, ParentType, ContextType>;
+};
+
+export type ReconciliationCleanlinessPointResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationCleanlinessPoint'] = ResolversParentTypes['ReconciliationCleanlinessPoint']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceCleanliness']>, ParentType, ContextType>;
+};
+
+export type ReconciliationComparisonResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationComparison'] = ResolversParentTypes['ReconciliationComparison']> = {
+  field?: Resolver<ResolversTypes['IdentityField'], ParentType, ContextType>;
+  formOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  population?: Resolver<ResolversTypes['ReconciliationValue'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ReconciliationValue'], ParentType, ContextType>;
 };
 
 export type ReconciliationProgressResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationProgress'] = ResolversParentTypes['ReconciliationProgress']> = {
@@ -2372,6 +3455,12 @@ export type ReconciliationRunResolvers<ContextType = HubContext, ParentType exte
   writes?: Resolver<Maybe<ResolversTypes['ReconciliationRunWrites']>, ParentType, ContextType>;
 };
 
+export type ReconciliationRunConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRunConnection'] = ResolversParentTypes['ReconciliationRunConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['ReconciliationRun']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ReconciliationRunWritesResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationRunWrites'] = ResolversParentTypes['ReconciliationRunWrites']> = {
   findings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2386,6 +3475,22 @@ export type ReconciliationSummaryResolvers<ContextType = HubContext, ParentType 
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   runIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceCleanliness']>, ParentType, ContextType>;
+};
+
+export type ReconciliationValueResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationValue'] = ResolversParentTypes['ReconciliationValue']> = {
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  normalised?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  raw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  side?: Resolver<ResolversTypes['ReconciliationSide'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
+};
+
+export type RegisteredClientResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['RegisteredClient'] = ResolversParentTypes['RegisteredClient']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ClientKind'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purposes?: Resolver<Array<ResolversTypes['ClientPurpose']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
 };
 
 export type RelativeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Relative'] = ResolversParentTypes['Relative']> = {
@@ -2419,6 +3524,38 @@ export type ResidenceResolvers<ContextType = HubContext, ParentType extends Reso
   placeOfOrigin?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   registeredOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type ShareResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Share'] = ResolversParentTypes['Share']> = {
+  audience?: Resolver<ResolversTypes['ShareAudience'], ParentType, ContextType>;
+  clientId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['ShareField']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  papers?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
+};
+
+export type ShareRedemptionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ShareRedemption'] = ResolversParentTypes['ShareRedemption']> = {
+  audience?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  issuer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keyId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  papers?: Resolver<Array<ResolversTypes['SharedPaper']>, ParentType, ContextType>;
+  sdJwt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SharedFieldResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SharedField'] = ResolversParentTypes['SharedField']> = {
+  claim?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['ShareField'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+};
+
+export type SharedPaperResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SharedPaper'] = ResolversParentTypes['SharedPaper']> = {
+  claim?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['SharedField']>, ParentType, ContextType>;
+  paper?: Resolver<ResolversTypes['DocumentScope'], ParentType, ContextType>;
 };
 
 export type SocialInsuranceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['SocialInsurance'] = ResolversParentTypes['SocialInsurance']> = {
@@ -2459,6 +3596,7 @@ export type VaccinationResolvers<ContextType = HubContext, ParentType extends Re
 export type WorkListConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['WorkListConnection'] = ResolversParentTypes['WorkListConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['WorkListItem']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  searchTruncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -2476,6 +3614,7 @@ export type WorkListItemResolvers<ContextType = HubContext, ParentType extends R
 export type Resolvers<ContextType = HubContext> = {
   AccessLogEntry?: AccessLogEntryResolvers<ContextType>;
   AccessLogPage?: AccessLogPageResolvers<ContextType>;
+  AccessLogShare?: AccessLogShareResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   AccountFlows?: AccountFlowsResolvers<ContextType>;
   AccountHistoryEntry?: AccountHistoryEntryResolvers<ContextType>;
@@ -2491,11 +3630,21 @@ export type Resolvers<ContextType = HubContext> = {
   CaseStatusCount?: CaseStatusCountResolvers<ContextType>;
   ChronicCondition?: ChronicConditionResolvers<ContextType>;
   Citizen?: CitizenResolvers<ContextType>;
+  ClientPurpose?: ClientPurposeResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   ConsentClient?: ConsentClientResolvers<ContextType>;
   ConsentGrantPayload?: ConsentGrantPayloadResolvers<ContextType>;
   ConsentRevokePayload?: ConsentRevokePayloadResolvers<ContextType>;
+  ConsentStatement?: ConsentStatementResolvers<ContextType>;
   ContributionPeriod?: ContributionPeriodResolvers<ContextType>;
+  DataExport?: DataExportResolvers<ContextType>;
+  DataRequest?: DataRequestResolvers<ContextType>;
+  DataRequestAreaCounts?: DataRequestAreaCountsResolvers<ContextType>;
+  DataRequestConnection?: DataRequestConnectionResolvers<ContextType>;
+  DataRequestHistoryEntry?: DataRequestHistoryEntryResolvers<ContextType>;
+  DataRequestPayload?: DataRequestPayloadResolvers<ContextType>;
+  DataRequestReport?: DataRequestReportResolvers<ContextType>;
+  DataRequestUserError?: DataRequestUserErrorResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DefectCount?: DefectCountResolvers<ContextType>;
@@ -2512,27 +3661,39 @@ export type Resolvers<ContextType = HubContext> = {
   HouseholdMember?: HouseholdMemberResolvers<ContextType>;
   IdentityCard?: IdentityCardResolvers<ContextType>;
   IdentityDocument?: IdentityDocumentResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PersonalId?: GraphQLScalarType;
   PopulationFacts?: PopulationFactsResolvers<ContextType>;
   Provenance?: ProvenanceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReconciliationBulkPayload?: ReconciliationBulkPayloadResolvers<ContextType>;
+  ReconciliationBulkResult?: ReconciliationBulkResultResolvers<ContextType>;
   ReconciliationCase?: ReconciliationCaseResolvers<ContextType>;
   ReconciliationCaseConnection?: ReconciliationCaseConnectionResolvers<ContextType>;
   ReconciliationCaseError?: ReconciliationCaseErrorResolvers<ContextType>;
   ReconciliationCaseHistoryEntry?: ReconciliationCaseHistoryEntryResolvers<ContextType>;
   ReconciliationCaseNote?: ReconciliationCaseNoteResolvers<ContextType>;
   ReconciliationCasePayload?: ReconciliationCasePayloadResolvers<ContextType>;
+  ReconciliationCleanlinessPoint?: ReconciliationCleanlinessPointResolvers<ContextType>;
+  ReconciliationComparison?: ReconciliationComparisonResolvers<ContextType>;
   ReconciliationProgress?: ReconciliationProgressResolvers<ContextType>;
   ReconciliationRun?: ReconciliationRunResolvers<ContextType>;
+  ReconciliationRunConnection?: ReconciliationRunConnectionResolvers<ContextType>;
   ReconciliationRunWrites?: ReconciliationRunWritesResolvers<ContextType>;
   ReconciliationSummary?: ReconciliationSummaryResolvers<ContextType>;
+  ReconciliationValue?: ReconciliationValueResolvers<ContextType>;
+  RegisteredClient?: RegisteredClientResolvers<ContextType>;
   Relative?: RelativeResolvers<ContextType>;
   ReportDay?: ReportDayResolvers<ContextType>;
   ReportTargetPayload?: ReportTargetPayloadResolvers<ContextType>;
   ReportTargets?: ReportTargetsResolvers<ContextType>;
   Residence?: ResidenceResolvers<ContextType>;
+  Share?: ShareResolvers<ContextType>;
+  ShareRedemption?: ShareRedemptionResolvers<ContextType>;
+  SharedField?: SharedFieldResolvers<ContextType>;
+  SharedPaper?: SharedPaperResolvers<ContextType>;
   SocialInsurance?: SocialInsuranceResolvers<ContextType>;
   SocialInsuranceBenefit?: SocialInsuranceBenefitResolvers<ContextType>;
   SourceCleanliness?: SourceCleanlinessResolvers<ContextType>;
@@ -2556,4 +3717,5 @@ export type DirectiveResolvers<ContextType = HubContext> = {
   public?: PublicDirectiveResolver<any, any, ContextType>;
   self?: SelfDirectiveResolver<any, any, ContextType>;
   subject?: SubjectDirectiveResolver<any, any, ContextType>;
+  verifier?: VerifierDirectiveResolver<any, any, ContextType>;
 };

@@ -17,6 +17,35 @@ function jsonOf<T extends z.ZodTypeAny>(inner: T) {
     .pipe(inner);
 }
 
+/** A comma-separated list (blanks dropped), each item checked by `item`. */
+function listOf<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+}
+
+function parsedUrl(s: string): URL | null {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+}
+
+/** An absolute http(s) URL. */
+const httpUrl = z
+  .string()
+  .refine((s) => ['http:', 'https:'].includes(parsedUrl(s)?.protocol ?? ''), 'an absolute http(s) URL');
+
+/** An origin: scheme, host and port, nothing else (`https://app.example`). */
+const origin = httpUrl.refine((s) => parsedUrl(s)?.origin === s.replace(/\/$/, ''), 'an origin (no path)');
+
 const SourcePolicySchema = z
   .object({
     timeoutMs: z.number().int().min(1).optional(),
@@ -187,16 +216,82 @@ const schema = z.object({
     .string()
     .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM or off')
     .default('00:15'),
+  /**
+   * How the 15 / 20 days of a data-subject request and its 15-day extension are counted:
+   * `calendar` (default; a deadline on a day off moves to the next working day) or `working`
+   * (docs/rights.md: the decree's summaries do not say; unconfirmed).
+   */
+  HUB_RIGHTS_DAY_COUNT: z.enum(['calendar', 'working']).default('calendar'),
+  /** Years audit records and access-log entries are kept (Decree 69/2024 Art. 28: 5). Default 5. */
+  HUB_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Daily audit-retention sweep time, "HH:MM" Vietnam time, or "off". Default 03:30. */
+  HUB_AUDIT_RETENTION_AT: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM or off')
+    .default('03:30'),
   /** Rows per audit record and per chunk in the CSV exports. Default 200. */
   HUB_CSV_CHUNK: z.coerce.number().int().min(1).max(5_000).default(200),
+  /**
+   * The hub's public origin (`https://hub.example`): the issuer of its authorization server's
+   * metadata and the base of its default redirect URIs. Default `http://127.0.0.1:<listening port>`.
+   */
+  HUB_PUBLIC_URL: origin.optional(),
+  /**
+   * The development identity provider's login page and the app sign-in (authorization code +
+   * PKCE, refresh tokens, logout). Default `on`, `off` in production (where it is refused: the
+   * apps sign in at VNeID, whose tokens the hub verifies through HUB_TRUST_FILE).
+   */
+  HUB_DEV_IDP: z.enum(['on', 'off']).optional(),
+  /** The citizen app's redirect URIs (comma-separated, exact). Default `<origin>/app/callback` on 127.0.0.1 and localhost. */
+  HUB_APP_REDIRECT_URIS: listOf(httpUrl).optional(),
+  /** Where logout may send the app's browser (comma-separated, exact). Default `<origin>/app/` on 127.0.0.1 and localhost. */
+  HUB_APP_POST_LOGOUT_URIS: listOf(httpUrl).optional(),
+  /** Lifetime of the access tokens the app sign-in issues, seconds. Default 300. */
+  HUB_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(3_600).default(300),
+  /** Lifetime of an app sign-in session (its refresh tokens), seconds. Default 43200 (12 h). */
+  HUB_SESSION_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(43_200),
+  /**
+   * Origins that may call the hub from a browser (CORS; comma-separated, exact; empty: none).
+   * Default outside production: the hub's own origins (127.0.0.1 and localhost at its port, and
+   * HUB_PUBLIC_URL); in production: HUB_PUBLIC_URL only.
+   */
+  HUB_CORS_ORIGINS: listOf(origin).optional(),
+  /**
+   * `required`: first-party apps (HUB_FIRST_PARTY_CLIENTS) may run only the registered documents
+   * of HUB_TRUSTED_DOCUMENTS_FILE, by id. `optional`: registered ids work, and so does any text.
+   * Default `required` in production, `optional` elsewhere.
+   */
+  HUB_TRUSTED_DOCUMENTS: z.enum(['required', 'optional']).optional(),
+  /** The trusted documents: JSON `{"<sha256 hex>": "<document>"}`. Default `app/persisted-documents.json`. */
+  HUB_TRUSTED_DOCUMENTS_FILE: z.string().min(1).default('app/persisted-documents.json'),
+  /** The first-party apps' client ids (the `client_id` claim of their tokens). Default `citizen-app`. */
+  HUB_FIRST_PARTY_CLIENTS: listOf(z.string().min(1).max(128)).default(['citizen-app']),
+  /** GraphiQL at `/graphiql` (and `GET /graphql` from a browser). Default `on`, `off` in production (refused there). */
+  HUB_GRAPHIQL: z.enum(['on', 'off']).optional(),
   /** pino level. Default `info`. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type HubConfig = z.infer<typeof schema>;
+/** The settings whose default depends on NODE_ENV, resolved. */
+const resolved = schema.transform((c) => {
+  const production = c.NODE_ENV === 'production';
+  return {
+    ...c,
+    HUB_DEV_IDP: c.HUB_DEV_IDP ?? (production ? 'off' : 'on'),
+    HUB_TRUSTED_DOCUMENTS: c.HUB_TRUSTED_DOCUMENTS ?? (production ? 'required' : 'optional'),
+    HUB_GRAPHIQL: c.HUB_GRAPHIQL ?? (production ? 'off' : 'on'),
+  };
+});
+
+export type HubConfig = z.infer<typeof resolved>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = resolved.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
@@ -220,6 +315,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   }
   if (cfg.NODE_ENV === 'production' && Object.keys(cfg.HUB_FAULTS).length) {
     throw new Error('invalid configuration:\n  HUB_FAULTS: fault injection is refused when NODE_ENV=production');
+  }
+  if (cfg.NODE_ENV === 'production' && cfg.HUB_DEV_IDP === 'on') {
+    throw new Error(
+      'invalid configuration:\n  HUB_DEV_IDP: the development identity provider is refused when NODE_ENV=production',
+    );
+  }
+  if (cfg.NODE_ENV === 'production' && cfg.HUB_GRAPHIQL === 'on') {
+    throw new Error('invalid configuration:\n  HUB_GRAPHIQL: GraphiQL is refused when NODE_ENV=production');
   }
   if (cfg.NODE_ENV === 'production' && !cfg.HUB_TRUST_FILE) {
     throw new Error(

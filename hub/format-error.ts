@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ErrorCode } from '../lib/errors';
+import { listenWith, syncHook } from './plugins/hooks';
 import type { RejectionReason } from './metrics';
 import { isTransientStoreError } from '../store/health';
 
@@ -88,18 +89,16 @@ const STORE_UNAVAILABLE: RejectionReason = 'STORE_UNAVAILABLE';
  */
 export function storeUnavailableStatusPlugin(): ApolloServerPlugin {
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const { errors, data } = response.body.singleResult;
-          const lost = errors?.some((e) => e.extensions?.reason === STORE_UNAVAILABLE);
-          const servedNothing = !data || Object.values(data).every((v) => v === null);
-          if (!lost || !servedNothing) return;
-          response.http.status = 503;
-          response.http.headers.set('retry-after', '5');
-        },
-      };
-    },
+    requestDidStart: listenWith({
+      willSendResponse: syncHook(({ response }) => {
+        if (response.body.kind !== 'single') return;
+        const { errors, data } = response.body.singleResult;
+        const lost = errors?.some((e) => e.extensions?.reason === STORE_UNAVAILABLE);
+        const servedNothing = !data || Object.values(data).every((v) => v === null);
+        if (!lost || !servedNothing) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', '5');
+      }),
+    }),
   };
 }

@@ -23,6 +23,7 @@ import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { ErrorCode } from '../lib/errors';
 import { ConstantFigures, variablesMatter } from './cost-cache';
+import { listenWith, syncHook } from './plugins/hooks';
 
 /**
  * Request bounds, counted on the values the resolvers will get (after variable coercion), so a
@@ -319,12 +320,7 @@ interface Figures {
 export function requestBoundsPlugin(opts: { maxCost: number }): ApolloServerPlugin {
   let cached: { schema: GraphQLSchema; bounds: ListBounds; constant: ConstantFigures<Figures> } | undefined;
   return {
-    requestDidStart() {
-      return Promise.resolve({
-        // (Not async itself: a refusal is thrown from a promise either way.)
-        didResolveOperation: (rc) => Promise.resolve(rc).then(check),
-      });
-    },
+    requestDidStart: listenWith({ didResolveOperation: syncHook(check) }),
   };
 
   function check({ schema, document, request, operation }: GraphQLRequestContextDidResolveOperation<BaseContext>) {

@@ -7,8 +7,9 @@
  *    nothing is read, so nothing can leave without its audit record;
  * 2. **concurrency**: at most `maxConcurrent` requests are served at once; beyond, 429
  *    `RATE_LIMITED` (`reason` CONCURRENCY) with `Retry-After: 1`;
- * 3. **authentication**: the bearer token is verified once here (services/access/auth); the principal, or
- *    the refusal, waits in `res.locals` for the route;
+ * 3. **authentication**: the bearer token is verified once here (services/access/auth); a token of
+ *    an app sign-in session (`sid`) that was revoked (logout, reuse) is refused (reason REVOKED);
+ *    the principal, or the refusal, waits in `res.locals` for the route;
  * 4. **rate limit**: a token bucket (the `limiter` package) per caller: per citizen, client or
  *    officer, per IP address without a valid token; `rps` tokens a second up to `burst`, by
  *    principal kind (`HUB_RATE_LIMITS`). Empty: 429 `RATE_LIMITED` with `Retry-After` (seconds
@@ -81,6 +82,11 @@ export class Protection {
       trust: TrustedIssuer[];
       health: StoreHealth;
       metrics: HubMetrics;
+      /**
+       * The app sign-in sessions (hub/routes/auth-server.ts) and the issuer of their tokens: a
+       * token of that issuer whose `sid` was revoked is refused. Absent: no session checks.
+       */
+      sessions?: { issuer: string; isRevoked(sessionId: string): Promise<boolean> } | null;
     },
   ) {}
 
@@ -150,13 +156,30 @@ export class Protection {
 
   readonly authenticate: RequestHandler = (req, res, next) => {
     const locals = res.locals as AuthLocals;
+    let principal: Principal;
     try {
-      locals.principal = authenticate(req.header('authorization'), this.opts.trust);
+      principal = authenticate(req.header('authorization'), this.opts.trust);
     } catch (err) {
       if (!(err instanceof AuthenticationFailed)) return next(err);
       locals.authFailure = err;
+      return next();
     }
-    next();
+    const sessions = this.opts.sessions;
+    const sessionId = 'sessionId' in principal ? principal.sessionId : undefined;
+    if (
+      !sessions ||
+      sessionId === undefined ||
+      principal.kind === 'ANONYMOUS' ||
+      principal.issuer !== sessions.issuer
+    ) {
+      locals.principal = principal;
+      return next();
+    }
+    sessions.isRevoked(sessionId).then((revoked) => {
+      if (revoked) locals.authFailure = new AuthenticationFailed('REVOKED');
+      else locals.principal = principal;
+      next();
+    }, next);
   };
 
   readonly rateLimit: RequestHandler = (req, res, next) => {

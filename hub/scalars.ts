@@ -71,3 +71,16 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(literalString(ast, 'DateTime')),
 });
+
+/** Any JSON value, output only (a shared field's value): an input of this type is refused. */
+export const JsonScalar = new GraphQLScalarType<never, unknown>({
+  name: 'JSON',
+  description: 'Any JSON value (output only).',
+  serialize: (v) => v,
+  parseValue: () => {
+    throw badUserInput('JSON is an output type only');
+  },
+  parseLiteral: () => {
+    throw badUserInput('JSON is an output type only');
+  },
+});

@@ -5,7 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import { buildHub, type Hub, type HubDeps } from './app';
 
-export { readiness, type HubDeps } from './app';
+export { readiness } from './readiness';
+export type { HubDeps } from './app';
 
 export interface RunningHub extends Hub {
   url: string;

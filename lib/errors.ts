@@ -18,6 +18,14 @@ export const ErrorCode = {
   SOURCE_DATA_INVALID: 'SOURCE_DATA_INVALID',
   /** The hub itself cannot serve (store down); retry later. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** A share code (share by QR) that does not exist, or whose key part is wrong: nothing is told apart. */
+  SHARE_NOT_FOUND: 'SHARE_NOT_FOUND',
+  /** A share code past its 60 seconds: the citizen shows a new one. */
+  SHARE_EXPIRED: 'SHARE_EXPIRED',
+  /** A share code already redeemed (single use, across every hub instance). */
+  SHARE_USED: 'SHARE_USED',
+  /** A share code made for other verifiers (officers only, or one named client). */
+  SHARE_AUDIENCE: 'SHARE_AUDIENCE',
   /** Anything unexpected; the message is masked in production. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** Too many requests (per caller) or too many at once (`extensions.reason`); 429 with Retry-After. */
@@ -31,13 +39,30 @@ export const ErrorCode = {
   /** ...names an unknown persisted query, or persisted queries at all... */
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /**
+   * A trusted (persisted) document id the hub does not know: `documentId` (`sha256:<hex>`) or
+   * `extensions.persistedQuery.sha256Hash` not in its manifest (HUB_TRUSTED_DOCUMENTS_FILE).
+   */
+  PERSISTED_DOCUMENT_NOT_FOUND: 'PERSISTED_DOCUMENT_NOT_FOUND',
+  /** A first-party app sent query text where only registered documents are accepted (HUB_TRUSTED_DOCUMENTS=required). */
+  PERSISTED_DOCUMENT_REQUIRED: 'PERSISTED_DOCUMENT_REQUIRED',
   /** ...or no (or an ambiguous) operation to run. */
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /**
+   * The object named (a consent, a data-subject request, a reconciliation case or run) does not
+   * exist or is not the caller's (outside an officer's jurisdiction): both answer alike, so nothing
+   * is revealed about others'.
+   */
+  NOT_FOUND: 'NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extra } });
+}
+
+export function notFound(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
 }
 
 export function unauthenticated(message: string): GraphQLError {

@@ -1,5 +1,5 @@
 import type { SourceName } from '../connectors/sources';
-import { DEFECT_KINDS, type DefectKind } from '../services/reconciliation/model';
+import { DEFECT_KINDS, type FoundDefectKind as DefectKind } from '../services/reconciliation/model';
 import { SOURCES_STATUS_COLLECTION, type SourcesStatusDoc } from '../store/sources-status';
 
 export { DEFECT_KINDS, type DefectKind, type SourceName };

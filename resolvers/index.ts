@@ -10,6 +10,9 @@ import { accessResolvers } from './access';
 import { auditResolvers } from './audit';
 import { accountsResolvers } from './accounts';
 import { reconciliationResolvers } from './reconciliation';
+import { reconciliationWorkbenchResolvers } from './reconciliation/workbench';
+import { rightsResolvers } from './rights';
+import { shareResolvers } from './share';
 
 /** Every module's resolvers, one module per source (same names as schema/ and connectors/). */
 export const resolvers: Resolvers = mergeResolvers([
@@ -23,4 +26,7 @@ export const resolvers: Resolvers = mergeResolvers([
   auditResolvers,
   accountsResolvers,
   reconciliationResolvers,
-]) as Resolvers;
+  reconciliationWorkbenchResolvers,
+  rightsResolvers,
+  shareResolvers,
+]);

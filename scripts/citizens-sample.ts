@@ -10,10 +10,9 @@
  */
 import { openCliStore } from './cli-store';
 import { Store } from '../store/connection';
-import { ACCOUNTS_COLLECTION, type AccountStatus } from '../services/accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_STATUSES as STATUSES, type AccountStatus } from '../services/accounts/store';
 import { SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../mockdata/seed-meta';
 
-const STATUSES: AccountStatus[] = ['PENDING', 'APPROVED', 'ACTIVE', 'LOCKED', 'REJECTED', 'ACTIVATION_EXPIRED'];
 const USAGE = `usage: npm run -s citizens:sample -- [--level 1|2] [--status ${STATUSES.join('|')}] [--count N]`;
 
 export interface SampleQuery {
@@ -70,14 +69,14 @@ export async function sampleCitizens(store: Store, q: SampleQuery): Promise<stri
 
 async function main(): Promise<void> {
   const q = parseArgs(process.argv.slice(2));
-  const { store, close } = await openCliStore({ maxPoolSize: 2 });
+  const cli = await openCliStore({ maxPoolSize: 2 });
   try {
-    const ids = await sampleCitizens(store, q);
+    const ids = await sampleCitizens(cli.store, q);
     if (ids.length === 0)
       process.stderr.write('citizens:sample: no matching accounts (has the store been seeded? npm run seed)\n');
     if (ids.length > 0) process.stdout.write(ids.join('\n') + '\n');
   } finally {
-    await close();
+    await cli.close();
   }
 }
 

@@ -27,7 +27,8 @@ export async function openCliStore(opts: { maxPoolSize?: number } = {}): Promise
   store: Store;
   /** True when the store is a running hub's embedded store (the hub may be writing to it now). */
   sharedWithRunningHub: boolean;
-  close(): Promise<void>;
+  /** Closes the store and stops what was started (a bound function: it may be destructured). */
+  close: () => Promise<void>;
 }> {
   let local: LocalDb | undefined;
   let uri = process.env.MONGODB_URI;

@@ -3,6 +3,9 @@
  *
  *   npm run client:add -- --id <id> --name <name> --scopes IDENTITY,RESIDENCE --purposes 1.001234,2.000123
  *                         [--kind TTHC_SYSTEM|VERIFIER|CITIZEN_APP|OTHER] [--public-key key.pem [--no-secret]]
+ *                         [--purpose-name "1.001234=Cấp đổi giấy phép lái xe" ...]
+ *
+ * `--purpose-name` (repeatable) names a procedure as citizens see it before consenting.
  *
  * Uses MONGODB_URI; when it is unset, uses a running hub's embedded store on
  * 127.0.0.1:HUB_LOCALDB_PORT (default 27018), or else starts the embedded store
@@ -17,20 +20,21 @@ import type { DocumentScope } from '../services/access/auth/principal';
 
 const USAGE =
   'usage: npm run client:add -- --id <id> --name <name> --scopes <A,B> --purposes <p1,p2> ' +
-  `[--kind ${CLIENT_KINDS.join('|')}] [--public-key <file.pem> [--no-secret]]`;
+  `[--kind ${CLIENT_KINDS.join('|')}] [--public-key <file.pem> [--no-secret]] [--purpose-name <code=name> ...]`;
 
 interface Args {
   id?: string;
   name?: string;
   scopes: string[];
   purposes: string[];
+  purposeNames: Record<string, string>;
   kind: string;
   publicKeyFile?: string;
   noSecret: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scopes: [], purposes: [], kind: 'TTHC_SYSTEM', noSecret: false };
+  const args: Args = { scopes: [], purposes: [], purposeNames: {}, kind: 'TTHC_SYSTEM', noSecret: false };
   const list = (v: string) =>
     v
       .split(',')
@@ -59,6 +63,13 @@ function parseArgs(argv: string[]): Args {
       case '--purposes':
         args.purposes = list(value());
         break;
+      case '--purpose-name': {
+        const v = value();
+        const eqAt = v.indexOf('=');
+        if (eqAt <= 0) throw new Error(`--purpose-name takes <code>=<name>\n${USAGE}`);
+        args.purposeNames[v.slice(0, eqAt).trim()] = v.slice(eqAt + 1).trim();
+        break;
+      }
       case '--kind':
         args.kind = value().toUpperCase();
         break;
@@ -86,7 +97,8 @@ function parseArgs(argv: string[]): Args {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const { store, close } = await openCliStore({ maxPoolSize: 2 });
+  const cli = await openCliStore({ maxPoolSize: 2 });
+  const store = cli.store;
   try {
     const { client, secret } = await registerClient(store, {
       id: args.id!,
@@ -94,6 +106,7 @@ async function main(): Promise<void> {
       kind: args.kind as ClientKind,
       scopes: args.scopes as DocumentScope[],
       purposes: args.purposes,
+      ...(Object.keys(args.purposeNames).length ? { purposeNames: args.purposeNames } : {}),
       ...(args.publicKeyFile ? { publicKeyPem: readFileSync(args.publicKeyFile, 'utf8') } : {}),
       ...(args.noSecret ? { issueSecret: false } : args.publicKeyFile ? { issueSecret: true } : {}),
     });
@@ -107,7 +120,7 @@ async function main(): Promise<void> {
         `${client.publicKeyPem ? ' (private_key_jwt key on file)' : ''}.\n`,
     );
   } finally {
-    await close();
+    await cli.close();
   }
 }
 

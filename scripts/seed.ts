@@ -9,7 +9,7 @@
 import { startLocalDb, type LocalDb } from '../store/localdb';
 import { Store } from '../store/connection';
 import { DEFECT_KINDS, type DefectKind } from '../mockdata/seed-meta';
-import { DEMO_MALFORMED_RATE } from '../mockdata/generator/generate';
+import { DEMO_MALFORMED_RATE } from '../mockdata/generator/defects';
 import { DEFAULT_DEFECT_RATES, SEED_TARGETS, seed } from '../mockdata/seed/index';
 
 const SEED_KEYS = Object.keys(SEED_TARGETS) as Array<keyof typeof SEED_TARGETS>;

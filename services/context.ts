@@ -11,6 +11,8 @@ import { AccessCaches, createAccessLookups } from './access/access';
 import type { AccountService } from './accounts/service';
 import type { Sweeps } from './accounts/sweeps';
 import type { ReconciliationRunner } from './reconciliation/runs';
+import type { RightsService } from './rights/service';
+import type { ShareService } from './share/shares';
 
 /** Everything a resolver may use, built fresh for each request by `createContext`. */
 export interface HubContext {
@@ -53,6 +55,10 @@ export interface HubContext {
   sweeps: Sweeps;
   /** Reconciliation runs (background, process-wide). */
   reconciliation: ReconciliationRunner;
+  /** The data subjects' requests, restrictions and consent statements (process-wide). */
+  rights: RightsService;
+  /** Shares by QR code (process-wide). */
+  shares: ShareService;
 }
 
 export interface ContextDeps {
@@ -66,6 +72,8 @@ export interface ContextDeps {
   accounts: AccountService;
   sweeps: Sweeps;
   reconciliation: ReconciliationRunner;
+  rights: RightsService;
+  shares: ShareService;
   /** The clock; default the system's. */
   now?: () => Date;
 }
@@ -97,5 +105,7 @@ export function createContext(
     accounts: deps.accounts,
     sweeps: deps.sweeps,
     reconciliation: deps.reconciliation,
+    rights: deps.rights,
+    shares: deps.shares,
   };
 }

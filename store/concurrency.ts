@@ -1,5 +1,5 @@
 /** Concurrency helpers for the store: an in-process keyed mutex, and the compare-and-set outcomes. */
-import type { Collection, Filter, WithoutId } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 
 /** A per-key promise chain: one holder at a time per key, in arrival order (within one process). */
 export class KeyedMutex {
@@ -32,10 +32,10 @@ export function isDuplicateKey(err: unknown): boolean {
  */
 export async function replaceOrInsert<T extends { _id: string }>(col: Collection<T>, doc: T): Promise<void> {
   try {
-    await col.replaceOne({ _id: doc._id } as Filter<T>, doc as WithoutId<T>, { upsert: true });
+    await col.replaceOne({ _id: doc._id } as Filter<T>, doc, { upsert: true });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    await col.replaceOne({ _id: doc._id } as Filter<T>, doc as WithoutId<T>);
+    await col.replaceOne({ _id: doc._id } as Filter<T>, doc);
   }
 }
 

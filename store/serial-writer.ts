@@ -19,12 +19,14 @@ export interface DocOp<T extends string = string> {
   inc?: Record<string, number>;
   /** `$max`: the field becomes the larger of its value and this one. */
   max?: Record<string, number>;
+  /** `$min`: the field becomes the smaller of its value and this one (set when absent). */
+  min?: Record<string, number>;
   set?: Record<string, unknown>;
   unset?: string[];
   setOnInsert?: Record<string, unknown>;
 }
 
-/** Merges `next` into `acc` (same target and id): increments add, maxima keep the larger, a later set/unset wins. */
+/** Merges `next` into `acc` (same target and id): increments add, maxima keep the larger, minima the smaller, a later set/unset wins. */
 export function mergeOp<T extends string>(acc: DocOp<T>, next: DocOp<T>): DocOp<T> {
   if (next.inc) {
     acc.inc ??= {};
@@ -33,6 +35,10 @@ export function mergeOp<T extends string>(acc: DocOp<T>, next: DocOp<T>): DocOp<
   if (next.max) {
     acc.max ??= {};
     for (const [k, v] of Object.entries(next.max)) acc.max[k] = Math.max(acc.max[k] ?? -Infinity, v);
+  }
+  if (next.min) {
+    acc.min ??= {};
+    for (const [k, v] of Object.entries(next.min)) acc.min[k] = Math.min(acc.min[k] ?? Infinity, v);
   }
   if (next.set) {
     acc.set ??= {};
@@ -58,6 +64,7 @@ export function toUpdate(op: DocOp): Record<string, Record<string, unknown>> | n
   const inc = Object.fromEntries(Object.entries(op.inc ?? {}).filter(([, v]) => v !== 0));
   if (Object.keys(inc).length) update.$inc = inc;
   if (op.max && Object.keys(op.max).length) update.$max = op.max;
+  if (op.min && Object.keys(op.min).length) update.$min = op.min;
   if (op.set && Object.keys(op.set).length) update.$set = op.set;
   if (op.unset?.length) update.$unset = Object.fromEntries(op.unset.map((k) => [k, '']));
   if (!Object.keys(update).length) return null;
@@ -73,6 +80,7 @@ function paths(op: DocOp): string[] {
   return [
     ...Object.keys(op.inc ?? {}),
     ...Object.keys(op.max ?? {}),
+    ...Object.keys(op.min ?? {}),
     ...Object.keys(op.set ?? {}),
     ...(op.unset ?? []),
   ];
@@ -85,7 +93,8 @@ export function conflicting(a: DocOp, b: DocOp): boolean {
     for (const p of pa) {
       if (p === q) {
         // The same path merges only under the same operator kind (inc + inc, max + max, set/unset).
-        const kind = (o: DocOp, k: string) => (o.inc && k in o.inc ? 'inc' : o.max && k in o.max ? 'max' : 'set');
+        const kind = (o: DocOp, k: string) =>
+          o.inc && k in o.inc ? 'inc' : o.max && k in o.max ? 'max' : o.min && k in o.min ? 'min' : 'set';
         if (kind(a, p) !== kind(b, q)) return true;
       } else if (p.startsWith(q + '.') || q.startsWith(p + '.')) return true;
     }

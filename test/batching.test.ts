@@ -1,5 +1,6 @@
 import type { CongDanDoc } from '../connectors/population/model';
 import { mapCitizen } from '../connectors/population/connector';
+import type { Query } from '../generated/graphql';
 import { gql, startTestHub, type TestHub } from './support/hub';
 import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from './support/queries';
 
@@ -38,11 +39,11 @@ describe('batching across sources', () => {
   it('returns the same papers through the API as the connector maps from the store', async () => {
     const raw = (await hub.store.db('pop').collection<CongDanDoc>('congDan').findOne({ _id: ids[3] }))!;
     const expected = mapCitizen(raw);
-    const r = await gql<{ citizen: Record<string, any> }>(hub.url, CITIZEN_ALL_PAPERS, { id: ids[3] });
-    const c = r.body.data!.citizen;
+    const r = await gql<Pick<Query, 'citizen'>>(hub.url, CITIZEN_ALL_PAPERS, { id: ids[3] });
+    const c = r.body.data!.citizen!;
     expect(c.fullName).toBe(expected.fullName);
     expect(c.dateOfBirth).toBe(expected.dateOfBirth);
-    expect(c.household.members).toEqual(expected.household!.members);
+    expect(c.household!.members).toEqual(expected.household!.members);
     expect(c.identityCard?.number ?? null).toBe(expected.identityCard?.number ?? null);
   });
 });

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { signAccessToken } from '../services/access/auth/dev-idp';
 import { registerClient } from '../services/access/clients';
 import { pickTestCitizens } from './support/citizens';
+import type { Mutation, Query } from '../generated/graphql';
 import { gql, startTestHub, type TestHub } from './support/hub';
+import { clientToken } from './support/oauth';
 import { testKeys, TEST_AUDIENCE } from './support/keys';
 
 /**
@@ -21,6 +24,7 @@ let area: { province: string; commune: string };
 let client: { id: string; secret: string };
 
 const Q = `query($id: PersonalId!) { citizen(personalId: $id) { personalId fullName drivingLicence { number } healthRecord { bloodType } } }`;
+type CitizenData = Pick<Query, 'citizen'>;
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const reasonAt = (
   r: { body: { errors?: Array<{ path?: Array<string | number>; extensions?: Record<string, unknown> }> } },
@@ -61,7 +65,7 @@ const citizenClaims = (sub: string) => ({
 });
 
 async function expectAuthFailure(token: string, reason: string) {
-  const r = await gql(hub.url, Q, { id: l2 }, bearer(token));
+  const r = await gql<CitizenData>(hub.url, Q, { id: l2 }, bearer(token));
   expect(r.status).toBe(401);
   expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
   expect(r.body.data ?? null).toBeNull();
@@ -70,9 +74,9 @@ async function expectAuthFailure(token: string, reason: string) {
 
 describe('tokens', () => {
   it('accepts a valid citizen token', async () => {
-    const r = await gql(hub.url, Q, { id: l2 }, bearer(keys.citizen(l2)));
+    const r = await gql<CitizenData>(hub.url, Q, { id: l2 }, bearer(keys.citizen(l2)));
     expect(r.body.errors).toBeUndefined();
-    expect((r.body.data as any).citizen.personalId).toBe(l2);
+    expect(r.body.data!.citizen!.personalId).toBe(l2);
   });
 
   it('refuses alg none', () =>
@@ -164,7 +168,7 @@ describe('tokens', () => {
   it('refuses an oversized token', () => expectAuthFailure('a'.repeat(9000) + '.b.c', 'TOO_LARGE'));
 
   it('refuses a non-Bearer authorization header', async () => {
-    const r = await gql(hub.url, Q, { id: l2 }, { authorization: 'Basic dXNlcjpwYXNz' });
+    const r = await gql<CitizenData>(hub.url, Q, { id: l2 }, { authorization: 'Basic dXNlcjpwYXNz' });
     expect(r.status).toBe(401);
     expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'MALFORMED' });
   });
@@ -198,19 +202,19 @@ describe('trust configuration', () => {
 
 describe('citizens, levels and accounts', () => {
   it('citizen A reading citizen B: FORBIDDEN NOT_SUBJECT', async () => {
-    const r = await gql(hub.url, Q, { id: other }, bearer(keys.citizen(l2)));
+    const r = await gql<CitizenData>(hub.url, Q, { id: other }, bearer(keys.citizen(l2)));
     expect(reasonAt(r, 'citizen')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
     expect(r.headers.get('x-hub-source-calls')).toBe('0');
   });
 
   it('Level 1 reading a driving licence: LEVEL_TOO_LOW, the licence source not asked', async () => {
-    const r = await gql(hub.url, Q, { id: l1 }, bearer(keys.citizen(l1)));
+    const r = await gql<CitizenData>(hub.url, Q, { id: l1 }, bearer(keys.citizen(l1)));
     expect(reasonAt(r, 'citizen.drivingLicence')).toMatchObject({ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW' });
-    expect((r.body.data as any).citizen.fullName).toEqual(expect.any(String));
+    expect(r.body.data!.citizen!.fullName).toEqual(expect.any(String));
   });
 
   it('locked account: ACCOUNT_INACTIVE', async () => {
-    const r = await gql(hub.url, Q, { id: locked }, bearer(keys.citizen(locked)));
+    const r = await gql<CitizenData>(hub.url, Q, { id: locked }, bearer(keys.citizen(locked)));
     expect(reasonAt(r, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
   });
 });
@@ -218,14 +222,24 @@ describe('citizens, levels and accounts', () => {
 describe('officers', () => {
   it('outside the jurisdiction: OUT_OF_JURISDICTION', async () => {
     const elsewhere = area.province === '01' ? '79' : '01';
-    const r = await gql(hub.url, Q, { id: l2 }, bearer(keys.officer('DATA_CLEANING', { province: elsewhere })));
+    const r = await gql<CitizenData>(
+      hub.url,
+      Q,
+      { id: l2 },
+      bearer(keys.officer('DATA_CLEANING', { province: elsewhere })),
+    );
     expect(reasonAt(r, 'citizen')).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
   });
 
   it('reading a health record: NOT_CONSENTED, the health source not asked', async () => {
-    const r = await gql(hub.url, Q, { id: l2 }, bearer(keys.officer('SUPERVISOR', { province: area.province })));
+    const r = await gql<CitizenData>(
+      hub.url,
+      Q,
+      { id: l2 },
+      bearer(keys.officer('SUPERVISOR', { province: area.province })),
+    );
     expect(reasonAt(r, 'citizen.healthRecord')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
-    expect((r.body.data as any).citizen.fullName).toEqual(expect.any(String));
+    expect(r.body.data!.citizen!.fullName).toEqual(expect.any(String));
   });
 
   it('cannot manage consents: FORBIDDEN NOT_SUBJECT', async () => {
@@ -243,7 +257,7 @@ const GRANT = `mutation($input: ConsentGrantInput!) { consentGrant(input: $input
 const REVOKE = `mutation($id: ID!) { consentRevoke(id: $id) { consent { id status } userErrors { code } } }`;
 
 async function grant(citizenId: string, scopes: string[]) {
-  const r = await gql<any>(
+  const r = await gql<Pick<Mutation, 'consentGrant'>>(
     hub.url,
     GRANT,
     {
@@ -260,35 +274,30 @@ async function grant(citizenId: string, scopes: string[]) {
   return r.body.data!.consentGrant;
 }
 
-async function token(consentId: string, extra: Record<string, string> = {}) {
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', consent_id: consentId, ...extra }).toString(),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const token = (consentId: string, extra: Record<string, string> = {}) => clientToken(hub.url, client, consentId, extra);
 
 describe('clients under consents, end to end', () => {
   it('citizen grants, client gets a token and reads exactly the consented papers', async () => {
     const g = await grant(l2, ['IDENTITY', 'DRIVING_LICENCE']);
     expect(g.userErrors).toEqual([]);
-    expect(g.consent.client).toEqual({ id: client.id, name: 'Cổng DVC tỉnh (test)' });
-    const t = await token(g.consent.id);
+    expect(g.consent!.client).toEqual({ id: client.id, name: 'Cổng DVC tỉnh (test)' });
+    const t = await token(g.consent!.id);
     expect(t.status).toBe(200);
     expect(t.body.expires_in).toBeLessThanOrEqual(600);
-    const r = await gql<any>(hub.url, Q, { id: l2 }, bearer(t.body.access_token));
-    expect(r.body.data!.citizen.drivingLicence.number).toMatch(/^\d{12}$/);
+    const r = await gql<CitizenData>(hub.url, Q, { id: l2 }, bearer(t.body.access_token!));
+    expect(r.body.data!.citizen!.drivingLicence!.number).toMatch(/^\d{12}$/);
     expect(reasonAt(r, 'citizen.healthRecord')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
     // The consent artefact counts its use (written in the background, about once a second).
-    let mine: { id: string; useCount: number; lastUsedAt: string | null } | undefined;
+    let mine: Pick<Query['myConsents'][number], 'id' | 'useCount' | 'lastUsedAt'> | undefined;
     for (let i = 0; i < 40 && !mine?.useCount; i++) {
       await new Promise((res) => setTimeout(res, 100));
-      const list = await gql<any>(hub.url, '{ myConsents { id useCount lastUsedAt } }', {}, bearer(keys.citizen(l2)));
-      mine = list.body.data!.myConsents.find((c: { id: string }) => c.id === g.consent.id);
+      const list = await gql<Pick<Query, 'myConsents'>>(
+        hub.url,
+        '{ myConsents { id useCount lastUsedAt } }',
+        {},
+        bearer(keys.citizen(l2)),
+      );
+      mine = list.body.data!.myConsents.find((c) => c.id === g.consent!.id);
     }
     expect(mine).toMatchObject({ useCount: 1, lastUsedAt: expect.any(String) });
   });
@@ -301,15 +310,15 @@ describe('clients under consents, end to end', () => {
 
   it('a client over-asking at the token endpoint gets invalid_scope', async () => {
     const g = await grant(l2, ['IDENTITY']);
-    const t = await token(g.consent.id, { scope: 'IDENTITY DRIVING_LICENCE' });
+    const t = await token(g.consent!.id, { scope: 'IDENTITY DRIVING_LICENCE' });
     expect(t.status).toBe(400);
     expect(t.body.error).toBe('invalid_scope');
   });
 
   it("a token for another citizen's data: NOT_SUBJECT", async () => {
     const g = await grant(l2, ['IDENTITY']);
-    const t = await token(g.consent.id);
-    const r = await gql(hub.url, Q, { id: other }, bearer(t.body.access_token));
+    const t = await token(g.consent!.id);
+    const r = await gql<CitizenData>(hub.url, Q, { id: other }, bearer(t.body.access_token!));
     expect(reasonAt(r, 'citizen')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
   });
 
@@ -318,27 +327,37 @@ describe('clients under consents, end to end', () => {
     const forgedCid = keys.client({
       clientId: client.id,
       citizenId: l2,
-      consentId: g.consent.id,
+      consentId: g.consent!.id,
       scopes: ['IDENTITY'],
       purpose: '1.001234',
     });
-    const r = await gql(hub.url, Q, { id: l2 }, bearer(forgedCid));
+    const r = await gql<CitizenData>(hub.url, Q, { id: l2 }, bearer(forgedCid));
     expect(reasonAt(r, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
     // Revoked, it is still NOT_CONSENTED for anyone but its holder (no CONSENT_REVOKED).
-    const rv = await gql<any>(hub.url, REVOKE, { id: g.consent.id }, bearer(keys.citizen(other)));
-    expect(rv.body.data!.consentRevoke.consent.status).toBe('REVOKED');
-    const after = await gql(hub.url, Q, { id: l2 }, bearer(forgedCid));
+    const rv = await gql<Pick<Mutation, 'consentRevoke'>>(
+      hub.url,
+      REVOKE,
+      { id: g.consent!.id },
+      bearer(keys.citizen(other)),
+    );
+    expect(rv.body.data!.consentRevoke.consent!.status).toBe('REVOKED');
+    const after = await gql<CitizenData>(hub.url, Q, { id: l2 }, bearer(forgedCid));
     expect(reasonAt(after, 'citizen.fullName')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
   });
 
   it('revocation stops an already-issued token', async () => {
     const g = await grant(l2, ['IDENTITY', 'DRIVING_LICENCE']);
-    const t = await token(g.consent.id);
-    const before = await gql<any>(hub.url, Q, { id: l2 }, bearer(t.body.access_token));
-    expect(before.body.data!.citizen.fullName).toEqual(expect.any(String));
-    const rv = await gql<any>(hub.url, REVOKE, { id: g.consent.id }, bearer(keys.citizen(l2)));
-    expect(rv.body.data!.consentRevoke.consent.status).toBe('REVOKED');
-    const r = await gql(hub.url, Q, { id: l2 }, bearer(t.body.access_token));
+    const t = await token(g.consent!.id);
+    const before = await gql<CitizenData>(hub.url, Q, { id: l2 }, bearer(t.body.access_token!));
+    expect(before.body.data!.citizen!.fullName).toEqual(expect.any(String));
+    const rv = await gql<Pick<Mutation, 'consentRevoke'>>(
+      hub.url,
+      REVOKE,
+      { id: g.consent!.id },
+      bearer(keys.citizen(l2)),
+    );
+    expect(rv.body.data!.consentRevoke.consent!.status).toBe('REVOKED');
+    const r = await gql<CitizenData>(hub.url, Q, { id: l2 }, bearer(t.body.access_token!));
     // Told apart from a consent never given, to the client that held it...
     expect(reasonAt(r, 'citizen.fullName')).toMatchObject({
       code: 'FORBIDDEN',
@@ -348,19 +367,29 @@ describe('clients under consents, end to end', () => {
     // ...while a scope it never had stays NOT_CONSENTED.
     expect(reasonAt(r, 'citizen.healthRecord')).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
     expect(r.headers.get('x-hub-source-calls')).toBe('0'); // nothing is disclosable: no source is asked
-    expect((await token(g.consent.id)).body.error).toBe('invalid_grant');
+    expect((await token(g.consent!.id)).body.error).toBe('invalid_grant');
   });
 
   it("a citizen cannot revoke another citizen's consent (NOT_FOUND)", async () => {
     const g = await grant(other, ['IDENTITY']);
-    const rv = await gql<any>(hub.url, REVOKE, { id: g.consent.id }, bearer(keys.citizen(l2)));
+    const rv = await gql<Pick<Mutation, 'consentRevoke'>>(
+      hub.url,
+      REVOKE,
+      { id: g.consent!.id },
+      bearer(keys.citizen(l2)),
+    );
     expect(rv.body.data!.consentRevoke.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
   });
 
   it('myConsents lists the caller’s own consents only', async () => {
     const g = await grant(l1, ['IDENTITY']);
-    const r = await gql<any>(hub.url, '{ myConsents { id status } }', {}, bearer(keys.citizen(l1)));
-    expect(r.body.data!.myConsents.map((c: { id: string }) => c.id)).toContain(g.consent.id);
+    const r = await gql<Pick<Query, 'myConsents'>>(
+      hub.url,
+      '{ myConsents { id status } }',
+      {},
+      bearer(keys.citizen(l1)),
+    );
+    expect(r.body.data!.myConsents.map((c) => c.id)).toContain(g.consent!.id);
     const anon = await gql(hub.url, '{ myConsents { id } }');
     expect(anon.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -368,7 +397,7 @@ describe('clients under consents, end to end', () => {
 
 describe('FORBIDDEN names what is missing (extensions.required)', () => {
   it('a level too low: the scope and the level', async () => {
-    const r = await gql(hub.url, Q, { id: l1 }, bearer(keys.citizen(l1)));
+    const r = await gql<CitizenData>(hub.url, Q, { id: l1 }, bearer(keys.citizen(l1)));
     expect(reasonAt(r, 'citizen.drivingLicence')).toEqual({
       code: 'FORBIDDEN',
       reason: 'LEVEL_TOO_LOW',
@@ -377,7 +406,7 @@ describe('FORBIDDEN names what is missing (extensions.required)', () => {
   });
 
   it('an inactive account: the scope, the level and an ACTIVE account', async () => {
-    const r = await gql(hub.url, Q, { id: locked }, bearer(keys.citizen(locked)));
+    const r = await gql<CitizenData>(hub.url, Q, { id: locked }, bearer(keys.citizen(locked)));
     expect(reasonAt(r, 'citizen.fullName')).toEqual({
       code: 'FORBIDDEN',
       reason: 'ACCOUNT_INACTIVE',
@@ -386,7 +415,12 @@ describe('FORBIDDEN names what is missing (extensions.required)', () => {
   });
 
   it('an officer asking for a health record: the scope', async () => {
-    const r = await gql(hub.url, Q, { id: l2 }, bearer(keys.officer('SUPERVISOR', { province: area.province })));
+    const r = await gql<CitizenData>(
+      hub.url,
+      Q,
+      { id: l2 },
+      bearer(keys.officer('SUPERVISOR', { province: area.province })),
+    );
     expect(reasonAt(r, 'citizen.healthRecord')).toEqual({
       code: 'FORBIDDEN',
       reason: 'NOT_CONSENTED',
@@ -420,7 +454,7 @@ describe('FORBIDDEN names what is missing (extensions.required)', () => {
 
 describe('reject mode', () => {
   it('refuses the whole request with 403 listing every withheld path', async () => {
-    const r = await gql(reject.url, Q, { id: l1 }, bearer(keys.citizen(l1)));
+    const r = await gql<CitizenData>(reject.url, Q, { id: l1 }, bearer(keys.citizen(l1)));
     expect(r.status).toBe(403);
     expect(r.body.data).toBeUndefined();
     expect(r.body.errors?.[0].extensions).toMatchObject({

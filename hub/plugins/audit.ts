@@ -6,7 +6,7 @@ import { ErrorCode } from '../../lib/errors';
 import type { AuditWriter, AuditEntry } from '../../services/audit/writer';
 import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../../services/audit/model';
 import type { Principal } from '../../services/access/auth/principal';
-import type { ConsentUseRecorder } from '../../services/access/consents';
+import type { ConsentUseRecorder } from '../../services/access/consents/use';
 import type { HubMetrics } from '../metrics';
 
 interface AuditPluginDeps {
@@ -72,13 +72,14 @@ async function recordRequest(
   const entry: AuditEntry = {
     at: new Date(),
     requestId: ctx.requestId,
-    // The caller names the operation: kept to a bounded length (README, "What is audited").
+    // The caller names the operation: kept to a bounded length (docs/security.md, "What is audited").
     operation: (operationName ?? operation?.operation ?? null)?.slice(0, MAX_OPERATION_NAME) ?? null,
     actor: await actorOf(ctx),
     citizens: byCitizen(events),
     ...(deniedOmitted ? { deniedOmitted } : {}),
     ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
     ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
+    ...(ctx.audit.shareEvents?.length ? { shareEvents: ctx.audit.shareEvents } : {}),
   };
   const t0 = Date.now();
   try {
@@ -102,8 +103,10 @@ async function recordRequest(
     response.http.headers.set('retry-after', '5');
     return;
   }
-  if (ctx.principal.kind === 'CLIENT' && events.some((e) => e.decision === 'DISCLOSED')) {
-    deps.consentUses?.record(ctx.principal.consentId, entry.at);
+  // A use of the consent: data of its citizen disclosed (not a share another citizen made).
+  const p = ctx.principal;
+  if (p.kind === 'CLIENT' && events.some((e) => e.decision === 'DISCLOSED' && e.citizenId === p.citizenId)) {
+    deps.consentUses?.record(p.consentId, entry.at);
   }
 }
 

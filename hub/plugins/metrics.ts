@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { HubContext } from '../../services/context';
 import type { HubMetrics } from '../metrics';
+import { listenWith, syncHook } from './hooks';
 
 /** `query.citizen`: the operation type and its first root field (a schema name: bounded). */
 export function operationLabel(op: OperationDefinitionNode | undefined): string {
@@ -17,13 +18,11 @@ export function operationLabel(op: OperationDefinitionNode | undefined): string 
  */
 export function metricsPlugin(): ApolloServerPlugin<HubContext> {
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, operation }) {
-          if (contextValue) contextValue.operation.label = operationLabel(operation);
-        },
-      };
-    },
+    requestDidStart: listenWith({
+      willSendResponse: syncHook(({ contextValue, operation }) => {
+        if (contextValue) contextValue.operation.label = operationLabel(operation);
+      }),
+    }),
   };
 }
 

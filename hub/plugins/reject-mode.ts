@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { HubContext } from '../../services/context';
 import { ErrorCode } from '../../lib/errors';
+import { listenWith, syncHook } from './hooks';
 
 /**
  * Reject mode (HUB_DISCLOSURE_MODE=reject): when the policy withheld anything, the
@@ -10,25 +11,23 @@ import { ErrorCode } from '../../lib/errors';
  */
 export function rejectModePlugin(): ApolloServerPlugin<HubContext> {
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          const denied = contextValue.audit.events.filter((e) => e.decision === 'DENIED');
-          if (!denied.length || response.body.kind !== 'single') return;
-          response.body.singleResult = {
-            errors: [
-              {
-                message: 'Request refused: some requested fields may not be disclosed',
-                extensions: {
-                  code: ErrorCode.FORBIDDEN,
-                  denied: denied.map((d) => ({ path: d.path, reason: d.reason })),
-                },
+    requestDidStart: listenWith({
+      willSendResponse: syncHook(({ contextValue, response }) => {
+        const denied = contextValue.audit.events.filter((e) => e.decision === 'DENIED');
+        if (!denied.length || response.body.kind !== 'single') return;
+        response.body.singleResult = {
+          errors: [
+            {
+              message: 'Request refused: some requested fields may not be disclosed',
+              extensions: {
+                code: ErrorCode.FORBIDDEN,
+                denied: denied.map((d) => ({ path: d.path, reason: d.reason })),
               },
-            ],
-          };
-          response.http.status = 403;
-        },
-      };
-    },
+            },
+          ],
+        };
+        response.http.status = 403;
+      }),
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { HubContext } from '../../services/context';
+import { listenWith, syncHook } from './hooks';
 
 /**
  * Reports how many source batch calls and store commands a request made, as
@@ -8,14 +9,12 @@ import type { HubContext } from '../../services/context';
  */
 export function requestMetricsPlugin(): ApolloServerPlugin<HubContext> {
   return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          const m = contextValue.metrics;
-          response.http.headers.set('x-hub-source-calls', String(m.sourceCalls));
-          response.http.headers.set('x-hub-store-commands', String(m.storeCommands));
-        },
-      };
-    },
+    requestDidStart: listenWith({
+      willSendResponse: syncHook(({ contextValue, response }) => {
+        const m = contextValue.metrics;
+        response.http.headers.set('x-hub-source-calls', String(m.sourceCalls));
+        response.http.headers.set('x-hub-store-commands', String(m.storeCommands));
+      }),
+    }),
   };
 }

@@ -6,6 +6,9 @@
  * Default statuses: OPEN and CONFIRMED (the cases still to handle). Streamed chunk by chunk,
  * each chunk audited before it is written (hub/csv-export.ts), under each case's subject (the
  * person, else its record key: `caseSubject`), with both sides' kinds (`caseScopes`).
+ * Columns say what the GraphQL API says: `field` is an IdentityField (FULL_NAME, DATE_OF_BIRTH,
+ * SEX), `source_field` a MALFORMED record's own field; each side's value as its agency stores it
+ * and in the hub's form (`_normalised`, services/reconciliation/case-values.ts).
  */
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -13,19 +16,21 @@ import { DATA_SOURCE } from '../../connectors/provenance';
 import type { AuditWriter } from '../../services/audit/writer';
 import type { OfficerRole } from '../../services/access/auth/principal';
 import type { TrustedIssuer } from '../../services/access/auth/trust';
-import { failJson, officerOf, streamCsv } from './csv';
+import { failJson, failOutOfJurisdiction, officerOf, queryParam, streamCsv } from './csv';
 import { areaInfo, areaOfInfo } from '../../services/accounts/reports/read';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
-import { DEFECT_KINDS, type SourceName } from '../../services/reconciliation/model';
+import { caseScopes } from '../../services/reconciliation/case-scopes';
+import type { CaseService } from '../../services/reconciliation/cases';
 import {
+  DEFECT_KINDS,
+  type SourceName,
   CASE_STATUSES,
   OPEN_STATUSES,
-  caseScopes,
-  type CaseService,
   type CaseStatus,
   type CaseView,
-} from '../../services/reconciliation/cases';
+} from '../../services/reconciliation/model';
 import type { AuditRecordDoc } from '../../services/audit/model';
+import { caseComparison, identityFieldName } from '../../services/reconciliation/case-values';
 
 const ROLES = new Set<OfficerRole>(['DATA_CLEANING', 'SUPERVISOR']);
 
@@ -40,8 +45,11 @@ export const CASE_CSV_COLUMNS = [
   'commune_code',
   'commune',
   'field',
+  'source_field',
   'source_value',
+  'source_value_normalised',
   'population_value',
+  'population_value_normalised',
   'assignee',
   'first_seen_at',
   'last_seen_at',
@@ -80,21 +88,20 @@ export function casesCsvRouter(deps: {
       'Case exports are for data-cleaning officers and supervisors',
     );
     if (!principal) return;
-    const area = reconArea(String(req.query.area ?? ''));
+    const area = reconArea(queryParam(req, 'area') ?? '');
     if (!area) {
       return failJson(res, 400, 'BAD_USER_INPUT', 'area must be a known province or commune code, or VN');
     }
-    const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
-    const sourceParam = q('source');
+    const sourceParam = queryParam(req, 'source');
     const source = sourceParam === undefined ? null : SOURCE_OF.get(sourceParam);
     if (source === undefined) {
       return failJson(res, 400, 'BAD_USER_INPUT', `source must be one of ${[...SOURCE_OF.keys()].join(', ')}`);
     }
-    const kind = q('kind') ?? null;
+    const kind = queryParam(req, 'kind') ?? null;
     if (kind !== null && !DEFECT_KINDS.includes(kind as never)) {
       return failJson(res, 400, 'BAD_USER_INPUT', `kind must be one of ${DEFECT_KINDS.join(', ')}`);
     }
-    const statusParam = q('status');
+    const statusParam = queryParam(req, 'status');
     const statuses = statusParam === undefined ? OPEN_STATUSES : (statusParam.split(',') as CaseStatus[]);
     if (!statuses.length || statuses.some((s) => !CASE_STATUSES.includes(s))) {
       return failJson(
@@ -106,7 +113,7 @@ export function casesCsvRouter(deps: {
     }
     // The GraphQL query's rule (areas.ts): VN and every area for a national supervisor only.
     if (!reconAreaAllowed(principal.jurisdiction, areaOfInfo(area))) {
-      return failJson(res, 403, 'FORBIDDEN', 'The area is outside your jurisdiction');
+      return failOutOfJurisdiction(res);
     }
     await streamCsv({
       res,
@@ -118,7 +125,7 @@ export function casesCsvRouter(deps: {
       audit: deps.audit,
       logger: deps.logger,
       log: { requestId, export: 'reconciliationCases', area: area.code },
-      render: async (views) => {
+      render: (views) => {
         const byCitizen = new Map<string, AuditRecordDoc['citizens'][number]>();
         for (const v of views) {
           // With no person identified (ORPHAN, a MALFORMED key): the record key (caseSubject).
@@ -131,7 +138,7 @@ export function casesCsvRouter(deps: {
           }
           byCitizen.set(id, c);
         }
-        return {
+        return Promise.resolve({
           entry: {
             at: new Date(),
             requestId,
@@ -141,6 +148,7 @@ export function casesCsvRouter(deps: {
           },
           rows: views.map((v) => {
             const f = v.finding;
+            const cmp = caseComparison(f);
             return [
               v.id,
               v.status,
@@ -151,15 +159,19 @@ export function casesCsvRouter(deps: {
               f.area.province,
               f.area.commune,
               f.area.commune ? areaInfo(f.area.commune)?.name : null,
-              f.field,
+              // The GraphQL API's names: IdentityField (FULL_NAME, DATE_OF_BIRTH, SEX) and sourceField.
+              f.kind === 'MALFORMED' ? null : identityFieldName(f.field),
+              f.kind === 'MALFORMED' ? f.field : null,
               f.sourceValue,
+              cmp?.source.normalised,
               f.trueValue,
+              cmp?.population.normalised,
               v.assignee,
               f.firstSeenAt.toISOString(),
               (v.lastSeen?.at ?? f.lastSeenAt).toISOString(),
             ];
           }),
-        };
+        });
       },
     });
   });

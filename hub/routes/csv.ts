@@ -18,9 +18,35 @@ export type OfficerPrincipal = Extract<Principal, { kind: 'OFFICER' }>;
 
 export { csvCell };
 
+/** A query parameter given once as text; undefined when absent, repeated (`a=1&a=2`) or nested (`a[b]=1`). */
+export function queryParam(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** What `streamCsv` writes of one chunk: its audit entry (null: nothing personal in it) and its rows. */
+export interface RenderedChunk {
+  entry: AuditEntry | null;
+  rows: Array<Array<string | null | undefined>>;
+}
+
 /** An error answer in the GraphQL endpoint's shape. */
-export function failJson(res: Response, status: number, code: ErrorCode, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+export function failJson(
+  res: Response,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
+  res.status(status).json({ errors: [{ message, extensions: { code, ...extra } }] });
+}
+
+/** A 403 for an area outside the officer's jurisdiction, as the GraphQL endpoint answers it. */
+export function failOutOfJurisdiction(res: Response): void {
+  failJson(res, 403, ErrorCode.FORBIDDEN, 'The area is outside your jurisdiction', {
+    reason: 'OUT_OF_JURISDICTION',
+    required: { jurisdiction: true },
+  });
 }
 
 /**
@@ -51,7 +77,10 @@ export function officerOf(
     return null;
   }
   if (principal.kind !== 'OFFICER' || !roles.has(principal.role)) {
-    failJson(res, 403, ErrorCode.FORBIDDEN, refusal);
+    // The GraphQL endpoint's refusal: the reason and the roles that would be allowed.
+    const required = { roles: [...roles], ...(principal.kind === 'OFFICER' ? {} : { principal: ['OFFICER'] }) };
+    const reason = principal.kind === 'OFFICER' ? 'ROLE' : 'NOT_SUBJECT';
+    failJson(res, 403, ErrorCode.FORBIDDEN, `${refusal} (role ${[...roles].join(' or ')})`, { reason, required });
     return null;
   }
   return principal;
@@ -69,8 +98,8 @@ export async function streamCsv<T>(opts: {
   columns: readonly string[];
   chunks: AsyncIterable<T[]>;
   audit: Pick<AuditWriter, 'append'>;
-  /** The chunk's audit entry (null: nothing personal in it) and its rows (cells unescaped). */
-  render(chunk: T[]): Promise<{ entry: AuditEntry | null; rows: Array<Array<string | null | undefined>> }>;
+  /** The chunk's audit entry (null: nothing personal in it) and its rows (cells unescaped), at once or later. */
+  render(chunk: T[]): RenderedChunk | Promise<RenderedChunk>;
   logger: Logger;
   log: Record<string, unknown>;
 }): Promise<void> {

@@ -4,30 +4,35 @@ import jwt from 'jsonwebtoken';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/principal';
 import { jwks, type SigningKey } from '../../services/access/auth/keys';
 import type { Store } from '../../store/connection';
+import { suspendedSince } from '../../services/access/clients';
+import { consentStatus, findConsent } from '../../services/access/consents/status';
+import type { ConsentDoc } from '../../services/access/model';
+import { restrictionState } from '../../services/access/restrictions';
+import { clientAuthenticator } from './oauth-client-auth';
 import {
-  findClient,
-  parseClientPublicKey,
-  suspendedSince,
-  verifyClientSecret,
-  type ClientDoc,
-} from '../../services/access/clients';
-import { consentStatus, findConsent, type ConsentDoc } from '../../services/access/consents';
-import { isDuplicateKey } from '../../store/concurrency';
+  invalidClient,
+  invalidGrant,
+  invalidRequest,
+  noStore,
+  OAuthError,
+  param,
+  sendError,
+  unsupportedGrantType,
+} from './oauth-errors';
+
+export { ASSERTION_ALGORITHMS, CLIENT_ASSERTION_TYPE, USED_ASSERTIONS_COLLECTION } from './oauth-client-auth';
 
 /**
- * The hub's token service: OAuth 2.0 client credentials (RFC 6749 §4.4) plus a
- * `consent_id`, answering a consent-scoped access token (RFC 9068 `at+jwt`), and the
- * JWKS that publishes its keys. Never logs secrets, assertions or tokens.
+ * The hub's token endpoint and JWKS: OAuth 2.0 client credentials (RFC 6749 §4.4) plus a
+ * `consent_id` for the registered clients, answering a consent-scoped access token (RFC 9068
+ * `at+jwt`); with app sign-in on, also the public apps' `authorization_code` and `refresh_token`
+ * grants (hub/routes/oauth-app.ts). Never logs secrets, assertions or tokens.
  */
 
 export const MAX_TOKEN_TTL_S = 600;
-export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-export const USED_ASSERTIONS_COLLECTION = 'usedAssertions';
-/** Algorithms accepted for private_key_jwt client assertions. */
-export const ASSERTION_ALGORITHMS = ['ES256', 'RS256', 'PS256'] as const;
-/** Longest lifetime accepted for a client assertion. */
-const MAX_ASSERTION_LIFETIME_S = 300;
-const CLOCK_SKEW_S = 30;
+
+/** A grant of the token endpoint: the form body in, the token response's JSON out. */
+export type GrantHandler = (req: Request, body: Record<string, unknown>, at: Date) => Promise<Record<string, unknown>>;
 
 export interface OAuthDeps {
   store: Store;
@@ -48,6 +53,10 @@ export interface OAuthDeps {
   now?: () => Date;
   /** Called with unexpected failures (store down...); never given the request. */
   onError?: (err: unknown) => void;
+  /** More grants by `grant_type` (the public apps' authorization_code and refresh_token). */
+  grants?: Readonly<Record<string, GrantHandler>>;
+  /** More public keys for the JWKS (the development IdP's, which signs the apps' access tokens). */
+  publishedKeys?: readonly SigningKey[];
 }
 
 /** Claims of a CLIENT access token. */
@@ -105,170 +114,25 @@ export function signClientAccessToken(
   return { token, claims };
 }
 
-class OAuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly description: string,
-  ) {
-    super(description);
+/** No token while the citizen objects to or restricts processing by this client (docs/rights.md). */
+async function refuseIfRestricted(store: Store, citizenId: string, clientId: string): Promise<void> {
+  if ((await restrictionState(store, citizenId, clientId)).restricted) {
+    throw new OAuthError(
+      400,
+      'invalid_grant',
+      'the citizen restricts processing by this client',
+      'PROCESSING_RESTRICTED',
+    );
   }
 }
 
-const invalidRequest = (d: string) => new OAuthError(400, 'invalid_request', d);
-const invalidClient = (d = 'client authentication failed') => new OAuthError(401, 'invalid_client', d);
-const invalidGrant = (d: string) => new OAuthError(400, 'invalid_grant', d);
-
-function sendError(res: Response, e: OAuthError): void {
-  res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-  if (e.status === 401) res.set('WWW-Authenticate', 'Basic realm="vn-papers-hub", charset="UTF-8"');
-  res.status(e.status).json({ error: e.error, error_description: e.description });
-}
-
-/** One form parameter: absent → undefined; repeated or non-string → invalid_request (RFC 6749 §3.2). */
-function param(body: Record<string, unknown>, name: string): string | undefined {
-  const v = body[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalidRequest(`parameter ${name} must be given once`);
-  return v === '' ? undefined : v;
-}
-
-function formDecode(s: string): string {
-  return decodeURIComponent(s.replace(/\+/g, ' '));
-}
-
-/** Credentials from `Authorization: Basic` (RFC 6749 §2.3.1: form-encoded id and secret). */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  if (header === undefined) return undefined;
-  const m = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!m) throw invalidClient('unsupported Authorization header');
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) throw invalidClient();
-  try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
-  } catch {
-    throw invalidClient();
-  }
-}
-
-export function oauthRouter(deps: OAuthDeps): express.Router {
-  const keys = Array.isArray(deps.signingKey) ? deps.signingKey : [deps.signingKey];
-  if (keys.length === 0) throw new Error('oauthRouter: at least one signing key is needed');
-  const ttlS = deps.tokenTtlS ?? MAX_TOKEN_TTL_S;
-  if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > MAX_TOKEN_TTL_S) {
-    throw new Error(`oauthRouter: tokenTtlS must be an integer in 1..${MAX_TOKEN_TTL_S}`);
-  }
-  const now = deps.now ?? (() => new Date());
-  const assertionAudiences = [deps.issuer, ...(deps.tokenEndpointUrls ?? [])];
-  const usedAssertions = deps.store.hubDb.collection<{ _id: string; expiresAt: Date }>(USED_ASSERTIONS_COLLECTION);
-  let lastPurge = 0;
-
-  /** private_key_jwt (RFC 7523 §2.2): returns the authenticated client. */
-  async function authenticateByAssertion(
-    assertion: string,
-    claimedId: string | undefined,
-    at: Date,
-  ): Promise<ClientDoc> {
-    if (assertion.length > 4096) throw invalidClient('client assertion too large');
-    const decoded = jwt.decode(assertion, { complete: true });
-    if (!decoded || typeof decoded.payload !== 'object' || decoded.payload === null)
-      throw invalidClient('malformed client assertion');
-    const alg = decoded.header.alg;
-    if (!(ASSERTION_ALGORITHMS as readonly string[]).includes(alg))
-      throw invalidClient('client assertion algorithm not allowed');
-    const { iss, sub } = decoded.payload;
-    if (typeof iss !== 'string' || iss !== sub || (claimedId !== undefined && claimedId !== iss)) {
-      throw invalidClient('client assertion iss and sub must be the client id');
-    }
-    const client = await findClient(deps.store, iss);
-    if (!client?.publicKeyPem) throw invalidClient();
-    const key = parseClientPublicKey(client.publicKeyPem);
-    const allowed = (key.asymmetricKeyType === 'ec' ? ['ES256'] : ['RS256', 'PS256']) as jwt.Algorithm[];
-    let payload: jwt.JwtPayload;
-    try {
-      payload = jwt.verify(assertion, key, {
-        algorithms: allowed,
-        audience: assertionAudiences as [string, ...string[]],
-        issuer: client._id,
-        subject: client._id,
-        clockTolerance: CLOCK_SKEW_S,
-        clockTimestamp: Math.floor(at.getTime() / 1000),
-      }) as jwt.JwtPayload;
-    } catch {
-      throw invalidClient('client assertion rejected');
-    }
-    const nowS = Math.floor(at.getTime() / 1000);
-    if (typeof payload.exp !== 'number') throw invalidClient('client assertion needs exp');
-    if (payload.exp > nowS + MAX_ASSERTION_LIFETIME_S + CLOCK_SKEW_S)
-      throw invalidClient('client assertion lives too long');
-    if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 200) {
-      throw invalidClient('client assertion needs jti');
-    }
-    // One use per jti within the assertion's lifetime: the insert is the check.
-    try {
-      await usedAssertions.insertOne({
-        _id: `${client._id}:${payload.jti}`,
-        expiresAt: new Date((payload.exp + CLOCK_SKEW_S) * 1000),
-      });
-    } catch (e) {
-      if (isDuplicateKey(e)) throw invalidClient('client assertion already used');
-      throw e;
-    }
-    if (at.getTime() - lastPurge > 60_000) {
-      lastPurge = at.getTime();
-      usedAssertions.deleteMany({ expiresAt: { $lt: at } }).catch(() => {});
-    }
-    return client;
-  }
-
-  async function authenticate(req: Request, body: Record<string, unknown>, at: Date): Promise<ClientDoc> {
-    const basic = basicCredentials(req.get('authorization'));
-    const bodyId = param(body, 'client_id');
-    const bodySecret = param(body, 'client_secret');
-    const assertionType = param(body, 'client_assertion_type');
-    const assertion = param(body, 'client_assertion');
-    const methods = [
-      basic !== undefined,
-      bodySecret !== undefined,
-      assertion !== undefined || assertionType !== undefined,
-    ].filter(Boolean).length;
-    if (methods > 1) throw invalidRequest('use exactly one client authentication method');
-
-    if (assertion !== undefined || assertionType !== undefined) {
-      if (assertionType !== CLIENT_ASSERTION_TYPE) throw invalidRequest('unsupported client_assertion_type');
-      if (assertion === undefined) throw invalidRequest('client_assertion is missing');
-      return authenticateByAssertion(assertion, bodyId, at);
-    }
-    let id: string;
-    let secret: string;
-    if (basic) {
-      if (bodyId !== undefined && bodyId !== basic.id)
-        throw invalidRequest('client_id does not match the Authorization header');
-      ({ id, secret } = basic);
-    } else if (bodySecret !== undefined) {
-      if (bodyId === undefined) throw invalidRequest('client_id is missing');
-      id = bodyId;
-      secret = bodySecret;
-    } else {
-      throw invalidClient('client authentication is required');
-    }
-    const client = await findClient(deps.store, id);
-    // verifyClientSecret(null, ...) spends the same time, so unknown ids are not revealed by timing.
-    const ok = await verifyClientSecret(client, secret);
-    if (!client || !ok) throw invalidClient();
-    return client;
-  }
-
-  async function token(req: Request, res: Response): Promise<void> {
-    if (!req.is('application/x-www-form-urlencoded'))
-      throw invalidRequest('the body must be application/x-www-form-urlencoded');
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const at = now();
-    const grantType = param(body, 'grant_type');
-    if (grantType === undefined) throw invalidRequest('grant_type is missing');
-    if (grantType !== 'client_credentials')
-      throw new OAuthError(400, 'unsupported_grant_type', 'only client_credentials is supported');
+/**
+ * The client credentials grant (RFC 6749 §4.4) under a consent: an authenticated, active client
+ * and one of its consents give a token for the consent's scopes (or fewer, `scope`).
+ */
+function clientCredentialsGrant(deps: OAuthDeps, key: SigningKey, ttlS: number): GrantHandler {
+  const authenticate = clientAuthenticator(deps.store, [deps.issuer, ...(deps.tokenEndpointUrls ?? [])]);
+  return async (req, body, at) => {
     const consentId = param(body, 'consent_id');
     const scopeParam = param(body, 'scope');
 
@@ -292,6 +156,7 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
     ) {
       throw invalidGrant('unknown consent');
     }
+    await refuseIfRestricted(deps.store, consent.citizenId, client._id);
 
     let scopes: DocumentScope[] = consent.scopes.filter((s) => client.scopes.includes(s));
     if (scopeParam !== undefined) {
@@ -304,7 +169,7 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
     }
     if (scopes.length === 0) throw invalidGrant('the consent grants no scope the client is registered for');
 
-    const { token: accessToken, claims } = signClientAccessToken(keys[0], {
+    const { token: accessToken, claims } = signClientAccessToken(key, {
       issuer: deps.issuer,
       audience: deps.audience,
       consent,
@@ -314,10 +179,35 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
     });
     const expiresIn = claims.exp - claims.iat;
     if (expiresIn <= 0) throw invalidGrant('consent expired');
-    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache');
-    res
-      .status(200)
-      .json({ access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: claims.scope });
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: claims.scope };
+  };
+}
+
+/** `POST /oauth/token` (by `grant_type`) and `GET /.well-known/jwks.json`. */
+export function oauthRouter(deps: OAuthDeps): express.Router {
+  const keys = Array.isArray(deps.signingKey) ? deps.signingKey : [deps.signingKey];
+  if (keys.length === 0) throw new Error('oauthRouter: at least one signing key is needed');
+  const ttlS = deps.tokenTtlS ?? MAX_TOKEN_TTL_S;
+  if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > MAX_TOKEN_TTL_S) {
+    throw new Error(`oauthRouter: tokenTtlS must be an integer in 1..${MAX_TOKEN_TTL_S}`);
+  }
+  const now = deps.now ?? (() => new Date());
+  const grants: Readonly<Record<string, GrantHandler>> = {
+    ...deps.grants,
+    client_credentials: clientCredentialsGrant(deps, keys[0], ttlS),
+  };
+  const supported = Object.keys(grants).sort().join(', ');
+
+  async function token(req: Request, res: Response): Promise<void> {
+    if (!req.is('application/x-www-form-urlencoded'))
+      throw invalidRequest('the body must be application/x-www-form-urlencoded');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const grantType = param(body, 'grant_type');
+    if (grantType === undefined) throw invalidRequest('grant_type is missing');
+    const grant = Object.prototype.hasOwnProperty.call(grants, grantType) ? grants[grantType] : undefined;
+    if (!grant) throw unsupportedGrantType(`supported grant types: ${supported}`);
+    const answer = await grant(req, body, now());
+    noStore(res).status(200).json(answer);
   }
 
   const router = express.Router();
@@ -330,22 +220,28 @@ export function oauthRouter(deps: OAuthDeps): express.Router {
     res.set('Allow', 'POST');
     sendError(res, new OAuthError(405, 'invalid_request', 'use POST'));
   });
-  // Body parser failures (too large, bad encoding) as OAuth errors; anything else is
-  // a server error, answered without details.
-  router.use('/oauth/token', (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use('/oauth/token', oauthBodyErrors(deps.onError));
+
+  router.get('/.well-known/jwks.json', (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'public, max-age=300');
+    res.json(jwks([...keys, ...(deps.publishedKeys ?? [])]));
+  });
+  return router;
+}
+
+/**
+ * Body parser failures (too large, bad encoding) as OAuth errors; anything else is a server
+ * error, answered without details (and given to `onError`).
+ */
+export function oauthBodyErrors(onError?: (err: unknown) => void): express.ErrorRequestHandler {
+  return (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
     const status = (err as { status?: number; type?: string }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       sendError(res, new OAuthError(status === 413 ? 413 : 400, 'invalid_request', 'unreadable request body'));
       return;
     }
-    deps.onError?.(err);
-    res.set('Cache-Control', 'no-store');
-    res.status(500).json({ error: 'server_error', error_description: 'the token service failed' });
-  });
-
-  router.get('/.well-known/jwks.json', (_req: Request, res: Response) => {
-    res.set('Cache-Control', 'public, max-age=300');
-    res.json(jwks(keys));
-  });
-  return router;
+    onError?.(err);
+    noStore(res).status(500).json({ error: 'server_error', error_description: 'the token service failed' });
+  };
 }

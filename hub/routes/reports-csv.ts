@@ -13,7 +13,7 @@ import type { AccountService } from '../../services/accounts/service';
 import type { AuditWriter } from '../../services/audit/writer';
 import type { OfficerRole } from '../../services/access/auth/principal';
 import type { TrustedIssuer } from '../../services/access/auth/trust';
-import { csvCell, failJson, officerOf, streamCsv } from './csv';
+import { csvCell, failJson, failOutOfJurisdiction, officerOf, queryParam, streamCsv } from './csv';
 import { areaInJurisdiction } from '../../services/access/policy';
 import type { Store } from '../../store/connection';
 import { LIST_NAMES, type ListName } from '../../services/accounts/reports/model';
@@ -55,13 +55,12 @@ export function csvRouter(deps: {
       'Work lists are for working groups, approvers and supervisors',
     );
     if (!principal) return;
-    const list = String(req.query.list ?? '') as ListName;
+    const list = (queryParam(req, 'list') ?? '') as ListName;
     if (!LIST_NAMES.includes(list))
       return failJson(res, 400, ErrorCode.BAD_USER_INPUT, `list must be one of ${LIST_NAMES.join(', ')}`);
-    const area = areaInfo(String(req.query.area ?? ''));
+    const area = areaInfo(queryParam(req, 'area') ?? '');
     if (!area) return failJson(res, 400, ErrorCode.BAD_USER_INPUT, 'area must be a known province or commune code');
-    if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area)))
-      return failJson(res, 403, ErrorCode.FORBIDDEN, 'The area is outside your jurisdiction');
+    if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area))) return failOutOfJurisdiction(res);
 
     await streamCsv({
       res,

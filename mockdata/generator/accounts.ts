@@ -4,7 +4,7 @@
  * Level 2: 3; without a chip card: 7), activation within 7 days of the notice,
  * and locks (by the holder, an officer, or the system when the chip card expired).
  *
- * Each history entry names the lifecycle event that made it (services/accounts/lifecycle.ts)
+ * Each history entry names the lifecycle event that made it (services/accounts/lifecycle/)
  * and the account's level after it, so that a history replays from NONE through the
  * lifecycle's TRANSITIONS table to the account's status and level.
  */
@@ -15,7 +15,8 @@ import {
 } from '../../services/accounts/calendar';
 import type { AccountDoc, AccountHistoryEntry, AccountLevel, AccountStatus } from '../../services/accounts/store';
 import { TODAY, addWorkingDays, ageOn, birthday, day, instant, isoDate, officeSeconds, type Day } from './dates';
-import { currentCard, hasChipCard, type Person } from './people';
+import type { IdCard, Person } from './model';
+import { currentCard, hasChipCard } from './people';
 import type { Rng } from './prng';
 import { stripDiacritics } from './text';
 
@@ -49,7 +50,66 @@ function officer(r: Rng, p: Person): string {
   return `officer:CA${p.household.place.province.code}-${r.int(1000, 9999)}`;
 }
 
+/** What an account is drawn to be before its history is written. */
+interface Profile {
+  chip: boolean;
+  card: IdCard | undefined;
+  /** The day of the current chip card (null without one). */
+  chipSince: Day | null;
+  level: AccountLevel;
+  status: AccountStatus;
+  lockReason: AccountDoc['lockReason'];
+  /** The approval deadline in working days. */
+  deadline: number;
+  /** The first day the person could register. */
+  earliest: Day;
+  /** Registered Level 1, then upgraded to Level 2 in person. */
+  upgrade: boolean;
+}
+
+/** An account being written: its profile, history so far, and the office hour of its first steps. */
+interface Writing extends Profile {
+  p: Person;
+  r: Rng;
+  doc: AccountDoc;
+  history: AccountHistoryEntry[];
+  /** The level the person registered at. */
+  firstLevel: AccountLevel;
+  /** Seconds after midnight (Vietnam time) of the first steps. */
+  sec: number;
+}
+
 export function buildAccount(p: Person, r: Rng): AccountDoc | null {
+  const profile = drawProfile(p, r);
+  if (!profile) return null;
+  const { reg, notified } = registrationDay(r, profile);
+  const w = register(p, r, profile, reg);
+  if (w.status === 'PENDING') {
+    // The end (Vietnam time) of the last day allowed for the decision.
+    const dueDay = addCalendarWorkingDays(
+      isoDate(reg),
+      approvalDeadlineDays({ level: w.firstLevel, hasChipCard: w.chip }),
+      DEFAULT_CALENDAR,
+    );
+    w.doc.approvalDueAt = new Dt(Dt.parse(`${dueDay}T23:59:59.999+07:00`));
+    return finish(w.doc);
+  }
+  const approveDay = notified ?? M.min(TODAY, addWorkingDays(reg, r.int(0, approvalDeadline(w.firstLevel, w.chip))));
+  if (!decide(w, approveDay)) return finish(w.doc);
+  if (w.status === 'APPROVED') return finish(w.doc);
+  if (w.status === 'ACTIVATION_EXPIRED') {
+    expire(w, approveDay);
+    return finish(w.doc);
+  }
+  // ACTIVE or LOCKED: activated within 7 days of the notice.
+  let lastDay = activate(w, approveDay);
+  if (w.upgrade) lastDay = upgradeInPerson(w, lastDay);
+  if (w.status === 'LOCKED') lock(w, lastDay);
+  return finish(w.doc);
+}
+
+/** Whether the person has an account, and what it is to be (null: none). */
+function drawProfile(p: Person, r: Rng): Profile | null {
   if (p.death !== null || p.phantom) return null;
   const age = ageOn(p.birth, TODAY);
   if (age < 14) return null;
@@ -58,7 +118,7 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
   const chip = hasChipCard(p);
   const card = currentCard(p);
   const chipSince = chip && card ? card.ngayCap : null;
-  let level: AccountLevel = chip && r.chance(0.68) ? 2 : 1;
+  const level: AccountLevel = chip && r.chance(0.68) ? 2 : 1;
 
   const x = r.next();
   let status: AccountStatus =
@@ -82,8 +142,12 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
   const deadline = approvalDeadline(level, chip);
   const earliest = M.max(VNEID_START, birthday(p.birth, 14), level === 2 && chipSince !== null ? chipSince : 0);
   const upgrade = level === 2 && (status === 'ACTIVE' || status === 'LOCKED') && r.chance(0.25);
+  return { chip, card, chipSince, level, status, lockReason, deadline, earliest, upgrade };
+}
 
-  // Registration day.
+/** The registration day, and the notice day of an account still awaiting activation. */
+function registrationDay(r: Rng, profile: Profile): { reg: Day; notified: Day | null } {
+  const { card, chipSince, level, status, lockReason, deadline, earliest } = profile;
   let reg: Day;
   let notified: Day | null = null;
   if (status === 'PENDING') {
@@ -112,13 +176,18 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
   ) {
     reg = chipSince; // registered for Level 2 together with the chip card
   }
+  return { reg, notified };
+}
 
-  const firstLevel: AccountLevel = upgrade ? 1 : level;
+const at = (d: Day, s: number) => instant(d, s);
+
+/** The registration: the first history entry and the account document. */
+function register(p: Person, r: Rng, profile: Profile, reg: Day): Writing {
+  const firstLevel: AccountLevel = profile.upgrade ? 1 : profile.level;
   const history: AccountHistoryEntry[] = [];
   const sec = officeSeconds(r);
-  const at = (d: Day, s = sec) => instant(d, s);
   history.push({
-    at: at(reg),
+    at: at(reg, sec),
     from: null,
     to: 'PENDING',
     level: firstLevel,
@@ -127,29 +196,24 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
   });
   const doc: AccountDoc = {
     _id: p.id,
-    level,
-    status,
+    level: profile.level,
+    status: profile.status,
     phone: phone(r),
     area: { province: p.household.place.province.code, commune: p.household.place.commune.code },
-    hasChipCard: chip,
-    registeredAt: at(reg),
+    hasChipCard: profile.chip,
+    registeredAt: at(reg, sec),
     history,
-    updatedAt: at(reg),
+    updatedAt: at(reg, sec),
   };
   if (r.chance(0.35)) doc.email = email(r, p);
-  if (status === 'PENDING') {
-    // The end (Vietnam time) of the last day allowed for the decision.
-    const dueDay = addCalendarWorkingDays(
-      isoDate(reg),
-      approvalDeadlineDays({ level: firstLevel, hasChipCard: chip }),
-      DEFAULT_CALENDAR,
-    );
-    doc.approvalDueAt = new Dt(Dt.parse(`${dueDay}T23:59:59.999+07:00`));
-    return finish(doc);
-  }
-  const approveDay = notified ?? M.min(TODAY, addWorkingDays(reg, r.int(0, approvalDeadline(firstLevel, chip))));
+  return { ...profile, p, r, doc, history, firstLevel, sec };
+}
+
+/** The decision on the registration: rejected (false), or approved and notified (true). */
+function decide(w: Writing, approveDay: Day): boolean {
+  const { p, r, doc, history, firstLevel, chip, sec } = w;
   const approveAt = at(approveDay, M.min(86_399, sec + r.int(600, 7200)));
-  if (status === 'REJECTED') {
+  if (w.status === 'REJECTED') {
     history.push({
       at: approveAt,
       from: 'PENDING',
@@ -163,7 +227,7 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
         'Số điện thoại không chính chủ',
       ]),
     });
-    return finish(doc);
+    return false;
   }
   history.push({
     at: approveAt,
@@ -185,29 +249,34 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     event: 'NOTIFY',
     reason: 'Thông báo qua ứng dụng VNeID',
   });
-  if (status === 'APPROVED') return finish(doc);
-  if (status === 'ACTIVATION_EXPIRED') {
-    if (approveDay + 8 > TODAY) {
-      // Registered too recently (just turned 14, or a new chip card for Level 2): the window
-      // is still open today, so the account is simply awaiting activation.
-      doc.status = 'APPROVED';
-      return finish(doc);
-    }
-    // The sweep just after the window closed (lifecycle's activationDeadline: the end of the
-    // 7th calendar day after the day of the notice), at 00:05 Vietnam time of the 8th day.
-    const expiredAt = at(approveDay + 8, 300);
-    history.push({
-      at: expiredAt,
-      from: 'APPROVED',
-      to: 'ACTIVATION_EXPIRED',
-      level: firstLevel,
-      by: 'system',
-      event: 'EXPIRE_ACTIVATION',
-      reason: 'Không kích hoạt trong 7 ngày kể từ ngày thông báo',
-    });
-    return finish(doc);
+  return true;
+}
+
+/** Not activated within the window: the sweep expires it (or it is still awaiting activation). */
+function expire(w: Writing, approveDay: Day): void {
+  if (approveDay + 8 > TODAY) {
+    // Registered too recently (just turned 14, or a new chip card for Level 2): the window
+    // is still open today, so the account is simply awaiting activation.
+    w.doc.status = 'APPROVED';
+    return;
   }
-  // ACTIVE or LOCKED: activated within 7 days of the notice.
+  // The sweep just after the window closed (lifecycle's activationDeadline: the end of the
+  // 7th calendar day after the day of the notice), at 00:05 Vietnam time of the 8th day.
+  const expiredAt = at(approveDay + 8, 300);
+  w.history.push({
+    at: expiredAt,
+    from: 'APPROVED',
+    to: 'ACTIVATION_EXPIRED',
+    level: w.firstLevel,
+    by: 'system',
+    event: 'EXPIRE_ACTIVATION',
+    reason: 'Không kích hoạt trong 7 ngày kể từ ngày thông báo',
+  });
+}
+
+/** Activated within 7 days of the notice; the day of it. */
+function activate(w: Writing, approveDay: Day): Day {
+  const { r, doc, history, firstLevel, sec } = w;
   const activatedDay = M.min(TODAY, approveDay + r.int(0, 6));
   const activatedAt = at(activatedDay, M.min(86_399, sec + r.int(7_300, 30_000)));
   history.push({
@@ -219,69 +288,77 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     event: 'ACTIVATE',
   });
   doc.activatedAt = activatedAt;
-  let lastDay = activatedDay;
-  if (upgrade) {
-    const lo = M.max(activatedDay + 30, chipSince ?? 0);
-    const hi = lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan ? card.ngayHetHan - 1 : TODAY - 5;
-    if (lo < hi) {
-      // The request in person (the account stays Level 1), then its approval 1–3 working days
-      // later: never after today, and before a lock (a day before it at the latest).
-      const up = r.int(lo, hi);
-      const upSec = officeSeconds(r);
-      const upOfficer = officer(r, p);
-      history.push({
-        at: at(up, upSec),
-        from: 'ACTIVE',
-        to: 'ACTIVE',
-        level: 1,
-        by: upOfficer,
-        event: 'UPGRADE_TO_L2',
-        reason: 'Đề nghị nâng cấp lên mức độ 2, đã thu nhận vân tay',
-      });
-      const cap = status === 'LOCKED' ? hi : TODAY; // hi < the lock day (see below)
-      const okDay = M.min(cap, addWorkingDays(up, r.int(1, 3)));
-      let okSec = officeSeconds(r);
-      if (okDay === up) okSec = M.min(86_399, upSec + r.int(600, 7200));
-      history.push({
-        at: at(okDay, okSec),
-        from: 'ACTIVE',
-        to: 'ACTIVE',
-        level: 2,
-        by: r.chance(0.7) ? upOfficer : officer(r, p),
-        event: 'APPROVE',
-        reason: 'Nâng cấp tài khoản lên mức độ 2',
-      });
-      lastDay = okDay;
-    } else {
-      level = 1;
-      doc.level = 1;
-      history[history.length - 1].level = 1;
-    }
+  return activatedDay;
+}
+
+/**
+ * The Level 2 upgrade requested in person and approved (when there is room for it before today
+ * or the lock; else the account stays Level 1); the day of the last step.
+ */
+function upgradeInPerson(w: Writing, activatedDay: Day): Day {
+  const { p, r, doc, history, card, chipSince, lockReason } = w;
+  const lo = M.max(activatedDay + 30, chipSince ?? 0);
+  const hi = lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan ? card.ngayHetHan - 1 : TODAY - 5;
+  if (lo >= hi) {
+    w.level = 1;
+    doc.level = 1;
+    history[history.length - 1].level = 1;
+    return activatedDay;
   }
-  if (status === 'LOCKED') {
-    let lockDay: Day;
-    if (lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan) lockDay = M.max(lastDay + 1, card.ngayHetHan);
-    else lockDay = M.min(TODAY - 1, lastDay + r.int(30, 900));
-    if (lockDay <= lastDay) lockDay = M.min(TODAY, lastDay + 1);
-    const lockedAt = at(lockDay, lockReason === 'ID_CARD_EXPIRED' ? 3600 : officeSeconds(r));
-    history.push({
-      at: lockedAt,
-      from: 'ACTIVE',
-      to: 'LOCKED',
-      level,
-      by: lockReason === 'HOLDER' ? 'citizen' : lockReason === 'OFFICER' ? officer(r, p) : 'system',
-      event: 'LOCK',
-      reason:
-        lockReason === 'HOLDER'
-          ? 'Chủ tài khoản tự khóa'
-          : lockReason === 'OFFICER'
-            ? 'Khóa theo yêu cầu của cơ quan chức năng'
-            : 'Thẻ căn cước hết hạn',
-    });
-    doc.lockedAt = lockedAt;
-    doc.lockReason = lockReason;
-  }
-  return finish(doc);
+  // The request in person (the account stays Level 1), then its approval 1–3 working days
+  // later: never after today, and before a lock (a day before it at the latest).
+  const up = r.int(lo, hi);
+  const upSec = officeSeconds(r);
+  const upOfficer = officer(r, p);
+  history.push({
+    at: at(up, upSec),
+    from: 'ACTIVE',
+    to: 'ACTIVE',
+    level: 1,
+    by: upOfficer,
+    event: 'UPGRADE_TO_L2',
+    reason: 'Đề nghị nâng cấp lên mức độ 2, đã thu nhận vân tay',
+  });
+  const cap = w.status === 'LOCKED' ? hi : TODAY; // hi < the lock day (see below)
+  const okDay = M.min(cap, addWorkingDays(up, r.int(1, 3)));
+  let okSec = officeSeconds(r);
+  if (okDay === up) okSec = M.min(86_399, upSec + r.int(600, 7200));
+  history.push({
+    at: at(okDay, okSec),
+    from: 'ACTIVE',
+    to: 'ACTIVE',
+    level: 2,
+    by: r.chance(0.7) ? upOfficer : officer(r, p),
+    event: 'APPROVE',
+    reason: 'Nâng cấp tài khoản lên mức độ 2',
+  });
+  return okDay;
+}
+
+/** The lock: by the holder, an officer, or the system once the chip card expired. */
+function lock(w: Writing, lastDay: Day): void {
+  const { p, r, doc, history, card, lockReason, level } = w;
+  let lockDay: Day;
+  if (lockReason === 'ID_CARD_EXPIRED' && card?.ngayHetHan) lockDay = M.max(lastDay + 1, card.ngayHetHan);
+  else lockDay = M.min(TODAY - 1, lastDay + r.int(30, 900));
+  if (lockDay <= lastDay) lockDay = M.min(TODAY, lastDay + 1);
+  const lockedAt = at(lockDay, lockReason === 'ID_CARD_EXPIRED' ? 3600 : officeSeconds(r));
+  history.push({
+    at: lockedAt,
+    from: 'ACTIVE',
+    to: 'LOCKED',
+    level,
+    by: lockReason === 'HOLDER' ? 'citizen' : lockReason === 'OFFICER' ? officer(r, p) : 'system',
+    event: 'LOCK',
+    reason:
+      lockReason === 'HOLDER'
+        ? 'Chủ tài khoản tự khóa'
+        : lockReason === 'OFFICER'
+          ? 'Khóa theo yêu cầu của cơ quan chức năng'
+          : 'Thẻ căn cước hết hạn',
+  });
+  doc.lockedAt = lockedAt;
+  doc.lockReason = lockReason;
 }
 
 /** Stamps the version and the last change from the history, in the fixed key order. */

@@ -5,7 +5,8 @@
  */
 import type { SourceName } from '../seed-meta';
 import type { Day } from './dates';
-import type { Person, Registry } from './people';
+import type { Person } from './model';
+import type { Registry } from './people';
 import type { Rng } from './prng';
 import type { Sex } from './names';
 
@@ -41,3 +42,6 @@ export interface SourceSeed<D extends { _id: string }> {
   /** True when the record is still valid although the person is deceased. */
   isDeceasedActive?(d: D, p: Person): boolean;
 }
+
+/** A source's seed module, whatever its document type (the core handles them alike). */
+export type AnySourceSeed = SourceSeed<{ _id: string }>;

@@ -16,7 +16,8 @@ import {
   ymdCompact,
   type Day,
 } from '../generator/dates';
-import { endOf, type Person } from '../generator/people';
+import type { Person } from '../generator/model';
+import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
 import { upperVi } from '../generator/text';

@@ -20,7 +20,8 @@ import {
   type Day,
 } from '../generator/dates';
 import { communeStation, hospitalsOf } from '../generator/health';
-import { endOf, type Person } from '../generator/people';
+import type { Person } from '../generator/model';
+import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
 import {

@@ -23,9 +23,10 @@ import {
   type Facility,
   type Icd10,
 } from '../generator/health';
-import { endOf, type Person } from '../generator/people';
+import type { Person } from '../generator/model';
+import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
-import type { BuildContext, SourceSeed } from '../generator/source';
+import type { SourceSeed } from '../generator/source';
 import {
   HEALTH_RECORD_COLLECTION,
   HEALTH_RECORD_DB,
@@ -67,13 +68,49 @@ function facilityFor(p: Person, r: Rng, preferHospital: boolean): Facility {
   return r.pick(hospitalsOf(place.province.code));
 }
 
-function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
+type Chronic = Icd10 & { since: Day };
+type Immunization = { vaccine: string; date: Day; dose: number };
+
+function build(p: Person, r: Rng): HealthBookDoc {
   const end = endOf(p);
   const age = ageOn(p.birth, end);
   const from = M.max(p.birth, WINDOW_START);
   const sex = p.sex;
 
   const bloodType = r.chance(0.88) ? r.pickW(BLOOD_TYPES) : null;
+  const allergies = allergiesOf(r);
+  const chronic = chronicConditions(p, r, age, end);
+  const visits = from < end ? visitsOf(p, r, chronic, { from, end, age }) : [];
+  visits.sort((a, b) => b.date - a.date);
+  const encounters: EhrEncounter[] = visits.slice(0, 12).map((v) => ({
+    date: isoDate(v.date),
+    facility: { code: v.facility.code, name: v.facility.name },
+    diagnoses: v.diagnoses.map((d) => ({ code: d.code, display: d.display })),
+    treatment: v.treatment,
+  }));
+
+  const imm = immunizationsOf(p, r, end);
+  imm.sort((a, b) => a.date - b.date);
+  const immunizations: EhrImmunization[] = imm.map((i) => ({
+    vaccine: i.vaccine,
+    date: isoDate(i.date),
+    dose: i.dose,
+  }));
+
+  const latest = M.max(visits.length ? visits[0].date : 0, imm.length ? imm[imm.length - 1].date : 0, p.registeredDay);
+  return {
+    _id: p.id,
+    patient: { name: p.fullName, birthDate: isoDate(p.birth), gender: sex === 'M' ? 'male' : 'female' },
+    bloodType,
+    allergies,
+    chronicConditions: chronic.map((c) => ({ code: c.code, display: c.display, since: isoDate(c.since) })),
+    encounters,
+    immunizations,
+    lastUpdated: isoDateTimeVn(M.min(TODAY - 1, latest + r.int(0, 3)), officeSeconds(r)),
+  };
+}
+
+function allergiesOf(r: Rng): string[] {
   const allergies: string[] = [];
   const ax = r.next();
   if (ax < 0.1) {
@@ -83,8 +120,12 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
       if (second !== allergies[0]) allergies.push(second);
     }
   }
+  return allergies;
+}
 
-  const chronic: Array<Icd10 & { since: Day }> = [];
+/** Chronic conditions: rare in children, more frequent with age. */
+function chronicConditions(p: Person, r: Rng, age: number, end: Day): Chronic[] {
+  const chronic: Chronic[] = [];
   if (age < 15) {
     if (r.chance(0.03))
       chronic.push({ ...CHILD_CHRONIC, since: M.min(end, p.birth + r.int(365, M.max(366, age * 365))) });
@@ -92,7 +133,7 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
     const lambda = age < 30 ? 0.03 : age < 40 ? 0.08 : age < 50 ? 0.2 : age < 60 ? 0.45 : age < 70 ? 0.9 : 1.3;
     let n = 0;
     for (let i = 0; i < 4; i++) if (r.chance(lambda / (i + 1.5))) n++;
-    const table = CHRONIC_TABLES[ageGroup(age)][sex];
+    const table = CHRONIC_TABLES[ageGroup(age)][p.sex];
     for (let i = 0; i < n; i++) {
       const c = r.pickW(table);
       if (chronic.some((x) => x.code === c.code)) continue;
@@ -100,71 +141,72 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
       chronic.push({ ...c, since: r.int(M.min(earliest, end - 90), end - 90) });
     }
   }
+  return chronic;
+}
 
+/** Visits in the window: acute ones, follow-ups of chronic conditions, pregnancies and births. */
+function visitsOf(p: Person, r: Rng, chronic: Chronic[], at: { from: Day; end: Day; age: number }): Visit[] {
+  const { from, end, age } = at;
+  const sex = p.sex;
   const visits: Visit[] = [];
-  if (from < end) {
-    const base = age < 6 ? r.int(1, 6) : age < 15 ? r.int(0, 4) : age < 60 ? r.int(0, 3) : r.int(1, 5);
-    for (let i = 0; i < base; i++) {
-      const d = r.int(from, end);
-      const g = ageGroup(ageOn(p.birth, d));
-      const dx = pickAcute(r, g, sex, d);
-      const diagnoses = [dx];
-      if (r.chance(0.1)) {
-        const second = pickAcute(r, g, sex, d);
-        if (second.code !== dx.code) diagnoses.push(second);
-      }
-      const special = TREATMENTS_SPECIAL[dx.code];
+  const base = age < 6 ? r.int(1, 6) : age < 15 ? r.int(0, 4) : age < 60 ? r.int(0, 3) : r.int(1, 5);
+  for (let i = 0; i < base; i++) {
+    const d = r.int(from, end);
+    const g = ageGroup(ageOn(p.birth, d));
+    const dx = pickAcute(r, g, sex, d);
+    const diagnoses = [dx];
+    if (r.chance(0.1)) {
+      const second = pickAcute(r, g, sex, d);
+      if (second.code !== dx.code) diagnoses.push(second);
+    }
+    const special = TREATMENTS_SPECIAL[dx.code];
+    visits.push({
+      date: d,
+      facility: facilityFor(p, r, dx.code === 'O80' || dx.code === 'K35.8'),
+      diagnoses,
+      treatment: special ?? r.pick(TREATMENTS_ACUTE),
+    });
+  }
+  for (const c of chronic) {
+    const lo = M.max(c.since, from);
+    if (lo >= end) continue;
+    const k = r.int(1, 4);
+    for (let i = 0; i < k; i++) {
       visits.push({
-        date: d,
-        facility: facilityFor(p, r, dx.code === 'O80' || dx.code === 'K35.8'),
-        diagnoses,
-        treatment: special ?? r.pick(TREATMENTS_ACUTE),
+        date: r.int(lo, end),
+        facility: facilityFor(p, r, r.chance(0.5)),
+        diagnoses: [{ code: c.code, display: c.display }],
+        treatment: r.pick(TREATMENTS_CHRONIC),
       });
     }
-    for (const c of chronic) {
-      const lo = M.max(c.since, from);
-      if (lo >= end) continue;
-      const k = r.int(1, 4);
-      for (let i = 0; i < k; i++) {
+  }
+  if (sex === 'F') {
+    for (const child of p.household.members) {
+      if (child.mother?.person !== p || child.birth < from || child.birth > end) continue;
+      const hospital = facilityFor(p, r, true);
+      const checkup = child.birth - r.int(60, 200);
+      if (checkup >= from) {
         visits.push({
-          date: r.int(lo, end),
-          facility: facilityFor(p, r, r.chance(0.5)),
-          diagnoses: [{ code: c.code, display: c.display }],
-          treatment: r.pick(TREATMENTS_CHRONIC),
+          date: checkup,
+          facility: facilityFor(p, r, false),
+          diagnoses: [{ code: 'Z34.9', display: 'Theo dõi thai bình thường' }],
+          treatment: TREATMENTS_SPECIAL['Z34.9'],
         });
       }
-    }
-    if (sex === 'F') {
-      for (const child of p.household.members) {
-        if (child.mother?.person !== p || child.birth < from || child.birth > end) continue;
-        const hospital = facilityFor(p, r, true);
-        const checkup = child.birth - r.int(60, 200);
-        if (checkup >= from) {
-          visits.push({
-            date: checkup,
-            facility: facilityFor(p, r, false),
-            diagnoses: [{ code: 'Z34.9', display: 'Theo dõi thai bình thường' }],
-            treatment: TREATMENTS_SPECIAL['Z34.9'],
-          });
-        }
-        visits.push({
-          date: child.birth,
-          facility: hospital,
-          diagnoses: [{ code: 'O80', display: 'Đẻ thường một thai' }],
-          treatment: TREATMENTS_SPECIAL.O80,
-        });
-      }
+      visits.push({
+        date: child.birth,
+        facility: hospital,
+        diagnoses: [{ code: 'O80', display: 'Đẻ thường một thai' }],
+        treatment: TREATMENTS_SPECIAL.O80,
+      });
     }
   }
-  visits.sort((a, b) => b.date - a.date);
-  const encounters: EhrEncounter[] = visits.slice(0, 12).map((v) => ({
-    date: isoDate(v.date),
-    facility: { code: v.facility.code, name: v.facility.name },
-    diagnoses: v.diagnoses.map((d) => ({ code: d.code, display: d.display })),
-    treatment: v.treatment,
-  }));
+  return visits;
+}
 
-  const imm: Array<{ vaccine: string; date: Day; dose: number }> = [];
+/** The expanded programme's vaccines (born 2010 or later) and the COVID-19 campaign. */
+function immunizationsOf(p: Person, r: Rng, end: Day): Immunization[] {
+  const imm: Immunization[] = [];
   if (p.birth >= EPI_FROM) {
     for (const [vaccine, dose, at] of EPI_SCHEDULE) {
       const d = p.birth + at + r.int(0, 25);
@@ -185,24 +227,7 @@ function build(p: Person, r: Rng, _ctx: BuildContext): HealthBookDoc {
       d += k === 1 ? r.int(28, 84) : r.int(120, 240);
     }
   }
-  imm.sort((a, b) => a.date - b.date);
-  const immunizations: EhrImmunization[] = imm.map((i) => ({
-    vaccine: i.vaccine,
-    date: isoDate(i.date),
-    dose: i.dose,
-  }));
-
-  const latest = M.max(visits.length ? visits[0].date : 0, imm.length ? imm[imm.length - 1].date : 0, p.registeredDay);
-  return {
-    _id: p.id,
-    patient: { name: p.fullName, birthDate: isoDate(p.birth), gender: sex === 'M' ? 'male' : 'female' },
-    bloodType,
-    allergies,
-    chronicConditions: chronic.map((c) => ({ code: c.code, display: c.display, since: isoDate(c.since) })),
-    encounters,
-    immunizations,
-    lastUpdated: isoDateTimeVn(M.min(TODAY - 1, latest + r.int(0, 3)), officeSeconds(r)),
-  };
+  return imm;
 }
 
 export const healthRecordSeed: SourceSeed<HealthBookDoc> = {

@@ -12,18 +12,11 @@ import { ACCOUNTS_COLLECTION } from '../../services/accounts/store';
 import type { Store } from '../../store/connection';
 import { vietnamDate } from '../../services/accounts/calendar';
 import { ReportBuilder } from '../../services/accounts/reports/rebuild';
-import { ACCOUNT_EVENTS_COLLECTION } from '../../services/accounts/service';
-import type { AccountDoc } from '../../services/accounts/store';
-import type { CongDanDoc } from '../../connectors/population/model';
+import { ACCOUNT_EVENTS_COLLECTION } from '../../services/accounts/store';
 import { SEED_DEFECTS_COLLECTION, SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../seed-meta';
 import { DRIVING_LICENCE_COLLECTION, DRIVING_LICENCE_DB } from '../../connectors/driving-licence/model';
-import {
-  COLLECTION_KEYS,
-  DEFAULT_DEFECT_RATES,
-  generate,
-  resolveRates,
-  type CollectionKey,
-} from '../generator/generate';
+import { DEFAULT_DEFECT_RATES, resolveRates } from '../generator/defects';
+import { COLLECTION_KEYS, generate, type CollectionKey } from '../generator/generate';
 import { HEALTH_INSURANCE_COLLECTION, HEALTH_INSURANCE_DB } from '../../connectors/health-insurance/model';
 import { HEALTH_RECORD_COLLECTION, HEALTH_RECORD_DB } from '../../connectors/health-record/model';
 import { POPULATION_COLLECTION, POPULATION_DB } from '../../connectors/population/model';
@@ -66,7 +59,7 @@ const HOUSEHOLDS_PER_CHUNK = 500;
 class BatchWriter {
   private buf: Document[] = [];
   private inFlight: Array<Promise<void>> = [];
-  private failure: unknown = null;
+  private failure: Error | null = null;
   written = 0;
 
   constructor(private readonly col: Collection<Document>) {}
@@ -79,11 +72,16 @@ class BatchWriter {
     }
   }
 
-  private async flushBatch(): Promise<void> {
+  /** Throws the first failed batch's error (a batch in flight may have failed meanwhile). */
+  private throwIfFailed(): void {
     if (this.failure) throw this.failure;
+  }
+
+  private async flushBatch(): Promise<void> {
+    this.throwIfFailed();
     if (this.buf.length === 0) return;
     while (this.inFlight.length >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     const batch = this.buf;
     this.buf = [];
     const p: Promise<void> = this.col
@@ -93,7 +91,7 @@ class BatchWriter {
           this.written += res.insertedCount;
         },
         (err: unknown) => {
-          this.failure ??= err;
+          this.failure ??= err instanceof Error ? err : new Error(String(err));
         },
       )
       .finally(() => {
@@ -105,7 +103,7 @@ class BatchWriter {
   async finish(): Promise<void> {
     await this.flushBatch();
     await Promise.all(this.inFlight);
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
   }
 }
 
@@ -166,8 +164,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
     householdsPerChunk: HOUSEHOLDS_PER_CHUNK,
   })) {
     await Promise.all(keys.map((k) => writers[k].add(chunk[k])));
-    for (const a of chunk.accounts) reports.addAccount(a as AccountDoc);
-    for (const p of chunk.population) reports.addPerson(p as CongDanDoc);
+    for (const a of chunk.accounts) reports.addAccount(a);
+    for (const p of chunk.population) reports.addPerson(p);
     docs += keys.reduce((s, k) => s + chunk[k].length, 0);
     const now = Date.now();
     if (now - lastLog > 2000 || chunk.citizens === opts.citizens) {

@@ -5,7 +5,8 @@
  * long-registered households.
  */
 import { TODAY, ageOn, instant, isoDate, officeSeconds, type Day } from '../generator/dates';
-import { REFORM_DAY, currentCard, endOf, type IdCard, type Person, type Place } from '../generator/people';
+import type { IdCard, Person, Place } from '../generator/model';
+import { REFORM_DAY, currentCard, endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import {
   POPULATION_COLLECTION,

@@ -18,7 +18,8 @@ import {
   yearOf,
   type Day,
 } from '../generator/dates';
-import { endOf, type Person } from '../generator/people';
+import type { Person, WorkKind } from '../generator/model';
+import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
 import { upperNoDiacritics } from '../generator/text';
@@ -54,11 +55,23 @@ export function retirementDay(p: Person): Day {
   return birthday(p.birth, p.sex === 'M' ? 60 : 55);
 }
 
+/** A book's contribution periods and benefits, and the sums its pension is figured from. */
+interface Book {
+  quaTrinh: QuaTrinhDong[];
+  cheDo: CheDoHuong[];
+  /** Months contributed. */
+  months: number;
+  /** Salaries × months, indexed to the year the history stops. */
+  salarySum: number;
+  salaryN: number;
+  lastSalary: number;
+}
+
 function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
   const end = endOf(p);
   const kind = p.work ?? 'FORMER';
   const startAge = r.int(18, 25);
-  let t = monthStart(M.max(RECORDS_START, birthday(p.birth, startAge)));
+  const t = monthStart(M.max(RECORDS_START, birthday(p.birth, startAge)));
   const retire = retirementDay(p);
   // When the contribution history stops.
   let stop: Day;
@@ -66,15 +79,43 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
   else if (kind === 'FORMER') stop = M.min(end, M.max(t + 365, end - r.int(180, 10 * 365)));
   else stop = end; // EMPLOYED / VOLUNTARY: ongoing
   if (stop <= t) stop = M.min(end, t + 400);
-  const quaTrinh: QuaTrinhDong[] = [];
-  const cheDo: CheDoHuong[] = [];
+  const book = contributions(p, r, { kind, t, stop });
+  const { quaTrinh, cheDo } = book;
+  closingBenefit(r, book, { kind, retire, end, stop });
+  cheDo.sort((a, b) => toDay(a.ngay) - toDay(b.ngay));
+  // A book with no period and no benefit yet (just opened) was last touched recently.
+  const lastChange =
+    quaTrinh.length + cheDo.length === 0
+      ? TODAY - r.int(1, 25)
+      : M.max(
+          ...quaTrinh.map((q) => (q.denThang === null ? TODAY - r.int(1, 25) : monthStart(parseMonth(q.denThang)))),
+          ...cheDo.map((c) => toDay(c.ngay)),
+        );
+  return {
+    _id: p.id,
+    hoTen: upperNoDiacritics(p.fullName),
+    ngaySinh: dmy(p.birth),
+    gioiTinh: p.sex === 'M' ? 'NAM' : 'NU',
+    maSoBhxh: ctx.bhxhCode(p),
+    quaTrinh,
+    tongSoThang: book.months,
+    cheDo,
+    ngayCapNhat: dmy(M.min(TODAY - 1, lastChange)),
+  };
+}
+
+/**
+ * The contribution periods from `t` to `stop`: jobs (compulsory, with unemployment insurance
+ * since 2009) with gaps between them, or voluntary contributions, and the benefits during them.
+ */
+function contributions(p: Person, r: Rng, span: { kind: WorkKind; t: Day; stop: Day }): Book {
+  const { kind, stop } = span;
+  let t = span.t;
+  const book: Book = { quaTrinh: [], cheDo: [], months: 0, salarySum: 0, salaryN: 0, lastSalary: 0 };
+  const { quaTrinh, cheDo } = book;
   const province = p.household.place.province;
   let multiple = 1 + r.next() * 1.5;
-  let months = 0;
-  let salarySum = 0;
-  let salaryN = 0;
   const voluntaryFrom = kind === 'VOLUNTARY' ? M.max(t, stop - r.int(12, 8 * 365)) : Infinity;
-  let lastSalary = 0;
   for (let g = 0; g < 20 && t < stop; g++) {
     const voluntary = t >= voluntaryFrom;
     const len = voluntary ? 10_000 : r.int(12, 110);
@@ -96,39 +137,14 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
       quaTrinh.push({ tuThang: monthYear(bStart), denThang, donVi, mucLuong, loaiHinh: 'BHTN' });
     }
     const n = monthsBetween(t, ongoing ? TODAY : periodEnd);
-    months += n;
+    book.months += n;
     // Past salaries are indexed to the year the history stops (as for pension calculation).
-    salarySum += mucLuong * n * (minimumWage(yearOf(stop)) / minimumWage(year));
-    salaryN += n;
-    lastSalary = mucLuong;
+    book.salarySum += mucLuong * n * (minimumWage(yearOf(stop)) / minimumWage(year));
+    book.salaryN += n;
+    book.lastSalary = mucLuong;
     // Benefits during this period.
-    if (!voluntary && r.chance(0.12)) {
-      const d = r.int(t, M.min(periodEnd, TODAY - 1));
-      const days = r.int(2, 14);
-      cheDo.push({ loai: 'OM_DAU', ngay: dmy(d), soTien: M.round((mucLuong * 0.75 * days) / 24 / 1000) * 1000 });
-    }
-    if (!voluntary && r.chance(0.004)) {
-      cheDo.push({
-        loai: 'TNLD_BNN',
-        ngay: dmy(r.int(t, M.min(periodEnd, TODAY - 1))),
-        soTien: M.round((mucLuong * r.int(5, 30)) / 1000) * 1000,
-      });
-    }
-    if (p.sex === 'F' && !voluntary) {
-      for (const d of p.household.members) {
-        if (d.mother?.person === p && d.birth >= t && d.birth <= periodEnd) {
-          cheDo.push({
-            loai: 'THAI_SAN',
-            ngay: dmy(d.birth),
-            soTien: M.round((mucLuong * 6 + salaryFor(yearOf(d.birth), 2)) / 1000) * 1000,
-          });
-        }
-      }
-    }
-    if (ongoing) {
-      t = stop + 1;
-      break;
-    }
+    if (!voluntary) periodBenefits(p, r, cheDo, { t, periodEnd, mucLuong });
+    if (ongoing) break;
     // A gap between jobs, sometimes with unemployment benefit.
     const gap = r.int(0, 14);
     if (gap >= 3 && periodEnd >= BHTN_START && r.chance(0.4) && periodEnd + 20 < TODAY) {
@@ -141,39 +157,58 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
     t = monthStart(addMonths(periodEnd, gap) + 1);
     multiple = M.min(9, multiple * (1 + r.next() * 0.35));
   }
+  return book;
+}
+
+/** Sickness, occupational accident and maternity benefits of a compulsory period. */
+function periodBenefits(
+  p: Person,
+  r: Rng,
+  cheDo: CheDoHuong[],
+  period: { t: Day; periodEnd: Day; mucLuong: number },
+): void {
+  const { t, periodEnd, mucLuong } = period;
+  if (r.chance(0.12)) {
+    const d = r.int(t, M.min(periodEnd, TODAY - 1));
+    const days = r.int(2, 14);
+    cheDo.push({ loai: 'OM_DAU', ngay: dmy(d), soTien: M.round((mucLuong * 0.75 * days) / 24 / 1000) * 1000 });
+  }
+  if (r.chance(0.004)) {
+    cheDo.push({
+      loai: 'TNLD_BNN',
+      ngay: dmy(r.int(t, M.min(periodEnd, TODAY - 1))),
+      soTien: M.round((mucLuong * r.int(5, 30)) / 1000) * 1000,
+    });
+  }
+  if (p.sex === 'F') {
+    for (const d of p.household.members) {
+      if (d.mother?.person === p && d.birth >= t && d.birth <= periodEnd) {
+        cheDo.push({
+          loai: 'THAI_SAN',
+          ngay: dmy(d.birth),
+          soTien: M.round((mucLuong * 6 + salaryFor(yearOf(d.birth), 2)) / 1000) * 1000,
+        });
+      }
+    }
+  }
+}
+
+/** The pension of a retiree, or the one-time payment some former contributors took. */
+function closingBenefit(r: Rng, book: Book, at: { kind: WorkKind; retire: Day; end: Day; stop: Day }): void {
+  const { kind, retire, end, stop } = at;
   if (kind === 'RETIRED' && retire <= end) {
-    const avg = salaryN > 0 ? salarySum / salaryN : lastSalary;
-    const rate = M.min(0.75, 0.45 + M.max(0, months / 12 - 20) * 0.02);
-    cheDo.push({ loai: 'HUU_TRI', ngay: dmy(retire), soTien: M.round((avg * rate) / 1000) * 1000 });
+    const avg = book.salaryN > 0 ? book.salarySum / book.salaryN : book.lastSalary;
+    const rate = M.min(0.75, 0.45 + M.max(0, book.months / 12 - 20) * 0.02);
+    book.cheDo.push({ loai: 'HUU_TRI', ngay: dmy(retire), soTien: M.round((avg * rate) / 1000) * 1000 });
   } else if (kind === 'FORMER' && r.chance(0.25)) {
     const d = M.min(TODAY - 1, stop + r.int(365, 800));
     if (d < end)
-      cheDo.push({
+      book.cheDo.push({
         loai: 'MOT_LAN',
         ngay: dmy(d),
-        soTien: M.round((lastSalary * 1.5 * M.max(1, months / 12)) / 1000) * 1000,
+        soTien: M.round((book.lastSalary * 1.5 * M.max(1, book.months / 12)) / 1000) * 1000,
       });
   }
-  cheDo.sort((a, b) => toDay(a.ngay) - toDay(b.ngay));
-  // A book with no period and no benefit yet (just opened) was last touched recently.
-  const lastChange =
-    quaTrinh.length + cheDo.length === 0
-      ? TODAY - r.int(1, 25)
-      : M.max(
-          ...quaTrinh.map((q) => (q.denThang === null ? TODAY - r.int(1, 25) : monthStart(parseMonth(q.denThang)))),
-          ...cheDo.map((c) => toDay(c.ngay)),
-        );
-  return {
-    _id: p.id,
-    hoTen: upperNoDiacritics(p.fullName),
-    ngaySinh: dmy(p.birth),
-    gioiTinh: p.sex === 'M' ? 'NAM' : 'NU',
-    maSoBhxh: ctx.bhxhCode(p),
-    quaTrinh,
-    tongSoThang: months,
-    cheDo,
-    ngayCapNhat: dmy(M.min(TODAY - 1, lastChange)),
-  };
 }
 
 function toDay(dmyStr: string): Day {

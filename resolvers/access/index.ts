@@ -1,14 +1,11 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput } from '../../lib/errors';
-import {
-  CONSENT_PAGE_MAX,
-  InvalidConsentCursorError,
-  grantConsent,
-  listConsents,
-  revokeConsent,
-  type ConsentResult,
-} from '../../services/access/consents';
+import { CLIENT_LIST_MAX, listConsentableClients } from '../../services/access/clients';
+import { CONSENT_PAGE_MAX } from '../../services/access/model';
+import { InvalidConsentCursorError, listConsents } from '../../services/access/consents/list';
+import { revokeConsent } from '../../services/access/consents/revoke';
+import type { ConsentGrantResult } from '../../services/rights/service';
 
 /** The calling citizen (the `@self` policy has already checked the principal). */
 function citizenOf(ctx: HubContext): string {
@@ -16,10 +13,25 @@ function citizenOf(ctx: HubContext): string {
   return ctx.principal.personalId;
 }
 
-const payload = (r: ConsentResult) => ({ consent: r.consent ?? null, userErrors: r.userErrors ?? [] });
+const payload = (r: ConsentGrantResult) => ({ consent: r.consent ?? null, userErrors: r.userErrors ?? [] });
 
 export const accessResolvers: Resolvers = {
   Query: {
+    registeredClients: async (_, { first, after }, ctx) => {
+      if (first !== null && first !== undefined && (first < 1 || first > CLIENT_LIST_MAX))
+        throw badUserInput(`first must be 1 to ${CLIENT_LIST_MAX}`);
+      const clients = await listConsentableClients(ctx.store, { first, after });
+      return clients.map((c) => ({
+        id: c._id,
+        name: c.name,
+        kind: c.kind,
+        scopes: c.scopes,
+        purposes: c.purposes.map((code) => ({
+          code,
+          name: c.purposeNames?.find((p) => p.code === code)?.name ?? null,
+        })),
+      }));
+    },
     myConsents: async (_, { first, after }, ctx) => {
       if (first !== null && first !== undefined && (first < 1 || first > CONSENT_PAGE_MAX))
         throw badUserInput(`first must be 1 to ${CONSENT_PAGE_MAX}`);
@@ -32,12 +44,15 @@ export const accessResolvers: Resolvers = {
     },
   },
   Mutation: {
+    // Refused while the citizen restricts processing by the client (services/rights, docs/rights.md).
     consentGrant: async (_, { input }, ctx) =>
-      payload(
-        await grantConsent(ctx.store, citizenOf(ctx), { ...input, validUntil: new Date(input.validUntil) }, ctx.now),
-      ),
-    consentRevoke: async (_, { id }, ctx) =>
-      payload(await revokeConsent(ctx.store, citizenOf(ctx), id, ctx.now, { cache: ctx.caches.consents })),
+      payload(await ctx.rights.grantConsent(citizenOf(ctx), { ...input, validUntil: new Date(input.validUntil) })),
+    consentRevoke: async (_, { id }, ctx) => {
+      const r = await revokeConsent(ctx.store, citizenOf(ctx), id, ctx.now, { cache: ctx.caches.consents });
+      // The withdrawal is also a data-subject request, done at once (`myRequests`).
+      if (r.consent) await ctx.rights.recordWithdrawal(citizenOf(ctx), r.consent);
+      return payload(r);
+    },
   },
   Consent: {
     id: (c) => c._id,

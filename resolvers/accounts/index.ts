@@ -3,9 +3,8 @@ import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
-import { activationDeadline, type Actor } from '../../services/accounts/lifecycle';
-import { vietnamDate } from '../../services/accounts/calendar';
-import type { StoredAccount, TransitionResult } from '../../services/accounts/service';
+import { activationDeadline, vietnamDate } from '../../services/accounts/calendar';
+import type { Actor, StoredAccount, TransitionResult } from '../../services/accounts/model';
 import {
   areaInfo,
   areaOfInfo,
@@ -20,6 +19,7 @@ import {
   type ListEntry,
 } from '../../services/accounts/reports/read';
 import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../services/accounts/reports/model';
+import { MAX_SCANNED, searchListPage } from '../../services/accounts/reports/search';
 
 type Officer = Extract<HubContext['principal'], { kind: 'OFFICER' }>;
 
@@ -48,16 +48,19 @@ function areaFor(ctx: HubContext, code: string): AreaInfo {
   return area;
 }
 
-/** The payload; an account is shown only to its holder and to officers of its area. */
+/**
+ * The payload; an account is shown only to its holder and to officers of its area, and (`guardian`)
+ * to a parent or guardian the service found to hold the guardianship (services/access/guardianship.ts).
+ */
 function payload(
   ctx: HubContext,
   r: TransitionResult,
-  info: GraphQLResolveInfo,
+  guardian = false,
 ): { account: StoredAccount | null; userErrors: AccountUserError[] } {
   if (r.changes.length) (ctx.audit.accountChanges ??= []).push(...r.changes);
   // The account shown (to its holder or an officer of its area) is audited field by field
   // (`@personal` Account, services/audit/coverage.ts).
-  const shown = r.account && maySee(ctx, r.account);
+  const shown = r.account && (guardian || maySee(ctx, r.account));
   return {
     account: shown ? r.account : null,
     userErrors: r.userError ? [r.userError] : [],
@@ -143,7 +146,9 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 
 export const accountsResolvers: Resolvers = {
   Query: {
-    myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)) as never,
+    myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)),
+    childAccount: async (_, { personalId }, ctx) =>
+      payload(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), true),
     account: async (_, { personalId }, ctx, info) => {
       const a = await ctx.accounts.get(personalId);
       if (!a || !maySee(ctx, a)) {
@@ -157,15 +162,24 @@ export const accountsResolvers: Resolvers = {
         });
         throw forbidden('OUT_OF_JURISDICTION');
       }
-      return a as never;
+      return a;
     },
-    accountWorkList: async (_, { list, area: code, overdueOnly, first, after }, ctx) => {
+    accountWorkList: async (_, { list, area: code, overdueOnly, search, first, after }, ctx) => {
       const area = areaFor(ctx, code);
       const n = checkFirst(first);
       const now = ctx.now.toISOString();
       const filter =
         overdueOnly && list === 'PENDING_APPROVAL' ? (e: ListEntry) => !!e.since && e.since < now : undefined;
-      const page = await withReportErrors(() => listPage(ctx.store, list, area, { first: n, after, filter }));
+      // A search reads the population records it walks past (through this request's loader).
+      const person = async (id: string) => {
+        const p = await ctx.loaders.population.load(id).catch(() => null);
+        return p ? { fullName: p.fullName ?? null, address: p.residence?.permanentAddress.formatted ?? null } : null;
+      };
+      const page = await withReportErrors(async () =>
+        search?.trim()
+          ? searchListPage(ctx.store, list, area, search, person, { first: n, after, filter })
+          : { ...(await listPage(ctx.store, list, area, { first: n, after, filter })), truncated: false },
+      );
       const nodes = await Promise.all(
         page.entries.map(async (e) => {
           const [person, account] = await Promise.all([
@@ -185,15 +199,25 @@ export const accountsResolvers: Resolvers = {
         }),
       );
       return {
-        nodes: nodes as never,
+        nodes,
         pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
-        // Resolved only when asked (it reads every commune's list).
-        totalCount: (() => page.totalCount()) as unknown as number,
+        searchTruncated: page.truncated,
+        // Resolved only when asked (it reads every commune's list; a search reads them all through).
+        totalCount: (async () =>
+          'totalCount' in page
+            ? page.totalCount()
+            : (await searchListPage(ctx.store, list, area, search!, person, { first: MAX_SCANNED, filter })).entries
+                .length) as unknown as number,
       };
     },
-    accountReport: async (_, { area: code, from, to }, ctx) => {
+    areaCommunes: (_, { province }) => {
+      const p = areaInfo(province);
+      if (!p || p.kind !== 'PROVINCE') throw badUserInput(`Unknown province code${echoShort(province)}`);
+      return communesOf(province).map((c) => areaInfo(c)!);
+    },
+    accountReport: (_, { area: code, from, to }, ctx) => {
       const area = areaFor(ctx, code);
-      return withReportErrors(() => areaReport(ctx.store, area.code, reportRange(ctx, from, to))) as never;
+      return withReportErrors(() => areaReport(ctx.store, area.code, reportRange(ctx, from, to)));
     },
   },
   Mutation: {
@@ -209,14 +233,13 @@ export const accountsResolvers: Resolvers = {
             portraitRef: input.portraitRef,
             email: input.email,
           }),
-          info,
         );
       }
       const by = actor(ctx) as Extract<Actor, { kind: 'officer' }>;
       if (input.level !== 2) throw badUserInput('Officers register Level 2 in person');
       if (!input.personalId) throw badUserInput('personalId is required');
       const denied = await officerPerson(ctx, input.personalId, info);
-      if (denied) return payload(ctx, denied, info);
+      if (denied) return payload(ctx, denied);
       return payload(
         ctx,
         await ctx.accounts.registerLevel2(by, input.personalId, {
@@ -225,10 +248,9 @@ export const accountsResolvers: Resolvers = {
           portraitRef: input.portraitRef,
           email: input.email,
         }),
-        info,
       );
     },
-    accountUpgrade: async (_, { personalId, fingerprintsCaptured }, ctx, info) =>
+    accountUpgrade: async (_, { personalId, fingerprintsCaptured }, ctx) =>
       payload(
         ctx,
         (await officerTarget(ctx, personalId)) ??
@@ -237,51 +259,62 @@ export const accountsResolvers: Resolvers = {
             personalId,
             fingerprintsCaptured,
           )),
-        info,
       ),
-    accountApprove: async (_, { personalId }, ctx, info) =>
+    accountApprove: async (_, { personalId }, ctx) =>
       payload(
         ctx,
         (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.decide(personalId, actor(ctx), 'APPROVE')),
-        info,
       ),
-    accountReject: async (_, { personalId, reason }, ctx, info) =>
+    accountReject: async (_, { personalId, reason }, ctx) =>
       payload(
         ctx,
         (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.decide(personalId, actor(ctx), 'REJECT', reason)),
-        info,
       ),
-    accountActivate: async (_, { code }, ctx, info) =>
-      payload(ctx, await ctx.accounts.activate(citizenOf(ctx), code), info),
-    accountActivationCodeResend: async (_, __, ctx, info) =>
-      payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx)), info),
-    accountReopen: async (_, { personalId }, ctx, info) =>
-      payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId)), info),
-    accountLock: async (_, { personalId, via, reason }, ctx, info) => {
+    accountActivate: async (_, { code }, ctx) => payload(ctx, await ctx.accounts.activate(citizenOf(ctx), code)),
+    accountActivationCodeResend: async (_, __, ctx) =>
+      payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx))),
+    accountReopen: async (_, { personalId }, ctx) =>
+      payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId))),
+    accountRegisterChild: async (_, { input }, ctx) =>
+      payload(
+        ctx,
+        await ctx.accounts.registerChildLevel1(citizenOf(ctx), input.personalId, {
+          phone: input.phone,
+          portraitRef: input.portraitRef,
+          email: input.email,
+        }),
+        true,
+      ),
+    accountLock: async (_, { personalId, via, ground, reason }, ctx) => {
       const id = subjectOf(ctx, personalId);
       if (ctx.principal.kind === 'OFFICER') {
         const denied = await officerTarget(ctx, id);
-        if (denied) return payload(ctx, denied, info);
+        if (denied) return payload(ctx, denied);
       }
       const channel = via ?? (ctx.principal.kind === 'CITIZEN' ? 'APP' : 'HOTLINE');
-      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason }), info);
+      return payload(ctx, await ctx.accounts.lock(actor(ctx), id, { via: channel, reason, ground }));
     },
-    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx, info) =>
-      payload(
+    accountUnlock: async (_, { personalId, ownershipVerified, reason }, ctx) => {
+      const id = subjectOf(ctx, personalId);
+      if (ctx.principal.kind === 'CITIZEN') {
+        // Signed in to the app as the holder: ownership is proved.
+        return payload(ctx, await ctx.accounts.unlock(actor(ctx), id, true, reason));
+      }
+      return payload(
         ctx,
-        (await officerTarget(ctx, personalId)) ??
-          (await ctx.accounts.unlock(actor(ctx), personalId, ownershipVerified, reason)),
-        info,
-      ),
-    accountPhoneChangeStart: async (_, { phone }, ctx, info) =>
-      payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone), info),
-    accountPhoneChange: async (_, { input }, ctx, info) => {
+        (await officerTarget(ctx, id)) ??
+          (await ctx.accounts.unlock(actor(ctx), id, ownershipVerified === true, reason)),
+      );
+    },
+    accountPhoneChangeStart: async (_, { phone }, ctx) =>
+      payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
+    accountPhoneChange: async (_, { input }, ctx) => {
       const id = subjectOf(ctx, input.personalId);
       if (ctx.principal.kind === 'OFFICER') {
         const denied = await officerTarget(ctx, id);
-        if (denied) return payload(ctx, denied, info);
+        if (denied) return payload(ctx, denied);
       }
-      return payload(ctx, await ctx.accounts.changePhone(actor(ctx), id, input.phone, input.verificationCode), info);
+      return payload(ctx, await ctx.accounts.changePhone(actor(ctx), id, input.phone, input.verificationCode));
     },
     reportTargetSet: async (_, { area: code, collectedPerDay, activatedPerDay }, ctx) => {
       const area = areaFor(ctx, code);
@@ -332,6 +365,7 @@ export const accountsResolvers: Resolvers = {
     activatedAt: (a) => a.activatedAt ?? null,
     lockedAt: (a) => a.lockedAt ?? null,
     lockReason: (a) => a.lockReason ?? null,
+    lockGround: (a) => a.lockGround ?? null,
     history: (a) =>
       a.history.map((h) => ({
         at: h.at,

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../generated/graphql';
+import type { Resolvers, ShareField } from '../../generated/graphql';
 import { InvalidCursorError, readAccessLog } from '../../services/audit/access-log';
 import { pendingAccessLog } from '../../services/audit/indexer';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/principal';
@@ -6,15 +6,16 @@ import { badUserInput } from '../../lib/errors';
 
 export const auditResolvers: Resolvers = {
   Query: {
-    myAccessLog: async (_, { first, after }, ctx) => {
+    myAccessLog: async (_, { first, after, documents, from, to }, ctx) => {
       if (ctx.principal.kind !== 'CITIZEN') throw new Error('@self policy not applied');
       if (first !== null && first !== undefined && (first < 1 || first > 100))
         throw badUserInput('first must be 1 to 100');
       const citizenId = ctx.principal.personalId;
       try {
+        if (documents && documents.length > 8) throw badUserInput('documents: at most 8');
         // With the entries this instance made durable but has not indexed yet: read-your-writes.
         const pending = pendingAccessLog(ctx.store, citizenId);
-        const page = await readAccessLog(ctx.store, citizenId, { first, after, pending });
+        const page = await readAccessLog(ctx.store, citizenId, { first, after, documents, from, to, pending });
         return {
           entries: page.entries.map((e) => ({
             at: e.at,
@@ -25,6 +26,7 @@ export const auditResolvers: Resolvers = {
             dossierRef: e.dossierRef ?? null,
             documents: e.documents.filter((d): d is DocumentScope => DOCUMENT_SCOPES.includes(d as DocumentScope)),
             data: e.documents,
+            share: e.share ? { ...e.share, fields: e.share.fields as ShareField[] } : null,
             // The subject of the `@personal` AccessLogEntry (the citizen's own log: audited as ACCESS_LOG).
             citizenId,
           })),

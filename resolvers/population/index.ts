@@ -8,6 +8,9 @@ export const MAX_CITIZENS_PER_QUERY = 100;
 export const populationResolvers: Resolvers = {
   Query: {
     citizen: (_, { personalId }, ctx) => ctx.loaders.population.load(personalId),
+    // The policy (@self) lets only a citizen through.
+    me: (_, __, ctx) =>
+      ctx.principal.kind === 'CITIZEN' ? ctx.loaders.population.load(ctx.principal.personalId) : null,
     citizens: async (_, { personalIds }, ctx) => {
       if (personalIds.length > MAX_CITIZENS_PER_QUERY) {
         throw badUserInput(`citizens takes at most ${MAX_CITIZENS_PER_QUERY} personal IDs`, {

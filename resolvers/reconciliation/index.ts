@@ -1,22 +1,25 @@
 import { DATA_SOURCE } from '../../connectors/provenance';
-import type { Resolvers, ResolversTypes } from '../../generated/graphql';
+import type { ReconciliationCaseError, Resolvers, ResolversTypes } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
-import { badUserInput, echoShort } from '../../lib/errors';
+import { badUserInput, echoShort, notFound } from '../../lib/errors';
 import { forbidden } from '../../services/access/policy';
 import { reconArea, reconAreaAllowed } from '../../services/reconciliation/areas';
-import {
-  CaseInputError,
-  type CaseAction,
-  type CaseFilter,
-  type CaseResult,
-  type CaseView,
-} from '../../services/reconciliation/cases';
-import type { RunDoc } from '../../services/reconciliation/runs';
+import { CaseInputError } from '../../services/reconciliation/case-queries';
+import type {
+  CaseAction,
+  CaseFilter,
+  CaseOrder,
+  CaseResult,
+  CaseUserError,
+  CaseView,
+  RunDoc,
+} from '../../services/reconciliation/model';
+import { caseComparison } from '../../services/reconciliation/case-values';
 import { areaStats } from '../../services/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';
 import type { SourceName } from '../../connectors/sources';
 
-function officerOf(ctx: HubContext) {
+export function officerOf(ctx: HubContext) {
   if (ctx.principal.kind !== 'OFFICER') throw new Error('@officer policy not applied');
   return ctx.principal;
 }
@@ -25,19 +28,22 @@ function officerOf(ctx: HubContext) {
  * Whether an area (a run's, a case's) lies within the officer's jurisdiction: a national
  * supervisor's (VN) holds every area, also none (records with no known area).
  */
-function mayUse(ctx: HubContext, area: { province: string | null; commune: string | null }): boolean {
+export function mayUse(ctx: HubContext, area: { province: string | null; commune: string | null }): boolean {
   return reconAreaAllowed(officerOf(ctx).jurisdiction, area);
 }
 
-/** A run the officer may see; unknown and elsewhere answer alike. */
+/**
+ * A run the officer may see. Unknown and elsewhere answer alike, NOT_FOUND: an officer learns
+ * nothing of runs outside their jurisdiction (docs/reconciliation.md, "Refusals").
+ */
 async function visibleRun(ctx: HubContext, id: string): Promise<RunDoc> {
   const run = await ctx.reconciliation.get(id);
-  if (!run || !mayUse(ctx, run.area)) throw forbidden('OUT_OF_JURISDICTION');
+  if (!run || !mayUse(ctx, run.area)) throw notFound('No reconciliation run with this id in your jurisdiction');
   return run;
 }
 
 /** An area code the officer names: known (BAD_USER_INPUT) and within the jurisdiction (FORBIDDEN). */
-function areaFor(ctx: HubContext, code: string): AreaInfo {
+export function areaFor(ctx: HubContext, code: string): AreaInfo {
   const area = reconArea(code);
   if (!area)
     throw badUserInput(`Unknown area code${echoShort(code)} (a 2-digit province or 5-digit commune code, or VN)`);
@@ -45,23 +51,21 @@ function areaFor(ctx: HubContext, code: string): AreaInfo {
   return area;
 }
 
-const SOURCE_OF: Record<string, SourceName> = Object.fromEntries(
+export const SOURCE_OF: Record<string, SourceName> = Object.fromEntries(
   Object.entries(DATA_SOURCE).map(([name, value]) => [value, name as SourceName]),
 );
 const FIELD_ENUM = { fullName: 'FULL_NAME', dateOfBirth: 'DATE_OF_BIRTH', sex: 'SEX' } as const;
 
-/** A case the officer may act on or read; unknown and elsewhere answer alike. */
+/** A case the officer may act on or read; unknown and elsewhere answer alike (NOT_FOUND). */
 async function visibleCase(ctx: HubContext, id: string): Promise<CaseView> {
   const c = await ctx.reconciliation.cases.get(id);
-  if (!c || !mayUse(ctx, c.finding.area)) throw forbidden('OUT_OF_JURISDICTION');
+  if (!c || !mayUse(ctx, c.finding.area)) throw notFound(CASE_NOT_FOUND);
   return c;
 }
 
-async function act(
-  ctx: HubContext,
-  id: string,
-  action: CaseAction,
-): Promise<ResolversTypes['ReconciliationCasePayload']> {
+export const CASE_NOT_FOUND = 'No reconciliation case with this id in your jurisdiction';
+
+export async function act(ctx: HubContext, id: string, action: CaseAction): Promise<CasePayload> {
   const current = await visibleCase(ctx, id);
   const me = officerOf(ctx);
   // Data-cleaning officers take cases for themselves or release their own (checked under the
@@ -70,20 +74,30 @@ async function act(
   // The jurisdiction is decided again under the case's lock, on the area the action is written
   // against (a run may have moved the case meanwhile): the check above only answers early.
   const r = await ctx.reconciliation.cases.act(id, action, `officer:${me.officerId}`, (area) => mayUse(ctx, area));
-  if (r.outOfArea) throw forbidden('OUT_OF_JURISDICTION');
+  if (r.outOfArea) throw notFound(CASE_NOT_FOUND);
   if (r.change) (ctx.audit.caseChanges ??= []).push(r.change);
   return payload(r.case ? r : { ...r, case: current });
 }
 
-function payload(r: CaseResult): ResolversTypes['ReconciliationCasePayload'] {
+/** What a case mutation answers (ReconciliationCasePayload). */
+export interface CasePayload {
+  case: CaseView | null;
+  userErrors: ReconciliationCaseError[];
+}
+
+export function payload(r: CaseResult): CasePayload {
   return {
     // Each case shown is audited by its `@personal` type (services/audit/coverage.ts).
     case: r.case,
-    userErrors: r.userError ? [r.userError] : [],
+    userErrors: r.userError ? [userErrorOf(r.userError)] : [],
   };
 }
 
-function checkFirst(first: number | null | undefined): number {
+export function userErrorOf(e: CaseUserError): ReconciliationCaseError {
+  return { code: e.code, message: e.message, status: e.status ?? null, allowed: e.allowed ?? null };
+}
+
+export function checkFirst(first: number | null | undefined): number {
   const n = first ?? 50;
   if (!Number.isInteger(n) || n < 1 || n > 100) throw badUserInput('first must be between 1 and 100');
   return n;
@@ -94,18 +108,18 @@ async function casesPage(
   ctx: HubContext,
   area: AreaInfo,
   filter: CaseFilter,
-  args: { first?: number | null; after?: string | null },
+  args: { first?: number | null; after?: string | null; order?: CaseOrder | null },
 ): Promise<ResolversTypes['ReconciliationCaseConnection']> {
   const first = checkFirst(args.first);
   let page;
   try {
-    page = await ctx.reconciliation.cases.page(area, filter, { first, after: args.after });
+    page = await ctx.reconciliation.cases.page(area, filter, { first, after: args.after, order: args.order ?? 'AREA' });
   } catch (err) {
     if (err instanceof CaseInputError) throw badUserInput(err.message);
     throw err;
   }
   return {
-    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)) as never,
+    nodes: page.nodes.filter((c) => mayUse(ctx, c.finding.area)),
     pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
     totalCount: (() => page.totalCount()) as never,
   };
@@ -123,6 +137,7 @@ export const reconciliationResolvers: Resolvers = {
           kind: args.kind ?? null,
           statuses: args.status ?? null,
           assignee: args.assignee ?? null,
+          firstSeenBy: args.firstSeenBefore ? args.firstSeenBefore.getTime() : null,
         },
         args,
       ),
@@ -192,6 +207,17 @@ export const reconciliationResolvers: Resolvers = {
     variant: (c) => (c.finding.variant as never) ?? null,
     sourceValue: (c) => c.finding.sourceValue ?? null,
     populationValue: (c) => c.finding.trueValue ?? null,
+    comparison: (c) => {
+      const cmp = caseComparison(c.finding);
+      if (!cmp) return null;
+      const source = DATA_SOURCE[c.finding.source];
+      return {
+        field: FIELD_ENUM[cmp.field],
+        formOnly: cmp.formOnly,
+        population: { side: 'POPULATION', source: 'POPULATION', ...cmp.population },
+        source: { side: 'SOURCE', source, ...cmp.source },
+      };
+    },
     status: (c) => c.status,
     assignee: (c) => c.assignee,
     notes: (c) => c.notes,

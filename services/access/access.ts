@@ -3,7 +3,9 @@ import type { Store } from '../../store/connection';
 import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from '../accounts/store';
 import { lastEventAfter } from '../../store/concurrency';
 import { ClientCache } from './clients';
-import { ConsentStatusCache, consentUsable } from './consents';
+import { ConsentStatusCache } from './consents/cache';
+import { consentUsable } from './consents/status';
+import { RestrictionCache } from './restrictions';
 import type { AccessLookups, AccountFacts } from './policy';
 import { TtlCache } from '../../lib/ttl-cache';
 import { LRUCache } from 'lru-cache';
@@ -35,11 +37,13 @@ export class AccessCaches {
   readonly accountSteps: LRUCache<string, AccountStep>;
   readonly consents: ConsentStatusCache;
   readonly clients: ClientCache;
+  readonly restrictions: RestrictionCache;
   constructor(store: Store, ttlMs = 2_000) {
     this.accounts = new TtlCache(ttlMs);
     this.accountSteps = new LRUCache({ max: ACCOUNT_STEPS_MAX });
     this.consents = new ConsentStatusCache(store, { ttlMs });
     this.clients = new ClientCache(store, { ttlMs });
+    this.restrictions = new RestrictionCache(store, ttlMs);
   }
 }
 
@@ -93,7 +97,9 @@ export function createAccessLookups(
       // Another client's or citizen's consent is reported like an unknown one.
       if (!c || c.clientId !== clientId || c.citizenId !== citizenId) return 'INACTIVE';
       if (c.status === 'REVOKED') return 'REVOKED';
-      return consentUsable(c, now()) ? 'ACTIVE' : 'INACTIVE';
+      if (!consentUsable(c, now())) return 'INACTIVE';
+      // The citizen objects to or restricts processing by this client: its consents are suspended.
+      return (await caches.restrictions.restricted(citizenId, clientId)) ? 'RESTRICTED' : 'ACTIVE';
     },
     async clientScopes(clientId) {
       const c = await caches.clients.get(clientId);

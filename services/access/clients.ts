@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DOCUMENT_SCOPES, type DocumentScope } from './auth/principal';
 import type { Store } from '../../store/connection';
 import { isDuplicateKey } from '../../store/concurrency';
+import { TtlLoader } from '../../lib/ttl-cache';
 
 /**
  * The client registry (`hub.clients`): systems that may obtain consent-scoped tokens
@@ -17,7 +18,7 @@ export const CLIENTS_COLLECTION = 'clients';
  * read ({@link findClient}) rolls forward from it through the changes, so the latest generation
  * decides the status even when the document's update was cut short or overwritten by a
  * concurrent read-modify-write. A consent records the generation it was checked against and is
- * withdrawn when a suspension came after it (consents.ts).
+ * withdrawn when a suspension came after it (consents/grant.ts).
  */
 export const CLIENT_CHANGES_COLLECTION = 'clientChanges';
 /**
@@ -63,6 +64,11 @@ export interface ClientDoc {
   scopes: DocumentScope[];
   /** Procedure codes the client may ever ask for. */
   purposes: string[];
+  /**
+   * The procedures' names (shown to citizens before they consent); optional. A list, not a map:
+   * procedure codes hold dots, which stored field names may not.
+   */
+  purposeNames?: Array<{ code: string; name: string }>;
   /** `scrypt$N$r$p$salt$hash` (base64url salt and hash); absent for key-only clients. */
   secretHash?: string;
   /** SPKI PEM of the client's public key, for `private_key_jwt` (ES256 / RS256 / PS256). */
@@ -175,6 +181,8 @@ export const registerClientInput = z.object({
   purposes: z
     .array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'purpose: a procedure code (1-64 of letters, digits, . _ : -)'))
     .min(1),
+  /** Names of the purposes, by code (each code one of `purposes`). */
+  purposeNames: z.record(z.string(), z.string().trim().min(1).max(200)).optional(),
   publicKeyPem: z.string().max(10_000).optional(),
   /** Issue a secret (client_secret_basic / _post). Default: yes unless a public key is given. */
   issueSecret: z.boolean().optional(),
@@ -200,6 +208,8 @@ export async function registerClient(
   now: Date = new Date(),
 ): Promise<{ client: ClientDoc; secret: string | undefined }> {
   const v = registerClientInput.parse(input);
+  const unknownNames = Object.keys(v.purposeNames ?? {}).filter((c) => !v.purposes.includes(c));
+  if (unknownNames.length) throw new Error(`purpose names for unregistered purposes: ${unknownNames.join(', ')}`);
   if (v.publicKeyPem !== undefined) parseClientPublicKey(v.publicKeyPem);
   const issueSecret = v.issueSecret ?? v.publicKeyPem === undefined;
   if (!issueSecret && v.publicKeyPem === undefined) throw new Error('a client needs a secret or a public key');
@@ -210,6 +220,9 @@ export async function registerClient(
     kind: v.kind,
     scopes: [...new Set(v.scopes)],
     purposes: [...new Set(v.purposes)],
+    ...(v.purposeNames && Object.keys(v.purposeNames).length
+      ? { purposeNames: Object.entries(v.purposeNames).map(([code, name]) => ({ code, name })) }
+      : {}),
     ...(secret !== undefined ? { secretHash: await hashClientSecret(secret) } : {}),
     ...(v.publicKeyPem !== undefined ? { publicKeyPem: v.publicKeyPem } : {}),
     status: v.status,
@@ -239,6 +252,42 @@ export async function findClient(store: Store, id: unknown): Promise<ClientDoc |
     ...(change ? { status: change.status, gen: change.gen } : {}),
     ...(secret ? { secretHash: secret.secretHash } : {}),
   };
+}
+
+/** Most clients listed at once by {@link listConsentableClients}. */
+export const CLIENT_LIST_MAX = 100;
+
+/**
+ * The ACTIVE clients a citizen may consent to (every kind but CITIZEN_APP), by id, `first` of them
+ * after the id `after`: what a citizen sees before consenting (names, scopes, purposes; never
+ * secrets or keys). Statuses are rolled forward like {@link findClient}'s.
+ */
+export async function listConsentableClients(
+  store: Store,
+  opts: { first?: number | null; after?: string | null } = {},
+): Promise<Array<Pick<ClientDoc, '_id' | 'name' | 'kind' | 'scopes' | 'purposes' | 'purposeNames'>>> {
+  const first = Math.min(Math.max(Math.trunc(opts.first ?? 50), 1), CLIENT_LIST_MAX);
+  const out: Array<Pick<ClientDoc, '_id' | 'name' | 'kind' | 'scopes' | 'purposes' | 'purposeNames'>> = [];
+  let after = typeof opts.after === 'string' ? opts.after : null;
+  // Suspended clients and citizen apps are skipped, so a page may take more than one read.
+  for (;;) {
+    const docs = await clientsCollection(store)
+      .find(after === null ? {} : { _id: { $gt: after } }, {
+        projection: { _id: 1, name: 1, kind: 1, scopes: 1, purposes: 1, purposeNames: 1, status: 1, gen: 1 },
+      })
+      .sort({ _id: 1 })
+      .limit(first)
+      .toArray();
+    const changes = await Promise.all(docs.map((d) => latestChange(store, d._id, d.gen ?? 0)));
+    docs.forEach((d, i) => {
+      const status = changes[i]?.status ?? d.status;
+      if (status !== 'ACTIVE' || d.kind === 'CITIZEN_APP' || out.length >= first) return;
+      const { _id, name, kind, scopes, purposes, purposeNames } = d;
+      out.push({ _id, name, kind, scopes, purposes, ...(purposeNames ? { purposeNames } : {}) });
+    });
+    if (out.length >= first || docs.length < first) return out;
+    after = docs[docs.length - 1]._id;
+  }
 }
 
 /** The latest change after generation `gen`, or null when there is none. */
@@ -338,35 +387,11 @@ export async function rotateClientSecret(store: Store, id: string, now: Date = n
 /**
  * A short-lived cache of client records for the request path (the disclosure policy
  * checks the client's registered scopes per request), read by {@link findClient} (so rolled
- * forward from the client's changes). Suspensions and registry changes are seen within `ttlMs`.
+ * forward from the client's changes). Suspensions and registry changes are seen within `ttlMs`
+ * (default 2 s).
  */
-export class ClientCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<ClientDoc | null> }>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-
-  constructor(
-    private readonly store: Store,
-    opts: { ttlMs?: number; maxEntries?: number } = {},
-  ) {
-    this.ttlMs = opts.ttlMs ?? 2_000;
-    this.maxEntries = opts.maxEntries ?? 1_000;
-  }
-
-  get(id: string): Promise<ClientDoc | null> {
-    const now = Date.now();
-    const hit = this.entries.get(id);
-    if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = findClient(this.store, id);
-    this.entries.delete(id);
-    this.entries.set(id, { at: now, value });
-    value.catch(() => this.entries.get(id)?.value === value && this.entries.delete(id));
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    return value;
-  }
-
-  invalidate(id?: string): void {
-    if (id === undefined) this.entries.clear();
-    else this.entries.delete(id);
+export class ClientCache extends TtlLoader<ClientDoc | null> {
+  constructor(store: Store, opts: { ttlMs?: number; maxEntries?: number } = {}) {
+    super((id) => findClient(store, id), { ttlMs: opts.ttlMs ?? 2_000, maxEntries: opts.maxEntries ?? 1_000 });
   }
 }

@@ -1,5 +1,6 @@
 import {
   defaultFieldResolver,
+  getNamedType,
   GraphQLError,
   isObjectType,
   Kind,
@@ -8,13 +9,17 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
+import { inWords, officersOnly, roleNeeded } from './refusal-words';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AuditCollector, DenialReason } from '../audit/model';
 import type { Loaders } from '../../connectors/registry';
 import type { SourceName } from '../../connectors/sources';
-import type { DocumentScope, Jurisdiction, Principal } from './auth/principal';
+import type { DocumentScope, Principal } from './auth/principal';
 import { ErrorCode, unauthenticated } from '../../lib/errors';
+import { inJurisdiction } from './jurisdiction';
+
+export { areaInJurisdiction, inJurisdiction } from './jurisdiction';
 import type { AccountLevel, AccountStatus } from '../accounts/store';
 
 /**
@@ -70,14 +75,15 @@ export interface AccessLookups {
   account(personalId: string): Promise<AccountFacts | null>;
   /**
    * The consent's state for this citizen and client (cached briefly): ACTIVE, REVOKED (by the
-   * citizen), or INACTIVE (expired, not yet valid, unknown, or not theirs).
+   * citizen), RESTRICTED (the citizen objects to or restricts processing by this client), or
+   * INACTIVE (expired, not yet valid, unknown, or not theirs).
    */
   consentState(consentId: string, citizenId: string, clientId: string): Promise<ConsentState>;
   /** The scopes the client is registered for; null for an unknown or suspended client. */
   clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
 }
 
-export type ConsentState = 'ACTIVE' | 'REVOKED' | 'INACTIVE';
+export type ConsentState = 'ACTIVE' | 'REVOKED' | 'RESTRICTED' | 'INACTIVE';
 
 export type Decision = { allow: true } | { allow: false; reason: DenialReason };
 
@@ -96,20 +102,6 @@ export function mayAddress(principal: Principal, citizenId: string): Decision {
     case 'ANONYMOUS':
       return deny('NOT_SUBJECT');
   }
-}
-
-/** True when a citizen's area (today's codes) lies in an officer's province, or commune when narrowed. */
-export function inJurisdiction(j: Jurisdiction, area: CitizenRecord['area']): boolean {
-  return !!area && area.province === j.province && (!j.commune || area.commune === j.commune);
-}
-
-/**
- * True when a whole area an officer names (a province: `commune` null, or one commune/ward) lies
- * in the jurisdiction: a province only for a province officer, a commune within theirs.
- */
-export function areaInJurisdiction(j: Jurisdiction, area: { province: string; commune: string | null }): boolean {
-  if (area.commune === null) return !j.commune && j.province === area.province;
-  return inJurisdiction(j, { province: area.province, commune: area.commune });
 }
 
 /** The decision for one document (scope) of one citizen. */
@@ -134,6 +126,7 @@ export async function decide(
       ]);
       // Told only to the client holding the consent: another's is INACTIVE (consentState).
       if (consent === 'REVOKED') return deny('CONSENT_REVOKED');
+      if (consent === 'RESTRICTED') return deny('PROCESSING_RESTRICTED');
       if (consent !== 'ACTIVE') return deny('NOT_CONSENTED');
       if (!registered?.has(scope)) return deny('CLIENT_NOT_REGISTERED');
       return accountAllows(await lookups.account(citizen.personalId), scope);
@@ -310,16 +303,14 @@ function prefetch(ctx: PolicyContext, ids: readonly string[], scopes: Iterable<D
  */
 function guardEntryPoint(
   field: GraphQLFieldConfig<unknown, PolicyContext>,
-  arg: string,
+  idsOf: (args: Record<string, unknown>, ctx: PolicyContext) => { ids: string[]; list: boolean },
   scopeOf: ReadonlyMap<string, DocumentScope>,
 ): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
     async resolve(source, args, ctx, info) {
-      const value = (args as Record<string, unknown>)[arg];
-      const list = Array.isArray(value);
-      const ids = list ? (value as string[]) : [value as string];
+      const { ids, list } = idsOf(args as Record<string, unknown>, ctx);
       if (ctx.auth.mode === 'off') {
         prefetch(ctx, ids, requestedScopes(info, scopeOf));
         return resolve(source, args, ctx, info);
@@ -382,6 +373,11 @@ function guardEntryPoint(
   };
 }
 
+/** The caller's own personal ID, for a `@self` field answering a Citizen (guardSelf has checked the caller). */
+function selfIds(_args: Record<string, unknown>, ctx: PolicyContext): { ids: string[]; list: boolean } {
+  return { ids: ctx.principal.kind === 'CITIZEN' ? [ctx.principal.personalId] : [], list: false };
+}
+
 function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
@@ -414,9 +410,24 @@ function guardOfficer(
       const p = ctx.principal;
       if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs an officer or the citizen to be signed in');
       if (p.kind === 'CITIZEN' && orSelf) return resolve(source, args, ctx, info);
+      const principal: Required['principal'] = orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'];
       if (p.kind !== 'OFFICER')
-        throw forbidden('NOT_SUBJECT', { principal: orSelf ? ['OFFICER', 'CITIZEN'] : ['OFFICER'], roles });
-      if (!roles.includes(p.role)) throw forbidden('ROLE', { roles });
+        throw inWords(forbidden('NOT_SUBJECT', { principal, roles }), officersOnly(roles, orSelf));
+      if (!roles.includes(p.role)) throw inWords(forbidden('ROLE', { roles }), roleNeeded(roles, p.role));
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
+/** `@verifier`: officers (any role) and clients; a citizen is NOT_SUBJECT (the service checks the rest). */
+function guardVerifier(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    resolve(source, args, ctx, info) {
+      const p = ctx.principal;
+      if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs a signed-in officer or client');
+      if (p.kind === 'CITIZEN') throw forbidden('NOT_SUBJECT', { principal: ['OFFICER', 'CLIENT'] });
       return resolve(source, args, ctx, info);
     },
   };
@@ -424,8 +435,8 @@ function guardOfficer(
 
 /**
  * Deny by default: every field of a personal-data type has `@disclose`, and every
- * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the
- * calling citizen only) or `@public`. Throws (the server does not start) otherwise.
+ * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the calling
+ * citizen only), `@officer`, `@verifier` or `@public`. Throws (the server does not start) otherwise.
  */
 export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   const missing: string[] = [];
@@ -439,7 +450,9 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const f of Object.values(root.getFields())) {
-      const policies = ['subject', 'self', 'public', 'officer'].filter((d) => getDirective(schema, f, d)?.[0]);
+      const policies = ['subject', 'self', 'public', 'officer', 'verifier'].filter(
+        (d) => getDirective(schema, f, d)?.[0],
+      );
       if (policies.length !== 1) {
         missing.push(`${root.name}.${f.name}`);
       }
@@ -448,7 +461,7 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   if (missing.length) throw new Error(`fields without a disclosure policy: ${missing.join(', ')}`);
 }
 
-/** Applies the policy to every `@disclose`, `@subject` and `@self` field. */
+/** Applies the policy to every `@disclose`, `@subject`, `@self`, `@officer` and `@verifier` field. */
 export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
   assertEveryFieldHasPolicy(schema);
   const scopeOf = new Map<string, DocumentScope>();
@@ -460,16 +473,27 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, PolicyContext>) => {
       const disclose = getDirective(schema, field, 'disclose')?.[0] as { scope: DocumentScope } | undefined;
-      if (disclose) return guardField(field as GraphQLFieldConfig<unknown, PolicyContext>, disclose.scope);
+      if (disclose) return guardField(field, disclose.scope);
       const subject = getDirective(schema, field, 'subject')?.[0] as { arg: string } | undefined;
-      if (subject) return guardEntryPoint(field as GraphQLFieldConfig<unknown, PolicyContext>, subject.arg, scopeOf);
-      if (getDirective(schema, field, 'self')?.[0])
-        return guardSelf(field as GraphQLFieldConfig<unknown, PolicyContext>);
+      if (subject) {
+        const idsOf = (args: Record<string, unknown>) => {
+          const value = args[subject.arg];
+          return Array.isArray(value)
+            ? { ids: value as string[], list: true }
+            : { ids: [value as string], list: false };
+        };
+        return guardEntryPoint(field, idsOf, scopeOf);
+      }
+      if (getDirective(schema, field, 'self')?.[0]) {
+        // The calling citizen's own record (`me`): their papers' decisions as at an entry point.
+        if (getNamedType(field.type) === citizenType) return guardSelf(guardEntryPoint(field, selfIds, scopeOf));
+        return guardSelf(field);
+      }
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
-      if (officer)
-        return guardOfficer(field as GraphQLFieldConfig<unknown, PolicyContext>, officer.roles, !!officer.orSelf);
+      if (officer) return guardOfficer(field, officer.roles, !!officer.orSelf);
+      if (getDirective(schema, field, 'verifier')?.[0]) return guardVerifier(field);
       return field;
     },
   });

@@ -42,7 +42,8 @@ export class CalendarError extends Error {
   }
 }
 
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+/** Vietnam is UTC+7 all year (no daylight saving). */
+export const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Upper bound of the day-by-day walks, so a calendar of only holidays cannot loop forever. */
@@ -145,6 +146,23 @@ export function isOverdue(
   cal: HolidayCalendar,
 ): boolean {
   return vietnamDate(now) > addWorkingDays(receivedOn, deadlineWorkingDays, cal);
+}
+
+/** The end (23:59:59.999 Vietnam time) of a "YYYY-MM-DD" day, as an instant. */
+export function endOfVietnamDay(day: string): Date {
+  return new Date(Date.parse(`${day}T23:59:59.999Z`) - VIETNAM_OFFSET_MS);
+}
+
+/** Calendar days the citizen has to activate after the approval notice. */
+export const ACTIVATION_WINDOW_DAYS = 7;
+
+/**
+ * The last instant the citizen may activate: the end (23:59:59.999, Vietnam time) of the 7th
+ * calendar day after the day of the notice. Notified on day 0 → day 7 allowed, day 8 closed.
+ */
+export function activationDeadline(notifiedAt: Date): Date {
+  const vnDay = Math.floor((notifiedAt.getTime() + VIETNAM_OFFSET_MS) / DAY_MS);
+  return new Date((vnDay + ACTIVATION_WINDOW_DAYS + 1) * DAY_MS - VIETNAM_OFFSET_MS - 1);
 }
 
 /**

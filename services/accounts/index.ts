@@ -44,7 +44,7 @@ export function createAccountsModule(deps: {
     logger,
     now: deps.now,
     population: async (id) => {
-      const doc = await population.findOne({ _id: id as never });
+      const doc = await population.findOne({ _id: id });
       return doc ? mapCitizen(doc) : null;
     },
   });

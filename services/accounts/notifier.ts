@@ -37,11 +37,12 @@ export function maskAddress(to: string): string {
  */
 export class LogNotifier implements Notifier {
   constructor(private readonly logger: Pick<Logger, 'info'>) {}
-  async send(n: Notice): Promise<void> {
+  send(n: Notice): Promise<void> {
     this.logger.info(
       { personalId: n.personalId, channel: n.channel, to: maskAddress(n.to), template: n.template, params: n.params },
       `notifier (development): ${n.template} to ${maskAddress(n.to)}`,
     );
+    return Promise.resolve();
   }
 }
 
@@ -49,12 +50,13 @@ export class LogNotifier implements Notifier {
 export class RecordingNotifier implements Notifier {
   readonly sent: Notice[] = [];
   failNext = 0;
-  async send(n: Notice): Promise<void> {
+  send(n: Notice): Promise<void> {
     if (this.failNext > 0) {
       this.failNext--;
-      throw new Error('notifier gateway refused the notice');
+      return Promise.reject(new Error('notifier gateway refused the notice'));
     }
     this.sent.push(n);
+    return Promise.resolve();
   }
   /** The last code sent to a citizen with a template. */
   lastCode(personalId: string, template: Notice['template'] = 'ACCOUNT_APPROVED'): string | undefined {

@@ -3,7 +3,7 @@
  * `_id` = the holder's personal ID. Children under 14 have no account of their own.
  */
 export const ACCOUNTS_COLLECTION = 'accounts';
-/** The committed transitions, `_id` = `<personalId>#<seq>` (hub/accounts/service.ts). */
+/** The committed transitions, `_id` = `<personalId>#<seq>` (services/accounts/commit.ts). */
 export const ACCOUNT_EVENTS_COLLECTION = 'accountEvents';
 
 export type AccountLevel = 1 | 2;
@@ -14,8 +14,27 @@ export type AccountLevel = 1 | 2;
  * days of the notice (needs reopening by an officer).
  */
 export type AccountStatus = 'PENDING' | 'APPROVED' | 'ACTIVE' | 'LOCKED' | 'REJECTED' | 'ACTIVATION_EXPIRED';
+/** Why an account is locked (Decree 69/2024 as summarised: the holder's request, a breach of the app's terms, the card revoked, death, an authority's request; and the seeds' expired card). */
+export const LOCK_GROUNDS = [
+  'HOLDER_REQUEST',
+  'TERMS_BREACH',
+  'CARD_REVOKED',
+  'DECEASED',
+  'AUTHORITY_REQUEST',
+  'ID_CARD_EXPIRED',
+] as const;
+export type LockGround = (typeof LOCK_GROUNDS)[number];
 
-/** The lifecycle's events (services/accounts/lifecycle.ts), as kept in the history. */
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
+  'PENDING',
+  'APPROVED',
+  'ACTIVE',
+  'LOCKED',
+  'REJECTED',
+  'ACTIVATION_EXPIRED',
+];
+
+/** The lifecycle's events (services/accounts/lifecycle/), as kept in the history. */
 export type AccountEventType =
   | 'REGISTER_L1'
   | 'REGISTER_L2'
@@ -56,6 +75,10 @@ export interface AccountDoc {
   activatedAt?: Date;
   lockedAt?: Date;
   lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED' | 'HOLDER_DECEASED';
+  /** The parent or guardian who registered this child's account (Decree 69/2024 Art. 10). */
+  guardianId?: string;
+  /** The legal ground of the lock (Decree 69/2024, as summarised; docs/accounts.md). */
+  lockGround?: LockGround;
   history: AccountHistoryEntry[];
   updatedAt: Date;
   /**

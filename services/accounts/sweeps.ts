@@ -19,9 +19,10 @@ import { listMembers } from './reports/read';
 import { refreshPopulation } from './reports/rebuild';
 import type { ReportWriter } from './reports/writer';
 import type { Store } from '../../store/connection';
-import { vietnamDate } from './calendar';
-import { activationDeadline } from './lifecycle';
-import { idCardExpiryUnreadable, type AccountChange, type AccountService } from './service';
+import { VIETNAM_OFFSET_MS, activationDeadline, vietnamDate } from './calendar';
+import { idCardExpiryUnreadable } from './id-card';
+import type { AccountChange } from './model';
+import type { AccountService } from './service';
 
 export interface SweepCounts {
   lockedExpiredCards: number;
@@ -192,10 +193,11 @@ export class Sweeps {
     let timer: NodeJS.Timeout | null = null;
     const next = () => {
       const now = Date.now();
-      const vn = new Date(now + 7 * 3_600_000);
-      let due = Date.UTC(vn.getUTCFullYear(), vn.getUTCMonth(), vn.getUTCDate(), h, m) - 7 * 3_600_000;
+      const vn = new Date(now + VIETNAM_OFFSET_MS);
+      let due = Date.UTC(vn.getUTCFullYear(), vn.getUTCMonth(), vn.getUTCDate(), h, m) - VIETNAM_OFFSET_MS;
       if (due <= now) due += 86_400_000;
-      timer = setTimeout(run, due - now);
+      // Fire-and-forget: `run` logs its own failure and schedules the next day.
+      timer = setTimeout(() => void run(), due - now);
       timer.unref();
     };
     const run = async () => {

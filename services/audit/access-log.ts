@@ -52,6 +52,8 @@ export interface AccessLogEntry {
   dossierRef?: string;
   /** Documents (scopes) and other kinds of this citizen's data disclosed in that request. */
   documents: DataKind[];
+  /** A share by QR code made (by the citizen) or redeemed (by the reader) in that request. */
+  share?: { id: string; event: 'CREATED' | 'REDEEMED'; fields: string[] };
 }
 
 /** A citizen's head: how many entries each bucket's document holds (and entries of the first layout). */
@@ -84,20 +86,17 @@ export const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|
 /**
  * Access-log entries for one audit record: one per citizen who had something
  * DISCLOSED (a subject that is no 12-digit personal ID: none). A citizen reading their own data is not listed (the page is "who else
- * read my data") unless `includeSelf`.
+ * read my data") unless `includeSelf`. Shares by QR code are listed too (`shareEvents`): the
+ * citizen's own making of one, and its redemption, named by the reader; a client redeeming a
+ * share acts under no consent of this citizen, so its consent's purpose and dossier are not shown.
  */
 export function accessLogEntriesFor(
   record: AuditRecordDoc,
   opts: { includeSelf?: boolean } = {},
 ): Array<{ citizenId: string; entry: AccessLogEntry }> {
-  const out: Array<{ citizenId: string; entry: AccessLogEntry }> = [];
+  const out = new Map<string, AccessLogEntry>();
   const a = record.actor;
-  for (const c of record.citizens ?? []) {
-    // A subject that is no personal ID (`record:<source>:<key>`, a case with no person) has no access log.
-    if (!PERSONAL_ID.test(c.citizenId)) continue;
-    const documents = [...new Set(c.disclosed.filter((d) => d.paths.length > 0).map((d) => d.scope))];
-    if (documents.length === 0) continue;
-    if (!opts.includeSelf && a.kind === 'CITIZEN' && a.id === c.citizenId) continue;
+  const entryOf = (documents: DataKind[]): AccessLogEntry => {
     const entry: AccessLogEntry = {
       at: record.at,
       chain: record.chain,
@@ -111,9 +110,28 @@ export function accessLogEntriesFor(
     if (a.officerUnit !== undefined) entry.officerUnit = a.officerUnit;
     if (a.purpose !== undefined) entry.purpose = a.purpose;
     if (a.dossierRef !== undefined) entry.dossierRef = a.dossierRef;
-    out.push({ citizenId: c.citizenId, entry });
+    return entry;
+  };
+  for (const c of record.citizens ?? []) {
+    // A subject that is no personal ID (`record:<source>:<key>`, a case with no person) has no access log.
+    if (!PERSONAL_ID.test(c.citizenId)) continue;
+    const documents = [...new Set(c.disclosed.filter((d) => d.paths.length > 0).map((d) => d.scope))];
+    if (documents.length === 0) continue;
+    if (!opts.includeSelf && a.kind === 'CITIZEN' && a.id === c.citizenId) continue;
+    out.set(c.citizenId, entryOf(documents));
   }
-  return out;
+  for (const s of record.shareEvents ?? []) {
+    if (s.event === 'REFUSED' || !PERSONAL_ID.test(s.citizenId)) continue;
+    const entry = out.get(s.citizenId) ?? entryOf([]);
+    entry.documents = [...new Set([...entry.documents, ...s.papers])];
+    entry.share = { id: s.shareId, event: s.event, fields: s.fields };
+    if (s.event === 'REDEEMED') {
+      delete entry.purpose;
+      delete entry.dossierRef;
+    }
+    out.set(s.citizenId, entry);
+  }
+  return [...out].map(([citizenId, entry]) => ({ citizenId, entry }));
 }
 
 /** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
@@ -331,16 +349,37 @@ function decodeCursor(s: string): Key {
   throw new InvalidCursorError();
 }
 
+/** What a page of the access log may be narrowed to (the same on every page of a listing). */
+export interface AccessLogFilter {
+  /** Only entries that disclosed any of these kinds of data. */
+  documents?: readonly string[] | null;
+  /** Only entries at or after this instant. */
+  from?: Date | null;
+  /** Only entries at or before this instant. */
+  to?: Date | null;
+}
+
+function entryFilter(f: AccessLogFilter): (e: AccessLogEntry) => boolean {
+  const from = f.from ? f.from.getTime() : -Infinity;
+  const to = f.to ? f.to.getTime() : Infinity;
+  const kinds = f.documents?.length ? new Set<string>(f.documents) : null;
+  return (e) => {
+    const at = new Date(e.at).getTime();
+    return at >= from && at <= to && (kinds === null || e.documents.some((d) => kinds.has(d)));
+  };
+}
+
 /**
  * One page of who read `citizenId`'s data, newest first. `first` defaults to 20 and is
  * clamped to 1..{@link ACCESS_LOG_PAGE_MAX}; `after` is an `endCursor` from a
- * previous page (throws {@link InvalidCursorError} on anything else); `pending`: entries not in
- * the index yet (services/audit/indexer.ts's `pendingAccessLog`), merged in.
+ * previous page (throws {@link InvalidCursorError} on anything else); the filter narrows the
+ * entries (give the same one on every page); `pending`: entries not in the index yet
+ * (services/audit/indexer.ts's `pendingAccessLog`), merged in.
  */
 export async function readAccessLog(
   store: Store,
   citizenId: string,
-  opts: { first?: number | null; after?: string | null; pending?: readonly AccessLogEntry[] } = {},
+  opts: { first?: number | null; after?: string | null; pending?: readonly AccessLogEntry[] } & AccessLogFilter = {},
 ): Promise<AccessLogPage> {
   const first = Math.min(Math.max(Math.trunc(opts.first ?? 20), 1), ACCESS_LOG_PAGE_MAX);
   const after = opts.after ? decodeCursor(opts.after) : null;
@@ -348,13 +387,19 @@ export async function readAccessLog(
     return { entries: [], hasNextPage: false, endCursor: null };
   const coll = accessLogCollection(store);
   const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
-  // Buckets newest first; those wholly before the cursor's bucket are not even read.
-  const afterBucket = after ? bucketOf(new Date(after[0])) : null;
+  // Buckets newest first; those wholly after the cursor's bucket or `to`, or wholly before `from`,
+  // are not even read (a bucket key that is a prefix of another is the older layout's hour).
+  const upTo = [after ? bucketOf(new Date(after[0])) : null, opts.to ? bucketOf(opts.to) : null]
+    .filter((b): b is string => b !== null)
+    .sort()[0];
+  const fromBucket = opts.from ? bucketOf(opts.from) : null;
   const buckets = Object.keys(head?.h ?? {})
-    .filter((h) => afterBucket === null || h <= afterBucket)
+    .filter((h) => upTo === undefined || h <= upTo)
+    .filter((h) => fromBucket === null || h >= fromBucket || fromBucket.startsWith(h))
     .sort((a, b) => (a < b ? 1 : -1));
+  const matches = entryFilter(opts);
   // Entries of records this process made durable and has not indexed yet (read-your-writes).
-  const all = [...(head?.entries ?? []), ...(opts.pending ?? [])].map((e) => ({ e, k: keyOf(e) }));
+  const all = [...(head?.entries ?? []), ...(opts.pending ?? [])].filter(matches).map((e) => ({ e, k: keyOf(e) }));
   const newer = (k: Key) => !after || compareKeys(k, after) > 0;
   let enough = all.filter((x) => newer(x.k)).length;
   for (let i = 0; i < buckets.length && enough <= first; i += 4) {
@@ -366,6 +411,7 @@ export async function readAccessLog(
     );
     for (const d of docs) {
       for (const e of d?.e ?? []) {
+        if (!matches(e)) continue;
         const x = { e, k: keyOf(e) };
         all.push(x);
         if (newer(x.k)) enough++;

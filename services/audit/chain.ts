@@ -57,7 +57,7 @@ function write(v: unknown, seen: Set<object>): string {
     default:
       throw new TypeError(`canonicalJSON: unsupported ${typeof v}`);
   }
-  const obj = v as object;
+  const obj = v;
   if (obj instanceof Date) {
     if (Number.isNaN(obj.getTime())) throw new TypeError('canonicalJSON: invalid Date');
     return JSON.stringify(obj.toISOString());
@@ -106,7 +106,7 @@ export function hashRecord(prevHash: string, record: object): string {
 export function stripUndefined<T>(value: T): T {
   if (value === undefined) return null as T;
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map((x) => (x === undefined ? null : stripUndefined(x))) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((x) => (x === undefined ? null : stripUndefined(x))) as T;
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(value as Record<string, unknown>)) {

@@ -12,8 +12,10 @@ import {
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { HubContext } from '../context';
 import { pathString } from '../access/policy';
-import { caseScope, caseScopes, caseSourceScope, type CaseView } from '../reconciliation/cases';
+import { caseScope, caseScopes, caseSourceScope } from '../reconciliation/case-scopes';
+import type { CaseView } from '../reconciliation/model';
 import type { DataKind } from './model';
+import { SHAREABLE_PAPERS } from '../share/fields';
 
 /**
  * Audit coverage, deny by default (as the disclosure policy is): every read of personal data
@@ -37,26 +39,52 @@ import type { DataKind } from './model';
  * Kinds computed from the object at read time, by the name `dataOf` gives, with every kind each
  * can give; a field of several kinds at once records each.
  */
-const DATA_OF: Record<string, { kinds: readonly DataKind[]; of(source: unknown): DataKind | readonly DataKind[] }> = {
-  /** A case's population side: identity attributes, or the ID card for OLD_ID_KEY / EXPIRED_ID_CARD. */
-  reconciliationCase: {
-    kinds: ['IDENTITY', 'IDENTITY_CARD'],
-    of: (c) => caseScope((c as CaseView).finding.kind),
-  },
-  /** A case's source side (record key, value as stored): the document that source keeps. */
-  reconciliationCaseSource: {
-    kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
-    of: (c) => caseSourceScope((c as CaseView).finding),
-  },
-  /**
-   * What a case shows of both sides (its id, source, kind, record key, source field): that the
-   * source keeps a record (its document kind, a health record say) of the person (identity).
-   */
-  reconciliationCaseRecord: {
-    kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
-    of: (c) => caseScopes((c as CaseView).finding),
-  },
-};
+const DATA_OF: Record<string, { kinds: readonly DataKind[]; of: (source: unknown) => DataKind | readonly DataKind[] }> =
+  {
+    /** A case's population side: identity attributes, or the ID card for OLD_ID_KEY / EXPIRED_ID_CARD. */
+    reconciliationCase: {
+      kinds: ['IDENTITY', 'IDENTITY_CARD'],
+      of: (c) => caseScope((c as CaseView).finding.kind),
+    },
+    /** A case's source side (record key, value as stored): the document that source keeps. */
+    reconciliationCaseSource: {
+      kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
+      of: (c) => caseSourceScope((c as CaseView).finding),
+    },
+    /**
+     * What a case shows of both sides (its id, source, kind, record key, source field): that the
+     * source keeps a record (its document kind, a health record say) of the person (identity).
+     */
+    reconciliationCaseRecord: {
+      kinds: ['IDENTITY', 'IDENTITY_CARD', 'DRIVING_LICENCE', 'HEALTH_INSURANCE', 'SOCIAL_INSURANCE', 'HEALTH_RECORD'],
+      of: (c) => caseScopes((c as CaseView).finding),
+    },
+    /** A copy of the citizen's data (services/rights/export.ts): the kinds it holds. */
+    dataExport: {
+      kinds: [
+        'IDENTITY',
+        'RESIDENCE',
+        'IDENTITY_CARD',
+        'FAMILY',
+        'DRIVING_LICENCE',
+        'HEALTH_INSURANCE',
+        'SOCIAL_INSURANCE',
+        'HEALTH_RECORD',
+        'ACCOUNT',
+        'CONSENTS',
+        'ACCESS_LOG',
+        'DATA_REQUESTS',
+      ],
+      of: (e) => (e as { kinds: readonly DataKind[] }).kinds,
+    },
+    /** A share's redemption (`ShareRedemption`): the papers the citizen shared (its SD-JWT holds them all). */
+    share: {
+      kinds: SHAREABLE_PAPERS,
+      of: (s) => (s as { papers: Array<{ paper: DataKind }> }).papers.map((p) => p.paper),
+    },
+    /** One shared paper (`SharedPaper`). */
+    sharedPaper: { kinds: SHAREABLE_PAPERS, of: (s) => (s as { paper: DataKind }).paper },
+  };
 
 interface KindSpec {
   data?: DataKind | null;
@@ -180,7 +208,7 @@ function auditField(
         const path = ownKind ? pathString(info) : objectPath(info);
         let seen = recorded.get(ctx.audit);
         if (!seen) recorded.set(ctx.audit, (seen = new Set()));
-        for (const scope of typeof kinds === 'string' ? [kinds as DataKind] : kinds) {
+        for (const scope of typeof kinds === 'string' ? [kinds] : kinds) {
           const key = `${citizenId}|${scope}|${path}`;
           if (!seen.has(key)) {
             seen.add(key);
@@ -205,13 +233,13 @@ function objectPath(info: GraphQLResolveInfo): string {
 export function applyAuditCoverage(schema: GraphQLSchema): GraphQLSchema {
   assertEveryRootFieldIsAudited(schema);
   return mapSchema(schema, {
-    [MapperKind.OBJECT_FIELD]: (field, _name, typeName) => {
+    [MapperKind.OBJECT_FIELD]: (field: GraphQLFieldConfig<unknown, HubContext>, _name, typeName) => {
       const personal = personalOf(schema, schema.getType(typeName) as GraphQLObjectType);
       if (!personal) return field;
       const own = getDirective(schema, field, 'personalData')?.[0] as KindSpec | undefined;
       const spec = own ?? personal;
       const kindOf = spec.data ? () => spec.data! : DATA_OF[spec.dataOf!].of;
-      return auditField(field as GraphQLFieldConfig<unknown, HubContext>, personal.subject.split('.'), kindOf, !!own);
+      return auditField(field, personal.subject.split('.'), kindOf, !!own);
     },
   });
 }

@@ -17,8 +17,6 @@ import {
 import { AccessLogIndexWriter } from './index-writer';
 import { ChainCheckpoints, type CheckpointDoc } from './checkpoints';
 
-export { ACCESS_LOG_CHECKPOINTS_COLLECTION, type CheckpointDoc } from './checkpoints';
-
 /**
  * The citizens' access-log index (`hubindex.auditByCitizen`, see access-log.ts) is derived from
  * the audit log by this worker, off the request path: one per process and store connection, it
@@ -214,7 +212,7 @@ export class AccessLogIndexer extends EventEmitter {
       const s = this.chains.get(chain);
       if (!s || s.done >= seq) return;
       this.failed = false;
-      await this.pass();
+      await this.exclusive(() => this.passOnce());
       if (this.failed) return;
     }
   }
@@ -285,20 +283,23 @@ export class AccessLogIndexer extends EventEmitter {
     if (this.timer || !registry.has(this.store)) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.pass().finally(() => {
+      void this.exclusive(() => this.passOnce()).finally(() => {
         if (this.chains.size) this.schedule();
       });
     }, this.intervalMs);
     this.timer.unref();
   }
 
-  /** One pass over every chain (one at a time in this process). */
-  private pass(): Promise<void> {
-    const run = (this.running ?? Promise.resolve()).then(() => this.passOnce());
-    this.running = run.finally(() => {
-      if (this.running === run) this.running = null;
-    });
-    return this.running;
+  /** Runs `fn` when no pass runs and holds the next until it ends (passes run one at a time). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = (this.running ?? Promise.resolve()).then(fn);
+    const done: Promise<void> = run
+      .catch(() => undefined)
+      .then(() => {
+        if (this.running === done) this.running = null;
+      });
+    this.running = done;
+    return run;
   }
 
   private async passOnce(): Promise<void> {
@@ -493,7 +494,6 @@ export class AccessLogIndexer extends EventEmitter {
   }
 
   private warn(e: unknown, obj: object, msg: string): void {
-    const err = e instanceof Error ? { name: e.name, message: e.message } : String(e);
-    this.log?.warn({ ...obj, err }, msg);
+    this.log?.warn({ ...obj, err: e instanceof Error ? { name: e.name, message: e.message } : String(e) }, msg);
   }
 }

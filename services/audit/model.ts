@@ -11,13 +11,15 @@ export type DenialReason =
   | 'ACCOUNT_INACTIVE'
   | 'OUT_OF_JURISDICTION'
   /** An officer whose role does not include the operation. */
-  | 'ROLE';
+  | 'ROLE'
+  /** The citizen objects to or restricts processing by this client (docs/rights.md): told to that client. */
+  | 'PROCESSING_RESTRICTED';
 
 /**
  * The kinds of personal data the audit names (GraphQL `PersonalData`): the documents, and the
- * citizen's records at the hub (e-identity account, consents, access log).
+ * citizen's records at the hub (e-identity account, consents, access log, data-subject requests).
  */
-export type DataKind = DocumentScope | 'ACCOUNT' | 'CONSENTS' | 'ACCESS_LOG';
+export type DataKind = DocumentScope | 'ACCOUNT' | 'CONSENTS' | 'ACCESS_LOG' | 'DATA_REQUESTS';
 
 /** One disclosure decision, recorded by the policy for the audit. */
 export interface DisclosureEvent {
@@ -44,6 +46,25 @@ export interface AuditCollector {
   accountChanges?: AccountChangeRecord[];
   /** Reconciliation case changes committed by this request. */
   caseChanges?: CaseChangeRecord[];
+  /** Shares by QR code made, redeemed or refused in this request. */
+  shareEvents?: ShareEventRecord[];
+}
+
+/**
+ * A share by QR code made by its citizen, redeemed by a verifier (the record's actor: officer id
+ * and unit, or client id and name), or a redemption refused. Names fields, never values.
+ */
+export interface ShareEventRecord {
+  shareId: string;
+  citizenId: string;
+  event: 'CREATED' | 'REDEEMED' | 'REFUSED';
+  papers: DocumentScope[];
+  fields: string[];
+  /** Who may redeem it (ANY_VERIFIER, OFFICER, CLIENT) and, for CLIENT, which client. */
+  audience: string;
+  clientId?: string;
+  /** Why a redemption was refused (an error code, e.g. SHARE_EXPIRED, or a FORBIDDEN reason). */
+  reason?: string;
 }
 
 /** One account transition, as the audit keeps it. */
@@ -104,6 +125,8 @@ export interface AuditRecordDoc {
   accountChanges?: AccountChangeRecord[];
   /** Reconciliation case changes (case, citizen, what, from → to, by, note), when any. */
   caseChanges?: CaseChangeRecord[];
+  /** Shares by QR code made, redeemed or refused, when any. */
+  shareEvents?: ShareEventRecord[];
   prevHash: string; // hex sha256 of the previous record in the chain ('' for seq 1)
   hash: string; // hex sha256 over prevHash and the canonical JSON of this record without `hash`
 }

@@ -1,5 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import type { Store } from '../../store/connection';
 import { auditRecordId, hashRecord, parseAuditRecordId } from './chain';
+import { checkpointProblem, readCheckpoints, type CheckpointDoc } from './retention';
 import { AUDIT_CHAINS_COLLECTION, AUDIT_COLLECTION, TAIL_PREFIX, type ChainTailDoc } from './writer';
 
 /**
@@ -13,11 +15,17 @@ import { AUDIT_CHAINS_COLLECTION, AUDIT_COLLECTION, TAIL_PREFIX, type ChainTailD
  * - a reordered / swapped / re-linked record (its prevHash is not the previous
  *   record's hash, or its `_id` does not match its chain and seq),
  * - a record inserted with a foreign chain or seq (`_id` mismatch, duplicate seq).
+ * A chain whose old records retention removed (retention.ts) is verified from its latest
+ * checkpoint onward, once every checkpoint of the chain holds: signed by one of `keys` (the hub's
+ * public keys, by `kid`), unchanged, each following the previous; a checkpoint that does not hold,
+ * or cannot be checked without keys, breaks the chain.
  */
 
 export interface ChainReport {
   chain: string;
   records: number;
+  /** Records up to this seq were removed by retention (its latest checkpoint). */
+  removedThrough?: number;
   /** Seq of the first broken link; absent when the chain verifies. */
   firstBrokenSeq?: number;
   problem?: string;
@@ -37,7 +45,10 @@ interface Summary {
   idMatches: boolean;
 }
 
-export async function verifyAuditChain(store: Store, opts: { chain?: string } = {}): Promise<VerifyResult> {
+export async function verifyAuditChain(
+  store: Store,
+  opts: { chain?: string; keys?: ReadonlyMap<string, KeyObject> } = {},
+): Promise<VerifyResult> {
   const db = store.hubDb;
   const byChain = new Map<string, Summary[]>();
   const malformed = new Map<string, string>(); // chain -> problem (first found)
@@ -54,7 +65,7 @@ export async function verifyAuditChain(store: Store, opts: { chain?: string } = 
       if (!byChain.has(chain)) byChain.set(chain, []);
       continue;
     }
-    let computed: string | null = null;
+    let computed: string | null;
     try {
       computed = typeof doc.prevHash === 'string' ? hashRecord(doc.prevHash, doc) : null;
     } catch {
@@ -83,12 +94,21 @@ export async function verifyAuditChain(store: Store, opts: { chain?: string } = 
     if (!byChain.has(chain)) byChain.set(chain, []);
   }
 
+  const checkpoints = await readCheckpoints(store, opts.chain);
+  for (const chain of checkpoints.keys()) if (!byChain.has(chain)) byChain.set(chain, []);
+
   const chains: ChainReport[] = [];
   for (const chain of [...byChain.keys()].sort()) {
-    const list = byChain.get(chain)!;
-    list.sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const cps = checkpoints.get(chain) ?? [];
+    const start = startOf(cps, opts.keys);
+    // Records a removal cut short left below the checkpoint are not part of the chain any more.
+    const list = byChain
+      .get(chain)!
+      .filter((r) => !('seq' in start) || r.seq > start.seq)
+      .sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const report: ChainReport = { chain, records: list.length };
-    const broken = walk(chain, list, pointers.get(chain));
+    if ('seq' in start && start.seq > 0) report.removedThrough = start.seq;
+    const broken = 'problem' in start ? start : walk(chain, list, pointers.get(chain), start);
     if (broken) {
       report.firstBrokenSeq = broken.seq;
       report.problem = broken.problem;
@@ -102,13 +122,32 @@ export async function verifyAuditChain(store: Store, opts: { chain?: string } = 
   return { ok: chains.every((c) => c.firstBrokenSeq === undefined), chains };
 }
 
+/** Where a chain's records start: after its latest checkpoint, when every checkpoint holds. */
+function startOf(
+  cps: CheckpointDoc[],
+  keys: ReadonlyMap<string, KeyObject> | undefined,
+): { seq: number; hash: string } | { seq: number; problem: string } {
+  if (!cps.length) return { seq: 0, hash: '' };
+  if (!keys?.size) {
+    return { seq: 1, problem: "retention checkpoints cannot be checked without the hub's public keys" };
+  }
+  let prev: CheckpointDoc | null = null;
+  for (const [i, cp] of cps.entries()) {
+    const problem = cp.n !== i + 1 ? `checkpoint ${i + 1} is missing` : checkpointProblem(cp, keys, prev);
+    if (problem) return { seq: prev ? prev.lastSeq + 1 : 1, problem: `checkpoint ${i + 1}: ${problem}` };
+    prev = cp;
+  }
+  return { seq: prev!.lastSeq, hash: prev!.lastHash };
+}
+
 function walk(
   chain: string,
   list: Summary[],
   pointer: ChainTailDoc | undefined,
+  start: { seq: number; hash: string },
 ): { seq: number; problem: string } | null {
-  let expected = 1;
-  let prevHash = '';
+  let expected = start.seq + 1;
+  let prevHash = start.hash;
   for (const r of list) {
     if (r.seq < expected) {
       return { seq: r.seq, problem: `duplicate seq ${r.seq} (record ${r.id})` };
@@ -129,7 +168,7 @@ function walk(
     if (r.prevHash !== prevHash) {
       return { seq: r.seq, problem: 'prevHash does not match the previous record (reordered, replaced or inserted)' };
     }
-    prevHash = r.hash as string;
+    prevHash = r.hash;
     expected++;
   }
   if (pointer && typeof pointer.seq === 'number') {
@@ -140,8 +179,11 @@ function walk(
         problem: `records missing at the tail: the tail pointer says seq ${pointer.seq}, the last record is seq ${last}`,
       };
     }
-    const at = list[pointer.seq - 1];
-    if (pointer.seq >= 1 && at && at.hash !== pointer.hash) {
+    if (pointer.seq === start.seq && start.seq > 0 && pointer.hash !== start.hash) {
+      return { seq: pointer.seq, problem: 'hash differs from the tail pointer (record replaced)' };
+    }
+    const at = list[pointer.seq - start.seq - 1];
+    if (pointer.seq > start.seq && at && at.hash !== pointer.hash) {
       return { seq: pointer.seq, problem: 'hash differs from the tail pointer (record replaced)' };
     }
   }

@@ -39,6 +39,11 @@ import { AccessLogIndexer, type IndexerOptions } from './indexer';
 export const AUDIT_COLLECTION = 'audit';
 export const AUDIT_CHAINS_COLLECTION = 'auditChains';
 export const TAIL_PREFIX = 'tail:';
+/**
+ * Signed retention checkpoints, `_id` = `<chain>#<n>` (retention.ts): the records of a chain up
+ * to a checkpoint's `lastSeq` were removed after it was written; the chain goes on from it.
+ */
+export const AUDIT_CHECKPOINTS_COLLECTION = 'auditCheckpoints';
 
 /** What a caller appends: the writer fills in `_id`, `chain`, `seq`, `prevHash`, `hash`. */
 export type AuditEntry = Omit<AuditRecordDoc, '_id' | 'chain' | 'seq' | 'prevHash' | 'hash'>;
@@ -178,6 +183,19 @@ export class AuditWriter {
     if (pointer && Number.isSafeInteger(pointer.seq) && pointer.seq > 0 && typeof pointer.hash === 'string') {
       w.seq = pointer.seq;
       w.prevHash = pointer.hash;
+    }
+    // Records removed by retention (retention.ts) are not probed for: the chain goes on from its
+    // latest checkpoint when that is further than the pointer.
+    const checkpoints = store.hubDb.collection<{ _id: string; lastSeq: number; lastHash: string }>(
+      AUDIT_CHECKPOINTS_COLLECTION,
+    );
+    for (let n = 1; ; n++) {
+      const cp = await checkpoints.findOne({ _id: `${chain}#${n}` });
+      if (!cp) break;
+      if (cp.lastSeq > w.seq) {
+        w.seq = cp.lastSeq;
+        w.prevHash = cp.lastHash;
+      }
     }
     await w.syncTail();
     await w.indexer?.attach(chain, w.seq, {
@@ -395,6 +413,15 @@ export class AuditWriter {
       void this.writePointer(false);
     }, wait);
     this.pointerTimer.unref();
+  }
+
+  /**
+   * Runs `fn` between the index worker's passes (none starts until it ends): the retention sweep
+   * trims the access-log index through it, so the embedded store's unlocked read-modify-writes of a
+   * citizen's head never interleave with the worker's.
+   */
+  exclusiveSide<T>(fn: () => Promise<T>): Promise<T> {
+    return this.indexer ? this.indexer.exclusive(fn) : fn();
   }
 
   /** Writes the latest tail pointer (one write at a time; `all`: until none is left to write). */

@@ -15,12 +15,16 @@ import type { Collection, Document } from 'mongodb';
 import { SOURCE_NAMES } from '../../connectors/registry';
 import { PROVINCES } from '../../reference/areas';
 import { communesOf, type AreaInfo } from '../accounts/reports/read';
-import type { CaseCounts } from './cases';
+import {
+  NATIONAL,
+  RECON_STATS_COLLECTION,
+  areaId,
+  type CaseCounts,
+  type FindingAreaDoc,
+  type SourceName,
+} from './model';
 import type { Store } from '../../store/connection';
 import type { DocOp } from '../../store/serial-writer';
-import { NATIONAL, RECON_STATS_COLLECTION, type FindingAreaDoc, type SourceName } from './model';
-
-export { RECON_STATS_COLLECTION };
 
 const N = SOURCE_NAMES.length;
 const SLOT: Record<SourceName, number> = Object.fromEntries(SOURCE_NAMES.map((s, i) => [s, i])) as Record<
@@ -36,18 +40,23 @@ export interface CommuneStats {
 }
 
 export interface StatsDoc {
-  _id: string; // province code, or '-'
+  _id: string; // province code, or '-'; `h|<area>` for the history (historyId)
   c?: Record<string, CommuneStats>;
+  /** `t<start ms>` → the run's totals over the area (history documents only). */
+  h?: Record<string, CommuneStats>;
 }
 
-const keyOf = (a: FindingAreaDoc): string => `${a.province ?? '-'}|${a.province ? (a.commune ?? '-') : '-'}`;
+/** The `reconStats` document holding an area's cleanliness per run (area: a commune, province or VN code). */
+export function historyId(area: string): string {
+  return `h|${area}`;
+}
 
 /** A run's running tally: per area key, records and records with findings per source. */
 export class AreaTally {
   private readonly m = new Map<string, Float64Array>();
 
   private row(a: FindingAreaDoc): Float64Array {
-    const k = keyOf(a);
+    const k = areaId(a);
     let r = this.m.get(k);
     if (!r) this.m.set(k, (r = new Float64Array(2 * N)));
     return r;
@@ -110,7 +119,38 @@ export class AreaTally {
       }
       ops.push({ target: 'stats', id: p, set });
     }
+    ops.push(this.historyOp(area, provinces, run, at));
     return ops;
+  }
+
+  /**
+   * The run's totals over its whole area, kept per run (`h|<area code>`, `h.t<start ms>`) for the
+   * cleanliness over time: one entry per finished run of that area (history.ts reads them).
+   */
+  private historyOp(
+    area: { province: string; commune: string | null },
+    provinces: readonly string[],
+    run: string,
+    at: Date,
+  ): DocOp<'stats'> {
+    const s: CommuneStats['s'] = {};
+    for (const src of SOURCE_NAMES) {
+      const acc: [number, number] = [0, 0];
+      for (const p of provinces) {
+        const communes = p === '-' ? ['-'] : area.commune ? [area.commune] : ['-', ...communesOf(p)];
+        for (const c of communes) {
+          const [r, w] = this.get(`${p}|${c}`, src);
+          acc[0] += r;
+          acc[1] += w;
+        }
+      }
+      s[src] = acc;
+    }
+    return {
+      target: 'stats',
+      id: historyId(area.commune ?? area.province),
+      set: { [`h.t${at.getTime()}`]: { at, run, s } },
+    };
   }
 }
 

@@ -102,14 +102,14 @@ describe('source loader failures', () => {
         guard: plainGuard(200),
         map: (d) => d,
       });
-      const started = Date.now();
       const out = await l.loadMany([ids[0], ids[1]]);
-      expect(Date.now() - started).toBeLessThan(5_000);
       for (const r of out) {
         expect(r).toBeInstanceOf(SourceUnavailableError);
+        // Ended by the guard's timeout (not by the driver giving up on the silent peer, 30 s on).
         expect((r as SourceUnavailableError).extensions).toMatchObject({
           code: 'SOURCE_UNAVAILABLE',
           source: 'drivingLicence',
+          reason: 'TIMEOUT',
         });
       }
     } finally {

@@ -51,6 +51,6 @@ describe('socialInsurance: a bad field is null and marked unreadable, the rest r
     expect(() => mapSocialInsurance(null as never)).toThrow();
     expect(() => mapSocialInsurance('x' as never)).toThrow();
     expect(() => mapSocialInsurance({ ...doc, _id: null } as never)).toThrow();
-    expect(() => mapSocialInsurance({ ...doc, _id: 'a\u0000b' } as never)).toThrow();
+    expect(() => mapSocialInsurance({ ...doc, _id: 'a\u0000b' })).toThrow();
   });
 });

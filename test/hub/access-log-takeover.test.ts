@@ -4,7 +4,7 @@ import { seed } from '../../mockdata/seed/index';
 import { freePort } from '../../store/localdb';
 import type { Store } from '../../store/connection';
 import { accessLogEntriesFor, readAccessLog } from '../../services/audit/access-log';
-import { ACCESS_LOG_CHECKPOINTS_COLLECTION, type CheckpointDoc } from '../../services/audit/indexer';
+import { ACCESS_LOG_CHECKPOINTS_COLLECTION, type CheckpointDoc } from '../../services/audit/checkpoints';
 import type { AuditRecordDoc } from '../../services/audit/model';
 import { CITIZEN_ALL_PAPERS } from '../support/queries';
 import { connectTestStore, startTestHub, type TestHub } from '../support/hub';

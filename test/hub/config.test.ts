@@ -18,6 +18,33 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/HUB_TRUST_FILE/);
   });
 
+  it('turns the development IdP and GraphiQL off in production (refused there), trusted documents required', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      HUB_TRUST_FILE: 'trust.json',
+      HUB_NOTIFIER_URL: 'http://127.0.0.1:9/n',
+    } as const;
+    expect(loadConfig({})).toMatchObject({ HUB_DEV_IDP: 'on', HUB_GRAPHIQL: 'on', HUB_TRUSTED_DOCUMENTS: 'optional' });
+    expect(loadConfig(prod)).toMatchObject({
+      HUB_DEV_IDP: 'off',
+      HUB_GRAPHIQL: 'off',
+      HUB_TRUSTED_DOCUMENTS: 'required',
+    });
+    expect(() => loadConfig({ ...prod, HUB_DEV_IDP: 'on' })).toThrow(/HUB_DEV_IDP/);
+    expect(() => loadConfig({ ...prod, HUB_GRAPHIQL: 'on' })).toThrow(/HUB_GRAPHIQL/);
+  });
+
+  it('reads origins and redirect URIs as comma-separated lists, refusing paths in an origin', () => {
+    const c = loadConfig({
+      HUB_CORS_ORIGINS: 'https://app.example, http://localhost:5173',
+      HUB_APP_REDIRECT_URIS: 'https://app.example/app/callback',
+    });
+    expect(c.HUB_CORS_ORIGINS).toEqual(['https://app.example', 'http://localhost:5173']);
+    expect(c.HUB_APP_REDIRECT_URIS).toEqual(['https://app.example/app/callback']);
+    expect(() => loadConfig({ HUB_CORS_ORIGINS: 'https://app.example/path' })).toThrow(/HUB_CORS_ORIGINS/);
+    expect(() => loadConfig({ HUB_PUBLIC_URL: 'hub.example' })).toThrow(/HUB_PUBLIC_URL/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ HUB_DB_PREFIX: 'x; drop' })).toThrow(/HUB_DB_PREFIX/);

@@ -102,7 +102,7 @@ describe('query limits (graphql-armor), rejected before execution', () => {
 describe('request bounds, counted after variables, before anything is read or stored', () => {
   let secure: TestHub;
   const keys = testKeys();
-  /** The stored size bound README states for a refused request's audit record. */
+  /** The stored size bound docs/security.md ("What is audited") states for a refused request's audit record. */
   const REFUSED_RECORD_MAX_BYTES = 1024;
 
   beforeAll(async () => {
@@ -301,8 +301,9 @@ describe('request bounds, counted after variables, before anything is read or st
         );
         args[ls.arg] = isList ? someIds(ls.max + 1) : ls.max + 1;
         const resolve = field.resolve!;
+        // A throw or a rejection alike: the resolver's refusal, as a rejection.
         await expect(
-          (async () => resolve(undefined, args, {}, { fieldName: field.name } as never))(),
+          Promise.resolve().then(() => resolve(undefined, args, {}, { fieldName: field.name } as never)),
         ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: ls.arg, max: ls.max } });
       }
     });

@@ -49,8 +49,6 @@ describe('Date scalar', () => {
 describe('DateTime scalar', () => {
   it('needs a time zone', () => {
     expect(codeOf(() => DateTimeScalar.parseValue('2026-11-01T08:30:00'))).toBe('BAD_USER_INPUT');
-    expect((DateTimeScalar.parseValue('2026-11-01T08:30:00+07:00') as Date).toISOString()).toBe(
-      '2026-11-01T01:30:00.000Z',
-    );
+    expect(DateTimeScalar.parseValue('2026-11-01T08:30:00+07:00').toISOString()).toBe('2026-11-01T01:30:00.000Z');
   });
 });

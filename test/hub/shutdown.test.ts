@@ -6,7 +6,8 @@ import { freePort } from '../../store/localdb';
 import type { Store } from '../../store/connection';
 import { pickTestCitizens, type TestCitizens } from '../support/citizens';
 import { TEST_PREFIX } from '../support/constants';
-import { connectTestStore } from '../support/hub';
+import type { Query } from '../../generated/graphql';
+import { connectTestStore, readJson, type GqlBody } from '../support/hub';
 import { testKeys } from '../support/keys';
 import { CITIZEN_ALL_PAPERS } from '../support/queries';
 
@@ -74,7 +75,7 @@ it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones,
         'x-request-id': requestId,
       },
       body: JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id: people.l2 } }),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: any } })),
+    }).then(async (r) => ({ status: r.status, body: await readJson<GqlBody<Pick<Query, 'citizen'>>>(r) })),
   );
   // SIGTERM once the hub has all three in hand (they wait on the population's injected latency).
   const inFlightNow = async () => {
@@ -82,9 +83,9 @@ it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones,
     return Number(/^hub_requests_in_flight (\d+)/m.exec(text)?.[1] ?? 0);
   };
   await until(async () => (await inFlightNow()) >= ids.length, 30_000);
-  const t0 = Date.now();
   child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 200));
+  // The hub says it is shutting down once it refuses new requests (the same tick).
+  await until(() => Promise.resolve(/shutting down/.test(output)), 10_000);
   // A new request while draining: refused (connection refused, or 503 on a kept-alive socket).
   const late = await fetch(`${url}/graphql`, {
     method: 'POST',
@@ -99,11 +100,9 @@ it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones,
   const results = await Promise.all(inFlight);
   for (const r of results) {
     expect(r.status).toBe(200);
-    expect(r.body.data.citizen.personalId).toBe(people.l2);
+    expect(r.body.data?.citizen?.personalId).toBe(people.l2);
   }
   expect(await exited).toBe(0);
-  expect(Date.now() - t0).toBeLessThan(15_000);
-  expect(output).toMatch(/shutting down/);
   expect(output).toMatch(/audit flushed/);
   const records = await store.hubDb
     .collection<AuditRecordDoc>(AUDIT_COLLECTION)

@@ -1,5 +1,7 @@
 import { DEFAULT_CALENDAR, addWorkingDays, approvalDeadlineDays, vietnamDate } from '../../services/accounts/calendar';
-import { activationDeadline, transitionFor, type AccountState } from '../../services/accounts/lifecycle';
+import { activationDeadline } from '../../services/accounts/calendar';
+import { transitionFor } from '../../services/accounts/lifecycle/table';
+import type { AccountState } from '../../services/accounts/model';
 import type { AccountDoc, AccountLevel } from '../../services/accounts/store';
 import { TODAY } from '../../mockdata/generator/dates';
 import { generateAll } from '../../mockdata/generator/generate';

@@ -174,7 +174,7 @@ export function badCases(source?: SourceName): Array<[string, BadField, string, 
 export function withValue<T>(doc: T, path: string, value: unknown): T {
   const copy = structuredClone(doc) as Record<string, unknown>;
   const keys = path.split('.');
-  let o = copy as Record<string, unknown>;
+  let o = copy;
   for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
   const last = keys[keys.length - 1];
   if (value === undefined) delete o[last];

@@ -20,9 +20,10 @@ export async function createExecutor(
   return {
     caches: hub.caches,
     accounts: hub.accounts,
-    async exec(principal: Principal, query: string, variables?: Record<string, unknown>) {
+    /** Executes an operation; `T` declares what it selects (as for `gql` in ./hub). */
+    async exec<T = Record<string, unknown>>(principal: Principal, query: string, variables?: Record<string, unknown>) {
       const ctx = hub.context('test', principal);
-      const res = await hub.apollo.executeOperation({ query, variables }, { contextValue: ctx });
+      const res = await hub.apollo.executeOperation<T>({ query, variables }, { contextValue: ctx });
       if (res.body.kind !== 'single') throw new Error('unexpected incremental response');
       return { result: res.body.singleResult, ctx };
     },

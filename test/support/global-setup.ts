@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as Record<string, unknown>).__HUB_LOCALDB__ = db;
     (globalThis as Record<string, unknown>).__HUB_LOCALDB_DIR__ = dataDir;
   }
-  const store = await Store.connect({ uri: process.env.MONGODB_URI!, dbPrefix: TEST_PREFIX });
+  const store = await Store.connect({ uri: process.env.MONGODB_URI, dbPrefix: TEST_PREFIX });
   try {
     await seed(store, { citizens: TEST_CITIZENS, seed: TEST_SEED, rates: TEST_RATES });
   } finally {

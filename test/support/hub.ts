@@ -22,7 +22,7 @@ export interface TestHub extends RunningHub {
 export async function startTestHub(
   env: Record<string, string> = {},
   prefix = TEST_PREFIX,
-  extra: Pick<HubDeps, 'notifier' | 'now' | 'processMetrics'> = {},
+  extra: Partial<Pick<HubDeps, 'notifier' | 'now' | 'processMetrics' | 'logger'>> = {},
 ): Promise<TestHub> {
   const keys = testKeys();
   const config = loadConfig({
@@ -57,17 +57,36 @@ export async function startTestHub(
   };
 }
 
+/** A GraphQL error as it comes over the wire. */
+export interface GqlError {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+/** A GraphQL response body: `T` is what the operation selects (e.g. `Pick<Query, 'citizen'>`). */
+export interface GqlBody<T> {
+  data?: T | null;
+  errors?: GqlError[];
+}
+
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
   headers: Headers;
-  body: {
-    data?: T | null;
-    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-  };
+  body: GqlBody<T>;
 }
 
-/** POSTs a GraphQL operation over real HTTP. */
-export async function gql<T = Record<string, any>>(
+/** A JSON body read as the shape the test declares (the endpoint under test is what it checks). */
+export async function readJson<T>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+/**
+ * POSTs a GraphQL operation over real HTTP. `T` declares what the operation selects, mostly
+ * from the schema's generated types (`Pick<Query, 'citizen'>`, `Pick<Mutation, 'consentGrant'>`);
+ * unnamed, `data` is a record of unknown values.
+ */
+export async function gql<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
@@ -78,5 +97,5 @@ export async function gql<T = Record<string, any>>(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse<T>['body'] };
+  return { status: res.status, headers: res.headers, body: await readJson<GqlBody<T>>(res) };
 }

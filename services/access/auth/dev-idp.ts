@@ -63,6 +63,10 @@ export interface DevTokenOptions {
   expiresInS?: number;
   now?: Date;
   jti?: string;
+  /** RFC 9068 `client_id`: the app the person signed in through (the login flow sets it). */
+  clientId?: string;
+  /** `sid`: the sign-in session, whose revocation stops the token (the login flow sets it). */
+  sessionId?: string;
 }
 
 export interface CitizenTokenInput {
@@ -94,7 +98,8 @@ export function parseArea(code: string): Jurisdiction {
   throw new Error(`area must be a 2-digit province code, a 5-digit commune code or VN, got ${JSON.stringify(code)}`);
 }
 
-function defaultUnit(area: Jurisdiction): string {
+/** The unit an officer of `area` belongs to, by default: the police of that commune or province. */
+export function defaultUnit(area: Jurisdiction): string {
   const p = provinceByCode(area.province);
   const c = area.commune ? communeByCode(area.commune) : undefined;
   if (c) return `Công an ${c.name}, ${p?.fullName ?? area.province}`;
@@ -111,15 +116,22 @@ export function issueDevToken(
   input: CitizenTokenInput | OfficerTokenInput,
   opts: DevTokenOptions,
 ): string {
+  const session = {
+    ...(opts.clientId !== undefined ? { client_id: opts.clientId } : {}),
+    ...(opts.sessionId !== undefined ? { sid: opts.sessionId } : {}),
+  };
   const sign = (claims: Record<string, unknown>) =>
-    signAccessToken(claims, {
-      key: opts.key,
-      issuer: opts.issuer ?? DEV_IDP_ISSUER,
-      audience: opts.audience ?? DEFAULT_AUDIENCE,
-      expiresInS: opts.expiresInS,
-      now: opts.now,
-      jti: opts.jti,
-    });
+    signAccessToken(
+      { ...claims, ...session },
+      {
+        key: opts.key,
+        issuer: opts.issuer ?? DEV_IDP_ISSUER,
+        audience: opts.audience ?? DEFAULT_AUDIENCE,
+        expiresInS: opts.expiresInS,
+        now: opts.now,
+        jti: opts.jti,
+      },
+    );
   if (kind === 'citizen') {
     const { personalId } = input as CitizenTokenInput;
     if (!/^\d{12}$/.test(personalId)) throw new Error('a personal ID has 12 digits');

@@ -48,6 +48,12 @@ export function loadOrCreateSigningKey(dir: string, name: string): SigningKey {
   return fromPrivatePem(readFileSync(file, 'utf8'));
 }
 
+/** Loads `<dir>/<name>.pem` without creating it (command-line tools); null when it is not there. */
+export function loadSigningKey(dir: string, name: string): SigningKey | null {
+  const file = join(dir, `${name}.pem`);
+  return existsSync(file) ? fromPrivatePem(readFileSync(file, 'utf8')) : null;
+}
+
 /** A JWKS document for the given keys. */
 export function jwks(keys: SigningKey[]): { keys: SigningKey['jwk'][] } {
   return { keys: keys.map((k) => k.jwk) };

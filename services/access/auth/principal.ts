@@ -17,8 +17,17 @@ export const DOCUMENT_SCOPES = [
 ] as const;
 export type DocumentScope = (typeof DOCUMENT_SCOPES)[number];
 
-/** Officer roles (from the identity provider). */
-export const OFFICER_ROLES = ['DATA_CLEANING', 'WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR'] as const;
+/**
+ * Officer roles (from the identity provider). DATA_PROTECTION handles the data subjects' requests
+ * of its area (docs/rights.md).
+ */
+export const OFFICER_ROLES = [
+  'DATA_CLEANING',
+  'WORKING_GROUP',
+  'ACCOUNT_APPROVER',
+  'SUPERVISOR',
+  'DATA_PROTECTION',
+] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
 /**
@@ -42,6 +51,10 @@ export type Principal =
       personalId: string;
       issuer: string;
       tokenId?: string;
+      /** RFC 9068 `client_id`: the app the citizen signed in through, when the token says. */
+      app?: string;
+      /** `sid`: the sign-in session (the hub's login flow); its revocation stops the token. */
+      sessionId?: string;
     }
   | {
       kind: 'CLIENT';
@@ -66,6 +79,10 @@ export type Principal =
       unit: string;
       issuer: string;
       tokenId?: string;
+      /** RFC 9068 `client_id`: the app the officer signed in through, when the token says. */
+      app?: string;
+      /** `sid`: the sign-in session (the hub's login flow); its revocation stops the token. */
+      sessionId?: string;
     };
 
 export const ANONYMOUS: Principal = { kind: 'ANONYMOUS' };
@@ -82,4 +99,6 @@ export type AuthFailureReason =
   | 'EXPIRED'
   | 'NOT_YET_VALID'
   | 'WRONG_AUDIENCE'
-  | 'BAD_CLAIMS';
+  | 'BAD_CLAIMS'
+  /** The token's sign-in session was ended (logout, revocation, a reused code or refresh token). */
+  | 'REVOKED';

@@ -85,8 +85,8 @@ export function keysFromJwks(doc: unknown, what = 'JWKS'): Map<string, KeyObject
     const jwk = raw as JsonWebKey & { kid?: unknown; use?: unknown; alg?: unknown };
     if (jwk.use !== undefined && jwk.use !== 'sig') continue;
     if (typeof jwk.kid !== 'string' || jwk.kid === '') throw new Error(`${what}: every key needs a kid`);
-    if (jwk.alg !== undefined && !['ES256', 'RS256', 'PS256'].includes(String(jwk.alg))) {
-      throw new Error(`${what}: key ${jwk.kid} has unsupported alg ${String(jwk.alg)}`);
+    if (jwk.alg !== undefined && (typeof jwk.alg !== 'string' || !['ES256', 'RS256', 'PS256'].includes(jwk.alg))) {
+      throw new Error(`${what}: key ${jwk.kid} has unsupported alg ${JSON.stringify(jwk.alg)}`);
     }
     if (out.has(jwk.kid)) throw new Error(`${what}: duplicate kid ${jwk.kid}`);
     const key = createPublicKey({ key: publicJwk(jwk), format: 'jwk' });

@@ -131,7 +131,25 @@ const nonEmptyString = (v: unknown, max = 256): v is string =>
   typeof v === 'string' && v.trim() !== '' && v.length <= max;
 
 /** Claims that belong to client tokens only. */
-const CLIENT_ONLY = ['azp', 'cid', 'scope', 'scp', 'client_id', 'purpose', 'act', 'may_act'];
+const CLIENT_ONLY = ['azp', 'cid', 'scope', 'scp', 'purpose', 'act', 'may_act'];
+const SESSION_CLAIM = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/**
+ * `client_id` (RFC 9068: the app a person signed in through) and `sid` (the sign-in session) of a
+ * citizen or officer token: optional, short identifiers when present (BAD_CLAIMS otherwise).
+ */
+function sessionClaims(p: Record<string, unknown>): { app?: string; sessionId?: string } {
+  const out: { app?: string; sessionId?: string } = {};
+  if (has(p, 'client_id')) {
+    if (typeof p.client_id !== 'string' || !SESSION_CLAIM.test(p.client_id)) fail('BAD_CLAIMS', 'bad client_id');
+    out.app = p.client_id as string;
+  }
+  if (has(p, 'sid')) {
+    if (typeof p.sid !== 'string' || !SESSION_CLAIM.test(p.sid)) fail('BAD_CLAIMS', 'bad sid');
+    out.sessionId = p.sid as string;
+  }
+  return out;
+}
 /** Claims that belong to officer tokens only. */
 const OFFICER_ONLY = ['role', 'roles', 'area', 'unit'];
 
@@ -172,7 +190,13 @@ function toPrincipal(p: Record<string, unknown>, iss: TrustedIssuer): Principal 
     refuseClaims(p, [...CLIENT_ONLY, ...OFFICER_ONLY], 'citizen');
     if (typeof sub !== 'string' || !PERSONAL_ID.test(sub))
       fail('BAD_CLAIMS', 'citizen sub must be a 12-digit personal ID');
-    return { kind: 'CITIZEN', personalId: sub as string, issuer: iss.issuer, ...(tokenId ? { tokenId } : {}) };
+    return {
+      kind: 'CITIZEN',
+      personalId: sub as string,
+      issuer: iss.issuer,
+      ...(tokenId ? { tokenId } : {}),
+      ...sessionClaims(p),
+    };
   }
 
   if (kind === 'OFFICER') {
@@ -192,11 +216,12 @@ function toPrincipal(p: Record<string, unknown>, iss: TrustedIssuer): Principal 
       unit: p.unit as string,
       issuer: iss.issuer,
       ...(tokenId ? { tokenId } : {}),
+      ...sessionClaims(p),
     };
   }
 
   // CLIENT
-  refuseClaims(p, [...OFFICER_ONLY, 'scp', 'client_id', 'act', 'may_act'], 'client');
+  refuseClaims(p, [...OFFICER_ONLY, 'scp', 'client_id', 'sid', 'act', 'may_act'], 'client');
   if (!nonEmptyString(p.azp, 128)) fail('BAD_CLAIMS', 'client azp required');
   if (typeof sub !== 'string' || !PERSONAL_ID.test(sub))
     fail('BAD_CLAIMS', 'client sub must be the citizen personal ID');
@@ -275,7 +300,7 @@ export function verifyAccessToken(token: string, trust: TrustedIssuer[], opts: V
       complete: false,
     });
     if (!r || typeof r !== 'object') return fail('MALFORMED', 'payload is not an object');
-    verified = r as Record<string, unknown>;
+    verified = r;
   } catch (e) {
     return mapVerifyError(e);
   }

@@ -18,7 +18,7 @@
  *
  * Area codes: a province is 2 digits, a commune/ward 5 digits starting with its province's.
  */
-import type { AccountEventType, AccountLevel, AccountStatus } from '../store';
+import { ACCOUNT_STATUSES, type AccountEventType, type AccountLevel, type AccountStatus } from '../store';
 
 export const REPORT_COUNTERS_COLLECTION = 'reportCounters';
 export const REPORT_LISTS_COLLECTION = 'reportLists';
@@ -44,14 +44,7 @@ export const FLOWS = [
 ] as const;
 export type Flow = (typeof FLOWS)[number];
 
-export const STATUSES: readonly AccountStatus[] = [
-  'PENDING',
-  'APPROVED',
-  'ACTIVE',
-  'LOCKED',
-  'REJECTED',
-  'ACTIVATION_EXPIRED',
-];
+export const STATUSES: readonly AccountStatus[] = ACCOUNT_STATUSES;
 export type StockKey = `${AccountStatus}_${AccountLevel}`;
 export const stockKey = (status: AccountStatus, level: AccountLevel): StockKey => `${status}_${level}`;
 

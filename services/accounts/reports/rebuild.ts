@@ -13,7 +13,7 @@ import { mapCitizen } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { PROVINCES } from '../../../reference/areas';
 import { vietnamDate } from '../calendar';
-import { checkEligibility } from '../lifecycle';
+import { checkEligibility } from '../lifecycle/eligibility';
 import { ACCOUNTS_COLLECTION, type AccountDoc, type AccountEventType } from '../store';
 import type { Store } from '../../../store/connection';
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION, listId, stockId, type PopulationFacts } from './model';

@@ -4,9 +4,10 @@ import type { OfficerRole } from '../../../services/access/auth/principal';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { CASE_CSV_COLUMNS } from '../../../hub/routes/cases-csv';
-import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/runs';
+import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/model';
 import { SOURCES } from '../../../connectors/registry';
-import { gql, startTestHub, type TestHub } from '../../support/hub';
+import type { Mutation, Query } from '../../../generated/graphql';
+import { gql, readJson, startTestHub, type GqlBody, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { parseCsv } from '../../services/accounts/reports/support';
 
@@ -46,6 +47,12 @@ const CONFIRM = `mutation($id: ID!, $note: String) { reconciliationCaseConfirm(i
   case { id status history { event by } } userErrors { code message } } }`;
 const ASSIGN = `mutation($id: ID!, $a: String) { reconciliationCaseAssign(id: $id, assignee: $a) {
   case { assignee } userErrors { code } } }`;
+type Cases = Pick<Query, 'reconciliationCases'>;
+type Case = Pick<Query, 'reconciliationCase'>;
+type Assign = Pick<Mutation, 'reconciliationCaseAssign'>;
+type Confirm = Pick<Mutation, 'reconciliationCaseConfirm'>;
+/** The error code of a refused CSV request (the GraphQL endpoint's error shape). */
+const errorCode = async (res: Response) => (await readJson<GqlBody<never>>(res)).errors?.[0].extensions?.code;
 
 beforeAll(async () => {
   hub = await startTestHub({ HUB_CSV_CHUNK: '10' }, 'rch_');
@@ -73,49 +80,48 @@ afterAll(async () => {
 
 describe('runs over HTTP', () => {
   it('a data-cleaning officer starts a run of their province and follows it to DONE', async () => {
-    const start = await gql(
+    const start = await gql<Pick<Mutation, 'reconciliationRunStart'>>(
       hub.url,
       `mutation($a: String!) { reconciliationRunStart(area: $a) { id status } }`,
       { a: province },
       cleaner(),
     );
     expect(start.body.errors).toBeUndefined();
-    const id = start.body.data!.reconciliationRunStart.id as string;
+    const id = start.body.data!.reconciliationRunStart.id;
     // The start is audited (a mutation).
     expect(await auditOf(start.headers.get('x-request-id')!)).toHaveLength(1);
-    let status = 'RUNNING';
-    let run: Record<string, unknown> = {};
-    while (status === 'RUNNING') {
+    let run: NonNullable<Query['reconciliationRun']>;
+    do {
       await new Promise((r) => setTimeout(r, 100));
-      const r = await gql(
+      const r = await gql<Pick<Query, 'reconciliationRun'>>(
         hub.url,
         `query($id: ID!) { reconciliationRun(id: $id) { status findings casesCleared casesRecurred progress { processed total } } }`,
         { id },
         cleaner(),
       );
-      run = r.body.data!.reconciliationRun;
-      status = run.status as string;
-    }
+      expect(r.body.errors).toBeUndefined();
+      run = r.body.data!.reconciliationRun!;
+    } while (run.status === 'RUNNING');
     expect(run).toMatchObject({ status: 'DONE', findings: findings.length, casesCleared: 0, casesRecurred: 0 });
   }, 60_000);
 });
 
 describe('cases over HTTP', () => {
   it('lists the cases of the area with identity attributes, every listed citizen audited', async () => {
-    const r = await gql(hub.url, CASES, { area: province, first: 100 }, cleaner());
+    const r = await gql<Cases>(hub.url, CASES, { area: province, first: 100 }, cleaner());
     expect(r.body.errors).toBeUndefined();
     const conn = r.body.data!.reconciliationCases;
     expect(conn.totalCount).toBe(findings.length);
-    const mismatch = conn.nodes.find((n: any) => n.kind === 'MISMATCH');
+    const mismatch = conn.nodes.find((n) => n.kind === 'MISMATCH')!;
     expect(mismatch).toMatchObject({ status: 'OPEN', area: { kind: 'COMMUNE' } });
-    const one = await gql(hub.url, CASE, { id: mismatch.id }, cleaner());
+    const one = await gql<Case>(hub.url, CASE, { id: mismatch.id }, cleaner());
     expect(one.body.data!.reconciliationCase).toMatchObject({ status: 'OPEN', history: [], notes: [] });
     expect(['FULL_NAME', 'DATE_OF_BIRTH', 'SEX']).toContain(mismatch.field);
     expect(mismatch.sourceValue).not.toBe(mismatch.populationValue);
     const [record] = await auditOf(r.headers.get('x-request-id')!);
     expect(record.actor).toMatchObject({ kind: 'OFFICER', id: 'o-DATA_CLEANING' });
     // With no person (ORPHAN): the record key (12 digits here), as the audit subject.
-    const listed = new Set(conn.nodes.map((n: any) => n.personalId ?? n.recordKey));
+    const listed = new Set(conn.nodes.map((n) => n.personalId ?? n.recordKey));
     expect(new Set(record.citizens.map((c) => c.citizenId))).toEqual(listed);
     for (const c of record.citizens) {
       // The population's side (identity, ID card) and the source record's (its document kind).
@@ -133,13 +139,13 @@ describe('cases over HTTP', () => {
 
   it('filters and pages; bad arguments are BAD_USER_INPUT', async () => {
     const orphans = findings.filter((f) => f.kind === 'ORPHAN').length;
-    const r = await gql(hub.url, CASES, { area: province, kind: 'ORPHAN', first: 2 }, cleaner());
+    const r = await gql<Cases>(hub.url, CASES, { area: province, kind: 'ORPHAN', first: 2 }, cleaner());
     expect(r.body.data!.reconciliationCases.totalCount).toBe(orphans);
     let after = r.body.data!.reconciliationCases.pageInfo.endCursor;
-    const seen = r.body.data!.reconciliationCases.nodes.map((n: any) => n.id);
+    const seen = r.body.data!.reconciliationCases.nodes.map((n) => n.id);
     while (after) {
-      const next = await gql(hub.url, CASES, { area: province, kind: 'ORPHAN', first: 2, after }, cleaner());
-      seen.push(...next.body.data!.reconciliationCases.nodes.map((n: any) => n.id));
+      const next = await gql<Cases>(hub.url, CASES, { area: province, kind: 'ORPHAN', first: 2, after }, cleaner());
+      seen.push(...next.body.data!.reconciliationCases.nodes.map((n) => n.id));
       after = next.body.data!.reconciliationCases.pageInfo.hasNextPage
         ? next.body.data!.reconciliationCases.pageInfo.endCursor
         : null;
@@ -150,59 +156,71 @@ describe('cases over HTTP', () => {
         .map((f) => f._id)
         .sort(),
     );
-    const bySource = await gql(hub.url, CASES, { area: province, source: 'SOCIAL_INSURANCE', first: 100 }, cleaner());
+    const bySource = await gql<Cases>(
+      hub.url,
+      CASES,
+      { area: province, source: 'SOCIAL_INSURANCE', first: 100 },
+      cleaner(),
+    );
     expect(bySource.body.data!.reconciliationCases.totalCount).toBe(
       findings.filter((f) => f.source === 'socialInsurance').length,
     );
     for (const bad of [{ first: 0 }, { first: 101 }, { after: 'nope' }]) {
-      const res = await gql(hub.url, CASES, { area: province, ...bad }, cleaner());
+      const res = await gql<Cases>(hub.url, CASES, { area: province, ...bad }, cleaner());
       expect(res.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
-    const unknown = await gql(hub.url, CASES, { area: '99' }, cleaner());
+    const unknown = await gql<Cases>(hub.url, CASES, { area: '99' }, cleaner());
     expect(unknown.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('jurisdiction: other provinces and, for a commune officer, the province and its orphans stay closed', async () => {
     const elsewhere = province === '01' ? '79' : '01';
     const other = bearer(token('DATA_CLEANING', { province: elsewhere }));
-    const r = await gql(hub.url, CASES, { area: province }, other);
+    const r = await gql<Cases>(hub.url, CASES, { area: province }, other);
     expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
     const local = bearer(token('DATA_CLEANING', { province, commune }));
-    const mine = await gql(hub.url, CASES, { area: commune, first: 100 }, local);
+    const mine = await gql<Cases>(hub.url, CASES, { area: commune, first: 100 }, local);
     expect(mine.body.data!.reconciliationCases.totalCount).toBe(
       findings.filter((f) => f.area.commune === commune).length,
     );
-    const wide = await gql(hub.url, CASES, { area: province }, local);
+    const wide = await gql<Cases>(hub.url, CASES, { area: province }, local);
     expect(wide.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
     const orphan = findings.find((f) => f.kind === 'ORPHAN' && f.area.commune === null)!;
     const one = `query($id: ID!) { reconciliationCase(id: $id) { id status } }`;
-    const hidden = await gql(hub.url, one, { id: orphan._id }, local);
-    expect(hidden.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
-    const unknown = await gql(hub.url, one, { id: 'no:such:case:' }, cleaner());
-    expect(unknown.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
-    const seen = await gql(hub.url, one, { id: orphan._id }, cleaner());
+    // A case outside the jurisdiction and an unknown id answer alike (NOT_FOUND): no probing.
+    const hidden = await gql<Case>(hub.url, one, { id: orphan._id }, local);
+    expect(hidden.body.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' });
+    const unknown = await gql<Case>(hub.url, one, { id: 'no:such:case:' }, cleaner());
+    expect(unknown.body.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' });
+    expect(unknown.body.errors?.[0].message).toBe(hidden.body.errors?.[0].message);
+    const seen = await gql<Case>(hub.url, one, { id: orphan._id }, cleaner());
     expect(seen.body.data!.reconciliationCase).toEqual({ id: orphan._id, status: 'OPEN' });
   });
 
   it('roles: working groups, citizens and anonymous callers are refused', async () => {
-    const wg = await gql(hub.url, CASES, { area: province }, bearer(token('WORKING_GROUP', { province })));
+    const wg = await gql<Cases>(hub.url, CASES, { area: province }, bearer(token('WORKING_GROUP', { province })));
     expect(wg.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE' });
-    const citizen = await gql(
+    const citizen = await gql<Cases>(
       hub.url,
       CASES,
       { area: province },
       bearer(keys.citizen(findings[0].personalId ?? '001095012345')),
     );
     expect(citizen.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
-    const anon = await gql(hub.url, CASES, { area: province });
+    const anon = await gql<Cases>(hub.url, CASES, { area: province });
     expect(anon.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const write = await gql(hub.url, CONFIRM, { id: findings[0]._id }, bearer(token('ACCOUNT_APPROVER', { province })));
+    const write = await gql<Confirm>(
+      hub.url,
+      CONFIRM,
+      { id: findings[0]._id },
+      bearer(token('ACCOUNT_APPROVER', { province })),
+    );
     expect(write.body.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE' });
   });
 
   it('a case change is committed and audited with the change and the citizen', async () => {
     const f = findings.find((x) => x.kind === 'MISMATCH' && x.personalId)!;
-    const r = await gql(hub.url, CONFIRM, { id: f._id, note: 'hồ sơ giấy khớp dân cư' }, cleaner());
+    const r = await gql<Confirm>(hub.url, CONFIRM, { id: f._id, note: 'hồ sơ giấy khớp dân cư' }, cleaner());
     expect(r.body.data!.reconciliationCaseConfirm).toEqual({
       case: { id: f._id, status: 'CONFIRMED', history: [{ event: 'CONFIRM', by: 'officer:o-DATA_CLEANING' }] },
       userErrors: [],
@@ -220,11 +238,10 @@ describe('cases over HTTP', () => {
       },
     ]);
     expect(record.citizens.map((c) => c.citizenId)).toEqual([f.personalId]);
-    const again = await gql(hub.url, CONFIRM, { id: f._id }, cleaner());
-    expect(again.body.data!.reconciliationCaseConfirm.userErrors).toEqual([
-      { code: 'ILLEGAL_TRANSITION', message: expect.any(String) },
-    ]);
-    const dismiss = await gql(
+    const again = await gql<Confirm>(hub.url, CONFIRM, { id: f._id }, cleaner());
+    // The same length, each error as listed (its message a non-null String by the schema).
+    expect(again.body.data!.reconciliationCaseConfirm.userErrors).toMatchObject([{ code: 'ILLEGAL_TRANSITION' }]);
+    const dismiss = await gql<Pick<Mutation, 'reconciliationCaseDismiss'>>(
       hub.url,
       `mutation($id: ID!) { reconciliationCaseDismiss(id: $id, reason: "") { case { status } userErrors { code } } }`,
       { id: f._id },
@@ -237,14 +254,14 @@ describe('cases over HTTP', () => {
 
   it('an alias cannot hide a case from the audit (a failing sibling field of the same name)', async () => {
     const f = findings.find((x) => x.kind === 'MISMATCH' && x.personalId && x.personalId !== findings[0].personalId)!;
-    const r = await gql(
+    const r = await gql<{ x: Query['reconciliationCase'] }>(
       hub.url,
       `query($id: ID!) { x: reconciliationCase(id: $id) { personalId sourceValue populationValue }
         reconciliationCase(id: "no:such:case:") { id } }`,
       { id: f._id },
       cleaner(),
     );
-    expect(r.body.data!.x.personalId).toBe(f.personalId);
+    expect(r.body.data!.x!.personalId).toBe(f.personalId);
     expect(r.body.errors?.[0].path).toEqual(['reconciliationCase']);
     const [record] = await auditOf(r.headers.get('x-request-id')!);
     expect(record.citizens.map((c) => c.citizenId)).toEqual([f.personalId]);
@@ -254,27 +271,34 @@ describe('cases over HTTP', () => {
   it('data-cleaning officers take and release cases for themselves; supervisors assign anyone', async () => {
     const id = findings.find((x) => x.kind === 'OLD_ID_KEY')!._id;
     const me = bearer(token('DATA_CLEANING', { province }, 'dc-1'));
-    const other = await gql(hub.url, ASSIGN, { id, a: 'dc-2' }, me);
+    const other = await gql<Assign>(hub.url, ASSIGN, { id, a: 'dc-2' }, me);
     expect(other.body.data!.reconciliationCaseAssign.userErrors).toEqual([{ code: 'INVALID_ASSIGNEE' }]);
-    const take = await gql(hub.url, ASSIGN, { id, a: 'dc-1' }, me);
+    const take = await gql<Assign>(hub.url, ASSIGN, { id, a: 'dc-1' }, me);
     expect(take.body.data!.reconciliationCaseAssign).toEqual({ case: { assignee: 'dc-1' }, userErrors: [] });
-    const mine = await gql(hub.url, CASES, { area: province, assignee: 'dc-1' }, me);
-    expect(mine.body.data!.reconciliationCases.nodes.map((n: any) => n.id)).toEqual([id]);
+    const mine = await gql<Cases>(hub.url, CASES, { area: province, assignee: 'dc-1' }, me);
+    expect(mine.body.data!.reconciliationCases.nodes.map((n) => n.id)).toEqual([id]);
     const sup = bearer(token('SUPERVISOR', { province }, 'sup-1'));
-    expect((await gql(hub.url, ASSIGN, { id, a: 'dc-2' }, sup)).body.data!.reconciliationCaseAssign.case).toEqual({
+    expect(
+      (await gql<Assign>(hub.url, ASSIGN, { id, a: 'dc-2' }, sup)).body.data!.reconciliationCaseAssign.case,
+    ).toEqual({
       assignee: 'dc-2',
     });
-    const release = await gql(hub.url, ASSIGN, { id, a: null }, me);
+    const release = await gql<Assign>(hub.url, ASSIGN, { id, a: null }, me);
     expect(release.body.data!.reconciliationCaseAssign.userErrors).toEqual([{ code: 'INVALID_ASSIGNEE' }]);
     // A colleague's case cannot be taken over by a data-cleaning officer (only by a supervisor).
-    const takeOver = await gql(hub.url, ASSIGN, { id, a: 'dc-1' }, me);
+    const takeOver = await gql<Assign>(hub.url, ASSIGN, { id, a: 'dc-1' }, me);
     expect(takeOver.body.data!.reconciliationCaseAssign.userErrors).toEqual([{ code: 'INVALID_ASSIGNEE' }]);
-    const byOwner = await gql(hub.url, ASSIGN, { id, a: null }, bearer(token('DATA_CLEANING', { province }, 'dc-2')));
+    const byOwner = await gql<Assign>(
+      hub.url,
+      ASSIGN,
+      { id, a: null },
+      bearer(token('DATA_CLEANING', { province }, 'dc-2')),
+    );
     expect(byOwner.body.data!.reconciliationCaseAssign).toEqual({ case: { assignee: null }, userErrors: [] });
   });
 
   it('the summary gives the share of clean records per source and the cases by status', async () => {
-    const r = await gql(
+    const r = await gql<Pick<Query, 'reconciliationSummary'>>(
       hub.url,
       `query($a: String!) { reconciliationSummary(area: $a) { area { code } asOf complete runIds
         sources { source records recordsWithFindings cleanShare openCases { kind count } }
@@ -286,7 +310,7 @@ describe('cases over HTTP', () => {
     const s = r.body.data!.reconciliationSummary;
     expect(s.complete).toBe(true);
     expect(s.runIds.length).toBeGreaterThanOrEqual(1);
-    expect(s.sources.map((x: any) => x.source)).toEqual([
+    expect(s.sources.map((x) => x.source)).toEqual([
       'POPULATION',
       'DRIVING_LICENCE',
       'HEALTH_INSURANCE',
@@ -298,11 +322,11 @@ describe('cases over HTTP', () => {
       expect(x.recordsWithFindings).toBeLessThanOrEqual(x.records);
       expect(x.cleanShare).toBeCloseTo(1 - x.recordsWithFindings / x.records, 3);
     }
-    const byStatus = Object.fromEntries(s.cases.map((c: any) => [c.status, c.count]));
-    expect(Object.values(byStatus).reduce((a: number, b) => a + (b as number), 0)).toBe(findings.length);
-    expect(byStatus.CONFIRMED).toBeGreaterThanOrEqual(1);
-    const open = s.sources.flatMap((x: any) => x.openCases).reduce((a: number, c: any) => a + c.count, 0);
-    expect(open).toBe(byStatus.OPEN + byStatus.CONFIRMED);
+    const byStatus = new Map(s.cases.map((c) => [c.status, c.count]));
+    expect([...byStatus.values()].reduce((a, b) => a + b, 0)).toBe(findings.length);
+    expect(byStatus.get('CONFIRMED')).toBeGreaterThanOrEqual(1);
+    const open = s.sources.flatMap((x) => x.openCases).reduce((a, c) => a + c.count, 0);
+    expect(open).toBe(byStatus.get('OPEN')! + byStatus.get('CONFIRMED')!);
   });
 });
 
@@ -347,7 +371,7 @@ describe('CSV export of open cases', () => {
     ]) {
       const res = await fetch(url(q), { headers: cleaner() });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(await errorCode(res)).toBe('BAD_USER_INPUT');
     }
     const elsewhere = province === '01' ? '79' : '01';
     expect((await fetch(url(`area=${elsewhere}`), { headers: cleaner() })).status).toBe(403);
@@ -361,7 +385,12 @@ describe('CSV export of open cases', () => {
     const rows = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
     expect(rows[0]).toEqual([...CASE_CSV_COLUMNS]);
     const body = rows.slice(1);
-    const open = await gql(hub.url, CASES, { area: province, status: ['OPEN', 'CONFIRMED'], first: 1 }, cleaner());
+    const open = await gql<Cases>(
+      hub.url,
+      CASES,
+      { area: province, status: ['OPEN', 'CONFIRMED'], first: 1 },
+      cleaner(),
+    );
     expect(body).toHaveLength(open.body.data!.reconciliationCases.totalCount);
     for (const row of body) expect(['OPEN', 'CONFIRMED']).toContain(row[1]);
     const records = await auditOf(res.headers.get('x-request-id')!);
@@ -382,7 +411,7 @@ describe('CSV export of a national supervisor', () => {
     const res = await fetch(url('area=VN'), { headers: national() });
     expect(res.status).toBe(200);
     const body = parseCsv((await res.text()).replace(/^\uFEFF/, '')).slice(1);
-    const open = await gql(hub.url, CASES, { area: 'VN', status: ['OPEN', 'CONFIRMED'], first: 1 }, national());
+    const open = await gql<Cases>(hub.url, CASES, { area: 'VN', status: ['OPEN', 'CONFIRMED'], first: 1 }, national());
     expect(open.body.errors).toBeUndefined();
     expect(body).toHaveLength(open.body.data!.reconciliationCases.totalCount);
     const unknown = await hub.store.hubDb
@@ -399,8 +428,8 @@ describe('CSV export of a national supervisor', () => {
   it('refuses VN to officers of a province (FORBIDDEN), as the GraphQL query does', async () => {
     const res = await fetch(url('area=VN'), { headers: cleaner() });
     expect(res.status).toBe(403);
-    expect(((await res.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
-    const q = await gql(hub.url, CASES, { area: 'VN', first: 1 }, cleaner());
+    expect(await errorCode(res)).toBe('FORBIDDEN');
+    const q = await gql<Cases>(hub.url, CASES, { area: 'VN', first: 1 }, cleaner());
     expect(q.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });

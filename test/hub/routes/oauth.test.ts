@@ -10,7 +10,10 @@ import { loadOrCreateSigningKey, type SigningKey } from '../../../services/acces
 import { oauthRouter, signClientAccessToken } from '../../../hub/routes/oauth';
 import { registerClient, setClientStatus } from '../../../services/access/clients';
 import { Store } from '../../../store/connection';
-import { consentsCollection, grantConsent, revokeConsent, type Consent } from '../../../services/access/consents';
+import { grantConsent } from '../../../services/access/consents/grant';
+import { revokeConsent } from '../../../services/access/consents/revoke';
+import { consentsCollection } from '../../../services/access/consents/store';
+import type { Consent } from '../../../services/access/model';
 
 const PREFIX = 'oauth_';
 const ISSUER = 'urn:vn-papers-hub';

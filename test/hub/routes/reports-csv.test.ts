@@ -8,7 +8,7 @@ import { areaInfo } from '../../../services/accounts/reports/read';
 import { refreshPopulation } from '../../../services/accounts/reports/rebuild';
 import { ReportWriter } from '../../../services/accounts/reports/writer';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../services/accounts/store';
-import { startTestHub, type TestHub } from '../../support/hub';
+import { startTestHub, type GqlBody, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import {
   clonePeople,
@@ -38,6 +38,8 @@ let formula: string;
 /** What a cell holds once parsed: the value, with a leading = + - @ TAB CR defused. */
 const defused = (v: string | null | undefined) => (v && /^[=+\-@\t\r]/.test(v) ? `'${v}` : (v ?? ''));
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+/** The error code of a refused export (the GraphQL endpoint's error shape). */
+const errorCode = (body: string) => (JSON.parse(body) as GqlBody<never>).errors?.[0].extensions?.code;
 const url = (list: string, area: string) =>
   `${hub.url}/reports/work-list.csv?list=${encodeURIComponent(list)}&area=${encodeURIComponent(area)}`;
 
@@ -102,7 +104,7 @@ describe('access', () => {
     for (const headers of [{}, bearer('not-a-jwt'), { authorization: 'Basic abc' }]) {
       const r = await get(url('NOT_REGISTERED', P), headers);
       expect(r.status).toBe(401);
-      expect(JSON.parse(r.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(errorCode(r.body)).toBe('UNAUTHENTICATED');
       expect(r.body).not.toContain(crowded);
     }
   });
@@ -116,7 +118,7 @@ describe('access', () => {
     ]) {
       const r = await get(url('NOT_REGISTERED', P), bearer(token));
       expect(r.status).toBe(403);
-      expect(JSON.parse(r.body).errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(errorCode(r.body)).toBe('FORBIDDEN');
     }
     // An officer of another province asking for one of this province's communes.
     const r = await get(url('NOT_REGISTERED', crowded), bearer(keys.officer('WORKING_GROUP', { province: '01' })));
@@ -136,7 +138,7 @@ describe('access', () => {
     ]) {
       const r = await get(url(list, area), bearer(token));
       expect([list, area, r.status]).toEqual([list, area, 400]);
-      expect(JSON.parse(r.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(errorCode(r.body)).toBe('BAD_USER_INPUT');
     }
   });
 });

@@ -14,17 +14,17 @@ import {
   registerClient,
   rotateClientSecret,
 } from '../../../services/access/clients';
-import {
-  ConsentUseRecorder,
-  MAX_ACTIVE_CONSENTS_PER_CITIZEN,
-  consentsCollection,
-  findConsent,
-  grantConsent,
-} from '../../../services/access/consents';
+import { grantConsent } from '../../../services/access/consents/grant';
+import { findConsent } from '../../../services/access/consents/status';
+import { consentsCollection } from '../../../services/access/consents/store';
+import { ConsentUseRecorder } from '../../../services/access/consents/use';
+import { MAX_ACTIVE_CONSENTS_PER_CITIZEN } from '../../../services/access/model';
 import { seed } from '../../../mockdata/seed';
 import { pickTestCitizens } from '../../support/citizens';
+import type { Mutation, Query } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
+import { clientToken } from '../../support/oauth';
 
 const keys = testKeys();
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -32,6 +32,9 @@ const Q = `query($id: PersonalId!) { citizen(personalId: $id) { personalId fullN
 const GRANT = `mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id status } userErrors { code } } }`;
 const REVOKE = `mutation($id: ID!) { consentRevoke(id: $id) { consent { id status } userErrors { code } } }`;
 const PURPOSE = '1.001234';
+type Grant = Pick<Mutation, 'consentGrant'>;
+type Revoke = Pick<Mutation, 'consentRevoke'>;
+type MyConsents = Pick<Query, 'myConsents'>;
 
 let hub: TestHub;
 let citizenId: string;
@@ -71,31 +74,24 @@ function grantInput(clientId: string) {
   };
 }
 
+/** consentGrant / consentRevoke / myConsents as these tests ask for them. */
+
 async function grant(citizen: string, clientId = client.id): Promise<string> {
-  const r = await gql<any>(hub.url, GRANT, { input: grantInput(clientId) }, bearer(keys.citizen(citizen)));
+  const r = await gql<Grant>(hub.url, GRANT, { input: grantInput(clientId) }, bearer(keys.citizen(citizen)));
   expect(r.body.errors).toBeUndefined();
   expect(r.body.data!.consentGrant.userErrors).toEqual([]);
-  return r.body.data!.consentGrant.consent.id as string;
+  return r.body.data!.consentGrant.consent!.id;
 }
 
-async function token(consentId: string, c = client) {
-  const res = await fetch(`${hub.url}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${c.id}:${c.secret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', consent_id: consentId }).toString(),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const token = (consentId: string, c = client) => clientToken(hub.url, c, consentId);
 
 /** What a client query under the token got: 'OK' or the FORBIDDEN reason. */
-async function read(accessToken: string, citizen: string, on: TestHub = hub): Promise<string> {
-  const r = await gql<any>(on.url, Q, { id: citizen }, bearer(accessToken));
+async function read(accessToken: string | undefined, citizen: string, on: TestHub = hub): Promise<string> {
+  const r = await gql<Pick<Query, 'citizen'>>(on.url, Q, { id: citizen }, bearer(accessToken ?? '(no token)'));
   if (r.body.data?.citizen?.fullName) return 'OK';
-  const e = r.body.errors?.[0]?.extensions as { code?: string; reason?: string } | undefined;
-  return e?.reason ?? e?.code ?? `status ${r.status}`;
+  const e = r.body.errors?.[0]?.extensions;
+  for (const v of [e?.reason, e?.code]) if (typeof v === 'string') return v;
+  return `status ${r.status}`;
 }
 
 describe('a revocation racing the consent-use counter', () => {
@@ -127,7 +123,7 @@ describe('a revocation racing the consent-use counter', () => {
         const readers = [reader(), reader(), reader()];
         // Some reads served (and counted) first.
         while ((await read(t.body.access_token, citizenId)) !== 'OK');
-        const rv = await gql<any>(hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId)));
+        const rv = await gql<Revoke>(hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId)));
         expect(rv.body.data!.consentRevoke.userErrors).toEqual([]);
         revoked = true;
         // Reads and flushes go on after the revocation.
@@ -154,13 +150,13 @@ describe('a revocation racing the consent-use counter', () => {
     rec.record(id, new Date('2026-01-02T00:00:00Z'));
     await rec.close();
     expect(await consentsCollection(hub.store).findOne({ _id: id })).toMatchObject({ status: 'ACTIVE', useCount: 0 });
-    const list = await gql<any>(
+    const list = await gql<MyConsents>(
       hub.url,
       '{ myConsents { id useCount lastUsedAt } }',
       {},
       bearer(keys.citizen(citizenId)),
     );
-    expect(list.body.data!.myConsents.find((c: { id: string }) => c.id === id)).toEqual({
+    expect(list.body.data!.myConsents.find((c) => c.id === id)).toEqual({
       id,
       useCount: 2,
       lastUsedAt: '2026-01-02T00:00:00.000Z',
@@ -172,13 +168,13 @@ describe('concurrent grants by one citizen', () => {
   it('lists all of them in myConsents, and each can be revoked', async () => {
     const citizen = `0010${String(Date.now()).slice(-8)}`;
     const ids = await Promise.all(Array.from({ length: 20 }, () => grant(citizen)));
-    const list = await gql<any>(hub.url, '{ myConsents { id status } }', {}, bearer(keys.citizen(citizen)));
+    const list = await gql<MyConsents>(hub.url, '{ myConsents { id status } }', {}, bearer(keys.citizen(citizen)));
     expect(list.body.errors).toBeUndefined();
-    const listed = list.body.data!.myConsents.map((c: { id: string }) => c.id);
+    const listed = list.body.data!.myConsents.map((c) => c.id);
     expect(new Set(listed)).toEqual(new Set(ids));
     expect(listed).toHaveLength(20);
-    const rv = await gql<any>(hub.url, REVOKE, { id: ids[7] }, bearer(keys.citizen(citizen)));
-    expect(rv.body.data!.consentRevoke.consent.status).toBe('REVOKED');
+    const rv = await gql<Revoke>(hub.url, REVOKE, { id: ids[7] }, bearer(keys.citizen(citizen)));
+    expect(rv.body.data!.consentRevoke.consent!.status).toBe('REVOKED');
   });
 });
 
@@ -220,21 +216,21 @@ describe('myConsents paging and the cap on ACTIVE consents', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await grant(citizen));
     const page = (first: number, after?: string) =>
-      gql<any>(
+      gql<MyConsents>(
         hub.url,
         'query($first: Int, $after: String) { myConsents(first: $first, after: $after) { id } }',
         { first, after },
         bearer(keys.citizen(citizen)),
       );
     const p1 = await page(2);
-    const p1ids = p1.body.data!.myConsents.map((c: { id: string }) => c.id);
+    const p1ids = p1.body.data!.myConsents.map((c) => c.id);
     expect(p1ids).toEqual([ids[4], ids[3]]);
     const p2 = await page(2, p1ids[1]);
-    expect(p2.body.data!.myConsents.map((c: { id: string }) => c.id)).toEqual([ids[2], ids[1]]);
+    expect(p2.body.data!.myConsents.map((c) => c.id)).toEqual([ids[2], ids[1]]);
     const p3 = await page(2, ids[1]);
-    expect(p3.body.data!.myConsents.map((c: { id: string }) => c.id)).toEqual([ids[0]]);
+    expect(p3.body.data!.myConsents.map((c) => c.id)).toEqual([ids[0]]);
     const tooMany = await page(101);
-    expect(tooMany.body.errors?.[0].extensions?.code).toEqual(expect.any(String));
+    expect(typeof tooMany.body.errors?.[0].extensions?.code).toBe('string');
     expect(tooMany.body.data?.myConsents ?? null).toBeNull();
     const badCursor = await page(2, 'not-a-consent');
     expect(badCursor.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -254,11 +250,11 @@ describe('myConsents paging and the cap on ACTIVE consents', () => {
         }),
       );
     }
-    const r = await gql<any>(hub.url, GRANT, { input: grantInput(client.id) }, bearer(keys.citizen(citizen)));
+    const r = await gql<Grant>(hub.url, GRANT, { input: grantInput(client.id) }, bearer(keys.citizen(citizen)));
     expect(r.body.data!.consentGrant).toEqual({ consent: null, userErrors: [{ code: 'TOO_MANY_CONSENTS' }] });
     // A revocation makes room.
-    const first = await gql<any>(hub.url, '{ myConsents(first: 1) { id } }', {}, bearer(keys.citizen(citizen)));
-    const rv = await gql<any>(
+    const first = await gql<MyConsents>(hub.url, '{ myConsents(first: 1) { id } }', {}, bearer(keys.citizen(citizen)));
+    const rv = await gql<Revoke>(
       hub.url,
       REVOKE,
       { id: first.body.data!.myConsents[0].id },

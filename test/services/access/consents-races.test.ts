@@ -5,8 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { registerClient, setClientStatus } from '../../../services/access/clients';
-import { consentsCollection, findConsent } from '../../../services/access/consents';
+import { findConsent } from '../../../services/access/consents/status';
+import { consentsCollection } from '../../../services/access/consents/store';
 import { pickTestCitizens } from '../../support/citizens';
+import type { Mutation } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 
@@ -20,6 +22,8 @@ let clientId: string;
 
 const GRANT = `mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id status } userErrors { code } } }`;
 const REVOKE = `mutation($id: ID!) { consentRevoke(id: $id) { consent { id status } userErrors { code } } }`;
+type Grant = Pick<Mutation, 'consentGrant'>;
+type Revoke = Pick<Mutation, 'consentRevoke'>;
 
 beforeAll(async () => {
   hub = await startTestHub({});
@@ -35,7 +39,7 @@ afterAll(async () => {
 });
 
 async function grant(): Promise<string> {
-  const r = await gql<any>(
+  const r = await gql<Grant>(
     hub.url,
     GRANT,
     {
@@ -50,7 +54,7 @@ async function grant(): Promise<string> {
     bearer(keys.citizen(citizenId)),
   );
   expect(r.body.data!.consentGrant.userErrors).toEqual([]);
-  return r.body.data!.consentGrant.consent.id as string;
+  return r.body.data!.consentGrant.consent!.id;
 }
 
 describe('consentRevoke under concurrency', () => {
@@ -59,15 +63,12 @@ describe('consentRevoke under concurrency', () => {
       const id = await grant();
       const results = await Promise.all(
         Array.from({ length: PARALLEL }, (_, i) =>
-          gql<any>(i % 2 ? other.url : hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId))),
+          gql<Revoke>(i % 2 ? other.url : hub.url, REVOKE, { id }, bearer(keys.citizen(citizenId))),
         ),
       );
       const payloads = results.map((r) => {
         expect(r.body.errors).toBeUndefined();
-        return r.body.data!.consentRevoke as {
-          consent: { status: string } | null;
-          userErrors: Array<{ code: string }>;
-        };
+        return r.body.data!.consentRevoke;
       });
       const ok = payloads.filter((p) => p.userErrors.length === 0);
       expect(ok).toHaveLength(1);
@@ -91,7 +92,7 @@ describe('consentGrant racing the suspension of its client', () => {
     });
     let before: Set<string> | null = null;
     const grants = Array.from({ length: PARALLEL * 2 }, (_, i) =>
-      gql<any>(i % 2 ? other.url : hub.url, GRANT, { input: input() }, bearer(keys.citizen(citizenId))),
+      gql<Grant>(i % 2 ? other.url : hub.url, GRANT, { input: input() }, bearer(keys.citizen(citizenId))),
     );
     // The suspension, once some grants are under way; then the consents stored at that moment.
     const suspension = (async () => {
@@ -115,7 +116,7 @@ describe('consentGrant racing the suspension of its client', () => {
     expect(late.map((c) => c._id)).toEqual([]);
     // Each success names a consent that is ACTIVE in the store, each refusal none.
     const ok = results.filter((r) => r.body.data!.consentGrant.userErrors.length === 0);
-    expect(new Set(ok.map((r) => r.body.data!.consentGrant.consent.id))).toEqual(new Set(active.map((c) => c._id)));
+    expect(new Set(ok.map((r) => r.body.data!.consentGrant.consent!.id))).toEqual(new Set(active.map((c) => c._id)));
     await hub.store.hubDb.collection('clients').deleteOne({ _id: id as never });
   });
 });

@@ -7,6 +7,7 @@ import type { Store } from '../../../store/connection';
 import { pickTestCitizens } from '../../support/citizens';
 import { connectTestStore } from '../../support/hub';
 import { createExecutor } from '../../support/exec';
+import type { Query } from '../../../generated/graphql';
 
 let store: Store;
 let ex: Awaited<ReturnType<typeof createExecutor>>;
@@ -20,6 +21,7 @@ let area: { province: string; commune: string };
 const createdConsents: string[] = [];
 const createdClients: string[] = [];
 
+type CitizenData = Pick<Query, 'citizen'>;
 const Q = `query($id: PersonalId!) { citizen(personalId: $id) {
   personalId fullName identityCard { number } residence { permanentAddress { formatted } }
   drivingLicence { number } healthInsurance { cardNumber } healthRecord { bloodType } } }`;
@@ -91,15 +93,15 @@ type Err = { path?: ReadonlyArray<string | number>; extensions?: Record<string, 
 const reasonAt = (errors: readonly Err[] | undefined, path: string) => {
   const ext = errors?.find((e) => e.path?.join('.') === path)?.extensions;
   if (!ext) return ext;
-  const { required: _required, ...rest } = ext as Record<string, unknown>;
+  const { required: _required, ...rest } = ext;
   return rest;
 };
 
 describe('disclosure to the citizen (self)', () => {
   it('discloses every paper of a Level 2 active account', async () => {
-    const { result, ctx } = await ex.exec(citizen(l2), Q, { id: l2 });
+    const { result, ctx } = await ex.exec<CitizenData>(citizen(l2), Q, { id: l2 });
     expect(result.errors).toBeUndefined();
-    const c = result.data!.citizen as Record<string, any>;
+    const c = result.data!.citizen!;
     expect(c.personalId).toBe(l2);
     expect(c.drivingLicence?.number).toMatch(/^\d{12}$/);
     expect(ctx.audit.events.filter((e) => e.decision === 'DISCLOSED').map((e) => e.scope)).toEqual(
@@ -108,15 +110,15 @@ describe('disclosure to the citizen (self)', () => {
   });
 
   it('refuses citizen A reading citizen B with NOT_SUBJECT, asking no source', async () => {
-    const { result, ctx } = await ex.exec(citizen(l2), Q, { id: other });
+    const { result, ctx } = await ex.exec<CitizenData>(citizen(l2), Q, { id: other });
     expect(result.data!.citizen).toBeNull();
     expect(reasonAt(result.errors, 'citizen')).toEqual({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
     expect(ctx.metrics.sourceCalls).toBe(0);
   });
 
   it('gives a Level 1 account its identity only: LEVEL_TOO_LOW for papers, whose sources are not asked', async () => {
-    const { result, ctx } = await ex.exec(citizen(l1), Q, { id: l1 });
-    const c = result.data!.citizen as Record<string, any>;
+    const { result, ctx } = await ex.exec<CitizenData>(citizen(l1), Q, { id: l1 });
+    const c = result.data!.citizen!;
     expect(c.fullName).toEqual(expect.any(String));
     expect(c.drivingLicence).toBeNull();
     expect(reasonAt(result.errors, 'citizen.drivingLicence')).toEqual({ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW' });
@@ -126,18 +128,18 @@ describe('disclosure to the citizen (self)', () => {
   });
 
   it('withholds everything from a locked account with ACCOUNT_INACTIVE', async () => {
-    const { result } = await ex.exec(citizen(locked), Q, { id: locked });
+    const { result } = await ex.exec<CitizenData>(citizen(locked), Q, { id: locked });
     expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
     expect(reasonAt(result.errors, 'citizen.healthRecord')).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
   });
 
   it('withholds from a person with no account (a child) with ACCOUNT_INACTIVE', async () => {
-    const { result } = await ex.exec(citizen(noAccount), Q, { id: noAccount });
+    const { result } = await ex.exec<CitizenData>(citizen(noAccount), Q, { id: noAccount });
     expect(reasonAt(result.errors, 'citizen.personalId')).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
   });
 
   it('refuses an anonymous caller with UNAUTHENTICATED before reading or recording anything', async () => {
-    const { result, ctx } = await ex.exec({ kind: 'ANONYMOUS' }, Q, { id: l2 });
+    const { result, ctx } = await ex.exec<CitizenData>({ kind: 'ANONYMOUS' }, Q, { id: l2 });
     expect(result.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(ctx.metrics.sourceCalls).toBe(0);
     // An unknown caller's IDs are not stored (they could fill the audit).
@@ -145,7 +147,7 @@ describe('disclosure to the citizen (self)', () => {
   });
 
   it('asks no source at all when every requested document is withheld (locked account)', async () => {
-    const { result, ctx } = await ex.exec(citizen(locked), Q, { id: locked });
+    const { result, ctx } = await ex.exec<CitizenData>(citizen(locked), Q, { id: locked });
     expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'ACCOUNT_INACTIVE' });
     expect(ctx.metrics.sourceCalls).toBe(0);
   });
@@ -193,8 +195,8 @@ describe('disclosure to a client under a consent', () => {
       tokenScopes: ['IDENTITY', 'DRIVING_LICENCE'],
       registered: ['IDENTITY', 'DRIVING_LICENCE'],
     });
-    const { result, ctx } = await ex.exec(p, Q, { id: l2 });
-    const c = result.data!.citizen as Record<string, any>;
+    const { result, ctx } = await ex.exec<CitizenData>(p, Q, { id: l2 });
+    const c = result.data!.citizen!;
     expect(c.drivingLicence?.number).toMatch(/^\d{12}$/);
     expect(c.healthRecord).toBeNull();
     expect(reasonAt(result.errors, 'citizen.healthRecord')).toEqual({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
@@ -205,7 +207,7 @@ describe('disclosure to a client under a consent', () => {
 
   it('refuses a scope the client is not registered for with CLIENT_NOT_REGISTERED', async () => {
     const p = await client({ citizenId: l2, tokenScopes: ['IDENTITY', 'HEALTH_INSURANCE'], registered: ['IDENTITY'] });
-    const { result, ctx } = await ex.exec(p, Q, { id: l2 });
+    const { result, ctx } = await ex.exec<CitizenData>(p, Q, { id: l2 });
     expect(reasonAt(result.errors, 'citizen.healthInsurance')).toEqual({
       code: 'FORBIDDEN',
       reason: 'CLIENT_NOT_REGISTERED',
@@ -220,13 +222,13 @@ describe('disclosure to a client under a consent', () => {
       registered: ['IDENTITY'],
       consentStatus: 'REVOKED',
     });
-    const { result } = await ex.exec(p, Q, { id: l2 });
+    const { result } = await ex.exec<CitizenData>(p, Q, { id: l2 });
     expect(reasonAt(result.errors, 'citizen.fullName')).toEqual({ code: 'FORBIDDEN', reason: 'CONSENT_REVOKED' });
   });
 
   it("refuses another citizen's data under a consent with NOT_SUBJECT", async () => {
     const p = await client({ citizenId: l2, tokenScopes: ['IDENTITY'], registered: ['IDENTITY'] });
-    const { result, ctx } = await ex.exec(p, Q, { id: other });
+    const { result, ctx } = await ex.exec<CitizenData>(p, Q, { id: other });
     expect(reasonAt(result.errors, 'citizen')).toEqual({ code: 'FORBIDDEN', reason: 'NOT_SUBJECT' });
     expect(ctx.metrics.sourceCalls).toBe(0);
   });
@@ -237,15 +239,15 @@ describe('disclosure to a client under a consent', () => {
       tokenScopes: ['IDENTITY', 'DRIVING_LICENCE'],
       registered: ['IDENTITY', 'DRIVING_LICENCE'],
     });
-    const { result } = await ex.exec(p, Q, { id: l1 });
+    const { result } = await ex.exec<CitizenData>(p, Q, { id: l1 });
     expect(reasonAt(result.errors, 'citizen.drivingLicence')).toEqual({ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW' });
   });
 });
 
 describe('disclosure to officers', () => {
   it('shows identity attributes in the jurisdiction, never papers or health records', async () => {
-    const { result, ctx } = await ex.exec(officer(area.province), Q, { id: l2 });
-    const c = result.data!.citizen as Record<string, any>;
+    const { result, ctx } = await ex.exec<CitizenData>(officer(area.province), Q, { id: l2 });
+    const c = result.data!.citizen!;
     expect(c.fullName).toEqual(expect.any(String));
     expect(c.residence).not.toBeNull();
     expect(reasonAt(result.errors, 'citizen.healthRecord')).toEqual({ code: 'FORBIDDEN', reason: 'NOT_CONSENTED' });
@@ -255,7 +257,7 @@ describe('disclosure to officers', () => {
 
   it('refuses a citizen outside the jurisdiction with OUT_OF_JURISDICTION', async () => {
     const elsewhere = area.province === '01' ? '79' : '01';
-    const { result } = await ex.exec(officer(elsewhere), Q, { id: l2 });
+    const { result } = await ex.exec<CitizenData>(officer(elsewhere), Q, { id: l2 });
     expect(result.data!.citizen).toBeNull();
     expect(reasonAt(result.errors, 'citizen')).toEqual({ code: 'FORBIDDEN', reason: 'OUT_OF_JURISDICTION' });
   });
@@ -276,9 +278,9 @@ describe('disclosure to officers', () => {
   });
 
   it('narrows a commune-level jurisdiction to that commune', async () => {
-    const inside = await ex.exec(officer(area.province, area.commune), Q, { id: l2 });
+    const inside = await ex.exec<CitizenData>(officer(area.province, area.commune), Q, { id: l2 });
     expect(reasonAt(inside.result.errors, 'citizen.fullName')).toBeUndefined();
-    const other = await ex.exec(officer(area.province, area.commune.slice(0, 3) + '99'), Q, { id: l2 });
+    const other = await ex.exec<CitizenData>(officer(area.province, area.commune.slice(0, 3) + '99'), Q, { id: l2 });
     expect(reasonAt(other.result.errors, 'citizen')).toEqual({
       code: 'FORBIDDEN',
       reason: 'OUT_OF_JURISDICTION',
@@ -289,7 +291,9 @@ describe('disclosure to officers', () => {
 describe('isolation and deny by default', () => {
   it('shares no data between concurrent principals through loaders', async () => {
     const runs = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => ex.exec(citizen(i % 2 ? l2 : other), Q, { id: i % 2 ? l2 : other })),
+      Array.from({ length: 10 }, (_, i) =>
+        ex.exec<CitizenData>(citizen(i % 2 ? l2 : other), Q, { id: i % 2 ? l2 : other }),
+      ),
     );
     runs.forEach(({ result }, i) =>
       expect((result.data!.citizen as { personalId: string }).personalId).toBe(i % 2 ? l2 : other),

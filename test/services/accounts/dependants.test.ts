@@ -4,6 +4,7 @@ import type { CongDanDoc } from '../../../connectors/population/model';
 import type { Principal } from '../../../services/access/auth/principal';
 import type { AccountDoc } from '../../../services/accounts/store';
 import type { Store } from '../../../store/connection';
+import type { Query } from '../../../generated/graphql';
 import { createExecutor } from '../../support/exec';
 import { connectTestStore } from '../../support/hub';
 
@@ -29,16 +30,17 @@ afterAll(async () => {
   await store.close();
 });
 
+type MyAccount = Pick<Query, 'myAccount'>;
 const citizen = (id: string): Principal => ({ kind: 'CITIZEN', personalId: id, issuer: 'test' });
 
 describe('Account.dependants', () => {
   it('lists the children under 14 for an ACTIVE Level 2 holder, each audited', async () => {
     const holder = accounts.find((a) => a.status === 'ACTIVE' && a.level === 2 && withChildren.has(a._id))!;
-    const { result, ctx } = await ex.exec(citizen(holder._id), QUERY);
+    const { result, ctx } = await ex.exec<MyAccount>(citizen(holder._id), QUERY);
     expect(result.errors).toBeUndefined();
-    const deps = (result.data as any).myAccount.dependants as Array<{ personalId: string; dateOfBirth: string }>;
+    const deps = result.data!.myAccount!.dependants!;
     expect(deps.length).toBeGreaterThan(0);
-    for (const d of deps) expect(d.dateOfBirth > '2012-01-01').toBe(true);
+    for (const d of deps) expect(d.dateOfBirth !== null && d.dateOfBirth > '2012-01-01').toBe(true);
     // Each dependant named: IDENTITY of their own, at their place in the list.
     const audited = new Set(
       ctx.audit.events
@@ -50,8 +52,8 @@ describe('Account.dependants', () => {
 
   it('withholds them from a Level 1 holder (LEVEL_TOO_LOW) and a locked one (ACCOUNT_INACTIVE)', async () => {
     const l1 = accounts.find((a) => a.status === 'ACTIVE' && a.level === 1)!;
-    const r1 = await ex.exec(citizen(l1._id), QUERY);
-    expect((r1.result.data as any).myAccount.dependants).toBeNull();
+    const r1 = await ex.exec<MyAccount>(citizen(l1._id), QUERY);
+    expect(r1.result.data!.myAccount!.dependants).toBeNull();
     expect(r1.result.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW' });
     const locked = accounts.find((a) => a.status === 'LOCKED')!;
     const r2 = await ex.exec(citizen(locked._id), QUERY);
@@ -68,15 +70,15 @@ describe('Account.dependants', () => {
       unit: 'CA',
       issuer: 'test',
     };
-    const { result } = await ex.exec(
+    const { result } = await ex.exec<Pick<Query, 'account'>>(
       officer,
       `query($id: PersonalId!) { account(personalId: $id) { status dependants { fullName } } }`,
       {
         id: holder._id,
       },
     );
-    expect((result.data as any).account.status).toBe('ACTIVE');
-    expect((result.data as any).account.dependants).toBeNull();
+    expect(result.data!.account!.status).toBe('ACTIVE');
+    expect(result.data!.account!.dependants).toBeNull();
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -7,9 +7,9 @@
  */
 import { mapCitizen } from '../../../connectors/population/connector';
 import { unreadableOf } from '../../../connectors/fields';
-import { MAX_ACCOUNT_HISTORY } from '../../../services/accounts/lifecycle';
+import { MAX_ACCOUNT_HISTORY } from '../../../services/accounts/lifecycle/machine';
 import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
-import type { StoredAccount } from '../../../services/accounts/service';
+import type { StoredAccount } from '../../../services/accounts/model';
 import {
   T0,
   activeAccount,

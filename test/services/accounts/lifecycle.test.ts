@@ -1,21 +1,23 @@
+import { activationDeadline } from '../../../services/accounts/calendar';
+import { checkEligibility } from '../../../services/accounts/lifecycle/eligibility';
+import { apply } from '../../../services/accounts/lifecycle/machine';
 import {
   ACCOUNT_STATES,
   EVENT_TYPES,
   TRANSITIONS,
-  activationDeadline,
-  apply,
-  checkEligibility,
   mermaidDiagram,
   transitionFor,
-  type AccountEvent,
-  type AccountState,
-  type EventOf,
-  type EventType,
-  type LifecycleAccount,
-  type LifecycleContext,
-  type LifecycleHistoryEntry,
-  type RegistrationPerson,
-} from '../../../services/accounts/lifecycle';
+} from '../../../services/accounts/lifecycle/table';
+import type {
+  AccountEvent,
+  AccountState,
+  EventOf,
+  EventType,
+  LifecycleAccount,
+  LifecycleContext,
+  LifecycleHistoryEntry,
+  RegistrationPerson,
+} from '../../../services/accounts/model';
 
 const DAY = 86_400_000;
 /** Monday 3 March 2025, 10:00 in Vietnam (UTC+7). */
@@ -67,7 +69,7 @@ function ev<T extends EventType>(type: T, when: Date = at(0), extra: Partial<Eve
     UNLOCK: { type: 'UNLOCK', at: when, by: OFFICER, ownershipVerified: true },
     PHONE_CHANGE: { type: 'PHONE_CHANGE', at: when, by: OFFICER, phone: '+84987654321' },
   };
-  return { ...defaults[type], ...extra } as EventOf<T>;
+  return { ...defaults[type], ...extra };
 }
 
 function ok(account: LifecycleAccount | null, event: AccountEvent, ctx: LifecycleContext = CTX): LifecycleAccount {
@@ -426,8 +428,11 @@ describe('lock and unlock', () => {
     expect(code(sys, ev('LOCK', at(4), { by: SYSTEM }), { ...CTX, idCardValid: false })).toBe('ALREADY_LOCKED');
   });
 
-  it('unlock: an officer, after the holder proved ownership', () => {
-    expect(code(locked(), ev('UNLOCK', at(3), { by: CITIZEN }))).toBe('NOT_PERMITTED');
+  it('unlock: an officer, after the holder proved ownership; the holder, of their own lock', () => {
+    expect(ok(locked(), ev('UNLOCK', at(3), { by: CITIZEN })).status).toBe('ACTIVE');
+    const byOfficer = ok(active(), ev('LOCK', at(2), { by: OFFICER, ground: 'TERMS_BREACH' }));
+    expect(byOfficer).toMatchObject({ lockReason: 'OFFICER', lockGround: 'TERMS_BREACH' });
+    expect(code(byOfficer, ev('UNLOCK', at(3), { by: CITIZEN }))).toBe('NOT_PERMITTED');
     expect(code(locked(), ev('UNLOCK', at(3), { by: SYSTEM }))).toBe('NOT_PERMITTED');
     expect(code(locked(), ev('UNLOCK', at(3), { ownershipVerified: false }))).toBe('OWNERSHIP_NOT_VERIFIED');
     const u = ok(locked(), ev('UNLOCK', at(3)), { person: PERSON });

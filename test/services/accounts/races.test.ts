@@ -7,7 +7,7 @@
  * also across two hub instances on one store.
  */
 import { RecordingNotifier } from '../../../services/accounts/notifier';
-import { ACCOUNT_CODE_GUESSES_COLLECTION, MAX_CODE_ATTEMPTS } from '../../../services/accounts/service';
+import { ACCOUNT_CODE_GUESSES_COLLECTION, MAX_CODE_ATTEMPTS } from '../../../services/accounts/codes';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { e164, newPhone, setupFixture, withChip, type Fixture } from './support';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mermaidDiagram } from '../../../services/accounts/lifecycle';
+import { mermaidDiagram } from '../../../services/accounts/lifecycle/table';
 
 describe('docs/accounts.md', () => {
   it('shows the lifecycle diagram generated from the transition table', () => {

@@ -5,17 +5,13 @@
  * 7-day window, phone changes, history and concurrent commits.
  */
 import { scryptSync } from 'node:crypto';
-import {
-  ACCOUNT_EVENTS_COLLECTION,
-  MAX_CODE_ATTEMPTS,
-  MAX_CODE_SENDS,
-  MIN_CODE_INTERVAL_MS,
-  type AccountEventDoc,
-  type StoredAccount,
-} from '../../../services/accounts/service';
+import { expect } from '@jest/globals';
+import type { Query } from '../../../generated/graphql';
+import { MAX_CODE_ATTEMPTS, MAX_CODE_SENDS, MIN_CODE_INTERVAL_MS } from '../../../services/accounts/codes';
+import type { AccountEventDoc, StoredAccount } from '../../../services/accounts/model';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION } from '../../../services/accounts/reports/model';
-import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION } from '../../../services/accounts/store';
 import { createExecutor } from '../../support/exec';
 import {
   DAY,
@@ -74,15 +70,24 @@ const noticesOf = (id: string, template?: string) =>
   fx.notifier.sent.filter((n) => n.personalId === id && (!template || n.template === template));
 
 describe('eligibility', () => {
-  it('refuses children under 14, the deceased, unknown IDs and second registrations, writing nothing', async () => {
+  it('refuses children (Decree 69 Art. 7), the deceased, unknown IDs and second registrations, writing nothing', async () => {
     const today = '2026-11-20';
-    const child = fx.people.find(
-      (p) => p.vitalStatus === 'ALIVE' && !!p.dateOfBirth && ageOn(p.dateOfBirth, today) < 14 && !!p.area,
-    )!;
+    const childAged = (lo: number, hi: number) =>
+      fx.people.find(
+        (p) =>
+          p.vitalStatus === 'ALIVE' &&
+          !!p.dateOfBirth &&
+          ageOn(p.dateOfBirth, today) >= lo &&
+          ageOn(p.dateOfBirth, today) < hi &&
+          !p.identityCard &&
+          !!p.area,
+      )!;
+    const child = childAged(0, 6);
+    const pupil = childAged(6, 14);
     const dead = fx.people.find((p) => p.vitalStatus === 'DECEASED' && !!p.area)!;
     const unknown = unknownId();
     const holder = fx.takeAccount('a registered holder', (a) => a.status === 'ACTIVE');
-    expect(child && dead).toBeTruthy();
+    expect(child && pupil && dead).toBeTruthy();
 
     const l1 = (id: string) => [citizen(id), { input: { level: 1, phone: newPhone(), portraitRef: 'p/1' } }] as const;
     const l2 = (id: string, province = fx.byId.get(id)?.area?.province ?? '01') =>
@@ -92,7 +97,9 @@ describe('eligibility', () => {
       ] as const;
     const cases: Array<[string, readonly [ReturnType<typeof citizen>, Record<string, unknown>], string]> = [
       ['child, app', l1(child.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
-      ['child, in person', l2(child.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
+      ['child under 6, in person', l2(child.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
+      ['child of 6 to 13 without an identity card, app', l1(pupil.personalId), 'NOT_ELIGIBLE_TOO_YOUNG'],
+      ['child of 6 to 13 without an identity card, in person', l2(pupil.personalId), 'NOT_ELIGIBLE_NO_IDENTITY_CARD'],
       ['deceased, app', l1(dead.personalId), 'NOT_ELIGIBLE_DECEASED'],
       ['deceased, in person', l2(dead.personalId), 'NOT_ELIGIBLE_DECEASED'],
       ['unknown, app', l1(unknown), 'NOT_ELIGIBLE_UNKNOWN_PERSON'],
@@ -111,7 +118,7 @@ describe('eligibility', () => {
       });
       expect(r.ctx.audit.accountChanges ?? []).toEqual([]);
     }
-    for (const id of [child.personalId, dead.personalId, unknown]) {
+    for (const id of [child.personalId, pupil.personalId, dead.personalId, unknown]) {
       expect(await fx.account(id)).toBeNull();
       expect(await fx.events(id)).toEqual([]);
     }
@@ -127,7 +134,7 @@ describe('in person: only people of the officer’s jurisdiction', () => {
   const l2 = (id: string) => ({
     input: { level: 2, personalId: id, phone: newPhone(), fingerprintsCaptured: true },
   });
-  const disclosed = (id: string, scope = 'IDENTITY') =>
+  const disclosed = (id: string, scope = 'IDENTITY'): unknown =>
     expect.objectContaining({ citizenId: id, scope, decision: 'DISCLOSED' });
 
   it('registers Level 2 only a person living in the jurisdiction; elsewhere is answered as an unknown ID', async () => {
@@ -438,12 +445,13 @@ describe('approval deadlines on the real calendar', () => {
   }`;
 
   async function workList(commune: string, overdueOnly: boolean) {
-    const { result } = await fx.ex.exec(officer({ province: commune.slice(0, 2) }, 'WORKING_GROUP'), OVERDUE_LIST, {
-      area: commune,
-      overdue: overdueOnly,
-    });
+    const { result } = await fx.ex.exec<Pick<Query, 'accountWorkList'>>(
+      officer({ province: commune.slice(0, 2) }, 'WORKING_GROUP'),
+      OVERDUE_LIST,
+      { area: commune, overdue: overdueOnly },
+    );
     expect(result.errors).toBeUndefined();
-    return (result.data as any).accountWorkList.nodes as Array<{ personalId: string; overdue: boolean; since: string }>;
+    return result.data!.accountWorkList.nodes;
   }
 
   async function overdueAt(id: string, province: string, t: Date): Promise<boolean> {
@@ -461,7 +469,7 @@ describe('approval deadlines on the real calendar', () => {
     {
       what: 'Level 1 without a chip card (7 working days)',
       pred: withoutChip,
-      register: (id: string, _province: string) =>
+      register: (id: string) =>
         call(fx.ex, citizen(id), 'register', { input: { level: 1, phone: newPhone(), portraitRef: 'p' } }),
       // 28, 29 Apr, 4, 5, 6, 7, 8 May.
       due: '2026-05-08',
@@ -845,10 +853,10 @@ describe('phone change', () => {
     const col = fx.ex.accounts.service.accounts;
     const original = col.updateOne.bind(col);
     // Another instance counts a wrong code between this one's read and its write.
-    const spy = jest.spyOn(col, 'updateOne').mockImplementationOnce((async (...args: Parameters<typeof original>) => {
+    const spy = jest.spyOn(col, 'updateOne').mockImplementationOnce(async (...args: Parameters<typeof original>) => {
       await raw.updateOne({ _id: id }, { $inc: { 'phoneChange.attempts': 1 } });
       return original(...args);
-    }) as never);
+    });
     try {
       const r = await call(fx.ex, me, 'phoneChange', { input: { phone: next, verificationCode: wrongCode(code) } });
       expect(r.code).toBe('INVALID_CODE');
@@ -899,14 +907,14 @@ describe('history and commits', () => {
     } }`;
     const LIST = `query($a: String!, $l: WorkList!) { accountWorkList(list: $l, area: $a, first: 100) { nodes { personalId since } } }`;
     const report = async () => {
-      const { result } = await fx.ex.exec(wg, REPORT, { a: commune, d: '2026-11-20' });
+      const { result } = await fx.ex.exec<Pick<Query, 'accountReport'>>(wg, REPORT, { a: commune, d: '2026-11-20' });
       expect(result.errors).toBeUndefined();
-      return (result.data as any).accountReport;
+      return result.data!.accountReport;
     };
     const list = async (l: string) => {
-      const { result } = await fx.ex.exec(wg, LIST, { a: commune, l });
+      const { result } = await fx.ex.exec<Pick<Query, 'accountWorkList'>>(wg, LIST, { a: commune, l });
       expect(result.errors).toBeUndefined();
-      return (result.data as any).accountWorkList.nodes as Array<{ personalId: string; since: string | null }>;
+      return result.data!.accountWorkList.nodes;
     };
 
     const r0 = await report();

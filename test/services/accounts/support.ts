@@ -8,14 +8,10 @@ import { seed } from '../../../mockdata/seed/index';
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { RecordingNotifier } from '../../../services/accounts/notifier';
-import {
-  ACCOUNT_EVENTS_COLLECTION,
-  type AccountEventDoc,
-  type StoredAccount,
-} from '../../../services/accounts/service';
+import type { AccountEventDoc, StoredAccount } from '../../../services/accounts/model';
 import type { OfficerRole, Principal } from '../../../services/access/auth/principal';
 import type { HubContext } from '../../../services/context';
-import { ACCOUNTS_COLLECTION } from '../../../services/accounts/store';
+import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION } from '../../../services/accounts/store';
 import type { Store } from '../../../store/connection';
 import { createExecutor } from '../../support/exec';
 import { connectTestStore } from '../../support/hub';
@@ -77,7 +73,7 @@ export const clientPrincipal = (citizenId: string): Principal => ({
 // ---------------------------------------------------------------------------------------------
 
 export const ACCOUNT_FIELDS = `personalId level status pendingLevel phone email hasChipCard registeredAt
-  approvalDueAt approvalOverdue approvedAt notifiedAt activationDeadline activatedAt lockedAt lockReason
+  approvalDueAt approvalOverdue approvedAt notifiedAt activationDeadline activatedAt lockedAt lockReason lockGround
   area { code kind } history { at event from to level by reason }`;
 const PAYLOAD = `account { ${ACCOUNT_FIELDS} } userErrors { code message }`;
 
@@ -89,8 +85,8 @@ export const OPS = {
   activate: `mutation($code: String!) { accountActivate(code: $code) { ${PAYLOAD} } }`,
   resend: `mutation { accountActivationCodeResend { ${PAYLOAD} } }`,
   reopen: `mutation($id: PersonalId!) { accountReopen(personalId: $id) { ${PAYLOAD} } }`,
-  lock: `mutation($id: PersonalId, $via: LockChannel, $reason: String) { accountLock(personalId: $id, via: $via, reason: $reason) { ${PAYLOAD} } }`,
-  unlock: `mutation($id: PersonalId!, $ok: Boolean!, $reason: String) { accountUnlock(personalId: $id, ownershipVerified: $ok, reason: $reason) { ${PAYLOAD} } }`,
+  lock: `mutation($id: PersonalId, $via: LockChannel, $ground: AccountLockGround, $reason: String) { accountLock(personalId: $id, via: $via, ground: $ground, reason: $reason) { ${PAYLOAD} } }`,
+  unlock: `mutation($id: PersonalId, $ok: Boolean, $reason: String) { accountUnlock(personalId: $id, ownershipVerified: $ok, reason: $reason) { ${PAYLOAD} } }`,
   phoneStart: `mutation($phone: String!) { accountPhoneChangeStart(phone: $phone) { ${PAYLOAD} } }`,
   phoneChange: `mutation($input: AccountPhoneChangeInput!) { accountPhoneChange(input: $input) { ${PAYLOAD} } }`,
   sweep: `mutation { accountSweepRun { lockedExpiredCards activationExpired noticesSent areasRefreshed } }`,
@@ -126,6 +122,7 @@ export interface AccountView {
   activatedAt: string | null;
   lockedAt: string | null;
   lockReason: string | null;
+  lockGround: string | null;
   area: { code: string; kind: string };
   history: HistoryView[];
 }
@@ -142,9 +139,14 @@ export interface CallResult {
   code: string | null;
   /** GraphQL errors (a refused request), or undefined. */
   errors: readonly GqlError[] | undefined;
-  data: Record<string, any> | null | undefined;
+  data: Record<string, unknown> | null | undefined;
   /** The request's context (its audit collector carries `accountChanges`). */
   ctx: HubContext;
+}
+
+/** An AccountPayload as OPS select it. */
+function isPayload(v: unknown): v is { account: AccountView | null; userErrors: CallResult['userErrors'] } {
+  return typeof v === 'object' && v !== null && 'userErrors' in v;
 }
 
 /** Runs one of OPS and unpacks its payload. */
@@ -155,15 +157,16 @@ export async function call(
   vars: Record<string, unknown> = {},
 ): Promise<CallResult> {
   const { result, ctx } = await ex.exec(principal, OPS[op], vars);
-  const data = result.data as Record<string, any> | null | undefined;
-  const root = data ? Object.values(data)[0] : null;
-  const payload = root && typeof root === 'object' && 'userErrors' in root ? root : null;
-  const userErrors = (payload?.userErrors ?? []) as CallResult['userErrors'];
+  const data = result.data;
+  // The operation's one root field: an account payload (a mutation) or an account (a query).
+  const root: unknown = data ? Object.values(data)[0] : null;
+  const payload = isPayload(root) ? root : null;
+  const userErrors = payload?.userErrors ?? [];
   return {
-    account: (payload?.account ?? (op === 'myAccount' || op === 'account' ? root : null)) as AccountView | null,
+    account: payload ? payload.account : op === 'myAccount' || op === 'account' ? (root as AccountView | null) : null,
     userErrors,
     code: userErrors[0]?.code ?? null,
-    errors: result.errors as readonly GqlError[] | undefined,
+    errors: result.errors,
     data,
     ctx,
   };

@@ -6,7 +6,8 @@
  */
 import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
-import type { StoredAccount } from '../../../services/accounts/service';
+import type { StoredAccount } from '../../../services/accounts/model';
+import type { Mutation } from '../../../generated/graphql';
 import {
   DAY,
   HOUR,
@@ -396,9 +397,9 @@ describe('accountSweepRun', () => {
     expect((await fx.account(a.person.personalId))!.status).toBe('APPROVED');
     expect((await fx.account(holder._id))!.status).toBe('ACTIVE');
 
-    const here = await fx.ex.exec(officer({ province }, 'SUPERVISOR'), SWEEP);
+    const here = await fx.ex.exec<Pick<Mutation, 'accountSweepRun'>>(officer({ province }, 'SUPERVISOR'), SWEEP);
     expect(here.result.errors).toBeUndefined();
-    const counts = (here.result.data as any).accountSweepRun;
+    const counts = here.result.data!.accountSweepRun;
     expect(counts.lockedExpiredCards).toBeGreaterThanOrEqual(1);
     expect(counts.activationExpired).toBeGreaterThanOrEqual(1);
     expect(counts.areasRefreshed).toBe(0);

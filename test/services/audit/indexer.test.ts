@@ -7,11 +7,8 @@ import {
   writeCitizenIndex,
   type AccessLogEntry,
 } from '../../../services/audit/access-log';
-import {
-  ACCESS_LOG_CHECKPOINTS_COLLECTION,
-  pendingAccessLog,
-  type CheckpointDoc,
-} from '../../../services/audit/indexer';
+import { pendingAccessLog } from '../../../services/audit/indexer';
+import { ACCESS_LOG_CHECKPOINTS_COLLECTION, type CheckpointDoc } from '../../../services/audit/checkpoints';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 
 /**

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from '@jest/globals';
+import type { Mutation, Query } from '../../../generated/graphql';
 import { registerClient } from '../../../services/access/clients';
 import type { AccountDoc } from '../../../services/accounts/store';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import { verifyAuditChain } from '../../../services/audit/verify';
-import { gql, startTestHub, type TestHub } from '../../support/hub';
+import { gql, startTestHub, type GqlResponse, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 
 /** The audit over real HTTP: one durable record per request, before the response. */
@@ -79,7 +81,7 @@ describe('audit records', () => {
       expect(r.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE' } })]);
       expect(JSON.stringify(r.body)).not.toMatch(/fullName|\d{12}/);
     } finally {
-      await audit().deleteOne({ _id: blocker } as never);
+      await audit().deleteOne({ _id: blocker });
     }
     const ok = await gql(hub.url, Q, { id: l2 }, bearer(keys.citizen(l2)));
     expect(ok.status).toBe(200);
@@ -99,7 +101,7 @@ describe('myAccessLog', () => {
       scopes: ['IDENTITY', 'IDENTITY_CARD'],
       purposes: ['2.000123'],
     });
-    const grant = await gql<any>(
+    const grant = await gql<Pick<Mutation, 'consentGrant'>>(
       hub.url,
       `mutation($i: ConsentGrantInput!) { consentGrant(input: $i) { consent { id } userErrors { code } } }`,
       {
@@ -113,7 +115,7 @@ describe('myAccessLog', () => {
       },
       bearer(keys.citizen(l2)),
     );
-    const consentId = grant.body.data!.consentGrant.consent.id;
+    const consentId = grant.body.data!.consentGrant.consent!.id;
     const tok = await fetch(`${hub.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -131,9 +133,9 @@ describe('myAccessLog', () => {
       bearer(tok.access_token),
     );
     // The per-citizen index is derived data, written just after the durable record.
-    let log: Awaited<ReturnType<typeof gql<any>>>;
+    let log: GqlResponse<Pick<Query, 'myAccessLog'>>;
     for (let i = 0; ; i++) {
-      log = await gql<any>(
+      log = await gql<Pick<Query, 'myAccessLog'>>(
         hub.url,
         '{ myAccessLog(first: 5) { entries { readerKind clientName purpose dossierRef documents } hasNextPage } }',
         {},

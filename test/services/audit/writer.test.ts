@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { Store } from '../../../store/connection';
 import { auditRecordId, hashRecord } from '../../../services/audit/chain';
 import {
@@ -125,7 +126,6 @@ describe('AuditWriter', () => {
     expect(w.writes).toBeLessThan(30);
     expect(w.writes).toBeGreaterThanOrEqual(Math.ceil(300 / 64));
     expect(await chainReport('waves')).toEqual({ chain: 'waves', records: 300 });
-    // eslint-disable-next-line no-console
     console.log(
       `audit group commit: 300 appends in 30 waves -> ${w.writes} record writes, ${w.sideWrites} background writes`,
     );
@@ -236,7 +236,7 @@ describe('verifyAuditChain', () => {
   const audit = () => store.hubDb.collection<AuditRecordDoc>('audit');
 
   it('detects an edited record and reports its seq', async () => {
-    (await writeChain('v-edit', 10)).close();
+    await (await writeChain('v-edit', 10)).close();
     await audit().updateOne({ _id: auditRecordId('v-edit', 5) }, { $set: { 'actor.purpose': 'something else' } });
     expect(await chainReport('v-edit')).toMatchObject({
       records: 10,
@@ -246,7 +246,7 @@ describe('verifyAuditChain', () => {
   });
 
   it('detects an edited record whose hash was recomputed, at the next link', async () => {
-    (await writeChain('v-rehash', 10)).close();
+    await (await writeChain('v-rehash', 10)).close();
     const r = (await audit().findOne({ _id: auditRecordId('v-rehash', 5) }))!;
     const edited = { ...r, requestId: 'forged' };
     edited.hash = hashRecord(edited.prevHash, edited);
@@ -258,7 +258,7 @@ describe('verifyAuditChain', () => {
   });
 
   it('detects a removed record', async () => {
-    (await writeChain('v-rm', 10)).close();
+    await (await writeChain('v-rm', 10)).close();
     await audit().deleteOne({ _id: auditRecordId('v-rm', 4) });
     expect(await chainReport('v-rm')).toMatchObject({
       records: 9,
@@ -268,7 +268,7 @@ describe('verifyAuditChain', () => {
   });
 
   it('detects records removed at the tail through the tail pointer', async () => {
-    (await writeChain('v-tail', 10)).close();
+    await (await writeChain('v-tail', 10)).close();
     await audit().deleteMany({ _id: { $in: [auditRecordId('v-tail', 9), auditRecordId('v-tail', 10)] } });
     expect(await chainReport('v-tail')).toMatchObject({
       records: 8,
@@ -278,7 +278,7 @@ describe('verifyAuditChain', () => {
   });
 
   it('detects two swapped records (whole documents, or their contents)', async () => {
-    (await writeChain('v-swap', 10)).close();
+    await (await writeChain('v-swap', 10)).close();
     const r3 = (await audit().findOne({ _id: auditRecordId('v-swap', 3) }))!;
     const r4 = (await audit().findOne({ _id: auditRecordId('v-swap', 4) }))!;
     const { _id: id3, ...body3 } = r3;
@@ -287,7 +287,7 @@ describe('verifyAuditChain', () => {
     await audit().replaceOne({ _id: id4 }, body3);
     expect(await chainReport('v-swap')).toMatchObject({ firstBrokenSeq: 3 });
 
-    (await writeChain('v-swap2', 10)).close();
+    await (await writeChain('v-swap2', 10)).close();
     const s3 = (await audit().findOne({ _id: auditRecordId('v-swap2', 3) }))!;
     const s4 = (await audit().findOne({ _id: auditRecordId('v-swap2', 4) }))!;
     const content = (r: AuditRecordDoc) => ({ at: r.at, requestId: r.requestId, actor: r.actor, citizens: r.citizens });
@@ -300,7 +300,7 @@ describe('verifyAuditChain', () => {
   });
 
   it('detects a record inserted with a foreign chain/seq', async () => {
-    (await writeChain('v-foreign', 6)).close();
+    await (await writeChain('v-foreign', 6)).close();
     const r2 = (await audit().findOne({ _id: auditRecordId('v-foreign', 2) }))!;
     await audit().insertOne({ ...r2, _id: 'elsewhere:000000000002' });
     expect(await chainReport('v-foreign')).toMatchObject({ records: 7, firstBrokenSeq: 2 });
@@ -403,7 +403,7 @@ describe('access log', () => {
     const head = (await accessLogCollection(store).findOne({ _id: '001095999999' })) as {
       h?: Record<string, number>;
     } | null;
-    const counts = Object.values((head?.h ?? {}) as Record<string, number>);
+    const counts = Object.values(head?.h ?? {});
     const kept = counts.reduce((a, b) => a + b, 0);
     expect([5, 6]).toContain(kept);
     const page = await readAccessLog(store, '001095999999', { first: 100 });
@@ -451,14 +451,17 @@ describe('access log', () => {
         { ...legacy, requestId: 'hour-1', at: new Date(Date.UTC(2025, 6, 1, 7, 10)) },
         { ...legacy, requestId: 'hour-2', at: new Date(Date.UTC(2025, 6, 1, 7, 50)) },
       ],
-    } as never);
-    await coll.updateOne({ _id: id } as object, {
-      $set: {
-        'h.2025070107': 2,
-        entries: [{ ...legacy, requestId: 'old-1', at: new Date(Date.UTC(2024, 0, 1)) }],
-        n: 1,
-      },
     });
+    await coll.updateOne(
+      { _id: id },
+      {
+        $set: {
+          'h.2025070107': 2,
+          entries: [{ ...legacy, requestId: 'old-1', at: new Date(Date.UTC(2024, 0, 1)) }],
+          n: 1,
+        },
+      },
+    );
     const all = await readAccessLog(store, id, { first: 100 });
     expect(all.entries.map((e) => e.requestId)).toEqual([...seen, 'hour-2', 'hour-1', 'old-1']);
     const paged: string[] = [];

@@ -4,7 +4,8 @@ import { accessLogCollection } from '../../../services/audit/access-log';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 import { issueDevToken } from '../../../services/access/auth/dev-idp';
-import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/runs';
+import { RECON_FINDINGS_COLLECTION, type FindingDoc } from '../../../services/reconciliation/model';
+import type { Query } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { parseCsv } from '../accounts/reports/support';
@@ -70,14 +71,14 @@ afterAll(async () => {
 
 describe('cases with no identified person', () => {
   it('a page of ORPHAN cases only is audited under their record keys', async () => {
-    const r = await gql(
+    const r = await gql<Pick<Query, 'reconciliationCases'>>(
       hub.url,
       `query { reconciliationCases(area: "VN", kind: ORPHAN, first: 100) { nodes { id source recordKey } } }`,
       {},
       national(),
     );
     expect(r.body.errors).toBeUndefined();
-    const nodes = r.body.data!.reconciliationCases.nodes as Array<{ id: string; source: string; recordKey: string }>;
+    const nodes = r.body.data!.reconciliationCases.nodes;
     expect(nodes).toHaveLength(orphans.length);
     const records = await auditOf(r.headers.get('x-request-id')!);
     expect(records).toHaveLength(1);

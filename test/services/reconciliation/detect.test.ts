@@ -7,18 +7,12 @@ import type { HealthBookDoc } from '../../../connectors/health-record/model';
 import { mapCitizen } from '../../../connectors/population/connector';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import type { SoBhxhDoc } from '../../../connectors/social-insurance/model';
-import {
-  DuplicateTracker,
-  PopulationIndex,
-  detectRecord,
-  findingArea,
-  findingKey,
-  type DetectContext,
-  type Finding,
-  type SourceDocs,
-} from '../../../services/reconciliation/detect';
+import { detectRecord, type DetectContext, type SourceDocs } from '../../../services/reconciliation/detect';
+import { DuplicateTracker, type DuplicateTrackerSnapshot } from '../../../services/reconciliation/duplicates';
+import { findingArea } from '../../../services/reconciliation/finding-areas';
+import { findingKey, type Finding, OTHER_SOURCES, type OtherSource } from '../../../services/reconciliation/model';
 import { hasMarks } from '../../../services/reconciliation/names';
-import { OTHER_SOURCES, type OtherSource } from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
 import { DEFECT_KINDS, type DefectKind, type SeedDefectDoc } from '../../../mockdata/seed-meta';
 
 const TODAY = REFERENCE_TODAY; // 2026-11-01
@@ -574,7 +568,9 @@ describe('DUPLICATE', () => {
     const fresh = new DuplicateTracker();
     // Another source's state in the fresh tracker is left alone.
     expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull();
-    fresh.restoreSource(JSON.parse(JSON.stringify(s.ctx.duplicates.snapshotSource('healthRecord'))));
+    // Through JSON, as a checkpoint stores it.
+    const stored = JSON.stringify(s.ctx.duplicates.snapshotSource('healthRecord'));
+    fresh.restoreSource(JSON.parse(stored) as DuplicateTrackerSnapshot);
     const restored = { ...s, ctx: { ...s.ctx, duplicates: fresh } };
     expect(kinds('healthRecord', ehr(HOA), restored)).toEqual(['DUPLICATE']);
     expect(fresh.observe('drivingLicence', 0, HOA, 3, s.index)).toBeNull(); // the same record again

@@ -8,12 +8,9 @@ import pino from 'pino';
 import { seed } from '../../../mockdata/seed';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { mapCitizen } from '../../../connectors/population/connector';
-import {
-  RECON_RUN_LEASES_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
-  type RunDoc,
-} from '../../../services/reconciliation/runs';
+import { RECON_RUNS_COLLECTION, type RunDoc } from '../../../services/reconciliation/model';
+import { RECON_RUN_LEASES_COLLECTION } from '../../../services/reconciliation/run-leases';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import type { Store } from '../../../store/connection';
 import { connectTestStore } from '../../support/hub';
 

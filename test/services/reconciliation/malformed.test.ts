@@ -1,31 +1,31 @@
 import { createHash } from 'node:crypto';
+import { expect } from '@jest/globals';
 import pino from 'pino';
 import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import { generateAll } from '../../../mockdata/generator/generate';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import { SOURCES } from '../../../connectors/registry';
 import { seed } from '../../../mockdata/seed/index';
+import { detectRecord, type SourceDocs } from '../../../services/reconciliation/detect';
+import { DuplicateTracker } from '../../../services/reconciliation/duplicates';
 import {
-  DuplicateTracker,
-  PopulationIndex,
-  detectRecord,
   findingKey,
-  invalidRecordKey,
   type Finding,
-  type SourceDocs,
-} from '../../../services/reconciliation/detect';
-import {
+  OTHER_SOURCES,
+  type OtherSource,
+  type SourceName,
   NATIONAL,
   RECON_FINDINGS_COLLECTION,
-  ReconciliationRunner,
   type FindingDoc,
-} from '../../../services/reconciliation/runs';
-import { OTHER_SOURCES, type OtherSource, type SourceName } from '../../../services/reconciliation/model';
+} from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
+import { invalidRecordKey } from '../../../services/reconciliation/readers';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import type { Store } from '../../../store/connection';
 import { connectTestStore } from '../../support/hub';
 
 /**
- * Malformed records (README "Reconciliation", docs/reconciliation-rules.md): for each field
+ * Malformed records (docs/reconciliation.md, docs/reconciliation-rules.md): for each field
  * reconciliation reads of each source, each kind of bad value gives a MALFORMED finding naming
  * the source, the key and the field, and detection goes on. Then the same over the real store: a
  * run with malformed population and source records completes DONE.
@@ -227,7 +227,7 @@ describe('a malformed field is a MALFORMED finding, and detection goes on', () =
       ]);
     }
     const index = new PopulationIndex({ today: TODAY });
-    const fs = index.add({ ...clone(person), _id: '0791' } as CongDanDoc);
+    const fs = index.add({ ...clone(person), _id: '0791' });
     expect(fs.map((f) => findingKey(f))).toEqual([`population:${invalidRecordKey('0791')}:MALFORMED:_id`]);
     expect(invalidRecordKey('0791')).toMatch(/^invalid:[0-9a-f]{24}$/);
     expect(invalidRecordKey(791)).not.toBe(invalidRecordKey('791'));

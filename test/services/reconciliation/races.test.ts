@@ -9,14 +9,17 @@ import { seed } from '../../../mockdata/seed/index';
 import { mapCitizen } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { issueDevToken } from '../../../services/access/auth/dev-idp';
-import { CASE_MOVES, type CaseEventType, type CaseStatus } from '../../../services/reconciliation/cases';
-import { RECON_CASE_EVENTS_COLLECTION, type CaseEventDoc } from '../../../services/reconciliation/cases';
+import { CASE_MOVES } from '../../../services/reconciliation/case-actions';
+import type { Mutation, Query } from '../../../generated/graphql';
 import {
+  type CaseStatus,
+  RECON_CASE_EVENTS_COLLECTION,
+  type CaseEventDoc,
   RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
   type FindingDoc,
+  RECON_RUNS_COLLECTION,
   type RunDoc,
-} from '../../../services/reconciliation/runs';
+} from '../../../services/reconciliation/model';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 
@@ -46,6 +49,11 @@ const ACTIONS: Record<string, string> = {
   REOPEN: `mutation($id: ID!) { reconciliationCaseReopen(id: $id) { case { status } userErrors { code } } }`,
 };
 
+type Start = Pick<Mutation, 'reconciliationRunStart'>;
+type Cases = Pick<Query, 'reconciliationCases'>;
+/** Any one case action: its payload under the mutation's name. */
+type CaseAction = Record<string, { userErrors: Array<{ code: string }> }>;
+
 const runsOf = async (p: string): Promise<RunDoc[]> =>
   (await hub.store.hubDb.collection<RunDoc>(RECON_RUNS_COLLECTION).find({}).toArray()).filter(
     (r) => r.area.province === p && r.area.commune === null,
@@ -71,11 +79,11 @@ describe('reconciliation runs', () => {
   it('starts one RUNNING run per area, whichever instance is asked', async () => {
     const results = await Promise.all(
       Array.from({ length: PARALLEL }, (_, i) =>
-        gql<any>((i % 2 ? other : hub).url, START, { a: province }, supervisor()),
+        gql<Start>((i % 2 ? other : hub).url, START, { a: province }, supervisor()),
       ),
     );
     for (const r of results) expect(r.body.errors).toBeUndefined();
-    const ids = new Set(results.map((r) => r.body.data!.reconciliationRunStart.id as string));
+    const ids = new Set(results.map((r) => r.body.data!.reconciliationRunStart.id));
     const runs = await runsOf(province);
     await Promise.all([...ids].flatMap((id) => [hub.reconciliation.wait(id), other.reconciliation.wait(id)]));
     expect(ids.size).toBe(1);
@@ -83,14 +91,16 @@ describe('reconciliation runs', () => {
   }, 120_000);
 
   it('a run cancelled through another instance than the one executing it ends CANCELLED', async () => {
-    const start = await gql<any>(hub.url, START, { a: province }, supervisor());
-    const id = start.body.data!.reconciliationRunStart.id as string;
+    const start = await gql<Start>(hub.url, START, { a: province }, supervisor());
+    const id = start.body.data!.reconciliationRunStart.id;
     const results = await Promise.all(
-      Array.from({ length: PARALLEL }, () => gql<any>(other.url, CANCEL, { id }, supervisor())),
+      Array.from({ length: PARALLEL }, () =>
+        gql<Pick<Mutation, 'reconciliationRunCancel'>>(other.url, CANCEL, { id }, supervisor()),
+      ),
     );
     const said = results.map((r) => {
       expect(r.body.errors).toBeUndefined();
-      return r.body.data!.reconciliationRunCancel.status as string;
+      return r.body.data!.reconciliationRunCancel?.status;
     });
     await hub.reconciliation.wait(id);
     const final = (await hub.reconciliation.get(id))!;
@@ -105,19 +115,19 @@ describe('reconciliation cases', () => {
     const done = await hub.reconciliation.start({ province }, 'operator');
     await hub.reconciliation.wait(done._id);
     await other.reconciliation.wait(done._id);
-    const list = await gql<any>(hub.url, CASES, { area: province }, supervisor());
+    const list = await gql<Cases>(hub.url, CASES, { area: province }, supervisor());
     expect(list.body.errors).toBeUndefined();
-    const id = list.body.data!.reconciliationCases.nodes[0].id as string;
+    const id = list.body.data!.reconciliationCases.nodes[0].id;
     const names = Object.keys(ACTIONS);
     const results = await Promise.all(
       Array.from({ length: PARALLEL * 2 }, (_, i) =>
-        gql<any>((i % 2 ? other : hub).url, ACTIONS[names[i % names.length]], { id }, supervisor()),
+        gql<CaseAction>((i % 2 ? other : hub).url, ACTIONS[names[i % names.length]], { id }, supervisor()),
       ),
     );
     let ok = 0;
     for (const r of results) {
       expect(r.body.errors).toBeUndefined();
-      const p = Object.values(r.body.data!)[0] as { userErrors: Array<{ code: string }> };
+      const [p] = Object.values(r.body.data!);
       if (p.userErrors.length === 0) ok++;
       else expect(['ILLEGAL_TRANSITION', 'CONCURRENT_CHANGE']).toContain(p.userErrors[0].code);
     }
@@ -126,8 +136,8 @@ describe('reconciliation cases', () => {
     let status: CaseStatus = 'OPEN';
     for (const h of c!.history) {
       expect(h.from).toBe(status);
-      expect(CASE_MOVES[h.event as CaseEventType].from).toContain(h.from);
-      expect(h.to).toBe(CASE_MOVES[h.event as CaseEventType].to ?? h.from);
+      expect(CASE_MOVES[h.event].from).toContain(h.from);
+      expect(h.to).toBe(CASE_MOVES[h.event].to ?? h.from);
       status = h.to;
     }
     expect(c!.status).toBe(status);
@@ -137,8 +147,8 @@ describe('reconciliation cases', () => {
     const run = await hub.reconciliation.start({ province }, 'operator');
     await hub.reconciliation.wait(run._id);
     await other.reconciliation.wait(run._id);
-    const list = await gql<any>(hub.url, CASES, { area: province }, supervisor());
-    const id = list.body.data!.reconciliationCases.nodes[1].id as string;
+    const list = await gql<Cases>(hub.url, CASES, { area: province }, supervisor());
+    const id = list.body.data!.reconciliationCases.nodes[1].id;
     const findings = hub.store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION);
     const home = (await findings.findOne({ _id: id }))!.area;
     const away = { province: province === '01' ? '79' : '01', commune: null };
@@ -152,7 +162,12 @@ describe('reconciliation cases', () => {
     const results = await Promise.all(
       Array.from({ length: PARALLEL * 2 }, (_, i) => {
         const p = i % 2 ? province : away.province;
-        return gql<any>((i % 4 < 2 ? hub : other).url, NOTE, { id, t: `note ${i}` }, supervisorOf(p, `o-${p}`));
+        return gql<Pick<Mutation, 'reconciliationCaseNote'>>(
+          (i % 4 < 2 ? hub : other).url,
+          NOTE,
+          { id, t: `note ${i}` },
+          supervisorOf(p, `o-${p}`),
+        );
       }),
     );
     moving = false;

@@ -3,16 +3,19 @@ import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import { SOURCES } from '../../../connectors/registry';
 import { seed } from '../../../mockdata/seed/index';
-import { PopulationIndex, type Finding } from '../../../services/reconciliation/detect';
+import { encodeKey } from '../../../services/reconciliation/case-index';
+import { areaOfFinding } from '../../../services/reconciliation/finding-areas';
 import {
+  RECON_CASE_INDEX_COLLECTION,
+  type CaseIndexDoc,
+  type Finding,
   NATIONAL,
   RECON_FINDINGS_COLLECTION,
   RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
-  areaOfFinding,
   type RunDoc,
-} from '../../../services/reconciliation/runs';
-import { RECON_CASE_INDEX_COLLECTION, encodeKey, type CaseIndexDoc } from '../../../services/reconciliation/cases';
+} from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import type { Store } from '../../../store/connection';
 import { SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../mockdata/seed-meta';
 import { connectTestStore } from '../../support/hub';

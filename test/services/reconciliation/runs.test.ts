@@ -1,22 +1,24 @@
+import { expect } from '@jest/globals';
 import pino from 'pino';
 import { REFERENCE_TODAY } from '../../../mockdata/generator/dates';
 import type { CongDanDoc } from '../../../connectors/population/model';
 import { SOURCES } from '../../../connectors/registry';
 import { seed } from '../../../mockdata/seed/index';
-import { PopulationIndex, type Finding } from '../../../services/reconciliation/detect';
+import { CaseService } from '../../../services/reconciliation/cases';
+import { areaOfFinding } from '../../../services/reconciliation/finding-areas';
 import {
+  type Finding,
   RECON_FINDINGS_COLLECTION,
-  RECON_RUNS_COLLECTION,
-  ReconciliationRunner,
-  areaOfFinding,
   withinArea,
   type FindingDoc,
+  RECON_RUNS_COLLECTION,
   type RunDoc,
-} from '../../../services/reconciliation/runs';
-import type { Store } from '../../../store/connection';
-import { CaseService } from '../../../services/reconciliation/cases';
-import { areaStats } from '../../../services/reconciliation/stats';
+} from '../../../services/reconciliation/model';
+import { PopulationIndex } from '../../../services/reconciliation/population-index';
 import { RECON_RUN_STATE_COLLECTION } from '../../../services/reconciliation/run-state';
+import { ReconciliationRunner } from '../../../services/reconciliation/runs';
+import { areaStats } from '../../../services/reconciliation/stats';
+import type { Store } from '../../../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../mockdata/seed-meta';
 import { connectTestStore } from '../../support/hub';
 
@@ -285,7 +287,8 @@ describe('reconciliation runs', () => {
     const done = (await r2.get(run._id))!;
     expect(done.status).toBe('DONE');
     expect(new Set((await findingsOf(run._id)).keys())).toEqual(new Set(truth.keys()));
-  });
+    // A generous ceiling for a loaded machine: the test waits on events, this only stops a hang.
+  }, 180_000);
 
   it('a RUNNING run no runner executes can be cancelled (and is then not resumed)', async () => {
     const r1 = runner();

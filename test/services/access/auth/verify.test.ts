@@ -321,10 +321,9 @@ describe('issuer, audience, type, key', () => {
 
   test('tampered payload (sub flipped, signature kept) → BAD_SIGNATURE', () => {
     const token = idpSign({ kind: 'citizen', sub: CITIZEN_ID });
-    const [h, , s] = token.split('.');
-    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-    payload.sub = OTHER_CITIZEN;
-    expect(reasonOf(`${h}.${b64(payload)}.${s}`)).toBe('BAD_SIGNATURE');
+    const [h, p, s] = token.split('.');
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
+    expect(reasonOf(`${h}.${b64({ ...payload, sub: OTHER_CITIZEN })}.${s}`)).toBe('BAD_SIGNATURE');
   });
 
   test('jku header present → MALFORMED (keys never taken from the token)', () => {
@@ -458,6 +457,24 @@ describe('claims → principal (mutually exclusive kinds)', () => {
       rsa.privateKey,
     );
     expect(reasonOf(token)).toBe('BAD_CLAIMS');
+  });
+
+  test('the app sign-in claims: client_id (RFC 9068) and sid on citizen and officer tokens, never on client tokens', () => {
+    const session = { client_id: 'citizen-app', sid: '5f0c3a52-8d1e-4f6a-9b7e-2c1d0e9f8a7b' };
+    expect(verifyAccessToken(idpSign(citizenClaims(session)), trust)).toMatchObject({
+      kind: 'CITIZEN',
+      app: 'citizen-app',
+      sessionId: session.sid,
+    });
+    expect(verifyAccessToken(idpSign(officerClaims(session)), trust)).toMatchObject({
+      kind: 'OFFICER',
+      app: 'citizen-app',
+      sessionId: session.sid,
+    });
+    expect(reasonOf(idpSign(citizenClaims({ sid: 'a b' })))).toBe('BAD_CLAIMS');
+    expect(reasonOf(idpSign(citizenClaims({ client_id: 42 })))).toBe('BAD_CLAIMS');
+    expect(reasonOf(hubSign(clientClaims({ sid: session.sid })))).toBe('BAD_CLAIMS');
+    expect(reasonOf(hubSign(clientClaims({ client_id: 'dvc-hanoi' })))).toBe('BAD_CLAIMS');
   });
 });
 

@@ -2,7 +2,7 @@
 import { mapCitizen, type CitizenRecord } from '../../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../../connectors/population/model';
 import { vietnamDate } from '../../../../services/accounts/calendar';
-import { checkEligibility } from '../../../../services/accounts/lifecycle';
+import { checkEligibility } from '../../../../services/accounts/lifecycle/eligibility';
 import type { Principal, OfficerRole } from '../../../../services/access/auth/principal';
 import { REPORT_LISTS_COLLECTION, type AreaListDoc, type ListName } from '../../../../services/accounts/reports/model';
 import { ACCOUNTS_COLLECTION, type AccountDoc, type AccountStatus } from '../../../../services/accounts/store';
@@ -58,7 +58,7 @@ export function eligibleWithoutAccount(people: CongDanDoc[], accounts: AccountDo
 export async function peopleById(store: Store, ids: string[]): Promise<Map<string, CongDanDoc>> {
   const col = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
   const docs = await Promise.all(ids.map((id) => col.findOne({ _id: id })));
-  return new Map(docs.filter((d): d is NonNullable<typeof d> => !!d).map((d) => [d._id, d as CongDanDoc]));
+  return new Map(docs.filter((d): d is NonNullable<typeof d> => !!d).map((d) => [d._id, d]));
 }
 
 /**

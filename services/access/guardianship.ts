@@ -1,0 +1,66 @@
+/**
+ * Guardianship for e-identity accounts (Decree 69/2024/NĐ-CP Art. 10 as summarised): a parent
+ * or guardian registers and manages the Level 1 account of a child under 14 through their own
+ * Level 2 account. The relation is read from the population record, never claimed: the
+ * guardian's record lists the child among its dependants (CHILD or WARD), or the child's record
+ * names the guardian as father or mother. The guardianship ends on the child's 14th birthday
+ * (the account continues in the child's hands) or as soon as the record no longer shows it.
+ */
+import type { CitizenRecord } from '../../connectors/population/connector';
+import type { AccountFacts } from './policy';
+
+/** Under this age a guardian acts for the child (the same 14 as the accounts' own rule). */
+export const GUARDIANSHIP_ENDS_AT = 14;
+
+export type GuardianRefusal =
+  /** The guardian has no ACTIVE Level 2 account. */
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
+  /** The population record shows no such relation (or either record is missing). */
+  | 'NOT_GUARDIAN'
+  /** The child is 14 or over (or their date of birth cannot be read): they act themselves. */
+  | 'GUARDIANSHIP_ENDED';
+
+/** Whole years on `today` ("YYYY-MM-DD") of a "YYYY-MM-DD" date of birth; null if unreadable. */
+function ageOn(dateOfBirth: string | null, today: string): number | null {
+  const b = dateOfBirth ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth) : null;
+  const t = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
+  if (!b || !t) return null;
+  const before = t[2] < b[2] || (t[2] === b[2] && t[3] < b[3]);
+  return Number(t[1]) - Number(b[1]) - (before ? 1 : 0);
+}
+
+/** Does the population record show `guardian` as the parent or guardian of `child`? */
+export function recordShowsGuardian(guardian: CitizenRecord, child: CitizenRecord): boolean {
+  const listed = (guardian.family.dependants ?? []).some(
+    (d) => d.personalId === child.personalId && (d.relationship === 'CHILD' || d.relationship === 'WARD'),
+  );
+  const parent = [child.family.father, child.family.mother].some((p) => p?.personalId === guardian.personalId);
+  return listed || parent;
+}
+
+/**
+ * May `guardian` act for `child`'s account on `today` (Vietnam date, "YYYY-MM-DD")? Null when
+ * allowed, else the refusal. `guardianAccount` is the guardian's own account.
+ */
+export function guardianRefusal(
+  guardianAccount: AccountFacts | null,
+  guardian: CitizenRecord | null,
+  child: CitizenRecord | null,
+  today: string,
+): GuardianRefusal | null {
+  if (!guardianAccount || guardianAccount.status !== 'ACTIVE' || guardianAccount.level !== 2) {
+    return 'GUARDIAN_LEVEL_2_REQUIRED';
+  }
+  if (!guardian || !child || guardian.vitalStatus !== 'ALIVE' || !recordShowsGuardian(guardian, child)) {
+    return 'NOT_GUARDIAN';
+  }
+  const age = ageOn(child.dateOfBirth, today);
+  return age === null || age >= GUARDIANSHIP_ENDS_AT ? 'GUARDIANSHIP_ENDED' : null;
+}
+
+export const GUARDIAN_MESSAGES: Record<GuardianRefusal, string> = {
+  GUARDIAN_LEVEL_2_REQUIRED:
+    "A child's account is registered and managed through the guardian's own ACTIVE Level 2 account",
+  NOT_GUARDIAN: 'The population record does not show you as this person’s parent or guardian',
+  GUARDIANSHIP_ENDED: `The person is ${GUARDIANSHIP_ENDS_AT} or over: the account is in their own hands`,
+};

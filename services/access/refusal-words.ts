@@ -1,0 +1,20 @@
+/**
+ * The words of the policy's refusals for a role: which roles would do, so that nobody has to read
+ * `extensions.required` to know whom to ask (the codes and `required` stay the contract).
+ */
+
+/** An officer whose role is not among `roles`. */
+export function roleNeeded(roles: readonly string[], role: string): string {
+  return `This needs the officer role ${roles.join(' or ')}; your role is ${role}`;
+}
+
+/** A caller who is not an officer (nor, with `orSelf`, the citizen themself). */
+export function officersOnly(roles: readonly string[], orSelf: boolean): string {
+  return `This is for officers with the role ${roles.join(' or ')}${orSelf ? ', or the citizen themself' : ''}`;
+}
+
+/** The error with its message in these words (its code, reason and `required` unchanged). */
+export function inWords<E extends Error>(error: E, message: string): E {
+  error.message = message;
+  return error;
+}

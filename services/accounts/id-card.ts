@@ -1,0 +1,29 @@
+/** What the account service reads of the holder's ID card in the population source. */
+import type { CitizenRecord } from '../../connectors/population/connector';
+import { unreadableOf } from '../../connectors/fields';
+
+/**
+ * Whether the ID card's expiry is unknown: the card, or its expiry, could not be read from the
+ * population source (a null expiry that was read means "does not expire").
+ */
+export function idCardExpiryUnreadable(person: CitizenRecord | null): boolean {
+  if (!person) return false;
+  if (!person.identityCard) return !!unreadableOf(person, 'identityCard');
+  return !!unreadableOf(person.identityCard, 'expiresOn');
+}
+
+/**
+ * Whether the chip ID card is valid on `today` ("YYYY-MM-DD"): it is through its expiry day. An
+ * expiry that cannot be read is not valid (fail closed: no automatic approval, no unlock).
+ */
+export function idCardValidOn(person: CitizenRecord | null, today: string): boolean {
+  const card = person?.identityCard;
+  if (!card || idCardExpiryUnreadable(person)) return false;
+  return card.expiresOn === null || card.expiresOn >= today;
+}
+
+/** A valid chip ID card on `today` (an expired one does not count: it cannot be read by the app). */
+export function hasChip(person: CitizenRecord | null, today: string): boolean {
+  const kind = person?.identityCard?.kind;
+  return (kind === 'CCCD_CHIP' || kind === 'IDENTITY_CARD') && idCardValidOn(person, today);
+}
