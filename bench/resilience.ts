@@ -83,6 +83,9 @@ export interface ResilienceResult {
   };
 }
 
+/** A run's figures (without fan-out and degraded with `soakOnly`). */
+export type ResilienceRun = Partial<ResilienceResult> & Pick<ResilienceResult, 'soak'>;
+
 const mb = (bytes: number) => +(bytes / 1048576).toFixed(1);
 
 /** This process's memory right after a full garbage collection. */
@@ -97,8 +100,12 @@ export async function benchResilience(opts: {
   /** The store prefix of a seeded data set. */
   prefix: string;
   short?: boolean;
+  /** Seconds of the soak (default 300; 20 with `short`). */
+  soakS?: number;
+  /** Only the soak (no fan-out, no degraded source). */
+  soakOnly?: boolean;
   log?: (m: string) => void;
-}): Promise<ResilienceResult> {
+}): Promise<ResilienceRun> {
   const log = opts.log ?? ((m: string) => console.log(m));
   const store = await Store.connect({ uri: opts.uri, dbPrefix: opts.prefix, maxPoolSize: 64 });
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
@@ -122,9 +129,9 @@ export async function benchResilience(opts: {
   };
   try {
     const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
-    const run: Run = { start, bodies, tokens, short: opts.short, log };
-    const fanout = await benchFanout(run);
-    const degraded = await benchDegraded(run);
+    const run: Run = { start, bodies, tokens, short: opts.short, soakS: opts.soakS, log };
+    const fanout = opts.soakOnly ? undefined : await benchFanout(run);
+    const degraded = opts.soakOnly ? undefined : await benchDegraded(run);
     const soak = await benchSoak(run);
     return { fanout, degraded, soak };
   } finally {
@@ -140,6 +147,8 @@ interface Run {
   bodies: string[];
   tokens: string[];
   short?: boolean;
+  /** Seconds of the soak (default 300; 20 with `short`). */
+  soakS?: number;
   log: (m: string) => void;
 }
 
@@ -207,8 +216,8 @@ async function benchDegraded({ start, bodies, short, log }: Run): Promise<Resili
 }
 
 /** soak: the full path at half the maximum rate measured just before, then at a quarter. */
-async function benchSoak({ start, bodies, tokens, short, log }: Run): Promise<ResilienceResult['soak']> {
-  const soakS = short ? 20 : 300;
+async function benchSoak({ start, bodies, tokens, short, log, ...run }: Run): Promise<ResilienceResult['soak']> {
+  const soakS = run.soakS ?? (short ? 20 : 300);
   const full = await start({ HUB_AUTH: 'on' });
   const url = `${full.url}/graphql`;
   await runLoad(url, bodies, 3, 16, tokens); // warm-up
@@ -261,18 +270,9 @@ async function benchSoak({ start, bodies, tokens, short, log }: Run): Promise<Re
 }
 
 /** The printed table. */
-export function resilienceTable(r: ResilienceResult): Array<Record<string, unknown>> {
+export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>> {
   return [
-    {
-      section: 'fanout',
-      figure: `p50 ${r.fanout.hub_p50_ms} ms (policy on ${r.fanout.hub_p50_ms_policy_on} ms)`,
-      goal: '≤ 25 ms with five sources at 20 ms',
-    },
-    {
-      section: 'degraded',
-      figure: `p99 ${r.degraded.p99_ms} ms (with breaker ${r.degraded.p99_ms_with_breaker} ms)`,
-      goal: `≤ ${r.degraded.timeout_ms + 50} ms (timeout + 50)`,
-    },
+    ...(r.fanout && r.degraded ? sourceRows(r.fanout, r.degraded) : []),
     {
       section: 'soak',
       figure:
@@ -284,6 +284,21 @@ export function resilienceTable(r: ResilienceResult): Array<Record<string, unkno
   ];
 }
 
+function sourceRows(fanout: ResilienceResult['fanout'], degraded: ResilienceResult['degraded']) {
+  return [
+    {
+      section: 'fanout',
+      figure: `p50 ${fanout.hub_p50_ms} ms (policy on ${fanout.hub_p50_ms_policy_on} ms)`,
+      goal: '≤ 25 ms with five sources at 20 ms',
+    },
+    {
+      section: 'degraded',
+      figure: `p99 ${degraded.p99_ms} ms (with breaker ${degraded.p99_ms_with_breaker} ms)`,
+      goal: `≤ ${degraded.timeout_ms + 50} ms (timeout + 50)`,
+    },
+  ];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -291,6 +306,10 @@ async function main(): Promise<void> {
       citizens: { type: 'string', default: '10000' },
       'data-dir': { type: 'string', default: '.data/bench-resilience' },
       write: { type: 'boolean', default: false },
+      /** Seconds of the soak (default 300; 20 with --short). */
+      'soak-duration': { type: 'string' },
+      /** Only the soak (no fan-out, no degraded source). */
+      'soak-only': { type: 'boolean', default: false },
     },
   });
   await withStandaloneStore(values['data-dir'], async (uri) => {
@@ -300,7 +319,13 @@ async function main(): Promise<void> {
     } finally {
       await seedStore.close();
     }
-    const r = await benchResilience({ uri, prefix: 'benchres_', short: values.short });
+    const r = await benchResilience({
+      uri,
+      prefix: 'benchres_',
+      short: values.short,
+      soakS: values['soak-duration'] ? Number(values['soak-duration']) : undefined,
+      soakOnly: values['soak-only'],
+    });
     console.table(resilienceTable(r));
     console.log(JSON.stringify(r));
     if (values.write) for (const [k, v] of Object.entries(r)) mergeResults(k, v);

@@ -18,13 +18,17 @@
  *   their accuracy against the ground truth (`--recon-concurrency` runs at a time, default 0: all
  *   at once), unless `--skip-recon`;
  * and merges the figures into bench/results/latest.json.
+ *
+ * `--only policy,throughput` runs those sections alone (batching, throughput, policy, resilience,
+ * reports, recon); `--rounds N` measures policy on/off N times interleaved (the median kept);
+ * `--soak-duration S` sets the resilience soak's length.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { RESULTS, runLoad, selfReaders } from './common';
+import { RESULTS } from './common';
 import { loadConfig } from '../hub/config';
 import { startLocalDb, type LocalDb } from '../store/localdb';
 import { startHub, type RunningHub } from '../hub/server';
@@ -32,14 +36,15 @@ import { Store, type LookupStrategy } from '../store/connection';
 import { seed } from '../mockdata/seed/index';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
 import { CITIZENS_ALL_PAPERS, CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { startBaseline } from './baseline';
+import { benchPolicy, benchThroughput } from './throughput';
 import { benchReports, reportsJson, reportsTable } from './reports';
-import { benchResilience, resilienceTable, type ResilienceResult } from './resilience';
+import { benchResilience, resilienceTable, type ResilienceRun } from './resilience';
 import { benchReconciliation, reconciliationJson, reconciliationSummary, reconciliationTable } from './reconciliation';
 
 const PREFIX = 'bench_';
 const SILENT = pino({ level: 'silent' });
 const LOCAL = { port: 0, host: '127.0.0.1' };
+const SECTIONS = ['batching', 'throughput', 'policy', 'resilience', 'reports', 'recon'];
 
 function table(title: string, rows: Array<Record<string, unknown>>): void {
   console.log(`\n${title}`);
@@ -61,11 +66,25 @@ function options() {
       'skip-resilience': { type: 'boolean', default: false },
       /** Short resilience section (20 s soak instead of 300 s): for CI and quick checks. */
       short: { type: 'boolean', default: false },
+      /** Only these sections (comma-separated: batching, throughput, policy, resilience, reports, recon). */
+      only: { type: 'string' },
+      /** Seconds of the resilience soak (default 300; 20 with --short). */
+      'soak-duration': { type: 'string' },
+      /** Policy on/off: measured this many times, interleaved (the median ratio is kept). */
+      rounds: { type: 'string', default: '1' },
     },
   }).values;
 }
 
 type Options = ReturnType<typeof options>;
+
+/** Whether a section runs: the `--only` list when given, else all but the `--skip-*` ones. */
+function sectionFilter(values: Options): (section: string, skipped?: boolean) => boolean {
+  const only = values.only ? new Set(values.only.split(',').map((x) => x.trim())) : null;
+  const unknown = [...(only ?? [])].filter((x) => !SECTIONS.includes(x));
+  if (unknown.length) throw new Error(`--only: unknown sections ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`);
+  return (section, skipped = false) => (only ? only.has(section) : !skipped);
+}
 
 /** What every section measures with: the store, the seeded IDs, the load's shape. */
 interface Bench {
@@ -81,6 +100,7 @@ interface Bench {
 
 async function main(): Promise<void> {
   const values = options();
+  const run = sectionFilter(values);
   const citizens = Number(values.citizens);
 
   let localDb: LocalDb | undefined;
@@ -132,10 +152,19 @@ async function main(): Promise<void> {
       HUB_REQUEST_DEADLINE_MS: '180000',
     });
     const hub = await startHub({ config, store, logger: SILENT }, LOCAL);
-    const { batching, byStrategy } = await benchBatching(bench, hub);
-    const throughput = await benchThroughput(bench, hub);
-    const policy = await benchPolicy(bench);
-    const sections = await otherSections(values, uri);
+    const { batching, byStrategy } = run('batching')
+      ? await benchBatching(bench, hub)
+      : { batching: [], byStrategy: [] };
+    const bodies = ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
+    const { baseEnv, connections, durationS } = bench;
+    const throughput = run('throughput')
+      ? await benchThroughput({ hubUrl: hub.url, store, bodies, connections, durationS })
+      : undefined;
+    await hub.stop();
+    const policy = run('policy')
+      ? await benchPolicy({ store, env: baseEnv, connections, durationS, rounds: Number(values.rounds) })
+      : undefined;
+    const sections = await otherSections(values, uri, run);
 
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
     const results = {
@@ -148,10 +177,9 @@ async function main(): Promise<void> {
         citizens,
         seed_s: +seedS.toFixed(1),
       },
-      batching,
-      batching_by_strategy: byStrategy,
-      throughput,
-      policy,
+      ...(byStrategy.length ? { batching, batching_by_strategy: byStrategy } : {}),
+      ...(throughput ? { throughput } : {}),
+      ...(policy ? { policy } : {}),
       ...sections,
     };
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
@@ -220,114 +248,23 @@ async function benchBatching(
   return { batching, byStrategy };
 }
 
-/** A 2 s warm-up, then the measured run. */
-async function measure(bench: Bench, url: string, bodies: string[], auth?: string[]) {
-  await runLoad(url, bodies, 2, bench.connections, auth);
-  return runLoad(url, bodies, bench.durationS, bench.connections, auth);
-}
-
-/** Throughput: the hub (stopped after) against a bare node:http baseline doing the same store reads. */
-async function benchThroughput(bench: Bench, hub: RunningHub): Promise<Record<string, number>> {
-  const bodies = bench.ids.slice(0, 1000).map((id) => JSON.stringify({ query: CITIZEN_ALL_PAPERS, variables: { id } }));
-  const hubLoad = await measure(bench, `${hub.url}/graphql`, bodies);
-  await hub.stop();
-  const baseline = await startBaseline(bench.store);
-  const baseLoad = await measure(bench, baseline.url, bodies);
-  await baseline.close();
-  const throughput = {
-    hub_rps: Math.round(hubLoad.rps),
-    baseline_rps: Math.round(baseLoad.rps),
-    ratio: +(hubLoad.rps / baseLoad.rps).toFixed(2),
-    hub_p50_ms: hubLoad.p50_ms,
-    hub_p99_ms: hubLoad.p99_ms,
-    baseline_p50_ms: baseLoad.p50_ms,
-    baseline_p99_ms: baseLoad.p99_ms,
-    hub_errors: hubLoad.errors,
-    connections: bench.connections,
-    duration_s: bench.durationS,
-  };
-  table('Throughput, single-citizen all-papers query', [
-    {
-      target: 'hub (GraphQL)',
-      rps: throughput.hub_rps,
-      p50_ms: hubLoad.p50_ms,
-      p99_ms: hubLoad.p99_ms,
-      errors: hubLoad.errors,
-    },
-    {
-      target: 'baseline (node:http)',
-      rps: throughput.baseline_rps,
-      p50_ms: baseLoad.p50_ms,
-      p99_ms: baseLoad.p99_ms,
-      errors: baseLoad.errors,
-    },
-  ]);
-  console.log(`hub / baseline = ${throughput.ratio}`);
-  return throughput;
-}
-
-/**
- * Policy on/off: the same query by each citizen about themself, with tokens, disclosure policy
- * and audit, against the development mode without them.
- */
-async function benchPolicy(bench: Bench): Promise<Record<string, number>> {
-  const { store, baseEnv, connections, durationS } = bench;
-  const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
-  const policyOn = await startHub(
-    { config: loadConfig({ ...baseEnv, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }), store, logger: SILENT },
-    LOCAL,
-  );
-  const { bodies: selfBodies, tokens: selfAuth } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
-  await runLoad(`${policyOn.url}/graphql`, selfBodies, 2, connections, selfAuth); // warm-up
-  const writesBefore = policyOn.auditWriter.writes;
-  const onLoad = await runLoad(`${policyOn.url}/graphql`, selfBodies, durationS, connections, selfAuth);
-  const auditWrites = policyOn.auditWriter.writes - writesBefore; // measured run only
-  await policyOn.stop();
-  const policyOff = await startHub(
-    { config: loadConfig({ ...baseEnv, HUB_AUTH: 'off' }), store, logger: SILENT },
-    LOCAL,
-  );
-  const offLoad = await measure(bench, `${policyOff.url}/graphql`, selfBodies);
-  await policyOff.stop();
-  rmSync(keysDir, { recursive: true, force: true });
-  const policy = {
-    on_rps: Math.round(onLoad.rps),
-    off_rps: Math.round(offLoad.rps),
-    ratio: +(onLoad.rps / offLoad.rps).toFixed(2),
-    on_p50_ms: onLoad.p50_ms,
-    on_p99_ms: onLoad.p99_ms,
-    off_p50_ms: offLoad.p50_ms,
-    off_p99_ms: offLoad.p99_ms,
-    on_errors: onLoad.errors,
-    audit_writes_per_request: +(auditWrites / Math.max(1, onLoad.requests)).toFixed(3),
-  };
-  table('Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen', [
-    {
-      mode: 'on',
-      rps: policy.on_rps,
-      p50_ms: onLoad.p50_ms,
-      p99_ms: onLoad.p99_ms,
-      errors: onLoad.errors,
-      audit_writes_per_request: policy.audit_writes_per_request,
-    },
-    { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
-  ]);
-  console.log(`on / off = ${policy.ratio}`);
-  return policy;
-}
-
 /** The sections on data sets of their own (or the same one): resilience, reports, reconciliation. */
-async function otherSections(values: Options, uri: string): Promise<Record<string, unknown>> {
+async function otherSections(
+  values: Options,
+  uri: string,
+  run: (section: string, skipped?: boolean) => boolean,
+): Promise<Record<string, unknown>> {
   // --- resilience: fan-out, one source down, soak (same data set) ---------------------------
-  let resilience: ResilienceResult | undefined;
-  if (!values['skip-resilience']) {
-    resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short });
+  let resilience: ResilienceRun | undefined;
+  if (run('resilience', values['skip-resilience'])) {
+    const soakS = values['soak-duration'] ? Number(values['soak-duration']) : undefined;
+    resilience = await benchResilience({ uri, prefix: PREFIX, short: values.short, soakS });
     table('resilience and load', resilienceTable(resilience));
   }
 
   // --- reports: counters and lists at ~100,000 accounts (own databases, benchrep_) ----------
   let reports: Record<string, number> | undefined;
-  if (!values['skip-reports']) {
+  if (run('reports', values['skip-reports'])) {
     const r = await benchReports({
       uri,
       citizens: Number(values['report-citizens'] ?? 165000),
@@ -340,7 +277,7 @@ async function otherSections(values: Options, uri: string): Promise<Record<strin
 
   // --- reconciliation: runs vs a raw scan, accuracy (own databases, benchrecon_) ------------
   let reconciliation: Record<string, unknown> | undefined;
-  if (!values['skip-recon']) {
+  if (run('recon', values['skip-recon'])) {
     const r = await benchReconciliation({
       uri,
       citizens: Number(values['recon-citizens'] ?? 100000),

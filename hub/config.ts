@@ -158,6 +158,12 @@ const schema = z.object({
   HUB_STORE_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Documents a reconciliation run reads per second at most (0: no limit), to spare the sources. Default 0. */
   HUB_RECON_MAX_DOCS_PER_S: z.coerce.number().int().min(0).default(0),
+  /** The access-log index worker: time between its passes (an entry's delay to the index, about). Default 250. */
+  HUB_ACCESS_LOG_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  /** How long a chain's index checkpoint may stay unrenewed before another hub takes the chain over. Default 15000. */
+  HUB_ACCESS_LOG_LEASE_MS: z.coerce.number().int().min(100).default(15_000),
+  /** How often the index worker looks for chains to take over (0: never). Default 5000. */
+  HUB_ACCESS_LOG_SCAN_MS: z.coerce.number().int().min(0).default(5_000),
   /** Bearer token `/metrics` requires; unset: `/metrics` is open (it holds no personal data). */
   HUB_METRICS_TOKEN: z.string().min(16).optional(),
   /** Driver connection pool size. Default 64. */

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import {
   defaultFieldResolver,
   getNamedType,
@@ -22,6 +22,7 @@ import { getVariableValues } from 'graphql/execution/values';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { ErrorCode } from '../lib/errors';
+import { ConstantFigures, variablesMatter } from './cost-cache';
 import { listenWith, syncHook } from './plugins/hooks';
 
 /**
@@ -306,43 +307,52 @@ export function operationCost(
   });
 }
 
+/** An operation's cost and the arguments over their maximum. */
+interface Figures {
+  cost: number;
+  found: Array<[string, BoundViolation]>;
+}
+
 /**
  * Checks the sizes and the cost once the operation is known (with its variables coerced),
  * before execution: a refused request runs no resolver, reads nothing and stores nothing.
  */
 export function requestBoundsPlugin(opts: { maxCost: number }): ApolloServerPlugin {
-  let cached: { schema: GraphQLSchema; bounds: ListBounds } | undefined;
+  let cached: { schema: GraphQLSchema; bounds: ListBounds; constant: ConstantFigures<Figures> } | undefined;
   return {
-    requestDidStart: listenWith({
-      didResolveOperation: syncHook(({ schema, document, request, operation }) => {
-        if (cached?.schema !== schema) cached = { schema, bounds: new ListBounds(schema) };
-        const op = operation as OperationDefinitionNode;
-        const coerced = getVariableValues(schema, op.variableDefinitions ?? [], request.variables ?? {});
-        // Bad variables: execution refuses them (BAD_USER_INPUT) before any resolver runs.
-        if (coerced.errors) return;
-        const found: Array<[string, BoundViolation]> = [];
-        let cost: number;
-        try {
-          cost = operationCost(
-            schema,
-            cached.bounds,
-            document,
-            request.variables ?? {},
-            op.name?.value ?? request.operationName ?? undefined,
-            (field, v) => found.push([field, v]),
-          );
-        } catch {
-          // Too many nodes to count (fragments spread over and over): over any budget.
-          cost = Infinity;
-        }
-        if (found.length) throw overLimit(found[0][0], found[0][1]);
-        if (cost > opts.maxCost) {
-          throw new GraphQLError(
-            `Query Cost limit of ${opts.maxCost} exceeded, found ${Number.isFinite(cost) ? cost : 'more'}.`,
-            { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, reason: 'MAX_COST', http: { status: 400 } } },
-          );
-        }
-      }),
-    }),
+    requestDidStart: listenWith({ didResolveOperation: syncHook(check) }),
   };
+
+  function check({ schema, document, request, operation }: GraphQLRequestContextDidResolveOperation<BaseContext>) {
+    if (cached?.schema !== schema) cached = { schema, bounds: new ListBounds(schema), constant: new ConstantFigures() };
+    const op = operation as OperationDefinitionNode;
+    const coerced = getVariableValues(schema, op.variableDefinitions ?? [], request.variables ?? {});
+    // Bad variables: execution refuses them (BAD_USER_INPUT) before any resolver runs.
+    if (coerced.errors) return;
+    const name = op.name?.value ?? request.operationName ?? undefined;
+    // Figures no variable can change are counted once per document (hub/cost-cache.ts).
+    const constant = !variablesMatter(schema, document);
+    let figures = constant ? cached.constant.get(document, name) : undefined;
+    if (!figures) {
+      figures = { cost: 0, found: [] };
+      const found = figures.found;
+      try {
+        figures.cost = operationCost(schema, cached.bounds, document, request.variables ?? {}, name, (field, v) =>
+          found.push([field, v]),
+        );
+      } catch {
+        // Too many nodes to count (fragments spread over and over): over any budget.
+        figures.cost = Infinity;
+      }
+      if (constant) cached.constant.set(document, name, figures);
+    }
+    const { cost, found } = figures;
+    if (found.length) throw overLimit(found[0][0], found[0][1]);
+    if (cost > opts.maxCost) {
+      throw new GraphQLError(
+        `Query Cost limit of ${opts.maxCost} exceeded, found ${Number.isFinite(cost) ? cost : 'more'}.`,
+        { extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, reason: 'MAX_COST', http: { status: 400 } } },
+      );
+    }
+  }
 }

@@ -108,7 +108,14 @@ export async function startServices(deps: ServiceDeps, httpServer: http.Server):
     sessions: auth.revocations,
   });
 
-  const auditWriter = await AuditWriter.open(store, { logger });
+  const auditWriter = await AuditWriter.open(store, {
+    logger,
+    indexer: {
+      intervalMs: config.HUB_ACCESS_LOG_INTERVAL_MS,
+      leaseMs: config.HUB_ACCESS_LOG_LEASE_MS,
+      scanMs: config.HUB_ACCESS_LOG_SCAN_MS,
+    },
+  });
   const accounts = createAccountsModule({ store, caches, logger, config, notifier: deps.notifier, now: deps.now });
   const reconciliation = await startReconciliation(deps, auditWriter, health);
   const stopSweeps =

@@ -17,6 +17,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only with -pprof (benchmarks: bench/profile.ts)
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,6 +37,7 @@ func main() {
 	dataDir := flag.String("data", "data", "directory for the SQLite files")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when standard input is closed")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn, error")
+	pprofAddr := flag.String("pprof", "", "serve Go's profiler (net/http/pprof) on this 127.0.0.1 address (off by default)")
 	flag.Parse()
 
 	level := slog.LevelWarn
@@ -58,6 +61,19 @@ func main() {
 	})
 	if err != nil {
 		fail("ferretdb: %v", err)
+	}
+
+	if *pprofAddr != "" {
+		host, _, err := net.SplitHostPort(*pprofAddr)
+		if err != nil || host != "127.0.0.1" {
+			fail("-pprof: give 127.0.0.1:<port>, not %q", *pprofAddr)
+		}
+		go func() {
+			srv := &http.Server{Addr: *pprofAddr, ReadHeaderTimeout: 5 * time.Second}
+			if err := srv.ListenAndServe(); err != nil {
+				logger.Warn("pprof server stopped", slog.String("err", err.Error()))
+			}
+		}()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

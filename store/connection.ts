@@ -33,6 +33,8 @@ export interface StoreOptions {
    * the operations waiting on it instead of holding their requests until it answers again.
    */
   socketTimeoutMS?: number;
+  /** Emit the driver's command monitoring events (commandStarted/Succeeded/Failed) on `client`: bench/profile.ts. Default false. */
+  monitorCommands?: boolean;
 }
 
 /** How a batch of `_id`s is read: one `$in` find, or one `_id` find per key in parallel. */
@@ -60,6 +62,7 @@ export class Store {
       heartbeatFrequencyMS: opts.heartbeatFrequencyMS ?? 10_000,
       connectTimeoutMS: opts.connectTimeoutMS ?? 5_000,
       ...(opts.socketTimeoutMS ? { socketTimeoutMS: opts.socketTimeoutMS } : {}),
+      ...(opts.monitorCommands ? { monitorCommands: true } : {}),
       autoIndex: true,
     });
     const store = new Store(m, opts.dbPrefix ?? '');

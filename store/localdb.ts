@@ -157,7 +157,22 @@ export interface LocalDbOptions {
   env?: Record<string, string>;
   /** Receives the store's standard error (its own log), line by line. */
   onStderr?: (line: string) => void;
+  /** Serve Go's profiler (net/http/pprof) on this `127.0.0.1:<port>` address (bench/profile.ts). Default off. */
+  pprof?: string;
+  /** The store's log level (debug, info, warn, error). Default warn. */
+  logLevel?: string;
+  /**
+   * Databases of derived data, by the end of their name, whose commits are not synced to disk
+   * (see localdb/patch: `relaxed-sync`). Default {@link RELAXED_SYNC_DBS}.
+   */
+  relaxedSyncDbs?: readonly string[];
 }
+
+/**
+ * The citizens' access-log index (Store.indexDb, any prefix): derived from the audit log, which the
+ * index worker reads again from its checkpoints (kept in the same database) after a crash.
+ */
+export const RELAXED_SYNC_DBS: readonly string[] = ['hubindex'];
 
 /**
  * Starts the embedded store and resolves once it accepts connections. The child
@@ -168,9 +183,21 @@ export async function startLocalDb(opts: LocalDbOptions = {}): Promise<LocalDb> 
   const dataDir = resolve(opts.dataDir ?? '.data/localdb');
   mkdirSync(dataDir, { recursive: true });
   const port = opts.port === 0 ? await freePort() : (opts.port ?? 27018);
-  const child = spawn(bin, ['-port', String(port), '-data', dataDir], {
+  const args = [
+    '-port',
+    String(port),
+    '-data',
+    dataDir,
+    ...(opts.pprof ? ['-pprof', opts.pprof] : []),
+    ...(opts.logLevel ? ['-log-level', opts.logLevel] : []),
+  ];
+  const child = spawn(bin, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env },
+    env: {
+      ...process.env,
+      LOCALDB_RELAXED_SYNC_DBS: (opts.relaxedSyncDbs ?? RELAXED_SYNC_DBS).join(','),
+      ...opts.env,
+    },
   });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => {

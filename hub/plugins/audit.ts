@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import type { HubContext } from '../../services/context';
@@ -8,7 +8,13 @@ import type { AuditActor, AuditRecordDoc, DisclosureEvent } from '../../services
 import type { Principal } from '../../services/access/auth/principal';
 import type { ConsentUseRecorder } from '../../services/access/consents/use';
 import type { HubMetrics } from '../metrics';
-import { listenWith } from './hooks';
+
+interface AuditPluginDeps {
+  writer: AuditWriter;
+  logger: Logger;
+  consentUses?: ConsentUseRecorder;
+  metrics?: HubMetrics;
+}
 
 /**
  * The audit: one durable, hash-chained record per request that touched personal data
@@ -21,67 +27,87 @@ import { listenWith } from './hooks';
  * replaced by a 503 SERVICE_UNAVAILABLE error. Concurrent requests share one store
  * write (group commit in AuditWriter).
  */
-export function auditPlugin(deps: {
-  writer: AuditWriter;
-  logger: Logger;
-  consentUses?: ConsentUseRecorder;
-  metrics?: HubMetrics;
-}): ApolloServerPlugin<HubContext> {
+export function auditPlugin(deps: AuditPluginDeps): ApolloServerPlugin<HubContext> {
   return {
-    requestDidStart: listenWith({
-      async willSendResponse({ contextValue: ctx, response, operation, operationName }) {
-        if (response.body.kind !== 'single') return;
-        const result = response.body.singleResult;
-        const isMutation = operation?.operation === OperationTypeNode.MUTATION;
-        if (!ctx.audit.events.length && !isMutation) return;
-        const hasData = result.data !== undefined && result.data !== null;
-        const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
-        let denied = 0;
-        const events = ctx.audit.events.filter((e) => {
-          // The first DENIED decisions are listed, the rest counted: a record stays bounded.
-          if (e.decision === 'DENIED') return ++denied <= MAX_DENIED_PER_RECORD;
-          return hasData && !failed(e.path, errorPaths, result.data);
-        });
-        const deniedOmitted = Math.max(0, denied - MAX_DENIED_PER_RECORD);
-        const entry: AuditEntry = {
-          at: new Date(),
-          requestId: ctx.requestId,
-          // The caller names the operation: kept to a bounded length (docs/security.md, "What is audited").
-          operation: (operationName ?? operation?.operation ?? null)?.slice(0, MAX_OPERATION_NAME) ?? null,
-          actor: await actorOf(ctx),
-          citizens: byCitizen(events),
-          ...(deniedOmitted ? { deniedOmitted } : {}),
-          ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
-          ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
-          ...(ctx.audit.shareEvents?.length ? { shareEvents: ctx.audit.shareEvents } : {}),
-        };
-        const t0 = Date.now();
-        try {
-          await deps.writer.append(entry);
-          deps.metrics?.auditWrite.observe({ outcome: 'ok' }, (Date.now() - t0) / 1000);
-        } catch (err) {
-          deps.metrics?.auditWrite.observe({ outcome: 'failed' }, (Date.now() - t0) / 1000);
-          deps.logger.error({ err, requestId: ctx.requestId }, 'audit write failed: response withheld');
-          response.body.singleResult = {
-            errors: [
-              {
-                message: 'The audit log is unavailable; nothing was disclosed. Retry later.',
-                extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
-              },
-            ],
-          };
-          response.http.status = 503;
-          response.http.headers.set('retry-after', '5');
-          return;
-        }
-        // A use of the consent: data of its citizen disclosed (not a share another citizen made).
-        const p = ctx.principal;
-        if (p.kind === 'CLIENT' && events.some((e) => e.decision === 'DISCLOSED' && e.citizenId === p.citizenId)) {
-          deps.consentUses?.record(p.consentId, entry.at);
-        }
-      },
-    }),
+    requestDidStart() {
+      // Group commit waits (briefly) for the requests under way (AuditWriter.gather).
+      deps.writer.expect();
+      let expected = true;
+      const settled = () => {
+        if (expected) deps.writer.unexpect();
+        expected = false;
+      };
+      return Promise.resolve({
+        async willSendResponse(rc: GraphQLRequestContextWillSendResponse<HubContext>) {
+          try {
+            await recordRequest(deps, rc, settled);
+          } finally {
+            settled();
+          }
+        },
+      });
+    },
   };
+}
+
+/** Writes the request's audit record (before the response leaves); `settled` once it is queued. */
+async function recordRequest(
+  deps: AuditPluginDeps,
+  { contextValue: ctx, response, operation, operationName }: GraphQLRequestContextWillSendResponse<HubContext>,
+  settled: () => void,
+): Promise<void> {
+  if (response.body.kind !== 'single') return settled();
+  const result = response.body.singleResult;
+  const isMutation = operation?.operation === OperationTypeNode.MUTATION;
+  if (!ctx.audit.events.length && !isMutation) return settled();
+  const hasData = result.data !== undefined && result.data !== null;
+  const errorPaths = new Set((result.errors ?? []).filter((e) => e.path).map((e) => e.path!.join('.')));
+  let denied = 0;
+  const events = ctx.audit.events.filter((e) => {
+    // The first DENIED decisions are listed, the rest counted: a record stays bounded.
+    if (e.decision === 'DENIED') return ++denied <= MAX_DENIED_PER_RECORD;
+    return hasData && !failed(e.path, errorPaths, result.data);
+  });
+  const deniedOmitted = Math.max(0, denied - MAX_DENIED_PER_RECORD);
+  const entry: AuditEntry = {
+    at: new Date(),
+    requestId: ctx.requestId,
+    // The caller names the operation: kept to a bounded length (docs/security.md, "What is audited").
+    operation: (operationName ?? operation?.operation ?? null)?.slice(0, MAX_OPERATION_NAME) ?? null,
+    actor: await actorOf(ctx),
+    citizens: byCitizen(events),
+    ...(deniedOmitted ? { deniedOmitted } : {}),
+    ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
+    ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
+    ...(ctx.audit.shareEvents?.length ? { shareEvents: ctx.audit.shareEvents } : {}),
+  };
+  const t0 = Date.now();
+  try {
+    const durable = deps.writer.append(entry);
+    // Queued: the writer no longer waits for this request.
+    settled();
+    await durable;
+    deps.metrics?.auditWrite.observe({ outcome: 'ok' }, (Date.now() - t0) / 1000);
+  } catch (err) {
+    deps.metrics?.auditWrite.observe({ outcome: 'failed' }, (Date.now() - t0) / 1000);
+    deps.logger.error({ err, requestId: ctx.requestId }, 'audit write failed: response withheld');
+    response.body.singleResult = {
+      errors: [
+        {
+          message: 'The audit log is unavailable; nothing was disclosed. Retry later.',
+          extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+        },
+      ],
+    };
+    response.http.status = 503;
+    response.http.headers.set('retry-after', '5');
+    return;
+  }
+  // A use of the consent: data of its citizen disclosed (not a share another citizen made).
+  const p = ctx.principal;
+  if (p.kind === 'CLIENT' && events.some((e) => e.decision === 'DISCLOSED' && e.citizenId === p.citizenId)) {
+    deps.consentUses?.record(p.consentId, entry.at);
+  }
 }
 
 /**

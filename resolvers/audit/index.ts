@@ -1,5 +1,6 @@
 import type { Resolvers, ShareField } from '../../generated/graphql';
 import { InvalidCursorError, readAccessLog } from '../../services/audit/access-log';
+import { pendingAccessLog } from '../../services/audit/indexer';
 import { DOCUMENT_SCOPES, type DocumentScope } from '../../services/access/auth/principal';
 import { badUserInput } from '../../lib/errors';
 
@@ -12,7 +13,9 @@ export const auditResolvers: Resolvers = {
       const citizenId = ctx.principal.personalId;
       try {
         if (documents && documents.length > 8) throw badUserInput('documents: at most 8');
-        const page = await readAccessLog(ctx.store, citizenId, { first, after, documents, from, to });
+        // With the entries this instance made durable but has not indexed yet: read-your-writes.
+        const pending = pendingAccessLog(ctx.store, citizenId);
+        const page = await readAccessLog(ctx.store, citizenId, { first, after, documents, from, to, pending });
         return {
           entries: page.entries.map((e) => ({
             at: e.at,

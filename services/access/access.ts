@@ -8,6 +8,7 @@ import { consentUsable } from './consents/status';
 import { RestrictionCache } from './restrictions';
 import type { AccessLookups, AccountFacts } from './policy';
 import { TtlCache } from '../../lib/ttl-cache';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The lookups the disclosure policy makes, over the hub's own store: accounts,
@@ -16,14 +17,30 @@ import { TtlCache } from '../../lib/ttl-cache';
  * change takes effect within `ttlMs` (default 2 s).
  */
 
+/** An account's facts as of one committed step (`seq`: the number of its transitions). */
+export interface AccountStep {
+  seq: number;
+  facts: AccountFacts | null;
+}
+
+/** Accounts whose last seen step is kept (about 100 bytes each). */
+export const ACCOUNT_STEPS_MAX = 100_000;
+
 /** Process-wide caches behind the per-request lookups (the same TTL for all). */
 export class AccessCaches {
   readonly accounts: TtlCache<AccountFacts | null>;
+  /**
+   * The last committed step seen per account, kept past the TTL (least recently used out): every
+   * transition is committed as the event `<personalId>#<seq>` (services/accounts/service.ts), so
+   * once the TTL has passed, one `_id` read of the next event says whether these facts still hold.
+   */
+  readonly accountSteps: LRUCache<string, AccountStep>;
   readonly consents: ConsentStatusCache;
   readonly clients: ClientCache;
   readonly restrictions: RestrictionCache;
   constructor(store: Store, ttlMs = 2_000) {
     this.accounts = new TtlCache(ttlMs);
+    this.accountSteps = new LRUCache({ max: ACCOUNT_STEPS_MAX });
     this.consents = new ConsentStatusCache(store, { ttlMs });
     this.clients = new ClientCache(store, { ttlMs });
     this.restrictions = new RestrictionCache(store, ttlMs);
@@ -34,26 +51,42 @@ async function readById<T>(store: Store, collection: string, id: string): Promis
   return (await store.hubDb.collection(collection).findOne({ _id: id as never })) as T | null;
 }
 
+const factsOf = (doc: AccountDoc | null): AccountFacts | null =>
+  doc ? { level: doc.level, status: doc.status } : null;
+
+/**
+ * An account's facts as of its last committed step. The last committed step decides, not an older
+ * copy written back over the document (the embedded store's updates are read-modify-writes of the
+ * whole document): the document is rolled forward through `accountEvents`. When a step of this
+ * account was seen before (`known`), the document is not read again: only the events after it.
+ */
+export async function accountStep(store: Store, id: string, known?: AccountStep): Promise<AccountStep> {
+  const events = store.hubDb.collection<{ _id: string; seq: number; account: AccountDoc }>(ACCOUNT_EVENTS_COLLECTION);
+  if (known) {
+    const later = await lastEventAfter(events, id, known.seq);
+    return later ? { seq: later.seq, facts: factsOf(later.account) } : known;
+  }
+  const doc = await readById<AccountDoc>(store, ACCOUNTS_COLLECTION, id);
+  const seq = doc ? (doc.seq ?? doc.history.length) : 0;
+  const later = await lastEventAfter(events, id, seq);
+  return later ? { seq: later.seq, facts: factsOf(later.account) } : { seq, facts: factsOf(doc) };
+}
+
 /** Per-request lookups (a DataLoader for accounts, so N citizens cost one batch). */
 export function createAccessLookups(
   store: Store,
   caches: AccessCaches,
   now: () => Date = () => new Date(),
 ): AccessLookups {
-  const events = store.hubDb.collection<{ _id: string; seq: number; account: AccountDoc }>(ACCOUNT_EVENTS_COLLECTION);
   const accounts = new DataLoader<string, AccountFacts | null>(async (ids) =>
     Promise.all(
       ids.map(async (id) => {
         const hit = caches.accounts.get(id);
         if (hit !== undefined) return hit;
-        let doc = await readById<AccountDoc>(store, ACCOUNTS_COLLECTION, id);
-        // The last committed step decides, not an older copy written back over it (the embedded
-        // store's updates are read-modify-writes of the whole document): roll forward.
-        const later = await lastEventAfter(events, id, doc ? (doc.seq ?? doc.history.length) : 0);
-        if (later) doc = later.account;
-        const facts = doc ? { level: doc.level, status: doc.status } : null;
-        caches.accounts.set(id, facts);
-        return facts;
+        const step = await accountStep(store, id, caches.accountSteps.get(id));
+        caches.accountSteps.set(id, step);
+        caches.accounts.set(id, step.facts);
+        return step.facts;
       }),
     ),
   );

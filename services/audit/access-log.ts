@@ -80,7 +80,8 @@ export function bucketOf(at: Date): string {
   return new Date(at).toISOString().slice(0, 15).replace(/[-T:]/g, '');
 }
 
-const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucket}`;
+/** `_id` of a citizen's bucket document. */
+export const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucket}`;
 
 /**
  * Access-log entries for one audit record: one per citizen who had something
@@ -136,7 +137,7 @@ export function accessLogEntriesFor(
 /** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
 export const INDEX_BULK_CHUNK = 90;
 
-type IndexCollection = Collection<IndexDoc>;
+export type IndexCollection = Collection<IndexDoc>;
 
 /**
  * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to the index:
@@ -173,6 +174,9 @@ export function citizenIndexOps(
   return ops;
 }
 
+/** Entries pushed for a citizen per check of its bound, on average (the slack's half). */
+export const trimCheckEvery = (max: number) => Math.max(1, Math.floor(Math.ceil(max / 10) / 2));
+
 /**
  * Writes a batch of access-log entries: the pushes in bulkWrites of at most
  * {@link INDEX_BULK_CHUNK} statements, then the bound. After pushing k entries for a citizen,
@@ -189,8 +193,7 @@ export async function writeCitizenIndex(
   opts: { max?: number; writeConcern?: WriteConcernSettings; random?: () => number } = {},
 ): Promise<number> {
   const max = Math.max(1, opts.max ?? ACCESS_LOG_MAX);
-  const slack = Math.ceil(max / 10);
-  const checkEvery = Math.max(1, Math.floor(slack / 2));
+  const checkEvery = trimCheckEvery(max);
   const random = opts.random ?? Math.random;
   const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
   let writes = 0;
@@ -200,50 +203,94 @@ export async function writeCitizenIndex(
     await coll.bulkWrite(ops.slice(i, i + INDEX_BULK_CHUNK), { ordered: true, ...wc });
   }
   const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
-  for (const citizenId of toCheck) {
-    const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
-    if (!head) continue;
-    const buckets = Object.entries(head.h ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
-    let total = legacy + buckets.reduce((n, [, c]) => n + c, 0);
-    if (total <= max + slack) continue;
-    const unset: Record<string, ''> = {};
-    if (legacy) {
-      unset.entries = '';
-      unset.n = '';
-      total -= legacy;
-    }
-    const set: Record<string, number> = {};
-    for (const [bucket, count] of buckets) {
-      if (total <= max + slack) break;
-      if (total - count >= max) {
-        writes++;
-        await coll.deleteOne({ _id: bucketDocId(citizenId, bucket) }, wc);
-        unset[`h.${bucket}`] = '';
-        total -= count;
-        continue;
-      }
-      // The oldest bucket left holds more than needs to go: keep its newest entries.
-      const doc = await coll.findOne<CitizenBucketDoc>({ _id: bucketDocId(citizenId, bucket) });
-      const kept = (doc?.e ?? []).slice(total - max);
-      writes++;
-      await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
-      set[`h.${bucket}`] = kept.length;
-      break;
-    }
-    if (Object.keys(unset).length || Object.keys(set).length) {
-      writes++;
-      await coll.updateOne(
-        { _id: citizenId },
-        {
-          ...(Object.keys(unset).length ? { $unset: unset } : {}),
-          ...(Object.keys(set).length ? { $set: set } : {}),
-        },
-        wc,
-      );
-    }
-  }
+  for (const citizenId of toCheck)
+    writes += (await trimCitizen(coll, citizenId, { max, writeConcern: opts.writeConcern })).writes;
   return writes;
+}
+
+/**
+ * The bound of one citizen's entries: reads the head and, when it counts more than `max + slack`
+ * entries (with `pending`: counts of buckets not in the head yet), deletes the oldest buckets (the
+ * first layout's entries first) while at least `max` entries remain, then trims the oldest bucket
+ * left to the newest entries it needs. Returns the write commands issued and the buckets whose
+ * count it set or removed.
+ */
+export async function trimCitizen(
+  coll: IndexCollection,
+  citizenId: string,
+  opts: { max: number; writeConcern?: WriteConcernSettings; pending?: ReadonlyMap<string, number> },
+): Promise<{ writes: number; buckets: string[] }> {
+  const { max } = opts;
+  const slack = Math.ceil(max / 10);
+  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
+  const out = { writes: 0, buckets: [] as string[] };
+  const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
+  if (!head) return out;
+  const counts = new Map(Object.entries(head.h ?? {}));
+  for (const [bucket, n] of opts.pending ?? []) counts.set(bucket, (counts.get(bucket) ?? 0) + n);
+  const buckets = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
+  let total = legacy + buckets.reduce((n, [, c]) => n + c, 0);
+  if (total <= max + slack) return out;
+  const unset: Record<string, ''> = {};
+  if (legacy) {
+    unset.entries = '';
+    unset.n = '';
+    total -= legacy;
+  }
+  const set: Record<string, number> = {};
+  for (const [bucket, count] of buckets) {
+    if (total <= max + slack) break;
+    out.buckets.push(bucket);
+    if (total - count >= max) {
+      out.writes++;
+      await coll.deleteOne({ _id: bucketDocId(citizenId, bucket) }, wc);
+      unset[`h.${bucket}`] = '';
+      total -= count;
+      continue;
+    }
+    // The oldest bucket left holds more than needs to go: keep its newest entries.
+    const doc = await coll.findOne<CitizenBucketDoc>({ _id: bucketDocId(citizenId, bucket) });
+    const kept = (doc?.e ?? []).slice(total - max);
+    out.writes++;
+    await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
+    set[`h.${bucket}`] = kept.length;
+    break;
+  }
+  if (Object.keys(unset).length || Object.keys(set).length) {
+    out.writes++;
+    await coll.updateOne(
+      { _id: citizenId },
+      {
+        ...(Object.keys(unset).length ? { $unset: unset } : {}),
+        ...(Object.keys(set).length ? { $set: set } : {}),
+      },
+      wc,
+    );
+  }
+  return out;
+}
+
+/**
+ * The entries not in the index yet (by chain and seq), reading each citizen's bucket documents
+ * once: for records a previous pass may have written in part (services/audit/indexer.ts).
+ */
+export async function withoutIndexed(
+  coll: IndexCollection,
+  byCitizen: Map<string, AccessLogEntry[]>,
+): Promise<Map<string, AccessLogEntry[]>> {
+  const key = (e: AccessLogEntry) => `${e.chain}:${e.seq}`;
+  const out = new Map<string, AccessLogEntry[]>();
+  for (const [citizenId, entries] of byCitizen) {
+    const buckets = [...new Set(entries.map((e) => bucketOf(e.at)))];
+    const docs = await Promise.all(
+      buckets.map((b) => coll.findOne({ _id: bucketDocId(citizenId, b) }) as Promise<CitizenBucketDoc | null>),
+    );
+    const there = new Set(docs.flatMap((d) => (d?.e ?? []).map(key)));
+    const fresh = entries.filter((e) => !there.has(key(e)));
+    if (fresh.length) out.set(citizenId, fresh);
+  }
+  return out;
 }
 
 /** An `after` cursor that was not produced by {@link readAccessLog}. */
@@ -326,12 +373,13 @@ function entryFilter(f: AccessLogFilter): (e: AccessLogEntry) => boolean {
  * One page of who read `citizenId`'s data, newest first. `first` defaults to 20 and is
  * clamped to 1..{@link ACCESS_LOG_PAGE_MAX}; `after` is an `endCursor` from a
  * previous page (throws {@link InvalidCursorError} on anything else); the filter narrows the
- * entries (give the same one on every page).
+ * entries (give the same one on every page); `pending`: entries not in the index yet
+ * (services/audit/indexer.ts's `pendingAccessLog`), merged in.
  */
 export async function readAccessLog(
   store: Store,
   citizenId: string,
-  opts: { first?: number | null; after?: string | null } & AccessLogFilter = {},
+  opts: { first?: number | null; after?: string | null; pending?: readonly AccessLogEntry[] } & AccessLogFilter = {},
 ): Promise<AccessLogPage> {
   const first = Math.min(Math.max(Math.trunc(opts.first ?? 20), 1), ACCESS_LOG_PAGE_MAX);
   const after = opts.after ? decodeCursor(opts.after) : null;
@@ -350,7 +398,8 @@ export async function readAccessLog(
     .filter((h) => fromBucket === null || h >= fromBucket || fromBucket.startsWith(h))
     .sort((a, b) => (a < b ? 1 : -1));
   const matches = entryFilter(opts);
-  const all = (head?.entries ?? []).filter(matches).map((e) => ({ e, k: keyOf(e) }));
+  // Entries of records this process made durable and has not indexed yet (read-your-writes).
+  const all = [...(head?.entries ?? []), ...(opts.pending ?? [])].filter(matches).map((e) => ({ e, k: keyOf(e) }));
   const newer = (k: Key) => !after || compareKeys(k, after) > 0;
   let enough = all.filter((x) => newer(x.k)).length;
   for (let i = 0; i < buckets.length && enough <= first; i += 4) {
@@ -370,6 +419,8 @@ export async function readAccessLog(
     }
   }
   all.sort((a, b) => compareKeys(a.k, b.k));
+  // A pending entry may have been indexed meanwhile: once.
+  for (let i = all.length - 1; i > 0; i--) if (compareKeys(all[i].k, all[i - 1].k) === 0) all.splice(i, 1);
   const start = after ? all.findIndex((x) => compareKeys(x.k, after) > 0) : 0;
   const rest = start < 0 ? [] : all.slice(start);
   const page = rest.slice(0, first);

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Collection, WriteConcernSettings } from 'mongodb';
 import type { Store } from '../../store/connection';
 import type { AuditRecordDoc } from './model';
 import { auditRecordId, CHAIN_ID_PATTERN, hashRecord, stripUndefined } from './chain';
-import {
-  ACCESS_LOG_MAX,
-  accessLogEntriesFor,
-  accessLogCollection,
-  writeCitizenIndex,
-  type AccessLogEntry,
-  type AccessLogIndexDoc,
-} from './access-log';
+import { ACCESS_LOG_MAX } from './access-log';
+import { AccessLogIndexer, type IndexerOptions } from './indexer';
 
 /**
  * The audit writer: one hash chain per writer (hub process), group commit.
@@ -33,10 +28,12 @@ import {
  * chain id from forking it: the loser's insert fails on the duplicate key and it
  * re-syncs.
  *
- * The tail pointer and the citizens' access-log index (`hubindex.auditByCitizen`) are
- * derived data written in the background after the records (coalesced: at most one
- * such flush in flight, each a pointer update plus one bulkWrite per 90 citizens, see
- * writeCitizenIndex); their failures are logged, never surfaced to appends. `flush()` and `close()` wait for them.
+ * The tail pointer is written in the background after the records, at most every
+ * `pointerIntervalMs` (it only shortens the probing on open, and tells `audit:verify` where the
+ * chain ends). The citizens' access-log index (`hubindex.auditByCitizen`) is derived from the
+ * durable records by the process's index worker (indexer.ts: checkpointed, taken over by
+ * another process if this one dies). Background failures are logged, never surfaced to appends.
+ * `flush()` and `close()` wait for the pointer and for the index to hold every record written.
  */
 
 export const AUDIT_COLLECTION = 'audit';
@@ -79,8 +76,15 @@ export interface AuditWriterOptions {
   indexSelfReads?: boolean;
   /** Entries kept per citizen in the access-log index. Default 500. */
   accessLogMax?: number;
-  /** Delay before a background flush, to coalesce more batches into it. Default 10 ms. */
-  sideFlushDelayMs?: number;
+  /**
+   * Group commit's latency budget: while requests that may append are under way
+   * ({@link AuditWriter.expect}), a batch waits for them up to this long. Default 2 ms; 0: no wait.
+   */
+  commitDelayMs?: number;
+  /** Least time between two tail pointer writes. Default 250 ms. */
+  pointerIntervalMs?: number;
+  /** The index worker's timing (indexer.ts; the first writer of a store connection sets it). */
+  indexer?: Omit<IndexerOptions, 'logger' | 'writeConcern'>;
   logger?: AuditLogger;
 }
 
@@ -116,19 +120,25 @@ export class AuditWriter {
   records = 0;
   /** Batches that failed (their appends were rejected). */
   failedWrites = 0;
-  /** Background write commands issued (tail pointer updates + access-log bulkWrites). */
+  /** Requests under way that will append (or not) soon: {@link expect} / {@link unexpect}. */
+  private expecting = 0;
+  /** Tail pointer writes issued (background). */
   sideWrites = 0;
+  /** The process's access-log index worker (null without the index). */
+  readonly indexer: AccessLogIndexer | null;
 
   /** Collection of the records (exposed for tests and tools). */
   readonly collection: Collection<AuditRecordDoc>;
   private readonly chains: Collection<ChainTailDoc>;
-  private readonly byCitizen: Collection<AccessLogIndexDoc>;
   private readonly writeConcern: WriteConcernSettings;
   private readonly maxBatch: number;
-  private readonly citizenIndex: boolean;
-  private readonly indexSelfReads: boolean;
-  private readonly accessLogMax: number;
-  private readonly sideDelay: number;
+  private readonly pointerInterval: number;
+  private readonly commitDelay: number;
+  /** Mean time between two appends (ms, moving average), and the last append's time. */
+  private gapMs = Infinity;
+  private lastAppendAt = -Infinity;
+  /** Wakes a batch waiting for more appends. */
+  private arrived: (() => void) | null = null;
   private readonly log: AuditLogger;
 
   /** Last durably written record of the chain (as far as this writer knows). */
@@ -140,13 +150,11 @@ export class AuditWriter {
   private running: Promise<void> | null = null;
   private closed = false;
 
+  /** The pointer to write next, the one in flight, when the last was written, and its timer. */
   private sidePointer: { seq: number; hash: string } | null = null;
-  private sideIndex = new Map<string, AccessLogEntry[]>();
   private sideRunning: Promise<void> | null = null;
-  /** Set while {@link exclusiveSide} runs: background writes wait for it. */
-  private sideHold: Promise<void> | null = null;
-  /** The background writes in flight. */
-  private sideWork: Promise<void> | null = null;
+  private lastPointerAt = 0;
+  private pointerTimer: NodeJS.Timeout | null = null;
 
   private constructor(store: Store, chain: string, seq: number, prevHash: string, opts: AuditWriterOptions) {
     this.chain = chain;
@@ -155,14 +163,15 @@ export class AuditWriter {
     const db = store.hubDb;
     this.collection = db.collection<AuditRecordDoc>(AUDIT_COLLECTION);
     this.chains = db.collection<ChainTailDoc>(AUDIT_CHAINS_COLLECTION);
-    this.byCitizen = accessLogCollection(store);
     this.writeConcern = opts.writeConcern ?? { w: 'majority', j: true };
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
-    this.citizenIndex = opts.citizenIndex ?? true;
-    this.indexSelfReads = opts.indexSelfReads ?? false;
-    this.accessLogMax = opts.accessLogMax ?? ACCESS_LOG_MAX;
-    this.sideDelay = Math.max(0, opts.sideFlushDelayMs ?? 10);
+    this.pointerInterval = Math.max(0, opts.pointerIntervalMs ?? 250);
+    this.commitDelay = Math.max(0, opts.commitDelayMs ?? 2);
     this.log = opts.logger ?? consoleLogger;
+    this.indexer =
+      (opts.citizenIndex ?? true)
+        ? AccessLogIndexer.for(store, { ...opts.indexer, writeConcern: this.writeConcern, logger: this.log })
+        : null;
   }
 
   /** Opens a writer on its chain, continuing it where the store says it ends. */
@@ -189,6 +198,10 @@ export class AuditWriter {
       }
     }
     await w.syncTail();
+    await w.indexer?.attach(chain, w.seq, {
+      includeSelf: opts.indexSelfReads ?? false,
+      max: opts.accessLogMax ?? ACCESS_LOG_MAX,
+    });
     return w;
   }
 
@@ -205,24 +218,42 @@ export class AuditWriter {
   /** Appends one record; resolves with it once it is durably written. */
   append(entry: AuditEntry): Promise<AuditRecordDoc> {
     if (this.closed) return Promise.reject(new AuditWriteError('audit writer is closed'));
+    const now = performance.now();
+    const gap = now - this.lastAppendAt;
+    this.gapMs = this.gapMs === Infinity ? gap : 0.8 * this.gapMs + 0.2 * gap;
+    this.lastAppendAt = now;
     return new Promise<AuditRecordDoc>((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
+      this.arrived?.();
       this.kick();
     });
   }
 
-  /** Waits until every queued append and the background writes are done. */
+  /** A request that may append is under way (the audit plugin, when a request starts). */
+  expect(): void {
+    this.expecting++;
+  }
+
+  /** That request has appended, or will not (the plugin, when its response is about to leave). */
+  unexpect(): void {
+    this.expecting = Math.max(0, this.expecting - 1);
+    this.arrived?.();
+  }
+
+  /** Waits until every queued append is written, the tail pointer too, and the index holds them. */
   async flush(): Promise<void> {
-    while (this.running || this.sideRunning) {
-      await this.running;
-      await this.sideRunning;
-    }
+    while (this.running) await this.running;
+    await this.writePointer(true);
+    await this.indexer?.caughtUp(this.chain, this.seq);
   }
 
   /** Refuses new appends, then waits for the queue and the background writes to drain. */
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    if (this.pointerTimer) clearTimeout(this.pointerTimer);
+    this.pointerTimer = null;
+    await this.indexer?.detach(this.chain);
   }
 
   // --- group commit ------------------------------------------------------------------
@@ -239,8 +270,33 @@ export class AuditWriter {
     // Let appends made in the same turn of the event loop join the first batch.
     await new Promise<void>((r) => setImmediate(r));
     while (this.queue.length) {
+      await this.gather();
       const batch = this.queue.splice(0, this.maxBatch);
       await this.writeBatch(batch);
+    }
+  }
+
+  /**
+   * Group commit that adapts to load: while requests under way have not appended yet (nor said
+   * they will not) and appends come closer together than `commitDelayMs` on average, the batch
+   * waits for them, up to `commitDelayMs`: the more requests at once, the larger the batches; at a
+   * low rate, or a request alone, nothing waits.
+   */
+  private async gather(): Promise<void> {
+    if (this.gapMs > this.commitDelay) return;
+    const until = performance.now() + this.commitDelay;
+    while (this.queue.length < this.maxBatch && this.expecting > 0) {
+      const left = until - performance.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, left);
+        function done() {
+          clearTimeout(t);
+          resolve();
+        }
+        this.arrived = done;
+      });
+      this.arrived = null;
     }
   }
 
@@ -335,98 +391,65 @@ export class AuditWriter {
     this.sidePointer = { seq: lo, hash: last.hash };
   }
 
-  // --- background: tail pointer and access-log index ----------------------------------
+  // --- background: tail pointer -------------------------------------------------------
 
   private scheduleSide(docs: AuditRecordDoc[]): void {
     const last = docs[docs.length - 1];
     this.sidePointer = { seq: last.seq, hash: last.hash };
-    if (this.citizenIndex) {
-      for (const d of docs) {
-        for (const { citizenId, entry } of accessLogEntriesFor(d, { includeSelf: this.indexSelfReads })) {
-          const list = this.sideIndex.get(citizenId);
-          if (list) list.push(entry);
-          else this.sideIndex.set(citizenId, [entry]);
-        }
-      }
-    }
-    this.kickSide();
+    this.indexer?.offer(this.chain, docs);
+    this.schedulePointer();
   }
 
-  private kickSide(): void {
-    if (this.sideRunning) return;
-    this.sideRunning = this.runSide().finally(() => {
-      this.sideRunning = null;
-      if (this.sidePointer || this.sideIndex.size) this.kickSide();
-    });
+  /** The pointer is written at once when the last write is `pointerIntervalMs` old, else then. */
+  private schedulePointer(): void {
+    if (this.pointerTimer || this.sideRunning || !this.sidePointer) return;
+    const wait = this.lastPointerAt + this.pointerInterval - Date.now();
+    if (wait <= 0) {
+      void this.writePointer(false);
+      return;
+    }
+    this.pointerTimer = setTimeout(() => {
+      this.pointerTimer = null;
+      void this.writePointer(false);
+    }, wait);
+    this.pointerTimer.unref();
   }
 
   /**
-   * Runs `fn` while no background write (tail pointer, access-log index) is in flight, and lets
-   * none start until it ends: the retention sweep trims the access-log index through it, so the
-   * embedded store's unlocked read-modify-writes of a citizen's head never interleave with ours.
+   * Runs `fn` between the index worker's passes (none starts until it ends): the retention sweep
+   * trims the access-log index through it, so the embedded store's unlocked read-modify-writes of a
+   * citizen's head never interleave with the worker's.
    */
-  async exclusiveSide<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.sideHold) await this.sideHold;
-    let release!: () => void;
-    this.sideHold = new Promise<void>((r) => (release = r));
-    try {
-      while (this.sideWork) await this.sideWork;
-      return await fn();
-    } finally {
-      this.sideHold = null;
-      release();
-    }
+  exclusiveSide<T>(fn: () => Promise<T>): Promise<T> {
+    return this.indexer ? this.indexer.exclusive(fn) : fn();
   }
 
-  private async runSide(): Promise<void> {
-    if (this.sideDelay > 0 && !this.closed) await new Promise<void>((r) => setTimeout(r, this.sideDelay));
-    while (this.sideHold) await this.sideHold;
-    // (Set before any await: exclusiveSide sees it.)
-    const work = this.sideTasks();
-    this.sideWork = work;
-    try {
-      await work;
-    } finally {
-      this.sideWork = null;
-    }
-  }
-
-  private async sideTasks(): Promise<void> {
-    const pointer = this.sidePointer;
-    const index = this.sideIndex;
-    this.sidePointer = null;
-    this.sideIndex = new Map();
-    const tasks: Promise<unknown>[] = [];
-    if (index.size) {
-      tasks.push(
-        writeCitizenIndex(this.byCitizen, index, { max: this.accessLogMax, writeConcern: this.writeConcern }).then(
-          (n) => {
-            this.sideWrites += n;
-          },
-          (e: unknown) => {
-            this.sideWrites++;
-            this.log.warn(
-              { chain: this.chain, citizens: index.size, ...errInfo(e) },
-              'audit access-log index write failed',
-            );
-          },
-        ),
-      );
-    }
-    if (pointer) {
+  /** Writes the latest tail pointer (one write at a time; `all`: until none is left to write). */
+  private async writePointer(all: boolean): Promise<void> {
+    do {
+      while (this.sideRunning) await this.sideRunning;
+      const pointer = this.sidePointer;
+      if (!pointer) return;
+      this.sidePointer = null;
       this.sideWrites++;
-      tasks.push(
-        this.chains
-          .updateOne(
-            { _id: TAIL_PREFIX + this.chain },
-            { $set: { chain: this.chain, seq: pointer.seq, hash: pointer.hash, updatedAt: new Date() } },
-            { upsert: true, writeConcern: this.writeConcern },
-          )
-          .catch((e: unknown) => {
+      this.lastPointerAt = Date.now();
+      this.sideRunning = this.chains
+        .updateOne(
+          { _id: TAIL_PREFIX + this.chain },
+          { $set: { chain: this.chain, seq: pointer.seq, hash: pointer.hash, updatedAt: new Date() } },
+          { upsert: true, writeConcern: this.writeConcern },
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => {
             this.log.warn({ chain: this.chain, seq: pointer.seq, ...errInfo(e) }, 'audit tail pointer write failed');
-          }),
-      );
-    }
-    await Promise.all(tasks);
+          },
+        )
+        .finally(() => {
+          this.sideRunning = null;
+        });
+      await this.sideRunning;
+    } while (all && this.sidePointer);
+    this.schedulePointer();
   }
 }

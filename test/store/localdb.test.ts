@@ -104,3 +104,31 @@ describe('the patched decoder (localdb/patch)', () => {
     }
   }, 120_000);
 });
+
+describe('derived data commits without a sync (localdb/patch: relaxed-sync)', () => {
+  it('opens the access-log index database with synchronous=NORMAL, every other with SQLite’s default', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hub-relaxed-sync-'));
+    const opened = new Map<string, string>();
+    const db = await startLocalDb({
+      dataDir,
+      port: 0,
+      logLevel: 'debug',
+      onStderr: (line) => {
+        const m = /Database created.*name=(\S+).*uri=(\S+)/.exec(line);
+        if (m) opened.set(m[1], decodeURIComponent(m[2]));
+      },
+    });
+    const s = await Store.connect({ uri: db.uri, dbPrefix: 'rs_' });
+    try {
+      await s.indexDb.collection('x').insertOne({ _id: 'a' as never });
+      await s.hubDb.collection('x').insertOne({ _id: 'a' as never });
+      expect(opened.get('rs_hubindex')).toContain('synchronous(normal)');
+      expect(opened.get('rs_hub')).toBeDefined();
+      expect(opened.get('rs_hub')).not.toContain('synchronous');
+    } finally {
+      await s.close();
+      await db.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

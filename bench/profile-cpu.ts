@@ -1,0 +1,110 @@
+/**
+ * CPU profiles for `npm run bench:profile`: the hub's (V8's sampling profiler through the
+ * inspector, in this process, where the hub runs) and the embedded store's (Go's pprof, served by
+ * `localdb -pprof`), each saved and summarised.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { relative } from 'node:path';
+import { promisify } from 'node:util';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+const ROOT = relative(process.cwd(), `${__dirname}/..`) || '.';
+
+/** Where a frame's code lives: a package, Node itself, a folder of this project, or V8's own. */
+function categoryOf(url: string, fn: string): string {
+  if (!url) return fn.startsWith('(') ? fn : '(native)';
+  if (url.startsWith('node:')) return 'node (core)';
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + 14).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  const path = relative(process.cwd(), url.replace(/^file:\/\//, ''));
+  return `project: ${path.split('/')[0]}/`;
+}
+
+/** A running V8 CPU profile of this process. */
+export class CpuProfiler {
+  private readonly session = new Session();
+
+  async start(intervalUs = 500): Promise<void> {
+    this.session.connect();
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.setSamplingInterval', { interval: intervalUs });
+    await this.session.post('Profiler.start');
+  }
+
+  /** Stops, writes the profile (open it in Chrome DevTools or speedscope) and returns its summary. */
+  async stop(
+    file: string,
+  ): Promise<{ categories: Array<Record<string, unknown>>; functions: Array<Record<string, unknown>> }> {
+    const { profile } = (await this.session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    this.session.disconnect();
+    writeFileSync(file, JSON.stringify(profile));
+    return summarise(profile);
+  }
+}
+
+/** Self time by category and the top functions, in % of the samples that were not idle. */
+export function summarise(p: CpuProfile): {
+  categories: Array<Record<string, unknown>>;
+  functions: Array<Record<string, unknown>>;
+} {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  let busy = 0;
+  const cats = new Map<string, number>();
+  const fns = new Map<string, number>();
+  for (const [id, us] of self) {
+    const n = byId.get(id)!;
+    const { functionName, url, lineNumber } = n.callFrame;
+    if (functionName === '(idle)') continue;
+    busy += us;
+    const cat = categoryOf(url, functionName);
+    cats.set(cat, (cats.get(cat) ?? 0) + us);
+    const where = url ? `${relative(ROOT, url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    fns.set(key, (fns.get(key) ?? 0) + us);
+  }
+  const pct = (us: number) => Math.round((us / Math.max(1, busy)) * 1000) / 10;
+  const top = (m: Map<string, number>, n: number, label: string) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => ({ [label]: k, self_pct: pct(us), self_s: Math.round(us / 1e4) / 100 }));
+  return { categories: top(cats, 20, 'category'), functions: top(fns, 25, 'function') };
+}
+
+/** Fetches a Go CPU profile of `seconds` from a `-pprof` address and saves it; the top as text (if Go is here). */
+export async function storeProfile(addr: string, seconds: number, file: string): Promise<string> {
+  const res = await fetch(`http://${addr}/debug/pprof/profile?seconds=${seconds}`);
+  if (!res.ok) throw new Error(`pprof: HTTP ${res.status}`);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  for (const go of ['go', '/usr/local/go/bin/go']) {
+    try {
+      const { stdout } = await promisify(execFile)(go, ['tool', 'pprof', '-top', '-nodecount=30', file], {
+        maxBuffer: 8 << 20,
+      });
+      return stdout;
+    } catch {
+      /* next */
+    }
+  }
+  return `(saved ${file}; no Go here to print it: go tool pprof -top ${file})`;
+}

@@ -1,0 +1,280 @@
+/**
+ * `npm run bench:profile [-- --duration 60 --fraction 0.5 | --rate R] [--cpu-prof] [--store-pprof]
+ *  [--env KEY=VALUE ...] [--out file.json]`
+ *
+ * Where the soak's time goes. Runs the soak of bench/resilience.ts (the full path: citizen tokens,
+ * disclosure policy, durable audit; evenly spaced requests at `--fraction` of the closed-loop
+ * maximum measured first, or at `--rate`) for `--duration` seconds and prints:
+ * - the load generator's latencies (from when each request was due);
+ * - the hub's time per request by phase (all requests, and the slowest 1 %): see PhaseTracker;
+ * - store commands per request by kind, with their latency as the driver sees it;
+ * - CPU of the hub, the embedded store, the load generator and the rest of the machine (other
+ *   processes: this machine is shared), and CPU ms per request of the hub and the store;
+ * - the event loop's delay and the garbage collector's pauses in the hub;
+ * - with `--cpu-prof`, the hub's CPU profile (saved under .data/profile/, top categories and
+ *   functions by self time); with `--store-pprof`, the store's Go CPU profile (saved; its top
+ *   printed with `go tool pprof`).
+ * `--env KEY=VALUE` sets hub configuration for an A/B run. Seeds `benchres_` in `--data-dir`
+ * (the resilience section's, reused).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { loadConfig } from '../hub/config';
+import { startHub, type RunningHub } from '../hub/server';
+import { Store } from '../store/connection';
+import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
+import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
+import { runLoad, seedOrReuse, selfReaders } from './common';
+import { CommandStats, CpuSampler, LoopProbe, PhaseTracker, quantile } from './profile-probes';
+import { CpuProfiler, storeProfile } from './profile-cpu';
+
+const PREFIX = 'benchres_';
+
+interface Options {
+  durationS: number;
+  fraction: number;
+  rate?: number;
+  maxS: number;
+  warmupS: number;
+  connections: number;
+  cpuProf: boolean;
+  storePprof: boolean;
+  env: Record<string, string>;
+  outDir: string;
+}
+
+function options(): Options & { citizens: number; dataDir: string; out?: string; storeEnv: Record<string, string> } {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '60' },
+      fraction: { type: 'string', default: '0.5' },
+      rate: { type: 'string' },
+      'max-duration': { type: 'string', default: '10' },
+      /** Seconds of closed-loop warm-up (long enough to ask for every citizen once: their accounts cached). */
+      warmup: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '16' },
+      citizens: { type: 'string', default: '10000' },
+      'data-dir': { type: 'string', default: '.data/bench-resilience' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'store-pprof': { type: 'boolean', default: false },
+      env: { type: 'string', multiple: true, default: [] },
+      /** Environment of the embedded store (e.g. LOCALDB_RELAXED_SYNC_DBS= for an A/B run). */
+      'store-env': { type: 'string', multiple: true, default: [] },
+      out: { type: 'string' },
+    },
+  });
+  const pairs = (list: string[]) => {
+    const out: Record<string, string> = {};
+    for (const kv of list) {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new Error(`--env and --store-env take KEY=VALUE, not ${kv}`);
+      out[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    return out;
+  };
+  const env = pairs(values.env);
+  return {
+    durationS: Number(values.duration),
+    fraction: Number(values.fraction),
+    rate: values.rate ? Number(values.rate) : undefined,
+    maxS: Number(values['max-duration']),
+    warmupS: Number(values.warmup),
+    connections: Number(values.connections),
+    cpuProf: values['cpu-prof'],
+    storePprof: values['store-pprof'],
+    env,
+    storeEnv: pairs(values['store-env']),
+    citizens: Number(values.citizens),
+    dataDir: values['data-dir'],
+    out: values.out,
+    outDir: resolve('.data/profile'),
+  };
+}
+
+/** The soak with every probe on; returns the figures (also printed). */
+export async function profileSoak(
+  o: Options & { uri: string; storePid?: number; pprofAddr?: string },
+): Promise<Record<string, unknown>> {
+  const store = await Store.connect({ uri: o.uri, dbPrefix: PREFIX, maxPoolSize: 64, monitorCommands: true });
+  const keysDir = mkdtempSync(join(tmpdir(), 'hub-profile-keys-'));
+  let hub: RunningHub | undefined;
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      MONGODB_URI: o.uri,
+      HUB_DB_PREFIX: PREFIX,
+      LOG_LEVEL: 'silent',
+      HUB_KEYS_DIR: keysDir,
+      HUB_RATE_LIMITS: 'off',
+      HUB_SWEEP_AT: 'off',
+      HUB_AUTH: 'on',
+      ...o.env,
+    });
+    hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
+    const url = `${hub.url}/graphql`;
+    const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
+    const phases = new PhaseTracker();
+    phases.attach(hub);
+    const commands = new CommandStats(store.client, PREFIX, phases);
+    const loop = new LoopProbe();
+    const cpu = new CpuSampler(o.storePid);
+
+    await runLoad(url, bodies, o.warmupS, o.connections, tokens); // warm-up
+    let maxRps: number | undefined;
+    if (o.rate === undefined) maxRps = (await runLoad(url, bodies, o.maxS, o.connections, tokens)).rps;
+    const rate = o.rate ?? Math.max(1, Math.round(maxRps! * o.fraction));
+    console.log(
+      `${maxRps ? `maximum ${Math.round(maxRps)} req/s (closed loop, ${o.connections} connections); ` : ''}` +
+        `soaking at ${rate} req/s for ${o.durationS} s${Object.keys(o.env).length ? ` with ${JSON.stringify(o.env)}` : ''}...`,
+    );
+    await runLoad(url, bodies, 5, o.connections, tokens, rate); // the maximum's backlog drained
+
+    mkdirSync(o.outDir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const writer = hub.auditWriter;
+    const indexer = writer.indexer;
+    const w0 = {
+      writes: writer.writes,
+      side: writer.sideWrites + (indexer?.writes ?? 0),
+      records: writer.records,
+    };
+    indexer?.resetLag();
+    phases.reset();
+    commands.reset();
+    phases.on = commands.on = true;
+    const profiler = o.cpuProf ? new CpuProfiler() : undefined;
+    await profiler?.start();
+    const storeProf =
+      o.storePprof && o.pprofAddr
+        ? storeProfile(o.pprofAddr, Math.max(1, o.durationS - 2), join(o.outDir, `store-${stamp}.pprof`))
+        : undefined;
+    loop.start();
+    cpu.start();
+    const t0 = performance.now();
+    const load = await runLoad(url, bodies, o.durationS, o.connections, tokens, rate);
+    const wallS = (performance.now() - t0) / 1000;
+    const cpuUse = cpu.stop();
+    const loopUse = loop.stop(wallS);
+    phases.on = commands.on = false;
+    const hubProfile = await profiler?.stop(join(o.outDir, `hub-${stamp}.cpuprofile`));
+    const storeTop = await storeProf?.catch((e: unknown) => `store profile failed: ${String(e)}`);
+
+    const phaseSummary = phases.summary();
+    const cmd = commands.summary(phaseSummary.requests);
+    const n = Math.max(1, load.requests);
+    const perReq = (x: number) => Math.round((x / n) * 1000) / 1000;
+    const latency = {
+      rate_rps: rate,
+      max_rps: maxRps ? Math.round(maxRps) : null,
+      requests: load.requests,
+      p50_ms: load.p50_ms,
+      p90_ms: load.p90_ms,
+      p99_ms: load.p99_ms,
+      p99_over_p50: load.p50_ms ? Math.round((load.p99_ms / load.p50_ms) * 10) / 10 : null,
+      max_ms: load.max_ms,
+      errors: load.errors,
+      graphql_errors: load.graphql_errors ?? 0,
+    };
+    const cpuMsPerRequest = {
+      hub_cpu_ms_per_request: Math.round(((cpuUse.hub_pct / 100) * wallS * 1000 * 100) / n) / 100,
+      store_cpu_ms_per_request: Math.round(((cpuUse.store_pct / 100) * wallS * 1000 * 100) / n) / 100,
+    };
+    const writes = {
+      audit_writes_per_request: perReq(writer.writes - w0.writes),
+      background_writes_per_request: perReq(writer.sideWrites + (indexer?.writes ?? 0) - w0.side),
+      index_lag_p99_ms: indexer ? Math.round(quantile(sorted(indexer.lags), 0.99)) : null,
+      index_lag_max_ms: indexer ? Math.round(Math.max(0, ...indexer.lags)) : null,
+      records_per_request: perReq(writer.records - w0.records),
+      store_commands_per_request: cmd.perRequest,
+      store_statements_per_request: cmd.statementsPerRequest,
+      commands_outside_requests_per_request: perReq(phases.background),
+    };
+    const result = {
+      env: o.env,
+      latency,
+      phases: phaseSummary.rows,
+      commands: cmd.rows,
+      writes,
+      cpu: { ...cpuUse, ...cpuMsPerRequest },
+      loop: loopUse,
+      ...(hubProfile ? { hubProfile } : {}),
+    };
+    printSoak(result, phaseSummary.requests, storeTop);
+    return result;
+  } finally {
+    await hub?.stop().catch(() => undefined);
+    await store.close();
+    rmSync(keysDir, { recursive: true, force: true });
+  }
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** The soak's figures, printed as tables. */
+function printSoak(
+  r: {
+    latency: object;
+    phases: unknown[];
+    commands: unknown[];
+    writes: object;
+    cpu: object;
+    loop: object;
+    hubProfile?: { categories: unknown[]; functions: unknown[] };
+  },
+  requests: number,
+  storeTop: string | undefined,
+): void {
+  console.log('\nLatency at the load generator (ms, from when each request was due)');
+  console.table([r.latency]);
+  console.log(`\nTime per request in the hub by phase (${requests} requests)`);
+  console.table(r.phases);
+  console.log('\nStore commands per request by kind (latency as the driver sees it)');
+  console.table(r.commands);
+  console.log('\nWrites per request');
+  console.table([r.writes]);
+  console.log('\nCPU (% of one core; the machine: % of all its cores)');
+  console.table([r.cpu]);
+  console.log('\nEvent loop delay and garbage collection in the hub');
+  console.table([r.loop]);
+  if (r.hubProfile) {
+    console.log('\nHub CPU by category (self time, % of busy samples)');
+    console.table(r.hubProfile.categories);
+    console.log('\nHub CPU, top functions (self time)');
+    console.table(r.hubProfile.functions);
+  }
+  if (storeTop) console.log(`\nStore CPU profile (Go pprof)\n${storeTop}`);
+}
+
+async function main(): Promise<void> {
+  const o = options();
+  let localDb: LocalDb | undefined;
+  let uri = process.env.MONGODB_URI;
+  const pprofAddr = o.storePprof && !uri ? `127.0.0.1:${await freePort()}` : undefined;
+  if (!uri) {
+    localDb = await startLocalDb({ dataDir: o.dataDir, port: 0, pprof: pprofAddr, env: o.storeEnv });
+    uri = localDb.uri;
+  }
+  try {
+    const seedStore = await Store.connect({ uri, dbPrefix: PREFIX });
+    try {
+      await seedOrReuse(seedStore, { citizens: o.citizens, seed: 7 }, 'profile', console.log);
+    } finally {
+      await seedStore.close();
+    }
+    const r = await profileSoak({ ...o, uri, storePid: localDb?.pid, pprofAddr });
+    if (o.out) writeFileSync(o.out, JSON.stringify(r, null, 2) + '\n');
+  } finally {
+    await localDb?.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
