@@ -20,8 +20,9 @@ import { TEST_ISSUER, testKeys } from '../../support/keys';
 
 const keys = testKeys();
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
-let offsetMs = 0;
-const now = () => new Date(Date.now() + offsetMs);
+/** When set, the hubs' clock stands still at this instant (so a check "one second before expiry" holds however slow the machine). */
+let clockAt: number | null = null;
+const now = () => new Date(clockAt ?? Date.now());
 let hub: TestHub;
 let other: TestHub;
 /** ACTIVE Level 2 with a driving licence, another ACTIVE Level 2, ACTIVE Level 1, an account not ACTIVE. */
@@ -139,7 +140,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterEach(() => {
-  offsetMs = 0;
+  clockAt = null;
 });
 
 afterAll(async () => {
@@ -286,13 +287,14 @@ describe('create and redeem', () => {
 describe('refusals', () => {
   it('refuses an expired code (SHARE_EXPIRED) without using it up', async () => {
     const share = await create(people.l2, { fields: ['FULL_NAME'] });
-    offsetMs = 61_000;
+    const expiresAt = Date.parse(share.expiresAt);
+    clockAt = expiresAt + 1_000;
     const late = await redeem(share.code, officer());
     expect(errorOf(late)).toMatchObject({ extensions: { code: 'SHARE_EXPIRED' } });
     expect((await auditOf(late.requestId)).shareEvents).toEqual([
       expect.objectContaining({ event: 'REFUSED', shareId: share.id, reason: 'SHARE_EXPIRED' }),
     ]);
-    offsetMs = 59_000; // still within its 60 seconds
+    clockAt = expiresAt - 1_000; // still within its 60 seconds
     const inTime = await redeem(share.code, officer(), other.url);
     expect(inTime.body.errors).toBeUndefined();
   });
