@@ -20,10 +20,9 @@ import { ErrorCode } from '../../lib/errors';
  * every member's access log gets a line) had an hour document of up to ~100 KB rewritten on
  * each new line; a ten-minute one holds a sixth of that.
  *
- * The index is written by the AuditWriter after the audit records themselves, in bulkWrites
- * per (coalesced) group-commit batch: see {@link writeCitizenIndex} for how the size bound is
- * kept. The index is derived data: if its write fails, the audit record still stands (the
- * writer logs it).
+ * The index is written off the request path by the tailing worker of indexer.ts (through
+ * index-writer.ts), from the durable audit records, with a checkpoint per chain: the index is
+ * derived data, and a failed pass is retried from its checkpoint; the audit record stands.
  */
 
 export const AUDIT_BY_CITIZEN_COLLECTION = 'auditByCitizen';
