@@ -2,7 +2,10 @@
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config';
@@ -11,6 +14,7 @@ import { requestBoundsPlugin } from './limits';
 import type { HubMetrics } from './metrics';
 import { auditPlugin } from './plugins/audit';
 import { metricsPlugin } from './plugins/metrics';
+import { noStorePlugin } from './plugins/no-store';
 import { rejectModePlugin } from './plugins/reject-mode';
 import { requestMetricsPlugin } from './plugins/request-metrics';
 import { buildSchema } from './schema';
@@ -65,6 +69,9 @@ export function createApollo(opts: {
     plugins: [
       // No Apollo landing page (its CDN and telemetry): GraphiQL comes from the hub's own files.
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints in the hub: every answer is `no-store` (noStorePlugin), without a hook per field.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.HUB_SHUTDOWN_TIMEOUT_MS }),
       ...armor.plugins,
       // Sizes and cost, with the variables, before anything runs or is stored.

@@ -73,11 +73,14 @@ describe('development-mode guard', () => {
   it('still answers non-personal fields when auth is on', async () => {
     const r = await gql(guarded.url, '{ ping }');
     expect(r.body).toEqual({ data: { ping: true } });
+    // Not even a public answer is kept by a browser or proxy.
+    expect(r.headers.get('cache-control')).toBe('no-store');
   });
 
   it('serves personal data only in the explicit development mode', async () => {
     const r = await gql(dev.url, q, { id: person._id });
     expect(r.body.errors).toBeUndefined();
+    expect(r.headers.get('cache-control')).toBe('no-store');
     expect(r.body.data?.citizen).toEqual({ personalId: person._id, fullName: person.hoTen.normalize('NFC') });
   });
 });
