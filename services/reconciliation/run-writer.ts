@@ -219,7 +219,7 @@ export class RunWriter {
     const ops = [...this.seen.values()];
     this.seen.clear();
     if (ops.length) {
-      this.counts.index += ops.length;
+      this.counts.index += ops.filter((o) => o.target === 'index').length; // index documents (not the order directory)
       const w = this.index.apply(ops);
       this.indexWrites.add(w);
       void w.then(
