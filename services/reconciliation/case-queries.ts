@@ -407,6 +407,7 @@ export class CaseQueries {
     const docs = await Promise.all(indexIdsOf(area).map((id) => this.indexCol.findOne({ _id: id })));
     for (const d of docs) {
       for (const e of Object.values(d?.m ?? {})) {
+        if (typeof e.k !== 'string') continue; // a partial entry (see entriesOf)
         const status = e.s ?? 'OPEN';
         byStatus[status]++;
         if (!OPEN_STATUSES.includes(status)) continue;
