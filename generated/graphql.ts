@@ -1158,13 +1158,16 @@ export type Mutation = {
   reconciliationCaseAssign: ReconciliationCasePayload;
   /** OPEN → CONFIRMED: the records really disagree. */
   reconciliationCaseConfirm: ReconciliationCasePayload;
-  /** OPEN or CONFIRMED → DISMISSED, with the reason. */
+  /** OPEN or CONFIRMED → DISMISSED, with the reason (blank: NOTE_REQUIRED). */
   reconciliationCaseDismiss: ReconciliationCasePayload;
   /** Add a note (the status stays). */
   reconciliationCaseNote: ReconciliationCasePayload;
   /** RESOLVED or DISMISSED → OPEN. */
   reconciliationCaseReopen: ReconciliationCasePayload;
-  /** CONFIRMED → RESOLVED: fixed at the source. */
+  /**
+   * CONFIRMED → RESOLVED: fixed at the source. A note (what was corrected, where) is required:
+   * without one (absent or blank) the case stays as it is and the payload's userError is NOTE_REQUIRED.
+   */
   reconciliationCaseResolve: ReconciliationCasePayload;
   /**
    * Close many FORMAT_ONLY cases at once (at most 100): each through the same state machine, audit
@@ -1788,7 +1791,7 @@ export type ReconciliationCase = {
   dataRequestId: Maybe<Scalars['ID']['output']>;
   /** CORRECTION_REQUEST: the request's status. */
   dataRequestStatus: Maybe<DataRequestStatus>;
-  /** CORRECTION_REQUEST: the request's deadline to act. */
+  /** CORRECTION_REQUEST: the request's deadline to act (after its one extension, if any). */
   dueAt: Maybe<Scalars['DateTime']['output']>;
   /** FORMAT_ONLY / MISMATCH: the attribute that differs. */
   field: Maybe<IdentityField>;
@@ -1801,6 +1804,11 @@ export type ReconciliationCase = {
   lastSeenAt: Scalars['DateTime']['output'];
   lastSeenRunId: Scalars['ID']['output'];
   notes: Array<ReconciliationCaseNote>;
+  /**
+   * CORRECTION_REQUEST: the request is still open and its deadline to act has passed (null for
+   * other kinds).
+   */
+  overdue: Maybe<Scalars['Boolean']['output']>;
   /** The person the record belongs to (null: no person found, ORPHAN). */
   personalId: Maybe<Scalars['PersonalId']['output']>;
   /** The population's value (OLD_ID_KEY: the personal ID; DECEASED_ACTIVE: the date of death). */
@@ -1899,6 +1907,11 @@ export type ReconciliationCaseNote = {
 export type ReconciliationCaseOrder =
   /** By area (commune code) and case id: stable, the cheapest. */
   | 'AREA'
+  /**
+   * By legal deadline: the citizens' correction requests (`dueAt`), the soonest first (so the
+   * overdue ones first); then the cases without a deadline, in area order.
+   */
+  | 'DUE'
   /** Newest first. */
   | 'NEWEST'
   /** Oldest first: by the start of the first run that found the case. */
@@ -3370,6 +3383,7 @@ export type ReconciliationCaseResolvers<ContextType = HubContext, ParentType ext
   lastSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   lastSeenRunId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   notes?: Resolver<Array<ResolversTypes['ReconciliationCaseNote']>, ParentType, ContextType>;
+  overdue?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   personalId?: Resolver<Maybe<ResolversTypes['PersonalId']>, ParentType, ContextType>;
   populationValue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -332,6 +332,11 @@ export type ReconciliationCaseEvent =
 export type ReconciliationCaseOrder =
   /** By area (commune code) and case id: stable, the cheapest. */
   | 'AREA'
+  /**
+   * By legal deadline: the citizens' correction requests (`dueAt`), the soonest first (so the
+   * overdue ones first); then the cases without a deadline, in area order.
+   */
+  | 'DUE'
   /** Newest first. */
   | 'NEWEST'
   /** Oldest first: by the start of the first run that found the case. */
@@ -680,7 +685,7 @@ export type WbCasesQueryVariables = Exact<{
 }>;
 
 
-export type WbCasesQuery = { reconciliationCases: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, kind: DefectKind, source: DataSource, personalId: string | null, field: IdentityField | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, area: { code: string, name: string } | null }> } };
+export type WbCasesQuery = { reconciliationCases: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, kind: DefectKind, source: DataSource, personalId: string | null, field: IdentityField | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, dueAt: string | null, overdue: boolean | null, area: { code: string, name: string } | null }> } };
 
 export type WbSummaryQueryVariables = Exact<{
   area: string;
@@ -960,7 +965,7 @@ export const WbRunsDocument = {"__meta__":{"hash":"sha256:486ca1c22efffec6817706
 export const WbRunDocument = {"__meta__":{"hash":"sha256:30c0d88385d758411f71b2d08854019552f1c7e7fe52f4b2abca5d4d909ef329"}} as unknown as TypedDocumentString<WbRunQuery, WbRunQueryVariables>;
 export const WbRunStartDocument = {"__meta__":{"hash":"sha256:d9efb02211027817c881773ba08703c80f77f19f416b279ad9393871f6cef172"}} as unknown as TypedDocumentString<WbRunStartMutation, WbRunStartMutationVariables>;
 export const WbRunCancelDocument = {"__meta__":{"hash":"sha256:efef5441f5a3bb209b6f0cdbcc44900b5cbd9222d0ae6befdad3cd0ab18d3aad"}} as unknown as TypedDocumentString<WbRunCancelMutation, WbRunCancelMutationVariables>;
-export const WbCasesDocument = {"__meta__":{"hash":"sha256:80e1f10f016058d737aa18ee626989eb21ae376b43af95f0ad55ce6a4518d6ad"}} as unknown as TypedDocumentString<WbCasesQuery, WbCasesQueryVariables>;
+export const WbCasesDocument = {"__meta__":{"hash":"sha256:f9a00dc4116cc7402584f609ae0f127bc1aefd8daf5bdc27dad41b241be9f73d"}} as unknown as TypedDocumentString<WbCasesQuery, WbCasesQueryVariables>;
 export const WbSummaryDocument = {"__meta__":{"hash":"sha256:7735120923d8fe0efb640260f6236cb8e16b8918fec002e82715e6e7ebc60841"}} as unknown as TypedDocumentString<WbSummaryQuery, WbSummaryQueryVariables>;
 export const WbCleanlinessDocument = {"__meta__":{"hash":"sha256:4ac5c277bfd1df24045a63007e46526ca9fe4e6e365a485f8e28221bc41d01da"}} as unknown as TypedDocumentString<WbCleanlinessQuery, WbCleanlinessQueryVariables>;
 export const WbCaseDocument = {"__meta__":{"hash":"sha256:291d6054a052cf5d55293077c0add495645388cff1cb3c47b1ff76fcf94f7c45"}} as unknown as TypedDocumentString<WbCaseQuery, WbCaseQueryVariables>;

@@ -178,6 +178,11 @@ export const rightsResolvers: Resolvers = {
       const r = id ? await ctx.rights.get(id) : null;
       return r ? actDeadline(r) : null;
     },
+    overdue: async (c, _, ctx) => {
+      const id = dataRequestIdOf(c.finding);
+      const r = id ? await ctx.rights.get(id) : null;
+      return r ? overdue(r, ctx.now).action : null;
+    },
     dataRequestStatus: async (c, _, ctx) => {
       const id = dataRequestIdOf(c.finding);
       return (id ? await ctx.rights.get(id) : null)?.status ?? null;

@@ -62,22 +62,31 @@ export function inputError(action: CaseAction, note: string): CaseUserError | nu
   if (note.length > MAX_NOTE_LENGTH) {
     return { code: 'NOTE_TOO_LONG', message: `A note has at most ${MAX_NOTE_LENGTH} characters` };
   }
-  if ((action.type === 'DISMISS' || action.type === 'NOTE') && !note) {
-    const message = action.type === 'DISMISS' ? 'Say why the case is dismissed' : 'The note is empty';
-    return { code: 'NOTE_REQUIRED', message };
-  }
+  if (action.type === 'NOTE' && !note) return { code: 'NOTE_REQUIRED', message: 'The note is empty' };
   if (action.type === 'ASSIGN' && action.assignee !== null && !ASSIGNEE.test(action.assignee)) {
     return { code: 'INVALID_ASSIGNEE', message: 'An assignee is an officer id (1–64 letters, digits, . _ : @ -)' };
   }
   return null;
 }
 
-/** Why the action does not apply to the case as it is, or null. */
-export function transitionError(view: CaseView, action: CaseAction): CaseUserError | null {
+/**
+ * Why the action does not apply to the case as it is, or null. An illegal move is said first; a
+ * move that is legal but closes the case without saying why is refused next: RESOLVE needs a
+ * note (what was corrected, where) and DISMISS a reason, whoever asks (the API, not only the
+ * workbench), so that every closed case says in its history why it was closed.
+ */
+export function transitionError(view: CaseView, action: CaseAction, note = noteOf(action)): CaseUserError | null {
   if (!CASE_MOVES[action.type].from.includes(view.status)) {
     // In plain words: the status, what was asked, what the case allows (case-refusals.ts).
     const { message, allowed } = illegalTransition(view.status, action.type, CASE_MOVES);
     return { code: 'ILLEGAL_TRANSITION', message, status: view.status, allowed };
+  }
+  if ((action.type === 'RESOLVE' || action.type === 'DISMISS') && !note) {
+    const message =
+      action.type === 'DISMISS'
+        ? 'Say why the case is dismissed (a reason is required)'
+        : 'Say what was corrected and where (a note is required to resolve a case)';
+    return { code: 'NOTE_REQUIRED', message, status: view.status };
   }
   if (action.type === 'RECURRED' && view.updatedAt >= action.runStartedAt) {
     return { code: 'ILLEGAL_TRANSITION', message: 'Resolved after the run started' };

@@ -14,11 +14,13 @@ import { mapLimit } from '../../store/concurrency';
 import { SerialWriter } from '../../store/serial-writer';
 import { caseSubject } from './case-scopes';
 import { decodeCursor, decodeKey, encodeCursor, encodeKey, entryMatches, entryPath, indexIdsOf } from './case-index';
+import { ageBuckets, directoryOf, dueList } from './case-order';
 import {
   CASE_STATUSES,
   OPEN_STATUSES,
   RECON_CASES_COLLECTION,
   RECON_CASE_INDEX_COLLECTION,
+  RECON_CASE_ORDER_COLLECTION,
   RECON_FINDINGS_COLLECTION,
   RECON_STATS_COLLECTION,
   areaId,
@@ -26,6 +28,8 @@ import {
   type CaseDoc,
   type CaseFilter,
   type CaseOrder,
+  type CaseOrderDoc,
+  type CaseWriteTarget,
   type CaseIndexDoc,
   type CasePage,
   type CaseStatus,
@@ -56,15 +60,30 @@ function indexIdsOfInfo(area: AreaInfo): string[] {
 
 /** An index entry with the id of the run its `r` names. */
 type SeenEntry = IndexEntry & { rid: string | null };
+/** The entries of an index document, read once per page. */
+type Entries = (docId: string) => Promise<Array<[string, SeenEntry]>>;
+/** A case a page shows: its index document, key, entry and the cursor that ends at it. */
+interface Picked {
+  docId: string;
+  key: string;
+  e: SeenEntry;
+  cursor: string;
+}
+/** What a walk found: the page's cases, and whether any case follows. */
+interface Walk {
+  picked: Picked[];
+  more: boolean;
+}
 
 export class CaseQueries {
-  /** Every write to the case index and the area stats in this process goes through this writer (runs included). */
-  readonly writer: SerialWriter<'index' | 'stats'>;
+  /** Every write to the case index, its order directory and the area stats in this process goes through this writer (runs included). */
+  readonly writer: SerialWriter<CaseWriteTarget>;
   protected readonly now: () => Date;
   protected readonly logger: Logger;
   protected readonly cases: Collection<CaseDoc>;
   protected readonly findings: Collection<FindingDoc>;
   private readonly indexCol: Collection<CaseIndexDoc>;
+  private readonly orderCol: Collection<CaseOrderDoc>;
 
   constructor(opts: CaseServiceOptions) {
     const db = opts.store.hubDb;
@@ -73,9 +92,11 @@ export class CaseQueries {
     this.cases = db.collection<CaseDoc>(RECON_CASES_COLLECTION);
     this.findings = db.collection<FindingDoc>(RECON_FINDINGS_COLLECTION);
     this.indexCol = db.collection<CaseIndexDoc>(RECON_CASE_INDEX_COLLECTION);
+    this.orderCol = db.collection<CaseOrderDoc>(RECON_CASE_ORDER_COLLECTION);
     this.writer = new SerialWriter({
       index: this.indexCol as unknown as Collection<Document>,
       stats: db.collection(RECON_STATS_COLLECTION),
+      order: this.orderCol as unknown as Collection<Document>,
     });
   }
 
@@ -134,6 +155,7 @@ export class CaseQueries {
     const doc = await this.indexCol.findOne({ _id: docId });
     const runs = doc?.runs ?? {};
     return Object.entries(doc?.m ?? {})
+      .filter(([, e]) => typeof e.k === 'string') // a partial entry (a write that raced a removal) is no case
       .map(([k, e]) => [decodeKey(k), { ...e, rid: runs[`t${e.r}`] ?? null }] as [string, SeenEntry])
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
@@ -162,8 +184,10 @@ export class CaseQueries {
   }
 
   /**
-   * One page of an area's cases matching `filter`, after `after` (a cursor from a previous
-   * page), ordered by index document (see {@link indexIdsOf}) and case id.
+   * One page of an area's cases matching `filter`, after `after` (a cursor from a previous page of
+   * the same order): in area order (index document, see {@link indexIdsOf}, and case id), by age,
+   * or by legal deadline. Each order reads the index documents the page needs, not the area's
+   * all; `totalCount` (asked only when wanted) reads them all.
    */
   async page(
     area: AreaInfo,
@@ -171,41 +195,30 @@ export class CaseQueries {
     opts: { first: number; after?: string | null; order?: CaseOrder },
   ): Promise<CasePage> {
     const docIds = indexIdsOfInfo(area);
-    if (opts.order && opts.order !== 'AREA') return this.pageByAge(docIds, filter, { ...opts, order: opts.order });
-    const cur = opts.after ? decodeCursor(opts.after) : null;
-    if (opts.after && (!cur || !docIds.includes(cur.docId))) throw new CaseInputError('Invalid cursor');
     const read = new Map<string, ReturnType<CaseQueries['entriesOf']>>();
-    const entries = (id: string) => {
+    const entries: Entries = (id) => {
       let p = read.get(id);
       if (!p) read.set(id, (p = this.entriesOf(id)));
       return p;
     };
-    const picked: Array<{ docId: string; key: string; e: SeenEntry }> = [];
-    let more = false;
-    for (const docId of docIds.slice(cur ? docIds.indexOf(cur.docId) : 0)) {
-      for (const [key, e] of await entries(docId)) {
-        if (cur && docId === cur.docId && key <= cur.key) continue;
-        if (!entryMatches(e, filter)) continue;
-        if (picked.length < opts.first) picked.push({ docId, key, e });
-        else {
-          more = true;
-          break;
-        }
-      }
-      if (more) break;
-    }
+    const order = opts.order ?? 'AREA';
+    const found =
+      order === 'AREA'
+        ? await this.walkArea(docIds, filter, opts.first, opts.after ?? null, entries)
+        : order === 'DUE'
+          ? await this.walkDue(docIds, filter, opts.first, opts.after ?? null, entries)
+          : await this.walkAge(docIds, filter, opts.first, opts.after ?? null, entries, order === 'OLDEST');
+    const { picked, more } = found;
     const views = await this.getSeen(
       picked.map((p) => p.key),
       picked.map((p) => p.e),
     );
-    const nodes = this.current(
-      views,
-      picked.map((p) => p.docId),
-    );
-    const last = picked[picked.length - 1];
     return {
-      nodes,
-      endCursor: last ? encodeCursor(last.docId, last.key) : null,
+      nodes: this.current(
+        views,
+        picked.map((p) => p.docId),
+      ),
+      endCursor: picked.length ? picked[picked.length - 1].cursor : null,
       hasNextPage: more,
       totalCount: async () => {
         let n = 0;
@@ -215,47 +228,136 @@ export class CaseQueries {
     };
   }
 
-  /**
-   * A page in order of age (the start of the first run that found each case; ties by case id).
-   * Reads every index document of the area (as `totalCount` does) and sorts the matching entries;
-   * the cursor is the last entry's age and id, so a page after a change goes on where it was.
-   */
-  private async pageByAge(
+  /** Area order: index document by index document, from the cursor's. */
+  private async walkArea(
     docIds: string[],
     filter: CaseFilter,
-    opts: { first: number; after?: string | null; order: 'OLDEST' | 'NEWEST' },
-  ): Promise<CasePage> {
-    const lists = await Promise.all(docIds.map(async (docId) => ({ docId, list: await this.entriesOf(docId) })));
-    const all = lists.flatMap(({ docId, list }) =>
-      list.filter(([, e]) => entryMatches(e, filter)).map(([key, e]) => ({ docId, key, e, age: e.f ?? e.r })),
-    );
-    const sign = opts.order === 'OLDEST' ? 1 : -1;
-    const cmp = (a: { age: number; key: string }, b: { age: number; key: string }) =>
-      sign * (a.age - b.age) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-    all.sort(cmp);
-    let start = 0;
-    if (opts.after) {
-      const cur = decodeCursor(opts.after);
-      const age = cur?.docId.startsWith(`${opts.order}:`) ? Number(cur.docId.slice(opts.order.length + 1)) : NaN;
-      if (!cur || !Number.isFinite(age)) throw new CaseInputError('Invalid cursor');
-      start = all.findIndex((x) => cmp(x, { age, key: cur.key }) > 0);
-      if (start < 0) start = all.length;
+    first: number,
+    after: string | null,
+    entries: Entries,
+    skip?: ReadonlySet<string>,
+    cursorPrefix = '',
+  ): Promise<Walk> {
+    const cur = after ? decodeCursor(after) : null;
+    if (after && (!cur || !docIds.includes(cur.docId))) throw new CaseInputError('Invalid cursor');
+    const picked: Picked[] = [];
+    for (const docId of docIds.slice(cur ? docIds.indexOf(cur.docId) : 0)) {
+      for (const [key, e] of await entries(docId)) {
+        if (cur && docId === cur.docId && key <= cur.key) continue;
+        if (skip?.has(key) || !entryMatches(e, filter)) continue;
+        if (picked.length === first) return { picked, more: true };
+        picked.push({ docId, key, e, cursor: cursorPrefix + encodeCursor(docId, key) });
+      }
     }
-    const picked = all.slice(start, start + opts.first);
-    const views = await this.getSeen(
-      picked.map((p) => p.key),
-      picked.map((p) => p.e),
+    return { picked, more: false };
+  }
+
+  /**
+   * By age (the start of the first run that found each case; oldest or newest first; ties in area
+   * order): the order directory's buckets in that order, each an index document's cases of one
+   * age, read until the page is full. Cursor: the bucket and the case id.
+   */
+  private async walkAge(
+    docIds: string[],
+    filter: CaseFilter,
+    first: number,
+    after: string | null,
+    entries: Entries,
+    oldest: boolean,
+  ): Promise<Walk> {
+    const tag = oldest ? 'OLDEST' : 'NEWEST';
+    const buckets = ageBuckets(await this.directories(docIds), docIds, oldest);
+    let start = 0;
+    let cur: { t: number; docId: string; key: string } | null = null;
+    if (after) {
+      const c = decodeCursor(after);
+      const m = c ? /^(OLDEST|NEWEST):(\d+):(.+)$/.exec(c.docId) : null;
+      if (!c || !m || m[1] !== tag || !docIds.includes(m[3])) throw new CaseInputError('Invalid cursor');
+      cur = { t: Number(m[2]), docId: m[3], key: c.key };
+      const pos = docIds.indexOf(cur.docId);
+      const sign = oldest ? 1 : -1;
+      start = buckets.findIndex((b) => sign * (b.t - cur!.t) > 0 || (b.t === cur!.t && b.pos >= pos));
+      if (start < 0) start = buckets.length;
+    }
+    const picked: Picked[] = [];
+    for (const b of buckets.slice(start)) {
+      const same = cur !== null && b.t === cur.t && b.docId === cur.docId;
+      for (const [key, e] of await entries(b.docId)) {
+        if ((e.f ?? e.r) !== b.t || (same && key <= cur!.key) || !entryMatches(e, filter)) continue;
+        if (picked.length === first) return { picked, more: true };
+        picked.push({ docId: b.docId, key, e, cursor: encodeCursor(`${tag}:${b.t}:${b.docId}`, key) });
+      }
+    }
+    return { picked, more: false };
+  }
+
+  /**
+   * By legal deadline: the cases with one (a citizen's correction request), soonest first (the
+   * overdue first), from the order directory; then the others in area order.
+   */
+  private async walkDue(
+    docIds: string[],
+    filter: CaseFilter,
+    first: number,
+    after: string | null,
+    entries: Entries,
+  ): Promise<Walk> {
+    const dues = dueList(await this.directories(docIds), docIds, decodeKey);
+    const withDue = new Set(dues.map((d) => d.key));
+    const AREA = '~'; // cursors of the cases without a deadline (never in base64url)
+    if (after?.startsWith(AREA)) return this.walkArea(docIds, filter, first, after.slice(1), entries, withDue, AREA);
+    let start = 0;
+    if (after) {
+      const c = decodeCursor(after);
+      const m = c ? /^DUE:(\d+)$/.exec(c.docId) : null;
+      if (!c || !m) throw new CaseInputError('Invalid cursor');
+      const due = Number(m[1]);
+      start = dues.findIndex((d) => d.due > due || (d.due === due && d.key > c.key));
+      if (start < 0) start = dues.length;
+    }
+    const picked: Picked[] = [];
+    for (const d of dues.slice(start)) {
+      const e = (await entries(d.docId)).find(([k]) => k === d.key)?.[1];
+      if (!e || !entryMatches(e, filter)) continue;
+      if (picked.length === first) return { picked, more: true };
+      picked.push({ docId: d.docId, key: d.key, e, cursor: encodeCursor(`DUE:${d.due}`, d.key) });
+    }
+    // The rest of the page (none when it is full: then only whether any case follows).
+    const rest = await this.walkArea(docIds, filter, first - picked.length, null, entries, withDue, AREA);
+    return { picked: [...picked, ...rest.picked], more: rest.more };
+  }
+
+  /** The order directories of the provinces the index documents belong to (built if missing). */
+  private async directories(docIds: readonly string[]): Promise<Array<CaseOrderDoc | null>> {
+    const ids = [...new Set(docIds.map(directoryOf))];
+    return Promise.all(
+      ids.map(async (id) => {
+        const dir = await this.orderCol.findOne({ _id: id });
+        return dir?.built ? dir : this.buildDirectory(id);
+      }),
     );
-    const last = picked[picked.length - 1];
-    return {
-      nodes: this.current(
-        views,
-        picked.map((p) => p.docId),
-      ),
-      endCursor: last ? encodeCursor(`${opts.order}:${last.age}`, last.key) : null,
-      hasNextPage: start + picked.length < all.length,
-      totalCount: () => Promise.resolve(all.length),
-    };
+  }
+
+  /**
+   * Builds a province's order directory from its index documents, once (entries from before the
+   * first sighting `f` was kept get theirs: their latest sighting then). Buckets written by runs
+   * meanwhile are kept (the writes merge).
+   */
+  private async buildDirectory(id: string): Promise<CaseOrderDoc | null> {
+    const docIds = id === '-' ? ['-|-'] : indexIdsOf({ province: id, commune: null });
+    const set: Record<string, unknown> = { built: true };
+    const fixes: Array<{ target: 'index'; id: string; min: Record<string, number> }> = [];
+    await mapLimit(docIds, INDEX_READS, async (docId) => {
+      const doc = await this.indexCol.findOne({ _id: docId });
+      const min: Record<string, number> = {};
+      for (const [k, e] of Object.entries(doc?.m ?? {})) {
+        set[`a.${encodeKey(docId)}.t${e.f ?? e.r}`] = 1;
+        if (e.f === undefined) min[`m.${k}.f`] = e.r;
+      }
+      if (Object.keys(min).length) fixes.push({ target: 'index', id: docId, min });
+    });
+    await this.writer.apply([...fixes, { target: 'order', id, set }]);
+    return this.orderCol.findOne({ _id: id });
   }
 
   /** An area's matching cases in chunks (index document by index document), for the CSV export. */
@@ -305,6 +407,7 @@ export class CaseQueries {
     const docs = await Promise.all(indexIdsOf(area).map((id) => this.indexCol.findOne({ _id: id })));
     for (const d of docs) {
       for (const e of Object.values(d?.m ?? {})) {
+        if (typeof e.k !== 'string') continue; // a partial entry (see entriesOf)
         const status = e.s ?? 'OPEN';
         byStatus[status]++;
         if (!OPEN_STATUSES.includes(status)) continue;

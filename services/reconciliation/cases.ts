@@ -85,7 +85,7 @@ export class CaseService extends CaseQueries {
       if (!mayAct(finding.area)) return { case: null, userError: null, change: null, outOfArea: true };
       const current = await this.rollForward(id, await this.cases.findOne({ _id: id }));
       const view = this.view(finding, current);
-      const refusal = transitionError(view, action);
+      const refusal = transitionError(view, action, note);
       if (refusal) return refused(view, refusal);
       if (changesNothing(view, action, note)) return { case: view, userError: null, change: null };
       const seq = (current?.seq ?? 0) + 1;

@@ -24,6 +24,14 @@ export const RECON_CASES_COLLECTION = 'reconCases';
 export const RECON_CASE_EVENTS_COLLECTION = 'reconCaseEvents';
 /** Per area (`_id` = {@link areaId}), one small entry per case (case-index.ts). */
 export const RECON_CASE_INDEX_COLLECTION = 'reconCaseIndex';
+/**
+ * Per province (`_id` = the province code, `-` for no known area): where each age and each legal
+ * deadline of its cases is, so that pages in those orders read only the index documents they show
+ * (case-order.ts).
+ */
+export const RECON_CASE_ORDER_COLLECTION = 'reconCaseOrder';
+/** The documents the case service's serial writer writes. */
+export type CaseWriteTarget = 'index' | 'stats' | 'order';
 /** Counts of cases per area and source (stats.ts keeps them; cases.ts updates them). */
 export const RECON_STATS_COLLECTION = 'reconStats';
 
@@ -379,8 +387,26 @@ export interface CaseFilter {
   firstSeenBy?: number | null;
 }
 
-/** Page order: by area and case id (the default), or by age (first found), oldest or newest first. */
-export type CaseOrder = 'AREA' | 'OLDEST' | 'NEWEST';
+/**
+ * Page order: by area and case id (the default); by age (first found), oldest or newest first; or
+ * by legal deadline (a citizen's correction request's), the soonest first, then the cases without
+ * one in area order.
+ */
+export type CaseOrder = 'AREA' | 'OLDEST' | 'NEWEST' | 'DUE';
+
+/**
+ * A province's order directory (case-order.ts): `a[<index doc>][t<ms>]` = 1 when that index
+ * document holds cases first found at that instant (never removed: an emptied bucket costs one
+ * read); `d[<case key>]` = the case's index document and legal deadline (ms); `built`: the
+ * directory covers every entry the index held when it was built (entries written since bring
+ * their own directory writes).
+ */
+export interface CaseOrderDoc {
+  _id: string;
+  a?: Record<string, Record<string, 1>>;
+  d?: Record<string, { doc: string; due: number }>;
+  built?: boolean;
+}
 
 /** One case's entry in its area's index document. */
 export interface IndexEntry {

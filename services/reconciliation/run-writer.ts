@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { mergeOp, type DocOp, type SerialWriter } from '../../store/serial-writer';
 import { seenOp } from './case-index';
+import { ageOp } from './case-order';
 import {
   DEFECT_KINDS,
   findingKey,
@@ -32,6 +33,7 @@ import {
   type DefectKind,
   type Finding,
   type FindingAreaDoc,
+  type CaseWriteTarget,
   type FindingDoc,
   type RunDoc,
   type RunWrites,
@@ -145,11 +147,11 @@ class FindingWriter {
 export class RunWriter {
   private readonly findings: FindingWriter;
   /** The case service's writer (the only one writing the case index and the stats in this process). */
-  private readonly index: SerialWriter<'index' | 'stats'>;
+  private readonly index: SerialWriter<CaseWriteTarget>;
   /** The findings stored for the area, as content hashes (key → hash; read at start). */
   private known = new Map<string, string>();
   /** The case-index entries of the findings seen since the last flush, one op per document. */
-  private readonly seen = new Map<string, DocOp<'index'>>();
+  private readonly seen = new Map<string, DocOp<CaseWriteTarget>>();
   /** Index writes in flight, from any of the parallel scans. */
   private readonly indexWrites = new Set<Promise<void>>();
   private readonly counts: RunWrites;
@@ -157,7 +159,7 @@ export class RunWriter {
 
   constructor(opts: {
     findings: Collection<FindingDoc>;
-    index: SerialWriter<'index' | 'stats'>;
+    index: SerialWriter<CaseWriteTarget>;
     run: RunDoc;
     /** What earlier sessions of the run wrote (a resumed run). */
     earlier: RunWrites | undefined;
@@ -189,15 +191,23 @@ export class RunWriter {
     const hash = findingHash(f, fa);
     const unchanged = this.known.get(key) === hash;
     const op = seenOp({ _id: key, source: f.source, kind: f.kind, area: fa }, this.run, unchanged ? null : hash);
-    const merged = this.seen.get(op.id);
-    if (merged) mergeOp(merged, op);
-    else this.seen.set(op.id, op);
+    this.queue(op);
+    // A case new to the index: its age bucket in the order directory (case-order.ts).
+    if (!this.known.has(key)) this.queue(ageOp(op.id, this.run.startedAt.getTime()));
     if (unchanged) {
       this.counts.unchanged++;
       return null;
     }
     this.known.set(key, hash);
     return this.findings.add(f, fa);
+  }
+
+  /** Queues an index or directory write, merged with the one queued for the same document. */
+  private queue(op: DocOp<CaseWriteTarget>): void {
+    const id = `${op.target}:${op.id}`;
+    const merged = this.seen.get(id);
+    if (merged) mergeOp(merged, op);
+    else this.seen.set(id, { ...op });
   }
 
   /**
@@ -209,7 +219,7 @@ export class RunWriter {
     const ops = [...this.seen.values()];
     this.seen.clear();
     if (ops.length) {
-      this.counts.index += ops.length;
+      this.counts.index += ops.filter((o) => o.target === 'index').length; // index documents (not the order directory)
       const w = this.index.apply(ops);
       this.indexWrites.add(w);
       void w.then(

@@ -10,8 +10,9 @@ import { isDuplicateKey } from '../../store/concurrency';
 import type { CaseChangeRecord } from '../audit/model';
 import type { CaseService } from '../reconciliation/cases';
 import { entryPath, indexDocArea } from '../reconciliation/case-index';
+import { ageOp, dueOp } from '../reconciliation/case-order';
 import { RECON_FINDINGS_COLLECTION, areaId, type FindingDoc } from '../reconciliation/model';
-import type { DataRequestDoc } from './model';
+import { actDeadline, type DataRequestDoc } from './model';
 
 /** A correction request's finding: the case's subject, source, field and the request it comes from. */
 export type CorrectionFinding = FindingDoc & { dataRequestId: string };
@@ -53,15 +54,27 @@ export async function fileCorrectionCase(
     if (!isDuplicateKey(e)) throw e;
   }
   const path = entryPath(id);
+  const docId = areaId(area);
   await cases.writer.apply([
     {
       target: 'index',
-      id: areaId(area),
+      id: docId,
       set: { [`${path}.k`]: `${finding.source}|CORRECTION_REQUEST` },
       max: { [`${path}.r`]: now.getTime() },
+      min: { [`${path}.f`]: now.getTime() },
       setOnInsert: indexDocArea(area),
     },
+    // Its age and its legal deadline in the order directory (the queue's orders by age and by deadline).
+    ageOp(docId, now.getTime()),
+    dueOp(docId, id, actDeadline(request).getTime()),
   ]);
   const r = await cases.act(id, { type: 'NOTE', note: request.note ?? '' }, `citizen:${request.citizenId}`);
   return r.change;
+}
+
+/** A correction request's deadline moved (its one extension): the queue's order by deadline follows. */
+export async function correctionDueChanged(cases: CaseService, request: DataRequestDoc): Promise<void> {
+  if (!request.caseId) return;
+  const area = { province: request.area?.province ?? null, commune: request.area?.commune ?? null };
+  await cases.writer.apply([dueOp(areaId(area), request.caseId, actDeadline(request).getTime())]);
 }

@@ -9,6 +9,7 @@ import type { Principal } from '../access/auth/principal';
 import { changeRestriction } from '../access/restrictions';
 import { areaInfo, type AreaInfo } from '../accounts/reports/read';
 import { reconAreaAllowed } from '../reconciliation/areas';
+import { correctionDueChanged } from './corrections';
 import { extendedDeadline } from './deadlines';
 import {
   HANDLERS,
@@ -112,6 +113,7 @@ export async function officerAct(
     return shown(found, userError('CONCURRENT_CHANGE', 'The request was changed at the same time; retry'));
   if ('refuse' in r) return r.refuse;
   if (action === 'REFUSE') await liftRefused(svc, r.next, by, at);
+  if (action === 'EXTEND') await correctionDueChanged(svc.deps.cases, r.next);
   return { request: r.next };
 }
 

@@ -3,7 +3,8 @@
  * embedded store with a data set of its own (`wbe_`): a data-cleaning officer runs a reconciliation
  * of their province and follows its progress, opens a MISMATCH case, sees the differing characters
  * marked and said, confirms and resolves it with a note, and exports the open cases as CSV; a
- * supervisor reassigns it; an officer of another province sees none of it; a working-group officer
+ * supervisor reassigns it; citizens' correction requests are in the queue with their legal deadline,
+ * the overdue one first and marked in words; an officer of another province sees none of it; a working-group officer
  * reads the activation report (the chart's values are the GraphQL report's), pages the door-to-door
  * list and exports it; an approver approves a request. axe-core on every screen (no serious or
  * critical violation); screenshots at desktop width (1280×800) into docs/screenshots.
@@ -15,6 +16,9 @@ import { ensureAppBuilt } from '../../scripts/app-build';
 import { issueDevToken } from '../../services/access/auth/dev-idp';
 import type { OfficerRole } from '../../services/access/auth/principal';
 import { capturedLog, signIn as signInThroughHub } from './sign-in';
+import { mapCitizen } from '../../connectors/population/connector';
+import type { CongDanDoc } from '../../connectors/population/model';
+import type { AccountDoc } from '../../services/accounts/store';
 import type { Mutation, Query } from '../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../support/hub';
 import { testKeys } from '../support/keys';
@@ -27,6 +31,8 @@ const PROVINCE = '01';
 const log = capturedLog();
 let hub: TestHub;
 let browser: Browser;
+/** The hub's clock, when the test sets it (a correction request filed in the past); else the real time. */
+let clock: Date | null = null;
 
 const token = (role: OfficerRole, province: string, officerId: string) =>
   issueDevToken('officer', { role, area: { province }, officerId, unit: 'Công an (thử nghiệm)' }, { key: keys.idp });
@@ -34,7 +40,7 @@ const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
 beforeAll(async () => {
   await ensureAppBuilt({ quiet: true });
-  hub = await startTestHub({}, 'wbe_', { logger: log.logger });
+  hub = await startTestHub({}, 'wbe_', { logger: log.logger, now: () => clock ?? new Date() });
   await seed(hub.store, { citizens: 1500, seed: 37, rates: { MISMATCH: 0.08, FORMAT_ONLY: 0.08 } });
   browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--lang=vi-VN'] });
 }, 180_000);
@@ -180,6 +186,60 @@ it('a supervisor reassigns the case (found again by the second run); the state m
     status: 'OPEN',
     allowed: ['CONFIRM', 'DISMISS', 'ASSIGN', 'NOTE'],
   });
+  expect(errors).toEqual([]);
+  await context.close();
+}, 60_000);
+
+it("citizens' correction requests are in the queue with their legal deadline, the overdue one first and marked", async () => {
+  // Two Hà Nội citizens with an activated Level 2 account ask for a correction: one 40 days ago
+  // (its deadline to act, 15 days, has passed), one now.
+  const people = await hub.store.db('pop').collection<CongDanDoc>('congDan').find({}).toArray();
+  const inHanoi = new Set(people.filter((p) => mapCitizen(p).area?.province === PROVINCE).map((p) => p._id));
+  const accounts = await hub.store.hubDb
+    .collection<AccountDoc>('accounts')
+    .find({ status: 'ACTIVE', level: 2 })
+    .toArray();
+  const [older, newer] = accounts.filter((x) => inHanoi.has(x._id));
+  const file = async (citizenId: string) => {
+    const r = await gql<Pick<Mutation, 'correctionRequest'>>(
+      hub.url,
+      `mutation($input: CorrectionRequestInput!) { correctionRequest(input: $input) { request { caseId } userErrors { code } } }`,
+      { input: { source: 'DRIVING_LICENCE', field: 'number', note: 'Số GPLX bị ghi sai một chữ số' } },
+      bearer(keys.citizen(citizenId)),
+    );
+    expect(r.body.data!.correctionRequest.userErrors).toEqual([]);
+    return r.body.data!.correctionRequest.request!.caseId!;
+  };
+  clock = new Date(Date.now() - 40 * 86_400_000);
+  const late = await file(older._id);
+  clock = null;
+  const onTime = await file(newer._id);
+
+  const { context, page, errors } = await desktop();
+  await signIn(page, 'CA-HN-DC-01', 'Đối soát dữ liệu');
+  await page.getByRole('link', { name: 'Hồ sơ sai lệch', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Hồ sơ sai lệch' }).waitFor();
+  await page.getByLabel('Loại', { exact: true }).selectOption('CORRECTION_REQUEST');
+  await page.getByLabel('Sắp xếp').selectOption('DUE');
+  await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  await page.locator('tr[data-case]:not([data-case*=":CORRECTION_REQUEST:"])').first().waitFor({ state: 'detached' });
+  await page.locator('table[aria-busy]').waitFor({ state: 'detached' });
+  const rows = page.locator('tr[data-case]');
+  await rows.nth(1).waitFor();
+  // By deadline: the overdue one first, said in words (and a symbol), not by colour alone.
+  expect(await rows.nth(0).getAttribute('data-case')).toBe(late);
+  expect(await rows.nth(1).getAttribute('data-case')).toBe(onTime);
+  expect(await rows.nth(0).locator('[data-overdue="true"]').textContent()).toContain('Quá hạn');
+  expect(await rows.nth(0).getAttribute('class')).toContain('wb-overdue');
+  expect(await rows.nth(1).locator('[data-overdue="false"]').textContent()).toContain('còn hạn');
+  expect(await rows.nth(1).textContent()).not.toContain('Quá hạn');
+  expect(await rows.nth(0).textContent()).toContain('Yêu cầu chỉnh sửa của công dân');
+  // The picture shows the queue itself (below the filters at this height).
+  await page
+    .locator('p[role="status"]', { hasText: 'hồ sơ' })
+    .evaluate((e: { scrollIntoView(o: { block: string }): void }) => e.scrollIntoView({ block: 'start' }));
+  await screenshot(page, 'workbench-cases-due');
+  await expectAccessible(page);
   expect(errors).toEqual([]);
   await context.close();
 }, 60_000);

@@ -1,6 +1,7 @@
 /**
  * The case queue of the officer's area: open cases by kind (the area's live counts), filters (kind,
- * source, status, assignee, commune, age) and order applied on the hub, pages of 25 on the hub, the
+ * source, status, assignee, commune, age) and order (area, age, legal deadline) applied on the hub;
+ * citizens' correction requests with their deadline, the overdue marked in words; pages of 25 on the hub, the
  * CSV of the open cases, and closing many FORMAT_ONLY cases at once (each through the state machine
  * and the audit on the hub: reconciliationCasesCloseFormatOnly).
  */
@@ -44,6 +45,7 @@ export const KINDS: DefectKind[] = [
   'DECEASED_ACTIVE',
   'EXPIRED_ID_CARD',
   'MALFORMED',
+  'CORRECTION_REQUEST',
 ];
 const SOURCES: DataSource[] = [
   'POPULATION',
@@ -234,7 +236,7 @@ function CaseFilters(props: {
         {AGES.map((a) => [a, wx(`cases.age.${a}`)])}
       </Select>
       <Select id="case-order" label={wt('cases.order')} value={draft.order} onChange={(v) => set('order', v)} noAny>
-        {(['AREA', 'OLDEST', 'NEWEST'] as const).map((x) => [x, wx(`cases.order.${x}`)])}
+        {(['AREA', 'OLDEST', 'NEWEST', 'DUE'] as const).map((x) => [x, wx(`cases.order.${x}`)])}
       </Select>
       <div class="filter-actions">
         <button type="submit" class="button primary">
@@ -318,11 +320,12 @@ function CaseTable(props: {
           <th scope="col">{wt('cases.status')}</th>
           <th scope="col">{wt('cases.assignee')}</th>
           <th scope="col">{wt('cases.found')}</th>
+          <th scope="col">{wt('cases.due')}</th>
         </tr>
       </thead>
       <tbody>
         {props.nodes.map((c) => (
-          <tr key={c.id} data-case={c.id}>
+          <tr key={c.id} data-case={c.id} class={c.overdue ? 'wb-overdue' : undefined}>
             <td>
               {props.formOnlyIds.includes(c.id) && (
                 <input
@@ -349,10 +352,31 @@ function CaseTable(props: {
             </td>
             <td class={c.assignee ? 'mono' : 'muted'}>{c.assignee ?? wt('cases.unassigned')}</td>
             <td>{fmtDayOf(c.firstSeenAt)}</td>
+            <td>
+              <Due dueAt={c.dueAt ?? null} overdue={c.overdue ?? null} />
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * A citizen's correction request's legal deadline (rights: Decree 356/2025, see docs/rights.md):
+ * the day, and when it has passed a badge in words and a symbol (not colour alone).
+ */
+function Due(props: { dueAt: string | null; overdue: boolean | null }) {
+  if (!props.dueAt) return <span class="muted">—</span>;
+  return (
+    <span class="wb-due" data-overdue={props.overdue ? 'true' : 'false'}>
+      <time dateTime={props.dueAt}>{fmtDayOf(props.dueAt)}</time>{' '}
+      {props.overdue ? (
+        <Badge tone="bad">{wt('cases.overdue')}</Badge>
+      ) : (
+        <span class="muted">{wt('cases.dueOpen')}</span>
+      )}
+    </span>
   );
 }
 

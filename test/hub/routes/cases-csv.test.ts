@@ -250,6 +250,27 @@ describe('cases over HTTP', () => {
     expect(dismiss.body.data!.reconciliationCaseDismiss.userErrors).toEqual([{ code: 'NOTE_REQUIRED' }]);
     const refusedAudit = await auditOf(dismiss.headers.get('x-request-id')!);
     expect(refusedAudit[0].caseChanges).toBeUndefined();
+    // Resolving needs a note on the hub, not only in the workbench: absent or blank, refused.
+    for (const note of [null, '   ']) {
+      const resolve = await gql<Pick<Mutation, 'reconciliationCaseResolve'>>(
+        hub.url,
+        `mutation($id: ID!, $note: String) { reconciliationCaseResolve(id: $id, note: $note) {
+          case { status } userErrors { code message status } } }`,
+        { id: f._id, note },
+        cleaner(),
+      );
+      expect(resolve.body.data!.reconciliationCaseResolve).toEqual({
+        case: { status: 'CONFIRMED' },
+        userErrors: [
+          {
+            code: 'NOTE_REQUIRED',
+            message: 'Say what was corrected and where (a note is required to resolve a case)',
+            status: 'CONFIRMED',
+          },
+        ],
+      });
+      expect((await auditOf(resolve.headers.get('x-request-id')!))[0].caseChanges).toBeUndefined();
+    }
   });
 
   it('an alias cannot hide a case from the audit (a failing sibling field of the same name)', async () => {

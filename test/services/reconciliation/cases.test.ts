@@ -185,7 +185,7 @@ describe('handling a case', () => {
     expect(c1.case!.status).toBe('CONFIRMED');
     expect(c1.change).toMatchObject({ caseId: id, event: 'CONFIRM', from: 'OPEN', to: 'CONFIRMED', by: officer() });
     expect((await cases.page(area, { statuses: ['CONFIRMED'] }, { first: 10 })).nodes.map((c) => c.id)).toEqual([id]);
-    const c2 = await cases.act(id, { type: 'RESOLVE' }, officer('o-2'));
+    const c2 = await cases.act(id, { type: 'RESOLVE', note: 'fixed at the source' }, officer('o-2'));
     expect(c2.case!.status).toBe('RESOLVED');
     const c3 = await cases.act(id, { type: 'REOPEN', note: 'the source still has it' }, officer());
     expect(c3.case!.status).toBe('OPEN');
@@ -195,7 +195,11 @@ describe('handling a case', () => {
       [2, 'RESOLVE', 'CONFIRMED', 'RESOLVED', officer('o-2')],
       [3, 'REOPEN', 'RESOLVED', 'OPEN', officer()],
     ]);
-    expect(got.notes.map((n) => n.text)).toEqual(['checked against the paper file', 'the source still has it']);
+    expect(got.notes.map((n) => n.text)).toEqual([
+      'checked against the paper file',
+      'fixed at the source',
+      'the source still has it',
+    ]);
     expect((await cases.page(area, { statuses: ['OPEN'] }, { first: 1000 })).nodes.map((c) => c.id)).toContain(id);
     const events = await store.hubDb.collection<CaseEventDoc>(RECON_CASE_EVENTS_COLLECTION).find({}).toArray();
     expect(events.filter((e) => e.caseId === id).map((e) => e.seq)).toEqual([1, 2, 3]);
@@ -207,6 +211,11 @@ describe('handling a case', () => {
     expect((await cases.act(id, { type: 'REOPEN' }, officer())).userError!.code).toBe('ILLEGAL_TRANSITION');
     expect((await cases.act(id, { type: 'DISMISS', note: '  ' }, officer())).userError!.code).toBe('NOTE_REQUIRED');
     expect((await cases.act(id, { type: 'NOTE', note: '' }, officer())).userError!.code).toBe('NOTE_REQUIRED');
+    // Resolving needs a note too (once the move is legal): the case stays CONFIRMED.
+    expect((await cases.act(id, { type: 'CONFIRM' }, officer())).case!.status).toBe('CONFIRMED');
+    const unexplained = await cases.act(id, { type: 'RESOLVE', note: ' ' }, officer());
+    expect(unexplained.userError).toMatchObject({ code: 'NOTE_REQUIRED', status: 'CONFIRMED' });
+    expect((await cases.get(id))!.status).toBe('CONFIRMED');
     expect((await cases.act(id, { type: 'NOTE', note: 'x'.repeat(2001) }, officer())).userError!.code).toBe(
       'NOTE_TOO_LONG',
     );
@@ -216,7 +225,7 @@ describe('handling a case', () => {
     const d = await cases.act(id, { type: 'DISMISS', note: 'test record of the agency' }, officer());
     expect(d.case!.status).toBe('DISMISSED');
     expect((await cases.act(id, { type: 'CONFIRM' }, officer())).userError!.code).toBe('ILLEGAL_TRANSITION');
-    expect((await cases.get(id))!.history).toHaveLength(1);
+    expect((await cases.get(id))!.history.map((h) => h.event)).toEqual(['CONFIRM', 'DISMISS']);
   });
 
   it('assigns, filters by assignee, unassigns; an assignment that changes nothing commits nothing', async () => {
@@ -263,7 +272,7 @@ describe('handling a case', () => {
     await store.hubDb
       .collection<CaseEventDoc>(RECON_CASE_EVENTS_COLLECTION)
       .insertOne({ _id: `${id}#2`, caseId: id, seq: 2, at, state });
-    const r = await cases.act(id, { type: 'RESOLVE' }, officer());
+    const r = await cases.act(id, { type: 'RESOLVE', note: 'fixed at the source' }, officer());
     expect(r.userError!.code).toBe('ILLEGAL_TRANSITION'); // already RESOLVED once rolled forward
     expect((await cases.get(id))!.status).toBe('RESOLVED');
     expect((await cases.page(area, { statuses: ['RESOLVED'] }, { first: 100 })).nodes.map((c) => c.id)).toContain(id);
@@ -283,7 +292,7 @@ describe('a later run and the cases', () => {
     // A case resolved without fixing anything: it must recur.
     const recurring = findings.filter((f) => f.kind === 'FORMAT_ONLY')[0]._id;
     await cases.act(recurring, { type: 'CONFIRM' }, officer());
-    await cases.act(recurring, { type: 'RESOLVE' }, officer());
+    await cases.act(recurring, { type: 'RESOLVE', note: 'fixed at the source' }, officer());
     // A dismissed case stays dismissed.
     const dismissed = findings.filter((f) => f.kind === 'FORMAT_ONLY')[1]._id;
     await cases.act(dismissed, { type: 'DISMISS', note: 'accepted spelling' }, officer());

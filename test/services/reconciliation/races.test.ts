@@ -44,7 +44,7 @@ const CANCEL = `mutation($id: ID!) { reconciliationRunCancel(id: $id) { id statu
 const CASES = `query($area: String!) { reconciliationCases(area: $area, first: 5) { nodes { id status } } }`;
 const ACTIONS: Record<string, string> = {
   CONFIRM: `mutation($id: ID!) { reconciliationCaseConfirm(id: $id) { case { status } userErrors { code } } }`,
-  RESOLVE: `mutation($id: ID!) { reconciliationCaseResolve(id: $id) { case { status } userErrors { code } } }`,
+  RESOLVE: `mutation($id: ID!) { reconciliationCaseResolve(id: $id, note: "fixed") { case { status } userErrors { code } } }`,
   DISMISS: `mutation($id: ID!) { reconciliationCaseDismiss(id: $id, reason: "not a defect") { case { status } userErrors { code } } }`,
   REOPEN: `mutation($id: ID!) { reconciliationCaseReopen(id: $id) { case { status } userErrors { code } } }`,
 };

@@ -3,7 +3,7 @@
  * and what it allows; the roles a refused caller needs), NOT_FOUND alike for unknown cases and cases
  * elsewhere, both sides of a case labelled (raw and normalised), closing many FORMAT_ONLY cases at
  * once (each through the state machine and the audit), past runs, cleanliness over time, cases by
- * age.
+ * age (reading only the index documents a page shows).
  */
 import type { Mutation, Query, ReconciliationCase, ReconciliationCaseConnection } from '../../../generated/graphql';
 import { seed } from '../../../mockdata/seed/index';
@@ -207,6 +207,35 @@ it('cases by age: oldest or newest first, and only those first found before an i
   expect(first.totalCount).toBe(total);
   const bad = await ex.exec(officer(PROVINCE), CASES, { area: PROVINCE, order: 'OLDEST', after: 'nope' });
   expect(bad.result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+}, 60_000);
+
+it('a page by age reads the index documents it shows, not every one of the area', async () => {
+  const cases = ex.reconciliation.cases as unknown as { entriesOf(id: string): Promise<unknown> };
+  const read = jest.spyOn(cases, 'entriesOf');
+  const PAGE = `query($order: ReconciliationCaseOrder) {
+    reconciliationCases(area: "${PROVINCE}", order: $order, first: 5) { nodes { id } } }`;
+  const docsRead = async (query: string, vars: Record<string, unknown> = {}) => {
+    read.mockClear();
+    const r = await ex.exec(officer(PROVINCE), query, vars);
+    expect(r.result.errors).toBeUndefined();
+    return { ids: data(r).reconciliationCases.nodes.map((n) => n.id), docs: new Set(read.mock.calls.map((c) => c[0])) };
+  };
+  try {
+    const all = await docsRead(`{ reconciliationCases(area: "${PROVINCE}", first: 1) { totalCount nodes { id } } }`);
+    expect(all.docs.size).toBeGreaterThan(5); // the count reads every one: this area has more than a page's
+    for (const order of ['OLDEST', 'NEWEST', 'DUE']) {
+      const page = await docsRead(PAGE, { order });
+      expect(page.ids).toHaveLength(5);
+      expect(page.docs.size).toBeLessThanOrEqual(5);
+    }
+    // A directory from before it was kept (or lost) is built again from the index, with the same pages.
+    const before = await docsRead(PAGE, { order: 'OLDEST' });
+    await store.hubDb.collection('reconCaseOrder').deleteMany({});
+    expect((await docsRead(PAGE, { order: 'OLDEST' })).ids).toEqual(before.ids);
+    expect((await docsRead(PAGE, { order: 'OLDEST' })).docs.size).toBeLessThanOrEqual(5);
+  } finally {
+    read.mockRestore();
+  }
 }, 60_000);
 
 it('door-to-door lists are searched on the hub by name or address, marks and case ignored', async () => {

@@ -205,6 +205,35 @@ describe('a correction request, its deadlines and its officers', () => {
 });
 
 describe('a correction request in the data-cleaning queue, and the lists', () => {
+  it('the queue orders by legal deadline: the overdue first, the extended one after, then the rest', async () => {
+    // The clock is 15 May: the second request's deadline (14 May) has passed; the first's was extended to 29 May.
+    const DUE = `query($area: String!, $after: String) { reconciliationCases(area: $area, order: DUE, first: 1, after: $after) {
+      totalCount pageInfo { endCursor hasNextPage } nodes { id kind dueAt overdue } } }`;
+    const h = officer('DATA_CLEANING', a.province);
+    const seen: CaseNode[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 3; i++) {
+      const r: Awaited<ReturnType<typeof call<Cases>>> = await call<Cases>(
+        hub.url,
+        DUE,
+        { area: a.province, after },
+        h,
+      );
+      expect(r.errors).toBeUndefined();
+      seen.push(...r.data.reconciliationCases.nodes);
+      if (!r.data.reconciliationCases.pageInfo.hasNextPage) break;
+      after = r.data.reconciliationCases.pageInfo.endCursor;
+    }
+    expect(seen.slice(0, 2)).toEqual([
+      { id: second.caseId, kind: 'CORRECTION_REQUEST', dueAt: '2026-05-14T16:59:59.999Z', overdue: true },
+      { id: first.caseId, kind: 'CORRECTION_REQUEST', dueAt: '2026-05-29T16:59:59.999Z', overdue: false },
+    ]);
+    // After the deadlines, the cases without one (none here before a run: the page ends) in area order.
+    for (const n of seen.slice(2)) expect(n).toMatchObject({ dueAt: null, overdue: null });
+    const bad = await call<Cases>(hub.url, DUE, { area: a.province, after: 'nope' }, h);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('a run over the area leaves the correction case alone', async () => {
     const start = await call<{ reconciliationRunStart: { id: string } }>(
       hub.url,
