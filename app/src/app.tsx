@@ -8,7 +8,7 @@ import { whenSignedOut } from './api/client';
 import { signOut } from './auth/oauth';
 import { useSession, type Session } from './auth/session';
 import { setLang, t, useLang, type MessageKey } from './i18n';
-import { navigate, onLinkClick, useRoute } from './router';
+import { currentRoute, navigate, onLinkClick, useRoute } from './router';
 import { AccessLog } from './screens/AccessLog';
 import { Callback } from './screens/Callback';
 import { Login } from './screens/Login';
@@ -24,9 +24,11 @@ const Share = lazyScreen<ScreenProps>(() => import('./screens/Share').then((m) =
 const Verify = lazyScreen<ScreenProps>(() => import('./screens/Verify').then((m) => m.Verify));
 const Requests = lazyScreen<ScreenProps>(() => import('./screens/Requests').then((m) => m.Requests));
 const Consents = lazyScreen<ScreenProps>(() => import('./screens/Consents').then((m) => m.Consents));
-const Workbench = lazyScreen<{ session: Session; route: string }>(() =>
-  import('./workbench/Workbench').then((m) => m.Workbench),
-);
+const loadWorkbench = () => import('./workbench/Workbench').then((m) => m.Workbench);
+const Workbench = lazyScreen<{ session: Session; route: string }>(loadWorkbench);
+// An officer's page opened directly (a bookmark, a reload) asks for the workbench's chunk at once,
+// beside the session check, instead of after the first render (the same import: loaded once).
+if (isWorkbenchRoute(currentRoute())) void loadWorkbench();
 
 interface Screen {
   route: string;
