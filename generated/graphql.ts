@@ -59,8 +59,12 @@ export type AccessLogEntry = {
   officerUnit: Maybe<Scalars['String']['output']>;
   /** Procedure code, for a client acting under a consent. */
   purpose: Maybe<Scalars['String']['output']>;
+  /** For a read by a parent or legal guardian acting for the child: in which capacity. */
+  readerCapacity: Maybe<GuardianCapacity>;
   /** Who read it: a client or an officer. */
   readerKind: ReaderKind;
+  /** For a read by a parent or legal guardian acting for the child: their personal ID. */
+  readerPersonalId: Maybe<Scalars['String']['output']>;
   /** Set when the line is a share by QR code (made by the citizen, or redeemed by the reader named). */
   share: Maybe<AccessLogShare>;
 };
@@ -506,6 +510,8 @@ export type Consent = {
   createdAt: Scalars['DateTime']['output'];
   /** Reference of the dossier (hồ sơ) the procedure is for. */
   dossierRef: Scalars['String']['output'];
+  /** The parent or legal guardian who gave it for the child; null when the citizen gave it themself. */
+  grantedBy: Maybe<ConsentGrantor>;
   /** Consent id (the `cid` of tokens issued under it). */
   id: Scalars['ID']['output'];
   /** Last use. */
@@ -514,6 +520,8 @@ export type Consent = {
   purpose: Scalars['String']['output'];
   /** True while the citizen objects to or restricts processing by this client: no token, no read (PROCESSING_RESTRICTED). */
   restricted: Scalars['Boolean']['output'];
+  /** The parent or legal guardian who withdrew it for the child, when one did. */
+  revokedBy: Maybe<ConsentGrantor>;
   /** The documents it covers. */
   scopes: Array<DocumentScope>;
   /** Status now. */
@@ -556,6 +564,14 @@ export type ConsentGrantPayload = {
   consent: Maybe<Consent>;
   /** Why it was not granted. */
   userErrors: Array<UserError>;
+};
+
+/** A parent or legal guardian who acted on the child's behalf. */
+export type ConsentGrantor = {
+  __typename?: 'ConsentGrantor';
+  capacity: GuardianCapacity;
+  /** Their personal ID. */
+  personalId: Scalars['String']['output'];
 };
 
 /** Result of consentRevoke. */
@@ -950,6 +966,13 @@ export type Family = {
   spouse: Maybe<Relative>;
 };
 
+/** In which capacity a citizen acts for a child (read from the population record). */
+export type GuardianCapacity =
+  /** Legal guardian (their record lists the child as WARD). */
+  | 'LEGAL_GUARDIAN'
+  /** Father or mother (the child's record names them, or theirs lists the child as CHILD). */
+  | 'PARENT';
+
 /** A health facility. */
 export type HealthFacility = {
   __typename?: 'HealthFacility';
@@ -1195,6 +1218,15 @@ export type Mutation = {
    * SHARE_EXPIRED, SHARE_USED, SHARE_AUDIENCE, FORBIDDEN (a client not registered for a shared paper).
    */
   shareRedeem: Maybe<ShareRedemption>;
+  /**
+   * A parent or legal guardian gives a client a consent on the child's behalf (recorded with who and
+   * in which capacity; the child sees it in `myConsents`). It holds while the guardianship does: from
+   * the child's 14th birthday, or once the record no longer shows the relation, tokens under it are
+   * refused (NOT_CONSENTED) and the child decides anew.
+   */
+  wardConsentGrant: ConsentGrantPayload;
+  /** A parent or legal guardian withdraws one of the child's consents on their behalf. */
+  wardConsentRevoke: ConsentRevokePayload;
 };
 
 
@@ -1385,6 +1417,18 @@ export type MutationShareRedeemArgs = {
   code: Scalars['String']['input'];
 };
 
+
+export type MutationWardConsentGrantArgs = {
+  input: ConsentGrantInput;
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+export type MutationWardConsentRevokeArgs = {
+  id: Scalars['ID']['input'];
+  personalId: Scalars['PersonalId']['input'];
+};
+
 /** How a value differs only in form (docs/reconciliation-rules.md). */
 export type NameVariant =
   /** A date of birth or sex coded otherwise than the source's convention ("NỮ" for 2, an ISO date for dd/MM/yyyy). */
@@ -1566,6 +1610,16 @@ export type Query = {
    * by id: `first` of them (default 50, at most 100) after the client whose id is `after`.
    */
   registeredClients: Array<RegisteredClient>;
+  /**
+   * A child's record and papers for their parent or legal guardian: what the child's own account
+   * permits (ACTIVE; Level 1: identity only; Level 2: the papers) and no more, each read audited for
+   * the child (their access log names the guardian). Null when the population source has no such person.
+   */
+  ward: Maybe<Citizen>;
+  /** Who read the child's data, as `myAccessLog`. */
+  wardAccessLog: AccessLogPage;
+  /** The child's consents (their own and those given for them), newest first, as `myConsents`. */
+  wardConsents: Array<Consent>;
 };
 
 
@@ -1723,6 +1777,31 @@ export type QueryReconciliationSummaryArgs = {
 export type QueryRegisteredClientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryWardArgs = {
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryWardAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  documents?: InputMaybe<Array<DocumentScope>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  personalId: Scalars['PersonalId']['input'];
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryWardConsentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  personalId: Scalars['PersonalId']['input'];
 };
 
 /** Who read a citizen's data. */
@@ -2543,6 +2622,7 @@ export type ResolversTypes = {
   ConsentClient: ResolverTypeWrapper<ConsentClient>;
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: ResolverTypeWrapper<Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  ConsentGrantor: ResolverTypeWrapper<ConsentGrantor>;
   ConsentRevokePayload: ResolverTypeWrapper<Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
   ConsentStatement: ResolverTypeWrapper<ConsentStatementView>;
   ConsentStatus: ConsentStatus;
@@ -2575,6 +2655,7 @@ export type ResolversTypes = {
   DrivingLicenceStatus: DrivingLicenceStatus;
   Family: ResolverTypeWrapper<Family>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GuardianCapacity: GuardianCapacity;
   HealthFacility: ResolverTypeWrapper<HealthFacility>;
   HealthInsurance: ResolverTypeWrapper<HealthInsuranceRecord>;
   HealthRecord: ResolverTypeWrapper<HealthRecordRecord>;
@@ -2679,6 +2760,7 @@ export type ResolversParentTypes = {
   ConsentClient: ConsentClient;
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
+  ConsentGrantor: ConsentGrantor;
   ConsentRevokePayload: Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   ConsentStatement: ConsentStatementView;
   ContributionPeriod: ContributionPeriod;
@@ -2780,6 +2862,12 @@ export type DiscloseDirectiveArgs = {
 
 export type DiscloseDirectiveResolver<Result, Parent, ContextType = HubContext, Args = DiscloseDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type GuardianDirectiveArgs = {
+  arg: Scalars['String']['input'];
+};
+
+export type GuardianDirectiveResolver<Result, Parent, ContextType = HubContext, Args = GuardianDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ListSizeDirectiveArgs = {
   arg: Scalars['String']['input'];
   max: Scalars['Int']['input'];
@@ -2847,7 +2935,9 @@ export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends
   dossierRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   officerUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readerCapacity?: Resolver<Maybe<ResolversTypes['GuardianCapacity']>, ParentType, ContextType>;
   readerKind?: Resolver<ResolversTypes['ReaderKind'], ParentType, ContextType>;
+  readerPersonalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   share?: Resolver<Maybe<ResolversTypes['AccessLogShare']>, ParentType, ContextType>;
 };
 
@@ -3019,10 +3109,12 @@ export type ConsentResolvers<ContextType = HubContext, ParentType extends Resolv
   client?: Resolver<ResolversTypes['ConsentClient'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dossierRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  grantedBy?: Resolver<Maybe<ResolversTypes['ConsentGrantor']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['ConsentGrantor']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
   useCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3038,6 +3130,11 @@ export type ConsentClientResolvers<ContextType = HubContext, ParentType extends 
 export type ConsentGrantPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentGrantPayload'] = ResolversParentTypes['ConsentGrantPayload']> = {
   consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ConsentGrantorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentGrantor'] = ResolversParentTypes['ConsentGrantor']> = {
+  capacity?: Resolver<ResolversTypes['GuardianCapacity'], ParentType, ContextType>;
+  personalId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ConsentRevokePayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentRevokePayload'] = ResolversParentTypes['ConsentRevokePayload']> = {
@@ -3292,6 +3389,8 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
   shareCreate?: Resolver<Maybe<ResolversTypes['Share']>, ParentType, ContextType, RequireFields<MutationShareCreateArgs, 'input'>>;
   shareRedeem?: Resolver<Maybe<ResolversTypes['ShareRedemption']>, ParentType, ContextType, RequireFields<MutationShareRedeemArgs, 'code'>>;
+  wardConsentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationWardConsentGrantArgs, 'input' | 'personalId'>>;
+  wardConsentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationWardConsentRevokeArgs, 'id' | 'personalId'>>;
 };
 
 export type PageInfoResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3340,6 +3439,9 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   reconciliationRuns?: Resolver<ResolversTypes['ReconciliationRunConnection'], ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'area' | 'first'>>;
   reconciliationSummary?: Resolver<ResolversTypes['ReconciliationSummary'], ParentType, ContextType, RequireFields<QueryReconciliationSummaryArgs, 'area'>>;
   registeredClients?: Resolver<Array<ResolversTypes['RegisteredClient']>, ParentType, ContextType, RequireFields<QueryRegisteredClientsArgs, 'first'>>;
+  ward?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryWardArgs, 'personalId'>>;
+  wardAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryWardAccessLogArgs, 'first' | 'personalId'>>;
+  wardConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryWardConsentsArgs, 'first' | 'personalId'>>;
 };
 
 export type ReconciliationBulkPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationBulkPayload'] = ResolversParentTypes['ReconciliationBulkPayload']> = {
@@ -3634,6 +3736,7 @@ export type Resolvers<ContextType = HubContext> = {
   Consent?: ConsentResolvers<ContextType>;
   ConsentClient?: ConsentClientResolvers<ContextType>;
   ConsentGrantPayload?: ConsentGrantPayloadResolvers<ContextType>;
+  ConsentGrantor?: ConsentGrantorResolvers<ContextType>;
   ConsentRevokePayload?: ConsentRevokePayloadResolvers<ContextType>;
   ConsentStatement?: ConsentStatementResolvers<ContextType>;
   ContributionPeriod?: ContributionPeriodResolvers<ContextType>;
@@ -3708,6 +3811,7 @@ export type DirectiveResolvers<ContextType = HubContext> = {
   audit?: AuditDirectiveResolver<any, any, ContextType>;
   cost?: CostDirectiveResolver<any, any, ContextType>;
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
+  guardian?: GuardianDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   maxItems?: MaxItemsDirectiveResolver<any, any, ContextType>;
   maxLength?: MaxLengthDirectiveResolver<any, any, ContextType>;

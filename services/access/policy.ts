@@ -18,6 +18,7 @@ import type { SourceName } from '../../connectors/sources';
 import type { DocumentScope, Principal } from './auth/principal';
 import { ErrorCode, unauthenticated } from '../../lib/errors';
 import { inJurisdiction } from './jurisdiction';
+import type { GuardianCapacity, GuardianRefusal } from './guardianship';
 
 export { areaInJurisdiction, inJurisdiction } from './jurisdiction';
 import type { AccountLevel, AccountStatus } from '../accounts/store';
@@ -81,7 +82,17 @@ export interface AccessLookups {
   consentState(consentId: string, citizenId: string, clientId: string): Promise<ConsentState>;
   /** The scopes the client is registered for; null for an unknown or suspended client. */
   clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
+  /**
+   * May `guardianId` act for `childId` now (services/access/guardianship.ts, read from the
+   * guardian's account and both population records)? The refusal, or the capacity.
+   */
+  guardianship(guardianId: string, childId: string): Promise<Guardianship>;
 }
+
+/** What `AccessLookups.guardianship` answers. */
+export type Guardianship =
+  | { refusal: GuardianRefusal; capacity?: undefined }
+  | { refusal: null; capacity: GuardianCapacity };
 
 export type ConsentState = 'ACTIVE' | 'REVOKED' | 'RESTRICTED' | 'INACTIVE';
 
@@ -157,6 +168,12 @@ export interface Required {
   /** Who may ask at all (NOT_SUBJECT). */
   principal?: ReadonlyArray<'CITIZEN' | 'CLIENT' | 'OFFICER'>;
   jurisdiction?: true;
+  /**
+   * A guardian entry point: the caller must be the child's parent or legal guardian in the
+   * population record (`relation`), with their own ACTIVE Level 2 account (`level`,
+   * `accountStatus`), while the child is under `ageUnder` (14).
+   */
+  guardianship?: { relation: 'PARENT_OR_LEGAL_GUARDIAN'; level: 2; accountStatus: 'ACTIVE'; ageUnder: number };
 }
 
 /** What each reason lacks when no more is known. */
@@ -171,6 +188,14 @@ function requiredFor(reason: DenialReason, scope?: DocumentScope): Required {
       return { ...s, jurisdiction: true };
     case 'NOT_SUBJECT':
       return { ...s, principal: ['CITIZEN', 'CLIENT'] };
+    case 'GUARDIAN_LEVEL_2_REQUIRED':
+    case 'NOT_GUARDIAN':
+    case 'GUARDIANSHIP_ENDED':
+      return {
+        ...s,
+        principal: ['CITIZEN'],
+        guardianship: { relation: 'PARENT_OR_LEGAL_GUARDIAN', level: 2, accountStatus: 'ACTIVE', ageUnder: 14 },
+      };
     default:
       return s;
   }
@@ -390,6 +415,63 @@ function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFi
   };
 }
 
+/** Words for a guardian entry point's refusals (`message`; the code is `extensions.reason`). */
+const GUARDIAN_REFUSAL_WORDS: Record<GuardianRefusal, string> = {
+  GUARDIAN_LEVEL_2_REQUIRED: "A child's papers are seen through the guardian's own ACTIVE Level 2 account",
+  NOT_GUARDIAN: 'The population record does not show you as this person’s parent or legal guardian',
+  GUARDIANSHIP_ENDED: 'The guardianship has ended (the person is 14, or the record no longer shows it)',
+};
+
+/**
+ * `@guardian(arg)`: the calling citizen acts for the child named by `arg` as parent or legal
+ * guardian (services/access/guardianship.ts). Refused — audited for the child, FORBIDDEN with
+ * `extensions.reason` GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN or GUARDIANSHIP_ENDED and
+ * `extensions.required.guardianship` — before anything of the child is read. Let through, the
+ * request's audit actor carries the capacity (the child's access log names the guardian), and a
+ * field answering a `Citizen` has its decisions taken as for the child themself: what the
+ * child's own account (ACTIVE, its level) permits and no more.
+ */
+function guardGuardian(
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
+  arg: string,
+  citizenScopes: ReadonlyMap<string, DocumentScope> | null,
+): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    async resolve(source, args, ctx, info) {
+      const p = ctx.principal;
+      if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs the parent or guardian to be signed in');
+      const childId = String((args as Record<string, unknown>)[arg]);
+      const path = pathString(info);
+      const refuse = (reason: DenialReason, message: string) => {
+        ctx.audit.events.push({ citizenId: childId, scope: 'IDENTITY', path, decision: 'DENIED', reason });
+        return inWords(forbidden(reason), message);
+      };
+      if (p.kind !== 'CITIZEN')
+        throw inWords(forbidden('NOT_SUBJECT', { principal: ['CITIZEN'] }), 'Only a parent or guardian, signed in');
+      if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
+      const g = await ctx.access.guardianship(p.personalId, childId);
+      if (g.refusal) throw refuse(g.refusal, GUARDIAN_REFUSAL_WORDS[g.refusal]);
+      // Every guardian entry point of a request acts in the same capacity (one guardian, one record).
+      ctx.audit.capacity = g.capacity;
+      if (!citizenScopes) return resolve(source, args, ctx, info);
+      // The child's papers: what the child's own account permits (no consent, no officer rule).
+      const account = await ctx.access.account(childId);
+      const scopes = [...requestedScopes(info, citizenScopes)];
+      const decisions = scopes.map((scope) => accountAllows(account, scope));
+      scopes.forEach((scope, i) => ctx.decisions.set(decisionKey(childId, scope), decisions[i]));
+      if (scopes.length && decisions.every((d) => !d.allow)) return { personalId: childId, area: null };
+      prefetch(
+        ctx,
+        [childId],
+        scopes.filter((_, i) => decisions[i].allow),
+      );
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
 /** Types whose every field carries personal data and must have a policy. */
 const PERSONAL_DATA_TYPES = ['Citizen'];
 
@@ -436,7 +518,7 @@ function guardVerifier(field: GraphQLFieldConfig<unknown, PolicyContext>): Graph
 /**
  * Deny by default: every field of a personal-data type has `@disclose`, and every
  * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the calling
- * citizen only), `@officer`, `@verifier` or `@public`. Throws (the server does not start) otherwise.
+ * citizen only), `@guardian` (a parent or guardian for a child), `@officer`, `@verifier` or `@public`. Throws (the server does not start) otherwise.
  */
 export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   const missing: string[] = [];
@@ -450,7 +532,7 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const f of Object.values(root.getFields())) {
-      const policies = ['subject', 'self', 'public', 'officer', 'verifier'].filter(
+      const policies = ['subject', 'self', 'public', 'officer', 'verifier', 'guardian'].filter(
         (d) => getDirective(schema, f, d)?.[0],
       );
       if (policies.length !== 1) {
@@ -494,6 +576,9 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
       if (officer) return guardOfficer(field, officer.roles, !!officer.orSelf);
       if (getDirective(schema, field, 'verifier')?.[0]) return guardVerifier(field);
+      const guardian = getDirective(schema, field, 'guardian')?.[0] as { arg: string } | undefined;
+      if (guardian)
+        return guardGuardian(field, guardian.arg, getNamedType(field.type) === citizenType ? scopeOf : null);
       return field;
     },
   });

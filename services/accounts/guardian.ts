@@ -3,12 +3,29 @@
  * and reads it while the guardianship lasts (services/access/guardianship.ts; Decree 69/2024
  * Art. 10 as summarised).
  */
-import { guardianRefusal, GUARDIAN_MESSAGES } from '../access/guardianship';
+import { guardianCapacity, guardianRefusal, GUARDIAN_MESSAGES } from '../access/guardianship';
+import type { Guardianship } from '../access/policy';
 import { vietnamDate } from './calendar';
 import type { AccountCommitter } from './commit';
 import type { StoredAccount, TransitionResult } from './model';
 import { badRegistrationInput, err } from './results';
 import { registerLevel1 } from './registration';
+
+/**
+ * May `guardianId` act for `childId` now (their own account as last committed, both population
+ * records, today's Vietnam date)? The refusal, or the capacity the record shows.
+ */
+export async function guardianship(core: AccountCommitter, guardianId: string, childId: string): Promise<Guardianship> {
+  const [own, guardian, child] = await Promise.all([
+    core.get(guardianId),
+    core.deps.population(guardianId),
+    core.deps.population(childId),
+  ]);
+  const refusal = guardianRefusal(own, guardian, child, vietnamDate(core.now()));
+  if (refusal) return { refusal };
+  // guardianRefusal found the relation: the capacity is there.
+  return { refusal: null, capacity: guardianCapacity(guardian!, child!)! };
+}
 
 /** Null when `guardianId` may act for `childId` now, else the refusal as a result. */
 export async function checkGuardian(
@@ -16,12 +33,7 @@ export async function checkGuardian(
   guardianId: string,
   childId: string,
 ): Promise<TransitionResult | null> {
-  const [own, guardian, child] = await Promise.all([
-    core.get(guardianId),
-    core.deps.population(guardianId),
-    core.deps.population(childId),
-  ]);
-  const refusal = guardianRefusal(own, guardian, child, vietnamDate(core.now()));
+  const { refusal } = await guardianship(core, guardianId, childId);
   return refusal ? err(refusal, GUARDIAN_MESSAGES[refusal]) : null;
 }
 

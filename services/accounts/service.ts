@@ -12,7 +12,8 @@
 import { activate, notifyApproval, reopen, resendActivationCode } from './activation';
 import type { HolidayCalendar } from './calendar';
 import { AccountCommitter, type AccountServiceDeps } from './commit';
-import { childAccount, registerChildLevel1 } from './guardian';
+import { childAccount, guardianship, registerChildLevel1 } from './guardian';
+import type { Guardianship } from '../access/policy';
 import { lock, unlock } from './locks';
 import type { Actor, BeforeCommit, MakeEvent, Officer, StoredAccount, TransitionResult } from './model';
 import { changePhone, startPhoneChange } from './phone-change';
@@ -74,6 +75,11 @@ export class AccountService {
   async childAccount(guardianId: string, childId: string): Promise<TransitionResult> {
     const { account, refusal } = await childAccount(this.core, guardianId, childId);
     return refusal ?? { account, userError: null, changes: [] };
+  }
+
+  /** May a parent or guardian act for the child now (guardian.ts)? The refusal, or their capacity. */
+  guardianship(guardianId: string, childId: string): Promise<Guardianship> {
+    return guardianship(this.core, guardianId, childId);
   }
 
   registerLevel2(
