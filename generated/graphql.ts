@@ -126,6 +126,8 @@ export type Account = {
   phone: Scalars['String']['output'];
   registeredAt: Scalars['DateTime']['output'];
   status: AccountStatus;
+  /** A competent authority's request to unlock, recorded and awaiting an officer's action. */
+  unlockRequest: Maybe<AccountUnlockRequest>;
 };
 
 /** Why an account operation was refused (`userErrors`; the request itself succeeded). */
@@ -172,6 +174,8 @@ export type AccountErrorCode =
   | 'NO_ACCOUNT'
   | 'NO_CODE_PENDING'
   | 'NO_PENDING_UPGRADE'
+  /** No authority's unlock request is recorded for this account. */
+  | 'NO_UNLOCK_REQUEST'
   | 'OUT_OF_JURISDICTION'
   | 'OWNERSHIP_NOT_VERIFIED'
   | 'PHONE_NOT_VERIFIED'
@@ -179,6 +183,8 @@ export type AccountErrorCode =
   | 'REASON_REQUIRED'
   | 'TOO_MANY_ATTEMPTS'
   | 'TOO_MANY_CODES'
+  /** An authority's unlock request is already recorded for this account. */
+  | 'UNLOCK_REQUEST_PENDING'
   | 'UPGRADE_ALREADY_PENDING';
 
 /** A lifecycle event. */
@@ -194,6 +200,8 @@ export type AccountEvent =
   | 'REJECT'
   | 'REOPEN'
   | 'UNLOCK'
+  /** An officer recorded a competent authority's request to unlock (the account stays LOCKED). */
+  | 'UNLOCK_REQUEST'
   | 'UPGRADE_TO_L2';
 
 /** Lifecycle events counted over a period. */
@@ -352,6 +360,25 @@ export type AccountSweepResult = {
   lockedExpiredCards: Scalars['Int']['output'];
   /** Approval notices (re)sent. */
   noticesSent: Scalars['Int']['output'];
+};
+
+/**
+ * A competent authority's request to unlock (Decree 69/2024 as summarised: 1 working day to forward
+ * plus 2 to decide, counted on the working-day calendar from the day after receipt).
+ */
+export type AccountUnlockRequest = {
+  __typename?: 'AccountUnlockRequest';
+  /** The authority that asked, as recorded. */
+  authority: Scalars['String']['output'];
+  /** End of the 3rd working day after receipt: unlocked or refused. */
+  dueAt: Scalars['DateTime']['output'];
+  /** End of the 1st working day after receipt: forwarded to the deciding office. */
+  forwardDueAt: Scalars['DateTime']['output'];
+  /** True when past `dueAt` and still not acted on. */
+  overdue: Scalars['Boolean']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  /** The officer who recorded it. */
+  recordedBy: Scalars['String']['output'];
 };
 
 export type AccountUserError = {
@@ -1149,6 +1176,14 @@ export type Mutation = {
    * holder (no personalId) in the app, at once, of a lock on their own request (HOLDER_REQUEST).
    */
   accountUnlock: AccountPayload;
+  /** An ACCOUNT_APPROVER or SUPERVISOR of the area unlocks the account on the recorded authority's request. */
+  accountUnlockAtAuthorityRequest: AccountPayload;
+  /**
+   * An officer of the area records a competent authority's request to unlock a LOCKED account
+   * (Decree 69/2024 as summarised: 1 working day to forward, 2 more to decide, on the holiday
+   * calendar); the account stays LOCKED until `accountUnlockAtAuthorityRequest`.
+   */
+  accountUnlockRequest: AccountPayload;
   /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
   accountUpgrade: AccountPayload;
   /** The calling citizen gives a client a consent. */
@@ -1282,6 +1317,19 @@ export type MutationAccountReopenArgs = {
 export type MutationAccountUnlockArgs = {
   ownershipVerified?: InputMaybe<Scalars['Boolean']['input']>;
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAccountUnlockAtAuthorityRequestArgs = {
+  personalId: Scalars['PersonalId']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAccountUnlockRequestArgs = {
+  authority: Scalars['String']['input'];
+  personalId: Scalars['PersonalId']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -2605,6 +2653,7 @@ export type ResolversTypes = {
   AccountStates: ResolverTypeWrapper<AccountStates>;
   AccountStatus: AccountStatus;
   AccountSweepResult: ResolverTypeWrapper<AccountSweepResult>;
+  AccountUnlockRequest: ResolverTypeWrapper<AccountUnlockRequest>;
   AccountUserError: ResolverTypeWrapper<AccountUserError>;
   Address: ResolverTypeWrapper<Address>;
   AdministrativeArea: ResolverTypeWrapper<AdministrativeArea>;
@@ -2746,6 +2795,7 @@ export type ResolversParentTypes = {
   AccountReport: AreaReport;
   AccountStates: AccountStates;
   AccountSweepResult: AccountSweepResult;
+  AccountUnlockRequest: AccountUnlockRequest;
   AccountUserError: AccountUserError;
   Address: Address;
   AdministrativeArea: AdministrativeArea;
@@ -2974,6 +3024,7 @@ export type AccountResolvers<ContextType = HubContext, ParentType extends Resolv
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
+  unlockRequest?: Resolver<Maybe<ResolversTypes['AccountUnlockRequest']>, ParentType, ContextType>;
 };
 
 export type AccountFlowsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountFlows'] = ResolversParentTypes['AccountFlows']> = {
@@ -3036,6 +3087,15 @@ export type AccountSweepResultResolvers<ContextType = HubContext, ParentType ext
   lockedDeceased?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lockedExpiredCards?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   noticesSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AccountUnlockRequestResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountUnlockRequest'] = ResolversParentTypes['AccountUnlockRequest']> = {
+  authority?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  forwardDueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AccountUserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountUserError'] = ResolversParentTypes['AccountUserError']> = {
@@ -3366,6 +3426,8 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
   accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
   accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountUnlockArgs>>;
+  accountUnlockAtAuthorityRequest?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockAtAuthorityRequestArgs, 'personalId'>>;
+  accountUnlockRequest?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockRequestArgs, 'authority' | 'personalId'>>;
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
@@ -3724,6 +3786,7 @@ export type Resolvers<ContextType = HubContext> = {
   AccountReport?: AccountReportResolvers<ContextType>;
   AccountStates?: AccountStatesResolvers<ContextType>;
   AccountSweepResult?: AccountSweepResultResolvers<ContextType>;
+  AccountUnlockRequest?: AccountUnlockRequestResolvers<ContextType>;
   AccountUserError?: AccountUserErrorResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   AdministrativeArea?: AdministrativeAreaResolvers<ContextType>;

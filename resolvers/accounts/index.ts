@@ -306,6 +306,18 @@ export const accountsResolvers: Resolvers = {
           (await ctx.accounts.unlock(actor(ctx), id, ownershipVerified === true, reason)),
       );
     },
+    accountUnlockRequest: async (_, { personalId, authority, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.requestUnlock(actor(ctx), personalId, authority, reason)),
+      ),
+    accountUnlockAtAuthorityRequest: async (_, { personalId, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.unlockAtAuthorityRequest(actor(ctx), personalId, reason)),
+      ),
     accountPhoneChangeStart: async (_, { phone }, ctx) =>
       payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
     accountPhoneChange: async (_, { input }, ctx) => {
@@ -356,6 +368,17 @@ export const accountsResolvers: Resolvers = {
       },
     pendingLevel: (a) => a.pendingLevel ?? null,
     email: (a) => a.email ?? null,
+    unlockRequest: (a, _, ctx) =>
+      a.unlockRequest
+        ? {
+            authority: a.unlockRequest.authority,
+            receivedAt: a.unlockRequest.receivedAt,
+            forwardDueAt: a.unlockRequest.forwardDueAt,
+            dueAt: a.unlockRequest.dueAt,
+            overdue: a.unlockRequest.dueAt < ctx.now,
+            recordedBy: a.unlockRequest.by,
+          }
+        : null,
     approvalDueAt: (a) => (a.status === 'PENDING' || a.pendingLevel === 2 ? (a.approvalDueAt ?? null) : null),
     approvalOverdue: (a, _, ctx) =>
       (a.status === 'PENDING' || a.pendingLevel === 2) && !!a.approvalDueAt && a.approvalDueAt < ctx.now,

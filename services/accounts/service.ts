@@ -14,7 +14,7 @@ import type { HolidayCalendar } from './calendar';
 import { AccountCommitter, type AccountServiceDeps } from './commit';
 import { childAccount, guardianship, registerChildLevel1 } from './guardian';
 import type { Guardianship } from '../access/policy';
-import { lock, unlock } from './locks';
+import { lock, requestUnlock, unlock, unlockAtAuthorityRequest } from './locks';
 import type { Actor, BeforeCommit, MakeEvent, Officer, StoredAccount, TransitionResult } from './model';
 import { changePhone, startPhoneChange } from './phone-change';
 import { decide, registerLevel1, registerLevel2, upgrade } from './registration';
@@ -120,6 +120,16 @@ export class AccountService {
 
   unlock(by: Actor, personalId: string, ownershipVerified: boolean, reason?: string | null): Promise<TransitionResult> {
     return unlock(this.core, by, personalId, ownershipVerified, reason);
+  }
+
+  /** An officer records an authority's unlock request (locks.ts). */
+  requestUnlock(by: Actor, personalId: string, authority: string, reason?: string | null): Promise<TransitionResult> {
+    return requestUnlock(this.core, by, personalId, authority, reason);
+  }
+
+  /** An officer unlocks on the authority's recorded request (locks.ts). */
+  unlockAtAuthorityRequest(by: Actor, personalId: string, reason?: string | null): Promise<TransitionResult> {
+    return unlockAtAuthorityRequest(this.core, by, personalId, reason);
   }
 
   startPhoneChange(personalId: string, rawPhone: string): Promise<TransitionResult> {

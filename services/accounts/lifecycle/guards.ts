@@ -92,6 +92,8 @@ export function guardAndUpdate(current: LifecycleAccount | null, event: AccountE
       return lock(current!, event, ctx);
     case 'UNLOCK':
       return unlock(current!, event, ctx);
+    case 'UNLOCK_REQUEST':
+      return unlockRequest(current!, event);
     case 'PHONE_CHANGE':
       return changePhone(current!, event);
   }
@@ -282,13 +284,39 @@ function unlock(account: LifecycleAccount, event: EventOf<'UNLOCK'>, ctx: Lifecy
   if (account.lockReason === 'HOLDER_DECEASED') {
     return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
   }
-  if (event.ownershipVerified !== true) {
+  if (event.authorityRequest === true) {
+    if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+    if (!account.unlockRequest) return fail('NO_UNLOCK_REQUEST', "No authority's unlock request is recorded");
+  } else if (event.ownershipVerified !== true) {
     return fail('OWNERSHIP_NOT_VERIFIED', 'The holder must prove ownership (hotline or in person) before unlocking');
   }
   if (account.lockReason === 'ID_CARD_EXPIRED' ? ctx.idCardValid !== true : ctx.idCardValid === false) {
     return fail('ID_CARD_STILL_EXPIRED', 'The chip ID card is still expired: renew it before unlocking');
   }
-  return { ok: true, account: omit(account, 'lockedAt', 'lockReason', 'lockGround') };
+  return { ok: true, account: omit(account, 'lockedAt', 'lockReason', 'lockGround', 'unlockRequest') };
+}
+
+/**
+ * UNLOCK_REQUEST: an officer records a competent authority's request to unlock, with its
+ * deadlines (1 working day to forward, 2 more to decide: Decree 69/2024 as summarised); the
+ * account stays LOCKED until an officer completes it (UNLOCK with `authorityRequest`).
+ */
+function unlockRequest(account: LifecycleAccount, event: EventOf<'UNLOCK_REQUEST'>): Step {
+  if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+  if (account.lockReason === 'HOLDER_DECEASED') {
+    return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
+  }
+  if (account.unlockRequest) {
+    return fail('UNLOCK_REQUEST_PENDING', `An authority's unlock request is already recorded (due ${account.unlockRequest.dueAt.toISOString()})`);
+  }
+  const unlockRequest = {
+    authority: event.authority,
+    receivedAt: event.at,
+    forwardDueAt: event.forwardDueAt,
+    dueAt: event.dueAt,
+    by: actorLabel(event.by),
+  };
+  return { ok: true, account: { ...account, unlockRequest } };
 }
 
 function changePhone(account: LifecycleAccount, event: EventOf<'PHONE_CHANGE'>): Step {

@@ -59,6 +59,8 @@ export function flowOf(fact: Pick<TransitionFact, 'event' | 'from' | 'to' | 'lev
       return fact.from === 'LOCKED' ? null : 'locked';
     case 'UNLOCK':
       return 'unlocked';
+    case 'UNLOCK_REQUEST':
+      return null; // the account stays LOCKED: nothing to count
     case 'PHONE_CHANGE':
       return 'phone_changed';
   }

@@ -67,6 +67,14 @@ function ev<T extends EventType>(type: T, when: Date = at(0), extra: Partial<Eve
     REOPEN: { type: 'REOPEN', at: when, by: OFFICER },
     LOCK: { type: 'LOCK', at: when, by: CITIZEN },
     UNLOCK: { type: 'UNLOCK', at: when, by: OFFICER, ownershipVerified: true },
+    UNLOCK_REQUEST: {
+      type: 'UNLOCK_REQUEST',
+      at: when,
+      by: OFFICER,
+      authority: 'Cơ quan điều tra (test)',
+      forwardDueAt: at(1),
+      dueAt: at(3),
+    },
     PHONE_CHANGE: { type: 'PHONE_CHANGE', at: when, by: OFFICER, phone: '+84987654321' },
   };
   return { ...defaults[type], ...extra };
