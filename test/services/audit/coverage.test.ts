@@ -322,6 +322,8 @@ const ROWS: Record<string, Row> = {
   accountReject: accountMutation('accountReject', 'personalId: $id, reason: "test"', approver),
   accountReopen: accountMutation('accountReopen', 'personalId: $id', approver),
   accountUnlock: accountMutation('accountUnlock', 'personalId: $id, ownershipVerified: true', approver),
+  accountUnlockRequest: accountMutation('accountUnlockRequest', 'personalId: $id, authority: "test"', approver),
+  accountUnlockAtAuthorityRequest: accountMutation('accountUnlockAtAuthorityRequest', 'personalId: $id', approver),
   accountLock: accountMutation(
     'accountLock',
     'personalId: $id',
