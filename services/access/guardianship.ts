@@ -7,7 +7,10 @@
  * (the account continues in the child's hands) or as soon as the record no longer shows it.
  */
 import type { CitizenRecord } from '../../connectors/population/connector';
-import type { AccountFacts } from './policy';
+import type { AccountLevel, AccountStatus } from '../accounts/store';
+
+/** What the rule reads of the guardian's own account. */
+type AccountFacts = { level: AccountLevel; status: AccountStatus };
 
 /** Under this age a guardian acts for the child (the same 14 as the accounts' own rule). */
 export const GUARDIANSHIP_ENDS_AT = 14;

@@ -3,21 +3,22 @@ import {
   getNamedType,
   GraphQLError,
   isObjectType,
-  Kind,
-  type SelectionNode,
   type GraphQLFieldConfig,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { inWords, officersOnly, roleNeeded } from './refusal-words';
+import { GUARDIAN_REFUSAL_WORDS, inWords, officersOnly, roleNeeded } from './refusal-words';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AuditCollector, DenialReason } from '../audit/model';
 import type { Loaders } from '../../connectors/registry';
-import type { SourceName } from '../../connectors/sources';
 import type { DocumentScope, Principal } from './auth/principal';
-import { ErrorCode, unauthenticated } from '../../lib/errors';
+import { unauthenticated } from '../../lib/errors';
 import { inJurisdiction } from './jurisdiction';
+import { forbidden, MIN_LEVEL, type Required } from './refusal';
+import { prefetch, requestedScopes } from './selection';
+
+export { forbidden, MIN_LEVEL, type Required } from './refusal';
 import type { GuardianCapacity, GuardianRefusal } from './guardianship';
 
 export { areaInJurisdiction, inJurisdiction } from './jurisdiction';
@@ -44,18 +45,6 @@ import type { AccountLevel, AccountStatus } from '../accounts/store';
  *   never anything else, health records least of all (NOT_CONSENTED).
  * HEALTH_RECORD needs that scope explicitly in every case.
  */
-
-/** Minimum account level per document (docs/domain.md: Level 1 = basic identity only). */
-export const MIN_LEVEL: Record<DocumentScope, AccountLevel> = {
-  IDENTITY: 1,
-  RESIDENCE: 2,
-  IDENTITY_CARD: 2,
-  FAMILY: 2,
-  DRIVING_LICENCE: 2,
-  HEALTH_INSURANCE: 2,
-  SOCIAL_INSURANCE: 2,
-  HEALTH_RECORD: 2,
-};
 
 /** What officers may read, for reconciliation and reports. */
 export const OFFICER_SCOPES: ReadonlySet<DocumentScope> = new Set<DocumentScope>([
@@ -91,8 +80,7 @@ export interface AccessLookups {
 
 /** What `AccessLookups.guardianship` answers. */
 export type Guardianship =
-  | { refusal: GuardianRefusal; capacity?: undefined }
-  | { refusal: null; capacity: GuardianCapacity };
+  { refusal: GuardianRefusal; capacity?: undefined } | { refusal: null; capacity: GuardianCapacity };
 
 export type ConsentState = 'ACTIVE' | 'REVOKED' | 'RESTRICTED' | 'INACTIVE';
 
@@ -152,63 +140,6 @@ export async function decide(
 function accountAllows(account: AccountFacts | null, scope: DocumentScope): Decision {
   if (!account || account.status !== 'ACTIVE') return deny('ACCOUNT_INACTIVE');
   return account.level >= MIN_LEVEL[scope] ? ALLOW : deny('LEVEL_TOO_LOW');
-}
-
-/**
- * What a refused caller lacks (`extensions.required` of a FORBIDDEN error): the document scope,
- * the account level it needs, the officer roles, that the caller be the citizen (or a client
- * under their consent), or that the citizen or area be in the officer's jurisdiction.
- */
-export interface Required {
-  scope?: DocumentScope;
-  level?: AccountLevel;
-  /** The account must be ACTIVE. */
-  accountStatus?: 'ACTIVE';
-  roles?: readonly string[];
-  /** Who may ask at all (NOT_SUBJECT). */
-  principal?: ReadonlyArray<'CITIZEN' | 'CLIENT' | 'OFFICER'>;
-  jurisdiction?: true;
-  /**
-   * A guardian entry point: the caller must be the child's parent or legal guardian in the
-   * population record (`relation`), with their own ACTIVE Level 2 account (`level`,
-   * `accountStatus`), while the child is under `ageUnder` (14).
-   */
-  guardianship?: { relation: 'PARENT_OR_LEGAL_GUARDIAN'; level: 2; accountStatus: 'ACTIVE'; ageUnder: number };
-}
-
-/** What each reason lacks when no more is known. */
-function requiredFor(reason: DenialReason, scope?: DocumentScope): Required {
-  const s = scope ? { scope } : {};
-  switch (reason) {
-    case 'LEVEL_TOO_LOW':
-      return { ...s, ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
-    case 'ACCOUNT_INACTIVE':
-      return { ...s, accountStatus: 'ACTIVE', ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
-    case 'OUT_OF_JURISDICTION':
-      return { ...s, jurisdiction: true };
-    case 'NOT_SUBJECT':
-      return { ...s, principal: ['CITIZEN', 'CLIENT'] };
-    case 'GUARDIAN_LEVEL_2_REQUIRED':
-    case 'NOT_GUARDIAN':
-    case 'GUARDIANSHIP_ENDED':
-      return {
-        ...s,
-        principal: ['CITIZEN'],
-        guardianship: { relation: 'PARENT_OR_LEGAL_GUARDIAN', level: 2, accountStatus: 'ACTIVE', ageUnder: 14 },
-      };
-    default:
-      return s;
-  }
-}
-
-/**
- * The FORBIDDEN error of a withheld field or a refused operation: `extensions.reason` and
- * `extensions.required` (what is missing, {@link Required}).
- */
-export function forbidden(reason: DenialReason, required: Required = {}, scope?: DocumentScope): GraphQLError {
-  return new GraphQLError(`Not disclosed: ${reason}`, {
-    extensions: { code: ErrorCode.FORBIDDEN, reason, required: { ...requiredFor(reason, scope), ...required } },
-  });
 }
 
 /** A field's path in the response (aliases and list positions included), as the audit records it. */
@@ -272,47 +203,6 @@ function guardField(
 
 /** Decisions taken for a citizen and scope in this request (`HubContext.decisions`). */
 const decisionKey = (citizenId: string, scope: DocumentScope) => `${citizenId}|${scope}`;
-
-/** The `@disclose` scopes of the Citizen fields a selection asks for (fragments included). */
-function requestedScopes(info: GraphQLResolveInfo, scopeOf: ReadonlyMap<string, DocumentScope>): Set<DocumentScope> {
-  const scopes = new Set<DocumentScope>();
-  const walk = (selections: readonly SelectionNode[]) => {
-    for (const sel of selections) {
-      if (sel.kind === Kind.FIELD) {
-        const scope = scopeOf.get(sel.name.value);
-        if (scope) scopes.add(scope);
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        walk(sel.selectionSet.selections);
-      } else {
-        const fragment = info.fragments[sel.name.value];
-        if (fragment) walk(fragment.selectionSet.selections);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) if (node.selectionSet) walk(node.selectionSet.selections);
-  return scopes;
-}
-
-/** The sources other than the population, by the scope of their document. */
-const SOURCE_OF_SCOPE: Partial<Record<DocumentScope, Exclude<SourceName, 'population'>>> = {
-  DRIVING_LICENCE: 'drivingLicence',
-  HEALTH_INSURANCE: 'healthInsurance',
-  SOCIAL_INSURANCE: 'socialInsurance',
-  HEALTH_RECORD: 'healthRecord',
-};
-
-/**
- * Asks the sources of the documents that will be disclosed at the same time as the population
- * (one round trip instead of two: the field resolvers then find them in the request's loaders).
- * Only scopes already allowed are prefetched, so a withheld document's source is never asked.
- */
-function prefetch(ctx: PolicyContext, ids: readonly string[], scopes: Iterable<DocumentScope>): void {
-  for (const scope of scopes) {
-    const source = SOURCE_OF_SCOPE[scope];
-    if (!source) continue;
-    for (const id of ids) void ctx.loaders[source].load(id).catch(() => undefined);
-  }
-}
 
 /**
  * Guards an entry point that addresses citizens by personal ID.
@@ -414,13 +304,6 @@ function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFi
     },
   };
 }
-
-/** Words for a guardian entry point's refusals (`message`; the code is `extensions.reason`). */
-const GUARDIAN_REFUSAL_WORDS: Record<GuardianRefusal, string> = {
-  GUARDIAN_LEVEL_2_REQUIRED: "A child's papers are seen through the guardian's own ACTIVE Level 2 account",
-  NOT_GUARDIAN: 'The population record does not show you as this person’s parent or legal guardian',
-  GUARDIANSHIP_ENDED: 'The guardianship has ended (the person is 14, or the record no longer shows it)',
-};
 
 /**
  * `@guardian(arg)`: the calling citizen acts for the child named by `arg` as parent or legal

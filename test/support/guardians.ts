@@ -40,7 +40,12 @@ export async function families(store: Store, today: string): Promise<Array<{ par
     if (a.status !== 'ACTIVE' || a.level !== 2 || !parent || parent.vitalStatus !== 'ALIVE') continue;
     for (const d of parent.family.dependants ?? []) {
       const child = d.personalId ? people.get(d.personalId) : undefined;
-      if (!child?.dateOfBirth || child.vitalStatus !== 'ALIVE' || !child.area || child.identityCard?.kind !== 'IDENTITY_CARD')
+      if (
+        !child?.dateOfBirth ||
+        child.vitalStatus !== 'ALIVE' ||
+        !child.area ||
+        child.identityCard?.kind !== 'IDENTITY_CARD'
+      )
         continue;
       const age = ageOn(child.dateOfBirth, today);
       if (age < 6 || age >= 13 || hasAccount.has(child.personalId) || seen.has(child.personalId)) continue;

@@ -29,7 +29,12 @@ export async function revokeConsent(
   // The revocation is decided by inserting its marker (a unique `_id`: the one compare-and-set
   // the embedded store makes atomic), so concurrent revocations, on any hub instance, succeed once.
   try {
-    await revocations(store).insertOne({ _id: doc._id, citizenId, at: now, ...(opts.revokedBy ? { by: opts.revokedBy } : {}) });
+    await revocations(store).insertOne({
+      _id: doc._id,
+      citizenId,
+      at: now,
+      ...(opts.revokedBy ? { by: opts.revokedBy } : {}),
+    });
   } catch (e) {
     if (!isDuplicateKey(e)) throw e;
     // Revoked meanwhile; a revocation cut short before the status write is completed here.

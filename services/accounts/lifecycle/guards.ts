@@ -307,7 +307,10 @@ function unlockRequest(account: LifecycleAccount, event: EventOf<'UNLOCK_REQUEST
     return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
   }
   if (account.unlockRequest) {
-    return fail('UNLOCK_REQUEST_PENDING', `An authority's unlock request is already recorded (due ${account.unlockRequest.dueAt.toISOString()})`);
+    return fail(
+      'UNLOCK_REQUEST_PENDING',
+      `An authority's unlock request is already recorded (due ${account.unlockRequest.dueAt.toISOString()})`,
+    );
   }
   const unlockRequest = {
     authority: event.authority,

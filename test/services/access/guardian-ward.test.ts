@@ -52,7 +52,11 @@ interface LogEntry {
 
 const as = (personalId: string) => bearer(keys.citizen(personalId));
 
-async function q<T = Record<string, unknown>>(query: string, vars: Record<string, unknown>, headers: Record<string, string>) {
+async function q<T = Record<string, unknown>>(
+  query: string,
+  vars: Record<string, unknown>,
+  headers: Record<string, string>,
+) {
   const r = await gql<T>(hub.url, query, vars, headers);
   expect({ status: r.status, errors: r.status === 200 ? undefined : r.body.errors }).toEqual({
     status: 200,
@@ -80,7 +84,9 @@ async function turns14In(child: string, inDays: number): Promise<void> {
 }
 
 async function grant(parent: string, child: string, scopes: string[]) {
-  const body = await q<{ wardConsentGrant: { consent: { id: string; grantedBy: unknown } | null; userErrors: unknown[] } }>(
+  const body = await q<{
+    wardConsentGrant: { consent: { id: string; grantedBy: unknown } | null; userErrors: unknown[] };
+  }>(
     WARD_GRANT,
     {
       id: child,
@@ -129,9 +135,7 @@ describe("the guardian sees the child's papers as the child's own account permit
     expect(body.data!.ward.personalId).toBe(child);
     expect(body.data!.ward.fullName).toEqual(expect.any(String));
     expect(body.data!.ward.residence).toBeNull();
-    expect(refusals(body.errors)).toEqual([
-      { code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW', path: 'ward.residence' },
-    ]);
+    expect(refusals(body.errors)).toEqual([{ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW', path: 'ward.residence' }]);
     expect(body.errors![0].extensions!.required).toEqual({ scope: 'RESIDENCE', level: 2 });
 
     // The child's own access log: the guardian, in their capacity, read IDENTITY.
@@ -196,7 +200,11 @@ describe('consents on the child’s behalf', () => {
 
     const mine = await q<{ myConsents: Array<{ id: string; grantedBy: unknown }> }>(MY_CONSENTS, {}, as(child));
     expect(mine.data!.myConsents).toContainEqual(
-      expect.objectContaining({ id: consentId, status: 'ACTIVE', grantedBy: { personalId: parent, capacity: 'PARENT' } }),
+      expect.objectContaining({
+        id: consentId,
+        status: 'ACTIVE',
+        grantedBy: { personalId: parent, capacity: 'PARENT' },
+      }),
     );
     const theirs = await q<{ wardConsents: Array<{ id: string }> }>(WARD_CONSENTS, { id: child }, as(parent));
     expect(theirs.data!.wardConsents.map((c) => c.id)).toContain(consentId);
@@ -210,9 +218,7 @@ describe('consents on the child’s behalf', () => {
     );
     expect(read.data!.citizen.fullName).toEqual(expect.any(String));
     // RESIDENCE is in the consent, but the child's account is Level 1.
-    expect(refusals(read.errors)).toEqual([
-      { code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW', path: 'citizen.residence' },
-    ]);
+    expect(refusals(read.errors)).toEqual([{ code: 'FORBIDDEN', reason: 'LEVEL_TOO_LOW', path: 'citizen.residence' }]);
     const log = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(child));
     expect(log.data!.myAccessLog.entries).toContainEqual(
       expect.objectContaining({ readerKind: 'CLIENT', clientName: 'Trường học (test)', documents: ['IDENTITY'] }),
