@@ -139,6 +139,7 @@ const LEGAL: Record<string, () => { account: LifecycleAccount | null; event: Acc
     ctx: { ...CTX, idCardValid: false },
   }),
   'LOCKED|UNLOCK': () => ({ account: locked(), event: ev('UNLOCK', at(5)) }),
+  'LOCKED|UNLOCK_REQUEST': () => ({ account: locked(), event: ev('UNLOCK_REQUEST', at(5)) }),
   'LOCKED|PHONE_CHANGE': () => ({ account: locked(), event: ev('PHONE_CHANGE', at(5)) }),
 };
 
@@ -197,6 +198,26 @@ describe('the transition table', () => {
       expect(r.userError.message).toContain(event);
     }
     expect(JSON.stringify(account)).toBe(before);
+  });
+
+  it("an authority's unlock request: recorded once by an officer, completed without the holder's proof, then cleared", () => {
+    const req = ok(locked(), ev('UNLOCK_REQUEST', at(5)));
+    expect(req.unlockRequest).toEqual({
+      authority: 'Cơ quan điều tra (test)',
+      receivedAt: at(5),
+      forwardDueAt: at(1),
+      dueAt: at(3),
+      by: 'officer:o-1',
+    });
+    expect(code(req, ev('UNLOCK_REQUEST', at(6)))).toBe('UNLOCK_REQUEST_PENDING');
+    expect(code(locked(), ev('UNLOCK_REQUEST', at(6), { by: CITIZEN }))).toBe('NOT_PERMITTED');
+    expect(code(locked(), ev('UNLOCK', at(6), { ownershipVerified: false, authorityRequest: true }))).toBe(
+      'NO_UNLOCK_REQUEST',
+    );
+    const done = ok(req, ev('UNLOCK', at(6), { ownershipVerified: false, authorityRequest: true }));
+    expect(done.status).toBe('ACTIVE');
+    expect(done.unlockRequest).toBeUndefined();
+    expect(done.history.at(-1)!.reason).toBe('unlocked at the request of Cơ quan điều tra (test)');
   });
 
   it('gives the specific codes', () => {
