@@ -300,6 +300,11 @@ describe('the guardianship ends', () => {
       reason: 'NOT_CONSENTED',
       path: 'citizen.fullName',
     });
+    // ...and gives no new token.
+    expect(await clientToken(hub.url, client, consentId)).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
     // The account continues in the child's hands: their papers, their log, their consents.
     const own = await q<{ me: { fullName: string | null } }>('{ me { fullName } }', {}, as(child));
     expect(own.data!.me.fullName).toEqual(expect.any(String));
@@ -337,5 +342,6 @@ describe('the guardianship ends', () => {
       reason: 'NOT_CONSENTED',
       path: 'citizen.fullName',
     });
+    expect((await clientToken(hub.url, client, g.consent!.id)).status).toBe(400);
   });
 });
