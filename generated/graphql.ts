@@ -1633,6 +1633,13 @@ export type Query = {
   myDataExport: DataExport;
   /** The calling citizen's requests, newest first (`after`: the `endCursor` of the previous page). */
   myRequests: DataRequestConnection;
+  /**
+   * The children the calling citizen acts for now: the CHILD and WARD dependants of their population
+   * record who are under 14 (a child the record names only on the child's side, as father or mother,
+   * is not listed: name them in `ward`). FORBIDDEN GUARDIAN_LEVEL_2_REQUIRED without an ACTIVE Level 2
+   * account.
+   */
+  myWards: Array<Ward>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
   /**
@@ -2529,6 +2536,25 @@ export type VitalStatus =
   | 'ALIVE'
   | 'DECEASED';
 
+/**
+ * A child the calling citizen acts for (parent or legal guardian, under 14), from their own
+ * population record's dependants.
+ */
+export type Ward = {
+  __typename?: 'Ward';
+  /** The child's account level; null when they have none. */
+  accountLevel: Maybe<Scalars['Int']['output']>;
+  /** The child's account status; null when they have none. */
+  accountStatus: Maybe<AccountStatus>;
+  capacity: GuardianCapacity;
+  dateOfBirth: Maybe<Scalars['Date']['output']>;
+  fullName: Maybe<Scalars['String']['output']>;
+  /** The 14th birthday (Vietnam date): the guardianship ends that day. */
+  guardianshipEndsOn: Maybe<Scalars['Date']['output']>;
+  /** Personal ID (the `personalId` of `ward`, `wardAccessLog`, `wardConsents`…). */
+  personalId: Scalars['PersonalId']['output'];
+};
+
 /** Door-to-door and approval work lists. */
 export type WorkList =
   /** Approved, not activated (including those whose 7-day window closed). */
@@ -2775,6 +2801,7 @@ export type ResolversTypes = {
   UserError: ResolverTypeWrapper<UserError>;
   Vaccination: ResolverTypeWrapper<Vaccination>;
   VitalStatus: VitalStatus;
+  Ward: ResolverTypeWrapper<Ward>;
   WorkList: WorkList;
   WorkListConnection: ResolverTypeWrapper<Omit<WorkListConnection, 'nodes'> & { nodes: Array<ResolversTypes['WorkListItem']> }>;
   WorkListItem: ResolverTypeWrapper<Omit<WorkListItem, 'commune'> & { commune: ResolversTypes['Area'] }>;
@@ -2883,6 +2910,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   UserError: UserError;
   Vaccination: Vaccination;
+  Ward: Ward;
   WorkListConnection: Omit<WorkListConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['WorkListItem']> };
   WorkListItem: Omit<WorkListItem, 'commune'> & { commune: ResolversParentTypes['Area'] };
 };
@@ -3493,6 +3521,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;
   myDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
   myRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryMyRequestsArgs, 'first'>>;
+  myWards?: Resolver<Array<ResolversTypes['Ward']>, ParentType, ContextType>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
   reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first' | 'order'>>;
@@ -3757,6 +3786,16 @@ export type VaccinationResolvers<ContextType = HubContext, ParentType extends Re
   vaccine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type WardResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Ward'] = ResolversParentTypes['Ward']> = {
+  accountLevel?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  accountStatus?: Resolver<Maybe<ResolversTypes['AccountStatus']>, ParentType, ContextType>;
+  capacity?: Resolver<ResolversTypes['GuardianCapacity'], ParentType, ContextType>;
+  dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  guardianshipEndsOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
+};
+
 export type WorkListConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['WorkListConnection'] = ResolversParentTypes['WorkListConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['WorkListItem']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -3865,6 +3904,7 @@ export type Resolvers<ContextType = HubContext> = {
   SourceCleanliness?: SourceCleanlinessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Vaccination?: VaccinationResolvers<ContextType>;
+  Ward?: WardResolvers<ContextType>;
   WorkListConnection?: WorkListConnectionResolvers<ContextType>;
   WorkListItem?: WorkListItemResolvers<ContextType>;
 };

@@ -3,6 +3,8 @@ import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
+import { GUARDIAN_MESSAGES } from '../../services/access/guardianship';
+import { inWords } from '../../services/access/refusal-words';
 import { activationDeadline, vietnamDate } from '../../services/accounts/calendar';
 import type { Actor, StoredAccount, TransitionResult } from '../../services/accounts/model';
 import {
@@ -147,6 +149,19 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 export const accountsResolvers: Resolvers = {
   Query: {
     myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)),
+    myWards: async (_, __, ctx) => {
+      const r = await ctx.accounts.wards(citizenOf(ctx));
+      if (r.refusal) throw inWords(forbidden(r.refusal), GUARDIAN_MESSAGES[r.refusal]);
+      return r.wards.map((w) => ({
+        personalId: w.personalId,
+        fullName: w.fullName,
+        dateOfBirth: w.dateOfBirth,
+        capacity: w.capacity,
+        guardianshipEndsOn: w.guardianshipEndsOn,
+        accountStatus: w.account?.status ?? null,
+        accountLevel: w.account?.level ?? null,
+      }));
+    },
     childAccount: async (_, { personalId }, ctx) =>
       payload(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), true),
     account: async (_, { personalId }, ctx, info) => {

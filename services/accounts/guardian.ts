@@ -3,7 +3,14 @@
  * and reads it while the guardianship lasts (services/access/guardianship.ts; Decree 69/2024
  * Art. 10 as summarised).
  */
-import { guardianCapacity, guardianRefusal, GUARDIAN_MESSAGES } from '../access/guardianship';
+import {
+  guardianCapacity,
+  guardianRefusal,
+  guardianshipEndsOn,
+  GUARDIAN_MESSAGES,
+  type GuardianCapacity,
+  type GuardianRefusal,
+} from '../access/guardianship';
 import type { Guardianship } from '../access/policy';
 import { vietnamDate } from './calendar';
 import type { AccountCommitter } from './commit';
@@ -26,6 +33,56 @@ export async function guardianship(core: AccountCommitter, guardianId: string, c
   // guardianRefusal found the relation: the capacity is there.
   return { refusal: null, capacity: guardianCapacity(guardian!, child!)! };
 }
+
+/** A child the guardian acts for now (`myWards`). */
+export interface WardView {
+  personalId: string;
+  fullName: string | null;
+  dateOfBirth: string | null;
+  capacity: GuardianCapacity;
+  guardianshipEndsOn: string | null;
+  account: StoredAccount | null;
+}
+
+/**
+ * The children `guardianId` acts for now: the CHILD and WARD dependants of their own population
+ * record for whom the guardianship holds (under 14); GUARDIAN_LEVEL_2_REQUIRED without an ACTIVE
+ * Level 2 account. At most {@link MAX_WARDS} dependants are looked at.
+ */
+export async function wards(
+  core: AccountCommitter,
+  guardianId: string,
+): Promise<{ refusal: GuardianRefusal; wards?: undefined } | { refusal: null; wards: WardView[] }> {
+  const [own, guardian] = await Promise.all([core.get(guardianId), core.deps.population(guardianId)]);
+  if (!own || own.status !== 'ACTIVE' || own.level !== 2) return { refusal: 'GUARDIAN_LEVEL_2_REQUIRED' };
+  const ids = [
+    ...new Set(
+      (guardian?.family.dependants ?? [])
+        .filter((d) => d.relationship === 'CHILD' || d.relationship === 'WARD')
+        .map((d) => d.personalId)
+        .filter((id): id is string => !!id),
+    ),
+  ].slice(0, MAX_WARDS);
+  const today = vietnamDate(core.now());
+  const found = await Promise.all(
+    ids.map(async (id): Promise<WardView | null> => {
+      const child = await core.deps.population(id);
+      if (guardianRefusal(own, guardian, child, today) !== null) return null;
+      return {
+        personalId: id,
+        fullName: child!.fullName,
+        dateOfBirth: child!.dateOfBirth,
+        capacity: guardianCapacity(guardian!, child!)!,
+        guardianshipEndsOn: guardianshipEndsOn(child!.dateOfBirth),
+        account: await core.get(id),
+      };
+    }),
+  );
+  return { refusal: null, wards: found.filter((w): w is WardView => w !== null) };
+}
+
+/** Dependants a `myWards` answer looks at (a population record lists a handful). */
+export const MAX_WARDS = 50;
 
 /** Null when `guardianId` may act for `childId` now, else the refusal as a result. */
 export async function checkGuardian(

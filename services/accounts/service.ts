@@ -12,7 +12,7 @@
 import { activate, notifyApproval, reopen, resendActivationCode } from './activation';
 import type { HolidayCalendar } from './calendar';
 import { AccountCommitter, type AccountServiceDeps } from './commit';
-import { childAccount, guardianship, registerChildLevel1 } from './guardian';
+import { childAccount, guardianship, registerChildLevel1, wards } from './guardian';
 import type { Guardianship } from '../access/policy';
 import { lock, requestUnlock, unlock, unlockAtAuthorityRequest } from './locks';
 import type { Actor, BeforeCommit, MakeEvent, Officer, StoredAccount, TransitionResult } from './model';
@@ -80,6 +80,11 @@ export class AccountService {
   /** May a parent or guardian act for the child now (guardian.ts)? The refusal, or their capacity. */
   guardianship(guardianId: string, childId: string): Promise<Guardianship> {
     return guardianship(this.core, guardianId, childId);
+  }
+
+  /** The children a parent or guardian acts for now (guardian.ts). */
+  wards(guardianId: string): ReturnType<typeof wards> {
+    return wards(this.core, guardianId);
   }
 
   registerLevel2(

@@ -161,6 +161,30 @@ describe("the guardian sees the child's papers as the child's own account permit
     );
   });
 
+  it('myWards lists the children under 14 of the parent’s record, with their accounts and the day the guardianship ends', async () => {
+    const { parent, child } = fams[0];
+    const body = await q<{
+      myWards: Array<{
+        personalId: string;
+        capacity: string;
+        guardianshipEndsOn: string;
+        accountStatus: string | null;
+      }>;
+    }>(`{ myWards { personalId capacity guardianshipEndsOn accountStatus accountLevel } }`, {}, as(parent));
+    expect(body.errors).toBeUndefined();
+    const dob = (await pop().findOne({ _id: child }))!.ngaySinh;
+    expect(body.data!.myWards).toContainEqual({
+      personalId: child,
+      capacity: 'PARENT',
+      guardianshipEndsOn: `${Number(dob.slice(0, 4)) + 14}${dob.slice(4)}`,
+      accountStatus: 'ACTIVE',
+      accountLevel: 1,
+    });
+    // A Level 1 holder (the child) has no wards to list.
+    const refused = await q(`{ myWards { personalId } }`, {}, as(child));
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'GUARDIAN_LEVEL_2_REQUIRED' });
+  });
+
   it('a non-guardian citizen and an officer are refused, before anything of the child is read', async () => {
     const { child } = fams[0];
     const stranger = fams[1].parent;

@@ -412,6 +412,11 @@ const ROWS: Record<string, Row> = {
     token: () => keys.citizen(ward.parent),
     expect: () => ({ [ward.child]: ['IDENTITY'] }),
   },
+  myWards: {
+    query: `{ myWards { personalId fullName capacity guardianshipEndsOn accountStatus accountLevel } }`,
+    token: () => keys.citizen(ward.parent),
+    expect: () => ({ [ward.child]: ['ACCOUNT', 'IDENTITY'] }),
+  },
   wardConsentGrant: {
     query: `mutation($id: PersonalId!, $i: ConsentGrantInput!) { wardConsentGrant(personalId: $id, input: $i) { consent { id purpose grantedBy { personalId capacity } } userErrors { code } } }`,
     variables: () => ({
