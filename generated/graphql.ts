@@ -202,6 +202,8 @@ export type AccountEvent =
   | 'UNLOCK'
   /** An officer recorded a competent authority's request to unlock (the account stays LOCKED). */
   | 'UNLOCK_REQUEST'
+  /** An officer refused the authority's unlock request (the account stays LOCKED). */
+  | 'UNLOCK_REQUEST_REFUSE'
   | 'UPGRADE_TO_L2';
 
 /** Lifecycle events counted over a period. */
@@ -370,15 +372,21 @@ export type AccountUnlockRequest = {
   __typename?: 'AccountUnlockRequest';
   /** The authority that asked, as recorded. */
   authority: Scalars['String']['output'];
+  /** When it was completed or refused. */
+  decidedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The officer who completed or refused it. */
+  decidedBy: Maybe<Scalars['String']['output']>;
   /** End of the 3rd working day after receipt: unlocked or refused. */
   dueAt: Scalars['DateTime']['output'];
   /** End of the 1st working day after receipt: forwarded to the deciding office. */
   forwardDueAt: Scalars['DateTime']['output'];
-  /** True when past `dueAt` and still not acted on. */
+  /** True when past `dueAt` and still PENDING. */
   overdue: Scalars['Boolean']['output'];
   receivedAt: Scalars['DateTime']['output'];
   /** The officer who recorded it. */
   recordedBy: Scalars['String']['output'];
+  /** PENDING until an officer unlocks on it (COMPLETED) or refuses it (REFUSED). */
+  status: UnlockRequestStatus;
 };
 
 export type AccountUserError = {
@@ -1184,6 +1192,8 @@ export type Mutation = {
    * calendar); the account stays LOCKED until `accountUnlockAtAuthorityRequest`.
    */
   accountUnlockRequest: AccountPayload;
+  /** An ACCOUNT_APPROVER or SUPERVISOR of the area refuses the recorded authority's request (a reason is required). */
+  accountUnlockRequestRefuse: AccountPayload;
   /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
   accountUpgrade: AccountPayload;
   /** The calling citizen gives a client a consent. */
@@ -1331,6 +1341,12 @@ export type MutationAccountUnlockRequestArgs = {
   authority: Scalars['String']['input'];
   personalId: Scalars['PersonalId']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAccountUnlockRequestRefuseArgs = {
+  personalId: Scalars['PersonalId']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -2509,6 +2525,12 @@ export type SourceCleanliness = {
   source: DataSource;
 };
 
+/** Where an authority's unlock request stands. */
+export type UnlockRequestStatus =
+  | 'COMPLETED'
+  | 'PENDING'
+  | 'REFUSED';
+
 /** A business failure of a mutation, with a stable code. */
 export type UserError = {
   __typename?: 'UserError';
@@ -2798,6 +2820,7 @@ export type ResolversTypes = {
   SocialInsuranceBenefit: ResolverTypeWrapper<SocialInsuranceBenefit>;
   SourceCleanliness: ResolverTypeWrapper<SourceCleanliness>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UnlockRequestStatus: UnlockRequestStatus;
   UserError: ResolverTypeWrapper<UserError>;
   Vaccination: ResolverTypeWrapper<Vaccination>;
   VitalStatus: VitalStatus;
@@ -3119,11 +3142,14 @@ export type AccountSweepResultResolvers<ContextType = HubContext, ParentType ext
 
 export type AccountUnlockRequestResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountUnlockRequest'] = ResolversParentTypes['AccountUnlockRequest']> = {
   authority?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   forwardDueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UnlockRequestStatus'], ParentType, ContextType>;
 };
 
 export type AccountUserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountUserError'] = ResolversParentTypes['AccountUserError']> = {
@@ -3456,6 +3482,7 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountUnlockArgs>>;
   accountUnlockAtAuthorityRequest?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockAtAuthorityRequestArgs, 'personalId'>>;
   accountUnlockRequest?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockRequestArgs, 'authority' | 'personalId'>>;
+  accountUnlockRequestRefuse?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockRequestRefuseArgs, 'personalId' | 'reason'>>;
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;

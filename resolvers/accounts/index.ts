@@ -4,6 +4,7 @@ import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
 import { GUARDIAN_MESSAGES } from '../../services/access/guardianship';
+import { unlockRequestPending } from '../../services/accounts/store';
 import { inWords } from '../../services/access/refusal-words';
 import { activationDeadline, vietnamDate } from '../../services/accounts/calendar';
 import type { Actor, StoredAccount, TransitionResult } from '../../services/accounts/model';
@@ -333,6 +334,12 @@ export const accountsResolvers: Resolvers = {
         (await officerTarget(ctx, personalId)) ??
           (await ctx.accounts.unlockAtAuthorityRequest(actor(ctx), personalId, reason)),
       ),
+    accountUnlockRequestRefuse: async (_, { personalId, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.refuseUnlockRequest(actor(ctx), personalId, reason)),
+      ),
     accountPhoneChangeStart: async (_, { phone }, ctx) =>
       payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
     accountPhoneChange: async (_, { input }, ctx) => {
@@ -390,8 +397,11 @@ export const accountsResolvers: Resolvers = {
             receivedAt: a.unlockRequest.receivedAt,
             forwardDueAt: a.unlockRequest.forwardDueAt,
             dueAt: a.unlockRequest.dueAt,
-            overdue: a.unlockRequest.dueAt < ctx.now,
+            status: a.unlockRequest.status ?? 'PENDING',
+            overdue: unlockRequestPending(a.unlockRequest) && a.unlockRequest.dueAt < ctx.now,
             recordedBy: a.unlockRequest.by,
+            decidedAt: a.unlockRequest.decidedAt ?? null,
+            decidedBy: a.unlockRequest.decidedBy ?? null,
           }
         : null,
     approvalDueAt: (a) => (a.status === 'PENDING' || a.pendingLevel === 2 ? (a.approvalDueAt ?? null) : null),

@@ -81,6 +81,18 @@ export async function unlockAtAuthorityRequest(
   }));
 }
 
+/** An officer refuses the authority's pending unlock request, with a reason; the account stays LOCKED. */
+export async function refuseUnlockRequest(
+  core: AccountCommitter,
+  by: Actor,
+  personalId: string,
+  reason: string,
+): Promise<TransitionResult> {
+  const bad = badReason(reason);
+  if (bad) return bad;
+  return core.transition(personalId, (_a, at) => ({ type: 'UNLOCK_REQUEST_REFUSE', at, by, reason }));
+}
+
 export async function unlock(
   core: AccountCommitter,
   by: Actor,

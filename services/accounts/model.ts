@@ -74,6 +74,8 @@ export type AccountEvent =
    * 1 working day to forward, 2 to decide); the deadlines are computed by the service.
    */
   | (EventBase & { type: 'UNLOCK_REQUEST'; authority: string; forwardDueAt: Date; dueAt: Date })
+  /** An officer refuses the authority's pending unlock request (a reason is required); the account stays LOCKED. */
+  | (EventBase & { type: 'UNLOCK_REQUEST_REFUSE'; reason: string })
   /** An officer in person, or the holder online with a code confirmed on the new number. */
   | (EventBase & { type: 'PHONE_CHANGE'; phone: string; verificationCodeConfirmed?: boolean });
 

@@ -14,7 +14,7 @@ import type { HolidayCalendar } from './calendar';
 import { AccountCommitter, type AccountServiceDeps } from './commit';
 import { childAccount, guardianship, registerChildLevel1, wards } from './guardian';
 import type { Guardianship } from '../access/policy';
-import { lock, requestUnlock, unlock, unlockAtAuthorityRequest } from './locks';
+import { lock, refuseUnlockRequest, requestUnlock, unlock, unlockAtAuthorityRequest } from './locks';
 import type { Actor, BeforeCommit, MakeEvent, Officer, StoredAccount, TransitionResult } from './model';
 import { changePhone, startPhoneChange } from './phone-change';
 import { decide, registerLevel1, registerLevel2, upgrade } from './registration';
@@ -135,6 +135,11 @@ export class AccountService {
   /** An officer unlocks on the authority's recorded request (locks.ts). */
   unlockAtAuthorityRequest(by: Actor, personalId: string, reason?: string | null): Promise<TransitionResult> {
     return unlockAtAuthorityRequest(this.core, by, personalId, reason);
+  }
+
+  /** An officer refuses the authority's unlock request (locks.ts). */
+  refuseUnlockRequest(by: Actor, personalId: string, reason: string): Promise<TransitionResult> {
+    return refuseUnlockRequest(this.core, by, personalId, reason);
   }
 
   startPhoneChange(personalId: string, rawPhone: string): Promise<TransitionResult> {

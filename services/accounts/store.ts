@@ -48,6 +48,7 @@ export type AccountEventType =
   | 'LOCK'
   | 'UNLOCK'
   | 'UNLOCK_REQUEST'
+  | 'UNLOCK_REQUEST_REFUSE'
   | 'PHONE_CHANGE';
 
 export interface AccountHistoryEntry {
@@ -106,4 +107,13 @@ export interface UnlockRequest {
   dueAt: Date;
   /** The officer who recorded it ("officer:<id>"). */
   by: string;
+  /** PENDING until an officer unlocks on it (COMPLETED) or refuses it (REFUSED); absent: PENDING. */
+  status?: 'PENDING' | 'COMPLETED' | 'REFUSED';
+  decidedAt?: Date;
+  /** The officer who decided it. */
+  decidedBy?: string;
 }
+
+/** Is an authority's unlock request awaiting the officer's action? */
+export const unlockRequestPending = (r: UnlockRequest | undefined): r is UnlockRequest =>
+  !!r && (r.status ?? 'PENDING') === 'PENDING';

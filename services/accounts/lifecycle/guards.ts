@@ -16,7 +16,7 @@ import type {
   LockReason,
 } from '../model';
 import type { LockGround } from '../store';
-import type { AccountDoc, AccountLevel } from '../store';
+import { unlockRequestPending, type AccountDoc, type AccountLevel, type UnlockRequest } from '../store';
 import { ELIGIBILITY_MESSAGES, checkEligibility } from './eligibility';
 import { INVALID_PHONE_MESSAGE, normalizePhone } from './phone';
 
@@ -94,6 +94,8 @@ export function guardAndUpdate(current: LifecycleAccount | null, event: AccountE
       return unlock(current!, event, ctx);
     case 'UNLOCK_REQUEST':
       return unlockRequest(current!, event);
+    case 'UNLOCK_REQUEST_REFUSE':
+      return refuseUnlockRequest(current!, event);
     case 'PHONE_CHANGE':
       return changePhone(current!, event);
   }
@@ -286,14 +288,40 @@ function unlock(account: LifecycleAccount, event: EventOf<'UNLOCK'>, ctx: Lifecy
   }
   if (event.authorityRequest === true) {
     if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
-    if (!account.unlockRequest) return fail('NO_UNLOCK_REQUEST', "No authority's unlock request is recorded");
+    if (!unlockRequestPending(account.unlockRequest)) {
+      return fail('NO_UNLOCK_REQUEST', "No authority's unlock request awaits a decision");
+    }
   } else if (event.ownershipVerified !== true) {
     return fail('OWNERSHIP_NOT_VERIFIED', 'The holder must prove ownership (hotline or in person) before unlocking');
   }
   if (account.lockReason === 'ID_CARD_EXPIRED' ? ctx.idCardValid !== true : ctx.idCardValid === false) {
     return fail('ID_CARD_STILL_EXPIRED', 'The chip ID card is still expired: renew it before unlocking');
   }
-  return { ok: true, account: omit(account, 'lockedAt', 'lockReason', 'lockGround', 'unlockRequest') };
+  const unlocked = omit(account, 'lockedAt', 'lockReason', 'lockGround');
+  if (event.authorityRequest === true) {
+    unlocked.unlockRequest = decided(account.unlockRequest!, 'COMPLETED', event);
+  } else if (unlockRequestPending(account.unlockRequest)) {
+    // Unlocked on another ground (the holder, ownership proved): the authority's request is moot.
+    delete unlocked.unlockRequest;
+  }
+  return { ok: true, account: unlocked };
+}
+
+const decided = (r: UnlockRequest, status: 'COMPLETED' | 'REFUSED', event: { at: Date; by: Actor }): UnlockRequest => ({
+  ...r,
+  status,
+  decidedAt: event.at,
+  decidedBy: actorLabel(event.by),
+});
+
+/** UNLOCK_REQUEST_REFUSE: an officer refuses the pending request, with a reason; the account stays LOCKED. */
+function refuseUnlockRequest(account: LifecycleAccount, event: EventOf<'UNLOCK_REQUEST_REFUSE'>): Step {
+  if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+  if (!unlockRequestPending(account.unlockRequest)) {
+    return fail('NO_UNLOCK_REQUEST', "No authority's unlock request awaits a decision");
+  }
+  if (!event.reason?.trim()) return fail('REASON_REQUIRED', 'A refusal needs a reason');
+  return { ok: true, account: { ...account, unlockRequest: decided(account.unlockRequest, 'REFUSED', event) } };
 }
 
 /**
@@ -306,13 +334,14 @@ function unlockRequest(account: LifecycleAccount, event: EventOf<'UNLOCK_REQUEST
   if (account.lockReason === 'HOLDER_DECEASED') {
     return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
   }
-  if (account.unlockRequest) {
+  if (unlockRequestPending(account.unlockRequest)) {
     return fail(
       'UNLOCK_REQUEST_PENDING',
       `An authority's unlock request is already recorded (due ${account.unlockRequest.dueAt.toISOString()})`,
     );
   }
-  const unlockRequest = {
+  const unlockRequest: UnlockRequest = {
+    status: 'PENDING',
     authority: event.authority,
     receivedAt: event.at,
     forwardDueAt: event.forwardDueAt,

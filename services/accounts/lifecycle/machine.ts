@@ -81,6 +81,8 @@ function defaultReason(event: AccountEvent, account: LifecycleAccount): string {
       return event.authorityRequest
         ? `unlocked at the request of ${account.unlockRequest?.authority ?? 'an authority'}`
         : 'unlocked after the holder proved ownership';
+    case 'UNLOCK_REQUEST_REFUSE':
+      return event.reason;
     case 'UNLOCK_REQUEST':
       return `unlock requested by ${event.authority}; to forward by ${event.forwardDueAt.toISOString()}, to decide by ${event.dueAt.toISOString()}`;
     case 'PHONE_CHANGE':

@@ -60,6 +60,7 @@ export function flowOf(fact: Pick<TransitionFact, 'event' | 'from' | 'to' | 'lev
     case 'UNLOCK':
       return 'unlocked';
     case 'UNLOCK_REQUEST':
+    case 'UNLOCK_REQUEST_REFUSE':
       return null; // the account stays LOCKED: nothing to count
     case 'PHONE_CHANGE':
       return 'phone_changed';

@@ -32,11 +32,12 @@ const officer = (role: OfficerRole, prov = province) =>
 /** End of a Vietnam day as an ISO instant. */
 const endOfVnDay = (day: string) => new Date(new Date(`${day}T23:59:59.999+07:00`).getTime()).toISOString();
 
-const FIELDS = `account { status lockGround unlockRequest { authority receivedAt forwardDueAt dueAt overdue recordedBy }
+const FIELDS = `account { status lockGround unlockRequest { status authority receivedAt forwardDueAt dueAt overdue recordedBy decidedAt decidedBy }
   history { event reason by } } userErrors { code message }`;
 const LOCK = `mutation($id: PersonalId!) { accountLock(personalId: $id, ground: AUTHORITY_REQUEST, reason: "công văn 12/CSĐT") { ${FIELDS} } }`;
 const REQUEST = `mutation($id: PersonalId!, $a: String!) { accountUnlockRequest(personalId: $id, authority: $a) { ${FIELDS} } }`;
 const COMPLETE = `mutation($id: PersonalId!) { accountUnlockAtAuthorityRequest(personalId: $id, reason: "đã xác minh") { ${FIELDS} } }`;
+const REFUSE = `mutation($id: PersonalId!) { accountUnlockRequestRefuse(personalId: $id, reason: "không đủ căn cứ") { ${FIELDS} } }`;
 const READ = `query($id: PersonalId!) { account(personalId: $id) { status unlockRequest { dueAt overdue } } }`;
 
 interface Payload {
@@ -92,7 +93,7 @@ beforeAll(async () => {
   }
   province = ok[0].area.province;
   holders = ok.filter((a) => a.area.province === province).map((a) => a._id);
-  expect(holders.length).toBeGreaterThanOrEqual(3);
+  expect(holders.length).toBeGreaterThanOrEqual(4);
 }, 120_000);
 
 afterAll(async () => {
@@ -113,6 +114,7 @@ describe("an authority's unlock request", () => {
       status: 'LOCKED',
       lockGround: 'AUTHORITY_REQUEST',
       unlockRequest: {
+        status: 'PENDING',
         authority: 'Cơ quan CSĐT Công an tỉnh (công văn 34)',
         receivedAt: now.toISOString(),
         forwardDueAt: endOfVnDay('2026-04-28'),
@@ -133,7 +135,16 @@ describe("an authority's unlock request", () => {
 
     const done = await run(COMPLETE, { id }, officer('ACCOUNT_APPROVER'));
     expect(done.userErrors).toEqual([]);
-    expect(done.account).toMatchObject({ status: 'ACTIVE', lockGround: null, unlockRequest: null });
+    expect(done.account).toMatchObject({
+      status: 'ACTIVE',
+      lockGround: null,
+      unlockRequest: {
+        status: 'COMPLETED',
+        overdue: false,
+        decidedAt: now.toISOString(),
+        decidedBy: 'officer:o-ACCOUNT_APPROVER',
+      },
+    });
     expect(done.account!.history.slice(-2)).toEqual([
       expect.objectContaining({ event: 'UNLOCK_REQUEST' }),
       {
@@ -153,6 +164,26 @@ describe("an authority's unlock request", () => {
       forwardDueAt: endOfVnDay('2026-06-02'),
       dueAt: endOfVnDay('2026-06-04'),
     });
+  });
+
+  it('refused by an officer with a reason: stays LOCKED, REFUSED in the history; a new request may follow', async () => {
+    const id = holders[3];
+    now = new Date('2026-06-01T02:00:00Z');
+    await run(LOCK, { id }, officer('ACCOUNT_APPROVER'));
+    await run(REQUEST, { id, a: 'Viện kiểm sát' }, officer('ACCOUNT_APPROVER'));
+    now = new Date('2026-06-02T02:00:00Z');
+    const r = await run(REFUSE, { id }, officer('SUPERVISOR'));
+    expect(r.userErrors).toEqual([]);
+    expect(r.account).toMatchObject({
+      status: 'LOCKED',
+      unlockRequest: { status: 'REFUSED', overdue: false, decidedBy: 'officer:o-SUPERVISOR' },
+    });
+    expect(r.account!.history.at(-1)).toMatchObject({ event: 'UNLOCK_REQUEST_REFUSE', reason: 'không đủ căn cứ' });
+    expect((await run(COMPLETE, { id }, officer('ACCOUNT_APPROVER'))).userErrors.map((e) => e.code)).toEqual([
+      'NO_UNLOCK_REQUEST',
+    ]);
+    const again = await run(REQUEST, { id, a: 'Viện kiểm sát (lần 2)' }, officer('ACCOUNT_APPROVER'));
+    expect(again.account!.unlockRequest).toMatchObject({ status: 'PENDING', authority: 'Viện kiểm sát (lần 2)' });
   });
 
   it('only ACCOUNT_APPROVER and SUPERVISOR of the area; not without a recorded request; not on an ACTIVE account', async () => {

@@ -324,6 +324,11 @@ const ROWS: Record<string, Row> = {
   accountUnlock: accountMutation('accountUnlock', 'personalId: $id, ownershipVerified: true', approver),
   accountUnlockRequest: accountMutation('accountUnlockRequest', 'personalId: $id, authority: "test"', approver),
   accountUnlockAtAuthorityRequest: accountMutation('accountUnlockAtAuthorityRequest', 'personalId: $id', approver),
+  accountUnlockRequestRefuse: accountMutation(
+    'accountUnlockRequestRefuse',
+    'personalId: $id, reason: "test"',
+    approver,
+  ),
   accountLock: accountMutation(
     'accountLock',
     'personalId: $id',
