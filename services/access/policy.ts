@@ -327,13 +327,13 @@ function guardGuardian(
       if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs the parent or guardian to be signed in');
       const childId = String((args as Record<string, unknown>)[arg]);
       const path = pathString(info);
-      const refuse = (reason: DenialReason, message: string) => {
+      const refuse = (reason: DenialReason, message: string, required: Required = {}) => {
         ctx.audit.events.push({ citizenId: childId, scope: 'IDENTITY', path, decision: 'DENIED', reason });
-        return inWords(forbidden(reason), message);
+        return inWords(forbidden(reason, required), message);
       };
+      // Officers and clients too (even with HUB_AUTH=off: the guardianship is always read).
       if (p.kind !== 'CITIZEN')
-        throw inWords(forbidden('NOT_SUBJECT', { principal: ['CITIZEN'] }), 'Only a parent or guardian, signed in');
-      if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
+        throw refuse('NOT_SUBJECT', 'Only a parent or guardian, signed in', { principal: ['CITIZEN'] });
       const g = await ctx.access.guardianship(p.personalId, childId);
       if (g.refusal) throw refuse(g.refusal, GUARDIAN_REFUSAL_WORDS[g.refusal]);
       // Every guardian entry point of a request acts in the same capacity (one guardian, one record).
