@@ -59,8 +59,12 @@ export type AccessLogEntry = {
   officerUnit: Maybe<Scalars['String']['output']>;
   /** Procedure code, for a client acting under a consent. */
   purpose: Maybe<Scalars['String']['output']>;
+  /** For a read by a parent or legal guardian acting for the child: in which capacity. */
+  readerCapacity: Maybe<GuardianCapacity>;
   /** Who read it: a client or an officer. */
   readerKind: ReaderKind;
+  /** For a read by a parent or legal guardian acting for the child: their personal ID. */
+  readerPersonalId: Maybe<Scalars['String']['output']>;
   /** Set when the line is a share by QR code (made by the citizen, or redeemed by the reader named). */
   share: Maybe<AccessLogShare>;
 };
@@ -122,6 +126,8 @@ export type Account = {
   phone: Scalars['String']['output'];
   registeredAt: Scalars['DateTime']['output'];
   status: AccountStatus;
+  /** A competent authority's request to unlock, recorded and awaiting an officer's action. */
+  unlockRequest: Maybe<AccountUnlockRequest>;
 };
 
 /** Why an account operation was refused (`userErrors`; the request itself succeeded). */
@@ -168,6 +174,8 @@ export type AccountErrorCode =
   | 'NO_ACCOUNT'
   | 'NO_CODE_PENDING'
   | 'NO_PENDING_UPGRADE'
+  /** No authority's unlock request is recorded for this account. */
+  | 'NO_UNLOCK_REQUEST'
   | 'OUT_OF_JURISDICTION'
   | 'OWNERSHIP_NOT_VERIFIED'
   | 'PHONE_NOT_VERIFIED'
@@ -175,6 +183,8 @@ export type AccountErrorCode =
   | 'REASON_REQUIRED'
   | 'TOO_MANY_ATTEMPTS'
   | 'TOO_MANY_CODES'
+  /** An authority's unlock request is already recorded for this account. */
+  | 'UNLOCK_REQUEST_PENDING'
   | 'UPGRADE_ALREADY_PENDING';
 
 /** A lifecycle event. */
@@ -190,6 +200,10 @@ export type AccountEvent =
   | 'REJECT'
   | 'REOPEN'
   | 'UNLOCK'
+  /** An officer recorded a competent authority's request to unlock (the account stays LOCKED). */
+  | 'UNLOCK_REQUEST'
+  /** An officer refused the authority's unlock request (the account stays LOCKED). */
+  | 'UNLOCK_REQUEST_REFUSE'
   | 'UPGRADE_TO_L2';
 
 /** Lifecycle events counted over a period. */
@@ -350,6 +364,31 @@ export type AccountSweepResult = {
   noticesSent: Scalars['Int']['output'];
 };
 
+/**
+ * A competent authority's request to unlock (Decree 69/2024 as summarised: 1 working day to forward
+ * plus 2 to decide, counted on the working-day calendar from the day after receipt).
+ */
+export type AccountUnlockRequest = {
+  __typename?: 'AccountUnlockRequest';
+  /** The authority that asked, as recorded. */
+  authority: Scalars['String']['output'];
+  /** When it was completed or refused. */
+  decidedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The officer who completed or refused it. */
+  decidedBy: Maybe<Scalars['String']['output']>;
+  /** End of the 3rd working day after receipt: unlocked or refused. */
+  dueAt: Scalars['DateTime']['output'];
+  /** End of the 1st working day after receipt: forwarded to the deciding office. */
+  forwardDueAt: Scalars['DateTime']['output'];
+  /** True when past `dueAt` and still PENDING. */
+  overdue: Scalars['Boolean']['output'];
+  receivedAt: Scalars['DateTime']['output'];
+  /** The officer who recorded it. */
+  recordedBy: Scalars['String']['output'];
+  /** PENDING until an officer unlocks on it (COMPLETED) or refuses it (REFUSED). */
+  status: UnlockRequestStatus;
+};
+
 export type AccountUserError = {
   __typename?: 'AccountUserError';
   code: AccountErrorCode;
@@ -506,6 +545,8 @@ export type Consent = {
   createdAt: Scalars['DateTime']['output'];
   /** Reference of the dossier (hồ sơ) the procedure is for. */
   dossierRef: Scalars['String']['output'];
+  /** The parent or legal guardian who gave it for the child; null when the citizen gave it themself. */
+  grantedBy: Maybe<ConsentGrantor>;
   /** Consent id (the `cid` of tokens issued under it). */
   id: Scalars['ID']['output'];
   /** Last use. */
@@ -514,6 +555,8 @@ export type Consent = {
   purpose: Scalars['String']['output'];
   /** True while the citizen objects to or restricts processing by this client: no token, no read (PROCESSING_RESTRICTED). */
   restricted: Scalars['Boolean']['output'];
+  /** The parent or legal guardian who withdrew it for the child, when one did. */
+  revokedBy: Maybe<ConsentGrantor>;
   /** The documents it covers. */
   scopes: Array<DocumentScope>;
   /** Status now. */
@@ -556,6 +599,14 @@ export type ConsentGrantPayload = {
   consent: Maybe<Consent>;
   /** Why it was not granted. */
   userErrors: Array<UserError>;
+};
+
+/** A parent or legal guardian who acted on the child's behalf. */
+export type ConsentGrantor = {
+  __typename?: 'ConsentGrantor';
+  capacity: GuardianCapacity;
+  /** Their personal ID. */
+  personalId: Scalars['String']['output'];
 };
 
 /** Result of consentRevoke. */
@@ -950,6 +1001,13 @@ export type Family = {
   spouse: Maybe<Relative>;
 };
 
+/** In which capacity a citizen acts for a child (read from the population record). */
+export type GuardianCapacity =
+  /** Legal guardian (their record lists the child as WARD). */
+  | 'LEGAL_GUARDIAN'
+  /** Father or mother (the child's record names them, or theirs lists the child as CHILD). */
+  | 'PARENT';
+
 /** A health facility. */
 export type HealthFacility = {
   __typename?: 'HealthFacility';
@@ -1126,6 +1184,16 @@ export type Mutation = {
    * holder (no personalId) in the app, at once, of a lock on their own request (HOLDER_REQUEST).
    */
   accountUnlock: AccountPayload;
+  /** An ACCOUNT_APPROVER or SUPERVISOR of the area unlocks the account on the recorded authority's request. */
+  accountUnlockAtAuthorityRequest: AccountPayload;
+  /**
+   * An officer of the area records a competent authority's request to unlock a LOCKED account
+   * (Decree 69/2024 as summarised: 1 working day to forward, 2 more to decide, on the holiday
+   * calendar); the account stays LOCKED until `accountUnlockAtAuthorityRequest`.
+   */
+  accountUnlockRequest: AccountPayload;
+  /** An ACCOUNT_APPROVER or SUPERVISOR of the area refuses the recorded authority's request (a reason is required). */
+  accountUnlockRequestRefuse: AccountPayload;
   /** Upgrade an active Level 1 account to Level 2, in person (fingerprints). */
   accountUpgrade: AccountPayload;
   /** The calling citizen gives a client a consent. */
@@ -1198,6 +1266,15 @@ export type Mutation = {
    * SHARE_EXPIRED, SHARE_USED, SHARE_AUDIENCE, FORBIDDEN (a client not registered for a shared paper).
    */
   shareRedeem: Maybe<ShareRedemption>;
+  /**
+   * A parent or legal guardian gives a client a consent on the child's behalf (recorded with who and
+   * in which capacity; the child sees it in `myConsents`). It holds while the guardianship does: from
+   * the child's 14th birthday, or once the record no longer shows the relation, tokens under it are
+   * refused (NOT_CONSENTED) and the child decides anew.
+   */
+  wardConsentGrant: ConsentGrantPayload;
+  /** A parent or legal guardian withdraws one of the child's consents on their behalf. */
+  wardConsentRevoke: ConsentRevokePayload;
 };
 
 
@@ -1254,6 +1331,25 @@ export type MutationAccountUnlockArgs = {
   ownershipVerified?: InputMaybe<Scalars['Boolean']['input']>;
   personalId?: InputMaybe<Scalars['PersonalId']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAccountUnlockAtAuthorityRequestArgs = {
+  personalId: Scalars['PersonalId']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAccountUnlockRequestArgs = {
+  authority: Scalars['String']['input'];
+  personalId: Scalars['PersonalId']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationAccountUnlockRequestRefuseArgs = {
+  personalId: Scalars['PersonalId']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -1386,6 +1482,18 @@ export type MutationShareCreateArgs = {
 
 export type MutationShareRedeemArgs = {
   code: Scalars['String']['input'];
+};
+
+
+export type MutationWardConsentGrantArgs = {
+  input: ConsentGrantInput;
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+export type MutationWardConsentRevokeArgs = {
+  id: Scalars['ID']['input'];
+  personalId: Scalars['PersonalId']['input'];
 };
 
 /** How a value differs only in form (docs/reconciliation-rules.md). */
@@ -1544,6 +1652,13 @@ export type Query = {
   myDataExport: DataExport;
   /** The calling citizen's requests, newest first (`after`: the `endCursor` of the previous page). */
   myRequests: DataRequestConnection;
+  /**
+   * The children the calling citizen acts for now: the CHILD and WARD dependants of their population
+   * record who are under 14 (a child the record names only on the child's side, as father or mother,
+   * is not listed: name them in `ward`). FORBIDDEN GUARDIAN_LEVEL_2_REQUIRED without an ACTIVE Level 2
+   * account.
+   */
+  myWards: Array<Ward>;
   /** Liveness of the API itself; always true when the server answers. Not personal data. */
   ping: Scalars['Boolean']['output'];
   /**
@@ -1569,6 +1684,16 @@ export type Query = {
    * by id: `first` of them (default 50, at most 100) after the client whose id is `after`.
    */
   registeredClients: Array<RegisteredClient>;
+  /**
+   * A child's record and papers for their parent or legal guardian: what the child's own account
+   * permits (ACTIVE; Level 1: identity only; Level 2: the papers) and no more, each read audited for
+   * the child (their access log names the guardian). Null when the population source has no such person.
+   */
+  ward: Maybe<Citizen>;
+  /** Who read the child's data, as `myAccessLog`. */
+  wardAccessLog: AccessLogPage;
+  /** The child's consents (their own and those given for them), newest first, as `myConsents`. */
+  wardConsents: Array<Consent>;
 };
 
 
@@ -1726,6 +1851,31 @@ export type QueryReconciliationSummaryArgs = {
 export type QueryRegisteredClientsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryWardArgs = {
+  personalId: Scalars['PersonalId']['input'];
+};
+
+
+/** The hub's read entry points. */
+export type QueryWardAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  documents?: InputMaybe<Array<DocumentScope>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  personalId: Scalars['PersonalId']['input'];
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** The hub's read entry points. */
+export type QueryWardConsentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  personalId: Scalars['PersonalId']['input'];
 };
 
 /** Who read a citizen's data. */
@@ -2388,6 +2538,12 @@ export type SourceCleanliness = {
   source: DataSource;
 };
 
+/** Where an authority's unlock request stands. */
+export type UnlockRequestStatus =
+  | 'COMPLETED'
+  | 'PENDING'
+  | 'REFUSED';
+
 /** A business failure of a mutation, with a stable code. */
 export type UserError = {
   __typename?: 'UserError';
@@ -2414,6 +2570,25 @@ export type Vaccination = {
 export type VitalStatus =
   | 'ALIVE'
   | 'DECEASED';
+
+/**
+ * A child the calling citizen acts for (parent or legal guardian, under 14), from their own
+ * population record's dependants.
+ */
+export type Ward = {
+  __typename?: 'Ward';
+  /** The child's account level; null when they have none. */
+  accountLevel: Maybe<Scalars['Int']['output']>;
+  /** The child's account status; null when they have none. */
+  accountStatus: Maybe<AccountStatus>;
+  capacity: GuardianCapacity;
+  dateOfBirth: Maybe<Scalars['Date']['output']>;
+  fullName: Maybe<Scalars['String']['output']>;
+  /** The 14th birthday (Vietnam date): the guardianship ends that day. */
+  guardianshipEndsOn: Maybe<Scalars['Date']['output']>;
+  /** Personal ID (the `personalId` of `ward`, `wardAccessLog`, `wardConsents`…). */
+  personalId: Scalars['PersonalId']['output'];
+};
 
 /** Door-to-door and approval work lists. */
 export type WorkList =
@@ -2539,6 +2714,7 @@ export type ResolversTypes = {
   AccountStates: ResolverTypeWrapper<AccountStates>;
   AccountStatus: AccountStatus;
   AccountSweepResult: ResolverTypeWrapper<AccountSweepResult>;
+  AccountUnlockRequest: ResolverTypeWrapper<AccountUnlockRequest>;
   AccountUserError: ResolverTypeWrapper<AccountUserError>;
   Address: ResolverTypeWrapper<Address>;
   AdministrativeArea: ResolverTypeWrapper<AdministrativeArea>;
@@ -2556,6 +2732,7 @@ export type ResolversTypes = {
   ConsentClient: ResolverTypeWrapper<ConsentClient>;
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: ResolverTypeWrapper<Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
+  ConsentGrantor: ResolverTypeWrapper<ConsentGrantor>;
   ConsentRevokePayload: ResolverTypeWrapper<Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversTypes['Consent']> }>;
   ConsentStatement: ResolverTypeWrapper<ConsentStatementView>;
   ConsentStatus: ConsentStatus;
@@ -2588,6 +2765,7 @@ export type ResolversTypes = {
   DrivingLicenceStatus: DrivingLicenceStatus;
   Family: ResolverTypeWrapper<Family>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GuardianCapacity: GuardianCapacity;
   HealthFacility: ResolverTypeWrapper<HealthFacility>;
   HealthInsurance: ResolverTypeWrapper<HealthInsuranceRecord>;
   HealthRecord: ResolverTypeWrapper<HealthRecordRecord>;
@@ -2655,9 +2833,11 @@ export type ResolversTypes = {
   SocialInsuranceBenefit: ResolverTypeWrapper<SocialInsuranceBenefit>;
   SourceCleanliness: ResolverTypeWrapper<SourceCleanliness>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  UnlockRequestStatus: UnlockRequestStatus;
   UserError: ResolverTypeWrapper<UserError>;
   Vaccination: ResolverTypeWrapper<Vaccination>;
   VitalStatus: VitalStatus;
+  Ward: ResolverTypeWrapper<Ward>;
   WorkList: WorkList;
   WorkListConnection: ResolverTypeWrapper<Omit<WorkListConnection, 'nodes'> & { nodes: Array<ResolversTypes['WorkListItem']> }>;
   WorkListItem: ResolverTypeWrapper<Omit<WorkListItem, 'commune'> & { commune: ResolversTypes['Area'] }>;
@@ -2678,6 +2858,7 @@ export type ResolversParentTypes = {
   AccountReport: AreaReport;
   AccountStates: AccountStates;
   AccountSweepResult: AccountSweepResult;
+  AccountUnlockRequest: AccountUnlockRequest;
   AccountUserError: AccountUserError;
   Address: Address;
   AdministrativeArea: AdministrativeArea;
@@ -2692,6 +2873,7 @@ export type ResolversParentTypes = {
   ConsentClient: ConsentClient;
   ConsentGrantInput: ConsentGrantInput;
   ConsentGrantPayload: Omit<ConsentGrantPayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
+  ConsentGrantor: ConsentGrantor;
   ConsentRevokePayload: Omit<ConsentRevokePayload, 'consent'> & { consent?: Maybe<ResolversParentTypes['Consent']> };
   ConsentStatement: ConsentStatementView;
   ContributionPeriod: ContributionPeriod;
@@ -2764,6 +2946,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   UserError: UserError;
   Vaccination: Vaccination;
+  Ward: Ward;
   WorkListConnection: Omit<WorkListConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['WorkListItem']> };
   WorkListItem: Omit<WorkListItem, 'commune'> & { commune: ResolversParentTypes['Area'] };
 };
@@ -2792,6 +2975,12 @@ export type DiscloseDirectiveArgs = {
 };
 
 export type DiscloseDirectiveResolver<Result, Parent, ContextType = HubContext, Args = DiscloseDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type GuardianDirectiveArgs = {
+  arg: Scalars['String']['input'];
+};
+
+export type GuardianDirectiveResolver<Result, Parent, ContextType = HubContext, Args = GuardianDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ListSizeDirectiveArgs = {
   arg: Scalars['String']['input'];
@@ -2860,7 +3049,9 @@ export type AccessLogEntryResolvers<ContextType = HubContext, ParentType extends
   dossierRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   officerUnit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  readerCapacity?: Resolver<Maybe<ResolversTypes['GuardianCapacity']>, ParentType, ContextType>;
   readerKind?: Resolver<ResolversTypes['ReaderKind'], ParentType, ContextType>;
+  readerPersonalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   share?: Resolver<Maybe<ResolversTypes['AccessLogShare']>, ParentType, ContextType>;
 };
 
@@ -2897,6 +3088,7 @@ export type AccountResolvers<ContextType = HubContext, ParentType extends Resolv
   phone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
+  unlockRequest?: Resolver<Maybe<ResolversTypes['AccountUnlockRequest']>, ParentType, ContextType>;
 };
 
 export type AccountFlowsResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountFlows'] = ResolversParentTypes['AccountFlows']> = {
@@ -2959,6 +3151,18 @@ export type AccountSweepResultResolvers<ContextType = HubContext, ParentType ext
   lockedDeceased?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lockedExpiredCards?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   noticesSent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AccountUnlockRequestResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountUnlockRequest'] = ResolversParentTypes['AccountUnlockRequest']> = {
+  authority?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  forwardDueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UnlockRequestStatus'], ParentType, ContextType>;
 };
 
 export type AccountUserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountUserError'] = ResolversParentTypes['AccountUserError']> = {
@@ -3032,10 +3236,12 @@ export type ConsentResolvers<ContextType = HubContext, ParentType extends Resolv
   client?: Resolver<ResolversTypes['ConsentClient'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dossierRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  grantedBy?: Resolver<Maybe<ResolversTypes['ConsentGrantor']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   restricted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['ConsentGrantor']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['DocumentScope']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
   useCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -3051,6 +3257,11 @@ export type ConsentClientResolvers<ContextType = HubContext, ParentType extends 
 export type ConsentGrantPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentGrantPayload'] = ResolversParentTypes['ConsentGrantPayload']> = {
   consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ConsentGrantorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentGrantor'] = ResolversParentTypes['ConsentGrantor']> = {
+  capacity?: Resolver<ResolversTypes['GuardianCapacity'], ParentType, ContextType>;
+  personalId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ConsentRevokePayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ConsentRevokePayload'] = ResolversParentTypes['ConsentRevokePayload']> = {
@@ -3282,6 +3493,9 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   accountReopen?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountReopenArgs, 'personalId'>>;
   accountSweepRun?: Resolver<ResolversTypes['AccountSweepResult'], ParentType, ContextType>;
   accountUnlock?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, Partial<MutationAccountUnlockArgs>>;
+  accountUnlockAtAuthorityRequest?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockAtAuthorityRequestArgs, 'personalId'>>;
+  accountUnlockRequest?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockRequestArgs, 'authority' | 'personalId'>>;
+  accountUnlockRequestRefuse?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUnlockRequestRefuseArgs, 'personalId' | 'reason'>>;
   accountUpgrade?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationAccountUpgradeArgs, 'fingerprintsCaptured' | 'personalId'>>;
   consentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationConsentGrantArgs, 'input'>>;
   consentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationConsentRevokeArgs, 'id'>>;
@@ -3305,6 +3519,8 @@ export type MutationResolvers<ContextType = HubContext, ParentType extends Resol
   reportTargetSet?: Resolver<ResolversTypes['ReportTargetPayload'], ParentType, ContextType, RequireFields<MutationReportTargetSetArgs, 'area'>>;
   shareCreate?: Resolver<Maybe<ResolversTypes['Share']>, ParentType, ContextType, RequireFields<MutationShareCreateArgs, 'input'>>;
   shareRedeem?: Resolver<Maybe<ResolversTypes['ShareRedemption']>, ParentType, ContextType, RequireFields<MutationShareRedeemArgs, 'code'>>;
+  wardConsentGrant?: Resolver<ResolversTypes['ConsentGrantPayload'], ParentType, ContextType, RequireFields<MutationWardConsentGrantArgs, 'input' | 'personalId'>>;
+  wardConsentRevoke?: Resolver<ResolversTypes['ConsentRevokePayload'], ParentType, ContextType, RequireFields<MutationWardConsentRevokeArgs, 'id' | 'personalId'>>;
 };
 
 export type PageInfoResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3345,6 +3561,7 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   myConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryMyConsentsArgs, 'first'>>;
   myDataExport?: Resolver<ResolversTypes['DataExport'], ParentType, ContextType>;
   myRequests?: Resolver<ResolversTypes['DataRequestConnection'], ParentType, ContextType, RequireFields<QueryMyRequestsArgs, 'first'>>;
+  myWards?: Resolver<Array<ResolversTypes['Ward']>, ParentType, ContextType>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reconciliationCase?: Resolver<Maybe<ResolversTypes['ReconciliationCase']>, ParentType, ContextType, RequireFields<QueryReconciliationCaseArgs, 'id'>>;
   reconciliationCases?: Resolver<ResolversTypes['ReconciliationCaseConnection'], ParentType, ContextType, RequireFields<QueryReconciliationCasesArgs, 'area' | 'first' | 'order'>>;
@@ -3353,6 +3570,9 @@ export type QueryResolvers<ContextType = HubContext, ParentType extends Resolver
   reconciliationRuns?: Resolver<ResolversTypes['ReconciliationRunConnection'], ParentType, ContextType, RequireFields<QueryReconciliationRunsArgs, 'area' | 'first'>>;
   reconciliationSummary?: Resolver<ResolversTypes['ReconciliationSummary'], ParentType, ContextType, RequireFields<QueryReconciliationSummaryArgs, 'area'>>;
   registeredClients?: Resolver<Array<ResolversTypes['RegisteredClient']>, ParentType, ContextType, RequireFields<QueryRegisteredClientsArgs, 'first'>>;
+  ward?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryWardArgs, 'personalId'>>;
+  wardAccessLog?: Resolver<ResolversTypes['AccessLogPage'], ParentType, ContextType, RequireFields<QueryWardAccessLogArgs, 'first' | 'personalId'>>;
+  wardConsents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType, RequireFields<QueryWardConsentsArgs, 'first' | 'personalId'>>;
 };
 
 export type ReconciliationBulkPayloadResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['ReconciliationBulkPayload'] = ResolversParentTypes['ReconciliationBulkPayload']> = {
@@ -3607,6 +3827,16 @@ export type VaccinationResolvers<ContextType = HubContext, ParentType extends Re
   vaccine?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type WardResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['Ward'] = ResolversParentTypes['Ward']> = {
+  accountLevel?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  accountStatus?: Resolver<Maybe<ResolversTypes['AccountStatus']>, ParentType, ContextType>;
+  capacity?: Resolver<ResolversTypes['GuardianCapacity'], ParentType, ContextType>;
+  dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  guardianshipEndsOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
+};
+
 export type WorkListConnectionResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['WorkListConnection'] = ResolversParentTypes['WorkListConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['WorkListItem']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -3636,6 +3866,7 @@ export type Resolvers<ContextType = HubContext> = {
   AccountReport?: AccountReportResolvers<ContextType>;
   AccountStates?: AccountStatesResolvers<ContextType>;
   AccountSweepResult?: AccountSweepResultResolvers<ContextType>;
+  AccountUnlockRequest?: AccountUnlockRequestResolvers<ContextType>;
   AccountUserError?: AccountUserErrorResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   AdministrativeArea?: AdministrativeAreaResolvers<ContextType>;
@@ -3648,6 +3879,7 @@ export type Resolvers<ContextType = HubContext> = {
   Consent?: ConsentResolvers<ContextType>;
   ConsentClient?: ConsentClientResolvers<ContextType>;
   ConsentGrantPayload?: ConsentGrantPayloadResolvers<ContextType>;
+  ConsentGrantor?: ConsentGrantorResolvers<ContextType>;
   ConsentRevokePayload?: ConsentRevokePayloadResolvers<ContextType>;
   ConsentStatement?: ConsentStatementResolvers<ContextType>;
   ContributionPeriod?: ContributionPeriodResolvers<ContextType>;
@@ -3713,6 +3945,7 @@ export type Resolvers<ContextType = HubContext> = {
   SourceCleanliness?: SourceCleanlinessResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Vaccination?: VaccinationResolvers<ContextType>;
+  Ward?: WardResolvers<ContextType>;
   WorkListConnection?: WorkListConnectionResolvers<ContextType>;
   WorkListItem?: WorkListItemResolvers<ContextType>;
 };
@@ -3722,6 +3955,7 @@ export type DirectiveResolvers<ContextType = HubContext> = {
   audit?: AuditDirectiveResolver<any, any, ContextType>;
   cost?: CostDirectiveResolver<any, any, ContextType>;
   disclose?: DiscloseDirectiveResolver<any, any, ContextType>;
+  guardian?: GuardianDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   maxItems?: MaxItemsDirectiveResolver<any, any, ContextType>;
   maxLength?: MaxLengthDirectiveResolver<any, any, ContextType>;

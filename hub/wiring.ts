@@ -98,6 +98,8 @@ export async function startServices(deps: ServiceDeps, httpServer: http.Server):
     origins,
     now: deps.now,
     publishedKeys: [shares.signingKey],
+    // `accounts` is built below; the token endpoint asks it only once the hub serves.
+    guardianship: (guardianId, childId) => accounts.service.guardianship(guardianId, childId),
   });
   const protection = new Protection({
     limits: config.HUB_RATE_LIMITS,

@@ -94,7 +94,13 @@ export function createContext(
     deadline,
     auth: { mode: deps.config.HUB_AUTH },
     principal,
-    access: createAccessLookups(deps.store, deps.caches),
+    access: createAccessLookups(
+      deps.store,
+      deps.caches,
+      undefined,
+      // The accounts service's clock decides the child's age (the same as childAccount's).
+      (guardianId, childId) => deps.accounts.guardianship(guardianId, childId),
+    ),
     audit: { events: [] },
     operation: {},
     decisions: new Map(),

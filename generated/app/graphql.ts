@@ -48,6 +48,8 @@ export type AccountErrorCode =
   | 'NO_ACCOUNT'
   | 'NO_CODE_PENDING'
   | 'NO_PENDING_UPGRADE'
+  /** No authority's unlock request is recorded for this account. */
+  | 'NO_UNLOCK_REQUEST'
   | 'OUT_OF_JURISDICTION'
   | 'OWNERSHIP_NOT_VERIFIED'
   | 'PHONE_NOT_VERIFIED'
@@ -55,6 +57,8 @@ export type AccountErrorCode =
   | 'REASON_REQUIRED'
   | 'TOO_MANY_ATTEMPTS'
   | 'TOO_MANY_CODES'
+  /** An authority's unlock request is already recorded for this account. */
+  | 'UNLOCK_REQUEST_PENDING'
   | 'UPGRADE_ALREADY_PENDING';
 
 /** State of an e-identity account (see docs/accounts.md, Lifecycle). */

@@ -134,13 +134,18 @@ export const MAX_DENIED_PER_RECORD = 100;
 export const MAX_OPERATION_NAME = 100;
 
 /** The record's actor: ids and names only, never the token. */
-export async function actorOf(ctx: Pick<HubContext, 'principal' | 'caches'>): Promise<AuditActor> {
+export async function actorOf(
+  ctx: Pick<HubContext, 'principal' | 'caches'> & { audit?: Pick<HubContext['audit'], 'capacity'> },
+): Promise<AuditActor> {
   const p: Principal = ctx.principal;
   switch (p.kind) {
     case 'ANONYMOUS':
       return { kind: 'ANONYMOUS' };
-    case 'CITIZEN':
-      return { kind: 'CITIZEN', id: p.personalId };
+    case 'CITIZEN': {
+      // A parent or guardian acting for a child (a guardian entry point let them through).
+      const capacity = ctx.audit?.capacity;
+      return capacity ? { kind: 'CITIZEN', id: p.personalId, capacity } : { kind: 'CITIZEN', id: p.personalId };
+    }
     case 'OFFICER':
       return { kind: 'OFFICER', id: p.officerId, officerUnit: p.unit };
     case 'CLIENT': {

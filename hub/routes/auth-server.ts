@@ -9,7 +9,7 @@ import { DevLogin } from '../../services/access/auth/dev-login';
 import { loadOrCreateSigningKey, type SigningKey } from '../../services/access/auth/keys';
 import { AppSessions } from '../../services/access/auth/sessions';
 import { DEV_IDP_ISSUER, HUB_TOKEN_SERVICE_KEY_NAME } from '../../services/access/auth/trust';
-import { ASSERTION_ALGORITHMS, oauthRouter, type GrantHandler } from './oauth';
+import { ASSERTION_ALGORITHMS, oauthRouter, type GrantHandler, type OAuthDeps } from './oauth';
 import { appGrants, appRevocationRouter } from './oauth-app';
 import { authorizeRouter } from './oauth-authorize';
 import { signedOutPage } from './oauth-pages';
@@ -29,6 +29,8 @@ export interface AuthServerDeps {
   now?: () => Date;
   /** Other hub keys published in the JWKS (e.g. the share-signing key). */
   publishedKeys?: readonly SigningKey[];
+  /** Whether a guardian's consent still holds (oauth.ts `OAuthDeps.guardianship`). */
+  guardianship?: OAuthDeps['guardianship'];
 }
 
 export interface AuthServer {
@@ -118,6 +120,7 @@ export function authorizationServer(deps: AuthServerDeps): AuthServer {
       onError,
       grants,
       publishedKeys: [...(idpKey ? [idpKey] : []), ...(deps.publishedKeys ?? [])],
+      guardianship: deps.guardianship,
     }),
   );
 

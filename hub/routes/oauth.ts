@@ -57,6 +57,12 @@ export interface OAuthDeps {
   grants?: Readonly<Record<string, GrantHandler>>;
   /** More public keys for the JWKS (the development IdP's, which signs the apps' access tokens). */
   publishedKeys?: readonly SigningKey[];
+  /**
+   * Whether a parent or guardian may still act for the child (the accounts service's): a consent
+   * they gave for the child gives no token once the guardianship has ended. Without it, such a
+   * consent gives none at all.
+   */
+  guardianship?: (guardianId: string, childId: string) => Promise<{ refusal: string | null }>;
 }
 
 /** Claims of a CLIENT access token. */
@@ -157,6 +163,11 @@ function clientCredentialsGrant(deps: OAuthDeps, key: SigningKey, ttlS: number):
       throw invalidGrant('unknown consent');
     }
     await refuseIfRestricted(deps.store, consent.citizenId, client._id);
+    // Given by a parent or guardian for the child: it holds while the guardianship does.
+    if (consent.grantedBy) {
+      const g = deps.guardianship ? await deps.guardianship(consent.grantedBy.personalId, consent.citizenId) : null;
+      if (!g || g.refusal) throw invalidGrant('the guardianship under which the consent was given has ended');
+    }
 
     let scopes: DocumentScope[] = consent.scopes.filter((s) => client.scopes.includes(s));
     if (scopeParam !== undefined) {

@@ -3,6 +3,9 @@ import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
+import { GUARDIAN_MESSAGES } from '../../services/access/guardianship';
+import { unlockRequestPending } from '../../services/accounts/store';
+import { inWords } from '../../services/access/refusal-words';
 import { activationDeadline, vietnamDate } from '../../services/accounts/calendar';
 import type { Actor, StoredAccount, TransitionResult } from '../../services/accounts/model';
 import {
@@ -147,6 +150,19 @@ async function withReportErrors<T>(fn: () => Promise<T>): Promise<T> {
 export const accountsResolvers: Resolvers = {
   Query: {
     myAccount: (_, __, ctx) => ctx.accounts.get(citizenOf(ctx)),
+    myWards: async (_, __, ctx) => {
+      const r = await ctx.accounts.wards(citizenOf(ctx));
+      if (r.refusal) throw inWords(forbidden(r.refusal), GUARDIAN_MESSAGES[r.refusal]);
+      return r.wards.map((w) => ({
+        personalId: w.personalId,
+        fullName: w.fullName,
+        dateOfBirth: w.dateOfBirth,
+        capacity: w.capacity,
+        guardianshipEndsOn: w.guardianshipEndsOn,
+        accountStatus: w.account?.status ?? null,
+        accountLevel: w.account?.level ?? null,
+      }));
+    },
     childAccount: async (_, { personalId }, ctx) =>
       payload(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), true),
     account: async (_, { personalId }, ctx, info) => {
@@ -306,6 +322,24 @@ export const accountsResolvers: Resolvers = {
           (await ctx.accounts.unlock(actor(ctx), id, ownershipVerified === true, reason)),
       );
     },
+    accountUnlockRequest: async (_, { personalId, authority, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.requestUnlock(actor(ctx), personalId, authority, reason)),
+      ),
+    accountUnlockAtAuthorityRequest: async (_, { personalId, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.unlockAtAuthorityRequest(actor(ctx), personalId, reason)),
+      ),
+    accountUnlockRequestRefuse: async (_, { personalId, reason }, ctx) =>
+      payload(
+        ctx,
+        (await officerTarget(ctx, personalId)) ??
+          (await ctx.accounts.refuseUnlockRequest(actor(ctx), personalId, reason)),
+      ),
     accountPhoneChangeStart: async (_, { phone }, ctx) =>
       payload(ctx, await ctx.accounts.startPhoneChange(citizenOf(ctx), phone)),
     accountPhoneChange: async (_, { input }, ctx) => {
@@ -356,6 +390,20 @@ export const accountsResolvers: Resolvers = {
       },
     pendingLevel: (a) => a.pendingLevel ?? null,
     email: (a) => a.email ?? null,
+    unlockRequest: (a, _, ctx) =>
+      a.unlockRequest
+        ? {
+            authority: a.unlockRequest.authority,
+            receivedAt: a.unlockRequest.receivedAt,
+            forwardDueAt: a.unlockRequest.forwardDueAt,
+            dueAt: a.unlockRequest.dueAt,
+            status: a.unlockRequest.status ?? 'PENDING',
+            overdue: unlockRequestPending(a.unlockRequest) && a.unlockRequest.dueAt < ctx.now,
+            recordedBy: a.unlockRequest.by,
+            decidedAt: a.unlockRequest.decidedAt ?? null,
+            decidedBy: a.unlockRequest.decidedBy ?? null,
+          }
+        : null,
     approvalDueAt: (a) => (a.status === 'PENDING' || a.pendingLevel === 2 ? (a.approvalDueAt ?? null) : null),
     approvalOverdue: (a, _, ctx) =>
       (a.status === 'PENDING' || a.pendingLevel === 2) && !!a.approvalDueAt && a.approvalDueAt < ctx.now,

@@ -8,6 +8,8 @@ export const MAX_CITIZENS_PER_QUERY = 100;
 export const populationResolvers: Resolvers = {
   Query: {
     citizen: (_, { personalId }, ctx) => ctx.loaders.population.load(personalId),
+    // The @guardian policy has let the parent or guardian through and taken the child's decisions.
+    ward: (_, { personalId }, ctx) => ctx.loaders.population.load(personalId),
     // The policy (@self) lets only a citizen through.
     me: (_, __, ctx) =>
       ctx.principal.kind === 'CITIZEN' ? ctx.loaders.population.load(ctx.principal.personalId) : null,

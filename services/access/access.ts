@@ -6,7 +6,7 @@ import { ClientCache } from './clients';
 import { ConsentStatusCache } from './consents/cache';
 import { consentUsable } from './consents/status';
 import { RestrictionCache } from './restrictions';
-import type { AccessLookups, AccountFacts } from './policy';
+import type { AccessLookups, AccountFacts, Guardianship } from './policy';
 import { TtlCache } from '../../lib/ttl-cache';
 import { LRUCache } from 'lru-cache';
 
@@ -72,12 +72,29 @@ export async function accountStep(store: Store, id: string, known?: AccountStep)
   return later ? { seq: later.seq, facts: factsOf(later.account) } : { seq, facts: factsOf(doc) };
 }
 
-/** Per-request lookups (a DataLoader for accounts, so N citizens cost one batch). */
+/** How a guardianship is decided (the accounts service's `guardianship`: the guardian's account, both records). */
+export type GuardianshipCheck = (guardianId: string, childId: string) => Promise<Guardianship>;
+
+/** Without an accounts service (tools, some tests): nobody acts for anybody. */
+const NO_GUARDIANSHIP: GuardianshipCheck = () => Promise.resolve({ refusal: 'NOT_GUARDIAN' });
+
+/**
+ * Per-request lookups (a DataLoader for accounts, so N citizens cost one batch). `guardianship`
+ * decides guardian entry points and whether a consent a guardian gave still holds.
+ */
 export function createAccessLookups(
   store: Store,
   caches: AccessCaches,
   now: () => Date = () => new Date(),
+  guardianshipCheck: GuardianshipCheck = NO_GUARDIANSHIP,
 ): AccessLookups {
+  const guardianships = new Map<string, Promise<Guardianship>>();
+  const guardianship = (guardianId: string, childId: string) => {
+    const key = `${guardianId}|${childId}`;
+    let g = guardianships.get(key);
+    if (!g) guardianships.set(key, (g = guardianshipCheck(guardianId, childId)));
+    return g;
+  };
   const accounts = new DataLoader<string, AccountFacts | null>(async (ids) =>
     Promise.all(
       ids.map(async (id) => {
@@ -98,9 +115,13 @@ export function createAccessLookups(
       if (!c || c.clientId !== clientId || c.citizenId !== citizenId) return 'INACTIVE';
       if (c.status === 'REVOKED') return 'REVOKED';
       if (!consentUsable(c, now())) return 'INACTIVE';
+      // Given by a parent or guardian for the child: it holds only while the guardianship does
+      // (the child turned 14, or the record no longer shows the relation: docs/accounts.md).
+      if (c.grantedBy && (await guardianship(c.grantedBy.personalId, citizenId)).refusal) return 'INACTIVE';
       // The citizen objects to or restricts processing by this client: its consents are suspended.
       return (await caches.restrictions.restricted(citizenId, clientId)) ? 'RESTRICTED' : 'ACTIVE';
     },
+    guardianship,
     async clientScopes(clientId) {
       const c = await caches.clients.get(clientId);
       return c && c.status === 'ACTIVE' ? new Set(c.scopes) : null;

@@ -7,7 +7,10 @@
  * (the account continues in the child's hands) or as soon as the record no longer shows it.
  */
 import type { CitizenRecord } from '../../connectors/population/connector';
-import type { AccountFacts } from './policy';
+import type { AccountLevel, AccountStatus } from '../accounts/store';
+
+/** What the rule reads of the guardian's own account. */
+type AccountFacts = { level: AccountLevel; status: AccountStatus };
 
 /** Under this age a guardian acts for the child (the same 14 as the accounts' own rule). */
 export const GUARDIANSHIP_ENDS_AT = 14;
@@ -29,13 +32,37 @@ function ageOn(dateOfBirth: string | null, today: string): number | null {
   return Number(t[1]) - Number(b[1]) - (before ? 1 : 0);
 }
 
-/** Does the population record show `guardian` as the parent or guardian of `child`? */
-export function recordShowsGuardian(guardian: CitizenRecord, child: CitizenRecord): boolean {
-  const listed = (guardian.family.dependants ?? []).some(
+/** In which capacity a guardian acts: a parent, or a legal guardian (a WARD in the record). */
+export type GuardianCapacity = 'PARENT' | 'LEGAL_GUARDIAN';
+
+/**
+ * The capacity in which the population record shows `guardian` for `child`, or null when it shows
+ * no such relation: PARENT when the child's record names them father or mother or theirs lists the
+ * child as CHILD, LEGAL_GUARDIAN when theirs lists the child as WARD.
+ */
+export function guardianCapacity(guardian: CitizenRecord, child: CitizenRecord): GuardianCapacity | null {
+  const listed = (guardian.family.dependants ?? []).find(
     (d) => d.personalId === child.personalId && (d.relationship === 'CHILD' || d.relationship === 'WARD'),
   );
   const parent = [child.family.father, child.family.mother].some((p) => p?.personalId === guardian.personalId);
-  return listed || parent;
+  if (parent || listed?.relationship === 'CHILD') return 'PARENT';
+  return listed ? 'LEGAL_GUARDIAN' : null;
+}
+
+/** Does the population record show `guardian` as the parent or guardian of `child`? */
+export function recordShowsGuardian(guardian: CitizenRecord, child: CitizenRecord): boolean {
+  return guardianCapacity(guardian, child) !== null;
+}
+
+/** The day (Vietnam date, "YYYY-MM-DD") the guardianship ends: the 14th birthday; null if unreadable. */
+export function guardianshipEndsOn(dateOfBirth: string | null): string | null {
+  const b = dateOfBirth ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateOfBirth) : null;
+  if (!b) return null;
+  // Born on 29 February: 14 is reached on 1 March of a common year (ageOn's reading).
+  const year = String(Number(b[1]) + GUARDIANSHIP_ENDS_AT).padStart(4, '0');
+  const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (b[2] === '02' && b[3] === '29' && !leap(Number(year))) return `${year}-03-01`;
+  return `${year}-${b[2]}-${b[3]}`;
 }
 
 /**

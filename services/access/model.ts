@@ -67,6 +67,16 @@ export interface ConsentDoc {
   clientGen?: number;
   /** Set once the grant found no suspension after `clientGen` (see `grantConsent`). */
   clientChecked?: boolean;
+  /** Given by a parent or legal guardian on the child's behalf (`wardConsentGrant`); absent when the citizen gave it. */
+  grantedBy?: ConsentGrantor;
+  /** Withdrawn by a parent or legal guardian on the child's behalf (`wardConsentRevoke`). */
+  revokedBy?: ConsentGrantor;
+}
+
+/** A parent or legal guardian acting for the child (services/access/guardianship.ts). */
+export interface ConsentGrantor {
+  personalId: string;
+  capacity: 'PARENT' | 'LEGAL_GUARDIAN';
 }
 
 /** A consent as shown to its citizen: the status is the derived one. */
@@ -95,6 +105,8 @@ export interface GrantConsentInput {
   validUntil: Date;
   /** Default: now. */
   validFrom?: Date;
+  /** A parent or legal guardian granting on the child's behalf. */
+  grantedBy?: ConsentGrantor;
 }
 
 export type ConsentResult =
@@ -111,6 +123,8 @@ export interface ConsentSnapshot {
   status: StoredConsentStatus;
   validFrom: Date;
   validUntil: Date;
+  /** A parent or legal guardian gave it for the child: it holds while the guardianship does. */
+  grantedBy?: ConsentGrantor;
 }
 
 /** `hub.consentsByCitizen`: the citizen's slot hint and pre-slot consents. */
@@ -134,6 +148,8 @@ export interface RevocationDoc {
   _id: string;
   citizenId: string;
   at: Date;
+  /** A parent or legal guardian withdrew it for the child. */
+  by?: ConsentGrantor;
 }
 
 /** `hub.consentUsage`: a consent's use count. */

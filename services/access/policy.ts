@@ -3,21 +3,23 @@ import {
   getNamedType,
   GraphQLError,
   isObjectType,
-  Kind,
-  type SelectionNode,
   type GraphQLFieldConfig,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
-import { inWords, officersOnly, roleNeeded } from './refusal-words';
+import { GUARDIAN_REFUSAL_WORDS, inWords, officersOnly, roleNeeded } from './refusal-words';
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AuditCollector, DenialReason } from '../audit/model';
 import type { Loaders } from '../../connectors/registry';
-import type { SourceName } from '../../connectors/sources';
 import type { DocumentScope, Principal } from './auth/principal';
-import { ErrorCode, unauthenticated } from '../../lib/errors';
+import { unauthenticated } from '../../lib/errors';
 import { inJurisdiction } from './jurisdiction';
+import { forbidden, MIN_LEVEL, type Required } from './refusal';
+import { prefetch, requestedScopes } from './selection';
+
+export { forbidden, MIN_LEVEL, type Required } from './refusal';
+import type { GuardianCapacity, GuardianRefusal } from './guardianship';
 
 export { areaInJurisdiction, inJurisdiction } from './jurisdiction';
 import type { AccountLevel, AccountStatus } from '../accounts/store';
@@ -44,18 +46,6 @@ import type { AccountLevel, AccountStatus } from '../accounts/store';
  * HEALTH_RECORD needs that scope explicitly in every case.
  */
 
-/** Minimum account level per document (docs/domain.md: Level 1 = basic identity only). */
-export const MIN_LEVEL: Record<DocumentScope, AccountLevel> = {
-  IDENTITY: 1,
-  RESIDENCE: 2,
-  IDENTITY_CARD: 2,
-  FAMILY: 2,
-  DRIVING_LICENCE: 2,
-  HEALTH_INSURANCE: 2,
-  SOCIAL_INSURANCE: 2,
-  HEALTH_RECORD: 2,
-};
-
 /** What officers may read, for reconciliation and reports. */
 export const OFFICER_SCOPES: ReadonlySet<DocumentScope> = new Set<DocumentScope>([
   'IDENTITY',
@@ -81,7 +71,16 @@ export interface AccessLookups {
   consentState(consentId: string, citizenId: string, clientId: string): Promise<ConsentState>;
   /** The scopes the client is registered for; null for an unknown or suspended client. */
   clientScopes(clientId: string): Promise<ReadonlySet<DocumentScope> | null>;
+  /**
+   * May `guardianId` act for `childId` now (services/access/guardianship.ts, read from the
+   * guardian's account and both population records)? The refusal, or the capacity.
+   */
+  guardianship(guardianId: string, childId: string): Promise<Guardianship>;
 }
+
+/** What `AccessLookups.guardianship` answers. */
+export type Guardianship =
+  { refusal: GuardianRefusal; capacity?: undefined } | { refusal: null; capacity: GuardianCapacity };
 
 export type ConsentState = 'ACTIVE' | 'REVOKED' | 'RESTRICTED' | 'INACTIVE';
 
@@ -141,49 +140,6 @@ export async function decide(
 function accountAllows(account: AccountFacts | null, scope: DocumentScope): Decision {
   if (!account || account.status !== 'ACTIVE') return deny('ACCOUNT_INACTIVE');
   return account.level >= MIN_LEVEL[scope] ? ALLOW : deny('LEVEL_TOO_LOW');
-}
-
-/**
- * What a refused caller lacks (`extensions.required` of a FORBIDDEN error): the document scope,
- * the account level it needs, the officer roles, that the caller be the citizen (or a client
- * under their consent), or that the citizen or area be in the officer's jurisdiction.
- */
-export interface Required {
-  scope?: DocumentScope;
-  level?: AccountLevel;
-  /** The account must be ACTIVE. */
-  accountStatus?: 'ACTIVE';
-  roles?: readonly string[];
-  /** Who may ask at all (NOT_SUBJECT). */
-  principal?: ReadonlyArray<'CITIZEN' | 'CLIENT' | 'OFFICER'>;
-  jurisdiction?: true;
-}
-
-/** What each reason lacks when no more is known. */
-function requiredFor(reason: DenialReason, scope?: DocumentScope): Required {
-  const s = scope ? { scope } : {};
-  switch (reason) {
-    case 'LEVEL_TOO_LOW':
-      return { ...s, ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
-    case 'ACCOUNT_INACTIVE':
-      return { ...s, accountStatus: 'ACTIVE', ...(scope ? { level: MIN_LEVEL[scope] } : {}) };
-    case 'OUT_OF_JURISDICTION':
-      return { ...s, jurisdiction: true };
-    case 'NOT_SUBJECT':
-      return { ...s, principal: ['CITIZEN', 'CLIENT'] };
-    default:
-      return s;
-  }
-}
-
-/**
- * The FORBIDDEN error of a withheld field or a refused operation: `extensions.reason` and
- * `extensions.required` (what is missing, {@link Required}).
- */
-export function forbidden(reason: DenialReason, required: Required = {}, scope?: DocumentScope): GraphQLError {
-  return new GraphQLError(`Not disclosed: ${reason}`, {
-    extensions: { code: ErrorCode.FORBIDDEN, reason, required: { ...requiredFor(reason, scope), ...required } },
-  });
 }
 
 /** A field's path in the response (aliases and list positions included), as the audit records it. */
@@ -247,47 +203,6 @@ function guardField(
 
 /** Decisions taken for a citizen and scope in this request (`HubContext.decisions`). */
 const decisionKey = (citizenId: string, scope: DocumentScope) => `${citizenId}|${scope}`;
-
-/** The `@disclose` scopes of the Citizen fields a selection asks for (fragments included). */
-function requestedScopes(info: GraphQLResolveInfo, scopeOf: ReadonlyMap<string, DocumentScope>): Set<DocumentScope> {
-  const scopes = new Set<DocumentScope>();
-  const walk = (selections: readonly SelectionNode[]) => {
-    for (const sel of selections) {
-      if (sel.kind === Kind.FIELD) {
-        const scope = scopeOf.get(sel.name.value);
-        if (scope) scopes.add(scope);
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        walk(sel.selectionSet.selections);
-      } else {
-        const fragment = info.fragments[sel.name.value];
-        if (fragment) walk(fragment.selectionSet.selections);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) if (node.selectionSet) walk(node.selectionSet.selections);
-  return scopes;
-}
-
-/** The sources other than the population, by the scope of their document. */
-const SOURCE_OF_SCOPE: Partial<Record<DocumentScope, Exclude<SourceName, 'population'>>> = {
-  DRIVING_LICENCE: 'drivingLicence',
-  HEALTH_INSURANCE: 'healthInsurance',
-  SOCIAL_INSURANCE: 'socialInsurance',
-  HEALTH_RECORD: 'healthRecord',
-};
-
-/**
- * Asks the sources of the documents that will be disclosed at the same time as the population
- * (one round trip instead of two: the field resolvers then find them in the request's loaders).
- * Only scopes already allowed are prefetched, so a withheld document's source is never asked.
- */
-function prefetch(ctx: PolicyContext, ids: readonly string[], scopes: Iterable<DocumentScope>): void {
-  for (const scope of scopes) {
-    const source = SOURCE_OF_SCOPE[scope];
-    if (!source) continue;
-    for (const id of ids) void ctx.loaders[source].load(id).catch(() => undefined);
-  }
-}
 
 /**
  * Guards an entry point that addresses citizens by personal ID.
@@ -390,6 +305,56 @@ function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFi
   };
 }
 
+/**
+ * `@guardian(arg)`: the calling citizen acts for the child named by `arg` as parent or legal
+ * guardian (services/access/guardianship.ts). Refused — audited for the child, FORBIDDEN with
+ * `extensions.reason` GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN or GUARDIANSHIP_ENDED and
+ * `extensions.required.guardianship` — before anything of the child is read. Let through, the
+ * request's audit actor carries the capacity (the child's access log names the guardian), and a
+ * field answering a `Citizen` has its decisions taken as for the child themself: what the
+ * child's own account (ACTIVE, its level) permits and no more.
+ */
+function guardGuardian(
+  field: GraphQLFieldConfig<unknown, PolicyContext>,
+  arg: string,
+  citizenScopes: ReadonlyMap<string, DocumentScope> | null,
+): GraphQLFieldConfig<unknown, PolicyContext> {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  return {
+    ...field,
+    async resolve(source, args, ctx, info) {
+      const p = ctx.principal;
+      if (p.kind === 'ANONYMOUS') throw unauthenticated('This needs the parent or guardian to be signed in');
+      const childId = String((args as Record<string, unknown>)[arg]);
+      const path = pathString(info);
+      const refuse = (reason: DenialReason, message: string, required: Required = {}) => {
+        ctx.audit.events.push({ citizenId: childId, scope: 'IDENTITY', path, decision: 'DENIED', reason });
+        return inWords(forbidden(reason, required), message);
+      };
+      // Officers and clients too (even with HUB_AUTH=off: the guardianship is always read).
+      if (p.kind !== 'CITIZEN')
+        throw refuse('NOT_SUBJECT', 'Only a parent or guardian, signed in', { principal: ['CITIZEN'] });
+      const g = await ctx.access.guardianship(p.personalId, childId);
+      if (g.refusal) throw refuse(g.refusal, GUARDIAN_REFUSAL_WORDS[g.refusal]);
+      // Every guardian entry point of a request acts in the same capacity (one guardian, one record).
+      ctx.audit.capacity = g.capacity;
+      if (!citizenScopes) return resolve(source, args, ctx, info);
+      // The child's papers: what the child's own account permits (no consent, no officer rule).
+      const account = await ctx.access.account(childId);
+      const scopes = [...requestedScopes(info, citizenScopes)];
+      const decisions = scopes.map((scope) => accountAllows(account, scope));
+      scopes.forEach((scope, i) => ctx.decisions.set(decisionKey(childId, scope), decisions[i]));
+      if (scopes.length && decisions.every((d) => !d.allow)) return { personalId: childId, area: null };
+      prefetch(
+        ctx,
+        [childId],
+        scopes.filter((_, i) => decisions[i].allow),
+      );
+      return resolve(source, args, ctx, info);
+    },
+  };
+}
+
 /** Types whose every field carries personal data and must have a policy. */
 const PERSONAL_DATA_TYPES = ['Citizen'];
 
@@ -436,7 +401,7 @@ function guardVerifier(field: GraphQLFieldConfig<unknown, PolicyContext>): Graph
 /**
  * Deny by default: every field of a personal-data type has `@disclose`, and every
  * root field has exactly one of `@subject` (addresses a citizen by ID), `@self` (the calling
- * citizen only), `@officer`, `@verifier` or `@public`. Throws (the server does not start) otherwise.
+ * citizen only), `@guardian` (a parent or guardian for a child), `@officer`, `@verifier` or `@public`. Throws (the server does not start) otherwise.
  */
 export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   const missing: string[] = [];
@@ -450,7 +415,7 @@ export function assertEveryFieldHasPolicy(schema: GraphQLSchema): void {
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {
     if (!root) continue;
     for (const f of Object.values(root.getFields())) {
-      const policies = ['subject', 'self', 'public', 'officer', 'verifier'].filter(
+      const policies = ['subject', 'self', 'public', 'officer', 'verifier', 'guardian'].filter(
         (d) => getDirective(schema, f, d)?.[0],
       );
       if (policies.length !== 1) {
@@ -494,6 +459,9 @@ export function applyDisclosurePolicy(schema: GraphQLSchema): GraphQLSchema {
       const officer = getDirective(schema, field, 'officer')?.[0] as { roles: string[]; orSelf?: boolean } | undefined;
       if (officer) return guardOfficer(field, officer.roles, !!officer.orSelf);
       if (getDirective(schema, field, 'verifier')?.[0]) return guardVerifier(field);
+      const guardian = getDirective(schema, field, 'guardian')?.[0] as { arg: string } | undefined;
+      if (guardian)
+        return guardGuardian(field, guardian.arg, getNamedType(field.type) === citizenType ? scopeOf : null);
       return field;
     },
   });

@@ -63,7 +63,19 @@ export type AccountEvent =
   /** The holder (app), an officer (hotline or in person), or the system (chip ID card expired). */
   | (EventBase & { type: 'LOCK'; via?: 'APP' | 'HOTLINE' | 'IN_PERSON'; ground?: LockGround })
   /** An officer, after the holder proved ownership; or the holder in the app, of a lock they asked for. */
-  | (EventBase & { type: 'UNLOCK'; ownershipVerified: boolean })
+  | (EventBase & {
+      type: 'UNLOCK';
+      ownershipVerified: boolean;
+      /** An officer completes the authority's recorded unlock request (`unlockRequest`) instead. */
+      authorityRequest?: boolean;
+    })
+  /**
+   * An officer records a competent authority's request to unlock (Decree 69/2024 as summarised:
+   * 1 working day to forward, 2 to decide); the deadlines are computed by the service.
+   */
+  | (EventBase & { type: 'UNLOCK_REQUEST'; authority: string; forwardDueAt: Date; dueAt: Date })
+  /** An officer refuses the authority's pending unlock request (a reason is required); the account stays LOCKED. */
+  | (EventBase & { type: 'UNLOCK_REQUEST_REFUSE'; reason: string })
   /** An officer in person, or the holder online with a code confirmed on the new number. */
   | (EventBase & { type: 'PHONE_CHANGE'; phone: string; verificationCodeConfirmed?: boolean });
 
@@ -161,7 +173,9 @@ export type LifecycleErrorCode =
   | 'LOCK_GROUND_NOT_ALLOWED'
   | 'GUARDIAN_LEVEL_2_REQUIRED'
   | 'NOT_GUARDIAN'
-  | 'GUARDIANSHIP_ENDED';
+  | 'GUARDIANSHIP_ENDED'
+  | 'UNLOCK_REQUEST_PENDING'
+  | 'NO_UNLOCK_REQUEST';
 
 export interface LifecycleUserError {
   code: LifecycleErrorCode;

@@ -12,8 +12,9 @@
 import { activate, notifyApproval, reopen, resendActivationCode } from './activation';
 import type { HolidayCalendar } from './calendar';
 import { AccountCommitter, type AccountServiceDeps } from './commit';
-import { childAccount, registerChildLevel1 } from './guardian';
-import { lock, unlock } from './locks';
+import { childAccount, guardianship, registerChildLevel1, wards } from './guardian';
+import type { Guardianship } from '../access/policy';
+import { lock, refuseUnlockRequest, requestUnlock, unlock, unlockAtAuthorityRequest } from './locks';
 import type { Actor, BeforeCommit, MakeEvent, Officer, StoredAccount, TransitionResult } from './model';
 import { changePhone, startPhoneChange } from './phone-change';
 import { decide, registerLevel1, registerLevel2, upgrade } from './registration';
@@ -76,6 +77,16 @@ export class AccountService {
     return refusal ?? { account, userError: null, changes: [] };
   }
 
+  /** May a parent or guardian act for the child now (guardian.ts)? The refusal, or their capacity. */
+  guardianship(guardianId: string, childId: string): Promise<Guardianship> {
+    return guardianship(this.core, guardianId, childId);
+  }
+
+  /** The children a parent or guardian acts for now (guardian.ts). */
+  wards(guardianId: string): ReturnType<typeof wards> {
+    return wards(this.core, guardianId);
+  }
+
   registerLevel2(
     by: Officer,
     personalId: string,
@@ -114,6 +125,21 @@ export class AccountService {
 
   unlock(by: Actor, personalId: string, ownershipVerified: boolean, reason?: string | null): Promise<TransitionResult> {
     return unlock(this.core, by, personalId, ownershipVerified, reason);
+  }
+
+  /** An officer records an authority's unlock request (locks.ts). */
+  requestUnlock(by: Actor, personalId: string, authority: string, reason?: string | null): Promise<TransitionResult> {
+    return requestUnlock(this.core, by, personalId, authority, reason);
+  }
+
+  /** An officer unlocks on the authority's recorded request (locks.ts). */
+  unlockAtAuthorityRequest(by: Actor, personalId: string, reason?: string | null): Promise<TransitionResult> {
+    return unlockAtAuthorityRequest(this.core, by, personalId, reason);
+  }
+
+  /** An officer refuses the authority's unlock request (locks.ts). */
+  refuseUnlockRequest(by: Actor, personalId: string, reason: string): Promise<TransitionResult> {
+    return refuseUnlockRequest(this.core, by, personalId, reason);
   }
 
   startPhoneChange(personalId: string, rawPhone: string): Promise<TransitionResult> {

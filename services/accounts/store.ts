@@ -47,6 +47,8 @@ export type AccountEventType =
   | 'REOPEN'
   | 'LOCK'
   | 'UNLOCK'
+  | 'UNLOCK_REQUEST'
+  | 'UNLOCK_REQUEST_REFUSE'
   | 'PHONE_CHANGE';
 
 export interface AccountHistoryEntry {
@@ -90,4 +92,28 @@ export interface AccountDoc {
   approvalDueAt?: Date;
   /** A Level 2 upgrade requested in person and awaiting approval (the account keeps Level 1 meanwhile). */
   pendingLevel?: 2;
+  /** A competent authority's request to unlock, recorded and awaiting the officer's action (locks.ts). */
+  unlockRequest?: UnlockRequest;
 }
+
+/** An authority's unlock request (Decree 69/2024 as summarised: 1 working day to forward + 2 to decide). */
+export interface UnlockRequest {
+  /** The authority that asked (its name or reference, as the officer recorded it). */
+  authority: string;
+  receivedAt: Date;
+  /** End of the 1st working day after receipt: forwarded to the deciding office. */
+  forwardDueAt: Date;
+  /** End of the 3rd working day after receipt (1 + 2): unlocked or refused. */
+  dueAt: Date;
+  /** The officer who recorded it ("officer:<id>"). */
+  by: string;
+  /** PENDING until an officer unlocks on it (COMPLETED) or refuses it (REFUSED); absent: PENDING. */
+  status?: 'PENDING' | 'COMPLETED' | 'REFUSED';
+  decidedAt?: Date;
+  /** The officer who decided it. */
+  decidedBy?: string;
+}
+
+/** Is an authority's unlock request awaiting the officer's action? */
+export const unlockRequestPending = (r: UnlockRequest | undefined): r is UnlockRequest =>
+  !!r && (r.status ?? 'PENDING') === 'PENDING';

@@ -51,6 +51,13 @@ export interface AccessLogEntry {
   dossierRef?: string;
   /** Documents (scopes) and other kinds of this citizen's data disclosed in that request. */
   documents: DataKind[];
+  /**
+   * A parent or legal guardian who read the child's data acting for them: their personal ID and
+   * capacity (other citizens who read someone's data, e.g. a household member named in their own
+   * family document, are not named).
+   */
+  readerId?: string;
+  capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
   /** A share by QR code made (by the citizen) or redeemed (by the reader) in that request. */
   share?: { id: string; event: 'CREATED' | 'REDEEMED'; fields: string[] };
 }
@@ -109,6 +116,10 @@ export function accessLogEntriesFor(
     if (a.officerUnit !== undefined) entry.officerUnit = a.officerUnit;
     if (a.purpose !== undefined) entry.purpose = a.purpose;
     if (a.dossierRef !== undefined) entry.dossierRef = a.dossierRef;
+    if (a.kind === 'CITIZEN' && a.capacity !== undefined && a.id !== undefined) {
+      entry.readerId = a.id;
+      entry.capacity = a.capacity;
+    }
     return entry;
   };
   for (const c of record.citizens ?? []) {

@@ -13,7 +13,15 @@ export type DenialReason =
   /** An officer whose role does not include the operation. */
   | 'ROLE'
   /** The citizen objects to or restricts processing by this client (docs/rights.md): told to that client. */
-  | 'PROCESSING_RESTRICTED';
+  | 'PROCESSING_RESTRICTED'
+  /**
+   * A guardian entry point (`ward…`, services/access/guardianship.ts): the caller has no ACTIVE
+   * Level 2 account, the population record shows no such relation, or the guardianship has ended
+   * (the child is 14, or the record no longer shows it).
+   */
+  | 'GUARDIAN_LEVEL_2_REQUIRED'
+  | 'NOT_GUARDIAN'
+  | 'GUARDIANSHIP_ENDED';
 
 /**
  * The kinds of personal data the audit names (GraphQL `PersonalData`): the documents, and the
@@ -48,6 +56,11 @@ export interface AuditCollector {
   caseChanges?: CaseChangeRecord[];
   /** Shares by QR code made, redeemed or refused in this request. */
   shareEvents?: ShareEventRecord[];
+  /**
+   * Set by a guardian entry point that let the calling citizen through: they act for a child as
+   * parent or legal guardian, and the record's actor says so (the child's access log shows it).
+   */
+  capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
 }
 
 /**
@@ -101,6 +114,8 @@ export interface AuditActor {
   consentId?: string;
   purpose?: string;
   dossierRef?: string;
+  /** A citizen acting for a child as parent or legal guardian (`AuditCollector.capacity`). */
+  capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
 }
 
 /** The audit record as stored (hub.audit), hash-chained. */

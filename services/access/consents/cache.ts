@@ -54,6 +54,7 @@ async function snapshot(store: Store, consentId: string): Promise<ConsentSnapsho
         status: d.status,
         validFrom: d.validFrom,
         validUntil: d.validUntil,
+        ...(d.grantedBy ? { grantedBy: d.grantedBy } : {}),
       }
     : null;
 }

@@ -115,6 +115,9 @@ async function record(
     useCount: 0,
     slot,
     clientGen,
+    ...(input.grantedBy
+      ? { grantedBy: { personalId: input.grantedBy.personalId, capacity: input.grantedBy.capacity } }
+      : {}),
   };
   await consentsCollection(store).insertOne(doc);
   // The client was checked before the insert: a suspension decided since (its change inserted,

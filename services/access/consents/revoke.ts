@@ -1,7 +1,7 @@
 /** A citizen revokes one of their consents. */
 import type { Store } from '../../../store/connection';
 import { isDuplicateKey } from '../../../store/concurrency';
-import type { ConsentResult } from '../model';
+import type { ConsentGrantor, ConsentResult } from '../model';
 import type { ConsentStatusCache } from './cache';
 import { findConsent, userError as err, view, withUsage } from './status';
 import { consentsCollection, revocations, usage } from './store';
@@ -16,7 +16,7 @@ export async function revokeConsent(
   citizenId: string,
   consentId: string,
   now: Date = new Date(),
-  opts: { cache?: ConsentStatusCache } = {},
+  opts: { cache?: ConsentStatusCache; revokedBy?: ConsentGrantor } = {},
 ): Promise<ConsentResult> {
   const doc = await findConsent(store, consentId);
   if (!doc || doc.citizenId !== citizenId) return { userErrors: [err('NOT_FOUND', 'No such consent', 'id')] };
@@ -29,7 +29,12 @@ export async function revokeConsent(
   // The revocation is decided by inserting its marker (a unique `_id`: the one compare-and-set
   // the embedded store makes atomic), so concurrent revocations, on any hub instance, succeed once.
   try {
-    await revocations(store).insertOne({ _id: doc._id, citizenId, at: now });
+    await revocations(store).insertOne({
+      _id: doc._id,
+      citizenId,
+      at: now,
+      ...(opts.revokedBy ? { by: opts.revokedBy } : {}),
+    });
   } catch (e) {
     if (!isDuplicateKey(e)) throw e;
     // Revoked meanwhile; a revocation cut short before the status write is completed here.
@@ -38,15 +43,16 @@ export async function revokeConsent(
     opts.cache?.invalidate(doc._id);
     return already;
   }
-  await markRevoked(store, doc._id, now);
+  await markRevoked(store, doc._id, now, opts.revokedBy);
   opts.cache?.invalidate(doc._id);
   const use = await usage(store).findOne({ _id: doc._id });
-  return { consent: view(withUsage({ ...doc, status: 'REVOKED', revokedAt: now }, use), now) };
+  const by = opts.revokedBy ? { revokedBy: opts.revokedBy } : {};
+  return { consent: view(withUsage({ ...doc, status: 'REVOKED', revokedAt: now, ...by }, use), now) };
 }
 
-async function markRevoked(store: Store, id: string, at: Date): Promise<void> {
+async function markRevoked(store: Store, id: string, at: Date, by?: ConsentGrantor): Promise<void> {
   await consentsCollection(store).updateOne(
     { _id: id, status: 'ACTIVE' },
-    { $set: { status: 'REVOKED', revokedAt: at } },
+    { $set: { status: 'REVOKED', revokedAt: at, ...(by ? { revokedBy: by } : {}) } },
   );
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../../store/connection';
-import type { Consent, ConsentDoc, ConsentStatus, ConsentUserError, UsageDoc } from '../model';
+import type { Consent, ConsentDoc, ConsentStatus, ConsentUserError, RevocationDoc, UsageDoc } from '../model';
 import { consentsCollection, revocations, usage } from './store';
 
 /** A new consent id: 16 random bytes, base64url (22 characters). */
@@ -54,9 +54,9 @@ export async function findConsent(store: Store, consentId: unknown): Promise<Con
   return doc && withMarker(doc, marker);
 }
 
-export function withMarker(doc: ConsentDoc, marker: { at: Date } | null): ConsentDoc {
+export function withMarker(doc: ConsentDoc, marker: Pick<RevocationDoc, 'at' | 'by'> | null): ConsentDoc {
   if (!marker) return doc;
-  return { ...doc, status: 'REVOKED', revokedAt: marker.at };
+  return { ...doc, status: 'REVOKED', revokedAt: marker.at, ...(marker.by ? { revokedBy: marker.by } : {}) };
 }
 
 /** The uses recorded under a consent: those of `hub.consentUsage` plus any the artefact counted. */

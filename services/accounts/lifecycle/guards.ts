@@ -16,7 +16,7 @@ import type {
   LockReason,
 } from '../model';
 import type { LockGround } from '../store';
-import type { AccountDoc, AccountLevel } from '../store';
+import { unlockRequestPending, type AccountDoc, type AccountLevel, type UnlockRequest } from '../store';
 import { ELIGIBILITY_MESSAGES, checkEligibility } from './eligibility';
 import { INVALID_PHONE_MESSAGE, normalizePhone } from './phone';
 
@@ -92,6 +92,10 @@ export function guardAndUpdate(current: LifecycleAccount | null, event: AccountE
       return lock(current!, event, ctx);
     case 'UNLOCK':
       return unlock(current!, event, ctx);
+    case 'UNLOCK_REQUEST':
+      return unlockRequest(current!, event);
+    case 'UNLOCK_REQUEST_REFUSE':
+      return refuseUnlockRequest(current!, event);
     case 'PHONE_CHANGE':
       return changePhone(current!, event);
   }
@@ -282,13 +286,69 @@ function unlock(account: LifecycleAccount, event: EventOf<'UNLOCK'>, ctx: Lifecy
   if (account.lockReason === 'HOLDER_DECEASED') {
     return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
   }
-  if (event.ownershipVerified !== true) {
+  if (event.authorityRequest === true) {
+    if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+    if (!unlockRequestPending(account.unlockRequest)) {
+      return fail('NO_UNLOCK_REQUEST', "No authority's unlock request awaits a decision");
+    }
+  } else if (event.ownershipVerified !== true) {
     return fail('OWNERSHIP_NOT_VERIFIED', 'The holder must prove ownership (hotline or in person) before unlocking');
   }
   if (account.lockReason === 'ID_CARD_EXPIRED' ? ctx.idCardValid !== true : ctx.idCardValid === false) {
     return fail('ID_CARD_STILL_EXPIRED', 'The chip ID card is still expired: renew it before unlocking');
   }
-  return { ok: true, account: omit(account, 'lockedAt', 'lockReason', 'lockGround') };
+  const unlocked = omit(account, 'lockedAt', 'lockReason', 'lockGround');
+  if (event.authorityRequest === true) {
+    unlocked.unlockRequest = decided(account.unlockRequest!, 'COMPLETED', event);
+  } else if (unlockRequestPending(account.unlockRequest)) {
+    // Unlocked on another ground (the holder, ownership proved): the authority's request is moot.
+    delete unlocked.unlockRequest;
+  }
+  return { ok: true, account: unlocked };
+}
+
+const decided = (r: UnlockRequest, status: 'COMPLETED' | 'REFUSED', event: { at: Date; by: Actor }): UnlockRequest => ({
+  ...r,
+  status,
+  decidedAt: event.at,
+  decidedBy: actorLabel(event.by),
+});
+
+/** UNLOCK_REQUEST_REFUSE: an officer refuses the pending request, with a reason; the account stays LOCKED. */
+function refuseUnlockRequest(account: LifecycleAccount, event: EventOf<'UNLOCK_REQUEST_REFUSE'>): Step {
+  if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+  if (!unlockRequestPending(account.unlockRequest)) {
+    return fail('NO_UNLOCK_REQUEST', "No authority's unlock request awaits a decision");
+  }
+  if (!event.reason?.trim()) return fail('REASON_REQUIRED', 'A refusal needs a reason');
+  return { ok: true, account: { ...account, unlockRequest: decided(account.unlockRequest, 'REFUSED', event) } };
+}
+
+/**
+ * UNLOCK_REQUEST: an officer records a competent authority's request to unlock, with its
+ * deadlines (1 working day to forward, 2 more to decide: Decree 69/2024 as summarised); the
+ * account stays LOCKED until an officer completes it (UNLOCK with `authorityRequest`).
+ */
+function unlockRequest(account: LifecycleAccount, event: EventOf<'UNLOCK_REQUEST'>): Step {
+  if (event.by.kind !== 'officer') return notPermitted(event, 'an officer');
+  if (account.lockReason === 'HOLDER_DECEASED') {
+    return fail('HOLDER_DECEASED', 'The population source records the holder as deceased');
+  }
+  if (unlockRequestPending(account.unlockRequest)) {
+    return fail(
+      'UNLOCK_REQUEST_PENDING',
+      `An authority's unlock request is already recorded (due ${account.unlockRequest.dueAt.toISOString()})`,
+    );
+  }
+  const unlockRequest: UnlockRequest = {
+    status: 'PENDING',
+    authority: event.authority,
+    receivedAt: event.at,
+    forwardDueAt: event.forwardDueAt,
+    dueAt: event.dueAt,
+    by: actorLabel(event.by),
+  };
+  return { ok: true, account: { ...account, unlockRequest } };
 }
 
 function changePhone(account: LifecycleAccount, event: EventOf<'PHONE_CHANGE'>): Step {

@@ -78,7 +78,13 @@ function defaultReason(event: AccountEvent, account: LifecycleAccount): string {
     case 'LOCK':
       return `locked (${event.by.kind === 'system' ? 'system' : lockReasonOf(event.by)}, via ${event.via ?? LOCK_VIA_DEFAULT[event.by.kind]})`;
     case 'UNLOCK':
-      return 'unlocked after the holder proved ownership';
+      return event.authorityRequest
+        ? `unlocked at the request of ${account.unlockRequest?.authority ?? 'an authority'}`
+        : 'unlocked after the holder proved ownership';
+    case 'UNLOCK_REQUEST_REFUSE':
+      return event.reason;
+    case 'UNLOCK_REQUEST':
+      return `unlock requested by ${event.authority}; to forward by ${event.forwardDueAt.toISOString()}, to decide by ${event.dueAt.toISOString()}`;
     case 'PHONE_CHANGE':
       return event.by.kind === 'officer' ? 'phone number changed in person' : 'phone number changed online';
   }

@@ -18,6 +18,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'REOPEN',
   'LOCK',
   'UNLOCK',
+  'UNLOCK_REQUEST',
+  'UNLOCK_REQUEST_REFUSE',
   'PHONE_CHANGE',
 ];
 
@@ -60,6 +62,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'LOCKED', event: 'REJECT', to: 'LOCKED', note: 'pending upgrade rejected: stays Level 1' },
   { from: 'LOCKED', event: 'LOCK', to: 'LOCKED', note: 'system only: ID card expired supersedes' },
   { from: 'LOCKED', event: 'UNLOCK', to: 'ACTIVE', note: 'officer; ownership proved; ID card valid' },
+  { from: 'LOCKED', event: 'UNLOCK_REQUEST', to: 'LOCKED', note: "officer records an authority's unlock request" },
+  { from: 'LOCKED', event: 'UNLOCK_REQUEST_REFUSE', to: 'LOCKED', note: "officer refuses the authority's request" },
   { from: 'LOCKED', event: 'PHONE_CHANGE', to: 'LOCKED', note: 'officer in person' },
 ];
 

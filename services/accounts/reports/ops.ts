@@ -59,6 +59,9 @@ export function flowOf(fact: Pick<TransitionFact, 'event' | 'from' | 'to' | 'lev
       return fact.from === 'LOCKED' ? null : 'locked';
     case 'UNLOCK':
       return 'unlocked';
+    case 'UNLOCK_REQUEST':
+    case 'UNLOCK_REQUEST_REFUSE':
+      return null; // the account stays LOCKED: nothing to count
     case 'PHONE_CHANGE':
       return 'phone_changed';
   }

@@ -67,6 +67,15 @@ function ev<T extends EventType>(type: T, when: Date = at(0), extra: Partial<Eve
     REOPEN: { type: 'REOPEN', at: when, by: OFFICER },
     LOCK: { type: 'LOCK', at: when, by: CITIZEN },
     UNLOCK: { type: 'UNLOCK', at: when, by: OFFICER, ownershipVerified: true },
+    UNLOCK_REQUEST: {
+      type: 'UNLOCK_REQUEST',
+      at: when,
+      by: OFFICER,
+      authority: 'Cơ quan điều tra (test)',
+      forwardDueAt: at(1),
+      dueAt: at(3),
+    },
+    UNLOCK_REQUEST_REFUSE: { type: 'UNLOCK_REQUEST_REFUSE', at: when, by: OFFICER, reason: 'không đủ căn cứ' },
     PHONE_CHANGE: { type: 'PHONE_CHANGE', at: when, by: OFFICER, phone: '+84987654321' },
   };
   return { ...defaults[type], ...extra };
@@ -131,6 +140,11 @@ const LEGAL: Record<string, () => { account: LifecycleAccount | null; event: Acc
     ctx: { ...CTX, idCardValid: false },
   }),
   'LOCKED|UNLOCK': () => ({ account: locked(), event: ev('UNLOCK', at(5)) }),
+  'LOCKED|UNLOCK_REQUEST': () => ({ account: locked(), event: ev('UNLOCK_REQUEST', at(5)) }),
+  'LOCKED|UNLOCK_REQUEST_REFUSE': () => ({
+    account: ok(locked(), ev('UNLOCK_REQUEST', at(4))),
+    event: ev('UNLOCK_REQUEST_REFUSE', at(5)),
+  }),
   'LOCKED|PHONE_CHANGE': () => ({ account: locked(), event: ev('PHONE_CHANGE', at(5)) }),
 };
 
@@ -189,6 +203,35 @@ describe('the transition table', () => {
       expect(r.userError.message).toContain(event);
     }
     expect(JSON.stringify(account)).toBe(before);
+  });
+
+  it("an authority's unlock request: recorded once by an officer, completed without the holder's proof, then cleared", () => {
+    const req = ok(locked(), ev('UNLOCK_REQUEST', at(5)));
+    expect(req.unlockRequest).toEqual({
+      status: 'PENDING',
+      authority: 'Cơ quan điều tra (test)',
+      receivedAt: at(5),
+      forwardDueAt: at(1),
+      dueAt: at(3),
+      by: 'officer:o-1',
+    });
+    expect(code(req, ev('UNLOCK_REQUEST', at(6)))).toBe('UNLOCK_REQUEST_PENDING');
+    expect(code(locked(), ev('UNLOCK_REQUEST', at(6), { by: CITIZEN }))).toBe('NOT_PERMITTED');
+    expect(code(locked(), ev('UNLOCK', at(6), { ownershipVerified: false, authorityRequest: true }))).toBe(
+      'NO_UNLOCK_REQUEST',
+    );
+    const done = ok(req, ev('UNLOCK', at(6), { ownershipVerified: false, authorityRequest: true }));
+    expect(done.status).toBe('ACTIVE');
+    expect(done.unlockRequest).toMatchObject({ status: 'COMPLETED', decidedAt: at(6), decidedBy: 'officer:o-1' });
+    // Refused: stays LOCKED, the request REFUSED (a reason is required); a new one may then be recorded.
+    expect(code(req, ev('UNLOCK_REQUEST_REFUSE', at(6), { reason: ' ' }))).toBe('REASON_REQUIRED');
+    const refused = ok(req, ev('UNLOCK_REQUEST_REFUSE', at(6)));
+    expect(refused).toMatchObject({ status: 'LOCKED', unlockRequest: { status: 'REFUSED' } });
+    expect(code(refused, ev('UNLOCK', at(7), { ownershipVerified: false, authorityRequest: true }))).toBe(
+      'NO_UNLOCK_REQUEST',
+    );
+    expect(ok(refused, ev('UNLOCK_REQUEST', at(7))).unlockRequest).toMatchObject({ status: 'PENDING' });
+    expect(done.history.at(-1)!.reason).toBe('unlocked at the request of Cơ quan điều tra (test)');
   });
 
   it('gives the specific codes', () => {

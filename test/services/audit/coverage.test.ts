@@ -16,6 +16,8 @@ import type { Mutation, Query } from '../../../generated/graphql';
 import { gql, startTestHub, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { rightsRows, type Row } from './coverage-rights';
+import { RecordingNotifier } from '../../../services/accounts/notifier';
+import { families, registerWard, vnDate } from '../../support/guardians';
 
 /**
  * Audit coverage, deny by default: every root field declares its audit treatment (the schema
@@ -43,6 +45,10 @@ let parent: string;
 let locked: string;
 let clientId: string;
 let consentId: string;
+const notifier = new RecordingNotifier();
+/** A parent with an ACTIVE Level 2 account and their child's ACTIVE Level 1 account. */
+let ward: { parent: string; child: string };
+let wardConsentId: string;
 /** A case whose source is not the population (its source value is another document's). */
 let sourceCase: FindingDoc;
 let caseId: string;
@@ -78,7 +84,7 @@ async function call(query: string, variables: Record<string, unknown>, token: st
 }
 
 beforeAll(async () => {
-  hub = await startTestHub({}, 'acv_');
+  hub = await startTestHub({}, 'acv_', { notifier });
   await seed(hub.store, {
     citizens: 400,
     seed: 17,
@@ -107,6 +113,11 @@ beforeAll(async () => {
   member = holder.household!.members!.find((m) => m.personalId !== holder.personalId)!.personalId!;
   parent = (holder.family.father?.personalId ?? holder.family.mother?.personalId)!;
   locked = accounts.find((a) => a.status === 'LOCKED')!._id;
+
+  // A parent and the child's Level 1 account they registered (the guardian entry points).
+  [ward] = await families(hub.store, vnDate(new Date()));
+  expect(ward).toBeDefined();
+  await registerWard(hub.url, notifier, ward.parent, ward.child);
 
   clientId = `acv-${randomUUID().slice(0, 8)}`;
   await registerClient(hub.store, {
@@ -311,6 +322,13 @@ const ROWS: Record<string, Row> = {
   accountReject: accountMutation('accountReject', 'personalId: $id, reason: "test"', approver),
   accountReopen: accountMutation('accountReopen', 'personalId: $id', approver),
   accountUnlock: accountMutation('accountUnlock', 'personalId: $id, ownershipVerified: true', approver),
+  accountUnlockRequest: accountMutation('accountUnlockRequest', 'personalId: $id, authority: "test"', approver),
+  accountUnlockAtAuthorityRequest: accountMutation('accountUnlockAtAuthorityRequest', 'personalId: $id', approver),
+  accountUnlockRequestRefuse: accountMutation(
+    'accountUnlockRequestRefuse',
+    'personalId: $id, reason: "test"',
+    approver,
+  ),
   accountLock: accountMutation(
     'accountLock',
     'personalId: $id',
@@ -392,6 +410,51 @@ const ROWS: Record<string, Row> = {
     token: self,
     expect: () => ({}),
   },
+  // A parent acting for their child (services/access/guardianship.ts): audited for the child.
+  ward: {
+    query: `query($id: PersonalId!) { ward(personalId: $id) { personalId fullName } }`,
+    variables: () => ({ id: ward.child }),
+    token: () => keys.citizen(ward.parent),
+    expect: () => ({ [ward.child]: ['IDENTITY'] }),
+  },
+  myWards: {
+    query: `{ myWards { personalId fullName capacity guardianshipEndsOn accountStatus accountLevel } }`,
+    token: () => keys.citizen(ward.parent),
+    expect: () => ({ [ward.child]: ['ACCOUNT', 'IDENTITY'] }),
+  },
+  wardConsentGrant: {
+    query: `mutation($id: PersonalId!, $i: ConsentGrantInput!) { wardConsentGrant(personalId: $id, input: $i) { consent { id purpose grantedBy { personalId capacity } } userErrors { code } } }`,
+    variables: () => ({
+      id: ward.child,
+      i: {
+        clientId,
+        scopes: ['IDENTITY'],
+        purpose: '1.000001',
+        dossierRef: 'HS-ACV-W',
+        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      },
+    }),
+    token: () => keys.citizen(ward.parent),
+    expect: () => ({ [ward.child]: ['CONSENTS'] }),
+  },
+  wardConsents: {
+    query: `query($id: PersonalId!) { wardConsents(personalId: $id) { id purpose grantedBy { personalId } } }`,
+    variables: () => ({ id: ward.child }),
+    token: () => keys.citizen(ward.parent),
+    expect: () => ({ [ward.child]: ['CONSENTS'] }),
+  },
+  wardConsentRevoke: {
+    query: `mutation($id: PersonalId!, $c: ID!) { wardConsentRevoke(personalId: $id, id: $c) { consent { id status } userErrors { code } } }`,
+    variables: () => ({ id: ward.child, c: wardConsentId }),
+    token: () => keys.citizen(ward.parent),
+    expect: () => ({ [ward.child]: ['CONSENTS'] }),
+  },
+  wardAccessLog: {
+    query: `query($id: PersonalId!) { wardAccessLog(personalId: $id, first: 5) { entries { readerKind readerPersonalId documents } } }`,
+    variables: () => ({ id: ward.child }),
+    token: () => keys.citizen(ward.parent),
+    expect: () => ({ [ward.child]: ['ACCESS_LOG'] }),
+  },
   accountRegisterChild: {
     query: `mutation($id: PersonalId!) { accountRegisterChild(input: { personalId: $id, phone: "0912345678", portraitRef: "p" }) { ${ACCOUNT_FIELDS} } }`,
     variables: () => ({ id: holder.personalId }),
@@ -451,6 +514,7 @@ describe('every root field returning personal data is audited with its citizens 
     const { r, requestId } = await call(row.query, row.variables?.() ?? {}, row.token());
     expect(r.body.data?.[field]).toBeTruthy();
     if (field === 'consentGrant') consentId = r.body.data!.consentGrant!.consent!.id;
+    if (field === 'wardConsentGrant') wardConsentId = r.body.data!.wardConsentGrant!.consent!.id;
     if (field === 'reconciliationRunStart') startedRunId = r.body.data!.reconciliationRunStart!.id;
     if (field === 'correctionRequest') dataRequestId = r.body.data!.correctionRequest!.request!.id;
     const got = await disclosed(requestId);
