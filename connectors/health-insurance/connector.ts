@@ -16,10 +16,48 @@ export interface HealthInsuranceRecord {
   validTo: string | null;
   primaryCareFacility: { code: string | null; name: string | null };
   fiveYearsContinuousFrom: string | null;
+  issuedOn: string | null;
+  form: HealthInsuranceCardForm | null;
+  electronicOnly: boolean | null;
   provenance: ProvenanceRecord;
 }
 
+/** A card's form: a paper card, or electronic only (shown in VNeID / VssID, no card printed). */
+export type HealthInsuranceCardForm = 'PAPER' | 'ELECTRONIC';
+
+/**
+ * From this day cards are issued electronic only: no paper card is printed (docs/domain.md; basis
+ * unconfirmed there). A card issued on or after it is never PAPER.
+ */
+export const ELECTRONIC_ONLY_FROM = '2025-06-01';
+
+const FORMS: Record<string, HealthInsuranceCardForm> = { GIAY: 'PAPER', DIEN_TU: 'ELECTRONIC' };
+
 const r = new FieldReader('healthInsurance');
+
+/**
+ * The card's form and whether it is electronic only, decided by its issue date: issued since
+ * {@link ELECTRONIC_ONLY_FROM}, electronic only (a stored paper form is a contradiction: unreadable,
+ * never shown as a paper card); issued before, the stored form (none stored: PAPER, the only form
+ * then issued); no issue date, the stored form and `electronicOnly` null.
+ */
+function cardForm(o: HealthInsuranceRecord, d: Record<string, unknown>): void {
+  o.issuedOn = r.optDate(o, 'issuedOn', d.NGAY_CAP, 'NGAY_CAP');
+  const stored =
+    d.HINH_THUC_THE === undefined || d.HINH_THUC_THE === null
+      ? null
+      : r.code(o, 'form', d.HINH_THUC_THE, 'HINH_THUC_THE', FORMS);
+  if (o.issuedOn === null) {
+    o.form = stored;
+    o.electronicOnly = null;
+    r.same(o, 'electronicOnly', o, 'issuedOn');
+    return;
+  }
+  o.electronicOnly = o.issuedOn >= ELECTRONIC_ONLY_FROM;
+  if (!o.electronicOnly) o.form = stored ?? (d.HINH_THUC_THE == null ? 'PAPER' : null);
+  else if (stored === 'PAPER') o.form = r.fail(o, 'form', 'HINH_THUC_THE', 'UNKNOWN_CODE');
+  else o.form = 'ELECTRONIC';
+}
 
 /** Maps a card record; a bad field is null and marked, never thrown (only a bad `_id` throws). */
 export function mapHealthInsurance(doc: TheBhytDoc): HealthInsuranceRecord {
@@ -42,5 +80,6 @@ export function mapHealthInsurance(doc: TheBhytDoc): HealthInsuranceRecord {
   facility.name = r.text(facility, 'name', d.TEN_DKBD, 'TEN_DKBD');
   o.primaryCareFacility = facility;
   o.fiveYearsContinuousFrom = r.optDate(o, 'fiveYearsContinuousFrom', d.NGAY_DU_5NAM, 'NGAY_DU_5NAM');
+  cardForm(o, d);
   return o;
 }

@@ -418,8 +418,14 @@ export type ShareField =
   | 'HEALTH_INSURANCE_BENEFIT_LEVEL'
   /** HEALTH_INSURANCE: card number. */
   | 'HEALTH_INSURANCE_CARD_NUMBER'
+  /** HEALTH_INSURANCE: whether the card is electronic only (issued since 1 June 2025). */
+  | 'HEALTH_INSURANCE_ELECTRONIC_ONLY'
   /** HEALTH_INSURANCE: start of five continuous years of coverage. */
   | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
+  /** HEALTH_INSURANCE: the card's form (PAPER, ELECTRONIC). */
+  | 'HEALTH_INSURANCE_FORM'
+  /** HEALTH_INSURANCE: when the card was issued. */
+  | 'HEALTH_INSURANCE_ISSUED_ON'
   /** HEALTH_INSURANCE: registered primary-care facility. */
   | 'HEALTH_INSURANCE_PRIMARY_CARE_FACILITY'
   /** HEALTH_INSURANCE: social-insurance code. */
@@ -436,6 +442,8 @@ export type ShareField =
   | 'HEALTH_RECORD_BLOOD_TYPE'
   /** HEALTH_RECORD: chronic conditions. */
   | 'HEALTH_RECORD_CHRONIC_CONDITIONS'
+  /** HEALTH_RECORD: treatment episodes. */
+  | 'HEALTH_RECORD_TREATMENT_EPISODES'
   /** HEALTH_RECORD: vaccinations. */
   | 'HEALTH_RECORD_VACCINATIONS'
   /** HEALTH_RECORD: visits. */
@@ -474,8 +482,12 @@ export type ShareField =
   | 'SOCIAL_INSURANCE_CONTRIBUTION_PERIODS'
   /** SOCIAL_INSURANCE: holder's name as the source records it. */
   | 'SOCIAL_INSURANCE_HOLDER_NAME_AT_SOURCE'
+  /** SOCIAL_INSURANCE: the book's older 10-digit number. */
+  | 'SOCIAL_INSURANCE_LEGACY_NUMBER'
   /** SOCIAL_INSURANCE: social-insurance number. */
   | 'SOCIAL_INSURANCE_NUMBER'
+  /** SOCIAL_INSURANCE: which kind the social-insurance number is (PERSONAL_ID, LEGACY). */
+  | 'SOCIAL_INSURANCE_NUMBER_KIND'
   /** SOCIAL_INSURANCE: total months of contributions. */
   | 'SOCIAL_INSURANCE_TOTAL_MONTHS'
   /** IDENTITY: alive or deceased. */
