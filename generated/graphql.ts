@@ -839,9 +839,15 @@ export type DefectKind =
    * empty, oversized, with control characters, or an unknown code (`sourceField` names it).
    */
   | 'MALFORMED'
-  /** A real difference in full name, date of birth or sex. */
+  /**
+   * A real difference in full name, date of birth or sex; or a social-insurance number in the
+   * personal-ID form (since 1 August 2025) that is not the person's personal ID.
+   */
   | 'MISMATCH'
-  /** A record keyed by the person's old 9-digit CMND instead of the personal ID. */
+  /**
+   * A record keyed by the person's old 9-digit CMND, or (social insurance) by the book's older
+   * 10-digit number, instead of the personal ID.
+   */
   | 'OLD_ID_KEY'
   /** A record with no matching person. */
   | 'ORPHAN';
@@ -1111,7 +1117,9 @@ export type IdentityDocumentKind =
 export type IdentityField =
   | 'DATE_OF_BIRTH'
   | 'FULL_NAME'
-  | 'SEX';
+  | 'SEX'
+  /** MISMATCH only: a social-insurance number in the personal-ID form that is not the person's personal ID. */
+  | 'SOCIAL_INSURANCE_NUMBER';
 
 /** How a lock was requested. */
 export type LockChannel =
