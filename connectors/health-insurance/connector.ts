@@ -1,5 +1,5 @@
 import { fromDmyTimeVn } from '../../lib/dates';
-import { FieldReader, recordOf } from '../fields';
+import { FieldReader, recordOf, unreadableOf } from '../fields';
 import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
 import { type TheBhytDoc } from './model';
@@ -54,7 +54,8 @@ function cardForm(o: HealthInsuranceRecord, d: Record<string, unknown>): void {
     return;
   }
   o.electronicOnly = o.issuedOn >= ELECTRONIC_ONLY_FROM;
-  if (!o.electronicOnly) o.form = stored ?? (d.HINH_THUC_THE == null ? 'PAPER' : null);
+  if (unreadableOf(o, 'form')) o.form = null;
+  else if (!o.electronicOnly) o.form = stored ?? 'PAPER';
   else if (stored === 'PAPER') o.form = r.fail(o, 'form', 'HINH_THUC_THE', 'UNKNOWN_CODE');
   else o.form = 'ELECTRONIC';
 }

@@ -76,15 +76,17 @@ export function mapSocialInsurance(doc: SoBhxhDoc): SocialInsuranceRecord {
   o.socialInsuranceNumberKind =
     o.socialInsuranceNumber === null ? null : socialInsuranceNumberKind(o.socialInsuranceNumber);
   r.same(o, 'socialInsuranceNumberKind', o, 'socialInsuranceNumber');
-  // The 10-digit number: the number itself while it is one, else the one kept from before the change.
+  // The 10-digit number: the number itself while it is one, else the one kept from before the
+  // change; with no kept one and an unreadable number, unknown (unreadable like the number).
   if (o.socialInsuranceNumberKind === 'LEGACY') o.legacySocialInsuranceNumber = o.socialInsuranceNumber;
-  else
-    o.legacySocialInsuranceNumber =
-      d.maSoBhxhCu === undefined || d.maSoBhxhCu === null
-        ? null
-        : r.parsed(o, 'legacySocialInsuranceNumber', d.maSoBhxhCu, 'maSoBhxhCu', (s) =>
-            LEGACY_NUMBER.test(s) ? s : null,
-          );
+  else if (d.maSoBhxhCu !== undefined && d.maSoBhxhCu !== null)
+    o.legacySocialInsuranceNumber = r.parsed(o, 'legacySocialInsuranceNumber', d.maSoBhxhCu, 'maSoBhxhCu', (s) =>
+      LEGACY_NUMBER.test(s) ? s : null,
+    );
+  else {
+    o.legacySocialInsuranceNumber = null;
+    r.same(o, 'legacySocialInsuranceNumber', o, 'socialInsuranceNumber');
+  }
   o.contributionPeriods = r.list(o, 'contributionPeriods', d.quaTrinh, 'quaTrinh', (q, i) => {
     const at = `quaTrinh.${i}`;
     const x = {} as ContributionPeriodRecord;

@@ -1,3 +1,4 @@
+import { unreadableOf } from '../../connectors/fields';
 import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapHealthInsurance } from '../../connectors/health-insurance/connector';
 import type { TheBhytDoc } from '../../connectors/health-insurance/model';
@@ -15,6 +16,8 @@ const doc: TheBhytDoc = {
   MA_DKBD: '01001',
   TEN_DKBD: 'Bệnh viện Bạch Mai',
   NGAY_DU_5NAM: '01/01/2024',
+  NGAY_CAP: '20/12/2025',
+  HINH_THUC_THE: 'DIEN_TU',
   NGAY_CAP_NHAT: '15/10/2026 09:30:00',
 };
 
@@ -35,6 +38,63 @@ describe('health-insurance connector mapping', () => {
 
   it('keeps a missing five-years date as null', () => {
     expect(mapHealthInsurance({ ...doc, NGAY_DU_5NAM: null }).fiveYearsContinuousFrom).toBeNull();
+  });
+});
+
+describe('the card form: electronic only for cards issued since 1 June 2025', () => {
+  const form = (over: Partial<TheBhytDoc>) => {
+    const r = mapHealthInsurance({ ...doc, ...over });
+    return { issuedOn: r.issuedOn, form: r.form, electronicOnly: r.electronicOnly, bad: unreadableOf(r, 'form') };
+  };
+
+  it('a card issued on 1 June 2025 or later is electronic only', () => {
+    expect(form({})).toEqual({ issuedOn: '2025-12-20', form: 'ELECTRONIC', electronicOnly: true, bad: undefined });
+    expect(form({ NGAY_CAP: '01/06/2025' })).toMatchObject({ form: 'ELECTRONIC', electronicOnly: true });
+    // The form is decided by the issue date: a record without the form field is not a paper card either.
+    expect(form({ NGAY_CAP: '01/06/2025', HINH_THUC_THE: undefined })).toMatchObject({
+      form: 'ELECTRONIC',
+      electronicOnly: true,
+    });
+  });
+
+  it('a card issued the day before is a paper card (as stored, or PAPER when the record predates the field)', () => {
+    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'GIAY' })).toEqual({
+      issuedOn: '2025-05-31',
+      form: 'PAPER',
+      electronicOnly: false,
+      bad: undefined,
+    });
+    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: undefined })).toMatchObject({ form: 'PAPER' });
+    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'DIEN_TU' })).toMatchObject({
+      form: 'ELECTRONIC',
+      electronicOnly: false,
+    });
+  });
+
+  it('never shows a paper card issued since 1 June 2025: the stored paper form is unreadable', () => {
+    expect(form({ NGAY_CAP: '02/06/2025', HINH_THUC_THE: 'GIAY' })).toEqual({
+      issuedOn: '2025-06-02',
+      form: null,
+      electronicOnly: true,
+      bad: { source: 'healthInsurance', field: 'HINH_THUC_THE', problem: 'UNKNOWN_CODE' },
+    });
+  });
+
+  it('with no issue date (older records), the stored form and electronicOnly unknown', () => {
+    expect(form({ NGAY_CAP: undefined, HINH_THUC_THE: undefined })).toEqual({
+      issuedOn: null,
+      form: null,
+      electronicOnly: null,
+      bad: undefined,
+    });
+    expect(form({ NGAY_CAP: null, HINH_THUC_THE: 'GIAY' })).toMatchObject({ form: 'PAPER', electronicOnly: null });
+  });
+
+  it('reads a 12-digit social-insurance code (the personal ID since 1 August 2025)', () => {
+    expect(mapHealthInsurance({ ...doc, MA_SO_BHXH: '001225012345', MA_THE: '001225012345' })).toMatchObject({
+      socialInsuranceCode: '001225012345',
+      cardNumber: '001225012345',
+    });
   });
 });
 
