@@ -21,9 +21,7 @@ describe('social-insurance books: the personal ID as number since 1 August 2025'
     expect(recent.length).toBeGreaterThan(0);
     // A typed-in wrong number is a MISMATCH defect; every other one is the holder's ID.
     const wrong = recent.filter((b) => b.maSoBhxh !== b._id);
-    const truth = new Set(
-      all.defects.filter((d) => d.field === 'socialInsuranceNumber').map((d) => d.recordKey),
-    );
+    const truth = new Set(all.defects.filter((d) => d.field === 'socialInsuranceNumber').map((d) => d.recordKey));
     expect(wrong.filter((b) => !truth.has(b._id))).toEqual([]);
   });
 
