@@ -972,13 +972,13 @@ export type HealthInsurance = {
   benefitLevel: Maybe<Scalars['Int']['output']>;
   /** Card number: the 10-digit social-insurance code, or the older 15-character form. */
   cardNumber: Maybe<Scalars['String']['output']>;
-  /** True when the card was issued since 1 June 2025 (electronic only); null when the issue date is unknown. */
-  electronicOnly: Maybe<Scalars['Boolean']['output']>;
   /** Date from which the holder has five continuous years of coverage. */
   fiveYearsContinuousFrom: Maybe<Scalars['Date']['output']>;
   /**
-   * The card's form. Cards issued since 1 June 2025 are always ELECTRONIC (a source record claiming
-   * a paper card for one is SOURCE_DATA_INVALID, never shown as PAPER); older cards as recorded.
+   * The card's form. Issued since 1 June 2025: ELECTRONIC, unless the source records a paper card
+   * printed by exception (no VssID, no VNeID or no chip ID card); issued before: as recorded, else
+   * PAPER; no issue date: as recorded, else null. Never PAPER for a card the source does not say
+   * was printed.
    */
   form: Maybe<HealthInsuranceCardForm>;
   /** When this card was issued; null when the source does not record it (older records). */
@@ -999,9 +999,9 @@ export type HealthInsurance = {
 
 /** The form of a health-insurance card. */
 export type HealthInsuranceCardForm =
-  /** Electronic only: shown in VNeID or VssID, no card printed (every card issued since 1 June 2025). */
+  /** Electronic: shown in VNeID or VssID or read from the chip ID card, no card printed (the rule since 1 June 2025). */
   | 'ELECTRONIC'
-  /** A printed card (issued before 1 June 2025 only). */
+  /** A printed card: every card issued before 1 June 2025; since then only by exception. */
   | 'PAPER';
 
 /** The electronic health book (sổ sức khỏe điện tử). Sensitive personal data. */
@@ -2245,8 +2245,6 @@ export type ShareField =
   | 'HEALTH_INSURANCE_BENEFIT_LEVEL'
   /** HEALTH_INSURANCE: card number. */
   | 'HEALTH_INSURANCE_CARD_NUMBER'
-  /** HEALTH_INSURANCE: whether the card is electronic only (issued since 1 June 2025). */
-  | 'HEALTH_INSURANCE_ELECTRONIC_ONLY'
   /** HEALTH_INSURANCE: start of five continuous years of coverage. */
   | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
   /** HEALTH_INSURANCE: the card's form (PAPER, ELECTRONIC). */
@@ -3302,7 +3300,6 @@ export type HealthFacilityResolvers<ContextType = HubContext, ParentType extends
 export type HealthInsuranceResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthInsurance'] = ResolversParentTypes['HealthInsurance']> = {
   benefitLevel?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   cardNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  electronicOnly?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   fiveYearsContinuousFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   form?: Resolver<Maybe<ResolversTypes['HealthInsuranceCardForm']>, ParentType, ContextType>;
   issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;

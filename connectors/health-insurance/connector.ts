@@ -18,28 +18,28 @@ export interface HealthInsuranceRecord {
   fiveYearsContinuousFrom: string | null;
   issuedOn: string | null;
   form: HealthInsuranceCardForm | null;
-  electronicOnly: boolean | null;
   provenance: ProvenanceRecord;
 }
 
-/** A card's form: a paper card, or electronic only (shown in VNeID / VssID, no card printed). */
+/** A card's form: a printed card, or electronic (shown in VNeID / VssID or read from the chip ID card, no card printed). */
 export type HealthInsuranceCardForm = 'PAPER' | 'ELECTRONIC';
 
 /**
- * From this day cards are issued electronic only: no paper card is printed (docs/domain.md; basis
- * unconfirmed there). A card issued on or after it is never PAPER.
+ * From this day cards are issued electronic, and a paper card is printed only by exception (the
+ * holder cannot install VssID or VNeID, or has no chip ID card): VSS official letter 168/BHXH-QLT
+ * of 26 March 2025 as reported (docs/domain.md; the text itself unconfirmed).
  */
-export const ELECTRONIC_ONLY_FROM = '2025-06-01';
+export const ELECTRONIC_FROM = '2025-06-01';
 
 const FORMS: Record<string, HealthInsuranceCardForm> = { GIAY: 'PAPER', DIEN_TU: 'ELECTRONIC' };
 
 const r = new FieldReader('healthInsurance');
 
 /**
- * The card's form and whether it is electronic only, decided by its issue date: issued since
- * {@link ELECTRONIC_ONLY_FROM}, electronic only (a stored paper form is a contradiction: unreadable,
- * never shown as a paper card); issued before, the stored form (none stored: PAPER, the only form
- * then issued); no issue date, the stored form and `electronicOnly` null.
+ * The card's form, decided by its issue date: issued since {@link ELECTRONIC_FROM}, ELECTRONIC
+ * unless the record says a paper card was printed (one of the exceptions); issued before, as
+ * recorded, else PAPER (the only form then printed); no issue date, as recorded, else unknown.
+ * Nothing shows a paper card the record does not name.
  */
 function cardForm(o: HealthInsuranceRecord, d: Record<string, unknown>): void {
   o.issuedOn = r.optDate(o, 'issuedOn', d.NGAY_CAP, 'NGAY_CAP');
@@ -47,17 +47,8 @@ function cardForm(o: HealthInsuranceRecord, d: Record<string, unknown>): void {
     d.HINH_THUC_THE === undefined || d.HINH_THUC_THE === null
       ? null
       : r.code(o, 'form', d.HINH_THUC_THE, 'HINH_THUC_THE', FORMS);
-  if (o.issuedOn === null) {
-    o.form = stored;
-    o.electronicOnly = null;
-    r.same(o, 'electronicOnly', o, 'issuedOn');
-    return;
-  }
-  o.electronicOnly = o.issuedOn >= ELECTRONIC_ONLY_FROM;
-  if (unreadableOf(o, 'form')) o.form = null;
-  else if (!o.electronicOnly) o.form = stored ?? 'PAPER';
-  else if (stored === 'PAPER') o.form = r.fail(o, 'form', 'HINH_THUC_THE', 'UNKNOWN_CODE');
-  else o.form = 'ELECTRONIC';
+  if (stored !== null || unreadableOf(o, 'form') || o.issuedOn === null) o.form = stored;
+  else o.form = o.issuedOn >= ELECTRONIC_FROM ? 'ELECTRONIC' : 'PAPER';
 }
 
 /** Maps a card record; a bad field is null and marked, never thrown (only a bad `_id` throws). */

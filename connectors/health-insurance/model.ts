@@ -24,8 +24,8 @@ export interface TheBhytDoc {
   /** When this card was issued (dd/MM/yyyy); absent in records written before the field existed. */
   NGAY_CAP?: string | null;
   /**
-   * The card's form: paper (`GIAY`) or electronic only (`DIEN_TU`). Cards issued since 1 June 2025
-   * are electronic only (docs/domain.md, "Electronic health-insurance cards"); absent in older records.
+   * The card's form: paper (`GIAY`) or electronic (`DIEN_TU`, no card printed). Since 1 June 2025
+   * cards are electronic, paper only by exception (docs/domain.md); absent in older records.
    */
   HINH_THUC_THE?: 'GIAY' | 'DIEN_TU' | null;
   NGAY_CAP_NHAT: string; // dd/MM/yyyy HH:mm:ss, local time (UTC+7)

@@ -426,8 +426,6 @@ export type ShareField =
   | 'HEALTH_INSURANCE_BENEFIT_LEVEL'
   /** HEALTH_INSURANCE: card number. */
   | 'HEALTH_INSURANCE_CARD_NUMBER'
-  /** HEALTH_INSURANCE: whether the card is electronic only (issued since 1 June 2025). */
-  | 'HEALTH_INSURANCE_ELECTRONIC_ONLY'
   /** HEALTH_INSURANCE: start of five continuous years of coverage. */
   | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
   /** HEALTH_INSURANCE: the card's form (PAPER, ELECTRONIC). */

@@ -8,7 +8,7 @@
 import type { SoBhxhDoc } from '../../connectors/social-insurance/model';
 import type { TheBhytDoc } from '../../connectors/health-insurance/model';
 import type { EhrEpisode } from '../../connectors/health-record/model';
-import { TODAY, day, dmy, isoDate, type Day } from './dates';
+import { TODAY, ageOn, day, dmy, isoDate, type Day } from './dates';
 import type { DefectRow } from './defects';
 import { typoId } from './defects';
 import type { Facility, Icd10 } from './health';
@@ -22,6 +22,9 @@ const M = Math;
 export const PERSONAL_ID_NUMBER_FROM: Day = day(2025, 8, 1);
 /** From this day health-insurance cards are issued electronic only. */
 export const ELECTRONIC_CARD_FROM: Day = day(2025, 6, 1);
+/** Shares of cards issued since {@link ELECTRONIC_CARD_FROM} still printed on paper, by exception (mock assumption). */
+export const PAPER_SHARE_OLD = 0.2;
+export const PAPER_SHARE = 0.02;
 /** Share of older books touched since {@link PERSONAL_ID_NUMBER_FROM} that VSS has converted (mock assumption). */
 export const CONVERTED_SHARE = 0.6;
 
@@ -89,7 +92,8 @@ export function olderNumberKey(doc: SoBhxhDoc): string | null {
 
 /**
  * A card's issue date and form: issued shortly before its validity starts (a child's first card:
- * shortly after birth); since 1 June 2025 electronic only, before on paper.
+ * shortly after birth); before 1 June 2025 on paper; since, electronic, and printed on paper only
+ * by exception (no smartphone for VssID / VNeID, no chip card): a share of the old, a few others.
  */
 export function cardIssue(doc: TheBhytDoc, p: Person, r: Rng, firstCard: boolean): void {
   const from = parseDmy(doc.GT_THE_TU);
@@ -97,7 +101,8 @@ export function cardIssue(doc: TheBhytDoc, p: Person, r: Rng, firstCard: boolean
     ? M.min(TODAY - 1, p.birth + r.int(3, 30))
     : M.min(TODAY - 1, M.max(p.birth, from - r.int(0, 20)));
   doc.NGAY_CAP = dmy(issued);
-  doc.HINH_THUC_THE = issued >= ELECTRONIC_CARD_FROM ? 'DIEN_TU' : 'GIAY';
+  const paperException = r.chance(ageOn(p.birth, issued) >= 75 ? PAPER_SHARE_OLD : PAPER_SHARE);
+  doc.HINH_THUC_THE = issued < ELECTRONIC_CARD_FROM || paperException ? 'GIAY' : 'DIEN_TU';
 }
 
 /** A visit as the health-book seed keeps it. */

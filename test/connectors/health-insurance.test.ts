@@ -41,53 +41,49 @@ describe('health-insurance connector mapping', () => {
   });
 });
 
-describe('the card form: electronic only for cards issued since 1 June 2025', () => {
+describe('the card form: electronic for cards issued since 1 June 2025, paper only when the record says so', () => {
   const form = (over: Partial<TheBhytDoc>) => {
     const r = mapHealthInsurance({ ...doc, ...over });
-    return { issuedOn: r.issuedOn, form: r.form, electronicOnly: r.electronicOnly, bad: unreadableOf(r, 'form') };
+    return { issuedOn: r.issuedOn, form: r.form, bad: unreadableOf(r, 'form') };
   };
 
-  it('a card issued on 1 June 2025 or later is electronic only', () => {
-    expect(form({})).toEqual({ issuedOn: '2025-12-20', form: 'ELECTRONIC', electronicOnly: true, bad: undefined });
-    expect(form({ NGAY_CAP: '01/06/2025' })).toMatchObject({ form: 'ELECTRONIC', electronicOnly: true });
-    // The form is decided by the issue date: a record without the form field is not a paper card either.
-    expect(form({ NGAY_CAP: '01/06/2025', HINH_THUC_THE: undefined })).toMatchObject({
+  it('a card issued on 1 June 2025 or later is electronic, recorded so or with no form recorded', () => {
+    expect(form({})).toEqual({ issuedOn: '2025-12-20', form: 'ELECTRONIC', bad: undefined });
+    expect(form({ NGAY_CAP: '01/06/2025', HINH_THUC_THE: undefined })).toEqual({
+      issuedOn: '2025-06-01',
       form: 'ELECTRONIC',
-      electronicOnly: true,
-    });
-  });
-
-  it('a card issued the day before is a paper card (as stored, or PAPER when the record predates the field)', () => {
-    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'GIAY' })).toEqual({
-      issuedOn: '2025-05-31',
-      form: 'PAPER',
-      electronicOnly: false,
       bad: undefined,
     });
-    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: undefined })).toMatchObject({ form: 'PAPER' });
-    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'DIEN_TU' })).toMatchObject({
-      form: 'ELECTRONIC',
-      electronicOnly: false,
-    });
   });
 
-  it('never shows a paper card issued since 1 June 2025: the stored paper form is unreadable', () => {
-    expect(form({ NGAY_CAP: '02/06/2025', HINH_THUC_THE: 'GIAY' })).toEqual({
-      issuedOn: '2025-06-02',
-      form: null,
-      electronicOnly: true,
-      bad: { source: 'healthInsurance', field: 'HINH_THUC_THE', problem: 'UNKNOWN_CODE' },
-    });
+  it('a paper card issued since then only when the record says one was printed (an exception)', () => {
+    expect(form({ NGAY_CAP: '02/06/2025', HINH_THUC_THE: 'GIAY' })).toMatchObject({ form: 'PAPER' });
   });
 
-  it('with no issue date (older records), the stored form and electronicOnly unknown', () => {
+  it('a card issued the day before is a paper card when no form is recorded (the only form then printed)', () => {
+    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: undefined })).toEqual({
+      issuedOn: '2025-05-31',
+      form: 'PAPER',
+      bad: undefined,
+    });
+    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'DIEN_TU' })).toMatchObject({ form: 'ELECTRONIC' });
+  });
+
+  it('with no issue date (older records): the recorded form, else unknown (never a guessed paper card)', () => {
     expect(form({ NGAY_CAP: undefined, HINH_THUC_THE: undefined })).toEqual({
       issuedOn: null,
       form: null,
-      electronicOnly: null,
       bad: undefined,
     });
-    expect(form({ NGAY_CAP: null, HINH_THUC_THE: 'GIAY' })).toMatchObject({ form: 'PAPER', electronicOnly: null });
+    expect(form({ NGAY_CAP: null, HINH_THUC_THE: 'GIAY' })).toMatchObject({ form: 'PAPER' });
+  });
+
+  it('an unknown form code is unreadable whatever the issue date', () => {
+    expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'NHUA' as never })).toEqual({
+      issuedOn: '2025-05-31',
+      form: null,
+      bad: { source: 'healthInsurance', field: 'HINH_THUC_THE', problem: 'UNKNOWN_CODE' },
+    });
   });
 
   it('reads a 12-digit social-insurance code (the personal ID since 1 August 2025)', () => {

@@ -34,7 +34,7 @@ async function put(source: SourceName, doc: Document): Promise<void> {
 const HEALTH = `query($id: PersonalId!) { citizen(personalId: $id) { healthRecord {
   vaccinations { vaccine date dose }
   treatmentEpisodes { kind start end facility { code name } diagnoses { icd10 name } outcome treatment } } } }`;
-const CARD = `query($id: PersonalId!) { citizen(personalId: $id) { healthInsurance { socialInsuranceCode issuedOn form electronicOnly } } }`;
+const CARD = `query($id: PersonalId!) { citizen(personalId: $id) { healthInsurance { socialInsuranceCode issuedOn form } } }`;
 const BOOK = `query($id: PersonalId!) { citizen(personalId: $id) { socialInsurance {
   socialInsuranceNumber socialInsuranceNumberKind legacySocialInsuranceNumber } } }`;
 
@@ -112,38 +112,41 @@ describe('the health book: vaccinations and treatment episodes (Level 2 and the 
   });
 });
 
-describe('health-insurance cards: electronic only when issued since 1 June 2025', () => {
+describe('health-insurance cards: electronic when issued since 1 June 2025, paper only when recorded', () => {
   let card: TheBhytDoc;
   beforeAll(async () => {
     card = { ...((await collection('healthInsurance').findOne({})) as unknown as TheBhytDoc), _id: l2 };
   });
 
   it.each([
-    ['issued 15/07/2025, electronic', { NGAY_CAP: '15/07/2025', HINH_THUC_THE: 'DIEN_TU' }, 'ELECTRONIC', true],
+    ['issued 15/07/2025, electronic', { NGAY_CAP: '15/07/2025', HINH_THUC_THE: 'DIEN_TU' }, '2025-07-15', 'ELECTRONIC'],
     [
-      'issued 01/06/2025 with no form recorded',
+      'issued 01/06/2025, no form recorded',
       { NGAY_CAP: '01/06/2025', HINH_THUC_THE: undefined },
+      '2025-06-01',
       'ELECTRONIC',
-      true,
     ],
-    ['issued 31/05/2025 on paper', { NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'GIAY' }, 'PAPER', false],
-  ] as const)('%s: %s', async (_label, over, form, electronicOnly) => {
+    [
+      'issued 31/05/2025, no form recorded',
+      { NGAY_CAP: '31/05/2025', HINH_THUC_THE: undefined },
+      '2025-05-31',
+      'PAPER',
+    ],
+    ['issued 20/06/2025, paper by exception', { NGAY_CAP: '20/06/2025', HINH_THUC_THE: 'GIAY' }, '2025-06-20', 'PAPER'],
+    ['no issue date, no form recorded', { NGAY_CAP: undefined, HINH_THUC_THE: undefined }, null, null],
+  ] as const)('%s', async (_label, over, issuedOn, form) => {
     const doc: Document = { ...card, ...over };
-    if (over.HINH_THUC_THE === undefined) delete doc.HINH_THUC_THE;
+    for (const k of ['NGAY_CAP', 'HINH_THUC_THE'] as const) if (over[k] === undefined) delete doc[k];
     await put('healthInsurance', doc);
     const { r } = await read<{ healthInsurance: Record<string, unknown> }>(CARD, l2);
     expect(r.body.errors).toBeUndefined();
-    expect(r.body.data!.citizen!.healthInsurance).toMatchObject({ form, electronicOnly });
+    expect(r.body.data!.citizen!.healthInsurance).toMatchObject({ issuedOn, form });
   });
 
-  it('a paper card claimed for one issued since 1 June 2025 is never shown: SOURCE_DATA_INVALID', async () => {
-    await put('healthInsurance', { ...card, NGAY_CAP: '20/06/2025', HINH_THUC_THE: 'GIAY' });
+  it('an unknown form code is SOURCE_DATA_INVALID naming the field, never the value', async () => {
+    await put('healthInsurance', { ...card, NGAY_CAP: '20/06/2025', HINH_THUC_THE: 'NHUA' });
     const { r } = await read<{ healthInsurance: Record<string, unknown> }>(CARD, l2);
-    expect(r.body.data!.citizen!.healthInsurance).toMatchObject({
-      form: null,
-      electronicOnly: true,
-      issuedOn: '2025-06-20',
-    });
+    expect(r.body.data!.citizen!.healthInsurance).toMatchObject({ form: null, issuedOn: '2025-06-20' });
     expect(r.body.errors).toEqual([
       expect.objectContaining({
         path: ['citizen', 'healthInsurance', 'form'],
@@ -155,6 +158,7 @@ describe('health-insurance cards: electronic only when issued since 1 June 2025'
         },
       }),
     ]);
+    expect(JSON.stringify(r.body.errors)).not.toContain('NHUA');
   });
 });
 

@@ -49,16 +49,19 @@ describe('social-insurance books: the personal ID as number since 1 August 2025'
   });
 });
 
-describe('health-insurance cards: electronic only when issued since 1 June 2025', () => {
-  it('every card has an issue date, the form follows it, and both forms occur', () => {
+describe('health-insurance cards: electronic when issued since 1 June 2025, paper by exception', () => {
+  it('every card has an issue date; before 1 June 2025 paper, since mostly electronic, a few paper', () => {
     const cards = all.healthInsurance;
+    const since = cards.filter((c) => dmyIso(c.NGAY_CAP!) >= '2025-06-01');
     for (const c of cards) {
       expect(c.NGAY_CAP).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
-      expect(c.HINH_THUC_THE).toBe(dmyIso(c.NGAY_CAP!) >= '2025-06-01' ? 'DIEN_TU' : 'GIAY');
+      if (dmyIso(c.NGAY_CAP!) < '2025-06-01') expect(c.HINH_THUC_THE).toBe('GIAY');
     }
-    const electronic = cards.filter((c) => c.HINH_THUC_THE === 'DIEN_TU').length;
-    expect(electronic / cards.length).toBeGreaterThan(0.5);
-    expect(cards.length - electronic).toBeGreaterThan(0);
+    const paper = since.filter((c) => c.HINH_THUC_THE === 'GIAY').length;
+    expect(since.length / cards.length).toBeGreaterThan(0.5);
+    expect(paper).toBeGreaterThan(0);
+    expect(paper / since.length).toBeLessThan(0.1);
+    expect(cards.length - since.length).toBeGreaterThan(0);
   });
 
   it('a child born since 1 August 2025 is registered under the personal ID', () => {

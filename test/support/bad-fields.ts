@@ -153,7 +153,6 @@ export const BAD_FIELDS: readonly BadField[] = [
     kind: 'date',
     optional: true,
     api: 'healthInsurance.issuedOn',
-    also: ['healthInsurance.electronicOnly'],
   },
   { source: 'healthInsurance', field: 'HINH_THUC_THE', kind: 'code', optional: true, api: 'healthInsurance.form' },
   {

@@ -9,7 +9,7 @@ export const ALL_PAPERS_FIELDS = `
   family { father { personalId fullName } mother { personalId fullName } spouse { personalId fullName }
            dependants { personalId fullName dateOfBirth relationship } }
   drivingLicence { number issuedBy issuedOn status points holderName classes { code issuedOn expiresOn expired } provenance { source updatedAtSource } }
-  healthInsurance { cardNumber socialInsuranceCode benefitLevel validFrom validTo valid fiveYearsContinuousFrom issuedOn form electronicOnly
+  healthInsurance { cardNumber socialInsuranceCode benefitLevel validFrom validTo valid fiveYearsContinuousFrom issuedOn form
                     primaryCareFacility { code name } provenance { source updatedAtSource } }
   socialInsurance { socialInsuranceNumber socialInsuranceNumberKind legacySocialInsuranceNumber totalMonths holderNameAtSource
                     contributionPeriods { from to employer salaryBase scheme } benefits { kind date amount }

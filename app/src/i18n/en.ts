@@ -278,7 +278,6 @@ export const en: Dict = {
   'sf.HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM': 'Five continuous years from',
   'sf.HEALTH_INSURANCE_ISSUED_ON': 'Card issued on',
   'sf.HEALTH_INSURANCE_FORM': 'Card form (paper, electronic)',
-  'sf.HEALTH_INSURANCE_ELECTRONIC_ONLY': 'Electronic only (issued since 1 June 2025)',
   'sf.SOCIAL_INSURANCE_NUMBER': 'Social-insurance number',
   'sf.SOCIAL_INSURANCE_NUMBER_KIND': 'Kind of number (personal ID, older number)',
   'sf.SOCIAL_INSURANCE_LEGACY_NUMBER': 'Older 10-digit number',

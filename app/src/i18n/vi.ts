@@ -277,7 +277,6 @@ export const vi = {
   'sf.HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM': 'Đủ 5 năm liên tục từ',
   'sf.HEALTH_INSURANCE_ISSUED_ON': 'Ngày cấp thẻ',
   'sf.HEALTH_INSURANCE_FORM': 'Hình thức thẻ (giấy, điện tử)',
-  'sf.HEALTH_INSURANCE_ELECTRONIC_ONLY': 'Thẻ điện tử (cấp từ 01/6/2025)',
   'sf.SOCIAL_INSURANCE_NUMBER': 'Mã số BHXH',
   'sf.SOCIAL_INSURANCE_NUMBER_KIND': 'Loại mã số BHXH (số định danh cá nhân, mã cũ)',
   'sf.SOCIAL_INSURANCE_LEGACY_NUMBER': 'Mã số BHXH cũ (10 số)',

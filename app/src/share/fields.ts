@@ -52,7 +52,6 @@ export const SHARE_PAPERS: Array<{ paper: DocumentScope; fields: ShareField[] }>
       'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM',
       'HEALTH_INSURANCE_ISSUED_ON',
       'HEALTH_INSURANCE_FORM',
-      'HEALTH_INSURANCE_ELECTRONIC_ONLY',
     ],
   },
   {
