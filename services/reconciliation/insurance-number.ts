@@ -29,7 +29,11 @@ function numberProblem(v: unknown, legacyOnly: boolean): Problem | null {
 }
 
 /** The fast path's test: the number is the record's own personal ID or an older 10-digit one, and the kept one (if any) 10 digits. */
-export function numbersInConvention(raw: Record<string, unknown>, f: InsuranceNumberFields, personalId: string): boolean {
+export function numbersInConvention(
+  raw: Record<string, unknown>,
+  f: InsuranceNumberFields,
+  personalId: string,
+): boolean {
   const v = raw[f.field];
   if (typeof v !== 'string' || (v !== personalId && !(v.length === 10 && LEGACY_NUMBER.test(v)))) return false;
   if (f.former === null) return true;

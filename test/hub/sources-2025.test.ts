@@ -28,7 +28,7 @@ let book: HealthBookDoc;
 const collection = (source: SourceName) => hub.store.db(SOURCES[source].db).collection(SOURCES[source].collection);
 
 async function put(source: SourceName, doc: Document): Promise<void> {
-  await collection(source).replaceOne({ _id: doc._id } as never, doc, { upsert: true });
+  await collection(source).replaceOne({ _id: doc._id as string } as never, doc, { upsert: true });
 }
 
 const HEALTH = `query($id: PersonalId!) { citizen(personalId: $id) { healthRecord {

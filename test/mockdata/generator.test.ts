@@ -450,8 +450,7 @@ describe('seeding the store', () => {
         if (v.sex !== p.gioiTinh) add(src.source, doc._id, 'MISMATCH', 'sex');
         if (number !== undefined) {
           expect(number).toMatch(/^(\d{10}|\d{12})$/);
-          if (number.length === 12 && number !== p._id)
-            add(src.source, doc._id, 'MISMATCH', 'socialInsuranceNumber');
+          if (number.length === 12 && number !== p._id) add(src.source, doc._id, 'MISMATCH', 'socialInsuranceNumber');
         }
         if (p.trangThai === 'DA_CHET' && src.active?.(doc as never, p.ngayMat!))
           add(src.source, doc._id, 'DECEASED_ACTIVE');
