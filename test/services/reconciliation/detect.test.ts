@@ -160,6 +160,18 @@ describe('detection against the generator ground truth', () => {
     }
   });
 
+  it.each(CONFIGS.map((c) => c.label))(
+    '%s: the social-insurance number defects are there and found (MISMATCH on the number, OLD_ID_KEY by the older 10-digit number)',
+    (label) => {
+      const r = results.get(label)!;
+      const number = [...r.truth.values()].filter((d) => d.field === 'socialInsuranceNumber');
+      const olderKey = [...r.truth.values()].filter((d) => d.kind === 'OLD_ID_KEY' && d.recordKey.length === 10);
+      expect(number.length).toBeGreaterThan(0);
+      expect(olderKey.length).toBeGreaterThan(0);
+      for (const d of [...number, ...olderKey]) expect(r.found.has(d._id)).toBe(true);
+    },
+  );
+
   it.each(CONFIGS.map((c) => c.label))('%s: no FORMAT_ONLY is reported as MISMATCH', (label) => {
     const r = results.get(label)!;
     const wrong = [...r.truth.values()].filter(
