@@ -409,7 +409,9 @@ export const en: Dict = {
   'cfield.validTo': 'Valid until',
   'cfield.primaryCareFacility': 'Primary-care facility',
   'cfield.fiveYearsContinuousFrom': 'Five continuous years from',
+  'cfield.form': 'Card form (paper, electronic)',
   'cfield.socialInsuranceNumber': 'Social-insurance number',
+  'cfield.legacySocialInsuranceNumber': 'Older 10-digit number',
   'cfield.holderNameAtSource': 'Name in the book',
   'cfield.contributionPeriods': 'Contribution periods',
   'cfield.totalMonths': 'Total months contributed',
@@ -419,4 +421,5 @@ export const en: Dict = {
   'cfield.chronicConditions': 'Chronic conditions',
   'cfield.visits': 'Visits',
   'cfield.vaccinations': 'Vaccinations',
+  'cfield.treatmentEpisodes': 'Treatment episodes',
 };

@@ -408,7 +408,9 @@ export const vi = {
   'cfield.validTo': 'Có giá trị đến',
   'cfield.primaryCareFacility': 'Nơi đăng ký khám chữa bệnh ban đầu',
   'cfield.fiveYearsContinuousFrom': 'Thời điểm đủ 5 năm liên tục',
+  'cfield.form': 'Hình thức thẻ (giấy, điện tử)',
   'cfield.socialInsuranceNumber': 'Số sổ bảo hiểm xã hội',
+  'cfield.legacySocialInsuranceNumber': 'Mã số BHXH cũ (10 số)',
   'cfield.holderNameAtSource': 'Họ tên trong sổ',
   'cfield.contributionPeriods': 'Quá trình đóng',
   'cfield.totalMonths': 'Tổng số tháng đóng',
@@ -418,6 +420,7 @@ export const vi = {
   'cfield.chronicConditions': 'Bệnh mạn tính',
   'cfield.visits': 'Lần khám',
   'cfield.vaccinations': 'Tiêm chủng',
+  'cfield.treatmentEpisodes': 'Các đợt điều trị',
 };
 
 export type Dict = Record<keyof typeof vi, string>;
