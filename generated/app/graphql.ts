@@ -253,6 +253,13 @@ export type DrivingLicenceStatus =
   /** Temporarily suspended. */
   | 'SUSPENDED';
 
+/** The form of a health-insurance card. */
+export type HealthInsuranceCardForm =
+  /** Electronic: shown in VNeID or VssID or read from the chip ID card, no card printed (the rule since 1 June 2025). */
+  | 'ELECTRONIC'
+  /** A printed card: every card issued before 1 June 2025; since then only by exception. */
+  | 'PAPER';
+
 /** Kind of identity document. */
 export type IdentityDocumentKind =
   /** 12-digit citizen identity card without chip. */
@@ -506,6 +513,37 @@ export type ShareLogEvent =
   /** A verifier redeemed it. */
   | 'REDEEMED';
 
+/** Which kind of number a social-insurance number is. */
+export type SocialInsuranceNumberKind =
+  /** The older 10-digit social-insurance number (books opened before 1 August 2025, not converted). */
+  | 'LEGACY'
+  /** The 12-digit personal ID: books opened since 1 August 2025, and older books converted since. */
+  | 'PERSONAL_ID';
+
+/** The kind of a treatment episode. */
+export type TreatmentEpisodeKind =
+  /** Day care (điều trị nội trú ban ngày). */
+  | 'DAY_CARE'
+  /** Inpatient stay (điều trị nội trú). */
+  | 'INPATIENT'
+  /** Outpatient course of treatment (điều trị ngoại trú). */
+  | 'OUTPATIENT';
+
+/** How a treatment episode ended. */
+export type TreatmentOutcome =
+  /** Died (tử vong). */
+  | 'DIED'
+  /** Improved (đỡ, giảm). */
+  | 'IMPROVED'
+  /** Recovered (khỏi). */
+  | 'RECOVERED'
+  /** Transferred to another facility (chuyển viện). */
+  | 'TRANSFERRED'
+  /** Unchanged (không thay đổi). */
+  | 'UNCHANGED'
+  /** Worse (nặng hơn). */
+  | 'WORSE';
+
 /** Whether the population database records the citizen as alive. */
 export type VitalStatus =
   | 'ALIVE'
@@ -565,7 +603,7 @@ export type SourceFragment = { source: DataSource, updatedAtSource: string | nul
 export type MyPapersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyPapersQuery = { me: { personalId: string | null, fullName: string | null, dateOfBirth: string | null, sex: Sex | null, ethnicity: string | null, nationality: string | null, vitalStatus: VitalStatus | null, provenance: { source: DataSource, updatedAtSource: string | null } | null, identityCard: { kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null, issuedBy: string | null, expired: boolean | null, history: Array<{ kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, residence: { registeredOn: string | null, permanentAddress: { formatted: string | null, legacy: boolean }, currentAddress: { formatted: string | null, legacy: boolean } | null, placeOfOrigin: { formatted: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, household: { householdNumber: string | null, relationshipToHead: string | null, members: Array<{ fullName: string | null, relationshipToHead: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, family: { father: { fullName: string | null } | null, mother: { fullName: string | null } | null, spouse: { fullName: string | null } | null, dependants: Array<{ fullName: string | null, dateOfBirth: string | null, relationship: DependantRelationship | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, drivingLicence: { number: string | null, issuedBy: string | null, issuedOn: string | null, status: DrivingLicenceStatus | null, points: number | null, classes: Array<{ code: string | null, issuedOn: string | null, expiresOn: string | null, expired: boolean | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthInsurance: { cardNumber: string | null, benefitLevel: number | null, validFrom: string | null, validTo: string | null, valid: boolean | null, fiveYearsContinuousFrom: string | null, primaryCareFacility: { code: string | null, name: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, socialInsurance: { socialInsuranceNumber: string | null, totalMonths: number | null, contributionPeriods: Array<{ from: string | null, to: string | null, employer: string | null, scheme: ContributionScheme | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthRecord: { bloodType: string | null, allergies: Array<string> | null, chronicConditions: Array<{ icd10: string | null, name: string | null, since: string | null }> | null, visits: Array<{ date: string | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, vaccinations: Array<{ vaccine: string | null, date: string | null, dose: number | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null } | null };
+export type MyPapersQuery = { me: { personalId: string | null, fullName: string | null, dateOfBirth: string | null, sex: Sex | null, ethnicity: string | null, nationality: string | null, vitalStatus: VitalStatus | null, provenance: { source: DataSource, updatedAtSource: string | null } | null, identityCard: { kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null, issuedBy: string | null, expired: boolean | null, history: Array<{ kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, residence: { registeredOn: string | null, permanentAddress: { formatted: string | null, legacy: boolean }, currentAddress: { formatted: string | null, legacy: boolean } | null, placeOfOrigin: { formatted: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, household: { householdNumber: string | null, relationshipToHead: string | null, members: Array<{ fullName: string | null, relationshipToHead: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, family: { father: { fullName: string | null } | null, mother: { fullName: string | null } | null, spouse: { fullName: string | null } | null, dependants: Array<{ fullName: string | null, dateOfBirth: string | null, relationship: DependantRelationship | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, drivingLicence: { number: string | null, issuedBy: string | null, issuedOn: string | null, status: DrivingLicenceStatus | null, points: number | null, classes: Array<{ code: string | null, issuedOn: string | null, expiresOn: string | null, expired: boolean | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthInsurance: { cardNumber: string | null, benefitLevel: number | null, validFrom: string | null, validTo: string | null, valid: boolean | null, fiveYearsContinuousFrom: string | null, issuedOn: string | null, form: HealthInsuranceCardForm | null, primaryCareFacility: { code: string | null, name: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, socialInsurance: { socialInsuranceNumber: string | null, socialInsuranceNumberKind: SocialInsuranceNumberKind | null, legacySocialInsuranceNumber: string | null, totalMonths: number | null, contributionPeriods: Array<{ from: string | null, to: string | null, employer: string | null, scheme: ContributionScheme | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthRecord: { bloodType: string | null, allergies: Array<string> | null, chronicConditions: Array<{ icd10: string | null, name: string | null, since: string | null }> | null, visits: Array<{ date: string | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, vaccinations: Array<{ vaccine: string | null, date: string | null, dose: number | null }> | null, treatmentEpisodes: Array<{ kind: TreatmentEpisodeKind | null, start: string | null, end: string | null, outcome: TreatmentOutcome | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -962,7 +1000,7 @@ export const MyConsentsDocument = {"__meta__":{"hash":"sha256:65217e3cbc74ba2deb
 export const ConsentGrantDocument = {"__meta__":{"hash":"sha256:76737d0cf07fec1d5828adbf01a9738da3b88826faf3f625624716c68343af32"}} as unknown as TypedDocumentString<ConsentGrantMutation, ConsentGrantMutationVariables>;
 export const ConsentRevokeDocument = {"__meta__":{"hash":"sha256:56b295b24864d5d726d816ec5882aad8908f4d95c35c9576593e2095b1afd4d7"}} as unknown as TypedDocumentString<ConsentRevokeMutation, ConsentRevokeMutationVariables>;
 export const RegisteredClientsDocument = {"__meta__":{"hash":"sha256:0ee72f5304c1541ad726f6befa35b56887fcd01efe1aad756e51cb1f042669ae"}} as unknown as TypedDocumentString<RegisteredClientsQuery, RegisteredClientsQueryVariables>;
-export const MyPapersDocument = {"__meta__":{"hash":"sha256:513d85a59f3fa8bbf0dd335d9a1fce3aa0328edd4f74bff0a1201e9e6dc4cf86"}} as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
+export const MyPapersDocument = {"__meta__":{"hash":"sha256:467a9257d6274251eda56c6f31ad0ebe296cbf162ea363df67773ac313c98539"}} as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
 export const MeDocument = {"__meta__":{"hash":"sha256:f67ef94381f71d38b4d7d9185abd9dcdc8e7cd04490fa2f290d8fd0b36651bea"}} as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const CorrectionRequestDocument = {"__meta__":{"hash":"sha256:9dfe87358b8affb89e98c97f22702e56e44980b83f2f8ff449d16fbfc89974b7"}} as unknown as TypedDocumentString<CorrectionRequestMutation, CorrectionRequestMutationVariables>;
 export const MyRequestsDocument = {"__meta__":{"hash":"sha256:5001de396b98691ab873b3ddc6d9e45f5c0195816a32f4f7caeb9ee2c196567a"}} as unknown as TypedDocumentString<MyRequestsQuery, MyRequestsQueryVariables>;
