@@ -186,3 +186,46 @@ describe('social-insurance numbers: the personal ID since 1 August 2025, the old
     });
   });
 });
+
+describe('share by QR: the new fields are shareable and show what the citizen sees', () => {
+  it('an officer redeeming sees the card form, the number kind and older number, and the episodes', async () => {
+    const card = (await collection('healthInsurance').findOne({})) as unknown as TheBhytDoc;
+    await put('healthInsurance', { ...card, _id: l2, NGAY_CAP: '15/07/2025', HINH_THUC_THE: 'DIEN_TU' });
+    const bookDoc = (await collection('socialInsurance').findOne({})) as unknown as SoBhxhDoc;
+    await put('socialInsurance', { ...bookDoc, _id: l2, maSoBhxh: l2, maSoBhxhCu: '0112345678' });
+    const fields = [
+      'HEALTH_INSURANCE_ISSUED_ON',
+      'HEALTH_INSURANCE_FORM',
+      'SOCIAL_INSURANCE_NUMBER_KIND',
+      'SOCIAL_INSURANCE_LEGACY_NUMBER',
+      'HEALTH_RECORD_TREATMENT_EPISODES',
+    ];
+    const own = await read<{ healthRecord: { treatmentEpisodes: unknown[] } }>(HEALTH, l2);
+    const made = await gql<{ shareCreate: { code: string } }>(
+      hub.url,
+      `mutation($input: ShareCreateInput!) { shareCreate(input: $input) { code } }`,
+      { input: { fields } },
+      { authorization: `Bearer ${keys.citizen(l2)}` },
+    );
+    expect(made.body.errors).toBeUndefined();
+    const redeemed = await gql<{
+      shareRedeem: { papers: Array<{ paper: string; fields: Array<{ field: string; value: unknown }> }> };
+    }>(
+      hub.url,
+      `mutation($code: String!) { shareRedeem(code: $code) { papers { paper fields { field value } } } }`,
+      { code: made.body.data!.shareCreate.code },
+      { authorization: `Bearer ${keys.officer('DATA_CLEANING', { province: '01' })}` },
+    );
+    expect(redeemed.body.errors).toBeUndefined();
+    const values = Object.fromEntries(
+      redeemed.body.data!.shareRedeem.papers.flatMap((p) => p.fields.map((f) => [f.field, f.value])),
+    );
+    expect(values).toEqual({
+      HEALTH_INSURANCE_ISSUED_ON: '2025-07-15',
+      HEALTH_INSURANCE_FORM: 'ELECTRONIC',
+      SOCIAL_INSURANCE_NUMBER_KIND: 'PERSONAL_ID',
+      SOCIAL_INSURANCE_LEGACY_NUMBER: '0112345678',
+      HEALTH_RECORD_TREATMENT_EPISODES: own.r.body.data!.citizen!.healthRecord.treatmentEpisodes,
+    });
+  });
+});
