@@ -47,8 +47,12 @@ function cardForm(o: HealthInsuranceRecord, d: Record<string, unknown>): void {
     d.HINH_THUC_THE === undefined || d.HINH_THUC_THE === null
       ? null
       : r.code(o, 'form', d.HINH_THUC_THE, 'HINH_THUC_THE', FORMS);
-  if (stored !== null || unreadableOf(o, 'form') || o.issuedOn === null) o.form = stored;
-  else o.form = o.issuedOn >= ELECTRONIC_FROM ? 'ELECTRONIC' : 'PAPER';
+  if (stored !== null || unreadableOf(o, 'form')) o.form = stored;
+  else if (o.issuedOn === null) {
+    // Decided by the date: unreadable with it (an absent date leaves it unknown, not an error).
+    o.form = null;
+    r.same(o, 'form', o, 'issuedOn');
+  } else o.form = o.issuedOn >= ELECTRONIC_FROM ? 'ELECTRONIC' : 'PAPER';
 }
 
 /** Maps a card record; a bad field is null and marked, never thrown (only a bad `_id` throws). */

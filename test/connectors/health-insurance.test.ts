@@ -78,6 +78,14 @@ describe('the card form: electronic for cards issued since 1 June 2025, paper on
     expect(form({ NGAY_CAP: null, HINH_THUC_THE: 'GIAY' })).toMatchObject({ form: 'PAPER' });
   });
 
+  it('with no form recorded, an unreadable issue date makes the form unreadable too (it decides it)', () => {
+    expect(form({ NGAY_CAP: '31/02/2025', HINH_THUC_THE: undefined })).toEqual({
+      issuedOn: null,
+      form: null,
+      bad: { source: 'healthInsurance', field: 'NGAY_CAP', problem: 'BAD_FORMAT' },
+    });
+  });
+
   it('an unknown form code is unreadable whatever the issue date', () => {
     expect(form({ NGAY_CAP: '31/05/2025', HINH_THUC_THE: 'NHUA' as never })).toEqual({
       issuedOn: '2025-05-31',
