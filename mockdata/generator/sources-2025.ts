@@ -7,7 +7,7 @@
  */
 import type { SoBhxhDoc } from '../../connectors/social-insurance/model';
 import type { TheBhytDoc } from '../../connectors/health-insurance/model';
-import type { EhrEpisode } from '../../connectors/health-record/model';
+import type { EhrEpisode, EhrImmunization } from '../../connectors/health-record/model';
 import { TODAY, ageOn, day, dmy, isoDate, type Day } from './dates';
 import type { DefectRow } from './defects';
 import { typoId } from './defects';
@@ -167,4 +167,31 @@ export function treatmentEpisodes(visits: readonly VisitLike[], p: Person, r: Rn
   }
   out.sort((a, b) => b.at - a.at);
   return out.slice(0, 5).map(({ at: _at, ...e }) => e);
+}
+
+/** Tetanus for pregnant women (the expanded programme, "uốn ván" VAT): two doses a month apart, the second a month or more before birth. */
+const PREGNANCY_TETANUS = 'Uốn ván (VAT, phụ nữ có thai)';
+const PREGNANCY_TETANUS_FROM = day(2010, 1, 1);
+
+/**
+ * A mother's tetanus doses in each pregnancy (a child of hers born since 2010), merged into her
+ * immunisations in date order: the national schedule by age and by condition, beside the
+ * children's schedule (EPI_SCHEDULE) and the COVID-19 campaign.
+ */
+export function withPregnancyTetanus(imms: EhrImmunization[], p: Person, r: Rng, end: Day): EhrImmunization[] {
+  if (p.sex !== 'F') return imms;
+  const added: EhrImmunization[] = [];
+  for (const child of p.household.members) {
+    if (child.mother?.person !== p || child.birth < PREGNANCY_TETANUS_FROM || child.birth > end) continue;
+    if (!r.chance(0.85)) continue;
+    const second = child.birth - r.int(30, 75);
+    const first = second - r.int(28, 45);
+    for (const [d, dose] of [
+      [first, 1],
+      [second, 2],
+    ] as const)
+      if (d < TODAY && d <= end) added.push({ vaccine: PREGNANCY_TETANUS, date: isoDate(d), dose });
+  }
+  if (added.length === 0) return imms;
+  return [...imms, ...added].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }

@@ -28,7 +28,7 @@ import type { Person } from '../generator/model';
 import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { SourceSeed } from '../generator/source';
-import { treatmentEpisodes } from '../generator/sources-2025';
+import { treatmentEpisodes, withPregnancyTetanus } from '../generator/sources-2025';
 import {
   HEALTH_RECORD_COLLECTION,
   HEALTH_RECORD_DB,
@@ -111,6 +111,7 @@ function build(p: Person, r: Rng): HealthBookDoc {
     lastUpdated: isoDateTimeVn(M.min(TODAY - 1, latest + r.int(0, 3)), officeSeconds(r)),
   };
   doc.episodes = treatmentEpisodes(visits, p, r, end);
+  doc.immunizations = withPregnancyTetanus(doc.immunizations, p, r, end);
   return doc;
 }
 

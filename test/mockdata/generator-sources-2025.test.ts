@@ -84,11 +84,35 @@ describe('the health book: vaccinations by the national schedule, treatment epis
       const birth = Date.parse(born);
       for (const i of b.immunizations) {
         const at = age.get(`${i.vaccine}#${i.dose}`);
-        if (at === undefined) continue; // the COVID-19 campaign
+        if (at === undefined) continue; // the COVID-19 campaign, a mother's pregnancy tetanus doses
         expect((Date.parse(i.date) - birth) / 86_400_000).toBeGreaterThanOrEqual(at);
       }
     }
     expect(children).toBeGreaterThan(0);
+  });
+
+  it('a mother has the pregnancy tetanus doses before a child born since 2010 (most mothers), in date order', () => {
+    let mothers = 0;
+    let vaccinated = 0;
+    for (const b of books) {
+      const person = people.get(b._id)!;
+      const dates = b.immunizations.map((i) => i.date);
+      expect([...dates].sort()).toEqual(dates);
+      if (person.gioiTinh !== 'Nữ') {
+        expect(b.immunizations.some((i) => i.vaccine.startsWith('Uốn ván (VAT'))).toBe(false);
+        continue;
+      }
+      const children = all.population.filter(
+        (c) => c.me?.soDinhDanh === person._id && c.ngaySinh >= '2010-01-01' && c.ngaySinh < '2026-11-01',
+      );
+      if (children.length === 0) continue;
+      mothers++;
+      const vat = b.immunizations.filter((i) => i.vaccine.startsWith('Uốn ván (VAT'));
+      if (vat.length > 0) vaccinated++;
+      for (const v of vat) expect(children.some((c) => v.date < c.ngaySinh)).toBe(true);
+    }
+    expect(mothers).toBeGreaterThan(0);
+    expect(vaccinated / mothers).toBeGreaterThan(0.6);
   });
 
   it('episodes: at most five, newest first, an ongoing one without end and outcome, a few per hundred books', () => {
