@@ -890,9 +890,15 @@ export type DefectKind =
    * empty, oversized, with control characters, or an unknown code (`sourceField` names it).
    */
   | 'MALFORMED'
-  /** A real difference in full name, date of birth or sex. */
+  /**
+   * A real difference in full name, date of birth or sex; or a social-insurance number in the
+   * personal-ID form (since 1 August 2025) that is not the person's personal ID.
+   */
   | 'MISMATCH'
-  /** A record keyed by the person's old 9-digit CMND instead of the personal ID. */
+  /**
+   * A record keyed by the person's old 9-digit CMND, or (social insurance) by the book's older
+   * 10-digit number, instead of the personal ID.
+   */
   | 'OLD_ID_KEY'
   /** A record with no matching person. */
   | 'ORPHAN';
@@ -1026,11 +1032,20 @@ export type HealthInsurance = {
   cardNumber: Maybe<Scalars['String']['output']>;
   /** Date from which the holder has five continuous years of coverage. */
   fiveYearsContinuousFrom: Maybe<Scalars['Date']['output']>;
+  /**
+   * The card's form. Issued since 1 June 2025: ELECTRONIC, unless the source records a paper card
+   * printed by exception (no VssID, no VNeID or no chip ID card); issued before: as recorded, else
+   * PAPER; no issue date: as recorded, else null. Never PAPER for a card the source does not say
+   * was printed.
+   */
+  form: Maybe<HealthInsuranceCardForm>;
+  /** When this card was issued; null when the source does not record it (older records). */
+  issuedOn: Maybe<Scalars['Date']['output']>;
   /** Registered primary-care facility (nơi đăng ký khám chữa bệnh ban đầu). */
   primaryCareFacility: Maybe<HealthFacility>;
   /** Where this document comes from. */
   provenance: Provenance;
-  /** 10-digit social-insurance code (mã số BHXH). */
+  /** Social-insurance code (mã số BHXH): 10 digits, or the 12-digit personal ID for those first registered since 1 August 2025. */
   socialInsuranceCode: Maybe<Scalars['String']['output']>;
   /** True when today is within the validity period. */
   valid: Maybe<Scalars['Boolean']['output']>;
@@ -1039,6 +1054,13 @@ export type HealthInsurance = {
   /** Valid until. */
   validTo: Maybe<Scalars['Date']['output']>;
 };
+
+/** The form of a health-insurance card. */
+export type HealthInsuranceCardForm =
+  /** Electronic: shown in VNeID or VssID or read from the chip ID card, no card printed (the rule since 1 June 2025). */
+  | 'ELECTRONIC'
+  /** A printed card: every card issued before 1 June 2025; since then only by exception. */
+  | 'PAPER';
 
 /** The electronic health book (sổ sức khỏe điện tử). Sensitive personal data. */
 export type HealthRecord = {
@@ -1051,7 +1073,13 @@ export type HealthRecord = {
   chronicConditions: Maybe<Array<ChronicCondition>>;
   /** Where this document comes from. */
   provenance: Provenance;
-  /** Vaccinations. */
+  /**
+   * Treatment episodes, newest first; null when the book has none recorded yet (books written before
+   * 2026 may lack the list). Medical details: Level 2 and the explicit `HEALTH_RECORD` scope, like
+   * every field of the book.
+   */
+  treatmentEpisodes: Maybe<Array<TreatmentEpisode>>;
+  /** Vaccinations, oldest first (the expanded immunisation programme's schedule by age, and campaigns). */
   vaccinations: Maybe<Array<Vaccination>>;
   /** Visits, newest first. */
   visits: Maybe<Array<HealthVisit>>;
@@ -1147,7 +1175,9 @@ export type IdentityDocumentKind =
 export type IdentityField =
   | 'DATE_OF_BIRTH'
   | 'FULL_NAME'
-  | 'SEX';
+  | 'SEX'
+  /** MISMATCH only: a social-insurance number in the personal-ID form that is not the person's personal ID. */
+  | 'SOCIAL_INSURANCE_NUMBER';
 
 /** How a lock was requested. */
 export type LockChannel =
@@ -2380,6 +2410,10 @@ export type ShareField =
   | 'HEALTH_INSURANCE_CARD_NUMBER'
   /** HEALTH_INSURANCE: start of five continuous years of coverage. */
   | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
+  /** HEALTH_INSURANCE: the card's form (PAPER, ELECTRONIC). */
+  | 'HEALTH_INSURANCE_FORM'
+  /** HEALTH_INSURANCE: when the card was issued. */
+  | 'HEALTH_INSURANCE_ISSUED_ON'
   /** HEALTH_INSURANCE: registered primary-care facility. */
   | 'HEALTH_INSURANCE_PRIMARY_CARE_FACILITY'
   /** HEALTH_INSURANCE: social-insurance code. */
@@ -2396,6 +2430,8 @@ export type ShareField =
   | 'HEALTH_RECORD_BLOOD_TYPE'
   /** HEALTH_RECORD: chronic conditions. */
   | 'HEALTH_RECORD_CHRONIC_CONDITIONS'
+  /** HEALTH_RECORD: treatment episodes. */
+  | 'HEALTH_RECORD_TREATMENT_EPISODES'
   /** HEALTH_RECORD: vaccinations. */
   | 'HEALTH_RECORD_VACCINATIONS'
   /** HEALTH_RECORD: visits. */
@@ -2434,8 +2470,12 @@ export type ShareField =
   | 'SOCIAL_INSURANCE_CONTRIBUTION_PERIODS'
   /** SOCIAL_INSURANCE: holder's name as the source records it. */
   | 'SOCIAL_INSURANCE_HOLDER_NAME_AT_SOURCE'
+  /** SOCIAL_INSURANCE: the book's older 10-digit number. */
+  | 'SOCIAL_INSURANCE_LEGACY_NUMBER'
   /** SOCIAL_INSURANCE: social-insurance number. */
   | 'SOCIAL_INSURANCE_NUMBER'
+  /** SOCIAL_INSURANCE: which kind the social-insurance number is (PERSONAL_ID, LEGACY). */
+  | 'SOCIAL_INSURANCE_NUMBER_KIND'
   /** SOCIAL_INSURANCE: total months of contributions. */
   | 'SOCIAL_INSURANCE_TOTAL_MONTHS'
   /** IDENTITY: alive or deceased. */
@@ -2505,10 +2545,20 @@ export type SocialInsurance = {
   contributionPeriods: Maybe<Array<ContributionPeriod>>;
   /** Name as the source records it (upper case without diacritics, by this agency's convention). */
   holderNameAtSource: Maybe<Scalars['String']['output']>;
+  /**
+   * The book's 10-digit number: the number in force while it is the older kind, or the one kept
+   * from before conversion; null for books opened since 1 August 2025 that never had one.
+   */
+  legacySocialInsuranceNumber: Maybe<Scalars['String']['output']>;
   /** Where this document comes from. */
   provenance: Provenance;
-  /** 10-digit social-insurance number. */
+  /**
+   * The social-insurance number in force: the personal ID (12 digits) for books opened since
+   * 1 August 2025 and older books converted since; else the older 10-digit number.
+   */
   socialInsuranceNumber: Maybe<Scalars['String']['output']>;
+  /** Which kind `socialInsuranceNumber` is. */
+  socialInsuranceNumberKind: Maybe<SocialInsuranceNumberKind>;
   /** Total months of contributions. */
   totalMonths: Maybe<Scalars['Int']['output']>;
 };
@@ -2524,6 +2574,13 @@ export type SocialInsuranceBenefit = {
   kind: Maybe<BenefitKind>;
 };
 
+/** Which kind of number a social-insurance number is. */
+export type SocialInsuranceNumberKind =
+  /** The older 10-digit social-insurance number (books opened before 1 August 2025, not converted). */
+  | 'LEGACY'
+  /** The 12-digit personal ID: books opened since 1 August 2025, and older books converted since. */
+  | 'PERSONAL_ID';
+
 /** How clean one source is in an area, as of the latest run. */
 export type SourceCleanliness = {
   __typename?: 'SourceCleanliness';
@@ -2537,6 +2594,49 @@ export type SourceCleanliness = {
   recordsWithFindings: Scalars['Int']['output'];
   source: DataSource;
 };
+
+/** A treatment episode (đợt điều trị): from admission to discharge at one facility. */
+export type TreatmentEpisode = {
+  __typename?: 'TreatmentEpisode';
+  /** Diagnoses, the main one first. */
+  diagnoses: Maybe<Array<Diagnosis>>;
+  /** Discharge (last day); null while the episode is ongoing. */
+  end: Maybe<Scalars['Date']['output']>;
+  /** Facility. */
+  facility: Maybe<HealthFacility>;
+  /** Kind of episode. */
+  kind: Maybe<TreatmentEpisodeKind>;
+  /** How it ended; null while ongoing. */
+  outcome: Maybe<TreatmentOutcome>;
+  /** Admission (first day). */
+  start: Maybe<Scalars['Date']['output']>;
+  /** Treatment given. */
+  treatment: Maybe<Scalars['String']['output']>;
+};
+
+/** The kind of a treatment episode. */
+export type TreatmentEpisodeKind =
+  /** Day care (điều trị nội trú ban ngày). */
+  | 'DAY_CARE'
+  /** Inpatient stay (điều trị nội trú). */
+  | 'INPATIENT'
+  /** Outpatient course of treatment (điều trị ngoại trú). */
+  | 'OUTPATIENT';
+
+/** How a treatment episode ended. */
+export type TreatmentOutcome =
+  /** Died (tử vong). */
+  | 'DIED'
+  /** Improved (đỡ, giảm). */
+  | 'IMPROVED'
+  /** Recovered (khỏi). */
+  | 'RECOVERED'
+  /** Transferred to another facility (chuyển viện). */
+  | 'TRANSFERRED'
+  /** Unchanged (không thay đổi). */
+  | 'UNCHANGED'
+  /** Worse (nặng hơn). */
+  | 'WORSE';
 
 /** Where an authority's unlock request stands. */
 export type UnlockRequestStatus =
@@ -2768,6 +2868,7 @@ export type ResolversTypes = {
   GuardianCapacity: GuardianCapacity;
   HealthFacility: ResolverTypeWrapper<HealthFacility>;
   HealthInsurance: ResolverTypeWrapper<HealthInsuranceRecord>;
+  HealthInsuranceCardForm: HealthInsuranceCardForm;
   HealthRecord: ResolverTypeWrapper<HealthRecordRecord>;
   HealthVisit: ResolverTypeWrapper<HealthVisit>;
   Household: ResolverTypeWrapper<Household>;
@@ -2831,8 +2932,12 @@ export type ResolversTypes = {
   SharedPaper: ResolverTypeWrapper<SharedPaperView>;
   SocialInsurance: ResolverTypeWrapper<SocialInsuranceRecord>;
   SocialInsuranceBenefit: ResolverTypeWrapper<SocialInsuranceBenefit>;
+  SocialInsuranceNumberKind: SocialInsuranceNumberKind;
   SourceCleanliness: ResolverTypeWrapper<SourceCleanliness>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TreatmentEpisode: ResolverTypeWrapper<TreatmentEpisode>;
+  TreatmentEpisodeKind: TreatmentEpisodeKind;
+  TreatmentOutcome: TreatmentOutcome;
   UnlockRequestStatus: UnlockRequestStatus;
   UserError: ResolverTypeWrapper<UserError>;
   Vaccination: ResolverTypeWrapper<Vaccination>;
@@ -2944,6 +3049,7 @@ export type ResolversParentTypes = {
   SocialInsuranceBenefit: SocialInsuranceBenefit;
   SourceCleanliness: SourceCleanliness;
   String: Scalars['String']['output'];
+  TreatmentEpisode: TreatmentEpisode;
   UserError: UserError;
   Vaccination: Vaccination;
   Ward: Ward;
@@ -3419,6 +3525,8 @@ export type HealthInsuranceResolvers<ContextType = HubContext, ParentType extend
   benefitLevel?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   cardNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fiveYearsContinuousFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  form?: Resolver<Maybe<ResolversTypes['HealthInsuranceCardForm']>, ParentType, ContextType>;
+  issuedOn?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   primaryCareFacility?: Resolver<Maybe<ResolversTypes['HealthFacility']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   socialInsuranceCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3432,6 +3540,7 @@ export type HealthRecordResolvers<ContextType = HubContext, ParentType extends R
   bloodType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   chronicConditions?: Resolver<Maybe<Array<ResolversTypes['ChronicCondition']>>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
+  treatmentEpisodes?: Resolver<Maybe<Array<ResolversTypes['TreatmentEpisode']>>, ParentType, ContextType>;
   vaccinations?: Resolver<Maybe<Array<ResolversTypes['Vaccination']>>, ParentType, ContextType>;
   visits?: Resolver<Maybe<Array<ResolversTypes['HealthVisit']>>, ParentType, ContextType>;
 };
@@ -3796,8 +3905,10 @@ export type SocialInsuranceResolvers<ContextType = HubContext, ParentType extend
   benefits?: Resolver<Maybe<Array<ResolversTypes['SocialInsuranceBenefit']>>, ParentType, ContextType>;
   contributionPeriods?: Resolver<Maybe<Array<ResolversTypes['ContributionPeriod']>>, ParentType, ContextType>;
   holderNameAtSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  legacySocialInsuranceNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   socialInsuranceNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  socialInsuranceNumberKind?: Resolver<Maybe<ResolversTypes['SocialInsuranceNumberKind']>, ParentType, ContextType>;
   totalMonths?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
@@ -3813,6 +3924,16 @@ export type SourceCleanlinessResolvers<ContextType = HubContext, ParentType exte
   records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   recordsWithFindings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['DataSource'], ParentType, ContextType>;
+};
+
+export type TreatmentEpisodeResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['TreatmentEpisode'] = ResolversParentTypes['TreatmentEpisode']> = {
+  diagnoses?: Resolver<Maybe<Array<ResolversTypes['Diagnosis']>>, ParentType, ContextType>;
+  end?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  facility?: Resolver<Maybe<ResolversTypes['HealthFacility']>, ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['TreatmentEpisodeKind']>, ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['TreatmentOutcome']>, ParentType, ContextType>;
+  start?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  treatment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type UserErrorResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
@@ -3943,6 +4064,7 @@ export type Resolvers<ContextType = HubContext> = {
   SocialInsurance?: SocialInsuranceResolvers<ContextType>;
   SocialInsuranceBenefit?: SocialInsuranceBenefitResolvers<ContextType>;
   SourceCleanliness?: SourceCleanlinessResolvers<ContextType>;
+  TreatmentEpisode?: TreatmentEpisodeResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   Vaccination?: VaccinationResolvers<ContextType>;
   Ward?: WardResolvers<ContextType>;

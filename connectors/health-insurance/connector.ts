@@ -1,5 +1,5 @@
 import { fromDmyTimeVn } from '../../lib/dates';
-import { FieldReader, recordOf } from '../fields';
+import { FieldReader, recordOf, unreadableOf } from '../fields';
 import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
 import { type TheBhytDoc } from './model';
@@ -16,10 +16,44 @@ export interface HealthInsuranceRecord {
   validTo: string | null;
   primaryCareFacility: { code: string | null; name: string | null };
   fiveYearsContinuousFrom: string | null;
+  issuedOn: string | null;
+  form: HealthInsuranceCardForm | null;
   provenance: ProvenanceRecord;
 }
 
+/** A card's form: a printed card, or electronic (shown in VNeID / VssID or read from the chip ID card, no card printed). */
+export type HealthInsuranceCardForm = 'PAPER' | 'ELECTRONIC';
+
+/**
+ * From this day cards are issued electronic, and a paper card is printed only by exception (the
+ * holder cannot install VssID or VNeID, or has no chip ID card): VSS official letter 168/BHXH-QLT
+ * of 26 March 2025 as reported (docs/domain.md; the text itself unconfirmed).
+ */
+export const ELECTRONIC_FROM = '2025-06-01';
+
+const FORMS: Record<string, HealthInsuranceCardForm> = { GIAY: 'PAPER', DIEN_TU: 'ELECTRONIC' };
+
 const r = new FieldReader('healthInsurance');
+
+/**
+ * The card's form, decided by its issue date: issued since {@link ELECTRONIC_FROM}, ELECTRONIC
+ * unless the record says a paper card was printed (one of the exceptions); issued before, as
+ * recorded, else PAPER (the only form then printed); no issue date, as recorded, else unknown.
+ * Nothing shows a paper card the record does not name.
+ */
+function cardForm(o: HealthInsuranceRecord, d: Record<string, unknown>): void {
+  o.issuedOn = r.optDate(o, 'issuedOn', d.NGAY_CAP, 'NGAY_CAP');
+  const stored =
+    d.HINH_THUC_THE === undefined || d.HINH_THUC_THE === null
+      ? null
+      : r.code(o, 'form', d.HINH_THUC_THE, 'HINH_THUC_THE', FORMS);
+  if (stored !== null || unreadableOf(o, 'form')) o.form = stored;
+  else if (o.issuedOn === null) {
+    // Decided by the date: unreadable with it (an absent date leaves it unknown, not an error).
+    o.form = null;
+    r.same(o, 'form', o, 'issuedOn');
+  } else o.form = o.issuedOn >= ELECTRONIC_FROM ? 'ELECTRONIC' : 'PAPER';
+}
 
 /** Maps a card record; a bad field is null and marked, never thrown (only a bad `_id` throws). */
 export function mapHealthInsurance(doc: TheBhytDoc): HealthInsuranceRecord {
@@ -42,5 +76,6 @@ export function mapHealthInsurance(doc: TheBhytDoc): HealthInsuranceRecord {
   facility.name = r.text(facility, 'name', d.TEN_DKBD, 'TEN_DKBD');
   o.primaryCareFacility = facility;
   o.fiveYearsContinuousFrom = r.optDate(o, 'fiveYearsContinuousFrom', d.NGAY_DU_5NAM, 'NGAY_DU_5NAM');
+  cardForm(o, d);
   return o;
 }

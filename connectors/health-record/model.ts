@@ -25,6 +25,21 @@ export interface EhrImmunization {
   dose: number;
 }
 
+/**
+ * A treatment episode (đợt điều trị): an inpatient stay, a day-care course or an outpatient course
+ * of treatment at one facility, from admission to discharge (docs/domain.md, "Treatment episodes").
+ */
+export interface EhrEpisode {
+  kind: 'inpatient' | 'day-care' | 'outpatient';
+  start: string; // YYYY-MM-DD, admission
+  end: string | null; // YYYY-MM-DD, discharge; null while ongoing
+  facility: { code: string; name: string };
+  diagnoses: EhrCoding[]; // the main diagnosis first
+  /** At discharge; null while ongoing. */
+  outcome: 'recovered' | 'improved' | 'unchanged' | 'worse' | 'transferred' | 'died' | null;
+  summary: string; // treatment given
+}
+
 export interface HealthBookDoc {
   _id: string;
   patient: {
@@ -37,5 +52,7 @@ export interface HealthBookDoc {
   chronicConditions: Array<EhrCoding & { since: string }>;
   encounters: EhrEncounter[]; // newest first
   immunizations: EhrImmunization[];
+  /** Treatment episodes, newest first; absent in books written before the field existed. */
+  episodes?: EhrEpisode[] | null;
   lastUpdated: string; // ISO 8601 date-time
 }

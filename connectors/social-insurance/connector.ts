@@ -1,8 +1,19 @@
 import { fromDmyTimeVn, fromMonthEnd, fromMonthStart } from '../../lib/dates';
 import { FieldReader, recordOf } from '../fields';
-import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
 import { type CheDoHuong, type QuaTrinhDong, type SoBhxhDoc } from './model';
+
+/** Which kind of number a social-insurance number is: the personal ID (since 1 August 2025) or the older 10-digit one. */
+export type SocialInsuranceNumberKind = 'PERSONAL_ID' | 'LEGACY';
+
+/** The two forms of a social-insurance number: 12 digits (the personal ID), 10 digits (the older number). */
+export const PERSONAL_ID_NUMBER = /^\d{12}$/;
+export const LEGACY_NUMBER = /^\d{10}$/;
+
+/** The kind of a social-insurance number by its form, or null when it is neither (a finding, not a guess). */
+export function socialInsuranceNumberKind(s: string): SocialInsuranceNumberKind | null {
+  return PERSONAL_ID_NUMBER.test(s) ? 'PERSONAL_ID' : LEGACY_NUMBER.test(s) ? 'LEGACY' : null;
+}
 
 type Scheme = 'COMPULSORY' | 'VOLUNTARY' | 'UNEMPLOYMENT';
 type BenefitKind = 'SICKNESS' | 'MATERNITY' | 'OCCUPATIONAL_ACCIDENT' | 'PENSION' | 'UNEMPLOYMENT' | 'LUMP_SUM';
@@ -13,6 +24,8 @@ type BenefitKind = 'SICKNESS' | 'MATERNITY' | 'OCCUPATIONAL_ACCIDENT' | 'PENSION
  */
 export interface SocialInsuranceRecord {
   socialInsuranceNumber: string | null;
+  socialInsuranceNumberKind: SocialInsuranceNumberKind | null;
+  legacySocialInsuranceNumber: string | null;
   contributionPeriods: ContributionPeriodRecord[] | null;
   totalMonths: number | null;
   benefits: BenefitRecord[] | null;
@@ -57,7 +70,23 @@ export function mapSocialInsurance(doc: SoBhxhDoc): SocialInsuranceRecord {
       ? null
       : r.parsed(prov, 'updatedAtSource', d.ngayCapNhat, 'ngayCapNhat', fromDmyTimeVn);
   const o = { provenance: prov } as SocialInsuranceRecord;
-  o.socialInsuranceNumber = r.text(o, 'socialInsuranceNumber', d.maSoBhxh, 'maSoBhxh', CODE_MAX);
+  o.socialInsuranceNumber = r.parsed(o, 'socialInsuranceNumber', d.maSoBhxh, 'maSoBhxh', (s) =>
+    socialInsuranceNumberKind(s) ? s : null,
+  );
+  o.socialInsuranceNumberKind =
+    o.socialInsuranceNumber === null ? null : socialInsuranceNumberKind(o.socialInsuranceNumber);
+  r.same(o, 'socialInsuranceNumberKind', o, 'socialInsuranceNumber');
+  // The 10-digit number: the number itself while it is one, else the one kept from before the
+  // change; with no kept one and an unreadable number, unknown (unreadable like the number).
+  if (o.socialInsuranceNumberKind === 'LEGACY') o.legacySocialInsuranceNumber = o.socialInsuranceNumber;
+  else if (d.maSoBhxhCu !== undefined && d.maSoBhxhCu !== null)
+    o.legacySocialInsuranceNumber = r.parsed(o, 'legacySocialInsuranceNumber', d.maSoBhxhCu, 'maSoBhxhCu', (s) =>
+      LEGACY_NUMBER.test(s) ? s : null,
+    );
+  else {
+    o.legacySocialInsuranceNumber = null;
+    r.same(o, 'legacySocialInsuranceNumber', o, 'socialInsuranceNumber');
+  }
   o.contributionPeriods = r.list(o, 'contributionPeriods', d.quaTrinh, 'quaTrinh', (q, i) => {
     const at = `quaTrinh.${i}`;
     const x = {} as ContributionPeriodRecord;

@@ -26,7 +26,14 @@ export interface SoBhxhDoc {
   hoTen: string; // UPPER CASE, no diacritics
   ngaySinh: string; // dd/MM/yyyy
   gioiTinh: 'NAM' | 'NU';
-  maSoBhxh: string; // 10 digits
+  /**
+   * The social-insurance number in force: the 12-digit personal ID for books opened since 1 August
+   * 2025 and for older books VSS has converted; the 10-digit number for older books not converted
+   * (docs/domain.md, "Social-insurance numbers since 1 August 2025").
+   */
+  maSoBhxh: string;
+  /** The book's former 10-digit number, kept when `maSoBhxh` became the personal ID; absent or null otherwise. */
+  maSoBhxhCu?: string | null;
   quaTrinh: QuaTrinhDong[];
   tongSoThang: number;
   cheDo: CheDoHuong[];

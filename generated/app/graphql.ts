@@ -211,9 +211,15 @@ export type DefectKind =
    * empty, oversized, with control characters, or an unknown code (`sourceField` names it).
    */
   | 'MALFORMED'
-  /** A real difference in full name, date of birth or sex. */
+  /**
+   * A real difference in full name, date of birth or sex; or a social-insurance number in the
+   * personal-ID form (since 1 August 2025) that is not the person's personal ID.
+   */
   | 'MISMATCH'
-  /** A record keyed by the person's old 9-digit CMND instead of the personal ID. */
+  /**
+   * A record keyed by the person's old 9-digit CMND, or (social insurance) by the book's older
+   * 10-digit number, instead of the personal ID.
+   */
   | 'OLD_ID_KEY'
   /** A record with no matching person. */
   | 'ORPHAN';
@@ -251,6 +257,13 @@ export type DrivingLicenceStatus =
   /** Temporarily suspended. */
   | 'SUSPENDED';
 
+/** The form of a health-insurance card. */
+export type HealthInsuranceCardForm =
+  /** Electronic: shown in VNeID or VssID or read from the chip ID card, no card printed (the rule since 1 June 2025). */
+  | 'ELECTRONIC'
+  /** A printed card: every card issued before 1 June 2025; since then only by exception. */
+  | 'PAPER';
+
 /** Kind of identity document. */
 export type IdentityDocumentKind =
   /** 12-digit citizen identity card without chip. */
@@ -266,7 +279,9 @@ export type IdentityDocumentKind =
 export type IdentityField =
   | 'DATE_OF_BIRTH'
   | 'FULL_NAME'
-  | 'SEX';
+  | 'SEX'
+  /** MISMATCH only: a social-insurance number in the personal-ID form that is not the person's personal ID. */
+  | 'SOCIAL_INSURANCE_NUMBER';
 
 /** How a value differs only in form (docs/reconciliation-rules.md). */
 export type NameVariant =
@@ -429,6 +444,10 @@ export type ShareField =
   | 'HEALTH_INSURANCE_CARD_NUMBER'
   /** HEALTH_INSURANCE: start of five continuous years of coverage. */
   | 'HEALTH_INSURANCE_FIVE_YEARS_CONTINUOUS_FROM'
+  /** HEALTH_INSURANCE: the card's form (PAPER, ELECTRONIC). */
+  | 'HEALTH_INSURANCE_FORM'
+  /** HEALTH_INSURANCE: when the card was issued. */
+  | 'HEALTH_INSURANCE_ISSUED_ON'
   /** HEALTH_INSURANCE: registered primary-care facility. */
   | 'HEALTH_INSURANCE_PRIMARY_CARE_FACILITY'
   /** HEALTH_INSURANCE: social-insurance code. */
@@ -445,6 +464,8 @@ export type ShareField =
   | 'HEALTH_RECORD_BLOOD_TYPE'
   /** HEALTH_RECORD: chronic conditions. */
   | 'HEALTH_RECORD_CHRONIC_CONDITIONS'
+  /** HEALTH_RECORD: treatment episodes. */
+  | 'HEALTH_RECORD_TREATMENT_EPISODES'
   /** HEALTH_RECORD: vaccinations. */
   | 'HEALTH_RECORD_VACCINATIONS'
   /** HEALTH_RECORD: visits. */
@@ -483,8 +504,12 @@ export type ShareField =
   | 'SOCIAL_INSURANCE_CONTRIBUTION_PERIODS'
   /** SOCIAL_INSURANCE: holder's name as the source records it. */
   | 'SOCIAL_INSURANCE_HOLDER_NAME_AT_SOURCE'
+  /** SOCIAL_INSURANCE: the book's older 10-digit number. */
+  | 'SOCIAL_INSURANCE_LEGACY_NUMBER'
   /** SOCIAL_INSURANCE: social-insurance number. */
   | 'SOCIAL_INSURANCE_NUMBER'
+  /** SOCIAL_INSURANCE: which kind the social-insurance number is (PERSONAL_ID, LEGACY). */
+  | 'SOCIAL_INSURANCE_NUMBER_KIND'
   /** SOCIAL_INSURANCE: total months of contributions. */
   | 'SOCIAL_INSURANCE_TOTAL_MONTHS'
   /** IDENTITY: alive or deceased. */
@@ -496,6 +521,37 @@ export type ShareLogEvent =
   | 'CREATED'
   /** A verifier redeemed it. */
   | 'REDEEMED';
+
+/** Which kind of number a social-insurance number is. */
+export type SocialInsuranceNumberKind =
+  /** The older 10-digit social-insurance number (books opened before 1 August 2025, not converted). */
+  | 'LEGACY'
+  /** The 12-digit personal ID: books opened since 1 August 2025, and older books converted since. */
+  | 'PERSONAL_ID';
+
+/** The kind of a treatment episode. */
+export type TreatmentEpisodeKind =
+  /** Day care (điều trị nội trú ban ngày). */
+  | 'DAY_CARE'
+  /** Inpatient stay (điều trị nội trú). */
+  | 'INPATIENT'
+  /** Outpatient course of treatment (điều trị ngoại trú). */
+  | 'OUTPATIENT';
+
+/** How a treatment episode ended. */
+export type TreatmentOutcome =
+  /** Died (tử vong). */
+  | 'DIED'
+  /** Improved (đỡ, giảm). */
+  | 'IMPROVED'
+  /** Recovered (khỏi). */
+  | 'RECOVERED'
+  /** Transferred to another facility (chuyển viện). */
+  | 'TRANSFERRED'
+  /** Unchanged (không thay đổi). */
+  | 'UNCHANGED'
+  /** Worse (nặng hơn). */
+  | 'WORSE';
 
 /** Whether the population database records the citizen as alive. */
 export type VitalStatus =
@@ -556,7 +612,7 @@ export type SourceFragment = { source: DataSource, updatedAtSource: string | nul
 export type MyPapersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyPapersQuery = { me: { personalId: string | null, fullName: string | null, dateOfBirth: string | null, sex: Sex | null, ethnicity: string | null, nationality: string | null, vitalStatus: VitalStatus | null, provenance: { source: DataSource, updatedAtSource: string | null } | null, identityCard: { kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null, issuedBy: string | null, expired: boolean | null, history: Array<{ kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, residence: { registeredOn: string | null, permanentAddress: { formatted: string | null, legacy: boolean }, currentAddress: { formatted: string | null, legacy: boolean } | null, placeOfOrigin: { formatted: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, household: { householdNumber: string | null, relationshipToHead: string | null, members: Array<{ fullName: string | null, relationshipToHead: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, family: { father: { fullName: string | null } | null, mother: { fullName: string | null } | null, spouse: { fullName: string | null } | null, dependants: Array<{ fullName: string | null, dateOfBirth: string | null, relationship: DependantRelationship | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, drivingLicence: { number: string | null, issuedBy: string | null, issuedOn: string | null, status: DrivingLicenceStatus | null, points: number | null, classes: Array<{ code: string | null, issuedOn: string | null, expiresOn: string | null, expired: boolean | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthInsurance: { cardNumber: string | null, benefitLevel: number | null, validFrom: string | null, validTo: string | null, valid: boolean | null, fiveYearsContinuousFrom: string | null, primaryCareFacility: { code: string | null, name: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, socialInsurance: { socialInsuranceNumber: string | null, totalMonths: number | null, contributionPeriods: Array<{ from: string | null, to: string | null, employer: string | null, scheme: ContributionScheme | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthRecord: { bloodType: string | null, allergies: Array<string> | null, chronicConditions: Array<{ icd10: string | null, name: string | null, since: string | null }> | null, visits: Array<{ date: string | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, vaccinations: Array<{ vaccine: string | null, date: string | null, dose: number | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null } | null };
+export type MyPapersQuery = { me: { personalId: string | null, fullName: string | null, dateOfBirth: string | null, sex: Sex | null, ethnicity: string | null, nationality: string | null, vitalStatus: VitalStatus | null, provenance: { source: DataSource, updatedAtSource: string | null } | null, identityCard: { kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null, issuedBy: string | null, expired: boolean | null, history: Array<{ kind: IdentityDocumentKind | null, number: string | null, issuedOn: string | null, expiresOn: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, residence: { registeredOn: string | null, permanentAddress: { formatted: string | null, legacy: boolean }, currentAddress: { formatted: string | null, legacy: boolean } | null, placeOfOrigin: { formatted: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, household: { householdNumber: string | null, relationshipToHead: string | null, members: Array<{ fullName: string | null, relationshipToHead: string | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, family: { father: { fullName: string | null } | null, mother: { fullName: string | null } | null, spouse: { fullName: string | null } | null, dependants: Array<{ fullName: string | null, dateOfBirth: string | null, relationship: DependantRelationship | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, drivingLicence: { number: string | null, issuedBy: string | null, issuedOn: string | null, status: DrivingLicenceStatus | null, points: number | null, classes: Array<{ code: string | null, issuedOn: string | null, expiresOn: string | null, expired: boolean | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthInsurance: { cardNumber: string | null, benefitLevel: number | null, validFrom: string | null, validTo: string | null, valid: boolean | null, fiveYearsContinuousFrom: string | null, issuedOn: string | null, form: HealthInsuranceCardForm | null, primaryCareFacility: { code: string | null, name: string | null } | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, socialInsurance: { socialInsuranceNumber: string | null, socialInsuranceNumberKind: SocialInsuranceNumberKind | null, legacySocialInsuranceNumber: string | null, totalMonths: number | null, contributionPeriods: Array<{ from: string | null, to: string | null, employer: string | null, scheme: ContributionScheme | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null, healthRecord: { bloodType: string | null, allergies: Array<string> | null, chronicConditions: Array<{ icd10: string | null, name: string | null, since: string | null }> | null, visits: Array<{ date: string | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, vaccinations: Array<{ vaccine: string | null, date: string | null, dose: number | null }> | null, treatmentEpisodes: Array<{ kind: TreatmentEpisodeKind | null, start: string | null, end: string | null, outcome: TreatmentOutcome | null, facility: { name: string | null } | null, diagnoses: Array<{ icd10: string | null, name: string | null }> | null }> | null, provenance: { source: DataSource, updatedAtSource: string | null } } | null } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -953,7 +1009,7 @@ export const MyConsentsDocument = {"__meta__":{"hash":"sha256:65217e3cbc74ba2deb
 export const ConsentGrantDocument = {"__meta__":{"hash":"sha256:76737d0cf07fec1d5828adbf01a9738da3b88826faf3f625624716c68343af32"}} as unknown as TypedDocumentString<ConsentGrantMutation, ConsentGrantMutationVariables>;
 export const ConsentRevokeDocument = {"__meta__":{"hash":"sha256:56b295b24864d5d726d816ec5882aad8908f4d95c35c9576593e2095b1afd4d7"}} as unknown as TypedDocumentString<ConsentRevokeMutation, ConsentRevokeMutationVariables>;
 export const RegisteredClientsDocument = {"__meta__":{"hash":"sha256:0ee72f5304c1541ad726f6befa35b56887fcd01efe1aad756e51cb1f042669ae"}} as unknown as TypedDocumentString<RegisteredClientsQuery, RegisteredClientsQueryVariables>;
-export const MyPapersDocument = {"__meta__":{"hash":"sha256:513d85a59f3fa8bbf0dd335d9a1fce3aa0328edd4f74bff0a1201e9e6dc4cf86"}} as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
+export const MyPapersDocument = {"__meta__":{"hash":"sha256:467a9257d6274251eda56c6f31ad0ebe296cbf162ea363df67773ac313c98539"}} as unknown as TypedDocumentString<MyPapersQuery, MyPapersQueryVariables>;
 export const MeDocument = {"__meta__":{"hash":"sha256:f67ef94381f71d38b4d7d9185abd9dcdc8e7cd04490fa2f290d8fd0b36651bea"}} as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const CorrectionRequestDocument = {"__meta__":{"hash":"sha256:9dfe87358b8affb89e98c97f22702e56e44980b83f2f8ff449d16fbfc89974b7"}} as unknown as TypedDocumentString<CorrectionRequestMutation, CorrectionRequestMutationVariables>;
 export const MyRequestsDocument = {"__meta__":{"hash":"sha256:5001de396b98691ab873b3ddc6d9e45f5c0195816a32f4f7caeb9ee2c196567a"}} as unknown as TypedDocumentString<MyRequestsQuery, MyRequestsQueryVariables>;

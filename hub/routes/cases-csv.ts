@@ -7,7 +7,7 @@
  * each chunk audited before it is written (hub/csv-export.ts), under each case's subject (the
  * person, else its record key: `caseSubject`), with both sides' kinds (`caseScopes`).
  * Columns say what the GraphQL API says: `field` is an IdentityField (FULL_NAME, DATE_OF_BIRTH,
- * SEX), `source_field` a MALFORMED record's own field; each side's value as its agency stores it
+ * SEX, SOCIAL_INSURANCE_NUMBER), `source_field` a MALFORMED record's own field; each side's value as its agency stores it
  * and in the hub's form (`_normalised`, services/reconciliation/case-values.ts).
  */
 import { Router, type Request, type Response } from 'express';
@@ -159,7 +159,7 @@ export function casesCsvRouter(deps: {
               f.area.province,
               f.area.commune,
               f.area.commune ? areaInfo(f.area.commune)?.name : null,
-              // The GraphQL API's names: IdentityField (FULL_NAME, DATE_OF_BIRTH, SEX) and sourceField.
+              // The GraphQL API's names: IdentityField (FULL_NAME, DATE_OF_BIRTH, SEX, SOCIAL_INSURANCE_NUMBER) and sourceField.
               f.kind === 'MALFORMED' ? null : identityFieldName(f.field),
               f.kind === 'MALFORMED' ? f.field : null,
               f.sourceValue,

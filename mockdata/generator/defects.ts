@@ -25,8 +25,11 @@ export type DefectRow = Omit<SeedDefectDoc, '_id'>;
 /**
  * Default defect rates. Each rate is a probability per record of its basis:
  * - FORMAT_ONLY, MISMATCH, DUPLICATE: per normal record of a person in a non-population source
- *   (FORMAT_ONLY not in social insurance, whose convention is already upper case without diacritics);
- * - OLD_ID_KEY: per normal record of a person who has an old 9-digit CMND;
+ *   (FORMAT_ONLY not in social insurance, whose convention is already upper case without diacritics;
+ *   in social insurance 30% of the mismatches of books numbered by the personal ID are the number
+ *   typed one digit off, sources-2025.ts);
+ * - OLD_ID_KEY: per normal record of a person who has an old 9-digit CMND, and of a converted
+ *   social-insurance book (filed under its older 10-digit number; sources-2025.ts);
  * - DECEASED_ACTIVE: per record of a deceased person in driving licence / health insurance;
  * - ORPHAN: orphan records per normal record of the source;
  * - DUPLICATE in population: per living person;

@@ -24,6 +24,7 @@ import { buildAccount } from './accounts';
 import { TODAY, isoDate, ymd } from './dates';
 import { defectId, formatOnlyDefect, malform, mismatchDefect, resolveRates, typoId, type DefectRow } from './defects';
 import { generateHousehold } from './household';
+import { firstCode } from './sources-2025';
 import type { Person } from './model';
 import { Registry } from './people';
 import { Rng } from './prng';
@@ -97,7 +98,8 @@ class DataGenerator {
         if (!p.bhxhCode) {
           const r = new Rng(seed, 'bhxh-code', p.id);
           const prefix = p.household.place.province.code;
-          p.bhxhCode = reg.unique(reg.bhxhCodes, () => prefix + r.digits(8));
+          // A child born since 1 August 2025 is registered under the personal ID (sources-2025.ts).
+          p.bhxhCode = firstCode(p, p.birth, () => reg.unique(reg.bhxhCodes, () => prefix + r.digits(8)));
         }
         return p.bhxhCode;
       },
@@ -193,14 +195,16 @@ class DataGenerator {
         break;
       }
       case 'MISMATCH':
-        this.defect(out, mismatchDefect(s, doc, p, rd));
+        this.defect(out, s.mismatch?.(doc, p, rd, this.reg) ?? mismatchDefect(s, doc, p, rd));
         break;
-      case 'OLD_ID_KEY':
-        if (p.cmnd) {
-          doc._id = p.cmnd;
-          this.defect(out, { source: s.source, recordKey: p.cmnd, personalId: p.id, kind: 'OLD_ID_KEY' });
+      case 'OLD_ID_KEY': {
+        const oldKey = p.cmnd ?? s.olderKey?.(doc) ?? null;
+        if (oldKey) {
+          doc._id = oldKey;
+          this.defect(out, { source: s.source, recordKey: oldKey, personalId: p.id, kind: 'OLD_ID_KEY' });
         }
         break;
+      }
       case 'DUPLICATE': {
         duplicate = structuredClone(doc);
         duplicate._id = typoId(rd, this.reg, p.id);

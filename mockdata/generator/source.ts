@@ -3,7 +3,7 @@
  * record, how to build it in the agency's conventions, and how to read/write the
  * identity fields that defects touch.
  */
-import type { SourceName } from '../seed-meta';
+import type { SeedDefectDoc, SourceName } from '../seed-meta';
 import type { Day } from './dates';
 import type { Person } from './model';
 import type { Registry } from './people';
@@ -41,6 +41,10 @@ export interface SourceSeed<D extends { _id: string }> {
   makeActive?(d: D, p: Person, r: Rng): void;
   /** True when the record is still valid although the person is deceased. */
   isDeceasedActive?(d: D, p: Person): boolean;
+  /** OLD_ID_KEY for a person with no old CMND: another old key the record may be filed under (sources-2025.ts), or null. */
+  olderKey?(d: D): string | null;
+  /** MISMATCH of a field of the source's own (sources-2025.ts), applied instead of an identity one; null: none applies. */
+  mismatch?(d: D, p: Person, r: Rng, reg: Registry): Omit<SeedDefectDoc, '_id'> | null;
 }
 
 /** A source's seed module, whatever its document type (the core handles them alike). */

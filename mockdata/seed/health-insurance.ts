@@ -2,7 +2,8 @@
  * Builds health-insurance cards (BHYT, Vietnam Social Security mock): upper-case
  * snake field names, dates "dd/MM/yyyy", sex 1/2, NFC mixed-case names. Card
  * numbers are the 10-digit social-insurance code (cards since 2021) or the older
- * 15-character form: 2-letter group + benefit level + 2-digit province + code.
+ * 15-character form: 2-letter group + benefit level + 2-digit province + code. Cards issued since
+ * 1 June 2025 are electronic only (`HINH_THUC_THE`, `NGAY_CAP`; sources-2025.ts).
  */
 import {
   ageOn,
@@ -24,6 +25,7 @@ import type { Person } from '../generator/model';
 import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
+import { cardIssue } from '../generator/sources-2025';
 import {
   HEALTH_INSURANCE_COLLECTION,
   HEALTH_INSURANCE_DB,
@@ -99,7 +101,7 @@ function build(p: Person, r: Rng, ctx: BuildContext): TheBhytDoc {
   const oldCard = r.chance(0.25);
   const provinceForCard = oldCard ? p.household.place.legacy.oldProvince.code : p.household.place.province.code;
   const updated = M.min(TODAY - 1, M.max(p.birth, from - r.int(0, 25)));
-  return {
+  const doc: TheBhytDoc = {
     _id: p.id,
     HO_TEN: p.fullName,
     NGAY_SINH: dmy(p.birth),
@@ -114,6 +116,8 @@ function build(p: Person, r: Rng, ctx: BuildContext): TheBhytDoc {
     NGAY_DU_5NAM: ngayDu5Nam,
     NGAY_CAP_NHAT: dmyTime(updated, officeSeconds(r)),
   };
+  cardIssue(doc, p, r, group === 'TE');
+  return doc;
 }
 
 export const healthInsuranceSeed: SourceSeed<TheBhytDoc> = {

@@ -3,7 +3,8 @@
  * names, ISO 8601 dates, gender "male"/"female", NFC names. Visits carry real
  * ICD-10 codes with Vietnamese labels; chronic conditions for some older people
  * come back as follow-up visits; pregnancies match the person's children;
- * immunisations follow the expanded programme (TCMR) and the COVID-19 campaign.
+ * immunisations follow the expanded programme (TCMR) and the COVID-19 campaign; treatment
+ * episodes (stays and courses) follow from the visits (sources-2025.ts).
  */
 import { TODAY, ageOn, day, isoDate, isoDateTimeVn, officeSeconds, type Day } from '../generator/dates';
 import {
@@ -27,6 +28,7 @@ import type { Person } from '../generator/model';
 import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { SourceSeed } from '../generator/source';
+import { treatmentEpisodes, withPregnancyTetanus } from '../generator/sources-2025';
 import {
   HEALTH_RECORD_COLLECTION,
   HEALTH_RECORD_DB,
@@ -98,7 +100,7 @@ function build(p: Person, r: Rng): HealthBookDoc {
   }));
 
   const latest = M.max(visits.length ? visits[0].date : 0, imm.length ? imm[imm.length - 1].date : 0, p.registeredDay);
-  return {
+  const doc: HealthBookDoc = {
     _id: p.id,
     patient: { name: p.fullName, birthDate: isoDate(p.birth), gender: sex === 'M' ? 'male' : 'female' },
     bloodType,
@@ -108,6 +110,9 @@ function build(p: Person, r: Rng): HealthBookDoc {
     immunizations,
     lastUpdated: isoDateTimeVn(M.min(TODAY - 1, latest + r.int(0, 3)), officeSeconds(r)),
   };
+  doc.episodes = treatmentEpisodes(visits, p, r, end);
+  doc.immunizations = withPregnancyTetanus(doc.immunizations, p, r, end);
+  return doc;
 }
 
 function allergiesOf(r: Rng): string[] {

@@ -3,7 +3,8 @@
  * UPPER CASE WITHOUT DIACRITICS, dates "dd/MM/yyyy", months "MM/yyyy".
  * Contribution periods follow the person's working life: compulsory (BB) with
  * unemployment insurance (BHTN, since 2009) alongside, voluntary (TN, "Tự đóng"),
- * and benefits (sickness, maternity at their children's births, pension, ...).
+ * and benefits (sickness, maternity at their children's births, pension, ...). The book's number
+ * is the personal ID since 1 August 2025 (older books: the 10-digit code; sources-2025.ts).
  */
 import { minimumWage, pickEmployer, salaryFor } from '../generator/employers';
 import {
@@ -22,6 +23,7 @@ import type { Person, WorkKind } from '../generator/model';
 import { endOf } from '../generator/people';
 import type { Rng } from '../generator/prng';
 import type { BuildContext, SourceSeed } from '../generator/source';
+import { bookNumbers, numberMismatch, olderNumberKey } from '../generator/sources-2025';
 import { upperNoDiacritics } from '../generator/text';
 import {
   SOCIAL_INSURANCE_COLLECTION,
@@ -68,6 +70,8 @@ interface Book {
 }
 
 function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
+  // The code the person already had (from a health-insurance card), before this book asks for one.
+  const had = p.bhxhCode;
   const end = endOf(p);
   const kind = p.work ?? 'FORMER';
   const startAge = r.int(18, 25);
@@ -91,17 +95,20 @@ function build(p: Person, r: Rng, ctx: BuildContext): SoBhxhDoc {
           ...quaTrinh.map((q) => (q.denThang === null ? TODAY - r.int(1, 25) : monthStart(parseMonth(q.denThang)))),
           ...cheDo.map((c) => toDay(c.ngay)),
         );
-  return {
+  const code = ctx.bhxhCode(p);
+  const doc: SoBhxhDoc = {
     _id: p.id,
     hoTen: upperNoDiacritics(p.fullName),
     ngaySinh: dmy(p.birth),
     gioiTinh: p.sex === 'M' ? 'NAM' : 'NU',
-    maSoBhxh: ctx.bhxhCode(p),
+    maSoBhxh: code,
     quaTrinh,
     tongSoThang: book.months,
     cheDo,
     ngayCapNhat: dmy(M.min(TODAY - 1, lastChange)),
   };
+  bookNumbers(doc, p, r, had, code);
+  return doc;
 }
 
 /**
@@ -257,4 +264,6 @@ export const socialInsuranceSeed: SourceSeed<SoBhxhDoc> = {
   setSex: (d, s) => {
     d.gioiTinh = s === 'M' ? 'NAM' : 'NU';
   },
+  olderKey: olderNumberKey,
+  mismatch: numberMismatch,
 };

@@ -14,7 +14,7 @@ import type {
   CaseView,
   RunDoc,
 } from '../../services/reconciliation/model';
-import { caseComparison } from '../../services/reconciliation/case-values';
+import { IDENTITY_FIELD_NAME, caseComparison } from '../../services/reconciliation/case-values';
 import { areaStats } from '../../services/reconciliation/stats';
 import { areaInfo, areaOfInfo, type AreaInfo } from '../../services/accounts/reports/read';
 import type { SourceName } from '../../connectors/sources';
@@ -54,7 +54,7 @@ export function areaFor(ctx: HubContext, code: string): AreaInfo {
 export const SOURCE_OF: Record<string, SourceName> = Object.fromEntries(
   Object.entries(DATA_SOURCE).map(([name, value]) => [value, name as SourceName]),
 );
-const FIELD_ENUM = { fullName: 'FULL_NAME', dateOfBirth: 'DATE_OF_BIRTH', sex: 'SEX' } as const;
+const FIELD_ENUM = IDENTITY_FIELD_NAME;
 
 /** A case the officer may act on or read; unknown and elsewhere answer alike (NOT_FOUND). */
 async function visibleCase(ctx: HubContext, id: string): Promise<CaseView> {

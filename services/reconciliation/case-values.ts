@@ -10,7 +10,8 @@
  *   `nameKey`), equal for names that differ only in form — and also for "An"/"Ân", which the
  *   detection tells apart (docs/reconciliation-rules.md);
  * - a date of birth: ISO 8601 (`readDate`, any agency's form);
- * - a sex: `MALE` or `FEMALE` (`readSex`, any agency's coding).
+ * - a sex: `MALE` or `FEMALE` (`readSex`, any agency's coding);
+ * - a social-insurance number (MISMATCH only): its digits (10 or 12), trimmed.
  * A value that cannot be read in its field's form keeps `normalised` null.
  */
 import { readSex } from '../../connectors/identity';
@@ -33,12 +34,17 @@ export interface CaseComparison {
   formOnly: boolean;
 }
 
-const IDENTITY_FIELDS: readonly string[] = ['fullName', 'dateOfBirth', 'sex'];
+const IDENTITY_FIELDS: readonly string[] = ['fullName', 'dateOfBirth', 'sex', 'socialInsuranceNumber'];
 
 /** The API's name of an identity field (GraphQL `IdentityField`, the CSV's `field`). */
-export const IDENTITY_FIELD_NAME = { fullName: 'FULL_NAME', dateOfBirth: 'DATE_OF_BIRTH', sex: 'SEX' } as const;
+export const IDENTITY_FIELD_NAME = {
+  fullName: 'FULL_NAME',
+  dateOfBirth: 'DATE_OF_BIRTH',
+  sex: 'SEX',
+  socialInsuranceNumber: 'SOCIAL_INSURANCE_NUMBER',
+} as const satisfies Record<IdentityField, string>;
 
-/** `FULL_NAME`, `DATE_OF_BIRTH`, `SEX` for an identity field; null for anything else. */
+/** `FULL_NAME`, `DATE_OF_BIRTH`, `SEX`, `SOCIAL_INSURANCE_NUMBER` for an identity field; null for anything else. */
 export function identityFieldName(field: string | undefined): (typeof IDENTITY_FIELD_NAME)[IdentityField] | null {
   return field && IDENTITY_FIELDS.includes(field) ? IDENTITY_FIELD_NAME[field as IdentityField] : null;
 }
@@ -56,6 +62,10 @@ export function normalise(field: IdentityField, raw: string | null | undefined):
     case 'sex': {
       const sex = readSex(raw);
       return sex === 'M' ? 'MALE' : sex === 'F' ? 'FEMALE' : null;
+    }
+    case 'socialInsuranceNumber': {
+      const s = raw.trim();
+      return /^(\d{10}|\d{12})$/.test(s) ? s : null;
     }
   }
 }

@@ -14,7 +14,9 @@
  *
  * Per record of a source (its conventions: source-fields.ts):
  * - **resolve the person**: by the 12-digit personal ID under which the record is keyed; else by
- *   an old 9-digit CMND of the person's ID-card history → `OLD_ID_KEY`; else by a *near-miss key*
+ *   an old 9-digit CMND of the person's ID-card history → `OLD_ID_KEY`; else, for a key that is an
+ *   older 10-digit social-insurance number, by the personal ID the record carries as its
+ *   social-insurance number (since 1 August 2025) → `OLD_ID_KEY`; else by a *near-miss key*
  *   (one digit of a 12-digit key substituted) whose person has the same folded name, date of
  *   birth and sex: such a record is a copy of the person's record under a mistyped key; else
  *   → `ORPHAN` (no person).
@@ -23,6 +25,9 @@
  *   diacritics in social insurance) → `FORMAT_ONLY` with the variant, or `MISMATCH`; date of
  *   birth and sex → `MISMATCH`. Values are reported as the source stores them and as the
  *   population does.
+ * - **social-insurance number** (social and health insurance; insurance-number.ts): a number in
+ *   the personal-ID form that is not the person's ID → `MISMATCH` on `socialInsuranceNumber`; one
+ *   that is neither 10 nor 12 digits → `MALFORMED`.
  * - **deceased, still valid** (`DECEASED_ACTIVE`): the person is deceased in the population and
  *   the record is valid on `today`: a driving licence with status ACTIVE and a class that has no
  *   expiry or expires on/after today; a health-insurance card valid to today or later.
@@ -57,6 +62,7 @@ import {
   type ReadValue,
 } from './readers';
 import { ADAPTERS, sameDate, type Adapter } from './source-fields';
+import { numberFinding, numbersInConvention, slotByNumber } from './insurance-number';
 
 // Module-level alias of a global (under jest each global lookup goes through the test context).
 const fromCharCode = String.fromCharCode;
@@ -167,13 +173,23 @@ function nearMiss(key: string, id: Identity, index: PopulationIndex): number {
 
 /**
  * Who the record is (`keyed`: the slot of its key as a personal ID, or -1): by that personal ID,
- * else an old CMND, else a near-miss key. Sets `ctx.lastSlot` (-1: an orphan) and `ctx.lastTie`.
+ * else an old CMND, else (a key that is an older 10-digit social-insurance number) the personal ID
+ * the record carries as its social-insurance number, else a near-miss key. Sets `ctx.lastSlot`
+ * (-1: an orphan) and `ctx.lastTie`.
  */
-function resolvePerson(key: string, keyed: number, id: Identity, index: PopulationIndex, ctx: DetectContext): number {
+function resolvePerson(
+  key: string,
+  keyed: number,
+  id: Identity,
+  at: { raw: Record<string, unknown>; a: Adapter },
+  index: PopulationIndex,
+  ctx: DetectContext,
+): number {
   let slot = keyed;
   let tie: Tie | 0 = TIE_PERSONAL_ID;
   if (slot < 0) {
     slot = index.slotOfOldId(key);
+    if (slot < 0) slot = slotByNumber(key, at.raw, at.a.insuranceNumber, index);
     tie = TIE_OLD_ID;
     if (slot < 0) {
       slot = nearMiss(key, id, index);
@@ -293,7 +309,10 @@ export function detectRecord<S extends OtherSource>(
   // source's convention; nothing more to read but the validity.
   // Only a 12-digit key can be a person's (the index also holds the hashed keys of unusable IDs).
   const keyed = key.length === 12 ? index.slotOf(key) : -1;
-  const fast = keyed >= 0 && inConvention(raw, a, keyed, index);
+  const fast =
+    keyed >= 0 &&
+    inConvention(raw, a, keyed, index) &&
+    (!a.insuranceNumber || numbersInConvention(raw, a.insuranceNumber, key));
   if (fast && !a.validUntil) {
     ctx.lastSlot = keyed;
     ctx.lastTie = TIE_PERSONAL_ID;
@@ -303,7 +322,7 @@ export function detectRecord<S extends OtherSource>(
 
   const m = new Malformed(source, key, null);
   const id: Identity = fast ? FAST_IDENTITY : readIdentity(raw, a, m);
-  const slot = resolvePerson(key, keyed, id, index, ctx);
+  const slot = resolvePerson(key, keyed, id, { raw, a }, index, ctx);
   if (slot < 0) {
     const orphan: Finding[] = [{ source, recordKey: key, personalId: null, kind: 'ORPHAN' }];
     return m.findings ? orphan.concat(m.findings) : orphan;
@@ -322,6 +341,11 @@ export function detectRecord<S extends OtherSource>(
   if (!fast) out = add(out, nameFinding(r, id.name, a, slot, index));
   out = add(out, dateFinding(r, id, index.dateOfBirthOf(slot)));
   out = add(out, sexFinding(r, id, index.maleOf(slot)));
+  if (a.insuranceNumber && !fast) {
+    const nm = new Malformed(source, key, personalId);
+    out = add(out, numberFinding(r, raw, a.insuranceNumber, nm));
+    if (nm.findings) (out ??= []).push(...nm.findings);
+  }
   out = validity(r, raw, a, slot, index, ctx, out);
 
   // A second record of the person in this source?

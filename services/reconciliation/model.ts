@@ -79,7 +79,11 @@ export type OtherSource = Exclude<SourceName, 'population'>;
 
 export const OTHER_SOURCES: readonly OtherSource[] = SOURCE_NAMES.filter((s): s is OtherSource => s !== 'population');
 
-export type IdentityField = 'fullName' | 'dateOfBirth' | 'sex';
+/**
+ * What a FORMAT_ONLY or MISMATCH finding compares: the identity attributes, and (MISMATCH only)
+ * the social-insurance number that since 1 August 2025 is the personal ID (insurance-number.ts).
+ */
+export type IdentityField = 'fullName' | 'dateOfBirth' | 'sex' | 'socialInsuranceNumber';
 
 /** Why a value cannot be read as its agency's shape (a MALFORMED finding's `sourceValue`). */
 export type { Problem };
@@ -102,7 +106,7 @@ export interface Finding {
   /**
    * The value as the source stores it, and the population's value, as strings (like the ground
    * truth): names as stored, dates in the source's own format / ISO, sex as stored / "Nam"|"Nữ".
-   * OLD_ID_KEY: the old CMND / the personal ID; DECEASED_ACTIVE: valid until / date of death;
+   * OLD_ID_KEY: the old CMND (or older 10-digit social-insurance number) / the personal ID; DECEASED_ACTIVE: valid until / date of death;
    * EXPIRED_ID_CARD: the card's expiry; MALFORMED: the {@link Problem}, never the value.
    */
   sourceValue?: string;

@@ -7,6 +7,7 @@
  */
 import { readDate, type DateForm } from '../../lib/dates';
 import { codeProblem, objectProblem } from '../../connectors/identity';
+import type { InsuranceNumberFields } from './insurance-number';
 import type { NameVariant } from './names';
 import type { OtherSource, SourceName } from './model';
 import { readDateField, valueProblem, type Malformed } from './readers';
@@ -35,6 +36,11 @@ export interface Adapter {
   conventional(name: string, key: string): string;
   /** When the record is still valid on `today`: until when (ISO, or "NO_EXPIRY"); else null. Reports unreadable fields. */
   validUntil?(d: Record<string, unknown>, today: string, m: Malformed): string | null;
+  /**
+   * The social-insurance number's fields (since 1 August 2025 the personal ID, else the older 10
+   * digits): checked against the person, and used to link a record keyed by the older number.
+   */
+  insuranceNumber?: InsuranceNumberFields;
 }
 
 function compactOf(iso: string): string {
@@ -114,6 +120,7 @@ const healthInsurance: Adapter = {
   female: 2,
   convention: [],
   conventional: (name) => name,
+  insuranceNumber: { field: 'MA_SO_BHXH', former: null },
   validUntil(d, today, m) {
     const to = readDateField(d.GT_THE_DEN, 'DMY');
     if (to.problem) {
@@ -137,6 +144,7 @@ const socialInsurance: Adapter = {
   female: 'NU',
   convention: ['UPPER_CASE', 'NO_DIACRITICS', 'D_FOR_DD'],
   conventional: (_name, key) => key,
+  insuranceNumber: { field: 'maSoBhxh', former: 'maSoBhxhCu' },
 };
 
 const healthRecord: Adapter = {
@@ -191,8 +199,8 @@ export const SCAN_PROJECTION: { [S in SourceName]: Record<string, 1> } = {
     status: 1,
     'classes.expires': 1,
   },
-  healthInsurance: { HO_TEN: 1, NGAY_SINH: 1, GIOI_TINH: 1, GT_THE_DEN: 1 },
-  socialInsurance: { hoTen: 1, ngaySinh: 1, gioiTinh: 1 },
+  healthInsurance: { HO_TEN: 1, NGAY_SINH: 1, GIOI_TINH: 1, GT_THE_DEN: 1, MA_SO_BHXH: 1 },
+  socialInsurance: { hoTen: 1, ngaySinh: 1, gioiTinh: 1, maSoBhxh: 1, maSoBhxhCu: 1 },
   healthRecord: { 'patient.name': 1, 'patient.birthDate': 1, 'patient.gender': 1 },
 };
 

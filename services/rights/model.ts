@@ -183,9 +183,18 @@ export const CORRECTABLE_FIELDS: Record<SourceName, readonly string[]> = {
     'validTo',
     'primaryCareFacility',
     'fiveYearsContinuousFrom',
+    'issuedOn',
+    'form',
   ],
-  socialInsurance: ['socialInsuranceNumber', 'contributionPeriods', 'totalMonths', 'benefits', 'holderNameAtSource'],
-  healthRecord: ['bloodType', 'allergies', 'chronicConditions', 'visits', 'vaccinations'],
+  socialInsurance: [
+    'socialInsuranceNumber',
+    'legacySocialInsuranceNumber',
+    'contributionPeriods',
+    'totalMonths',
+    'benefits',
+    'holderNameAtSource',
+  ],
+  healthRecord: ['bloodType', 'allergies', 'chronicConditions', 'visits', 'vaccinations', 'treatmentEpisodes'],
 };
 
 /** Whether the request is still open (not DONE or REFUSED). */

@@ -1,3 +1,4 @@
+import { unreadableOf } from '../../connectors/fields';
 import { badCases, expectUnreadable } from '../support/bad-fields';
 import { mapSocialInsurance } from '../../connectors/social-insurance/connector';
 import type { SoBhxhDoc } from '../../connectors/social-insurance/model';
@@ -39,6 +40,59 @@ describe('social-insurance connector mapping', () => {
     expect(r.benefits).toEqual([{ kind: 'MATERNITY', date: '2019-08-12', amount: 42_000_000 }]);
     expect(r.holderNameAtSource).toBe('NGUYEN THI THUY');
     expect(r.provenance).toEqual({ source: 'SOCIAL_INSURANCE', updatedAtSource: new Date('2026-09-29T17:00:00Z') });
+  });
+});
+
+describe('the social-insurance number: the personal ID since 1 August 2025, or the older 10 digits', () => {
+  const numbers = (over: Partial<SoBhxhDoc>) => {
+    const r = mapSocialInsurance({ ...doc, ...over });
+    return {
+      number: r.socialInsuranceNumber,
+      kind: r.socialInsuranceNumberKind,
+      legacy: r.legacySocialInsuranceNumber,
+      bad: unreadableOf(r, 'socialInsuranceNumber') ?? unreadableOf(r, 'legacySocialInsuranceNumber') ?? null,
+    };
+  };
+
+  it('an older book: the 10-digit number is both the number in force and the legacy one', () => {
+    expect(numbers({})).toEqual({ number: '0123456789', kind: 'LEGACY', legacy: '0123456789', bad: null });
+  });
+
+  it('a converted book: the personal ID in force, the 10-digit number kept beside it', () => {
+    expect(numbers({ maSoBhxh: '001095012345', maSoBhxhCu: '0123456789' })).toEqual({
+      number: '001095012345',
+      kind: 'PERSONAL_ID',
+      legacy: '0123456789',
+      bad: null,
+    });
+  });
+
+  it('a book opened since 1 August 2025: the personal ID only', () => {
+    expect(numbers({ maSoBhxh: '001095012345' })).toEqual({
+      number: '001095012345',
+      kind: 'PERSONAL_ID',
+      legacy: null,
+      bad: null,
+    });
+    expect(numbers({ maSoBhxh: '001095012345', maSoBhxhCu: null })).toMatchObject({ legacy: null, bad: null });
+  });
+
+  it('a kept number that is not 10 digits is unreadable; the number in force still reads', () => {
+    expect(numbers({ maSoBhxh: '001095012345', maSoBhxhCu: '12345' })).toEqual({
+      number: '001095012345',
+      kind: 'PERSONAL_ID',
+      legacy: null,
+      bad: { source: 'socialInsurance', field: 'maSoBhxhCu', problem: 'BAD_FORMAT' },
+    });
+  });
+
+  it('a number that is neither form is unreadable, with the kind; a kept older number still reads', () => {
+    expect(numbers({ maSoBhxh: '01234567890', maSoBhxhCu: '0123456789' })).toEqual({
+      number: null,
+      kind: null,
+      legacy: '0123456789',
+      bad: { source: 'socialInsurance', field: 'maSoBhxh', problem: 'BAD_FORMAT' },
+    });
   });
 });
 

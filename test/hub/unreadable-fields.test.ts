@@ -68,8 +68,9 @@ beforeAll(async () => {
   const pick: Record<Exclude<SourceName, 'population'>, (d: Document) => boolean> = {
     drivingLicence: (d) => some(d.classes),
     healthInsurance: () => true,
-    socialInsurance: (d) => some(d.quaTrinh),
-    healthRecord: (d) => some(d.encounters) && some(d.immunizations),
+    // No older number kept: then an unreadable number leaves its kind and the 10-digit number unknown too.
+    socialInsurance: (d) => some(d.quaTrinh) && !d.maSoBhxhCu,
+    healthRecord: (d) => some(d.encounters) && some(d.immunizations) && some(d.episodes),
   };
   for (const [source, ok] of Object.entries(pick) as Array<[SourceName, (d: Document) => boolean]>) {
     const doc = (await collection(source).find({}).toArray()).find(ok)!;

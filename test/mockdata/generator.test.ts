@@ -59,6 +59,13 @@ function hashAll(all: Record<CollectionKey | 'defects', Document[]>): Record<str
   return out;
 }
 
+/** The social-insurance number a record carries (social and health insurance), else undefined. */
+function numberOf(source: SourceName, doc: { _id: string }): string | undefined {
+  if (source === 'socialInsurance') return (doc as SoBhxhDoc).maSoBhxh;
+  if (source === 'healthInsurance') return (doc as TheBhytDoc).MA_SO_BHXH;
+  return undefined;
+}
+
 let a: All;
 let aHash: Record<string, string>;
 beforeAll(() => {
@@ -401,10 +408,19 @@ describe('seeding the store', () => {
       for (const doc of src.docs) {
         const v = src.view(doc as never);
         let personId: string | undefined;
+        // Since 1 August 2025 the social-insurance number is the personal ID (older: 10 digits).
+        const number = numberOf(src.source, doc);
         if (pop.has(doc._id)) personId = doc._id;
         else if (/^\d{9}$/.test(doc._id)) {
           personId = cmnd.get(doc._id);
           expect(personId).toBeDefined();
+          add(src.source, doc._id, 'OLD_ID_KEY');
+        } else if (/^\d{10}$/.test(doc._id)) {
+          // A book filed under its older 10-digit number: its number in force names the person.
+          expect(src.source).toBe('socialInsurance');
+          expect((doc as unknown as SoBhxhDoc).maSoBhxhCu).toBe(doc._id);
+          personId = number!;
+          expect(pop.has(personId)).toBe(true);
           add(src.source, doc._id, 'OLD_ID_KEY');
         } else {
           expect(doc._id).toMatch(/^\d{12}$/);
@@ -432,6 +448,10 @@ describe('seeding the store', () => {
         }
         if (v.dob !== p.ngaySinh) add(src.source, doc._id, 'MISMATCH', 'dateOfBirth');
         if (v.sex !== p.gioiTinh) add(src.source, doc._id, 'MISMATCH', 'sex');
+        if (number !== undefined) {
+          expect(number).toMatch(/^(\d{10}|\d{12})$/);
+          if (number.length === 12 && number !== p._id) add(src.source, doc._id, 'MISMATCH', 'socialInsuranceNumber');
+        }
         if (p.trangThai === 'DA_CHET' && src.active?.(doc as never, p.ngayMat!))
           add(src.source, doc._id, 'DECEASED_ACTIVE');
       }
@@ -451,7 +471,10 @@ describe('seeding the store', () => {
         expect(d.personalId).toBeNull();
         expect(pop.has(d.recordKey)).toBe(false);
       }
-      if (d.kind === 'OLD_ID_KEY') {
+      if (d.kind === 'OLD_ID_KEY' && d.recordKey.length === 10) {
+        const book = s.socialInsurance.find((b) => b._id === d.recordKey)!;
+        expect(book.maSoBhxh).toBe(d.personalId);
+      } else if (d.kind === 'OLD_ID_KEY') {
         expect(d.recordKey).toMatch(/^\d{9}$/);
         expect(pop.get(d.personalId!)!.lichSuGiayTo.some((g) => g.loai === 'CMND' && g.so === d.recordKey)).toBe(true);
       }
@@ -480,7 +503,7 @@ describe('seeding the store', () => {
     };
 
     // Normal records: those of real people (keyed by personal ID or CMND).
-    const normal: Record<string, Array<{ _id: string; owner: string }>> = {};
+    const normal: Record<string, Array<{ _id: string; owner: string; olderNumber: boolean }>> = {};
     for (const [source, docs] of [
       ['drivingLicence', s.drivingLicence],
       ['healthInsurance', s.healthInsurance],
@@ -488,7 +511,13 @@ describe('seeding the store', () => {
       ['healthRecord', s.healthRecord],
     ] as const) {
       normal[source] = (docs as Array<{ _id: string }>)
-        .map((d) => ({ _id: d._id, owner: realPeople.has(d._id) ? d._id : (cmndOwner.get(d._id) ?? '') }))
+        .map((d) => ({
+          _id: d._id,
+          owner: realPeople.has(d._id)
+            ? d._id
+            : (cmndOwner.get(d._id) ?? (/^\d{10}$/.test(d._id) ? (d as SoBhxhDoc).maSoBhxh : '')),
+          olderNumber: source === 'socialInsurance' && !!(d as SoBhxhDoc).maSoBhxhCu,
+        }))
         .filter((d) => d.owner !== '');
     }
     const all = Object.values(normal).flat();
@@ -510,7 +539,8 @@ describe('seeding the store', () => {
     check(
       'OLD_ID_KEY',
       count('OLD_ID_KEY'),
-      all.filter((d) => pop.get(d.owner)!.lichSuGiayTo.some((g) => g.loai === 'CMND')).length,
+      // People with an old CMND, and (social insurance) converted books that kept their older number.
+      all.filter((d) => d.olderNumber || pop.get(d.owner)!.lichSuGiayTo.some((g) => g.loai === 'CMND')).length,
       RATES.OLD_ID_KEY,
     );
     const deceasedRecords = ['drivingLicence', 'healthInsurance'].reduce(

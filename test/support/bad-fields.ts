@@ -7,7 +7,7 @@ import type { SourceName } from '../../mockdata/seed-meta';
  * connector tests (the mapper) and the HTTP test (the API and the audit).
  */
 
-export type FieldKind = 'text' | 'date' | 'code' | 'number' | 'object' | 'list' | 'month';
+export type FieldKind = 'text' | 'date' | 'code' | 'number' | 'object' | 'list' | 'month' | 'number-code';
 
 export interface BadField {
   source: SourceName;
@@ -67,6 +67,17 @@ export const BAD_VALUES: Record<FieldKind, readonly BadValue[]> = {
     ['MISSING', undefined],
     ['NULL', null],
     ['WRONG_TYPE', 'ZZQ'],
+  ],
+  /** A social-insurance number: 10 digits (older) or 12 (the personal ID), nothing else. */
+  'number-code': [
+    ['MISSING', undefined],
+    ['NULL', null],
+    ['WRONG_TYPE', 123456789012],
+    ['EMPTY', ' '],
+    ['OVERSIZED', LONG],
+    ['CONTROL_CHARACTERS', '01234\u000056789'],
+    ['BAD_FORMAT', '01234-56789'],
+    ['BAD_FORMAT', '12345678901'],
   ],
   month: [
     ['MISSING', undefined],
@@ -136,7 +147,22 @@ export const BAD_FIELDS: readonly BadField[] = [
     also: ['healthInsurance.valid'],
   },
   { source: 'healthInsurance', field: 'TEN_DKBD', kind: 'text', api: 'healthInsurance.primaryCareFacility.name' },
-  { source: 'socialInsurance', field: 'maSoBhxh', kind: 'text', api: 'socialInsurance.socialInsuranceNumber' },
+  {
+    source: 'healthInsurance',
+    field: 'NGAY_CAP',
+    kind: 'date',
+    optional: true,
+    api: 'healthInsurance.issuedOn',
+  },
+  { source: 'healthInsurance', field: 'HINH_THUC_THE', kind: 'code', optional: true, api: 'healthInsurance.form' },
+  {
+    source: 'socialInsurance',
+    field: 'maSoBhxh',
+    kind: 'number-code',
+    api: 'socialInsurance.socialInsuranceNumber',
+    // With no older number kept (maSoBhxhCu), which kind and which 10-digit number are unknown too.
+    also: ['socialInsurance.socialInsuranceNumberKind', 'socialInsurance.legacySocialInsuranceNumber'],
+  },
   { source: 'socialInsurance', field: 'tongSoThang', kind: 'number', api: 'socialInsurance.totalMonths' },
   { source: 'socialInsurance', field: 'hoTen', kind: 'text', api: 'socialInsurance.holderNameAtSource' },
   {
@@ -155,6 +181,21 @@ export const BAD_FIELDS: readonly BadField[] = [
   { source: 'healthRecord', field: 'allergies', kind: 'list', api: 'healthRecord.allergies' },
   { source: 'healthRecord', field: 'encounters.0.date', kind: 'date', api: 'healthRecord.visits.0.date' },
   { source: 'healthRecord', field: 'immunizations.0.dose', kind: 'number', api: 'healthRecord.vaccinations.0.dose' },
+  { source: 'healthRecord', field: 'episodes', kind: 'list', optional: true, api: 'healthRecord.treatmentEpisodes' },
+  {
+    source: 'healthRecord',
+    field: 'episodes.0.start',
+    kind: 'date',
+    api: 'healthRecord.treatmentEpisodes.0.start',
+  },
+  { source: 'healthRecord', field: 'episodes.0.kind', kind: 'code', api: 'healthRecord.treatmentEpisodes.0.kind' },
+  {
+    source: 'healthRecord',
+    field: 'episodes.0.outcome',
+    kind: 'code',
+    optional: true,
+    api: 'healthRecord.treatmentEpisodes.0.outcome',
+  },
 ];
 
 /** Every (field, bad value) pair, as jest.each rows: [label, field, problem, value]. */

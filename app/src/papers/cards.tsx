@@ -210,6 +210,12 @@ export function HealthInsuranceBody(props: { card: NonNullable<Citizen['healthIn
             {fmtDate(c.fiveYearsContinuousFrom)}
           </Field>
         )}
+        {(c.form || bad('form')) && (
+          <Field label={t('hi.form')} unreadable={bad('form')}>
+            {tx(`hi.${c.form ?? ''}`, {}, '—')}
+            {c.issuedOn && <span class="muted"> · {`${t('hi.issuedOn')} ${fmtDate(c.issuedOn)}`}</span>}
+          </Field>
+        )}
       </dl>
     </>
   );
@@ -224,7 +230,13 @@ export function SocialInsuranceBody(props: { si: NonNullable<Citizen['socialInsu
       <dl class="fields">
         <Field label={t('si.number')} unreadable={bad('socialInsuranceNumber')}>
           <span class="mono">{si.socialInsuranceNumber}</span>
+          {si.socialInsuranceNumberKind && <span class="muted"> · {tx(`si.${si.socialInsuranceNumberKind}`)}</span>}
         </Field>
+        {si.legacySocialInsuranceNumber && si.socialInsuranceNumberKind === 'PERSONAL_ID' && (
+          <Field label={t('si.legacy')} unreadable={bad('legacySocialInsuranceNumber')}>
+            <span class="mono">{si.legacySocialInsuranceNumber}</span>
+          </Field>
+        )}
         <Field label={t('si.total')} unreadable={bad('totalMonths')}>
           {total === null ? '—' : t('si.totalValue', { n: total, y: Math.floor(total / 12), m: total % 12 })}
         </Field>
@@ -254,6 +266,7 @@ export function HealthRecordBody(props: { hr: NonNullable<Citizen['healthRecord'
   const visits = hr.visits ?? [];
   const vaccinations = hr.vaccinations ?? [];
   const chronic = hr.chronicConditions ?? [];
+  const episodes = hr.treatmentEpisodes ?? [];
   return (
     <>
       <p class="hint">{t('hr.sensitive')}</p>
@@ -305,6 +318,29 @@ export function HealthRecordBody(props: { hr: NonNullable<Citizen['healthRecord'
               </li>
             ))}
           </ul>
+        </details>
+      )}
+      {episodes.length > 0 && (
+        <details>
+          <summary>{t('hr.episodes', { n: episodes.length })}</summary>
+          <ol class="list">
+            {episodes.map((e, i) => (
+              <li key={i}>
+                <strong>
+                  {fmtDate(e.start)} – {e.end ? fmtDate(e.end) : t('hr.ongoing')}
+                </strong>{' '}
+                · {tx(`hr.${e.kind ?? ''}`, {}, '—')} · {e.facility?.name ?? '—'}
+                {e.outcome ? ` · ${tx(`hr.${e.outcome}`)}` : ''}
+                <ul class="plain">
+                  {(e.diagnoses ?? []).map((d, j) => (
+                    <li key={j}>
+                      {d.name ?? '—'} <span class="muted mono">{d.icd10}</span>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
         </details>
       )}
     </>

@@ -34,15 +34,24 @@ export const CORRECTABLE: Record<string, { source: DataSource; fields: string[] 
       'validTo',
       'primaryCareFacility',
       'fiveYearsContinuousFrom',
+      'issuedOn',
+      'form',
     ],
   },
   'social-insurance': {
     source: 'SOCIAL_INSURANCE',
-    fields: ['socialInsuranceNumber', 'holderNameAtSource', 'contributionPeriods', 'totalMonths', 'benefits'],
+    fields: [
+      'socialInsuranceNumber',
+      'legacySocialInsuranceNumber',
+      'holderNameAtSource',
+      'contributionPeriods',
+      'totalMonths',
+      'benefits',
+    ],
   },
   'health-record': {
     source: 'HEALTH_RECORD',
-    fields: ['bloodType', 'allergies', 'chronicConditions', 'visits', 'vaccinations'],
+    fields: ['bloodType', 'allergies', 'chronicConditions', 'visits', 'vaccinations', 'treatmentEpisodes'],
   },
 };
 

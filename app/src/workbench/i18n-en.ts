@@ -108,6 +108,7 @@ export const wbEn: WbDict = {
   'source.HEALTH_RECORD': 'Electronic health record',
   'field.FULL_NAME': 'Full name',
   'field.DATE_OF_BIRTH': 'Date of birth',
+  'field.SOCIAL_INSURANCE_NUMBER': 'Social-insurance number',
   'field.SEX': 'Sex',
   'variant.UPPER_CASE': 'upper case',
   'variant.NO_DIACRITICS': 'no diacritics',

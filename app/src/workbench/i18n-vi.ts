@@ -106,6 +106,7 @@ export const wbVi = {
   'source.HEALTH_RECORD': 'Sổ sức khỏe điện tử',
   'field.FULL_NAME': 'Họ và tên',
   'field.DATE_OF_BIRTH': 'Ngày sinh',
+  'field.SOCIAL_INSURANCE_NUMBER': 'Mã số BHXH',
   'field.SEX': 'Giới tính',
   'variant.UPPER_CASE': 'chữ in hoa',
   'variant.NO_DIACRITICS': 'không dấu',

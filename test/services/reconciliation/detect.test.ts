@@ -160,6 +160,18 @@ describe('detection against the generator ground truth', () => {
     }
   });
 
+  it.each(CONFIGS.map((c) => c.label))(
+    '%s: the social-insurance number defects are there and found (MISMATCH on the number, OLD_ID_KEY by the older 10-digit number)',
+    (label) => {
+      const r = results.get(label)!;
+      const number = [...r.truth.values()].filter((d) => d.field === 'socialInsuranceNumber');
+      const olderKey = [...r.truth.values()].filter((d) => d.kind === 'OLD_ID_KEY' && d.recordKey.length === 10);
+      expect(number.length).toBeGreaterThan(0);
+      expect(olderKey.length).toBeGreaterThan(0);
+      for (const d of [...number, ...olderKey]) expect(r.found.has(d._id)).toBe(true);
+    },
+  );
+
   it.each(CONFIGS.map((c) => c.label))('%s: no FORMAT_ONLY is reported as MISMATCH', (label) => {
     const r = results.get(label)!;
     const wrong = [...r.truth.values()].filter(
@@ -510,6 +522,82 @@ describe('OLD_ID_KEY', () => {
   it('an unknown 9-digit key is an orphan, not an old ID', () => {
     const s = setup(congDan({ _id: HOA }));
     expect(kinds('healthRecord', ehr('023456780'), s)).toEqual(['ORPHAN']);
+  });
+});
+
+describe('social-insurance numbers: the personal ID since 1 August 2025, the older 10 digits before', () => {
+  const OLD = '0112345678';
+  const TYPO = HOA.slice(0, 11) + String((Number(HOA[11]) + 1) % 10);
+
+  it('a book numbered by its personal ID, or converted with the older number kept, is clean', () => {
+    const s = setup(congDan({ _id: HOA }));
+    expect(kinds('socialInsurance', bhxh(HOA, { maSoBhxh: HOA }), s)).toEqual([]);
+    expect(kinds('socialInsurance', bhxh(HOA, { maSoBhxh: HOA, maSoBhxhCu: OLD }), s)).toEqual([]);
+    expect(kinds('healthInsurance', bhyt(HOA, { MA_SO_BHXH: HOA, MA_THE: HOA }), s)).toEqual([]);
+  });
+
+  it('a book filed under its older 10-digit number links through the personal ID it carries: OLD_ID_KEY', () => {
+    const s = setup(congDan({ _id: HOA }));
+    expect(detectRecord('socialInsurance', bhxh(OLD, { maSoBhxh: HOA, maSoBhxhCu: OLD }), s.index, s.ctx)).toEqual([
+      {
+        source: 'socialInsurance',
+        recordKey: OLD,
+        personalId: HOA,
+        kind: 'OLD_ID_KEY',
+        sourceValue: OLD,
+        trueValue: HOA,
+      },
+    ]);
+    // Still compared with the person it resolves to; beside the book keyed by the personal ID, a DUPLICATE.
+    const t = setup(congDan({ _id: HOA }));
+    expect(kinds('socialInsurance', bhxh(HOA, { maSoBhxh: HOA }), t)).toEqual([]);
+    expect(kinds('socialInsurance', bhxh(OLD, { maSoBhxh: HOA, gioiTinh: 'NAM' }), t)).toEqual([
+      'OLD_ID_KEY',
+      'MISMATCH/sex',
+      'DUPLICATE',
+    ]);
+  });
+
+  it('a book keyed and numbered by an older number alone names nobody: ORPHAN', () => {
+    const s = setup(congDan({ _id: HOA }));
+    expect(kinds('socialInsurance', bhxh(OLD, { maSoBhxh: OLD }), s)).toEqual(['ORPHAN']);
+    // A 10-digit number that is someone's personal ID prefix does not link either.
+    expect(kinds('socialInsurance', bhxh(OLD, { maSoBhxh: TYPO }), s)).toEqual(['ORPHAN']);
+  });
+
+  it("a personal-ID number that is not the person's is a MISMATCH on socialInsuranceNumber, with both values", () => {
+    const s = setup(congDan({ _id: HOA }));
+    expect(detectRecord('socialInsurance', bhxh(HOA, { maSoBhxh: TYPO }), s.index, s.ctx)).toEqual([
+      {
+        source: 'socialInsurance',
+        recordKey: HOA,
+        personalId: HOA,
+        kind: 'MISMATCH',
+        field: 'socialInsuranceNumber',
+        sourceValue: TYPO,
+        trueValue: HOA,
+      },
+    ]);
+    expect(kinds('healthInsurance', bhyt(HOA, { MA_SO_BHXH: TYPO }), s)).toEqual(['MISMATCH/socialInsuranceNumber']);
+    // Keyed by the old CMND: the number is compared with the person the CMND resolves to.
+    expect(kinds('socialInsurance', bhxh(HOA_CMND, { maSoBhxh: HOA }), setup(congDan({ _id: HOA })))).toEqual([
+      'OLD_ID_KEY',
+    ]);
+  });
+
+  it('an unreadable number or kept older number is MALFORMED, never a crash', () => {
+    const s = setup(congDan({ _id: HOA }));
+    const malformed = (doc: SoBhxhDoc) =>
+      detectRecord('socialInsurance', doc, s.index, s.ctx).map((f) => `${f.kind}/${f.field}/${f.sourceValue}`);
+    expect(malformed(bhxh(HOA, { maSoBhxh: '01123-45678' }))).toEqual(['MALFORMED/maSoBhxh/BAD_FORMAT']);
+    expect(malformed(bhxh(HOA, { maSoBhxh: null as never }))).toEqual(['MALFORMED/maSoBhxh/NULL']);
+    expect(malformed(bhxh(HOA, { maSoBhxh: 112345678 as never }))).toEqual(['MALFORMED/maSoBhxh/WRONG_TYPE']);
+    expect(malformed(bhxh(HOA, { maSoBhxh: HOA, maSoBhxhCu: HOA }))).toEqual(['MALFORMED/maSoBhxhCu/BAD_FORMAT']);
+    expect(malformed(bhxh(HOA, { maSoBhxh: HOA, maSoBhxhCu: {} as never }))).toEqual([
+      'MALFORMED/maSoBhxhCu/WRONG_TYPE',
+    ]);
+    const { maSoBhxh: _gone, ...missing } = bhxh(HOA);
+    expect(malformed(missing as SoBhxhDoc)).toEqual(['MALFORMED/maSoBhxh/MISSING']);
   });
 });
 
