@@ -4,6 +4,7 @@
  */
 import type { Commune, LegacyCommune, OldProvince, Province } from './areas';
 import type { Day } from './dates';
+import type { ResidenceCard } from './foreigners';
 import type { PersonName, Region, Sex } from './names';
 
 export type CardKind = 'CMND' | 'CCCD' | 'CCCD_GAN_CHIP' | 'THE_CAN_CUOC';
@@ -75,6 +76,10 @@ export interface Person {
   temporary?: Place;
   /** A made-up identity for ORPHAN records: not in population. */
   phantom: boolean;
+  /** A foreigner's nationality (foreigners.ts); absent for citizens ("Việt Nam"). */
+  nationality?: string;
+  /** A foreigner's permanent or temporary residence card (foreigners.ts). */
+  residenceCard?: ResidenceCard;
   // Filled by the generator core:
   work: WorkKind | null;
   bhxhCode: string | null;

@@ -28,4 +28,7 @@ export const populationResolvers: Resolvers = {
   IdentityCard: {
     expired: (card, _, ctx) => card.expiresOn !== null && card.expiresOn < todayInVietnam(ctx.now),
   },
+  ResidenceCard: {
+    expired: (card, _, ctx) => card.expiresOn !== null && card.expiresOn < todayInVietnam(ctx.now),
+  },
 };

@@ -27,3 +27,18 @@ export function hasChip(person: CitizenRecord | null, today: string): boolean {
   const kind = person?.identityCard?.kind;
   return (kind === 'CCCD_CHIP' || kind === 'IDENTITY_CARD') && idCardValidOn(person, today);
 }
+
+/**
+ * Whether a foreigner's permanent or temporary residence card is valid on `today` ("YYYY-MM-DD"):
+ * issued by then and valid through its expiry day (Decree 69/2024 Art. 7 as summarised; the
+ * residence card's validity: Law 47/2014/QH13 as amended, unconfirmed). Fail closed: a card
+ * whose kind, number, issue or expiry date cannot be read is no valid card.
+ */
+export function residenceCardValidOn(person: CitizenRecord | null, today: string): boolean {
+  const card = person?.residenceCard;
+  if (!card || unreadableOf(person, 'residenceCard')) return false;
+  for (const key of ['kind', 'number', 'issuedOn', 'expiresOn'] as const) {
+    if (card[key] === null || unreadableOf(card, key)) return false;
+  }
+  return card.issuedOn! <= today && card.expiresOn! >= today;
+}

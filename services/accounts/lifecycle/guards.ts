@@ -147,6 +147,12 @@ function upgrade(account: LifecycleAccount, event: EventOf<'UPGRADE_TO_L2'>, ctx
   if (event.fingerprintsCaptured !== true) {
     return fail('FINGERPRINTS_REQUIRED', 'Level 2 needs the fingerprints captured in person');
   }
+  // The same rule as a Level 2 registration (Decree 69 Art. 7): from 6, with a valid identity or
+  // residence card. Judged when the population record is given (the account service always gives it).
+  if (ctx.person && 'vitalStatus' in ctx.person) {
+    const code = checkEligibility(ctx.person, ctx.today ?? event.at, { level: 2, by: 'SELF' });
+    if (code) return fail(`NOT_ELIGIBLE_${code}`, ELIGIBILITY_MESSAGES[code]);
+  }
   const next: LifecycleAccount = {
     ...account,
     pendingLevel: 2,
