@@ -210,6 +210,22 @@ export type AccountFlows = {
   upgradesRequested: Scalars['Int']['output'];
 };
 
+/**
+ * The eligible groups reports and work lists count apart (Decree 69/2024 Art. 7, 10 as summarised),
+ * as of the registration (accounts) or the last population refresh (people with no account).
+ */
+export type AccountGroup =
+  /** Citizens aged 6 to under 14 with a valid identity card. */
+  | 'CHILD_6_14'
+  /** Citizens under 6. */
+  | 'CHILD_UNDER_6'
+  /** Citizens aged 14 and over (the seeds' group). */
+  | 'CITIZEN_14'
+  /** Foreigners with a valid permanent or temporary residence card. */
+  | 'FOREIGNER'
+  /** Accounts a parent or guardian registered (overlaps the children's groups; no population figure). */
+  | 'GUARDIAN_REGISTERED';
+
 /** One committed transition: who, when, why. */
 export type AccountHistoryEntry = {
   __typename?: 'AccountHistoryEntry';
@@ -302,6 +318,12 @@ export type AccountReport = {
   /** One row per day (ranges up to 366 days; empty beyond). */
   daily: Array<ReportDay>;
   from: Scalars['Date']['output'];
+  /**
+   * The figures per eligible group: CITIZEN_14 (the area's less the children's and foreigners'
+   * groups; its population is `population`), CHILD_6_14, CHILD_UNDER_6, FOREIGNER, and
+   * GUARDIAN_REGISTERED (overlapping the children's groups).
+   */
+  groups: Array<AccountReportGroup>;
   /** Events within the range. */
   period: AccountFlows;
   population: Maybe<PopulationFacts>;
@@ -309,6 +331,17 @@ export type AccountReport = {
   to: Scalars['Date']['output'];
   /** Citizens 14+ without an activated account: not registered + approved but not activated. */
   withoutActivatedAccount: Maybe<Scalars['Int']['output']>;
+};
+
+/** One group's figures in a report, with the same definitions as the area's. */
+export type AccountReportGroup = {
+  __typename?: 'AccountReportGroup';
+  atEnd: AccountStates;
+  cumulative: AccountFlows;
+  group: AccountGroup;
+  period: AccountFlows;
+  /** Null before the first population refresh, and for GUARDIAN_REGISTERED. */
+  population: Maybe<GroupPopulation>;
 };
 
 /** Accounts per state at an instant. */
@@ -956,6 +989,14 @@ export type Family = {
   spouse: Maybe<Relative>;
 };
 
+/** The people of an eligible group in the area, from the last population refresh. */
+export type GroupPopulation = {
+  __typename?: 'GroupPopulation';
+  eligible: Scalars['Int']['output'];
+  /** Of them, those with no account. */
+  notRegistered: Scalars['Int']['output'];
+};
+
 /** A health facility. */
 export type HealthFacility = {
   __typename?: 'HealthFacility';
@@ -1594,6 +1635,7 @@ export type QueryAccountWorkListArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   area: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  group?: InputMaybe<AccountGroup>;
   list: WorkList;
   overdueOnly?: InputMaybe<Scalars['Boolean']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
@@ -2438,7 +2480,7 @@ export type VitalStatus =
 export type WorkList =
   /** Approved, not activated (including those whose 7-day window closed). */
   | 'APPROVED_NOT_ACTIVATED'
-  /** Citizens aged 14+ of the area with no account. */
+  /** People of the area with no account: citizens aged 14+ (another eligible group with `group`). */
   | 'NOT_REGISTERED'
   /** Registrations and upgrades awaiting approval (with deadlines). */
   | 'PENDING_APPROVAL';
@@ -2460,6 +2502,8 @@ export type WorkListItem = {
   address: Maybe<Scalars['String']['output']>;
   commune: Area;
   fullName: Maybe<Scalars['String']['output']>;
+  /** The member's groups (CITIZEN_14 alone for citizens 14+). */
+  groups: Array<AccountGroup>;
   overdue: Scalars['Boolean']['output'];
   personalId: Scalars['PersonalId']['output'];
   phone: Maybe<Scalars['String']['output']>;
@@ -2547,6 +2591,7 @@ export type ResolversTypes = {
   AccountErrorCode: AccountErrorCode;
   AccountEvent: AccountEvent;
   AccountFlows: ResolverTypeWrapper<AccountFlows>;
+  AccountGroup: AccountGroup;
   AccountHistoryEntry: ResolverTypeWrapper<AccountHistoryEntry>;
   AccountLockGround: AccountLockGround;
   AccountLockReason: AccountLockReason;
@@ -2555,6 +2600,7 @@ export type ResolversTypes = {
   AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: ResolverTypeWrapper<AreaReport>;
+  AccountReportGroup: ResolverTypeWrapper<AccountReportGroup>;
   AccountStates: ResolverTypeWrapper<AccountStates>;
   AccountStatus: AccountStatus;
   AccountSweepResult: ResolverTypeWrapper<AccountSweepResult>;
@@ -2607,6 +2653,7 @@ export type ResolversTypes = {
   DrivingLicenceStatus: DrivingLicenceStatus;
   Family: ResolverTypeWrapper<Family>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GroupPopulation: ResolverTypeWrapper<GroupPopulation>;
   HealthFacility: ResolverTypeWrapper<HealthFacility>;
   HealthInsurance: ResolverTypeWrapper<HealthInsuranceRecord>;
   HealthRecord: ResolverTypeWrapper<HealthRecordRecord>;
@@ -2697,6 +2744,7 @@ export type ResolversParentTypes = {
   AccountRegisterChildInput: AccountRegisterChildInput;
   AccountRegisterInput: AccountRegisterInput;
   AccountReport: AreaReport;
+  AccountReportGroup: AccountReportGroup;
   AccountStates: AccountStates;
   AccountSweepResult: AccountSweepResult;
   AccountUserError: AccountUserError;
@@ -2734,6 +2782,7 @@ export type ResolversParentTypes = {
   DrivingLicenceClass: DrivingLicenceClass;
   Family: Family;
   Float: Scalars['Float']['output'];
+  GroupPopulation: GroupPopulation;
   HealthFacility: HealthFacility;
   HealthInsurance: HealthInsuranceRecord;
   HealthRecord: HealthRecordRecord;
@@ -2958,11 +3007,20 @@ export type AccountReportResolvers<ContextType = HubContext, ParentType extends 
   cumulative?: Resolver<ResolversTypes['AccountFlows'], ParentType, ContextType>;
   daily?: Resolver<Array<ResolversTypes['ReportDay']>, ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  groups?: Resolver<Array<ResolversTypes['AccountReportGroup']>, ParentType, ContextType>;
   period?: Resolver<ResolversTypes['AccountFlows'], ParentType, ContextType>;
   population?: Resolver<Maybe<ResolversTypes['PopulationFacts']>, ParentType, ContextType>;
   targets?: Resolver<Maybe<ResolversTypes['ReportTargets']>, ParentType, ContextType>;
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   withoutActivatedAccount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type AccountReportGroupResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountReportGroup'] = ResolversParentTypes['AccountReportGroup']> = {
+  atEnd?: Resolver<ResolversTypes['AccountStates'], ParentType, ContextType>;
+  cumulative?: Resolver<ResolversTypes['AccountFlows'], ParentType, ContextType>;
+  group?: Resolver<ResolversTypes['AccountGroup'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['AccountFlows'], ParentType, ContextType>;
+  population?: Resolver<Maybe<ResolversTypes['GroupPopulation']>, ParentType, ContextType>;
 };
 
 export type AccountStatesResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['AccountStates'] = ResolversParentTypes['AccountStates']> = {
@@ -3220,6 +3278,11 @@ export type FamilyResolvers<ContextType = HubContext, ParentType extends Resolve
   mother?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
   provenance?: Resolver<ResolversTypes['Provenance'], ParentType, ContextType>;
   spouse?: Resolver<Maybe<ResolversTypes['Relative']>, ParentType, ContextType>;
+};
+
+export type GroupPopulationResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['GroupPopulation'] = ResolversParentTypes['GroupPopulation']> = {
+  eligible?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notRegistered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type HealthFacilityResolvers<ContextType = HubContext, ParentType extends ResolversParentTypes['HealthFacility'] = ResolversParentTypes['HealthFacility']> = {
@@ -3651,6 +3714,7 @@ export type WorkListItemResolvers<ContextType = HubContext, ParentType extends R
   address?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   commune?: Resolver<ResolversTypes['Area'], ParentType, ContextType>;
   fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<Array<ResolversTypes['AccountGroup']>, ParentType, ContextType>;
   overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   personalId?: Resolver<ResolversTypes['PersonalId'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3666,6 +3730,7 @@ export type Resolvers<ContextType = HubContext> = {
   AccountHistoryEntry?: AccountHistoryEntryResolvers<ContextType>;
   AccountPayload?: AccountPayloadResolvers<ContextType>;
   AccountReport?: AccountReportResolvers<ContextType>;
+  AccountReportGroup?: AccountReportGroupResolvers<ContextType>;
   AccountStates?: AccountStatesResolvers<ContextType>;
   AccountSweepResult?: AccountSweepResultResolvers<ContextType>;
   AccountUserError?: AccountUserErrorResolvers<ContextType>;
@@ -3699,6 +3764,7 @@ export type Resolvers<ContextType = HubContext> = {
   DrivingLicence?: DrivingLicenceResolvers<ContextType>;
   DrivingLicenceClass?: DrivingLicenceClassResolvers<ContextType>;
   Family?: FamilyResolvers<ContextType>;
+  GroupPopulation?: GroupPopulationResolvers<ContextType>;
   HealthFacility?: HealthFacilityResolvers<ContextType>;
   HealthInsurance?: HealthInsuranceResolvers<ContextType>;
   HealthRecord?: HealthRecordResolvers<ContextType>;

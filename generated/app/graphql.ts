@@ -497,7 +497,7 @@ export type VitalStatus =
 export type WorkList =
   /** Approved, not activated (including those whose 7-day window closed). */
   | 'APPROVED_NOT_ACTIVATED'
-  /** Citizens aged 14+ of the area with no account. */
+  /** People of the area with no account: citizens aged 14+ (another eligible group with `group`). */
   | 'NOT_REGISTERED'
   /** Registrations and upgrades awaiting approval (with deadlines). */
   | 'PENDING_APPROVAL';

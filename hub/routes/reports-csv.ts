@@ -1,5 +1,6 @@
 /**
  * CSV export of the work lists over HTTP: `GET /reports/work-list.csv?list=<WorkList>&area=<code>`
+ * (optionally `&group=<AccountGroup>`, as the GraphQL list's `group`)
  * with an officer's bearer token (WORKING_GROUP, ACCOUNT_APPROVER or SUPERVISOR; the area
  * within the jurisdiction). Streamed chunk by chunk (never built in memory); each chunk's
  * rows are audited (one record per chunk) BEFORE they are written (hub/routes/csv.ts).
@@ -17,7 +18,15 @@ import { csvCell, failJson, failOutOfJurisdiction, officerOf, queryParam, stream
 import { areaInJurisdiction } from '../../services/access/policy';
 import type { Store } from '../../store/connection';
 import { LIST_NAMES, type ListName } from '../../services/accounts/reports/model';
-import { areaInfo, areaOfInfo, listChunks } from '../../services/accounts/reports/read';
+import {
+  REPORT_GROUPS,
+  areaInfo,
+  areaOfInfo,
+  entryGroups,
+  groupFilter,
+  listChunks,
+  type ReportGroup,
+} from '../../services/accounts/reports/read';
 import { ErrorCode } from '../../lib/errors';
 
 const ROLES = new Set<OfficerRole>(['WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR']);
@@ -33,6 +42,7 @@ export const CSV_COLUMNS = [
   'commune',
   'account_status',
   'since',
+  'groups',
 ] as const;
 
 export function csvRouter(deps: {
@@ -61,12 +71,15 @@ export function csvRouter(deps: {
     const area = areaInfo(queryParam(req, 'area') ?? '');
     if (!area) return failJson(res, 400, ErrorCode.BAD_USER_INPUT, 'area must be a known province or commune code');
     if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area))) return failOutOfJurisdiction(res);
+    const group = queryParam(req, 'group') as ReportGroup | undefined;
+    if (group !== undefined && !REPORT_GROUPS.includes(group))
+      return failJson(res, 400, ErrorCode.BAD_USER_INPUT, `group must be one of ${REPORT_GROUPS.join(', ')}`);
 
     await streamCsv({
       res,
-      filename: `${list.toLowerCase()}-${area.code}.csv`,
+      filename: `${list.toLowerCase()}-${area.code}${group ? `-${group.toLowerCase()}` : ''}.csv`,
       columns: CSV_COLUMNS,
-      chunks: listChunks(deps.store, list, area, deps.chunk),
+      chunks: listChunks(deps.store, list, area, deps.chunk, groupFilter(list, group)),
       audit: deps.audit,
       logger: deps.logger,
       log: { requestId, list, area: area.code },
@@ -106,6 +119,7 @@ export function csvRouter(deps: {
               areaInfo(e.commune)?.name,
               a?.status,
               e.since,
+              entryGroups(e).join(' '),
             ];
           }),
         };

@@ -174,6 +174,11 @@ class DataGenerator {
 
     // A foreigner has an account only with a valid residence card (Decree 69/2024 Art. 7).
     const acc = p.nationality && !residenceCardValid(p) ? null : buildAccount(p, new Rng(this.seed, 'account', p.idx));
+    if (acc && p.nationality) {
+      // The report group of a foreigner's registration (services/accounts/store.ts).
+      acc.groups = ['FOREIGNER'];
+      acc.history[0].groups = ['FOREIGNER'];
+    }
     if (acc) out.accounts.push(acc);
   }
 

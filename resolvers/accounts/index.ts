@@ -11,6 +11,8 @@ import {
   areaReport,
   communesOf,
   listCommunes,
+  entryGroups,
+  groupFilter,
   listMembers,
   listPage,
   ReportInputError,
@@ -20,6 +22,7 @@ import {
 } from '../../services/accounts/reports/read';
 import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../services/accounts/reports/model';
 import { MAX_SCANNED, searchListPage } from '../../services/accounts/reports/search';
+import { decodeListValue } from '../../services/accounts/reports/ops';
 
 type Officer = Extract<HubContext['principal'], { kind: 'OFFICER' }>;
 
@@ -131,7 +134,12 @@ async function countOverdue(ctx: HubContext, area: AreaInfo): Promise<number> {
   const now = ctx.now.toISOString();
   const lists = await Promise.all(listCommunes(area).map((c) => listMembers(ctx.store, 'PENDING_APPROVAL', c)));
   let n = 0;
-  for (const l of lists) for (const [, v] of l) if (typeof v === 'string' && v && v < now) n++;
+  for (const l of lists) {
+    for (const [, v] of l) {
+      const since = decodeListValue(v).since;
+      if (since && since < now) n++;
+    }
+  }
   return n;
 }
 
@@ -164,12 +172,15 @@ export const accountsResolvers: Resolvers = {
       }
       return a;
     },
-    accountWorkList: async (_, { list, area: code, overdueOnly, search, first, after }, ctx) => {
+    accountWorkList: async (_, { list, area: code, overdueOnly, search, group, first, after }, ctx) => {
       const area = areaFor(ctx, code);
       const n = checkFirst(first);
       const now = ctx.now.toISOString();
-      const filter =
+      const overdue =
         overdueOnly && list === 'PENDING_APPROVAL' ? (e: ListEntry) => !!e.since && e.since < now : undefined;
+      const inGroup = groupFilter(list, group);
+      const filter =
+        overdue && inGroup ? (e: ListEntry) => overdue(e) && inGroup(e) : (overdue ?? inGroup ?? undefined);
       // A search reads the population records it walks past (through this request's loader).
       const person = async (id: string) => {
         const p = await ctx.loaders.population.load(id).catch(() => null);
@@ -195,6 +206,7 @@ export const accountsResolvers: Resolvers = {
             accountStatus: account?.status ?? null,
             since: e.since ? new Date(e.since) : null,
             overdue: list === 'PENDING_APPROVAL' && !!e.since && e.since < now,
+            groups: entryGroups(e),
           };
         }),
       );

@@ -273,6 +273,8 @@ export class AccountCommitter implements CodeChecker {
       pendingUpgradeAfter: next.pendingLevel === 2,
       approvalDueAt: next.approvalDueAt ?? null,
       notifiedAt: next.notifiedAt ?? null,
+      groups: next.groups ?? [],
+      groupsBefore: current ? (current.groups ?? []) : null,
     };
     try {
       await this.deps.reports.apply(opsForTransition(fact));

@@ -15,6 +15,7 @@ import { PROVINCES } from '../../reference/areas';
 import type { AuditWriter } from '../audit/writer';
 import type { Jurisdiction } from '../access/auth/principal';
 import { inJurisdiction } from '../access/policy';
+import { decodeListValue } from './reports/ops';
 import { listMembers } from './reports/read';
 import { refreshPopulation } from './reports/rebuild';
 import type { ReportWriter } from './reports/writer';
@@ -131,7 +132,8 @@ export class Sweeps {
       for (const commune of province.communes) {
         if (scope?.commune && scope.commune !== commune.code) continue;
         const members = await listMembers(this.deps.store, 'APPROVED_NOT_ACTIVATED', commune.code);
-        for (const [id, since] of members) {
+        for (const [id, value] of members) {
+          const since = decodeListValue(value).since ?? '';
           if (since === '') {
             const r = await this.deps.service.notifyApproval(id);
             if (r.changes.length) {
@@ -140,7 +142,7 @@ export class Sweeps {
             }
             continue;
           }
-          if (typeof since !== 'string' || now <= activationDeadline(new Date(since))) continue;
+          if (now <= activationDeadline(new Date(since))) continue;
           const r = await this.deps.service.transition(id, (a, at) =>
             a?.status === 'APPROVED'
               ? { type: 'EXPIRE_ACTIVATION', at, by: { kind: 'system' } }

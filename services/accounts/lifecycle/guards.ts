@@ -7,6 +7,7 @@
 import { ACTIVATION_WINDOW_DAYS, activationDeadline } from '../calendar';
 import type {
   AccountEvent,
+  EligibilityPerson,
   Actor,
   EventOf,
   LifecycleAccount,
@@ -16,8 +17,15 @@ import type {
   LockReason,
 } from '../model';
 import type { LockGround } from '../store';
-import type { AccountDoc, AccountLevel } from '../store';
-import { ELIGIBILITY_MESSAGES, checkEligibility } from './eligibility';
+import type { AccountDoc, AccountGroup, AccountLevel } from '../store';
+import {
+  ELIGIBILITY_MESSAGES,
+  MIN_ACCOUNT_AGE,
+  MIN_LEVEL2_AGE,
+  ageOnDay,
+  checkEligibility,
+  isCitizen,
+} from './eligibility';
 import { INVALID_PHONE_MESSAGE, normalizePhone } from './phone';
 
 export type Failure = { ok: false; userError: LifecycleUserError };
@@ -134,10 +142,23 @@ function register(
   };
   if (event.email) next.email = event.email;
   if (event.type === 'REGISTER_L1' && event.guardianId) next.guardianId = event.guardianId;
+  const groups = groupsOf(ctx.person!, ctx.today ?? at, !!next.guardianId);
+  if (groups.length) next.groups = groups;
   if (portraitRef) next.portraitRef = portraitRef;
   if (level === 2) next.fingerprintsCapturedAt = at;
   if (ctx.approvalDueAt) next.approvalDueAt = ctx.approvalDueAt;
   return { ok: true, account: next };
+}
+
+/** The report groups of a registration (the person is eligible: checked before). */
+function groupsOf(person: EligibilityPerson, today: Date | string, byGuardian: boolean): AccountGroup[] {
+  const out: AccountGroup[] = [];
+  const age = ageOnDay(person.dateOfBirth, today) ?? MIN_ACCOUNT_AGE;
+  if (!isCitizen(person.nationality)) out.push('FOREIGNER');
+  else if (age < MIN_LEVEL2_AGE) out.push('CHILD_UNDER_6');
+  else if (age < MIN_ACCOUNT_AGE) out.push('CHILD_6_14');
+  if (byGuardian) out.push('GUARDIAN_REGISTERED');
+  return out;
 }
 
 function upgrade(account: LifecycleAccount, event: EventOf<'UPGRADE_TO_L2'>, ctx: LifecycleContext): Step {

@@ -18,7 +18,13 @@
  *
  * Area codes: a province is 2 digits, a commune/ward 5 digits starting with its province's.
  */
-import { ACCOUNT_STATUSES, type AccountEventType, type AccountLevel, type AccountStatus } from '../store';
+import {
+  ACCOUNT_STATUSES,
+  type AccountEventType,
+  type AccountGroup,
+  type AccountLevel,
+  type AccountStatus,
+} from '../store';
 
 export const REPORT_COUNTERS_COLLECTION = 'reportCounters';
 export const REPORT_LISTS_COLLECTION = 'reportLists';
@@ -66,6 +72,22 @@ export interface PopulationFacts {
   notRegistered: number;
   /** The day ("YYYY-MM-DD") the refresh computed these. */
   asOf: string;
+  /**
+   * The other eligible groups (children 6 to under 14 with an identity card, under 6, foreigners
+   * with a valid residence card): the people of each, and those of them with no account.
+   */
+  groups?: Partial<Record<AccountGroup, GroupPopulation>>;
+}
+
+export interface GroupPopulation {
+  eligible: number;
+  notRegistered: number;
+}
+
+/** One group's counters (the same as the area's, for the group's accounts only). */
+export interface GroupCounts {
+  stock?: Counts<StockKey>;
+  total?: Counts<Flow>;
 }
 
 export interface AreaStockDoc {
@@ -74,12 +96,16 @@ export interface AreaStockDoc {
   province: string;
   stock?: Counts<StockKey>;
   total?: Counts<Flow>;
+  /** Per group (store.ts ACCOUNT_GROUPS): its accounts' state counts and event totals. */
+  groups?: Partial<Record<AccountGroup, GroupCounts>>;
   population?: PopulationFacts;
 }
 
 export interface DayCounts {
   f?: Counts<Flow>;
   s?: Counts<StockKey>;
+  /** Per group: its events and state changes that day. */
+  g?: Partial<Record<AccountGroup, { f?: Counts<Flow>; s?: Counts<StockKey> }>>;
 }
 
 export interface AreaDaysDoc {

@@ -6,6 +6,8 @@
 import { communeByCode, provinceByCode, PROVINCES } from '../../../reference/areas';
 import type { Store } from '../../../store/connection';
 import { echoShort } from '../../../lib/errors';
+import { ACCOUNT_GROUPS, type AccountGroup } from '../store';
+import { decodeListValue } from './ops';
 import {
   FLOWS,
   REPORT_COUNTERS_COLLECTION,
@@ -24,6 +26,7 @@ import {
   type Counts,
   type DayCounts,
   type Flow,
+  type GroupPopulation,
   type ListName,
   type PopulationFacts,
   type StockKey,
@@ -103,6 +106,20 @@ export interface DayRow {
   activatedProgress: number | null;
 }
 
+/** Citizens 14+ (the seeds' group: every account not in another group), then store.ts ACCOUNT_GROUPS. */
+export const REPORT_GROUPS = ['CITIZEN_14', ...ACCOUNT_GROUPS] as const;
+export type ReportGroup = (typeof REPORT_GROUPS)[number];
+
+/** One group's figures in a report (the same definitions as the area's). */
+export interface GroupReport {
+  group: ReportGroup;
+  period: FlowSummary;
+  cumulative: FlowSummary;
+  atEnd: StateSummary;
+  /** The people of the group and those with no account, from the last refresh (null before one; GUARDIAN_REGISTERED: null). */
+  population: GroupPopulation | null;
+}
+
 export interface AreaReport {
   area: AreaInfo;
   from: string;
@@ -120,6 +137,12 @@ export interface AreaReport {
   targets: { collectedPerDay: number | null; activatedPerDay: number | null } | null;
   /** One row per day of the range (ranges up to 366 days). */
   daily: DayRow[];
+  /**
+   * The same figures per eligible group: citizens 14+ (the area's figures less the children's and
+   * foreigners' groups), children 6 to under 14, under 6, foreigners, and the accounts a guardian
+   * registered (these overlap the children's groups).
+   */
+  groups: GroupReport[];
 }
 
 const DAY_MS = 86_400_000;
@@ -250,25 +273,8 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
   for (const doc of dayDocs.values()) {
     for (const [dd, c] of Object.entries(doc.days ?? {})) days.set(`${doc.month}-${dd}`, c);
   }
-  const period: Counts<Flow> = {};
-  const after: Counts<Flow> = {};
-  const stockAfter: Counts<StockKey> = {};
-  for (const [date, c] of days) {
-    if (date >= range.from && date <= range.to) add(period, c.f);
-    if (date > range.to) {
-      add(after, c.f);
-      add(stockAfter, c.s);
-    }
-  }
-  const cumulative: Counts<Flow> = {};
-  add(cumulative, stock?.total);
-  add(cumulative, after, -1);
-  const atEndStock: Counts<StockKey> = {};
-  add(atEndStock, stock?.stock);
-  add(atEndStock, stockAfter, -1);
-  const pendingUpgrades =
-    (cumulative.upgrade_requested ?? 0) - (cumulative.upgraded ?? 0) - (cumulative.upgrade_rejected ?? 0);
-  const atEnd = stateSummary(atEndStock, Math.max(0, pendingUpgrades));
+  const all = countsAt(stock, days, range, null);
+  const atEnd = stateSummary(all.atEndStock, all.pendingUpgrades);
   const target = targets.get(code);
   const p = stock?.population;
   // Facts exist once a population refresh has run for the area (live updates alone are not enough).
@@ -307,14 +313,98 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
     area,
     from: range.from,
     to: range.to,
-    period: flowSummary(period),
-    cumulative: flowSummary(cumulative),
+    period: flowSummary(all.period),
+    cumulative: flowSummary(all.cumulative),
     atEnd,
     population,
     withoutActivatedAccount: population ? population.notRegistered + atEnd.approvedNotActivated : null,
     targets: target ? { collectedPerDay: target.collectedPerDay, activatedPerDay: target.activatedPerDay } : null,
     daily,
+    groups: groupReports(stock, days, range, all, population),
   };
+}
+
+interface RangeCounts {
+  period: Counts<Flow>;
+  cumulative: Counts<Flow>;
+  atEndStock: Counts<StockKey>;
+  pendingUpgrades: number;
+}
+
+/** The area's counts for the range (group null), or one group's (its own counters). */
+function countsAt(
+  stock: AreaStockDoc | undefined,
+  days: Map<string, DayCounts>,
+  range: ReportRange,
+  group: AccountGroup | null,
+): RangeCounts {
+  const period: Counts<Flow> = {};
+  const after: Counts<Flow> = {};
+  const stockAfter: Counts<StockKey> = {};
+  for (const [date, day] of days) {
+    const c = group ? day.g?.[group] : day;
+    if (!c) continue;
+    if (date >= range.from && date <= range.to) add(period, c.f);
+    if (date > range.to) {
+      add(after, c.f);
+      add(stockAfter, c.s);
+    }
+  }
+  const own = group ? stock?.groups?.[group] : stock;
+  const cumulative: Counts<Flow> = {};
+  add(cumulative, own?.total);
+  add(cumulative, after, -1);
+  const atEndStock: Counts<StockKey> = {};
+  add(atEndStock, own?.stock);
+  add(atEndStock, stockAfter, -1);
+  const pendingUpgrades =
+    (cumulative.upgrade_requested ?? 0) - (cumulative.upgraded ?? 0) - (cumulative.upgrade_rejected ?? 0);
+  return { period, cumulative, atEndStock, pendingUpgrades: Math.max(0, pendingUpgrades) };
+}
+
+/** Each group's figures; citizens 14+ are the area's less the three groups that partition the rest. */
+function groupReports(
+  stock: AreaStockDoc | undefined,
+  days: Map<string, DayCounts>,
+  range: ReportRange,
+  all: RangeCounts,
+  population: PopulationFacts | null,
+): GroupReport[] {
+  const rest: RangeCounts = {
+    period: { ...all.period },
+    cumulative: { ...all.cumulative },
+    atEndStock: { ...all.atEndStock },
+    pendingUpgrades: all.pendingUpgrades,
+  };
+  const out: GroupReport[] = [];
+  for (const g of ACCOUNT_GROUPS) {
+    const c = countsAt(stock, days, range, g);
+    if (g !== 'GUARDIAN_REGISTERED') {
+      add(rest.period, c.period, -1);
+      add(rest.cumulative, c.cumulative, -1);
+      add(rest.atEndStock, c.atEndStock, -1);
+      rest.pendingUpgrades -= c.pendingUpgrades;
+    }
+    const p =
+      population && g !== 'GUARDIAN_REGISTERED' ? (population.groups?.[g] ?? { eligible: 0, notRegistered: 0 }) : null;
+    out.push({
+      group: g,
+      period: flowSummary(c.period),
+      cumulative: flowSummary(c.cumulative),
+      atEnd: stateSummary(c.atEndStock, c.pendingUpgrades),
+      population: p
+        ? { eligible: p.eligible, notRegistered: Math.max(0, Math.min(p.eligible, p.notRegistered)) }
+        : null,
+    });
+  }
+  out.unshift({
+    group: 'CITIZEN_14',
+    period: flowSummary(rest.period),
+    cumulative: flowSummary(rest.cumulative),
+    atEnd: stateSummary(rest.atEndStock, Math.max(0, rest.pendingUpgrades)),
+    population: population ? { eligible: population.eligible14, notRegistered: population.notRegistered } : null,
+  });
+  return out;
 }
 
 /** Every flow name, for the CSV of a report. */
@@ -329,6 +419,8 @@ export interface ListEntry {
   commune: string;
   /** The list's value: a deadline or notice instant (ISO), or null. */
   since: string | null;
+  /** The member's report groups (empty: a citizen 14+). */
+  groups: AccountGroup[];
 }
 
 export interface ListPage {
@@ -367,11 +459,10 @@ export async function listMembers(
   return Object.entries(doc?.m ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-const toEntry = (commune: string, [id, v]: [string, string | number]): ListEntry => ({
-  personalId: id,
-  commune,
-  since: typeof v === 'string' && v ? v : null,
-});
+const toEntry = (commune: string, [id, v]: [string, string | number]): ListEntry => {
+  const { since, groups } = decodeListValue(v);
+  return { personalId: id, commune, since, groups };
+};
 
 /**
  * One page of a list for an area, after `after` (a cursor from a previous page). Walks the
@@ -423,17 +514,33 @@ export async function listPage(
   };
 }
 
-/** Streams a whole list for an area in chunks (commune by commune), for the CSV export. */
+/** Streams a whole list for an area in chunks (commune by commune), for the CSV export; `filter` keeps some. */
 export async function* listChunks(
   store: Store,
   list: ListName,
   area: AreaInfo,
   chunk = 200,
+  filter?: (e: ListEntry) => boolean,
 ): AsyncGenerator<ListEntry[]> {
   for (const commune of listCommunes(area)) {
-    const members = await listMembers(store, list, commune);
-    for (let i = 0; i < members.length; i += chunk) {
-      yield members.slice(i, i + chunk).map((m) => toEntry(commune, m));
-    }
+    let members = (await listMembers(store, list, commune)).map((m) => toEntry(commune, m));
+    if (filter) members = members.filter(filter);
+    for (let i = 0; i < members.length; i += chunk) yield members.slice(i, i + chunk);
   }
 }
+
+/**
+ * The members of a group: CITIZEN_14 those in no other group; without a group every member of an
+ * account list and the citizens 14+ of NOT_REGISTERED (the lists' meaning before the groups).
+ */
+export function groupFilter(
+  list: ListName,
+  group: ReportGroup | null | undefined,
+): ((e: ListEntry) => boolean) | undefined {
+  const g = group ?? (list === 'NOT_REGISTERED' ? 'CITIZEN_14' : null);
+  if (!g) return undefined;
+  return g === 'CITIZEN_14' ? (e) => e.groups.length === 0 : (e) => e.groups.includes(g);
+}
+
+/** A member's groups as the API names them (CITIZEN_14 for no other). */
+export const entryGroups = (e: ListEntry): ReportGroup[] => (e.groups.length ? e.groups : ['CITIZEN_14']);
