@@ -25,6 +25,7 @@ import {
   entryGroups,
   groupFilter,
   listChunks,
+  storedList,
   type ReportGroup,
 } from '../../services/accounts/reports/read';
 import { ErrorCode } from '../../lib/errors';
@@ -79,7 +80,7 @@ export function csvRouter(deps: {
       res,
       filename: `${list.toLowerCase()}-${area.code}${group ? `-${group.toLowerCase()}` : ''}.csv`,
       columns: CSV_COLUMNS,
-      chunks: listChunks(deps.store, list, area, deps.chunk, groupFilter(list, group)),
+      chunks: listChunks(deps.store, storedList(list, group), area, deps.chunk, groupFilter(list, group)),
       audit: deps.audit,
       logger: deps.logger,
       log: { requestId, list, area: area.code },

@@ -15,6 +15,7 @@ import {
   groupFilter,
   listMembers,
   listPage,
+  storedList,
   ReportInputError,
   type AreaInfo,
   type AreaReport,
@@ -186,10 +187,11 @@ export const accountsResolvers: Resolvers = {
         const p = await ctx.loaders.population.load(id).catch(() => null);
         return p ? { fullName: p.fullName ?? null, address: p.residence?.permanentAddress.formatted ?? null } : null;
       };
+      const stored = storedList(list, group);
       const page = await withReportErrors(async () =>
         search?.trim()
-          ? searchListPage(ctx.store, list, area, search, person, { first: n, after, filter })
-          : { ...(await listPage(ctx.store, list, area, { first: n, after, filter })), truncated: false },
+          ? searchListPage(ctx.store, stored, area, search, person, { first: n, after, filter })
+          : { ...(await listPage(ctx.store, stored, area, { first: n, after, filter })), truncated: false },
       );
       const nodes = await Promise.all(
         page.entries.map(async (e) => {
@@ -218,7 +220,7 @@ export const accountsResolvers: Resolvers = {
         totalCount: (async () =>
           'totalCount' in page
             ? page.totalCount()
-            : (await searchListPage(ctx.store, list, area, search!, person, { first: MAX_SCANNED, filter })).entries
+            : (await searchListPage(ctx.store, stored, area, search!, person, { first: MAX_SCANNED, filter })).entries
                 .length) as unknown as number,
       };
     },

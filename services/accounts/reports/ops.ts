@@ -6,7 +6,7 @@
 import { vietnamDate } from '../calendar';
 import type { AccountEventType, AccountGroup, AccountLevel, AccountStatus } from '../store';
 import { mergeOp, toUpdate, type DocOp as StoreDocOp } from '../../../store/serial-writer';
-import { daysId, listId, stockId, stockKey, type Flow, type ListName } from './model';
+import { daysId, listId, stockId, stockKey, type Flow, type ListName, type StoredListName } from './model';
 
 export interface TransitionFact {
   personalId: string;
@@ -205,15 +205,22 @@ export function opsForTransition(fact: TransitionFact): DocOp[] {
     ops.push(listOp(list, fact, listMember(fact, list)));
     if (moved) ops.push(listOp(list, { ...fact, area: oldArea }, null));
   }
-  // NOT_REGISTERED: leaves on registration, returns on a rejection of the first request.
+  // NOT_REGISTERED: leaves on registration, returns on a rejection of the first request (the other
+  // groups' people in NOT_REGISTERED_GROUPS).
   if (registers || fact.to === 'REJECTED') {
-    ops.push(listOp('NOT_REGISTERED', fact, listMember(fact, 'NOT_REGISTERED')));
-    if (moved) ops.push(listOp('NOT_REGISTERED', { ...fact, area: oldArea }, null));
+    const list = notRegisteredList(fact.to === 'REJECTED' ? groupsBefore : groupsAfter);
+    ops.push(listOp(list, fact, listMember(fact, 'NOT_REGISTERED')));
+    if (moved) ops.push(listOp(list, { ...fact, area: oldArea }, null));
   }
   return ops;
 }
 
-function listOp(list: ListName, fact: TransitionFact, value: string | number | null): DocOp {
+/** The stored list of the people with no account of a group (citizens 14+: NOT_REGISTERED). */
+export function notRegisteredList(groups: readonly AccountGroup[] | undefined | null): StoredListName {
+  return populationGroup(groups) ? 'NOT_REGISTERED_GROUPS' : 'NOT_REGISTERED';
+}
+
+function listOp(list: StoredListName, fact: TransitionFact, value: string | number | null): DocOp {
   const id = listId(list, fact.area.commune);
   const path = `m.${fact.personalId}`;
   const setOnInsert = { list, commune: fact.area.commune, province: fact.area.province };

@@ -28,6 +28,7 @@ import {
   type Flow,
   type GroupPopulation,
   type ListName,
+  type StoredListName,
   type PopulationFacts,
   type StockKey,
 } from './model';
@@ -450,7 +451,7 @@ export function listCommunes(area: AreaInfo): string[] {
 /** The members of one commune's list, sorted by personal ID. */
 export async function listMembers(
   store: Store,
-  list: ListName,
+  list: StoredListName,
   commune: string,
 ): Promise<Array<[string, string | number]>> {
   const doc = (await store.hubDb
@@ -471,7 +472,7 @@ const toEntry = (commune: string, [id, v]: [string, string | number]): ListEntry
  */
 export async function listPage(
   store: Store,
-  list: ListName,
+  list: StoredListName,
   area: AreaInfo,
   opts: { first: number; after?: string | null; filter?: (e: ListEntry) => boolean },
 ): Promise<ListPage> {
@@ -517,7 +518,7 @@ export async function listPage(
 /** Streams a whole list for an area in chunks (commune by commune), for the CSV export; `filter` keeps some. */
 export async function* listChunks(
   store: Store,
-  list: ListName,
+  list: StoredListName,
   area: AreaInfo,
   chunk = 200,
   filter?: (e: ListEntry) => boolean,
@@ -540,6 +541,11 @@ export function groupFilter(
   const g = group ?? (list === 'NOT_REGISTERED' ? 'CITIZEN_14' : null);
   if (!g) return undefined;
   return g === 'CITIZEN_14' ? (e) => e.groups.length === 0 : (e) => e.groups.includes(g);
+}
+
+/** The stored list a public list and group read (NOT_REGISTERED of another group: NOT_REGISTERED_GROUPS). */
+export function storedList(list: ListName, group: ReportGroup | null | undefined): StoredListName {
+  return list === 'NOT_REGISTERED' && group && group !== 'CITIZEN_14' ? 'NOT_REGISTERED_GROUPS' : list;
 }
 
 /** A member's groups as the API names them (CITIZEN_14 for no other). */

@@ -249,14 +249,17 @@ export class ReportBuilder {
   async write(store: Store): Promise<{ counterDocs: number; listDocs: number }> {
     const { byArea, notRegistered } = this.eligible.facts(this.registered);
     for (const [commune, ids] of notRegistered) {
-      const m: Record<string, string | number> = {};
-      for (const [id, v] of ids) m[id] = v;
-      this.acc.add({
-        target: 'lists',
-        id: listId('NOT_REGISTERED', commune),
-        set: { m },
-        setOnInsert: { list: 'NOT_REGISTERED', commune, province: commune.slice(0, 2) },
-      });
+      for (const list of ['NOT_REGISTERED', 'NOT_REGISTERED_GROUPS'] as const) {
+        const m: Record<string, string | number> = {};
+        for (const [id, v] of ids) if ((v === 1) === (list === 'NOT_REGISTERED')) m[id] = v;
+        if (!Object.keys(m).length) continue;
+        this.acc.add({
+          target: 'lists',
+          id: listId(list, commune),
+          set: { m },
+          setOnInsert: { list, commune, province: commune.slice(0, 2) },
+        });
+      }
     }
     for (const [area, facts] of byArea) {
       this.acc.add({ target: 'counters', id: stockId(area), set: { population: facts }, setOnInsert: { area } });
@@ -338,14 +341,18 @@ export async function refreshPopulation(
     });
   }
   for (const commune of [...areas].filter((a) => a.length === 5)) {
-    const m: Record<string, string | number> = {};
-    for (const [id, v] of pop.notRegistered.get(commune) ?? []) if (!tracker.ids.has(id)) m[id] = v;
-    ops.push({
-      target: 'lists',
-      id: listId('NOT_REGISTERED', commune),
-      set: { m },
-      setOnInsert: { list: 'NOT_REGISTERED', commune, province: commune.slice(0, 2) },
-    });
+    for (const list of ['NOT_REGISTERED', 'NOT_REGISTERED_GROUPS'] as const) {
+      const m: Record<string, string | number> = {};
+      for (const [id, v] of pop.notRegistered.get(commune) ?? []) {
+        if ((v === 1) === (list === 'NOT_REGISTERED') && !tracker.ids.has(id)) m[id] = v;
+      }
+      ops.push({
+        target: 'lists',
+        id: listId(list, commune),
+        set: { m },
+        setOnInsert: { list, commune, province: commune.slice(0, 2) },
+      });
+    }
   }
   try {
     await writer.apply(ops);
