@@ -124,7 +124,10 @@ const DOCUMENT_KIND: Record<GiayToTuyThan['loai'], IdentityDocumentKind> = {
   CCCD_GAN_CHIP: 'CCCD_CHIP',
   THE_CAN_CUOC: 'IDENTITY_CARD',
 };
-const RESIDENCE_CARD_KIND: Record<TheCuTru['loai'], ResidenceCardKind> = { THUONG_TRU: 'PERMANENT', TAM_TRU: 'TEMPORARY' };
+const RESIDENCE_CARD_KIND: Record<TheCuTru['loai'], ResidenceCardKind> = {
+  THUONG_TRU: 'PERMANENT',
+  TAM_TRU: 'TEMPORARY',
+};
 const SEX: Record<CongDanDoc['gioiTinh'], 'MALE' | 'FEMALE'> = { Nam: 'MALE', Nữ: 'FEMALE' };
 const VITAL_STATUS: Record<CongDanDoc['trangThai'], 'ALIVE' | 'DECEASED'> = { CON_SONG: 'ALIVE', DA_CHET: 'DECEASED' };
 const DEPENDANT: Record<string, 'CHILD' | 'WARD'> = { Con: 'CHILD', 'Người được giám hộ': 'WARD' };

@@ -18,16 +18,14 @@ import { csvCell, failJson, failOutOfJurisdiction, officerOf, queryParam, stream
 import { areaInJurisdiction } from '../../services/access/policy';
 import type { Store } from '../../store/connection';
 import { LIST_NAMES, type ListName } from '../../services/accounts/reports/model';
+import { areaInfo, areaOfInfo, listChunks } from '../../services/accounts/reports/read';
 import {
   REPORT_GROUPS,
-  areaInfo,
-  areaOfInfo,
   entryGroups,
   groupFilter,
-  listChunks,
   storedList,
   type ReportGroup,
-} from '../../services/accounts/reports/read';
+} from '../../services/accounts/reports/groups';
 import { ErrorCode } from '../../lib/errors';
 
 const ROLES = new Set<OfficerRole>(['WORKING_GROUP', 'ACCOUNT_APPROVER', 'SUPERVISOR']);

@@ -97,7 +97,8 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     w.doc.approvalDueAt = new Dt(Dt.parse(`${dueDay}T23:59:59.999+07:00`));
     return finish(w.doc);
   }
-  const approveDay = notified ?? M.min(TODAY, addWorkingDays(reg, r.int(0, approvalDeadline(w.firstLevel, w.validCard))));
+  const approveDay =
+    notified ?? M.min(TODAY, addWorkingDays(reg, r.int(0, approvalDeadline(w.firstLevel, w.validCard))));
   if (!decide(w, approveDay)) return finish(w.doc);
   if (w.status === 'APPROVED') return finish(w.doc);
   if (w.status === 'ACTIVATION_EXPIRED') {

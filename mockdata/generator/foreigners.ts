@@ -12,7 +12,7 @@
  * temporary cards 1 to 10 years, permanent cards renewed every 10 years; not confirmed).
  */
 import { TODAY, addYears, addMonths, ageOn, type Day } from './dates';
-import type { Household, Person } from './model';
+import type { Household, Person, ResidenceCard } from './model';
 import { fullName, type PersonName, type Sex } from './names';
 import { Rng, weighted } from './prng';
 
@@ -22,16 +22,6 @@ export const FOREIGN_HOUSEHOLD_RATE = 0.008;
 export const EXPIRED_RESIDENCE_CARD_RATE = 0.12;
 /** Share of foreign children under 6 with no card of their own. */
 export const UNDER_SIX_WITHOUT_CARD_RATE = 0.4;
-
-export type ResidenceCardKind = 'THUONG_TRU' | 'TAM_TRU';
-
-export interface ResidenceCard {
-  loai: ResidenceCardKind;
-  so: string;
-  ngayCap: Day;
-  ngayHetHan: Day;
-  noiCap: string;
-}
 
 interface Nationality {
   name: string;

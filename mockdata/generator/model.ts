@@ -4,7 +4,6 @@
  */
 import type { Commune, LegacyCommune, OldProvince, Province } from './areas';
 import type { Day } from './dates';
-import type { ResidenceCard } from './foreigners';
 import type { PersonName, Region, Sex } from './names';
 
 export type CardKind = 'CMND' | 'CCCD' | 'CCCD_GAN_CHIP' | 'THE_CAN_CUOC';
@@ -14,6 +13,17 @@ export interface IdCard {
   so: string;
   ngayCap: Day;
   ngayHetHan: Day | null;
+  noiCap: string;
+}
+
+/** A foreigner's residence card (foreigners.ts): thẻ thường trú (permanent) or thẻ tạm trú (temporary). */
+export type ResidenceCardKind = 'THUONG_TRU' | 'TAM_TRU';
+
+export interface ResidenceCard {
+  loai: ResidenceCardKind;
+  so: string;
+  ngayCap: Day;
+  ngayHetHan: Day;
   noiCap: string;
 }
 

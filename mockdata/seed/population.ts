@@ -99,7 +99,13 @@ export function buildCongDan(p: Person, r: Rng): CongDanDoc {
   if (p.death !== null) doc.ngayMat = isoDate(p.death);
   if (p.residenceCard) {
     const c = p.residenceCard;
-    doc.theCuTru = { loai: c.loai, so: c.so, ngayCap: isoDate(c.ngayCap), ngayHetHan: isoDate(c.ngayHetHan), noiCap: c.noiCap };
+    doc.theCuTru = {
+      loai: c.loai,
+      so: c.so,
+      ngayCap: isoDate(c.ngayCap),
+      ngayHetHan: isoDate(c.ngayHetHan),
+      noiCap: c.noiCap,
+    };
   }
   let last: Day = p.registeredDay;
   if (cur && cur.ngayCap > last) last = cur.ngayCap;

@@ -11,11 +11,8 @@ import {
   areaReport,
   communesOf,
   listCommunes,
-  entryGroups,
-  groupFilter,
   listMembers,
   listPage,
-  storedList,
   ReportInputError,
   type AreaInfo,
   type AreaReport,
@@ -23,6 +20,7 @@ import {
 } from '../../services/accounts/reports/read';
 import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../services/accounts/reports/model';
 import { MAX_SCANNED, searchListPage } from '../../services/accounts/reports/search';
+import { entryGroups, groupFilter, groupReports, storedList } from '../../services/accounts/reports/groups';
 import { decodeListValue } from '../../services/accounts/reports/ops';
 
 type Officer = Extract<HubContext['principal'], { kind: 'OFFICER' }>;
@@ -413,6 +411,7 @@ export const accountsResolvers: Resolvers = {
   },
   AccountReport: {
     approvalsOverdue: (r, _, ctx) => countOverdue(ctx, r.area),
+    groups: (r: AreaReport) => groupReports(r),
     communes: async (r: AreaReport, _, ctx) =>
       r.area.kind === 'COMMUNE'
         ? []

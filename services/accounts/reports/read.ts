@@ -6,7 +6,7 @@
 import { communeByCode, provinceByCode, PROVINCES } from '../../../reference/areas';
 import type { Store } from '../../../store/connection';
 import { echoShort } from '../../../lib/errors';
-import { ACCOUNT_GROUPS, type AccountGroup } from '../store';
+import type { AccountGroup } from '../store';
 import { decodeListValue } from './ops';
 import {
   FLOWS,
@@ -26,8 +26,6 @@ import {
   type Counts,
   type DayCounts,
   type Flow,
-  type GroupPopulation,
-  type ListName,
   type StoredListName,
   type PopulationFacts,
   type StockKey,
@@ -107,20 +105,6 @@ export interface DayRow {
   activatedProgress: number | null;
 }
 
-/** Citizens 14+ (the seeds' group: every account not in another group), then store.ts ACCOUNT_GROUPS. */
-export const REPORT_GROUPS = ['CITIZEN_14', ...ACCOUNT_GROUPS] as const;
-export type ReportGroup = (typeof REPORT_GROUPS)[number];
-
-/** One group's figures in a report (the same definitions as the area's). */
-export interface GroupReport {
-  group: ReportGroup;
-  period: FlowSummary;
-  cumulative: FlowSummary;
-  atEnd: StateSummary;
-  /** The people of the group and those with no account, from the last refresh (null before one; GUARDIAN_REGISTERED: null). */
-  population: GroupPopulation | null;
-}
-
 export interface AreaReport {
   area: AreaInfo;
   from: string;
@@ -138,12 +122,16 @@ export interface AreaReport {
   targets: { collectedPerDay: number | null; activatedPerDay: number | null } | null;
   /** One row per day of the range (ranges up to 366 days). */
   daily: DayRow[];
-  /**
-   * The same figures per eligible group: citizens 14+ (the area's figures less the children's and
-   * foreigners' groups), children 6 to under 14, under 6, foreigners, and the accounts a guardian
-   * registered (these overlap the children's groups).
-   */
-  groups: GroupReport[];
+  /** What the groups' figures are read from (reports/groups.ts; not part of the API). */
+  counts: ReportCounts;
+}
+
+/** The documents a report read, for the groups' figures. */
+export interface ReportCounts {
+  stock: AreaStockDoc | undefined;
+  days: Map<string, DayCounts>;
+  range: ReportRange;
+  all: RangeCounts;
 }
 
 const DAY_MS = 86_400_000;
@@ -156,7 +144,7 @@ function isoOf(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-function add<K extends string>(into: Counts<K>, from: Counts<K> | undefined, sign = 1): void {
+export function add<K extends string>(into: Counts<K>, from: Counts<K> | undefined, sign = 1): void {
   if (!from) return;
   for (const [k, v] of Object.entries(from) as Array<[K, number]>) into[k] = (into[k] ?? 0) + sign * v;
 }
@@ -321,11 +309,11 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
     withoutActivatedAccount: population ? population.notRegistered + atEnd.approvedNotActivated : null,
     targets: target ? { collectedPerDay: target.collectedPerDay, activatedPerDay: target.activatedPerDay } : null,
     daily,
-    groups: groupReports(stock, days, range, all, population),
+    counts: { stock, days, range, all },
   };
 }
 
-interface RangeCounts {
+export interface RangeCounts {
   period: Counts<Flow>;
   cumulative: Counts<Flow>;
   atEndStock: Counts<StockKey>;
@@ -333,7 +321,7 @@ interface RangeCounts {
 }
 
 /** The area's counts for the range (group null), or one group's (its own counters). */
-function countsAt(
+export function countsAt(
   stock: AreaStockDoc | undefined,
   days: Map<string, DayCounts>,
   range: ReportRange,
@@ -361,51 +349,6 @@ function countsAt(
   const pendingUpgrades =
     (cumulative.upgrade_requested ?? 0) - (cumulative.upgraded ?? 0) - (cumulative.upgrade_rejected ?? 0);
   return { period, cumulative, atEndStock, pendingUpgrades: Math.max(0, pendingUpgrades) };
-}
-
-/** Each group's figures; citizens 14+ are the area's less the three groups that partition the rest. */
-function groupReports(
-  stock: AreaStockDoc | undefined,
-  days: Map<string, DayCounts>,
-  range: ReportRange,
-  all: RangeCounts,
-  population: PopulationFacts | null,
-): GroupReport[] {
-  const rest: RangeCounts = {
-    period: { ...all.period },
-    cumulative: { ...all.cumulative },
-    atEndStock: { ...all.atEndStock },
-    pendingUpgrades: all.pendingUpgrades,
-  };
-  const out: GroupReport[] = [];
-  for (const g of ACCOUNT_GROUPS) {
-    const c = countsAt(stock, days, range, g);
-    if (g !== 'GUARDIAN_REGISTERED') {
-      add(rest.period, c.period, -1);
-      add(rest.cumulative, c.cumulative, -1);
-      add(rest.atEndStock, c.atEndStock, -1);
-      rest.pendingUpgrades -= c.pendingUpgrades;
-    }
-    const p =
-      population && g !== 'GUARDIAN_REGISTERED' ? (population.groups?.[g] ?? { eligible: 0, notRegistered: 0 }) : null;
-    out.push({
-      group: g,
-      period: flowSummary(c.period),
-      cumulative: flowSummary(c.cumulative),
-      atEnd: stateSummary(c.atEndStock, c.pendingUpgrades),
-      population: p
-        ? { eligible: p.eligible, notRegistered: Math.max(0, Math.min(p.eligible, p.notRegistered)) }
-        : null,
-    });
-  }
-  out.unshift({
-    group: 'CITIZEN_14',
-    period: flowSummary(rest.period),
-    cumulative: flowSummary(rest.cumulative),
-    atEnd: stateSummary(rest.atEndStock, Math.max(0, rest.pendingUpgrades)),
-    population: population ? { eligible: population.eligible14, notRegistered: population.notRegistered } : null,
-  });
-  return out;
 }
 
 /** Every flow name, for the CSV of a report. */
@@ -529,24 +472,3 @@ export async function* listChunks(
     for (let i = 0; i < members.length; i += chunk) yield members.slice(i, i + chunk);
   }
 }
-
-/**
- * The members of a group: CITIZEN_14 those in no other group; without a group every member of an
- * account list and the citizens 14+ of NOT_REGISTERED (the lists' meaning before the groups).
- */
-export function groupFilter(
-  list: ListName,
-  group: ReportGroup | null | undefined,
-): ((e: ListEntry) => boolean) | undefined {
-  const g = group ?? (list === 'NOT_REGISTERED' ? 'CITIZEN_14' : null);
-  if (!g) return undefined;
-  return g === 'CITIZEN_14' ? (e) => e.groups.length === 0 : (e) => e.groups.includes(g);
-}
-
-/** The stored list a public list and group read (NOT_REGISTERED of another group: NOT_REGISTERED_GROUPS). */
-export function storedList(list: ListName, group: ReportGroup | null | undefined): StoredListName {
-  return list === 'NOT_REGISTERED' && group && group !== 'CITIZEN_14' ? 'NOT_REGISTERED_GROUPS' : list;
-}
-
-/** A member's groups as the API names them (CITIZEN_14 for no other). */
-export const entryGroups = (e: ListEntry): ReportGroup[] => (e.groups.length ? e.groups : ['CITIZEN_14']);

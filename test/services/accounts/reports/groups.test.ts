@@ -26,6 +26,7 @@ let P: string;
 let parent: CitizenRecord;
 let small: CitizenRecord;
 let schoolChild: CitizenRecord;
+let schoolParent: CitizenRecord;
 let foreigner: CitizenRecord;
 let adult: CitizenRecord;
 
@@ -148,12 +149,8 @@ beforeAll(async () => {
   expect(parent).toBeDefined();
   P = parent.area!.province;
   small = child(parent, 0, 5, false)!;
-  schoolChild = child(
-    withSchool.find((q) => q.area!.province === P)!,
-    6,
-    14,
-    true,
-  )!;
+  schoolParent = withSchool.find((q) => q.area!.province === P)!;
+  schoolChild = child(schoolParent, 6, 14, true)!;
   const adults = people.filter(
     (p) =>
       p.area?.province === P &&
@@ -210,8 +207,7 @@ describe('the eligible groups in the reports', () => {
       phone: '0912000001',
       portraitRef: 'app:child:1',
     });
-    const schoolParent = [schoolChild.family.father, schoolChild.family.mother].find((r) => r?.personalId)!;
-    await register(keys.citizen(schoolParent.personalId!), CHILD, {
+    await register(keys.citizen(schoolParent.personalId), CHILD, {
       personalId: schoolChild.personalId,
       phone: '0912000002',
       portraitRef: 'app:child:2',
