@@ -21,7 +21,7 @@ import type { AccessCaches } from '../access/access';
 import { inJurisdiction } from '../access/policy';
 import { addWorkingDays, approvalDeadlineDays, endOfVietnamDay, vietnamDate, type HolidayCalendar } from './calendar';
 import { ACCOUNT_CODE_GUESSES_COLLECTION, MAX_CODE_ATTEMPTS, type CodeChecker, type CodeGuessDoc } from './codes';
-import { hasChip, residenceCardValidOn, idCardExpiryUnreadable, idCardValidOn } from './id-card';
+import { cardOnRecord, hasChip, holderCardValidOn, residenceCardValidOn } from './id-card';
 import { apply } from './lifecycle/machine';
 import type {
   AccountEvent,
@@ -199,14 +199,13 @@ export class AccountCommitter implements CodeChecker {
         if (event.type === 'UNLOCK' && current?.lockReason !== 'ID_CARD_EXPIRED') {
           const person = await this.deps.population(personalId);
           // Only a card that has expired (or whose expiry cannot be read) blocks this unlock: no
-          // card on record is not an expired card.
-          const known = !!person?.identityCard || idCardExpiryUnreadable(person);
-          return { today, idCardValid: known ? idCardValidOn(person, today) : undefined };
+          // card on record is not an expired card. A foreigner's card is the residence card.
+          return { today, idCardValid: cardOnRecord(person) ? holderCardValidOn(person, today) : undefined };
         }
         const person = await this.deps.population(personalId);
         return {
           today,
-          idCardValid: idCardValidOn(person, today),
+          idCardValid: holderCardValidOn(person, today),
           holderDeceased: person?.vitalStatus === 'DECEASED',
         };
       }

@@ -204,3 +204,34 @@ describe('registration', () => {
     expect(up.account!.approvalDueAt).toBe(endOfVnDay('2026-12-04'));
   });
 });
+
+describe('the residence card expiring under an active account', () => {
+  it('the sweep keeps the account on the last day, locks it the day after; unlocked only with a valid card', async () => {
+    const p = await adultForeigner();
+    await setCard(p.personalId, '2024-12-01', '2026-11-25');
+    const o = officer({ province: p.area!.province });
+    await ok(fx.ex, citizen(p.personalId), 'register', {
+      input: { level: 1, phone: newPhone(), portraitRef: 'app:p:1' },
+    });
+    await ok(fx.ex, o, 'approve', { id: p.personalId });
+    await ok(fx.ex, citizen(p.personalId), 'activate', { code: fx.notifier.lastCode(p.personalId) });
+    const supervisor = officer({ province: p.area!.province }, 'SUPERVISOR');
+
+    fx.clock.set(vn('2026-11-25', '23:00'));
+    expect((await call(fx.ex, supervisor, 'sweep')).errors).toBeUndefined();
+    expect(await fx.account(p.personalId)).toMatchObject({ status: 'ACTIVE' });
+
+    fx.clock.set(vn('2026-11-26', '01:00'));
+    expect((await call(fx.ex, supervisor, 'sweep')).errors).toBeUndefined();
+    const locked = await fx.account(p.personalId);
+    expect(locked).toMatchObject({ status: 'LOCKED', lockReason: 'ID_CARD_EXPIRED', lockGround: 'ID_CARD_EXPIRED' });
+    expect(locked!.history.at(-1)!.reason).toBe('residence card not valid on 2026-11-26 (expiry 2026-11-25)');
+
+    const refused = await call(fx.ex, o, 'unlock', { id: p.personalId, ok: true, reason: 'in person' });
+    expect(refused.code).toBe('ID_CARD_STILL_EXPIRED');
+    await setCard(p.personalId, '2026-11-26', '2028-11-25');
+    const unlocked = await call(fx.ex, o, 'unlock', { id: p.personalId, ok: true, reason: 'new residence card' });
+    expect(unlocked.userErrors).toEqual([]);
+    expect(unlocked.account).toMatchObject({ status: 'ACTIVE' });
+  });
+});
