@@ -230,7 +230,7 @@ export class ReportBuilder {
     for (const fact of factsOf(account)) {
       for (const op of opsForTransition(fact)) {
         // The population join below decides NOT_REGISTERED and the population facts exactly.
-        if (op.id.startsWith('L|NOT_REGISTERED|')) continue;
+        if (op.id.startsWith('L|NOT_REGISTERED|') || op.id.startsWith('L|NOT_REGISTERED_GROUPS|')) continue;
         if (op.inc && Object.keys(op.inc).some((k) => k.startsWith('population.'))) {
           const rest = Object.fromEntries(Object.entries(op.inc).filter(([k]) => !k.startsWith('population.')));
           if (!Object.keys(rest).length) continue;

@@ -115,6 +115,27 @@ const age = (dob: string) => {
   return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
 };
 
+/** The counter and list documents the test's people touch, as a rebuild would write them. */
+async function snapshot() {
+  const counters = await hub.store.hubDb
+    .collection(REPORT_COUNTERS_COLLECTION)
+    .find({ _id: { $in: [`S|${P}`, `S|${small.area!.commune}`, `S|${foreigner.area!.commune}`] } as never })
+    .toArray();
+  const lists = await hub.store.hubDb
+    .collection(REPORT_LISTS_COLLECTION)
+    .find({
+      _id: {
+        $in: ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED', 'NOT_REGISTERED', 'NOT_REGISTERED_GROUPS'].flatMap((l) =>
+          [small.area!.commune, foreigner.area!.commune, schoolChild.area!.commune].map((c) => `L|${l}|${c}`),
+        ),
+      } as never,
+    })
+    .toArray();
+  // The live path leaves zeros of -1/+1 pairs and emptied lists that a rebuild does not write.
+  const docs = [...counters, ...lists].map((d) => prune(d) as { _id: string; list?: string; m?: unknown });
+  return Object.fromEntries(docs.filter((d) => !d.list || d.m).map((d) => [d._id, d]));
+}
+
 beforeAll(async () => {
   hub = await startTestHub({}, 'rgr_', { now: () => NOW });
   await seed(hub.store, { citizens: 1500, seed: 43 });
@@ -261,26 +282,6 @@ describe('the eligible groups in the reports', () => {
   });
 
   it('a rebuild of the stored counters and lists gives the same report and documents', async () => {
-    const snapshot = async () => {
-      const counters = await hub.store.hubDb
-        .collection(REPORT_COUNTERS_COLLECTION)
-        .find({ _id: { $in: [`S|${P}`, `S|${small.area!.commune}`, `S|${foreigner.area!.commune}`] } as never })
-        .toArray();
-      const lists = await hub.store.hubDb
-        .collection(REPORT_LISTS_COLLECTION)
-        .find({
-          _id: {
-            $in: ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED', 'NOT_REGISTERED', 'NOT_REGISTERED_GROUPS'].flatMap(
-              (l) =>
-                [small.area!.commune, foreigner.area!.commune, schoolChild.area!.commune].map((c) => `L|${l}|${c}`),
-            ),
-          } as never,
-        })
-        .toArray();
-      // The live path leaves zeros of -1/+1 pairs and emptied lists that a rebuild does not write.
-      const docs = [...counters, ...lists].map((d) => prune(d) as { _id: string; list?: string; m?: unknown });
-      return Object.fromEntries(docs.filter((d) => !d.list || d.m).map((d) => [d._id, d]));
-    };
     const live = await snapshot();
     await rebuildReports(hub.store, { today: TODAY });
     expect(await snapshot()).toEqual(live);
@@ -339,6 +340,30 @@ describe('the eligible groups in the reports', () => {
       bearer(keys.officer('WORKING_GROUP', { province: P })),
     );
     expect(bad.status).toBe(400);
+  });
+
+  it("a rejected child returns to their group's NOT_REGISTERED list; live counters still equal a rebuild", async () => {
+    const o = keys.officer('ACCOUNT_APPROVER', { province: P });
+    const r = await gql<{ accountReject: { userErrors: unknown[] } }>(
+      hub.url,
+      `mutation($id: PersonalId!) { accountReject(personalId: $id, reason: "portrait unclear") { userErrors { code } } }`,
+      { id: small.personalId },
+      bearer(o),
+    );
+    expect(r.body.data!.accountReject.userErrors).toEqual([]);
+    const l = await workList('NOT_REGISTERED', 'CHILD_UNDER_6', 100);
+    expect(l.nodes.map((n) => n.personalId)).toContain(small.personalId);
+    expect((await workList('NOT_REGISTERED', null, 100)).nodes.map((n) => n.personalId)).not.toContain(
+      small.personalId,
+    );
+    const rejected = await report(P);
+    expect(group(rejected, 'CHILD_UNDER_6').population!.notRegistered).toBe(
+      group(before, 'CHILD_UNDER_6').population!.notRegistered,
+    );
+    expect(rejected.population).toEqual(after.population);
+    const live = await snapshot();
+    await rebuildReports(hub.store, { today: TODAY });
+    expect(await snapshot()).toEqual(live);
   });
 });
 
