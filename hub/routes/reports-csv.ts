@@ -18,11 +18,20 @@ import { csvCell, failJson, failOutOfJurisdiction, officerOf, queryParam, stream
 import { areaInJurisdiction } from '../../services/access/policy';
 import type { Store } from '../../store/connection';
 import { LIST_NAMES, type ListName } from '../../services/accounts/reports/model';
-import { areaInfo, areaOfInfo, listChunks } from '../../services/accounts/reports/read';
+import {
+  ReportInputError,
+  areaInfo,
+  areaOfInfo,
+  areaReport,
+  listChunks,
+  type AreaReport,
+} from '../../services/accounts/reports/read';
+import { vietnamDate } from '../../services/accounts/calendar';
 import {
   REPORT_GROUPS,
   entryGroups,
   groupFilter,
+  groupReports,
   storedList,
   type ReportGroup,
 } from '../../services/accounts/reports/groups';
@@ -44,6 +53,97 @@ export const CSV_COLUMNS = [
   'groups',
 ] as const;
 
+/** The report's CSV: one row for the area, then one per eligible group (the GraphQL report's figures). */
+export const REPORT_CSV_COLUMNS = [
+  'group',
+  'collected_level1',
+  'collected_level2',
+  'collected_total',
+  'approved',
+  'activated_total',
+  'rejected',
+  'cumulative_collected_total',
+  'cumulative_activated_total',
+  'accounts_level1',
+  'accounts_level2',
+  'accounts_total',
+  'pending_approval',
+  'approved_not_activated',
+  'active_total',
+  'locked',
+  'eligible',
+  'not_registered',
+] as const;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * `GET /reports/account-report.csv?area=<code>&from=<day>&to=<day>`: the report's figures for the
+ * area and each group (counts; names no citizen, so not audited, as `accountReport`).
+ */
+async function reportCsv(
+  deps: { store: Store; trust: TrustedIssuer[]; now?: () => Date },
+  req: Request,
+  res: Response,
+) {
+  const principal = officerOf(req, res, deps.trust, ROLES, 'Reports are for working groups, approvers and supervisors');
+  if (!principal) return;
+  const area = areaInfo(queryParam(req, 'area') ?? '');
+  if (!area) return failJson(res, 400, ErrorCode.BAD_USER_INPUT, 'area must be a known province or commune code');
+  const from = queryParam(req, 'from') ?? '';
+  const to = queryParam(req, 'to') ?? '';
+  if (!DAY.test(from) || !DAY.test(to))
+    return failJson(res, 400, ErrorCode.BAD_USER_INPUT, 'from and to must be YYYY-MM-DD');
+  if (!areaInJurisdiction(principal.jurisdiction, areaOfInfo(area))) return failOutOfJurisdiction(res);
+  let r;
+  try {
+    r = await areaReport(deps.store, area.code, { from, to, today: vietnamDate(deps.now?.() ?? new Date()) });
+  } catch (e) {
+    if (e instanceof ReportInputError) return failJson(res, 400, ErrorCode.BAD_USER_INPUT, e.message);
+    throw e;
+  }
+  const row = (
+    name: string,
+    g: Pick<AreaReport, 'period' | 'cumulative' | 'atEnd'>,
+    p: { eligible: number; notRegistered: number } | null,
+  ) => [
+    name,
+    g.period.collected.level1,
+    g.period.collected.level2,
+    g.period.collected.total,
+    g.period.approved,
+    g.period.activated.total,
+    g.period.rejected,
+    g.cumulative.collected.total,
+    g.cumulative.activated.total,
+    g.atEnd.accounts.level1,
+    g.atEnd.accounts.level2,
+    g.atEnd.accounts.total,
+    g.atEnd.pendingApproval,
+    g.atEnd.approvedNotActivated,
+    g.atEnd.active.total,
+    g.atEnd.locked,
+    p?.eligible ?? '',
+    p?.notRegistered ?? '',
+  ];
+  const rows = [
+    row(
+      'AREA',
+      r,
+      r.population ? { eligible: r.population.eligible14, notRegistered: r.population.notRegistered } : null,
+    ),
+    ...groupReports(r).map((g) => row(g.group, g, g.population)),
+  ];
+  res.setHeader('content-type', 'text/csv; charset=utf-8');
+  res.setHeader('content-disposition', `attachment; filename="account-report-${area.code}-${from}-${to}.csv"`);
+  res.setHeader('cache-control', 'no-store');
+  res.end(
+    '\uFEFF' +
+      [[...REPORT_CSV_COLUMNS], ...rows].map((l) => l.map((c) => csvCell(String(c))).join(',')).join('\r\n') +
+      '\r\n',
+  );
+}
+
 export function csvRouter(deps: {
   store: Store;
   trust: TrustedIssuer[];
@@ -52,8 +152,10 @@ export function csvRouter(deps: {
   logger: Logger;
   chunk: number;
   guards: SourceGuards;
+  now?: () => Date;
 }): Router {
   const router = Router();
+  router.get('/reports/account-report.csv', (req: Request, res: Response) => reportCsv(deps, req, res));
   router.get('/reports/work-list.csv', async (req: Request, res: Response) => {
     const requestId = String(res.locals.requestId);
     const principal = officerOf(

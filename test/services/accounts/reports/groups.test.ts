@@ -13,7 +13,7 @@ import type { CitizenRecord } from '../../../../connectors/population/connector'
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION } from '../../../../services/accounts/reports/model';
 import { rebuildReports } from '../../../../services/accounts/reports/rebuild';
 import { ACCOUNTS_COLLECTION, type AccountDoc } from '../../../../services/accounts/store';
-import { CSV_COLUMNS } from '../../../../hub/routes/reports-csv';
+import { CSV_COLUMNS, REPORT_CSV_COLUMNS } from '../../../../hub/routes/reports-csv';
 import { gql, startTestHub, type TestHub } from '../../../support/hub';
 import { testKeys } from '../../../support/keys';
 import { mapOrNull, parseCsv } from './support';
@@ -340,6 +340,47 @@ describe('the eligible groups in the reports', () => {
       bearer(keys.officer('WORKING_GROUP', { province: P })),
     );
     expect(bad.status).toBe(400);
+  });
+
+  it('the report CSV gives the same figures as GraphQL, a row for the area and one per group', async () => {
+    const csv = await get(
+      `${hub.url}/reports/account-report.csv?area=${P}&from=${TODAY}&to=${TODAY}`,
+      bearer(keys.officer('WORKING_GROUP', { province: P })),
+    );
+    expect(csv.status).toBe(200);
+    const [head, ...rows] = parseCsv(csv.body.replace(/^\uFEFF/, ''));
+    expect(head).toEqual([...REPORT_CSV_COLUMNS]);
+    const at = (row: string[], col: (typeof REPORT_CSV_COLUMNS)[number]) => row[REPORT_CSV_COLUMNS.indexOf(col)];
+    const figures = (x: Pick<GroupView, 'period' | 'cumulative' | 'atEnd'>) => [
+      String(x.period.collected.total),
+      String(x.period.approved),
+      String(x.cumulative.collected.total),
+      String(x.atEnd.accounts.total),
+      String(x.atEnd.pendingApproval),
+      String(x.atEnd.approvedNotActivated),
+    ];
+    const cols = [
+      'collected_total',
+      'approved',
+      'cumulative_collected_total',
+      'accounts_total',
+      'pending_approval',
+      'approved_not_activated',
+    ] as const;
+    expect(rows.map((r) => r[0])).toEqual(['AREA', ...after.groups.map((g) => g.group)]);
+    expect(cols.map((c) => at(rows[0], c))).toEqual(figures(after));
+    expect(at(rows[0], 'not_registered')).toBe(String(after.population!.notRegistered));
+    for (const g of after.groups) {
+      const row = rows.find((r) => r[0] === g.group)!;
+      expect(cols.map((c) => at(row, c))).toEqual(figures(g));
+      expect(at(row, 'eligible')).toBe(g.population ? String(g.population.eligible) : '');
+      expect(at(row, 'not_registered')).toBe(g.population ? String(g.population.notRegistered) : '');
+    }
+    const outside = await get(
+      `${hub.url}/reports/account-report.csv?area=${P}&from=${TODAY}&to=${TODAY}`,
+      bearer(keys.officer('WORKING_GROUP', { province: P === '01' ? '79' : '01' })),
+    );
+    expect(outside.status).toBe(403);
   });
 
   it("a rejected child returns to their group's NOT_REGISTERED list; live counters still equal a rebuild", async () => {
