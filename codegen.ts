@@ -36,6 +36,7 @@ const config: CodegenConfig = {
         mappers: {
           Citizen: '../connectors/population/connector#CitizenRecord',
           IdentityCard: '../connectors/population/connector#IdentityCardRecord',
+          ResidenceCard: '../connectors/population/connector#ResidenceCardRecord',
           DrivingLicence: '../connectors/driving-licence/connector#DrivingLicenceRecord',
           HealthInsurance: '../connectors/health-insurance/connector#HealthInsuranceRecord',
           SocialInsurance: '../connectors/social-insurance/connector#SocialInsuranceRecord',

@@ -81,7 +81,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
       principal,
       startedAt,
     );
-  mountRoutes(app, { ...services, config, store, logger, apollo, context });
+  mountRoutes(app, { ...services, config, store, logger, apollo, context, now: deps.now });
 
   return {
     app,

@@ -48,6 +48,8 @@ export interface RouteDeps extends HubServices {
   logger: Logger;
   apollo: ApolloServer<HubContext>;
   context: ContextFactory;
+  /** The clock (tests set it; default the system's). */
+  now?: () => Date;
 }
 
 /** The Express app and the Node server over it (not listening; no routes yet). */
@@ -113,6 +115,7 @@ function apiRoutes(app: express.Express, deps: RouteDeps): void {
       logger,
       chunk: config.HUB_CSV_CHUNK,
       guards,
+      now: deps.now,
     }),
   );
 

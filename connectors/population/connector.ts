@@ -2,7 +2,7 @@ import { FieldReader, recordOf, unreadableOf } from '../fields';
 import { todayArea } from '../../reference/areas';
 import { CODE_MAX } from '../identity';
 import { provenance, type ProvenanceRecord } from '../provenance';
-import { type CongDanDoc, type GiayToTuyThan } from './model';
+import { type CongDanDoc, type GiayToTuyThan, type TheCuTru } from './model';
 
 /** Longest address line read. */
 const ADDRESS_MAX = 200;
@@ -22,6 +22,8 @@ export interface CitizenRecord {
   vitalStatus: 'ALIVE' | 'DECEASED' | null;
   dateOfDeath: string | null;
   identityCard: IdentityCardRecord | null;
+  /** A foreigner's permanent or temporary residence card; null for citizens (or unreadable: see `unreadableOf`). */
+  residenceCard: ResidenceCardRecord | null;
   residence: ResidenceRecord | null;
   household: HouseholdRecord | null;
   family: FamilyRecord;
@@ -46,6 +48,17 @@ export interface IdentityDocumentRecord {
 
 export interface IdentityCardRecord extends IdentityDocumentRecord {
   history: IdentityDocumentRecord[] | null;
+  provenance: ProvenanceRecord;
+}
+
+export type ResidenceCardKind = 'PERMANENT' | 'TEMPORARY';
+
+export interface ResidenceCardRecord {
+  kind: ResidenceCardKind | null;
+  number: string | null;
+  issuedOn: string | null;
+  expiresOn: string | null;
+  issuedBy: string | null;
   provenance: ProvenanceRecord;
 }
 
@@ -110,6 +123,10 @@ const DOCUMENT_KIND: Record<GiayToTuyThan['loai'], IdentityDocumentKind> = {
   CCCD: 'CCCD',
   CCCD_GAN_CHIP: 'CCCD_CHIP',
   THE_CAN_CUOC: 'IDENTITY_CARD',
+};
+const RESIDENCE_CARD_KIND: Record<TheCuTru['loai'], ResidenceCardKind> = {
+  THUONG_TRU: 'PERMANENT',
+  TAM_TRU: 'TEMPORARY',
 };
 const SEX: Record<CongDanDoc['gioiTinh'], 'MALE' | 'FEMALE'> = { Nam: 'MALE', Nữ: 'FEMALE' };
 const VITAL_STATUS: Record<CongDanDoc['trangThai'], 'ALIVE' | 'DECEASED'> = { CON_SONG: 'ALIVE', DA_CHET: 'DECEASED' };
@@ -227,6 +244,17 @@ export function mapCitizen(doc: CongDanDoc): CitizenRecord {
     card.history = r.list(card, 'history', d.lichSuGiayTo, 'lichSuGiayTo', (h, i) =>
       mapDocument(h, `lichSuGiayTo.${i}`),
     );
+    r.same(card, 'expired', card, 'expiresOn');
+    return card;
+  });
+  o.residenceCard = r.optObject(o, 'residenceCard', d.theCuTru, 'theCuTru', (g) => {
+    const card = { provenance: prov } as ResidenceCardRecord;
+    card.kind = r.code(card, 'kind', g.loai, 'theCuTru.loai', RESIDENCE_CARD_KIND);
+    card.number = r.text(card, 'number', g.so, 'theCuTru.so', CODE_MAX);
+    card.issuedOn = r.date(card, 'issuedOn', g.ngayCap, 'theCuTru.ngayCap');
+    // Every residence card has an expiry (Law 47/2014 Art. 38, 42 as amended): a missing one is unreadable.
+    card.expiresOn = r.date(card, 'expiresOn', g.ngayHetHan, 'theCuTru.ngayHetHan');
+    card.issuedBy = r.text(card, 'issuedBy', g.noiCap, 'theCuTru.noiCap');
     r.same(card, 'expired', card, 'expiresOn');
     return card;
   });

@@ -40,6 +40,19 @@ export interface GiayToTuyThan {
   noiCap: string;
 }
 
+/**
+ * A foreigner's residence card (thẻ thường trú: permanent; thẻ tạm trú: temporary), issued by the
+ * immigration authority (Law 47/2014/QH13 on foreigners' entry, exit, transit and residence, as
+ * amended by Law 51/2019/QH14). Only foreigners' records carry one.
+ */
+export interface TheCuTru {
+  loai: 'THUONG_TRU' | 'TAM_TRU';
+  so: string;
+  ngayCap: string; // YYYY-MM-DD
+  ngayHetHan: string; // YYYY-MM-DD
+  noiCap: string;
+}
+
 export interface ThanhVienHo {
   soDinhDanh: string;
   hoTen: string;
@@ -53,7 +66,7 @@ export interface CongDanDoc {
   gioiTinh: 'Nam' | 'Nữ';
   danToc: string; // ethnicity, e.g. "Kinh"
   tonGiao?: string;
-  quocTich: string; // "Việt Nam"
+  quocTich: string; // "Việt Nam"; a foreigner's nationality otherwise ("Hàn Quốc", ...)
   queQuan: DiaChi; // place of origin
   noiThuongTru: DiaChi & { ngayDangKy: string }; // permanent residence
   noiOHienTai?: DiaChi; // current residence, when different
@@ -72,6 +85,8 @@ export interface CongDanDoc {
   theCanCuoc?: GiayToTuyThan;
   /** Every identity document ever issued, oldest first (incl. old 9-digit CMND). */
   lichSuGiayTo: GiayToTuyThan[];
+  /** A foreigner's current residence card (absent for citizens, and for foreigners without one). */
+  theCuTru?: TheCuTru;
   trangThai: 'CON_SONG' | 'DA_CHET';
   ngayMat?: string; // YYYY-MM-DD when deceased
   capNhatLuc: Date; // last update at the source

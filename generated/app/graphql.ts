@@ -61,6 +61,22 @@ export type AccountErrorCode =
   | 'UNLOCK_REQUEST_PENDING'
   | 'UPGRADE_ALREADY_PENDING';
 
+/**
+ * The eligible groups reports and work lists count apart (Decree 69/2024 Art. 7, 10 as summarised),
+ * as of the registration (accounts) or the last population refresh (people with no account).
+ */
+export type AccountGroup =
+  /** Citizens aged 6 to under 14 with a valid identity card. */
+  | 'CHILD_6_14'
+  /** Citizens under 6. */
+  | 'CHILD_UNDER_6'
+  /** Citizens aged 14 and over (the seeds' group). */
+  | 'CITIZEN_14'
+  /** Foreigners with a valid permanent or temporary residence card. */
+  | 'FOREIGNER'
+  /** Accounts a parent or guardian registered (overlaps the children's groups; no population figure). */
+  | 'GUARDIAN_REGISTERED';
+
 /** State of an e-identity account (see docs/accounts.md, Lifecycle). */
 export type AccountStatus =
   /** Not activated within 7 days of the notice: an officer must reopen it. */
@@ -562,7 +578,7 @@ export type VitalStatus =
 export type WorkList =
   /** Approved, not activated (including those whose 7-day window closed). */
   | 'APPROVED_NOT_ACTIVATED'
-  /** Citizens aged 14+ of the area with no account. */
+  /** People of the area with no account: citizens aged 14+ (another eligible group with `group`). */
   | 'NOT_REGISTERED'
   /** Registrations and upgrades awaiting approval (with deadlines). */
   | 'PENDING_APPROVAL';
@@ -671,12 +687,13 @@ export type WbWorkListQueryVariables = Exact<{
   area: string;
   search?: string | null | undefined;
   overdueOnly?: boolean | null | undefined;
+  group?: AccountGroup | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
 
 
-export type WbWorkListQuery = { accountWorkList: { totalCount: number, searchTruncated: boolean, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ personalId: string, fullName: string | null, address: string | null, phone: string | null, accountStatus: AccountStatus | null, since: string | null, overdue: boolean, commune: { code: string, name: string } }> } };
+export type WbWorkListQuery = { accountWorkList: { totalCount: number, searchTruncated: boolean, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ personalId: string, fullName: string | null, address: string | null, phone: string | null, accountStatus: AccountStatus | null, since: string | null, overdue: boolean, groups: Array<AccountGroup>, commune: { code: string, name: string } }> } };
 
 export type WbApproveMutationVariables = Exact<{
   personalId: string;
@@ -1017,7 +1034,7 @@ export const MyAccountLevelDocument = {"__meta__":{"hash":"sha256:5dfa474ecfedd9
 export const ShareCreateDocument = {"__meta__":{"hash":"sha256:574bf44b73c51c311c146d03a3b0e13a30a747a1600a7f00b5b8c7b161d6d554"}} as unknown as TypedDocumentString<ShareCreateMutation, ShareCreateMutationVariables>;
 export const ShareRedeemDocument = {"__meta__":{"hash":"sha256:f1cc03a0786172f4a7b236f7ea3024ef815d48ccedede36b82fbeaa981dd7214"}} as unknown as TypedDocumentString<ShareRedeemMutation, ShareRedeemMutationVariables>;
 export const WbReportDocument = {"__meta__":{"hash":"sha256:3161bcd6b58a2c9ecc55d4624fffdd82c6ca08a5fdd1c4763f06d2f7305fbb7c"}} as unknown as TypedDocumentString<WbReportQuery, WbReportQueryVariables>;
-export const WbWorkListDocument = {"__meta__":{"hash":"sha256:7b128e027700d8ab887c5de0a179049dd899bfa12f50308bdef714e467dc4440"}} as unknown as TypedDocumentString<WbWorkListQuery, WbWorkListQueryVariables>;
+export const WbWorkListDocument = {"__meta__":{"hash":"sha256:0191065369c36791c5c35fbd8e650d79d1afe24b028e35a55080ee9b1e957585"}} as unknown as TypedDocumentString<WbWorkListQuery, WbWorkListQueryVariables>;
 export const WbApproveDocument = {"__meta__":{"hash":"sha256:6da55c3f84fea14c16162f5ad135a5d1ede6112d67526048fea81be0d5c3d9a5"}} as unknown as TypedDocumentString<WbApproveMutation, WbApproveMutationVariables>;
 export const WbRejectDocument = {"__meta__":{"hash":"sha256:b3358dce28c508b0e41754576dabcd5632b0af8a386826bd75dd598b4c856e33"}} as unknown as TypedDocumentString<WbRejectMutation, WbRejectMutationVariables>;
 export const WbCommunesDocument = {"__meta__":{"hash":"sha256:b36afb131ee6a1e19188dddf5ddc2a7c043199839a760bed1f7b693ab07efb7e"}} as unknown as TypedDocumentString<WbCommunesQuery, WbCommunesQueryVariables>;

@@ -16,6 +16,7 @@ import {
 import type { AccountDoc, AccountHistoryEntry, AccountLevel, AccountStatus } from '../../services/accounts/store';
 import { TODAY, addWorkingDays, ageOn, birthday, day, instant, isoDate, officeSeconds, type Day } from './dates';
 import type { IdCard, Person } from './model';
+import { residenceCardValid } from './foreigners';
 import { currentCard, hasChipCard } from './people';
 import type { Rng } from './prng';
 import { stripDiacritics } from './text';
@@ -53,6 +54,8 @@ function officer(r: Rng, p: Person): string {
 /** What an account is drawn to be before its history is written. */
 interface Profile {
   chip: boolean;
+  /** A valid card for the deadlines: the chip card, or a foreigner's residence card (Decree 69 Art. 13). */
+  validCard: boolean;
   card: IdCard | undefined;
   /** The day of the current chip card (null without one). */
   chipSince: Day | null;
@@ -88,13 +91,14 @@ export function buildAccount(p: Person, r: Rng): AccountDoc | null {
     // The end (Vietnam time) of the last day allowed for the decision.
     const dueDay = addCalendarWorkingDays(
       isoDate(reg),
-      approvalDeadlineDays({ level: w.firstLevel, hasChipCard: w.chip }),
+      approvalDeadlineDays({ level: w.firstLevel, hasChipCard: w.validCard }),
       DEFAULT_CALENDAR,
     );
     w.doc.approvalDueAt = new Dt(Dt.parse(`${dueDay}T23:59:59.999+07:00`));
     return finish(w.doc);
   }
-  const approveDay = notified ?? M.min(TODAY, addWorkingDays(reg, r.int(0, approvalDeadline(w.firstLevel, w.chip))));
+  const approveDay =
+    notified ?? M.min(TODAY, addWorkingDays(reg, r.int(0, approvalDeadline(w.firstLevel, w.validCard))));
   if (!decide(w, approveDay)) return finish(w.doc);
   if (w.status === 'APPROVED') return finish(w.doc);
   if (w.status === 'ACTIVATION_EXPIRED') {
@@ -118,7 +122,8 @@ function drawProfile(p: Person, r: Rng): Profile | null {
   const chip = hasChipCard(p);
   const card = currentCard(p);
   const chipSince = chip && card ? card.ngayCap : null;
-  const level: AccountLevel = chip && r.chance(0.68) ? 2 : 1;
+  const validCard = chip || residenceCardValid(p);
+  const level: AccountLevel = validCard && r.chance(0.68) ? 2 : 1;
 
   const x = r.next();
   let status: AccountStatus =
@@ -139,10 +144,15 @@ function drawProfile(p: Person, r: Rng): Profile | null {
     status = 'LOCKED';
     lockReason = 'ID_CARD_EXPIRED';
   }
-  const deadline = approvalDeadline(level, chip);
-  const earliest = M.max(VNEID_START, birthday(p.birth, 14), level === 2 && chipSince !== null ? chipSince : 0);
+  const deadline = approvalDeadline(level, validCard);
+  const earliest = M.max(
+    VNEID_START,
+    birthday(p.birth, 14),
+    level === 2 && chipSince !== null ? chipSince : 0,
+    p.residenceCard?.ngayCap ?? 0,
+  );
   const upgrade = level === 2 && (status === 'ACTIVE' || status === 'LOCKED') && r.chance(0.25);
-  return { chip, card, chipSince, level, status, lockReason, deadline, earliest, upgrade };
+  return { chip, validCard, card, chipSince, level, status, lockReason, deadline, earliest, upgrade };
 }
 
 /** The registration day, and the notice day of an account still awaiting activation. */

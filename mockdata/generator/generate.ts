@@ -23,6 +23,7 @@ import { socialInsuranceSeed, workProfile } from '../seed/social-insurance';
 import { buildAccount } from './accounts';
 import { TODAY, isoDate, ymd } from './dates';
 import { defectId, formatOnlyDefect, malform, mismatchDefect, resolveRates, typoId, type DefectRow } from './defects';
+import { isForeignHousehold, makeForeign, residenceCardValid } from './foreigners';
 import { generateHousehold } from './household';
 import { firstCode } from './sources-2025';
 import type { Person } from './model';
@@ -85,6 +86,7 @@ class DataGenerator {
   readonly hhRng: Rng;
   readonly ctx: BuildContext;
   private orphanCount = 0;
+  private readonly residenceCardNos = new Set<string>();
 
   constructor(
     readonly seed: number,
@@ -110,6 +112,7 @@ class DataGenerator {
     const hh = generateHousehold(this.hhRng, this.reg, this.seq, maxMembers, {
       expiredCardRate: this.rates.EXPIRED_ID_CARD,
     });
+    if (isForeignHousehold(this.seed, hh)) makeForeign(this.seed, hh, this.residenceCardNos);
     for (const p of hh.members) this.person(p, out);
     return hh.members.length;
   }
@@ -171,7 +174,13 @@ class DataGenerator {
       });
     }
 
-    const acc = buildAccount(p, new Rng(this.seed, 'account', p.idx));
+    // A foreigner has an account only with a valid residence card (Decree 69/2024 Art. 7).
+    const acc = p.nationality && !residenceCardValid(p) ? null : buildAccount(p, new Rng(this.seed, 'account', p.idx));
+    if (acc && p.nationality) {
+      // The report group of a foreigner's registration (services/accounts/store.ts).
+      acc.groups = ['FOREIGNER'];
+      acc.history[0].groups = ['FOREIGNER'];
+    }
     if (acc) out.accounts.push(acc);
   }
 

@@ -16,6 +16,7 @@ export * from './places';
 export * from './composition';
 export * from './cards';
 export * from './household';
+export * from './foreigners';
 export * from './accounts';
 export * from './source';
 export * from './defects';

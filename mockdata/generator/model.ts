@@ -16,6 +16,17 @@ export interface IdCard {
   noiCap: string;
 }
 
+/** A foreigner's residence card (foreigners.ts): thẻ thường trú (permanent) or thẻ tạm trú (temporary). */
+export type ResidenceCardKind = 'THUONG_TRU' | 'TAM_TRU';
+
+export interface ResidenceCard {
+  loai: ResidenceCardKind;
+  so: string;
+  ngayCap: Day;
+  ngayHetHan: Day;
+  noiCap: string;
+}
+
 export interface Place {
   province: Province;
   commune: Commune;
@@ -75,6 +86,10 @@ export interface Person {
   temporary?: Place;
   /** A made-up identity for ORPHAN records: not in population. */
   phantom: boolean;
+  /** A foreigner's nationality (foreigners.ts); absent for citizens ("Việt Nam"). */
+  nationality?: string;
+  /** A foreigner's permanent or temporary residence card (foreigners.ts). */
+  residenceCard?: ResidenceCard;
   // Filled by the generator core:
   work: WorkKind | null;
   bhxhCode: string | null;

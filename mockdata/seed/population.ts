@@ -66,7 +66,7 @@ export function buildCongDan(p: Person, r: Rng): CongDanDoc {
     gioiTinh: p.sex === 'M' ? 'Nam' : 'Nữ',
     danToc: p.ethnicity,
     tonGiao: p.religion,
-    quocTich: 'Việt Nam',
+    quocTich: p.nationality ?? 'Việt Nam',
     queQuan: diaChi(p.origin, p.legacyAddress),
     noiThuongTru: { ...diaChi(hh.place, p.legacyAddress), ngayDangKy: isoDate(p.registeredDay) },
     hoGiaDinh: {
@@ -97,8 +97,19 @@ export function buildCongDan(p: Person, r: Rng): CongDanDoc {
   if (p.spouse) doc.voChong = { soDinhDanh: p.spouse.id, hoTen: p.spouse.fullName };
   if (cur) doc.theCanCuoc = giayTo(cur);
   if (p.death !== null) doc.ngayMat = isoDate(p.death);
+  if (p.residenceCard) {
+    const c = p.residenceCard;
+    doc.theCuTru = {
+      loai: c.loai,
+      so: c.so,
+      ngayCap: isoDate(c.ngayCap),
+      ngayHetHan: isoDate(c.ngayHetHan),
+      noiCap: c.noiCap,
+    };
+  }
   let last: Day = p.registeredDay;
   if (cur && cur.ngayCap > last) last = cur.ngayCap;
+  if (p.residenceCard && p.residenceCard.ngayCap > last) last = p.residenceCard.ngayCap;
   if (p.death !== null && p.death > last) last = p.death;
   const stamp = M.min(TODAY - 1, last + r.int(0, 5));
   doc.capNhatLuc = instant(stamp, officeSeconds(r));

@@ -23,6 +23,8 @@ import {
 } from '../../services/accounts/reports/read';
 import { REPORT_TARGETS_COLLECTION, type AreaTargetDoc } from '../../services/accounts/reports/model';
 import { MAX_SCANNED, searchListPage } from '../../services/accounts/reports/search';
+import { entryGroups, groupFilter, groupReports, storedList } from '../../services/accounts/reports/groups';
+import { decodeListValue } from '../../services/accounts/reports/ops';
 
 type Officer = Extract<HubContext['principal'], { kind: 'OFFICER' }>;
 
@@ -134,7 +136,12 @@ async function countOverdue(ctx: HubContext, area: AreaInfo): Promise<number> {
   const now = ctx.now.toISOString();
   const lists = await Promise.all(listCommunes(area).map((c) => listMembers(ctx.store, 'PENDING_APPROVAL', c)));
   let n = 0;
-  for (const l of lists) for (const [, v] of l) if (typeof v === 'string' && v && v < now) n++;
+  for (const l of lists) {
+    for (const [, v] of l) {
+      const since = decodeListValue(v).since;
+      if (since && since < now) n++;
+    }
+  }
   return n;
 }
 
@@ -180,21 +187,25 @@ export const accountsResolvers: Resolvers = {
       }
       return a;
     },
-    accountWorkList: async (_, { list, area: code, overdueOnly, search, first, after }, ctx) => {
+    accountWorkList: async (_, { list, area: code, overdueOnly, search, group, first, after }, ctx) => {
       const area = areaFor(ctx, code);
       const n = checkFirst(first);
       const now = ctx.now.toISOString();
-      const filter =
+      const overdue =
         overdueOnly && list === 'PENDING_APPROVAL' ? (e: ListEntry) => !!e.since && e.since < now : undefined;
+      const inGroup = groupFilter(list, group);
+      const filter =
+        overdue && inGroup ? (e: ListEntry) => overdue(e) && inGroup(e) : (overdue ?? inGroup ?? undefined);
       // A search reads the population records it walks past (through this request's loader).
       const person = async (id: string) => {
         const p = await ctx.loaders.population.load(id).catch(() => null);
         return p ? { fullName: p.fullName ?? null, address: p.residence?.permanentAddress.formatted ?? null } : null;
       };
+      const stored = storedList(list, group);
       const page = await withReportErrors(async () =>
         search?.trim()
-          ? searchListPage(ctx.store, list, area, search, person, { first: n, after, filter })
-          : { ...(await listPage(ctx.store, list, area, { first: n, after, filter })), truncated: false },
+          ? searchListPage(ctx.store, stored, area, search, person, { first: n, after, filter })
+          : { ...(await listPage(ctx.store, stored, area, { first: n, after, filter })), truncated: false },
       );
       const nodes = await Promise.all(
         page.entries.map(async (e) => {
@@ -211,6 +222,7 @@ export const accountsResolvers: Resolvers = {
             accountStatus: account?.status ?? null,
             since: e.since ? new Date(e.since) : null,
             overdue: list === 'PENDING_APPROVAL' && !!e.since && e.since < now,
+            groups: entryGroups(e),
           };
         }),
       );
@@ -222,7 +234,7 @@ export const accountsResolvers: Resolvers = {
         totalCount: (async () =>
           'totalCount' in page
             ? page.totalCount()
-            : (await searchListPage(ctx.store, list, area, search!, person, { first: MAX_SCANNED, filter })).entries
+            : (await searchListPage(ctx.store, stored, area, search!, person, { first: MAX_SCANNED, filter })).entries
                 .length) as unknown as number,
       };
     },
@@ -447,6 +459,7 @@ export const accountsResolvers: Resolvers = {
   },
   AccountReport: {
     approvalsOverdue: (r, _, ctx) => countOverdue(ctx, r.area),
+    groups: (r: AreaReport) => groupReports(r),
     communes: async (r: AreaReport, _, ctx) =>
       r.area.kind === 'COMMUNE'
         ? []

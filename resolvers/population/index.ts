@@ -30,4 +30,7 @@ export const populationResolvers: Resolvers = {
   IdentityCard: {
     expired: (card, _, ctx) => card.expiresOn !== null && card.expiresOn < todayInVietnam(ctx.now),
   },
+  ResidenceCard: {
+    expired: (card, _, ctx) => card.expiresOn !== null && card.expiresOn < todayInVietnam(ctx.now),
+  },
 };

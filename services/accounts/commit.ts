@@ -21,7 +21,7 @@ import type { AccessCaches } from '../access/access';
 import { inJurisdiction } from '../access/policy';
 import { addWorkingDays, approvalDeadlineDays, endOfVietnamDay, vietnamDate, type HolidayCalendar } from './calendar';
 import { ACCOUNT_CODE_GUESSES_COLLECTION, MAX_CODE_ATTEMPTS, type CodeChecker, type CodeGuessDoc } from './codes';
-import { hasChip, idCardExpiryUnreadable, idCardValidOn } from './id-card';
+import { cardOnRecord, hasChip, holderCardValidOn, residenceCardValidOn } from './id-card';
 import { apply } from './lifecycle/machine';
 import type {
   AccountEvent,
@@ -166,9 +166,12 @@ export class AccountCommitter implements CodeChecker {
     const today = vietnamDate(event.at);
     switch (event.type) {
       case 'REGISTER_L1':
-      case 'REGISTER_L2': {
+      case 'REGISTER_L2':
+      case 'UPGRADE_TO_L2': {
         const person = await this.deps.population(personalId);
         const chip = hasChip(person, today);
+        const residenceCard = residenceCardValidOn(person, today);
+        const level = event.type === 'REGISTER_L1' ? 1 : 2;
         return {
           today,
           person: person
@@ -178,20 +181,16 @@ export class AccountCommitter implements CodeChecker {
                 vitalStatus: person.vitalStatus,
                 nationality: person.nationality,
                 identityCardValid: chip,
+                residenceCardValid: residenceCard,
                 area: person.area,
                 hasChipCard: chip,
               }
-            : null,
-          approvalDueAt: this.approvalDueAt(event.at, event.type === 'REGISTER_L1' ? 1 : 2, chip),
-        };
-      }
-      case 'UPGRADE_TO_L2': {
-        const person = await this.deps.population(personalId);
-        const chip = hasChip(person, today);
-        return {
-          today,
-          person: { exists: !!person, hasChipCard: chip },
-          approvalDueAt: this.approvalDueAt(event.at, 2, chip),
+            : event.type === 'UPGRADE_TO_L2'
+              ? { exists: false, hasChipCard: false }
+              : null,
+          // Decree 69 Art. 13: a valid card (chip ID card, or a foreigner's residence card) gives
+          // 1 / 3 working days, none or an expired one 7; foreigners likewise.
+          approvalDueAt: this.approvalDueAt(event.at, level, chip || residenceCard),
         };
       }
       case 'LOCK':
@@ -200,14 +199,13 @@ export class AccountCommitter implements CodeChecker {
         if (event.type === 'UNLOCK' && current?.lockReason !== 'ID_CARD_EXPIRED') {
           const person = await this.deps.population(personalId);
           // Only a card that has expired (or whose expiry cannot be read) blocks this unlock: no
-          // card on record is not an expired card.
-          const known = !!person?.identityCard || idCardExpiryUnreadable(person);
-          return { today, idCardValid: known ? idCardValidOn(person, today) : undefined };
+          // card on record is not an expired card. A foreigner's card is the residence card.
+          return { today, idCardValid: cardOnRecord(person) ? holderCardValidOn(person, today) : undefined };
         }
         const person = await this.deps.population(personalId);
         return {
           today,
-          idCardValid: idCardValidOn(person, today),
+          idCardValid: holderCardValidOn(person, today),
           holderDeceased: person?.vitalStatus === 'DECEASED',
         };
       }
@@ -274,6 +272,8 @@ export class AccountCommitter implements CodeChecker {
       pendingUpgradeAfter: next.pendingLevel === 2,
       approvalDueAt: next.approvalDueAt ?? null,
       notifiedAt: next.notifiedAt ?? null,
+      groups: next.groups ?? [],
+      groupsBefore: current ? (current.groups ?? []) : null,
     };
     try {
       await this.deps.reports.apply(opsForTransition(fact));

@@ -51,6 +51,15 @@ export type AccountEventType =
   | 'UNLOCK_REQUEST_REFUSE'
   | 'PHONE_CHANGE';
 
+/**
+ * The eligible groups the reports count apart (Decree 69/2024 Art. 7, 10 as summarised), as of the
+ * registration: children 6 to under 14 with an identity card, children under 6, foreigners with a
+ * residence card, and accounts a parent or guardian registered (overlapping the children's groups).
+ * Citizens 14+ (the seeds' group) carry none.
+ */
+export const ACCOUNT_GROUPS = ['CHILD_6_14', 'CHILD_UNDER_6', 'FOREIGNER', 'GUARDIAN_REGISTERED'] as const;
+export type AccountGroup = (typeof ACCOUNT_GROUPS)[number];
+
 export interface AccountHistoryEntry {
   /** The event that made this move (always set by the hub; the generator sets it too). */
   event?: AccountEventType;
@@ -60,6 +69,8 @@ export interface AccountHistoryEntry {
   level: AccountLevel;
   by: string; // "citizen", "officer:<id>", "system"
   reason?: string;
+  /** On a registration: the account's groups from then on (absent: a citizen 14+). */
+  groups?: AccountGroup[];
 }
 
 export interface AccountDoc {
@@ -77,6 +88,8 @@ export interface AccountDoc {
   activatedAt?: Date;
   lockedAt?: Date;
   lockReason?: 'HOLDER' | 'OFFICER' | 'ID_CARD_EXPIRED' | 'HOLDER_DECEASED';
+  /** The report groups of the current registration (absent or empty: a citizen 14+). */
+  groups?: AccountGroup[];
   /** The parent or guardian who registered this child's account (Decree 69/2024 Art. 10). */
   guardianId?: string;
   /** The legal ground of the lock (Decree 69/2024, as summarised; docs/accounts.md). */

@@ -15,12 +15,13 @@ import { PROVINCES } from '../../reference/areas';
 import type { AuditWriter } from '../audit/writer';
 import type { Jurisdiction } from '../access/auth/principal';
 import { inJurisdiction } from '../access/policy';
+import { decodeListValue } from './reports/ops';
 import { listMembers } from './reports/read';
 import { refreshPopulation } from './reports/rebuild';
 import type { ReportWriter } from './reports/writer';
 import type { Store } from '../../store/connection';
 import { VIETNAM_OFFSET_MS, activationDeadline, vietnamDate } from './calendar';
-import { idCardExpiryUnreadable } from './id-card';
+import { cardOnRecord, idCardExpiryUnreadable, isForeigner, residenceCardValidOn } from './id-card';
 import type { AccountChange } from './model';
 import type { AccountService } from './service';
 
@@ -82,11 +83,16 @@ export class Sweeps {
       } catch {
         continue;
       }
-      const expires = c.identityCard?.expiresOn;
+      const foreigner = isForeigner(c);
+      // A foreigner's card is the residence card (Decree 69/2024 Art. 7): one on record that is not
+      // valid today (expired, or unreadable) locks the account as an expired ID card does.
+      const expires = foreigner ? c.residenceCard?.expiresOn : c.identityCard?.expiresOn;
       const deceased = c.vitalStatus === 'DECEASED';
       // An expiry that cannot be read counts as expired (fail closed).
-      const unreadable = idCardExpiryUnreadable(c);
-      const expired = unreadable || (!!expires && expires < today);
+      const expired = foreigner
+        ? cardOnRecord(c) && !residenceCardValidOn(c, today)
+        : idCardExpiryUnreadable(c) || (!!expires && expires < today);
+      const unreadable = expired && !expires;
       if (!deceased && !expired) continue;
       const lockReason = deceased ? 'HOLDER_DECEASED' : 'ID_CARD_EXPIRED';
       const id = c.personalId;
@@ -101,8 +107,10 @@ export class Sweeps {
             reason: deceased
               ? 'the holder is recorded as deceased'
               : unreadable
-                ? 'the chip ID card expiry cannot be read from the population source'
-                : `chip ID card expired on ${expires}`,
+                ? `the ${foreigner ? 'residence card' : 'chip ID card'} expiry cannot be read from the population source`
+                : foreigner
+                  ? `residence card not valid on ${today} (expiry ${expires})`
+                  : `chip ID card expired on ${expires}`,
           });
           if (!r.userError) {
             if (deceased) lockedDeceased++;
@@ -131,7 +139,8 @@ export class Sweeps {
       for (const commune of province.communes) {
         if (scope?.commune && scope.commune !== commune.code) continue;
         const members = await listMembers(this.deps.store, 'APPROVED_NOT_ACTIVATED', commune.code);
-        for (const [id, since] of members) {
+        for (const [id, value] of members) {
+          const since = decodeListValue(value).since ?? '';
           if (since === '') {
             const r = await this.deps.service.notifyApproval(id);
             if (r.changes.length) {
@@ -140,7 +149,7 @@ export class Sweeps {
             }
             continue;
           }
-          if (typeof since !== 'string' || now <= activationDeadline(new Date(since))) continue;
+          if (now <= activationDeadline(new Date(since))) continue;
           const r = await this.deps.service.transition(id, (a, at) =>
             a?.status === 'APPROVED'
               ? { type: 'EXPIRE_ACTIVATION', at, by: { kind: 'system' } }

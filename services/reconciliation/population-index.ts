@@ -127,6 +127,30 @@ function readCardExpiry(card: Record<string, unknown> | undefined | null, m: Mal
   return e.problem ? null : e.value;
 }
 
+/**
+ * A foreigner's residence card (`theCuTru`, absent for citizens): every field is checked, an
+ * unreadable one is a MALFORMED finding (the account service then treats the card as not valid).
+ */
+function readResidenceCard(card: unknown, m: Malformed): void {
+  if (card === undefined) return;
+  const problem = objectProblem(card);
+  if (problem) {
+    m.bad('theCuTru', problem);
+    return;
+  }
+  const c = card as Record<string, unknown>;
+  const kind = codeProblem(c.loai, ['THUONG_TRU', 'TAM_TRU']);
+  if (kind) m.bad('theCuTru.loai', kind);
+  const no = textProblem(c.so, CODE_MAX);
+  if (no) m.bad('theCuTru.so', no);
+  for (const key of ['ngayCap', 'ngayHetHan'] as const) {
+    const d = readDateField(c[key], 'ISO');
+    if (d.problem) m.bad(`theCuTru.${key}`, d.problem);
+  }
+  const by = textProblem(c.noiCap, NAME_MAX);
+  if (by) m.bad('theCuTru.noiCap', by);
+}
+
 /** Father's and mother's names ('' when none; null when either cannot be read: reported). */
 function readParents(raw: Record<string, unknown>, m: Malformed): [string, string] | null {
   const parents: Array<string | null> = [];
@@ -222,6 +246,7 @@ export class PopulationIndex {
     const expiry = readCardExpiry(raw.theCanCuoc as Record<string, unknown> | undefined | null, m);
     this.cardExpiry[slot] = expiry;
     this.parents[slot] = readParents(raw, m);
+    readResidenceCard(raw.theCuTru, m);
 
     let out: Finding[] | null = m.findings;
     if (!(f & (DECEASED | STATUS_UNKNOWN)) && expiry && expiry < this.today) {

@@ -71,7 +71,7 @@ const POPULATION_PARTS: Partial<Record<DocumentScope, Array<keyof CitizenRecord>
     'dateOfDeath',
     'provenance',
   ],
-  IDENTITY_CARD: ['identityCard'],
+  IDENTITY_CARD: ['identityCard', 'residenceCard'],
   RESIDENCE: ['residence'],
   FAMILY: ['household', 'family'],
 };

@@ -170,6 +170,7 @@ export const CORRECTABLE_FIELDS: Record<SourceName, readonly string[]> = {
     'vitalStatus',
     'dateOfDeath',
     'identityCard',
+    'residenceCard',
     'residence',
     'household',
     'family',

@@ -4,7 +4,12 @@
  * (print CSS hides everything but the list and adds the time of printing) and as CSV.
  */
 import { useState } from 'preact/hooks';
-import { WbWorkListDocument, type WbWorkListQuery, type WorkList } from '../../../generated/app/graphql';
+import {
+  WbWorkListDocument,
+  type AccountGroup,
+  type WbWorkListQuery,
+  type WorkList,
+} from '../../../generated/app/graphql';
 import type { OfficerClaims } from '../auth/session';
 import { fmtDateTime } from '../format';
 import { Loading, Notice } from '../ui';
@@ -13,9 +18,22 @@ import { num, wt, wx } from './i18n';
 
 const SIZES = [10, 25, 50, 100];
 const LISTS: WorkList[] = ['NOT_REGISTERED', 'APPROVED_NOT_ACTIVATED'];
+/** The eligible groups (Decree 69/2024 Art. 7, 10); '' is the list as before (NOT_REGISTERED: 14+). */
+const GROUPS: Array<AccountGroup | ''> = [
+  '',
+  'CITIZEN_14',
+  'CHILD_6_14',
+  'CHILD_UNDER_6',
+  'FOREIGNER',
+  'GUARDIAN_REGISTERED',
+];
+
+function initialQuery(officer: OfficerClaims) {
+  return { area: homeArea(officer), list: LISTS[0], group: '' as AccountGroup | '', search: '', size: 25 };
+}
 
 export function WorkLists(props: { officer: OfficerClaims }) {
-  const [query, setQuery] = useState({ area: homeArea(props.officer), list: LISTS[0], search: '', size: 25 });
+  const [query, setQuery] = useState(() => initialQuery(props.officer));
   const [draft, setDraft] = useState(query);
   const [short, setShort] = useState(false);
   const pager = usePager([query]);
@@ -25,6 +43,7 @@ export function WorkLists(props: { officer: OfficerClaims }) {
         list: query.list,
         area: query.area,
         search: query.search.trim() || null,
+        group: query.group || null,
         first: query.size,
         after: pager.after,
       }),
@@ -65,6 +84,7 @@ export function WorkLists(props: { officer: OfficerClaims }) {
             ))}
           </select>
         </div>
+        <GroupSelect value={draft.group} onChange={(group) => setDraft({ ...draft, group })} />
         <div class="filter">
           <label for="list-size">{wt('lists.size')}</label>
           <select
@@ -102,8 +122,8 @@ export function WorkLists(props: { officer: OfficerClaims }) {
             {wt('wb.print')}
           </button>
           <CsvButton
-            path={`/reports/work-list.csv?list=${query.list}&area=${encodeURIComponent(query.area)}`}
-            filename={`${query.list.toLowerCase()}-${query.area}.csv`}
+            path={`/reports/work-list.csv?list=${query.list}&area=${encodeURIComponent(query.area)}${query.group ? `&group=${query.group}` : ''}`}
+            filename={`${query.list.toLowerCase()}-${query.area}${query.group ? `-${query.group.toLowerCase()}` : ''}.csv`}
           />
         </div>
       </form>
@@ -130,6 +150,26 @@ export function WorkLists(props: { officer: OfficerClaims }) {
       )}
       <p class="muted no-print">{num(l?.totalCount)}</p>
     </>
+  );
+}
+
+/** The eligible group a list is narrowed to ('' for the list as before). */
+function GroupSelect(props: { value: AccountGroup | ''; onChange: (g: AccountGroup | '') => void }) {
+  return (
+    <div class="filter">
+      <label for="list-group">{wt('lists.group')}</label>
+      <select
+        id="list-group"
+        value={props.value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value as AccountGroup | '')}
+      >
+        {GROUPS.map((g) => (
+          <option key={g} value={g}>
+            {g ? wx(`group.${g}`) : wt('lists.groupAll')}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@
 import { ACTIVATION_WINDOW_DAYS, activationDeadline } from '../calendar';
 import type {
   AccountEvent,
+  EligibilityPerson,
   Actor,
   EventOf,
   LifecycleAccount,
@@ -16,8 +17,21 @@ import type {
   LockReason,
 } from '../model';
 import type { LockGround } from '../store';
-import { unlockRequestPending, type AccountDoc, type AccountLevel, type UnlockRequest } from '../store';
-import { ELIGIBILITY_MESSAGES, checkEligibility } from './eligibility';
+import {
+  unlockRequestPending,
+  type AccountDoc,
+  type AccountGroup,
+  type AccountLevel,
+  type UnlockRequest,
+} from '../store';
+import {
+  ELIGIBILITY_MESSAGES,
+  MIN_ACCOUNT_AGE,
+  MIN_LEVEL2_AGE,
+  ageOnDay,
+  checkEligibility,
+  isCitizen,
+} from './eligibility';
 import { INVALID_PHONE_MESSAGE, normalizePhone } from './phone';
 
 export type Failure = { ok: false; userError: LifecycleUserError };
@@ -138,10 +152,23 @@ function register(
   };
   if (event.email) next.email = event.email;
   if (event.type === 'REGISTER_L1' && event.guardianId) next.guardianId = event.guardianId;
+  const groups = groupsOf(ctx.person!, ctx.today ?? at, !!next.guardianId);
+  if (groups.length) next.groups = groups;
   if (portraitRef) next.portraitRef = portraitRef;
   if (level === 2) next.fingerprintsCapturedAt = at;
   if (ctx.approvalDueAt) next.approvalDueAt = ctx.approvalDueAt;
   return { ok: true, account: next };
+}
+
+/** The report groups of a registration (the person is eligible: checked before). */
+function groupsOf(person: EligibilityPerson, today: Date | string, byGuardian: boolean): AccountGroup[] {
+  const out: AccountGroup[] = [];
+  const age = ageOnDay(person.dateOfBirth, today) ?? MIN_ACCOUNT_AGE;
+  if (!isCitizen(person.nationality)) out.push('FOREIGNER');
+  else if (age < MIN_LEVEL2_AGE) out.push('CHILD_UNDER_6');
+  else if (age < MIN_ACCOUNT_AGE) out.push('CHILD_6_14');
+  if (byGuardian) out.push('GUARDIAN_REGISTERED');
+  return out;
 }
 
 function upgrade(account: LifecycleAccount, event: EventOf<'UPGRADE_TO_L2'>, ctx: LifecycleContext): Step {
@@ -150,6 +177,12 @@ function upgrade(account: LifecycleAccount, event: EventOf<'UPGRADE_TO_L2'>, ctx
   if (account.pendingLevel === 2) return fail('UPGRADE_ALREADY_PENDING', 'A Level 2 upgrade is already pending');
   if (event.fingerprintsCaptured !== true) {
     return fail('FINGERPRINTS_REQUIRED', 'Level 2 needs the fingerprints captured in person');
+  }
+  // The same rule as a Level 2 registration (Decree 69 Art. 7): from 6, with a valid identity or
+  // residence card. Judged when the population record is given (the account service always gives it).
+  if (ctx.person && 'vitalStatus' in ctx.person) {
+    const code = checkEligibility(ctx.person, ctx.today ?? event.at, { level: 2, by: 'SELF' });
+    if (code) return fail(`NOT_ELIGIBLE_${code}`, ELIGIBILITY_MESSAGES[code]);
   }
   const next: LifecycleAccount = {
     ...account,

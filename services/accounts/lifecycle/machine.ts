@@ -115,6 +115,7 @@ export function apply(account: AccountDoc | null, event: AccountEvent, ctx: Life
     event: event.type,
     reason: event.reason?.trim() || defaultReason(event, current ?? next),
   };
+  if ((event.type === 'REGISTER_L1' || event.type === 'REGISTER_L2') && next.groups?.length) entry.groups = next.groups;
   // Only the latest entries: the account stays small however many steps it takes (every step is
   // kept in `accountEvents`, and each of those copies the account).
   next.history = [...(current?.history ?? []), entry].slice(-MAX_ACCOUNT_HISTORY);

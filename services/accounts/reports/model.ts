@@ -18,7 +18,13 @@
  *
  * Area codes: a province is 2 digits, a commune/ward 5 digits starting with its province's.
  */
-import { ACCOUNT_STATUSES, type AccountEventType, type AccountLevel, type AccountStatus } from '../store';
+import {
+  ACCOUNT_STATUSES,
+  type AccountEventType,
+  type AccountGroup,
+  type AccountLevel,
+  type AccountStatus,
+} from '../store';
 
 export const REPORT_COUNTERS_COLLECTION = 'reportCounters';
 export const REPORT_LISTS_COLLECTION = 'reportLists';
@@ -56,6 +62,12 @@ export const stockKey = (status: AccountStatus, level: AccountLevel): StockKey =
  */
 export const LIST_NAMES = ['PENDING_APPROVAL', 'APPROVED_NOT_ACTIVATED', 'NOT_REGISTERED'] as const;
 export type ListName = (typeof LIST_NAMES)[number];
+/**
+ * NOT_REGISTERED_GROUPS: the people of the other eligible groups with no account (value `#<GROUP>`),
+ * apart from NOT_REGISTERED so that the seeds' list keeps citizens 14+ only; read through
+ * NOT_REGISTERED with a group (services/accounts/reports/read.ts `storedList`).
+ */
+export type StoredListName = ListName | 'NOT_REGISTERED_GROUPS';
 
 export type Counts<K extends string> = Partial<Record<K, number>>;
 
@@ -66,6 +78,22 @@ export interface PopulationFacts {
   notRegistered: number;
   /** The day ("YYYY-MM-DD") the refresh computed these. */
   asOf: string;
+  /**
+   * The other eligible groups (children 6 to under 14 with an identity card, under 6, foreigners
+   * with a valid residence card): the people of each, and those of them with no account.
+   */
+  groups?: Partial<Record<AccountGroup, GroupPopulation>>;
+}
+
+export interface GroupPopulation {
+  eligible: number;
+  notRegistered: number;
+}
+
+/** One group's counters (the same as the area's, for the group's accounts only). */
+export interface GroupCounts {
+  stock?: Counts<StockKey>;
+  total?: Counts<Flow>;
 }
 
 export interface AreaStockDoc {
@@ -74,12 +102,16 @@ export interface AreaStockDoc {
   province: string;
   stock?: Counts<StockKey>;
   total?: Counts<Flow>;
+  /** Per group (store.ts ACCOUNT_GROUPS): its accounts' state counts and event totals. */
+  groups?: Partial<Record<AccountGroup, GroupCounts>>;
   population?: PopulationFacts;
 }
 
 export interface DayCounts {
   f?: Counts<Flow>;
   s?: Counts<StockKey>;
+  /** Per group: its events and state changes that day. */
+  g?: Partial<Record<AccountGroup, { f?: Counts<Flow>; s?: Counts<StockKey> }>>;
 }
 
 export interface AreaDaysDoc {
@@ -91,7 +123,7 @@ export interface AreaDaysDoc {
 
 export interface AreaListDoc {
   _id: string; // L|<list>|<commune>
-  list: ListName;
+  list: StoredListName;
   commune: string;
   province: string;
   m?: Record<string, string | number>;
@@ -110,7 +142,7 @@ export interface AreaTargetDoc {
 
 export const stockId = (area: string): string => `S|${area}`;
 export const daysId = (area: string, month: string): string => `D|${area}|${month}`;
-export const listId = (list: ListName, commune: string): string => `L|${list}|${commune}`;
+export const listId = (list: StoredListName, commune: string): string => `L|${list}|${commune}`;
 
 export const isProvinceCode = (s: string): boolean => /^\d{2}$/.test(s);
 export const isCommuneCode = (s: string): boolean => /^\d{5}$/.test(s);

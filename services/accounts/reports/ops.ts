@@ -4,9 +4,9 @@
  * (replaying every account's history) use the same function, so they cannot disagree.
  */
 import { vietnamDate } from '../calendar';
-import type { AccountEventType, AccountLevel, AccountStatus } from '../store';
+import type { AccountEventType, AccountGroup, AccountLevel, AccountStatus } from '../store';
 import { mergeOp, toUpdate, type DocOp as StoreDocOp } from '../../../store/serial-writer';
-import { daysId, listId, stockId, stockKey, type Flow, type ListName } from './model';
+import { daysId, listId, stockId, stockKey, type Flow, type ListName, type StoredListName } from './model';
 
 export interface TransitionFact {
   personalId: string;
@@ -26,6 +26,41 @@ export interface TransitionFact {
   approvalDueAt?: Date | null;
   /** The notice instant after the move (APPROVED_NOT_ACTIVATED list value). */
   notifiedAt?: Date | null;
+  /** The account's report groups after the move (absent or empty: a citizen 14+). */
+  groups?: AccountGroup[];
+  /** Its groups before the move, when they changed (a re-registration). */
+  groupsBefore?: AccountGroup[] | null;
+}
+
+/** The group whose population facts and NOT_REGISTERED members a person counts in (null: citizens 14+). */
+export function populationGroup(groups: readonly AccountGroup[] | undefined | null): AccountGroup | null {
+  return groups?.find((g) => g !== 'GUARDIAN_REGISTERED') ?? null;
+}
+
+/**
+ * A list member's value: the seeds' value (a deadline or notice instant, "" before the notice, 1 on
+ * NOT_REGISTERED) for citizens 14+; for the other groups the same followed by `#` and the groups
+ * (`2026-11-20T16:59:59.999Z#CHILD_UNDER_6,GUARDIAN_REGISTERED`; on NOT_REGISTERED `#FOREIGNER`).
+ */
+export function encodeListValue(
+  value: string | number,
+  groups: readonly AccountGroup[] | undefined | null,
+): string | number {
+  return groups?.length ? `${value === 1 ? '' : value}#${groups.join(',')}` : value;
+}
+
+/** A list member's value read back: the instant ("" or null when none) and the groups. */
+export function decodeListValue(v: unknown): { since: string | null; groups: AccountGroup[] } {
+  if (typeof v !== 'string') return { since: null, groups: [] };
+  const at = v.indexOf('#');
+  if (at < 0) return { since: v || null, groups: [] };
+  return {
+    since: v.slice(0, at) || null,
+    groups: v
+      .slice(at + 1)
+      .split(',')
+      .filter(Boolean) as AccountGroup[],
+  };
 }
 
 export type OpTarget = 'counters' | 'lists';
@@ -74,6 +109,14 @@ export function dayKey(at: Date): [string, string] {
 }
 
 function listMember(fact: TransitionFact, list: ListName): string | number | null {
+  const v = listMemberValue(fact, list);
+  if (v === null) return null;
+  // NOT_REGISTERED: the population group only (a guardian did not register this person).
+  const groups = list === 'NOT_REGISTERED' ? [populationGroup(fact.groups)].filter((g) => g !== null) : fact.groups;
+  return encodeListValue(v, groups);
+}
+
+function listMemberValue(fact: TransitionFact, list: ListName): string | number | null {
   switch (list) {
     case 'PENDING_APPROVAL':
       return fact.to === 'PENDING' || fact.pendingUpgradeAfter ? (fact.approvalDueAt?.toISOString() ?? '') : null;
@@ -105,27 +148,46 @@ export function opsForTransition(fact: TransitionFact): DocOp[] {
     o[key] = (o[key] ?? 0) + v;
     m.set(area, o);
   };
-  if (before !== after || moved) {
+  const groupsAfter = fact.groups ?? [];
+  const groupsBefore = fact.groupsBefore ?? groupsAfter;
+  const regrouped = groupsBefore.join() !== groupsAfter.join();
+  if (before !== after || moved || regrouped) {
     for (const area of [oldArea.commune, oldArea.province]) {
       if (before) {
         add(s, area, `stock.${before}`, -1);
         add(d, area, `days.${dd}.s.${before}`, -1);
+        // Each group of the account counts apart as well (`groups.<G>.…`, `days.<DD>.g.<G>.s.…`).
+        for (const g of groupsBefore) {
+          add(s, area, `groups.${g}.stock.${before}`, -1);
+          add(d, area, `days.${dd}.g.${g}.s.${before}`, -1);
+        }
       }
     }
     for (const area of [fact.area.commune, fact.area.province]) {
       add(s, area, `stock.${after}`, 1);
       add(d, area, `days.${dd}.s.${after}`, 1);
+      for (const g of groupsAfter) {
+        add(s, area, `groups.${g}.stock.${after}`, 1);
+        add(d, area, `days.${dd}.g.${g}.s.${after}`, 1);
+      }
     }
   }
   // Citizens 14+ with no account (kept live between the nightly population refreshes).
   const registers = fact.event === 'REGISTER_L1' || fact.event === 'REGISTER_L2';
   const delta = registers ? -1 : fact.to === 'REJECTED' && fact.from === 'PENDING' ? 1 : 0;
+  // Citizens 14+ count in the seeds' figure, the other groups in their own.
+  const popGroup = populationGroup(delta > 0 ? groupsBefore : groupsAfter);
   for (const area of [fact.area.commune, fact.area.province]) {
     if (flow) {
       add(s, area, `total.${flow}`, 1);
       add(d, area, `days.${dd}.f.${flow}`, 1);
+      for (const g of groupsAfter) {
+        add(s, area, `groups.${g}.total.${flow}`, 1);
+        add(d, area, `days.${dd}.g.${g}.f.${flow}`, 1);
+      }
     }
-    if (delta) add(s, area, 'population.notRegistered', delta);
+    if (delta)
+      add(s, area, popGroup ? `population.groups.${popGroup}.notRegistered` : 'population.notRegistered', delta);
   }
   for (const [area, inc] of s) {
     const cleaned = Object.fromEntries(Object.entries(inc).filter(([, v]) => v !== 0));
@@ -146,15 +208,22 @@ export function opsForTransition(fact: TransitionFact): DocOp[] {
     ops.push(listOp(list, fact, listMember(fact, list)));
     if (moved) ops.push(listOp(list, { ...fact, area: oldArea }, null));
   }
-  // NOT_REGISTERED: leaves on registration, returns on a rejection of the first request.
+  // NOT_REGISTERED: leaves on registration, returns on a rejection of the first request (the other
+  // groups' people in NOT_REGISTERED_GROUPS).
   if (registers || fact.to === 'REJECTED') {
-    ops.push(listOp('NOT_REGISTERED', fact, listMember(fact, 'NOT_REGISTERED')));
-    if (moved) ops.push(listOp('NOT_REGISTERED', { ...fact, area: oldArea }, null));
+    const list = notRegisteredList(fact.to === 'REJECTED' ? groupsBefore : groupsAfter);
+    ops.push(listOp(list, fact, listMember(fact, 'NOT_REGISTERED')));
+    if (moved) ops.push(listOp(list, { ...fact, area: oldArea }, null));
   }
   return ops;
 }
 
-function listOp(list: ListName, fact: TransitionFact, value: string | number | null): DocOp {
+/** The stored list of the people with no account of a group (citizens 14+: NOT_REGISTERED). */
+export function notRegisteredList(groups: readonly AccountGroup[] | undefined | null): StoredListName {
+  return populationGroup(groups) ? 'NOT_REGISTERED_GROUPS' : 'NOT_REGISTERED';
+}
+
+function listOp(list: StoredListName, fact: TransitionFact, value: string | number | null): DocOp {
   const id = listId(list, fact.area.commune);
   const path = `m.${fact.personalId}`;
   const setOnInsert = { list, commune: fact.area.commune, province: fact.area.province };

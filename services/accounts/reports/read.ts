@@ -6,6 +6,8 @@
 import { communeByCode, provinceByCode, PROVINCES } from '../../../reference/areas';
 import type { Store } from '../../../store/connection';
 import { echoShort } from '../../../lib/errors';
+import type { AccountGroup } from '../store';
+import { decodeListValue } from './ops';
 import {
   FLOWS,
   REPORT_COUNTERS_COLLECTION,
@@ -24,7 +26,7 @@ import {
   type Counts,
   type DayCounts,
   type Flow,
-  type ListName,
+  type StoredListName,
   type PopulationFacts,
   type StockKey,
 } from './model';
@@ -120,6 +122,16 @@ export interface AreaReport {
   targets: { collectedPerDay: number | null; activatedPerDay: number | null } | null;
   /** One row per day of the range (ranges up to 366 days). */
   daily: DayRow[];
+  /** What the groups' figures are read from (reports/groups.ts; not part of the API). */
+  counts: ReportCounts;
+}
+
+/** The documents a report read, for the groups' figures. */
+export interface ReportCounts {
+  stock: AreaStockDoc | undefined;
+  days: Map<string, DayCounts>;
+  range: ReportRange;
+  all: RangeCounts;
 }
 
 const DAY_MS = 86_400_000;
@@ -132,7 +144,7 @@ function isoOf(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-function add<K extends string>(into: Counts<K>, from: Counts<K> | undefined, sign = 1): void {
+export function add<K extends string>(into: Counts<K>, from: Counts<K> | undefined, sign = 1): void {
   if (!from) return;
   for (const [k, v] of Object.entries(from) as Array<[K, number]>) into[k] = (into[k] ?? 0) + sign * v;
 }
@@ -250,25 +262,8 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
   for (const doc of dayDocs.values()) {
     for (const [dd, c] of Object.entries(doc.days ?? {})) days.set(`${doc.month}-${dd}`, c);
   }
-  const period: Counts<Flow> = {};
-  const after: Counts<Flow> = {};
-  const stockAfter: Counts<StockKey> = {};
-  for (const [date, c] of days) {
-    if (date >= range.from && date <= range.to) add(period, c.f);
-    if (date > range.to) {
-      add(after, c.f);
-      add(stockAfter, c.s);
-    }
-  }
-  const cumulative: Counts<Flow> = {};
-  add(cumulative, stock?.total);
-  add(cumulative, after, -1);
-  const atEndStock: Counts<StockKey> = {};
-  add(atEndStock, stock?.stock);
-  add(atEndStock, stockAfter, -1);
-  const pendingUpgrades =
-    (cumulative.upgrade_requested ?? 0) - (cumulative.upgraded ?? 0) - (cumulative.upgrade_rejected ?? 0);
-  const atEnd = stateSummary(atEndStock, Math.max(0, pendingUpgrades));
+  const all = countsAt(stock, days, range, null);
+  const atEnd = stateSummary(all.atEndStock, all.pendingUpgrades);
   const target = targets.get(code);
   const p = stock?.population;
   // Facts exist once a population refresh has run for the area (live updates alone are not enough).
@@ -307,14 +302,53 @@ export async function areaReport(store: Store, code: string, range: ReportRange)
     area,
     from: range.from,
     to: range.to,
-    period: flowSummary(period),
-    cumulative: flowSummary(cumulative),
+    period: flowSummary(all.period),
+    cumulative: flowSummary(all.cumulative),
     atEnd,
     population,
     withoutActivatedAccount: population ? population.notRegistered + atEnd.approvedNotActivated : null,
     targets: target ? { collectedPerDay: target.collectedPerDay, activatedPerDay: target.activatedPerDay } : null,
     daily,
+    counts: { stock, days, range, all },
   };
+}
+
+export interface RangeCounts {
+  period: Counts<Flow>;
+  cumulative: Counts<Flow>;
+  atEndStock: Counts<StockKey>;
+  pendingUpgrades: number;
+}
+
+/** The area's counts for the range (group null), or one group's (its own counters). */
+export function countsAt(
+  stock: AreaStockDoc | undefined,
+  days: Map<string, DayCounts>,
+  range: ReportRange,
+  group: AccountGroup | null,
+): RangeCounts {
+  const period: Counts<Flow> = {};
+  const after: Counts<Flow> = {};
+  const stockAfter: Counts<StockKey> = {};
+  for (const [date, day] of days) {
+    const c = group ? day.g?.[group] : day;
+    if (!c) continue;
+    if (date >= range.from && date <= range.to) add(period, c.f);
+    if (date > range.to) {
+      add(after, c.f);
+      add(stockAfter, c.s);
+    }
+  }
+  const own = group ? stock?.groups?.[group] : stock;
+  const cumulative: Counts<Flow> = {};
+  add(cumulative, own?.total);
+  add(cumulative, after, -1);
+  const atEndStock: Counts<StockKey> = {};
+  add(atEndStock, own?.stock);
+  add(atEndStock, stockAfter, -1);
+  const pendingUpgrades =
+    (cumulative.upgrade_requested ?? 0) - (cumulative.upgraded ?? 0) - (cumulative.upgrade_rejected ?? 0);
+  return { period, cumulative, atEndStock, pendingUpgrades: Math.max(0, pendingUpgrades) };
 }
 
 /** Every flow name, for the CSV of a report. */
@@ -329,6 +363,8 @@ export interface ListEntry {
   commune: string;
   /** The list's value: a deadline or notice instant (ISO), or null. */
   since: string | null;
+  /** The member's report groups (empty: a citizen 14+). */
+  groups: AccountGroup[];
 }
 
 export interface ListPage {
@@ -358,7 +394,7 @@ export function listCommunes(area: AreaInfo): string[] {
 /** The members of one commune's list, sorted by personal ID. */
 export async function listMembers(
   store: Store,
-  list: ListName,
+  list: StoredListName,
   commune: string,
 ): Promise<Array<[string, string | number]>> {
   const doc = (await store.hubDb
@@ -367,11 +403,10 @@ export async function listMembers(
   return Object.entries(doc?.m ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-const toEntry = (commune: string, [id, v]: [string, string | number]): ListEntry => ({
-  personalId: id,
-  commune,
-  since: typeof v === 'string' && v ? v : null,
-});
+const toEntry = (commune: string, [id, v]: [string, string | number]): ListEntry => {
+  const { since, groups } = decodeListValue(v);
+  return { personalId: id, commune, since, groups };
+};
 
 /**
  * One page of a list for an area, after `after` (a cursor from a previous page). Walks the
@@ -380,7 +415,7 @@ const toEntry = (commune: string, [id, v]: [string, string | number]): ListEntry
  */
 export async function listPage(
   store: Store,
-  list: ListName,
+  list: StoredListName,
   area: AreaInfo,
   opts: { first: number; after?: string | null; filter?: (e: ListEntry) => boolean },
 ): Promise<ListPage> {
@@ -423,17 +458,17 @@ export async function listPage(
   };
 }
 
-/** Streams a whole list for an area in chunks (commune by commune), for the CSV export. */
+/** Streams a whole list for an area in chunks (commune by commune), for the CSV export; `filter` keeps some. */
 export async function* listChunks(
   store: Store,
-  list: ListName,
+  list: StoredListName,
   area: AreaInfo,
   chunk = 200,
+  filter?: (e: ListEntry) => boolean,
 ): AsyncGenerator<ListEntry[]> {
   for (const commune of listCommunes(area)) {
-    const members = await listMembers(store, list, commune);
-    for (let i = 0; i < members.length; i += chunk) {
-      yield members.slice(i, i + chunk).map((m) => toEntry(commune, m));
-    }
+    let members = (await listMembers(store, list, commune)).map((m) => toEntry(commune, m));
+    if (filter) members = members.filter(filter);
+    for (let i = 0; i < members.length; i += chunk) yield members.slice(i, i + chunk);
   }
 }

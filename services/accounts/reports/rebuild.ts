@@ -9,15 +9,16 @@
  * with the number of documents read.
  */
 import type { Document } from 'mongodb';
-import { mapCitizen } from '../../../connectors/population/connector';
+import { mapCitizen, type CitizenRecord } from '../../../connectors/population/connector';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { PROVINCES } from '../../../reference/areas';
 import { vietnamDate } from '../calendar';
-import { checkEligibility } from '../lifecycle/eligibility';
-import { ACCOUNTS_COLLECTION, type AccountDoc, type AccountEventType } from '../store';
+import { hasChip, residenceCardValidOn } from '../id-card';
+import { MIN_LEVEL2_AGE, ageOnDay, checkEligibility, isCitizen } from '../lifecycle/eligibility';
+import { ACCOUNTS_COLLECTION, type AccountDoc, type AccountEventType, type AccountGroup } from '../store';
 import type { Store } from '../../../store/connection';
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION, listId, stockId, type PopulationFacts } from './model';
-import { applyInMemory, mergeOp, opsForTransition, type DocOp, type TransitionFact } from './ops';
+import { applyInMemory, encodeListValue, mergeOp, opsForTransition, type DocOp, type TransitionFact } from './ops';
 import type { ReportWriter } from './writer';
 
 const BATCH = 1000;
@@ -43,8 +44,17 @@ export function factsOf(account: AccountDoc): TransitionFact[] {
   let prevLevel: AccountDoc['level'] | null = null;
   let pendingUpgrade = false;
   const last = account.history.length - 1;
+  // The groups of each registration are on its history entry (the live path takes them from the
+  // account before and after the move); a history cut before its registration starts with the account's.
+  const isRegister = (e: AccountEventType) => e === 'REGISTER_L1' || e === 'REGISTER_L2';
+  let groups: AccountGroup[] =
+    account.history.length && isRegister(inferEvent(account.history[0], null))
+      ? (account.history[0].groups ?? [])
+      : (account.groups ?? []);
   account.history.forEach((entry, i) => {
     const event = inferEvent(entry, prevLevel);
+    const groupsBefore = groups;
+    if (isRegister(event)) groups = entry.groups ?? [];
     if (event === 'UPGRADE_TO_L2') pendingUpgrade = true;
     if ((event === 'APPROVE' || event === 'REJECT') && entry.from !== 'PENDING') pendingUpgrade = false;
     const isLast = i === last;
@@ -61,6 +71,8 @@ export function factsOf(account: AccountDoc): TransitionFact[] {
       // List values come from the account's current fields; only the last fact's membership survives.
       approvalDueAt: isLast ? (account.approvalDueAt ?? null) : null,
       notifiedAt: isLast ? (account.notifiedAt ?? null) : null,
+      groups,
+      groupsBefore: i === 0 ? null : groupsBefore,
     });
     prevLevel = entry.level;
   });
@@ -88,11 +100,36 @@ class OpAccumulator {
 }
 
 /**
- * The living citizens aged 14+ on `today` per commune of permanent residence, fed raw
- * population documents one by one (a person recorded twice counts once).
+ * The group a population record counts in on `today` (Decree 69/2024 Art. 7 as summarised): living
+ * citizens 14+ (the seeds' figure, `CITIZEN_14`), citizens 6 to under 14 with a valid identity card,
+ * citizens under 6, foreigners with a valid residence card; null for anyone else (deceased, a child
+ * of 6 to 13 without a card, a foreigner without a valid card, an unreadable date of birth).
+ */
+export function populationGroupOf(c: CitizenRecord, today: string): AccountGroup | 'CITIZEN_14' | null {
+  if (c.vitalStatus !== 'ALIVE') return null;
+  if (!isCitizen(c.nationality)) {
+    return checkEligibility({ exists: true, dateOfBirth: c.dateOfBirth, vitalStatus: c.vitalStatus }, today) !==
+      'UNKNOWN_PERSON' && residenceCardValidOn(c, today)
+      ? 'FOREIGNER'
+      : null;
+  }
+  if (!checkEligibility({ exists: true, dateOfBirth: c.dateOfBirth, vitalStatus: c.vitalStatus }, today)) {
+    return 'CITIZEN_14';
+  }
+  const age = ageOnDay(c.dateOfBirth, today);
+  if (age === null || age < 0) return null;
+  if (age < MIN_LEVEL2_AGE) return 'CHILD_UNDER_6';
+  return hasChip(c, today) ? 'CHILD_6_14' : null;
+}
+
+/**
+ * The living citizens aged 14+ on `today` per commune of permanent residence, and apart the other
+ * eligible groups (populationGroupOf), fed raw population documents one by one (a person recorded
+ * twice counts once).
  */
 export class EligiblePeople {
-  private readonly byCommune = new Map<string, string[]>();
+  /** commune → [personal ID, NOT_REGISTERED value (1 for citizens 14+, `#<GROUP>` otherwise)]. */
+  private readonly byCommune = new Map<string, Array<[string, AccountGroup | null]>>();
   private readonly seen = new Set<string>();
   scanned = 0;
 
@@ -108,29 +145,45 @@ export class EligiblePeople {
     }
     if (!c.area || this.seen.has(c.personalId)) return;
     this.seen.add(c.personalId);
-    if (checkEligibility({ exists: true, dateOfBirth: c.dateOfBirth, vitalStatus: c.vitalStatus }, this.today)) return;
+    const group = populationGroupOf(c, this.today);
+    if (!group) return;
     const list = this.byCommune.get(c.area.commune) ?? [];
-    list.push(c.personalId);
+    list.push([c.personalId, group === 'CITIZEN_14' ? null : group]);
     this.byCommune.set(c.area.commune, list);
   }
 
   /**
    * Per area (communes and their provinces) the population facts, and per commune the people
-   * with no account: not in `registered` (holders of an account that is not REJECTED).
+   * with no account: not in `registered` (holders of an account that is not REJECTED), with their
+   * NOT_REGISTERED list value.
    */
   facts(registered: Set<string>): {
     byArea: Map<string, PopulationFacts>;
-    notRegistered: Map<string, string[]>;
+    notRegistered: Map<string, Array<[string, string | number]>>;
   } {
     const byArea = new Map<string, PopulationFacts>();
-    const notRegistered = new Map<string, string[]>();
-    for (const [commune, ids] of this.byCommune) {
-      const without = ids.filter((id) => !registered.has(id));
-      if (without.length) notRegistered.set(commune, without);
+    const notRegistered = new Map<string, Array<[string, string | number]>>();
+    for (const [commune, members] of this.byCommune) {
+      const without = members.filter(([id]) => !registered.has(id));
+      if (without.length) {
+        notRegistered.set(
+          commune,
+          without.map(([id, g]) => [id, encodeListValue(1, g ? [g] : null)]),
+        );
+      }
       for (const area of [commune, commune.slice(0, 2)]) {
-        const f = byArea.get(area) ?? { eligible14: 0, notRegistered: 0, asOf: this.today };
-        f.eligible14 += ids.length;
-        f.notRegistered += without.length;
+        const f = byArea.get(area) ?? { eligible14: 0, notRegistered: 0, asOf: this.today, groups: {} };
+        for (const [id, g] of members) {
+          const no = registered.has(id) ? 0 : 1;
+          if (!g) {
+            f.eligible14++;
+            f.notRegistered += no;
+          } else {
+            const gf = (f.groups![g] ??= { eligible: 0, notRegistered: 0 });
+            gf.eligible++;
+            gf.notRegistered += no;
+          }
+        }
         byArea.set(area, f);
       }
     }
@@ -177,10 +230,9 @@ export class ReportBuilder {
     for (const fact of factsOf(account)) {
       for (const op of opsForTransition(fact)) {
         // The population join below decides NOT_REGISTERED and the population facts exactly.
-        if (op.id.startsWith('L|NOT_REGISTERED|')) continue;
-        if (op.inc && 'population.notRegistered' in op.inc) {
-          const { ['population.notRegistered']: _drop, ...rest } = op.inc;
-          void _drop;
+        if (op.id.startsWith('L|NOT_REGISTERED|') || op.id.startsWith('L|NOT_REGISTERED_GROUPS|')) continue;
+        if (op.inc && Object.keys(op.inc).some((k) => k.startsWith('population.'))) {
+          const rest = Object.fromEntries(Object.entries(op.inc).filter(([k]) => !k.startsWith('population.')));
           if (!Object.keys(rest).length) continue;
           op.inc = rest;
         }
@@ -197,14 +249,17 @@ export class ReportBuilder {
   async write(store: Store): Promise<{ counterDocs: number; listDocs: number }> {
     const { byArea, notRegistered } = this.eligible.facts(this.registered);
     for (const [commune, ids] of notRegistered) {
-      const m: Record<string, number> = {};
-      for (const id of ids) m[id] = 1;
-      this.acc.add({
-        target: 'lists',
-        id: listId('NOT_REGISTERED', commune),
-        set: { m },
-        setOnInsert: { list: 'NOT_REGISTERED', commune, province: commune.slice(0, 2) },
-      });
+      for (const list of ['NOT_REGISTERED', 'NOT_REGISTERED_GROUPS'] as const) {
+        const m: Record<string, string | number> = {};
+        for (const [id, v] of ids) if ((v === 1) === (list === 'NOT_REGISTERED')) m[id] = v;
+        if (!Object.keys(m).length) continue;
+        this.acc.add({
+          target: 'lists',
+          id: listId(list, commune),
+          set: { m },
+          setOnInsert: { list, commune, province: commune.slice(0, 2) },
+        });
+      }
     }
     for (const [area, facts] of byArea) {
       this.acc.add({ target: 'counters', id: stockId(area), set: { population: facts }, setOnInsert: { area } });
@@ -277,7 +332,7 @@ export async function refreshPopulation(
     for (const c of p.communes) areas.add(c.code);
   }
   for (const area of areas) {
-    const facts = pop.byArea.get(area) ?? { eligible14: 0, notRegistered: 0, asOf: today };
+    const facts = pop.byArea.get(area) ?? { eligible14: 0, notRegistered: 0, asOf: today, groups: {} };
     ops.push({
       target: 'counters',
       id: stockId(area),
@@ -286,14 +341,18 @@ export async function refreshPopulation(
     });
   }
   for (const commune of [...areas].filter((a) => a.length === 5)) {
-    const m: Record<string, number> = {};
-    for (const id of pop.notRegistered.get(commune) ?? []) if (!tracker.ids.has(id)) m[id] = 1;
-    ops.push({
-      target: 'lists',
-      id: listId('NOT_REGISTERED', commune),
-      set: { m },
-      setOnInsert: { list: 'NOT_REGISTERED', commune, province: commune.slice(0, 2) },
-    });
+    for (const list of ['NOT_REGISTERED', 'NOT_REGISTERED_GROUPS'] as const) {
+      const m: Record<string, string | number> = {};
+      for (const [id, v] of pop.notRegistered.get(commune) ?? []) {
+        if ((v === 1) === (list === 'NOT_REGISTERED') && !tracker.ids.has(id)) m[id] = v;
+      }
+      ops.push({
+        target: 'lists',
+        id: listId(list, commune),
+        set: { m },
+        setOnInsert: { list, commune, province: commune.slice(0, 2) },
+      });
+    }
   }
   try {
     await writer.apply(ops);

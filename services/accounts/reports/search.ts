@@ -10,7 +10,7 @@
  * (a few hundred to a few thousand people); `MAX_SCANNED` bounds one request.
  */
 import type { Store } from '../../../store/connection';
-import type { ListName } from './model';
+import type { StoredListName } from './model';
 import {
   ReportInputError,
   decodeCursor,
@@ -51,7 +51,7 @@ export interface SearchPage extends Omit<ListPage, 'totalCount'> {
 /** One page of the members of `list` in `area` matching `query` (at least 2 characters). */
 export async function searchListPage(
   store: Store,
-  list: ListName,
+  list: StoredListName,
   area: AreaInfo,
   query: string,
   person: (personalId: string) => Promise<SearchPerson | null>,

@@ -20,7 +20,7 @@ export class ReportWriter extends SerialWriter<OpTarget> {
   }
 
   /**
-   * Collects the personal IDs removed from any NOT_REGISTERED list from now until `stop()`
+   * Collects the personal IDs removed from any NOT_REGISTERED (or NOT_REGISTERED_GROUPS) list from now until `stop()`
    * (the population refresh drops them from the lists it computed from an older snapshot).
    */
   trackRegistrations(): { ids: Set<string>; stop(): void } {
@@ -30,7 +30,12 @@ export class ReportWriter extends SerialWriter<OpTarget> {
   }
 
   protected override enqueue(op: DocOp<OpTarget>): Promise<void> {
-    if (this.trackers.size && op.target === 'lists' && op.unset && op.id.startsWith('L|NOT_REGISTERED|')) {
+    if (
+      this.trackers.size &&
+      op.target === 'lists' &&
+      op.unset &&
+      (op.id.startsWith('L|NOT_REGISTERED|') || op.id.startsWith('L|NOT_REGISTERED_GROUPS|'))
+    ) {
       for (const path of op.unset) for (const t of this.trackers) t.add(path.slice(2));
     }
     return super.enqueue(op);
