@@ -762,7 +762,7 @@ export type WbCasesQueryVariables = Exact<{
 }>;
 
 
-export type WbCasesQuery = { reconciliationCases: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, kind: DefectKind, source: DataSource, personalId: string | null, field: IdentityField | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, dueAt: string | null, overdue: boolean | null, area: { code: string, name: string } | null }> } };
+export type WbCasesQuery = { reconciliationCases: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, nodes: Array<{ id: string, kind: DefectKind, source: DataSource, personalId: string | null, field: IdentityField | null, correctionField: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, dueAt: string | null, overdue: boolean | null, area: { code: string, name: string } | null }> } };
 
 export type WbSummaryQueryVariables = Exact<{
   area: string;
@@ -778,14 +778,14 @@ export type WbCleanlinessQueryVariables = Exact<{
 
 export type WbCleanlinessQuery = { reconciliationCleanliness: Array<{ at: string, runId: string, sources: Array<{ source: DataSource, records: number, recordsWithFindings: number, cleanShare: number | null }> }> };
 
-export type WbCaseDetailFragment = { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> };
+export type WbCaseDetailFragment = { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, correctionField: string | null, dueAt: string | null, overdue: boolean | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> };
 
 export type WbCaseQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type WbCaseQuery = { reconciliationCase: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null };
+export type WbCaseQuery = { reconciliationCase: { id: string, kind: DefectKind, source: DataSource, recordKey: string, personalId: string | null, field: IdentityField | null, sourceField: string | null, correctionField: string | null, dueAt: string | null, overdue: boolean | null, variant: NameVariant | null, sourceValue: string | null, populationValue: string | null, status: ReconciliationCaseStatus, assignee: string | null, firstSeenAt: string, lastSeenAt: string, area: { code: string, name: string } | null, comparison: { field: IdentityField, formOnly: boolean, population: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null }, source: { side: ReconciliationSide, source: DataSource, raw: string | null, normalised: string | null, key: string | null } } | null, notes: Array<{ at: string, by: string, text: string }>, history: Array<{ at: string, by: string, event: ReconciliationCaseEvent, from: ReconciliationCaseStatus, to: ReconciliationCaseStatus, assignee: string | null, note: string | null }> } | null };
 
 export type WbCasePayloadFragment = { case: { id: string, status: ReconciliationCaseStatus, assignee: string | null } | null, userErrors: Array<{ code: ReconciliationCaseErrorCode, message: string, status: ReconciliationCaseStatus | null, allowed: Array<ReconciliationCaseEvent> | null }> };
 
@@ -965,6 +965,9 @@ export const WbCaseDetailFragmentDoc = new TypedDocumentString(`
   }
   field
   sourceField
+  correctionField
+  dueAt
+  overdue
   variant
   sourceValue
   populationValue
@@ -1042,10 +1045,10 @@ export const WbRunsDocument = {"__meta__":{"hash":"sha256:486ca1c22efffec6817706
 export const WbRunDocument = {"__meta__":{"hash":"sha256:30c0d88385d758411f71b2d08854019552f1c7e7fe52f4b2abca5d4d909ef329"}} as unknown as TypedDocumentString<WbRunQuery, WbRunQueryVariables>;
 export const WbRunStartDocument = {"__meta__":{"hash":"sha256:d9efb02211027817c881773ba08703c80f77f19f416b279ad9393871f6cef172"}} as unknown as TypedDocumentString<WbRunStartMutation, WbRunStartMutationVariables>;
 export const WbRunCancelDocument = {"__meta__":{"hash":"sha256:efef5441f5a3bb209b6f0cdbcc44900b5cbd9222d0ae6befdad3cd0ab18d3aad"}} as unknown as TypedDocumentString<WbRunCancelMutation, WbRunCancelMutationVariables>;
-export const WbCasesDocument = {"__meta__":{"hash":"sha256:f9a00dc4116cc7402584f609ae0f127bc1aefd8daf5bdc27dad41b241be9f73d"}} as unknown as TypedDocumentString<WbCasesQuery, WbCasesQueryVariables>;
+export const WbCasesDocument = {"__meta__":{"hash":"sha256:5fc2806782c3e471494ea1cefbd4adcad212f98c65b72adf90a2c622de70d789"}} as unknown as TypedDocumentString<WbCasesQuery, WbCasesQueryVariables>;
 export const WbSummaryDocument = {"__meta__":{"hash":"sha256:7735120923d8fe0efb640260f6236cb8e16b8918fec002e82715e6e7ebc60841"}} as unknown as TypedDocumentString<WbSummaryQuery, WbSummaryQueryVariables>;
 export const WbCleanlinessDocument = {"__meta__":{"hash":"sha256:4ac5c277bfd1df24045a63007e46526ca9fe4e6e365a485f8e28221bc41d01da"}} as unknown as TypedDocumentString<WbCleanlinessQuery, WbCleanlinessQueryVariables>;
-export const WbCaseDocument = {"__meta__":{"hash":"sha256:291d6054a052cf5d55293077c0add495645388cff1cb3c47b1ff76fcf94f7c45"}} as unknown as TypedDocumentString<WbCaseQuery, WbCaseQueryVariables>;
+export const WbCaseDocument = {"__meta__":{"hash":"sha256:e2f17ede5b16e2788482e61ca70a97a5ffb1ee9f8accbce4d074d725572e2176"}} as unknown as TypedDocumentString<WbCaseQuery, WbCaseQueryVariables>;
 export const WbCaseConfirmDocument = {"__meta__":{"hash":"sha256:4081d7e88d8fb0639e4efe22370405ccce738970e58b8a012d7625ed7699cde7"}} as unknown as TypedDocumentString<WbCaseConfirmMutation, WbCaseConfirmMutationVariables>;
 export const WbCaseResolveDocument = {"__meta__":{"hash":"sha256:afd4e97cf4f9b5852938f6b14add1d1cf74b2ce62172130da02385b9a4d5fb5f"}} as unknown as TypedDocumentString<WbCaseResolveMutation, WbCaseResolveMutationVariables>;
 export const WbCaseDismissDocument = {"__meta__":{"hash":"sha256:9df761b7d879be92e3365c8d43502b61171872fdbf8dd85e6550097fd12219fb"}} as unknown as TypedDocumentString<WbCaseDismissMutation, WbCaseDismissMutationVariables>;

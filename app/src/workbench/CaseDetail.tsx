@@ -21,7 +21,7 @@ import type { OfficerClaims } from '../auth/session';
 import { fmtDateTime } from '../format';
 import { onLinkClick } from '../router';
 import { Badge, Loading, Notice } from '../ui';
-import { Refusal, STATUS_TONE, ask, refusalWords, useLoad } from './common';
+import { Due, Refusal, STATUS_TONE, ask, refusalWords, useLoad } from './common';
 import { CaseActions, type ActionRequest } from './CaseActions';
 import { charDiff, type Run } from './diff';
 import { wt, wx } from './i18n';
@@ -252,6 +252,16 @@ function Values(props: { view: WbCaseDetailFragment }) {
   return (
     <dl class="fields">
       {v.sourceField && <Fact label={wt('case.sourceField')}>{v.sourceField}</Fact>}
+      {v.correctionField && (
+        <Fact label={wt('case.correctionField')}>
+          <span class="mono">{v.correctionField}</span>
+        </Fact>
+      )}
+      {v.dueAt && (
+        <Fact label={wt('cases.due')}>
+          <Due dueAt={v.dueAt} overdue={v.overdue ?? null} />
+        </Fact>
+      )}
       <Fact label={`${wt('case.sourceValue')} (${wx(`source.${v.source}`)}, ${wt('case.raw')})`}>
         <span class="mono">{v.sourceValue ?? '—'}</span>
       </Fact>

@@ -31,6 +31,7 @@ import {
   refusalWords,
   useLoad,
   usePager,
+  Due,
 } from './common';
 import { num, wt, wx } from './i18n';
 import { caseRoute } from './routes';
@@ -346,7 +347,15 @@ function CaseTable(props: {
               <span class="mono">{c.personalId ?? '—'}</span>
               {c.area && <span class="muted"> · {c.area.name}</span>}
             </td>
-            <td>{c.field ? wx(`field.${c.field}`) : '—'}</td>
+            <td>
+              {c.field ? (
+                wx(`field.${c.field}`)
+              ) : c.correctionField ? (
+                <span class="mono">{c.correctionField}</span>
+              ) : (
+                '—'
+              )}
+            </td>
             <td>
               <Badge tone={STATUS_TONE[c.status]}>{wx(`status.${c.status}`)}</Badge>
             </td>
@@ -359,24 +368,6 @@ function CaseTable(props: {
         ))}
       </tbody>
     </table>
-  );
-}
-
-/**
- * A citizen's correction request's legal deadline (rights: Decree 356/2025, see docs/rights.md):
- * the day, and when it has passed a badge in words and a symbol (not colour alone).
- */
-function Due(props: { dueAt: string | null; overdue: boolean | null }) {
-  if (!props.dueAt) return <span class="muted">—</span>;
-  return (
-    <span class="wb-due" data-overdue={props.overdue ? 'true' : 'false'}>
-      <time dateTime={props.dueAt}>{fmtDayOf(props.dueAt)}</time>{' '}
-      {props.overdue ? (
-        <Badge tone="bad">{wt('cases.overdue')}</Badge>
-      ) : (
-        <span class="muted">{wt('cases.dueOpen')}</span>
-      )}
-    </span>
   );
 }
 

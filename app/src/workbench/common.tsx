@@ -10,7 +10,8 @@ import { ApiError, request, type GqlError } from '../api/client';
 import type { OfficerClaims } from '../auth/session';
 import { getSession } from '../auth/session';
 import { t, tx } from '../i18n';
-import { Notice } from '../ui';
+import { fmtDayOf } from '../format';
+import { Badge, Notice } from '../ui';
 import { wt } from './i18n';
 import { roleWords } from './nav-words';
 import type { Role } from './sections';
@@ -211,5 +212,23 @@ export function Stat(props: { label: string; value: ComponentChildren; testid?: 
       <dt>{props.label}</dt>
       <dd>{props.value}</dd>
     </div>
+  );
+}
+
+/**
+ * A citizen's correction request's legal deadline (rights: Decree 356/2025, see docs/rights.md):
+ * the day, and when it has passed a badge in words and a symbol (not colour alone).
+ */
+export function Due(props: { dueAt: string | null; overdue: boolean | null }) {
+  if (!props.dueAt) return <span class="muted">—</span>;
+  return (
+    <span class="wb-due" data-overdue={props.overdue ? 'true' : 'false'}>
+      <time dateTime={props.dueAt}>{fmtDayOf(props.dueAt)}</time>{' '}
+      {props.overdue ? (
+        <Badge tone="bad">{wt('cases.overdue')}</Badge>
+      ) : (
+        <span class="muted">{wt('cases.dueOpen')}</span>
+      )}
+    </span>
   );
 }

@@ -140,6 +140,7 @@ export const wbEn: WbDict = {
   'case.recordKey': "Record's key in the source",
   'case.sourceValue': 'Value in the source',
   'case.populationValue': 'Value in the population database',
+  'case.correctionField': 'Field the citizen asks to correct',
   'case.sourceField': "Source's field",
   'case.area': 'Area',
   'case.assignee': 'Assignee',

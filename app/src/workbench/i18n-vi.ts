@@ -138,6 +138,7 @@ export const wbVi = {
   'case.recordKey': 'Khóa bản ghi ở nguồn',
   'case.sourceValue': 'Giá trị ở nguồn',
   'case.populationValue': 'Giá trị ở CSDL dân cư',
+  'case.correctionField': 'Trường công dân đề nghị chỉnh sửa',
   'case.sourceField': 'Trường của nguồn',
   'case.area': 'Địa bàn',
   'case.assignee': 'Người xử lý',
