@@ -369,3 +369,44 @@ describe('the guardianship ends', () => {
     expect((await clientToken(hub.url, client, g.consent!.id)).status).toBe(400);
   });
 });
+
+describe('the access log names a guardian only for the child they act for', () => {
+  it('others read in the same request (the guardian’s own family) are not told the guardian read them as a parent', async () => {
+    const ME_FAMILY = `query($id: PersonalId!) {
+      me { family { spouse { personalId } father { personalId } mother { personalId } } household { members { personalId } } }
+      ward(personalId: $id) { fullName } }`;
+    let checked = 0;
+    // Families 2 and 3 end their guardianship in the tests above.
+    for (const { parent, child } of fams.slice(0, 2)) {
+      const body = await q<{
+        me: {
+          family: Record<string, { personalId: string | null } | null> | null;
+          household: { members: Array<{ personalId: string | null }> | null } | null;
+        };
+        ward: { fullName: string | null };
+      }>(ME_FAMILY, { id: child }, as(parent));
+      expect(body.errors).toBeUndefined();
+      const others = new Set(
+        [
+          ...Object.values(body.data!.me.family ?? {}).map((r) => r?.personalId),
+          ...(body.data!.me.household?.members ?? []).map((m) => m.personalId),
+        ].filter((id): id is string => !!id && id !== parent && id !== child),
+      );
+      // The child's log names the guardian, in their capacity.
+      const childLog = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(child));
+      expect(childLog.data!.myAccessLog.entries).toContainEqual(
+        expect.objectContaining({ readerPersonalId: parent, readerCapacity: 'PARENT' }),
+      );
+      for (const other of others) {
+        const log = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(other));
+        expect(log.errors).toBeUndefined();
+        // The read is there (a citizen read their identity) but the reader is not named, and not
+        // as this person's parent or guardian: the parent acts for the child only.
+        expect(log.data!.myAccessLog.entries.some((e) => e.readerKind === 'CITIZEN')).toBe(true);
+        expect(log.data!.myAccessLog.entries.filter((e) => e.readerPersonalId !== null)).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
