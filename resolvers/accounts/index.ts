@@ -3,7 +3,7 @@ import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
-import { GUARDIAN_MESSAGES } from '../../services/access/guardianship';
+import { GUARDIAN_MESSAGES, type GuardianCapacity } from '../../services/access/guardianship';
 import { unlockRequestPending } from '../../services/accounts/store';
 import { inWords } from '../../services/access/refusal-words';
 import { activationDeadline, vietnamDate } from '../../services/accounts/calendar';
@@ -68,6 +68,22 @@ function payload(
     account: shown ? r.account : null,
     userErrors: r.userError ? [r.userError] : [],
   };
+}
+
+/**
+ * The children a parent or guardian was shown (their account, `myWards`): each is named in the
+ * audit record with the capacity, so that the child's access log names the guardian (as `ward`).
+ */
+function actingFor(ctx: HubContext, wards: ReadonlyArray<{ personalId: string; capacity: GuardianCapacity }>): void {
+  for (const w of wards) (ctx.audit.wards ??= new Map()).set(w.personalId, w.capacity);
+}
+
+/** As `actingFor`, for an operation on one child the service has let the guardian through for. */
+async function actingForChild(ctx: HubContext, r: TransitionResult, childId: string): Promise<TransitionResult> {
+  if (!r.account || r.userError) return r;
+  const g = await ctx.access.guardianship(citizenOf(ctx), childId);
+  if (g.capacity) actingFor(ctx, [{ personalId: childId, capacity: g.capacity }]);
+  return r;
 }
 
 function maySee(ctx: HubContext, a: StoredAccount): boolean {
@@ -153,6 +169,7 @@ export const accountsResolvers: Resolvers = {
     myWards: async (_, __, ctx) => {
       const r = await ctx.accounts.wards(citizenOf(ctx));
       if (r.refusal) throw inWords(forbidden(r.refusal), GUARDIAN_MESSAGES[r.refusal]);
+      actingFor(ctx, r.wards);
       return r.wards.map((w) => ({
         personalId: w.personalId,
         fullName: w.fullName,
@@ -164,7 +181,11 @@ export const accountsResolvers: Resolvers = {
       }));
     },
     childAccount: async (_, { personalId }, ctx) =>
-      payload(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), true),
+      payload(
+        ctx,
+        await actingForChild(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), personalId),
+        true,
+      ),
     account: async (_, { personalId }, ctx, info) => {
       const a = await ctx.accounts.get(personalId);
       if (!a || !maySee(ctx, a)) {
@@ -294,11 +315,15 @@ export const accountsResolvers: Resolvers = {
     accountRegisterChild: async (_, { input }, ctx) =>
       payload(
         ctx,
-        await ctx.accounts.registerChildLevel1(citizenOf(ctx), input.personalId, {
-          phone: input.phone,
-          portraitRef: input.portraitRef,
-          email: input.email,
-        }),
+        await actingForChild(
+          ctx,
+          await ctx.accounts.registerChildLevel1(citizenOf(ctx), input.personalId, {
+            phone: input.phone,
+            portraitRef: input.portraitRef,
+            email: input.email,
+          }),
+          input.personalId,
+        ),
         true,
       ),
     accountLock: async (_, { personalId, via, ground, reason }, ctx) => {

@@ -371,6 +371,18 @@ describe('the guardianship ends', () => {
 });
 
 describe('the access log names a guardian only for the child they act for', () => {
+  it('myWards and the child’s registration: the child’s log names the parent, in their capacity', async () => {
+    const { parent, child } = fams[0];
+    const body = await q(`{ myWards { personalId accountStatus } }`, {}, as(parent));
+    expect(body.errors).toBeUndefined();
+    const log = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(child));
+    const listed = log.data!.myAccessLog.entries.filter((e) => e.data.includes('ACCOUNT'));
+    // myWards, and the registration before it (accountRegisterChild shows the child's account).
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    for (const e of listed)
+      expect(e).toMatchObject({ readerKind: 'CITIZEN', readerPersonalId: parent, readerCapacity: 'PARENT' });
+  });
+
   it('others read in the same request (the guardian’s own family) are not told the guardian read them as a parent', async () => {
     const ME_FAMILY = `query($id: PersonalId!) {
       me { family { spouse { personalId } father { personalId } mother { personalId } } household { members { personalId } } }
@@ -386,11 +398,15 @@ describe('the access log names a guardian only for the child they act for', () =
         ward: { fullName: string | null };
       }>(ME_FAMILY, { id: child }, as(parent));
       expect(body.errors).toBeUndefined();
+      // The parent's other wards (a younger sibling in the household) may name them: not others.
+      const listed = await q<{ myWards: Array<{ personalId: string }> }>(`{ myWards { personalId } }`, {}, as(parent));
+      const wardsOf = new Set(listed.data!.myWards.map((w) => w.personalId));
+      expect(wardsOf.has(child)).toBe(true);
       const others = new Set(
         [
           ...Object.values(body.data!.me.family ?? {}).map((r) => r?.personalId),
           ...(body.data!.me.household?.members ?? []).map((m) => m.personalId),
-        ].filter((id): id is string => !!id && id !== parent && id !== child),
+        ].filter((id): id is string => !!id && id !== parent && !wardsOf.has(id)),
       );
       // The child's log names the guardian, in their capacity.
       const childLog = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(child));
