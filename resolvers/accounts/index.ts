@@ -3,7 +3,8 @@ import type { AccountUserError, Resolvers } from '../../generated/graphql';
 import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
-import { GUARDIAN_MESSAGES, type GuardianCapacity } from '../../services/access/guardianship';
+import { GUARDIAN_MESSAGES } from '../../services/access/guardianship';
+import { actingFor, actingForChild } from './guardian';
 import { unlockRequestPending } from '../../services/accounts/store';
 import { inWords } from '../../services/access/refusal-words';
 import { activationDeadline, vietnamDate } from '../../services/accounts/calendar';
@@ -68,22 +69,6 @@ function payload(
     account: shown ? r.account : null,
     userErrors: r.userError ? [r.userError] : [],
   };
-}
-
-/**
- * The children a parent or guardian was shown (their account, `myWards`): each is named in the
- * audit record with the capacity, so that the child's access log names the guardian (as `ward`).
- */
-function actingFor(ctx: HubContext, wards: ReadonlyArray<{ personalId: string; capacity: GuardianCapacity }>): void {
-  for (const w of wards) (ctx.audit.wards ??= new Map()).set(w.personalId, w.capacity);
-}
-
-/** As `actingFor`, for an operation on one child the service has let the guardian through for. */
-async function actingForChild(ctx: HubContext, r: TransitionResult, childId: string): Promise<TransitionResult> {
-  if (!r.account || r.userError) return r;
-  const g = await ctx.access.guardianship(citizenOf(ctx), childId);
-  if (g.capacity) actingFor(ctx, [{ personalId: childId, capacity: g.capacity }]);
-  return r;
 }
 
 function maySee(ctx: HubContext, a: StoredAccount): boolean {
@@ -180,10 +165,10 @@ export const accountsResolvers: Resolvers = {
         accountLevel: w.account?.level ?? null,
       }));
     },
-    childAccount: async (_, { personalId }, ctx) =>
+    childAccount: async (_, { personalId }, ctx, info) =>
       payload(
         ctx,
-        await actingForChild(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), personalId),
+        await actingForChild(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), personalId, info),
         true,
       ),
     account: async (_, { personalId }, ctx, info) => {
@@ -312,7 +297,7 @@ export const accountsResolvers: Resolvers = {
       payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx))),
     accountReopen: async (_, { personalId }, ctx) =>
       payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId))),
-    accountRegisterChild: async (_, { input }, ctx) =>
+    accountRegisterChild: async (_, { input }, ctx, info) =>
       payload(
         ctx,
         await actingForChild(
@@ -323,6 +308,7 @@ export const accountsResolvers: Resolvers = {
             email: input.email,
           }),
           input.personalId,
+          info,
         ),
         true,
       ),

@@ -17,6 +17,8 @@ import { families, registerWard, vnDate } from '../../support/guardians';
 import { gql, startTestHub, type GqlError, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { clientToken } from '../../support/oauth';
+import type { AuditRecordDoc } from '../../../services/audit/model';
+import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 
 const keys = testKeys();
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -424,5 +426,43 @@ describe('the access log names a guardian only for the child they act for', () =
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('every guardian refusal is audited for the child', () => {
+  /** The DENIED reasons the request's audit record lists for `citizenId`. */
+  async function deniedFor(res: { headers: Headers }, citizenId: string): Promise<string[]> {
+    const records = await hub.store.hubDb
+      .collection<AuditRecordDoc>(AUDIT_COLLECTION)
+      .find({ requestId: res.headers.get('x-request-id')! })
+      .toArray();
+    return records.flatMap((r) =>
+      r.citizens.filter((c) => c.citizenId === citizenId).flatMap((c) => c.denied.map((d) => d.reason)),
+    );
+  }
+
+  it('a stranger’s ward, childAccount and accountRegisterChild: DENIED NOT_GUARDIAN for the child', async () => {
+    const { child } = fams[0];
+    const stranger = fams[1].parent;
+    const ward = await gql(hub.url, WARD, { id: child }, as(stranger));
+    expect(await deniedFor(ward, child)).toEqual(['NOT_GUARDIAN']);
+
+    const account = await gql<{ childAccount: { account: unknown; userErrors: Array<{ code: string }> } }>(
+      hub.url,
+      `query($id: PersonalId!) { childAccount(personalId: $id) { account { status } userErrors { code } } }`,
+      { id: child },
+      as(stranger),
+    );
+    expect(account.body.data!.childAccount).toEqual({ account: null, userErrors: [{ code: 'NOT_GUARDIAN' }] });
+    expect(await deniedFor(account, child)).toEqual(['NOT_GUARDIAN']);
+
+    const register = await gql<{ accountRegisterChild: { account: unknown; userErrors: Array<{ code: string }> } }>(
+      hub.url,
+      `mutation($i: AccountRegisterChildInput!) { accountRegisterChild(input: $i) { account { status } userErrors { code } } }`,
+      { i: { personalId: child, phone: '0912345678', portraitRef: 'p/x' } },
+      as(stranger),
+    );
+    expect(register.body.data!.accountRegisterChild).toEqual({ account: null, userErrors: [{ code: 'NOT_GUARDIAN' }] });
+    expect(await deniedFor(register, child)).toEqual(['NOT_GUARDIAN']);
   });
 });
