@@ -466,3 +466,43 @@ describe('every guardian refusal is audited for the child', () => {
     expect(await deniedFor(register, child)).toEqual(['NOT_GUARDIAN']);
   });
 });
+
+describe('the guardianship ends with the child’s death', () => {
+  it('a deceased child: no new consent in their name, the guardian’s consents stop, the papers are not read for them', async () => {
+    const { parent, child } = fams[1];
+    const g = await grant(parent, child, ['IDENTITY']);
+    expect(g.userErrors).toEqual([]);
+    const t = await clientToken(hub.url, client, g.consent!.id);
+    expect(t.status).toBe(200);
+
+    await pop().updateOne({ _id: child }, { $set: { trangThai: 'DA_CHET', ngayMat: TODAY } });
+    const body = await q(
+      WARD_GRANT,
+      {
+        id: child,
+        i: {
+          clientId: client.id,
+          scopes: ['IDENTITY'],
+          purpose: PURPOSE,
+          dossierRef: 'HS-DEAD',
+          validUntil: new Date(NOW.getTime() + 86_400_000).toISOString(),
+        },
+      },
+      as(parent),
+    );
+    expect(refusals(body.errors)).toEqual([
+      expect.objectContaining({ code: 'FORBIDDEN', reason: 'GUARDIANSHIP_ENDED' }),
+    ]);
+    const ward = await q(WARD, { id: child }, as(parent));
+    expect(refusals(ward.errors)).toEqual([expect.objectContaining({ reason: 'GUARDIANSHIP_ENDED' })]);
+    const read = await q(CLIENT_READ, { id: child }, bearer(t.body.access_token!));
+    expect(refusals(read.errors)).toContainEqual({
+      code: 'FORBIDDEN',
+      reason: 'NOT_CONSENTED',
+      path: 'citizen.fullName',
+    });
+    expect((await clientToken(hub.url, client, g.consent!.id)).status).toBe(400);
+    const listed = await q<{ myWards: Array<{ personalId: string }> }>(`{ myWards { personalId } }`, {}, as(parent));
+    expect(listed.data!.myWards.map((w) => w.personalId)).not.toContain(child);
+  });
+});
