@@ -467,6 +467,23 @@ describe('every guardian refusal is audited for the child', () => {
   });
 });
 
+/** The consent's claims in the hub's signed statement, as the client asks for it. */
+async function statementOf(consentId: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${hub.url}/oauth/consent-statement`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ consent_id: consentId }).toString(),
+  });
+  expect(res.status).toBe(200);
+  const { statement } = (await res.json()) as { statement: string };
+  return (
+    JSON.parse(Buffer.from(statement.split('.')[1], 'base64url').toString()) as { consent: Record<string, unknown> }
+  ).consent;
+}
+
 describe('the guardianship ends with the child’s death', () => {
   it('a deceased child: no new consent in their name, the guardian’s consents stop, the papers are not read for them', async () => {
     const { parent, child } = fams[1];
@@ -475,7 +492,18 @@ describe('the guardianship ends with the child’s death', () => {
     const t = await clientToken(hub.url, client, g.consent!.id);
     expect(t.status).toBe(200);
 
+    expect(await statementOf(g.consent!.id)).toMatchObject({
+      status: 'ACTIVE',
+      grantedBy: { personalId: parent, capacity: 'PARENT' },
+      guardianshipEnded: false,
+    });
+
     await pop().updateOne({ _id: child }, { $set: { trangThai: 'DA_CHET', ngayMat: TODAY } });
+    // The hub's signed statement says what the token endpoint does: it no longer holds.
+    expect(await statementOf(g.consent!.id)).toMatchObject({
+      grantedBy: { personalId: parent, capacity: 'PARENT' },
+      guardianshipEnded: true,
+    });
     const body = await q(
       WARD_GRANT,
       {
