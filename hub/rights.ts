@@ -29,7 +29,7 @@ import { actDeadline, overdue, type DataRequestDoc } from '../services/rights/mo
 import { areaRequests } from '../services/rights/officer';
 import { reconArea, reconAreaAllowed } from '../services/reconciliation/areas';
 import { renderHtml } from '../services/rights/render';
-import { RightsService } from '../services/rights/service';
+import { RightsService, type RightsDeps } from '../services/rights/service';
 import type { Store } from '../store/connection';
 import type { HubConfig } from './config';
 import type { AuthLocals } from './protect';
@@ -59,6 +59,7 @@ export function createRights(deps: {
   cases: CaseService;
   signingKey: SigningKey;
   now?: () => Date;
+  guardianship?: RightsDeps['guardianship'];
 }): RightsService {
   const { config, store } = deps;
   const population = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION);
@@ -76,6 +77,7 @@ export function createRights(deps: {
     issuer: config.HUB_ISSUER,
     logger: deps.logger,
     now: deps.now,
+    guardianship: deps.guardianship,
   });
 }
 

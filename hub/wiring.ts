@@ -138,6 +138,7 @@ export async function startServices(deps: ServiceDeps, httpServer: http.Server):
     cases: reconciliation.cases,
     signingKey: hubKey,
     now: deps.now,
+    guardianship: (guardianId, childId) => accounts.service.guardianship(guardianId, childId),
   });
   const stopRetention = deps.scheduleSweeps
     ? scheduleRetention({ config, store, writer: auditWriter, signingKey: hubKey, logger, now: deps.now })

@@ -75,7 +75,7 @@ async function recordRequest(
     // The caller names the operation: kept to a bounded length (docs/security.md, "What is audited").
     operation: (operationName ?? operation?.operation ?? null)?.slice(0, MAX_OPERATION_NAME) ?? null,
     actor: await actorOf(ctx),
-    citizens: byCitizen(events),
+    citizens: byCitizen(events, ctx.audit.wards),
     ...(deniedOmitted ? { deniedOmitted } : {}),
     ...(ctx.audit.accountChanges?.length ? { accountChanges: ctx.audit.accountChanges } : {}),
     ...(ctx.audit.caseChanges?.length ? { caseChanges: ctx.audit.caseChanges } : {}),
@@ -134,18 +134,14 @@ export const MAX_DENIED_PER_RECORD = 100;
 export const MAX_OPERATION_NAME = 100;
 
 /** The record's actor: ids and names only, never the token. */
-export async function actorOf(
-  ctx: Pick<HubContext, 'principal' | 'caches'> & { audit?: Pick<HubContext['audit'], 'capacity'> },
-): Promise<AuditActor> {
+export async function actorOf(ctx: Pick<HubContext, 'principal' | 'caches'>): Promise<AuditActor> {
   const p: Principal = ctx.principal;
   switch (p.kind) {
     case 'ANONYMOUS':
       return { kind: 'ANONYMOUS' };
-    case 'CITIZEN': {
-      // A parent or guardian acting for a child (a guardian entry point let them through).
-      const capacity = ctx.audit?.capacity;
-      return capacity ? { kind: 'CITIZEN', id: p.personalId, capacity } : { kind: 'CITIZEN', id: p.personalId };
-    }
+    case 'CITIZEN':
+      // Acting for a child as parent or guardian is recorded per child (`byCitizen`), not here.
+      return { kind: 'CITIZEN', id: p.personalId };
     case 'OFFICER':
       return { kind: 'OFFICER', id: p.officerId, officerUnit: p.unit };
     case 'CLIENT': {
@@ -166,11 +162,19 @@ export async function actorOf(
   }
 }
 
-function byCitizen(events: DisclosureEvent[]): AuditRecordDoc['citizens'] {
+/** Events by citizen; a child the caller acted for as parent or guardian (`wards`) carries the capacity. */
+function byCitizen(
+  events: DisclosureEvent[],
+  wards?: ReadonlyMap<string, 'PARENT' | 'LEGAL_GUARDIAN'>,
+): AuditRecordDoc['citizens'] {
   const map = new Map<string, AuditRecordDoc['citizens'][number]>();
   for (const e of events) {
     let c = map.get(e.citizenId);
-    if (!c) map.set(e.citizenId, (c = { citizenId: e.citizenId, disclosed: [], denied: [] }));
+    if (!c) {
+      const capacity = wards?.get(e.citizenId);
+      c = { citizenId: e.citizenId, ...(capacity ? { capacity } : {}), disclosed: [], denied: [] };
+      map.set(e.citizenId, c);
+    }
     if (e.decision === 'DENIED') {
       c.denied.push({ scope: e.scope, path: e.path, reason: e.reason! });
     } else {

@@ -15,8 +15,8 @@ function citizenOf(ctx: HubContext): string {
 }
 
 /** The parent or guardian acting for the child (the `@guardian` policy let them through and set the capacity). */
-function guardianOf(ctx: HubContext): ConsentGrantor {
-  const capacity = ctx.audit.capacity;
+function guardianOf(ctx: HubContext, childId: string): ConsentGrantor {
+  const capacity = ctx.audit.wards?.get(childId);
   if (ctx.principal.kind !== 'CITIZEN' || !capacity) throw new Error('@guardian policy not applied');
   return { personalId: ctx.principal.personalId, capacity };
 }
@@ -54,7 +54,7 @@ export const accessResolvers: Resolvers = {
     },
     myConsents: (_, { first, after }, ctx) => consentPage(ctx, citizenOf(ctx), first, after),
     wardConsents: (_, { personalId, first, after }, ctx) => {
-      guardianOf(ctx);
+      guardianOf(ctx, personalId);
       return consentPage(ctx, personalId, first, after);
     },
   },
@@ -74,13 +74,13 @@ export const accessResolvers: Resolvers = {
         await ctx.rights.grantConsent(personalId, {
           ...input,
           validUntil: new Date(input.validUntil),
-          grantedBy: guardianOf(ctx),
+          grantedBy: guardianOf(ctx, personalId),
         }),
       ),
     wardConsentRevoke: async (_, { personalId, id }, ctx) => {
       const r = await revokeConsent(ctx.store, personalId, id, ctx.now, {
         cache: ctx.caches.consents,
-        revokedBy: guardianOf(ctx),
+        revokedBy: guardianOf(ctx, personalId),
       });
       if (r.consent) await ctx.rights.recordWithdrawal(personalId, r.consent);
       return payload(r);

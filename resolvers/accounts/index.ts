@@ -4,6 +4,7 @@ import type { HubContext } from '../../services/context';
 import { badUserInput, echoShort } from '../../lib/errors';
 import { areaInJurisdiction, decide, forbidden, pathString, inJurisdiction } from '../../services/access/policy';
 import { GUARDIAN_MESSAGES } from '../../services/access/guardianship';
+import { actingFor, actingForChild } from './guardian';
 import { unlockRequestPending } from '../../services/accounts/store';
 import { inWords } from '../../services/access/refusal-words';
 import { activationDeadline, vietnamDate } from '../../services/accounts/calendar';
@@ -160,6 +161,7 @@ export const accountsResolvers: Resolvers = {
     myWards: async (_, __, ctx) => {
       const r = await ctx.accounts.wards(citizenOf(ctx));
       if (r.refusal) throw inWords(forbidden(r.refusal), GUARDIAN_MESSAGES[r.refusal]);
+      actingFor(ctx, r.wards);
       return r.wards.map((w) => ({
         personalId: w.personalId,
         fullName: w.fullName,
@@ -170,8 +172,12 @@ export const accountsResolvers: Resolvers = {
         accountLevel: w.account?.level ?? null,
       }));
     },
-    childAccount: async (_, { personalId }, ctx) =>
-      payload(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), true),
+    childAccount: async (_, { personalId }, ctx, info) =>
+      payload(
+        ctx,
+        await actingForChild(ctx, await ctx.accounts.childAccount(citizenOf(ctx), personalId), personalId, info),
+        true,
+      ),
     account: async (_, { personalId }, ctx, info) => {
       const a = await ctx.accounts.get(personalId);
       if (!a || !maySee(ctx, a)) {
@@ -303,14 +309,19 @@ export const accountsResolvers: Resolvers = {
       payload(ctx, await ctx.accounts.resendActivationCode(citizenOf(ctx))),
     accountReopen: async (_, { personalId }, ctx) =>
       payload(ctx, (await officerTarget(ctx, personalId)) ?? (await ctx.accounts.reopen(actor(ctx), personalId))),
-    accountRegisterChild: async (_, { input }, ctx) =>
+    accountRegisterChild: async (_, { input }, ctx, info) =>
       payload(
         ctx,
-        await ctx.accounts.registerChildLevel1(citizenOf(ctx), input.personalId, {
-          phone: input.phone,
-          portraitRef: input.portraitRef,
-          email: input.email,
-        }),
+        await actingForChild(
+          ctx,
+          await ctx.accounts.registerChildLevel1(citizenOf(ctx), input.personalId, {
+            phone: input.phone,
+            portraitRef: input.portraitRef,
+            email: input.email,
+          }),
+          input.personalId,
+          info,
+        ),
         true,
       ),
     accountLock: async (_, { personalId, via, ground, reason }, ctx) => {

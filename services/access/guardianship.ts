@@ -20,7 +20,7 @@ export type GuardianRefusal =
   | 'GUARDIAN_LEVEL_2_REQUIRED'
   /** The population record shows no such relation (or either record is missing). */
   | 'NOT_GUARDIAN'
-  /** The child is 14 or over (or their date of birth cannot be read): they act themselves. */
+  /** The child is 14 or over (or their date of birth cannot be read): they act themselves; or the child has died. */
   | 'GUARDIANSHIP_ENDED';
 
 /** Whole years on `today` ("YYYY-MM-DD") of a "YYYY-MM-DD" date of birth; null if unreadable. */
@@ -81,6 +81,10 @@ export function guardianRefusal(
   if (!guardian || !child || guardian.vitalStatus !== 'ALIVE' || !recordShowsGuardian(guardian, child)) {
     return 'NOT_GUARDIAN';
   }
+  // The guardianship ends with the child's death (Civil Code 2015 Art. 62 for a guardian, clause not confirmed;
+  // representation of a minor likewise, as we read it): nothing more is done in their name.
+  // Decided after the relation, so a stranger learns nothing of the child's vital status.
+  if (child.vitalStatus !== 'ALIVE') return 'GUARDIANSHIP_ENDED';
   const age = ageOn(child.dateOfBirth, today);
   return age === null || age >= GUARDIANSHIP_ENDS_AT ? 'GUARDIANSHIP_ENDED' : null;
 }

@@ -310,7 +310,7 @@ function guardSelf(field: GraphQLFieldConfig<unknown, PolicyContext>): GraphQLFi
  * guardian (services/access/guardianship.ts). Refused — audited for the child, FORBIDDEN with
  * `extensions.reason` GUARDIAN_LEVEL_2_REQUIRED, NOT_GUARDIAN or GUARDIANSHIP_ENDED and
  * `extensions.required.guardianship` — before anything of the child is read. Let through, the
- * request's audit actor carries the capacity (the child's access log names the guardian), and a
+ * request's audit record carries the capacity for this child (the child's access log names the guardian; no one else's does), and a
  * field answering a `Citizen` has its decisions taken as for the child themself: what the
  * child's own account (ACTIVE, its level) permits and no more.
  */
@@ -336,8 +336,8 @@ function guardGuardian(
         throw refuse('NOT_SUBJECT', 'Only a parent or guardian, signed in', { principal: ['CITIZEN'] });
       const g = await ctx.access.guardianship(p.personalId, childId);
       if (g.refusal) throw refuse(g.refusal, GUARDIAN_REFUSAL_WORDS[g.refusal]);
-      // Every guardian entry point of a request acts in the same capacity (one guardian, one record).
-      ctx.audit.capacity = g.capacity;
+      // Per child: the record names the guardian, in this capacity, for this child only.
+      (ctx.audit.wards ??= new Map()).set(childId, g.capacity);
       if (!citizenScopes) return resolve(source, args, ctx, info);
       // The child's papers: what the child's own account permits (no consent, no officer rule).
       const account = await ctx.access.account(childId);

@@ -102,7 +102,7 @@ export function accessLogEntriesFor(
 ): Array<{ citizenId: string; entry: AccessLogEntry }> {
   const out = new Map<string, AccessLogEntry>();
   const a = record.actor;
-  const entryOf = (documents: DataKind[]): AccessLogEntry => {
+  const entryOf = (documents: DataKind[], capacity?: 'PARENT' | 'LEGAL_GUARDIAN'): AccessLogEntry => {
     const entry: AccessLogEntry = {
       at: record.at,
       chain: record.chain,
@@ -116,9 +116,10 @@ export function accessLogEntriesFor(
     if (a.officerUnit !== undefined) entry.officerUnit = a.officerUnit;
     if (a.purpose !== undefined) entry.purpose = a.purpose;
     if (a.dossierRef !== undefined) entry.dossierRef = a.dossierRef;
-    if (a.kind === 'CITIZEN' && a.capacity !== undefined && a.id !== undefined) {
+    // Named only in the log of the child the citizen acted for (the record's per-citizen capacity).
+    if (a.kind === 'CITIZEN' && capacity !== undefined && a.id !== undefined) {
       entry.readerId = a.id;
-      entry.capacity = a.capacity;
+      entry.capacity = capacity;
     }
     return entry;
   };
@@ -128,7 +129,7 @@ export function accessLogEntriesFor(
     const documents = [...new Set(c.disclosed.filter((d) => d.paths.length > 0).map((d) => d.scope))];
     if (documents.length === 0) continue;
     if (!opts.includeSelf && a.kind === 'CITIZEN' && a.id === c.citizenId) continue;
-    out.set(c.citizenId, entryOf(documents));
+    out.set(c.citizenId, entryOf(documents, c.capacity));
   }
   for (const s of record.shareEvents ?? []) {
     if (s.event === 'REFUSED' || !PERSONAL_ID.test(s.citizenId)) continue;

@@ -57,10 +57,11 @@ export interface AuditCollector {
   /** Shares by QR code made, redeemed or refused in this request. */
   shareEvents?: ShareEventRecord[];
   /**
-   * Set by a guardian entry point that let the calling citizen through: they act for a child as
-   * parent or legal guardian, and the record's actor says so (the child's access log shows it).
+   * The children a guardian entry point let the calling citizen act for in this request, with
+   * the capacity (parent or legal guardian) for each: the record names the capacity for those
+   * children only (their access logs show the guardian), not for anyone else the request read.
    */
-  capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
+  wards?: Map<string, 'PARENT' | 'LEGAL_GUARDIAN'>;
 }
 
 /**
@@ -114,8 +115,6 @@ export interface AuditActor {
   consentId?: string;
   purpose?: string;
   dossierRef?: string;
-  /** A citizen acting for a child as parent or legal guardian (`AuditCollector.capacity`). */
-  capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
 }
 
 /** The audit record as stored (hub.audit), hash-chained. */
@@ -131,6 +130,8 @@ export interface AuditRecordDoc {
   /** Per citizen: documents (scopes) and fields disclosed, and denials with reasons. */
   citizens: Array<{
     citizenId: string;
+    /** The actor, a citizen, acted for this citizen (a child) as parent or legal guardian (`AuditCollector.wards`). */
+    capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
     disclosed: Array<{ scope: DataKind; paths: string[] }>;
     denied: Array<{ scope: DataKind; path: string; reason: DenialReason }>;
   }>;

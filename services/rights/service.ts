@@ -46,6 +46,11 @@ export interface RightsDeps {
   issuer: string;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Whether a parent or guardian may still act for the child (the accounts service's): a consent
+   * they gave is stated as `guardianshipEnded` once it has ended. Without it, always so.
+   */
+  guardianship?: (guardianId: string, childId: string) => Promise<{ refusal: string | null }>;
 }
 
 export interface ConsentGrantResult {

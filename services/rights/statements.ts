@@ -40,6 +40,13 @@ export interface ConsentStatementClaims {
     revokedAt: string | null;
     /** At `iat`: the citizen restricts processing by the client (no token, no read). */
     restricted: boolean;
+    /** A parent or legal guardian gave it for the child; null when the citizen gave it themself. */
+    grantedBy: { personalId: string; capacity: 'PARENT' | 'LEGAL_GUARDIAN' } | null;
+    /**
+     * At `iat`: given by a parent or guardian whose guardianship has ended (the child is 14, has
+     * died, or the record no longer shows the relation): no token, no read (docs/accounts.md).
+     */
+    guardianshipEnded: boolean;
   };
 }
 
@@ -57,7 +64,7 @@ export function signConsentStatement(
   issuer: string,
   consent: ConsentDoc,
   client: { id: string; name: string },
-  facts: { at: Date; restricted: boolean; requestedBy: 'CITIZEN' | 'CLIENT' },
+  facts: { at: Date; restricted: boolean; requestedBy: 'CITIZEN' | 'CLIENT'; guardianshipEnded?: boolean },
 ): { jws: string; claims: ConsentStatementClaims } {
   const claims: ConsentStatementClaims = {
     iss: issuer,
@@ -78,6 +85,10 @@ export function signConsentStatement(
       status: consentStatus(consent, facts.at),
       revokedAt: consent.revokedAt ? consent.revokedAt.toISOString() : null,
       restricted: facts.restricted,
+      grantedBy: consent.grantedBy
+        ? { personalId: consent.grantedBy.personalId, capacity: consent.grantedBy.capacity }
+        : null,
+      guardianshipEnded: facts.guardianshipEnded ?? false,
     },
   };
   const jws = jwt.sign(claims, key.privateKey, {
@@ -100,17 +111,21 @@ export async function consentStatement(
   if (!consent) return null;
   if (party.kind === 'CITIZEN' ? consent.citizenId !== party.citizenId : consent.clientId !== party.clientId)
     return null;
-  const [client, restriction] = await Promise.all([
+  const guardian = consent.grantedBy;
+  const [client, restriction, guardianship] = await Promise.all([
     findClient(svc.deps.store, consent.clientId),
     restrictionState(svc.deps.store, consent.citizenId, consent.clientId),
+    // Given by a parent or guardian: it holds while the guardianship does (as the token endpoint).
+    guardian ? svc.deps.guardianship?.(guardian.personalId, consent.citizenId) : undefined,
   ]);
+  const guardianshipEnded = !!guardian && (!guardianship || guardianship.refusal !== null);
   const at = svc.now();
   const { jws, claims } = signConsentStatement(
     svc.deps.signingKey,
     svc.deps.issuer,
     consent,
     { id: consent.clientId, name: client?.name ?? consent.clientId },
-    { at, restricted: restriction.restricted, requestedBy: party.kind },
+    { at, restricted: restriction.restricted, requestedBy: party.kind, guardianshipEnded },
   );
   return { consentId: consent._id, citizenId: consent.citizenId, jws, issuedAt: at, claims };
 }

@@ -17,6 +17,8 @@ import { families, registerWard, vnDate } from '../../support/guardians';
 import { gql, startTestHub, type GqlError, type TestHub } from '../../support/hub';
 import { testKeys } from '../../support/keys';
 import { clientToken } from '../../support/oauth';
+import type { AuditRecordDoc } from '../../../services/audit/model';
+import { AUDIT_COLLECTION } from '../../../services/audit/writer';
 
 const keys = testKeys();
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -367,5 +369,168 @@ describe('the guardianship ends', () => {
       path: 'citizen.fullName',
     });
     expect((await clientToken(hub.url, client, g.consent!.id)).status).toBe(400);
+  });
+});
+
+describe('the access log names a guardian only for the child they act for', () => {
+  it('myWards and the child’s registration: the child’s log names the parent, in their capacity', async () => {
+    const { parent, child } = fams[0];
+    const body = await q(`{ myWards { personalId accountStatus } }`, {}, as(parent));
+    expect(body.errors).toBeUndefined();
+    const log = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(child));
+    const listed = log.data!.myAccessLog.entries.filter((e) => e.data.includes('ACCOUNT'));
+    // myWards, and the registration before it (accountRegisterChild shows the child's account).
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    for (const e of listed)
+      expect(e).toMatchObject({ readerKind: 'CITIZEN', readerPersonalId: parent, readerCapacity: 'PARENT' });
+  });
+
+  it('others read in the same request (the guardian’s own family) are not told the guardian read them as a parent', async () => {
+    const ME_FAMILY = `query($id: PersonalId!) {
+      me { family { spouse { personalId } father { personalId } mother { personalId } } household { members { personalId } } }
+      ward(personalId: $id) { fullName } }`;
+    let checked = 0;
+    // Families 2 and 3 end their guardianship in the tests above.
+    for (const { parent, child } of fams.slice(0, 2)) {
+      const body = await q<{
+        me: {
+          family: Record<string, { personalId: string | null } | null> | null;
+          household: { members: Array<{ personalId: string | null }> | null } | null;
+        };
+        ward: { fullName: string | null };
+      }>(ME_FAMILY, { id: child }, as(parent));
+      expect(body.errors).toBeUndefined();
+      // The parent's other wards (a younger sibling in the household) may name them: not others.
+      const listed = await q<{ myWards: Array<{ personalId: string }> }>(`{ myWards { personalId } }`, {}, as(parent));
+      const wardsOf = new Set(listed.data!.myWards.map((w) => w.personalId));
+      expect(wardsOf.has(child)).toBe(true);
+      const others = new Set(
+        [
+          ...Object.values(body.data!.me.family ?? {}).map((r) => r?.personalId),
+          ...(body.data!.me.household?.members ?? []).map((m) => m.personalId),
+        ].filter((id): id is string => !!id && id !== parent && !wardsOf.has(id)),
+      );
+      // The child's log names the guardian, in their capacity.
+      const childLog = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(child));
+      expect(childLog.data!.myAccessLog.entries).toContainEqual(
+        expect.objectContaining({ readerPersonalId: parent, readerCapacity: 'PARENT' }),
+      );
+      for (const other of others) {
+        const log = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(other));
+        expect(log.errors).toBeUndefined();
+        // The read is there (a citizen read their identity) but the reader is not named, and not
+        // as this person's parent or guardian: the parent acts for the child only.
+        expect(log.data!.myAccessLog.entries.some((e) => e.readerKind === 'CITIZEN')).toBe(true);
+        expect(log.data!.myAccessLog.entries.filter((e) => e.readerPersonalId !== null)).toEqual([]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('every guardian refusal is audited for the child', () => {
+  /** The DENIED reasons the request's audit record lists for `citizenId`. */
+  async function deniedFor(res: { headers: Headers }, citizenId: string): Promise<string[]> {
+    const records = await hub.store.hubDb
+      .collection<AuditRecordDoc>(AUDIT_COLLECTION)
+      .find({ requestId: res.headers.get('x-request-id')! })
+      .toArray();
+    return records.flatMap((r) =>
+      r.citizens.filter((c) => c.citizenId === citizenId).flatMap((c) => c.denied.map((d) => d.reason)),
+    );
+  }
+
+  it('a stranger’s ward, childAccount and accountRegisterChild: DENIED NOT_GUARDIAN for the child', async () => {
+    const { child } = fams[0];
+    const stranger = fams[1].parent;
+    const ward = await gql(hub.url, WARD, { id: child }, as(stranger));
+    expect(await deniedFor(ward, child)).toEqual(['NOT_GUARDIAN']);
+
+    const account = await gql<{ childAccount: { account: unknown; userErrors: Array<{ code: string }> } }>(
+      hub.url,
+      `query($id: PersonalId!) { childAccount(personalId: $id) { account { status } userErrors { code } } }`,
+      { id: child },
+      as(stranger),
+    );
+    expect(account.body.data!.childAccount).toEqual({ account: null, userErrors: [{ code: 'NOT_GUARDIAN' }] });
+    expect(await deniedFor(account, child)).toEqual(['NOT_GUARDIAN']);
+
+    const register = await gql<{ accountRegisterChild: { account: unknown; userErrors: Array<{ code: string }> } }>(
+      hub.url,
+      `mutation($i: AccountRegisterChildInput!) { accountRegisterChild(input: $i) { account { status } userErrors { code } } }`,
+      { i: { personalId: child, phone: '0912345678', portraitRef: 'p/x' } },
+      as(stranger),
+    );
+    expect(register.body.data!.accountRegisterChild).toEqual({ account: null, userErrors: [{ code: 'NOT_GUARDIAN' }] });
+    expect(await deniedFor(register, child)).toEqual(['NOT_GUARDIAN']);
+  });
+});
+
+/** The consent's claims in the hub's signed statement, as the client asks for it. */
+async function statementOf(consentId: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${hub.url}/oauth/consent-statement`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ consent_id: consentId }).toString(),
+  });
+  expect(res.status).toBe(200);
+  const { statement } = (await res.json()) as { statement: string };
+  return (
+    JSON.parse(Buffer.from(statement.split('.')[1], 'base64url').toString()) as { consent: Record<string, unknown> }
+  ).consent;
+}
+
+describe('the guardianship ends with the child’s death', () => {
+  it('a deceased child: no new consent in their name, the guardian’s consents stop, the papers are not read for them', async () => {
+    const { parent, child } = fams[1];
+    const g = await grant(parent, child, ['IDENTITY']);
+    expect(g.userErrors).toEqual([]);
+    const t = await clientToken(hub.url, client, g.consent!.id);
+    expect(t.status).toBe(200);
+
+    expect(await statementOf(g.consent!.id)).toMatchObject({
+      status: 'ACTIVE',
+      grantedBy: { personalId: parent, capacity: 'PARENT' },
+      guardianshipEnded: false,
+    });
+
+    await pop().updateOne({ _id: child }, { $set: { trangThai: 'DA_CHET', ngayMat: TODAY } });
+    // The hub's signed statement says what the token endpoint does: it no longer holds.
+    expect(await statementOf(g.consent!.id)).toMatchObject({
+      grantedBy: { personalId: parent, capacity: 'PARENT' },
+      guardianshipEnded: true,
+    });
+    const body = await q(
+      WARD_GRANT,
+      {
+        id: child,
+        i: {
+          clientId: client.id,
+          scopes: ['IDENTITY'],
+          purpose: PURPOSE,
+          dossierRef: 'HS-DEAD',
+          validUntil: new Date(NOW.getTime() + 86_400_000).toISOString(),
+        },
+      },
+      as(parent),
+    );
+    expect(refusals(body.errors)).toEqual([
+      expect.objectContaining({ code: 'FORBIDDEN', reason: 'GUARDIANSHIP_ENDED' }),
+    ]);
+    const ward = await q(WARD, { id: child }, as(parent));
+    expect(refusals(ward.errors)).toEqual([expect.objectContaining({ reason: 'GUARDIANSHIP_ENDED' })]);
+    const read = await q(CLIENT_READ, { id: child }, bearer(t.body.access_token!));
+    expect(refusals(read.errors)).toContainEqual({
+      code: 'FORBIDDEN',
+      reason: 'NOT_CONSENTED',
+      path: 'citizen.fullName',
+    });
+    expect((await clientToken(hub.url, client, g.consent!.id)).status).toBe(400);
+    const listed = await q<{ myWards: Array<{ personalId: string }> }>(`{ myWards { personalId } }`, {}, as(parent));
+    expect(listed.data!.myWards.map((w) => w.personalId)).not.toContain(child);
   });
 });

@@ -57,4 +57,10 @@ describe('guardianship', () => {
       'GUARDIANSHIP_ENDED',
     );
   });
+
+  it('ends with the child’s death; a stranger is told NOT_GUARDIAN all the same', () => {
+    const dead = { ...child, vitalStatus: 'DECEASED' as const };
+    expect(guardianRefusal(ACTIVE_L2, father, dead, '2025-01-01')).toBe('GUARDIANSHIP_ENDED');
+    expect(guardianRefusal(ACTIVE_L2, person('001070000003'), dead, '2025-01-01')).toBe('NOT_GUARDIAN');
+  });
 });

@@ -215,3 +215,60 @@ describe("an authority's unlock request", () => {
     expect(await read(id, 'ACCOUNT_APPROVER')).toMatchObject({ status: 'LOCKED' });
   });
 });
+
+describe("an authority's unlock request decided at once on two hub instances", () => {
+  let other: TestHub;
+  beforeAll(async () => {
+    // A second instance on the same store: its per-account lock is not the first one's.
+    other = await startTestHub({}, 'aunl_', { now: () => now });
+  }, 60_000);
+  afterAll(async () => {
+    await other?.close();
+  });
+
+  const at = (h: TestHub, query: string, vars: Record<string, unknown>, headers: Record<string, string>) =>
+    gql<Record<string, Payload>>(h.url, query, vars, headers).then((r) => {
+      expect(r.body.errors).toBeUndefined();
+      return Object.values(r.body.data!)[0];
+    });
+
+  it('recorded twice at once: one PENDING request, the other UNLOCK_REQUEST_PENDING', async () => {
+    expect(holders.length).toBeGreaterThanOrEqual(6);
+    const id = holders[4];
+    now = new Date('2026-06-01T02:00:00Z');
+    await run(LOCK, { id }, officer('ACCOUNT_APPROVER'));
+    const [a, b] = await Promise.all([
+      at(hub, REQUEST, { id, a: 'Cơ quan A' }, officer('ACCOUNT_APPROVER')),
+      at(other, REQUEST, { id, a: 'Cơ quan B' }, officer('SUPERVISOR')),
+    ]);
+    const codes = [a, b].map((p) => p.userErrors.map((e) => e.code).join(',')).sort();
+    expect(codes).toEqual(['', 'UNLOCK_REQUEST_PENDING']);
+    const history = (await run(REFUSE, { id }, officer('SUPERVISOR'))).account!.history;
+    expect(history.filter((h) => h.event === 'UNLOCK_REQUEST')).toHaveLength(1);
+  });
+
+  it('completed and refused at once: exactly one decision stands, and a completed request is not undone', async () => {
+    const id = holders[5];
+    now = new Date('2026-06-01T02:00:00Z');
+    await run(LOCK, { id }, officer('ACCOUNT_APPROVER'));
+    await run(REQUEST, { id, a: 'Cơ quan điều tra' }, officer('ACCOUNT_APPROVER'));
+    const [done, refused] = await Promise.all([
+      at(hub, COMPLETE, { id }, officer('ACCOUNT_APPROVER')),
+      at(other, REFUSE, { id }, officer('SUPERVISOR')),
+    ]);
+    const won = [done, refused].filter((p) => p.userErrors.length === 0);
+    expect(won).toHaveLength(1);
+    const lost = done.userErrors.length ? done : refused;
+    expect(lost.userErrors.map((e) => e.code)).toEqual([
+      expect.stringMatching(/^(NO_UNLOCK_REQUEST|ILLEGAL_TRANSITION)$/),
+    ]);
+    const final = (await read(id, 'ACCOUNT_APPROVER')) as { status: string };
+    expect(final.status).toBe(won[0] === done ? 'ACTIVE' : 'LOCKED');
+    // Once completed (ACTIVE), a refusal cannot turn it back.
+    if (won[0] === done) {
+      const late = await run(REFUSE, { id }, officer('SUPERVISOR'));
+      expect(late.userErrors.map((e) => e.code)).toEqual(['ILLEGAL_TRANSITION']);
+      expect(await read(id, 'ACCOUNT_APPROVER')).toMatchObject({ status: 'ACTIVE' });
+    }
+  });
+});
