@@ -586,6 +586,13 @@ export type Consent = {
   dossierRef: Scalars['String']['output'];
   /** The parent or legal guardian who gave it for the child; null when the citizen gave it themself. */
   grantedBy: Maybe<ConsentGrantor>;
+  /**
+   * Given by a parent or guardian (`grantedBy`) whose guardianship has since ended (the child turned
+   * 14 or died, the record no longer shows the relation, or the guardian's own account no longer
+   * qualifies): it serves no request and no token any more, whatever `status` says; the child may
+   * grant anew. Null when the citizen gave it themself.
+   */
+  guardianshipEnded: Maybe<Scalars['Boolean']['output']>;
   /** Consent id (the `cid` of tokens issued under it). */
   id: Scalars['ID']['output'];
   /** Last use. */
@@ -3437,6 +3444,7 @@ export type ConsentResolvers<ContextType = HubContext, ParentType extends Resolv
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dossierRef?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   grantedBy?: Resolver<Maybe<ResolversTypes['ConsentGrantor']>, ParentType, ContextType>;
+  guardianshipEnded?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -88,6 +88,9 @@ export const accessResolvers: Resolvers = {
   },
   Consent: {
     id: (c) => c._id,
+    // The same decision the policy and the token endpoint take for a consent a guardian gave.
+    guardianshipEnded: async (c, _, ctx) =>
+      c.grantedBy ? (await ctx.access.guardianship(c.grantedBy.personalId, c.citizenId)).refusal !== null : null,
     client: async (c, _, ctx) => {
       const client = await ctx.caches.clients.get(c.clientId);
       return { id: c.clientId, name: client?.name ?? c.clientId };

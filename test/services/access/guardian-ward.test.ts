@@ -36,7 +36,7 @@ const WARD = `query($id: PersonalId!) { ward(personalId: $id) { personalId fullN
 const WARD_LOG = `query($id: PersonalId!) { wardAccessLog(personalId: $id, first: 50) { entries { readerKind readerPersonalId readerCapacity clientName documents data } } }`;
 const MY_LOG = `{ myAccessLog(first: 50) { entries { readerKind readerPersonalId readerCapacity clientName documents data } } }`;
 const WARD_CONSENTS = `query($id: PersonalId!) { wardConsents(personalId: $id) { id status scopes grantedBy { personalId capacity } revokedBy { personalId capacity } } }`;
-const MY_CONSENTS = `{ myConsents { id status scopes grantedBy { personalId capacity } revokedBy { personalId capacity } } }`;
+const MY_CONSENTS = `{ myConsents { id status scopes grantedBy { personalId capacity } revokedBy { personalId capacity } guardianshipEnded } }`;
 const WARD_GRANT = `mutation($id: PersonalId!, $i: ConsentGrantInput!) { wardConsentGrant(personalId: $id, input: $i) {
   consent { id status scopes grantedBy { personalId capacity } } userErrors { code field } } }`;
 const WARD_REVOKE = `mutation($id: PersonalId!, $c: ID!) { wardConsentRevoke(personalId: $id, id: $c) {
@@ -230,6 +230,7 @@ describe('consents on the child’s behalf', () => {
         id: consentId,
         status: 'ACTIVE',
         grantedBy: { personalId: parent, capacity: 'PARENT' },
+        guardianshipEnded: false,
       }),
     );
     const theirs = await q<{ wardConsents: Array<{ id: string }> }>(WARD_CONSENTS, { id: child }, as(parent));
@@ -334,8 +335,13 @@ describe('the guardianship ends', () => {
     // The account continues in the child's hands: their papers, their log, their consents.
     const own = await q<{ me: { fullName: string | null } }>('{ me { fullName } }', {}, as(child));
     expect(own.data!.me.fullName).toEqual(expect.any(String));
-    const mine = await q<{ myConsents: Array<{ id: string }> }>(MY_CONSENTS, {}, as(child));
-    expect(mine.data!.myConsents.map((c) => c.id)).toContain(consentId);
+    const mine = await q<{ myConsents: Array<{ id: string; guardianshipEnded: boolean | null }> }>(
+      MY_CONSENTS,
+      {},
+      as(child),
+    );
+    // Still listed, and it says why it no longer serves.
+    expect(mine.data!.myConsents.find((c) => c.id === consentId)).toMatchObject({ guardianshipEnded: true });
     // The refusals are in the audit for the child (not in their access log: nothing was read).
     const log = await q<{ myAccessLog: { entries: LogEntry[] } }>(MY_LOG, {}, as(child));
     expect(log.errors).toBeUndefined();
