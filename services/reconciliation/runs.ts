@@ -231,7 +231,10 @@ export class ReconciliationRunner {
         if (!lease) continue;
         // The run as it is now (its previous holder's last checkpoint).
         const doc = await this.runs.findOne({ _id: r._id });
-        if (!doc || doc.status !== 'RUNNING' || (await this.ends.get(r._id))) {
+        const ended = !doc || doc.status !== 'RUNNING' || (await this.ends.get(r._id));
+        // Closed meanwhile (close() stops only the loops it saw): the run is left to whoever
+        // resumes it. Checked with no await before launch, so close() cannot come in between.
+        if (ended || this.closed) {
           await this.leases.release(lease);
           continue;
         }

@@ -302,6 +302,31 @@ describe('reconciliation runs', () => {
     expect(await r2.cancel('no-such-run')).toBeNull();
   });
 
+  it('a runner closed while it resumes a run does not execute it; another runner then does', async () => {
+    const r1 = runner();
+    const run = await r1.start({ province }, 'officer-1');
+    await until(run._id, r1, (d) => d.progress.processed > 0 || d.status !== 'RUNNING');
+    await r1.close(); // RUNNING, its lease released
+    const r2 = runner();
+    // The runner closes just after resumeAll took the run's lease (before it launched the loop).
+    const leases = (r2 as unknown as { leases: { take(id: string): Promise<string | null> } }).leases;
+    const take = leases.take.bind(leases);
+    let closing: Promise<void> | undefined;
+    leases.take = async (id) => {
+      const lease = await take(id);
+      closing = r2.close();
+      return lease;
+    };
+    expect(await r2.resumeAll()).toEqual([]);
+    await closing;
+    expect(closing).toBeDefined();
+    expect((await r2.get(run._id))!.status).toBe('RUNNING');
+    const r3 = runner();
+    expect(await r3.resumeAll()).toEqual([run._id]);
+    await r3.wait(run._id);
+    expect((await r3.get(run._id))!.status).toBe('DONE');
+  });
+
   it('a commune run keeps only the findings of its commune', async () => {
     // Every run so far was of the province: the collection holds exactly its findings.
     const all = await store.hubDb.collection<FindingDoc>(RECON_FINDINGS_COLLECTION).find({}).toArray();
