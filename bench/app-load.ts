@@ -12,19 +12,11 @@
  *   signed-in citizen, cold and warm (the service worker's shell cache), median and worst of `--runs`;
  * prints a table and merges `app` into bench/results/latest.json.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { chromium, type Browser } from 'playwright-core';
-import { loadConfig } from '../hub/config';
-import { startHub } from '../hub/server';
-import { ensureAppBuilt } from '../scripts/app-build';
+import type { Browser } from 'playwright-core';
 import { devIdpKey, issueDevToken } from '../services/access/auth/dev-idp';
 import type { AccountDoc } from '../services/accounts/store';
-import { Store } from '../store/connection';
-import { mergeResults, seedOrReuse, withStandaloneStore } from './common';
+import { mergeResults, seedOrReuse } from './common';
+import { median, withBrowserBench } from './browser-hub';
 
 const PREFIX = 'benchapp_';
 const CARDS = [
@@ -100,79 +92,57 @@ async function loadOnce(
   return { ms, resources, graphqlMs };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n: number) => +(n / 1024).toFixed(1);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
-  const runs = Math.max(1, Number(values.runs));
-  await ensureAppBuilt({ quiet: true });
-  await withStandaloneStore(mkdtempSync(join(tmpdir(), 'hub-bench-app-')), async (uri) => {
-    const store = await Store.connect({ uri, dbPrefix: PREFIX, maxPoolSize: 16 });
-    const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
-    const base = { NODE_ENV: 'development', MONGODB_URI: uri, HUB_DB_PREFIX: PREFIX, LOG_LEVEL: 'silent' };
-    const hub = await startHub(
-      {
-        config: loadConfig({ ...base, HUB_KEYS_DIR: keysDir, HUB_RATE_LIMITS: 'off', HUB_SWEEP_AT: 'off' }),
-        store,
-        logger: pino({ level: 'silent' }),
-      },
-      { port: 0, host: '127.0.0.1' },
-    );
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    try {
-      await seedOrReuse(store, { citizens: 300, seed: 7 }, 'app', (m) => console.log(m));
-      const accounts = await store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
-      const citizen = accounts.find((a) => a.status === 'ACTIVE' && a.level === 2)!._id;
-      const token = issueDevToken('citizen', { personalId: citizen }, { key: devIdpKey(keysDir) });
-      const session = JSON.stringify({
-        accessToken: token,
-        expiresAt: Date.now() + 3_600_000,
-        personalId: citizen,
-        kind: 'citizen',
-        via: 'token',
-      });
-      await loadOnce(browser, hub.url, session, false); // the hub's and the store's first request
-      const cold: number[] = [];
-      const warm: number[] = [];
-      const graphql: number[] = [];
-      let resources: Resource[] = [];
-      for (let i = 0; i < runs; i++) {
-        const c = await loadOnce(browser, hub.url, session, false);
-        cold.push(c.ms);
-        graphql.push(c.graphqlMs);
-        resources = c.resources;
-        warm.push((await loadOnce(browser, hub.url, session, true)).ms);
-      }
-      const wire = resources.reduce((n, r) => n + r.encodedBodySize, 0);
-      const decoded = resources.reduce((n, r) => n + r.decodedBodySize, 0);
-      const result = {
-        first_load_kb_compressed: kb(wire),
-        first_load_kb_decoded: kb(decoded),
-        first_load_files: resources.length,
-        papers_cold_ms_median: median(cold),
-        papers_cold_ms_max: Math.max(...cold),
-        papers_warm_ms_median: median(warm),
-        papers_warm_ms_max: Math.max(...warm),
-        papers_query_ms_median: median(graphql),
-        runs,
-      };
-      console.log('\nfile                                     on the wire (kB)   decoded (kB)');
-      for (const r of resources) {
-        console.log(
-          `${r.name.padEnd(40)} ${String(kb(r.encodedBodySize)).padStart(16)} ${String(kb(r.decodedBodySize)).padStart(14)}`,
-        );
-      }
-      console.log(`${'first load'.padEnd(40)} ${String(kb(wire)).padStart(16)} ${String(kb(decoded)).padStart(14)}`);
-      console.log(
-        `\ntime to the papers screen (ms, ${runs} runs): cold median ${result.papers_cold_ms_median}, max ${result.papers_cold_ms_max}; warm median ${result.papers_warm_ms_median}, max ${result.papers_warm_ms_max}; of it the papers query ${result.papers_query_ms_median}`,
-      );
-      mergeResults('app', result);
-    } finally {
-      await browser.close();
-      await hub.stop();
-      await store.close();
+  await withBrowserBench('app', PREFIX, async ({ store, hub, browser, keysDir, runs }) => {
+    await seedOrReuse(store, { citizens: 300, seed: 7 }, 'app', (m) => console.log(m));
+    const accounts = await store.hubDb.collection<AccountDoc>('accounts').find({}).toArray();
+    const citizen = accounts.find((a) => a.status === 'ACTIVE' && a.level === 2)!._id;
+    const token = issueDevToken('citizen', { personalId: citizen }, { key: devIdpKey(keysDir) });
+    const session = JSON.stringify({
+      accessToken: token,
+      expiresAt: Date.now() + 3_600_000,
+      personalId: citizen,
+      kind: 'citizen',
+      via: 'token',
+    });
+    await loadOnce(browser, hub.url, session, false); // the hub's and the store's first request
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const graphql: number[] = [];
+    let resources: Resource[] = [];
+    for (let i = 0; i < runs; i++) {
+      const c = await loadOnce(browser, hub.url, session, false);
+      cold.push(c.ms);
+      graphql.push(c.graphqlMs);
+      resources = c.resources;
+      warm.push((await loadOnce(browser, hub.url, session, true)).ms);
     }
+    const wire = resources.reduce((n, r) => n + r.encodedBodySize, 0);
+    const decoded = resources.reduce((n, r) => n + r.decodedBodySize, 0);
+    const result = {
+      first_load_kb_compressed: kb(wire),
+      first_load_kb_decoded: kb(decoded),
+      first_load_files: resources.length,
+      papers_cold_ms_median: median(cold),
+      papers_cold_ms_max: Math.max(...cold),
+      papers_warm_ms_median: median(warm),
+      papers_warm_ms_max: Math.max(...warm),
+      papers_query_ms_median: median(graphql),
+      runs,
+    };
+    console.log('\nfile                                     on the wire (kB)   decoded (kB)');
+    for (const r of resources) {
+      console.log(
+        `${r.name.padEnd(40)} ${String(kb(r.encodedBodySize)).padStart(16)} ${String(kb(r.decodedBodySize)).padStart(14)}`,
+      );
+    }
+    console.log(`${'first load'.padEnd(40)} ${String(kb(wire)).padStart(16)} ${String(kb(decoded)).padStart(14)}`);
+    console.log(
+      `\ntime to the papers screen (ms, ${runs} runs): cold median ${result.papers_cold_ms_median}, max ${result.papers_cold_ms_max}; warm median ${result.papers_warm_ms_median}, max ${result.papers_warm_ms_max}; of it the papers query ${result.papers_query_ms_median}`,
+    );
+    mergeResults('app', result);
   });
 }
 

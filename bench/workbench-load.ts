@@ -17,23 +17,17 @@
  * driver: its round trips, a few ms, included). Prints a table (median and worst) and merges
  * `workbench` into bench/results/latest.json. A bench, not a test: nothing is asserted.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../hub/config';
-import { startHub, type RunningHub } from '../hub/server';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningHub } from '../hub/server';
 import { DEMO_MALFORMED_RATE } from '../mockdata/generator/defects';
 import { mapCitizen } from '../connectors/population/connector';
 import type { CongDanDoc } from '../connectors/population/model';
-import { ensureAppBuilt } from '../scripts/app-build';
 import { devIdpKey, issueDevToken } from '../services/access/auth/dev-idp';
 import type { OfficerRole } from '../services/access/auth/principal';
 import type { AccountDoc } from '../services/accounts/store';
 import { Store } from '../store/connection';
-import { mergeResults, seedOrReuse, withStandaloneStore } from './common';
+import { mergeResults, seedOrReuse } from './common';
+import { median, withBrowserBench } from './browser-hub';
 
 const PREFIX = 'benchwb_';
 const PROVINCE = '01';
@@ -56,8 +50,6 @@ interface Screen {
   /** The queue in another order: chosen and applied after the default page is shown. */
   order?: 'OLDEST' | 'DUE';
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function gql(url: string, token: string, query: string, variables: Record<string, unknown> = {}) {
   const res = await fetch(`${url}/graphql`, {
@@ -141,105 +133,84 @@ async function prepare(hub: RunningHub, store: Store, token: (o: Officer) => str
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
-  const runs = Math.max(1, Number(values.runs));
-  await ensureAppBuilt({ quiet: true });
-  await withStandaloneStore(mkdtempSync(join(tmpdir(), 'hub-bench-wb-')), async (uri) => {
-    const store = await Store.connect({ uri, dbPrefix: PREFIX, maxPoolSize: 16 });
-    const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
-    const base = { NODE_ENV: 'development', MONGODB_URI: uri, HUB_DB_PREFIX: PREFIX, LOG_LEVEL: 'silent' };
-    const hub = await startHub(
-      {
-        config: loadConfig({ ...base, HUB_KEYS_DIR: keysDir, HUB_RATE_LIMITS: 'off', HUB_SWEEP_AT: 'off' }),
-        store,
-        logger: pino({ level: 'silent' }),
-      },
-      { port: 0, host: '127.0.0.1' },
-    );
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
-    try {
-      await seedOrReuse(store, DEMO, 'workbench', (m) => console.log(m));
-      const token = (o: Officer) =>
-        issueDevToken(
-          'officer',
-          { role: o.role, area: { province: PROVINCE }, officerId: o.id, unit: 'Công an (bench)' },
-          { key: devIdpKey(keysDir) },
-        );
-      const { caseId, cases } = await prepare(hub, store, token, keysDir);
-      const session = (o: Officer) =>
-        JSON.stringify({
-          accessToken: token(o),
-          expiresAt: Date.now() + 3_600_000,
-          personalId: o.id,
-          kind: 'officer',
-          via: 'token',
-          officer: { id: o.id, role: o.role, area: { province: PROVINCE } },
-        });
-      const screens: Screen[] = [
-        { name: 'runs', path: '/app/wb/runs', officer: CLEANER, content: 'table.wb-table tbody tr' },
-        { name: 'cases (area order)', path: '/app/wb/cases', officer: CLEANER, content: 'tr[data-case]' },
-        {
-          name: 'cases, oldest first',
-          path: '/app/wb/cases',
-          officer: CLEANER,
-          content: 'tr[data-case]',
-          order: 'OLDEST',
-        },
-        {
-          name: 'cases, corrections by deadline',
-          path: '/app/wb/cases',
-          officer: CLEANER,
-          content: 'tr[data-case*=":CORRECTION_REQUEST:"]',
-          order: 'DUE',
-        },
-        {
-          name: 'one case',
-          path: `/app/wb/case/${encodeURIComponent(caseId)}`,
-          officer: CLEANER,
-          content: '.wb-compare',
-        },
-        { name: 'cleanliness', path: '/app/wb/cleanliness', officer: CLEANER, content: '[data-chart="cleanliness"]' },
-        { name: 'activation report', path: '/app/wb/report', officer: GROUP, content: '[data-table="daily"]' },
-        {
-          name: 'door-to-door list',
-          path: '/app/wb/lists',
-          officer: GROUP,
-          content: '[data-table="work-list"] tbody tr',
-        },
-        { name: 'approvals', path: '/app/wb/approvals', officer: APPROVER, content: 'li[data-request], main p.muted' },
-      ];
-      await loadOnce(browser, hub.url, session(CLEANER), screens[1]); // the hub's and the store's first request
-      const rows: Array<{ screen: string; median_ms: number | null; max_ms: number | null; error?: string }> = [];
-      for (const s of screens) {
-        const ms: number[] = [];
-        try {
-          for (let i = 0; i < runs; i++) ms.push(await loadOnce(browser, hub.url, session(s.officer), s));
-          rows.push({ screen: s.name, median_ms: median(ms), max_ms: Math.max(...ms) });
-        } catch (err) {
-          // One screen that does not show its content is reported, and the others measured.
-          rows.push({ screen: s.name, median_ms: null, max_ms: null, error: String(err).split('\n')[0] });
-        }
-      }
-      console.log(
-        `\nworkbench screens, time to rendered content (ms, ${runs} cold loads each; ${DEMO.citizens} citizens, ${cases} MISMATCH cases in ${PROVINCE})`,
+  await withBrowserBench('wb', PREFIX, async ({ store, hub, browser, keysDir, runs }) => {
+    await seedOrReuse(store, DEMO, 'workbench', (m) => console.log(m));
+    const token = (o: Officer) =>
+      issueDevToken(
+        'officer',
+        { role: o.role, area: { province: PROVINCE }, officerId: o.id, unit: 'Công an (bench)' },
+        { key: devIdpKey(keysDir) },
       );
-      console.log(`${'screen'.padEnd(34)} ${'median'.padStart(8)} ${'worst'.padStart(8)}`);
-      for (const r of rows)
-        console.log(
-          `${r.screen.padEnd(34)} ${String(r.median_ms ?? '—').padStart(8)} ${String(r.max_ms ?? '—').padStart(8)}${r.error ? `  ${r.error}` : ''}`,
-        );
-      mergeResults('workbench', {
-        citizens: DEMO.citizens,
-        province: PROVINCE,
-        mismatch_cases: cases,
-        runs,
-        screens: rows,
+    const { caseId, cases } = await prepare(hub, store, token, keysDir);
+    const session = (o: Officer) =>
+      JSON.stringify({
+        accessToken: token(o),
+        expiresAt: Date.now() + 3_600_000,
+        personalId: o.id,
+        kind: 'officer',
+        via: 'token',
+        officer: { id: o.id, role: o.role, area: { province: PROVINCE } },
       });
-    } finally {
-      await browser.close();
-      await hub.stop();
-      await store.close();
+    const screens: Screen[] = [
+      { name: 'runs', path: '/app/wb/runs', officer: CLEANER, content: 'table.wb-table tbody tr' },
+      { name: 'cases (area order)', path: '/app/wb/cases', officer: CLEANER, content: 'tr[data-case]' },
+      {
+        name: 'cases, oldest first',
+        path: '/app/wb/cases',
+        officer: CLEANER,
+        content: 'tr[data-case]',
+        order: 'OLDEST',
+      },
+      {
+        name: 'cases, corrections by deadline',
+        path: '/app/wb/cases',
+        officer: CLEANER,
+        content: 'tr[data-case*=":CORRECTION_REQUEST:"]',
+        order: 'DUE',
+      },
+      {
+        name: 'one case',
+        path: `/app/wb/case/${encodeURIComponent(caseId)}`,
+        officer: CLEANER,
+        content: '.wb-compare',
+      },
+      { name: 'cleanliness', path: '/app/wb/cleanliness', officer: CLEANER, content: '[data-chart="cleanliness"]' },
+      { name: 'activation report', path: '/app/wb/report', officer: GROUP, content: '[data-table="daily"]' },
+      {
+        name: 'door-to-door list',
+        path: '/app/wb/lists',
+        officer: GROUP,
+        content: '[data-table="work-list"] tbody tr',
+      },
+      { name: 'approvals', path: '/app/wb/approvals', officer: APPROVER, content: 'li[data-request], main p.muted' },
+    ];
+    await loadOnce(browser, hub.url, session(CLEANER), screens[1]); // the hub's and the store's first request
+    const rows: Array<{ screen: string; median_ms: number | null; max_ms: number | null; error?: string }> = [];
+    for (const s of screens) {
+      const ms: number[] = [];
+      try {
+        for (let i = 0; i < runs; i++) ms.push(await loadOnce(browser, hub.url, session(s.officer), s));
+        rows.push({ screen: s.name, median_ms: median(ms), max_ms: Math.max(...ms) });
+      } catch (err) {
+        // One screen that does not show its content is reported, and the others measured.
+        rows.push({ screen: s.name, median_ms: null, max_ms: null, error: String(err).split('\n')[0] });
+      }
     }
+    console.log(
+      `\nworkbench screens, time to rendered content (ms, ${runs} cold loads each; ${DEMO.citizens} citizens, ${cases} MISMATCH cases in ${PROVINCE})`,
+    );
+    console.log(`${'screen'.padEnd(34)} ${'median'.padStart(8)} ${'worst'.padStart(8)}`);
+    for (const r of rows)
+      console.log(
+        `${r.screen.padEnd(34)} ${String(r.median_ms ?? '—').padStart(8)} ${String(r.max_ms ?? '—').padStart(8)}${r.error ? `  ${r.error}` : ''}`,
+      );
+    mergeResults('workbench', {
+      citizens: DEMO.citizens,
+      province: PROVINCE,
+      mismatch_cases: cases,
+      runs,
+      screens: rows,
+    });
   });
 }
 
