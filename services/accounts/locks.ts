@@ -63,22 +63,13 @@ export async function requestUnlock(
 }
 
 /** An officer unlocks on the authority's recorded request (no proof of ownership: the authority's request is the basis). */
-export async function unlockAtAuthorityRequest(
+export function unlockAtAuthorityRequest(
   core: AccountCommitter,
   by: Actor,
   personalId: string,
   reason?: string | null,
 ): Promise<TransitionResult> {
-  const bad = badReason(reason);
-  if (bad) return bad;
-  return core.transition(personalId, (_a, at) => ({
-    type: 'UNLOCK',
-    at,
-    by,
-    ownershipVerified: false,
-    authorityRequest: true,
-    ...(reason ? { reason } : {}),
-  }));
+  return unlock(core, by, personalId, false, reason, true);
 }
 
 /** An officer refuses the authority's pending unlock request, with a reason; the account stays LOCKED. */
@@ -99,6 +90,8 @@ export async function unlock(
   personalId: string,
   ownershipVerified: boolean,
   reason?: string | null,
+  /** On an authority's recorded request (unlockAtAuthorityRequest). */
+  authorityRequest = false,
 ): Promise<TransitionResult> {
   const bad = badReason(reason);
   if (bad) return bad;
@@ -107,6 +100,7 @@ export async function unlock(
     at,
     by,
     ownershipVerified,
+    ...(authorityRequest ? { authorityRequest: true } : {}),
     ...(reason ? { reason } : {}),
   }));
 }
