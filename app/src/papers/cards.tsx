@@ -295,13 +295,7 @@ export function HealthRecordBody(props: { hr: NonNullable<Citizen['healthRecord'
             {visits.map((v, i) => (
               <li key={i}>
                 <strong>{fmtDate(v.date)}</strong> · {v.facility?.name ?? '—'}
-                <ul class="plain">
-                  {(v.diagnoses ?? []).map((d, j) => (
-                    <li key={j}>
-                      {d.name ?? '—'} <span class="muted mono">{d.icd10}</span>
-                    </li>
-                  ))}
-                </ul>
+                <Diagnoses list={v.diagnoses} />
               </li>
             ))}
           </ol>
@@ -331,18 +325,25 @@ export function HealthRecordBody(props: { hr: NonNullable<Citizen['healthRecord'
                 </strong>{' '}
                 · {tx(`hr.${e.kind ?? ''}`, {}, '—')} · {e.facility?.name ?? '—'}
                 {e.outcome ? ` · ${tx(`hr.${e.outcome}`)}` : ''}
-                <ul class="plain">
-                  {(e.diagnoses ?? []).map((d, j) => (
-                    <li key={j}>
-                      {d.name ?? '—'} <span class="muted mono">{d.icd10}</span>
-                    </li>
-                  ))}
-                </ul>
+                <Diagnoses list={e.diagnoses} />
               </li>
             ))}
           </ol>
         </details>
       )}
     </>
+  );
+}
+
+/** A visit's or a treatment episode's diagnoses: name and ICD-10 code. */
+function Diagnoses(props: { list: ReadonlyArray<{ name?: string | null; icd10?: string | null }> | null | undefined }) {
+  return (
+    <ul class="plain">
+      {(props.list ?? []).map((d, j) => (
+        <li key={j}>
+          {d.name ?? '—'} <span class="muted mono">{d.icd10}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
