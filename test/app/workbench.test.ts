@@ -6,7 +6,8 @@
  * supervisor reassigns it; citizens' correction requests are in the queue with their legal deadline,
  * the overdue one first and marked in words; an officer of another province sees none of it; a working-group officer
  * reads the activation report (the chart's values are the GraphQL report's), pages the door-to-door
- * list and exports it; an approver approves a request. axe-core on every screen (no serious or
+ * list and exports it; an approver approves a request; an answer to a filter no longer applied
+ * (held back by the test) is dropped, not shown. axe-core on every screen (no serious or
  * critical violation); screenshots at desktop width (1280×800) into docs/screenshots.
  */
 import { readFileSync } from 'node:fs';
@@ -240,6 +241,41 @@ it("citizens' correction requests are in the queue with their legal deadline, th
     .evaluate((e: { scrollIntoView(o: { block: string }): void }) => e.scrollIntoView({ block: 'start' }));
   await screenshot(page, 'workbench-cases-due');
   await expectAccessible(page);
+  expect(errors).toEqual([]);
+  await context.close();
+}, 60_000);
+
+it('an answer to a filter no longer applied is never shown: the queue holds the latest filter’s rows', async () => {
+  const { context, page, errors } = await desktop();
+  // The queue's first load (no kind) is held back until the filtered one has been shown.
+  const held: Array<() => Promise<void>> = [];
+  let holding = true;
+  await page.route('**/graphql', async (route) => {
+    const v = (route.request().postDataJSON() as { variables?: Record<string, unknown> } | null)?.variables;
+    if (holding && v && 'order' in v && v.kind === null) {
+      held.push(() => route.continue());
+      return;
+    }
+    await route.continue();
+  });
+  await signIn(page, 'CA-HN-DC-01', 'Đối soát dữ liệu');
+  await page.getByRole('link', { name: 'Hồ sơ sai lệch', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Hồ sơ sai lệch' }).waitFor();
+  await page.getByLabel('Loại', { exact: true }).selectOption('MISMATCH');
+  await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+  await page.locator('tr[data-case*=":MISMATCH:"]').first().waitFor();
+  expect(held).toHaveLength(1);
+  // Now the older answer (every kind) arrives; the page has read it when it has finished.
+  holding = false;
+  const late = page.waitForEvent('requestfinished', (r) => r.url().endsWith('/graphql'));
+  await held[0]();
+  await late;
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { requestAnimationFrame(f: () => void): void };
+    return new Promise<void>((r) => w.requestAnimationFrame(() => w.requestAnimationFrame(r)));
+  });
+  expect(await page.locator('tr[data-case]:not([data-case*=":MISMATCH:"])').count()).toBe(0);
+  expect(await page.locator('tr[data-case*=":MISMATCH:"]').count()).toBeGreaterThan(0);
   expect(errors).toEqual([]);
   await context.close();
 }, 60_000);

@@ -8,6 +8,7 @@ import { request } from '../api/client';
 import { endOfDay, fmtDateTime, startOfDay } from '../format';
 import { t, tx } from '../i18n';
 import { ErrorView, Loading, Notice } from '../ui';
+import { useLatest } from '../latest';
 
 type Entry = MyAccessLogQuery['myAccessLog']['entries'][number];
 interface Filter {
@@ -38,8 +39,10 @@ export function AccessLog() {
   const [error, setError] = useState<unknown>(null);
   const [draftError, setDraftError] = useState(false);
 
+  const latest = useLatest();
   const load = useCallback(
     (after: string | null) => {
+      const current = latest.begin();
       setStatus('loading');
       request(MyAccessLogDocument, {
         first: PAGE,
@@ -49,6 +52,7 @@ export function AccessLog() {
         to: filter.to ? endOfDay(filter.to) : null,
       }).then(
         (r) => {
+          if (!current()) return;
           if (!r.data) throw new Error('no data');
           const page = r.data.myAccessLog;
           setEntries((old) => (after ? [...old, ...page.entries] : page.entries));
@@ -56,6 +60,7 @@ export function AccessLog() {
           setStatus('idle');
         },
         (e: unknown) => {
+          if (!current()) return;
           setError(e);
           setStatus('error');
         },

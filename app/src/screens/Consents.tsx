@@ -14,6 +14,7 @@ import { request } from '../api/client';
 import { fmtDateTime, fmtDayOf } from '../format';
 import { t, tx } from '../i18n';
 import { Badge, ErrorView, Field, Loading, Notice } from '../ui';
+import { useLatest } from '../latest';
 import { ConsentGrant, type RegisteredClient } from './ConsentGrant';
 
 const PAGE = 50;
@@ -26,20 +27,23 @@ export function Consents() {
   const [news, setNews] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<ConsentItemFragment | null>(null);
 
+  const latest = useLatest();
   const load = useCallback(async (after: string | null = null) => {
+    const current = latest.begin();
     setError(null);
     try {
       const [list, registered] = await Promise.all([
         request(MyConsentsDocument, { first: PAGE, after }),
         after ? null : request(RegisteredClientsDocument, {}),
       ]);
+      if (!current()) return;
       if (!list.data) throw new Error('no data');
       const page = list.data.myConsents;
       setConsents((old) => (after && old ? [...old, ...page] : page));
       setMore(page.length === PAGE);
       if (registered?.data) setClients(registered.data.registeredClients);
     } catch (e) {
-      setError(e);
+      if (current()) setError(e);
     }
   }, []);
   useEffect(() => void load(), [load]);

@@ -23,6 +23,7 @@ import {
   SocialInsuranceBody,
 } from '../papers/cards';
 import { Badge, ErrorView, Field, Loading, Notice } from '../ui';
+import { useLatest } from '../latest';
 
 type Citizen = NonNullable<MyPapersQuery['me']>;
 type State =
@@ -30,11 +31,13 @@ type State =
 
 export function Papers(props: { session: Session }) {
   const [state, setState] = useState<State>({ status: 'loading' });
+  const latest = useLatest();
   const load = useCallback(() => {
+    const current = latest.begin();
     setState({ status: 'loading' });
     request(MyPapersDocument, {}).then(
-      (result) => setState({ status: 'done', result }),
-      (error: unknown) => setState({ status: 'error', error }),
+      (result) => current() && setState({ status: 'done', result }),
+      (error: unknown) => current() && setState({ status: 'error', error }),
     );
   }, [props.session.accessToken]);
   useEffect(load, [load]);

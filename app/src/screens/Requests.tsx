@@ -9,6 +9,7 @@ import { request } from '../api/client';
 import { fmtDateTime, fmtDeadline } from '../format';
 import { t, tx } from '../i18n';
 import { Badge, ErrorView, Field, Loading, Notice } from '../ui';
+import { useLatest } from '../latest';
 
 const PAGE = 20;
 const OPEN = new Set(['RECEIVED', 'ACKNOWLEDGED', 'IN_PROGRESS']);
@@ -18,16 +19,19 @@ export function Requests() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  const latest = useLatest();
   const load = useCallback(async (after: string | null = null) => {
+    const current = latest.begin();
     setError(null);
     try {
       const r = await request(MyRequestsDocument, { first: PAGE, after });
+      if (!current()) return;
       if (!r.data) throw new Error('no data');
       const page = r.data.myRequests;
       setItems((old) => (after && old ? [...old, ...page.nodes] : page.nodes));
       setCursor(page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null);
     } catch (e) {
-      setError(e);
+      if (current()) setError(e);
     }
   }, []);
   useEffect(() => void load(), [load]);

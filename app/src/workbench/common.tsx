@@ -12,6 +12,7 @@ import { getSession } from '../auth/session';
 import { t, tx } from '../i18n';
 import { fmtDayOf } from '../format';
 import { Badge, Notice } from '../ui';
+import { useLatest } from '../latest';
 import { wt } from './i18n';
 import { roleWords } from './nav-words';
 import type { Role } from './sections';
@@ -73,16 +74,20 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
+  const latest = useLatest();
   const load = useCallback(fn, deps);
   const reload = useCallback(() => {
+    const current = latest.begin();
     setLoading(true);
     load().then(
       (d) => {
+        if (!current()) return;
         setData(d);
         setError(null);
         setLoading(false);
       },
       (e: unknown) => {
+        if (!current()) return;
         setError(e);
         setLoading(false);
       },
