@@ -37,7 +37,7 @@ async function main(): Promise<number> {
       const status = c.problem ? `NOT SWEPT: ${c.problem}` : `${c.removed} removed (checkpoint ${c.checkpoint ?? '-'})`;
       process.stdout.write(`chain ${c.chain}: ${status}\n`);
     }
-    process.stdout.write(`access-log buckets removed: ${r.accessLogBuckets}\n`);
+    process.stdout.write(`access-log documents removed (entries, old buckets): ${r.accessLogBuckets}\n`);
     return r.chains.some((c) => c.problem) ? 1 : 0;
   } finally {
     await cli.close();

@@ -1,36 +1,38 @@
-import type { AnyBulkWriteOperation, Collection, WriteConcernSettings } from 'mongodb';
+import type { Collection, WriteConcernSettings } from 'mongodb';
 import type { Store } from '../../store/connection';
 import type { AuditActor, AuditRecordDoc, DataKind } from './model';
 import { ErrorCode } from '../../lib/errors';
+import { readLegacyEntries } from './access-log-legacy';
 
 /**
- * The citizen's "who read my data" page, from a per-citizen index derived from the
- * audit records, in `hubindex.auditByCitizen` (a database of its own: see Store.indexDb): the
- * entries in one document per citizen and ten minutes (a *bucket*: `_id` =
- * `<citizenId>|<yyyymmddhhm>` UTC, m = the tens of the minute, `{e: [...]}`), and a head document
- * per citizen (`_id` = `<citizenId>`, `{h: {<bucket>: count}}`) saying which buckets hold
- * entries. FerretDB only pushes `_id` equality down, so a page is a few `_id` lookups; and since
- * the embedded store rewrites a whole document on every update (holding SQLite's write lock),
- * each write touches only small documents (the bucket's entries, the head), however long the
- * citizen's log. Buckets were an hour long before (`<yyyymmddhh>`: still read and trimmed; a key
- * that is a prefix of another sorts before it, which is also their order in time), and heads of
- * the first layout hold their entries in `entries`: still read, dropped first when trimming.
+ * The citizen's "who read my data" page, from a per-citizen index derived from the audit records
+ * (by the tailing worker of indexer.ts, off the request path), in
+ * `hubindex.auditByCitizenEntries` (a database of its own: see Store.indexDb): **one small
+ * document per entry**, `_id` = `<citizenId>|<13-digit ms>|<chain>|<seq>`, the entry's fields
+ * beside it. The index is insert-only: a pass of the worker adds its entries in insert commands
+ * (the embedded store writes all of one command's documents in one SQLite transaction), and the
+ * `_id` is the entry's identity, so writing a record's entries again (a pass cut short, then
+ * retried) adds nothing (duplicate keys are ignored). A citizen's entries are one `_id` range,
+ * in time order: a page reads the newest time windows of that range (the embedded store serves an
+ * `_id` string range from an index for this collection: localdb/patch/README.md), the bound per
+ * citizen deletes the range's oldest part, and the retention deletes by `at`.
  *
- * Ten minutes, not an hour: a citizen whose papers are read often (or whose household's are:
- * every member's access log gets a line) had an hour document of up to ~100 KB rewritten on
- * each new line; a ten-minute one holds a sixth of that.
- *
- * The index is written off the request path by the tailing worker of indexer.ts (through
- * index-writer.ts), from the durable audit records, with a checkpoint per chain: the index is
- * derived data, and a failed pass is retried from its checkpoint; the audit record stands.
+ * Before 2026-12-05 the index was a document per citizen and ten minutes updated in place
+ * (access-log-legacy.ts): still read, no longer written. Each of its updates rewrote a whole
+ * document in its own transaction, and they were 39 % of the store's CPU under load.
  */
 
-export const AUDIT_BY_CITIZEN_COLLECTION = 'auditByCitizen';
+export const ACCESS_LOG_COLLECTION = 'auditByCitizenEntries';
+
+/** One entry as stored: its `_id` ({@link entryDocId}) and the entry. */
+export type AccessLogEntryDoc = AccessLogEntry & { _id: string };
+export type IndexCollection = Collection<AccessLogEntryDoc>;
 
 /** The index's collection (in the store's index database, beside the hub's: see Store.indexDb). */
-export function accessLogCollection(store: Store): Collection<AccessLogIndexDoc> {
-  return store.indexDb.collection<AccessLogIndexDoc>(AUDIT_BY_CITIZEN_COLLECTION);
+export function accessLogCollection(store: Store): IndexCollection {
+  return store.indexDb.collection<AccessLogEntryDoc>(ACCESS_LOG_COLLECTION);
 }
+
 const PERSONAL_ID = /^\d{12}$/;
 
 /** Entries kept per citizen. */
@@ -61,33 +63,6 @@ export interface AccessLogEntry {
   /** A share by QR code made (by the citizen) or redeemed (by the reader) in that request. */
   share?: { id: string; event: 'CREATED' | 'REDEEMED'; fields: string[] };
 }
-
-/** A citizen's head: how many entries each bucket's document holds (and entries of the first layout). */
-interface CitizenHeadDoc {
-  _id: string;
-  h?: Record<string, number>;
-  /** The first layout, before buckets: entries kept in the head. */
-  entries?: AccessLogEntry[];
-  n?: number;
-}
-
-/** One bucket (ten minutes) of a citizen's entries. */
-interface CitizenBucketDoc {
-  _id: string;
-  e: AccessLogEntry[];
-}
-
-/** A document of the citizens' access-log index (a head or a bucket). */
-export type AccessLogIndexDoc = CitizenHeadDoc | CitizenBucketDoc;
-type IndexDoc = AccessLogIndexDoc;
-
-/** The bucket of an instant: `yyyymmddhhm` (UTC; m = the tens of the minute). */
-export function bucketOf(at: Date): string {
-  return new Date(at).toISOString().slice(0, 15).replace(/[-T:]/g, '');
-}
-
-/** `_id` of a citizen's bucket document. */
-export const bucketDocId = (citizenId: string, bucket: string) => `${citizenId}|${bucket}`;
 
 /**
  * Access-log entries for one audit record: one per citizen who had something
@@ -145,163 +120,101 @@ export function accessLogEntriesFor(
   return [...out].map(([citizenId, entry]) => ({ citizenId, entry }));
 }
 
-/** Most statements per bulkWrite command (FerretDB v1.24 hangs on an update command of 100 or more). */
-export const INDEX_BULK_CHUNK = 90;
+/** An instant as the fixed-width part of an entry's `_id` (13 digits of ms: until the year 2286). */
+const msKey = (ms: number) => String(Math.max(0, Math.min(ms, 9_999_999_999_999))).padStart(13, '0');
 
-export type IndexCollection = Collection<IndexDoc>;
-
-/**
- * The bulkWrite operations that add `byCitizen` entries (each list oldest first) to the index:
- * per citizen and bucket one upsert pushing the entries (`$push` with `$each`), and per citizen
- * one upsert of the head counting them (`$inc`).
- */
-export function citizenIndexOps(
-  byCitizen: Map<string, AccessLogEntry[]>,
-  max = ACCESS_LOG_MAX,
-): AnyBulkWriteOperation<IndexDoc>[] {
-  const ops: AnyBulkWriteOperation<IndexDoc>[] = [];
-  for (const [citizenId, entries] of byCitizen) {
-    if (entries.length === 0) continue;
-    const byBucket = new Map<string, AccessLogEntry[]>();
-    for (const e of entries.slice(-max)) {
-      const h = bucketOf(e.at);
-      const list = byBucket.get(h);
-      if (list) list.push(e);
-      else byBucket.set(h, [e]);
-    }
-    const inc: Record<string, number> = {};
-    for (const [bucket, list] of byBucket) {
-      ops.push({
-        updateOne: {
-          filter: { _id: bucketDocId(citizenId, bucket) },
-          update: { $push: { e: { $each: list } } },
-          upsert: true,
-        },
-      });
-      inc[`h.${bucket}`] = list.length;
-    }
-    ops.push({ updateOne: { filter: { _id: citizenId }, update: { $inc: inc }, upsert: true } });
-  }
-  return ops;
+/** `_id` of an entry in a citizen's log. */
+export function entryDocId(citizenId: string, e: AccessLogEntry): string {
+  return `${citizenId}|${msKey(new Date(e.at).getTime())}|${e.chain}|${e.seq}`;
 }
 
-/** Entries pushed for a citizen per check of its bound, on average (the slack's half). */
+/** The `_id` bounds of a citizen's entries from `fromMs` (inclusive) to `toMs` (exclusive); null: open. */
+export function citizenRange(citizenId: string, fromMs: number | null, toMs: number | null) {
+  // Every `_id` of the citizen starts with `<citizenId>|` and a digit; ':' sorts after the digits.
+  return {
+    $gte: fromMs === null ? `${citizenId}|` : `${citizenId}|${msKey(fromMs)}`,
+    $lt: toMs === null ? `${citizenId}|:` : `${citizenId}|${msKey(toMs)}`,
+  };
+}
+
+/** Documents per insert command. */
+export const INDEX_INSERT_CHUNK = 1_000;
+
+/** Entries for a citizen per check of its bound, on average (the slack's half). */
 export const trimCheckEvery = (max: number) => Math.max(1, Math.floor(Math.ceil(max / 10) / 2));
 
+function onlyDuplicates(e: unknown): boolean {
+  const w = (e as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(w) ? w : w ? [w] : []) as Array<{ code?: unknown }>;
+  return (e as { code?: unknown }).code === 11000 && list.length > 0 && list.every((x) => x.code === 11000);
+}
+
 /**
- * Writes a batch of access-log entries: the pushes in bulkWrites of at most
- * {@link INDEX_BULK_CHUNK} statements, then the bound. After pushing k entries for a citizen,
- * with probability min(1, k / checkEvery) the writer reads the citizen's head and, when it
- * counts more than `max + slack` entries, deletes the oldest buckets (and the first layout's
- * entries first) while at least `max` entries remain, then trims the oldest bucket left to the
- * newest entries it needs. With max = 500 (slack 50, checkEvery 25)
- * a citizen practically never has more than ~800 entries kept. Returns how many write commands
- * were issued.
+ * Adds entries (by citizen) to the index in unordered insert commands of at most
+ * {@link INDEX_INSERT_CHUNK} documents; an entry already there (same `_id`: a retried pass) is
+ * left as it is. Returns how many insert commands were sent.
+ */
+export async function insertEntries(
+  coll: IndexCollection,
+  byCitizen: ReadonlyMap<string, readonly AccessLogEntry[]>,
+  opts: { writeConcern?: WriteConcernSettings } = {},
+): Promise<number> {
+  const docs: AccessLogEntryDoc[] = [];
+  for (const [citizenId, entries] of byCitizen)
+    for (const e of entries) docs.push({ ...e, _id: entryDocId(citizenId, e) });
+  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
+  let commands = 0;
+  for (let i = 0; i < docs.length; i += INDEX_INSERT_CHUNK) {
+    commands++;
+    try {
+      await coll.insertMany(docs.slice(i, i + INDEX_INSERT_CHUNK), { ordered: false, ...wc });
+    } catch (e) {
+      if (!onlyDuplicates(e)) throw e;
+    }
+  }
+  return commands;
+}
+
+/**
+ * The bound of one citizen's entries: when more than `max + slack` (slack = max / 10) are kept,
+ * the oldest are deleted (one `_id` range) down to the newest `max`. Returns the write commands sent.
+ */
+export async function trimCitizen(
+  coll: IndexCollection,
+  citizenId: string,
+  opts: { max: number; writeConcern?: WriteConcernSettings },
+): Promise<number> {
+  const slack = Math.ceil(opts.max / 10);
+  const ids = (await coll.find({ _id: citizenRange(citizenId, null, null) }, { projection: { _id: 1 } }).toArray())
+    .map((d) => d._id)
+    .sort();
+  if (ids.length <= opts.max + slack) return 0;
+  const keepFrom = ids[ids.length - opts.max];
+  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
+  await coll.deleteMany({ _id: { $gte: `${citizenId}|`, $lt: keepFrom } }, wc);
+  return 1;
+}
+
+/**
+ * Writes a batch of access-log entries ({@link insertEntries}), then the bound: after k entries
+ * for a citizen, with probability min(1, k / checkEvery), {@link trimCitizen}. With max = 500
+ * (slack 50, checkEvery 25) a citizen practically never has more than ~600 entries kept. Returns
+ * how many write commands were issued.
  */
 export async function writeCitizenIndex(
   coll: IndexCollection,
-  byCitizen: Map<string, AccessLogEntry[]>,
+  byCitizen: ReadonlyMap<string, readonly AccessLogEntry[]>,
   opts: { max?: number; writeConcern?: WriteConcernSettings; random?: () => number } = {},
 ): Promise<number> {
   const max = Math.max(1, opts.max ?? ACCESS_LOG_MAX);
   const checkEvery = trimCheckEvery(max);
   const random = opts.random ?? Math.random;
-  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
-  let writes = 0;
-  const ops = citizenIndexOps(byCitizen, max);
-  for (let i = 0; i < ops.length; i += INDEX_BULK_CHUNK) {
-    writes++;
-    await coll.bulkWrite(ops.slice(i, i + INDEX_BULK_CHUNK), { ordered: true, ...wc });
+  let writes = await insertEntries(coll, byCitizen, opts);
+  for (const [citizenId, e] of byCitizen) {
+    if (e.length > 0 && random() < e.length / checkEvery)
+      writes += await trimCitizen(coll, citizenId, { max, writeConcern: opts.writeConcern });
   }
-  const toCheck = [...byCitizen].filter(([, e]) => e.length > 0 && random() < e.length / checkEvery).map(([id]) => id);
-  for (const citizenId of toCheck)
-    writes += (await trimCitizen(coll, citizenId, { max, writeConcern: opts.writeConcern })).writes;
   return writes;
-}
-
-/**
- * The bound of one citizen's entries: reads the head and, when it counts more than `max + slack`
- * entries (with `pending`: counts of buckets not in the head yet), deletes the oldest buckets (the
- * first layout's entries first) while at least `max` entries remain, then trims the oldest bucket
- * left to the newest entries it needs. Returns the write commands issued and the buckets whose
- * count it set or removed.
- */
-export async function trimCitizen(
-  coll: IndexCollection,
-  citizenId: string,
-  opts: { max: number; writeConcern?: WriteConcernSettings; pending?: ReadonlyMap<string, number> },
-): Promise<{ writes: number; buckets: string[] }> {
-  const { max } = opts;
-  const slack = Math.ceil(max / 10);
-  const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
-  const out = { writes: 0, buckets: [] as string[] };
-  const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
-  if (!head) return out;
-  const counts = new Map(Object.entries(head.h ?? {}));
-  for (const [bucket, n] of opts.pending ?? []) counts.set(bucket, (counts.get(bucket) ?? 0) + n);
-  const buckets = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const legacy = Array.isArray(head.entries) ? head.entries.length : 0;
-  let total = legacy + buckets.reduce((n, [, c]) => n + c, 0);
-  if (total <= max + slack) return out;
-  const unset: Record<string, ''> = {};
-  if (legacy) {
-    unset.entries = '';
-    unset.n = '';
-    total -= legacy;
-  }
-  const set: Record<string, number> = {};
-  for (const [bucket, count] of buckets) {
-    if (total <= max + slack) break;
-    out.buckets.push(bucket);
-    if (total - count >= max) {
-      out.writes++;
-      await coll.deleteOne({ _id: bucketDocId(citizenId, bucket) }, wc);
-      unset[`h.${bucket}`] = '';
-      total -= count;
-      continue;
-    }
-    // The oldest bucket left holds more than needs to go: keep its newest entries.
-    const doc = await coll.findOne<CitizenBucketDoc>({ _id: bucketDocId(citizenId, bucket) });
-    const kept = (doc?.e ?? []).slice(total - max);
-    out.writes++;
-    await coll.updateOne({ _id: bucketDocId(citizenId, bucket) }, { $set: { e: kept } }, wc);
-    set[`h.${bucket}`] = kept.length;
-    break;
-  }
-  if (Object.keys(unset).length || Object.keys(set).length) {
-    out.writes++;
-    await coll.updateOne(
-      { _id: citizenId },
-      {
-        ...(Object.keys(unset).length ? { $unset: unset } : {}),
-        ...(Object.keys(set).length ? { $set: set } : {}),
-      },
-      wc,
-    );
-  }
-  return out;
-}
-
-/**
- * The entries not in the index yet (by chain and seq), reading each citizen's bucket documents
- * once: for records a previous pass may have written in part (services/audit/indexer.ts).
- */
-export async function withoutIndexed(
-  coll: IndexCollection,
-  byCitizen: Map<string, AccessLogEntry[]>,
-): Promise<Map<string, AccessLogEntry[]>> {
-  const key = (e: AccessLogEntry) => `${e.chain}:${e.seq}`;
-  const out = new Map<string, AccessLogEntry[]>();
-  for (const [citizenId, entries] of byCitizen) {
-    const buckets = [...new Set(entries.map((e) => bucketOf(e.at)))];
-    const docs = await Promise.all(
-      buckets.map((b) => coll.findOne({ _id: bucketDocId(citizenId, b) }) as Promise<CitizenBucketDoc | null>),
-    );
-    const there = new Set(docs.flatMap((d) => (d?.e ?? []).map(key)));
-    const fresh = entries.filter((e) => !there.has(key(e)));
-    if (fresh.length) out.set(citizenId, fresh);
-  }
-  return out;
 }
 
 /** An `after` cursor that was not produced by {@link readAccessLog}. */
@@ -380,12 +293,44 @@ function entryFilter(f: AccessLogFilter): (e: AccessLogEntry) => boolean {
   };
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The time windows a page reads, newest first: `[from, to)` in ms (null: open), the first a day
+ * long (ending at `toMs`, or open after `now`), each next eight times longer, the last reaching
+ * `fromMs` (or open before).
+ */
+export function* timeWindows(
+  toMs: number | null,
+  fromMs: number | null,
+  now: number,
+): Generator<{ from: number | null; to: number | null }> {
+  let to = toMs;
+  let length = DAY_MS;
+  for (;;) {
+    const lo = (to ?? now) - length;
+    if (fromMs !== null && lo <= fromMs) {
+      if (to === null || to > fromMs) yield { from: fromMs, to };
+      return;
+    }
+    if (lo <= 0 || length > 100 * 365 * DAY_MS) {
+      yield { from: fromMs, to };
+      return;
+    }
+    yield { from: lo, to };
+    to = lo;
+    length *= 8;
+  }
+}
+
 /**
  * One page of who read `citizenId`'s data, newest first. `first` defaults to 20 and is
  * clamped to 1..{@link ACCESS_LOG_PAGE_MAX}; `after` is an `endCursor` from a
  * previous page (throws {@link InvalidCursorError} on anything else); the filter narrows the
  * entries (give the same one on every page); `pending`: entries not in the index yet
- * (services/audit/indexer.ts's `pendingAccessLog`), merged in.
+ * (services/audit/indexer.ts's `pendingAccessLog`), merged in. Reads the citizen's range in
+ * windows going back in time (a day, then eight times longer each) until the page is full, and
+ * the old layouts' documents (access-log-legacy.ts).
  */
 export async function readAccessLog(
   store: Store,
@@ -394,46 +339,42 @@ export async function readAccessLog(
 ): Promise<AccessLogPage> {
   const first = Math.min(Math.max(Math.trunc(opts.first ?? 20), 1), ACCESS_LOG_PAGE_MAX);
   const after = opts.after ? decodeCursor(opts.after) : null;
-  if (typeof citizenId !== 'string' || citizenId.length === 0)
+  if (typeof citizenId !== 'string' || !PERSONAL_ID.test(citizenId))
     return { entries: [], hasNextPage: false, endCursor: null };
-  const coll = accessLogCollection(store);
-  const head = await coll.findOne<CitizenHeadDoc>({ _id: citizenId });
-  // Buckets newest first; those wholly after the cursor's bucket or `to`, or wholly before `from`,
-  // are not even read (a bucket key that is a prefix of another is the older layout's hour).
-  const upTo = [after ? bucketOf(new Date(after[0])) : null, opts.to ? bucketOf(opts.to) : null]
-    .filter((b): b is string => b !== null)
-    .sort()[0];
-  const fromBucket = opts.from ? bucketOf(opts.from) : null;
-  const buckets = Object.keys(head?.h ?? {})
-    .filter((h) => upTo === undefined || h <= upTo)
-    .filter((h) => fromBucket === null || h >= fromBucket || fromBucket.startsWith(h))
-    .sort((a, b) => (a < b ? 1 : -1));
   const matches = entryFilter(opts);
-  // Entries of records this process made durable and has not indexed yet (read-your-writes).
-  const all = [...(head?.entries ?? []), ...(opts.pending ?? [])].filter(matches).map((e) => ({ e, k: keyOf(e) }));
   const newer = (k: Key) => !after || compareKeys(k, after) > 0;
-  let enough = all.filter((x) => newer(x.k)).length;
-  for (let i = 0; i < buckets.length && enough <= first; i += 4) {
-    // A few buckets at a time, in parallel: usually the first read fills the page.
-    const docs = await Promise.all(
-      buckets
-        .slice(i, i + 4)
-        .map((h) => coll.findOne({ _id: bucketDocId(citizenId, h) }) as Promise<CitizenBucketDoc | null>),
-    );
-    for (const d of docs) {
-      for (const e of d?.e ?? []) {
-        if (!matches(e)) continue;
-        const x = { e, k: keyOf(e) };
-        all.push(x);
-        if (newer(x.k)) enough++;
+  const counts = (e: AccessLogEntry) => matches(e) && newer(keyOf(e));
+  // Nothing newer than the cursor or `to` is needed (an entry of the cursor's own millisecond may be).
+  const upToMs = Math.min(after ? after[0] : Infinity, opts.to ? opts.to.getTime() : Infinity);
+  const fromMs = opts.from ? opts.from.getTime() : null;
+  const coll = accessLogCollection(store);
+  const windows = timeWindows(Number.isFinite(upToMs) ? upToMs + 1 : null, fromMs, Date.now());
+  const found: AccessLogEntry[] = [];
+  const [legacy] = await Promise.all([
+    readLegacyEntries(store, citizenId, {
+      upTo: Number.isFinite(upToMs) ? new Date(upToMs) : null,
+      from: opts.from ?? null,
+      enough: first,
+      counts,
+    }),
+    (async () => {
+      let n = 0;
+      for (const w of windows) {
+        const docs = await coll.find({ _id: citizenRange(citizenId, w.from, w.to) }).toArray();
+        for (const { _id, ...e } of docs) {
+          void _id;
+          found.push(e);
+          if (counts(e)) n++;
+        }
+        if (n > first) break;
       }
-    }
-  }
+    })(),
+  ]);
+  const all = [...legacy, ...found, ...(opts.pending ?? [])].filter(matches).map((e) => ({ e, k: keyOf(e) }));
   all.sort((a, b) => compareKeys(a.k, b.k));
-  // A pending entry may have been indexed meanwhile: once.
+  // A pending entry may have been indexed meanwhile, and a record's entry written in both layouts: once.
   for (let i = all.length - 1; i > 0; i--) if (compareKeys(all[i].k, all[i - 1].k) === 0) all.splice(i, 1);
-  const start = after ? all.findIndex((x) => compareKeys(x.k, after) > 0) : 0;
-  const rest = start < 0 ? [] : all.slice(start);
+  const rest = all.filter((x) => newer(x.k));
   const page = rest.slice(0, first);
   return {
     entries: page.map((x) => ({ ...x.e, at: new Date(x.e.at) })),

@@ -9,10 +9,8 @@ import {
   ACCESS_LOG_MAX,
   accessLogCollection,
   accessLogEntriesFor,
-  bucketOf,
-  withoutIndexed,
   type AccessLogEntry,
-  type AccessLogIndexDoc,
+  type AccessLogEntryDoc,
 } from './access-log';
 import { AccessLogIndexWriter } from './index-writer';
 import { ChainCheckpoints, type CheckpointDoc } from './checkpoints';
@@ -32,8 +30,8 @@ import { ChainCheckpoints, type CheckpointDoc } from './checkpoints';
  * Per chain, a checkpoint in `hubindex.accessLogCheckpoints`: `{seq, upTo, epoch, owner, beatAt}`.
  * Before a pass writes the entries of records (seq, upTo] it records that intent; every record up
  * to `seq` is in the index, those in (seq, upTo] may be partly. A worker that resumes a chain
- * (a restart with the same chain id, or a takeover) writes the records of (seq, upTo] with a check
- * against what the index holds (no duplicate), the rest blindly (no extra read).
+ * (a restart with the same chain id, or a takeover) writes the records from seq + 1 again: an
+ * entry's `_id` is its identity (access-log.ts), so what a cut-short pass wrote stays once.
  *
  * Holding a chain: claims are inserted as `<chain>#<epoch>` in `accessLogClaims` (a unique `_id`:
  * the one compare-and-set the embedded store makes atomic), the checkpoint names the holder and
@@ -70,7 +68,7 @@ interface ChainState {
   epoch: number;
   /** Every record up to `done` is in the index. */
   done: number;
-  /** Records in (done, careful] may be partly in the index: written with a check. */
+  /** Records in (done, careful] may be partly in the index (the checkpoint's `upTo`). */
   careful: number;
   /** The last durable record known; Infinity for a taken-over chain (its end is found by reading). */
   known: number;
@@ -118,7 +116,7 @@ export class AccessLogIndexer extends EventEmitter {
   private readonly chains = new Map<string, ChainState>();
   private readonly checkpoints: ChainCheckpoints;
   private readonly audit: Collection<AuditRecordDoc>;
-  private readonly index: Collection<AccessLogIndexDoc>;
+  private readonly index: Collection<AccessLogEntryDoc>;
   private readonly writer: AccessLogIndexWriter;
   private readonly intervalMs: number;
   private readonly leaseMs: number;
@@ -227,7 +225,6 @@ export class AccessLogIndexer extends EventEmitter {
     await this.release(s).catch((e: unknown) => this.warn(e, { chain }, 'access-log checkpoint not released'));
     if (this.chains.size) return;
     this.stop();
-    await this.writer.flushCounts().catch((e: unknown) => this.warn(e, {}, 'access-log counts not written'));
   }
 
   /** Stops the passes (the chains stay claimed: another worker takes them over after the lease). */
@@ -339,33 +336,26 @@ export class AccessLogIndexer extends EventEmitter {
       return;
     }
     const end = records[records.length - 1].seq;
-    const blind = new Map<string, AccessLogEntry[]>();
-    const checked = new Map<string, AccessLogEntry[]>();
+    // Entries are written by `_id` (the record's and the citizen's): records a cut-short pass may
+    // have written in part (up to `careful`) are written again whole, and what is there stays once.
+    const byCitizen = new Map<string, AccessLogEntry[]>();
     for (const d of records) {
-      const into = d.seq <= s.careful ? checked : blind;
       for (const { citizenId, entry } of accessLogEntriesFor(d, { includeSelf: s.opts.includeSelf })) {
-        const list = into.get(citizenId);
+        const list = byCitizen.get(citizenId);
         if (list) list.push(entry);
-        else into.set(citizenId, [entry]);
+        else byCitizen.set(citizenId, [entry]);
       }
     }
-    // Records a cut-short pass may have written in part: what is there is not written again, and
-    // their buckets are listed in the heads whatever is left to add.
-    const fresh = checked.size ? await withoutIndexed(this.index, checked) : new Map<string, AccessLogEntry[]>();
-    const touched = new Map<string, Set<string>>();
-    for (const [citizenId, entries] of checked) touched.set(citizenId, new Set(entries.map((e) => bucketOf(e.at))));
-    for (const [citizenId, entries] of fresh) blind.set(citizenId, [...entries, ...(blind.get(citizenId) ?? [])]);
     const before = this.writer.commands;
     try {
-      await this.writer.write(blind, { max: s.opts.max, touched });
+      await this.writer.write(byCitizen, { max: s.opts.max });
     } catch (e) {
-      // Written in part: the next attempt checks these records against the index.
       s.careful = Math.max(s.careful, end);
       throw e;
     } finally {
       this.writes += this.writer.commands - before;
     }
-    for (const list of blind.values()) this.entries += list.length;
+    for (const list of byCitizen.values()) this.entries += list.length;
     const now = performance.now();
     for (let q = from; q <= end; q++) {
       const at = s.heldAt.get(q);

@@ -13,8 +13,8 @@
  *    record's hash, the count, the previous checkpoint's digest, as a JWS (ES256, the hub's key,
  *    header `typ: audit-checkpoint+jwt`).
  * `npm run audit:verify` then verifies every checkpoint's signature and the chain from the latest
- * one onward (verify.ts). Access-log buckets (ten minutes each) older than the same cutoff are
- * deleted and their heads' entries dropped, while the audit writer holds its background writes.
+ * one onward (verify.ts). Access-log entries older than the same cutoff are deleted (and the old
+ * layouts' buckets and heads' entries), while the audit writer holds its background writes.
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -23,7 +23,8 @@ import type { Store } from '../../store/connection';
 import { isDuplicateKey } from '../../store/concurrency';
 import type { SigningKey } from '../access/auth/keys';
 import { vietnamDate } from '../accounts/calendar';
-import { accessLogCollection, bucketOf } from './access-log';
+import { accessLogCollection } from './access-log';
+import { trimLegacyAccessLog } from './access-log-legacy';
 import { auditRecordId, hashRecord } from './chain';
 import { AUDIT_CHECKPOINTS_COLLECTION, AUDIT_COLLECTION, type AuditWriter } from './writer';
 
@@ -148,6 +149,7 @@ export interface ChainRetention {
 export interface RetentionResult {
   cutoff: Date;
   chains: ChainRetention[];
+  /** Access-log documents removed: entries older than the cutoff, and the old layouts' buckets. */
   accessLogBuckets: number;
 }
 
@@ -250,40 +252,10 @@ async function sweepChain(
   return { chain, removed: r.deletedCount, checkpoint: body.n };
 }
 
-/** Deletes the access-log buckets older than the cutoff and drops them from their heads. */
+/** Deletes the access-log entries older than the cutoff (and the old layouts' buckets). */
 async function trimAccessLog(store: Store, cutoff: Date): Promise<number> {
-  const cut = bucketOf(cutoff);
-  const old = (bucket: string) => bucket < cut.slice(0, bucket.length);
-  const col = accessLogCollection(store);
-  const buckets: string[] = [];
-  const heads: Array<{ id: string; unset: string[]; entries?: unknown[] }> = [];
-  const cursor = col.find({}, { projection: { _id: 1, h: 1, entries: 1 } });
-  for await (const d of cursor) {
-    const id = String(d._id);
-    const bar = id.indexOf('|');
-    if (bar >= 0) {
-      if (old(id.slice(bar + 1))) buckets.push(id);
-      continue;
-    }
-    const h = (d as { h?: Record<string, number> }).h ?? {};
-    const unset = Object.keys(h)
-      .filter(old)
-      .map((b) => `h.${b}`);
-    const legacy = (d as { entries?: Array<{ at: Date }> }).entries;
-    const kept = legacy?.filter((e) => new Date(e.at).getTime() >= cutoff.getTime());
-    if (unset.length || (legacy && kept && kept.length !== legacy.length)) heads.push({ id, unset, entries: kept });
-  }
-  // (The embedded store scans the collection for an `$in`: few, large batches.)
-  for (let i = 0; i < buckets.length; i += 5_000) {
-    await col.deleteMany({ _id: { $in: buckets.slice(i, i + 5_000) } });
-  }
-  for (const h of heads) {
-    const update: Record<string, unknown> = {};
-    if (h.unset.length) update.$unset = Object.fromEntries(h.unset.map((k) => [k, '']));
-    if (h.entries) update.$set = { entries: h.entries };
-    await col.updateOne({ _id: h.id }, update);
-  }
-  return buckets.length;
+  const r = await accessLogCollection(store).deleteMany({ at: { $lt: cutoff } });
+  return r.deletedCount + (await trimLegacyAccessLog(store, cutoff));
 }
 
 /** The retention sweep (module comment). Safe to run again: a cut-short run is completed. */

@@ -1,16 +1,22 @@
 import { Store } from '../../../store/connection';
-import { accessLogCollection, readAccessLog, type AccessLogEntry } from '../../../services/audit/access-log';
+import {
+  accessLogCollection,
+  readAccessLog,
+  timeWindows,
+  type AccessLogEntry,
+} from '../../../services/audit/access-log';
 import { AccessLogIndexWriter } from '../../../services/audit/index-writer';
 
 /**
- * The index worker's writes: a head is written only when its citizen gets a new bucket (a reader
- * finds buckets through it); counts of entries added to known buckets are held and written later,
- * and the bound counts them meanwhile.
+ * The index worker's writes: insert-only, one document per entry. A pass is insert commands and
+ * no update, however many citizens it names; writing a pass again (cut short, retried) adds
+ * nothing; the bound deletes a citizen's oldest entries and nobody else's; a page reads time
+ * windows going back until it is full, and pages through years in order.
  */
 const PREFIX = 'aiw_';
 let store: Store;
-/** Statements of the update commands sent, by collection. */
-const updates: number[] = [];
+/** Commands sent to the index's collection, by name. */
+const commands: string[] = [];
 
 const AT = new Date('2026-03-01T08:01:00Z');
 let seq = 0;
@@ -33,7 +39,7 @@ beforeAll(async () => {
   store = await Store.connect({ uri, dbPrefix: PREFIX, maxPoolSize: 4, monitorCommands: true });
   await store.indexDb.dropDatabase();
   store.client.on('commandStarted', (e) => {
-    if (e.commandName === 'update') updates.push((e.command as { updates: unknown[] }).updates.length);
+    if (['insert', 'update', 'delete'].includes(e.commandName)) commands.push(e.commandName);
   });
 });
 
@@ -42,53 +48,103 @@ afterAll(async () => {
   await store.close();
 });
 
-const head = (id: string) => accessLogCollection(store).findOne<{ h?: Record<string, number> }>({ _id: id });
-const statements = async (fn: () => Promise<void>) => {
-  updates.length = 0;
+const kept = (id: string) => accessLogCollection(store).countDocuments({ _id: { $gte: `${id}|`, $lt: `${id}|:` } });
+const sent = async (fn: () => Promise<void>) => {
+  commands.length = 0;
   await fn();
-  return updates.reduce((a, b) => a + b, 0);
+  return [...commands];
 };
 
-it('writes a head for a new bucket at once, and holds the counts of a known bucket', async () => {
+it('writes a pass naming many citizens as one insert command, and a retried pass adds nothing', async () => {
   const w = new AccessLogIndexWriter(accessLogCollection(store), { random: () => 1 });
-  const id = '001070000001';
-  // New bucket: the push and the head.
-  expect(await statements(() => w.write(new Map([[id, [line()]]])))).toBe(2);
-  expect((await head(id))?.h).toEqual({ '20260301080': 1 });
-  // The same bucket: the push only; the entry is listed all the same.
-  expect(await statements(() => w.write(new Map([[id, [line(), line()]]])))).toBe(1);
-  expect((await readAccessLog(store, id, { first: 10 })).entries.map((e) => e.seq)).toEqual([3, 2, 1]);
-  expect((await head(id))?.h).toEqual({ '20260301080': 1 });
-  // A new bucket for that citizen: its head now, with the counts held.
-  await w.write(new Map([[id, [line(new Date('2026-03-01T08:15:00Z'))]]]));
-  expect((await head(id))?.h).toEqual({ '20260301080': 3, '20260301081': 1 });
-  await w.write(new Map([[id, [line(new Date('2026-03-01T08:16:00Z'))]]]));
-  await w.flushCounts();
-  expect((await head(id))?.h).toEqual({ '20260301080': 3, '20260301081': 2 });
+  const pass = new Map(
+    Array.from({ length: 40 }, (_, i) => [`0010700001${String(i).padStart(2, '0')}`, [line(), line()]]),
+  );
+  expect(await sent(() => w.write(pass))).toEqual(['insert']);
+  // The same pass again (a worker that died before its checkpoint): every entry stays once.
+  expect(await sent(() => w.write(pass))).toEqual(['insert']);
+  for (const id of ['001070000100', '001070000139']) {
+    expect(await kept(id)).toBe(2);
+    expect((await readAccessLog(store, id)).entries.map((e) => e.requestId)).toEqual(
+      pass
+        .get(id)!
+        .map((e) => e.requestId)
+        .reverse(),
+    );
+  }
 });
 
-it('the bound counts the held entries', async () => {
+it("the bound deletes a citizen's oldest entries, and nobody else's", async () => {
   const w = new AccessLogIndexWriter(accessLogCollection(store), { random: () => 0 });
   const id = '001070000002';
-  const oldest = line();
-  await w.write(new Map([[id, [oldest]]]), { max: 5 });
-  // Six more in a later bucket, one pass each: the head hears of the first only (then held).
-  for (let i = 0; i < 6; i++) await w.write(new Map([[id, [line(new Date('2026-03-01T08:12:00Z'))]]]), { max: 5 });
-  // Seven entries, over 5 + slack 1 counting the held ones: the oldest bucket went.
+  const next = '001070000003';
+  await w.write(new Map([[next, [line(new Date('2026-02-01T00:00:00Z'))]]]), { max: 5 });
+  const written: AccessLogEntry[] = [];
+  for (let i = 0; i < 7; i++) {
+    const e = line(new Date(Date.UTC(2026, 2, 1, 8, i)));
+    written.push(e);
+    await w.write(new Map([[id, [e]]]), { max: 5 });
+  }
+  // Seven entries, over 5 + slack 1: down to the newest five.
   const page = await readAccessLog(store, id, { first: 100 });
-  expect(page.entries).toHaveLength(6);
-  expect(page.entries.map((e) => e.seq)).not.toContain(oldest.seq);
-  await w.flushCounts();
-  expect((await head(id))?.h).toEqual({ '20260301081': 6 });
+  expect(page.entries.map((e) => e.seq)).toEqual(
+    written
+      .slice(-5)
+      .map((e) => e.seq)
+      .reverse(),
+  );
+  expect(await kept(next)).toBe(1);
 });
 
-it('lists in the head a bucket a cut-short pass created without it', async () => {
+it('pages newest first through entries years apart, with a time filter, reading windows back in time', async () => {
   const w = new AccessLogIndexWriter(accessLogCollection(store), { random: () => 1 });
-  const id = '001070000003';
-  const first = line();
-  await accessLogCollection(store).insertOne({ _id: `${id}|20260301080`, e: [first] });
-  expect(await readAccessLog(store, id)).toMatchObject({ entries: [] });
-  // The retry finds the entry there (nothing left to add), and lists the bucket.
-  await w.write(new Map(), { touched: new Map([[id, new Set(['20260301080'])]]) });
-  expect((await readAccessLog(store, id)).entries.map((e) => e.seq)).toEqual([first.seq]);
+  const id = '001070000004';
+  const now = Date.now();
+  // 30 entries from now back over ~3 years, unevenly (some the same millisecond).
+  const ats = Array.from(
+    { length: 30 },
+    (_, i) => now - Math.floor((i * i * 37 * 86_400_000) / 30) - (i % 7 === 0 ? 0 : i),
+  );
+  const entries = ats.map((t) => line(new Date(t))).reverse();
+  await w.write(new Map([[id, entries]]));
+  const order = (list: AccessLogEntry[]) =>
+    [...list]
+      .sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime() || b.seq - a.seq)
+      .map((e) => e.requestId);
+  const pages = async (filter: { from?: Date; to?: Date }, first: number) => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const p = await readAccessLog(store, id, { first, after, ...filter });
+      seen.push(...p.entries.map((e) => e.requestId));
+      if (!p.hasNextPage) return seen;
+      after = p.endCursor;
+    }
+  };
+  expect(await pages({}, 4)).toEqual(order(entries));
+  expect(await pages({}, 100)).toEqual(order(entries));
+  const from = new Date(now - 400 * 86_400_000);
+  const to = new Date(now - 20 * 86_400_000);
+  const inside = entries.filter((e) => new Date(e.at) >= from && new Date(e.at) <= to);
+  expect(inside.length).toBeGreaterThan(3);
+  expect(await pages({ from, to }, 3)).toEqual(order(inside));
+});
+
+it('the windows cover the whole range, newest first, without gaps', () => {
+  const DAY = 86_400_000;
+  const now = Date.UTC(2026, 11, 5);
+  const all = [...timeWindows(null, null, now)];
+  expect(all[0]).toEqual({ from: now - DAY, to: null });
+  expect(all[1]).toEqual({ from: now - 9 * DAY, to: now - DAY });
+  expect(all[all.length - 1].from).toBeNull();
+  for (let i = 1; i < all.length; i++) expect(all[i].to).toBe(all[i - 1].from);
+  const bounded = [...timeWindows(now, now - 30 * DAY, now)];
+  expect(bounded.map((x) => [x.from, x.to])).toEqual([
+    [now - DAY, now],
+    [now - 9 * DAY, now - DAY],
+    [now - 30 * DAY, now - 9 * DAY],
+  ]);
+  expect([...timeWindows(now - 29 * DAY, now - 30 * DAY, now)]).toEqual([{ from: now - 30 * DAY, to: now - 29 * DAY }]);
+  // `to` before `from`: nothing to read.
+  expect([...timeWindows(now - 40 * DAY, now - 30 * DAY, now)]).toEqual([]);
 });

@@ -11,6 +11,7 @@ import {
 } from '../../../services/audit/writer';
 import { verifyAuditChain } from '../../../services/audit/verify';
 import { InvalidCursorError, accessLogCollection, readAccessLog } from '../../../services/audit/access-log';
+import { legacyAccessLogCollection } from '../../../services/audit/access-log-legacy';
 import type { AuditRecordDoc } from '../../../services/audit/model';
 
 const PREFIX = 'audit_';
@@ -399,19 +400,17 @@ describe('access log', () => {
       ),
     );
     await w.close();
-    // One head (buckets → counts) and one document per bucket of entries, none beyond the bound.
-    const head = (await accessLogCollection(store).findOne({ _id: '001095999999' })) as {
-      h?: Record<string, number>;
-    } | null;
-    const counts = Object.values(head?.h ?? {});
-    const kept = counts.reduce((a, b) => a + b, 0);
+    // One document per entry, none beyond the bound (5 + slack 1).
+    const kept = await accessLogCollection(store).countDocuments({
+      _id: { $gte: '001095999999|', $lt: '001095999999|:' },
+    });
     expect([5, 6]).toContain(kept);
     const page = await readAccessLog(store, '001095999999', { first: 100 });
     expect(page.entries).toHaveLength(kept);
     expect(page.entries.map((e) => e.requestId).slice(0, 5)).toEqual(['req-10', 'req-9', 'req-8', 'req-7', 'req-6']);
   });
 
-  it('pages across ten-minute buckets (one small document each) and reads the older layouts', async () => {
+  it('pages across entries (one small document each) and reads the older layouts', async () => {
     const id = '001095666666';
     const w = await AuditWriter.open(store, { chain: 'alog-hours', logger: quiet });
     const actor = { kind: 'CLIENT' as const, clientId: 'x', clientName: 'X' };
@@ -423,16 +422,12 @@ describe('access log', () => {
       });
     }
     await w.close();
-    const coll = accessLogCollection(store);
-    const head = (await coll.findOne({ _id: id })) as { h?: Record<string, number> } | null;
-    expect(head?.h).toEqual({
-      '20250701080': 2,
-      '20250701081': 2,
-      '20250701082': 2,
-      '20250701083': 2,
-      '20250701084': 2,
-    });
-    expect(await coll.findOne({ _id: `${id}|20250701082` } as object)).toMatchObject({ e: [{}, {}] });
+    // One document per entry, its `_id` the citizen, the time, the chain and the seq.
+    const docs = await accessLogCollection(store)
+      .find({ _id: { $gte: `${id}|`, $lt: `${id}|:` } })
+      .toArray();
+    expect(docs.map((d) => d._id).sort()[0]).toBe(`${id}|${Date.UTC(2025, 6, 1, 8, 0)}|alog-hours|1`);
+    expect(docs).toHaveLength(10);
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
@@ -443,8 +438,14 @@ describe('access log', () => {
     }
     expect(seen).toEqual(['req-9', 'req-8', 'req-7', 'req-6', 'req-5', 'req-4', 'req-3', 'req-2', 'req-1', 'req-0']);
     const legacy = (await readAccessLog(store, id, { first: 1 })).entries[0];
-    // An hour document of the layout before buckets (07:00–07:59, and 08:00–08:04 of the same
-    // day written just before an upgrade), and a head of the first layout: all still listed, in order.
+    // The layouts before entries, no longer written: ten-minute buckets with a head listing them,
+    // before them hour documents, and a head of the first layout holding entries (an entry written
+    // in both layouts, by a pass cut short across the upgrade, is listed once): all still read, in order.
+    const coll = legacyAccessLogCollection(store);
+    await coll.insertOne({
+      _id: `${id}|20250701080`,
+      e: [{ ...legacy, requestId: 'req-0', chain: 'alog-hours', seq: 1, at: new Date(Date.UTC(2025, 6, 1, 8, 0)) }],
+    });
     await coll.insertOne({
       _id: `${id}|2025070107`,
       e: [
@@ -452,16 +453,12 @@ describe('access log', () => {
         { ...legacy, requestId: 'hour-2', at: new Date(Date.UTC(2025, 6, 1, 7, 50)) },
       ],
     });
-    await coll.updateOne(
-      { _id: id },
-      {
-        $set: {
-          'h.2025070107': 2,
-          entries: [{ ...legacy, requestId: 'old-1', at: new Date(Date.UTC(2024, 0, 1)) }],
-          n: 1,
-        },
-      },
-    );
+    await coll.insertOne({
+      _id: id,
+      h: { '20250701080': 1, '2025070107': 2 },
+      entries: [{ ...legacy, requestId: 'old-1', at: new Date(Date.UTC(2024, 0, 1)) }],
+      n: 1,
+    });
     const all = await readAccessLog(store, id, { first: 100 });
     expect(all.entries.map((e) => e.requestId)).toEqual([...seen, 'hour-2', 'hour-1', 'old-1']);
     const paged: string[] = [];
