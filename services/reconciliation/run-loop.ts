@@ -58,7 +58,7 @@ import {
 } from './model';
 import { PopulationIndex } from './population-index';
 import { populationRecordKey, sourceRecordKey } from './readers';
-import type { RunEnds, RunLeases } from './run-leases';
+import { doneSet, type DoneFigures, type RunEnds, type RunLeases } from './run-leases';
 import { dropState, loadState, saveState } from './run-state';
 import { ReadCounter, RunDocWriter, collectionSizes } from './run-progress';
 import { RunCounts, RunWriter, type PartState } from './run-writer';
@@ -301,13 +301,30 @@ export class RunLoop {
     await this.writer.stats(this.counts.tally().ops(this.area, this.runId, at));
     const changes = await this.updateCases();
     this.check();
-    // Still this instance's run (not taken over while it looked dead): then its end is decided.
+    // Still this instance's run (not taken over while it looked dead): then its end is decided,
+    // with the figures the DONE write sets (a reader between the two, or after the store lost
+    // that write, sees these: never DONE with the last progress write's counts).
     if (!(await this.deps.leases.renew(this.a))) throw new Stopped();
-    if (!(await this.deps.ends.decide(this.runId, 'DONE')).mine) {
+    const figures = this.doneFigures(at, changes);
+    if (!(await this.deps.ends.decide(this.runId, 'DONE', figures)).mine) {
       this.a.cancel = true; // cancelled on another instance meanwhile
       throw new Stopped();
     }
-    await this.writeDone(at, changes);
+    await this.writeDone(figures);
+  }
+
+  /** What the DONE write sets besides its status (also kept with the DONE decision). */
+  private doneFigures(at: Date, changes: CaseChangeRecord[]): DoneFigures {
+    const { counts, written } = this.counts.sum();
+    return {
+      counts,
+      findings: written,
+      progress: this.counter.progress(true),
+      writes: this.writer.writes(),
+      casesCleared: changes.filter((c) => c.event === 'CLEARED').length,
+      casesRecurred: changes.filter((c) => c.event === 'RECURRED').length,
+      finishedAt: at,
+    };
   }
 
   /** The cases the run no longer found (CLEARED) or found again (RECURRED), each audited (as the SYSTEM) as it is made. */
@@ -333,28 +350,11 @@ export class RunLoop {
     );
   }
 
-  private async writeDone(at: Date, changes: CaseChangeRecord[]): Promise<void> {
+  private async writeDone(figures: DoneFigures): Promise<void> {
     this.phase = 'DONE';
     const { store, logger } = this.deps;
-    const { counts, written } = this.counts.sum();
-    await this.runDoc.update(
-      {
-        $set: {
-          status: 'DONE',
-          phase: this.phase,
-          counts,
-          findings: written,
-          checkpoint: null,
-          progress: this.counter.progress(true),
-          writes: this.writer.writes(),
-          casesCleared: changes.filter((c) => c.event === 'CLEARED').length,
-          casesRecurred: changes.filter((c) => c.event === 'RECURRED').length,
-          updatedAt: at,
-          finishedAt: at,
-        },
-      },
-      false,
-    );
+    const written = figures.findings;
+    await this.runDoc.update({ $set: doneSet(figures) }, false);
     await dropState(store, this.runId).catch((err: unknown) =>
       logger.warn({ err, runId: this.runId }, 'reconciliation run: saved state not removed'),
     );
