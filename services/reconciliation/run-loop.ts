@@ -36,6 +36,7 @@ import type { Logger } from 'pino';
 import { SOURCES } from '../../connectors/registry';
 import type { CongDanDoc } from '../../connectors/population/model';
 import type { Store } from '../../store/connection';
+import { assertCollectionExists, readToEnd } from '../../store/cursors';
 import { isTransientStoreError } from '../../store/health';
 import type { CaseChangeRecord } from '../audit/model';
 import type { AuditWriter } from '../audit/writer';
@@ -155,7 +156,10 @@ export class RunLoop {
     const popCol = this.deps.store.db(db).collection<CongDanDoc>(collection);
     const index = new PopulationIndex({ today: this.doc.today });
     const pop = this.counts.part();
-    for await (const p of popCol.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION.population })) {
+    const cursor = popCol.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION.population });
+    let read = 0;
+    for await (const p of readToEnd(cursor)) {
+      read++;
       this.check();
       const person = p as CongDanDoc;
       for (const f of index.add(person)) {
@@ -169,6 +173,8 @@ export class RunLoop {
       await this.counted();
     }
     this.check();
+    // Read as empty: it must be there (a missing collection reads as empty too); else the run fails.
+    if (read === 0) await assertCollectionExists(this.deps.store.db(db), collection);
     this.deps.logger.debug(
       { runId: this.runId, ms: this.counter.elapsedMs(), people: index.size },
       'reconciliation run: index built',
@@ -260,7 +266,8 @@ export class RunLoop {
     // Each scan has its own context: detectRecord reports the record's person through it.
     const ctx: DetectContext = { today: this.doc.today, duplicates };
     const col = store.db(SOURCES[source].db).collection<Document>(SOURCES[source].collection);
-    for await (const d of col.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION[source] })) {
+    const cursor = col.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION[source] });
+    for await (const d of readToEnd(cursor)) {
       this.check();
       const fs = detectRecord(source, d as unknown as SourceDocs[typeof source], index, ctx);
       const key = sourceRecordKey(d._id);
@@ -278,6 +285,7 @@ export class RunLoop {
       await this.counted();
     }
     this.check();
+    if (p.read === 0) await assertCollectionExists(store.db(SOURCES[source].db), SOURCES[source].collection);
     // Done: its findings durably written, then its state, then the checkpoint names it.
     await this.writer.flush();
     await saveState(store, this.runId, `duplicates:${source}`, duplicates.snapshotSource(source));
