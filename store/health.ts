@@ -14,6 +14,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import {
+  MongoClientClosedError,
   MongoError,
   MongoNetworkError,
   MongoServerSelectionError,
@@ -27,6 +28,7 @@ import {
   type TopologyDescriptionChangedEvent,
 } from 'mongodb';
 import type { Store } from './connection';
+import { CursorCutShortError } from './cursors';
 
 const WRITABLE = new Set(['Standalone', 'RSPrimary', 'Mongos', 'LoadBalancer']);
 
@@ -151,10 +153,16 @@ export class StoreHealth {
   }
 }
 
-/** An error from losing the store (network, no server to select), after which retrying later may work. */
+/**
+ * An error from losing the store (network, no server to select, a cursor closed under its reader
+ * by a client closed or reconnected), after which retrying later may work.
+ */
 export function isTransientStoreError(err: unknown): boolean {
   return (
     err instanceof MongoNetworkError ||
+    err instanceof CursorCutShortError ||
+    // An operation in flight when the client was closed (the watchdog's reconnect below).
+    err instanceof MongoClientClosedError ||
     err instanceof MongoServerSelectionError ||
     err instanceof MongoTopologyClosedError ||
     err instanceof MongoNotConnectedError ||

@@ -24,6 +24,7 @@ import { VIETNAM_OFFSET_MS, activationDeadline, vietnamDate } from './calendar';
 import { cardOnRecord, idCardExpiryUnreadable, isForeigner, residenceCardValidOn } from './id-card';
 import type { AccountChange } from './model';
 import type { AccountService } from './service';
+import { readToEnd } from '../../store/cursors';
 
 export interface SweepCounts {
   lockedExpiredCards: number;
@@ -76,7 +77,7 @@ export class Sweeps {
       .collection<CongDanDoc>(POPULATION_COLLECTION)
       .find({}, { batchSize: 1000 });
     const pending: Array<Promise<void>> = [];
-    for await (const doc of cursor) {
+    for await (const doc of readToEnd(cursor)) {
       let c;
       try {
         c = mapCitizen(doc);

@@ -1,5 +1,6 @@
 import type { Collection } from 'mongodb';
 import type { Store } from '../../store/connection';
+import { readToEnd } from '../../store/cursors';
 import type { AccessLogEntry } from './access-log';
 
 /**
@@ -86,7 +87,7 @@ export async function trimLegacyAccessLog(store: Store, cutoff: Date): Promise<n
   const buckets: string[] = [];
   const heads: Array<{ id: string; unset: string[]; entries?: unknown[] }> = [];
   const cursor = col.find({}, { projection: { _id: 1, h: 1, entries: 1 } });
-  for await (const d of cursor) {
+  for await (const d of readToEnd(cursor)) {
     const id = String(d._id);
     const bar = id.indexOf('|');
     if (bar >= 0) {

@@ -27,6 +27,7 @@ import { accessLogCollection } from './access-log';
 import { trimLegacyAccessLog } from './access-log-legacy';
 import { auditRecordId, hashRecord } from './chain';
 import { AUDIT_CHECKPOINTS_COLLECTION, AUDIT_COLLECTION, type AuditWriter } from './writer';
+import { readToEnd } from '../../store/cursors';
 
 export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt';
 
@@ -120,7 +121,7 @@ export function checkpointProblem(
 export async function readCheckpoints(store: Store, chain?: string): Promise<Map<string, CheckpointDoc[]>> {
   const out = new Map<string, CheckpointDoc[]>();
   const col = store.hubDb.collection<CheckpointDoc>(AUDIT_CHECKPOINTS_COLLECTION);
-  for await (const d of col.find(chain ? { chain } : {})) {
+  for await (const d of readToEnd(col.find(chain ? { chain } : {}))) {
     const list = out.get(d.chain) ?? [];
     list.push(d);
     out.set(d.chain, list);
@@ -174,7 +175,7 @@ interface Scan {
 async function scanChains(store: Store, cutoff: Date): Promise<Map<string, Scan>> {
   const scans = new Map<string, Scan>();
   const cursor = store.hubDb.collection<Record<string, unknown>>(AUDIT_COLLECTION).find({});
-  for await (const r of cursor) {
+  for await (const r of readToEnd(cursor)) {
     const { chain, seq, at } = r;
     if (typeof chain !== 'string' || typeof seq !== 'number' || !Number.isSafeInteger(seq)) continue;
     const s = scans.get(chain) ?? { minLive: Infinity, expired: new Map<number, Expired>() };

@@ -3,6 +3,7 @@ import type { Store } from '../../store/connection';
 import { auditRecordId, hashRecord, parseAuditRecordId } from './chain';
 import { checkpointProblem, readCheckpoints, type CheckpointDoc } from './retention';
 import { AUDIT_CHAINS_COLLECTION, AUDIT_COLLECTION, TAIL_PREFIX, type ChainTailDoc } from './writer';
+import { readToEnd } from '../../store/cursors';
 
 /**
  * Verifies the audit hash chains: streams every record once (FerretDB pushes neither
@@ -54,7 +55,7 @@ export async function verifyAuditChain(
   const malformed = new Map<string, string>(); // chain -> problem (first found)
   const filter = opts.chain ? { chain: opts.chain } : {};
   const cursor = db.collection<Record<string, unknown>>(AUDIT_COLLECTION).find(filter as object);
-  for await (const doc of cursor) {
+  for await (const doc of readToEnd(cursor)) {
     const id = String(doc._id);
     const parsed = parseAuditRecordId(doc._id);
     const chain = typeof doc.chain === 'string' ? doc.chain : (parsed?.chain ?? '(unknown)');
@@ -87,7 +88,7 @@ export async function verifyAuditChain(
   const pointerCursor = db
     .collection<ChainTailDoc>(AUDIT_CHAINS_COLLECTION)
     .find(opts.chain ? { _id: TAIL_PREFIX + opts.chain } : {});
-  for await (const p of pointerCursor) {
+  for await (const p of readToEnd(pointerCursor)) {
     if (typeof p._id !== 'string' || !p._id.startsWith(TAIL_PREFIX)) continue;
     const chain = p._id.slice(TAIL_PREFIX.length);
     pointers.set(chain, p);

@@ -11,14 +11,16 @@
  * - **Ends** (`reconRunEnds`, `_id` = run id): inserted once, by whoever ends the run first (its
  *   loop with DONE or FAILED, a cancellation on any instance with CANCELLED); the run document
  *   follows. A cancellation never overrides a run that ended, and a loop never writes DONE over a
- *   cancellation.
+ *   cancellation. A DONE end carries the figures of the DONE write (`done`): between the decision
+ *   and that write (or when the store lost the write) a reader sees the run DONE with the figures
+ *   it ended with, never with those of its last progress write.
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/connection';
 import { isDuplicateKey } from '../../store/concurrency';
-import type { ActiveRun, EndStatus } from './model';
+import type { ActiveRun, EndStatus, RunDoc } from './model';
 
 export const RECON_RUN_LEASES_COLLECTION = 'reconRunLeases';
 export const RECON_RUN_ENDS_COLLECTION = 'reconRunEnds';
@@ -37,10 +39,17 @@ interface RunLeaseDoc {
   released?: boolean;
 }
 
-interface RunEndDoc {
+/** What a run's DONE write sets besides its status: decided with the end (see {@link RunEnds.decide}). */
+export type DoneFigures = Required<
+  Pick<RunDoc, 'counts' | 'findings' | 'progress' | 'writes' | 'casesCleared' | 'casesRecurred'>
+> & { finishedAt: Date };
+
+export interface RunEndDoc {
   _id: string;
   status: EndStatus;
   at: Date;
+  /** DONE: the figures of the DONE write (absent on ends decided before they were kept here). */
+  done?: DoneFigures;
 }
 
 /** The leases of one runner (hub instance). */
@@ -131,6 +140,23 @@ export class RunLeases {
   }
 }
 
+/** The run document's fields a DONE end sets (the loop's DONE write, or the completion of a DONE it decided). */
+export function doneSet(f: DoneFigures): Partial<RunDoc> {
+  return {
+    status: 'DONE',
+    phase: 'DONE',
+    checkpoint: null,
+    counts: f.counts,
+    findings: f.findings,
+    progress: f.progress,
+    writes: f.writes,
+    casesCleared: f.casesCleared,
+    casesRecurred: f.casesRecurred,
+    updatedAt: f.finishedAt,
+    finishedAt: f.finishedAt,
+  };
+}
+
 /** How runs end: decided once per run. */
 export class RunEnds {
   constructor(
@@ -150,11 +176,12 @@ export class RunEnds {
   /**
    * Decides how a run ends: the first end inserted wins (a unique `_id`, atomic on MongoDB and
    * on the embedded store, across hub instances). Returns the end that stands and whether it is
-   * this caller's.
+   * this caller's. A DONE end is decided with its figures (`done`), in the same document: the
+   * run is DONE from this insert on, whatever happens to the DONE write that follows.
    */
-  async decide(runId: string, status: EndStatus): Promise<{ status: EndStatus; mine: boolean }> {
+  async decide(runId: string, status: EndStatus, done?: DoneFigures): Promise<{ status: EndStatus; mine: boolean }> {
     try {
-      await this.ends.insertOne({ _id: runId, status, at: this.now() });
+      await this.ends.insertOne({ _id: runId, status, at: this.now(), ...(done ? { done } : {}) });
       return { status, mine: true };
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;

@@ -36,6 +36,7 @@ import type { Logger } from 'pino';
 import { SOURCES } from '../../connectors/registry';
 import type { CongDanDoc } from '../../connectors/population/model';
 import type { Store } from '../../store/connection';
+import { assertCollectionExists, readToEnd } from '../../store/cursors';
 import { isTransientStoreError } from '../../store/health';
 import type { CaseChangeRecord } from '../audit/model';
 import type { AuditWriter } from '../audit/writer';
@@ -58,7 +59,7 @@ import {
 } from './model';
 import { PopulationIndex } from './population-index';
 import { populationRecordKey, sourceRecordKey } from './readers';
-import type { RunEnds, RunLeases } from './run-leases';
+import { doneSet, type DoneFigures, type RunEnds, type RunLeases } from './run-leases';
 import { dropState, loadState, saveState } from './run-state';
 import { ReadCounter, RunDocWriter, collectionSizes } from './run-progress';
 import { RunCounts, RunWriter, type PartState } from './run-writer';
@@ -155,7 +156,10 @@ export class RunLoop {
     const popCol = this.deps.store.db(db).collection<CongDanDoc>(collection);
     const index = new PopulationIndex({ today: this.doc.today });
     const pop = this.counts.part();
-    for await (const p of popCol.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION.population })) {
+    const cursor = popCol.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION.population });
+    let read = 0;
+    for await (const p of readToEnd(cursor)) {
+      read++;
       this.check();
       const person = p as CongDanDoc;
       for (const f of index.add(person)) {
@@ -169,6 +173,8 @@ export class RunLoop {
       await this.counted();
     }
     this.check();
+    // Read as empty: it must be there (a missing collection reads as empty too); else the run fails.
+    if (read === 0) await assertCollectionExists(this.deps.store.db(db), collection);
     this.deps.logger.debug(
       { runId: this.runId, ms: this.counter.elapsedMs(), people: index.size },
       'reconciliation run: index built',
@@ -260,7 +266,8 @@ export class RunLoop {
     // Each scan has its own context: detectRecord reports the record's person through it.
     const ctx: DetectContext = { today: this.doc.today, duplicates };
     const col = store.db(SOURCES[source].db).collection<Document>(SOURCES[source].collection);
-    for await (const d of col.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION[source] })) {
+    const cursor = col.find({}, { batchSize: CURSOR_BATCH, projection: SCAN_PROJECTION[source] });
+    for await (const d of readToEnd(cursor)) {
       this.check();
       const fs = detectRecord(source, d as unknown as SourceDocs[typeof source], index, ctx);
       const key = sourceRecordKey(d._id);
@@ -278,6 +285,7 @@ export class RunLoop {
       await this.counted();
     }
     this.check();
+    if (p.read === 0) await assertCollectionExists(store.db(SOURCES[source].db), SOURCES[source].collection);
     // Done: its findings durably written, then its state, then the checkpoint names it.
     await this.writer.flush();
     await saveState(store, this.runId, `duplicates:${source}`, duplicates.snapshotSource(source));
@@ -301,13 +309,30 @@ export class RunLoop {
     await this.writer.stats(this.counts.tally().ops(this.area, this.runId, at));
     const changes = await this.updateCases();
     this.check();
-    // Still this instance's run (not taken over while it looked dead): then its end is decided.
+    // Still this instance's run (not taken over while it looked dead): then its end is decided,
+    // with the figures the DONE write sets (a reader between the two, or after the store lost
+    // that write, sees these: never DONE with the last progress write's counts).
     if (!(await this.deps.leases.renew(this.a))) throw new Stopped();
-    if (!(await this.deps.ends.decide(this.runId, 'DONE')).mine) {
+    const figures = this.doneFigures(at, changes);
+    if (!(await this.deps.ends.decide(this.runId, 'DONE', figures)).mine) {
       this.a.cancel = true; // cancelled on another instance meanwhile
       throw new Stopped();
     }
-    await this.writeDone(at, changes);
+    await this.writeDone(figures);
+  }
+
+  /** What the DONE write sets besides its status (also kept with the DONE decision). */
+  private doneFigures(at: Date, changes: CaseChangeRecord[]): DoneFigures {
+    const { counts, written } = this.counts.sum();
+    return {
+      counts,
+      findings: written,
+      progress: this.counter.progress(true),
+      writes: this.writer.writes(),
+      casesCleared: changes.filter((c) => c.event === 'CLEARED').length,
+      casesRecurred: changes.filter((c) => c.event === 'RECURRED').length,
+      finishedAt: at,
+    };
   }
 
   /** The cases the run no longer found (CLEARED) or found again (RECURRED), each audited (as the SYSTEM) as it is made. */
@@ -333,28 +358,11 @@ export class RunLoop {
     );
   }
 
-  private async writeDone(at: Date, changes: CaseChangeRecord[]): Promise<void> {
+  private async writeDone(figures: DoneFigures): Promise<void> {
     this.phase = 'DONE';
     const { store, logger } = this.deps;
-    const { counts, written } = this.counts.sum();
-    await this.runDoc.update(
-      {
-        $set: {
-          status: 'DONE',
-          phase: this.phase,
-          counts,
-          findings: written,
-          checkpoint: null,
-          progress: this.counter.progress(true),
-          writes: this.writer.writes(),
-          casesCleared: changes.filter((c) => c.event === 'CLEARED').length,
-          casesRecurred: changes.filter((c) => c.event === 'RECURRED').length,
-          updatedAt: at,
-          finishedAt: at,
-        },
-      },
-      false,
-    );
+    const written = figures.findings;
+    await this.runDoc.update({ $set: doneSet(figures) }, false);
     await dropState(store, this.runId).catch((err: unknown) =>
       logger.warn({ err, runId: this.runId }, 'reconciliation run: saved state not removed'),
     );

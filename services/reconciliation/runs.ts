@@ -37,8 +37,8 @@ import { isDuplicateKey } from '../../store/concurrency';
 import { vietnamDate } from '../accounts/calendar';
 import type { AuditWriter } from '../audit/writer';
 import { CaseService } from './cases';
-import { RECON_RUNS_COLLECTION, zeroCounts, type ActiveRun, type EndStatus, type RunArea, type RunDoc } from './model';
-import { LEASE_TTL_MS, RunEnds, RunLeases } from './run-leases';
+import { RECON_RUNS_COLLECTION, zeroCounts, type ActiveRun, type RunArea, type RunDoc } from './model';
+import { doneSet, LEASE_TTL_MS, RunEnds, RunLeases, type RunEndDoc } from './run-leases';
 import { RunLoop, type RunLoopDeps } from './run-loop';
 import { dropState } from './run-state';
 
@@ -223,8 +223,9 @@ export class ReconciliationRunner {
       try {
         const end = await this.ends.get(r._id);
         if (end) {
-          // Ended (cancelled on another instance) before its document said so: complete the end.
-          await this.writeEnd(r._id, end.status, end.at);
+          // Ended before its document said so (cancelled on another instance, or its loop decided
+          // DONE and lost the store before its DONE write): complete the end, a DONE with its figures.
+          await this.writeEnd(r._id, end);
           continue;
         }
         const lease = this.closed ? null : await this.leases.take(r._id);
@@ -251,12 +252,18 @@ export class ReconciliationRunner {
     return ids;
   }
 
-  /** The run; a RUNNING document whose end was already decided shows that end. */
+  /**
+   * The run; a RUNNING document whose end was already decided shows that end: a DONE with the
+   * figures decided with it (its DONE write not made yet, or lost with the store), never with
+   * those of the last progress write.
+   */
   async get(runId: string): Promise<RunDoc | null> {
     const doc = await this.runs.findOne({ _id: runId });
     if (doc?.status !== 'RUNNING') return doc;
     const end = await this.ends.get(runId);
-    return end ? { ...doc, status: end.status, finishedAt: end.at, progress: { ...doc.progress, etaS: null } } : doc;
+    if (!end) return doc;
+    if (end.done) return { ...doc, ...doneSet(end.done) };
+    return { ...doc, status: end.status, finishedAt: end.at, progress: { ...doc.progress, etaS: null } };
   }
 
   /**
@@ -276,15 +283,16 @@ export class ReconciliationRunner {
     const r = await this.get(runId);
     if (!r || r.status !== 'RUNNING') return r;
     const end = await this.ends.decide(runId, 'CANCELLED');
-    if (end.mine) await this.writeEnd(runId, 'CANCELLED', this.now());
+    if (end.mine) await this.writeEnd(runId, { status: 'CANCELLED', at: this.now() });
     return this.get(runId);
   }
 
-  /** Writes a decided end onto a run document no loop of this runner executes. */
-  private async writeEnd(runId: string, status: EndStatus, at: Date): Promise<void> {
+  /** Writes a decided end onto a run document no loop of this runner executes (a DONE with the figures decided with it). */
+  private async writeEnd(runId: string, end: Pick<RunEndDoc, 'status' | 'at' | 'done'>): Promise<void> {
+    const { status, at, done } = end;
     await this.runs.updateOne(
-      { _id: runId },
-      { $set: { status, updatedAt: at, finishedAt: at, 'progress.etaS': null } },
+      { _id: runId, status: 'RUNNING' },
+      done ? { $set: doneSet(done) } : { $set: { status, updatedAt: at, finishedAt: at, 'progress.etaS': null } },
     );
     await dropState(this.store, runId).catch(() => undefined);
   }

@@ -20,6 +20,7 @@ import type { Store } from '../../../store/connection';
 import { REPORT_COUNTERS_COLLECTION, REPORT_LISTS_COLLECTION, listId, stockId, type PopulationFacts } from './model';
 import { applyInMemory, encodeListValue, mergeOp, opsForTransition, type DocOp, type TransitionFact } from './ops';
 import type { ReportWriter } from './writer';
+import { readToEnd } from '../../../store/cursors';
 
 const BATCH = 1000;
 
@@ -286,12 +287,14 @@ export async function rebuildReports(
 ): Promise<RebuildResult> {
   const t0 = Date.now();
   const builder = new ReportBuilder(opts.today ?? vietnamDate(new Date()));
-  for await (const a of store.hubDb.collection<AccountDoc>(ACCOUNTS_COLLECTION).find({}, { batchSize: BATCH })) {
+  for await (const a of readToEnd(
+    store.hubDb.collection<AccountDoc>(ACCOUNTS_COLLECTION).find({}, { batchSize: BATCH }),
+  )) {
     builder.addAccount(a);
   }
   opts.log?.(`reports: replayed ${builder.accounts} accounts`);
   const pop = store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION).find({}, { batchSize: BATCH });
-  for await (const doc of pop) builder.addPerson(doc);
+  for await (const doc of readToEnd(pop)) builder.addPerson(doc);
   opts.log?.(`reports: scanned ${builder.population} population records`);
   const w = await builder.write(store);
   return { accounts: builder.accounts, population: builder.population, ...w, ms: Date.now() - t0 };
@@ -315,12 +318,11 @@ export async function refreshPopulation(
   const cursor = store.hubDb
     .collection<AccountDoc>(ACCOUNTS_COLLECTION)
     .find({}, { batchSize: BATCH, projection: { _id: 1, status: 1 } });
-  for await (const a of cursor) if (a.status !== 'REJECTED') registered.add(a._id);
+  for await (const a of readToEnd(cursor)) if (a.status !== 'REJECTED') registered.add(a._id);
   const eligible = new EligiblePeople(today);
-  for await (const doc of store
-    .db(POPULATION_DB)
-    .collection<CongDanDoc>(POPULATION_COLLECTION)
-    .find({}, { batchSize: BATCH })) {
+  for await (const doc of readToEnd(
+    store.db(POPULATION_DB).collection<CongDanDoc>(POPULATION_COLLECTION).find({}, { batchSize: BATCH }),
+  )) {
     eligible.add(doc);
   }
   const pop = { ...eligible.facts(registered), scanned: eligible.scanned };

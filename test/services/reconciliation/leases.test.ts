@@ -9,9 +9,13 @@ import { seed } from '../../../mockdata/seed';
 import { POPULATION_COLLECTION, POPULATION_DB, type CongDanDoc } from '../../../connectors/population/model';
 import { mapCitizen } from '../../../connectors/population/connector';
 import { RECON_RUNS_COLLECTION, type RunDoc } from '../../../services/reconciliation/model';
-import { RECON_RUN_LEASES_COLLECTION } from '../../../services/reconciliation/run-leases';
+import {
+  RECON_RUN_ENDS_COLLECTION,
+  RECON_RUN_LEASES_COLLECTION,
+  RunEnds,
+} from '../../../services/reconciliation/run-leases';
 import { ReconciliationRunner } from '../../../services/reconciliation/runs';
-import type { Store } from '../../../store/connection';
+import { Store } from '../../../store/connection';
 import { connectTestStore } from '../../support/hub';
 
 const logger = pino({ level: 'silent' });
@@ -93,4 +97,84 @@ it('a run whose instance died (its lease no longer renewed) is resumed by anothe
   }
   expect((await runDoc(run._id)).status).toBe('DONE');
   expect((await leasesOf(run._id)).map((l) => l.holder)).toContain('dead');
+}, 120_000);
+
+/**
+ * A loop decides its run's end (DONE) before it writes the DONE document: whoever reads the run
+ * in between, or after the store lost that write, must not see DONE with the figures of the last
+ * progress write (the store-restart test once saw `DONE` with 0 findings of 72 so).
+ */
+it('a run is never seen DONE without its figures: asked the moment its end is decided (DONE write not yet made), it shows the DONE figures', async () => {
+  // Its own client, watched: the moment the store acknowledges the run's end, the run is read.
+  const watched = await Store.connect({
+    uri: process.env.MONGODB_URI!,
+    dbPrefix: 'rcl_',
+    maxPoolSize: 16,
+    monitorCommands: true,
+  });
+  try {
+    const r = new ReconciliationRunner({ store: watched, logger });
+    runners.push(r);
+    let runId = '';
+    let endInsert: number | null = null;
+    let seen: Promise<RunDoc | null> | null = null;
+    watched.client.on('commandStarted', (e) => {
+      if (e.commandName === 'insert' && e.command.insert === RECON_RUN_ENDS_COLLECTION) endInsert = e.requestId;
+    });
+    watched.client.on('commandSucceeded', (e) => {
+      if (e.requestId === endInsert && !seen) seen = r.get(runId);
+    });
+    const run = await r.start({ province }, 'operator');
+    runId = run._id;
+    await r.wait(run._id);
+    const done = await runDoc(run._id);
+    expect(done.status).toBe('DONE');
+    expect(done.findings).toBeGreaterThan(0);
+    expect(seen).not.toBeNull();
+    const early = (await seen!)!;
+    // Its end is decided at that moment: DONE, with the figures of its DONE write (before the
+    // fix: DONE with those of its last progress write, 0 findings).
+    expect({ status: early.status, findings: early.findings, counts: early.counts }).toEqual({
+      status: 'DONE',
+      findings: done.findings,
+      counts: done.counts,
+    });
+  } finally {
+    await watched.close();
+  }
+}, 120_000);
+
+it('a run whose DONE was decided but whose DONE write the store lost is completed with its figures, not with its last progress', async () => {
+  const run = await orphan();
+  const before = await runDoc(run._id);
+  // What the loop decides at its end (its figures included), then the store goes away before
+  // its DONE write: the run document still says RUNNING with its last progress.
+  const counts = { ...before.counts, ORPHAN: 3, MISMATCH: 4 };
+  const at = new Date();
+  const figures = {
+    counts,
+    findings: 7,
+    progress: { processed: 10, total: 10, ratePerS: 5, etaS: 0 },
+    writes: { findings: 7, unchanged: 0, index: 2, stats: 1 },
+    casesCleared: 0,
+    casesRecurred: 0,
+    finishedAt: at,
+  };
+  expect((await new RunEnds(store, () => at).decide(run._id, 'DONE', figures)).mine).toBe(true);
+  const r = runner();
+  const seen = (await r.get(run._id))!;
+  expect({ status: seen.status, findings: seen.findings, counts: seen.counts }).toEqual({
+    status: 'DONE',
+    findings: 7,
+    counts,
+  });
+  expect(await r.resumeAll()).toEqual([]);
+  const after = await runDoc(run._id);
+  expect({ status: after.status, findings: after.findings, counts: after.counts, phase: after.phase }).toEqual({
+    status: 'DONE',
+    findings: 7,
+    counts,
+    phase: 'DONE',
+  });
+  expect(after.checkpoint).toBeNull();
 }, 120_000);

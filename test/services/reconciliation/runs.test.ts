@@ -18,7 +18,7 @@ import { PopulationIndex } from '../../../services/reconciliation/population-ind
 import { RECON_RUN_STATE_COLLECTION } from '../../../services/reconciliation/run-state';
 import { ReconciliationRunner } from '../../../services/reconciliation/runs';
 import { areaStats } from '../../../services/reconciliation/stats';
-import type { Store } from '../../../store/connection';
+import { Store } from '../../../store/connection';
 import { DEFECT_KINDS, SEED_DEFECTS_COLLECTION, type SeedDefectDoc } from '../../../mockdata/seed-meta';
 import { connectTestStore } from '../../support/hub';
 
@@ -289,6 +289,65 @@ describe('reconciliation runs', () => {
     expect(new Set((await findingsOf(run._id)).keys())).toEqual(new Set(truth.keys()));
     // A generous ceiling for a loaded machine: the test waits on events, this only stops a hang.
   }, 180_000);
+
+  it('a run whose client is closed and reconnected mid-scan (the store-health watchdog) is not DONE with what it read before: it resumes and finds everything', async () => {
+    const watched = await Store.connect({
+      uri: process.env.MONGODB_URI!,
+      dbPrefix: 'rcr_',
+      maxPoolSize: 16,
+      monitorCommands: true,
+    });
+    const r = new ReconciliationRunner({ store: watched, logger, today: () => REFERENCE_TODAY, maxDocsPerS: 1_500 });
+    let reconnect: Promise<void> | null = null;
+    watched.client.on('commandSucceeded', (e) => {
+      const c = (e.reply as { cursor?: { id: unknown; ns: string } }).cursor;
+      // The population's first batch has come, more to follow: while the loop works through it,
+      // the client is closed and connected again, as StoreHealth's watchdog does (store/health.ts).
+      if (reconnect || e.commandName !== 'find' || !c?.ns.endsWith(`.${SOURCES.population.collection}`)) return;
+      if (String(c.id) === '0') return;
+      reconnect = new Promise((res) => setTimeout(res, 100)).then(async () => {
+        await watched.client.close().catch(() => undefined);
+        await watched.client.connect();
+      });
+    });
+    try {
+      const run = await r.start({ province }, 'officer-1');
+      // Watched through the shared client (the closed one fails what it was doing meanwhile).
+      const done = await until(run._id, runner(), (d) => d.status !== 'RUNNING');
+      expect(reconnect).not.toBeNull();
+      await (reconnect as Promise<void> | null);
+      expect(done.status).toBe('DONE');
+      // Before: DONE at once with the population's first 100 or so documents (the loop ended
+      // silently when the cursor was closed), so with other findings (379 for 167: the records
+      // of the people it did not read taken for orphans and mismatches).
+      expect({ findings: done.findings, truth: truth.size }).toEqual({ findings: truth.size, truth: truth.size });
+      const found = await findingsOf(run._id);
+      expect(new Set(found.keys())).toEqual(new Set(truth.keys()));
+      // Interrupted by the cut-short read (a store error), then resumed.
+      expect(done.resumes).toBeGreaterThanOrEqual(1);
+    } finally {
+      await r.close();
+      await watched.close();
+    }
+  }, 180_000);
+
+  it('a run over sources that are not in the store fails: a missing collection reads as empty, not as no records', async () => {
+    // A prefix nothing was seeded under: every source reads as empty (before: DONE, 0 findings).
+    const bare = await connectTestStore('rcx_');
+    const r = new ReconciliationRunner({ store: bare, logger, today: () => REFERENCE_TODAY });
+    try {
+      const run = await r.start({ province }, 'officer-1');
+      await r.wait(run._id);
+      const d = (await r.get(run._id))!;
+      expect({ status: d.status, error: d.error }).toEqual({
+        status: 'FAILED',
+        error: `CollectionMissingError: the run failed; see the hub log (run ${run._id})`,
+      });
+    } finally {
+      await r.close();
+      await bare.close();
+    }
+  });
 
   it('a RUNNING run no runner executes can be cancelled (and is then not resumed)', async () => {
     const r1 = runner();
