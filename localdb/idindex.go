@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -27,6 +28,16 @@ import (
 // this index (it is not in its metadata), and dropping the collection drops it
 // with the table. Capped collections are not used by the hub and are skipped.
 //
+// For the collections named in LOCALDB_ID_RANGE_COLLECTIONS (comma-separated
+// `db.collection`, the database by the end of its name as for LOCALDB_RELAXED_SYNC_DBS,
+// or a bare collection name for that collection in every database) it also creates
+//
+//	CREATE INDEX "<table>__hub_idrange" ON "<table>" (_ferretdb_sjson->>'$._id')
+//
+// the expression of the patched `_id` range pushdown (localdb/patch: id-range): `->>`
+// gives a string `_id` as SQLite TEXT, so a range of strings is a range of the index.
+// Only for those collections, since every index costs each insert into its table.
+//
 // The keeper never holds a database open between passes: FerretDB deletes a
 // dropped database's file, and a handle kept open would keep its -wal/-shm files
 // alive for a new database of the same name to trip over ("disk I/O error").
@@ -35,6 +46,9 @@ import (
 type idIndexKeeper struct {
 	dir    string
 	logger *slog.Logger
+
+	// ranges are the collections that also get the _id range index.
+	ranges []rangeCollection
 
 	mu sync.Mutex
 	// done maps a database file to the identity (inode, size, mtime) it had when
@@ -65,8 +79,44 @@ func identityOf(path string) (fileIdentity, bool) {
 	return id, true
 }
 
-func newIDIndexKeeper(dir string, logger *slog.Logger) *idIndexKeeper {
-	return &idIndexKeeper{dir: dir, logger: logger, done: map[string]fileIdentity{}}
+func newIDIndexKeeper(dir string, logger *slog.Logger, ranges []rangeCollection) *idIndexKeeper {
+	return &idIndexKeeper{dir: dir, logger: logger, ranges: ranges, done: map[string]fileIdentity{}}
+}
+
+// rangeCollection is one entry of LOCALDB_ID_RANGE_COLLECTIONS: a collection, in the
+// databases whose name ends with dbSuffix (every database when dbSuffix is "").
+type rangeCollection struct {
+	dbSuffix   string
+	collection string
+}
+
+// parseRangeCollections reads LOCALDB_ID_RANGE_COLLECTIONS: comma-separated
+// `db.collection` (split at the first dot: database names have none, collection
+// names may) or bare collection names.
+func parseRangeCollections(env string) []rangeCollection {
+	var res []rangeCollection
+	for _, e := range strings.Split(env, ",") {
+		e = strings.TrimSpace(e)
+		db, coll, found := strings.Cut(e, ".")
+		if !found {
+			db, coll = "", e
+		}
+		if coll != "" {
+			res = append(res, rangeCollection{dbSuffix: db, collection: coll})
+		}
+	}
+	return res
+}
+
+// rangeCollectionsIn returns the collections that get the range index in database dbName.
+func (k *idIndexKeeper) rangeCollectionsIn(dbName string) []string {
+	var res []string
+	for _, r := range k.ranges {
+		if strings.HasSuffix(dbName, r.dbSuffix) {
+			res = append(res, r.collection)
+		}
+	}
+	return res
 }
 
 func (k *idIndexKeeper) run(ctx context.Context, every time.Duration) {
@@ -150,6 +200,48 @@ func (k *idIndexKeeper) ensureFile(ctx context.Context, file string) error {
 			return fmt.Errorf("%s: %w", t, err)
 		}
 		k.logger.Debug("id index keeper: index created", "file", filepath.Base(file), "table", t)
+	}
+	return k.ensureRangeIndexes(ctx, db, file)
+}
+
+// ensureRangeIndexes creates the _id range index for this database's collections named in
+// LOCALDB_ID_RANGE_COLLECTIONS, finding their tables in FerretDB's metadata table
+// (_ferretdb_collections: name, table_name, settings).
+func (k *idIndexKeeper) ensureRangeIndexes(ctx context.Context, db *sql.DB, file string) error {
+	colls := k.rangeCollectionsIn(strings.TrimSuffix(filepath.Base(file), ".sqlite"))
+	if len(colls) == 0 {
+		return nil
+	}
+	var meta int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master
+		WHERE type = 'table' AND name = '_ferretdb_collections'`).Scan(&meta); err != nil || meta == 0 {
+		return err // no metadata table yet: FerretDB has not set this database up
+	}
+	var tables []string
+	for _, c := range colls {
+		var t string
+		err := db.QueryRowContext(ctx, `
+			SELECT m.table_name FROM _ferretdb_collections m
+			WHERE m.name = ?
+			  AND EXISTS (SELECT 1 FROM sqlite_master t WHERE t.type = 'table' AND t.name = m.table_name)
+			  AND NOT EXISTS (SELECT 1 FROM sqlite_master i
+			                  WHERE i.type = 'index' AND i.name = m.table_name || '__hub_idrange')`, c).Scan(&t)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			// not created yet, or already indexed
+		case err != nil:
+			return err
+		default:
+			tables = append(tables, t)
+		}
+	}
+	for _, t := range tables {
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s (_ferretdb_sjson->>'$._id')`,
+			quoteIdent(t+"__hub_idrange"), quoteIdent(t))
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", t, err)
+		}
+		k.logger.Debug("id index keeper: range index created", "file", filepath.Base(file), "table", t)
 	}
 	return nil
 }

@@ -113,7 +113,9 @@ func main() {
 	// `_ferretdb_sjson->'$._id' = ?`, but its default _id index is built on
 	// `_ferretdb_sjson->"_id"`; SQLite matches index expressions textually, so every
 	// _id lookup scans the whole table. The keeper adds the index that matches.
-	keeper := newIDIndexKeeper(abs, logger)
+	// It also adds the index of the _id range pushdown (localdb/patch: id-range), only for
+	// the collections named in LOCALDB_ID_RANGE_COLLECTIONS.
+	keeper := newIDIndexKeeper(abs, logger, parseRangeCollections(os.Getenv("LOCALDB_ID_RANGE_COLLECTIONS")))
 	keeper.ensure(ctx)
 	go keeper.run(ctx, idIndexInterval)
 

@@ -166,6 +166,12 @@ export interface LocalDbOptions {
    * (see localdb/patch: `relaxed-sync`). Default {@link RELAXED_SYNC_DBS}.
    */
   relaxedSyncDbs?: readonly string[];
+  /**
+   * Collections whose string `_id` ranges are read through an index (see localdb/patch:
+   * `id-range`), as `db.collection` (the database by the end of its name) or a bare collection
+   * name. Default {@link ID_RANGE_COLLECTIONS}.
+   */
+  idRangeCollections?: readonly string[];
 }
 
 /**
@@ -173,6 +179,20 @@ export interface LocalDbOptions {
  * index worker reads again from its checkpoints (kept in the same database) after a crash.
  */
 export const RELAXED_SYNC_DBS: readonly string[] = ['hubindex'];
+
+/**
+ * The access-log index's collection of one small document per entry, in Store.indexDb, read one
+ * citizen at a time by a string range of `_id` (`find({_id: {$gte, $lt}})`, `deleteMany` alike).
+ */
+export const AUDIT_BY_CITIZEN_ENTRIES = 'auditByCitizenEntries';
+
+/**
+ * The collections the embedded store indexes for string ranges of `_id` (LOCALDB_ID_RANGE_COLLECTIONS,
+ * localdb/patch: `id-range`): `db.collection`, the database by the end of its name (any prefix, as for
+ * {@link RELAXED_SYNC_DBS}). Only these: the index costs every insert into its collection. The
+ * pushdown itself serves every collection; elsewhere it filters a table scan.
+ */
+export const ID_RANGE_COLLECTIONS: readonly string[] = [`hubindex.${AUDIT_BY_CITIZEN_ENTRIES}`];
 
 /**
  * Starts the embedded store and resolves once it accepts connections. The child
@@ -196,6 +216,7 @@ export async function startLocalDb(opts: LocalDbOptions = {}): Promise<LocalDb> 
     env: {
       ...process.env,
       LOCALDB_RELAXED_SYNC_DBS: (opts.relaxedSyncDbs ?? RELAXED_SYNC_DBS).join(','),
+      LOCALDB_ID_RANGE_COLLECTIONS: (opts.idRangeCollections ?? ID_RANGE_COLLECTIONS).join(','),
       ...opts.env,
     },
   });
