@@ -1,5 +1,6 @@
 import type { Collection, WriteConcernSettings } from 'mongodb';
 import type { Store } from '../../store/connection';
+import { AUDIT_BY_CITIZEN_ENTRIES } from '../../store/localdb';
 import type { AuditActor, AuditRecordDoc, DataKind } from './model';
 import { ErrorCode } from '../../lib/errors';
 import { readLegacyEntries } from './access-log-legacy';
@@ -22,7 +23,8 @@ import { readLegacyEntries } from './access-log-legacy';
  * document in its own transaction, and they were 39 % of the store's CPU under load.
  */
 
-export const ACCESS_LOG_COLLECTION = 'auditByCitizenEntries';
+/** The embedded store serves string ranges of its `_id` from an index (store/localdb.ts). */
+export const ACCESS_LOG_COLLECTION = AUDIT_BY_CITIZEN_ENTRIES;
 
 /** One entry as stored: its `_id` ({@link entryDocId}) and the entry. */
 export type AccessLogEntryDoc = AccessLogEntry & { _id: string };
