@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { Store } from '../../store/connection';
 import { readToEnd } from '../../store/cursors';
-import type { AccessLogEntry } from './access-log';
+import type { AccessLogEntry } from './model';
 
 /**
  * The access-log index's layouts before 2026-12-05, in `hubindex.auditByCitizen`: no longer

@@ -1,7 +1,9 @@
 import type { Collection, WriteConcernSettings } from 'mongodb';
 import type { Store } from '../../store/connection';
 import { AUDIT_BY_CITIZEN_ENTRIES } from '../../store/localdb';
-import type { AuditActor, AuditRecordDoc, DataKind } from './model';
+import type { AccessLogEntry, AuditRecordDoc, DataKind } from './model';
+
+export type { AccessLogEntry } from './model';
 import { ErrorCode } from '../../lib/errors';
 import { readLegacyEntries } from './access-log-legacy';
 
@@ -39,32 +41,6 @@ const PERSONAL_ID = /^\d{12}$/;
 
 /** Entries kept per citizen. */
 export const ACCESS_LOG_MAX = 500;
-
-/** One line of a citizen's access log, as stored in the index. */
-export interface AccessLogEntry {
-  at: Date;
-  /** The audit record it comes from. */
-  chain: string;
-  seq: number;
-  requestId: string;
-  actorKind: AuditActor['kind'];
-  clientId?: string;
-  clientName?: string;
-  officerUnit?: string;
-  purpose?: string;
-  dossierRef?: string;
-  /** Documents (scopes) and other kinds of this citizen's data disclosed in that request. */
-  documents: DataKind[];
-  /**
-   * A parent or legal guardian who read the child's data acting for them: their personal ID and
-   * capacity (other citizens who read someone's data, e.g. a household member named in their own
-   * family document, are not named).
-   */
-  readerId?: string;
-  capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
-  /** A share by QR code made (by the citizen) or redeemed (by the reader) in that request. */
-  share?: { id: string; event: 'CREATED' | 'REDEEMED'; fields: string[] };
-}
 
 /**
  * Access-log entries for one audit record: one per citizen who had something

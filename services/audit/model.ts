@@ -146,3 +146,29 @@ export interface AuditRecordDoc {
   prevHash: string; // hex sha256 of the previous record in the chain ('' for seq 1)
   hash: string; // hex sha256 over prevHash and the canonical JSON of this record without `hash`
 }
+
+/** One line of a citizen's access log, as stored in the index. */
+export interface AccessLogEntry {
+  at: Date;
+  /** The audit record it comes from. */
+  chain: string;
+  seq: number;
+  requestId: string;
+  actorKind: AuditActor['kind'];
+  clientId?: string;
+  clientName?: string;
+  officerUnit?: string;
+  purpose?: string;
+  dossierRef?: string;
+  /** Documents (scopes) and other kinds of this citizen's data disclosed in that request. */
+  documents: DataKind[];
+  /**
+   * A parent or legal guardian who read the child's data acting for them: their personal ID and
+   * capacity (other citizens who read someone's data, e.g. a household member named in their own
+   * family document, are not named).
+   */
+  readerId?: string;
+  capacity?: 'PARENT' | 'LEGAL_GUARDIAN';
+  /** A share by QR code made (by the citizen) or redeemed (by the reader) in that request. */
+  share?: { id: string; event: 'CREATED' | 'REDEEMED'; fields: string[] };
+}
