@@ -42,7 +42,7 @@ export interface CommuneStats {
 export interface StatsDoc {
   _id: string; // province code, or '-'; `h|<area>` for the history (historyId)
   c?: Record<string, CommuneStats>;
-  /** `t<start ms>` → the run's totals over the area (history documents only). */
+  /** `r<run id>` (`t<ms>` before 2026-12-05) → the run's totals over the area (history documents only). */
   h?: Record<string, CommuneStats>;
 }
 
@@ -124,7 +124,7 @@ export class AreaTally {
   }
 
   /**
-   * The run's totals over its whole area, kept per run (`h|<area code>`, `h.t<start ms>`) for the
+   * The run's totals over its whole area, kept per run (`h|<area code>`, `h.r<run id>`; `h.t<ms>` before) for the
    * cleanliness over time: one entry per finished run of that area (history.ts reads them).
    */
   private historyOp(
@@ -149,7 +149,9 @@ export class AreaTally {
     return {
       target: 'stats',
       id: historyId(area.commune ?? area.province),
-      set: { [`h.t${at.getTime()}`]: { at, run, s } },
+      // Keyed by the run: a run whose finish is done again (resumed after its lease was lost
+      // between the stats and its DONE) has one point, with the figures of its last finish.
+      set: { [`h.r${run}`]: { at, run, s } },
     };
   }
 }
