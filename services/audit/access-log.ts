@@ -1,4 +1,5 @@
-import type { Collection, WriteConcernSettings } from 'mongodb';
+import type { AbstractCursor, Collection, WriteConcernSettings } from 'mongodb';
+import { readToEnd } from '../../store/cursors';
 import type { Store } from '../../store/connection';
 import { AUDIT_BY_CITIZEN_ENTRIES } from '../../store/localdb';
 import type { AccessLogEntry, AuditRecordDoc, DataKind } from './model';
@@ -115,6 +116,13 @@ export function citizenRange(citizenId: string, fromMs: number | null, toMs: num
   };
 }
 
+/** Every document of a cursor, or an error: never a list cut short by a closed client (store/cursors.ts). */
+async function allOf<T>(cursor: AbstractCursor<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const d of readToEnd(cursor)) out.push(d);
+  return out;
+}
+
 /** Documents per insert command. */
 export const INDEX_INSERT_CHUNK = 1_000;
 
@@ -124,7 +132,11 @@ export const trimCheckEvery = (max: number) => Math.max(1, Math.floor(Math.ceil(
 function onlyDuplicates(e: unknown): boolean {
   const w = (e as { writeErrors?: unknown }).writeErrors;
   const list = (Array.isArray(w) ? w : w ? [w] : []) as Array<{ code?: unknown }>;
-  return (e as { code?: unknown }).code === 11000 && list.length > 0 && list.every((x) => x.code === 11000);
+  // A write-concern error in the same reply is not swallowed with the duplicates.
+  const wce =
+    (e as { writeConcernError?: unknown; result?: { getWriteConcernError?: () => unknown } }).writeConcernError ??
+    (e as { result?: { getWriteConcernError?: () => unknown } }).result?.getWriteConcernError?.();
+  return !wce && (e as { code?: unknown }).code === 11000 && list.length > 0 && list.every((x) => x.code === 11000);
 }
 
 /**
@@ -163,7 +175,7 @@ export async function trimCitizen(
   opts: { max: number; writeConcern?: WriteConcernSettings },
 ): Promise<number> {
   const slack = Math.ceil(opts.max / 10);
-  const ids = (await coll.find({ _id: citizenRange(citizenId, null, null) }, { projection: { _id: 1 } }).toArray())
+  const ids = (await allOf(coll.find({ _id: citizenRange(citizenId, null, null) }, { projection: { _id: 1 } })))
     .map((d) => d._id)
     .sort();
   if (ids.length <= opts.max + slack) return 0;
@@ -240,6 +252,7 @@ function decodeCursor(s: string): Key {
       v.length === 4 &&
       v[0] === 'al1' &&
       Number.isSafeInteger(v[1]) &&
+      Math.abs(v[1] as number) <= 8.64e15 &&
       typeof v[2] === 'string' &&
       Number.isSafeInteger(v[3])
     ) {
@@ -338,7 +351,7 @@ export async function readAccessLog(
     (async () => {
       let n = 0;
       for (const w of windows) {
-        const docs = await coll.find({ _id: citizenRange(citizenId, w.from, w.to) }).toArray();
+        const docs = await allOf(coll.find({ _id: citizenRange(citizenId, w.from, w.to) }));
         for (const { _id, ...e } of docs) {
           void _id;
           found.push(e);

@@ -379,6 +379,9 @@ describe('access log', () => {
     expect((await readAccessLog(store, '001095888888')).entries.map((e) => e.requestId)).toEqual(['req-5']);
     expect(await readAccessLog(store, 'nobody')).toEqual({ entries: [], hasNextPage: false, endCursor: null });
     await expect(readAccessLog(store, citizen, { after: 'garbage' })).rejects.toBeInstanceOf(InvalidCursorError);
+    // A well-formed cursor whose time is no date (beyond ±8.64e15 ms) is refused the same way, not a 500.
+    const forged = Buffer.from(JSON.stringify(['al1', Number.MAX_SAFE_INTEGER, 'x', 1])).toString('base64url');
+    await expect(readAccessLog(store, citizen, { after: forged })).rejects.toBeInstanceOf(InvalidCursorError);
     // A second writer (another hub process) adds to the same citizen's log.
     const w2 = await AuditWriter.open(store, { chain: 'alog2', logger: quiet });
     await w2.append(read(8, client, [{ scope: 'IDENTITY', paths: ['a'] }]));
