@@ -1,4 +1,5 @@
 import type { AbstractCursor, Collection, WriteConcernSettings } from 'mongodb';
+import { isDuplicateKey } from '../../store/concurrency';
 import { readToEnd } from '../../store/cursors';
 import type { Store } from '../../store/connection';
 import { AUDIT_BY_CITIZEN_ENTRIES } from '../../store/localdb';
@@ -131,12 +132,11 @@ export const trimCheckEvery = (max: number) => Math.max(1, Math.floor(Math.ceil(
 
 function onlyDuplicates(e: unknown): boolean {
   const w = (e as { writeErrors?: unknown }).writeErrors;
-  const list = (Array.isArray(w) ? w : w ? [w] : []) as Array<{ code?: unknown }>;
+  const list: unknown[] = Array.isArray(w) ? w : w ? [w] : [];
   // A write-concern error in the same reply is not swallowed with the duplicates.
-  const wce =
-    (e as { writeConcernError?: unknown; result?: { getWriteConcernError?: () => unknown } }).writeConcernError ??
-    (e as { result?: { getWriteConcernError?: () => unknown } }).result?.getWriteConcernError?.();
-  return !wce && (e as { code?: unknown }).code === 11000 && list.length > 0 && list.every((x) => x.code === 11000);
+  const r = e as { writeConcernError?: unknown; result?: { getWriteConcernError?: () => unknown } };
+  const wce = r.writeConcernError ?? r.result?.getWriteConcernError?.();
+  return !wce && isDuplicateKey(e) && list.length > 0 && list.every(isDuplicateKey);
 }
 
 /**
@@ -199,8 +199,10 @@ export async function writeCitizenIndex(
   const max = Math.max(1, opts.max ?? ACCESS_LOG_MAX);
   const checkEvery = trimCheckEvery(max);
   const random = opts.random ?? Math.random;
-  let writes = await insertEntries(coll, byCitizen, opts);
-  for (const [citizenId, e] of byCitizen) {
+  // More than `max` for one citizen at once: only the newest `max` would be kept anyway.
+  const kept = new Map([...byCitizen].map(([c, e]) => [c, e.length > max ? e.slice(-max) : e] as const));
+  let writes = await insertEntries(coll, kept, opts);
+  for (const [citizenId, e] of kept) {
     if (e.length > 0 && random() < e.length / checkEvery)
       writes += await trimCitizen(coll, citizenId, { max, writeConcern: opts.writeConcern });
   }
