@@ -14,6 +14,9 @@
  * - with `--cpu-prof`, the hub's CPU profile (saved under .data/profile/, top categories and
  *   functions by self time); with `--store-pprof`, the store's Go CPU profile (saved; its top
  *   printed with `go tool pprof`).
+ * `--light` leaves out the per-request probes (phases, command monitoring: an AsyncLocalStorage and
+ * the driver's command events cost the hub about a millisecond per request themselves), for the
+ * hub's and the store's CPU per request and the generator's latencies as they are without them.
  * `--env KEY=VALUE` sets hub configuration for an A/B run. Seeds `benchres_` in `--data-dir`
  * (the resilience section's, reused).
  */
@@ -43,6 +46,7 @@ interface Options {
   connections: number;
   cpuProf: boolean;
   storePprof: boolean;
+  light: boolean;
   env: Record<string, string>;
   outDir: string;
 }
@@ -61,6 +65,7 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
       'data-dir': { type: 'string', default: '.data/bench-resilience' },
       'cpu-prof': { type: 'boolean', default: false },
       'store-pprof': { type: 'boolean', default: false },
+      light: { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       /** Environment of the embedded store (e.g. LOCALDB_RELAXED_SYNC_DBS= for an A/B run). */
       'store-env': { type: 'string', multiple: true, default: [] },
@@ -86,6 +91,7 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
     connections: Number(values.connections),
     cpuProf: values['cpu-prof'],
     storePprof: values['store-pprof'],
+    light: values.light,
     env,
     storeEnv: pairs(values['store-env']),
     citizens: Number(values.citizens),
@@ -99,7 +105,7 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
 export async function profileSoak(
   o: Options & { uri: string; storePid?: number; pprofAddr?: string },
 ): Promise<Record<string, unknown>> {
-  const store = await Store.connect({ uri: o.uri, dbPrefix: PREFIX, maxPoolSize: 64, monitorCommands: true });
+  const store = await Store.connect({ uri: o.uri, dbPrefix: PREFIX, maxPoolSize: 64, monitorCommands: !o.light });
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-profile-keys-'));
   let hub: RunningHub | undefined;
   try {
@@ -118,7 +124,7 @@ export async function profileSoak(
     const url = `${hub.url}/graphql`;
     const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
     const phases = new PhaseTracker();
-    phases.attach(hub);
+    if (!o.light) phases.attach(hub);
     const commands = new CommandStats(store.client, PREFIX, phases);
     const loop = new LoopProbe();
     const cpu = new CpuSampler(o.storePid);
