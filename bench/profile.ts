@@ -15,7 +15,7 @@
  *   functions by self time); with `--store-pprof`, the store's Go CPU profile (saved; its top
  *   printed with `go tool pprof`).
  * `--light` leaves out the per-request probes (phases, command monitoring: an AsyncLocalStorage and
- * the driver's command events cost the hub about a millisecond per request themselves), for the
+ * the driver's command events cost the hub 0.3–0.5 ms of CPU per request themselves), for the
  * hub's and the store's CPU per request and the generator's latencies as they are without them.
  * `--env KEY=VALUE` sets hub configuration for an A/B run. Seeds `benchres_` in `--data-dir`
  * (the resilience section's, reused).
