@@ -1,9 +1,10 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { ErrorCode } from '../../../lib/errors';
 import { ANONYMOUS, type AuthFailureReason, type Principal } from './principal';
 import type { TrustedIssuer } from './trust';
-import { AuthError, verifyAccessToken } from './verify';
+import { AuthError, recheckTimes, verifyAccessTokenDetailed, type VerifiedToken } from './verify';
 
 /** A refused token: 401 with `extensions.reason`; the token itself is never echoed or logged. */
 export class AuthenticationFailed extends GraphQLError {
@@ -28,9 +29,47 @@ export function authenticate(header: string | undefined, trust: TrustedIssuer[])
   const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
   if (!m) throw new AuthenticationFailed('MALFORMED');
   try {
-    return verifyAccessToken(m[1], trust);
+    return verified(m[1], trust).principal;
   } catch (err) {
     if (err instanceof AuthError) throw new AuthenticationFailed(err.reason);
     throw err;
   }
+}
+
+/** Total length of the tokens kept verified, per trust list (about 2,000 typical tokens). */
+export const VERIFIED_TOKENS_MAX_CHARS = 2_000_000;
+
+/**
+ * Tokens verified before, per trust list. An app or a client sends the same access token with
+ * every request while it lasts (5 minutes for the hub's own), and its signature check is about 6 %
+ * of the hub's CPU per request. A hit is the exact token string that passed the full verification;
+ * it is checked again against the clock (expiry, not-before, lifetime: the same rules and
+ * tolerance) and against the trust list (the issuer entry and the very key that verified it are
+ * still the trusted ones), so a cached token is accepted only when a full verification would
+ * accept it now. Refused tokens are never kept. Least recently used out, bounded by total length.
+ */
+const verifiedTokens = new WeakMap<TrustedIssuer[], LRUCache<string, VerifiedToken>>();
+
+function verified(token: string, trust: TrustedIssuer[]): VerifiedToken {
+  let cache = verifiedTokens.get(trust);
+  if (!cache) {
+    cache = new LRUCache({ maxSize: VERIFIED_TOKENS_MAX_CHARS, sizeCalculation: (_v, k) => k.length });
+    verifiedTokens.set(trust, cache);
+  }
+  const hit = cache.get(token);
+  if (hit && trust.includes(hit.issuer) && hit.issuer.keys.get(hit.kid) === hit.key) {
+    try {
+      recheckTimes(hit);
+      return hit;
+    } catch (err) {
+      cache.delete(token);
+      throw err;
+    }
+  }
+  const v = verifyAccessTokenDetailed(token, trust);
+  // Shared by every request that presents this token from now on.
+  for (const x of Object.values(v.principal)) if (x && typeof x === 'object') Object.freeze(x);
+  Object.freeze(v.principal);
+  if (token.length <= VERIFIED_TOKENS_MAX_CHARS / 100) cache.set(token, v);
+  return v;
 }

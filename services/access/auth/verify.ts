@@ -251,6 +251,39 @@ function toPrincipal(p: Record<string, unknown>, iss: TrustedIssuer): Principal 
  * principal it asserts. Throws `AuthError` (never including the token) otherwise.
  */
 export function verifyAccessToken(token: string, trust: TrustedIssuer[], opts: VerifyOptions = {}): Principal {
+  return verifyAccessTokenDetailed(token, trust, opts).principal;
+}
+
+/** A verified token: its principal, and what a later re-check needs (who signed it, with which key, when it holds). */
+export interface VerifiedToken {
+  principal: Principal;
+  issuer: TrustedIssuer;
+  kid: string;
+  key: KeyObject;
+  /** Seconds since the epoch. */
+  exp: number;
+  nbf?: number;
+}
+
+/**
+ * Whether a token verified earlier still holds at `now` with these options: the same time checks
+ * as the full verification (jsonwebtoken's: expired when now ≥ exp + tolerance, not yet valid when
+ * nbf > now + tolerance; the lifetime bound). Throws the same `AuthError`s.
+ */
+export function recheckTimes(v: VerifiedToken, opts: VerifyOptions = {}): void {
+  const tolerance = opts.clockToleranceS ?? 30;
+  const nowS = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  if (nowS >= v.exp + tolerance) fail('EXPIRED', 'token expired');
+  if (v.nbf !== undefined && v.nbf > nowS + tolerance) fail('NOT_YET_VALID', 'token not yet valid');
+  if (v.exp - nowS > (opts.maxLifetimeS ?? 86_400)) fail('BAD_CLAIMS', 'token lifetime too long');
+}
+
+/** {@link verifyAccessToken}, with what {@link recheckTimes} and a cache of verified tokens need. */
+export function verifyAccessTokenDetailed(
+  token: string,
+  trust: TrustedIssuer[],
+  opts: VerifyOptions = {},
+): VerifiedToken {
   const maxBytes = opts.maxTokenBytes ?? 8192;
   const tolerance = opts.clockToleranceS ?? 30;
   if (typeof token !== 'string' || token === '') return fail('MALFORMED', 'empty token');
@@ -309,5 +342,7 @@ export function verifyAccessToken(token: string, trust: TrustedIssuer[], opts: V
   if (verified.exp - nowS > (opts.maxLifetimeS ?? 86_400)) return fail('BAD_CLAIMS', 'token lifetime too long');
   // jsonwebtoken accepts any matching member of an `aud` array; that is fine, the
   // issuer's audience is among them.
-  return toPrincipal(verified, issuer);
+  const principal = toPrincipal(verified, issuer);
+  const nbf = typeof verified.nbf === 'number' ? verified.nbf : undefined;
+  return { principal, issuer, kid, key, exp: verified.exp, ...(nbf !== undefined ? { nbf } : {}) };
 }
