@@ -298,7 +298,11 @@ export class CpuSampler {
   private readonly base = new Map<number, number>();
   private readonly last = new Map<number, { s: number; store: boolean }>();
 
-  constructor(private readonly storePid?: number) {}
+  /** `hubPids`: hub processes other than this one (bench/hubs.ts), counted as the hub. */
+  constructor(
+    private readonly storePid?: number,
+    private readonly hubPids: ReadonlySet<number> = new Set(),
+  ) {}
 
   private sample(first: boolean): void {
     for (const [pid, cmd] of descendants(process.pid)) {
@@ -328,9 +332,11 @@ export class CpuSampler {
     const hub = (hubUse.user + hubUse.system) / 1e6;
     let store = 0;
     let load = 0;
+    let hubs = 0;
     for (const [pid, { s, store: isStore }] of this.last) {
       const used = s - (this.base.get(pid) ?? 0);
       if (isStore) store += used;
+      else if (this.hubPids.has(pid)) hubs += used;
       else load += used;
     }
     const m = machineCpuS();
@@ -338,10 +344,10 @@ export class CpuSampler {
     const cores = (m.total - this.machine0.total) / wall;
     const pct = (s: number) => Math.round((s / wall) * 100);
     return {
-      hub_pct: pct(hub),
+      hub_pct: pct(hub + hubs),
       store_pct: pct(store),
       load_generator_pct: pct(load),
-      other_processes_pct: pct(Math.max(0, busy - hub - store - load)),
+      other_processes_pct: pct(Math.max(0, busy - hub - hubs - store - load)),
       machine_busy_pct: Math.round((busy / (wall * cores)) * 100),
     };
   }

@@ -32,10 +32,14 @@ afterAll(async () => {
   await store.close();
 });
 
+/** The hub process's output so far (said when a wait times out). */
+let output = '';
+
 async function until(pred: () => Promise<boolean>, ms: number): Promise<void> {
   const t0 = Date.now();
   while (!(await pred().catch(() => false))) {
-    if (Date.now() - t0 > ms) throw new Error('timed out');
+    if (Date.now() - t0 > ms)
+      throw new Error(`timed out; exit code ${child?.exitCode ?? 'none'}; the hub's output:\n${output.slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -43,7 +47,7 @@ async function until(pred: () => Promise<boolean>, ms: number): Promise<void> {
 it('drains in-flight requests on SIGTERM, flushes their audit, refuses new ones, exits 0', async () => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
+  output = '';
   child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../../hub/main.ts')], {
     env: {
       ...process.env,
