@@ -235,6 +235,8 @@ it("citizens' correction requests are in the queue with their legal deadline, th
   expect(await rows.nth(1).locator('[data-overdue="false"]').textContent()).toContain('còn hạn');
   expect(await rows.nth(1).textContent()).not.toContain('Quá hạn');
   expect(await rows.nth(0).textContent()).toContain('Yêu cầu chỉnh sửa của công dân');
+  // The field the citizen names, in the officer's words (the API name beside it).
+  expect(await rows.nth(0).textContent()).toContain('Số giấy phép (number)');
   // The picture shows the queue itself (below the filters at this height).
   await page
     .locator('p[role="status"]', { hasText: 'hồ sơ' })

@@ -21,7 +21,7 @@ import type { OfficerClaims } from '../auth/session';
 import { fmtDateTime } from '../format';
 import { onLinkClick } from '../router';
 import { Badge, Loading, Notice } from '../ui';
-import { Due, Refusal, STATUS_TONE, ask, refusalWords, useLoad } from './common';
+import { CorrectionField, Due, Refusal, STATUS_TONE, ask, refusalWords, useLoad } from './common';
 import { CaseActions, type ActionRequest } from './CaseActions';
 import { charDiff, type Run } from './diff';
 import { wt, wx } from './i18n';
@@ -254,7 +254,7 @@ function Values(props: { view: WbCaseDetailFragment }) {
       {v.sourceField && <Fact label={wt('case.sourceField')}>{v.sourceField}</Fact>}
       {v.correctionField && (
         <Fact label={wt('case.correctionField')}>
-          <span class="mono">{v.correctionField}</span>
+          <CorrectionField name={v.correctionField} />
         </Fact>
       )}
       {v.dueAt && (

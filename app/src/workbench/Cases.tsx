@@ -32,6 +32,7 @@ import {
   useLoad,
   usePager,
   Due,
+  CorrectionField,
 } from './common';
 import { num, wt, wx } from './i18n';
 import { caseRoute } from './routes';
@@ -351,7 +352,7 @@ function CaseTable(props: {
               {c.field ? (
                 wx(`field.${c.field}`)
               ) : c.correctionField ? (
-                <span class="mono">{c.correctionField}</span>
+                <CorrectionField name={c.correctionField} />
               ) : (
                 '—'
               )}

@@ -237,3 +237,18 @@ export function Due(props: { dueAt: string | null; overdue: boolean | null }) {
     </span>
   );
 }
+
+/**
+ * The field a citizen's correction request names: its label in the officer's language (the
+ * citizen's form's own, `cfield.*`), with the API name beside it for the data-cleaning tools.
+ */
+export function CorrectionField({ name }: { name: string }) {
+  const label = tx(`cfield.${name}`);
+  return label === name ? (
+    <span class="mono">{name}</span>
+  ) : (
+    <span>
+      {label} <span class="mono muted">({name})</span>
+    </span>
+  );
+}
