@@ -63,6 +63,23 @@ export async function withStandaloneStore<T>(dataDir: string, fn: (uri: string) 
 }
 
 /** What one run of the load generator prints. */
+/**
+ * The hub settings of the soak (bench/resilience.ts, bench/profile.ts, bench/hubs.ts): development
+ * keys from `keysDir` (the bench signs its citizens' tokens with them), quiet, no rate limits, no
+ * daily sweeps; the caller adds `HUB_AUTH` and its own.
+ */
+export function soakHubEnv(uri: string, prefix: string, keysDir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    MONGODB_URI: uri,
+    HUB_DB_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    HUB_KEYS_DIR: keysDir,
+    HUB_RATE_LIMITS: 'off',
+    HUB_SWEEP_AT: 'off',
+  };
+}
+
 export type LoadResult = LoadOut;
 
 /**

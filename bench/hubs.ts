@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { Store } from '../store/connection';
 import { freePort, startLocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { runLoad, seedOrReuse, selfReaders } from './common';
+import { runLoad, seedOrReuse, selfReaders, soakHubEnv } from './common';
 import { CpuSampler } from './profile-probes';
 
 const PREFIX = 'benchres_';
@@ -44,16 +44,7 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     cluster.setupPrimary({ exec: join(__dirname, 'hub-worker.ts') });
-    const config = {
-      NODE_ENV: 'development',
-      MONGODB_URI: localDb.uri,
-      HUB_DB_PREFIX: PREFIX,
-      LOG_LEVEL: 'silent',
-      HUB_KEYS_DIR: keysDir,
-      HUB_RATE_LIMITS: 'off',
-      HUB_SWEEP_AT: 'off',
-      HUB_AUTH: 'on',
-    };
+    const config = { ...soakHubEnv(localDb.uri, PREFIX, keysDir), HUB_AUTH: 'on' };
     for (let i = 0; i < hubs; i++) {
       const w = cluster.fork({ HUB_BENCH_CONFIG: JSON.stringify(config), HUB_BENCH_PORT: String(port) });
       workers.push(w);

@@ -31,7 +31,7 @@ import { startHub, type RunningHub } from '../hub/server';
 import { Store } from '../store/connection';
 import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { runLoad, seedOrReuse, selfReaders } from './common';
+import { runLoad, seedOrReuse, selfReaders, soakHubEnv } from './common';
 import { CommandStats, CpuSampler, LoopProbe, PhaseTracker, quantile } from './profile-probes';
 import { CpuProfiler, storeProfile } from './profile-cpu';
 
@@ -109,17 +109,7 @@ export async function profileSoak(
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-profile-keys-'));
   let hub: RunningHub | undefined;
   try {
-    const config = loadConfig({
-      NODE_ENV: 'development',
-      MONGODB_URI: o.uri,
-      HUB_DB_PREFIX: PREFIX,
-      LOG_LEVEL: 'silent',
-      HUB_KEYS_DIR: keysDir,
-      HUB_RATE_LIMITS: 'off',
-      HUB_SWEEP_AT: 'off',
-      HUB_AUTH: 'on',
-      ...o.env,
-    });
+    const config = loadConfig({ ...soakHubEnv(o.uri, PREFIX, keysDir), HUB_AUTH: 'on', ...o.env });
     hub = await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port: 0, host: '127.0.0.1' });
     const url = `${hub.url}/graphql`;
     const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);

@@ -32,7 +32,7 @@ import { startHub, type RunningHub } from '../hub/server';
 import { Store } from '../store/connection';
 import { SOURCE_NAMES, type SourceName } from '../connectors/sources';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { mergeResults, runLoad, seedOrReuse, selfReaders, withStandaloneStore } from './common';
+import { mergeResults, runLoad, seedOrReuse, selfReaders, soakHubEnv, withStandaloneStore } from './common';
 
 const SOURCES: readonly SourceName[] = SOURCE_NAMES;
 export const FANOUT_LATENCY_MS = 20;
@@ -110,15 +110,7 @@ export async function benchResilience(opts: {
   const store = await Store.connect({ uri: opts.uri, dbPrefix: opts.prefix, maxPoolSize: 64 });
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
   const hubs: RunningHub[] = [];
-  const base = {
-    NODE_ENV: 'development',
-    MONGODB_URI: opts.uri,
-    HUB_DB_PREFIX: opts.prefix,
-    LOG_LEVEL: 'silent',
-    HUB_KEYS_DIR: keysDir,
-    HUB_RATE_LIMITS: 'off',
-    HUB_SWEEP_AT: 'off',
-  };
+  const base = soakHubEnv(opts.uri, opts.prefix, keysDir);
   const start = async (env: Record<string, string>) => {
     const h = await startHub(
       { config: loadConfig({ ...base, ...env }), store, logger: pino({ level: 'silent' }) },

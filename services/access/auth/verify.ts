@@ -266,11 +266,11 @@ export interface VerifiedToken {
 }
 
 /**
- * Whether a token verified earlier still holds at `now` with these options: the same time checks
- * as the full verification (jsonwebtoken's: expired when now ≥ exp + tolerance, not yet valid when
- * nbf > now + tolerance; the lifetime bound). Throws the same `AuthError`s.
+ * Whether a token's times hold at `now` with these options, at its verification and each time a
+ * kept one is presented again: expired when now ≥ exp + tolerance and not yet valid when
+ * nbf > now + tolerance (jsonwebtoken's rules), and the lifetime bound. Throws `AuthError`s.
  */
-export function recheckTimes(v: VerifiedToken, opts: VerifyOptions = {}): void {
+export function recheckTimes(v: Pick<VerifiedToken, 'exp' | 'nbf'>, opts: VerifyOptions = {}): void {
   const tolerance = opts.clockToleranceS ?? 30;
   const nowS = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   if (nowS >= v.exp + tolerance) fail('EXPIRED', 'token expired');
@@ -338,11 +338,11 @@ export function verifyAccessTokenDetailed(
     return mapVerifyError(e);
   }
   if (typeof verified.exp !== 'number' || !Number.isFinite(verified.exp)) return fail('BAD_CLAIMS', 'exp required');
-  const nowS = Math.floor((opts.now ?? new Date()).getTime() / 1000);
-  if (verified.exp - nowS > (opts.maxLifetimeS ?? 86_400)) return fail('BAD_CLAIMS', 'token lifetime too long');
+  const nbf = typeof verified.nbf === 'number' ? verified.nbf : undefined;
+  const times = { exp: verified.exp, ...(nbf !== undefined ? { nbf } : {}) };
+  // The lifetime bound (exp and nbf again too: jsonwebtoken's own rules, already met here).
+  recheckTimes(times, opts);
   // jsonwebtoken accepts any matching member of an `aud` array; that is fine, the
   // issuer's audience is among them.
-  const principal = toPrincipal(verified, issuer);
-  const nbf = typeof verified.nbf === 'number' ? verified.nbf : undefined;
-  return { principal, issuer, kid, key, exp: verified.exp, ...(nbf !== undefined ? { nbf } : {}) };
+  return { principal: toPrincipal(verified, issuer), issuer, kid, key, ...times };
 }
