@@ -94,10 +94,11 @@ export async function runLoad(
   connections: number,
   authorizations?: string[],
   rate?: number,
+  extra: { timeline?: boolean } = {},
 ): Promise<LoadResult> {
   const jobDir = mkdtempSync(join(tmpdir(), 'hub-bench-job-'));
   const jobFile = join(jobDir, 'job.json');
-  writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections, authorizations, rate }));
+  writeFileSync(jobFile, JSON.stringify({ url, bodies, durationS, connections, authorizations, rate, ...extra }));
   const { stdout: out } = await promisify(execFile)(
     process.execPath,
     [require.resolve('tsx/cli'), join(__dirname, 'load.ts'), jobFile],

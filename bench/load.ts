@@ -30,6 +30,17 @@ interface Job {
   headers?: Record<string, string>;
   /** Requests per second across all connections (a constant rate); unset: as fast as possible. */
   rate?: number;
+  /** Constant-rate mode: also return the latencies second by second (by when each was due). */
+  timeline?: boolean;
+}
+
+/** One second of a constant-rate run (requests by when they were due). */
+export interface LoadSecond {
+  /** The second's start, ms since the epoch (this machine's clock, as the hub's). */
+  at: number;
+  requests: number;
+  p50_ms: number;
+  max_ms: number;
 }
 
 /** One run's result (the JSON line printed). */
@@ -46,6 +57,8 @@ export interface LoadOut {
   graphql_errors?: number;
   /** The errors by HTTP status, GraphQL `extensions.code` or transport error (constant-rate mode only). */
   error_kinds?: Record<string, number>;
+  /** With `timeline`: each second of the run. */
+  timeline?: LoadSecond[];
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -57,6 +70,8 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
   const intervalMs = 1000 / rate;
   const total = Math.max(1, Math.round(rate * job.durationS));
   const latencies: number[] = [];
+  /** With `timeline`: [due offset ms, latency ms] of every answered request. */
+  const dueAndLatency: Array<[number, number]> = [];
   let errors = 0;
   let graphqlErrors = 0;
   const errorKinds: Record<string, number> = {};
@@ -66,6 +81,20 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
   let sent = 0;
   let settled = 0;
   const t0 = performance.now();
+  const epoch0 = Date.now();
+  const timeline = (): LoadSecond[] => {
+    const seconds: number[][] = [];
+    for (const [due, ms] of dueAndLatency) (seconds[Math.floor(due / 1000)] ??= []).push(ms);
+    return Array.from(seconds, (xs, i) => {
+      const v = (xs ?? []).sort((a, b) => a - b);
+      return {
+        at: epoch0 + i * 1000,
+        requests: v.length,
+        p50_ms: v.length ? Math.round(v[Math.floor(v.length / 2)] * 10) / 10 : 0,
+        max_ms: v.length ? Math.round(v[v.length - 1] * 10) / 10 : 0,
+      };
+    });
+  };
   return new Promise((resolve) => {
     const finish = (): void => {
       if (++settled < total) return;
@@ -86,6 +115,7 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
         errors,
         graphql_errors: graphqlErrors,
         error_kinds: errorKinds,
+        ...(job.timeline ? { timeline: timeline() } : {}),
       });
     };
     const fire = (k: number, dueAt: number): void => {
@@ -127,7 +157,9 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
               errors++;
               count(`${status}${code ? ` ${code}` : ''}`);
             } else {
-              latencies.push(performance.now() - dueAt);
+              const ms = performance.now() - dueAt;
+              latencies.push(ms);
+              if (job.timeline) dueAndLatency.push([dueAt - t0, ms]);
               if (text.includes('"errors":')) {
                 graphqlErrors++;
                 count(`200 ${code ?? 'GraphQL error'}`);

@@ -297,6 +297,8 @@ export class CpuSampler {
   private machine0 = machineCpuS();
   private readonly base = new Map<number, number>();
   private readonly last = new Map<number, { s: number; store: boolean }>();
+  /** Each sample: when (ms since the epoch), and the hub's and the store's CPU seconds so far. */
+  readonly samples: Array<{ at: number; hub: number; store: number }> = [];
 
   /** `hubPids`: hub processes other than this one (bench/hubs.ts), counted as the hub. */
   constructor(
@@ -311,6 +313,10 @@ export class CpuSampler {
       if (first) this.base.set(pid, s);
       this.last.set(pid, { s, store: pid === this.storePid || cmd.includes('localdb') });
     }
+    const own = process.cpuUsage();
+    let store = 0;
+    for (const v of this.last.values()) if (v.store) store += v.s;
+    this.samples.push({ at: Date.now(), hub: (own.user + own.system) / 1e6, store });
   }
 
   start(): void {
@@ -319,6 +325,7 @@ export class CpuSampler {
     this.machine0 = machineCpuS();
     this.base.clear();
     this.last.clear();
+    this.samples.length = 0;
     this.sample(true);
     this.timer = setInterval(() => this.sample(false), 1000);
   }
@@ -356,10 +363,15 @@ export class CpuSampler {
 /** The event loop's delay and the garbage collector's pauses over a window. */
 export class LoopProbe {
   private eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
-  private gc: Array<{ kind: number; ms: number }> = [];
+  /** The pauses of the last run: kind, length, and when it began (ms since the epoch). */
+  gc: Array<{ kind: number; ms: number; at: number }> = [];
   private readonly obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      this.gc.push({ kind: (e as { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
+      this.gc.push({
+        kind: (e as { detail?: { kind?: number } }).detail?.kind ?? 0,
+        ms: e.duration,
+        at: performance.timeOrigin + e.startTime,
+      });
     }
   });
 

@@ -14,6 +14,8 @@
  * - with `--cpu-prof`, the hub's CPU profile (saved under .data/profile/, top categories and
  *   functions by self time); with `--store-pprof`, the store's Go CPU profile (saved; its top
  *   printed with `go tool pprof`).
+ * `--closed` measures a closed loop instead (`--connections` always busy: the policy on / off
+ * section's load; with `--env HUB_AUTH=off` its "off" side).
  * `--light` leaves out the per-request probes (phases, command monitoring: an AsyncLocalStorage and
  * the driver's command events cost the hub 0.3–0.5 ms of CPU per request themselves), for the
  * hub's and the store's CPU per request and the generator's latencies as they are without them.
@@ -31,9 +33,10 @@ import { startHub, type RunningHub } from '../hub/server';
 import { Store } from '../store/connection';
 import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
+import type { LoadSecond } from './load';
 import { runLoad, seedOrReuse, selfReaders, soakHubEnv } from './common';
 import { CommandStats, CpuSampler, LoopProbe, PhaseTracker, quantile } from './profile-probes';
-import { CpuProfiler, storeProfile } from './profile-cpu';
+import { AllocProfiler, CpuProfiler, storeProfile } from './profile-cpu';
 
 const PREFIX = 'benchres_';
 
@@ -47,6 +50,12 @@ interface Options {
   cpuProf: boolean;
   storePprof: boolean;
   light: boolean;
+  /** The measured run is a closed loop (`connections` always busy) instead of a constant rate. */
+  closed: boolean;
+  /** Second by second: the worst seconds with what the hub and the store did in them. */
+  timeline: boolean;
+  /** Where the hub allocates (V8's sampling heap profiler, freed objects counted). */
+  allocProf: boolean;
   env: Record<string, string>;
   outDir: string;
 }
@@ -66,6 +75,9 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
       'cpu-prof': { type: 'boolean', default: false },
       'store-pprof': { type: 'boolean', default: false },
       light: { type: 'boolean', default: false },
+      closed: { type: 'boolean', default: false },
+      timeline: { type: 'boolean', default: false },
+      'alloc-prof': { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       /** Environment of the embedded store (e.g. LOCALDB_RELAXED_SYNC_DBS= for an A/B run). */
       'store-env': { type: 'string', multiple: true, default: [] },
@@ -92,6 +104,9 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
     cpuProf: values['cpu-prof'],
     storePprof: values['store-pprof'],
     light: values.light,
+    closed: values.closed,
+    timeline: values.timeline,
+    allocProf: values['alloc-prof'],
     env,
     storeEnv: pairs(values['store-env']),
     citizens: Number(values.citizens),
@@ -121,13 +136,15 @@ export async function profileSoak(
 
     await runLoad(url, bodies, o.warmupS, o.connections, tokens); // warm-up
     let maxRps: number | undefined;
-    if (o.rate === undefined) maxRps = (await runLoad(url, bodies, o.maxS, o.connections, tokens)).rps;
-    const rate = o.rate ?? Math.max(1, Math.round(maxRps! * o.fraction));
+    if (o.rate === undefined && !o.closed) maxRps = (await runLoad(url, bodies, o.maxS, o.connections, tokens)).rps;
+    const rate = o.closed ? undefined : (o.rate ?? Math.max(1, Math.round(maxRps! * o.fraction)));
     console.log(
-      `${maxRps ? `maximum ${Math.round(maxRps)} req/s (closed loop, ${o.connections} connections); ` : ''}` +
+      o.closed
+        ? `closed loop on ${o.connections} connections for ${o.durationS} s${Object.keys(o.env).length ? ` with ${JSON.stringify(o.env)}` : ''}...`
+        : `${maxRps ? `maximum ${Math.round(maxRps)} req/s (closed loop, ${o.connections} connections); ` : ''}` +
         `soaking at ${rate} req/s for ${o.durationS} s${Object.keys(o.env).length ? ` with ${JSON.stringify(o.env)}` : ''}...`,
     );
-    await runLoad(url, bodies, 5, o.connections, tokens, rate); // the maximum's backlog drained
+    if (!o.closed) await runLoad(url, bodies, 5, o.connections, tokens, rate); // the maximum's backlog drained
 
     mkdirSync(o.outDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -144,19 +161,24 @@ export async function profileSoak(
     phases.on = commands.on = true;
     const profiler = o.cpuProf ? new CpuProfiler() : undefined;
     await profiler?.start();
+    const allocs = o.allocProf ? new AllocProfiler() : undefined;
+    await allocs?.start();
     const storeProf =
       o.storePprof && o.pprofAddr
         ? storeProfile(o.pprofAddr, Math.max(1, o.durationS - 2), join(o.outDir, `store-${stamp}.pprof`))
         : undefined;
+    const events = o.timeline ? watchBackground(hub) : undefined;
     loop.start();
     cpu.start();
     const t0 = performance.now();
-    const load = await runLoad(url, bodies, o.durationS, o.connections, tokens, rate);
+    const load = await runLoad(url, bodies, o.durationS, o.connections, tokens, rate, { timeline: o.timeline });
+    events?.stop();
     const wallS = (performance.now() - t0) / 1000;
     const cpuUse = cpu.stop();
     const loopUse = loop.stop(wallS);
     phases.on = commands.on = false;
     const hubProfile = await profiler?.stop(join(o.outDir, `hub-${stamp}.cpuprofile`));
+    const allocProfile = await allocs?.stop(join(o.outDir, `hub-${stamp}.heapprofile`), load.requests);
     const storeTop = await storeProf?.catch((e: unknown) => `store profile failed: ${String(e)}`);
 
     const phaseSummary = phases.summary();
@@ -164,7 +186,7 @@ export async function profileSoak(
     const n = Math.max(1, load.requests);
     const perReq = (x: number) => Math.round((x / n) * 1000) / 1000;
     const latency = {
-      rate_rps: rate,
+      rate_rps: rate ?? Math.round(load.rps),
       max_rps: maxRps ? Math.round(maxRps) : null,
       requests: load.requests,
       p50_ms: load.p50_ms,
@@ -200,6 +222,22 @@ export async function profileSoak(
       ...(hubProfile ? { hubProfile } : {}),
     };
     printSoak(result, phaseSummary.requests, storeTop);
+    if (allocProfile) {
+      console.log('\nHub allocations by category (sampled, freed objects counted)');
+      console.table(allocProfile.categories);
+      console.log('\nHub allocations, top functions');
+      console.table(allocProfile.functions);
+    }
+    if (load.timeline && events) {
+      const t = timelineOf(load.timeline, cpu.samples, loop.gc, events);
+      console.log('\nThe worst seconds (by the slowest request due in them), with what happened in them');
+      console.table(t.worst);
+      console.log('\nSeconds with a slow request (max > 5 × the run\'s p50) against the others (means)');
+      console.table(t.contrast);
+      console.log('\nBackground work and pauses in the hub (wall time each)');
+      console.table(t.background);
+      return { ...result, timeline: t };
+    }
     return result;
   } finally {
     await hub?.stop().catch(() => undefined);
@@ -209,6 +247,106 @@ export async function profileSoak(
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** Background work in the hub, timed: the index worker's passes and the audit's batch writes. */
+function watchBackground(hub: RunningHub): {
+  passes: Array<{ at: number; ms: number }>;
+  batches: Array<{ at: number; ms: number }>;
+  stop(): void;
+} {
+  const passes: Array<{ at: number; ms: number }> = [];
+  const batches: Array<{ at: number; ms: number }> = [];
+  const timed = (obj: object, method: string, into: Array<{ at: number; ms: number }>) => {
+    const o = obj as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const orig = o[method];
+    o[method] = async function (this: unknown, ...a: unknown[]) {
+      const at = Date.now();
+      try {
+        return await orig.apply(this, a);
+      } finally {
+        into.push({ at, ms: Date.now() - at });
+      }
+    };
+    return () => {
+      o[method] = orig;
+    };
+  };
+  const undo = [timed(hub.auditWriter, 'writeBatch', batches)];
+  if (hub.auditWriter.indexer) undo.push(timed(hub.auditWriter.indexer, 'passOnce', passes));
+  return { passes, batches, stop: () => undo.forEach((u) => u()) };
+}
+
+/** Joins the generator's seconds with the hub's and the store's CPU, GC pauses and background work. */
+function timelineOf(
+  seconds: LoadSecond[],
+  cpu: Array<{ at: number; hub: number; store: number }>,
+  gc: Array<{ ms: number; at: number }>,
+  ev: { passes: Array<{ at: number; ms: number }>; batches: Array<{ at: number; ms: number }> },
+) {
+  const within = <T extends { at: number }>(xs: T[], from: number) => xs.filter((x) => x.at >= from && x.at < from + 1000);
+  /** CPU % of a core over the sampler's interval that holds `at`. */
+  const cpuAt = (at: number, k: 'hub' | 'store') => {
+    const i = cpu.findIndex((c) => c.at > at);
+    if (i <= 0) return null;
+    const a = cpu[i - 1];
+    const b = cpu[i];
+    return Math.round(((b[k] - a[k]) / ((b.at - a.at) / 1000)) * 100);
+  };
+  const all = seconds.filter((s) => s.requests > 0);
+  const runP50 = quantile(sorted(all.map((s) => s.p50_ms)), 0.5);
+  const rows = all.map((s, i) => {
+    const g = within(gc, s.at);
+    const p = within(ev.passes, s.at);
+    const b = within(ev.batches, s.at);
+    return {
+      second: i,
+      requests: s.requests,
+      p50_ms: s.p50_ms,
+      max_ms: s.max_ms,
+      hub_cpu_pct: cpuAt(s.at + 500, 'hub'),
+      store_cpu_pct: cpuAt(s.at + 500, 'store'),
+      gc_ms: Math.round(g.reduce((x, y) => x + y.ms, 0)),
+      gc_max_ms: Math.round(Math.max(0, ...g.map((x) => x.ms))),
+      index_passes: p.length,
+      index_pass_max_ms: Math.max(0, ...p.map((x) => x.ms)),
+      audit_batches: b.length,
+      audit_batch_max_ms: Math.max(0, ...b.map((x) => x.ms)),
+    };
+  });
+  const worst = [...rows].sort((a, b) => b.max_ms - a.max_ms).slice(0, 12);
+  const slow = rows.filter((r) => r.max_ms > 5 * runP50);
+  const rest = rows.filter((r) => r.max_ms <= 5 * runP50);
+  const mean = (rs: typeof rows, k: keyof (typeof rows)[number]) =>
+    rs.length ? Math.round((rs.reduce((x, r) => x + Number(r[k] ?? 0), 0) / rs.length) * 10) / 10 : null;
+  const contrast = [slow, rest].map((rs, i) => ({
+    seconds: i === 0 ? `slow (${rs.length})` : `others (${rs.length})`,
+    requests: mean(rs, 'requests'),
+    hub_cpu_pct: mean(rs, 'hub_cpu_pct'),
+    store_cpu_pct: mean(rs, 'store_cpu_pct'),
+    gc_ms: mean(rs, 'gc_ms'),
+    gc_max_ms: mean(rs, 'gc_max_ms'),
+    index_passes: mean(rs, 'index_passes'),
+    index_pass_max_ms: mean(rs, 'index_pass_max_ms'),
+    audit_batch_max_ms: mean(rs, 'audit_batch_max_ms'),
+  }));
+  const dist = (name: string, xs: Array<{ ms: number }>) => {
+    const v = sorted(xs.map((x) => x.ms));
+    return {
+      what: name,
+      count: v.length,
+      p50_ms: quantile(v, 0.5),
+      p90_ms: quantile(v, 0.9),
+      p99_ms: quantile(v, 0.99),
+      max_ms: v[v.length - 1] ?? 0,
+    };
+  };
+  const background = [
+    dist('audit batch write (insert, durable)', ev.batches),
+    dist('index worker pass', ev.passes),
+    dist('GC pause', gc),
+  ];
+  return { worst, contrast, background };
+}
 
 /** The soak's figures, printed as tables. */
 function printSoak(
