@@ -59,9 +59,37 @@ export interface LoadOut {
   error_kinds?: Record<string, number>;
   /** With `timeline`: each second of the run. */
   timeline?: LoadSecond[];
+  /**
+   * Constant-rate mode: how late this generator sent requests (ms after they were due: its own
+   * event loop and its share of the cores), p50 / p99 / max. Counted in the latencies above.
+   */
+  send_late_ms?: [number, number, number];
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
+
+/** p50, p99 and max of `xs` (sorted here, in place), to 0.1 ms. */
+function p50p99max(xs: number[]): [number, number, number] {
+  xs.sort((a, b) => a - b);
+  const q = (x: number) =>
+    xs.length ? Math.round(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))] * 10) / 10 : 0;
+  return [q(0.5), q(0.99), q(1)];
+}
+
+/** The answered requests by the second they were due in: count, p50, max. */
+function bySecond(dueAndLatency: Array<[number, number]>, epoch0: number): LoadSecond[] {
+  const seconds: number[][] = [];
+  for (const [due, ms] of dueAndLatency) (seconds[Math.floor(due / 1000)] ??= []).push(ms);
+  return Array.from(seconds, (xs, i) => {
+    const v = (xs ?? []).sort((a, b) => a - b);
+    return {
+      at: epoch0 + i * 1000,
+      requests: v.length,
+      p50_ms: v.length ? Math.round(v[Math.floor(v.length / 2)] * 10) / 10 : 0,
+      max_ms: v.length ? Math.round(v[v.length - 1] * 10) / 10 : 0,
+    };
+  });
+}
 
 /** The constant-rate (open-loop) mode; see the file's comment. */
 function paced(job: Job, u: URL): Promise<LoadOut> {
@@ -72,6 +100,7 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
   const latencies: number[] = [];
   /** With `timeline`: [due offset ms, latency ms] of every answered request. */
   const dueAndLatency: Array<[number, number]> = [];
+  const lateness: number[] = [];
   let errors = 0;
   let graphqlErrors = 0;
   const errorKinds: Record<string, number> = {};
@@ -82,19 +111,6 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
   let settled = 0;
   const t0 = performance.now();
   const epoch0 = Date.now();
-  const timeline = (): LoadSecond[] => {
-    const seconds: number[][] = [];
-    for (const [due, ms] of dueAndLatency) (seconds[Math.floor(due / 1000)] ??= []).push(ms);
-    return Array.from(seconds, (xs, i) => {
-      const v = (xs ?? []).sort((a, b) => a - b);
-      return {
-        at: epoch0 + i * 1000,
-        requests: v.length,
-        p50_ms: v.length ? Math.round(v[Math.floor(v.length / 2)] * 10) / 10 : 0,
-        max_ms: v.length ? Math.round(v[v.length - 1] * 10) / 10 : 0,
-      };
-    });
-  };
   return new Promise((resolve) => {
     const finish = (): void => {
       if (++settled < total) return;
@@ -115,7 +131,8 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
         errors,
         graphql_errors: graphqlErrors,
         error_kinds: errorKinds,
-        ...(job.timeline ? { timeline: timeline() } : {}),
+        ...(job.timeline ? { timeline: bySecond(dueAndLatency, epoch0) } : {}),
+        send_late_ms: p50p99max(lateness),
       });
     };
     const fire = (k: number, dueAt: number): void => {
@@ -176,6 +193,7 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
     const tick = (): void => {
       const now = performance.now();
       while (sent < total && t0 + sent * intervalMs <= now) {
+        lateness.push(performance.now() - (t0 + sent * intervalMs));
         fire(sent, t0 + sent * intervalMs);
         sent++;
       }

@@ -26,7 +26,7 @@ interface CpuProfile {
 const ROOT = relative(process.cwd(), `${__dirname}/..`) || '.';
 
 /** Where a frame's code lives: a package, Node itself, a folder of this project, or V8's own. */
-function categoryOf(url: string, fn: string): string {
+export function categoryOf(url: string, fn: string): string {
   if (!url) return fn.startsWith('(') ? fn : '(native)';
   if (url.startsWith('node:')) return 'node (core)';
   const nm = url.lastIndexOf('/node_modules/');
@@ -59,6 +59,31 @@ export class CpuProfiler {
     return summarise(profile);
   }
 }
+
+/** A frame's name as the tables print it: function, then file:line relative to the project. */
+export function frameName(c: { functionName: string; url: string; lineNumber: number }): string {
+  const where = c.url ? `${relative(ROOT, c.url.replace(/^file:\/\//, ''))}:${c.lineNumber + 1}` : '';
+  return `${c.functionName || '(anonymous)'} ${where}`.trim();
+}
+
+/** Self time (µs) of each frame name and category, idle left out. */
+export function selfTimes(p: CpuProfile): { functions: Map<string, number>; categories: Map<string, number> } {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const functions = new Map<string, number>();
+  const categories = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const c = byId.get(id)!.callFrame;
+    if (c.functionName === '(idle)') return;
+    const us = p.timeDeltas[i] ?? 0;
+    const name = frameName(c);
+    functions.set(name, (functions.get(name) ?? 0) + us);
+    const cat = categoryOf(c.url, c.functionName);
+    categories.set(cat, (categories.get(cat) ?? 0) + us);
+  });
+  return { functions, categories };
+}
+
+export type { CpuProfile };
 
 /** Self time by category and the top functions, in % of the samples that were not idle. */
 export function summarise(p: CpuProfile): {

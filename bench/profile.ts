@@ -34,7 +34,7 @@ import { Store } from '../store/connection';
 import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import type { LoadSecond } from './load';
-import { runLoad, seedOrReuse, selfReaders, soakHubEnv } from './common';
+import { runLoad, seedOrReuse, type LoadResult, selfReaders, soakHubEnv } from './common';
 import { CommandStats, CpuSampler, LoopProbe, PhaseTracker, quantile } from './profile-probes';
 import { AllocProfiler, CpuProfiler, storeProfile } from './profile-cpu';
 
@@ -142,7 +142,7 @@ export async function profileSoak(
       o.closed
         ? `closed loop on ${o.connections} connections for ${o.durationS} s${Object.keys(o.env).length ? ` with ${JSON.stringify(o.env)}` : ''}...`
         : `${maxRps ? `maximum ${Math.round(maxRps)} req/s (closed loop, ${o.connections} connections); ` : ''}` +
-        `soaking at ${rate} req/s for ${o.durationS} s${Object.keys(o.env).length ? ` with ${JSON.stringify(o.env)}` : ''}...`,
+            `soaking at ${rate} req/s for ${o.durationS} s${Object.keys(o.env).length ? ` with ${JSON.stringify(o.env)}` : ''}...`,
     );
     if (!o.closed) await runLoad(url, bodies, 5, o.connections, tokens, rate); // the maximum's backlog drained
 
@@ -185,18 +185,7 @@ export async function profileSoak(
     const cmd = commands.summary(phaseSummary.requests);
     const n = Math.max(1, load.requests);
     const perReq = (x: number) => Math.round((x / n) * 1000) / 1000;
-    const latency = {
-      rate_rps: rate ?? Math.round(load.rps),
-      max_rps: maxRps ? Math.round(maxRps) : null,
-      requests: load.requests,
-      p50_ms: load.p50_ms,
-      p90_ms: load.p90_ms,
-      p99_ms: load.p99_ms,
-      p99_over_p50: load.p50_ms ? Math.round((load.p99_ms / load.p50_ms) * 10) / 10 : null,
-      max_ms: load.max_ms,
-      errors: load.errors,
-      graphql_errors: load.graphql_errors ?? 0,
-    };
+    const latency = latencyOf(load, rate, maxRps);
     const cpuMsPerRequest = {
       hub_cpu_ms_per_request: Math.round(((cpuUse.hub_pct / 100) * wallS * 1000 * 100) / n) / 100,
       store_cpu_ms_per_request: Math.round(((cpuUse.store_pct / 100) * wallS * 1000 * 100) / n) / 100,
@@ -232,7 +221,7 @@ export async function profileSoak(
       const t = timelineOf(load.timeline, cpu.samples, loop.gc, events);
       console.log('\nThe worst seconds (by the slowest request due in them), with what happened in them');
       console.table(t.worst);
-      console.log('\nSeconds with a slow request (max > 5 × the run\'s p50) against the others (means)');
+      console.log("\nSeconds with a slow request (max > 5 × the run's p50) against the others (means)");
       console.table(t.contrast);
       console.log('\nBackground work and pauses in the hub (wall time each)');
       console.table(t.background);
@@ -247,6 +236,24 @@ export async function profileSoak(
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** The generator's figures as the latency table prints them. */
+function latencyOf(load: LoadResult, rate: number | undefined, maxRps: number | undefined) {
+  return {
+    rate_rps: rate ?? Math.round(load.rps),
+    max_rps: maxRps ? Math.round(maxRps) : null,
+    requests: load.requests,
+    p50_ms: load.p50_ms,
+    p90_ms: load.p90_ms,
+    p99_ms: load.p99_ms,
+    p99_over_p50: load.p50_ms ? Math.round((load.p99_ms / load.p50_ms) * 10) / 10 : null,
+    max_ms: load.max_ms,
+    generator_late_p99_ms: load.send_late_ms?.[1] ?? null,
+    generator_late_max_ms: load.send_late_ms?.[2] ?? null,
+    errors: load.errors,
+    graphql_errors: load.graphql_errors ?? 0,
+  };
+}
 
 /** Background work in the hub, timed: the index worker's passes and the audit's batch writes. */
 function watchBackground(hub: RunningHub): {
@@ -283,7 +290,8 @@ function timelineOf(
   gc: Array<{ ms: number; at: number }>,
   ev: { passes: Array<{ at: number; ms: number }>; batches: Array<{ at: number; ms: number }> },
 ) {
-  const within = <T extends { at: number }>(xs: T[], from: number) => xs.filter((x) => x.at >= from && x.at < from + 1000);
+  const within = <T extends { at: number }>(xs: T[], from: number) =>
+    xs.filter((x) => x.at >= from && x.at < from + 1000);
   /** CPU % of a core over the sampler's interval that holds `at`. */
   const cpuAt = (at: number, k: 'hub' | 'store') => {
     const i = cpu.findIndex((c) => c.at > at);
@@ -345,7 +353,7 @@ function timelineOf(
     dist('index worker pass', ev.passes),
     dist('GC pause', gc),
   ];
-  return { worst, contrast, background };
+  return { worst, contrast, background, seconds: rows };
 }
 
 /** The soak's figures, printed as tables. */
