@@ -115,6 +115,8 @@ async function recordRequest(
  * failure below it made it null (a non-null field's error propagates to its nullable parent).
  */
 function failed(path: string, errorPaths: ReadonlySet<string>, data: unknown): boolean {
+  // Without errors nothing failed (the common case: no walk through the data).
+  if (errorPaths.size === 0) return false;
   if (errorPaths.has(path)) return true;
   let v = data;
   for (const key of path.split('.')) {

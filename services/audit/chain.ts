@@ -37,10 +37,13 @@ export function parseAuditRecordId(id: unknown): { chain: string; seq: number } 
  * numbers, bigint, functions, symbols, invalid Dates, cycles).
  */
 export function canonicalJSON(value: unknown): string {
-  return write(value, new Set());
+  return write(value, 0);
 }
 
-function write(v: unknown, seen: Set<object>): string {
+/** Deeper than this is refused: a cycle, or no audit record (theirs are a few levels deep). */
+const MAX_DEPTH = 64;
+
+function write(v: unknown, depth: number): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
@@ -62,23 +65,26 @@ function write(v: unknown, seen: Set<object>): string {
     if (Number.isNaN(obj.getTime())) throw new TypeError('canonicalJSON: invalid Date');
     return JSON.stringify(obj.toISOString());
   }
-  if (seen.has(obj)) throw new TypeError('canonicalJSON: cycle');
-  seen.add(obj);
-  try {
-    if (Array.isArray(obj)) return '[' + obj.map((x) => write(x, seen)).join(',') + ']';
-    const toJSON = (obj as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') return write((toJSON as () => unknown).call(obj), seen);
-    const rec = obj as Record<string, unknown>;
-    const parts: string[] = [];
-    for (const k of Object.keys(rec).sort()) {
-      const x = rec[k];
-      if (x === undefined) continue;
-      parts.push(JSON.stringify(k) + ':' + write(x, seen));
-    }
-    return '{' + parts.join(',') + '}';
-  } finally {
-    seen.delete(obj);
+  // A depth bound instead of a set of the objects on the path: the same refusal of cycles, without
+  // a set operation per object (this runs for every audit record, on the request path).
+  if (depth >= MAX_DEPTH) throw new TypeError(`canonicalJSON: a cycle, or nested deeper than ${MAX_DEPTH}`);
+  if (Array.isArray(obj)) {
+    let out = '[';
+    for (let i = 0; i < obj.length; i++) out += (i ? ',' : '') + write(obj[i], depth + 1);
+    return out + ']';
   }
+  const toJSON = (obj as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return write((toJSON as () => unknown).call(obj), depth + 1);
+  const rec = obj as Record<string, unknown>;
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(rec).sort()) {
+    const x = rec[k];
+    if (x === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + write(x, depth + 1);
+    first = false;
+  }
+  return out + '}';
 }
 
 /**

@@ -32,6 +32,14 @@ describe('canonicalJSON', () => {
     const cyc: Record<string, unknown> = {};
     cyc.self = cyc;
     expect(() => canonicalJSON(cyc)).toThrow(TypeError);
+    const inArray: unknown[] = [];
+    inArray.push({ again: inArray });
+    expect(() => canonicalJSON({ inArray })).toThrow(TypeError);
+  });
+
+  it('writes an object met twice (not a cycle) both times', () => {
+    const shared = { a: 1 };
+    expect(canonicalJSON({ x: shared, y: [shared] })).toBe('{"x":{"a":1},"y":[{"a":1}]}');
   });
 });
 
