@@ -1,12 +1,23 @@
 /**
- * One hub process of `bench/hubs.ts` (a node:cluster worker: the workers share the port, the
- * primary hands each new connection to one of them). Configuration from the primary's
- * environment: `HUB_BENCH_CONFIG` (JSON of hub settings) and `HUB_BENCH_PORT`.
+ * One hub process of the benches: a node:cluster worker of `bench/hubs.ts` (the workers share the
+ * port, the primary hands each new connection to one of them), or a child of the soak
+ * (bench/resilience.ts: the hub in a process of its own, as deployed, not in the bench's). Its
+ * settings from the parent's environment: `HUB_BENCH_CONFIG` (JSON of hub settings) and
+ * `HUB_BENCH_PORT`. Messages: `{ memory: true }` answers `{ memory }`, this process's memory right
+ * after a full garbage collection; `{ stop: true }` stops the hub and exits.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { loadConfig } from '../hub/config';
 import { startHub } from '../hub/server';
 import { Store } from '../store/connection';
+
+function afterFullGc(): NodeJS.MemoryUsage {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage();
+}
 
 async function worker(): Promise<void> {
   const env = JSON.parse(process.env.HUB_BENCH_CONFIG ?? '{}') as Record<string, string>;
@@ -17,7 +28,8 @@ async function worker(): Promise<void> {
     { port: Number(process.env.HUB_BENCH_PORT), host: '127.0.0.1' },
   );
   process.send?.({ ready: true });
-  process.on('message', (m: { stop?: boolean }) => {
+  process.on('message', (m: { stop?: boolean; memory?: boolean }) => {
+    if (m?.memory) process.send?.({ memory: afterFullGc() });
     if (!m?.stop) return;
     void hub
       .stop()

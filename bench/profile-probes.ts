@@ -239,7 +239,7 @@ export class CommandStats {
 }
 
 /** CPU seconds (user + system) of a process, from /proc/<pid>/stat; null when it is gone. */
-function procCpuS(pid: number): number | null {
+export function procCpuS(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -15,23 +15,24 @@
  * - **soak**: the full path (citizen tokens, disclosure policy, durable audit) at 50% of the
  *   maximum rate measured just before, for `duration_s` (300 s; 20 s with `--short`), requests
  *   evenly spaced (open loop, bench/load.ts): p50, p99 (from when each request was due), errors,
- *   and the hub process's RSS right after a full garbage collection before and after; then the
+ *   and the hub process's RSS right after a full garbage collection before and after (the hub in
+ *   a process of its own, bench/hub-process.ts, as deployed); then the
  *   same at a quarter of the maximum for 60 s.
  *
  * Seeds its own data (prefix `benchres_`, reused when present), or uses the caller's (run.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { loadConfig } from '../hub/config';
 import { startHub, type RunningHub } from '../hub/server';
 import { Store } from '../store/connection';
 import { SOURCE_NAMES, type SourceName } from '../connectors/sources';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
+import { startHubProcess, type HubProcess } from './hub-process';
+import { procCpuS } from './profile-probes';
 import { mergeResults, runLoad, seedOrReuse, selfReaders, soakHubEnv, withStandaloneStore } from './common';
 
 const SOURCES: readonly SourceName[] = SOURCE_NAMES;
@@ -88,11 +89,13 @@ export type ResilienceRun = Partial<ResilienceResult> & Pick<ResilienceResult, '
 
 const mb = (bytes: number) => +(bytes / 1048576).toFixed(1);
 
-/** This process's memory right after a full garbage collection. */
-function afterFullGc(): NodeJS.MemoryUsage {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-  return process.memoryUsage();
+/** A process's resident set, from /proc/<pid>/statm (pages of 4 KiB); null when it is gone. */
+function procRssBytes(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+  } catch {
+    return null;
+  }
 }
 
 export async function benchResilience(opts: {
@@ -110,6 +113,7 @@ export async function benchResilience(opts: {
   const store = await Store.connect({ uri: opts.uri, dbPrefix: opts.prefix, maxPoolSize: 64 });
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
   const hubs: RunningHub[] = [];
+  const processes: HubProcess[] = [];
   const base = soakHubEnv(opts.uri, opts.prefix, keysDir);
   const start = async (env: Record<string, string>) => {
     const h = await startHub(
@@ -119,15 +123,21 @@ export async function benchResilience(opts: {
     hubs.push(h);
     return h;
   };
+  const startProcess = async (env: Record<string, string>) => {
+    const h = await startHubProcess({ ...base, ...env });
+    processes.push(h);
+    return h;
+  };
   try {
     const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
-    const run: Run = { start, bodies, tokens, short: opts.short, soakS: opts.soakS, log };
+    const run: Run = { start, startProcess, bodies, tokens, short: opts.short, soakS: opts.soakS, log };
     const fanout = opts.soakOnly ? undefined : await benchFanout(run);
     const degraded = opts.soakOnly ? undefined : await benchDegraded(run);
     const soak = await benchSoak(run);
     return { fanout, degraded, soak };
   } finally {
     for (const h of hubs) await h.stop().catch(() => undefined);
+    for (const h of processes) await h.stop().catch(() => undefined);
     await store.close();
     rmSync(keysDir, { recursive: true, force: true });
   }
@@ -136,6 +146,8 @@ export async function benchResilience(opts: {
 /** What each section runs with: a hub factory (over the seeded store), the self-readers' requests. */
 interface Run {
   start: (env: Record<string, string>) => Promise<RunningHub>;
+  /** The same settings, the hub in a process of its own (bench/hub-process.ts). */
+  startProcess: (env: Record<string, string>) => Promise<HubProcess>;
   bodies: string[];
   tokens: string[];
   short?: boolean;
@@ -208,9 +220,11 @@ async function benchDegraded({ start, bodies, short, log }: Run): Promise<Resili
 }
 
 /** soak: the full path at half the maximum rate measured just before, then at a quarter. */
-async function benchSoak({ start, bodies, tokens, short, log, ...run }: Run): Promise<ResilienceResult['soak']> {
+async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: Run): Promise<ResilienceResult['soak']> {
   const soakS = run.soakS ?? (short ? 20 : 300);
-  const full = await start({ HUB_AUTH: 'on' });
+  // The hub in a process of its own, as deployed: not in this one, whose heap holds the seeding
+  // and the sections before (its collector would work on twice the hub's heap).
+  const full = await startProcess({ HUB_AUTH: 'on' });
   const url = `${full.url}/graphql`;
   await runLoad(url, bodies, 3, 16, tokens); // warm-up
   const max = await runLoad(url, bodies, short ? 5 : 15, 16, tokens);
@@ -219,17 +233,20 @@ async function benchSoak({ start, bodies, tokens, short, log, ...run }: Run): Pr
   // A few seconds at the soak's rate first: the background work the maximum left queued
   // (audit tail pointer, access-log index) is done before the measured soak begins.
   await runLoad(url, bodies, short ? 3 : 10, 16, tokens, rate);
-  // The hub's memory (this process: the hub runs in it). RSS follows the garbage collector's
-  // sawtooth (±100 MB here, over a minute or more), so the start and end figures are taken right
-  // after a full collection; the series (every 5 s) and the post-collection heap are kept too.
-  const rssStart = afterFullGc();
+  // The hub's memory. RSS follows the garbage collector's sawtooth (±100 MB here, over a minute
+  // or more), so the start and end figures are taken right after a full collection; the series
+  // (every 5 s) and the post-collection heap are kept too.
+  const rssStart = await full.memory();
   const series: number[] = [];
-  const sampler = setInterval(() => series.push(process.memoryUsage().rss), 5_000);
-  const cpu0 = process.cpuUsage();
+  const sampler = setInterval(() => {
+    const rss = procRssBytes(full.pid);
+    if (rss !== null) series.push(rss);
+  }, 5_000);
+  const cpu0 = procCpuS(full.pid) ?? 0;
   const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate);
-  const cpu = process.cpuUsage(cpu0);
+  const cpuS = (procCpuS(full.pid) ?? cpu0) - cpu0;
   clearInterval(sampler);
-  const rssEnd = afterFullGc();
+  const rssEnd = await full.memory();
   // The same at a quarter of the maximum: how much of the tail is queueing for the two cores
   // the load generator, the hub and the store share.
   const quarterRate = Math.max(1, Math.round(max.rps * 0.25));
@@ -250,7 +267,7 @@ async function benchSoak({ start, bodies, tokens, short, log, ...run }: Run): Pr
     heap_start_mb: mb(rssStart.heapUsed),
     heap_end_mb: mb(rssEnd.heapUsed),
     rss_series_mb: series.map(mb),
-    hub_cpu_pct: Math.round(((cpu.user + cpu.system) / 1e6 / soakS) * 100),
+    hub_cpu_pct: Math.round((cpuS / soakS) * 100),
     at_quarter: { rate_rps: quarterRate, p50_ms: quarter.p50_ms, p99_ms: quarter.p99_ms, errors: quarter.errors },
   };
   log(
