@@ -1,7 +1,8 @@
 /**
  * A hub in a process of its own (bench/hub-worker.ts), as it runs when deployed: its heap, its
  * garbage collector and its event loop are not the bench's, which seeded the data and ran the
- * sections before. The soak (bench/resilience.ts) measures it so.
+ * sections before. The soak (bench/resilience.ts) measures it so. The child exits when this
+ * process goes away (its IPC channel closes).
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ export interface HubProcess {
   pid: number;
   /** The process's memory right after a full garbage collection. */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** Stops the hub (killed if it has not exited 15 s after being asked). */
   stop(): Promise<void>;
 }
 
@@ -22,33 +24,38 @@ export async function startHubProcess(settings: Record<string, string>): Promise
     env: { ...process.env, HUB_BENCH_CONFIG: JSON.stringify(settings), HUB_BENCH_PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) => {
-    const exited = (code: number | null) =>
-      reject(new Error(`the hub process exited with ${code} before it was ready`));
-    child.once('exit', exited);
-    child.once('message', () => {
-      child.off('exit', exited);
-      resolve();
-    });
-  });
+  let failure: Error | null = null;
+  child.on('error', (err) => (failure ??= err));
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exitedWhy = () => failure ?? new Error(`the hub process exited (${child.exitCode ?? child.signalCode})`);
+  const running = () => child.exitCode === null && child.signalCode === null && child.connected;
+  await Promise.race([
+    new Promise<void>((resolve) => child.once('message', () => resolve())),
+    gone.then(() => Promise.reject(exitedWhy())),
+  ]);
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
-    memory: () =>
-      new Promise((resolve) => {
-        const answer = (m: { memory?: NodeJS.MemoryUsage }) => {
-          if (!m?.memory) return;
-          child.off('message', answer);
-          resolve(m.memory);
-        };
-        child.on('message', answer);
-        child.send({ memory: true });
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send({ stop: true });
-      }),
+    memory: () => {
+      if (!running()) return Promise.reject(exitedWhy());
+      return Promise.race([
+        new Promise<NodeJS.MemoryUsage>((resolve) => {
+          const answer = (m: { memory?: NodeJS.MemoryUsage }) => {
+            if (!m?.memory) return;
+            child.off('message', answer);
+            resolve(m.memory);
+          };
+          child.on('message', answer);
+          child.send({ memory: true });
+        }),
+        gone.then(() => Promise.reject(exitedWhy())),
+      ]);
+    },
+    stop: async () => {
+      if (running()) child.send({ stop: true });
+      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      if (child.exitCode === null && child.signalCode === null) await gone;
+      clearTimeout(kill);
+    },
   };
 }

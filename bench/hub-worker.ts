@@ -28,6 +28,8 @@ async function worker(): Promise<void> {
     { port: Number(process.env.HUB_BENCH_PORT), host: '127.0.0.1' },
   );
   process.send?.({ ready: true });
+  // The bench that started this process is gone (killed): so is its hub.
+  process.on('disconnect', () => process.exit(1));
   process.on('message', (m: { stop?: boolean; memory?: boolean }) => {
     if (m?.memory) process.send?.({ memory: afterFullGc() });
     if (!m?.stop) return;

@@ -3,7 +3,7 @@
  *
  * Two hub CPU profiles of `npm run bench:profile -- --cpu-prof` (saved under .data/profile/, the
  * request counts printed by each run), compared per request: self time in µs per request by
- * category and by function, A, B and A − B, largest differences first. What the policy costs:
+ * category and by function, A, B and A − B, the largest differences (either way) first. What the policy costs:
  * A = `--closed --env HUB_AUTH=on`, B = `--closed --env HUB_AUTH=off` (docs/benchmarks.md).
  */
 import { readFileSync } from 'node:fs';
@@ -30,13 +30,13 @@ function main(): void {
         const ub = (y.get(k) ?? 0) / perB;
         return { [label]: k, a_us: Math.round(ua), b_us: Math.round(ub), a_minus_b_us: Math.round(ua - ub) };
       })
-      .sort((p, q) => q.a_minus_b_us - p.a_minus_b_us)
+      .sort((p, q) => Math.abs(q.a_minus_b_us) - Math.abs(p.a_minus_b_us))
       .slice(0, n);
   const total = (m: Map<string, number>, per: number) => Math.round([...m.values()].reduce((s, v) => s + v, 0) / per);
   console.log(`hub CPU per request (profiled): A ${total(a.functions, perA)} µs, B ${total(b.functions, perB)} µs`);
   console.log('\nBy category (self time, µs per request)');
   console.table(compare(a.categories, b.categories, 'category', 20));
-  console.log('\nBy function (self time, µs per request), largest A − B first');
+  console.log('\nBy function (self time, µs per request), the largest differences (either way) first');
   console.table(compare(a.functions, b.functions, 'function', top));
 }
 

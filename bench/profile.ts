@@ -94,6 +94,8 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
     return out;
   };
   const env = pairs(values.env);
+  if (values.timeline && values.closed)
+    throw new Error('--timeline is for a constant rate (--rate or --fraction), not --closed');
   return {
     durationS: Number(values.duration),
     fraction: Number(values.fraction),
@@ -221,7 +223,7 @@ export async function profileSoak(
       const t = timelineOf(load.timeline, cpu.samples, loop.gc, events);
       console.log('\nThe worst seconds (by the slowest request due in them), with what happened in them');
       console.table(t.worst);
-      console.log("\nSeconds with a slow request (max > 5 × the run's p50) against the others (means)");
+      console.log("\nSeconds with a slow request (max > 5 × the median second's p50) against the others (means)");
       console.table(t.contrast);
       console.log('\nBackground work and pauses in the hub (wall time each)');
       console.table(t.background);
@@ -300,14 +302,15 @@ function timelineOf(
     const b = cpu[i];
     return Math.round(((b[k] - a[k]) / ((b.at - a.at) / 1000)) * 100);
   };
-  const all = seconds.filter((s) => s.requests > 0);
+  const all = seconds.map((s, second) => ({ ...s, second })).filter((s) => s.requests > 0);
+  /** The median second's p50 (close to the run's). */
   const runP50 = quantile(sorted(all.map((s) => s.p50_ms)), 0.5);
-  const rows = all.map((s, i) => {
+  const rows = all.map((s) => {
     const g = within(gc, s.at);
     const p = within(ev.passes, s.at);
     const b = within(ev.batches, s.at);
     return {
-      second: i,
+      second: s.second,
       requests: s.requests,
       p50_ms: s.p50_ms,
       max_ms: s.max_ms,

@@ -89,10 +89,11 @@ export type ResilienceRun = Partial<ResilienceResult> & Pick<ResilienceResult, '
 
 const mb = (bytes: number) => +(bytes / 1048576).toFixed(1);
 
-/** A process's resident set, from /proc/<pid>/statm (pages of 4 KiB); null when it is gone. */
+/** A process's resident set, from /proc/<pid>/status (VmRSS, in kB); null when it is gone. */
 function procRssBytes(pid: number): number | null {
   try {
-    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : null;
   } catch {
     return null;
   }
@@ -242,7 +243,8 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
     const rss = procRssBytes(full.pid);
     if (rss !== null) series.push(rss);
   }, 5_000);
-  const cpu0 = procCpuS(full.pid) ?? 0;
+  const cpu0 = procCpuS(full.pid);
+  if (cpu0 === null) throw new Error('soak: the hub process is gone');
   const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate);
   const cpuS = (procCpuS(full.pid) ?? cpu0) - cpu0;
   clearInterval(sampler);
