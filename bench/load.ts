@@ -68,26 +68,21 @@ export interface LoadOut {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
-/** p50, p99 and max of `xs` (sorted here, in place), to 0.1 ms. */
-function p50p99max(xs: number[]): [number, number, number] {
-  xs.sort((a, b) => a - b);
-  const q = (x: number) =>
-    xs.length ? Math.round(xs[Math.min(xs.length - 1, Math.floor(x * xs.length))] * 10) / 10 : 0;
-  return [q(0.5), q(0.99), q(1)];
+/** The `q` quantile of ascending `sorted` (1: the largest), to 0.1 ms; 0 when empty. */
+function at(sorted: readonly number[], q: number): number {
+  if (!sorted.length) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
 }
+
+const ascending = (xs: number[]) => xs.sort((a, b) => a - b);
 
 /** The answered requests by the second they were due in: count, p50, max. */
 function bySecond(dueAndLatency: Array<[number, number]>, epoch0: number): LoadSecond[] {
   const seconds: number[][] = [];
   for (const [due, ms] of dueAndLatency) (seconds[Math.floor(due / 1000)] ??= []).push(ms);
   return Array.from(seconds, (xs, i) => {
-    const v = (xs ?? []).sort((a, b) => a - b);
-    return {
-      at: epoch0 + i * 1000,
-      requests: v.length,
-      p50_ms: v.length ? Math.round(v[Math.floor(v.length / 2)] * 10) / 10 : 0,
-      max_ms: v.length ? Math.round(v[v.length - 1] * 10) / 10 : 0,
-    };
+    const v = ascending(xs ?? []);
+    return { at: epoch0 + i * 1000, requests: v.length, p50_ms: at(v, 0.5), max_ms: at(v, 1) };
   });
 }
 
@@ -116,23 +111,20 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
       if (++settled < total) return;
       agent.destroy();
       const elapsedS = (performance.now() - t0) / 1000;
-      latencies.sort((a, b) => a - b);
-      const at = (q: number): number =>
-        latencies.length
-          ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10
-          : 0;
+      ascending(latencies);
+      ascending(lateness);
       resolve({
         rps: Math.round((latencies.length / elapsedS) * 10) / 10,
-        p50_ms: at(0.5),
-        p90_ms: at(0.9),
-        p99_ms: at(0.99),
-        max_ms: latencies.length ? Math.round(latencies[latencies.length - 1] * 10) / 10 : 0,
+        p50_ms: at(latencies, 0.5),
+        p90_ms: at(latencies, 0.9),
+        p99_ms: at(latencies, 0.99),
+        max_ms: at(latencies, 1),
         requests: settled,
         errors,
         graphql_errors: graphqlErrors,
         error_kinds: errorKinds,
         ...(job.timeline ? { timeline: bySecond(dueAndLatency, epoch0) } : {}),
-        send_late_ms: p50p99max(lateness),
+        send_late_ms: [at(lateness, 0.5), at(lateness, 0.99), at(lateness, 1)],
       });
     };
     const fire = (k: number, dueAt: number): void => {

@@ -249,6 +249,16 @@ export function procCpuS(pid: number): number | null {
   }
 }
 
+/** A process's resident set, from /proc/<pid>/status (VmRSS, in kB); null when it is gone. */
+export function procRssBytes(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Busy and total CPU seconds of the whole machine, from /proc/stat. */
 function machineCpuS(): { busy: number; total: number } {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);

@@ -21,7 +21,7 @@
  *
  * Seeds its own data (prefix `benchres_`, reused when present), or uses the caller's (run.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,7 +32,7 @@ import { Store } from '../store/connection';
 import { SOURCE_NAMES, type SourceName } from '../connectors/sources';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { startHubProcess, type HubProcess } from './hub-process';
-import { procCpuS } from './profile-probes';
+import { procCpuS, procRssBytes } from './profile-probes';
 import { mergeResults, runLoad, seedOrReuse, selfReaders, soakHubEnv, withStandaloneStore } from './common';
 
 const SOURCES: readonly SourceName[] = SOURCE_NAMES;
@@ -88,16 +88,6 @@ export interface ResilienceResult {
 export type ResilienceRun = Partial<ResilienceResult> & Pick<ResilienceResult, 'soak'>;
 
 const mb = (bytes: number) => +(bytes / 1048576).toFixed(1);
-
-/** A process's resident set, from /proc/<pid>/status (VmRSS, in kB); null when it is gone. */
-function procRssBytes(pid: number): number | null {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 export async function benchResilience(opts: {
   uri: string;
