@@ -94,7 +94,7 @@ export async function runLoad(
   connections: number,
   authorizations?: string[],
   rate?: number,
-  extra: { timeline?: boolean } = {},
+  extra: { timeline?: boolean; raw?: boolean } = {},
 ): Promise<LoadResult> {
   const jobDir = mkdtempSync(join(tmpdir(), 'hub-bench-job-'));
   const jobFile = join(jobDir, 'job.json');

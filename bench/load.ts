@@ -32,6 +32,8 @@ interface Job {
   rate?: number;
   /** Constant-rate mode: also return the latencies second by second (by when each was due). */
   timeline?: boolean;
+  /** Constant-rate mode: also return every answered request as [due, ms since the epoch; latency ms]. */
+  raw?: boolean;
 }
 
 /** One second of a constant-rate run (requests by when they were due). */
@@ -59,6 +61,8 @@ export interface LoadOut {
   error_kinds?: Record<string, number>;
   /** With `timeline`: each second of the run. */
   timeline?: LoadSecond[];
+  /** With `raw`: every answered request, [when it was due (ms since the epoch), latency ms]. */
+  raw?: Array<[number, number]>;
   /**
    * Constant-rate mode: how late this generator sent requests (ms after they were due: its own
    * event loop and its share of the cores), p50 / p99 / max. Counted in the latencies above.
@@ -105,7 +109,7 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
   let sent = 0;
   let settled = 0;
   const t0 = performance.now();
-  const epoch0 = Date.now();
+  const epoch0 = performance.timeOrigin + t0; // ms since the epoch, as precise as t0
   return new Promise((resolve) => {
     const finish = (): void => {
       if (++settled < total) return;
@@ -124,6 +128,7 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
         graphql_errors: graphqlErrors,
         error_kinds: errorKinds,
         ...(job.timeline ? { timeline: bySecond(dueAndLatency, epoch0) } : {}),
+        ...(job.raw ? { raw: dueAndLatency.map(([due, ms]): [number, number] => [epoch0 + due, ms]) } : {}),
         send_late_ms: [at(lateness, 0.5), at(lateness, 0.99), at(lateness, 1)],
       });
     };
@@ -168,7 +173,7 @@ function paced(job: Job, u: URL): Promise<LoadOut> {
             } else {
               const ms = performance.now() - dueAt;
               latencies.push(ms);
-              if (job.timeline) dueAndLatency.push([dueAt - t0, ms]);
+              if (job.timeline || job.raw) dueAndLatency.push([dueAt - t0, ms]);
               if (text.includes('"errors":')) {
                 graphqlErrors++;
                 count(`200 ${code ?? 'GraphQL error'}`);

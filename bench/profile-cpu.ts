@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
 interface ProfileNode {
@@ -41,12 +42,17 @@ export function categoryOf(url: string, fn: string): string {
 /** A running V8 CPU profile of this process. */
 export class CpuProfiler {
   private readonly session = new Session();
+  /** When the profile began (ms since the epoch): its first sample's clock, for --trace. */
+  startedAt = 0;
+  /** The last profile taken (for --trace). */
+  last?: CpuProfile;
 
   async start(intervalUs = 500): Promise<void> {
     this.session.connect();
     await this.session.post('Profiler.enable');
     await this.session.post('Profiler.setSamplingInterval', { interval: intervalUs });
     await this.session.post('Profiler.start');
+    this.startedAt = performance.timeOrigin + performance.now();
   }
 
   /** Stops, writes the profile (open it in Chrome DevTools or speedscope) and returns its summary. */
@@ -55,6 +61,7 @@ export class CpuProfiler {
   ): Promise<{ categories: Array<Record<string, unknown>>; functions: Array<Record<string, unknown>> }> {
     const { profile } = (await this.session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
     this.session.disconnect();
+    this.last = profile;
     writeFileSync(file, JSON.stringify(profile));
     return summarise(profile);
   }
@@ -147,13 +154,17 @@ interface HeapNode {
 export class AllocProfiler {
   private readonly session = new Session();
 
-  async start(samplingInterval = 16_384): Promise<void> {
+  /**
+   * `promoted`: only what survived the scavenges (promoted to the old generation, freed later by a
+   * major GC or not): what makes scavenges long and major GCs frequent.
+   */
+  async start(samplingInterval = 16_384, promoted = false): Promise<void> {
     this.session.connect();
     await this.session.post('HeapProfiler.enable');
     await this.session.post('HeapProfiler.startSampling', {
       samplingInterval,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: !promoted,
     });
   }
 

@@ -267,7 +267,7 @@ function machineCpuS(): { busy: number; total: number } {
   return { busy: (total - idle) / 100, total: total / 100 };
 }
 
-function descendants(root: number): Map<number, string> {
+export function descendants(root: number): Map<number, string> {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;

@@ -19,6 +19,11 @@
  * `--light` leaves out the per-request probes (phases, command monitoring: an AsyncLocalStorage and
  * the driver's command events cost the hub 0.3–0.5 ms of CPU per request themselves), for the
  * hub's and the store's CPU per request and the generator's latencies as they are without them.
+ * `--trace` joins each request (when it was due, its latency) with what overlapped it, from 10 ms
+ * samples of the threads' run-queue waits and the hub's, the store's and the index worker's
+ * events (bench/profile-trace.ts); with `--cpu-prof`, also what the hub's main thread ran during
+ * the slowest 1 %. `--promoted` (with or without `--alloc-prof`): where the hub allocates what
+ * survives its scavenges.
  * `--env KEY=VALUE` sets hub configuration for an A/B run. Seeds `benchres_` in `--data-dir`
  * (the resilience section's, reused).
  */
@@ -35,8 +40,9 @@ import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import type { LoadSecond } from './load';
 import { runLoad, seedOrReuse, type LoadResult, selfReaders, soakHubEnv } from './common';
-import { CommandStats, CpuSampler, LoopProbe, PhaseTracker, quantile } from './profile-probes';
+import { CommandStats, CpuSampler, descendants, LoopProbe, PhaseTracker, quantile } from './profile-probes';
 import { AllocProfiler, CpuProfiler, storeProfile } from './profile-cpu';
+import { gcTraceInterval, printTrace, traceReport, Tracer, type Interval } from './profile-trace';
 
 const PREFIX = 'benchres_';
 
@@ -56,6 +62,10 @@ interface Options {
   timeline: boolean;
   /** Where the hub allocates (V8's sampling heap profiler, freed objects counted). */
   allocProf: boolean;
+  /** With allocProf: only what survived the scavenges (promoted to the old generation). */
+  allocPromoted: boolean;
+  /** Request by request: what each slow request overlapped (bench/profile-trace.ts). */
+  trace: boolean;
   env: Record<string, string>;
   outDir: string;
 }
@@ -78,6 +88,9 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
       closed: { type: 'boolean', default: false },
       timeline: { type: 'boolean', default: false },
       'alloc-prof': { type: 'boolean', default: false },
+      /** With --alloc-prof: only what survived the scavenges. */
+      promoted: { type: 'boolean', default: false },
+      trace: { type: 'boolean', default: false },
       env: { type: 'string', multiple: true, default: [] },
       /** Environment of the embedded store (e.g. LOCALDB_RELAXED_SYNC_DBS= for an A/B run). */
       'store-env': { type: 'string', multiple: true, default: [] },
@@ -94,8 +107,8 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
     return out;
   };
   const env = pairs(values.env);
-  if (values.timeline && values.closed)
-    throw new Error('--timeline is for a constant rate (--rate or --fraction), not --closed');
+  if ((values.timeline || values.trace) && values.closed)
+    throw new Error('--timeline and --trace are for a constant rate (--rate or --fraction), not --closed');
   return {
     durationS: Number(values.duration),
     fraction: Number(values.fraction),
@@ -108,7 +121,9 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
     light: values.light,
     closed: values.closed,
     timeline: values.timeline,
-    allocProf: values['alloc-prof'],
+    allocProf: values['alloc-prof'] || values.promoted,
+    allocPromoted: values.promoted,
+    trace: values.trace,
     env,
     storeEnv: pairs(values['store-env']),
     citizens: Number(values.citizens),
@@ -120,7 +135,7 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
 
 /** The soak with every probe on; returns the figures (also printed). */
 export async function profileSoak(
-  o: Options & { uri: string; storePid?: number; pprofAddr?: string },
+  o: Options & { uri: string; storePid?: number; pprofAddr?: string; storeGc?: Interval[] },
 ): Promise<Record<string, unknown>> {
   const store = await Store.connect({ uri: o.uri, dbPrefix: PREFIX, maxPoolSize: 64, monitorCommands: !o.light });
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-profile-keys-'));
@@ -150,30 +165,31 @@ export async function profileSoak(
 
     mkdirSync(o.outDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const writer = hub.auditWriter;
-    const indexer = writer.indexer;
-    const w0 = {
-      writes: writer.writes,
-      side: writer.sideWrites + (indexer?.writes ?? 0),
-      records: writer.records,
-    };
-    indexer?.resetLag();
+    const w0 = writeCounts(hub);
+    hub.auditWriter.indexer?.resetLag();
     phases.reset();
     commands.reset();
     phases.on = commands.on = true;
     const profiler = o.cpuProf ? new CpuProfiler() : undefined;
     await profiler?.start();
     const allocs = o.allocProf ? new AllocProfiler() : undefined;
-    await allocs?.start();
+    await allocs?.start(16_384, o.allocPromoted);
     const storeProf =
       o.storePprof && o.pprofAddr
         ? storeProfile(o.pprofAddr, Math.max(1, o.durationS - 2), join(o.outDir, `store-${stamp}.pprof`))
         : undefined;
-    const events = o.timeline ? watchBackground(hub) : undefined;
+    const events = o.timeline || o.trace ? watchBackground(hub) : undefined;
+    const tracer = o.trace ? new Tracer(o.storePid, findGenerator) : undefined;
+    if (o.storeGc) o.storeGc.length = 0;
     loop.start();
+    tracer?.start();
     cpu.start();
     const t0 = performance.now();
-    const load = await runLoad(url, bodies, o.durationS, o.connections, tokens, rate, { timeline: o.timeline });
+    const load = await runLoad(url, bodies, o.durationS, o.connections, tokens, rate, {
+      timeline: o.timeline,
+      raw: o.trace,
+    });
+    tracer?.stop();
     events?.stop();
     const wallS = (performance.now() - t0) / 1000;
     const cpuUse = cpu.stop();
@@ -192,16 +208,7 @@ export async function profileSoak(
       hub_cpu_ms_per_request: Math.round(((cpuUse.hub_pct / 100) * wallS * 1000 * 100) / n) / 100,
       store_cpu_ms_per_request: Math.round(((cpuUse.store_pct / 100) * wallS * 1000 * 100) / n) / 100,
     };
-    const writes = {
-      audit_writes_per_request: perReq(writer.writes - w0.writes),
-      background_writes_per_request: perReq(writer.sideWrites + (indexer?.writes ?? 0) - w0.side),
-      index_lag_p99_ms: indexer ? Math.round(quantile(sorted(indexer.lags), 0.99)) : null,
-      index_lag_max_ms: indexer ? Math.round(Math.max(0, ...indexer.lags)) : null,
-      records_per_request: perReq(writer.records - w0.records),
-      store_commands_per_request: cmd.perRequest,
-      store_statements_per_request: cmd.statementsPerRequest,
-      commands_outside_requests_per_request: perReq(phases.background),
-    };
+    const writes = writesOf(hub, w0, perReq, cmd, phases.background);
     const result = {
       env: o.env,
       latency,
@@ -218,6 +225,16 @@ export async function profileSoak(
       console.table(allocProfile.categories);
       console.log('\nHub allocations, top functions');
       console.table(allocProfile.functions);
+    }
+    if (tracer && load.raw && events) {
+      const t = traceReport(load.raw, tracer, {
+        hubGc: loop.gc,
+        storeGc: o.storeGc ?? [],
+        batches: events.batches,
+        passes: events.passes,
+      });
+      printTrace(t, profiler);
+      return { ...result, trace: t };
     }
     if (load.timeline && events) {
       const t = timelineOf(load.timeline, cpu.samples, loop.gc, events);
@@ -238,6 +255,41 @@ export async function profileSoak(
 }
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** The audit writer's and the index worker's counters so far. */
+function writeCounts(hub: RunningHub) {
+  const w = hub.auditWriter;
+  return { writes: w.writes, side: w.sideWrites + (w.indexer?.writes ?? 0), records: w.records };
+}
+
+/** Writes per request since `w0` (the counters at the start), with the store's command counts. */
+function writesOf(
+  hub: RunningHub,
+  w0: ReturnType<typeof writeCounts>,
+  perReq: (x: number) => number,
+  cmd: { perRequest: number; statementsPerRequest: number },
+  background: number,
+) {
+  const w = writeCounts(hub);
+  const indexer = hub.auditWriter.indexer;
+  return {
+    audit_writes_per_request: perReq(w.writes - w0.writes),
+    background_writes_per_request: perReq(w.side - w0.side),
+    index_lag_p99_ms: indexer ? Math.round(quantile(sorted(indexer.lags), 0.99)) : null,
+    index_lag_max_ms: indexer ? Math.round(Math.max(0, ...indexer.lags)) : null,
+    records_per_request: perReq(w.records - w0.records),
+    store_commands_per_request: cmd.perRequest,
+    store_statements_per_request: cmd.statementsPerRequest,
+    commands_outside_requests_per_request: perReq(background),
+  };
+}
+
+/** The load generator's process (the node process running bench/load.ts under this one). */
+function findGenerator(): number | undefined {
+  for (const [pid, cmd] of descendants(process.pid))
+    if (cmd.includes('bench/load.ts') && !cmd.includes('cli.mjs')) return pid;
+  return undefined;
+}
 
 /** The generator's figures as the latency table prints them. */
 function latencyOf(load: LoadResult, rate: number | undefined, maxRps: number | undefined) {
@@ -399,8 +451,21 @@ async function main(): Promise<void> {
   let localDb: LocalDb | undefined;
   let uri = process.env.MONGODB_URI;
   const pprofAddr = o.storePprof && !uri ? `127.0.0.1:${await freePort()}` : undefined;
+  /** With --trace: the store's GC cycles, from Go's gctrace on its stderr. */
+  const storeGc: Interval[] = [];
   if (!uri) {
-    localDb = await startLocalDb({ dataDir: o.dataDir, port: 0, pprof: pprofAddr, env: o.storeEnv });
+    localDb = await startLocalDb({
+      dataDir: o.dataDir,
+      port: 0,
+      pprof: pprofAddr,
+      env: { ...(o.trace ? { GODEBUG: 'gctrace=1' } : {}), ...o.storeEnv },
+      onStderr: o.trace
+        ? (line) => {
+            const gc = gcTraceInterval(line, Date.now());
+            if (gc) storeGc.push(gc);
+          }
+        : undefined,
+    });
     uri = localDb.uri;
   }
   try {
@@ -410,7 +475,7 @@ async function main(): Promise<void> {
     } finally {
       await seedStore.close();
     }
-    const r = await profileSoak({ ...o, uri, storePid: localDb?.pid, pprofAddr });
+    const r = await profileSoak({ ...o, uri, storePid: localDb?.pid, pprofAddr, storeGc });
     if (o.out) writeFileSync(o.out, JSON.stringify(r, null, 2) + '\n');
   } finally {
     await localDb?.stop();
