@@ -8,7 +8,6 @@
  *   citizen (`c:<personal ID>`) and per province (`p:<code>`), newest first; `<list>` alone holds a
  *   hint of the last slot (`$max`; the listing probes past it).
  */
-import { randomBytes } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import type { Store } from '../../store/connection';
 import { KeyedMutex, isDuplicateKey, lastEventAfter, mapLimit, replaceOrInsert } from '../../store/concurrency';
@@ -20,10 +19,11 @@ import {
   type DataRequestEventDoc,
   type SlotDoc,
 } from './model';
+import { randomId } from '../../lib/ids';
 
-/** A new request id: 12 random bytes, base64url (16 characters). */
+/** A new request id: 12 random bytes, base64url (16 characters; never beginning with `-`: lib/ids.ts). */
 export function newRequestId(): string {
-  return randomBytes(12).toString('base64url');
+  return randomId(12);
 }
 
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/;

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomId } from '../../lib/ids';
 
 /**
  * A share code: the share's id (12 random bytes) and a key (16 random bytes), base64url, 16 + 22
@@ -18,9 +19,9 @@ export interface ShareCode {
   code: string;
 }
 
-/** A new code. */
+/** A new code (never beginning with `-`, as the hub's other ids: lib/ids.ts). */
 export function newShareCode(): ShareCode {
-  const id = randomBytes(12).toString('base64url');
+  const id = randomId(12);
   const key = randomBytes(16);
   return { id, key, code: id + key.toString('base64url') };
 }

@@ -2,14 +2,14 @@
  * A consent's status and how one consent is read: the revocation marker decides REVOKED, the
  * date decides EXPIRED, and uses are counted beside the artefact (../model.ts).
  */
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../../../store/connection';
 import type { Consent, ConsentDoc, ConsentStatus, ConsentUserError, RevocationDoc, UsageDoc } from '../model';
 import { consentsCollection, revocations, usage } from './store';
+import { randomId } from '../../../lib/ids';
 
-/** A new consent id: 16 random bytes, base64url (22 characters). */
+/** A new consent id: 16 random bytes, base64url (22 characters; never beginning with `-`: lib/ids.ts). */
 export function newConsentId(): string {
-  return randomBytes(16).toString('base64url');
+  return randomId(16);
 }
 
 export const CONSENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
