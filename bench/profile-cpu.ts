@@ -73,21 +73,31 @@ export function frameName(c: { functionName: string; url: string; lineNumber: nu
   return `${c.functionName || '(anonymous)'} ${where}`.trim();
 }
 
-/** Self time (µs) of each frame name and category, idle left out. */
-export function selfTimes(p: CpuProfile): { functions: Map<string, number>; categories: Map<string, number> } {
+/**
+ * Self time (µs) of each frame name and category, and in all: idle left out unless `idle`; only
+ * the samples `keep` accepts (given each sample's time, µs since the profile began, in order).
+ */
+export function selfTimes(
+  p: CpuProfile,
+  opts: { idle?: boolean; keep?: (usSinceStart: number) => boolean } = {},
+): { functions: Map<string, number>; categories: Map<string, number>; total: number } {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, number>();
   const categories = new Map<string, number>();
+  let total = 0;
+  let t = 0;
   p.samples.forEach((id, i) => {
-    const c = byId.get(id)!.callFrame;
-    if (c.functionName === '(idle)') return;
     const us = p.timeDeltas[i] ?? 0;
+    t += us;
+    const c = byId.get(id)!.callFrame;
+    if ((!opts.idle && c.functionName === '(idle)') || (opts.keep && !opts.keep(t))) return;
     const name = frameName(c);
     functions.set(name, (functions.get(name) ?? 0) + us);
     const cat = categoryOf(c.url, c.functionName);
     categories.set(cat, (categories.get(cat) ?? 0) + us);
+    total += us;
   });
-  return { functions, categories };
+  return { functions, categories, total };
 }
 
 export type { CpuProfile };

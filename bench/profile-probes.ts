@@ -20,6 +20,18 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
+/** How long intervals of one kind lasted (ms): how many, p50 / p90 / p99, the longest. */
+export function durations(xs: ReadonlyArray<{ ms: number }>) {
+  const v = sortNum(xs.map((x) => x.ms));
+  return {
+    count: v.length,
+    p50_ms: round(quantile(v, 0.5)),
+    p90_ms: round(quantile(v, 0.9)),
+    p99_ms: round(quantile(v, 0.99)),
+    max_ms: round(v[v.length - 1] ?? 0),
+  };
+}
+
 /** A request's timeline (ms, performance.now()). */
 interface Trace {
   arrival: number;

@@ -12,7 +12,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { categoryOf, frameName, type CpuProfile, type CpuProfiler } from './profile-cpu';
+import { selfTimes, type CpuProfile, type CpuProfiler } from './profile-cpu';
+import { durations } from './profile-probes';
 
 export interface Interval {
   at: number;
@@ -32,25 +33,29 @@ interface Sample {
   genWait: number;
 }
 
-/** Sum of `run wait` ns over the threads of `pid` (only `tid` when given); null when gone. */
-function schedstat(pid: number, tid?: number): [number, number] | null {
+/**
+ * `run wait` ns summed over the threads of `pid`, and those of its main thread apart (its tid is
+ * the pid); zeros when it is gone.
+ */
+function schedstat(pid: number): { run: number; wait: number; mainRun: number; mainWait: number } {
+  const out = { run: 0, wait: 0, mainRun: 0, mainWait: 0 };
+  let tids: string[];
   try {
-    const tids = tid !== undefined ? [tid] : readdirSync(`/proc/${pid}/task`).map(Number);
-    let run = 0;
-    let wait = 0;
-    for (const t of tids) {
-      try {
-        const [r, w] = readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ').map(Number);
-        run += r;
-        wait += w;
-      } catch {
-        /* the thread is gone */
-      }
-    }
-    return [run, wait];
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return null;
+    return out;
   }
+  for (const t of tids) {
+    try {
+      const [r, w] = readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ').map(Number);
+      out.run += r;
+      out.wait += w;
+      if (Number(t) === pid) [out.mainRun, out.mainWait] = [r, w];
+    } catch {
+      /* the thread is gone */
+    }
+  }
+  return out;
 }
 
 /**
@@ -84,19 +89,19 @@ export class Tracer {
       if (now - last > 25) this.loopGaps.push({ at: performance.timeOrigin + last + 10, ms: now - last - 10 });
       last = now;
       this.genPid ??= this.findGenerator();
-      const hub = schedstat(process.pid, process.pid) ?? [0, 0];
-      const hubAll = schedstat(process.pid) ?? [0, 0];
-      const store = this.storePid ? (schedstat(this.storePid) ?? [0, 0]) : [0, 0];
-      const gen = this.genPid ? (schedstat(this.genPid) ?? [0, 0]) : [0, 0];
+      const none = { run: 0, wait: 0 };
+      const hub = schedstat(process.pid);
+      const store = this.storePid ? schedstat(this.storePid) : none;
+      const gen = this.genPid ? schedstat(this.genPid) : none;
       this.samples.push({
         at: performance.timeOrigin + now,
-        hubRun: hub[0],
-        hubWait: hub[1],
-        hubOtherRun: hubAll[0] - hub[0],
-        storeRun: store[0],
-        storeWait: store[1],
-        genRun: gen[0],
-        genWait: gen[1],
+        hubRun: hub.mainRun,
+        hubWait: hub.mainWait,
+        hubOtherRun: hub.run - hub.mainRun,
+        storeRun: store.run,
+        storeWait: store.wait,
+        genRun: gen.run,
+        genWait: gen.wait,
       });
     };
     tick();
@@ -194,19 +199,13 @@ export function traceReport(
     ],
     slowest: rows.slice(-15).reverse().map(shown),
     events: {
-      hub_gc: summary(ev.hubGc),
-      hub_loop_gaps: summary(tracer.loopGaps),
-      store_gc_cycles: summary(ev.storeGc),
-      audit_batches: summary(ev.batches),
-      index_passes: summary(ev.passes),
+      hub_gc: durations(ev.hubGc),
+      hub_loop_gaps: durations(tracer.loopGaps),
+      store_gc_cycles: durations(ev.storeGc),
+      audit_batches: durations(ev.batches),
+      index_passes: durations(ev.passes),
     },
   };
-}
-
-function summary(xs: readonly Interval[]) {
-  const v = xs.map((x) => x.ms).sort((a, b) => a - b);
-  const q = (p: number) => Math.round((v[Math.min(v.length - 1, Math.floor(p * v.length))] ?? 0) * 10) / 10;
-  return { count: v.length, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: q(1) };
 }
 
 /**
@@ -221,39 +220,27 @@ export function profileInWindows(p: CpuProfile, startedAt: number, windows: Read
     if (lastW && a <= lastW[1]) lastW[1] = Math.max(lastW[1], b);
     else merged.push([a, b]);
   }
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const inside = { cats: new Map<string, number>(), fns: new Map<string, number>(), total: 0 };
-  const all = { cats: new Map<string, number>(), total: 0 };
-  let t = p.startTime;
+  // Samples come in time order: one pointer walks the merged windows.
   let w = 0;
-  p.samples.forEach((id, i) => {
-    const us = p.timeDeltas[i] ?? 0;
-    t += us;
-    const at = startedAt + (t - p.startTime) / 1000;
-    const c = byId.get(id)!.callFrame;
-    const cat = categoryOf(c.url, c.functionName);
-    all.cats.set(cat, (all.cats.get(cat) ?? 0) + us);
-    all.total += us;
+  const inWindow = (us: number) => {
+    const at = startedAt + us / 1000;
     while (w < merged.length && merged[w][1] < at) w++;
-    if (w < merged.length && merged[w][0] <= at) {
-      inside.cats.set(cat, (inside.cats.get(cat) ?? 0) + us);
-      const name = frameName(c);
-      inside.fns.set(name, (inside.fns.get(name) ?? 0) + us);
-      inside.total += us;
-    }
-  });
+    return w < merged.length && merged[w][0] <= at;
+  };
+  const inside = selfTimes(p, { idle: true, keep: inWindow });
+  const all = selfTimes(p, { idle: true });
   const spanMs = merged.reduce((s, [a, b]) => s + (b - a), 0);
   const pct = (us: number, of: number) => Math.round((us / Math.max(1, of)) * 1000) / 10;
-  const categories = [...inside.cats]
+  const categories = [...inside.categories]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 14)
     .map(([category, us]) => ({
       category,
       in_slow_windows_ms: Math.round(us / 100) / 10,
       in_slow_windows_pct: pct(us, inside.total),
-      whole_run_pct: pct(all.cats.get(category) ?? 0, all.total),
+      whole_run_pct: pct(all.categories.get(category) ?? 0, all.total),
     }));
-  const functions = [...inside.fns]
+  const functions = [...inside.functions]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 15)
     .map(([fn, us]) => ({ function: fn, in_slow_windows_ms: Math.round(us / 100) / 10, pct: pct(us, inside.total) }));

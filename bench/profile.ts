@@ -40,7 +40,7 @@ import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import type { LoadSecond } from './load';
 import { runLoad, seedOrReuse, type LoadResult, selfReaders, soakHubEnv } from './common';
-import { CommandStats, CpuSampler, descendants, LoopProbe, PhaseTracker, quantile } from './profile-probes';
+import { CommandStats, CpuSampler, descendants, durations, LoopProbe, PhaseTracker, quantile } from './profile-probes';
 import { AllocProfiler, CpuProfiler, storeProfile } from './profile-cpu';
 import { gcTraceInterval, printTrace, traceReport, Tracer, type Interval } from './profile-trace';
 
@@ -392,17 +392,7 @@ function timelineOf(
     index_pass_max_ms: mean(rs, 'index_pass_max_ms'),
     audit_batch_max_ms: mean(rs, 'audit_batch_max_ms'),
   }));
-  const dist = (name: string, xs: Array<{ ms: number }>) => {
-    const v = sorted(xs.map((x) => x.ms));
-    return {
-      what: name,
-      count: v.length,
-      p50_ms: quantile(v, 0.5),
-      p90_ms: quantile(v, 0.9),
-      p99_ms: quantile(v, 0.99),
-      max_ms: v[v.length - 1] ?? 0,
-    };
-  };
+  const dist = (what: string, xs: Array<{ ms: number }>) => ({ what, ...durations(xs) });
   const background = [
     dist('audit batch write (insert, durable)', ev.batches),
     dist('index worker pass', ev.passes),
