@@ -108,6 +108,7 @@ export async function buildHub(deps: HubDeps): Promise<Hub> {
       await reconciliation.cases.writer.idle();
       await auditWriter.close();
       await consentUses.close();
+      await services.accountFeed?.stop();
       health.close();
       guards.faults.clear();
     },

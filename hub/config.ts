@@ -164,6 +164,12 @@ const schema = z.object({
   HUB_ACCESS_LOG_LEASE_MS: z.coerce.number().int().min(100).default(15_000),
   /** How often the index worker looks for chains to take over (0: never). Default 5000. */
   HUB_ACCESS_LOG_SCAN_MS: z.coerce.number().int().min(0).default(5_000),
+  /**
+   * The account-change feed: time between its reads (at most 500, so that the 2 s revocation
+   * bound holds: services/access/account-feed.ts); 0: no feed, accounts' facts are kept 2 s.
+   * Default 250.
+   */
+  HUB_ACCOUNT_FEED_POLL_MS: z.coerce.number().int().min(0).max(500).default(250),
   /** Bearer token `/metrics` requires; unset: `/metrics` is open (it holds no personal data). */
   HUB_METRICS_TOKEN: z.string().min(16).optional(),
   /** Driver connection pool size. Default 64. */

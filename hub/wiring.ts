@@ -18,6 +18,7 @@ import { FaultInjector } from '../connectors/faults';
 import { SOURCE_NAMES } from '../connectors/registry';
 import { SourceGuards } from '../connectors/resilience';
 import { AccessCaches } from '../services/access/access';
+import type { AccountChangeFeed } from '../services/access/account-feed';
 import { devTrust, loadTrustFile, type TrustedIssuer } from '../services/access/auth/trust';
 import { ConsentUseRecorder } from '../services/access/consents/use';
 import { createAccountsModule, type AccountsModule } from '../services/accounts';
@@ -50,6 +51,8 @@ export interface ServiceDeps {
 export interface HubServices {
   /** The process-wide short-lived caches of consents, clients and accounts. */
   caches: AccessCaches;
+  /** Keeps accounts' facts past the caches' TTL while it vouches for them (null: HUB_ACCOUNT_FEED_POLL_MS=0). */
+  accountFeed: AccountChangeFeed | null;
   /** The issuers whose tokens the hub accepts. */
   trust: TrustedIssuer[];
   metrics: HubMetrics;
@@ -79,6 +82,9 @@ export interface HubServices {
 export async function startServices(deps: ServiceDeps, httpServer: http.Server): Promise<HubServices> {
   const { config, store, logger } = deps;
   const caches = new AccessCaches(store);
+  const accountFeed = config.HUB_ACCOUNT_FEED_POLL_MS
+    ? caches.followAccountChanges(store, { logger, timing: { pollMs: config.HUB_ACCOUNT_FEED_POLL_MS } })
+    : null;
   const trust = loadTrust(config);
   const metrics = new HubMetrics(SOURCE_NAMES, { processMetrics: deps.processMetrics });
   const guards = new SourceGuards(sourcePolicies(config), new FaultInjector(config.HUB_FAULTS), metrics);
@@ -145,6 +151,7 @@ export async function startServices(deps: ServiceDeps, httpServer: http.Server):
     : () => {};
   return {
     caches,
+    accountFeed,
     trust,
     metrics,
     guards,

@@ -1,5 +1,15 @@
 /** Concurrency helpers for the store: an in-process keyed mutex, and the compare-and-set outcomes. */
-import type { Collection, Filter } from 'mongodb';
+import { MongoError, type Collection, type Filter } from 'mongodb';
+
+/**
+ * A write the store acknowledged too late for what depends on it, so that step was not taken
+ * (a transient store error: the store is slow; try again). See services/access/account-feed.ts.
+ */
+export class LateWriteError extends MongoError {
+  override get name(): string {
+    return 'LateWriteError';
+  }
+}
 
 /** A per-key promise chain: one holder at a time per key, in arrival order (within one process). */
 export class KeyedMutex {

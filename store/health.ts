@@ -29,6 +29,7 @@ import {
 } from 'mongodb';
 import type { Store } from './connection';
 import { CursorCutShortError } from './cursors';
+import { LateWriteError } from './concurrency';
 
 const WRITABLE = new Set(['Standalone', 'RSPrimary', 'Mongos', 'LoadBalancer']);
 
@@ -161,6 +162,8 @@ export function isTransientStoreError(err: unknown): boolean {
   return (
     err instanceof MongoNetworkError ||
     err instanceof CursorCutShortError ||
+    // A write acknowledged too late to commit on (store/concurrency.ts).
+    err instanceof LateWriteError ||
     // An operation in flight when the client was closed (the watchdog's reconnect below).
     err instanceof MongoClientClosedError ||
     err instanceof MongoServerSelectionError ||

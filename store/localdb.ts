@@ -192,7 +192,16 @@ export const AUDIT_BY_CITIZEN_ENTRIES = 'auditByCitizenEntries';
  * {@link RELAXED_SYNC_DBS}). Only these: the index costs every insert into its collection. The
  * pushdown itself serves every collection; elsewhere it filters a table scan.
  */
-export const ID_RANGE_COLLECTIONS: readonly string[] = [`hubindex.${AUDIT_BY_CITIZEN_ENTRIES}`];
+/**
+ * The account-change feed (services/access/account-feed.ts), in Store.hubDb: one document per
+ * announced change, read from an instant on (`find({_id: {$gte}})`) every quarter second by each hub.
+ */
+export const ACCOUNT_CHANGES = 'accountChanges';
+
+export const ID_RANGE_COLLECTIONS: readonly string[] = [
+  `hubindex.${AUDIT_BY_CITIZEN_ENTRIES}`,
+  `hub.${ACCOUNT_CHANGES}`,
+];
 
 /**
  * Starts the embedded store and resolves once it accepts connections. The child

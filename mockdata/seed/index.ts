@@ -13,6 +13,7 @@ import type { Store } from '../../store/connection';
 import { vietnamDate } from '../../services/accounts/calendar';
 import { ReportBuilder } from '../../services/accounts/reports/rebuild';
 import { ACCOUNT_EVENTS_COLLECTION } from '../../services/accounts/store';
+import { EVERY_ACCOUNT, announceAccountChangeRetrying } from '../../services/access/account-feed';
 import { SEED_DEFECTS_COLLECTION, SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../seed-meta';
 import { DRIVING_LICENCE_COLLECTION, DRIVING_LICENCE_DB } from '../../connectors/driving-licence/model';
 import { DEFAULT_DEFECT_RATES, resolveRates } from '../generator/defects';
@@ -141,6 +142,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
   // The manifest goes first so that a half-written seeding never looks complete.
   await dropCollection(store.hubDb, SEED_MANIFEST_COLLECTION);
   await Promise.all(SOURCE_DATABASES.map((name) => clearDatabase(store.db(name))));
+  // Running hubs forget every account's facts (services/access/account-feed.ts), now and when done.
+  await announceAccountChangeRetrying(store, EVERY_ACCOUNT);
   await dropCollection(store.hubDb, ACCOUNTS_COLLECTION);
   await dropCollection(store.hubDb, ACCOUNT_EVENTS_COLLECTION);
   await dropCollection(store.hubDb, SEED_DEFECTS_COLLECTION);
@@ -190,6 +193,7 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
     startedAt,
     finishedAt: new Date(),
   };
+  await announceAccountChangeRetrying(store, EVERY_ACCOUNT);
   await store.hubDb.collection<SeedManifestDoc>(SEED_MANIFEST_COLLECTION).insertOne(manifest);
   log(`seed: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return manifest;

@@ -7,15 +7,60 @@ import { ConsentStatusCache } from './consents/cache';
 import { consentUsable } from './consents/status';
 import { RestrictionCache } from './restrictions';
 import type { AccessLookups, AccountFacts, Guardianship } from './policy';
-import { TtlCache } from '../../lib/ttl-cache';
+import { AccountChangeFeed, EVERY_ACCOUNT, type AccountFeedTiming } from './account-feed';
 import { LRUCache } from 'lru-cache';
 
 /**
  * The lookups the disclosure policy makes, over the hub's own store: accounts,
  * consents and clients, each read by `_id` (the only filter FerretDB pushes down)
  * and cached for a short time across requests, so that a level, status or consent
- * change takes effect within `ttlMs` (default 2 s).
+ * change takes effect within `ttlMs` (default 2 s). An account's facts are kept longer
+ * while the account-change feed vouches for them (account-feed.ts: the same bound).
  */
+
+/** An account's facts and when the read that found them started (epoch ms). */
+interface CachedFacts {
+  facts: AccountFacts | null;
+  readAt: number;
+}
+
+/**
+ * Accounts' facts: served for `ttlMs` after the read that found them started, and after that
+ * while the account-change feed (when one is attached and running) trusts them. Least recently
+ * set out past `maxEntries`.
+ */
+export class AccountFactsCache {
+  private readonly map = new Map<string, CachedFacts>();
+  /** The feed that vouches for facts past the TTL (none: the TTL alone). */
+  feed: AccountChangeFeed | null = null;
+  constructor(
+    readonly ttlMs: number,
+    private readonly maxEntries = ACCOUNT_STEPS_MAX,
+  ) {}
+
+  get(id: string, now = Date.now()): AccountFacts | null | undefined {
+    const e = this.map.get(id);
+    if (!e) return undefined;
+    if (now - e.readAt < this.ttlMs || this.feed?.trusts(id, e.readAt, now)) return e.facts;
+    this.map.delete(id);
+    return undefined;
+  }
+
+  /** Facts found by a read that started at `readAt`. */
+  set(id: string, facts: AccountFacts | null, readAt = Date.now()): void {
+    this.map.delete(id);
+    this.map.set(id, { facts, readAt });
+    while (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  delete(id: string): void {
+    this.map.delete(id);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
 
 /** An account's facts as of one committed step (`seq`: the number of its transitions). */
 export interface AccountStep {
@@ -28,7 +73,7 @@ export const ACCOUNT_STEPS_MAX = 100_000;
 
 /** Process-wide caches behind the per-request lookups (the same TTL for all). */
 export class AccessCaches {
-  readonly accounts: TtlCache<AccountFacts | null>;
+  readonly accounts: AccountFactsCache;
   /**
    * The last committed step seen per account, kept past the TTL (least recently used out): every
    * transition is committed as the event `<personalId>#<seq>` (services/accounts/service.ts), so
@@ -39,11 +84,35 @@ export class AccessCaches {
   readonly clients: ClientCache;
   readonly restrictions: RestrictionCache;
   constructor(store: Store, ttlMs = 2_000) {
-    this.accounts = new TtlCache(ttlMs);
+    this.accounts = new AccountFactsCache(ttlMs);
     this.accountSteps = new LRUCache({ max: ACCOUNT_STEPS_MAX });
     this.consents = new ConsentStatusCache(store, { ttlMs });
     this.clients = new ClientCache(store, { ttlMs });
     this.restrictions = new RestrictionCache(store, ttlMs);
+  }
+
+  /**
+   * Keeps accounts' facts past the TTL while the account-change feed vouches for them; the feed
+   * forgets the facts of every account it names. Returns the feed, started ({@link AccountChangeFeed.stop} it).
+   */
+  followAccountChanges(
+    store: Store,
+    opts: { logger?: { warn(obj: object, msg?: string): void }; timing?: Partial<AccountFeedTiming> } = {},
+  ): AccountChangeFeed {
+    const feed = new AccountChangeFeed(store, {
+      ...opts,
+      onChange: (personalId) => {
+        // A known step stays right for one account (the next lookup reads the events after it);
+        // a bulk write (seeding) may have restarted the steps.
+        if (personalId === EVERY_ACCOUNT) {
+          this.accounts.clear();
+          this.accountSteps.clear();
+        } else this.accounts.delete(personalId);
+      },
+    });
+    this.accounts.feed = feed;
+    feed.start();
+    return feed;
   }
 }
 
@@ -100,9 +169,10 @@ export function createAccessLookups(
       ids.map(async (id) => {
         const hit = caches.accounts.get(id);
         if (hit !== undefined) return hit;
+        const readAt = Date.now();
         const step = await accountStep(store, id, caches.accountSteps.get(id));
         caches.accountSteps.set(id, step);
-        caches.accounts.set(id, step.facts);
+        caches.accounts.set(id, step.facts, readAt);
         return step.facts;
       }),
     ),

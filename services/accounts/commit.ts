@@ -3,6 +3,8 @@
  * the population record, the calendar), apply one event with the pure state machine, and
  * commit the result. A commit is:
  *
+ * 0. the change announced in `accountChanges` (other instances forget the account's facts:
+ *    services/access/account-feed.ts);
  * 1. an insert of the transition into `accountEvents` with `_id = <personalId>#<seq>`: the
  *    unique `_id` makes it a compare-and-set (two writers of the same next step cannot both
  *    win, on MongoDB or FerretDB, across hub instances); the event keeps the account as
@@ -18,6 +20,7 @@ import { KeyedMutex, isDuplicateKey, lastEventAfter, replaceOrInsert } from '../
 import type { Store } from '../../store/connection';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AccessCaches } from '../access/access';
+import { ACCOUNT_FEED_TIMING, announceAccountChange, announceAccountChangeRetrying } from '../access/account-feed';
 import { inJurisdiction } from '../access/policy';
 import { addWorkingDays, approvalDeadlineDays, endOfVietnamDay, vietnamDate, type HolidayCalendar } from './calendar';
 import { ACCOUNT_CODE_GUESSES_COLLECTION, MAX_CODE_ATTEMPTS, type CodeChecker, type CodeGuessDoc } from './codes';
@@ -238,6 +241,9 @@ export class AccountCommitter implements CodeChecker {
   ): Promise<'ok' | 'conflict'> {
     const id = next._id;
     const seq = next.seq!;
+    // Other instances forget this account's facts when they read the announcement (throws,
+    // committing nothing, when the store acknowledged it too late: services/access/account-feed.ts).
+    const announcedAt = await announceAccountChangeRetrying(this.deps.store, id);
     try {
       await this.events.insertOne({ _id: `${id}#${seq}`, personalId: id, seq, at: entry.at, entry, account: next });
     } catch (e) {
@@ -245,12 +251,23 @@ export class AccountCommitter implements CodeChecker {
       // Someone committed this step; the retry rolls the document forward first.
       return 'conflict';
     }
+    // The event may have landed after the feed's settling time: announce again.
+    if (Date.now() - announcedAt >= ACCOUNT_FEED_TIMING.settleMs) await this.announceAgain(id);
     await replaceOrInsert(this.accounts, next);
     this.deps.caches.accounts.delete(id);
     // A writer that stalled between its two steps may have overwritten a later state: repair.
     if (await this.events.findOne({ _id: `${id}#${seq + 1}` })) await this.rollForward(id, next);
     await this.updateReports(current, next, entry);
     return 'ok';
+  }
+
+  /** A second announcement; a failure is logged (the feed's facts expire within its maximum age). */
+  private async announceAgain(id: string): Promise<void> {
+    try {
+      await announceAccountChange(this.deps.store, id, { maxDelayMs: Infinity });
+    } catch (e) {
+      this.deps.logger.error({ err: e, personalId: id }, 'account change not announced again after a slow commit');
+    }
   }
 
   /** Step 4: the report counters and lists; a failure is logged (the transition stands). */

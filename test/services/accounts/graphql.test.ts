@@ -4,6 +4,7 @@
  * immediate effect of a status or level change on disclosure, and the audit of the
  * transitions over real HTTP with real tokens.
  */
+import { ACCOUNT_CHANGES_COLLECTION } from '../../../services/access/account-feed';
 import type { GraphQLFormattedError } from 'graphql';
 import { ACCOUNT_STATES, TRANSITIONS } from '../../../services/accounts/lifecycle/table';
 import type { AccountState, EventType } from '../../../services/accounts/model';
@@ -427,6 +428,10 @@ describe('disclosure follows the account at once', () => {
     await ok(fx.ex, me, 'lock');
     // …and the commit dropped it: the very next request sees the lock.
     expect(fx.ex.caches.accounts.get(a._id)).toBeUndefined();
+    // Other instances forget it when they read the announcement (services/access/account-feed.ts).
+    expect(
+      await fx.store.hubDb.collection(ACCOUNT_CHANGES_COLLECTION).countDocuments({ personalId: a._id }),
+    ).toBeGreaterThanOrEqual(1);
     const after = await fx.ex.exec<CitizenData>(me, IDENTITY, { id: a._id });
     expect(after.result.data!.citizen).toEqual({ fullName: null, drivingLicence: null });
     expect(reasons(after.result.errors)).toEqual({
