@@ -143,7 +143,7 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
   await dropCollection(store.hubDb, SEED_MANIFEST_COLLECTION);
   await Promise.all(SOURCE_DATABASES.map((name) => clearDatabase(store.db(name))));
   // Running hubs forget every account's facts (services/access/account-feed.ts), now and when done.
-  await announceAccountChangeRetrying(store, EVERY_ACCOUNT);
+  let announcedAt = await announceAccountChangeRetrying(store, EVERY_ACCOUNT);
   await dropCollection(store.hubDb, ACCOUNTS_COLLECTION);
   await dropCollection(store.hubDb, ACCOUNT_EVENTS_COLLECTION);
   await dropCollection(store.hubDb, SEED_DEFECTS_COLLECTION);
@@ -171,6 +171,8 @@ export async function seed(store: Store, opts: SeedOptions): Promise<SeedManifes
     for (const p of chunk.population) reports.addPerson(p);
     docs += keys.reduce((s, k) => s + chunk[k].length, 0);
     const now = Date.now();
+    // Within the feed's settling time of the accounts written since.
+    if (now - announcedAt > 2000) announcedAt = await announceAccountChangeRetrying(store, EVERY_ACCOUNT);
     if (now - lastLog > 2000 || chunk.citizens === opts.citizens) {
       lastLog = now;
       const secs = (now - t0) / 1000;

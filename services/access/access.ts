@@ -83,6 +83,8 @@ export class AccessCaches {
   readonly consents: ConsentStatusCache;
   readonly clients: ClientCache;
   readonly restrictions: RestrictionCache;
+  /** Counts the feed's announcements of every account: a lookup begun before one keeps nothing. */
+  generation = 0;
   constructor(store: Store, ttlMs = 2_000) {
     this.accounts = new AccountFactsCache(ttlMs);
     this.accountSteps = new LRUCache({ max: ACCOUNT_STEPS_MAX });
@@ -105,6 +107,7 @@ export class AccessCaches {
         // A known step stays right for one account (the next lookup reads the events after it);
         // a bulk write (seeding) may have restarted the steps.
         if (personalId === EVERY_ACCOUNT) {
+          this.generation++;
           this.accounts.clear();
           this.accountSteps.clear();
         } else this.accounts.delete(personalId);
@@ -170,9 +173,13 @@ export function createAccessLookups(
         const hit = caches.accounts.get(id);
         if (hit !== undefined) return hit;
         const readAt = Date.now();
+        const generation = caches.generation;
         const step = await accountStep(store, id, caches.accountSteps.get(id));
-        caches.accountSteps.set(id, step);
-        caches.accounts.set(id, step.facts, readAt);
+        // Not kept when every account was announced meanwhile (a seeding may restart the steps).
+        if (caches.generation === generation) {
+          caches.accountSteps.set(id, step);
+          caches.accounts.set(id, step.facts, readAt);
+        }
         return step.facts;
       }),
     ),

@@ -223,7 +223,8 @@ export class AccountChangeFeed {
     if (this.stopped || readAt < this.trustFrom || now - readAt >= t.maxAgeMs) return false;
     if (this.coveredUntil < now - t.boundMs) return false;
     const last = Math.max(this.lastChange.get(personalId) ?? -Infinity, this.everyAccountAt);
-    return last + t.settleMs < readAt;
+    // On the reader's clock, which may be CLOCK_SKEW_MS behind the committer's.
+    return last + t.settleMs + CLOCK_SKEW_MS < readAt;
   }
 
   /** An announcement matters while facts read up to settleMs after it could be served. */

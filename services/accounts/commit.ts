@@ -15,12 +15,13 @@
  *
  * Within one process the steps for one account are also serialised by a keyed mutex.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { KeyedMutex, isDuplicateKey, lastEventAfter, replaceOrInsert } from '../../store/concurrency';
 import type { Store } from '../../store/connection';
 import type { CitizenRecord } from '../../connectors/population/connector';
 import type { AccessCaches } from '../access/access';
-import { ACCOUNT_FEED_TIMING, announceAccountChange, announceAccountChangeRetrying } from '../access/account-feed';
+import { ACCOUNT_FEED_TIMING, CLOCK_SKEW_MS, announceAccountChangeRetrying } from '../access/account-feed';
 import { inJurisdiction } from '../access/policy';
 import { addWorkingDays, approvalDeadlineDays, endOfVietnamDay, vietnamDate, type HolidayCalendar } from './calendar';
 import { ACCOUNT_CODE_GUESSES_COLLECTION, MAX_CODE_ATTEMPTS, type CodeChecker, type CodeGuessDoc } from './codes';
@@ -247,12 +248,17 @@ export class AccountCommitter implements CodeChecker {
     try {
       await this.events.insertOne({ _id: `${id}#${seq}`, personalId: id, seq, at: entry.at, entry, account: next });
     } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
+      if (!isDuplicateKey(e)) {
+        // The insert may still land (a timeout, a reconnect), past the feed's settling time.
+        this.announceAgain(id);
+        throw e;
+      }
       // Someone committed this step; the retry rolls the document forward first.
       return 'conflict';
     }
-    // The event may have landed after the feed's settling time: announce again.
-    if (Date.now() - announcedAt >= ACCOUNT_FEED_TIMING.settleMs) await this.announceAgain(id);
+    this.deps.caches.accounts.delete(id);
+    // The event may have landed after the feed's settling time (on either clock): announce again.
+    if (Date.now() - announcedAt >= ACCOUNT_FEED_TIMING.settleMs - CLOCK_SKEW_MS) this.announceAgain(id);
     await replaceOrInsert(this.accounts, next);
     this.deps.caches.accounts.delete(id);
     // A writer that stalled between its two steps may have overwritten a later state: repair.
@@ -261,13 +267,24 @@ export class AccountCommitter implements CodeChecker {
     return 'ok';
   }
 
-  /** A second announcement; a failure is logged (the feed's facts expire within its maximum age). */
-  private async announceAgain(id: string): Promise<void> {
-    try {
-      await announceAccountChange(this.deps.store, id, { maxDelayMs: Infinity });
-    } catch (e) {
-      this.deps.logger.error({ err: e, personalId: id }, 'account change not announced again after a slow commit');
-    }
+  /**
+   * Announces the change again, in the background, until the store takes it in time (every 1 s,
+   * for the feed's maximum age: past it no hub serves facts read before the event anyway).
+   */
+  private announceAgain(id: string): void {
+    const until = Date.now() + ACCOUNT_FEED_TIMING.maxAgeMs;
+    const attempt = async (): Promise<void> => {
+      try {
+        await announceAccountChangeRetrying(this.deps.store, id);
+      } catch (e) {
+        if (Date.now() + 1_000 < until) {
+          await sleep(1_000);
+          return attempt();
+        }
+        this.deps.logger.error({ err: e, personalId: id }, 'account change not announced again after a slow commit');
+      }
+    };
+    void attempt();
   }
 
   /** Step 4: the report counters and lists; a failure is logged (the transition stands). */

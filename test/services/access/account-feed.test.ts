@@ -1,3 +1,4 @@
+import type { CommandStartedEvent } from 'mongodb';
 import { Store } from '../../../store/connection';
 import { AccessCaches, createAccessLookups } from '../../../services/access/access';
 import {
@@ -61,10 +62,13 @@ async function lookup(caches: AccessCaches, id = ID) {
 const pastTtl = () => new Promise((r) => setTimeout(r, 5));
 
 const instances: AccountChangeFeed[] = [];
-/** A hub instance's caches with a TTL of 1 ms, following the feed (polled every 20 ms). */
+/**
+ * A hub instance's caches with a TTL of 1 ms, following the feed (polled every 20 ms; a bound of
+ * 30 s, so that a poll held up on a loaded machine does not stop it vouching mid-test).
+ */
 async function instance(): Promise<{ caches: AccessCaches; feed: AccountChangeFeed }> {
   const caches = new AccessCaches(store, 1);
-  const feed = caches.followAccountChanges(store, { timing: { pollMs: 20 } });
+  const feed = caches.followAccountChanges(store, { timing: { pollMs: 20, boundMs: 30_000 } });
   instances.push(feed);
   await feed.nextPoll();
   return { caches, feed };
@@ -116,8 +120,14 @@ it('vouches for nothing read before it started, older than its maximum age, or w
   expect(feed.trusts(other, now, now)).toBe(true);
   expect(feed.trusts(other, now - 60_000, now)).toBe(false); // read before the feed started
   expect(feed.trusts(other, now, now + ACCOUNT_FEED_TIMING.maxAgeMs)).toBe(false);
-  // No poll covers the last 2 s (the store slow or down): the lookups read the store.
-  expect(feed.trusts(other, now, now + ACCOUNT_FEED_TIMING.boundMs)).toBe(false);
+  // No poll covers the bound (the store slow or down): the lookups read the store.
+  expect(feed.trusts(other, now, now + feed.timing.boundMs)).toBe(false);
+  // The default bound: a poll at most 0.75 s old (1 s for an announcement to land, 0.25 s of skew).
+  const strict = new AccountChangeFeed(store, { onChange: () => {} });
+  const t = Date.now();
+  await strict.poll(); // it starts at once: at t or a moment after
+  expect(strict.trusts(other, t, t + ACCOUNT_FEED_TIMING.boundMs - 1_250)).toBe(true);
+  expect(strict.trusts(other, t, t + ACCOUNT_FEED_TIMING.boundMs + 100)).toBe(false);
   await feed.stop();
   expect(feed.trusts(other, now, now)).toBe(false);
 });
@@ -153,4 +163,22 @@ it('seeding announces every account: running instances forget all facts and know
   expect(caches.accountSteps.get(ID)).toBeUndefined();
   // The seeding dropped the accounts: this person has none now.
   expect(await lookup(caches)).toEqual({ facts: null, reads: [ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION] });
+});
+
+it('a lookup begun before every account was announced keeps neither the facts nor the step it read', async () => {
+  const id = '001090123459';
+  await commit(account(1, { _id: id }), false);
+  const caches = new AccessCaches(store, 60_000);
+  // What the feed does on reading `*` (followAccountChanges), while this lookup's read is in flight.
+  const midRead = (e: CommandStartedEvent) => {
+    if (e.commandName !== 'find' || (e.command as { find: string }).find !== ACCOUNTS_COLLECTION) return;
+    store.client.off('commandStarted', midRead);
+    caches.generation++;
+    caches.accounts.clear();
+    caches.accountSteps.clear();
+  };
+  store.client.on('commandStarted', midRead);
+  expect(await createAccessLookups(store, caches).account(id)).toEqual({ level: 2, status: 'ACTIVE' });
+  expect(caches.accounts.get(id)).toBeUndefined();
+  expect(caches.accountSteps.get(id)).toBeUndefined();
 });
