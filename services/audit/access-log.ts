@@ -167,7 +167,9 @@ export async function insertEntries(
 
 /**
  * The bound of one citizen's entries: when more than `max + slack` (slack = max / 10) are kept,
- * the oldest are deleted (one `_id` range) down to the newest `max`. Returns the write commands sent.
+ * the oldest are deleted (one `_id` range) down to the newest `max`. The store counts them and
+ * finds the cut, so the hub reads one number (and one `_id` when over), not every `_id`. Returns
+ * the write commands sent.
  */
 export async function trimCitizen(
   coll: IndexCollection,
@@ -175,13 +177,19 @@ export async function trimCitizen(
   opts: { max: number; writeConcern?: WriteConcernSettings },
 ): Promise<number> {
   const slack = Math.ceil(opts.max / 10);
-  const ids = (await allOf(coll.find({ _id: citizenRange(citizenId, null, null) }, { projection: { _id: 1 } })))
-    .map((d) => d._id)
-    .sort();
-  if (ids.length <= opts.max + slack) return 0;
-  const keepFrom = ids[ids.length - opts.max];
+  const range = { _id: citizenRange(citizenId, null, null) };
+  if ((await coll.countDocuments(range)) <= opts.max + slack) return 0;
+  // The oldest entry kept: the max-th newest.
+  const [keep] = await allOf(
+    coll
+      .find(range, { projection: { _id: 1 } })
+      .sort({ _id: -1 })
+      .skip(opts.max - 1)
+      .limit(1),
+  );
+  if (!keep) return 0;
   const wc = opts.writeConcern ? { writeConcern: opts.writeConcern } : {};
-  await coll.deleteMany({ _id: { $gte: `${citizenId}|`, $lt: keepFrom } }, wc);
+  await coll.deleteMany({ _id: { $gte: `${citizenId}|`, $lt: keep._id } }, wc);
   return 1;
 }
 

@@ -7,8 +7,8 @@ import { writeCitizenIndex, type AccessLogEntry, type IndexCollection } from './
  * its records in insert commands (one SQLite transaction each in the embedded store, however many
  * citizens they name); entries already there (a pass cut short, retried) are left as they are.
  * Then the bound: after k entries for a citizen, with probability min(1, k / checkEvery), its
- * oldest entries beyond the bound are deleted (a range read of its `_id`s, and one range delete
- * when over). See {@link writeCitizenIndex}.
+ * oldest entries beyond the bound are deleted (a count of its `_id` range; when over, one `_id`
+ * read and one range delete). See {@link writeCitizenIndex}.
  */
 export class AccessLogIndexWriter {
   /** Write commands issued (inserts, trims). */
