@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -210,6 +210,23 @@ it('keeps exactly one audit record per disclosing response across a store restar
   expect(finished.findings).toBe(truth);
 }, 120_000);
 
+/**
+ * Whether every thread of `pid` is stopped. A SIGSTOP stops a process only as each of its threads
+ * next runs, and the thread the kernel hands it to may first finish what it is in: a disk sync of
+ * the store takes milliseconds to tens of them on a loaded machine, and meanwhile the store's
+ * other threads answer as before.
+ */
+function allThreadsStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return stat[stat.lastIndexOf(')') + 2] === 'T';
+    } catch {
+      return true; // the thread has exited
+    }
+  });
+}
+
 /** One request for a citizen's papers: its status, whether it disclosed anything, how long it took, its error codes. */
 async function ask(id: string, requestId: string): Promise<Outcome & { codes: string[] }> {
   const t0 = Date.now();
@@ -247,6 +264,8 @@ it('a store that stops answering (hung, not gone): /readyz says so, requests end
   const outcomes: Array<Outcome & { codes: string[] }> = [await ask(id, 'hang-before')];
   expect(outcomes[0].disclosed).toBe(true);
   process.kill(db.pid, 'SIGSTOP');
+  // From when the store has stopped answering (not when it was told to).
+  await waitFor(async () => allThreadsStopped(db.pid), 10_000);
   const stoppedAt = Date.now();
   try {
     // Sent while the store is not answering and before anyone has noticed: one for a citizen
