@@ -265,7 +265,7 @@ it('a store that stops answering (hung, not gone): /readyz says so, requests end
   expect(outcomes[0].disclosed).toBe(true);
   process.kill(db.pid, 'SIGSTOP');
   // From when the store has stopped answering (not when it was told to).
-  await waitFor(async () => allThreadsStopped(db.pid), 10_000);
+  await waitFor(() => Promise.resolve(allThreadsStopped(db.pid)), 10_000);
   const stoppedAt = Date.now();
   try {
     // Sent while the store is not answering and before anyone has noticed: one for a citizen
