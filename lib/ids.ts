@@ -13,3 +13,11 @@ export function randomId(bytes: number): string {
     if (!id.startsWith('-')) return id;
   }
 }
+
+/**
+ * An instant (epoch ms) as the fixed-width start or part of a string `_id` (13 digits: until the
+ * year 2286), so that `_id`s sort, and range-read, in time order. Before 1970: 0.
+ */
+export function msKey(ms: number): string {
+  return String(Math.max(0, Math.min(Math.floor(ms), 9_999_999_999_999))).padStart(13, '0');
+}

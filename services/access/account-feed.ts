@@ -29,7 +29,7 @@ import type { Store } from '../../store/connection';
 import { LateWriteError } from '../../store/concurrency';
 import { readToEnd } from '../../store/cursors';
 import { ACCOUNT_CHANGES } from '../../store/localdb';
-import { randomId } from '../../lib/ids';
+import { msKey, randomId } from '../../lib/ids';
 
 export const ACCOUNT_CHANGES_COLLECTION = ACCOUNT_CHANGES;
 
@@ -69,9 +69,6 @@ export const ACCOUNT_FEED_TIMING: AccountFeedTiming = {
   boundMs: 2_000,
   retentionMs: 10 * 60_000,
 };
-
-/** An instant as the fixed-width start of an announcement's `_id` (13 digits of ms). */
-const msKey = (ms: number) => String(Math.max(0, Math.min(Math.floor(ms), 9_999_999_999_999))).padStart(13, '0');
 
 /** An announcement came back too late to commit on (rule 1): nothing was committed; try again. */
 export class LateAnnouncementError extends LateWriteError {

@@ -7,6 +7,7 @@ import type { AccessLogEntry, AuditRecordDoc, DataKind } from './model';
 
 export type { AccessLogEntry } from './model';
 import { ErrorCode } from '../../lib/errors';
+import { msKey } from '../../lib/ids';
 import { readLegacyEntries } from './access-log-legacy';
 
 /**
@@ -99,9 +100,6 @@ export function accessLogEntriesFor(
   }
   return [...out].map(([citizenId, entry]) => ({ citizenId, entry }));
 }
-
-/** An instant as the fixed-width part of an entry's `_id` (13 digits of ms: until the year 2286). */
-const msKey = (ms: number) => String(Math.max(0, Math.min(ms, 9_999_999_999_999))).padStart(13, '0');
 
 /** `_id` of an entry in a citizen's log. */
 export function entryDocId(citizenId: string, e: AccessLogEntry): string {

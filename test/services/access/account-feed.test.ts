@@ -12,6 +12,7 @@ import {
 import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from '../../../services/accounts/store';
 import { isTransientStoreError } from '../../../store/health';
 import { seed } from '../../../mockdata/seed/index';
+import { accountDoc, commitAccount } from './account-fixture';
 
 /**
  * The account-change feed (services/access/account-feed.ts): an account's facts are served past
@@ -23,33 +24,9 @@ const ID = '001090123457';
 let store: Store;
 const finds: string[] = [];
 
-function account(seq: number, over: Partial<AccountDoc> = {}): AccountDoc {
-  return {
-    _id: ID,
-    level: 2,
-    status: 'ACTIVE',
-    phone: '+84912000002',
-    area: { province: '01', commune: '00004' },
-    hasChipCard: true,
-    registeredAt: new Date('2025-01-01T00:00:00Z'),
-    history: [],
-    updatedAt: new Date('2025-01-01T00:00:00Z'),
-    seq,
-    ...over,
-  };
-}
-
-/**
- * A transition as the account service commits it: announced, the event, then the document
- * (`announce: false`: as written before the hubs started).
- */
-async function commit(next: AccountDoc, announce = true): Promise<void> {
-  if (announce) await announceAccountChange(store, String(next._id));
-  await store.hubDb
-    .collection(ACCOUNT_EVENTS_COLLECTION)
-    .insertOne({ _id: `${next._id}#${next.seq}` as never, personalId: next._id, seq: next.seq, account: next });
-  await store.hubDb.collection<AccountDoc>(ACCOUNTS_COLLECTION).replaceOne({ _id: next._id }, next, { upsert: true });
-}
+const account = (seq: number, over: Partial<AccountDoc> = {}) => accountDoc(ID, seq, over);
+/** A commit, announced unless `announce` is false. */
+const commit = (next: AccountDoc, announce = true) => commitAccount(store, next, { announce });
 
 /** One request's lookup of the account, and the account reads it made. */
 async function lookup(caches: AccessCaches, id = ID) {

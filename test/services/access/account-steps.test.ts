@@ -1,6 +1,7 @@
 import { Store } from '../../../store/connection';
 import { AccessCaches, createAccessLookups } from '../../../services/access/access';
 import { ACCOUNTS_COLLECTION, ACCOUNT_EVENTS_COLLECTION, type AccountDoc } from '../../../services/accounts/store';
+import { accountDoc, commitAccount } from './account-fixture';
 
 /**
  * The policy's account lookups: once an account's committed step is known, a lookup after the
@@ -12,29 +13,9 @@ const ID = '001090123456';
 let store: Store;
 const finds: string[] = [];
 
-function account(seq: number, over: Partial<AccountDoc> = {}): AccountDoc {
-  return {
-    _id: ID,
-    level: 2,
-    status: 'ACTIVE',
-    phone: '+84912000001',
-    area: { province: '01', commune: '00004' },
-    hasChipCard: true,
-    registeredAt: new Date('2025-01-01T00:00:00Z'),
-    history: [],
-    updatedAt: new Date('2025-01-01T00:00:00Z'),
-    seq,
-    ...over,
-  };
-}
-
+const account = (seq: number, over: Partial<AccountDoc> = {}) => accountDoc(ID, seq, over);
 /** A transition as the account service commits it: the event first, then the document. */
-async function commit(next: AccountDoc): Promise<void> {
-  await store.hubDb
-    .collection(ACCOUNT_EVENTS_COLLECTION)
-    .insertOne({ _id: `${ID}#${next.seq}` as never, personalId: ID, seq: next.seq, account: next });
-  await store.hubDb.collection<AccountDoc>(ACCOUNTS_COLLECTION).replaceOne({ _id: ID }, next, { upsert: true });
-}
+const commit = (next: AccountDoc) => commitAccount(store, next);
 
 /** One request's lookup of the account, and the store reads it made. */
 async function lookup(caches: AccessCaches) {
