@@ -9,7 +9,7 @@ import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
  * the driver) and answering with JSON.stringify of the raw documents. No GraphQL,
  * no mapping, no validation: the floor the hub's overhead is measured against.
  */
-export async function startBaseline(store: Store): Promise<{ url: string; close(): Promise<void> }> {
+export async function startBaseline(store: Store, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
   // Never rejects: any failure is answered with a 500.
   const answer = async (raw: Buffer, res: http.ServerResponse): Promise<void> => {
@@ -29,10 +29,9 @@ export async function startBaseline(store: Store): Promise<{ url: string; close(
     // Fire-and-forget: `answer` handles its own errors.
     req.on('end', () => void answer(Buffer.concat(chunks), res));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

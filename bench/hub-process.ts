@@ -17,11 +17,19 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a hub with these settings (hub/config.ts names) on a free loopback port. */
-export async function startHubProcess(settings: Record<string, string>): Promise<HubProcess> {
+/**
+ * Starts a hub with these settings (hub/config.ts names) on a free loopback port; with `baseline`,
+ * the bare baseline (bench/baseline.ts) on the same store instead, in the same kind of process.
+ */
+export async function startHubProcess(settings: Record<string, string>, baseline = false): Promise<HubProcess> {
   const port = await freePort();
   const child = fork(join(__dirname, 'hub-worker.ts'), [], {
-    env: { ...process.env, HUB_BENCH_CONFIG: JSON.stringify(settings), HUB_BENCH_PORT: String(port) },
+    env: {
+      ...process.env,
+      HUB_BENCH_CONFIG: JSON.stringify(settings),
+      HUB_BENCH_PORT: String(port),
+      HUB_BENCH_BASELINE: baseline ? '1' : '0',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let failure: Error | null = null;

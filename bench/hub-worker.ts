@@ -3,7 +3,8 @@
  * port, the primary hands each new connection to one of them), or a child of the soak
  * (bench/resilience.ts: the hub in a process of its own, as deployed, not in the bench's). Its
  * settings from the parent's environment: `HUB_BENCH_CONFIG` (JSON of hub settings) and
- * `HUB_BENCH_PORT`. Messages: `{ memory: true }` answers `{ memory }`, this process's memory right
+ * `HUB_BENCH_PORT`; with `HUB_BENCH_BASELINE=1` the bare baseline (bench/baseline.ts) instead of the
+ * hub, for the soak's floor. Messages: `{ memory: true }` answers `{ memory }`, this process's memory right
  * after a full garbage collection; `{ stop: true }` stops the hub and exits.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -12,6 +13,7 @@ import pino from 'pino';
 import { loadConfig } from '../hub/config';
 import { startHub } from '../hub/server';
 import { Store } from '../store/connection';
+import { startBaseline } from './baseline';
 
 function afterFullGc(): NodeJS.MemoryUsage {
   setFlagsFromString('--expose-gc');
@@ -23,10 +25,11 @@ async function worker(): Promise<void> {
   const env = JSON.parse(process.env.HUB_BENCH_CONFIG ?? '{}') as Record<string, string>;
   const config = loadConfig(env);
   const store = await Store.connect({ uri: config.MONGODB_URI!, dbPrefix: config.HUB_DB_PREFIX, maxPoolSize: 64 });
-  const hub = await startHub(
-    { config, store, logger: pino({ level: 'silent' }) },
-    { port: Number(process.env.HUB_BENCH_PORT), host: '127.0.0.1' },
-  );
+  const port = Number(process.env.HUB_BENCH_PORT);
+  const hub =
+    process.env.HUB_BENCH_BASELINE === '1'
+      ? await startBaseline(store, port).then((b) => ({ stop: () => b.close() }))
+      : await startHub({ config, store, logger: pino({ level: 'silent' }) }, { port, host: '127.0.0.1' });
   process.send?.({ ready: true });
   // The bench that started this process is gone (killed): so is its hub.
   process.on('disconnect', () => process.exit(1));

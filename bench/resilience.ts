@@ -81,6 +81,18 @@ export interface ResilienceResult {
     rss_series_mb: number[];
     /** The same load at a quarter of the maximum (60 s; 10 s with `--short`). */
     at_quarter: { rate_rps: number; p50_ms: number; p99_ms: number; errors: number };
+    /**
+     * The machine's floor: the bare baseline (bench/baseline.ts: the same five store reads, no
+     * GraphQL, policy or audit), in a process of its own like the hub, at the same two rates (60 s
+     * each; 10 s with `--short`) right after the hub's: what p99/p50 a server that does almost
+     * nothing gets from this store on these cores.
+     */
+    floor?: {
+      half: { p50_ms: number; p99_ms: number; errors: number };
+      quarter: { p50_ms: number; p99_ms: number; errors: number };
+      /** The baseline process's CPU at half, % of one core. */
+      cpu_pct: number;
+    };
   };
 }
 
@@ -114,8 +126,8 @@ export async function benchResilience(opts: {
     hubs.push(h);
     return h;
   };
-  const startProcess = async (env: Record<string, string>) => {
-    const h = await startHubProcess({ ...base, ...env });
+  const startProcess = async (env: Record<string, string>, baseline = false) => {
+    const h = await startHubProcess({ ...base, ...env }, baseline);
     processes.push(h);
     return h;
   };
@@ -138,7 +150,7 @@ export async function benchResilience(opts: {
 interface Run {
   start: (env: Record<string, string>) => Promise<RunningHub>;
   /** The same settings, the hub in a process of its own (bench/hub-process.ts). */
-  startProcess: (env: Record<string, string>) => Promise<HubProcess>;
+  startProcess: (env: Record<string, string>, baseline?: boolean) => Promise<HubProcess>;
   bodies: string[];
   tokens: string[];
   short?: boolean;
@@ -244,6 +256,7 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
   const quarterRate = Math.max(1, Math.round(max.rps * 0.25));
   const quarter = await runLoad(url, bodies, short ? 10 : 60, 16, tokens, quarterRate);
   await full.stop();
+  const floor = await soakFloor(await startProcess({}, true), bodies, rate, quarterRate, short ? 10 : 60);
   const soak = {
     duration_s: soakS,
     max_rps: Math.round(max.rps),
@@ -261,13 +274,32 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
     rss_series_mb: series.map(mb),
     hub_cpu_pct: Math.round((cpuS / soakS) * 100),
     at_quarter: { rate_rps: quarterRate, p50_ms: quarter.p50_ms, p99_ms: quarter.p99_ms, errors: quarter.errors },
+    floor,
   };
   log(
     `soak: ${soak.requests} requests at ${rate} req/s: p50 ${soak.p50_ms} ms, p99 ${soak.p99_ms} ms, ` +
       `${soak.errors} errors (${soak.graphql_errors} with GraphQL errors${soak.errors + soak.graphql_errors ? `: ${JSON.stringify(soak.error_kinds)}` : ''}); RSS (after a full GC) ${soak.rss_start_mb} → ${soak.rss_end_mb} MB, heap ${soak.heap_start_mb} → ${soak.heap_end_mb} MB, hub CPU ${soak.hub_cpu_pct}%; ` +
-      `at ${quarterRate} req/s: p50 ${quarter.p50_ms} ms, p99 ${quarter.p99_ms} ms`,
+      `at ${quarterRate} req/s: p50 ${quarter.p50_ms} ms, p99 ${quarter.p99_ms} ms; ` +
+      `the bare baseline at the same rates (${floor.cpu_pct}% CPU at half): p50 ${floor.half.p50_ms} / p99 ${floor.half.p99_ms} ms, ` +
+      `p50 ${floor.quarter.p50_ms} / p99 ${floor.quarter.p99_ms} ms`,
   );
   return soak;
+}
+
+/** The soak's two rates on the bare baseline (`base`, stopped after). */
+async function soakFloor(base: HubProcess, bodies: string[], rate: number, quarterRate: number, seconds: number) {
+  try {
+    const url = `${base.url}/graphql`;
+    await runLoad(url, bodies, 3, 16, undefined, rate); // warm-up
+    const cpu0 = procCpuS(base.pid);
+    const half = await runLoad(url, bodies, seconds, 16, undefined, rate);
+    const cpuS = cpu0 === null ? 0 : (procCpuS(base.pid) ?? cpu0) - cpu0;
+    const quarter = await runLoad(url, bodies, seconds, 16, undefined, quarterRate);
+    const pick = (l: Awaited<ReturnType<typeof runLoad>>) => ({ p50_ms: l.p50_ms, p99_ms: l.p99_ms, errors: l.errors });
+    return { half: pick(half), quarter: pick(quarter), cpu_pct: Math.round((cpuS / seconds) * 100) };
+  } finally {
+    await base.stop();
+  }
 }
 
 /** The printed table. */
@@ -282,6 +314,17 @@ export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>
         `(at ${r.soak.at_quarter.rate_rps} req/s: p50 ${r.soak.at_quarter.p50_ms} / p99 ${r.soak.at_quarter.p99_ms} ms)`,
       goal: 'p99/p50 ≤ 3, 0 errors, RSS +<10%',
     },
+    ...(r.soak.floor
+      ? [
+          {
+            section: 'soak floor',
+            figure:
+              `bare baseline at the same rates: p50 ${r.soak.floor.half.p50_ms} / p99 ${r.soak.floor.half.p99_ms} ms ` +
+              `(at a quarter: p50 ${r.soak.floor.quarter.p50_ms} / p99 ${r.soak.floor.quarter.p99_ms} ms)`,
+            goal: '— (the machine and store, without the hub)',
+          },
+        ]
+      : []),
   ];
 }
 
