@@ -1,7 +1,8 @@
 /**
  * The store's round trips alone, as the soak paces them: at `--rate` a second, the five source
  * reads of one citizen at once (`--ping`: five `ping` commands instead), straight from this
- * process through the driver, no HTTP, no hub; each timed from when it was due. With the soak's
+ * process through the driver, no HTTP, no hub; each timed from when it was sent (all five, and
+ * each one alone). With the soak's
  * `floor` (the bare baseline over HTTP at the soak's rates, bench/resilience.ts) this says how
  * much of the soak's tail the machine and the store give any server before it does any work.
  *
@@ -24,6 +25,7 @@ async function probe(store: Store, ids: string[], o: { rate: number; durationS: 
   const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
   const all: number[] = [];
   const one: number[] = [];
+  let failed: Error | undefined;
   const pending: Array<Promise<void>> = [];
   const t0 = performance.now();
   for (let i = 0; i < o.rate * o.durationS; i++) {
@@ -31,15 +33,21 @@ async function probe(store: Store, ids: string[], o: { rate: number; durationS: 
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const id = ids[i % ids.length];
+    const sent = performance.now();
     const read = async (c: (typeof collections)[number]) => {
-      const sent = performance.now();
       if (o.ping) await store.hubDb.command({ ping: 1 });
       else await c.findOne({ _id: id as never });
       one.push(performance.now() - sent);
     };
-    pending.push(Promise.all(collections.map(read)).then(() => void all.push(performance.now() - due)));
+    pending.push(
+      Promise.all(collections.map(read)).then(
+        () => void all.push(performance.now() - sent),
+        (err: Error) => void (failed ??= err),
+      ),
+    );
   }
   await Promise.all(pending);
+  if (failed) throw failed;
   all.sort((a, b) => a - b);
   one.sort((a, b) => a - b);
   const f = (a: number[], q: number) => +quantile(a, q).toFixed(1);
@@ -63,6 +71,8 @@ async function main(): Promise<void> {
       ping: { type: 'boolean', default: false },
     },
   });
+  const o = { rate: Number(values.rate), durationS: Number(values.duration), ping: values.ping };
+  if (!(o.rate > 0 && o.durationS > 0)) throw new Error('--rate and --duration take positive numbers');
   await withStandaloneStore('.data/bench-resilience', async (uri) => {
     const store = await Store.connect({ uri, dbPrefix: PREFIX, maxPoolSize: 64 });
     try {
@@ -71,7 +81,6 @@ async function main(): Promise<void> {
       const { ids } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS).finally(() =>
         rmSync(keysDir, { recursive: true, force: true }),
       );
-      const o = { rate: Number(values.rate), durationS: Number(values.duration), ping: values.ping };
       await probe(store, ids, { ...o, durationS: 3 }); // warm-up
       console.table([await probe(store, ids, o)]);
     } finally {

@@ -11,7 +11,8 @@
  *   `--report-citizens` (default 165000, about 100,000 accounts; bench/reports.ts), unless
  *   `--skip-reports`;
  * - resilience (bench/resilience.ts): `fanout` (five sources at 20 ms each), `degraded` (one source
- *   hanging) and `soak` (300 s at half the measured maximum; 20 s with `--short`), unless
+ *   hanging) and `soak` (300 s at half the measured maximum; 20 s with `--short`; and its floor,
+ *   the bare baseline at the same rates), unless
  *   `--skip-resilience`;
  * - reconciliation: province runs over their own seeding of `--recon-citizens` (default 100000;
  *   bench/reconciliation.ts), their speed against a raw cursor scan of the same collections and
