@@ -109,22 +109,31 @@ export async function runLoad(
 }
 
 /**
- * Up to 1,000 citizens with an ACTIVE Level 2 account, each with a development token (from the
- * keys in `keysDir`) and the all-papers query about themself: the bench's "citizen reads their
- * own papers" load.
+ * The data set of the soak and of the tools that profile it (bench/resilience.ts standalone,
+ * profile.ts, hubs.ts, floor.ts): its store's folder, database prefix and seed.
+ */
+export const SOAK_DATA = { dataDir: '.data/bench-resilience', prefix: 'benchres_', seed: 7 } as const;
+
+/** Up to 1,000 citizens with an ACTIVE Level 2 account: the bench's self-readers ({@link selfReaders}). */
+export async function selfReaderIds(store: Store): Promise<string[]> {
+  const docs = await store.hubDb
+    .collection('accounts')
+    .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
+    .limit(1000)
+    .toArray();
+  return docs.map((d) => String(d._id));
+}
+
+/**
+ * The {@link selfReaderIds} citizens, each with a development token (from the keys in `keysDir`)
+ * and the all-papers query about themself: the bench's "citizen reads their own papers" load.
  */
 export async function selfReaders(
   store: Store,
   keysDir: string,
   query: string,
 ): Promise<{ ids: string[]; bodies: string[]; tokens: string[] }> {
-  const ids = (
-    await store.hubDb
-      .collection('accounts')
-      .find({ status: 'ACTIVE', level: 2 }, { projection: { _id: 1 } })
-      .limit(1000)
-      .toArray()
-  ).map((d) => String(d._id));
+  const ids = await selfReaderIds(store);
   const idp = devIdpKey(keysDir);
   return {
     ids,

@@ -8,18 +8,12 @@
  *
  *   npm run bench:floor -- [--rate 140] [--duration 30] [--ping]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
 import { Store } from '../store/connection';
-import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { seedOrReuse, selfReaders, withStandaloneStore } from './common';
+import { seedOrReuse, selfReaderIds, SOAK_DATA, withStandaloneStore } from './common';
 import { quantile } from './profile-probes';
-
-const PREFIX = 'benchres_';
 
 async function probe(store: Store, ids: string[], o: { rate: number; durationS: number; ping: boolean }) {
   const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
@@ -73,14 +67,11 @@ async function main(): Promise<void> {
   });
   const o = { rate: Number(values.rate), durationS: Number(values.duration), ping: values.ping };
   if (!(o.rate > 0 && o.durationS > 0)) throw new Error('--rate and --duration take positive numbers');
-  await withStandaloneStore('.data/bench-resilience', async (uri) => {
-    const store = await Store.connect({ uri, dbPrefix: PREFIX, maxPoolSize: 64 });
+  await withStandaloneStore(SOAK_DATA.dataDir, async (uri) => {
+    const store = await Store.connect({ uri, dbPrefix: SOAK_DATA.prefix, maxPoolSize: 64 });
     try {
-      await seedOrReuse(store, { citizens: 10_000, seed: 7 }, 'floor', console.log);
-      const keysDir = mkdtempSync(join(tmpdir(), 'floor-keys-'));
-      const { ids } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS).finally(() =>
-        rmSync(keysDir, { recursive: true, force: true }),
-      );
+      await seedOrReuse(store, { citizens: 10_000, seed: SOAK_DATA.seed }, 'floor', console.log);
+      const ids = await selfReaderIds(store);
       await probe(store, ids, { ...o, durationS: 3 }); // warm-up
       console.table([await probe(store, ids, o)]);
     } finally {

@@ -17,10 +17,10 @@ import { parseArgs } from 'node:util';
 import { Store } from '../store/connection';
 import { freePort, startLocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
-import { runLoad, seedOrReuse, selfReaders, soakHubEnv } from './common';
+import { runLoad, seedOrReuse, selfReaders, SOAK_DATA, soakHubEnv } from './common';
 import { CpuSampler } from './profile-probes';
 
-const PREFIX = 'benchres_';
+const PREFIX = SOAK_DATA.prefix;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       hubs: { type: 'string', default: '2' },
       duration: { type: 'string', default: '60' },
       citizens: { type: 'string', default: '10000' },
-      'data-dir': { type: 'string', default: '.data/bench-resilience' },
+      'data-dir': { type: 'string', default: SOAK_DATA.dataDir },
     },
   });
   const hubs = Math.max(1, Number(values.hubs));
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const workers: Worker[] = [];
   try {
     const store = await Store.connect({ uri: localDb.uri, dbPrefix: PREFIX });
-    await seedOrReuse(store, { citizens: Number(values.citizens), seed: 7 }, 'hubs', console.log);
+    await seedOrReuse(store, { citizens: Number(values.citizens), seed: SOAK_DATA.seed }, 'hubs', console.log);
     const { bodies, tokens } = await selfReaders(store, keysDir, CITIZEN_ALL_PAPERS);
     await store.close();
 

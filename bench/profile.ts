@@ -39,12 +39,12 @@ import { Store } from '../store/connection';
 import { freePort, startLocalDb, type LocalDb } from '../store/localdb';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import type { LoadSecond } from './load';
-import { runLoad, seedOrReuse, type LoadResult, selfReaders, soakHubEnv } from './common';
+import { runLoad, seedOrReuse, type LoadResult, selfReaders, SOAK_DATA, soakHubEnv } from './common';
 import { CommandStats, CpuSampler, descendants, durations, LoopProbe, PhaseTracker, quantile } from './profile-probes';
 import { AllocProfiler, CpuProfiler, storeProfile } from './profile-cpu';
 import { gcTraceInterval, printTrace, traceReport, Tracer, type Interval } from './profile-trace';
 
-const PREFIX = 'benchres_';
+const PREFIX = SOAK_DATA.prefix;
 
 interface Options {
   durationS: number;
@@ -81,7 +81,7 @@ function options(): Options & { citizens: number; dataDir: string; out?: string;
       warmup: { type: 'string', default: '10' },
       connections: { type: 'string', default: '16' },
       citizens: { type: 'string', default: '10000' },
-      'data-dir': { type: 'string', default: '.data/bench-resilience' },
+      'data-dir': { type: 'string', default: SOAK_DATA.dataDir },
       'cpu-prof': { type: 'boolean', default: false },
       'store-pprof': { type: 'boolean', default: false },
       light: { type: 'boolean', default: false },
@@ -461,7 +461,7 @@ async function main(): Promise<void> {
   try {
     const seedStore = await Store.connect({ uri, dbPrefix: PREFIX });
     try {
-      await seedOrReuse(seedStore, { citizens: o.citizens, seed: 7 }, 'profile', console.log);
+      await seedOrReuse(seedStore, { citizens: o.citizens, seed: SOAK_DATA.seed }, 'profile', console.log);
     } finally {
       await seedStore.close();
     }

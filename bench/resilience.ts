@@ -34,7 +34,7 @@ import { SOURCE_NAMES, type SourceName } from '../connectors/sources';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { startHubProcess, type HubProcess } from './hub-process';
 import { procCpuS, procRssBytes } from './profile-probes';
-import { mergeResults, runLoad, seedOrReuse, selfReaders, soakHubEnv, withStandaloneStore } from './common';
+import { mergeResults, runLoad, seedOrReuse, selfReaders, SOAK_DATA, soakHubEnv, withStandaloneStore } from './common';
 
 const SOURCES: readonly SourceName[] = SOURCE_NAMES;
 export const FANOUT_LATENCY_MS = 20;
@@ -359,7 +359,7 @@ async function main(): Promise<void> {
     options: {
       short: { type: 'boolean', default: false },
       citizens: { type: 'string', default: '10000' },
-      'data-dir': { type: 'string', default: '.data/bench-resilience' },
+      'data-dir': { type: 'string', default: SOAK_DATA.dataDir },
       write: { type: 'boolean', default: false },
       /** Seconds of the soak (default 300; 20 with --short). */
       'soak-duration': { type: 'string' },
@@ -368,15 +368,20 @@ async function main(): Promise<void> {
     },
   });
   await withStandaloneStore(values['data-dir'], async (uri) => {
-    const seedStore = await Store.connect({ uri, dbPrefix: 'benchres_' });
+    const seedStore = await Store.connect({ uri, dbPrefix: SOAK_DATA.prefix });
     try {
-      await seedOrReuse(seedStore, { citizens: Number(values.citizens), seed: 7 }, 'resilience', console.log);
+      await seedOrReuse(
+        seedStore,
+        { citizens: Number(values.citizens), seed: SOAK_DATA.seed },
+        'resilience',
+        console.log,
+      );
     } finally {
       await seedStore.close();
     }
     const r = await benchResilience({
       uri,
-      prefix: 'benchres_',
+      prefix: SOAK_DATA.prefix,
       short: values.short,
       soakS: values['soak-duration'] ? Number(values['soak-duration']) : undefined,
       soakOnly: values['soak-only'],
