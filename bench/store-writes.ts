@@ -1,20 +1,21 @@
 /**
  * What the durable audit insert costs the embedded store, alone (no hub, no index, no load but
- * this): a store of its own in a temporary folder, an audit writer appending records shaped like
- * the all-papers query's (the citizen's eight documents and three household members' identity),
- * `--batch` at a time (one synced insert command each), one batch after another. Then the same
- * number of records, each stored as one string (its canonical JSON, the form its hash is taken
- * over) beside its `_id`, chain, sequence number and hashes: what a flatter record format would
- * cost the store. The two alternate twice; per insert command, the store's CPU, this process's
- * and the time are printed.
+ * this): a store of its own (a fresh folder under .data/), an audit writer appending records
+ * shaped like the all-papers query's (the citizen's eight documents and three household members'
+ * identity), `--batch` at a time (one synced insert command each), one batch after another. Then
+ * the same number of records, each stored as one string: the canonical JSON its hash is taken
+ * over (the whole record but the hash), beside its `_id`, chain, sequence number and hash: what a
+ * flatter record format would cost the store. The two alternate twice; per insert command, the
+ * store's CPU, this process's and the time are printed.
  *
  *   npm run bench:store-writes -- [--batches 800] [--batch 4]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import type { Collection } from 'mongodb';
 import { Store } from '../store/connection';
 import { startLocalDb } from '../store/localdb';
 import { AuditWriter, type AuditEntry } from '../services/audit/writer';
@@ -63,15 +64,17 @@ interface Figures {
   ms_per_insert: number;
 }
 
+/** Per insert command, while `run` makes `inserts` of them. */
 async function timed(form: string, storePid: number, inserts: number, run: () => Promise<void>): Promise<Figures> {
   const store0 = procCpuS(storePid);
+  if (store0 === null) throw new Error('cannot read the store process CPU time from /proc');
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await run();
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const store1 = procCpuS(storePid);
-  if (store0 === null || store1 === null) throw new Error('cannot read the store process CPU time from /proc');
+  if (store1 === null) throw new Error('the store process is gone');
   const per = (x: number) => +(x / inserts).toFixed(2);
   return {
     form,
@@ -82,34 +85,62 @@ async function timed(form: string, storePid: number, inserts: number, run: () =>
   };
 }
 
-/** The records through the audit writer (hashed, chained, synced): the form the hub writes. */
-async function nested(store: Store, chain: string, o: { batches: number; batch: number }): Promise<void> {
-  const w = await AuditWriter.open(store, { chain, citizenIndex: false, commitDelayMs: 0 });
-  try {
-    for (let b = 0; b < o.batches; b++) {
-      await Promise.all(Array.from({ length: o.batch }, (_, k) => w.append(entry(b * o.batch + k))));
-    }
-    if (w.writes !== o.batches) throw new Error(`expected ${o.batches} insert commands, the writer made ${w.writes}`);
-  } finally {
-    await w.close();
-  }
+interface Run {
+  batches: number;
+  batch: number;
 }
 
-/** The same records, each as its canonical JSON in one string field. */
-async function flat(store: Store, chain: string, o: { batches: number; batch: number }): Promise<void> {
-  const coll = store.hubDb.collection<{ _id: string }>(`bench_flat_${chain}`);
+/** The records through the audit writer (hashed, chained, synced): the form the hub writes. */
+async function nested(w: AuditWriter, o: Run): Promise<void> {
+  const before = w.writes;
+  for (let b = 0; b < o.batches; b++) {
+    await Promise.all(Array.from({ length: o.batch }, (_, k) => w.append(entry(b * o.batch + k))));
+  }
+  if (w.writes - before !== o.batches)
+    throw new Error(`expected ${o.batches} insert commands, the writer made ${w.writes - before}`);
+}
+
+/** The same records, each as the canonical JSON its hash is taken over, in one string field. */
+async function flat(coll: Collection<FlatDoc>, chain: string, o: Run): Promise<void> {
   let prev = '';
   for (let b = 0; b < o.batches; b++) {
-    const docs = Array.from({ length: o.batch }, (_, k) => {
+    const docs = Array.from({ length: o.batch }, (_, k): FlatDoc => {
       const seq = b * o.batch + k + 1;
-      const record = { ...entry(seq), _id: auditRecordId(chain, seq), chain, seq, prevHash: prev };
-      const hash = hashRecord(prev, record);
+      const record = { ...entry(b * o.batch + k), _id: auditRecordId(chain, seq), chain, seq, prevHash: prev };
+      const body = canonicalJSON(record);
+      // hashRecord(prev, record), from the string already made.
+      const hash = createHash('sha256').update(`${prev}\n${body}`, 'utf8').digest('hex');
+      if (seq === 1 && hash !== hashRecord(prev, record))
+        throw new Error('the string is not what the hash is taken over');
       prev = hash;
-      const { _id, at, prevHash, ...body } = record;
-      return { _id, chain, seq, at, prevHash, hash, body: canonicalJSON(body) };
+      return { _id: record._id, chain, seq, hash, body };
     });
     await coll.insertMany(docs, { ordered: true, writeConcern: { w: 'majority', j: true } });
   }
+}
+
+interface FlatDoc {
+  _id: string;
+  chain: string;
+  seq: number;
+  hash: string;
+  body: string;
+}
+
+async function measure(store: Store, storePid: number, o: Run): Promise<Figures[]> {
+  // No tail pointer writes but the first and the last (they are not the records' cost).
+  const opts = { citizenIndex: false, commitDelayMs: 0, maxBatch: o.batch, pointerIntervalMs: 3_600_000 };
+  const rows: Figures[] = [];
+  for (const round of [1, 2]) {
+    const w = await AuditWriter.open(store, { ...opts, chain: `n${round}` });
+    await nested(w, { batches: 20, batch: o.batch }); // warm: the collection exists, the code is compiled
+    rows.push(await timed('nested record', storePid, o.batches, () => nested(w, o)));
+    await w.close();
+    const coll = store.hubDb.collection<FlatDoc>(`bench_flat_${round}`);
+    await flat(coll, `w${round}`, { batches: 20, batch: o.batch });
+    rows.push(await timed('one string', storePid, o.batches, () => flat(coll, `s${round}`, o)));
+  }
+  return rows;
 }
 
 async function main(): Promise<void> {
@@ -117,28 +148,30 @@ async function main(): Promise<void> {
     options: { batches: { type: 'string', default: '800' }, batch: { type: 'string', default: '4' } },
   });
   const o = { batches: Number(values.batches), batch: Number(values.batch) };
-  if (!Number.isInteger(o.batches) || o.batches < 1 || !Number.isInteger(o.batch) || o.batch < 1)
-    throw new Error('--batches and --batch take positive whole numbers');
-  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-store-writes-'));
-  const db = await startLocalDb({ dataDir: dir, port: 0 });
-  const store = await Store.connect({ uri: db.uri, dbPrefix: 'benchw_' });
+  if (!Number.isInteger(o.batches) || o.batches < 1 || !Number.isInteger(o.batch) || o.batch < 1 || o.batch > 1000)
+    throw new Error('--batches takes a positive whole number, --batch one from 1 to 1000');
+  mkdirSync('.data', { recursive: true });
+  const dir = mkdtempSync(join('.data', 'bench-store-writes-'));
   try {
-    await nested(store, 'warm-up', { batches: 50, batch: o.batch });
-    const rows: Figures[] = [];
-    for (const round of [1, 2]) {
-      rows.push(await timed('nested record', db.pid, o.batches, () => nested(store, `n${round}`, o)));
-      rows.push(await timed('one string', db.pid, o.batches, () => flat(store, `s${round}`, o)));
+    const db = await startLocalDb({ dataDir: dir, port: 0 });
+    try {
+      const store = await Store.connect({ uri: db.uri, dbPrefix: 'benchw_' });
+      try {
+        const rows = await measure(store, db.pid, o);
+        console.log(`Synced audit inserts of ${o.batch} records each, one after another (embedded store)`);
+        console.table(rows);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.stop();
     }
-    console.log(`Synced audit inserts of ${o.batch} records each, one after another (embedded store)`);
-    console.table(rows);
   } finally {
-    await store.close();
-    await db.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
+main().catch((err: unknown) => {
+  console.error(err);
   process.exit(1);
 });
