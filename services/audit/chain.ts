@@ -98,8 +98,13 @@ export function hashRecord(prevHash: string, record: object): string {
     void _ignored;
     body = rest;
   }
+  return hashCanonical(prevHash, canonicalJSON(body));
+}
+
+/** {@link hashRecord} of a record whose canonical JSON (without `hash`) is already made. */
+export function hashCanonical(prevHash: string, canonical: string): string {
   return createHash('sha256')
-    .update(prevHash + '\n' + canonicalJSON(body), 'utf8')
+    .update(prevHash + '\n' + canonical, 'utf8')
     .digest('hex');
 }
 
