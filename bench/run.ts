@@ -6,7 +6,11 @@
  * - batching: source batch calls and store commands per request for 1, 10, 100
  *   citizens, with each lookup strategy;
  * - throughput: the single-citizen all-papers query through the hub vs a bare
- *   node:http baseline doing the same store reads (same run, same store);
+ *   node:http baseline doing the same store reads (same run, same store), in alternating slices
+ *   (bench/throughput.ts: `paired`);
+ * - policy: the same query by each citizen about themself with tokens, the disclosure policy and
+ *   the audit (on) vs the development mode (off), both hubs up, in alternating slices, `--rounds`
+ *   times (default 3; the median round kept);
  * - reports: the working groups' account reports and work lists on their own seeding of
  *   `--report-citizens` (default 165000, about 100,000 accounts; bench/reports.ts), unless
  *   `--skip-reports`;
@@ -21,7 +25,7 @@
  * and merges the figures into bench/results/latest.json.
  *
  * `--only policy,throughput` runs those sections alone (batching, throughput, policy, resilience,
- * reports, recon); `--rounds N` measures policy on/off N times interleaved (the median kept);
+ * reports, recon); `--rounds N` measures policy on/off N times (default 3; the median kept);
  * `--soak-duration S` sets the resilience soak's length.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,8 +75,8 @@ function options() {
       only: { type: 'string' },
       /** Seconds of the resilience soak (default 300; 20 with --short). */
       'soak-duration': { type: 'string' },
-      /** Policy on/off: measured this many times, interleaved (the median ratio is kept). */
-      rounds: { type: 'string', default: '1' },
+      /** Policy on/off: measured this many times (the median ratio is kept). */
+      rounds: { type: 'string', default: '3' },
     },
   }).values;
 }

@@ -19,18 +19,81 @@ function table(title: string, rows: Array<Record<string, unknown>>): void {
   console.table(rows);
 }
 
-/** A 2 s warm-up, then the measured run. */
-async function measure(
-  url: string,
-  bodies: string[],
-  o: { connections: number; durationS: number },
-  auth?: string[],
-): Promise<LoadResult> {
-  await runLoad(url, bodies, 2, o.connections, auth);
-  return runLoad(url, bodies, o.durationS, o.connections, auth);
+/** Seconds of each slice of a paired measurement ({@link paired}). */
+export const SLICE_S = 5;
+
+/**
+ * Seconds of load on each server before its slices: the bench's ~1,000 self-readers each served
+ * about once, so that the slices measure a hub whose caches hold its callers (the accounts' facts:
+ * two store reads at a caller's first request, none after within 60 s) rather than its first minute.
+ */
+export const WARM_S = 5;
+
+/** A server under load: its URL and, when it takes tokens, one Authorization value per body. */
+interface Target {
+  url: string;
+  auth?: string[];
 }
 
-/** The single-citizen all-papers query through the hub (at `hubUrl`) and through the bare baseline. */
+/** One server's side of a paired measurement: its slices, and what they add up to. */
+export interface PairedSide {
+  /** All its requests over all its slices' time. */
+  rps: number;
+  requests: number;
+  errors: number;
+  /** The median slice's (by p50): a slice's percentiles cannot be pooled with another's. */
+  p50_ms: number;
+  p99_ms: number;
+  slices: LoadResult[];
+}
+
+/**
+ * Two servers measured against each other on a machine whose speed moves by tens of percent
+ * between runs a minute apart (docs/benchmarks.md): both warmed ({@link WARM_S} each), then slices of
+ * {@link SLICE_S} s in the order A B B A A B … (a drift in time weighs on both alike), about
+ * `durationS` of load for each (`warmed` is called between). What each pair of slices gives, A over
+ * B, is kept beside the total.
+ */
+export async function paired(
+  a: Target,
+  b: Target,
+  bodies: string[],
+  o: { connections: number; durationS: number; warmed?: () => void },
+): Promise<{ a: PairedSide; b: PairedSide; pairRatios: number[] }> {
+  const load = (t: Target, s: number) => runLoad(t.url, bodies, s, o.connections, t.auth);
+  await load(a, WARM_S);
+  await load(b, WARM_S);
+  o.warmed?.();
+  const n = Math.max(1, Math.round(o.durationS / SLICE_S));
+  const as: LoadResult[] = [];
+  const bs: LoadResult[] = [];
+  for (let i = 0; i < n; i++) {
+    const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+    const x = await load(first, SLICE_S);
+    const y = await load(second, SLICE_S);
+    as.push(first === a ? x : y);
+    bs.push(first === a ? y : x);
+  }
+  const side = (slices: LoadResult[]): PairedSide => {
+    const requests = slices.reduce((t, r) => t + r.requests, 0);
+    const seconds = slices.reduce((t, r) => t + (r.rps > 0 ? r.requests / r.rps : SLICE_S), 0);
+    const mid = [...slices].sort((x, y) => x.p50_ms - y.p50_ms)[Math.floor((slices.length - 1) / 2)];
+    return {
+      rps: requests / seconds,
+      requests,
+      errors: slices.reduce((t, r) => t + r.errors, 0),
+      p50_ms: mid.p50_ms,
+      p99_ms: mid.p99_ms,
+      slices,
+    };
+  };
+  return { a: side(as), b: side(bs), pairRatios: as.map((x, i) => +(x.rps / bs[i].rps).toFixed(2)) };
+}
+
+/**
+ * The single-citizen all-papers query through the hub (at `hubUrl`) and through the bare baseline,
+ * in alternating slices ({@link paired}).
+ */
 export async function benchThroughput(o: {
   hubUrl: string;
   store: Store;
@@ -38,47 +101,47 @@ export async function benchThroughput(o: {
   connections: number;
   durationS: number;
 }) {
-  const hubLoad = await measure(`${o.hubUrl}/graphql`, o.bodies, o);
   const baseline = await startBaseline(o.store);
-  const baseLoad = await measure(baseline.url, o.bodies, o);
-  await baseline.close();
+  let m: Awaited<ReturnType<typeof paired>>;
+  try {
+    m = await paired({ url: `${o.hubUrl}/graphql` }, { url: baseline.url }, o.bodies, o);
+  } finally {
+    await baseline.close();
+  }
+  const { a: hub, b: base } = m;
   const throughput = {
-    hub_rps: Math.round(hubLoad.rps),
-    baseline_rps: Math.round(baseLoad.rps),
-    ratio: +(hubLoad.rps / baseLoad.rps).toFixed(2),
-    hub_p50_ms: hubLoad.p50_ms,
-    hub_p99_ms: hubLoad.p99_ms,
-    baseline_p50_ms: baseLoad.p50_ms,
-    baseline_p99_ms: baseLoad.p99_ms,
-    hub_errors: hubLoad.errors,
+    hub_rps: Math.round(hub.rps),
+    baseline_rps: Math.round(base.rps),
+    ratio: +(hub.rps / base.rps).toFixed(2),
+    slice_ratios: m.pairRatios,
+    hub_p50_ms: hub.p50_ms,
+    hub_p99_ms: hub.p99_ms,
+    baseline_p50_ms: base.p50_ms,
+    baseline_p99_ms: base.p99_ms,
+    hub_errors: hub.errors,
     connections: o.connections,
     duration_s: o.durationS,
+    slice_s: SLICE_S,
   };
-  table('Throughput, single-citizen all-papers query', [
-    {
-      target: 'hub (GraphQL)',
-      rps: throughput.hub_rps,
-      p50_ms: hubLoad.p50_ms,
-      p99_ms: hubLoad.p99_ms,
-      errors: hubLoad.errors,
-    },
+  table('Throughput, single-citizen all-papers query (alternating slices; latency: the median slice)', [
+    { target: 'hub (GraphQL)', rps: throughput.hub_rps, p50_ms: hub.p50_ms, p99_ms: hub.p99_ms, errors: hub.errors },
     {
       target: 'baseline (node:http)',
       rps: throughput.baseline_rps,
-      p50_ms: baseLoad.p50_ms,
-      p99_ms: baseLoad.p99_ms,
-      errors: baseLoad.errors,
+      p50_ms: base.p50_ms,
+      p99_ms: base.p99_ms,
+      errors: base.errors,
     },
   ]);
-  console.log(`hub / baseline = ${throughput.ratio}`);
+  console.log(`hub / baseline = ${throughput.ratio} (slice pairs: ${m.pairRatios.join(', ')})`);
   return throughput;
 }
 
 /**
  * The same query by each citizen about themself, with tokens, the disclosure policy and the audit
- * (on) vs the development mode without them (off); `rounds` times, on and off interleaved (a busy
- * machine moves the figures between runs): the round with the median ratio is kept, every
- * round's ratio listed.
+ * (on) vs the development mode without them (off): both hubs up at once in this process, measured
+ * in alternating slices ({@link paired}); `rounds` times, the round with the median ratio kept,
+ * every round's ratio listed.
  */
 export async function benchPolicy(o: {
   store: Store;
@@ -89,33 +152,39 @@ export async function benchPolicy(o: {
 }) {
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
   const { bodies, tokens } = await selfReaders(o.store, keysDir, CITIZEN_ALL_PAPERS);
-  const rounds: Array<{ on: LoadResult; off: LoadResult; auditWrites: number; ratio: number }> = [];
+  const rounds: Array<{ on: PairedSide; off: PairedSide; pairs: number[]; auditWrites: number; ratio: number }> = [];
+  const logger = pino({ level: 'silent' });
   try {
     for (let r = 0; r < Math.max(1, o.rounds ?? 1); r++) {
       const on = await startHub(
-        {
-          config: loadConfig({ ...o.env, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }),
-          store: o.store,
-          logger: pino({ level: 'silent' }),
-        },
+        { config: loadConfig({ ...o.env, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }), store: o.store, logger },
         { port: 0, host: '127.0.0.1' },
       );
-      await runLoad(`${on.url}/graphql`, bodies, 2, o.connections, tokens); // warm-up
-      const writesBefore = on.auditWriter.writes;
-      const onLoad = await runLoad(`${on.url}/graphql`, bodies, o.durationS, o.connections, tokens);
-      const auditWrites = on.auditWriter.writes - writesBefore; // measured run only
-      await on.stop();
-      const off = await startHub(
-        { config: loadConfig({ ...o.env, HUB_AUTH: 'off' }), store: o.store, logger: pino({ level: 'silent' }) },
-        { port: 0, host: '127.0.0.1' },
-      );
-      const offLoad = await measure(`${off.url}/graphql`, bodies, o);
-      await off.stop();
-      rounds.push({ on: onLoad, off: offLoad, auditWrites, ratio: onLoad.rps / offLoad.rps });
-      if ((o.rounds ?? 1) > 1)
-        console.log(
-          `policy round ${r + 1}: on ${Math.round(onLoad.rps)} / off ${Math.round(offLoad.rps)} req/s = ${(onLoad.rps / offLoad.rps).toFixed(2)}`,
+      try {
+        const off = await startHub(
+          { config: loadConfig({ ...o.env, HUB_AUTH: 'off' }), store: o.store, logger },
+          { port: 0, host: '127.0.0.1' },
         );
+        try {
+          let writesBefore = 0;
+          const warmed = () => (writesBefore = on.auditWriter.writes);
+          const m = await paired({ url: `${on.url}/graphql`, auth: tokens }, { url: `${off.url}/graphql` }, bodies, {
+            ...o,
+            warmed,
+          });
+          // The on hub's writes from its first measured slice on (its warm-up's are not counted).
+          const auditWrites = on.auditWriter.writes - writesBefore;
+          rounds.push({ on: m.a, off: m.b, pairs: m.pairRatios, auditWrites, ratio: m.a.rps / m.b.rps });
+        } finally {
+          await off.stop();
+        }
+      } finally {
+        await on.stop();
+      }
+      const last = rounds[rounds.length - 1];
+      console.log(
+        `policy round ${r + 1}: on ${Math.round(last.on.rps)} / off ${Math.round(last.off.rps)} req/s = ${last.ratio.toFixed(2)} (slice pairs: ${last.pairs.join(', ')})`,
+      );
     }
   } finally {
     rmSync(keysDir, { recursive: true, force: true });
@@ -126,25 +195,30 @@ export async function benchPolicy(o: {
     on_rps: Math.round(onLoad.rps),
     off_rps: Math.round(offLoad.rps),
     ratio: +median.ratio.toFixed(2),
+    slice_ratios: median.pairs,
     on_p50_ms: onLoad.p50_ms,
     on_p99_ms: onLoad.p99_ms,
     off_p50_ms: offLoad.p50_ms,
     off_p99_ms: offLoad.p99_ms,
     on_errors: onLoad.errors,
     audit_writes_per_request: +(median.auditWrites / Math.max(1, onLoad.requests)).toFixed(3),
+    slice_s: SLICE_S,
     ...(rounds.length > 1 ? { ratios: rounds.map((x) => +x.ratio.toFixed(2)) } : {}),
   };
-  table('Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen', [
-    {
-      mode: 'on',
-      rps: policy.on_rps,
-      p50_ms: onLoad.p50_ms,
-      p99_ms: onLoad.p99_ms,
-      errors: onLoad.errors,
-      audit_writes_per_request: policy.audit_writes_per_request,
-    },
-    { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
-  ]);
+  table(
+    'Policy on (tokens, disclosure policy, audit) vs off (development mode), all-papers query by the citizen (alternating slices; latency: the median slice)',
+    [
+      {
+        mode: 'on',
+        rps: policy.on_rps,
+        p50_ms: onLoad.p50_ms,
+        p99_ms: onLoad.p99_ms,
+        errors: onLoad.errors,
+        audit_writes_per_request: policy.audit_writes_per_request,
+      },
+      { mode: 'off', rps: policy.off_rps, p50_ms: offLoad.p50_ms, p99_ms: offLoad.p99_ms, errors: offLoad.errors },
+    ],
+  );
   console.log(`on / off = ${policy.ratio}${policy.ratios ? ` (rounds: ${policy.ratios.join(', ')})` : ''}`);
   return policy;
 }
