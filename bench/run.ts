@@ -107,6 +107,9 @@ async function main(): Promise<void> {
   const values = options();
   const run = sectionFilter(values);
   const citizens = Number(values.citizens);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds takes a positive whole number, not ${values.rounds}`);
 
   let localDb: LocalDb | undefined;
   let dataDir: string | undefined;
@@ -167,7 +170,7 @@ async function main(): Promise<void> {
       : undefined;
     await hub.stop();
     const policy = run('policy')
-      ? await benchPolicy({ store, env: baseEnv, connections, durationS, rounds: Number(values.rounds) })
+      ? await benchPolicy({ store, env: baseEnv, connections, durationS, rounds })
       : undefined;
     const sections = await otherSections(values, uri, run);
 

@@ -24,8 +24,9 @@ export const SLICE_S = 5;
 
 /**
  * Seconds of load on each server before its slices: the bench's ~1,000 self-readers each served
- * about once, so that the slices measure a hub whose caches hold its callers (the accounts' facts:
- * two store reads at a caller's first request, none after within 60 s) rather than its first minute.
+ * about once, so that the slices measure a hub whose caches hold its callers rather than its first
+ * seconds (an account's facts cost two store reads at its first request, then none for up to 60 s
+ * while the account-change feed vouches for them, then one: services/access/account-feed.ts).
  */
 export const WARM_S = 5;
 
@@ -49,22 +50,27 @@ export interface PairedSide {
 
 /**
  * Two servers measured against each other on a machine whose speed moves by tens of percent
- * between runs a minute apart (docs/benchmarks.md): both warmed ({@link WARM_S} each), then slices of
- * {@link SLICE_S} s in the order A B B A A B … (a drift in time weighs on both alike), about
- * `durationS` of load for each (`warmed` is called between). What each pair of slices gives, A over
- * B, is kept beside the total.
+ * between runs a minute apart (docs/benchmarks.md): both warmed ({@link WARM_S} each), then an even
+ * number of slices of {@link SLICE_S} s for each, in the order A B B A A B B A … (a steady drift in
+ * time weighs on both alike), about `durationS` of load for each (`warmed` is called between).
+ * `settle` runs before every slice: what a server left to do in the background after its slice
+ * (an audit writer's index and pointer) is done before the next one starts, in neither's time.
+ * What each pair of slices gives, A over B, is kept beside the total.
  */
 export async function paired(
   a: Target,
   b: Target,
   bodies: string[],
-  o: { connections: number; durationS: number; warmed?: () => void },
-): Promise<{ a: PairedSide; b: PairedSide; pairRatios: number[] }> {
-  const load = (t: Target, s: number) => runLoad(t.url, bodies, s, o.connections, t.auth);
+  o: { connections: number; durationS: number; warmed?: () => void; settle?: () => Promise<unknown> },
+): Promise<{ a: PairedSide; b: PairedSide; pairRatios: number[]; seconds: number }> {
+  const load = async (t: Target, s: number) => {
+    await o.settle?.();
+    return runLoad(t.url, bodies, s, o.connections, t.auth);
+  };
   await load(a, WARM_S);
   await load(b, WARM_S);
   o.warmed?.();
-  const n = Math.max(1, Math.round(o.durationS / SLICE_S));
+  const n = 2 * Math.max(1, Math.round(o.durationS / (2 * SLICE_S)));
   const as: LoadResult[] = [];
   const bs: LoadResult[] = [];
   for (let i = 0; i < n; i++) {
@@ -87,7 +93,12 @@ export async function paired(
       slices,
     };
   };
-  return { a: side(as), b: side(bs), pairRatios: as.map((x, i) => +(x.rps / bs[i].rps).toFixed(2)) };
+  return {
+    a: side(as),
+    b: side(bs),
+    pairRatios: as.map((x, i) => +(x.rps / bs[i].rps).toFixed(2)),
+    seconds: n * SLICE_S,
+  };
 }
 
 /**
@@ -120,7 +131,7 @@ export async function benchThroughput(o: {
     baseline_p99_ms: base.p99_ms,
     hub_errors: hub.errors,
     connections: o.connections,
-    duration_s: o.durationS,
+    duration_s: m.seconds,
     slice_s: SLICE_S,
   };
   table('Throughput, single-citizen all-papers query (alternating slices; latency: the median slice)', [
@@ -153,9 +164,10 @@ export async function benchPolicy(o: {
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
   const { bodies, tokens } = await selfReaders(o.store, keysDir, CITIZEN_ALL_PAPERS);
   const rounds: Array<{ on: PairedSide; off: PairedSide; pairs: number[]; auditWrites: number; ratio: number }> = [];
+  const roundCount = Number.isInteger(o.rounds) && o.rounds! > 0 ? o.rounds! : 3;
   const logger = pino({ level: 'silent' });
   try {
-    for (let r = 0; r < Math.max(1, o.rounds ?? 1); r++) {
+    for (let r = 0; r < roundCount; r++) {
       const on = await startHub(
         { config: loadConfig({ ...o.env, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }), store: o.store, logger },
         { port: 0, host: '127.0.0.1' },
@@ -168,9 +180,11 @@ export async function benchPolicy(o: {
         try {
           let writesBefore = 0;
           const warmed = () => (writesBefore = on.auditWriter.writes);
+          const settle = () => Promise.all([on.auditWriter.flush(), off.auditWriter.flush()]);
           const m = await paired({ url: `${on.url}/graphql`, auth: tokens }, { url: `${off.url}/graphql` }, bodies, {
             ...o,
             warmed,
+            settle,
           });
           // The on hub's writes from its first measured slice on (its warm-up's are not counted).
           const auditWrites = on.auditWriter.writes - writesBefore;
