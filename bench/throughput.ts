@@ -36,8 +36,8 @@ interface Target {
   auth?: string[];
 }
 
-/** One server's side of a paired measurement: its slices, and what they add up to. */
-export interface PairedSide {
+/** One server's side of a paired measurement: what its slices add up to. */
+interface PairedSide {
   /** All its requests over all its slices' time. */
   rps: number;
   requests: number;
@@ -45,7 +45,6 @@ export interface PairedSide {
   /** The median slice's (by p50): a slice's percentiles cannot be pooled with another's. */
   p50_ms: number;
   p99_ms: number;
-  slices: LoadResult[];
 }
 
 /**
@@ -90,7 +89,6 @@ export async function paired(
       errors: slices.reduce((t, r) => t + r.errors, 0),
       p50_ms: mid.p50_ms,
       p99_ms: mid.p99_ms,
-      slices,
     };
   };
   return {
@@ -159,15 +157,15 @@ export async function benchPolicy(o: {
   env: Record<string, string>;
   connections: number;
   durationS: number;
-  rounds?: number;
+  /** How many times on and off are measured (a positive whole number: bench/run.ts checks `--rounds`). */
+  rounds: number;
 }) {
   const keysDir = mkdtempSync(join(tmpdir(), 'hub-bench-keys-'));
   const { bodies, tokens } = await selfReaders(o.store, keysDir, CITIZEN_ALL_PAPERS);
   const rounds: Array<{ on: PairedSide; off: PairedSide; pairs: number[]; auditWrites: number; ratio: number }> = [];
-  const roundCount = Number.isInteger(o.rounds) && o.rounds! > 0 ? o.rounds! : 3;
   const logger = pino({ level: 'silent' });
   try {
-    for (let r = 0; r < roundCount; r++) {
+    for (let r = 0; r < o.rounds; r++) {
       const on = await startHub(
         { config: loadConfig({ ...o.env, HUB_AUTH: 'on', HUB_KEYS_DIR: keysDir }), store: o.store, logger },
         { port: 0, host: '127.0.0.1' },
