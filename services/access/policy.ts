@@ -4,6 +4,7 @@ import {
   GraphQLError,
   isObjectType,
   type GraphQLFieldConfig,
+  type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
@@ -164,6 +165,31 @@ export interface PolicyContext {
   loaders: Loaders;
 }
 
+/**
+ * A guarded field's decision applied: recorded for the audit, then the field resolved (allowed) or
+ * refused. A function of its own, not a closure made per field read.
+ */
+function applyDecision(
+  decision: Decision,
+  scope: DocumentScope,
+  resolve: GraphQLFieldResolver<unknown, PolicyContext>,
+  source: unknown,
+  args: Record<string, unknown>,
+  ctx: PolicyContext,
+  info: GraphQLResolveInfo,
+): unknown {
+  const citizenId = (source as CitizenRecord).personalId;
+  const path = pathString(info);
+  if (!decision.allow) {
+    ctx.audit.events.push({ citizenId, scope, path, decision: 'DENIED', reason: decision.reason });
+    throw forbidden(decision.reason, {}, scope);
+  }
+  // The household and family documents name other citizens: their `@personal` types
+  // (HouseholdMember, Relative, Dependant) audit each of them (services/audit/coverage.ts).
+  ctx.audit.events.push({ citizenId, scope, path, decision: 'DISCLOSED' });
+  return resolve(source, args, ctx, info);
+}
+
 function guardField(
   field: GraphQLFieldConfig<unknown, PolicyContext>,
   scope: DocumentScope,
@@ -177,26 +203,11 @@ function guardField(
       if (ctx.auth.mode === 'off') return resolve(source, args, ctx, info);
       if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Personal data needs an authenticated caller');
       const citizen = source as CitizenRecord;
-      const apply = (decision: Decision) => {
-        const path = pathString(info);
-        if (!decision.allow) {
-          ctx.audit.events.push({
-            citizenId: citizen.personalId,
-            scope,
-            path,
-            decision: 'DENIED',
-            reason: decision.reason,
-          });
-          throw forbidden(decision.reason, {}, scope);
-        }
-        // The household and family documents name other citizens: their `@personal` types
-        // (HouseholdMember, Relative, Dependant) audit each of them (services/audit/coverage.ts).
-        ctx.audit.events.push({ citizenId: citizen.personalId, scope, path, decision: 'DISCLOSED' });
-        return resolve(source, args, ctx, info);
-      };
       const taken = ctx.decisions.get(decisionKey(citizen.personalId, scope));
-      if (taken) return apply(taken);
-      return decide(ctx.principal, citizen, scope, ctx.access).then(apply);
+      if (taken) return applyDecision(taken, scope, resolve, source, args as Record<string, unknown>, ctx, info);
+      return decide(ctx.principal, citizen, scope, ctx.access).then((d) =>
+        applyDecision(d, scope, resolve, source, args as Record<string, unknown>, ctx, info),
+      );
     },
   };
 }

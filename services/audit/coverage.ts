@@ -188,11 +188,44 @@ const isPromise = (v: unknown): v is Promise<unknown> => !!v && typeof (v as Pro
 /** One record per citizen, kind and path in a request. */
 const recorded = new WeakMap<object, Set<string>>();
 
+/** How a field of a `@personal` type records its reads ({@link auditField}). */
+interface FieldAudit {
+  subject: readonly string[];
+  kindOf: (source: unknown) => DataKind | readonly DataKind[];
+  ownKind: boolean;
+}
+
+/**
+ * A field's resolved value, recorded as a disclosure about the citizen at the object's subject
+ * (nothing for null). A function of its own, not a closure made per field read.
+ */
+function recordRead(
+  value: unknown,
+  a: FieldAudit,
+  source: unknown,
+  ctx: HubContext,
+  info: GraphQLResolveInfo,
+): unknown {
+  if (value === null || value === undefined) return value;
+  const citizenId = at(source, a.subject);
+  if (typeof citizenId !== 'string' || !citizenId) return value;
+  const kinds = a.kindOf(source);
+  const path = a.ownKind ? pathString(info) : objectPath(info);
+  let seen = recorded.get(ctx.audit);
+  if (!seen) recorded.set(ctx.audit, (seen = new Set()));
+  for (const scope of typeof kinds === 'string' ? [kinds] : kinds) {
+    const key = `${citizenId}|${scope}|${path}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      ctx.audit.events.push({ citizenId, scope, path, decision: 'DISCLOSED' });
+    }
+  }
+  return value;
+}
+
 function auditField(
   field: GraphQLFieldConfig<unknown, HubContext>,
-  subject: readonly string[],
-  kindOf: (source: unknown) => DataKind | readonly DataKind[],
-  ownKind: boolean,
+  a: FieldAudit,
 ): GraphQLFieldConfig<unknown, HubContext> {
   const resolve = field.resolve ?? defaultFieldResolver;
   return {
@@ -200,24 +233,9 @@ function auditField(
     resolve(source, args, ctx, info) {
       const out = resolve(source, args, ctx, info);
       if (ctx.auth.mode === 'off') return out;
-      const record = (value: unknown) => {
-        if (value === null || value === undefined) return value;
-        const citizenId = at(source, subject);
-        if (typeof citizenId !== 'string' || !citizenId) return value;
-        const kinds = kindOf(source);
-        const path = ownKind ? pathString(info) : objectPath(info);
-        let seen = recorded.get(ctx.audit);
-        if (!seen) recorded.set(ctx.audit, (seen = new Set()));
-        for (const scope of typeof kinds === 'string' ? [kinds] : kinds) {
-          const key = `${citizenId}|${scope}|${path}`;
-          if (!seen.has(key)) {
-            seen.add(key);
-            ctx.audit.events.push({ citizenId, scope, path, decision: 'DISCLOSED' });
-          }
-        }
-        return value;
-      };
-      return isPromise(out) ? out.then(record) : record(out);
+      return isPromise(out)
+        ? out.then((v) => recordRead(v, a, source, ctx, info))
+        : recordRead(out, a, source, ctx, info);
     },
   };
 }
@@ -239,7 +257,7 @@ export function applyAuditCoverage(schema: GraphQLSchema): GraphQLSchema {
       const own = getDirective(schema, field, 'personalData')?.[0] as KindSpec | undefined;
       const spec = own ?? personal;
       const kindOf = spec.data ? () => spec.data! : DATA_OF[spec.dataOf!].of;
-      return auditField(field, personal.subject.split('.'), kindOf, !!own);
+      return auditField(field, { subject: personal.subject.split('.'), kindOf, ownKind: !!own });
     },
   });
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Collection, WriteConcernSettings } from 'mongodb';
+import type { Collection, Db, WriteConcernSettings } from 'mongodb';
 import type { Store } from '../../store/connection';
 import type { AuditRecordDoc } from './model';
-import { auditRecordId, CHAIN_ID_PATTERN, hashRecord, stripUndefined } from './chain';
+import { auditRecordId, canonicalJSON, CHAIN_ID_PATTERN, hashCanonical, stripUndefined } from './chain';
 import { ACCESS_LOG_MAX } from './access-log';
+import { INSERT_COMMAND_JSON_CHARS, insertInOrder } from './insert';
 import { AccessLogIndexer, type IndexerOptions } from './indexer';
 
 /**
@@ -17,12 +18,12 @@ import { AccessLogIndexer, type IndexerOptions } from './indexer';
  * then binary search: O(log n) lookups) for records written after the last pointer
  * update, so a restarted process with the same chain id continues its chain.
  *
- * `append` resolves once its record is durably written (insertMany, write concern
+ * `append` resolves once its record is durably written (one `insert` command, write concern
  * majority + journal). Appends arriving while a write is in flight are queued and
- * written together by the next single insertMany, in arrival order, hashes chained in
+ * written together by the next single insert, in arrival order, hashes chained in
  * that order. If a write fails, every append of that batch rejects with an
  * {@link AuditWriteError} and the in-memory chain state is not advanced; before the
- * next batch the writer re-reads the true tail (an ordered insertMany may have written
+ * next batch the writer re-reads the true tail (an ordered insert may have written
  * a prefix of the failed batch, or a timed-out write may have landed), so the chain
  * has no gap and no duplicate. The unique `_id` also stops two processes that share a
  * chain id from forking it: the loser's insert fails on the duplicate key and it
@@ -68,7 +69,7 @@ export interface AuditWriterOptions {
   chain?: string;
   /** Default `{w: 'majority', j: true}`. */
   writeConcern?: WriteConcernSettings;
-  /** Most records per insertMany. Default 256. */
+  /** Most records per batch (one insert command, or more when larger than 4 MB). Default 256. */
   maxBatch?: number;
   /** Maintain the citizens' access-log index. Default true. */
   citizenIndex?: boolean;
@@ -81,6 +82,8 @@ export interface AuditWriterOptions {
    * ({@link AuditWriter.expect}), a batch waits for them up to this long. Default 2 ms; 0: no wait.
    */
   commitDelayMs?: number;
+  /** Canonical JSON characters per insert command, at most. Default {@link INSERT_COMMAND_JSON_CHARS}. */
+  insertCommandChars?: number;
   /** Least time between two tail pointer writes. Default 250 ms. */
   pointerIntervalMs?: number;
   /** The index worker's timing (indexer.ts; the first writer of a store connection sets it). */
@@ -114,7 +117,7 @@ function errInfo(e: unknown): object {
 
 export class AuditWriter {
   readonly chain: string;
-  /** insertMany commands issued for audit records (the durable, per-request path). */
+  /** Insert commands issued for audit records (the durable, per-request path). */
   writes = 0;
   /** Records durably written by this writer. */
   records = 0;
@@ -129,9 +132,11 @@ export class AuditWriter {
 
   /** Collection of the records (exposed for tests and tools). */
   readonly collection: Collection<AuditRecordDoc>;
+  private readonly db: Db;
   private readonly chains: Collection<ChainTailDoc>;
   private readonly writeConcern: WriteConcernSettings;
   private readonly maxBatch: number;
+  private readonly insertCommandChars: number;
   private readonly pointerInterval: number;
   private readonly commitDelay: number;
   /** Mean time between two appends (ms, moving average), and the last append's time. */
@@ -161,10 +166,12 @@ export class AuditWriter {
     this.seq = seq;
     this.prevHash = prevHash;
     const db = store.hubDb;
+    this.db = db;
     this.collection = db.collection<AuditRecordDoc>(AUDIT_COLLECTION);
     this.chains = db.collection<ChainTailDoc>(AUDIT_CHAINS_COLLECTION);
     this.writeConcern = opts.writeConcern ?? { w: 'majority', j: true };
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
+    this.insertCommandChars = Math.max(1, opts.insertCommandChars ?? INSERT_COMMAND_JSON_CHARS);
     this.pointerInterval = Math.max(0, opts.pointerIntervalMs ?? 250);
     this.commitDelay = Math.max(0, opts.commitDelayMs ?? 2);
     this.log = opts.logger ?? consoleLogger;
@@ -315,9 +322,12 @@ export class AuditWriter {
     let seq = this.seq;
     let prev = this.prevHash;
     const docs: AuditRecordDoc[] = [];
+    /** The canonical JSON's length of each record: what {@link insertRecords} splits commands by. */
+    const sizes: number[] = [];
     const ok: Pending[] = [];
     for (const p of batch) {
       let doc: AuditRecordDoc;
+      let canonical: string;
       try {
         const body = stripUndefined({
           ...p.entry,
@@ -326,7 +336,8 @@ export class AuditWriter {
           seq: seq + 1,
           prevHash: prev,
         }) as Omit<AuditRecordDoc, 'hash'>;
-        doc = { ...body, hash: hashRecord(prev, body) };
+        canonical = canonicalJSON(body);
+        doc = { ...body, hash: hashCanonical(prev, canonical) };
       } catch (e) {
         // An entry that cannot be hashed (e.g. a non-finite number) fails alone.
         p.reject(new AuditWriteError('audit record cannot be serialised', { cause: e }));
@@ -335,12 +346,12 @@ export class AuditWriter {
       seq++;
       prev = doc.hash;
       docs.push(doc);
+      sizes.push(canonical.length);
       ok.push(p);
     }
     if (docs.length === 0) return;
     try {
-      this.writes++;
-      await this.collection.insertMany(docs, { ordered: true, writeConcern: this.writeConcern });
+      await this.insertRecords(docs, sizes);
     } catch (e) {
       this.failedWrites++;
       this.needsResync = true;
@@ -357,6 +368,19 @@ export class AuditWriter {
     this.records += docs.length;
     ok.forEach((p, i) => p.resolve(docs[i]));
     this.scheduleSide(docs);
+  }
+
+  /**
+   * Writes records in order, durably ({@link insertInOrder}: ordered insert commands of at most
+   * `insertCommandChars` of canonical JSON each, `sizes`). Rejects, a prefix possibly written, on
+   * any error (the next batch re-reads the tail first). Tests replace it to make a write fail.
+   */
+  async insertRecords(docs: readonly AuditRecordDoc[], sizes: readonly number[]): Promise<void> {
+    await insertInOrder(this.db, AUDIT_COLLECTION, docs, sizes, {
+      writeConcern: this.writeConcern,
+      maxChars: this.insertCommandChars,
+      onCommand: () => this.writes++,
+    });
   }
 
   /**

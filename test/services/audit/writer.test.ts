@@ -132,6 +132,17 @@ describe('AuditWriter', () => {
     );
   });
 
+  it('splits a batch larger than insertCommandChars into ordered insert commands, one chain', async () => {
+    // Each record's canonical JSON is about 550 characters: at most three to a 2,000-character command.
+    const w = await AuditWriter.open(store, { chain: 'split', insertCommandChars: 2_000, logger: quiet });
+    const out = await Promise.all(Array.from({ length: 20 }, (_, i) => w.append(entry(i + 1))));
+    await w.close();
+    expect(out.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(w.writes).toBeGreaterThanOrEqual(7);
+    expect((await records('split')).map((r) => r.requestId)).toEqual(out.map((r) => r.requestId));
+    expect(await chainReport('split')).toEqual({ chain: 'split', records: 20 });
+  });
+
   it('a restarted writer with the same chain id continues the chain', async () => {
     const a = await writeChain('restart', 3);
     await a.close();
@@ -170,7 +181,7 @@ describe('AuditWriter', () => {
   it('a failed write rejects every append of its batch and does not advance the chain', async () => {
     const w = await AuditWriter.open(store, { chain: 'fail', logger: quiet });
     await w.append(entry(1));
-    const spy = jest.spyOn(w.collection, 'insertMany').mockRejectedValueOnce(new Error('store down'));
+    const spy = jest.spyOn(w, 'insertRecords').mockRejectedValueOnce(new Error('store down'));
     const batch = await Promise.allSettled([w.append(entry(2)), w.append(entry(3)), w.append(entry(4))]);
     expect(batch.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const r of batch) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(AuditWriteError);
@@ -188,14 +199,11 @@ describe('AuditWriter', () => {
   it('after a partially applied failed batch the next batch continues after what landed (no gap, no duplicate)', async () => {
     const w = await AuditWriter.open(store, { chain: 'partial', logger: quiet });
     await w.append(entry(1));
-    const real = w.collection.insertMany.bind(w.collection);
-    const spy = jest.spyOn(w.collection, 'insertMany').mockImplementationOnce((async (
-      docs: AuditRecordDoc[],
-      opts: object,
-    ) => {
-      await real(docs.slice(0, 1), opts);
+    const real = w.insertRecords.bind(w);
+    const spy = jest.spyOn(w, 'insertRecords').mockImplementationOnce(async (docs, sizes) => {
+      await real(docs.slice(0, 1), sizes.slice(0, 1));
       throw new Error('connection reset');
-    }) as unknown as typeof w.collection.insertMany);
+    });
     const batch = await Promise.allSettled([w.append(entry(2)), w.append(entry(3))]);
     expect(batch.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     spy.mockRestore();

@@ -1,0 +1,62 @@
+import { expect } from '@jest/globals';
+import { Store } from '../../../store/connection';
+import { insertInOrder } from '../../../services/audit/insert';
+
+let store: Store;
+const wc = { w: 'majority' as const, j: true };
+const coll = () => store.hubDb.collection<{ _id: string; n: number }>('inserts');
+
+beforeAll(async () => {
+  const uri = process.env.MONGODB_URI;
+  if (!uri) throw new Error('MONGODB_URI is not set: run through jest');
+  store = await Store.connect({ uri, dbPrefix: 'auditinsert_', maxPoolSize: 4 });
+  await store.hubDb.dropDatabase();
+});
+afterAll(async () => {
+  await store.hubDb.dropDatabase();
+  await store.close();
+});
+
+const docs = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ _id: `d${from + i}`, n: from + i }));
+
+describe('insertInOrder', () => {
+  it('writes every document in order, in commands of at most maxChars by the sizes given', async () => {
+    let commands = 0;
+    // Sizes 10 each, 35 per command: three to a command, 10 documents in four commands.
+    await insertInOrder(store.hubDb, 'inserts', docs(0, 10), Array(10).fill(10), {
+      writeConcern: wc,
+      maxChars: 35,
+      onCommand: () => commands++,
+    });
+    expect(commands).toBe(4);
+    expect((await coll().find({}).toArray()).map((d) => d.n).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+  });
+
+  it('sends a document larger than maxChars alone', async () => {
+    let commands = 0;
+    await insertInOrder(store.hubDb, 'inserts', docs(100, 3), [10, 500, 10], {
+      writeConcern: wc,
+      maxChars: 35,
+      onCommand: () => commands++,
+    });
+    expect(commands).toBe(3);
+    expect(await coll().countDocuments({ n: { $gte: 100, $lt: 103 } })).toBe(3);
+  });
+
+  it('rejects on a duplicate _id in the reply, the documents before it written and none after', async () => {
+    await coll().insertOne({ _id: 'd202', n: -1 });
+    await expect(
+      insertInOrder(store.hubDb, 'inserts', docs(200, 5), Array(5).fill(10), { writeConcern: wc }),
+    ).rejects.toThrow(/insert refused: 11000/);
+    const written = await coll()
+      .find({ n: { $gte: 200 } })
+      .toArray();
+    expect(written.map((d) => d._id).sort()).toEqual(['d200', 'd201']);
+  });
+
+  it('rejects when the command fails', async () => {
+    await expect(insertInOrder(store.hubDb, '', docs(300, 1), [10], { writeConcern: wc })).rejects.toThrow();
+  });
+});
