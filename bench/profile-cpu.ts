@@ -100,6 +100,30 @@ export function selfTimes(
   return { functions, categories, total };
 }
 
+/**
+ * Total (inclusive) time (µs) of each frame name: every sample counts once for each distinct
+ * frame name on its stack (a recursive function once), idle left out. What a function and
+ * everything it called ran, synchronously: the CPU a piece of work costs, however V8 inlined it.
+ */
+export function totalTimes(p: CpuProfile): Map<string, number> {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const out = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const us = p.timeDeltas[i] ?? 0;
+    if (byId.get(id)!.callFrame.functionName === '(idle)') return;
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const name = frameName(byId.get(n)!.callFrame);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      out.set(name, (out.get(name) ?? 0) + us);
+    }
+  });
+  return out;
+}
+
 export type { CpuProfile };
 
 /** Self time by category and the top functions, in % of the samples that were not idle. */

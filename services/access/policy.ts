@@ -167,7 +167,8 @@ export interface PolicyContext {
 
 /**
  * A guarded field's decision applied: recorded for the audit, then the field resolved (allowed) or
- * refused. A function of its own, not a closure made per field read.
+ * refused. A function of its own: no named closure is made per field read (a decision taken
+ * already, the usual case, calls it directly).
  */
 function applyDecision(
   decision: Decision,

@@ -197,7 +197,8 @@ interface FieldAudit {
 
 /**
  * A field's resolved value, recorded as a disclosure about the citizen at the object's subject
- * (nothing for null). A function of its own, not a closure made per field read.
+ * (nothing for null). A function of its own: no named closure is made per field read (a value
+ * resolved already, the usual case, is recorded by a direct call).
  */
 function recordRead(
   value: unknown,

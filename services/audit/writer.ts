@@ -18,9 +18,9 @@ import { AccessLogIndexer, type IndexerOptions } from './indexer';
  * then binary search: O(log n) lookups) for records written after the last pointer
  * update, so a restarted process with the same chain id continues its chain.
  *
- * `append` resolves once its record is durably written (one `insert` command, write concern
- * majority + journal). Appends arriving while a write is in flight are queued and
- * written together by the next single insert, in arrival order, hashes chained in
+ * `append` resolves once its record is durably written (insert commands, insert.ts; write
+ * concern majority + journal). Appends arriving while a write is in flight are queued and
+ * written together by the next batch, in arrival order, hashes chained in
  * that order. If a write fails, every append of that batch rejects with an
  * {@link AuditWriteError} and the in-memory chain state is not advanced; before the
  * next batch the writer re-reads the true tail (an ordered insert may have written
@@ -69,7 +69,7 @@ export interface AuditWriterOptions {
   chain?: string;
   /** Default `{w: 'majority', j: true}`. */
   writeConcern?: WriteConcernSettings;
-  /** Most records per batch (one insert command, or more when larger than 4 MB). Default 256. */
+  /** Most records per batch (one insert command for up to 100 records and 4,000,000 JSON characters). Default 256. */
   maxBatch?: number;
   /** Maintain the citizens' access-log index. Default true. */
   citizenIndex?: boolean;

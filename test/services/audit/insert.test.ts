@@ -1,6 +1,8 @@
 import { expect } from '@jest/globals';
+import { jest } from '@jest/globals';
+import { MongoServerError, type Document } from 'mongodb';
 import { Store } from '../../../store/connection';
-import { insertInOrder } from '../../../services/audit/insert';
+import { INSERT_COMMAND_MAX_DOCS, insertInOrder } from '../../../services/audit/insert';
 
 let store: Store;
 const wc = { w: 'majority' as const, j: true };
@@ -56,7 +58,61 @@ describe('insertInOrder', () => {
     expect(written.map((d) => d._id).sort()).toEqual(['d200', 'd201']);
   });
 
+  it('sends at most INSERT_COMMAND_MAX_DOCS documents per command', async () => {
+    let commands = 0;
+    await insertInOrder(store.hubDb, 'inserts', docs(1000, 250), Array(250).fill(1), {
+      writeConcern: wc,
+      onCommand: () => commands++,
+    });
+    expect(commands).toBe(Math.ceil(250 / INSERT_COMMAND_MAX_DOCS));
+    expect(await coll().countDocuments({ n: { $gte: 1000, $lt: 1250 } })).toBe(250);
+  });
+
+  it('writes nothing after a refused document, past the embedded store’s batches of 100 too', async () => {
+    await coll().insertOne({ _id: 'd2050', n: -1 });
+    await expect(
+      insertInOrder(store.hubDb, 'inserts', docs(2000, 150), Array(150).fill(1), { writeConcern: wc }),
+    ).rejects.toThrow(/insert refused: 11000/);
+    const written = await coll()
+      .find({ n: { $gte: 2000 } })
+      .toArray();
+    expect(written.map((d) => d.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 2000 + i));
+  });
+
+  it('sends the write concern as the driver does (w, j, wtimeout)', async () => {
+    const sent: Document[] = [];
+    const spy = jest.spyOn(store.hubDb, 'command');
+    spy.mockImplementation((cmd: Document) => {
+      sent.push(cmd);
+      spy.mockRestore();
+      return store.hubDb.command(cmd);
+    });
+    await insertInOrder(store.hubDb, 'inserts', docs(3000, 1), [1], {
+      writeConcern: { w: 'majority', journal: true, wtimeoutMS: 5000 },
+    });
+    expect(sent[0].writeConcern).toEqual({ w: 'majority', j: true, wtimeout: 5000 });
+  });
+
+  it('rejects a reply with a write-concern error, or fewer documents written than sent', async () => {
+    const spy = jest.spyOn(store.hubDb, 'command');
+    spy.mockResolvedValueOnce({
+      ok: 1,
+      n: 1,
+      writeConcernError: { code: 64, errmsg: 'waiting for replication timed out' },
+    });
+    await expect(insertInOrder(store.hubDb, 'inserts', docs(4000, 1), [1], { writeConcern: wc })).rejects.toThrow(
+      /insert: 64 waiting for replication/,
+    );
+    spy.mockResolvedValueOnce({ ok: 1, n: 1 });
+    await expect(insertInOrder(store.hubDb, 'inserts', docs(4001, 2), [1, 1], { writeConcern: wc })).rejects.toThrow(
+      /wrote 1 of 2/,
+    );
+    spy.mockRestore();
+  });
+
   it('rejects when the command fails', async () => {
-    await expect(insertInOrder(store.hubDb, '', docs(300, 1), [10], { writeConcern: wc })).rejects.toThrow();
+    await expect(insertInOrder(store.hubDb, '', docs(300, 1), [10], { writeConcern: wc })).rejects.toBeInstanceOf(
+      MongoServerError,
+    );
   });
 });

@@ -214,6 +214,21 @@ describe('AuditWriter', () => {
     expect(await chainReport('partial')).toEqual({ chain: 'partial', records: 3 });
   });
 
+  it('a duplicate _id in a later insert command of a batch: the batch rejects, the chain goes on after what landed', async () => {
+    const w = await AuditWriter.open(store, { chain: 'dup-mid', insertCommandChars: 1_200, logger: quiet });
+    await w.append(entry(1));
+    // Another process wrote seq 5 (the second command of the next batch: two records per command).
+    await store.hubDb.collection('audit').insertOne({ _id: auditRecordId('dup-mid', 5) } as never);
+    const batch = await Promise.allSettled([2, 3, 4, 5, 6, 7].map((i) => w.append(entry(i))));
+    expect(batch.every((r) => r.status === 'rejected')).toBe(true);
+    await store.hubDb.collection('audit').deleteOne({ _id: auditRecordId('dup-mid', 5) } as never);
+    const next = await w.append(entry(8));
+    expect(next.seq).toBe(5);
+    await w.close();
+    expect((await records('dup-mid')).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(await chainReport('dup-mid')).toEqual({ chain: 'dup-mid', records: 5 });
+  });
+
   it('rejects appends when its store client is closed (nothing durable, caller must not disclose)', async () => {
     const s2 = await connect();
     const w = await AuditWriter.open(s2, { chain: 'closed', logger: quiet });
