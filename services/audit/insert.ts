@@ -26,9 +26,9 @@ function describeWriteError(e: unknown): string {
  * Inserts documents in order, durably: `insert` commands of the documents in turn, ordered, at
  * `writeConcern` (as the driver sends it: `WriteConcern.apply`), each of at most
  * {@link INSERT_COMMAND_MAX_DOCS} documents and `maxChars` by `sizes` (each document's canonical
- * JSON length, which the audit writer has already made for the hash). Not the driver's `insertMany`: its bulk path
- * measures every document's BSON size before serialising it, a second walk of each record (about
- * 50 µs of the hub's CPU per request under load; docs/benchmarks.md).
+ * JSON length, which the audit writer has already made for the hash). Not the driver's
+ * `insertMany`: its bulk path measures every document's BSON size before serialising it, a second
+ * walk of each record (about 50 µs of the hub's CPU per request under load; docs/benchmarks.md).
  *
  * Resolves once every document is written. Rejects otherwise, a prefix possibly written: a command
  * error, a write error in the reply (a duplicate `_id`: another process writing the same audit

@@ -21,6 +21,20 @@ afterAll(async () => {
 
 const docs = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ _id: `d${from + i}`, n: from + i }));
 
+/**
+ * Documents `from`… (`n` of them) inserted in order over one already there at position `dupAt`:
+ * the insert must be refused on the duplicate; returns what was written of them.
+ */
+async function insertOverDuplicate(from: number, n: number, dupAt: number) {
+  await coll().insertOne({ _id: `d${from + dupAt}`, n: -1 });
+  await expect(
+    insertInOrder(store.hubDb, 'inserts', docs(from, n), Array(n).fill(1), { writeConcern: wc }),
+  ).rejects.toThrow(/insert refused: 11000/);
+  return coll()
+    .find({ n: { $gte: from } })
+    .toArray();
+}
+
 describe('insertInOrder', () => {
   it('writes every document in order, in commands of at most maxChars by the sizes given', async () => {
     let commands = 0;
@@ -48,13 +62,7 @@ describe('insertInOrder', () => {
   });
 
   it('rejects on a duplicate _id in the reply, the documents before it written and none after', async () => {
-    await coll().insertOne({ _id: 'd202', n: -1 });
-    await expect(
-      insertInOrder(store.hubDb, 'inserts', docs(200, 5), Array(5).fill(10), { writeConcern: wc }),
-    ).rejects.toThrow(/insert refused: 11000/);
-    const written = await coll()
-      .find({ n: { $gte: 200 } })
-      .toArray();
+    const written = await insertOverDuplicate(200, 5, 2);
     expect(written.map((d) => d._id).sort()).toEqual(['d200', 'd201']);
   });
 
@@ -69,13 +77,7 @@ describe('insertInOrder', () => {
   });
 
   it('writes nothing after a refused document, past the embedded store’s batches of 100 too', async () => {
-    await coll().insertOne({ _id: 'd2050', n: -1 });
-    await expect(
-      insertInOrder(store.hubDb, 'inserts', docs(2000, 150), Array(150).fill(1), { writeConcern: wc }),
-    ).rejects.toThrow(/insert refused: 11000/);
-    const written = await coll()
-      .find({ n: { $gte: 2000 } })
-      .toArray();
+    const written = await insertOverDuplicate(2000, 150, 50);
     expect(written.map((d) => d.n).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 2000 + i));
   });
 
