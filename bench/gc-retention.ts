@@ -1,0 +1,110 @@
+/**
+ * What the driver's per-request garbage costs the collector. Runs `--requests` requests' worth of
+ * store work, one after another (each: the five source reads of one citizen at once, as the
+ * connectors read them; `--ping`: five `ping` commands), waits for everything to settle, then
+ * forces three young-generation collections (scavenges) and one full collection, and prints how
+ * much the old generation grew after each: objects that survived the scavenges although nothing
+ * uses them any more are promoted there, and only a full (mark-compact) collection frees them.
+ * `--control` runs the same number of requests without the driver (a promise and a socket round
+ * trip to a server in this process, with garbage allocated around it), for comparison.
+ *
+ *   npm run bench:gc-retention -- [--requests 200] [--rounds 4] [--ping] [--control]
+ */
+import { once } from 'node:events';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseArgs } from 'node:util';
+import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
+import { Store } from '../store/connection';
+import { seedOrReuse, selfReaderIds, SOAK_DATA, withStandaloneStore } from './common';
+
+setFlagsFromString('--expose-gc');
+/** `gc()` is a full collection; `gc({ type: 'minor' })` a scavenge. */
+const gc = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
+const oldSpaceUsed = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
+const settle = () => new Promise((r) => setTimeout(r, 100));
+
+/** One round: the old generation's growth (KB) after the scavenges and after a full collection. */
+async function round(requests: number, request: (i: number) => Promise<unknown>) {
+  gc();
+  await settle();
+  gc();
+  const before = oldSpaceUsed();
+  for (let i = 0; i < requests; i++) await request(i);
+  await settle();
+  for (let k = 0; k < 3; k++) gc({ type: 'minor' });
+  const afterScavenges = oldSpaceUsed();
+  gc();
+  const afterFull = oldSpaceUsed();
+  return {
+    promoted_kb_per_request: +((afterScavenges - before) / 1024 / requests).toFixed(1),
+    left_after_full_gc_kb_per_request: +((afterFull - before) / 1024 / requests).toFixed(1),
+  };
+}
+
+/** The control: a socket round trip and some garbage per request, no driver. */
+async function control(requests: number, rounds: number) {
+  const server = createServer((s) => s.on('data', (d) => s.write(d)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  await once(socket, 'connect');
+  const request = async (i: number) => {
+    const garbage = Array.from({ length: 200 }, (_, k) => ({ i, k, s: `v${k}` }));
+    const answered = once(socket, 'data');
+    socket.write(Buffer.concat([Buffer.from('ping'), Buffer.alloc(60)]));
+    await answered;
+    return garbage.length;
+  };
+  const out = [];
+  for (let r = 0; r < rounds + 1; r++)
+    out.push({ what: 'control: socket round trip, no driver', ...(await round(requests, request)) });
+  socket.destroy();
+  server.close();
+  return out.slice(1);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '200' },
+      rounds: { type: 'string', default: '4' },
+      ping: { type: 'boolean', default: false },
+      control: { type: 'boolean', default: false },
+    },
+  });
+  const requests = Number(values.requests);
+  const rounds = Number(values.rounds);
+  if (!(requests > 0 && rounds > 0)) throw new Error('--requests and --rounds take positive numbers');
+  if (values.control) {
+    console.table(await control(requests, rounds));
+    return;
+  }
+  await withStandaloneStore(SOAK_DATA.dataDir, async (uri) => {
+    const store = await Store.connect({ uri, dbPrefix: SOAK_DATA.prefix, maxPoolSize: 64 });
+    try {
+      await seedOrReuse(store, { citizens: 10_000, seed: SOAK_DATA.seed }, 'gc-retention', console.log);
+      const ids = await selfReaderIds(store);
+      const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
+      const request = (i: number) =>
+        Promise.all(
+          collections.map((c) =>
+            values.ping ? store.hubDb.command({ ping: 1 }) : c.findOne({ _id: ids[i % ids.length] as never }),
+          ),
+        );
+      const what = values.ping ? 'five pings' : 'five source reads';
+      const out = [];
+      // The first round warms up (code, pools); it is not shown.
+      for (let r = 0; r < rounds + 1; r++) out.push({ what, ...(await round(requests, request)) });
+      console.table(out.slice(1));
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
