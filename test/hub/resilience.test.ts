@@ -32,12 +32,17 @@ async function audited(requestId: string): Promise<AuditRecordDoc> {
 
 const disclosedPaths = (r: AuditRecordDoc) => r.citizens.flatMap((c) => c.disclosed.flatMap((d) => d.paths));
 
-/** Short timeouts and a breaker that opens after two requests (two attempts each). */
+/**
+ * A breaker that opens after two requests (two attempts each). Only the source a test hangs has a
+ * short timeout (its own policy), so that the test does not wait long; the others keep the default
+ * (2 s), far above what a store read takes on a loaded machine, so that none of them times out by
+ * accident (with 300 ms for all, a population read under CI load did, and a test failed).
+ */
 const GUARDS = {
-  HUB_SOURCE_TIMEOUT_MS: '300',
   HUB_SOURCE_RETRIES: '1',
   HUB_BREAKER_FAILURES: '4',
-  HUB_BREAKER_HALF_OPEN_MS: '600',
+  HUB_BREAKER_HALF_OPEN_MS: '2000',
+  HUB_SOURCE_POLICIES: JSON.stringify({ healthRecord: { timeoutMs: 300 } }),
 };
 
 beforeAll(async () => {
@@ -134,7 +139,9 @@ describe('circuit breaker over HTTP', () => {
     const metrics = await (await fetch(`${own.url}/metrics`)).text();
     expect(metrics).toMatch(/hub_source_breaker_state\{source="socialInsurance"\} 1/);
     expect(metrics).toMatch(/hub_source_failures_total\{source="socialInsurance",reason="CIRCUIT_OPEN"\} [1-9]/);
-    await new Promise((r) => setTimeout(r, 700));
+    // Past the breaker's half-open delay (2 s: the request above, answered while it is open,
+    // has that long to arrive even on a loaded machine), the next request is its probe.
+    await new Promise((r) => setTimeout(r, 2_100));
     const back = await papers();
     expect(back.body.errors).toBeUndefined();
     expect(own.guards.get('socialInsurance').state).toBe('CLOSED');
@@ -175,12 +182,15 @@ describe('fan-out', () => {
 
 describe('request deadline', () => {
   it('no source is waited for past the deadline: their fields fail with reason DEADLINE', async () => {
-    const short = await startTestHub({ HUB_REQUEST_DEADLINE_MS: '400', HUB_SOURCE_TIMEOUT_MS: '300' });
+    // A deadline of 3 s, which the healthy sources' reads stay far inside even on a loaded machine.
+    const short = await startTestHub({ HUB_REQUEST_DEADLINE_MS: '3000' });
     try {
-      // The first attempt fails after 250 ms; its retry has less than its timeout left before the
-      // deadline and is cut there.
-      // Waited out, the retry would fail too (reason ERROR): DEADLINE is the deadline cutting it.
-      short.guards.faults.set('drivingLicence', { latencyMs: 250, errorRate: 1 });
+      // The first attempt fails after 1.6 s, before its 2 s timeout (the two timers fire in that
+      // order however late both are); its retry starts with less than its timeout left before the
+      // deadline, and its answer would come 1.6 s later, past the deadline, however early it
+      // started. Waited out, the retry would fail too (reason ERROR): DEADLINE is the deadline
+      // cutting it.
+      short.guards.faults.set('drivingLicence', { latencyMs: 1_600, errorRate: 1 });
       const r = await allPapers(short);
       expect(r.body.data!.citizen!.fullName).toEqual(expect.any(String));
       expect(r.body.errors).toEqual([
