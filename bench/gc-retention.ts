@@ -8,7 +8,7 @@
  * `--control` runs the same number of requests without the driver (a promise and a socket round
  * trip to a server in this process, with garbage allocated around it), for comparison.
  * `--patterns` measures, in plain JavaScript and without I/O, how many bytes one copy of a small
- * object allocates straight in the old generation, and how many more survive two scavenges, by
+ * object allocates straight in the old generation, and how many more survive the scavenges, by
  * how the copy is made: object spread then a property added (what the driver does for every
  * command and its options), against `Object.assign` then the same property, and a literal.
  *
@@ -29,22 +29,46 @@ const gc = runInNewContext('gc') as (options?: { type: 'minor' }) => void;
 const oldSpaceUsed = () => getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
 const settle = () => new Promise((r) => setTimeout(r, 100));
 
-/** One round: the old generation's growth (KB) after the scavenges and after a full collection. */
-async function round(requests: number, request: (i: number) => Promise<unknown>) {
+/**
+ * One round of `steps` calls of `step`, one after another: how much the old generation grew, in
+ * bytes per step, during the loop (allocated there directly: the npm script's young generation is
+ * large enough that no scavenge runs in the loop), after three scavenges, and after a full
+ * collection.
+ */
+async function round(steps: number, step: (i: number) => unknown) {
   gc();
   await settle();
   gc();
   const before = oldSpaceUsed();
-  for (let i = 0; i < requests; i++) await request(i);
+  for (let i = 0; i < steps; i++) await step(i);
+  const afterLoop = oldSpaceUsed();
   await settle();
   for (let k = 0; k < 3; k++) gc({ type: 'minor' });
   const afterScavenges = oldSpaceUsed();
   gc();
   const afterFull = oldSpaceUsed();
   return {
-    promoted_kb_per_request: +((afterScavenges - before) / 1024 / requests).toFixed(1),
-    left_after_full_gc_kb_per_request: +((afterFull - before) / 1024 / requests).toFixed(1),
+    during: (afterLoop - before) / steps,
+    afterScavenges: (afterScavenges - before) / steps,
+    afterFull: (afterFull - before) / steps,
   };
+}
+
+/** `rounds` rounds after one of warm-up (code, pools), in KB per request. */
+async function perRequest(what: string, requests: number, rounds: number, request: (i: number) => unknown) {
+  const kb = (bytes: number) => +(bytes / 1024).toFixed(1);
+  const out = [];
+  for (let r = 0; r < rounds + 1; r++) {
+    const m = await round(requests, request);
+    if (r > 0)
+      out.push({
+        what,
+        old_kb_per_request_during_loop: kb(m.during),
+        promoted_kb_per_request: kb(m.afterScavenges),
+        left_after_full_gc_kb_per_request: kb(m.afterFull),
+      });
+  }
+  return out;
 }
 
 /** The control: a socket round trip and some garbage per request, no driver. */
@@ -61,16 +85,14 @@ async function control(requests: number, rounds: number) {
     await answered;
     return garbage.length;
   };
-  const out = [];
-  for (let r = 0; r < rounds + 1; r++)
-    out.push({ what: 'control: socket round trip, no driver', ...(await round(requests, request)) });
+  const out = await perRequest('control: socket round trip, no driver', requests, rounds, request);
   socket.destroy();
   server.close();
-  return out.slice(1);
+  return out;
 }
 
-/** `--patterns`: old-generation bytes per copy, straight and after two scavenges, by copy pattern. */
-function patterns(copies: number, rounds: number) {
+/** `--patterns`: old-generation bytes per copy, straight and after the scavenges, by copy pattern. */
+async function patterns(copies: number, rounds: number) {
   const source = { ping: 1 };
   const payload = () => Array.from({ length: 10 }, (_, k) => ({ k }));
   const made: Record<string, () => object> = {
@@ -95,23 +117,16 @@ function patterns(copies: number, rounds: number) {
   };
   const out = [];
   for (const [what, make] of Object.entries(made)) {
-    const straight: number[] = [];
+    const during: number[] = [];
     const kept: number[] = [];
     for (let r = 0; r < rounds + 1; r++) {
-      gc();
-      gc();
-      const before = oldSpaceUsed();
-      for (let i = 0; i < copies; i++) make();
-      const afterLoop = oldSpaceUsed();
-      gc({ type: 'minor' });
-      gc({ type: 'minor' });
-      const afterScavenges = oldSpaceUsed();
+      const m = await round(copies, make);
       if (r === 0) continue; // warm-up
-      straight.push((afterLoop - before) / copies);
-      kept.push((afterScavenges - before) / copies);
+      during.push(m.during);
+      kept.push(m.afterScavenges);
     }
     const mean = (a: number[]) => Math.round(a.reduce((x, y) => x + y, 0) / a.length);
-    out.push({ what, old_bytes_per_copy: mean(straight), after_two_scavenges_bytes_per_copy: mean(kept) });
+    out.push({ what, old_bytes_per_copy: mean(during), after_scavenges_bytes_per_copy: mean(kept) });
   }
   return out;
 }
@@ -130,7 +145,7 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   if (!(requests > 0 && rounds > 0)) throw new Error('--requests and --rounds take positive numbers');
   if (values.patterns) {
-    console.table(patterns(20_000, rounds));
+    console.table(await patterns(20_000, rounds));
     return;
   }
   if (values.control) {
@@ -149,11 +164,7 @@ async function main(): Promise<void> {
             values.ping ? store.hubDb.command({ ping: 1 }) : c.findOne({ _id: ids[i % ids.length] as never }),
           ),
         );
-      const what = values.ping ? 'five pings' : 'five source reads';
-      const out = [];
-      // The first round warms up (code, pools); it is not shown.
-      for (let r = 0; r < rounds + 1; r++) out.push({ what, ...(await round(requests, request)) });
-      console.table(out.slice(1));
+      console.table(await perRequest(values.ping ? 'five pings' : 'five source reads', requests, rounds, request));
     } finally {
       await store.close();
     }
