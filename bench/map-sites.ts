@@ -16,8 +16,9 @@
  *     ../../bench/resilience.ts --soak-only --soak-duration 30; cd ../..
  *   npm run -s bench:map-sites -- [--top 25] .data/maps/isolate-*-v8.log
  *
- * The hub's process is the log marked `hub` (it compiled hub/plugins/audit.ts); divide by the
- * requests it served (the soak's line, plus the maximum measured before it) for maps per request.
+ * The hub's process is the log marked `hub` (it ran hub/plugins/audit.ts hot). For maps per
+ * request, divide by the requests it served: body-parser's `read` makes one map per request, so
+ * its row (`--top 40`) counts them.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -51,7 +52,9 @@ async function read(file: string) {
       // code-creation,<type>,<kind>,<time>,<address>,<size>,<name…>,<sfi>,<state>
       const f = line.split(',');
       const name = f.slice(6, f.length - 2).join(',');
-      if (!hub && name.includes('hub/plugins/audit.ts')) hub = true;
+      // The hub's process ran its request path: the audit plugin's code was optimized there
+      // (state `*`, or `^` for the baseline compiler), not only compiled at start-up (`~`).
+      if (!hub && name.includes('hub/plugins/audit.ts') && f[f.length - 1] !== '~') hub = true;
       codes.push({ at: Number(f[3]), start: parseInt(f[4], 16), size: Number(f[5]), name });
     } else if (line.startsWith('map,') && !line.startsWith('map,NormalizeCached')) {
       // map,<type>,<time>,<from>,<to>,<pc>,<line>,<column>,<reason>,<name>
