@@ -11,10 +11,11 @@
  * prints, per log, the sites that made the most maps, leaving out the `NormalizeCached` events
  * (a cached dictionary map, nothing made). Run the soak with the flags, then this:
  *
- *   mkdir -p .data/maps && cd .data/maps && NODE_ENV=production npx tsx --max-semi-space-size=64 \
- *     --v8-pool-size=1 --log-maps --no-log-maps-details --log-code --logfile=v8.log \
- *     ../../bench/resilience.ts --soak-only --soak-duration 30; cd ../..
- *   npm run -s bench:map-sites -- [--top 25] .data/maps/isolate-*-v8.log
+ *   rm -rf .data/maps && mkdir -p .data/maps && (cd .data/maps && NODE_ENV=production npx tsx \
+ *     --max-semi-space-size=64 --v8-pool-size=1 --log-maps --no-log-maps-details --log-code \
+ *     --logfile=v8.log ../../bench/resilience.ts --soak-only --soak-duration 30 \
+ *     --data-dir ../bench-resilience)
+ *   npm run -s bench:map-sites -- --top 40 .data/maps/isolate-*-v8.log
  *
  * The hub's process is the log marked `hub` (it ran hub/plugins/audit.ts hot). For maps per
  * request, divide by the requests it served: body-parser's `read` makes one map per request, so
@@ -25,64 +26,98 @@ import { createInterface } from 'node:readline';
 import { basename, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
+/** A code object while it was at one address: from its creation (or move there) to its move or deletion. */
 interface Code {
-  at: number;
   start: number;
   size: number;
   name: string;
+  /** Log line numbers: where it appeared at `start`, and where it left (Infinity: never). */
+  from: number;
+  to: number;
 }
 
-interface Site {
-  count: number;
-  /** Time of its first event (µs), to pick the code object that was there then. */
-  firstAt: number;
-  keys: Map<string, number>;
+/** A map event made by running code: the code address, the log line, the property (or kind). */
+interface MapEvent {
+  pc: number;
+  line: number;
+  key: string;
 }
 
-/** One log: the code objects it created and the map events by the code address that made them. */
+/** V8 escapes the commas in names; code states: `~` interpreted, `^` baseline, `+` Maglev, `*` TurboFan. */
+const HOT_STATES = new Set(['^', '+', '*']);
+
+/** One log, in order: the code objects with the lines they were valid for, and the map events. */
 async function read(file: string) {
   const codes: Code[] = [];
-  const byPc = new Map<string, Site>();
-  let events = 0;
+  const at = new Map<number, Code>();
+  const events: MapEvent[] = [];
   let hub = false;
   let first = Infinity;
   let last = 0;
+  let n = 0;
   for await (const line of createInterface({ input: createReadStream(file) })) {
+    n++;
     if (line.startsWith('code-creation,')) {
-      // code-creation,<type>,<kind>,<time>,<address>,<size>,<name…>,<sfi>,<state>
+      // code-creation,<type>,<kind>,<time>,<address>,<size>,<name>[,<sfi>,<state>]
       const f = line.split(',');
-      const name = f.slice(6, f.length - 2).join(',');
-      // The hub's process ran its request path: the audit plugin's code was optimized there
-      // (state `*`, or `^` for the baseline compiler), not only compiled at start-up (`~`).
-      if (!hub && name.includes('hub/plugins/audit.ts') && f[f.length - 1] !== '~') hub = true;
-      codes.push({ at: Number(f[3]), start: parseInt(f[4], 16), size: Number(f[5]), name });
+      const code: Code = { start: parseInt(f[4], 16), size: Number(f[5]), name: f[6] ?? '', from: n, to: Infinity };
+      // The hub's process ran its request path hot: the audit plugin's code was compiled past the
+      // interpreter there, not only loaded at start-up.
+      if (!hub && f.length >= 9 && HOT_STATES.has(f[8]) && code.name.includes('hub/plugins/audit.ts')) hub = true;
+      const replaced = at.get(code.start);
+      if (replaced && replaced.to === Infinity) replaced.to = n;
+      codes.push(code);
+      at.set(code.start, code);
+    } else if (line.startsWith('code-move,') || line.startsWith('code-delete,')) {
+      // code-move,<from>,<to> | code-delete,<address>
+      const f = line.split(',');
+      const code = at.get(parseInt(f[1], 16));
+      if (!code) continue;
+      code.to = n;
+      at.delete(code.start);
+      if (f[0] === 'code-move') {
+        const moved: Code = { ...code, start: parseInt(f[2], 16), from: n, to: Infinity };
+        codes.push(moved);
+        at.set(moved.start, moved);
+      }
     } else if (line.startsWith('map,') && !line.startsWith('map,NormalizeCached')) {
       // map,<type>,<time>,<from>,<to>,<pc>,<line>,<column>,<reason>,<name>
       const f = line.split(',');
-      const at = Number(f[2]);
-      if (f[5] === '0x000000000000') continue; // made by V8 itself, not by running code
-      events++;
-      first = Math.min(first, at);
-      last = Math.max(last, at);
-      const site = byPc.get(f[5]) ?? { count: 0, firstAt: at, keys: new Map<string, number>() };
-      site.count++;
-      const key = f.slice(9).join(',') || f[1];
-      site.keys.set(key, (site.keys.get(key) ?? 0) + 1);
-      byPc.set(f[5], site);
+      const pc = parseInt(f[5], 16);
+      if (!pc) continue; // made by V8 itself, not by running code
+      const time = Number(f[2]);
+      first = Math.min(first, time);
+      last = Math.max(last, time);
+      events.push({ pc, line: n, key: f[9] || f[1] });
     }
   }
-  return { codes, byPc, events, hub, seconds: events ? (last - first) / 1e6 : 0 };
+  return { codes, events, hub, seconds: events.length ? (last - first) / 1e6 : 0 };
 }
 
-/** The function whose code held `pc` when `at` came (the latest code object there before it). */
-function resolve(codes: Code[], pc: number, at: number): string {
-  let best: Code | null = null;
-  for (const c of codes)
-    if (pc >= c.start && pc < c.start + c.size && c.at <= at && (!best || c.at >= best.at)) best = c;
-  if (!best) return `(unknown code 0x${pc.toString(16)})`;
-  // "JS,~,name /abs/path/file.ts:line:col" or a builtin's name: keep the function and a short path.
-  return best.name
-    .replace(/^[^,]*,[^,]*,/, '')
+/** Finds, for an address and a log line, the code object that was there then. */
+function resolver(codes: Code[]) {
+  const sorted = [...codes].sort((a, b) => a.start - b.start);
+  const maxSize = sorted.reduce((m, c) => Math.max(m, c.size), 0);
+  return (pc: number, line: number): string => {
+    // The last code object starting at or below pc, then back over those that could still cover it.
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].start <= pc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    for (let k = hi; k >= 0 && sorted[k].start > pc - maxSize; k--) {
+      const c = sorted[k];
+      if (pc < c.start + c.size && c.from <= line && line < c.to) return shortName(c.name);
+    }
+    return `(unknown code 0x${pc.toString(16)})`;
+  };
+}
+
+/** "name /abs/path/node_modules/pkg/file.js:line:col": the function and a short path. */
+function shortName(name: string): string {
+  return name
     .replace(/\/[^ ]*node_modules\//, 'node_modules/')
     .replace(process.cwd() + '/', '')
     .trim();
@@ -97,19 +132,18 @@ async function main(): Promise<void> {
   if (!positionals.length || !(top > 0)) throw new Error('usage: map-sites.ts [--top N] <v8 log>...');
   for (const file of positionals) {
     const log = await read(file);
-    // Resolving is a scan of every code object: only for the busiest addresses.
-    const busiest = [...log.byPc.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, top * 8);
+    const resolve = resolver(log.codes);
     const byFunction = new Map<string, { maps: number; keys: Map<string, number> }>();
-    for (const [pc, site] of busiest) {
-      const fn = resolve(log.codes, parseInt(pc, 16), site.firstAt);
+    for (const e of log.events) {
+      const fn = resolve(e.pc, e.line);
       const row = byFunction.get(fn) ?? { maps: 0, keys: new Map<string, number>() };
-      row.maps += site.count;
-      for (const [k, n] of site.keys) row.keys.set(k, (row.keys.get(k) ?? 0) + n);
+      row.maps++;
+      row.keys.set(e.key, (row.keys.get(e.key) ?? 0) + 1);
       byFunction.set(fn, row);
     }
     console.log(
       `${relative(process.cwd(), file) || basename(file)}${log.hub ? ' (hub)' : ''}: ` +
-        `${log.events} maps made over ${log.seconds.toFixed(1)} s`,
+        `${log.events.length} maps made over ${log.seconds.toFixed(1)} s`,
     );
     console.table(
       [...byFunction.entries()]
