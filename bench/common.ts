@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { seed } from '../mockdata/seed/index';
 import { devIdpKey, issueDevToken } from '../services/access/auth/dev-idp';
 import { startLocalDb, type LocalDb } from '../store/localdb';
-import type { Store } from '../store/connection';
+import { Store } from '../store/connection';
 import type { LoadOut } from './load';
 import { SEED_MANIFEST_COLLECTION, type DefectKind, type SeedManifestDoc } from '../mockdata/seed-meta';
 
@@ -113,6 +113,23 @@ export async function runLoad(
  * profile.ts, hubs.ts, floor.ts): its store's folder, database prefix and seed.
  */
 export const SOAK_DATA = { dataDir: '.data/bench-resilience', prefix: 'benchres_', seed: 7 } as const;
+
+/**
+ * For a tool run alone on the soak's data set (bench/floor.ts, bench/gc-retention.ts): the store
+ * (see {@link withStandaloneStore}), seeded or reused, and its {@link selfReaderIds}; `label`
+ * prefixes the seeding's progress lines.
+ */
+export async function withSoakStore<T>(label: string, fn: (store: Store, ids: string[]) => Promise<T>): Promise<T> {
+  return withStandaloneStore(SOAK_DATA.dataDir, async (uri) => {
+    const store = await Store.connect({ uri, dbPrefix: SOAK_DATA.prefix, maxPoolSize: 64 });
+    try {
+      await seedOrReuse(store, { citizens: 10_000, seed: SOAK_DATA.seed }, label, console.log);
+      return await fn(store, await selfReaderIds(store));
+    } finally {
+      await store.close();
+    }
+  });
+}
 
 /** Up to 1,000 citizens with an ACTIVE Level 2 account: the bench's self-readers ({@link selfReaders}). */
 export async function selfReaderIds(store: Store): Promise<string[]> {

@@ -11,8 +11,8 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
-import { Store } from '../store/connection';
-import { seedOrReuse, selfReaderIds, SOAK_DATA, withStandaloneStore } from './common';
+import type { Store } from '../store/connection';
+import { withSoakStore } from './common';
 import { quantile } from './profile-probes';
 
 async function probe(store: Store, ids: string[], o: { rate: number; durationS: number; ping: boolean }) {
@@ -67,16 +67,9 @@ async function main(): Promise<void> {
   });
   const o = { rate: Number(values.rate), durationS: Number(values.duration), ping: values.ping };
   if (!(o.rate > 0 && o.durationS > 0)) throw new Error('--rate and --duration take positive numbers');
-  await withStandaloneStore(SOAK_DATA.dataDir, async (uri) => {
-    const store = await Store.connect({ uri, dbPrefix: SOAK_DATA.prefix, maxPoolSize: 64 });
-    try {
-      await seedOrReuse(store, { citizens: 10_000, seed: SOAK_DATA.seed }, 'floor', console.log);
-      const ids = await selfReaderIds(store);
-      await probe(store, ids, { ...o, durationS: 3 }); // warm-up
-      console.table([await probe(store, ids, o)]);
-    } finally {
-      await store.close();
-    }
+  await withSoakStore('floor', async (store, ids) => {
+    await probe(store, ids, { ...o, durationS: 3 }); // warm-up
+    console.table([await probe(store, ids, o)]);
   });
 }
 

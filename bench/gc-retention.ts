@@ -20,8 +20,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseArgs } from 'node:util';
 import { SOURCES, SOURCE_NAMES } from '../connectors/registry';
-import { Store } from '../store/connection';
-import { seedOrReuse, selfReaderIds, SOAK_DATA, withStandaloneStore } from './common';
+import { withSoakStore } from './common';
 
 setFlagsFromString('--expose-gc');
 /** `gc()` is a full collection; `gc({ type: 'minor' })` a scavenge. */
@@ -152,22 +151,15 @@ async function main(): Promise<void> {
     console.table(await control(requests, rounds));
     return;
   }
-  await withStandaloneStore(SOAK_DATA.dataDir, async (uri) => {
-    const store = await Store.connect({ uri, dbPrefix: SOAK_DATA.prefix, maxPoolSize: 64 });
-    try {
-      await seedOrReuse(store, { citizens: 10_000, seed: SOAK_DATA.seed }, 'gc-retention', console.log);
-      const ids = await selfReaderIds(store);
-      const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
-      const request = (i: number) =>
-        Promise.all(
-          collections.map((c) =>
-            values.ping ? store.hubDb.command({ ping: 1 }) : c.findOne({ _id: ids[i % ids.length] as never }),
-          ),
-        );
-      console.table(await perRequest(values.ping ? 'five pings' : 'five source reads', requests, rounds, request));
-    } finally {
-      await store.close();
-    }
+  await withSoakStore('gc-retention', async (store, ids) => {
+    const collections = SOURCE_NAMES.map((s) => store.db(SOURCES[s].db).collection(SOURCES[s].collection));
+    const request = (i: number) =>
+      Promise.all(
+        collections.map((c) =>
+          values.ping ? store.hubDb.command({ ping: 1 }) : c.findOne({ _id: ids[i % ids.length] as never }),
+        ),
+      );
+    console.table(await perRequest(values.ping ? 'five pings' : 'five source reads', requests, rounds, request));
   });
 }
 
