@@ -18,7 +18,8 @@
  *   and the hub process's RSS right after a full garbage collection before and after (the hub in
  *   a process of its own, bench/hub-process.ts, as deployed); then the
  *   same at a quarter of the maximum for 60 s; then the `floor`: the bare baseline
- *   (bench/baseline.ts) in a process of its own at the same two rates.
+ *   (bench/baseline.ts) in a process of its own at the same two rates, then at half and a quarter
+ *   of its own maximum (the goal's terms applied to a server that does almost nothing).
  *
  * Seeds its own data (prefix `benchres_`, reused when present), or uses the caller's (run.ts).
  */
@@ -93,6 +94,16 @@ export interface ResilienceResult {
       quarter: { p50_ms: number; p99_ms: number; errors: number };
       /** The baseline process's CPU at half, % of one core. */
       cpu_pct: number;
+      /**
+       * The goal's own terms applied to the baseline: its maximum (closed loop, 16 connections,
+       * as measured for the hub), then half and a quarter of that, evenly spaced, 60 s each (10 s
+       * with `--short`). Whether a server doing almost nothing meets p99/p50 ≤ 3 / ≤ 2 here.
+       */
+      own?: {
+        max_rps: number;
+        half: { rate_rps: number; p50_ms: number; p99_ms: number; errors: number };
+        quarter: { rate_rps: number; p50_ms: number; p99_ms: number; errors: number };
+      };
     };
   };
 }
@@ -259,7 +270,7 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
   await full.stop();
   // The floor is secondary: when it fails, the hub's figures are kept and the failure said.
   const floor = await startProcess({}, true)
-    .then((base) => soakFloor(base, bodies, rate, quarterRate, short ? 10 : 60))
+    .then((base) => soakFloor(base, bodies, rate, quarterRate, short))
     .catch((err: unknown) => {
       log(`soak floor failed: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
@@ -289,14 +300,19 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
       `at ${quarterRate} req/s: p50 ${quarter.p50_ms} ms, p99 ${quarter.p99_ms} ms` +
       (floor
         ? `; the bare baseline at the same rates (${floor.cpu_pct}% CPU at half): p50 ${floor.half.p50_ms} / p99 ${floor.half.p99_ms} ms, ` +
-          `p50 ${floor.quarter.p50_ms} / p99 ${floor.quarter.p99_ms} ms`
+          `p50 ${floor.quarter.p50_ms} / p99 ${floor.quarter.p99_ms} ms` +
+          (floor.own
+            ? `; at half its own maximum of ${floor.own.max_rps} req/s: p50 ${floor.own.half.p50_ms} / p99 ${floor.own.half.p99_ms} ms, ` +
+              `a quarter: p50 ${floor.own.quarter.p50_ms} / p99 ${floor.own.quarter.p99_ms} ms`
+            : '')
         : ''),
   );
   return soak;
 }
 
-/** The soak's two rates on the bare baseline (`base`, stopped after). */
-async function soakFloor(base: HubProcess, bodies: string[], rate: number, quarterRate: number, seconds: number) {
+/** The soak's two rates on the bare baseline (`base`, stopped after), then its own half and quarter. */
+async function soakFloor(base: HubProcess, bodies: string[], rate: number, quarterRate: number, short?: boolean) {
+  const seconds = short ? 10 : 60;
   try {
     const url = `${base.url}/graphql`;
     await runLoad(url, bodies, 3, 16, undefined, rate); // warm-up
@@ -307,7 +323,23 @@ async function soakFloor(base: HubProcess, bodies: string[], rate: number, quart
     const cpuS = cpu1 - cpu0;
     const quarter = await runLoad(url, bodies, seconds, 16, undefined, quarterRate);
     const pick = (l: Awaited<ReturnType<typeof runLoad>>) => ({ p50_ms: l.p50_ms, p99_ms: l.p99_ms, errors: l.errors });
-    return { half: pick(half), quarter: pick(quarter), cpu_pct: Math.round((cpuS / seconds) * 100) };
+    // Then the goal's own terms: the baseline at half and a quarter of its own maximum.
+    const max = await runLoad(url, bodies, short ? 5 : 15, 16); // as for the hub
+    const ownRate = Math.max(1, Math.round(max.rps * 0.5));
+    const ownQuarterRate = Math.max(1, Math.round(max.rps * 0.25));
+    await runLoad(url, bodies, 3, 16, undefined, ownRate);
+    const ownHalf = await runLoad(url, bodies, seconds, 16, undefined, ownRate);
+    const ownQuarter = await runLoad(url, bodies, seconds, 16, undefined, ownQuarterRate);
+    return {
+      half: pick(half),
+      quarter: pick(quarter),
+      cpu_pct: Math.round((cpuS / seconds) * 100),
+      own: {
+        max_rps: Math.round(max.rps),
+        half: { rate_rps: ownRate, ...pick(ownHalf) },
+        quarter: { rate_rps: ownQuarterRate, ...pick(ownQuarter) },
+      },
+    };
   } finally {
     await base.stop();
   }
@@ -334,6 +366,18 @@ export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>
               `(at a quarter: p50 ${r.soak.floor.quarter.p50_ms} / p99 ${r.soak.floor.quarter.p99_ms} ms)`,
             goal: '— (the machine and store, without the hub)',
           },
+          ...(r.soak.floor.own
+            ? [
+                {
+                  section: 'soak floor, own max',
+                  figure:
+                    `bare baseline at half its own maximum (${r.soak.floor.own.max_rps} req/s): ` +
+                    `${r.soak.floor.own.half.rate_rps} req/s p50 ${r.soak.floor.own.half.p50_ms} / p99 ${r.soak.floor.own.half.p99_ms} ms ` +
+                    `(at ${r.soak.floor.own.quarter.rate_rps} req/s: p50 ${r.soak.floor.own.quarter.p50_ms} / p99 ${r.soak.floor.own.quarter.p99_ms} ms)`,
+                  goal: '— (the soak goal applied to the baseline itself)',
+                },
+              ]
+            : []),
         ]
       : []),
   ];
