@@ -29,6 +29,10 @@ export async function startBaseline(store: Store, port = 0): Promise<{ url: stri
     // Fire-and-forget: `answer` handles its own errors.
     req.on('end', () => void answer(Buffer.concat(chunks), res));
   });
+  // The hub's keep-alive defaults (hub/http.ts), so both are measured over the same connections:
+  // with Node's 5 s a load generator's idle pooled connection can be closed as it is reused.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,

@@ -90,8 +90,8 @@ export interface ResilienceResult {
      * nothing gets from this store on these cores.
      */
     floor?: {
-      half: { p50_ms: number; p99_ms: number; errors: number };
-      quarter: { p50_ms: number; p99_ms: number; errors: number };
+      half: FloorFigures;
+      quarter: FloorFigures;
       /** The baseline process's CPU at half, % of one core. */
       cpu_pct: number;
       /**
@@ -101,11 +101,20 @@ export interface ResilienceResult {
        */
       own?: {
         max_rps: number;
-        half: { rate_rps: number; p50_ms: number; p99_ms: number; errors: number };
-        quarter: { rate_rps: number; p50_ms: number; p99_ms: number; errors: number };
+        half: FloorFigures & { rate_rps: number };
+        quarter: FloorFigures & { rate_rps: number };
       };
     };
   };
+}
+
+/** The bare baseline's figures at one rate of the soak's floor. */
+interface FloorFigures {
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  /** By kind, as the soak's, when there were errors. */
+  error_kinds?: Record<string, number>;
 }
 
 /** A run's figures (without fan-out and degraded with `soakOnly`). */
@@ -322,7 +331,12 @@ async function soakFloor(base: HubProcess, bodies: string[], rate: number, quart
     if (cpu0 === null || cpu1 === null) throw new Error('the baseline process is gone');
     const cpuS = cpu1 - cpu0;
     const quarter = await runLoad(url, bodies, seconds, 16, undefined, quarterRate);
-    const pick = (l: Awaited<ReturnType<typeof runLoad>>) => ({ p50_ms: l.p50_ms, p99_ms: l.p99_ms, errors: l.errors });
+    const pick = (l: Awaited<ReturnType<typeof runLoad>>) => ({
+      p50_ms: l.p50_ms,
+      p99_ms: l.p99_ms,
+      errors: l.errors,
+      ...(l.errors ? { error_kinds: l.error_kinds ?? {} } : {}),
+    });
     // Then the goal's own terms: the baseline at half and a quarter of its own maximum.
     const max = await runLoad(url, bodies, short ? 5 : 15, 16); // as for the hub
     const ownRate = Math.max(1, Math.round(max.rps * 0.5));
