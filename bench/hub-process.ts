@@ -7,12 +7,15 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../store/localdb';
+import type { GcPause } from './tail-shape';
 
 export interface HubProcess {
   url: string;
   pid: number;
   /** The process's memory right after a full garbage collection. */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** Its garbage-collection pauses since the last call (or since it started). */
+  gcPauses(): Promise<GcPause[]>;
   /** Stops the hub (killed if it has not exited 15 s after being asked). */
   stop(): Promise<void>;
 }
@@ -41,24 +44,27 @@ export async function startHubProcess(settings: Record<string, string>, baseline
     new Promise<void>((resolve) => child.once('message', () => resolve())),
     gone.then(() => Promise.reject(exitedWhy())),
   ]);
+  /** Sends `{ [key]: true }` and resolves with the answer's `key`. */
+  const ask = <T>(key: 'memory' | 'gcPauses'): Promise<T> => {
+    if (!running()) return Promise.reject(exitedWhy());
+    return Promise.race([
+      new Promise<T>((resolve) => {
+        const answer = (m: Record<string, unknown>) => {
+          if (!m || !(key in m)) return;
+          child.off('message', answer);
+          resolve(m[key] as T);
+        };
+        child.on('message', answer);
+        child.send({ [key]: true });
+      }),
+      gone.then(() => Promise.reject(exitedWhy())),
+    ]);
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
-    memory: () => {
-      if (!running()) return Promise.reject(exitedWhy());
-      return Promise.race([
-        new Promise<NodeJS.MemoryUsage>((resolve) => {
-          const answer = (m: { memory?: NodeJS.MemoryUsage }) => {
-            if (!m?.memory) return;
-            child.off('message', answer);
-            resolve(m.memory);
-          };
-          child.on('message', answer);
-          child.send({ memory: true });
-        }),
-        gone.then(() => Promise.reject(exitedWhy())),
-      ]);
-    },
+    memory: () => ask<NodeJS.MemoryUsage>('memory'),
+    gcPauses: () => ask<GcPause[]>('gcPauses'),
     stop: async () => {
       if (running()) child.send({ stop: true });
       const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -35,6 +35,7 @@ import { SOURCE_NAMES, type SourceName } from '../connectors/sources';
 import { CITIZEN_ALL_PAPERS } from '../test/support/queries';
 import { startHubProcess, type HubProcess } from './hub-process';
 import { procCpuS, procRssBytes } from './profile-probes';
+import { tailLine, tailShape, type TailShape } from './tail-shape';
 import { mergeResults, runLoad, seedOrReuse, selfReaders, SOAK_DATA, soakHubEnv, withStandaloneStore } from './common';
 
 const SOURCES: readonly SourceName[] = SOURCE_NAMES;
@@ -81,6 +82,11 @@ export interface ResilienceResult {
     hub_cpu_pct: number;
     /** Every 5 s of the soak. */
     rss_series_mb: number[];
+    /**
+     * The shape of the soak's tail (bench/tail-shape.ts): the slow requests, their bursts, and how
+     * many were under way during (or due just after) one of the hub process's GC pauses.
+     */
+    tail: TailShape;
     /** The same load at a quarter of the maximum (60 s; 10 s with `--short`). */
     at_quarter: { rate_rps: number; p50_ms: number; p99_ms: number; errors: number };
     /**
@@ -103,6 +109,8 @@ export interface ResilienceResult {
         max_rps: number;
         half: FloorFigures & { rate_rps: number };
         quarter: FloorFigures & { rate_rps: number };
+        /** The shape of its tail at half its own maximum, as the hub's `tail`. */
+        tail: TailShape;
       };
     };
   };
@@ -268,8 +276,10 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
   }, 5_000);
   const cpu0 = procCpuS(full.pid);
   if (cpu0 === null) throw new Error('soak: the hub process is gone');
-  const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate);
+  await full.gcPauses(); // from here on
+  const soakLoad = await runLoad(url, bodies, soakS, 16, tokens, rate, { raw: true });
   const cpuS = (procCpuS(full.pid) ?? cpu0) - cpu0;
+  const tail = tailShape(soakLoad.raw ?? [], await full.gcPauses());
   clearInterval(sampler);
   const rssEnd = await full.memory();
   // The same at a quarter of the maximum: how much of the tail is queueing for the two cores
@@ -300,6 +310,7 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
     heap_end_mb: mb(rssEnd.heapUsed),
     rss_series_mb: series.map(mb),
     hub_cpu_pct: Math.round((cpuS / soakS) * 100),
+    tail,
     at_quarter: { rate_rps: quarterRate, p50_ms: quarter.p50_ms, p99_ms: quarter.p99_ms, errors: quarter.errors },
     floor,
   };
@@ -342,7 +353,9 @@ async function soakFloor(base: HubProcess, bodies: string[], rate: number, quart
     const ownRate = Math.max(1, Math.round(max.rps * 0.5));
     const ownQuarterRate = Math.max(1, Math.round(max.rps * 0.25));
     await runLoad(url, bodies, 3, 16, undefined, ownRate);
-    const ownHalf = await runLoad(url, bodies, seconds, 16, undefined, ownRate);
+    await base.gcPauses(); // from here on
+    const ownHalf = await runLoad(url, bodies, seconds, 16, undefined, ownRate, { raw: true });
+    const ownTail = tailShape(ownHalf.raw ?? [], await base.gcPauses());
     const ownQuarter = await runLoad(url, bodies, seconds, 16, undefined, ownQuarterRate);
     return {
       half: pick(half),
@@ -352,6 +365,7 @@ async function soakFloor(base: HubProcess, bodies: string[], rate: number, quart
         max_rps: Math.round(max.rps),
         half: { rate_rps: ownRate, ...pick(ownHalf) },
         quarter: { rate_rps: ownQuarterRate, ...pick(ownQuarter) },
+        tail: ownTail,
       },
     };
   } finally {
@@ -371,6 +385,7 @@ export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>
         `(at ${r.soak.at_quarter.rate_rps} req/s: p50 ${r.soak.at_quarter.p50_ms} / p99 ${r.soak.at_quarter.p99_ms} ms)`,
       goal: 'p99/p50 ≤ 3, 0 errors, RSS +<10%',
     },
+    ...(r.soak.tail ? [{ section: 'soak tail', figure: tailLine(r.soak.tail), goal: '—' }] : []),
     ...(r.soak.floor
       ? [
           {
@@ -390,6 +405,15 @@ export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>
                     `(at ${r.soak.floor.own.quarter.rate_rps} req/s: p50 ${r.soak.floor.own.quarter.p50_ms} / p99 ${r.soak.floor.own.quarter.p99_ms} ms)`,
                   goal: '— (the soak goal applied to the baseline itself)',
                 },
+                ...(r.soak.floor.own.tail
+                  ? [
+                      {
+                        section: 'soak floor tail',
+                        figure: tailLine(r.soak.floor.own.tail),
+                        goal: '— (at half its own maximum)',
+                      },
+                    ]
+                  : []),
               ]
             : []),
         ]
