@@ -25,6 +25,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { basename, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { lastAtOrBefore } from './profile-probes';
 
 /** A code object while it was at one address: from its creation (or move there) to its move or deletion. */
 interface Code {
@@ -100,14 +101,7 @@ function resolver(codes: Code[]) {
   const maxSize = sorted.reduce((m, c) => Math.max(m, c.size), 0);
   return (pc: number, line: number): string => {
     // The last code object starting at or below pc, then back over those that could still cover it.
-    let lo = 0;
-    let hi = sorted.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid].start <= pc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    for (let k = hi; k >= 0 && sorted[k].start > pc - maxSize; k--) {
+    for (let k = lastAtOrBefore(sorted, pc, (c) => c.start); k >= 0 && sorted[k].start > pc - maxSize; k--) {
       const c = sorted[k];
       if (pc < c.start + c.size && c.from <= line && line < c.to) return shortName(c.name);
     }

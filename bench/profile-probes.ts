@@ -18,6 +18,18 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+/** Index of the last element of `sorted` (ascending by `key`) whose key is ≤ `x`; −1 when none. */
+export function lastAtOrBefore<T>(sorted: readonly T[], x: number, key: (t: T) => number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(sorted[mid]) <= x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
+
 const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 /** How long intervals of one kind lasted (ms): how many, p50 / p90 / p99, the longest. */

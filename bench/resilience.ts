@@ -105,7 +105,7 @@ export interface ResilienceResult {
        * as measured for the hub), then half and a quarter of that, evenly spaced, 60 s each (10 s
        * with `--short`). Whether a server doing almost nothing meets p99/p50 ≤ 3 / ≤ 2 here.
        */
-      own?: {
+      own: {
         max_rps: number;
         half: FloorFigures & { rate_rps: number };
         quarter: FloorFigures & { rate_rps: number };
@@ -321,10 +321,8 @@ async function benchSoak({ startProcess, bodies, tokens, short, log, ...run }: R
       (floor
         ? `; the bare baseline at the same rates (${floor.cpu_pct}% CPU at half): p50 ${floor.half.p50_ms} / p99 ${floor.half.p99_ms} ms, ` +
           `p50 ${floor.quarter.p50_ms} / p99 ${floor.quarter.p99_ms} ms` +
-          (floor.own
-            ? `; at half its own maximum of ${floor.own.max_rps} req/s: p50 ${floor.own.half.p50_ms} / p99 ${floor.own.half.p99_ms} ms, ` +
-              `a quarter: p50 ${floor.own.quarter.p50_ms} / p99 ${floor.own.quarter.p99_ms} ms`
-            : '')
+          `; at half its own maximum of ${floor.own.max_rps} req/s: p50 ${floor.own.half.p50_ms} / p99 ${floor.own.half.p99_ms} ms, ` +
+          `a quarter: p50 ${floor.own.quarter.p50_ms} / p99 ${floor.own.quarter.p99_ms} ms`
         : ''),
   );
   return soak;
@@ -385,7 +383,7 @@ export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>
         `(at ${r.soak.at_quarter.rate_rps} req/s: p50 ${r.soak.at_quarter.p50_ms} / p99 ${r.soak.at_quarter.p99_ms} ms)`,
       goal: 'p99/p50 ≤ 3, 0 errors, RSS +<10%',
     },
-    ...(r.soak.tail ? [{ section: 'soak tail', figure: tailLine(r.soak.tail), goal: '—' }] : []),
+    { section: 'soak tail', figure: tailLine(r.soak.tail), goal: '—' },
     ...(r.soak.floor
       ? [
           {
@@ -395,27 +393,15 @@ export function resilienceTable(r: ResilienceRun): Array<Record<string, unknown>
               `(at a quarter: p50 ${r.soak.floor.quarter.p50_ms} / p99 ${r.soak.floor.quarter.p99_ms} ms)`,
             goal: '— (the machine and store, without the hub)',
           },
-          ...(r.soak.floor.own
-            ? [
-                {
-                  section: 'soak floor, own max',
-                  figure:
-                    `bare baseline at half its own maximum (${r.soak.floor.own.max_rps} req/s): ` +
-                    `${r.soak.floor.own.half.rate_rps} req/s p50 ${r.soak.floor.own.half.p50_ms} / p99 ${r.soak.floor.own.half.p99_ms} ms ` +
-                    `(at ${r.soak.floor.own.quarter.rate_rps} req/s: p50 ${r.soak.floor.own.quarter.p50_ms} / p99 ${r.soak.floor.own.quarter.p99_ms} ms)`,
-                  goal: '— (the soak goal applied to the baseline itself)',
-                },
-                ...(r.soak.floor.own.tail
-                  ? [
-                      {
-                        section: 'soak floor tail',
-                        figure: tailLine(r.soak.floor.own.tail),
-                        goal: '— (at half its own maximum)',
-                      },
-                    ]
-                  : []),
-              ]
-            : []),
+          {
+            section: 'soak floor, own max',
+            figure:
+              `bare baseline at half its own maximum (${r.soak.floor.own.max_rps} req/s): ` +
+              `${r.soak.floor.own.half.rate_rps} req/s p50 ${r.soak.floor.own.half.p50_ms} / p99 ${r.soak.floor.own.half.p99_ms} ms ` +
+              `(at ${r.soak.floor.own.quarter.rate_rps} req/s: p50 ${r.soak.floor.own.quarter.p50_ms} / p99 ${r.soak.floor.own.quarter.p99_ms} ms)`,
+            goal: '— (the soak goal applied to the baseline itself)',
+          },
+          { section: 'soak floor tail', figure: tailLine(r.soak.floor.own.tail), goal: '— (at half its own maximum)' },
         ]
       : []),
   ];

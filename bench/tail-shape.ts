@@ -6,7 +6,7 @@
  * request (`raw`: when it was due, its latency) and the server process's GC pauses
  * (bench/hub-worker.ts).
  */
-import { quantile } from './profile-probes';
+import { lastAtOrBefore, quantile } from './profile-probes';
 
 /** One GC pause of the serving process: when it began (ms since the epoch), how long, its kind. */
 export interface GcPause {
@@ -81,7 +81,7 @@ export function tailShape(requests: ReadonlyArray<readonly [number, number]>, pa
     return ([due, ms]: readonly [number, number]) => {
       // The last window starting at or before the request's end; any window overlapping the
       // request is at or before it, and overlaps iff the latest end up to there reaches `due`.
-      const k = lastStartAtOrBefore(ws, due + ms);
+      const k = lastAtOrBefore(ws, due + ms, (w) => w[0]);
       return k >= 0 && ends[k] >= due;
     };
   };
@@ -119,21 +119,6 @@ function maxEndsSoFar(ws: ReadonlyArray<readonly [number, number]>): number[] {
   const ends: number[] = [];
   for (const [, end] of ws) ends.push(Math.max(end, ends[ends.length - 1] ?? -Infinity));
   return ends;
-}
-
-/** Index of the last window whose start is ≤ t (−1 when none): binary search. */
-function lastStartAtOrBefore(ws: ReadonlyArray<readonly [number, number]>, t: number): number {
-  let lo = 0;
-  let hi = ws.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (ws[mid][0] <= t) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
 }
 
 /** A line for the printed table. */
